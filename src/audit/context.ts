@@ -1,0 +1,20 @@
+import type { CommonOptions } from "../cli/options.ts";
+import { RootFs } from "../collect/rootfs.ts";
+import type { ScanContext } from "../core/context.ts";
+import { Diagnostics } from "../core/diagnostics.ts";
+import { translator } from "../i18n/index.ts";
+
+export function scanContext(
+  opts: Pick<CommonOptions, "root" | "now" | "lang" | "dataDir">,
+  env: NodeJS.ProcessEnv,
+): ScanContext {
+  return {
+    fs: new RootFs(opts.root),
+    now: opts.now,
+    lang: opts.lang,
+    t: translator(opts.lang),
+    diag: new Diagnostics(),
+    env,
+    dataDir: opts.dataDir,
+  };
+}

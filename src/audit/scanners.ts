@@ -1,0 +1,6 @@
+import type { AnyScanner } from "../core/scanner.ts";
+
+/** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here. */
+export function auditScanners(): AnyScanner[] {
+  return [];
+}

@@ -1,0 +1,50 @@
+import { Command, CommanderError } from "commander";
+import { toolVersion } from "../core/version.ts";
+import { langFromEnv, translator } from "../i18n/index.ts";
+import { registerAudit } from "./commands/audit.ts";
+import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
+import type { CliIo } from "./io.ts";
+
+/** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let code = EXIT_OK;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command("mamori")
+    .description("mamori (守り): security checkup for Linux web servers that run Apache httpd")
+    .version(toolVersion(), "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, "mamori: ")),
+    });
+  registerAudit(program, io, done);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === "commander.helpDisplayed" ||
+        err.code === "commander.version" ||
+        err.code === "commander.help"
+      )
+        return EXIT_OK;
+      return EXIT_ERROR;
+    }
+    const t = translator(langFromEnv(io.env));
+    if (err instanceof UsageError) {
+      io.stderr.write(`${t("cli.error", { message: err.message })}\n`);
+      return EXIT_ERROR;
+    }
+    io.stderr.write(
+      `${t("cli.unexpected", { message: err instanceof Error ? err.message : String(err) })}\n`,
+    );
+    if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+    return EXIT_ERROR;
+  }
+}

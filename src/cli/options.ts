@@ -1,0 +1,112 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Command, Option } from "commander";
+import { SEVERITIES, type Severity } from "../core/finding.ts";
+import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
+import { FORMAT_NAMES, type FormatName } from "../report/formats/index.ts";
+import { UsageError } from "./errors.ts";
+import type { CliIo } from "./io.ts";
+
+export interface CommonOptions {
+  root: string;
+  format: FormatName;
+  output?: string;
+  lang: Lang;
+  threshold: Severity;
+  color: boolean;
+  dataDir: string;
+  now: () => Date;
+}
+
+interface RawCommon {
+  root?: string;
+  format?: string;
+  output?: string;
+  lang?: string;
+  severityThreshold?: string;
+  color?: string;
+  dataDir?: string;
+  now?: string;
+}
+
+export function defaultDataDir(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../data");
+}
+
+/** The flags every scanning command shares. */
+export function addCommonOptions(cmd: Command, formats: readonly string[] = FORMAT_NAMES): Command {
+  return cmd
+    .option(
+      "--root <dir>",
+      "scan the filesystem under DIR instead of this machine (a mounted image or container root)",
+      "/",
+    )
+    .option("--format <format>", `output format: ${formats.join("|")}`, "human")
+    .option("--output <file>", "write the report to FILE instead of standard output")
+    .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
+    .option(
+      "--severity-threshold <level>",
+      `lowest severity shown and counted for the exit code: ${SEVERITIES.join("|")}`,
+      "low",
+    )
+    .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
+    .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
+    .addOption(
+      new Option("--now <iso>", "pretend the current time is ISO (reproducible reports)").hideHelp(),
+    );
+}
+
+export function parseCommon(
+  raw: RawCommon,
+  io: CliIo,
+  formats: readonly string[] = FORMAT_NAMES,
+): CommonOptions {
+  const lang = raw.lang === undefined ? langFromEnv(io.env) : raw.lang;
+  if (!isLang(lang)) throw new UsageError(bad("--lang", lang, "ja|en", langFromEnv(io.env)));
+  const t = translator(lang);
+  const fail = (option: string, value: string, expected: string) =>
+    new UsageError(t("cli.badOption", { option, value, expected }));
+
+  const format = raw.format ?? "human";
+  if (!formats.includes(format)) throw fail("--format", format, formats.join("|"));
+  const threshold = raw.severityThreshold ?? "low";
+  if (!(SEVERITIES as readonly string[]).includes(threshold))
+    throw fail("--severity-threshold", threshold, SEVERITIES.join("|"));
+  const colorMode = raw.color ?? "auto";
+  if (!["auto", "always", "never"].includes(colorMode)) throw fail("--color", colorMode, "auto|always|never");
+
+  const root = path.resolve(io.cwd, raw.root ?? "/");
+  let isDir = false;
+  try {
+    isDir = fs.statSync(root).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(t("cli.rootMissing", { root }));
+
+  let now: () => Date = io.now ?? (() => new Date());
+  if (raw.now !== undefined) {
+    const fixed = new Date(raw.now);
+    if (Number.isNaN(fixed.getTime())) throw fail("--now", raw.now, "an ISO 8601 time");
+    now = () => fixed;
+  }
+
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
+  const color =
+    colorMode === "always" || (colorMode === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
+
+  return {
+    root,
+    format: format as FormatName,
+    output: raw.output === undefined ? undefined : path.resolve(io.cwd, raw.output),
+    lang,
+    threshold: threshold as Severity,
+    color,
+    dataDir: path.resolve(io.cwd, raw.dataDir ?? io.env.MAMORI_DATA_DIR ?? defaultDataDir()),
+    now,
+  };
+}
+
+function bad(option: string, value: string, expected: string, lang: Lang): string {
+  return translator(lang)("cli.badOption", { option, value, expected });
+}

@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CONFIDENCES = ["confirmed", "likely", "possible"] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** Where a time came from, so a timeline can say how it knows. */
+export type TimeSource = "log" | "proc" | "mtime" | "ctime" | "package" | "scan";
+
+/**
+ * One piece of evidence. `path`/`line`/`pid`/`value` are the contract in DESIGN.md;
+ * the other keys are optional detail that reports and the correlator use.
+ */
+export interface Evidence {
+  path?: string;
+  line?: number;
+  pid?: number;
+  value?: string;
+  package?: string;
+  version?: string;
+  url?: string;
+  ip?: string;
+  user?: string;
+  time?: string;
+  timeSource?: TimeSource;
+  label?: string;
+}
+
+export interface Finding {
+  id: string;
+  check: string;
+  severity: Severity;
+  confidence: Confidence;
+  title: string;
+  detail: string;
+  cves: string[];
+  evidence: Evidence[];
+  remediation: string;
+  /** Exact commands for the next step, in the order to run them. */
+  commands?: string[];
+  references?: string[];
+  /** When the thing this finding describes happened (exploit time, process start, file write). */
+  time?: string;
+  timeSource?: TimeSource;
+  /** Structured, check-specific facts (for correlation and machine readers). */
+  data?: Record<string, unknown>;
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) >= severityRank(threshold);
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+/** A stable id: the same check on the same thing gives the same id across scans (history diffs rely on it). */
+export function findingId(check: string, ...key: Array<string | number | undefined>): string {
+  const h = createHash("sha256");
+  h.update(check);
+  for (const k of key) h.update(`\0${k ?? ""}`);
+  return `${check}:${h.digest("hex").slice(0, 16)}`;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  const conf = (c: Confidence) => CONFIDENCES.indexOf(c);
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      conf(a.confidence) - conf(b.confidence) ||
+      a.check.localeCompare(b.check) ||
+      a.id.localeCompare(b.id),
+  );
+}

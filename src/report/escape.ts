@@ -1,0 +1,48 @@
+/**
+ * Attacker-controlled bytes (log lines, command lines, file names, headers) pass through here
+ * before they reach a terminal, HTML, Markdown or CSV. Control characters become visible escapes.
+ */
+
+// C0 controls except tab, DEL, C1 controls, and the bidirectional overrides that can reorder displayed text.
+const UNSAFE =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function visible(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  if (c === "\n") return "\\n";
+  if (c === "\r") return "\\r";
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
+  return `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/** For a terminal: no escape sequence or control character survives; newlines become "\n". */
+export function escapeTerminal(s: string): string {
+  return s.replace(UNSAFE, visible);
+}
+
+export function escapeHtml(s: string): string {
+  return escapeTerminal(s).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** For Markdown text (not code spans): HTML and Markdown syntax characters are escaped. */
+export function escapeMarkdown(s: string): string {
+  return escapeTerminal(s)
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, "\\$&")
+    .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Inline code in Markdown: a fence longer than any backtick run inside. */
+export function markdownCode(s: string): string {
+  const clean = escapeTerminal(s);
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** CSV cell: quoted, and a leading formula character neutralised so spreadsheets do not execute it. */
+export function escapeCsv(s: string): string {
+  let clean = escapeTerminal(s);
+  if (/^[=+\-@\t\r]/.test(clean)) clean = `'${clean}`;
+  return `"${clean.replace(/"/g, '""')}"`;
+}

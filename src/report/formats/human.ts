@@ -1,0 +1,90 @@
+import type { ReportDocument } from "../../core/document.ts";
+import { atLeast, type Evidence, type Finding, type Severity } from "../../core/finding.ts";
+import { escapeTerminal as esc } from "../escape.ts";
+import type { Renderer, RenderOptions } from "../types.ts";
+import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
+
+const COLORS: Record<Severity, string> = {
+  critical: "\x1b[1;41;97m",
+  high: "\x1b[1;31m",
+  medium: "\x1b[33m",
+  low: "\x1b[36m",
+  info: "\x1b[2m",
+};
+const RESET = "\x1b[0m";
+const BOLD = "\x1b[1m";
+
+export function evidenceText(e: Evidence): string {
+  const parts: string[] = [];
+  if (e.path) parts.push(e.line ? `${e.path}:${e.line}` : e.path);
+  if (e.pid !== undefined) parts.push(`pid ${e.pid}`);
+  if (e.package) parts.push(e.version ? `${e.package} ${e.version}` : e.package);
+  else if (e.version) parts.push(e.version);
+  if (e.ip) parts.push(e.ip);
+  if (e.url) parts.push(e.url);
+  if (e.time) parts.push(e.time);
+  if (e.label) parts.push(`${e.label}:`);
+  if (e.value !== undefined) parts.push(e.value);
+  return parts.join("  ");
+}
+
+function findingBlock(f: Finding, opts: RenderOptions): string[] {
+  const { t, color } = opts;
+  const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
+  const sev = paint(COLORS[f.severity], `[${t(`severity.${f.severity}`)}]`);
+  const lines = [`${sev} ${paint(BOLD, esc(f.title))}  (${t(`confidence.${f.confidence}`)})`];
+  if (f.cves.length > 0) lines.push(`  ${t("report.cves")}: ${f.cves.join(", ")}`);
+  if (f.detail) lines.push(`  ${t("report.why")}: ${esc(f.detail)}`);
+  if (f.evidence.length > 0) {
+    lines.push(`  ${t("report.evidence")}:`);
+    for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(evidenceText(e))}`);
+    if (f.evidence.length > 10) lines.push(`    - … (+${f.evidence.length - 10})`);
+  }
+  if (f.remediation) lines.push(`  ${t("report.next")}: ${esc(f.remediation)}`);
+  for (const c of f.commands ?? []) lines.push(`    $ ${esc(c)}`);
+  return lines;
+}
+
+export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
+  const { t, color, threshold } = opts;
+  const out: string[] = [];
+  const { verdict } = verdictOf(doc.findings, threshold);
+  const vColor =
+    verdict === "act-now" ? COLORS.critical : verdict === "at-risk" ? COLORS.medium : "\x1b[1;32m";
+  const line = verdictLine(doc, threshold, t);
+  out.push(color ? `${vColor}${line}${RESET}` : line);
+  out.push(
+    `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${doc.scannedAt}`,
+  );
+  out.push("");
+  const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
+  for (const inc of doc.incidents) {
+    out.push(`${color ? BOLD : ""}■ ${esc(inc.title)}${color ? RESET : ""}`);
+    out.push(`  ${esc(inc.summary)}`);
+    for (const e of inc.timeline) out.push(`    ${e.time}  [${esc(e.source)}] ${esc(e.text)}`);
+    out.push("");
+  }
+  if (shown.length === 0) out.push(t("report.noFindings"));
+  for (const f of shown) {
+    out.push(...findingBlock(f, opts));
+    out.push("");
+  }
+  const hidden = doc.findings.length - shown.length;
+  if (hidden > 0)
+    out.push(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }));
+  if (doc.notChecked.length > 0) {
+    out.push(`${t("report.notChecked")}:`);
+    for (const n of doc.notChecked) {
+      out.push(
+        `  - ${esc(n.area)}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
+      );
+    }
+  }
+  if (doc.warnings.length > 0) {
+    out.push(`${t("report.warnings")}:`);
+    for (const n of doc.warnings) out.push(`  - ${esc(n.detail ?? reasonText(n.reason, t))}`);
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+export const human: Renderer = { name: "human", render: renderHuman };

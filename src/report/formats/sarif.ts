@@ -1,0 +1,91 @@
+import type { Finding, Severity } from "../../core/finding.ts";
+import type { Renderer } from "../types.ts";
+
+// GitHub code scanning reads "security-severity" (0-10) to rank alerts.
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "0.0",
+};
+
+const LEVEL: Record<Severity, "error" | "warning" | "note" | "none"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "none",
+};
+
+function locations(f: Finding) {
+  return f.evidence
+    .filter((e) => e.path)
+    .slice(0, 10)
+    .map((e) => ({
+      physicalLocation: {
+        artifactLocation: { uri: `file://${encodeURI(e.path as string)}` },
+        ...(e.line ? { region: { startLine: e.line } } : {}),
+      },
+      ...(e.value ? { message: { text: e.value } } : {}),
+    }));
+}
+
+export const sarif: Renderer = {
+  name: "sarif",
+  render(doc) {
+    const checks = [...new Set(doc.findings.map((f) => f.check))].sort();
+    const worst = new Map<string, Finding>();
+    for (const f of doc.findings) if (!worst.has(f.check)) worst.set(f.check, f); // findings arrive sorted, worst first
+    const rules = checks.map((check) => {
+      const f = worst.get(check) as Finding;
+      return {
+        id: check,
+        name: check.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
+        shortDescription: { text: check },
+        defaultConfiguration: { level: LEVEL[f.severity] },
+        properties: { "security-severity": SECURITY_SEVERITY[f.severity], tags: ["security"] },
+      };
+    });
+    const results = doc.findings.map((f) => ({
+      ruleId: f.check,
+      ruleIndex: checks.indexOf(f.check),
+      level: LEVEL[f.severity],
+      message: { text: [f.title, f.detail, f.remediation].filter(Boolean).join("\n") },
+      locations: locations(f),
+      partialFingerprints: { mamoriFindingId: f.id },
+      properties: {
+        severity: f.severity,
+        confidence: f.confidence,
+        "security-severity": SECURITY_SEVERITY[f.severity],
+        cves: f.cves,
+      },
+    }));
+    const log = {
+      $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: "mamori",
+              version: doc.tool.version,
+              rules,
+            },
+          },
+          results,
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: doc.notChecked.map((n) => ({
+                level: "warning",
+                message: { text: `${n.area}${n.path ? ` ${n.path}` : ""}: ${n.detail ?? n.reason}` },
+              })),
+            },
+          ],
+        },
+      ],
+    };
+    return `${JSON.stringify(log, null, 2)}\n`;
+  },
+};

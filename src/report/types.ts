@@ -1,0 +1,16 @@
+import type { ReportDocument } from "../core/document.ts";
+import type { Severity } from "../core/finding.ts";
+import type { Lang, Translator } from "../i18n/index.ts";
+
+export interface RenderOptions {
+  lang: Lang;
+  t: Translator;
+  color: boolean;
+  threshold: Severity;
+}
+
+/** One output format. Adding a format is one file exporting a Renderer, listed in formats/index.ts. */
+export interface Renderer {
+  name: string;
+  render(doc: ReportDocument, opts: RenderOptions): string;
+}

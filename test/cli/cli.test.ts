@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+test("a wrong flag is one clear line and exit 2, no stack trace", async () => {
+  const r = await mamori(["audit", "--bogus"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option '--bogus'/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test("a missing --root is a usage error in the chosen language", async () => {
+  const en = await mamori(["audit", "--root", "/does/not/exist"]);
+  assert.equal(en.code, 2);
+  assert.equal(en.stderr.trim().split("\n").length, 1);
+  assert.match(en.stderr, /does not exist/);
+  const ja = await mamori(["audit", "--root", "/does/not/exist"], { env: { LANG: "ja_JP.UTF-8" } });
+  assert.match(ja.stderr, /存在しない/);
+});
+
+test("invalid option values are rejected with what was expected", async () => {
+  for (const [flag, value, expected] of [
+    ["--format", "xml", "human|json|sarif|markdown"],
+    ["--lang", "fr", "ja|en"],
+    ["--severity-threshold", "urgent", "critical|high"],
+    ["--color", "maybe", "auto|always|never"],
+  ]) {
+    const r = await mamori(["audit", "--root", "/tmp", flag as string, value as string]);
+    assert.equal(r.code, 2, flag);
+    assert.ok(r.stderr.includes(expected as string), `${flag}: ${r.stderr}`);
+  }
+});
+
+test("--help works for every command and exits 0", async () => {
+  const r = await mamori(["audit", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--root <dir>/);
+  assert.match(r.stdout, /--severity-threshold/);
+});
+
+test("JSON output follows the schemaVersion 1 contract", async (t) => {
+  const root = tempDir(t);
+  const r = await mamori(["audit", "--root", root, "--format", "json", "--now", "2026-01-02T03:04:05Z"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schemaVersion, 1);
+  assert.equal(doc.tool.name, "mamori");
+  assert.equal(doc.scannedAt, "2026-01-02T03:04:05.000Z");
+  assert.ok(Array.isArray(doc.findings));
+  assert.equal(doc.host.root, root);
+  assert.equal(doc.host.live, false);
+});
+
+test("--output writes the report to a file and nothing to stdout", async (t) => {
+  const dir = tempDir(t);
+  const r = await mamori(["audit", "--root", dir, "--format", "markdown", "--output", `${dir}/r.md`]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, "");
+  const { readFileSync } = await import("node:fs");
+  assert.match(readFileSync(`${dir}/r.md`, "utf8"), /^# mamori security checkup/);
+});

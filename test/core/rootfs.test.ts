@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { globToRegExp, RootFs, RootFsError } from "../../src/collect/rootfs.ts";
+import { tempDir, writeTree } from "../helpers/tmp.ts";
+
+test("absolute symbolic links resolve inside the root, not on the host", (t) => {
+  const root = tempDir(t);
+  writeTree(root, { "etc/passwd": "guest-passwd\n", "etc/apache2/sites-available/a.conf": "x" });
+  fs.symlinkSync("/etc/passwd", path.join(root, "link-to-passwd"));
+  fs.symlinkSync("../../../../../../etc/passwd", path.join(root, "etc/apache2/up"));
+  const rfs = new RootFs(root);
+  assert.equal(rfs.readText("/link-to-passwd"), "guest-passwd\n");
+  assert.equal(rfs.readText("/etc/apache2/up"), "guest-passwd\n");
+  assert.equal(rfs.readText("/../../etc/passwd"), "guest-passwd\n");
+  assert.equal(rfs.isLive, false);
+});
+
+test("symbolic link loops fail with ELOOP instead of hanging", (t) => {
+  const root = tempDir(t);
+  fs.symlinkSync("/b", path.join(root, "a"));
+  fs.symlinkSync("/a", path.join(root, "b"));
+  const rfs = new RootFs(root);
+  assert.throws(
+    () => rfs.readText("/a"),
+    (e: unknown) => e instanceof RootFsError && e.code === "ELOOP",
+  );
+});
+
+test("missing and unreadable files report the errno code and the guest path", (t) => {
+  const root = tempDir(t);
+  const rfs = new RootFs(root);
+  assert.throws(
+    () => rfs.readText("/nope"),
+    (e: unknown) => e instanceof RootFsError && e.code === "ENOENT" && e.guestPath === "/nope",
+  );
+  assert.equal(rfs.tryReadText("/nope"), undefined);
+});
+
+test("maxBytes bounds what is read from a large file", (t) => {
+  const root = tempDir(t);
+  writeTree(root, { big: "a".repeat(100_000) });
+  assert.equal(new RootFs(root).readBytes("/big", { maxBytes: 10 }).length, 10);
+});
+
+test("glob matches like Apache's Include: sorted, no hidden files for *", (t) => {
+  const root = tempDir(t);
+  writeTree(root, { "c/b.conf": "", "c/a.conf": "", "c/.hidden.conf": "", "c/x.txt": "", "d/e/f.conf": "" });
+  const rfs = new RootFs(root);
+  assert.deepEqual(rfs.glob("/c/*.conf"), ["/c/a.conf", "/c/b.conf"]);
+  assert.deepEqual(rfs.glob("/*/e/*.conf"), ["/d/e/f.conf"]);
+  assert.deepEqual(rfs.glob("/c/none*.conf"), []);
+  assert.ok(globToRegExp("[ab].conf").test("a.conf"));
+  assert.ok(!globToRegExp("[!ab].conf").test("a.conf"));
+});

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  escapeCsv,
+  escapeHtml,
+  escapeMarkdown,
+  escapeTerminal,
+  markdownCode,
+} from "../../src/report/escape.ts";
+
+const hostile = "GET /\x1b[31mred\x1b]0;title\x07 \u202eevil\r\n<script>alert(1)</script>";
+
+test("terminal escaping leaves no control character or escape sequence", () => {
+  const out = escapeTerminal(hostile);
+  assert.doesNotMatch(out, /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202e]/);
+  assert.match(out, /\\x1b\[31mred/);
+  assert.match(out, /\\u202e/);
+});
+
+test("HTML escaping neutralises tags and attributes", () => {
+  const out = escapeHtml(`${hostile} <img src=x onerror="alert(1)">`);
+  assert.doesNotMatch(out, /<|>|"/);
+  assert.match(out, /&#60;script&#62;/);
+});
+
+test("Markdown escaping stops links, emphasis and raw HTML", () => {
+  const out = escapeMarkdown("[click](http://x) *b* <b>");
+  assert.equal(out, "\\[click\\]\\(http://x\\) \\*b\\* &#60;b&#62;");
+  assert.equal(markdownCode("a`b"), "``a`b``");
+});
+
+test("CSV cells cannot start a formula", () => {
+  assert.equal(escapeCsv("=cmd|' /C calc'!A0"), `"'=cmd|' /C calc'!A0"`);
+});
