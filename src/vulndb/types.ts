@@ -1,0 +1,71 @@
+/**
+ * The contract between the vulnerability data (src/vulndb) and the Apache checks (src/checks/apache).
+ * The snapshot in data/vulndb.json is built by scripts/build-vulndb.ts and refreshed by `mamori db update`.
+ */
+
+/** Apache's own impact levels (httpd security pages). */
+export type ApacheImpact = "critical" | "important" | "moderate" | "low" | "unknown";
+
+export interface VersionRange {
+  /** Inclusive lower bound, upstream version ("2.4.0"); undefined means from the start of the branch. */
+  from?: string;
+  /** Inclusive upper bound of affected versions. */
+  to?: string;
+  /** Exact affected versions when the record lists them one by one. */
+  exact?: string[];
+}
+
+export interface CveRecord {
+  id: string;
+  title: string;
+  impact: ApacheImpact;
+  /** Affected upstream versions. */
+  affected: VersionRange[];
+  /** First upstream version with the fix, per branch ("2.4.51"). */
+  fixedIn: string[];
+  published?: string;
+  /** CISA Known Exploited Vulnerabilities entry, when listed. */
+  kev?: { dateAdded: string; dueDate?: string; knownRansomware: boolean; name: string };
+  /** Fixed versions per distro release, from the distro's own advisories: { "debian:bookworm": "2.4.57-2" }. */
+  distroFixed: Record<string, string>;
+  /** Advisory ids that fixed it (DSA-5376-1, DLA-3351-1). */
+  advisories?: string[];
+}
+
+export interface VulnDbMeta {
+  builtAt: string;
+  sources: Array<{ name: string; url: string; fetchedAt: string; records: number }>;
+}
+
+export interface VulnDb {
+  meta: VulnDbMeta;
+  cves: CveRecord[];
+}
+
+/** Who owns the Apache binary: decides whose data judges it (DESIGN.md: distro data > upstream version > banner). */
+export interface PackageOwner {
+  manager: "dpkg" | "rpm" | "apk";
+  /** Binary package name (apache2, httpd). */
+  name: string;
+  /** Source package name, when the database says it (apache2). */
+  source?: string;
+  /** Full distro version ("2.4.38-3+deb10u10"). */
+  version: string;
+  /** os-release ID of the distro (debian, ubuntu, rhel, alpine...). */
+  distro?: string;
+  /** Release codename or version (bookworm, 22.04, 9). */
+  release?: string;
+  /** "distro" when the distro built it; "third-party" for e.g. a +deb.sury.org or ppa build (judged upstream). */
+  origin: "distro" | "third-party" | "unknown";
+}
+
+export type VersionBasis = "distro-data" | "upstream-version" | "banner";
+
+export interface CveMatch {
+  cve: CveRecord;
+  /** affected: the version is in range and no distro fix applies; fixed: a distro backport or upstream fix covers it. */
+  status: "affected" | "fixed" | "unknown";
+  basis: VersionBasis;
+  /** A plain explanation of the decision (in English; checks translate the structure, not this). */
+  because: string;
+}
