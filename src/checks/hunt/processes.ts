@@ -145,7 +145,8 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
     const base = path.posix.basename(argv0.split(" ")[0] ?? "");
     const daemonName =
       rules.benign.systemDaemonNames.includes(p.comm) || rules.benign.systemDaemonNames.includes(base);
-    const systemExe = rules.benign.systemPrefixes.some((pre) => exe.startsWith(pre)) && !p.exeDeleted;
+    // A deleted executable under a system prefix is what a package upgrade leaves behind, not a disguise.
+    const systemExe = rules.benign.systemPrefixes.some((pre) => exe.startsWith(pre));
     if (looksKthread || (daemonName && !systemExe && !exe.startsWith("/memfd:"))) {
       masquerade = true;
       addSignal(s, { key: "masquerade", kind: "malware", weight: 3, value: `${argv0 || p.comm} -> ${exe}` });
@@ -359,7 +360,11 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
         id: findingId("network.miner-connection", p.pid, hp),
         check: "network.miner-connection",
         ...nl,
-        title: ctx.t("hunt.net.title", { name, pid: p.pid, remote: hp }),
+        title: ctx.t(ioc && !pool && !port && ioc.kind !== "miner" ? "hunt.net.iocTitle" : "hunt.net.title", {
+          name,
+          pid: p.pid,
+          remote: hp,
+        }),
         detail: ctx.t("hunt.net.detail", {
           reasons: sig.map((x) => ctx.t(`hunt.signal.${x.key}` as "hunt.signal.minerPort")).join(", "),
         }),

@@ -20,6 +20,7 @@ import type { CpuSample, HiddenPid, HuntProcess, MappedLibrary, MinerConfig, Pro
 
 const MAX_EXE_HASH_BYTES = 64 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 256 * 1024;
+const HASH_SKIP = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/nix/store/", "/snap/"];
 
 /** Processes with user, start time, sockets, miner configs and (outside system dirs) executable hashes. */
 export function collectProcesses(ctx: ScanContext, benign: Benign): HuntProcess[] {
@@ -58,7 +59,9 @@ export function collectProcesses(ctx: ScanContext, benign: Benign): HuntProcess[
       remotes: remotes.get(p.pid) ?? [],
     };
     if (!p.isKernelThread) {
-      if (p.exe && !benign.systemPrefixes.some((pre) => p.exe?.startsWith(pre))) {
+      // Hashes for everything outside the package-managed directories (allowlist entries and hash IOCs
+      // need them); /opt and /usr/local are hashed too, since operators and intruders both install there.
+      if (p.exe && !HASH_SKIP.some((pre) => p.exe?.startsWith(pre) && !p.exe.startsWith("/usr/local/"))) {
         hp.exeSha256 =
           hashFile(ctx, `/proc/${p.pid}/exe`) ?? (p.exeDeleted ? undefined : hashFile(ctx, p.exe));
       }

@@ -165,6 +165,14 @@ export const hunt = {
     en: "Mining connection: {name} (pid {pid}) to {remote}",
     ja: "マイニング通信: {name} (pid {pid}) から {remote}",
   },
+  "hunt.net.iocTitle": {
+    en: "Connection to a known malicious address: {name} (pid {pid}) to {remote}",
+    ja: "既知の悪性アドレスへの接続: {name} (pid {pid}) から {remote}",
+  },
+  "hunt.signal.rawIpDownload": {
+    en: "downloads from a bare IP address",
+    ja: "IP アドレス直指定でダウンロード",
+  },
   "hunt.net.detail": { en: "Why this connection: {reasons}.", ja: "この接続を疑う理由: {reasons}。" },
   "hunt.net.fix": {
     en: "Block {remote} at the firewall after saving evidence, and stop the process that holds the connection.",

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { checkHunt, type HuntInput } from "../../src/checks/hunt/index.ts";
+import type { HuntFacts, HuntProcess } from "../../src/collect/hunt/facts.ts";
+import { atLeast } from "../../src/core/finding.ts";
+import { DEFAULT_HUNT_OPTIONS } from "../../src/hunt/scanner.ts";
+import { translator } from "../../src/i18n/index.ts";
+import { emptySet, loadIocDirs } from "../../src/iocs/list.ts";
+import { loadHuntRules } from "../../src/rules/hunt.ts";
+import { DATA_DIR } from "./helpers/fixture.ts";
+
+const ctx = { now: () => new Date("2026-11-20T12:00:00Z"), lang: "en" as const, t: translator("en") };
+const rules = loadHuntRules();
+const iocs = loadIocDirs([`${DATA_DIR}/iocs`]).set;
+
+function proc(p: Partial<HuntProcess>): HuntProcess {
+  return {
+    pid: 100,
+    ppid: 1,
+    comm: "x",
+    state: "R",
+    argv: [],
+    exeDeleted: false,
+    startTicks: 0,
+    cpuTicks: 0,
+    isKernelThread: false,
+    remotes: [],
+    user: "builder",
+    ageSeconds: 3600,
+    startTime: "2026-11-20T11:00:00.000Z",
+    ...p,
+  };
+}
+
+function input(processes: HuntProcess[], extra: Partial<HuntFacts> = {}): HuntInput {
+  return {
+    facts: {
+      live: false,
+      processes,
+      procMounts: [],
+      persistence: [],
+      sshKeys: [],
+      files: [],
+      fileBounds: {
+        roots: [],
+        maxDepth: 0,
+        maxEntries: 0,
+        maxFileBytes: 0,
+        maxTotalBytes: 0,
+        bytesRead: 0,
+        entriesSeen: 0,
+        truncated: false,
+        skippedLarge: [],
+      },
+      ...extra,
+    },
+    rules,
+    iocs,
+    allowlist: [],
+    options: DEFAULT_HUNT_OPTIONS,
+  };
+}
+
+test("a single weak signal is never more than low: busy CPU, a mining port, a miner-like name", () => {
+  const busy = proc({
+    comm: "cc1",
+    exe: "/usr/lib/gcc/x86_64-linux-gnu/12/cc1",
+    argv: ["cc1"],
+    cpuTicks: 360000,
+    sampleCores: 1,
+  });
+  const port = proc({
+    pid: 101,
+    comm: "app",
+    exe: "/usr/bin/app",
+    argv: ["app"],
+    remotes: [{ protocol: "tcp", address: "10.0.0.9", port: 3333, state: "ESTABLISHED" }],
+  });
+  const name = proc({ pid: 102, comm: "xmrig", exe: "/usr/bin/xmrig", argv: ["xmrig"] });
+  const web = proc({
+    pid: 103,
+    comm: "apache2",
+    exe: "/usr/sbin/apache2",
+    argv: ["apache2"],
+    remotes: [{ protocol: "tcp", address: "203.0.113.9", port: 443, state: "ESTABLISHED" }],
+  });
+  const findings = checkHunt(input([busy, port, name, web]), ctx);
+  for (const f of findings)
+    assert.ok(!atLeast(f.severity, "medium"), `${f.check} ${f.title} is ${f.severity}`);
+});
+
+test("signals combine: name + pool flags + wallet is a miner, with its cost", () => {
+  const p = proc({
+    comm: "xmrig",
+    exe: "/home/builder/xmrig",
+    argv: [
+      "./xmrig",
+      "-o",
+      "pool.supportxmr.com:3333",
+      "-u",
+      "48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD",
+    ],
+    cpuTicks: 3600 * 100,
+    ageSeconds: 3600,
+  });
+  const [f] = checkHunt(input([p]), ctx).filter((x) => x.check === "process.miner");
+  assert.ok(f);
+  assert.equal(f.severity, "critical");
+  const cost = f.data?.cost as { cpuSeconds: number; kWh: number; price: number; currency: string };
+  assert.equal(cost.cpuSeconds, 3600);
+  assert.equal(cost.kWh, 0.015); // 1 core-hour at 15 W
+  assert.equal(cost.price, 0.465); // at 31 JPY/kWh
+  assert.match(f.detail, /15 W per busy core and 31 JPY\/kWh/);
+  assert.deepEqual(f.data?.pools, ["pool.supportxmr.com:3333"]);
+});
+
+test("no IOC lists at all: flags and locations still find a miner", () => {
+  const p = proc({
+    comm: "kdevtmpfsi",
+    exe: "/tmp/kdevtmpfsi",
+    exeDeleted: true,
+    argv: ["/tmp/kdevtmpfsi", "--donate-level", "1", "-o", "x.example:3333"],
+    sampleCores: 1.9,
+  });
+  const i = input([p]);
+  i.iocs = emptySet();
+  const f = checkHunt(i, ctx).find((x) => x.check === "process.miner");
+  assert.ok(f);
+});
+
+test("hidden pids and unaccounted CPU: corroborated is high, alone is low", () => {
+  const alone = checkHunt(
+    input([], {
+      live: true,
+      cpu: { seconds: 1, cpus: 2, busyCores: 1.9, accountedCores: 0.2 },
+      hiddenPids: [],
+    }),
+    ctx,
+  );
+  assert.equal(alone.find((f) => f.check === "host.cpu-unaccounted")?.severity, "low");
+  const hidden = checkHunt(
+    input([], {
+      live: true,
+      cpu: { seconds: 1, cpus: 2, busyCores: 1.9, accountedCores: 0.2 },
+      hiddenPids: [{ pid: 4321, comm: "kthreaddi", argv: [] }],
+    }),
+    ctx,
+  );
+  assert.equal(hidden.find((f) => f.check === "host.cpu-unaccounted")?.severity, "high");
+  assert.equal(hidden.find((f) => f.check === "process.hidden")?.severity, "critical");
+});
