@@ -59,7 +59,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       const started = performance.now();
       const rules = loadHuntRules(o.rulesDir);
       const live = ctx.fs.isLive;
-      const processes = collectProcesses(ctx, rules.benign);
+      const processes = collectProcesses(ctx);
       const pids = processes.map((p) => p.pid);
       const first = live && o.sampleMs > 0 ? cpuSnapshot(ctx, pids, performance.now()) : undefined;
       const { set: iocs, problems } = loadIocDirs(
@@ -88,7 +88,12 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       };
       const extraPaths = rules.families.flatMap((f) =>
         f.paths
-          .map((re) => re.source.replace(/^\^/, "").replace(/\$$/, "").replace(/\\\./g, "."))
+          .map((re) =>
+            re.source
+              .replace(/^\^/, "")
+              .replace(/\$$/, "")
+              .replace(/\\([./])/g, "$1"),
+          )
           .filter((p) => /^\/[\w./-]+$/.test(p)),
       );
       const scanned = collectFiles(

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import type { ScanContext } from "../../core/context.ts";
-import type { Benign } from "../../rules/hunt.ts";
 import { readSockets } from "../net/sockets.ts";
 import {
   bootTime,
@@ -23,7 +22,7 @@ const MAX_CONFIG_BYTES = 256 * 1024;
 const HASH_SKIP = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/nix/store/", "/snap/"];
 
 /** Processes with user, start time, sockets, miner configs and (outside system dirs) executable hashes. */
-export function collectProcesses(ctx: ScanContext, benign: Benign): HuntProcess[] {
+export function collectProcesses(ctx: ScanContext): HuntProcess[] {
   const { fs } = ctx;
   const raw = readProcesses(fs, ctx.diag);
   const users = readUsers(fs);
