@@ -80,7 +80,7 @@ test("perfctl-like root: masquerading httpd in /tmp/.perf.c, the miner's config 
   const { doc } = await hunt(t, "perfctl");
   const miner = one(doc, "process.miner", pidIs(901));
   assert.equal(miner.data?.config, "/tmp/.perf.c/config.json");
-  assert.ok((miner.data?.pools as string[]).includes("pool.supportxmr.com:443"));
+  assert.ok(((miner.data?.pools ?? []) as string[]).includes("pool.supportxmr.com:443"));
   const httpd = doc.findings.find((f) => f.data?.pid === 900 && f.check.startsWith("process."));
   assert.ok(httpd && atLeast(httpd.severity, "high"));
   assert.ok(httpd.evidence.some((e) => e.value?.includes("httpd -> /tmp/.perf.c/httpd")));
@@ -100,7 +100,7 @@ test("TeamTNT-like root: [ext4] masquerade, bind mount over its /proc, unit, cro
   const ext4 = one(doc, "process.miner", pidIs(1200));
   assert.ok(ext4.evidence.some((e) => e.value?.startsWith("[ext4] -> /usr/sbin/.configure/bin/ext4")));
   const tnt = one(doc, "process.miner", pidIs(1210));
-  assert.ok((tnt.data?.argv as string[]).includes(WALLET));
+  assert.ok(((tnt.data?.argv ?? []) as string[]).includes(WALLET));
   one(doc, "process.hidden", (f) => f.data?.path === "/proc/1200");
   one(doc, "persistence.systemd", (f) => f.data?.unit === "tntbot.service");
   one(doc, "persistence.cron", (f) => f.data?.path === "/etc/cron.d/tnt");
