@@ -58,10 +58,7 @@ test("iocs update reads maltrail trails served over HTTP on 127.0.0.1, and statu
 test("iocs update reads plain lists from files; an empty or binary file is refused, the feed dir untouched", async (t) => {
   const dir = tempDir(t);
   const feedDir = path.join(dir, "feeds");
-  fs.writeFileSync(
-    path.join(dir, "mine.txt"),
-    "evil-pool.example\n203.0.113.50:4444\n" + "a".repeat(64) + "\n",
-  );
+  fs.writeFileSync(path.join(dir, "mine.txt"), `evil-pool.example\n203.0.113.50:4444\n${"a".repeat(64)}\n`);
   fs.writeFileSync(path.join(dir, "junk.bin"), Buffer.from([0, 1, 2, 255, 254, 10, 13]));
   const r = await mamori([
     "iocs",

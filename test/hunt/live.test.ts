@@ -110,13 +110,13 @@ test("live: a stand-in miner run from a deleted temp dir is found with its conne
     "--donate-level",
     "1",
   ]);
-  assert.ok((miner.data?.remotes as string[]).includes(`127.0.0.1:${port}`));
+  assert.ok(((miner.data?.remotes ?? []) as string[]).includes(`127.0.0.1:${port}`));
   assert.equal(miner.timeSource, "proc");
   const cost = miner.data?.cost as { cpuSeconds: number; kWh: number; price: number };
   assert.ok(cost.cpuSeconds > 0.5, `cpu seconds ${cost.cpuSeconds}`);
   assert.ok(cost.kWh > 0 && cost.price > 0);
   assert.ok((miner.data?.sampleCores as number) > 0.2, "the live CPU sample saw it burn CPU");
-  const signals = (miner.data?.signals as Array<{ signal: string }>).map((s) => s.signal);
+  const signals = ((miner.data?.signals ?? []) as Array<{ signal: string }>).map((s) => s.signal);
   for (const s of ["donateLevel", "poolWallet", "deletedExe", "tempExe", "poolConnection"])
     assert.ok(signals.includes(s), s);
   if (port === 3333) assert.ok(signals.includes("minerPort"));
