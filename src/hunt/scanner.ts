@@ -13,6 +13,7 @@ import {
   readProcMounts,
   readSelfLibraries,
 } from "../collect/hunt/processes.ts";
+import { listPids } from "../collect/proc/processes.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { Scanner } from "../core/scanner.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
@@ -57,11 +58,13 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
     id: "hunt",
     async collect(ctx: ScanContext): Promise<HuntInput> {
       const started = performance.now();
-      const rules = loadHuntRules(o.rulesDir);
       const live = ctx.fs.isLive;
+      // The first CPU snapshot comes before anything else, so all later reading overlaps the sample.
+      const first =
+        live && o.sampleMs > 0 ? cpuSnapshot(ctx, listPids(ctx.fs), performance.now()) : undefined;
+      const rules = loadHuntRules(o.rulesDir);
       const processes = collectProcesses(ctx);
       const pids = processes.map((p) => p.pid);
-      const first = live && o.sampleMs > 0 ? cpuSnapshot(ctx, pids, performance.now()) : undefined;
       const { set: iocs, problems } = loadIocDirs(
         iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
       );
