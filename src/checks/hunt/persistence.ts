@@ -105,7 +105,15 @@ export function checkPersistence(input: HuntInput, ctx: CheckContext): Finding[]
       ],
       time: l.mtime,
       timeSource: l.mtime ? "mtime" : undefined,
-      data: { path: l.path, line: l.line, text: l.text, user: l.user, unit: l.unit, signals: signalData(s) },
+      data: {
+        path: l.path,
+        line: l.line,
+        text: l.text,
+        sha256: l.sha256,
+        user: l.user,
+        unit: l.unit,
+        signals: signalData(s),
+      },
     });
   }
   out.push(...checkSshKeys(input, ctx));

@@ -40,6 +40,8 @@ export interface PersistLine {
   line: number;
   text: string;
   mtime?: string;
+  /** SHA-256 of the file the line is in (allowlist entries and history compare it). */
+  sha256?: string;
   /** Owner for per-user files (crontab of a user, authorized_keys under a home). */
   user?: string;
   /** systemd unit name. */

@@ -9,7 +9,10 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_DIR_FILES = 2000;
 
 /** Reads one file as lines, recording why it could not be read (except a plain "not there"). */
-function readLines(ctx: ScanContext, file: string): { lines: string[]; mtime?: string } | undefined {
+function readLines(
+  ctx: ScanContext,
+  file: string,
+): { lines: string[]; mtime?: string; sha256: string } | undefined {
   try {
     const st = ctx.fs.stat(file);
     if (!st.isFile()) return undefined;
@@ -20,8 +23,12 @@ function readLines(ctx: ScanContext, file: string): { lines: string[]; mtime?: s
         reason: "too-large",
         detail: `only the first ${MAX_FILE_BYTES} bytes of ${st.size} were read`,
       });
-    const text = ctx.fs.readText(file, { maxBytes: MAX_FILE_BYTES });
-    return { lines: text.split(/\r?\n/), mtime: st.mtime.toISOString() };
+    const bytes = ctx.fs.readBytes(file, { maxBytes: MAX_FILE_BYTES });
+    return {
+      lines: bytes.toString("utf8").split(/\r?\n/),
+      mtime: st.mtime.toISOString(),
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    };
   } catch (err) {
     const code = err instanceof RootFsError ? err.code : errorCode(err);
     if (code !== "ENOENT" && code !== "ENOTDIR")
@@ -63,7 +70,16 @@ function add(
     const t = text.trim();
     if (!t || t.startsWith("#")) return;
     if (opts.filter && !opts.filter(t)) return;
-    out.push({ kind, path: file, line: i + 1, text: t, mtime: r.mtime, user: opts.user, unit: opts.unit });
+    out.push({
+      kind,
+      path: file,
+      line: i + 1,
+      text: t,
+      mtime: r.mtime,
+      sha256: r.sha256,
+      user: opts.user,
+      unit: opts.unit,
+    });
   });
 }
 
