@@ -213,7 +213,10 @@ export const hunt = {
     ja: "この鍵の持ち主を確認し、誰のものでもなければ {path} から削除してください。",
   },
   "hunt.file.title": { en: "Suspicious executable: {path}", ja: "不審な実行ファイル: {path}" },
-  "hunt.file.detail": { en: "{size} bytes, mode {mode}.", ja: "{size} バイト、モード {mode}。" },
+  "hunt.file.detail": {
+    en: "{size} bytes, mode {mode}. Searched within bounds: depth {depth}, {entries} entries, {maxFile} bytes per file, {maxTotal} bytes in all.",
+    ja: "{size} バイト、モード {mode}。探索の範囲: 深さ {depth}、{entries} 項目、1 ファイル {maxFile} バイト、合計 {maxTotal} バイトまで。",
+  },
   "hunt.file.fix": {
     en: "Do not run it. Save a copy for analysis (or check its hash on VirusTotal), then delete {path} and find what wrote it.",
     ja: "実行しないでください。解析用にコピーを保存し (または VirusTotal でハッシュを確認し)、{path} を削除して、書き込んだものを探してください。",
