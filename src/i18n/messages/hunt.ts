@@ -173,7 +173,7 @@ export const hunt = {
     en: "downloads from a bare IP address",
     ja: "IP アドレス直指定でダウンロード",
   },
-  "hunt.net.detail": { en: "Why this connection: {reasons}.", ja: "この接続を疑う理由: {reasons}。" },
+  "hunt.net.detail": { en: "Signs: {reasons}.", ja: "兆候: {reasons}。" },
   "hunt.net.fix": {
     en: "Block {remote} at the firewall after saving evidence, and stop the process that holds the connection.",
     ja: "証拠を保存したうえで {remote} をファイアウォールで遮断し、接続しているプロセスを停止してください。",
