@@ -149,3 +149,24 @@ test("hidden pids and unaccounted CPU: corroborated is high, alone is low", () =
   assert.equal(hidden.find((f) => f.check === "host.cpu-unaccounted")?.severity, "high");
   assert.equal(hidden.find((f) => f.check === "process.hidden")?.severity, "critical");
 });
+
+test("kernel-thread names: a bracketed or per-CPU name on a real executable is masquerade; watchdog and mdadm are not", () => {
+  const fake = proc({ comm: "kworker/0:2", argv: ["[kworker/0:2]"], exe: "/var/tmp/.k/kw", ppid: 1 });
+  const watchdog = proc({
+    pid: 101,
+    comm: "watchdog",
+    argv: ["/usr/sbin/watchdog"],
+    exe: "/usr/sbin/watchdog",
+    ppid: 1,
+  });
+  const mdadm = proc({
+    pid: 102,
+    comm: "mdadm",
+    argv: ["/sbin/mdadm", "--monitor", "--scan"],
+    exe: "/usr/sbin/mdadm",
+    ppid: 1,
+  });
+  const findings = checkHunt(input([fake, watchdog, mdadm]), ctx);
+  assert.equal(findings.find((f) => f.data?.pid === 100)?.check, "process.masquerade");
+  assert.ok(!findings.some((f) => f.data?.pid === 101 || f.data?.pid === 102));
+});

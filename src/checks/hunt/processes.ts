@@ -19,8 +19,10 @@ import {
   signalEvidence,
 } from "./signals.ts";
 
+// Kernel-thread names: per-CPU threads carry a "/..." suffix; the rest are exact names. Userspace daemons
+// such as watchdog or mdadm share a prefix but not this shape.
 const KTHREAD_NAME =
-  /^\[?(kworker|ksoftirqd|kthreadd|migration|rcu_|kswapd|watchdog|jbd2|kauditd|khugepaged|kdevtmpfs|ext4|cpuhp|bioset|kblockd|kintegrityd|irq\/|kcompactd|ksmd|kcache|pdflush|kthrotld|md|scsi_)/;
+  /^(?:(?:kworker|ksoftirqd|migration|watchdog|cpuhp|irq|rcu_\w+|idle_inject|scsi_\w+|kcompactd)\/\S+|kthreadd|kswapd\d+|kauditd|khugepaged|kdevtmpfs|ksmd|kblockd|bioset|kintegrityd|kthrotld|jbd2\/\S+|ext4-rsv-conver|kcache\/\S*|pdflush(-\d+)?)$/;
 const SHELLS =
   /^(sh|bash|dash|ash|zsh|ksh|csh|tcsh|busybox|perl|python[\d.]*|ruby|php|nc|ncat|netcat|socat|curl|wget|lwp-download|telnet)$/;
 
