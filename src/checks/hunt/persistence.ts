@@ -7,6 +7,8 @@ import {
   addSignal,
   type HuntInput,
   hostsIn,
+  isHiddenPath,
+  isTempPath,
   type Level,
   type Signal,
   score,
@@ -28,6 +30,10 @@ export function lineSignals(l: PersistLine, input: HuntInput): Signal[] {
         kind: "malware",
         weight: scripty && (r.signal === "tempPath" || r.signal === "hiddenPath") ? 1 : r.weight,
       });
+  // A unit whose program itself lives in a temporary or hidden place: packages never install there.
+  const unitExe = l.kind === "systemd" ? /^Exec\w*\s*=\s*[-@:+!]*(\S+)/.exec(l.text)?.[1] : undefined;
+  if (unitExe && (isTempPath(unitExe) || isHiddenPath(unitExe)))
+    addSignal(s, { key: "unitExecTemp", kind: "malware", weight: 2, value: unitExe });
   if (l.kind === "cron" && EVERY_MINUTE.test(l.text))
     addSignal(s, { key: "everyMinute", kind: "weak", weight: 1 });
   for (const h of hostsIn(l.text)) {

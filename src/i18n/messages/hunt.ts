@@ -88,6 +88,10 @@ export const hunt = {
     en: "long-running program of the web server user",
     ja: "Web サーバーのユーザーが長時間動かしているプログラム",
   },
+  "hunt.signal.unitExecTemp": {
+    en: "the unit's program is in a temporary or hidden place",
+    ja: "ユニットが起動するプログラムが一時・隠しディレクトリにある",
+  },
   "hunt.signal.everyMinute": { en: "runs every minute", ja: "毎分実行" },
   "hunt.signal.preloadEntry": {
     en: "library preloaded into every program",
