@@ -158,14 +158,18 @@ export function collectFiles(
     ctx.diag.couldNotCheck({
       area: "hunt.files",
       reason: "bounds",
-      detail: `file scan stopped at its bounds (${opts.maxEntries} entries, depth ${opts.maxDepth}); ${bounds.entriesSeen} entries examined`,
+      detail: ctx.t("hunt.diag.bounds", {
+        entries: opts.maxEntries,
+        depth: opts.maxDepth,
+        seen: bounds.entriesSeen,
+      }),
     });
   for (const p of bounds.skippedLarge)
     ctx.diag.couldNotCheck({
       area: "hunt.files",
       path: p,
       reason: "too-large",
-      detail: `larger than ${opts.maxFileBytes} bytes, or past the ${opts.maxTotalBytes}-byte total: not hashed`,
+      detail: ctx.t("hunt.diag.tooLarge", { max: opts.maxFileBytes, total: opts.maxTotalBytes }),
     });
   return { files, bounds };
 }

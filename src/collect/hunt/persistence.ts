@@ -21,7 +21,7 @@ function readLines(
         area: "hunt.persistence",
         path: file,
         reason: "too-large",
-        detail: `only the first ${MAX_FILE_BYTES} bytes of ${st.size} were read`,
+        detail: ctx.t("hunt.diag.partial", { max: MAX_FILE_BYTES, size: st.size }),
       });
     const bytes = ctx.fs.readBytes(file, { maxBytes: MAX_FILE_BYTES });
     return {

@@ -25,6 +25,13 @@ const HASH_SKIP = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/nix/store/"
 export function collectProcesses(ctx: ScanContext): HuntProcess[] {
   const { fs } = ctx;
   const raw = readProcesses(fs, ctx.diag);
+  if (raw.length === 0)
+    ctx.diag.couldNotCheck({
+      area: "hunt.processes",
+      path: "/proc",
+      reason: "ENOENT",
+      detail: ctx.t("hunt.diag.noProc"),
+    });
   const users = readUsers(fs);
   const btime = bootTime(fs);
   const now = ctx.now().getTime();
@@ -73,7 +80,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       area: "hunt.processes",
       path: "/proc/*/exe",
       reason: "EACCES",
-      detail: `${hiddenFromUs} process(es): executable, working directory and sockets not readable (run as root to see them)`,
+      detail: ctx.t("hunt.diag.exeHidden", { count: hiddenFromUs }),
     });
   return out;
 }

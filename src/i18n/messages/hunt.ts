@@ -309,6 +309,26 @@ export const hunt = {
     en: "mamori's own memory map describes only the live system (--root is not /)",
     ja: "mamori 自身のメモリマップは稼働中のシステムにしか当てはまりません (--root が / ではありません)",
   },
+  "hunt.diag.noProc": {
+    en: "no process found under /proc of the scanned root (an image without a recorded /proc)",
+    ja: "診断したルートの /proc にプロセスがありません (/proc を記録していないイメージ)",
+  },
+  "hunt.diag.exeHidden": {
+    en: "{count} process(es): executable, working directory and sockets not readable (run as root to see them)",
+    ja: "{count} 個のプロセス: 実行ファイル・作業ディレクトリ・ソケットを読めません (root で実行すると見えます)",
+  },
+  "hunt.diag.bounds": {
+    en: "file scan stopped at its bounds ({entries} entries, depth {depth}); {seen} entries examined",
+    ja: "ファイル探索が上限 ({entries} 項目、深さ {depth}) で止まりました。調べた項目は {seen} です",
+  },
+  "hunt.diag.tooLarge": {
+    en: "larger than {max} bytes, or past the {total}-byte total: not hashed",
+    ja: "{max} バイトを超えるか、合計 {total} バイトの上限を超えたため、ハッシュを計算していません",
+  },
+  "hunt.diag.partial": {
+    en: "only the first {max} bytes of {size} were read",
+    ja: "{size} バイトのうち先頭 {max} バイトだけを読みました",
+  },
   "hunt.allowlist.bad": { en: "allowlist {path}: {message}", ja: "許可リスト {path}: {message}" },
   "hunt.iocs.updated": {
     en: "{name}: {entries} entries from {source} ({skipped} lines skipped) -> {file}",
