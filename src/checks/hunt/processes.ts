@@ -297,15 +297,18 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
       lv = level("miner", total, s);
       const c = costOf(p, o);
       title = ctx.t("hunt.miner.title", { name, pid: p.pid });
-      detail = `${ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe })} ${ctx.t("hunt.cost.detail", {
-        cpuSeconds: c.cpuSeconds,
-        kWh: c.kWh.toFixed(3),
-        price: c.price.toFixed(2),
-        currency: c.currency,
-        monthlyPrice: c.monthlyPrice.toFixed(0),
-        watts: o.wattsPerCore,
-        pricePerKwh: o.pricePerKwh,
-      })}`;
+      detail = `${ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe })}${ctx.lang === "ja" ? "" : " "}${ctx.t(
+        "hunt.cost.detail",
+        {
+          cpuSeconds: c.cpuSeconds,
+          kWh: c.kWh.toFixed(3),
+          price: c.price.toFixed(2),
+          currency: c.currency,
+          monthlyPrice: c.monthlyPrice.toFixed(0),
+          watts: o.wattsPerCore,
+          pricePerKwh: o.pricePerKwh,
+        },
+      )}`;
       remediation = ctx.t("hunt.miner.fix", { pid: p.pid });
     } else if (a.masquerade) {
       check = "process.masquerade";
@@ -376,7 +379,9 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
           remote: hp,
         }),
         detail: ctx.t("hunt.net.detail", {
-          reasons: sig.map((x) => ctx.t(`hunt.signal.${x.key}` as "hunt.signal.minerPort")).join(", "),
+          reasons: sig
+            .map((x) => ctx.t(`hunt.signal.${x.key}` as "hunt.signal.minerPort"))
+            .join(ctx.lang === "ja" ? "、" : ", "),
         }),
         cves: [],
         evidence: [
