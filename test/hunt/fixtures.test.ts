@@ -92,7 +92,7 @@ test("perfctl-like root: masquerading httpd in /tmp/.perf.c, the miner's config 
 
 test("TeamTNT-like root: [ext4] masquerade, bind mount over its /proc, unit, cron, and an SSH key from an IOC feed", async (t) => {
   const feedDir = tempDir(t);
-  const list = path.join(feedDir, "..", "teamtnt-keys.txt");
+  const list = path.join(tempDir(t), "teamtnt-keys.txt");
   fs.writeFileSync(list, `# test feed\n${FIXTURE_SSH_FP}\n`);
   const up = await mamori(["iocs", "update", "--from", list, "--feed-dir", feedDir, "--kind", "malware"]);
   assert.equal(up.code, 0, up.stderr);
@@ -196,6 +196,7 @@ test("bad input: garbage crontab, link loops, vanished and truncated processes, 
   fs.ftruncateSync(fd, 200 * 1024 * 1024); // sparse: no disk used
   fs.closeSync(fd);
   fs.chmodSync(huge, 0o755);
+  fs.writeFileSync(path.join(root, "etc/cron.d/huge"), `# ${"x".repeat(3 * 1024 * 1024)}\n`);
   const r = await mamori([
     "hunt",
     "--root",
@@ -213,6 +214,7 @@ test("bad input: garbage crontab, link loops, vanished and truncated processes, 
   const doc = JSON.parse(r.stdout) as ReportDocument;
   assert.ok(doc.notChecked.some((n) => n.path === "/etc/cron.d/self-loop" && n.reason === "ELOOP"));
   assert.ok(doc.notChecked.some((n) => n.path === "/tmp/huge.bin" && n.reason === "too-large"));
+  assert.ok(doc.notChecked.some((n) => n.path === "/etc/cron.d/huge" && n.reason === "too-large"));
   assert.ok(doc.warnings.some((w) => w.reason === "vanished"));
   // The real line inside the garbage is still read and judged.
   const cron = one(doc, "persistence.cron");
