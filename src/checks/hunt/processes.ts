@@ -197,8 +197,8 @@ export function costOf(p: HuntProcess, o: HuntOptions) {
   const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
   return {
     cpuSeconds: round(cpuSeconds, 2),
-    kWh: round(kWh, 6),
-    price: round(kWh * o.pricePerKwh, 4),
+    kWh: round(kWh, 9),
+    price: round(kWh * o.pricePerKwh, 8),
     currency: o.currency,
     averageCores: round(cores, 3),
     monthlyKWh: round(monthKwh, 3),
@@ -301,8 +301,8 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
         "hunt.cost.detail",
         {
           cpuSeconds: c.cpuSeconds,
-          kWh: c.kWh.toFixed(3),
-          price: c.price.toFixed(2),
+          kWh: shortNumber(c.kWh),
+          price: shortNumber(c.price),
           currency: c.currency,
           monthlyPrice: c.monthlyPrice.toFixed(0),
           watts: o.wattsPerCore,
@@ -405,4 +405,10 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
     }
   }
   return out;
+}
+
+/** Two decimals for ordinary amounts, two significant digits for tiny ones (a miner caught early). */
+export function shortNumber(n: number): string {
+  if (n === 0) return "0";
+  return Math.abs(n) >= 0.01 ? n.toFixed(2) : n.toPrecision(2);
 }
