@@ -213,3 +213,25 @@ test("web server user: PHP's short sh -c sendmail and www-data's cron PHP are no
   assert.equal(findings.find((f) => f.data?.pid === 102)?.check, "process.webshell-child");
   assert.equal(findings.find((f) => f.data?.pid === 103)?.severity, "high");
 });
+
+test("miner configs: XMRig pools count, a database pool config does not", async () => {
+  const { parseMinerConfig } = await import("../../src/collect/hunt/processes.ts");
+  assert.deepEqual(
+    parseMinerConfig(JSON.stringify({ pools: [{ url: "pool.example:3333", user: "4x" }] }))?.pools,
+    ["pool.example:3333"],
+  );
+  assert.ok(
+    parseMinerConfig(
+      JSON.stringify({ cpu: { enabled: true }, pools: [{ url: "stratum+ssl://x.example:443" }] }),
+    ),
+  );
+  assert.equal(
+    parseMinerConfig(JSON.stringify({ pools: [{ url: "postgres://db.internal:5432/app" }] })),
+    undefined,
+  );
+  assert.equal(
+    parseMinerConfig(JSON.stringify({ pools: [{ url: "https://api.example.com/v1" }] })),
+    undefined,
+  );
+  assert.equal(parseMinerConfig("{not json"), undefined);
+});

@@ -147,7 +147,13 @@ export function parseMinerConfig(text: string): Omit<MinerConfig, "path"> | unde
     if (typeof url === "string") urls.push(url);
     if (typeof user === "string") users.push(user);
   }
-  return urls.length > 0 ? { pools: urls, users } : undefined;
+  // Database and HTTP client configs have "pools" too: only stratum URLs or bare host:port pools count,
+  // or a config that carries XMRig's own keys.
+  const stratumLike = urls.some((u) => /^(stratum\S*:\/\/)?[\w.-]+:\d{2,5}\/?$/i.test(u));
+  const minerKeys = ["donate-level", "randomx", "cpu", "opencl", "cuda", "algo"].some((k) =>
+    Object.hasOwn(doc as object, k),
+  );
+  return urls.length > 0 && (stratumLike || minerKeys) ? { pools: urls, users } : undefined;
 }
 
 /** Aggregate CPU ticks from the "cpu" line of /proc/stat: busy (user+nice+system) and the cpu count. */
