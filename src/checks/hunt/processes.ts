@@ -362,10 +362,15 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
       const pool = sig.find((x) => x.key === "poolConnection");
       const port = sig.find((x) => x.key === "minerPort");
       if (!ioc && !(minerish && (pool || port))) continue;
+      // IOC lists go stale (pools close, addresses are reassigned): a list match alone is only possible.
+      const otherSigns = score(
+        s.filter((x) => x.key !== "iocAddress" && x.key !== "minerPort"),
+        ["miner", "malware", "location"],
+      );
       const nl: Level =
         isMiner && (ioc || pool || port)
           ? { severity: "critical", confidence: ioc || pool ? "confirmed" : "likely" }
-          : ioc
+          : ioc && otherSigns >= 2
             ? { severity: "high", confidence: "likely" }
             : { severity: "medium", confidence: "possible" };
       const domain = a.pools.find((x) => x.endsWith(`:${r.port}`) && !/^\d/.test(x))?.split(":")[0];
