@@ -236,7 +236,7 @@ test("miner configs: XMRig pools count, a database pool config does not", async 
   assert.equal(parseMinerConfig("{not json"), undefined);
 });
 
-test("a connection to a listed address alone is only possible; with other signs it is likely", () => {
+test("a connection to a listed address alone is low and possible; with other signs it is likely", () => {
   const lone = proc({
     comm: "app",
     exe: "/usr/bin/app",
@@ -244,7 +244,7 @@ test("a connection to a listed address alone is only possible; with other signs 
     remotes: [{ protocol: "tcp", address: "45.10.88.102", port: 80, state: "ESTABLISHED" }],
   });
   const [net] = checkHunt(input([lone]), ctx).filter((f) => f.check === "network.miner-connection");
-  assert.equal(net?.severity, "medium");
+  assert.equal(net?.severity, "low");
   assert.equal(net?.confidence, "possible");
   const dropped = proc({ ...lone, exe: "/tmp/.x/app", exeDeleted: true });
   const [net2] = checkHunt(input([dropped]), ctx).filter((f) => f.check === "network.miner-connection");

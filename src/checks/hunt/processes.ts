@@ -372,7 +372,9 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
           ? { severity: "critical", confidence: ioc || pool ? "confirmed" : "likely" }
           : ioc && otherSigns >= 2
             ? { severity: "high", confidence: "likely" }
-            : { severity: "medium", confidence: "possible" };
+            : ioc && !pool && !port
+              ? { severity: "low", confidence: "possible" }
+              : { severity: "medium", confidence: "possible" };
       const domain = a.pools.find((x) => x.endsWith(`:${r.port}`) && !/^\d/.test(x))?.split(":")[0];
       out.push({
         id: findingId("network.miner-connection", p.pid, hp),
