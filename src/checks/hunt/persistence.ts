@@ -63,8 +63,12 @@ export function lineSignals(l: PersistLine, input: HuntInput): Signal[] {
   return s;
 }
 
+const LIST_ONLY = new Set(["iocDomain", "iocAddress", "poolDomain"]);
+
 function lineLevel(s: Signal[]): Level | undefined {
   const total = score(s);
+  // An IOC list match alone is never more than low: lists go stale.
+  if (s.every((x) => LIST_ONLY.has(x.key))) return { severity: "low", confidence: "possible" };
   const strongIoc = s.some(
     (x) => x.key === "family" || x.key === "iocDomain" || x.key === "iocAddress" || x.key === "poolDomain",
   );
