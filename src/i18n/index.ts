@@ -1,3 +1,4 @@
+import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { LANGS, type Lang } from "./types.ts";
 
@@ -6,6 +7,7 @@ export { LANGS, type Lang } from "./types.ts";
 /** The one dictionary: each area keeps its sentences in messages/<area>.ts, merged here. */
 export const dictionary = {
   ...common,
+  ...apache,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -1,0 +1,248 @@
+import * as path from "node:path";
+import type { ScanContext } from "../../core/context.ts";
+import { errorCode } from "../../core/diagnostics.ts";
+import { readOsRelease } from "../host.ts";
+import { type ProcessInfo, readProcesses } from "../proc/processes.ts";
+import { type BinaryStrings, readBinaryStrings } from "./binary.ts";
+import { type ApacheConfig, buildModel } from "./config/model.ts";
+import { parseApacheConfig, parseEnvvars } from "./config/parse.ts";
+import { type LiveInfo, queryLiveBinary } from "./live.ts";
+import { type OwnerLookup, packageOwner } from "./packages.ts";
+import { upstreamOfPackageVersion } from "./version.ts";
+
+/** How the version was established, best first (DESIGN.md: distro data > upstream version > banner). */
+export type VersionSource = "package" | "live-binary" | "binary-file";
+
+export interface ApacheInstallation {
+  /** Guest path of the binary, symbolic links resolved. */
+  binary: string;
+  /** Other paths that led to the same binary. */
+  aliases: string[];
+  pids: number[];
+  strings?: BinaryStrings;
+  live?: LiveInfo;
+  owner: OwnerLookup;
+  version?: string;
+  product?: string;
+  versionSource?: VersionSource;
+  configFile?: string;
+  config?: ApacheConfig;
+}
+
+export interface ApacheFacts {
+  live: boolean;
+  distroId?: string;
+  distroVersion?: string;
+  distroLike: string[];
+  installations: ApacheInstallation[];
+}
+
+const FIXED_CANDIDATES = [
+  "/usr/sbin/apache2",
+  "/usr/sbin/httpd",
+  "/usr/local/apache2/bin/httpd",
+  "/usr/local/apache/bin/httpd",
+  "/usr/local/sbin/httpd",
+  "/usr/local/bin/httpd",
+];
+const GLOB_CANDIDATES = [
+  "/opt/*/bin/httpd",
+  "/opt/*/bin/apache2",
+  "/opt/*/sbin/httpd",
+  "/opt/rh/*/root/usr/sbin/httpd",
+  "/usr/local/*/bin/httpd",
+  "/usr/local/*/bin/apache2",
+];
+
+function isApacheProcess(p: ProcessInfo): boolean {
+  const base = p.exe ? path.posix.basename(p.exe) : "";
+  return ["apache2", "httpd"].includes(p.comm) || ["apache2", "httpd"].includes(base);
+}
+
+/** -f, -d and -D from an httpd command line. */
+function argvOptions(argv: string[]): { f?: string; d?: string; defines: string[] } {
+  const out: { f?: string; d?: string; defines: string[] } = { defines: [] };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const val = () => (a.length > 2 ? a.slice(2) : argv[++i]);
+    if (a.startsWith("-f")) out.f = val();
+    else if (a.startsWith("-d")) out.d = val();
+    else if (a.startsWith("-D")) {
+      const d = val();
+      if (d) out.defines.push(d);
+    }
+  }
+  return out;
+}
+
+function defaultConfigFiles(binary: string): Array<{ root: string; file: string }> {
+  const base = path.posix.basename(binary);
+  const dir = path.posix.dirname(binary);
+  if (dir === "/usr/sbin" || dir === "/sbin") {
+    if (base === "apache2") return [{ root: "/etc/apache2", file: "/etc/apache2/apache2.conf" }];
+    return [
+      { root: "/etc/httpd", file: "/etc/httpd/conf/httpd.conf" },
+      { root: "/etc/apache2", file: "/etc/apache2/httpd.conf" },
+    ];
+  }
+  const prefix = path.posix.dirname(dir);
+  return [{ root: prefix, file: path.posix.join(prefix, "conf/httpd.conf") }];
+}
+
+async function discoverBinaries(
+  ctx: ScanContext,
+): Promise<Map<string, { aliases: Set<string>; procs: ProcessInfo[] }>> {
+  const found = new Map<string, { aliases: Set<string>; procs: ProcessInfo[] }>();
+  const add = (p: string, proc?: ProcessInfo) => {
+    let real: string;
+    try {
+      real = ctx.fs.realGuestPath(p);
+    } catch (err) {
+      ctx.diag.couldNotCheck({ area: "apache", path: p, reason: errorCode(err) });
+      return;
+    }
+    const st = ctx.fs.tryStat(real);
+    if (!st?.isFile() && !proc) return;
+    const e = found.get(real) ?? { aliases: new Set<string>(), procs: [] };
+    if (p !== real) e.aliases.add(p);
+    if (proc) e.procs.push(proc);
+    found.set(real, e);
+  };
+  for (const p of FIXED_CANDIDATES) if (ctx.fs.exists(p)) add(p);
+  for (const g of GLOB_CANDIDATES) for (const p of ctx.fs.glob(g)) add(p);
+  if (ctx.fs.isLive) {
+    for (const p of readProcesses(ctx.fs)) if (isApacheProcess(p) && p.exe) add(p.exe, p);
+  } else if (found.size > 0) {
+    ctx.diag.couldNotCheck({ area: "apache", reason: "not-live", detail: ctx.t("apache.diag.notLive") });
+  }
+  return found;
+}
+
+async function collectOne(
+  ctx: ScanContext,
+  binary: string,
+  aliases: Set<string>,
+  procs: ProcessInfo[],
+): Promise<ApacheInstallation> {
+  const inst: ApacheInstallation = {
+    binary,
+    aliases: [...aliases].sort(),
+    pids: procs.map((p) => p.pid).sort((a, b) => a - b),
+    owner: { found: undefined },
+  };
+  try {
+    inst.strings = readBinaryStrings(ctx.fs, binary);
+    if (!inst.strings.version)
+      ctx.diag.couldNotCheck({
+        area: "apache",
+        path: binary,
+        reason: "no-version",
+        detail: ctx.t("apache.diag.noVersionString", { path: binary }),
+      });
+  } catch (err) {
+    ctx.diag.couldNotCheck({ area: "apache", path: binary, reason: errorCode(err) });
+  }
+  inst.owner = await packageOwner(ctx, binary);
+
+  // The process command line names the configuration it really runs with.
+  const argv = procs.find((p) => p.argv.length > 0)?.argv ?? [];
+  const opts = argvOptions(argv);
+  const httpdRoot = opts.d ?? inst.strings?.httpdRoot;
+  let configFile: string | undefined;
+  let serverRoot: string | undefined;
+  const conf = opts.f ?? inst.strings?.serverConfigFile;
+  if (conf && httpdRoot) {
+    serverRoot = httpdRoot;
+    configFile = path.posix.isAbsolute(conf) ? conf : path.posix.join(httpdRoot, conf);
+  }
+  if (!configFile || !ctx.fs.exists(configFile)) {
+    const dflt = defaultConfigFiles(binary).find((c) => ctx.fs.exists(c.file));
+    if (dflt) {
+      configFile = dflt.file;
+      serverRoot = httpdRoot && ctx.fs.exists(httpdRoot) ? httpdRoot : dflt.root;
+    }
+  }
+  const envvarsPath = configFile ? path.posix.join(path.posix.dirname(configFile), "envvars") : undefined;
+  const envText = envvarsPath ? ctx.fs.tryReadText(envvarsPath) : undefined;
+  const env = envText ? parseEnvvars(envText, path.posix.dirname(configFile as string)) : {};
+
+  if (ctx.fs.isLive) {
+    inst.live = await queryLiveBinary(binary, { configFile, serverRoot, env, defines: opts.defines });
+    for (const e of inst.live.errors)
+      ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
+  }
+
+  const pkgVersion = inst.owner.found ? upstreamOfPackageVersion(inst.owner.found.owner.version) : undefined;
+  if (pkgVersion) {
+    inst.version = pkgVersion;
+    inst.versionSource = "package";
+  } else if (inst.live?.version) {
+    inst.version = inst.live.version;
+    inst.versionSource = "live-binary";
+  } else if (inst.strings?.version) {
+    inst.version = inst.strings.version;
+    inst.versionSource = "binary-file";
+  }
+  inst.product = inst.live?.product ?? inst.strings?.product;
+  const fileVersion = inst.live?.version ?? inst.strings?.version;
+  if (pkgVersion && fileVersion && fileVersion !== pkgVersion)
+    ctx.diag.warn({
+      area: "apache",
+      path: binary,
+      reason: "version-mismatch",
+      detail: ctx.t("apache.diag.versionMismatch", {
+        path: binary,
+        file: fileVersion,
+        pkg: inst.owner.found?.owner.version ?? "",
+      }),
+    });
+
+  if (configFile && serverRoot) {
+    inst.configFile = configFile;
+    const parsed = parseApacheConfig({
+      fs: ctx.fs,
+      diag: ctx.diag,
+      mainFile: configFile,
+      serverRoot,
+      env,
+      defines: Object.fromEntries(opts.defines.map((d) => [d, ""])),
+      staticModules: inst.live?.modules,
+      version: fileVersion ?? inst.version,
+    });
+    inst.config = buildModel(parsed);
+  } else {
+    ctx.diag.couldNotCheck({
+      area: "apache.config",
+      path: binary,
+      reason: "ENOENT",
+      detail: ctx.t("apache.diag.noConfig", { path: binary }),
+    });
+  }
+  return inst;
+}
+
+/** Finds every Apache httpd on the scanned root and establishes version, owner and configuration for each. */
+export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
+  const os = readOsRelease(ctx.fs);
+  const facts: ApacheFacts = {
+    live: ctx.fs.isLive,
+    distroId: os.id,
+    distroVersion: os.versionId,
+    distroLike: os.idLike ?? [],
+    installations: [],
+  };
+  const binaries = await discoverBinaries(ctx);
+  for (const [bin, { aliases, procs }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      facts.installations.push(await collectOne(ctx, bin, aliases, procs));
+    } catch (err) {
+      ctx.diag.couldNotCheck({
+        area: "apache",
+        path: bin,
+        reason: "error",
+        detail: `${bin}: ${errorCode(err)}`,
+      });
+    }
+  }
+  return facts;
+}
