@@ -72,13 +72,13 @@ export function upgradeCommands(inst: ApacheInstallation, facts: ApacheFacts): s
 /** The command that makes Apache re-read its configuration after an edit. */
 export function reloadCommand(inst: ApacheInstallation): string {
   const base = path.posix.basename(inst.binary);
-  if (inst.owner.found && (inst.binary === "/usr/sbin/apache2" || inst.binary === "/usr/sbin/httpd"))
+  if (inst.binary === "/usr/sbin/apache2" || inst.binary === "/usr/sbin/httpd")
     return `systemctl reload ${base}`;
   return `${path.posix.join(path.posix.dirname(inst.binary), "apachectl")} -k graceful`;
 }
 
 export function configTestCommand(inst: ApacheInstallation): string {
   if (inst.binary === "/usr/sbin/apache2") return "apache2ctl configtest";
-  if (inst.owner.found && inst.binary === "/usr/sbin/httpd") return "apachectl configtest";
+  if (inst.binary === "/usr/sbin/httpd") return "apachectl configtest";
   return `${path.posix.join(path.posix.dirname(inst.binary), "apachectl")} configtest`;
 }

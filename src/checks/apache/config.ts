@@ -143,9 +143,14 @@ function statusOpen(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckConte
 const SENSITIVE = ["/etc", "/root", "/home", "/usr", "/var", "/tmp", "/boot", "/opt", "/srv", "/proc"];
 const WEB_CONTENT = ["/var/www", "/usr/share/apache2", "/usr/share/httpd", "/srv/www", "/srv/http"];
 
-function isSensitive(dir: string): boolean {
+function isSensitive(dir: string, cfg: ApacheConfig): boolean {
   if (dir === "/") return true;
-  if (WEB_CONTENT.some((w) => isUnder(dir, w))) return false;
+  const served = [
+    ...cfg.documentRoots.map((d) => d.value),
+    ...cfg.vhosts.flatMap((v) => v.documentRoot ?? []),
+    ...cfg.aliases.map((a) => a.target),
+  ];
+  if ([...WEB_CONTENT, ...served].some((w) => isUnder(dir, w))) return false;
   return SENSITIVE.some((s) => isUnder(dir, s));
 }
 
@@ -157,7 +162,7 @@ function indexes(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckContext)
     if (s.kind !== "directory" || s.regex || !s.options.includes("indexes")) continue;
     const acc = directoryAccess(cfg, s.target, s.vhost).access;
     if (acc === "denied" || acc === "restricted") continue;
-    const sensitive = isSensitive(s.target);
+    const sensitive = isSensitive(s.target, cfg);
     const optLine = s.optionsWhere ?? s.where;
     out.push({
       id: findingId("apache.config.indexes", inst.binary, s.where.file, s.where.line),
