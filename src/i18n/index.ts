@@ -1,5 +1,6 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { vulndb } from "./messages/vulndb.ts";
 import { LANGS, type Lang } from "./types.ts";
 
 export { LANGS, type Lang } from "./types.ts";
@@ -8,6 +9,7 @@ export { LANGS, type Lang } from "./types.ts";
 export const dictionary = {
   ...common,
   ...apache,
+  ...vulndb,
 };
 
 export type MessageKey = keyof typeof dictionary;
