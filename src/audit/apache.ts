@@ -1,33 +1,37 @@
 import { exposureFinding } from "../checks/apache/exposure.ts";
-import { checkApache, matchesFor, type VulnApi } from "../checks/apache/index.ts";
+import { checkApache, matchesFor } from "../checks/apache/index.ts";
 import { type ApacheFacts, collectApache } from "../collect/apache/index.ts";
 import { apacheLogSources } from "../collect/apache/log-sources.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { Scanner } from "../core/scanner.ts";
+import { loadVulnDb } from "../vulndb/load.ts";
+import type { VulnDb } from "../vulndb/types.ts";
 
 export interface ApacheScanFacts extends ApacheFacts {
-  vuln?: VulnApi;
+  vulndb?: VulnDb;
 }
 
 /** Loads the vulnerability snapshot; undefined (with a "could not check" entry) when it is missing or broken. */
-export type VulnLoader = (ctx: ScanContext) => VulnApi | undefined;
+export type VulnLoader = (ctx: ScanContext) => VulnDb | undefined;
 
-const noVulnData: VulnLoader = (ctx) => {
-  ctx.diag.couldNotCheck({ area: "apache.cve", reason: "no-data", detail: ctx.t("apache.diag.noVulnDb") });
-  return undefined;
+const loadSnapshot: VulnLoader = (ctx) => {
+  const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now(), ctx.t);
+  if (!db)
+    ctx.diag.couldNotCheck({ area: "apache.cve", reason: "no-data", detail: ctx.t("apache.diag.noVulnDb") });
+  return db;
 };
 
 /** The Apache area of `mamori audit`: installations, versions, configuration, CVEs and the 41773/42013 verdict. */
-export function apacheScanner(loadVuln: VulnLoader = noVulnData): Scanner<ApacheScanFacts> {
+export function apacheScanner(loadVuln: VulnLoader = loadSnapshot): Scanner<ApacheScanFacts> {
   return {
     id: "apache",
     async collect(ctx) {
       const facts: ApacheScanFacts = await collectApache(ctx);
-      if (facts.installations.length > 0) facts.vuln = loadVuln(ctx);
+      if (facts.installations.length > 0) facts.vulndb = loadVuln(ctx);
       return facts;
     },
     check(facts, ctx) {
-      return checkApache(facts, ctx, facts.vuln);
+      return checkApache(facts, ctx, facts.vulndb);
     },
     summarize(facts) {
       return {
@@ -52,7 +56,7 @@ export function apacheScanner(loadVuln: VulnLoader = noVulnData): Scanner<Apache
 }
 
 function exposureVerdictOf(facts: ApacheScanFacts, inst: ApacheFacts["installations"][number]): unknown {
-  const f = exposureFinding(inst, facts, matchesFor(inst, facts.vuln), {
+  const f = exposureFinding(inst, facts, matchesFor(inst, facts.vulndb), {
     now: () => new Date(0),
     lang: "en",
     t: (k) => k,

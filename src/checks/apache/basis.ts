@@ -57,7 +57,7 @@ export function dataOf(inst: ApacheInstallation): Record<string, unknown> {
 
 /** The exact upgrade commands for the package manager that owns the binary. */
 export function upgradeCommands(inst: ApacheInstallation, facts: ApacheFacts): string[] {
-  const o = inst.owner.found?.owner;
+  const o = inst.owner.found?.owner ?? guessedOwner(inst);
   if (!o) return [];
   if (o.manager === "dpkg") {
     const pkg = o.source === "apache2" || o.name === "apache2-bin" ? "apache2" : o.name;
@@ -67,6 +67,18 @@ export function upgradeCommands(inst: ApacheInstallation, facts: ApacheFacts): s
   const major = Number.parseInt(facts.distroVersion ?? "", 10);
   if (Number.isFinite(major) && major < 8 && facts.distroId !== "fedora") return [`yum update ${o.name}`];
   return [`dnf upgrade ${o.name}`];
+}
+
+/**
+ * A distro path whose package database could not be read (no rpm command here): the package is most likely
+ * the distro's httpd/apache2, so the upgrade command for it is still the best next step.
+ */
+export function guessedOwner(inst: ApacheInstallation): PackageOwner | undefined {
+  const db = inst.owner.dbUnreadable;
+  if (inst.owner.found || !db || !/^\/usr\/sbin\//.test(inst.binary)) return undefined;
+  const manager = db.includes("rpm") ? "rpm" : db.includes("apk") ? "apk" : "dpkg";
+  const name = manager === "rpm" ? "httpd" : "apache2";
+  return { manager, name, version: "?", origin: "unknown" };
 }
 
 /** The command that makes Apache re-read its configuration after an edit. */

@@ -1,20 +1,31 @@
 import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
-import { branchOf, compareUpstream } from "../../collect/apache/version.ts";
 import type { CheckContext } from "../../core/context.ts";
-import { type Finding, findingId, SEVERITIES, type Severity, severityRank } from "../../core/finding.ts";
-import type { CveMatch, CveRecord } from "../../vulndb/types.ts";
-import { basisSentence, confidenceOf, dataOf, installationEvidence, upgradeCommands } from "./basis.ts";
+import {
+  CONFIDENCES,
+  type Confidence,
+  type Finding,
+  findingId,
+  SEVERITIES,
+  type Severity,
+  severityRank,
+} from "../../core/finding.ts";
+import { distroUpgradeTarget, severityFor, upgradeTarget } from "../../vulndb/match.ts";
+import type { CveMatch, CveRecord, VulnDb } from "../../vulndb/types.ts";
+import {
+  basisSentence,
+  confidenceOf,
+  dataOf,
+  guessedOwner,
+  installationEvidence,
+  upgradeCommands,
+} from "./basis.ts";
 
-export type SeverityFor = (cve: CveRecord) => Severity;
-
-/** The first upstream release of the installation's branch that fixes every matched CVE. */
-export function upstreamTarget(version: string, matches: CveMatch[]): string | undefined {
-  const branch = `${branchOf(version)}.`;
-  let best: string | undefined;
-  for (const m of matches)
-    for (const f of m.cve.fixedIn)
-      if (f.startsWith(branch) && (!best || compareUpstream(f, best) > 0)) best = f;
-  return best;
+/** How sure one match is: distro data is certain; a caveat (backports likely, "?=" versions, stale data) is not. */
+export function matchConfidence(inst: ApacheInstallation, m: CveMatch): Confidence {
+  if (m.caveat) return "possible";
+  if (m.basis === "distro-data") return "confirmed";
+  const c = confidenceOf(inst);
+  return c === "confirmed" ? "likely" : c;
 }
 
 /**
@@ -25,7 +36,7 @@ export function cveFindings(
   inst: ApacheInstallation,
   facts: ApacheFacts,
   matches: CveMatch[],
-  severityFor: SeverityFor,
+  db: VulnDb,
   ctx: CheckContext,
 ): Finding[] {
   const version = inst.version;
@@ -33,11 +44,19 @@ export function cveFindings(
   const affected = matches.filter((m) => m.status === "affected");
   if (affected.length === 0) return [];
   const up = upgradeCommands(inst, facts);
-  const target = upstreamTarget(version, affected);
-  const remediation =
-    up.length > 0
-      ? ctx.t("apache.cve.fix.pkg", { pkg: inst.owner.found?.owner.name ?? "" }) +
-        (inst.owner.found?.owner.origin === "third-party" ? ` ${ctx.t("apache.cve.fix.thirdParty")}` : "")
+  const owner = inst.owner.found?.owner;
+  const target = upgradeTarget(db, version);
+  const distroTarget = owner?.origin === "distro" ? distroUpgradeTarget(affected, owner) : undefined;
+  const guess = guessedOwner(inst);
+  const remediation = guess
+    ? ctx.t("apache.cve.fix.pkgGuess", { pkg: guess.name, target: target ?? "?" })
+    : up.length > 0
+      ? (distroTarget
+          ? ctx.t("apache.cve.fix.pkgTo", { pkg: owner?.name ?? "", target: distroTarget })
+          : ctx.t("apache.cve.fix.pkg", { pkg: owner?.name ?? "" })) +
+        (owner?.origin === "third-party"
+          ? ` ${ctx.t("apache.cve.fix.thirdParty", { target: target ?? "?" })}`
+          : "")
       : target
         ? ctx.t("apache.cve.fix.source", { target })
         : ctx.t("apache.cve.fix.sourceLatest");
@@ -54,7 +73,7 @@ export function cveFindings(
       id: findingId("apache.cve", inst.binary, m.cve.id),
       check: "apache.cve",
       severity: sev(m.cve),
-      confidence: confidenceOf(inst),
+      confidence: matchConfidence(inst, m),
       title: ctx.t("apache.cve.kevTitle", { cve: m.cve.id, title: m.cve.title, version }),
       detail: `${ctx.t("apache.cve.kevDetail", { date: m.cve.kev?.dateAdded ?? "?", fixed: m.cve.fixedIn.join(", ") || "?" })} ${how}`,
       cves: [m.cve.id],
@@ -62,34 +81,46 @@ export function cveFindings(
       remediation,
       commands: up,
       references: [`https://www.cve.org/CVERecord?id=${m.cve.id}`],
-      data: { ...dataOf(inst), kev: true, basis: m.basis, fixedIn: m.cve.fixedIn },
+      data: {
+        ...dataOf(inst),
+        kev: true,
+        basis: m.basis,
+        caveat: m.caveat,
+        fixedIn: m.cve.fixedIn,
+        target,
+        distroTarget,
+      },
     });
   }
   const rest = affected.filter((m) => !m.cve.kev);
-  for (const s of SEVERITIES) {
-    const group = rest.filter((m) => sev(m.cve) === s);
-    if (group.length === 0) continue;
-    const ids = group.map((m) => m.cve.id).sort();
-    out.push({
-      id: findingId("apache.cve", inst.binary, "group", s),
-      check: "apache.cve",
-      severity: s,
-      confidence: confidenceOf(inst),
-      title: ctx.t("apache.cve.groupTitle", {
-        count: group.length,
-        severity: ctx.t(`severity.${s}`),
-        version,
-      }),
-      detail: `${group
-        .slice(0, 8)
-        .map((m) => `${m.cve.id} (${m.cve.title})`)
-        .join("; ")}${group.length > 8 ? ` … (+${group.length - 8})` : ""}. ${how}`,
-      cves: ids,
-      evidence: base,
-      remediation,
-      commands: up,
-      data: { ...dataOf(inst), kev: false, basis: group[0]?.basis, target },
-    });
-  }
+  for (const s of SEVERITIES)
+    for (const c of CONFIDENCES) {
+      const group = rest.filter((m) => sev(m.cve) === s && matchConfidence(inst, m) === c);
+      if (group.length === 0) continue;
+      const ids = group.map((m) => m.cve.id).sort();
+      const caveats = [...new Set(group.flatMap((m) => (m.caveat ? [m.caveat] : [])))];
+      out.push({
+        id: findingId("apache.cve", inst.binary, "group", s, c),
+        check: "apache.cve",
+        severity: s,
+        confidence: c,
+        title: ctx.t("apache.cve.groupTitle", {
+          count: group.length,
+          severity: ctx.t(`severity.${s}`),
+          version,
+        }),
+        detail: `${group
+          .slice(0, 8)
+          .map((m) => `${m.cve.id} (${m.cve.title})`)
+          .join("; ")}${group.length > 8 ? ` … (+${group.length - 8})` : ""}. ${how}${caveats
+          .map((k) => ` ${ctx.t(`apache.cve.caveat.${k}`)}`)
+          .join("")}`,
+        cves: ids,
+        evidence: base,
+        remediation,
+        commands: up,
+        data: { ...dataOf(inst), kev: false, basis: group[0]?.basis, caveats, target, distroTarget },
+      });
+    }
   return out;
 }

@@ -163,6 +163,8 @@ export function exposureFinding(
   facts: ApacheFacts,
   matches: CveMatch[] | undefined,
   ctx: CheckContext,
+  /** The upstream release that fixes every known CVE (from the vulnerability data), for source builds. */
+  upstreamTarget = "2.4.51",
 ): Finding | undefined {
   if (!inst.version) return undefined;
   const cves = vulnerableCves(inst, matches);
@@ -213,7 +215,9 @@ export function exposureFinding(
     const up = upgradeCommands(inst, facts);
     commands.push(...up);
     remediation =
-      up.length > 0 ? t("apache.exposure.fix.upgradePkg") : t("apache.exposure.fix.upgradeSource");
+      up.length > 0
+        ? t("apache.exposure.fix.upgradePkg")
+        : t("apache.exposure.fix.upgradeSource", { target: upstreamTarget });
     if (v === "rce" || v === "read" || v === "read-limited") {
       remediation += ` ${t("apache.exposure.fix.config")}`;
       commands.push(

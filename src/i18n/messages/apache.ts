@@ -130,8 +130,8 @@ export const apache = {
     ja: "今すぐ Apache のパッケージを更新してください (2.4.51 以降で修正済み)。",
   },
   "apache.exposure.fix.upgradeSource": {
-    en: "Build and install Apache httpd 2.4.51 or later (best: the current 2.4 release from https://httpd.apache.org/download.cgi) and restart it.",
-    ja: "Apache httpd 2.4.51 以降 (できれば https://httpd.apache.org/download.cgi の最新 2.4) をビルドして入れ替え、再起動してください。",
+    en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi (2.4.51 fixes these two CVEs; {target} fixes every known one) and restart it.",
+    ja: "https://httpd.apache.org/download.cgi から Apache httpd {target} 以降をビルドして入れ替え、再起動してください (この 2 つは 2.4.51 で修正、既知のすべては {target} で修正)。",
   },
   "apache.exposure.fix.config": {
     en: "Until then, deny <Directory /> as below and reload.",
@@ -150,16 +150,36 @@ export const apache = {
     ja: "CISA が {date} から悪用確認済みとして掲載しています。本家では {fixed} で修正済みです。",
   },
   "apache.cve.groupTitle": {
-    en: "{count} more known {severity} vulnerabilities apply to Apache {version}",
-    ja: "Apache {version} には深刻度「{severity}」の既知の脆弱性がほかに {count} 件あります",
+    en: "{count} known {severity} vulnerabilities apply to Apache {version}",
+    ja: "Apache {version} には深刻度「{severity}」の既知の脆弱性が {count} 件あります",
+  },
+  "apache.cve.fix.pkgGuess": {
+    en: "The binary looks like the distribution's {pkg} package, but its database could not be read: upgrade {pkg} with the package manager; if no package owns it, build and install Apache httpd {target} or later.",
+    ja: "このバイナリはディストリビューションの {pkg} パッケージのようですが、データベースを読めませんでした。パッケージマネージャで {pkg} を更新してください。どのパッケージにも属さない場合は Apache httpd {target} 以降をビルドして入れ替えてください。",
   },
   "apache.cve.fix.pkg": {
     en: "Upgrade the package {pkg} and restart Apache.",
     ja: "パッケージ {pkg} を更新し、Apache を再起動してください。",
   },
   "apache.cve.fix.thirdParty": {
-    en: "It comes from a third-party repository: the distribution's updates do not fix it; update it from that repository or replace it with the distribution's package.",
-    ja: "サードパーティのリポジトリ由来のため、ディストリビューションの更新では直りません。そのリポジトリから更新するか、ディストリビューションのパッケージに置き換えてください。",
+    en: "It comes from a third-party repository: the distribution's updates do not fix it; update it from that repository to upstream {target} or later, or replace it with the distribution's package.",
+    ja: "サードパーティのリポジトリ由来のため、ディストリビューションの更新では直りません。そのリポジトリから本家 {target} 以降に相当する版へ更新するか、ディストリビューションのパッケージに置き換えてください。",
+  },
+  "apache.cve.fix.pkgTo": {
+    en: "Upgrade the package {pkg} to {target} or later (the distribution's security update) and restart Apache.",
+    ja: "パッケージ {pkg} を {target} 以降 (ディストリビューションのセキュリティ更新) に更新し、Apache を再起動してください。",
+  },
+  "apache.cve.caveat.backports-likely": {
+    en: "The distribution may have backported fixes that mamori's data does not cover, so some of these may already be fixed.",
+    ja: "ディストリビューションが修正をバックポートしている可能性があり、mamori のデータでは確認できないため、一部はすでに修正済みかもしれません。",
+  },
+  "apache.cve.caveat.possibly-affected": {
+    en: "Apache lists this version only as possibly affected.",
+    ja: "Apache はこの版を「影響の可能性あり」としてのみ挙げています。",
+  },
+  "apache.cve.caveat.distro-data-stale": {
+    en: "The installed package is newer than the distribution data mamori has; run `mamori db update`.",
+    ja: "インストール済みのパッケージは mamori が持つディストリビューションのデータより新しいため、`mamori db update` を実行してください。",
   },
   "apache.cve.fix.source": {
     en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi and restart it.",
