@@ -41,6 +41,8 @@ export function apacheScanner(loadVuln: VulnLoader = loadSnapshot): Scanner<Apac
           pids: i.pids,
           version: i.version,
           product: i.product,
+          liveModules: i.live?.modules,
+          mpm: i.live?.mpm,
           versionSource: i.versionSource,
           owner: i.owner.found?.owner,
           packageDbUnreadable: i.owner.dbUnreadable,
