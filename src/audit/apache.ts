@@ -58,7 +58,11 @@ export function apacheScanner(loadVuln: VulnLoader = loadSnapshot): Scanner<Apac
 }
 
 function exposureVerdictOf(facts: ApacheScanFacts, inst: ApacheFacts["installations"][number]): unknown {
-  const f = exposureFinding(inst, facts, matchesFor(inst, facts.vulndb), {
+  // Distro data only changes the verdict for 2.4.49/2.4.50 (a backport); skip the matcher otherwise.
+  const matches = ["2.4.49", "2.4.50"].includes(inst.version ?? "")
+    ? matchesFor(inst, facts.vulndb)
+    : undefined;
+  const f = exposureFinding(inst, facts, matches, {
     now: () => new Date(0),
     lang: "en",
     t: (k) => k,

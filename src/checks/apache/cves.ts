@@ -9,8 +9,8 @@ import {
   type Severity,
   severityRank,
 } from "../../core/finding.ts";
-import { distroUpgradeTarget, severityFor, upgradeTarget } from "../../vulndb/match.ts";
-import type { CveMatch, CveRecord, VulnDb } from "../../vulndb/types.ts";
+import { distroUpgradeTarget, severityFor } from "../../vulndb/match.ts";
+import type { CveMatch, CveRecord } from "../../vulndb/types.ts";
 import {
   basisSentence,
   confidenceOf,
@@ -36,7 +36,8 @@ export function cveFindings(
   inst: ApacheInstallation,
   facts: ApacheFacts,
   matches: CveMatch[],
-  db: VulnDb,
+  /** The upstream release that fixes every known CVE (vulndb upgradeTarget). */
+  target: string | undefined,
   ctx: CheckContext,
 ): Finding[] {
   const version = inst.version;
@@ -45,7 +46,6 @@ export function cveFindings(
   if (affected.length === 0) return [];
   const up = upgradeCommands(inst, facts);
   const owner = inst.owner.found?.owner;
-  const target = upgradeTarget(db, version);
   const distroTarget = owner?.origin === "distro" ? distroUpgradeTarget(affected, owner) : undefined;
   const guess = guessedOwner(inst);
   const remediation = guess

@@ -25,7 +25,7 @@ export function checkApache(facts: ApacheFacts, ctx: CheckContext, db: VulnDb | 
     const target = db && inst.version ? upgradeTarget(db, inst.version) : undefined;
     const exp = exposureFinding(inst, facts, matches, ctx, target);
     if (exp) out.push(exp);
-    if (matches && db) out.push(...cveFindings(inst, facts, matches, db, ctx));
+    if (matches && db) out.push(...cveFindings(inst, facts, matches, target, ctx));
     out.push(...eolFindings(inst, facts, ctx));
     out.push(...configFindings(inst, ctx));
   }

@@ -6,6 +6,7 @@ import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import type { PackageOwner } from "../../vulndb/types.ts";
 import { readOsRelease } from "../host.ts";
+import { readBounded } from "./read.ts";
 import { isThirdPartyVersion } from "./version.ts";
 
 const run = promisify(execFile);
@@ -81,7 +82,7 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
   if (!ctx.fs.exists(DPKG_STATUS)) return {};
   let text: string;
   try {
-    text = ctx.fs.readText(DPKG_STATUS, { maxBytes: 256 * 1024 * 1024 });
+    text = readBounded(ctx.fs, DPKG_STATUS, 256 * 1024 * 1024).text;
   } catch (err) {
     ctx.diag.couldNotCheck({
       area: "apache.packages",
@@ -162,7 +163,12 @@ const APK_DB = "/lib/apk/db/installed";
 
 export function apkOwner(ctx: ScanContext, binary: string): OwnerLookup {
   if (!ctx.fs.exists(APK_DB)) return {};
-  const text = ctx.fs.tryReadText(APK_DB, { maxBytes: 256 * 1024 * 1024 });
+  let text: string | undefined;
+  try {
+    text = readBounded(ctx.fs, APK_DB, 256 * 1024 * 1024).text;
+  } catch {
+    text = undefined;
+  }
   if (text === undefined) {
     ctx.diag.couldNotCheck({ area: "apache.packages", path: APK_DB, reason: "other" });
     return { dbUnreadable: APK_DB };

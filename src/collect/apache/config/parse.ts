@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { Diagnostics } from "../../../core/diagnostics.ts";
 import { errorCode } from "../../../core/diagnostics.ts";
 import type { RootFs } from "../../rootfs.ts";
+import { readBounded } from "../read.ts";
 import { compareUpstream } from "../version.ts";
 import { logicalLines, splitArgs } from "./lexer.ts";
 
@@ -158,8 +159,9 @@ class Reader {
         this.includeDirectory(file, into, stack);
         return;
       }
-      text = this.o.fs.readText(file, { maxBytes: MAX_FILE_BYTES });
-      if (st.size > MAX_FILE_BYTES)
+      const r = readBounded(this.o.fs, file, MAX_FILE_BYTES);
+      text = r.text;
+      if (r.truncated)
         this.note(file, "too-large", `${file}: larger than ${MAX_FILE_BYTES} bytes, read only in part`);
     } catch (err) {
       const code = errorCode(err);
