@@ -4,7 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -71,17 +71,15 @@ function writeConfig(dir: string, port: number): string {
   return conf;
 }
 
-test("a real Debian apache2: mamori reports its real version, the dpkg package and that CVE-2021-41773/42013 do not apply", {
-  skip: !fs.existsSync(APACHE) && "apache2 is not installed",
-  timeout: 60_000,
-}, async (t) => {
+/** Starts `bin` with its own config on a free loopback port; stopped by pid when the test ends. */
+async function startApache(t: TestContext, bin: string): Promise<{ pid: number; dir: string; port: number }> {
   const dir = tempDir(t, "mamori-apache-");
   let child: ReturnType<typeof spawn> | undefined;
   let port = 0;
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     const conf = writeConfig(dir, port);
-    const p = spawn(APACHE, ["-f", conf, "-DFOREGROUND"], { stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(bin, ["-f", conf, "-DFOREGROUND"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     p.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
     let up = false;
@@ -104,16 +102,25 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   }
   assert.ok(child?.pid, "apache2 started");
   const pid = child.pid;
+  const proc = child;
   t.after(async () => {
     try {
       process.kill(pid, "SIGTERM");
     } catch {
       // already gone
     }
-    for (let i = 0; i < 50 && child?.exitCode === null; i++) await sleep(100);
-    if (child?.exitCode === null) process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 50 && proc.exitCode === null; i++) await sleep(100);
+    if (proc.exitCode === null) process.kill(pid, "SIGKILL");
   });
 
+  return { pid, dir, port };
+}
+
+test("a real Debian apache2: mamori reports its real version, the dpkg package and that CVE-2021-41773/42013 do not apply", {
+  skip: !fs.existsSync(APACHE) && "apache2 is not installed",
+  timeout: 60_000,
+}, async (t) => {
+  const { pid } = await startApache(t, APACHE);
   const version = /Apache\/(\d+\.\d+\.\d+)/.exec(execFileSync(APACHE, ["-v"], { encoding: "utf8" }))?.[1];
   const pkgVersion = execFileSync("dpkg-query", ["-W", "-f", "${Version}", "apache2-bin"], {
     encoding: "utf8",
@@ -153,4 +160,34 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   // Patch state: no applying CVE claims to be CVE-2021-41773/42013.
   for (const f of doc.findings.filter((x: { check: string }) => x.check === "apache.cve"))
     assert.ok(!f.cves.includes("CVE-2021-41773") && !f.cves.includes("CVE-2021-42013"));
+});
+
+test("an Apache whose binary was deleted while running is found through /proc and judged by the code it runs", {
+  skip: !fs.existsSync(APACHE) && "apache2 is not installed",
+  timeout: 60_000,
+}, async (t) => {
+  const bindir = tempDir(t, "mamori-apache-bin-");
+  const bin = path.join(bindir, "httpd");
+  fs.copyFileSync(APACHE, bin);
+  fs.chmodSync(bin, 0o755);
+  const { pid } = await startApache(t, bin);
+  fs.rmSync(bin);
+  const version = /Apache\/(\d+\.\d+\.\d+)/.exec(execFileSync(APACHE, ["-v"], { encoding: "utf8" }))?.[1];
+  const r = await mamori(["audit", "--format", "json", "--severity-threshold", "info"]);
+  const doc = JSON.parse(r.stdout);
+  const inst = doc.sections.apache.installations.find((i: { binary: string }) => i.binary === bin);
+  assert.ok(inst, `found ${bin}`);
+  assert.ok(inst.pids.includes(pid));
+  assert.equal(inst.version, version);
+  assert.equal(inst.versionSource, "live-binary");
+  assert.ok(
+    doc.warnings.some(
+      (w: { reason: string; path?: string }) => w.reason === "replaced-while-running" && w.path === bin,
+    ),
+  );
+  const exp = doc.findings.find(
+    (f: { check: string; data: { installation: string } }) =>
+      f.check === "apache.exposure" && f.data.installation === bin,
+  );
+  assert.equal(exp.data.verdict, "not-vulnerable");
 });

@@ -30,13 +30,20 @@ export function basisSentence(inst: ApacheInstallation, ctx: CheckContext): stri
   return ctx.t("apache.basis.binary", { path: inst.binary });
 }
 
-export function installationEvidence(inst: ApacheInstallation): Evidence[] {
+export function installationEvidence(inst: ApacheInstallation, ctx: CheckContext): Evidence[] {
   const ev: Evidence[] = [];
   ev.push({
     path: inst.binary,
-    label: inst.versionSource === "live-binary" ? "-v" : "binary",
+    label: ctx.t(inst.live?.version ? "apache.evidence.live" : "apache.evidence.binary"),
     value: inst.product ?? inst.version ?? "?",
   });
+  for (const r of inst.replacedWhileRunning ?? [])
+    ev.push({
+      path: inst.binary,
+      pid: r.pid,
+      label: ctx.t("apache.evidence.running"),
+      value: r.product ?? "?",
+    });
   const f = inst.owner.found;
   if (f) ev.push({ path: f.source, line: f.line, package: f.owner.name, version: f.owner.version });
   return ev;

@@ -232,7 +232,7 @@ export function eolFindings(inst: ApacheInstallation, facts: ApacheFacts, ctx: C
       title: ctx.t("apache.eol.title", { branch, version: inst.version }),
       detail: `${ctx.t("apache.eol.detail", { branch, date })} ${basisSentence(inst, ctx)}`,
       cves: [],
-      evidence: installationEvidence(inst),
+      evidence: installationEvidence(inst, ctx),
       remediation: ctx.t("apache.eol.fix"),
       commands: up,
       data: { ...dataOf(inst), branch, endOfLife: date },

@@ -3,6 +3,7 @@ import type { CheckContext } from "../../core/context.ts";
 import {
   CONFIDENCES,
   type Confidence,
+  type Evidence,
   type Finding,
   findingId,
   SEVERITIES,
@@ -26,6 +27,22 @@ export function matchConfidence(inst: ApacheInstallation, m: CveMatch): Confiden
   if (m.basis === "distro-data") return "confirmed";
   const c = confidenceOf(inst);
   return c === "confirmed" ? "likely" : c;
+}
+
+/** Why this CVE applies, as a translated sentence (the matcher's own `because` is English, kept in `data`). */
+export function matchEvidence(inst: ApacheInstallation, m: CveMatch, ctx: CheckContext): Evidence {
+  const installed = inst.owner.found?.owner.version ?? inst.version ?? "?";
+  const label = ctx.t(`apache.basis.label.${m.basis}`);
+  if (m.basis === "distro-data" && m.fixedVersion)
+    return { label, value: ctx.t("apache.because.distroFixed", { fixed: m.fixedVersion, installed }) };
+  if (m.basis === "distro-data") return { label, value: ctx.t("apache.because.distroOpen", { installed }) };
+  return {
+    label,
+    value: ctx.t("apache.because.upstream", {
+      version: inst.version ?? "?",
+      fixed: m.cve.fixedIn.join(", ") || "?",
+    }),
+  };
 }
 
 /**
@@ -64,7 +81,7 @@ export function cveFindings(
     const s = severityFor(c);
     return c.kev && severityRank(s) < severityRank("high") ? "high" : s;
   };
-  const base = installationEvidence(inst);
+  const base = installationEvidence(inst, ctx);
   const how = basisSentence(inst, ctx);
   const out: Finding[] = [];
   const kev = affected.filter((m) => m.cve.kev);
@@ -77,7 +94,7 @@ export function cveFindings(
       title: ctx.t("apache.cve.kevTitle", { cve: m.cve.id, title: m.cve.title, version }),
       detail: `${ctx.t("apache.cve.kevDetail", { date: m.cve.kev?.dateAdded ?? "?", fixed: m.cve.fixedIn.join(", ") || "?" })} ${how}`,
       cves: [m.cve.id],
-      evidence: [...base, { label: m.basis, value: m.because }],
+      evidence: [...base, matchEvidence(inst, m, ctx)],
       remediation,
       commands: up,
       references: [`https://www.cve.org/CVERecord?id=${m.cve.id}`],

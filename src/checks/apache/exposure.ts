@@ -169,7 +169,7 @@ export function exposureFinding(
   if (!inst.version) return undefined;
   const cves = vulnerableCves(inst, matches);
   const t = ctx.t as (k: string, p?: Record<string, string | number>) => string;
-  const base = installationEvidence(inst);
+  const base = installationEvidence(inst, ctx);
   let result: ExposureResult;
   if (cves.length === 0) {
     const patched = ["2.4.49", "2.4.50"].includes(inst.version);

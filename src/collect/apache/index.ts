@@ -27,6 +27,8 @@ export interface ApacheInstallation {
   versionSource?: VersionSource;
   configFile?: string;
   config?: ApacheConfig;
+  /** Processes still running a binary that was replaced on disk (an upgrade without restart), with their version. */
+  replacedWhileRunning?: Array<{ pid: number; product?: string; version?: string }>;
 }
 
 export interface ApacheFacts {
@@ -130,8 +132,12 @@ async function collectOne(
     pids: procs.map((p) => p.pid).sort((a, b) => a - b),
     owner: { found: undefined },
   };
+  // A binary deleted from disk while running is still readable (and runnable) through /proc/PID/exe.
+  const gone = !ctx.fs.tryStat(binary)?.isFile();
+  const runningPid = procs.find((p) => p.exeDeleted)?.pid ?? procs[0]?.pid;
+  const source = gone && runningPid !== undefined ? `/proc/${runningPid}/exe` : binary;
   try {
-    inst.strings = readBinaryStrings(ctx.fs, binary);
+    inst.strings = readBinaryStrings(ctx.fs, source);
     if (!inst.strings.version)
       ctx.diag.couldNotCheck({
         area: "apache",
@@ -143,6 +149,34 @@ async function collectOne(
     ctx.diag.couldNotCheck({ area: "apache", path: binary, reason: errorCode(err) });
   }
   inst.owner = await packageOwner(ctx, binary);
+
+  // A process whose executable was replaced on disk still runs the old code: read it through /proc.
+  if (gone && runningPid !== undefined)
+    ctx.diag.warn({
+      area: "apache",
+      path: binary,
+      reason: "replaced-while-running",
+      detail: ctx.t("apache.diag.replacedWhileRunning", { path: binary, pid: runningPid, running: "-" }),
+    });
+  for (const p of procs.filter((x) => x.exeDeleted && !gone)) {
+    try {
+      const old = readBinaryStrings(ctx.fs, `/proc/${p.pid}/exe`);
+      inst.replacedWhileRunning ??= [];
+      inst.replacedWhileRunning.push({ pid: p.pid, product: old.product, version: old.version });
+      ctx.diag.warn({
+        area: "apache",
+        path: binary,
+        reason: "replaced-while-running",
+        detail: ctx.t("apache.diag.replacedWhileRunning", {
+          path: binary,
+          pid: p.pid,
+          running: old.product ?? "?",
+        }),
+      });
+    } catch (err) {
+      ctx.diag.couldNotCheck({ area: "apache", path: `/proc/${p.pid}/exe`, reason: errorCode(err) });
+    }
+  }
 
   // The process command line names the configuration it really runs with.
   const argv = procs.find((p) => p.argv.length > 0)?.argv ?? [];
@@ -167,7 +201,7 @@ async function collectOne(
   const env = envText ? parseEnvvars(envText, path.posix.dirname(configFile as string)) : {};
 
   if (ctx.fs.isLive) {
-    inst.live = await queryLiveBinary(binary, { configFile, serverRoot, env, defines: opts.defines });
+    inst.live = await queryLiveBinary(source, { configFile, serverRoot, env, defines: opts.defines });
     for (const e of inst.live.errors)
       ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
   }
@@ -234,7 +268,26 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
   const binaries = await discoverBinaries(ctx);
   for (const [bin, { aliases, procs }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
     try {
-      facts.installations.push(await collectOne(ctx, bin, aliases, procs));
+      const inst = await collectOne(ctx, bin, aliases, procs);
+      facts.installations.push(inst);
+      // Old code still serving after an upgrade is judged on its own: it is what attackers reach.
+      const seen = new Set([inst.version]);
+      for (const r of inst.replacedWhileRunning ?? []) {
+        if (!r.version || seen.has(r.version)) continue;
+        seen.add(r.version);
+        facts.installations.push({
+          ...inst,
+          binary: `${bin} (deleted, pid ${r.pid})`,
+          aliases: [],
+          pids: [r.pid],
+          owner: {},
+          version: r.version,
+          product: r.product,
+          versionSource: "binary-file",
+          live: undefined,
+          replacedWhileRunning: undefined,
+        });
+      }
     } catch (err) {
       ctx.diag.couldNotCheck({
         area: "apache",

@@ -273,6 +273,31 @@ export const apache = {
     en: "Move to Apache 2.4 (the distribution's current package, or the current upstream release).",
     ja: "Apache 2.4 (ディストリビューションの現行パッケージか本家の最新版) に移行してください。",
   },
+  "apache.evidence.binary": { en: "version string in the binary", ja: "バイナリ内の版の文字列" },
+  "apache.evidence.live": { en: "httpd -V", ja: "httpd -V の出力" },
+  "apache.evidence.running": {
+    en: "still running the replaced binary",
+    ja: "置き換え前のバイナリのまま実行中",
+  },
+  "apache.basis.label.distro-data": { en: "distro data", ja: "ディストリビューションの情報" },
+  "apache.basis.label.upstream-version": { en: "upstream version", ja: "本家の版" },
+  "apache.basis.label.banner": { en: "banner", ja: "バナー" },
+  "apache.because.distroFixed": {
+    en: "the distribution fixed it in {fixed}; installed is {installed}",
+    ja: "ディストリビューションは {fixed} で修正済み。インストール済みは {installed}",
+  },
+  "apache.because.distroOpen": {
+    en: "the distribution's tracker lists it as not yet fixed for {installed}",
+    ja: "ディストリビューションの追跡情報では {installed} に対して未修正です",
+  },
+  "apache.because.upstream": {
+    en: "{version} is in Apache's affected versions; fixed upstream in {fixed}",
+    ja: "{version} は Apache が示す影響範囲に含まれます。本家では {fixed} で修正済み",
+  },
+  "apache.diag.replacedWhileRunning": {
+    en: "{path} (pid {pid}) runs a binary that was replaced on disk after it started ({running}); restart Apache so the new version is the one serving",
+    ja: "{path} (pid {pid}) は起動後にディスク上で置き換えられたバイナリで動いています ({running})。新しい版で動かすには Apache を再起動してください",
+  },
   "apache.summary.none": {
     en: "No Apache httpd installation found.",
     ja: "Apache httpd は見つかりませんでした。",
