@@ -129,7 +129,9 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   const r = await mamori(["audit", "--format", "json", "--severity-threshold", "info"]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const doc = JSON.parse(r.stdout);
-  const inst = doc.sections.apache.installations.find((i: { binary: string }) => i.binary === APACHE);
+  const inst = doc.sections.apache.installations.find(
+    (i: { binary: string; pids: number[] }) => i.binary === APACHE && i.pids.includes(pid),
+  );
   assert.ok(inst, "the running apache2 is found");
   assert.ok(inst.pids.includes(pid), `pid ${pid} in ${inst.pids}`);
   assert.equal(inst.version, version);
@@ -143,8 +145,10 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   assert.ok(inst.liveModules.includes("cgid_module"), "modules from apache2 -M");
 
   const exp = doc.findings.find(
-    (f: { check: string; data: { installation: string } }) =>
-      f.check === "apache.exposure" && f.data.installation === APACHE,
+    (f: { check: string; data: { installation: string; configFile?: string } }) =>
+      f.check === "apache.exposure" &&
+      f.data.installation === APACHE &&
+      f.data.configFile === inst.configFile,
   );
   assert.equal(exp.data.verdict, "not-vulnerable");
   assert.deepEqual(exp.cves, []);

@@ -59,6 +59,7 @@ export function dataOf(inst: ApacheInstallation): Record<string, unknown> {
     version: inst.version,
     owner: ownerData(inst.owner.found?.owner),
     versionSource: inst.versionSource,
+    configFile: inst.configFile,
   };
 }
 

@@ -35,7 +35,7 @@ function rootGranted(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckCont
   else evidence.push({ path: cfg.mainFile, value: ctx.t("apache.config.root.noDirective") });
   return [
     {
-      id: findingId("apache.config.root-granted", inst.binary),
+      id: findingId("apache.config.root-granted", inst.binary, inst.configFile),
       check: "apache.config.root-granted",
       severity: "medium",
       confidence: "confirmed",
@@ -83,7 +83,7 @@ function disclosure(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckConte
   const file = cfg.serverTokens?.where.file ?? cfg.serverSignature?.where.file ?? cfg.mainFile;
   return [
     {
-      id: findingId("apache.config.version-disclosure", inst.binary),
+      id: findingId("apache.config.version-disclosure", inst.binary, inst.configFile),
       check: "apache.config.version-disclosure",
       severity: "low",
       confidence: "confirmed",
@@ -112,7 +112,7 @@ function statusOpen(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckConte
     if (!mod) continue;
     if (s.access.access === "denied" || s.access.access === "restricted") continue;
     out.push({
-      id: findingId("apache.config.status-open", inst.binary, s.where.file, s.where.line),
+      id: findingId("apache.config.status-open", inst.binary, inst.configFile, s.where.file, s.where.line),
       check: "apache.config.status-open",
       severity: "medium",
       confidence: s.access.access === "granted" ? "confirmed" : "likely",
@@ -165,7 +165,7 @@ function indexes(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckContext)
     const sensitive = isSensitive(s.target, cfg);
     const optLine = s.optionsWhere ?? s.where;
     out.push({
-      id: findingId("apache.config.indexes", inst.binary, s.where.file, s.where.line),
+      id: findingId("apache.config.indexes", inst.binary, inst.configFile, s.where.file, s.where.line),
       check: "apache.config.indexes",
       severity: sensitive ? "medium" : "low",
       confidence: "confirmed",
@@ -225,7 +225,7 @@ export function eolFindings(inst: ApacheInstallation, facts: ApacheFacts, ctx: C
   const up = upgradeCommands(inst, facts);
   return [
     {
-      id: findingId("apache.eol", inst.binary),
+      id: findingId("apache.eol", inst.binary, inst.configFile),
       check: "apache.eol",
       severity: "high",
       confidence: confidenceOf(inst),

@@ -87,7 +87,7 @@ export function cveFindings(
   const kev = affected.filter((m) => m.cve.kev);
   for (const m of kev) {
     out.push({
-      id: findingId("apache.cve", inst.binary, m.cve.id),
+      id: findingId("apache.cve", inst.binary, inst.configFile, m.cve.id),
       check: "apache.cve",
       severity: sev(m.cve),
       confidence: matchConfidence(inst, m),
@@ -117,7 +117,7 @@ export function cveFindings(
       const ids = group.map((m) => m.cve.id).sort();
       const caveats = [...new Set(group.flatMap((m) => (m.caveat ? [m.caveat] : [])))];
       out.push({
-        id: findingId("apache.cve", inst.binary, "group", s, c),
+        id: findingId("apache.cve", inst.binary, inst.configFile, "group", s, c),
         check: "apache.cve",
         severity: s,
         confidence: c,

@@ -232,7 +232,7 @@ export function exposureFinding(
     }
   }
   return {
-    id: findingId("apache.exposure", inst.binary),
+    id: findingId("apache.exposure", inst.binary, inst.configFile),
     check: "apache.exposure",
     severity: SEVERITY[v],
     confidence: confidenceOf(inst),

@@ -255,6 +255,23 @@ async function collectOne(
   return inst;
 }
 
+/** Processes of one binary grouped by the configuration they run with (-f, -d, -D); none -> one group. */
+function instanceGroups(procs: ProcessInfo[]): ProcessInfo[][] {
+  const groups = new Map<string, ProcessInfo[]>();
+  for (const p of procs) {
+    if (p.argv.length === 0) continue;
+    const o = argvOptions(p.argv);
+    const key = JSON.stringify([o.f, o.d, [...o.defines].sort()]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  // Processes whose command line we could not read join the first group.
+  const rest = procs.filter((p) => p.argv.length === 0);
+  const list = [...groups.values()];
+  if (list.length === 0) return [rest];
+  (list[0] as ProcessInfo[]).push(...rest);
+  return list;
+}
+
 /** Finds every Apache httpd on the scanned root and establishes version, owner and configuration for each. */
 export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
   const os = readOsRelease(ctx.fs);
@@ -268,25 +285,28 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
   const binaries = await discoverBinaries(ctx);
   for (const [bin, { aliases, procs }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
     try {
-      const inst = await collectOne(ctx, bin, aliases, procs);
-      facts.installations.push(inst);
-      // Old code still serving after an upgrade is judged on its own: it is what attackers reach.
-      const seen = new Set([inst.version]);
-      for (const r of inst.replacedWhileRunning ?? []) {
-        if (!r.version || seen.has(r.version)) continue;
-        seen.add(r.version);
-        facts.installations.push({
-          ...inst,
-          binary: `${bin} (deleted, pid ${r.pid})`,
-          aliases: [],
-          pids: [r.pid],
-          owner: {},
-          version: r.version,
-          product: r.product,
-          versionSource: "binary-file",
-          live: undefined,
-          replacedWhileRunning: undefined,
-        });
+      // One binary can run as several instances with their own configuration (apache2@site, -f other.conf).
+      for (const group of instanceGroups(procs)) {
+        const inst = await collectOne(ctx, bin, aliases, group);
+        facts.installations.push(inst);
+        // Old code still serving after an upgrade is judged on its own: it is what attackers reach.
+        const seen = new Set([inst.version]);
+        for (const r of inst.replacedWhileRunning ?? []) {
+          if (!r.version || seen.has(r.version)) continue;
+          seen.add(r.version);
+          facts.installations.push({
+            ...inst,
+            binary: `${bin} (deleted, pid ${r.pid})`,
+            aliases: [],
+            pids: [r.pid],
+            owner: {},
+            version: r.version,
+            product: r.product,
+            versionSource: "binary-file",
+            live: undefined,
+            replacedWhileRunning: undefined,
+          });
+        }
       }
     } catch (err) {
       ctx.diag.couldNotCheck({
