@@ -99,6 +99,21 @@ test("include loops, missing includes and unclosed sections are diagnosed; the r
   assert.equal(cfg.listens[0]?.value, "8080");
 });
 
+test("piped rotatelogs become a glob of the files they write; no ErrorLog means httpd's logs/error_log", (t) => {
+  const { cfg } = parse(t, {
+    "etc/web/main.conf":
+      'CustomLog "|/usr/sbin/rotatelogs /var/log/web/access_log.%Y%m%d 86400" combined\nCustomLog "|/usr/bin/logger -t web" common\n',
+  });
+  assert.deepEqual(
+    apacheLogSources(cfg).map((l) => [l.kind, l.path]),
+    [
+      ["access", "/var/log/web/access_log.*"],
+      ["access", "|/usr/bin/logger -t web"],
+      ["error", "/etc/web/logs/error_log"],
+    ],
+  );
+});
+
 test("undefined ${VAR} is kept as written and warned once", (t) => {
   const { cfg, diag } = parse(t, {
     "etc/web/main.conf": "ErrorLog ${NOPE}/e.log\nCustomLog ${NOPE}/a.log common\n",

@@ -283,6 +283,15 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
     installations: [],
   };
   const binaries = await discoverBinaries(ctx);
+  if (binaries.size === 0)
+    for (const conf of ["/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf", "/etc/apache2/httpd.conf"])
+      if (ctx.fs.exists(conf))
+        ctx.diag.couldNotCheck({
+          area: "apache",
+          path: conf,
+          reason: "no-binary",
+          detail: ctx.t("apache.diag.configWithoutBinary", { path: conf }),
+        });
   for (const [bin, { aliases, procs }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
     try {
       // One binary can run as several instances with their own configuration (apache2@site, -f other.conf).

@@ -7,6 +7,22 @@ const NICKNAME_DEFAULTS: Record<string, string> = {
 };
 
 /**
+ * The file a piped logger writes: `|/usr/bin/rotatelogs /var/log/httpd/access_log.%Y%m%d 86400` becomes the
+ * glob `/var/log/httpd/access_log.*` (rotatelogs, cronolog, multilog-style targets); undefined when unknown.
+ */
+export function pipedLogGlob(target: string): string | undefined {
+  if (!target.startsWith("|")) return undefined;
+  const words = target
+    .replace(/^\|\$?/, "")
+    .trim()
+    .split(/\s+/);
+  if (!/(rotatelogs|cronolog)$/.test(words[0] ?? "")) return undefined;
+  const file = words.slice(1).find((w) => w.startsWith("/"));
+  if (!file) return undefined;
+  return /%/.test(file) ? file.replace(/%[A-Za-z]/g, "*").replace(/\*+/g, "*") : `${file}*`;
+}
+
+/**
  * The access and error logs an Apache configuration writes, with their LogFormat strings resolved
  * from nicknames. Piped loggers ("|/usr/bin/rotatelogs ...") are kept as written; readers skip them.
  */
@@ -27,7 +43,7 @@ export function apacheLogSources(cfg: ApacheConfig): LogSource[] {
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
-      path: l.target,
+      path: pipedLogGlob(l.target) ?? l.target,
       kind: l.kind,
       format,
       configFile: l.where.file,
@@ -35,5 +51,8 @@ export function apacheLogSources(cfg: ApacheConfig): LogSource[] {
       vhost: l.vhost,
     });
   }
+  if (!cfg.logs.some((l) => l.kind === "error" && l.vhost === undefined))
+    // httpd's compiled-in default (DEFAULT_ERRORLOG) when the main server names none.
+    out.push({ path: `${cfg.serverRoot.replace(/\/$/, "")}/logs/error_log`, kind: "error" });
   return out;
 }

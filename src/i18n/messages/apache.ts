@@ -298,6 +298,10 @@ export const apache = {
     en: "{path} (pid {pid}) runs a binary that was replaced on disk after it started ({running}); restart Apache so the new version is the one serving",
     ja: "{path} (pid {pid}) は起動後にディスク上で置き換えられたバイナリで動いています ({running})。新しい版で動かすには Apache を再起動してください",
   },
+  "apache.diag.configWithoutBinary": {
+    en: "{path} exists but no Apache binary was found on the usual paths; if Apache lives elsewhere, its version was not checked",
+    ja: "{path} はありますが、通常の場所に Apache のバイナリが見つかりません。別の場所にある場合、その版は確認していません",
+  },
   "apache.summary.none": {
     en: "No Apache httpd installation found.",
     ja: "Apache httpd は見つかりませんでした。",
