@@ -46,6 +46,7 @@ export const vulnDbSchema = z.object({
         url: z.string(),
         fetchedAt: isoTime,
         records: z.number().int().nonnegative(),
+        kept: z.boolean().optional(),
       }),
     ),
     kev: z.object({ catalogVersion: z.string(), count: z.number().int().nonnegative() }).optional(),

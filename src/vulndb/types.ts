@@ -46,7 +46,8 @@ export interface CveRecord {
 
 export interface VulnDbMeta {
   builtAt: string;
-  sources: Array<{ name: string; url: string; fetchedAt: string; records: number }>;
+  /** `kept`: records carried over from an earlier snapshot because the source was not downloaded again. */
+  sources: Array<{ name: string; url: string; fetchedAt: string; records: number; kept?: boolean }>;
   /** The KEV catalog this data was joined with (all products, not only Apache). */
   kev?: { catalogVersion: string; count: number };
 }
