@@ -1,5 +1,5 @@
 import { maxSeverity, type Severity } from "../core/finding.ts";
-import { DEBIAN_CODENAMES } from "./sources/debian.ts";
+import { DEBIAN_CODENAMES, DEBIAN_RELEASE_DATES } from "./sources/debian.ts";
 import type { CveMatch, CveRecord, PackageOwner, VersionBasis, VersionRange, VulnDb } from "./types.ts";
 import { comparatorFor, compareUpstream, isUpstreamVersion, upstreamBranch } from "./versions.ts";
 
@@ -127,7 +127,8 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     );
   }
 
-  const release = key.split(":")[1] as string;
+  const [distro, release] = key.split(":") as [string, string];
+  const releasedOn = distro === "debian" ? DEBIAN_RELEASE_DATES[release] : undefined;
   const compare = comparatorFor(owner.manager);
   // The newest fix the data knows for this release: a package newer than that may carry fixes the data lacks.
   let newestKnown: string | undefined;
@@ -167,6 +168,15 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
         status: "affected",
         basis: "distro-data",
         because: `${distroName}'s tracker lists it as not yet fixed in ${release}; the installed ${pkg} (upstream ${version}) is in Apache's affected versions (${describeRange(range)}).`,
+      };
+    }
+    const firstAdvisory = cve.distroFirstAdvisory?.[distro];
+    if (firstAdvisory && releasedOn && firstAdvisory < releasedOn) {
+      return {
+        cve,
+        status: "fixed",
+        basis: "distro-data",
+        because: `${distroName} fixed it by advisory on ${firstAdvisory}${advisories}, before ${release} was released on ${releasedOn}, so ${release} shipped with the fix.`,
       };
     }
     const m: CveMatch = {

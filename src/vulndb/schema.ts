@@ -28,6 +28,7 @@ const record = z.object({
     .optional(),
   distroFixed: z.record(z.string(), z.string()),
   advisories: z.array(z.string()).optional(),
+  distroFirstAdvisory: z.record(z.string(), z.string()).optional(),
   distroOpen: z.array(z.string()).optional(),
   unfixedBranches: z.array(z.string()).optional(),
   source: z.enum(["apache", "osv-bitnami"]).optional(),

@@ -114,7 +114,10 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
     kev,
     distro,
     extraAdvisories: new Map(
-      (old?.cves ?? []).filter((c) => c.advisories).map((c) => [c.id, c.advisories ?? []]),
+      (old?.cves ?? []).map((c) => [
+        c.id,
+        { advisories: c.advisories, distroFirstAdvisory: c.distroFirstAdvisory },
+      ]),
     ),
     meta,
   });
@@ -145,7 +148,7 @@ export function parseApacheFeed(raw: unknown): ApacheRecord[] {
 }
 
 function toApacheRecord(c: CveRecord): ApacheRecord {
-  const { distroFixed: _d, kev: _k, advisories: _a, distroOpen: _o, ...rest } = c;
+  const { distroFixed: _d, kev: _k, advisories: _a, distroOpen: _o, distroFirstAdvisory: _f, ...rest } = c;
   return rest;
 }
 

@@ -90,6 +90,22 @@ test("Debian buster 2.4.38-3+deb10u7: CVE-2021-44790 fixed by DSA-5035-1, CVE-20
   assert.equal(find(ms, "CVE-2021-41773"), undefined);
 });
 
+test("a CVE Debian fixed by advisory before a release came out counts as fixed in that release", () => {
+  // CVE-2019-0211 (in KEV) was fixed for stretch by DSA-4422-1 on 2019-04-03; buster came out on 2019-07-06
+  // with the fix already in, so no buster advisory exists.
+  const ms = matchCves(db, { upstreamVersion: "2.4.38", owner: debian("2.4.38-3", "buster") });
+  const m = find(ms, "CVE-2019-0211");
+  assert.equal(m?.status, "fixed");
+  assert.equal(m?.basis, "distro-data");
+  assert.match(m?.because ?? "", /DSA-4422-1.*2019-07-06/);
+  // The same CVE on stretch is judged by stretch's own fixed version.
+  const stretch = matchCves(db, { upstreamVersion: "2.4.25", owner: debian("2.4.25-3+deb9u6", "stretch") });
+  assert.equal(find(stretch, "CVE-2019-0211")?.status, "affected");
+  assert.equal(find(stretch, "CVE-2019-0211")?.fixedVersion, "2.4.25-3+deb9u7");
+  // A CVE whose first advisory came after the release came out does not get this benefit.
+  assert.equal(find(ms, "CVE-2022-22720")?.status, "affected");
+});
+
 test("Debian's 2.4.38-3+deb10u10 counts as fixed for what its updates fixed though it says 2.4.38", () => {
   const ms = matchCves(db, { upstreamVersion: "2.4.38", owner: debian("2.4.38-3+deb10u10", "10") });
   for (const id of ["CVE-2021-44790", "CVE-2021-33193", "CVE-2020-1927", "CVE-2021-40438"]) {
