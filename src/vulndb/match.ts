@@ -109,9 +109,11 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     const who =
       owner?.origin === "third-party"
         ? `The package ${owner.name} ${owner.version} is not the distro's own build, so it is judged by Apache's version:`
-        : input.versionFrom === "banner"
-          ? "Judged by the version in the server banner:"
-          : "No distro package owns this Apache, so it is judged by its version:";
+        : owner
+          ? `Who built the package ${owner.name} ${owner.version} is not known, so it is judged by Apache's version:`
+          : input.versionFrom === "banner"
+            ? "Judged by the version in the server banner:"
+            : "No distro package owns this Apache, so it is judged by its version:";
     return upstream(plainBasis, who);
   }
 
