@@ -50,7 +50,10 @@ export function rangeCovers(r: VersionRange, v: string): boolean {
 }
 
 export function describeRange(r: VersionRange): string {
-  if (r.exact) return r.exact.length === 1 ? (r.exact[0] as string) : r.exact.join(", ");
+  if (r.exact) {
+    if (r.exact.length <= 4) return r.exact.join(", ");
+    return `${r.exact.length} listed versions from ${r.exact[0]} to ${r.exact.at(-1)}`;
+  }
   const upper = r.to ? `${r.to}` : r.lessThan ? `before ${r.lessThan}` : "";
   if (!r.from) return r.to ? `${upper} and earlier` : upper;
   return r.to ? `${r.from} to ${r.to}` : r.lessThan ? `${r.from} up to ${upper}` : `${r.from} and later`;
@@ -222,6 +225,7 @@ export function severityFor(cve: CveRecord): Severity {
 export function upgradeTarget(db: VulnDb, upstreamVersion: string): string | undefined {
   let target: string | undefined;
   let current = upstreamVersion.trim();
+  if (!isUpstreamVersion(current)) return undefined;
   for (let round = 0; round < 20; round++) {
     let next: string | undefined;
     for (const cve of db.cves) {

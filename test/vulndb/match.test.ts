@@ -48,6 +48,8 @@ test("2.4.49 is open to CVE-2021-41773 and CVE-2021-42013 by its upstream versio
   assert.equal(m?.status, "affected");
   assert.equal(m?.basis, "upstream-version");
   assert.match(m?.because ?? "", /2\.4\.49/);
+  const long = find(matchCves(db, { upstreamVersion: "2.4.20" }), "CVE-2017-9798");
+  assert.match(long?.because ?? "", /17 listed versions from 2\.4\.1 to 2\.4\.27/);
   assert.equal(find(ms, "CVE-2021-42013")?.status, "affected");
 });
 
@@ -208,6 +210,11 @@ test("a banner version is matched with the weakest basis", () => {
 test("an unreadable version matches nothing rather than everything", () => {
   assert.deepEqual(matchCves(db, { upstreamVersion: "" }), []);
   assert.deepEqual(matchCves(db, { upstreamVersion: "Apache" }), []);
+  // A ServerTokens Minor/Major banner hides the patch level: "2.4" must not be read as 2.4.0.
+  assert.deepEqual(matchCves(db, { upstreamVersion: "2.4", versionFrom: "banner" }), []);
+  assert.deepEqual(matchCves(db, { upstreamVersion: "2" }), []);
+  // Trailing text from `apache2 -v` does not get in the way.
+  assert.ok(find(matchCves(db, { upstreamVersion: "2.4.49 (Unix)" }), "CVE-2021-41773"));
 });
 
 test("the Debian release comes from the codename, the number or the +debNNu suffix", () => {
@@ -241,6 +248,8 @@ test("severity follows Apache's impact and a KEV-listed CVE is at least high", (
 test("the upgrade target fixes every CVE on the branch, including ones the first target would bring", () => {
   assert.equal(upgradeTarget(db, "2.4.49"), "2.4.68");
   assert.equal(upgradeTarget(db, "2.4.68"), undefined);
+  assert.equal(upgradeTarget(db, "2.4"), undefined, "no target without a patch level");
+  assert.equal(upgradeTarget(db, "2.2.34"), "2.4.68", "2.2 gets no more fixes: move to the newest branch");
   // A database that ends at the traversal bugs: 2.4.49 needs 2.4.51, not just 2.4.50.
   const small: VulnDb = { ...db, cves: db.cves.filter((c) => /CVE-2021-4(1773|2013)/.test(c.id)) };
   assert.equal(upgradeTarget(small, "2.4.49"), "2.4.51");
