@@ -7,6 +7,7 @@ import { readVulnDb, vulnDbPath } from "./load.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
 import { DEBIAN_SOURCE, parseDebianTracker } from "./sources/debian.ts";
+import { extractTopLevelMember } from "./sources/json-member.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import type { CveRecord, VulnDb, VulnDbMeta } from "./types.ts";
 
@@ -60,10 +61,14 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   });
   // When one feed fails the update is lost anyway: stop the other downloads instead of waiting for them.
   const cancel = new AbortController();
-  const fetchJson = async (key: keyof FeedUrls, source: string): Promise<unknown> => {
+  const fetchJson = async (
+    key: keyof FeedUrls,
+    source: string,
+    parse: (source: string, body: Buffer) => unknown = parseJsonBody,
+  ): Promise<unknown> => {
     opts.onFetch?.(source, opts.urls[key]);
     try {
-      return parseJsonBody(source, await download(source, opts.urls[key], limits(key), cancel.signal));
+      return parse(source, await download(source, opts.urls[key], limits(key), cancel.signal));
     } catch (err) {
       cancel.abort();
       throw err;
@@ -72,7 +77,7 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   const [apacheRaw, kevRaw, debianRaw] = await Promise.all([
     fetchJson("apache", APACHE_SOURCE),
     fetchJson("kev", KEV_SOURCE),
-    fetchJson("debian", DEBIAN_SOURCE),
+    fetchJson("debian", DEBIAN_SOURCE, parseTrackerApache2),
   ]);
 
   const apache = parseApacheFeed(apacheRaw);
@@ -123,6 +128,14 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   });
   writeAtomic(file, serializeVulnDb(db));
   return db;
+}
+
+/** Only the apache2 member of the tracker JSON is parsed into objects; the rest is only checked for completeness. */
+function parseTrackerApache2(source: string, body: Buffer): unknown {
+  const member = extractTopLevelMember(body.toString("utf8"), "apache2");
+  if (!member.ok) throw new SourceError(source, `not valid JSON (${member.error})`);
+  if (member.value === undefined) return {};
+  return { apache2: parseJsonBody(source, Buffer.from(member.value)) };
 }
 
 /** Apache's consolidated feed: a JSON array of CVE JSON records, in any of the formats Apache has used. */

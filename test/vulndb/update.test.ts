@@ -216,6 +216,19 @@ test("a truncated Apache body that the server calls complete is rejected as inva
   );
 });
 
+test("a Debian tracker cut off after the apache2 part is still rejected as incomplete", async (t) => {
+  const tracker = JSON.parse(debianBody.toString("utf8"));
+  const reordered = Buffer.from(
+    JSON.stringify({ apache2: tracker.apache2, zlib: { "CVE-2099-0002": { releases: {} } } }),
+  );
+  await assertFailsKeepingData(
+    t,
+    { debian: serve(reordered.subarray(0, reordered.length - 10)) },
+    /Debian security tracker/,
+    /not valid JSON/,
+  );
+});
+
 test("a malformed KEV feed leaves the data unchanged", async (t) => {
   await assertFailsKeepingData(
     t,
