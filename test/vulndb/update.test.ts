@@ -310,3 +310,13 @@ test("db status on the shipped snapshot says it is stale", async () => {
   assert.match(r.stdout, /Debian fixes: 148/);
   assert.match(r.stdout, /older than 30 days: run `mamori db update`/);
 });
+
+test("db help lists both subcommands and the feed flags", async () => {
+  const r = await mamori(["db", "update", "--help"]);
+  assert.equal(r.code, 0);
+  for (const flag of ["--apache-url", "--kev-url", "--debian-url", "--data-dir", "--timeout"])
+    assert.match(r.stdout, new RegExp(flag));
+  const s = await mamori(["db", "status", "--help"]);
+  assert.equal(s.code, 0);
+  assert.match(s.stdout, /--format <format>/);
+});
