@@ -76,7 +76,8 @@ const DISTRO_NAMES: Record<string, string> = {
 
 /** "debian:buster" for a Debian package, from the release codename, number, or the +deb10u7 in its version. */
 export function distroKey(owner: PackageOwner): string | undefined {
-  const distro = owner.distro?.toLowerCase();
+  // Raspbian rebuilds Debian's packages with Debian's version numbers, so Debian's fixes apply as they are.
+  const distro = owner.distro?.toLowerCase() === "raspbian" ? "debian" : owner.distro?.toLowerCase();
   if (!distro) return undefined;
   let release = owner.release?.toLowerCase().trim();
   if (distro === "debian") {

@@ -222,6 +222,7 @@ test("the Debian release comes from the codename, the number or the +debNNu suff
   assert.equal(distroKey(debian("2.4.38-3+deb10u7", "10")), "debian:buster");
   assert.equal(distroKey(debian("2.4.62-1~deb12u2")), "debian:bookworm");
   assert.equal(distroKey({ ...debian("2.4.62-1"), distro: undefined }), undefined);
+  assert.equal(distroKey({ ...debian("2.4.38-3+deb10u7+rpi1"), distro: "raspbian" }), "debian:buster");
 });
 
 test("severity follows Apache's impact and a KEV-listed CVE is at least high", () => {

@@ -158,6 +158,16 @@ test("db update downloads the three feeds, replaces the data and db status shows
   });
 });
 
+test("a data dir that cannot be written is one clear line and exit 2", async (t) => {
+  const urls = await feeds(t);
+  const notADir = path.join(tempDir(t), "file");
+  fs.writeFileSync(notADir, "x");
+  const r = await mamori(["db", "update", "--data-dir", notADir, "--now", NOW, ...urlFlags(urls)]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /could not write .*file\/vulndb\.json \((EEXIST|ENOTDIR)\)/);
+  assert.equal(fs.readFileSync(notADir, "utf8"), "x");
+});
+
 test("feed URLs can come from the environment", async (t) => {
   const urls = await feeds(t);
   const { dir } = dataDirCopy(t);
