@@ -11,8 +11,8 @@ export interface AssembleInput {
   supplementary?: ApacheRecord[];
   kev: KevCatalog;
   distro: DistroIndex;
-  /** Advisory ids known from an earlier snapshot (the tracker JSON does not name them). */
-  extraAdvisories?: Map<string, string[]>;
+  /** Advisory ids and dates known from an earlier snapshot (the tracker JSON does not carry them). */
+  extraAdvisories?: Map<string, Pick<CveRecord, "advisories" | "distroFirstAdvisory">>;
   meta: VulnDbMeta;
 }
 
@@ -32,7 +32,9 @@ function finishRecord(r: ApacheRecord, input: AssembleInput): CveRecord {
   const distroFixed: Record<string, string> = {};
   for (const key of [...(facts?.fixed.keys() ?? [])].sort())
     distroFixed[key] = facts?.fixed.get(key) as string;
-  const advisories = new Set([...(facts?.advisories ?? []), ...(input.extraAdvisories?.get(r.id) ?? [])]);
+  const extra = input.extraAdvisories?.get(r.id);
+  const advisories = new Set([...(facts?.advisories ?? []), ...(extra?.advisories ?? [])]);
+  const firstAdvisory = facts?.firstAdvisory ?? extra?.distroFirstAdvisory?.debian;
   const out: CveRecord = {
     id: r.id,
     title: r.title,
@@ -45,6 +47,7 @@ function finishRecord(r: ApacheRecord, input: AssembleInput): CveRecord {
   const kev = input.kev.byCve.get(r.id);
   if (kev) out.kev = kev;
   if (advisories.size) out.advisories = [...advisories].sort();
+  if (firstAdvisory) out.distroFirstAdvisory = { debian: firstAdvisory };
   if (facts?.open.size) out.distroOpen = [...facts.open].sort();
   if (r.unfixedBranches?.length) out.unfixedBranches = [...r.unfixedBranches].sort();
   if (r.source) out.source = r.source;

@@ -77,16 +77,20 @@ export function readVulnDb(file: string): ReadResult {
   return { ok: true, value: parsed.data };
 }
 
-/** Whole days since the oldest source was fetched (or since the build, without sources); never negative. */
+/**
+ * Whole days since the oldest source was fetched (or since the build, without sources); never negative.
+ * Records kept from an earlier snapshot do not count: they are there only because no feed has them yet.
+ */
 export function vulnDbAgeDays(db: VulnDb, now: Date): number {
   return vulnDbAge(db, now).days;
 }
 
 function vulnDbAge(db: VulnDb, now: Date): { days: number; source: string } {
   let oldest = { time: Date.parse(db.meta.builtAt), source: "builtAt" };
-  if (db.meta.sources.length) {
+  const fetched = db.meta.sources.filter((s) => !s.kept);
+  if (fetched.length) {
     oldest = { time: Number.POSITIVE_INFINITY, source: "" };
-    for (const s of db.meta.sources) {
+    for (const s of fetched) {
       const time = Date.parse(s.fetchedAt);
       if (time < oldest.time) oldest = { time, source: s.name };
     }

@@ -1,5 +1,5 @@
 import { maxSeverity, type Severity } from "../core/finding.ts";
-import { DEBIAN_CODENAMES } from "./sources/debian.ts";
+import { DEBIAN_CODENAMES, DEBIAN_RELEASE_DATES } from "./sources/debian.ts";
 import type { CveMatch, CveRecord, PackageOwner, VersionBasis, VersionRange, VulnDb } from "./types.ts";
 import { comparatorFor, compareUpstream, isUpstreamVersion, upstreamBranch } from "./versions.ts";
 
@@ -50,7 +50,10 @@ export function rangeCovers(r: VersionRange, v: string): boolean {
 }
 
 export function describeRange(r: VersionRange): string {
-  if (r.exact) return r.exact.length === 1 ? (r.exact[0] as string) : r.exact.join(", ");
+  if (r.exact) {
+    if (r.exact.length <= 4) return r.exact.join(", ");
+    return `${r.exact.length} listed versions from ${r.exact[0]} to ${r.exact.at(-1)}`;
+  }
   const upper = r.to ? `${r.to}` : r.lessThan ? `before ${r.lessThan}` : "";
   if (!r.from) return r.to ? `${upper} and earlier` : upper;
   return r.to ? `${r.from} to ${r.to}` : r.lessThan ? `${r.from} up to ${upper}` : `${r.from} and later`;
@@ -73,7 +76,8 @@ const DISTRO_NAMES: Record<string, string> = {
 
 /** "debian:buster" for a Debian package, from the release codename, number, or the +deb10u7 in its version. */
 export function distroKey(owner: PackageOwner): string | undefined {
-  const distro = owner.distro?.toLowerCase();
+  // Raspbian rebuilds Debian's packages with Debian's version numbers, so Debian's fixes apply as they are.
+  const distro = owner.distro?.toLowerCase() === "raspbian" ? "debian" : owner.distro?.toLowerCase();
   if (!distro) return undefined;
   let release = owner.release?.toLowerCase().trim();
   if (distro === "debian") {
@@ -109,9 +113,11 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     const who =
       owner?.origin === "third-party"
         ? `The package ${owner.name} ${owner.version} is not the distro's own build, so it is judged by Apache's version:`
-        : input.versionFrom === "banner"
-          ? "Judged by the version in the server banner:"
-          : "No distro package owns this Apache, so it is judged by its version:";
+        : owner
+          ? `Who built the package ${owner.name} ${owner.version} is not known, so it is judged by Apache's version:`
+          : input.versionFrom === "banner"
+            ? "Judged by the version in the server banner:"
+            : "No distro package owns this Apache, so it is judged by its version:";
     return upstream(plainBasis, who);
   }
 
@@ -127,7 +133,8 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     );
   }
 
-  const release = key.split(":")[1] as string;
+  const [distro, release] = key.split(":") as [string, string];
+  const releasedOn = distro === "debian" ? DEBIAN_RELEASE_DATES[release] : undefined;
   const compare = comparatorFor(owner.manager);
   // The newest fix the data knows for this release: a package newer than that may carry fixes the data lacks.
   let newestKnown: string | undefined;
@@ -167,6 +174,15 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
         status: "affected",
         basis: "distro-data",
         because: `${distroName}'s tracker lists it as not yet fixed in ${release}; the installed ${pkg} (upstream ${version}) is in Apache's affected versions (${describeRange(range)}).`,
+      };
+    }
+    const firstAdvisory = cve.distroFirstAdvisory?.[distro];
+    if (firstAdvisory && releasedOn && firstAdvisory < releasedOn) {
+      return {
+        cve,
+        status: "fixed",
+        basis: "distro-data",
+        because: `${distroName} fixed it by advisory on ${firstAdvisory}${advisories}, before ${release} was released on ${releasedOn}, so ${release} shipped with the fix.`,
       };
     }
     const m: CveMatch = {
@@ -210,6 +226,7 @@ export function severityFor(cve: CveRecord): Severity {
 export function upgradeTarget(db: VulnDb, upstreamVersion: string): string | undefined {
   let target: string | undefined;
   let current = upstreamVersion.trim();
+  if (!isUpstreamVersion(current)) return undefined;
   for (let round = 0; round < 20; round++) {
     let next: string | undefined;
     for (const cve of db.cves) {

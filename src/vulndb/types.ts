@@ -34,6 +34,8 @@ export interface CveRecord {
   distroFixed: Record<string, string>;
   /** Advisory ids that fixed it (DSA-5376-1, DLA-3351-1). */
   advisories?: string[];
+  /** By distro ("debian"): date of its first advisory that fixed this CVE in some release. */
+  distroFirstAdvisory?: Record<string, string>;
   /** Distro releases whose tracker says the fix is still open: ["debian:bookworm"]. */
   distroOpen?: string[];
   /** Branches Apache says it will never fix ("2.2" from "2.2.35-never"). */
@@ -46,7 +48,8 @@ export interface CveRecord {
 
 export interface VulnDbMeta {
   builtAt: string;
-  sources: Array<{ name: string; url: string; fetchedAt: string; records: number }>;
+  /** `kept`: records carried over from an earlier snapshot because the source was not downloaded again. */
+  sources: Array<{ name: string; url: string; fetchedAt: string; records: number; kept?: boolean }>;
   /** The KEV catalog this data was joined with (all products, not only Apache). */
   kev?: { catalogVersion: string; count: number };
 }

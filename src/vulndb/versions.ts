@@ -22,9 +22,12 @@ function compareDigits(a: string, b: string): number {
 
 const UPSTREAM = /^(\d+(?:\.\d+)*)(?:[-_.]?([A-Za-z]+)\.?(\d*))?/;
 
-/** True when the text starts like an Apache release number. */
+/**
+ * True when the text names one Apache release (major.minor.patch). "2.4" from a ServerTokens Minor banner
+ * is not one: read as 2.4.0 it would match every CVE of the branch.
+ */
 export function isUpstreamVersion(v: string): boolean {
-  return UPSTREAM.test(v.trim());
+  return /^\d+\.\d+\.\d+/.test(v.trim());
 }
 
 /**

@@ -112,3 +112,28 @@ test("a missing data file says where it looked", (t) => {
   assert.equal(diag.notChecked[0]?.reason, "ENOENT");
   assert.ok(diag.notChecked[0]?.detail?.includes(path.join(dir, "vulndb.json")));
 });
+
+test("the schema keeps every field mamori writes (zod would silently drop unknown ones)", () => {
+  const file = path.join(repo, "data/vulndb.json");
+  const raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  const db = loadVulnDb(path.join(repo, "data"), new Diagnostics(), new Date("2026-08-06T00:00:00Z"));
+  assert.deepEqual(db, raw);
+  assert.ok(
+    Object.keys(raw.cves.find((c: { id: string }) => c.id === "CVE-2026-23918")).includes("cvssSeverity"),
+  );
+});
+
+test("optional fields the snapshot does not use yet survive a load too", (t) => {
+  const db = fresh("2026-11-01T00:00:00Z", ["2026-11-01T00:00:00Z"]);
+  (db.meta.sources[0] as { kept?: boolean }).kept = true;
+  const cve = db.cves[0] as VulnDb["cves"][number];
+  cve.distroOpen = ["debian:bookworm"];
+  cve.affected = [{ from: "2.4.0", lessThan: "2.4.50", possible: true }];
+  cve.unfixedBranches = ["2.2"];
+  const loaded = loadVulnDb(
+    dirWith(t, JSON.stringify(db)),
+    new Diagnostics(),
+    new Date("2026-11-02T00:00:00Z"),
+  );
+  assert.deepEqual(loaded, db);
+});

@@ -48,6 +48,8 @@ test("2.4.49 is open to CVE-2021-41773 and CVE-2021-42013 by its upstream versio
   assert.equal(m?.status, "affected");
   assert.equal(m?.basis, "upstream-version");
   assert.match(m?.because ?? "", /2\.4\.49/);
+  const long = find(matchCves(db, { upstreamVersion: "2.4.20" }), "CVE-2017-9798");
+  assert.match(long?.because ?? "", /17 listed versions from 2\.4\.1 to 2\.4\.27/);
   assert.equal(find(ms, "CVE-2021-42013")?.status, "affected");
 });
 
@@ -88,6 +90,22 @@ test("Debian buster 2.4.38-3+deb10u7: CVE-2021-44790 fixed by DSA-5035-1, CVE-20
   assert.equal(distroUpgradeTarget(ms, debian("2.4.38-3+deb10u7", "buster")), "2.4.38-3+deb10u9");
   // CVE-2021-41773 never touched 2.4.38.
   assert.equal(find(ms, "CVE-2021-41773"), undefined);
+});
+
+test("a CVE Debian fixed by advisory before a release came out counts as fixed in that release", () => {
+  // CVE-2019-0211 (in KEV) was fixed for stretch by DSA-4422-1 on 2019-04-03; buster came out on 2019-07-06
+  // with the fix already in, so no buster advisory exists.
+  const ms = matchCves(db, { upstreamVersion: "2.4.38", owner: debian("2.4.38-3", "buster") });
+  const m = find(ms, "CVE-2019-0211");
+  assert.equal(m?.status, "fixed");
+  assert.equal(m?.basis, "distro-data");
+  assert.match(m?.because ?? "", /DSA-4422-1.*2019-07-06/);
+  // The same CVE on stretch is judged by stretch's own fixed version.
+  const stretch = matchCves(db, { upstreamVersion: "2.4.25", owner: debian("2.4.25-3+deb9u6", "stretch") });
+  assert.equal(find(stretch, "CVE-2019-0211")?.status, "affected");
+  assert.equal(find(stretch, "CVE-2019-0211")?.fixedVersion, "2.4.25-3+deb9u7");
+  // A CVE whose first advisory came after the release came out does not get this benefit.
+  assert.equal(find(ms, "CVE-2022-22720")?.status, "affected");
 });
 
 test("Debian's 2.4.38-3+deb10u10 counts as fixed for what its updates fixed though it says 2.4.38", () => {
@@ -192,6 +210,11 @@ test("a banner version is matched with the weakest basis", () => {
 test("an unreadable version matches nothing rather than everything", () => {
   assert.deepEqual(matchCves(db, { upstreamVersion: "" }), []);
   assert.deepEqual(matchCves(db, { upstreamVersion: "Apache" }), []);
+  // A ServerTokens Minor/Major banner hides the patch level: "2.4" must not be read as 2.4.0.
+  assert.deepEqual(matchCves(db, { upstreamVersion: "2.4", versionFrom: "banner" }), []);
+  assert.deepEqual(matchCves(db, { upstreamVersion: "2" }), []);
+  // Trailing text from `apache2 -v` does not get in the way.
+  assert.ok(find(matchCves(db, { upstreamVersion: "2.4.49 (Unix)" }), "CVE-2021-41773"));
 });
 
 test("the Debian release comes from the codename, the number or the +debNNu suffix", () => {
@@ -199,6 +222,7 @@ test("the Debian release comes from the codename, the number or the +debNNu suff
   assert.equal(distroKey(debian("2.4.38-3+deb10u7", "10")), "debian:buster");
   assert.equal(distroKey(debian("2.4.62-1~deb12u2")), "debian:bookworm");
   assert.equal(distroKey({ ...debian("2.4.62-1"), distro: undefined }), undefined);
+  assert.equal(distroKey({ ...debian("2.4.38-3+deb10u7+rpi1"), distro: "raspbian" }), "debian:buster");
 });
 
 test("severity follows Apache's impact and a KEV-listed CVE is at least high", () => {
@@ -225,6 +249,8 @@ test("severity follows Apache's impact and a KEV-listed CVE is at least high", (
 test("the upgrade target fixes every CVE on the branch, including ones the first target would bring", () => {
   assert.equal(upgradeTarget(db, "2.4.49"), "2.4.68");
   assert.equal(upgradeTarget(db, "2.4.68"), undefined);
+  assert.equal(upgradeTarget(db, "2.4"), undefined, "no target without a patch level");
+  assert.equal(upgradeTarget(db, "2.2.34"), "2.4.68", "2.2 gets no more fixes: move to the newest branch");
   // A database that ends at the traversal bugs: 2.4.49 needs 2.4.51, not just 2.4.50.
   const small: VulnDb = { ...db, cves: db.cves.filter((c) => /CVE-2021-4(1773|2013)/.test(c.id)) };
   assert.equal(upgradeTarget(small, "2.4.49"), "2.4.51");

@@ -134,9 +134,11 @@ test("Debian advisories: fixed version per release, the later one when an update
   assert.equal(f?.fixed.get("debian:bullseye"), "2.4.52-1~deb11u2");
   assert.deepEqual([...(f?.advisories ?? [])].sort(), ["DLA-3351-1", "DSA-5035-1"]);
   assert.equal(index.get("CVE-2021-44224")?.fixed.get("debian:buster"), "2.4.38-3+deb10u7");
+  assert.equal(f?.firstAdvisory, "2022-01-04", "the earlier of the two advisories");
   const rec = byId.get("CVE-2021-44790");
   assert.equal(rec?.distroFixed["debian:buster"], "2.4.38-3+deb10u7");
   assert.deepEqual(rec?.advisories, ["DLA-2907-1", "DSA-5035-1"]);
+  assert.deepEqual(rec?.distroFirstAdvisory, { debian: "2022-01-04" });
 });
 
 test('Debian tracker JSON: resolved, never affected ("0") and open releases', () => {

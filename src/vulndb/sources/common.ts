@@ -7,8 +7,6 @@ export class SourceError extends Error {
   }
 }
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -6,6 +6,8 @@ export interface DistroFacts {
   fixed: Map<string, string>;
   open: Set<string>;
   advisories: Set<string>;
+  /** Date of the earliest advisory that fixed it in any release (ISO date). */
+  firstAdvisory?: string;
 }
 
 export type DistroIndex = Map<string, DistroFacts>;
@@ -39,11 +41,13 @@ export function parseDebianAdvisoryList(
   index: DistroIndex = new Map(),
 ): DistroIndex {
   let advisory: string | undefined;
+  let date: string | undefined;
   let cves: string[] = [];
   for (const line of text.split("\n")) {
-    const head = /^\[[^\]]+\]\s+(D[SL]A-\d+-\d+)\s+(\S+)/.exec(line);
+    const head = /^\[([^\]]+)\]\s+(D[SL]A-\d+-\d+)\s+(\S+)/.exec(line);
     if (head) {
-      advisory = head[2] === pkg ? head[1] : undefined;
+      advisory = head[3] === pkg ? head[2] : undefined;
+      date = advisoryDate(head[1] as string);
       cves = [];
       continue;
     }
@@ -59,10 +63,21 @@ export function parseDebianAdvisoryList(
         const f = factsFor(index, cve);
         setFixed(f, `debian:${fix[1]}`, fix[3] as string);
         f.advisories.add(advisory);
+        if (date && (!f.firstAdvisory || date < f.firstAdvisory)) f.firstAdvisory = date;
       }
     }
   }
   return index;
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/** "04 Jan 2022" -> "2022-01-04". */
+function advisoryDate(text: string): string | undefined {
+  const m = /^(\d{1,2}) ([A-Za-z]{3}) (\d{4})$/.exec(text.trim());
+  const month = m ? MONTHS.indexOf((m[2] as string).toLowerCase()) : -1;
+  if (!m || month < 0) return undefined;
+  return `${m[3]}-${String(month + 1).padStart(2, "0")}-${(m[1] as string).padStart(2, "0")}`;
 }
 
 /**
@@ -88,6 +103,23 @@ export function parseDebianTracker(raw: unknown, pkg = "apache2"): DistroIndex {
   }
   return index;
 }
+
+/**
+ * When each Debian release became stable. An advisory only lists releases that were already out, so a
+ * CVE fixed by an advisory before a release came out was fixed in that release before it shipped.
+ */
+export const DEBIAN_RELEASE_DATES: Record<string, string> = {
+  etch: "2007-04-08",
+  lenny: "2009-02-14",
+  squeeze: "2011-02-06",
+  wheezy: "2013-05-04",
+  jessie: "2015-04-25",
+  stretch: "2017-06-17",
+  buster: "2019-07-06",
+  bullseye: "2021-08-14",
+  bookworm: "2023-06-10",
+  trixie: "2025-08-09",
+};
 
 /** Debian's release numbers, for an os-release that gives VERSION_ID but no codename. */
 export const DEBIAN_CODENAMES: Record<string, string> = {
