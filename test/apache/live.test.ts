@@ -52,8 +52,8 @@ function writeConfig(dir: string, port: number): string {
       `DefaultRuntimeDir ${dir}/run`,
       `Mutex file:${dir}/run default`,
       `ScriptSock ${dir}/run/cgisock`,
-      "User www-data",
-      "Group www-data",
+      // As root httpd must drop to a user; as anyone else it keeps its own.
+      ...(process.getuid?.() === 0 ? ["User www-data", "Group www-data"] : []),
       `ErrorLog ${dir}/error.log`,
       `CustomLog ${dir}/access.log "%h %l %u %t \\"%r\\" %>s %b"`,
       "<Directory />",
