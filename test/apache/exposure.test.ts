@@ -141,6 +141,13 @@ test("a <Location> that denies the ScriptAlias URL takes RCE away; the /icons/ r
   assert.equal(analyseExposure(cfg).verdict, "read");
 });
 
+test("<Location /> Require all granted overrides a denied <Directory />, as httpd merges Location last", (t) => {
+  const cfg = config(t, `${SCENARIOS["debian-like"]}<Location />\n  Require all granted\n</Location>\n`);
+  const r = analyseExposure(cfg);
+  assert.equal(r.verdict, "rce");
+  assert.ok(r.evidence.some((e) => e.value === "<Location />"));
+});
+
 test("aliases inside <IfModule> of a module that is not loaded do not count", (t) => {
   const text = `${ROOT_GRANTED}${CGID}<IfModule mod_nothere.c>\nScriptAlias /cgi-bin/ /srv/cgi/\n</IfModule>\n`;
   assert.equal(analyseExposure(config(t, text)).verdict, "not-exposed");

@@ -3,6 +3,7 @@ import {
   directoryAccess,
   hasModule,
   isUnder,
+  locationAccess,
   type Section,
 } from "../../collect/apache/config/model.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
@@ -27,7 +28,9 @@ const where = (w: { file: string; line: number; text: string }): Evidence => ({
 
 /** apache.config.root-granted: `<Directory />` that does not deny, so any path mapped to a file is served. */
 function rootGranted(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckContext): Finding[] {
-  const acc = directoryAccess(cfg, "/");
+  // A granting <Location /> is merged last and overrides every <Directory> denial.
+  const loc = locationAccess(cfg, "/");
+  const acc = loc.access === "granted" && loc.section?.target === "/" ? loc : directoryAccess(cfg, "/");
   if (acc.access !== "granted" && acc.access !== "unspecified") return [];
   const evidence: Evidence[] = [];
   if (acc.section) evidence.push(where(acc.section.where));

@@ -75,7 +75,11 @@ export function analyseExposure(cfg: ApacheConfig): Omit<ExposureResult, "cves">
   const cgi = hasModule(cfg, "mod_cgi.c", "mod_cgid.c");
   const scripts = usable.filter((a) => a.kind.startsWith("Script"));
   const readers = usable.filter((a) => !a.kind.startsWith("Script") || !cgi);
-  const rootOf = (a: AliasEntry, p: string) => directoryAccess(cfg, p, a.vhost);
+  // <Location> is merged after <Directory>: a Location covering the alias URL that says something wins.
+  const rootOf = (a: AliasEntry, p: string) => {
+    const loc = locationAccess(cfg, a.url, a.vhost);
+    return loc.access !== "unspecified" ? loc : directoryAccess(cfg, p, a.vhost);
+  };
 
   const rceVia = cgi ? scripts.find((a) => granted(rootOf(a, "/bin/sh").access)) : undefined;
   if (rceVia && cgi) {
