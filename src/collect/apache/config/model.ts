@@ -325,7 +325,8 @@ export function locationAccess(
   for (const s of cfg.sections) {
     if (s.kind !== "location" || s.regex || (s.vhost !== undefined && s.vhost !== vhost)) continue;
     const loc = s.target === "/" ? "/" : s.target.replace(/\/+$/, "");
-    if (loc === "/" || url === loc || url.startsWith(`${loc}/`) || url.startsWith(loc))
+    // httpd matches Location on path segments: /cgi covers /cgi and /cgi/x, not /cgi-bin.
+    if (loc === "/" || url === loc || url.startsWith(`${loc}/`))
       if (s.access.access !== "unspecified") result = { ...s.access, section: s };
   }
   return result;
