@@ -27,10 +27,10 @@ function parse(
   return { parsed, cfg: buildModel(parsed), diag };
 }
 
-test("continuation lines join, comments drop, the line number is where the directive starts", () => {
+test("continuation lines join, comments drop, the line number is the last physical line (as httpd reports it)", () => {
   const lines = logicalLines('# c\nLogFormat "%h \\\n  %r" x\n\n  Alias /a /b\n');
   assert.deepEqual(lines, [
-    { line: 2, text: 'LogFormat "%h    %r" x' },
+    { line: 3, text: 'LogFormat "%h    %r" x' },
     { line: 5, text: "Alias /a /b" },
   ]);
   assert.deepEqual(splitArgs(`Alias "/a b" '/c d' e\\"f "q\\"x"`), ["Alias", "/a b", "/c d", 'e\\"f', 'q"x']);

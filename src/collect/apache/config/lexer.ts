@@ -1,11 +1,14 @@
 /** One logical configuration line: continuations joined, comments and blank lines dropped. */
 export interface RawLine {
-  /** Line number (1-based) where the logical line starts. */
+  /** Line number (1-based) where the logical line ends, as httpd counts it ("Syntax error on line N"). */
   line: number;
   text: string;
 }
 
-/** Splits a configuration file the way Apache's ap_cfg_getline does: a trailing backslash joins the next line. */
+/**
+ * Splits a configuration file the way Apache's ap_cfg_getline does: a trailing backslash joins the next line,
+ * and the line number is that of the last physical line, like httpd's own messages.
+ */
 export function logicalLines(text: string): RawLine[] {
   const out: RawLine[] = [];
   const physical = text.split(/\r?\n/);
@@ -13,20 +16,20 @@ export function logicalLines(text: string): RawLine[] {
   let start = 0;
   for (let i = 0; i < physical.length; i++) {
     const raw = physical[i] as string;
-    if (buf === "") start = i + 1;
     const trimmedEnd = raw.replace(/\s+$/, "");
     if (trimmedEnd.endsWith("\\") && !trimmedEnd.endsWith("\\\\")) {
       buf += `${trimmedEnd.slice(0, -1)} `;
       continue;
     }
     buf += raw;
+    start = i + 1;
     const t = buf.trim();
     buf = "";
     if (t === "" || t.startsWith("#")) continue;
     out.push({ line: start, text: t });
   }
   const t = buf.trim();
-  if (t !== "" && !t.startsWith("#")) out.push({ line: start, text: t });
+  if (t !== "" && !t.startsWith("#")) out.push({ line: physical.length, text: t });
   return out;
 }
 
