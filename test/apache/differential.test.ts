@@ -255,3 +255,72 @@ test("a tricky configuration: -D, Define/${VAR}, negated IfModule, nested IfDefi
     buildModel(parsed).aliases.some((a) => a.url === "/with space/" && a.target === "/srv/has space/"),
   );
 });
+
+// Upstream layouts (relative "modules/" under ServerRoot): run a copy with ServerRoot moved to a temporary
+// directory whose modules/ is Debian's, and Debian's built-in modules' LoadModule lines commented out
+// (line numbers unchanged). The parser reads the same copy.
+const DEBIAN_STATIC = [
+  "log_config_module",
+  "logio_module",
+  "version_module",
+  "unixd_module",
+  "watchdog_module",
+];
+for (const name of ["upstream-2.4.49", "official-2.4.50"]) {
+  test(`${name}: the parser's effective configuration matches apache2 on the upstream httpd.conf layout`, {
+    skip: !fs.existsSync(APACHE) && "apache2 is not installed",
+  }, (t) => {
+    const tmp = tempDir(t, "mamori-diff-");
+    const src = path.join(ROOTS, name, "usr/local/apache2/conf");
+    fs.cpSync(src, path.join(tmp, "conf"), { recursive: true });
+    fs.symlinkSync("/usr/lib/apache2/modules", path.join(tmp, "modules"));
+    fs.copyFileSync("/etc/mime.types", path.join(tmp, "conf/mime.types"));
+    for (const d of ["htdocs", "cgi-bin", "icons"]) fs.mkdirSync(path.join(tmp, d));
+    for (const f of ["conf/httpd.conf", "conf/extra/httpd-autoindex.conf"]) {
+      const p = path.join(tmp, f);
+      const text = fs
+        .readFileSync(p, "utf8")
+        .replaceAll("/usr/local/apache2", tmp)
+        .split("\n")
+        .map((l) => (DEBIAN_STATIC.some((m) => l.startsWith(`LoadModule ${m} `)) ? `#${l}` : l))
+        .join("\n");
+      fs.writeFileSync(p, text);
+    }
+    const pid = ["-C", `PidFile ${tmp}/pid`];
+    const run = (args: string[]) => {
+      try {
+        return execFileSync(APACHE, ["-d", tmp, "-f", path.join(tmp, "conf/httpd.conf"), ...pid, ...args], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+          timeout: 15_000,
+        });
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? "");
+      }
+    };
+    const effective: Array<{ file: string; line: number; name: string; args: string[] }> = [];
+    let file = "";
+    let line = 0;
+    for (const l of run(["-C", INFO, "-t", "-D", "DUMP_CONFIG"]).split("\n")) {
+      const x = l.trim();
+      const f = /^# In file: (.*)$/.exec(x);
+      if (f) file = f[1] as string;
+      const n = /^#\s*(\d+):$/.exec(x);
+      if (n) line = Number(n[1]);
+      if (!x || x.startsWith("#") || x.startsWith("</") || x === "Syntax OK" || /^AH\d+/.test(x)) continue;
+      const [dname = "", ...args] = splitArgs(x.startsWith("<") ? x.slice(1, -1) : x);
+      if (file.startsWith(tmp)) effective.push({ file, line, name: dname.toLowerCase(), args });
+    }
+    assert.ok(effective.length > 20, "apache2 read the configuration");
+    const diag = new Diagnostics();
+    const parsed = parseApacheConfig({
+      fs: new RootFs("/"),
+      diag,
+      mainFile: path.join(tmp, "conf/httpd.conf"),
+      serverRoot: tmp,
+      staticModules: ["core.c", "mod_so.c", "http_core.c", ...DEBIAN_STATIC],
+    });
+    assert.deepEqual(diag.notChecked, []);
+    assertSameEffective(flatten(parsed.directives, "/"), effective);
+  });
+}
