@@ -181,6 +181,30 @@ test("Rocky 8 without an rpm command: says the rpm database cannot be read, fall
   assert.ok(st?.commands?.includes("apachectl configtest && systemctl reload httpd"));
 });
 
+test("Alpine: apk owns /usr/sbin/httpd, absolute SERVER_CONFIG_FILE, server-info left open, OpenRC reload", async () => {
+  const { doc } = await audit("alpine");
+  const inst = doc.sections.apache?.installations[0] as Record<string, unknown>;
+  assert.equal(inst.configFile, "/etc/apache2/httpd.conf");
+  assert.deepEqual(inst.owner, {
+    manager: "apk",
+    name: "apache2",
+    source: "apache2",
+    version: "2.4.62-r0",
+    distro: "alpine",
+    release: "3.20",
+    origin: "distro",
+  });
+  const info = doc.findings.find((f) => f.check === "apache.config.status-open");
+  assert.match(info?.title ?? "", /server-info at \/server-info/);
+  assert.ok(hasEvidence(info, "/etc/apache2/conf.d/info.conf", 3, /^<Location \/server-info>$/));
+  assert.ok(info?.commands?.includes("apachectl configtest && rc-service apache2 reload"));
+  for (const f of doc.findings.filter((x) => x.check === "apache.cve")) {
+    assert.deepEqual(f.commands, ["apk update", "apk upgrade apache2"]);
+    // No Alpine data in the snapshot and Alpine backports: never more than "possible".
+    assert.equal(f.confidence, "possible");
+  }
+});
+
 test("ServerTokens Prod and no Indexes: no configuration findings", async () => {
   const { code, doc } = await audit("debian12-prod", ["--severity-threshold", "low"]);
   assert.ok(!doc.findings.some((f) => f.check.startsWith("apache.config.")));

@@ -92,6 +92,8 @@ export function guessedOwner(inst: ApacheInstallation): PackageOwner | undefined
 /** The command that makes Apache re-read its configuration after an edit. */
 export function reloadCommand(inst: ApacheInstallation): string {
   const base = path.posix.basename(inst.binary);
+  // Alpine runs OpenRC, not systemd.
+  if (inst.owner.found?.owner.manager === "apk") return "rc-service apache2 reload";
   if (inst.binary === "/usr/sbin/apache2" || inst.binary === "/usr/sbin/httpd")
     return `systemctl reload ${base}`;
   return `${path.posix.join(path.posix.dirname(inst.binary), "apachectl")} -k graceful`;

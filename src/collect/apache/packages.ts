@@ -113,7 +113,8 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
   };
   const likely = installed.filter((s) => /apache|httpd/i.test(s.fields.Package as string));
   let owner = likely.find((s) => ownsBinary(s.fields.Package as string));
-  if (!owner) {
+  // Packages must not install under /usr/local (Debian policy 9.1.2), so such binaries skip the full scan.
+  if (!owner && !binary.startsWith("/usr/local/")) {
     // Not one of the usual names: look through every file list (bounded), as `dpkg -S` would.
     let names: string[] = [];
     try {
