@@ -242,6 +242,7 @@ async function collectOne(
       defines: Object.fromEntries(opts.defines.map((d) => [d, ""])),
       staticModules: inst.live?.modules,
       version: fileVersion ?? inst.version,
+      t: ctx.t,
     });
     inst.config = buildModel(parsed);
   } else {
@@ -322,7 +323,7 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
         area: "apache",
         path: bin,
         reason: "error",
-        detail: `${bin}: ${errorCode(err)}`,
+        detail: ctx.t("apache.diag.failed", { path: bin, reason: errorCode(err) }),
       });
     }
   }

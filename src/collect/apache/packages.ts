@@ -88,7 +88,7 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
       area: "apache.packages",
       path: DPKG_STATUS,
       reason: errorCode(err),
-      detail: `${DPKG_STATUS}: ${errorCode(err)}; the package that owns ${binary} is unknown`,
+      detail: ctx.t("apache.diag.dpkgUnreadable", { path: DPKG_STATUS, reason: errorCode(err), binary }),
     });
     return { dbUnreadable: DPKG_STATUS };
   }
@@ -99,7 +99,10 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
       area: "apache.packages",
       path: DPKG_STATUS,
       reason: "parse",
-      detail: `${DPKG_STATUS}: ${bad + stanzas.filter((s) => !s.fields.Package).length} malformed line(s) or entries skipped; the rest was read`,
+      detail: ctx.t("apache.diag.dpkgMalformed", {
+        path: DPKG_STATUS,
+        count: bad + stanzas.filter((s) => !s.fields.Package).length,
+      }),
     });
     if (installed.length === 0) return { dbUnreadable: DPKG_STATUS };
   }
@@ -282,7 +285,7 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
       area: "apache.packages",
       path: db,
       reason: "rpm-failed",
-      detail: `rpm -qf ${binary} failed: ${errorCode(err)}`,
+      detail: ctx.t("apache.diag.rpmFailed", { binary, reason: errorCode(err) }),
     });
     return { dbUnreadable: db };
   }

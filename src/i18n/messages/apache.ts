@@ -302,6 +302,66 @@ export const apache = {
     en: "{path} exists but no Apache binary was found on the usual paths; if Apache lives elsewhere, its version was not checked",
     ja: "{path} はありますが、通常の場所に Apache のバイナリが見つかりません。別の場所にある場合、その版は確認していません",
   },
+  "apache.diag.undefinedVar": {
+    en: "{where}: {variable} is not defined; left as written",
+    ja: "{where}: {variable} が定義されていないため、書かれたまま扱いました",
+  },
+  "apache.diag.tooManyFiles": {
+    en: "more than {max} configuration files; the rest were not read",
+    ja: "設定ファイルが {max} 個を超えたため、残りは読んでいません",
+  },
+  "apache.diag.includeLoop": {
+    en: "include loop: {chain}; the repeated include was skipped, the rest was read",
+    ja: "Include がループしています: {chain}。繰り返しの Include は飛ばし、残りは読みました",
+  },
+  "apache.diag.includeDepth": {
+    en: "includes nested deeper than {max}; {path} skipped",
+    ja: "Include の入れ子が {max} 段を超えたため、{path} は読んでいません",
+  },
+  "apache.diag.includeNoPath": {
+    en: "{where}: {name} without a path",
+    ja: "{where}: {name} にパスがありません",
+  },
+  "apache.diag.includeNoMatch": {
+    en: "{where}: Include {target} matches no file (Apache would refuse to start); the rest was read",
+    ja: "{where}: Include {target} に一致するファイルがありません (Apache は起動できません)。残りは読みました",
+  },
+  "apache.diag.includeMissing": {
+    en: "{where}: Include {target}: file not found (Apache would refuse to start); the rest was read",
+    ja: "{where}: Include {target}: ファイルがありません (Apache は起動できません)。残りは読みました",
+  },
+  "apache.diag.strayClose": {
+    en: "{where}: </{name}> does not close an open section; ignored",
+    ja: "{where}: </{name}> に対応する開始がないため無視しました",
+  },
+  "apache.diag.openNoGt": {
+    en: '{where}: section opening without ">"; read anyway',
+    ja: '{where}: セクションの開始に ">" がありませんが、そのまま読みました',
+  },
+  "apache.diag.unclosed": {
+    en: "{path}: section <{name}> is never closed (Apache would refuse to start)",
+    ja: "{path}: セクション <{name}> が閉じられていません (Apache は起動できません)",
+  },
+  "apache.diag.mainMissing": {
+    en: "{path}: main configuration file not found",
+    ja: "{path}: メインの設定ファイルが見つかりません",
+  },
+  "apache.diag.dpkgUnreadable": {
+    en: "{path}: {reason}; the package that owns {binary} is unknown",
+    ja: "{path}: {reason}。{binary} がどのパッケージのものか分かりません",
+  },
+  "apache.diag.dpkgMalformed": {
+    en: "{path}: {count} malformed line(s) or entries skipped; the rest was read",
+    ja: "{path}: 壊れた行・項目 {count} 件を飛ばし、残りは読みました",
+  },
+  "apache.diag.rpmFailed": {
+    en: "rpm -qf {binary} failed: {reason}",
+    ja: "rpm -qf {binary} が失敗しました: {reason}",
+  },
+  "apache.diag.failed": {
+    en: "{path}: {reason}",
+    ja: "{path}: {reason}",
+  },
   "apache.summary.none": {
     en: "No Apache httpd installation found.",
     ja: "Apache httpd は見つかりませんでした。",

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import type { Diagnostics } from "../../../core/diagnostics.ts";
 import { errorCode } from "../../../core/diagnostics.ts";
+import { type MessageKey, type Params, type Translator, translator } from "../../../i18n/index.ts";
 import type { RootFs } from "../../rootfs.ts";
 import { readBounded } from "../read.ts";
 import { compareUpstream } from "../version.ts";
@@ -51,6 +52,8 @@ export interface ParseOptions {
   staticModules?: string[];
   /** Upstream version of the binary, for <IfVersion>. */
   version?: string;
+  /** Language of the "could not check" sentences (English when not given). */
+  t?: Translator;
 }
 
 const CONDITIONALS = new Set(["ifmodule", "ifdefine", "iffile", "ifversion", "ifdirective", "ifsection"]);
@@ -103,8 +106,15 @@ class Reader {
     return this.moduleNames.has(name.toLowerCase());
   }
 
-  private note(pathName: string | undefined, reason: string, detail: string): void {
-    this.o.diag.couldNotCheck({ area: "apache.config", path: pathName, reason, detail });
+  /** A "could not check" entry; without a message key the report shows the translated errno reason. */
+  private note(pathName: string | undefined, reason: string, key?: MessageKey, params?: Params): void {
+    const t = this.o.t ?? translator("en");
+    this.o.diag.couldNotCheck({
+      area: "apache.config",
+      path: pathName,
+      reason,
+      detail: key ? t(key, params) : undefined,
+    });
   }
 
   private substitute(text: string, file: string, line: number): string {
@@ -117,7 +127,10 @@ class Reader {
           area: "apache.config",
           path: `${file}:${line}`,
           reason: "undefined-variable",
-          detail: `${file}:${line}: \${${name}} is not defined; left as written`,
+          detail: (this.o.t ?? translator("en"))("apache.diag.undefinedVar", {
+            where: `${file}:${line}`,
+            variable: m,
+          }),
         });
       }
       return m;
@@ -130,26 +143,22 @@ class Reader {
 
   readFile(file: string, into: Directive[], stack: string[]): void {
     if (this.files.length >= MAX_FILES) {
-      this.note(file, "too-many-files", `more than ${MAX_FILES} configuration files; the rest were not read`);
+      this.note(file, "too-many-files", "apache.diag.tooManyFiles", { max: MAX_FILES });
       return;
     }
     let real: string;
     try {
       real = this.o.fs.realGuestPath(file);
     } catch (err) {
-      this.note(file, errorCode(err), `${file}: ${errorCode(err)}`);
+      this.note(file, errorCode(err));
       return;
     }
     if (stack.includes(real)) {
-      this.note(
-        file,
-        "include-loop",
-        `include loop: ${[...stack, real].join(" -> ")}; the repeated include was skipped`,
-      );
+      this.note(file, "include-loop", "apache.diag.includeLoop", { chain: [...stack, real].join(" -> ") });
       return;
     }
     if (stack.length >= MAX_DEPTH) {
-      this.note(file, "include-depth", `includes nested deeper than ${MAX_DEPTH}; ${file} skipped`);
+      this.note(file, "include-depth", "apache.diag.includeDepth", { max: MAX_DEPTH, path: file });
       return;
     }
     let text: string;
@@ -161,11 +170,9 @@ class Reader {
       }
       const r = readBounded(this.o.fs, file, MAX_FILE_BYTES);
       text = r.text;
-      if (r.truncated)
-        this.note(file, "too-large", `${file}: larger than ${MAX_FILE_BYTES} bytes, read only in part`);
+      if (r.truncated) this.note(file, "too-large");
     } catch (err) {
-      const code = errorCode(err);
-      this.note(file, code, `${file}: ${code}`);
+      this.note(file, errorCode(err));
       return;
     }
     this.files.push(file);
@@ -177,7 +184,7 @@ class Reader {
     try {
       names = this.o.fs.readdir(dir);
     } catch (err) {
-      this.note(dir, errorCode(err), `${dir}: ${errorCode(err)}`);
+      this.note(dir, errorCode(err));
       return;
     }
     for (const n of names) if (!n.startsWith(".")) this.readFile(path.posix.join(dir, n), into, stack);
@@ -186,28 +193,26 @@ class Reader {
   private include(d: Directive, into: Directive[], stack: string[], optional: boolean): void {
     const target = d.args[0];
     if (!target) {
-      this.note(d.file, "parse", `${d.file}:${d.line}: ${d.name} without a path`);
+      this.note(d.file, "parse", "apache.diag.includeNoPath", { where: `${d.file}:${d.line}`, name: d.name });
       return;
     }
     const full = this.resolvePath(target);
     if (/[*?[]/.test(full)) {
       const matches = this.o.fs.glob(full);
       if (matches.length === 0 && !optional)
-        this.note(
-          d.file,
-          "missing-include",
-          `${d.file}:${d.line}: Include ${target} matches no file (Apache would refuse to start)`,
-        );
+        this.note(d.file, "missing-include", "apache.diag.includeNoMatch", {
+          where: `${d.file}:${d.line}`,
+          target,
+        });
       for (const m of matches) this.readFile(m, into, stack);
       return;
     }
     if (!this.o.fs.exists(full)) {
       if (!optional)
-        this.note(
-          full,
-          "missing-include",
-          `${d.file}:${d.line}: Include ${target}: file not found (Apache would refuse to start)`,
-        );
+        this.note(full, "missing-include", "apache.diag.includeMissing", {
+          where: `${d.file}:${d.line}`,
+          target,
+        });
       return;
     }
     this.readFile(full, into, stack);
@@ -270,7 +275,7 @@ class Reader {
         const name = t.slice(2).replace(/>.*$/, "").trim().toLowerCase();
         const top = frames.length > 1 ? (frames.at(-1) as Frame) : undefined;
         if (!top || top.key !== name) {
-          this.note(file, "parse", `${file}:${line}: </${name}> does not close an open section; ignored`);
+          this.note(file, "parse", "apache.diag.strayClose", { where: `${file}:${line}`, name });
           continue;
         }
         frames.pop();
@@ -280,7 +285,7 @@ class Reader {
       if (t.startsWith("<")) {
         const inner = t.slice(1).replace(/>\s*$/, "");
         if (!t.trimEnd().endsWith(">")) {
-          this.note(file, "parse", `${file}:${line}: section opening without ">"; read anyway`);
+          this.note(file, "parse", "apache.diag.openNoGt", { where: `${file}:${line}` });
         }
         const [nameRaw = "", ...rest] = splitArgs(this.substitute(inner, file, line));
         const key = nameRaw.toLowerCase();
@@ -323,11 +328,7 @@ class Reader {
       current.push(d);
     }
     if (frames.length > 1)
-      this.note(
-        file,
-        "parse",
-        `${file}: section <${(frames.at(-1) as Frame).name}> is never closed (Apache would refuse to start)`,
-      );
+      this.note(file, "parse", "apache.diag.unclosed", { path: file, name: (frames.at(-1) as Frame).name });
   }
 }
 
@@ -346,7 +347,7 @@ export function parseApacheConfig(o: ParseOptions): ParsedConfig {
       area: "apache.config",
       path: o.mainFile,
       reason: "ENOENT",
-      detail: `${o.mainFile}: main configuration file not found`,
+      detail: (o.t ?? translator("en"))("apache.diag.mainMissing", { path: o.mainFile }),
     });
   } else r.readFile(o.mainFile, directives, []);
   return {
