@@ -46,6 +46,7 @@ export function apacheScanner(loadVuln: VulnLoader = loadSnapshot): Scanner<Apac
           versionSource: i.versionSource,
           owner: i.owner.found?.owner,
           packageDbUnreadable: i.owner.dbUnreadable,
+          packageMismatch: i.packageMismatch?.owner,
           configFile: i.configFile,
           configFiles: i.config?.files,
           modules: i.config?.modules.map((m) => m.id),

@@ -261,3 +261,25 @@ test("Japanese report: verdict first, then the RCE finding with evidence and the
   assert.match(r.stdout, /次の手順: .*2\.4\.\d+ 以降をビルド/);
   assert.doesNotMatch(r.stdout, /The traversal|Build and install/);
 });
+
+test("a distro path overwritten by a source build: judged by the file's own version, with a warning", async (t) => {
+  const dir = tempDir(t);
+  fs.cpSync(path.join(ROOTS, "ubuntu-ppa"), dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "usr/sbin/apache2"),
+    'Apache/2.4.50 (Unix)\0 -D HTTPD_ROOT="/etc/apache2"\0 -D SERVER_CONFIG_FILE="apache2.conf"\0',
+  );
+  const r = await mamori(["audit", "--root", dir, "--format", "json", "--now", NOW]);
+  const doc = JSON.parse(r.stdout) as Doc;
+  const e = exposure(doc);
+  assert.equal(e?.data?.version, "2.4.50");
+  assert.equal(e?.data?.owner, null);
+  assert.deepEqual(e?.cves, ["CVE-2021-42013"]);
+  assert.ok(
+    doc.warnings.some(
+      (w) => w.reason === "version-mismatch" && /replaced outside the package manager/.test(w.detail ?? ""),
+    ),
+  );
+  const inst = doc.sections.apache?.installations[0] as { packageMismatch?: { version: string } };
+  assert.equal(inst.packageMismatch?.version, "2.4.49-1+ubuntu20.04.1+deb.sury.org+1");
+});

@@ -7,7 +7,7 @@ import { type BinaryStrings, readBinaryStrings } from "./binary.ts";
 import { type ApacheConfig, buildModel } from "./config/model.ts";
 import { parseApacheConfig, parseEnvvars } from "./config/parse.ts";
 import { type LiveInfo, queryLiveBinary } from "./live.ts";
-import { type OwnerLookup, packageOwner } from "./packages.ts";
+import { type OwnerFact, type OwnerLookup, packageOwner } from "./packages.ts";
 import { upstreamOfPackageVersion } from "./version.ts";
 
 /** How the version was established, best first (DESIGN.md: distro data > upstream version > banner). */
@@ -27,6 +27,8 @@ export interface ApacheInstallation {
   versionSource?: VersionSource;
   configFile?: string;
   config?: ApacheConfig;
+  /** The package that claims this path although the file's version differs (replaced outside the package manager). */
+  packageMismatch?: OwnerFact;
   /** Processes still running a binary that was replaced on disk (an upgrade without restart), with their version. */
   replacedWhileRunning?: Array<{ pid: number; product?: string; version?: string }>;
 }
@@ -201,12 +203,39 @@ async function collectOne(
   const env = envText ? parseEnvvars(envText, path.posix.dirname(configFile as string)) : {};
 
   if (ctx.fs.isLive) {
-    inst.live = await queryLiveBinary(source, { configFile, serverRoot, env, defines: opts.defines });
-    for (const e of inst.live.errors)
-      ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
+    // mamori usually runs as root: only run a binary that only root can have written.
+    const st = ctx.fs.tryStat(source);
+    if (st && st.uid === 0 && (st.mode & 0o022) === 0) {
+      inst.live = await queryLiveBinary(source, { configFile, serverRoot, env, defines: opts.defines });
+      for (const e of inst.live.errors)
+        ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
+    } else
+      ctx.diag.couldNotCheck({
+        area: "apache",
+        path: binary,
+        reason: "not-run",
+        detail: ctx.t("apache.diag.notRun", { path: binary }),
+      });
   }
 
-  const pkgVersion = inst.owner.found ? upstreamOfPackageVersion(inst.owner.found.owner.version) : undefined;
+  let pkgVersion = inst.owner.found ? upstreamOfPackageVersion(inst.owner.found.owner.version) : undefined;
+  const fileVersion = inst.live?.version ?? inst.strings?.version;
+  if (pkgVersion && fileVersion && fileVersion !== pkgVersion) {
+    // The file is not what the package installed (overwritten by a source build): judge the file.
+    ctx.diag.warn({
+      area: "apache",
+      path: binary,
+      reason: "version-mismatch",
+      detail: ctx.t("apache.diag.versionMismatch", {
+        path: binary,
+        file: fileVersion,
+        pkg: inst.owner.found?.owner.version ?? "",
+      }),
+    });
+    inst.packageMismatch = inst.owner.found;
+    inst.owner = {};
+    pkgVersion = undefined;
+  }
   if (pkgVersion) {
     inst.version = pkgVersion;
     inst.versionSource = "package";
@@ -218,18 +247,6 @@ async function collectOne(
     inst.versionSource = "binary-file";
   }
   inst.product = inst.live?.product ?? inst.strings?.product;
-  const fileVersion = inst.live?.version ?? inst.strings?.version;
-  if (pkgVersion && fileVersion && fileVersion !== pkgVersion)
-    ctx.diag.warn({
-      area: "apache",
-      path: binary,
-      reason: "version-mismatch",
-      detail: ctx.t("apache.diag.versionMismatch", {
-        path: binary,
-        file: fileVersion,
-        pkg: inst.owner.found?.owner.version ?? "",
-      }),
-    });
 
   if (configFile && serverRoot) {
     inst.configFile = configFile;

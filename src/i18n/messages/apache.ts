@@ -14,8 +14,12 @@ export const apache = {
     ja: "{path}: バイナリの中に Apache/x.y.z の版の文字列が見つかりません",
   },
   "apache.diag.versionMismatch": {
-    en: "{path} says Apache/{file} but its package is {pkg}: the binary may have been replaced outside the package manager",
-    ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられた可能性があります",
+    en: "{path} says Apache/{file} but its package is {pkg}: the binary was replaced outside the package manager, so it is judged by its own version",
+    ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられたため、バイナリ自身の版で評価しました",
+  },
+  "apache.diag.notRun": {
+    en: "{path} was not run (-V, -M): it is not owned by root or is writable by others; its version comes from its file",
+    ja: "{path} は実行しませんでした (-V, -M)。root の所有でないか、他のユーザーが書き換えられるためです。版はファイルから判断しました",
   },
   "apache.diag.noConfig": {
     en: "{path}: its configuration file was not found, so its settings could not be checked",
