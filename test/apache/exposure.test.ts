@@ -148,6 +148,16 @@ test("<Location /> Require all granted overrides a denied <Directory />, as http
   assert.ok(r.evidence.some((e) => e.value === "<Location />"));
 });
 
+test("a main-server ScriptAlias is inherited by a virtual host whose own <Directory /> grants access", (t) => {
+  const vhost =
+    "<VirtualHost *:80>\n  ServerName open.example\n  <Directory />\n    Require all granted\n  </Directory>\n</VirtualHost>\n";
+  const cfg = config(t, `${SCENARIOS.stock}${CGID}${vhost}`);
+  const r = analyseExposure(cfg);
+  assert.equal(r.verdict, "rce");
+  assert.equal(r.via?.vhost, "open.example");
+  assert.equal(analyseExposure(config(t, `${SCENARIOS.stock}${CGID}`)).verdict, "not-exposed");
+});
+
 test("aliases inside <IfModule> of a module that is not loaded do not count", (t) => {
   const text = `${ROOT_GRANTED}${CGID}<IfModule mod_nothere.c>\nScriptAlias /cgi-bin/ /srv/cgi/\n</IfModule>\n`;
   assert.equal(analyseExposure(config(t, text)).verdict, "not-exposed");

@@ -65,7 +65,10 @@ const granted = (a: string) => a === "granted" || a === "unspecified";
 export function analyseExposure(cfg: ApacheConfig): Omit<ExposureResult, "cves"> {
   const reasons: ExposureResult["reasons"] = [];
   const evidence: Evidence[] = [];
-  const usable = cfg.aliases.filter(
+  // A main-server Alias is inherited by every virtual host, where that host's own sections apply too.
+  const hosts = [undefined, ...cfg.vhosts.map((v) => v.serverName ?? v.addresses.join(" "))];
+  const placed = cfg.aliases.flatMap((a) => (a.vhost ? [a] : hosts.map((vhost) => ({ ...a, vhost }))));
+  const usable = placed.filter(
     (a) => !["denied", "restricted"].includes(locationAccess(cfg, a.url, a.vhost).access),
   );
   if (usable.length === 0) {
