@@ -230,4 +230,102 @@ export const report = {
   "html.outcome": { en: "Outcome", ja: "結果" },
   "html.where": { en: "Log line", ja: "ログの行" },
   "html.request": { en: "Request", ja: "リクエスト" },
+  "respond.dryRun": {
+    en: "Dry run: nothing was changed. Add --apply to do the following:",
+    ja: "ドライラン: 何も変更していません。--apply を付けると次を実行します:",
+  },
+  "respond.applied": { en: "Applied:", ja: "実行結果:" },
+  "respond.nothing": {
+    en: "Nothing to do: no action selected.",
+    ja: "実行する操作がありません (何も選択されていません)。",
+  },
+  "respond.unknownFinding": {
+    en: "no finding with id {id} in the report",
+    ja: "レポートに ID {id} の検出結果がありません",
+  },
+  "respond.noAction": {
+    en: "{id}: nothing to contain (not a process, file or persistence finding)",
+    ja: "{id}: 封じ込める対象がありません (プロセス・ファイル・永続化の検出結果ではありません)",
+  },
+  "respond.needReport": {
+    en: "--finding and --all-critical need a JSON report",
+    ja: "--finding と --all-critical には JSON レポートが必要です",
+  },
+  "respond.badCron": {
+    en: "--disable-cron expects FILE:LINE, got {value}",
+    ja: "--disable-cron には FILE:LINE を指定してください: {value}",
+  },
+  "respond.badPid": {
+    en: "--kill expects a process id, got {value}",
+    ja: "--kill にはプロセス ID を指定してください: {value}",
+  },
+  "respond.action.kill": {
+    en: "stop process {pid} ({exe}, started {start})",
+    ja: "プロセス {pid} を停止 ({exe}、開始 {start})",
+  },
+  "respond.action.quarantine": { en: "move {path} into the quarantine", ja: "{path} を隔離フォルダーへ移動" },
+  "respond.action.disable-cron": {
+    en: "comment out line {line} of {path}",
+    ja: "{path} の {line} 行目をコメントアウト",
+  },
+  "respond.action.disable-unit": {
+    en: "mask systemd unit {name} (link to /dev/null in /etc/systemd/system)",
+    ja: "systemd ユニット {name} をマスク (/etc/systemd/system に /dev/null へのリンクを作成)",
+  },
+  "respond.status.planned": { en: "would", ja: "予定" },
+  "respond.status.done": { en: "done", ja: "完了" },
+  "respond.status.skipped": { en: "skipped", ja: "省略" },
+  "respond.status.refused": { en: "REFUSED", ja: "拒否" },
+  "respond.status.failed": { en: "FAILED", ja: "失敗" },
+  "respond.restoreHint": { en: "undo with: mamori restore {id}", ja: "元に戻すには: mamori restore {id}" },
+  "respond.unitHint": {
+    en: "then run: systemctl daemon-reload && systemctl stop {name}",
+    ja: "続けて実行してください: systemctl daemon-reload && systemctl stop {name}",
+  },
+  "respond.reason.pid-gone": { en: "the process is no longer running", ja: "プロセスはもう動いていません" },
+  "respond.reason.pid-reused": {
+    en: "the pid now belongs to a different process; it was left alone",
+    ja: "この pid は別のプロセスに再利用されています。停止しませんでした",
+  },
+  "respond.reason.no-start-time": {
+    en: "the report has no start time for this pid, so it cannot be shown to be the same process",
+    ja: "レポートにこの pid の開始時刻がなく、同じプロセスか確認できません",
+  },
+  "respond.reason.no-exe": {
+    en: "the report has no executable for this pid, so it cannot be shown to be the same process",
+    ja: "レポートにこの pid の実行ファイルがなく、同じプロセスか確認できません",
+  },
+  "respond.reason.not-live": {
+    en: "processes can only be stopped on this machine (--root /)",
+    ja: "プロセスを停止できるのはこのマシン自体 (--root /) の場合のみです",
+  },
+  "respond.reason.missing": { en: "not found", ja: "見つかりません" },
+  "respond.reason.not-regular": { en: "not a regular file", ja: "通常のファイルではありません" },
+  "respond.reason.no-line": { en: "the file has no such line", ja: "その行がありません" },
+  "respond.reason.already": { en: "already done", ja: "実行済みです" },
+  "respond.reason.exists": {
+    en: "something is already at the original path; nothing was overwritten",
+    ja: "元の場所に既にファイルがあります。上書きしませんでした",
+  },
+  "respond.reason.in-place": {
+    en: "the original is still in place (the quarantine was interrupted); nothing to restore",
+    ja: "元のファイルはそのまま残っています (隔離が中断されました)。復元は不要です",
+  },
+  "respond.reason.changed": {
+    en: "the file changed while it was copied",
+    ja: "コピー中にファイルが変更されました",
+  },
+  "respond.reason.incomplete": { en: "the quarantine entry is incomplete", ja: "隔離データが不完全です" },
+  "respond.reason.superseded": {
+    en: "a later attempt quarantined this file; restore that entry instead",
+    ja: "この後の操作でファイルが隔離されています。そちらのエントリーを復元してください",
+  },
+  "respond.reason.bad-name": { en: "not a valid unit name", ja: "ユニット名が不正です" },
+  "respond.restored": { en: "restored {id}: {path}", ja: "{id} を復元しました: {path}" },
+  "respond.restoredMarker": {
+    en: "restored {id}: {path} changed since, so only the disabled line was put back",
+    ja: "{id} を復元しました: {path} はその後変更されていたため、無効化した行のみ戻しました",
+  },
+  "respond.listEmpty": { en: "The quarantine at {dir} is empty.", ja: "{dir} の隔離フォルダーは空です。" },
+  "respond.needId": { en: "give an entry id, or --list", ja: "エントリー ID か --list を指定してください" },
 } as const satisfies Messages;

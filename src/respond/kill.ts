@@ -1,0 +1,38 @@
+import { bootTime, processStartTime, readProcess } from "../collect/proc/processes.ts";
+import { RootFs } from "../collect/rootfs.ts";
+import { RespondError } from "./quarantine.ts";
+import type { Action } from "./types.ts";
+
+type KillAction = Extract<Action, { kind: "kill" }>;
+
+/** How far apart two start times may be and still be the same process (reports may round to the second). */
+const START_TOLERANCE_MS = 1000;
+
+/**
+ * Checks that `pid` is still the process the report saw: same executable and same start time.
+ * A pid the kernel has given to another process is never touched.
+ */
+export function verifyProcess(a: KillAction, root: string): { exe?: string; startTime: string } {
+  if (root !== "/") throw new RespondError("not-live", `pid ${a.pid}`);
+  const fs = new RootFs("/");
+  const p = readProcess(fs, a.pid);
+  const btime = bootTime(fs);
+  if (!p || btime === undefined) throw new RespondError("pid-gone", `pid ${a.pid}`);
+  const started = processStartTime(p, btime);
+  if (a.startTicks === undefined && a.startTime === undefined)
+    throw new RespondError("no-start-time", `pid ${a.pid}`);
+  if (a.startTicks !== undefined && a.startTicks !== p.startTicks)
+    throw new RespondError("pid-reused", `pid ${a.pid}: start ticks ${p.startTicks}, report ${a.startTicks}`);
+  if (a.startTime !== undefined) {
+    const want = Date.parse(a.startTime);
+    if (Number.isNaN(want) || Math.abs(started.getTime() - want) > START_TOLERANCE_MS)
+      throw new RespondError(
+        "pid-reused",
+        `pid ${a.pid}: started ${started.toISOString()}, report ${a.startTime}`,
+      );
+  }
+  if (!a.exe) throw new RespondError("no-exe", `pid ${a.pid}`);
+  if (p.exe !== a.exe)
+    throw new RespondError("pid-reused", `pid ${a.pid}: runs ${p.exe ?? "?"}, report ${a.exe}`);
+  return { exe: p.exe, startTime: started.toISOString() };
+}
