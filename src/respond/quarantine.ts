@@ -128,7 +128,8 @@ export function putBack(hostPath: string, data: Buffer, m: Manifest, hooks?: Ste
   step(hooks, "restore-rename");
   fs.renameSync(tmp, hostPath);
   if (m.atimeMs !== undefined && m.mtimeMs !== undefined)
-    fs.utimesSync(hostPath, new Date(m.atimeMs), new Date(m.mtimeMs));
+    // Seconds as numbers keep sub-millisecond precision that Date would drop.
+    fs.utimesSync(hostPath, m.atimeMs / 1000, m.mtimeMs / 1000);
   fsyncDir(path.dirname(hostPath));
 }
 
