@@ -67,10 +67,12 @@ export function timelineOf(n: Node, t: Translator): TimelineEntry[] {
     const first = Date.parse(str(d.firstSeen) ?? "");
     const attack = attackOf(n);
     const ip = n.ip ?? "?";
+    const file = n.finding.evidence.find((e) => e.path)?.path;
     if (!Number.isNaN(first) && (n.successTimes.length === 0 || first < (n.successTimes[0] ?? 0)))
       out.push({
         time: iso(first),
-        source: src,
+        // The evidence line is the success; the first attempt is elsewhere in the same log.
+        source: `${t("incident.source.log")}${file ? `: ${base(file)}` : ""}`,
         text: t("incident.tl.firstAttempt", { attack, ip }),
         findingId: id,
         timeSource: "log",

@@ -209,6 +209,8 @@ function incidentGuide(
     t(inc.entryPoint ? "guide.incident.upgrade" : "guide.incident.entry"),
     t("guide.incident.expert"),
   ];
+  const source = inc.entryPoint?.installation;
+  if (source && isSourceBuild(source)) steps.splice(6, 0, t("guide.apache.sourceBuild", { paths: source }));
   const pids = uniq(members.map((f) => num(f.data?.pid)).filter((x): x is number => x !== undefined));
   const logDirs = uniq(
     members

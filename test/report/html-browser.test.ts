@@ -92,6 +92,8 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
   const doc = hostileDoc();
   const page = html.render(doc, { lang: "en", t: translator("en"), color: false, threshold: "info" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamori-html-"));
+  // MAMORI_KEEP_SCREENSHOT=1 keeps the page and its screenshot to look at.
+  if (!process.env.MAMORI_KEEP_SCREENSHOT) t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "report.html");
   fs.writeFileSync(file, page);
 
@@ -184,18 +186,29 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
     ["info", "INFO 0"],
   ]);
 
-  // The attack chart has every outcome, bucketed per hour from the log events.
+  // The attack chart: one stacked bar per hour; the successful hour's bar is the "succeeded" colour.
   const attack = await p.evaluate(() => {
     const u = window.mamoriCharts["chart-attacks"];
-    return {
-      hours: u.data[0].length,
-      labels: u.series.slice(1).map((s: { label: string }) => s.label),
-      sums: u.data.slice(1).map((s: number[]) => s.reduce((a, b) => a + b, 0)),
-    };
+    const ctx = u.ctx as CanvasRenderingContext2D;
+    const hour = Date.parse("2026-11-20T03:00:00Z") / 1000;
+    const px = ctx.getImageData(
+      Math.round(u.valToPos(hour, "x", true)),
+      Math.round(u.valToPos(0.5, "y", true)),
+      1,
+      1,
+    ).data;
+    return { hours: u.data[0].length, outcomes: u.mamoriOutcomes, rgb: [px[0], px[1], px[2]] };
   });
-  assert.deepEqual(attack.labels, ["succeeded", "blocked", "failed", "unknown"]);
-  assert.deepEqual(attack.sums, [1, 1, 2, 0]);
   assert.equal(attack.hours, 3);
+  assert.deepEqual([...attack.outcomes].sort(), ["blocked", "failed", "succeeded", "unknown"]);
+  const [r, g, b] = attack.rgb as number[];
+  assert.ok(
+    (r as number) > 150 && (g as number) < 100 && (b as number) < 100,
+    `not the succeeded red: ${attack.rgb}`,
+  );
+  const chartJson = await p.$eval("#mamori-chart-data", (el) => JSON.parse(el.textContent));
+  const sum = (o: string) => (chartJson.attacks.counts[o] as number[]).reduce((x, y) => x + y, 0);
+  assert.deepEqual(["succeeded", "blocked", "failed", "unknown"].map(sum), [1, 1, 2, 0]);
 
   // Hostile bytes are text: no script ran, no element was injected, the request reads as written.
   const flags = await p.evaluate(() => ({

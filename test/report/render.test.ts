@@ -142,6 +142,8 @@ test("guidance for an incident says to isolate, preserve, rotate and rebuild, in
   for (const w of [/Isolate/, /Preserve evidence/, /Rotate every secret/, /Rebuild rather than clean/])
     assert.match(text, w);
   assert.ok(g?.commands.includes("iptables -I INPUT -s 203.0.113.5 -j DROP"));
+  // The way in was built from source: the package upgrade alone would not close it.
+  assert.match(text, /\/usr\/local\/apache2 was not installed by the package manager/);
   assert.ok(g?.commands.includes("cp /proc/4242/exe /root/mamori-evidence/4242.exe"));
   const ja = guidance(doc, translator("ja"))[0]?.steps.join("\n") ?? "";
   assert.match(ja, /隔離/);
@@ -172,6 +174,16 @@ test("JSON inside <script> cannot close the element or break the line", () => {
   const s = scriptJson({ a: "</script><script>x()</script>", b: "\u2028\u2029&" });
   assert.doesNotMatch(s, /[<>&\u2028\u2029]/);
   assert.deepEqual(JSON.parse(s), { a: "</script><script>x()</script>", b: "\u2028\u2029&" });
+});
+
+test("the HTML speaks the report language", () => {
+  const doc = docOf(minerStory());
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "ja", t: translator("ja") });
+  const page = RENDERERS.html.render(doc, { ...opts, lang: "ja", t: translator("ja") });
+  assert.match(page, /<html lang="ja">/);
+  assert.match(page, /深刻度ごとの検出結果/);
+  assert.match(page, /今すぐ行うこと/);
+  assert.match(page, /攻撃され、侵入されました/);
 });
 
 test("charts handle a report without log events or process lists", () => {

@@ -30,28 +30,40 @@
 
   draw("chart-attacks", (el) => {
     const a = data.attacks;
-    const outcomes = Object.keys(a.counts);
-    return new uPlot(
+    // Stacked bars: each series is drawn as the sum of itself and the outcomes below it, tallest first,
+    // so every hour shows one bar split by outcome. The legend shows the real count.
+    const order = ["succeeded", "blocked", "failed", "unknown"].filter((o) => o in a.counts);
+    const cum = order.map((_o, k) =>
+      a.x.map((_x, i) => order.slice(0, k + 1).reduce((s, o) => s + a.counts[o][i], 0) || null),
+    );
+    const drawOrder = order.map((o, k) => ({ o, k })).reverse();
+    const u = new uPlot(
       {
         width: width(el),
         height: 260,
         tzDate: utc,
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          x: { range: (_u, min, max) => [min - 2400, max + 2400] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        },
         series: [
           { label: L.time },
-          ...outcomes.map((o) => ({
+          ...drawOrder.map(({ o }) => ({
             label: L.outcomes[o],
             stroke: OUTCOME_COLORS[o],
-            fill: `${OUTCOME_COLORS[o]}22`,
-            width: 2,
-            points: { show: true, size: 5 },
+            fill: OUTCOME_COLORS[o],
+            paths: uPlot.paths.bars({ size: [0.8, 40] }),
+            points: { show: false },
+            value: (_u, _v, _si, i) => (i == null ? "--" : a.counts[o][i]),
           })),
         ],
         axes: [{}, { label: L.attempts }],
       },
-      [a.x, ...outcomes.map((o) => a.counts[o])],
+      [a.x, ...drawOrder.map(({ k }) => cum[k])],
       el,
     );
+    u.mamoriOutcomes = drawOrder.map(({ o }) => o);
+    return u;
   });
 
   draw("chart-cpu", (el) => {
@@ -112,7 +124,7 @@
         ],
         legend: { show: false },
       },
-      [idx, ...s.keys.map((_k, i) => idx.map((j) => (j === i ? s.counts[i] : null)))],
+      [idx, ...s.keys.map((_k, i) => idx.map((j) => (j === i && s.counts[i] > 0 ? s.counts[i] : null)))],
       el,
     );
   });
@@ -128,7 +140,16 @@
         width: width(el),
         height: 120 + 40 * tl.incidents.length,
         tzDate: utc,
-        scales: { y: { range: [0.5, tl.incidents.length + 0.5] } },
+        scales: {
+          // A little room either side, so the first and last events are not on the frame.
+          x: {
+            range: (_u, min, max) => [
+              min - Math.max(30, (max - min) * 0.08),
+              max + Math.max(30, (max - min) * 0.08),
+            ],
+          },
+          y: { range: [0.5, tl.incidents.length + 0.5] },
+        },
         series: [
           { label: L.time },
           ...tl.kinds.map((k, i) => ({
