@@ -9,7 +9,7 @@ import {
   severityRank,
 } from "../core/finding.ts";
 import type { Translator } from "../i18n/index.ts";
-import { anchorTime, link } from "./links.ts";
+import { anchorTime, identifiers, link, WINDOW_MS, wordsOf } from "./links.ts";
 import { type Node, str, succeeded, toNode } from "./nodes.ts";
 import { story, timelineOf } from "./story.ts";
 
@@ -39,14 +39,13 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
     return i;
   };
   const links: IncidentLink[] = [];
-  for (let i = 0; i < events.length; i++) {
-    for (let j = i + 1; j < events.length; j++) {
-      const l = link(events[i] as Node, events[j] as Node);
-      if (!l || l.strength === "weak") continue;
-      links.push(l);
-      parent[find(i)] = find(j);
-    }
+  for (const [i, j] of candidatePairs(events)) {
+    const l = link(events[i] as Node, events[j] as Node);
+    if (!l || l.strength === "weak") continue;
+    links.push(l);
+    parent[find(i)] = find(j);
   }
+  links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
   const groups = new Map<number, Node[]>();
   events.forEach((n, i) => {
     const root = find(i);
@@ -66,6 +65,67 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
       severityRank(b.severity) - severityRank(a.severity) ||
       (a.startedAt ?? "").localeCompare(b.startedAt ?? ""),
   );
+}
+
+/**
+ * Pairs worth scoring, found through indexes instead of comparing every pair: a word one finding
+ * names that another contains, a shared pid or remote, or a host event within the window after a
+ * successful exploit. Keeps the join near-linear on reports with thousands of findings.
+ */
+function candidatePairs(nodes: Node[]): Array<[number, number]> {
+  const n = nodes.length;
+  const seen = new Set<number>();
+  const out: Array<[number, number]> = [];
+  const add = (a: number, b: number) => {
+    if (a === b) return;
+    const [i, j] = a < b ? [a, b] : [b, a];
+    const k = i * n + j;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push([i, j]);
+    }
+  };
+  const byWord = new Map<string, number[]>();
+  const byPid = new Map<number, number[]>();
+  const byRemote = new Map<string, number[]>();
+  const push = <K>(m: Map<K, number[]>, k: K, i: number) => {
+    const l = m.get(k);
+    if (l) l.push(i);
+    else m.set(k, [i]);
+  };
+  nodes.forEach((node, i) => {
+    if (node.kind !== "exploit") for (const w of wordsOf(node)) push(byWord, w, i);
+    if (node.pid !== undefined) push(byPid, node.pid, i);
+    for (const r of node.remotes) {
+      push(byRemote, r, i);
+      push(byRemote, r.split(":")[0] ?? r, i);
+    }
+  });
+  nodes.forEach((node, j) => {
+    for (const tok of identifiers(node)) for (const i of byWord.get(tok) ?? []) add(i, j);
+    if (node.kind === "exploit")
+      for (const ip of node.indicators.ips) for (const i of byRemote.get(ip) ?? []) add(i, j);
+  });
+  for (const group of [...byPid.values(), ...byRemote.values()])
+    for (let a = 0; a < group.length; a++)
+      for (let b = a + 1; b < group.length && b < a + 50; b++) add(group[a] as number, group[b] as number);
+  const hosts = nodes
+    .map((node, i) => ({ node, i }))
+    .filter((x) => x.node.kind !== "exploit" && x.node.time !== undefined)
+    .sort((a, b) => (a.node.time as number) - (b.node.time as number));
+  nodes.forEach((x, j) => {
+    if (!succeeded(x)) return;
+    const times = x.successTimes.length > 0 ? x.successTimes : x.time !== undefined ? [x.time] : [];
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    for (const h of hosts) {
+      const t = h.node.time as number;
+      if (t < first - 5_000) continue;
+      if (t > last + WINDOW_MS) break;
+      add(h.i, j);
+    }
+  });
+  return out;
 }
 
 function sourceOf(members: Node[], id: string): string | undefined {

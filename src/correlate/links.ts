@@ -51,13 +51,48 @@ export function tokens(value: string): string[] {
   return out;
 }
 
-function mentions(haystack: string, value: string | undefined): boolean {
-  if (!value || haystack === "") return false;
-  return tokens(value).some((t) => t.length >= 4 && haystack.includes(t));
+// Words are memoised per node object; nodes are made afresh for each correlate() call.
+const wordCache = new WeakMap<Node, Set<string>>();
+
+function cachedTokens(value: string): string[] {
+  return tokens(value).filter((x) => x.length >= 4);
 }
 
-function hostText(n: Node): string {
-  return [n.haystack, (n.exe ?? "").toLowerCase(), (n.path ?? "").toLowerCase(), ...n.remotes].join("\n");
+/**
+ * The words of a finding's text (command lines, cron lines, paths, remotes), with each word's file
+ * name, URL host and address without port: "job1" must not match inside "job12", so matching is
+ * by whole word, never by substring.
+ */
+export function wordsOf(n: Node): Set<string> {
+  let out = wordCache.get(n);
+  if (out) return out;
+  out = new Set<string>();
+  const text = [n.haystack, n.exe ?? "", n.path ?? "", ...n.remotes].join("\n").toLowerCase();
+  for (const w of text.split(/[\s'"|;&<>()`,=]+/)) {
+    if (!w) continue;
+    out.add(w);
+    const b = basename(w);
+    if (b.length >= 4 && !GENERIC.has(b)) out.add(b);
+    const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:@]+)/.exec(w)?.[1];
+    if (host) out.add(host);
+    const addr = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(w)?.[1];
+    if (addr) out.add(addr);
+  }
+  wordCache.set(n, out);
+  return out;
+}
+
+function mentions(n: Node, value: string | undefined): boolean {
+  if (!value) return false;
+  const words = wordsOf(n);
+  return cachedTokens(value).some((t) => words.has(t));
+}
+
+/** Tokens by which other findings may name this one (its executable, its file), for the join's index. */
+export function identifiers(n: Node): string[] {
+  const own = [n.exe, n.kind === "file" || n.kind === "persistence" ? n.path : undefined];
+  if (n.kind === "exploit") own.push(...n.indicators.urls, ...n.indicators.files, ...n.indicators.ips);
+  return own.filter((v): v is string => !!v).flatMap(cachedTokens);
 }
 
 /** The success time an event most plausibly follows: the last one before it (allowing clock skew). */
@@ -74,10 +109,9 @@ export function anchorTime(exploit: Node, t: number): number | undefined {
 function exploitLink(x: Node, h: Node): { score: number; reasons: string[] } {
   let score = 0;
   const reasons: string[] = [];
-  const text = hostText(h);
   const ind = [...x.indicators.urls, ...x.indicators.files, ...x.indicators.ips];
   if (
-    ind.some((i) => mentions(text, i)) ||
+    ind.some((i) => mentions(h, i)) ||
     h.remotes.some((r) => x.indicators.ips.includes(r.split(":")[0] ?? ""))
   ) {
     score += 3;
@@ -107,10 +141,10 @@ function hostLink(a: Node, b: Node): { score: number; reasons: string[] } {
     reasons.push("pid");
   if (a.remotes.some((r) => b.remotes.includes(r))) reasons.push("remote");
   const aMentionsB = [b.exe, b.kind === "file" || b.kind === "persistence" ? b.path : undefined].some((v) =>
-    mentions(hostText(a), v),
+    mentions(a, v),
   );
   const bMentionsA = [a.exe, a.kind === "file" || a.kind === "persistence" ? a.path : undefined].some((v) =>
-    mentions(hostText(b), v),
+    mentions(b, v),
   );
   if (aMentionsB || bMentionsA) reasons.push("path");
   return { score: reasons.length > 0 ? 3 : 0, reasons };

@@ -137,3 +137,25 @@ test("the story is told in Japanese too", () => {
   );
   assert.match(inc.summary, /その 2 秒後、\/tmp\/kdevtmpfsi がユーザー daemon として起動しました。/);
 });
+
+test("names match as whole words: a payload naming /tmp/job1 does not explain /tmp/job12", () => {
+  const exploit = minerStory().find((x) => x.id === "logs.exploit:1");
+  assert.ok(exploit?.data);
+  exploit.data.indicators = { urls: [], ips: [], files: ["/tmp/job1"] };
+  exploit.data.successTimes = [];
+  exploit.data.outcome = "unknown";
+  const proc = (id: string, exe: string) =>
+    f({
+      id,
+      check: "process.cpu",
+      time: "2026-11-20T05:00:00.000Z",
+      timeSource: "proc",
+      data: { pid: 1, exe, user: "root" },
+    });
+  assert.deepEqual(correlate([exploit, proc("process.cpu:12", "/tmp/job12")], ctx), []);
+  const [inc] = correlate([exploit, proc("process.cpu:1", "/tmp/job1")], ctx);
+  assert.ok(inc);
+  // Only an attempt in the log, but its payload names the program now running.
+  assert.equal(inc.confidence, "likely");
+  assert.match(inc.summary, /the log alone does not show that they succeeded/);
+});
