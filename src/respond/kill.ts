@@ -1,7 +1,18 @@
+import * as nodefs from "node:fs";
+import * as path from "node:path";
 import { bootTime, processStartTime, readProcess } from "../collect/proc/processes.ts";
 import { RootFs } from "../collect/rootfs.ts";
 import { RespondError } from "./quarantine.ts";
-import type { Action } from "./types.ts";
+import {
+  CONTENT,
+  createEntry,
+  type Manifest,
+  newEntryId,
+  sha256,
+  writeDurable,
+  writeManifest,
+} from "./store.ts";
+import type { Action, RespondOptions } from "./types.ts";
 
 type KillAction = Extract<Action, { kind: "kill" }>;
 
@@ -35,4 +46,34 @@ export function verifyProcess(a: KillAction, root: string): { exe?: string; star
   if (p.exe !== a.exe)
     throw new RespondError("pid-reused", `pid ${a.pid}: runs ${p.exe ?? "?"}, report ${a.exe}`);
   return { exe: p.exe, startTime: started.toISOString() };
+}
+
+/**
+ * Before a process is killed, its program (readable through /proc/PID/exe even when deleted from disk)
+ * and command line are copied into the quarantine as evidence.
+ */
+export function preserveEvidence(
+  a: KillAction,
+  opts: Pick<RespondOptions, "quarantineDir" | "now">,
+): Manifest {
+  const data = nodefs.readFileSync(`/proc/${a.pid}/exe`);
+  const cmdline = nodefs.readFileSync(`/proc/${a.pid}/cmdline`);
+  const id = newEntryId(opts.now(), "evidence");
+  const dir = createEntry(opts.quarantineDir, id);
+  writeDurable(path.join(dir, CONTENT), data, 0o400);
+  writeDurable(path.join(dir, "cmdline"), cmdline, 0o400);
+  const m: Manifest = {
+    id,
+    kind: "evidence",
+    state: "quarantined",
+    createdAt: opts.now().toISOString(),
+    root: "/",
+    originalPath: a.exe ?? `/proc/${a.pid}/exe`,
+    hostPath: `/proc/${a.pid}/exe`,
+    sha256: sha256(data),
+    size: data.length,
+    findingId: a.findingId,
+  };
+  writeManifest(dir, m);
+  return m;
 }

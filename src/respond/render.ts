@@ -38,6 +38,7 @@ const REASONS = Object.fromEntries(
     "incomplete",
     "bad-name",
     "superseded",
+    "evidence",
   ].map((r) => [r, true]),
 );
 
@@ -53,6 +54,8 @@ export function renderResults(results: ActionResult[], apply: boolean, t: Transl
     if (r.status === "refused" || r.status === "failed" || r.status === "skipped")
       out.push(`      ${reasonText(r.reason, r.detail, t)}`);
     if (r.entryId) out.push(`      ${t("respond.restoreHint", { id: r.entryId })}`);
+    if (r.evidenceId) out.push(`      ${t("respond.evidenceKept", { id: r.evidenceId })}`);
+    if (r.status === "done" && r.detail) out.push(`      ${esc(r.detail)}`);
     if (r.status === "done" && r.action.kind === "disable-unit")
       out.push(`      ${t("respond.unitHint", { name: esc(r.action.name) })}`);
   }

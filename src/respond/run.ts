@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { disableCronLine, restoreCron } from "./cron.ts";
-import { verifyProcess } from "./kill.ts";
+import { preserveEvidence, verifyProcess } from "./kill.ts";
 import { hostPathOf, markRestored, quarantineFile, RespondError, restoreFile } from "./quarantine.ts";
 import { entryStatus, readManifest } from "./store.ts";
 import type { Action, ActionResult, RespondOptions } from "./types.ts";
@@ -42,8 +42,18 @@ function execute(a: Action, opts: RespondOptions): ActionResult {
   switch (a.kind) {
     case "kill": {
       verifyProcess(a, opts.root);
+      let evidenceId: string | undefined;
+      let detail: string | undefined;
+      try {
+        evidenceId = preserveEvidence(a, opts).id;
+      } catch (err) {
+        // Stopping the attacker matters more than the copy; the result says it is missing.
+        detail = `evidence not kept: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      // Checked again right before the signal: the copy took time, and the pid must still be the same process.
+      verifyProcess(a, opts.root);
       (opts.kill ?? ((pid, sig) => process.kill(pid, sig)))(a.pid, "SIGKILL");
-      return { action: a, status: "done" };
+      return { action: a, status: "done", evidenceId, detail };
     }
     case "quarantine": {
       const m = quarantineFile(a.path, opts, { findingId: a.findingId });
@@ -90,6 +100,7 @@ export function restore(id: string, opts: Pick<RespondOptions, "quarantineDir" |
   const status = entryStatus(opts.quarantineDir, m);
   if (status === "restored") throw new RespondError("already", id);
   if (status === "superseded") throw new RespondError("superseded", id);
+  if (status === "evidence") throw new RespondError("evidence", id);
   if (m.kind === "file") {
     if (status === "in-place") throw new RespondError("in-place", m.hostPath);
     restoreFile(m, opts.quarantineDir, opts.hooks);

@@ -5,7 +5,8 @@ import * as path from "node:path";
 /** What was moved or changed, with everything needed to put it back byte-identical. */
 export interface Manifest {
   id: string;
-  kind: "file" | "cron" | "unit";
+  /** evidence: a copy of a killed process's program, kept for the investigation; nothing to restore. */
+  kind: "file" | "cron" | "unit" | "evidence";
   /** pending while the change is under way; quarantined once done; restored after `mamori restore`. */
   state: "pending" | "quarantined" | "restored" | "superseded";
   createdAt: string;
@@ -93,7 +94,7 @@ export function readManifest(quarantineDir: string, id: string): Manifest {
 export interface EntryStatus {
   manifest: Manifest;
   /** quarantined: restorable; in-place: the original was never removed; restored; incomplete: no full copy. */
-  status: "quarantined" | "in-place" | "restored" | "incomplete" | "superseded";
+  status: "quarantined" | "in-place" | "restored" | "incomplete" | "superseded" | "evidence";
 }
 
 function exists(p: string): boolean {
@@ -109,6 +110,7 @@ function exists(p: string): boolean {
 export function entryStatus(quarantineDir: string, m: Manifest): EntryStatus["status"] {
   if (m.state === "restored") return "restored";
   if (m.state === "superseded") return "superseded";
+  if (m.kind === "evidence") return "evidence";
   const content = path.join(entryDir(quarantineDir, m.id), CONTENT);
   const complete = exists(content) && (m.sha256 === undefined || sha256File(content) === m.sha256);
   if (m.kind === "file") {

@@ -23,6 +23,8 @@ export interface ActionResult {
   detail?: string;
   /** Quarantine entry that holds the backup (restore with `mamori restore ID`). */
   entryId?: string;
+  /** Quarantine entry holding evidence (the program of a killed process). */
+  evidenceId?: string;
 }
 
 /** Test hook: called before each step of a change; throwing simulates a crash at that point. */

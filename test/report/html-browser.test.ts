@@ -122,6 +122,10 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
     requests.push(url);
     return route.abort();
   });
+  // Requests the router never sees (file:// subresources, blocked ones) are recorded here.
+  p.on("request", (r) => {
+    if (r.url() !== pathToFileURL(file).href) requests.push(r.url());
+  });
   p.on("pageerror", (e) => errors.push(String(e)));
   p.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());

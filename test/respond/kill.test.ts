@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import { bootTime, processStartTime, readProcess } from "../../src/collect/proc/processes.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
-import { respond } from "../../src/respond/run.ts";
+import { respond, restore } from "../../src/respond/run.ts";
+import { listEntries, sha256 } from "../../src/respond/store.ts";
 import type { Action } from "../../src/respond/types.ts";
+import { tempDir } from "../helpers/tmp.ts";
 
 const NOW = () => new Date("2026-11-25T12:00:00Z");
-const opts = { root: "/", quarantineDir: "/nonexistent-mamori-q", apply: true, now: NOW };
+// Refusals never touch the quarantine; the one kill that happens gets its own directory.
+const opts = { root: "/", quarantineDir: "/nonexistent/mamori-q", apply: true, now: NOW };
 
 function child(t: { after: (fn: () => void) => void }): ChildProcess {
   const c = spawn("sleep", ["30"], { stdio: "ignore" });
@@ -99,16 +104,26 @@ test("without a start time in the report, or on a --root that is not this machin
   assert.ok(alive(c));
 });
 
-test("the process the report saw is killed, and the dry run only says so", async (t) => {
+test("the process the report saw is killed after its program is kept as evidence; the dry run only says so", async (t) => {
   const c = child(t);
   await once(c, "spawn");
   const rec = record(c.pid as number);
-  const [dry] = respond([rec], { ...opts, apply: false });
+  const q = path.join(tempDir(t), "q");
+  const [dry] = respond([rec], { ...opts, quarantineDir: q, apply: false });
   assert.equal(dry?.status, "planned");
   assert.ok(alive(c));
   const exited = once(c, "exit");
-  const [r] = respond([rec], opts);
+  const [r] = respond([rec], { ...opts, quarantineDir: q });
   assert.equal(r?.status, "done");
   const [, signal] = await exited;
   assert.equal(signal, "SIGKILL");
+  const [e] = listEntries(q);
+  assert.equal(e?.status, "evidence");
+  assert.equal(e?.manifest.id, r?.evidenceId);
+  assert.equal(e?.manifest.sha256, sha256(fs.readFileSync(rec.exe as string)));
+  assert.equal(fs.readFileSync(path.join(q, e?.manifest.id as string, "cmdline"), "utf8"), "sleep\x0030\x00");
+  assert.throws(
+    () => restore(e?.manifest.id as string, { quarantineDir: q, now: NOW }),
+    /evidence|quarantine/,
+  );
 });

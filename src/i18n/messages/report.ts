@@ -320,6 +320,14 @@ export const report = {
     en: "a later attempt quarantined this file; restore that entry instead",
     ja: "この後の操作でファイルが隔離されています。そちらのエントリーを復元してください",
   },
+  "respond.reason.evidence": {
+    en: "this entry is evidence (a copy of a stopped program), not something to put back",
+    ja: "このエントリーは証拠 (停止したプログラムのコピー) であり、元に戻す対象ではありません",
+  },
+  "respond.evidenceKept": {
+    en: "its program and command line were kept as evidence: {id}",
+    ja: "プログラムとコマンドラインを証拠として保存しました: {id}",
+  },
   "respond.reason.bad-name": { en: "not a valid unit name", ja: "ユニット名が不正です" },
   "respond.restored": { en: "restored {id}: {path}", ja: "{id} を復元しました: {path}" },
   "respond.restoredMarker": {
