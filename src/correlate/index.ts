@@ -110,16 +110,19 @@ function candidatePairs(nodes: Node[]): Array<[number, number]> {
     for (let a = 0; a < group.length; a++)
       for (let b = a + 1; b < group.length && b < a + 50; b++) add(group[a] as number, group[b] as number);
   const hosts = nodes
-    .map((node, i) => ({ node, i }))
-    .filter((x) => x.node.kind !== "exploit" && x.node.time !== undefined)
-    .sort((a, b) => (a.node.time as number) - (b.node.time as number));
+    .flatMap((node, i) =>
+      node.kind === "exploit"
+        ? []
+        : [node.time, node.ctime].filter((t) => t !== undefined).map((t) => ({ t, i })),
+    )
+    .sort((a, b) => a.t - b.t);
   nodes.forEach((x, j) => {
     if (!succeeded(x)) return;
     const times = x.successTimes.length > 0 ? x.successTimes : x.time !== undefined ? [x.time] : [];
     const first = Math.min(...times);
     const last = Math.max(...times);
     for (const h of hosts) {
-      const t = h.node.time as number;
+      const t = h.t;
       if (t < first - 5_000) continue;
       if (t > last + WINDOW_MS) break;
       add(h.i, j);

@@ -117,12 +117,15 @@ function exploitLink(x: Node, h: Node): { score: number; reasons: string[] } {
     score += 3;
     reasons.push("indicator");
   }
-  if (h.time !== undefined) {
-    const t0 = anchorTime(x, h.time);
-    if (t0 !== undefined && h.time - t0 <= WINDOW_MS) {
+  // A file whose mtime was set back still shows when it really changed in its ctime.
+  const times = [h.time, h.ctime].filter((v): v is number => v !== undefined);
+  for (const at of times) {
+    const t0 = anchorTime(x, at);
+    if (t0 !== undefined && at - t0 <= WINDOW_MS) {
       score += 1;
       reasons.push("time-window");
-      if (h.time - t0 <= SOON_MS) {
+      if (at !== h.time) reasons.push("ctime");
+      if (at - t0 <= SOON_MS) {
         score += 1;
         reasons.push("soon-after");
       }
@@ -130,6 +133,7 @@ function exploitLink(x: Node, h: Node): { score: number; reasons: string[] } {
         score += 1;
         reasons.push("web-user");
       }
+      break;
     }
   }
   return { score, reasons };

@@ -20,6 +20,8 @@ export interface Node {
   /** Epoch milliseconds of the event, when the finding says when it happened. */
   time?: number;
   timeSource?: TimeSource;
+  /** File status change time (epoch ms): `touch` can set mtime back, not ctime. */
+  ctime?: number;
   user?: string;
   pid?: number;
   exe?: string;
@@ -117,6 +119,7 @@ export function toNode(f: Finding): Node | undefined {
     source: SOURCE[kind],
     time: parseTime(f.time),
     timeSource: f.timeSource,
+    ctime: kind === "file" || kind === "persistence" ? parseTime(d.ctime) : undefined,
     user: str(d.user) ?? ev?.user,
     pid: num(d.pid) ?? ev?.pid,
     exe: str(d.exe),

@@ -222,9 +222,12 @@ export function story(input: StoryInput, t: Translator): string {
       );
     } else if (n.kind === "file") {
       const path = n.path ?? n.finding.title;
-      parts.push(
-        when ? t("incident.story.file", { path, time: when }) : t("incident.story.fileSeen", { path }),
-      );
+      if (n.ctime !== undefined && n.time !== undefined && n.ctime - n.time > 1000)
+        parts.push(t("incident.story.fileCtime", { path, time: clock(n.ctime, last), mtime: clock(n.time) }));
+      else
+        parts.push(
+          when ? t("incident.story.file", { path, time: when }) : t("incident.story.fileSeen", { path }),
+        );
     }
     if (n.time !== undefined) last = n.time;
   }

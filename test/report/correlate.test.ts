@@ -159,3 +159,24 @@ test("names match as whole words: a payload naming /tmp/job1 does not explain /t
   assert.equal(inc.confidence, "likely");
   assert.match(inc.summary, /the log alone does not show that they succeeded/);
 });
+
+test("a file whose mtime was set back is still linked by its ctime", () => {
+  const fs = minerStory().filter((x) => x.id === "logs.exploit:1");
+  fs.push(
+    f({
+      id: "file.webshell:1",
+      check: "file.webshell",
+      time: "2019-01-01T00:00:00.000Z",
+      timeSource: "mtime",
+      data: { path: "/var/www/html/.cache.php", user: "www-data", ctime: "2026-11-20T03:14:20.000Z" },
+    }),
+  );
+  const [inc] = correlate(fs, ctx);
+  assert.ok(inc, "timestomped file not linked");
+  assert.ok(inc.links?.[0]?.reasons.includes("ctime"));
+  assert.match(
+    inc.summary,
+    /\.cache\.php was changed at 03:14:20, though its modification time claims 2019-01-01 00:00:00 UTC/,
+  );
+  assert.ok(inc.timeline.some((e) => e.timeSource === "ctime" && e.time === "2026-11-20T03:14:20.000Z"));
+});

@@ -72,6 +72,10 @@ export const report = {
     ja: "永続化の設定 {path} がこれを参照しています。",
   },
   "incident.story.file": { en: "{path} was written at {time}.", ja: "{time} に {path} が書き込まれました。" },
+  "incident.story.fileCtime": {
+    en: "{path} was changed at {time}, though its modification time claims {mtime}.",
+    ja: "{path} は {time} に変更されました (更新時刻は {mtime} と偽装されています)。",
+  },
   "incident.story.fileSeen": { en: "{path} belongs to it.", ja: "{path} が関係しています。" },
   "incident.story.network": {
     en: "At scan time there were connections to {remotes} (pid {pids}).",
