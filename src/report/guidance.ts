@@ -225,9 +225,8 @@ function incidentGuide(
     ...pids.map((pid) => `cp /proc/${pid}/exe ${EVIDENCE_DIR}/${pid}.exe`),
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
-    ...respondCommands(
-      members.filter((f) => !f.check.startsWith("logs.") && !f.check.startsWith("apache.")).map((f) => f.id),
-    ),
+    `mamori respond report.json --incident ${sh(inc.id)}`,
+    `mamori respond report.json --incident ${sh(inc.id)} --apply`,
     ...(inc.entryPoint ? upgradeCommands(pm) : []),
   ];
   return {

@@ -107,7 +107,7 @@ export function planFromReport(
 ): { actions: Action[]; unknown: string[]; noAction: string[] } {
   const chosen = new Map<string, Finding>();
   const unknown: string[] = [];
-  for (const id of sel.findingIds) {
+  for (const id of new Set(sel.findingIds)) {
     const f = doc.findings.find((x) => x.id === id);
     if (f) chosen.set(id, f);
     else unknown.push(id);

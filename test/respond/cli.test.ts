@@ -121,3 +121,16 @@ test("respond and restore speak Japanese", async (t) => {
   assert.match(r.stdout, /ドライラン/);
   assert.match(r.stdout, /1 行目をコメントアウト/);
 });
+
+test("--incident selects every finding of an incident (ids as rendered by mamori report)", async (t) => {
+  const { root, report } = fixture(t);
+  const rendered = JSON.parse((await mamori(["report", report, "--format", "json"])).stdout);
+  const id = rendered.incidents[0].id as string;
+  const r = await mamori(["respond", report, "--incident", id, "--root", root]);
+  assert.match(r.stdout, /would: move \/tmp\/kdevtmpfsi into the quarantine/);
+  assert.match(r.stdout, /would: comment out line 1 of \/var\/spool\/cron\/crontabs\/daemon/);
+  assert.match(r.stdout, /REFUSED: stop process 4242/);
+  const bad = await mamori(["respond", report, "--incident", "incident:0000", "--root", root]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no incident with id incident:0000/);
+});

@@ -4,6 +4,7 @@ import { type Command, Option } from "commander";
 import { bootTime, processStartTime, readProcess } from "../../collect/proc/processes.ts";
 import { RootFs } from "../../collect/rootfs.ts";
 import type { ReportDocument } from "../../core/document.ts";
+import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
 import { parseReport } from "../../report/load.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
@@ -99,6 +100,11 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     )
     .argument("[report]", "JSON report from `mamori audit --format json` (- for standard input)")
     .option("--finding <id>", "act on this finding of the report (repeatable)", collect)
+    .option(
+      "--incident <id>",
+      "act on every finding of this incident (ids as in the report's incidents)",
+      collect,
+    )
     .option("--all-critical", "act on every critical finding of the report")
     .option("--kill <pid>", "stop this process, if it is still the one the report saw (repeatable)", collect)
     .option("--quarantine <path>", "move this file into the quarantine (repeatable)", collect)
@@ -119,8 +125,19 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
         throw new UsageError(`${report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
-    const findingIds: string[] = raw.finding ?? [];
-    if ((findingIds.length > 0 || raw.allCritical) && !doc) throw new UsageError(t("respond.needReport"));
+    const findingIds: string[] = [...(raw.finding ?? [])];
+    const incidentIds: string[] = raw.incident ?? [];
+    if ((findingIds.length > 0 || incidentIds.length > 0 || raw.allCritical) && !doc)
+      throw new UsageError(t("respond.needReport"));
+    if (doc && incidentIds.length > 0) {
+      // Correlated again, as `mamori report` does: the ids are stable, so they match the rendered report.
+      const incidents = correlate(doc.findings, { now: env.now, lang: env.lang, t });
+      for (const id of incidentIds) {
+        const inc = incidents.find((i) => i.id === id) ?? doc.incidents.find((i) => i.id === id);
+        if (!inc) throw new UsageError(t("respond.unknownIncident", { id }));
+        findingIds.push(...inc.findingIds);
+      }
+    }
     const actions: Action[] = [];
     const notes: string[] = [];
     if (doc) {

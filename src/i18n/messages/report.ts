@@ -247,6 +247,10 @@ export const report = {
     en: "no finding with id {id} in the report",
     ja: "レポートに ID {id} の検出結果がありません",
   },
+  "respond.unknownIncident": {
+    en: "no incident with id {id} in the report",
+    ja: "レポートに ID {id} のインシデントがありません",
+  },
   "respond.noAction": {
     en: "{id}: nothing to contain (not a process, file or persistence finding)",
     ja: "{id}: 封じ込める対象がありません (プロセス・ファイル・永続化の検出結果ではありません)",
