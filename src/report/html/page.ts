@@ -85,7 +85,7 @@ function eventsTable(doc: ReportDocument, t: Translator): string {
     .map((e) => {
       const r = rec(e) ?? {};
       const where = `${text(r.file)}${r.line !== undefined ? `:${text(r.line)}` : ""}`;
-      return `<tr data-outcome="${h(text(r.outcome))}"><td class="mono">${h(text(r.time))}</td><td class="mono">${h(text(r.ip))}</td><td>${h(text(r.attack))} ${h(text(r.cves))}</td><td>${h(text(r.outcome))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(text(r.request))}</td></tr>`;
+      return `<tr data-outcome="${h(text(r.outcome))}"><td class="mono nowrap">${h(text(r.time))}</td><td class="mono nowrap">${h(text(r.ip))}</td><td>${h(text(r.attack))} ${h(text(r.cves))}</td><td>${h(text(r.outcome))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(text(r.request))}</td></tr>`;
     })
     .join("\n");
   const more =
