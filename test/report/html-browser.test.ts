@@ -81,6 +81,8 @@ function hostileDoc() {
         { pid: 4242, exe: "/tmp/kdevtmpfsi", cpuSeconds: 86400 },
         { pid: 900, exe: "/usr/sbin/apache2", cpuSeconds: 3600 },
         { pid: 1, exe: "/sbin/init", cpuSeconds: 120 },
+        // A process name is attacker-chosen too: it reaches the chart's axis and legend.
+        { pid: 666, exe: "/tmp/<img src=x onerror=window.__pwned3=1>", cpuSeconds: 50000 },
       ],
     },
   });
@@ -214,14 +216,34 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
   const sum = (o: string) => (chartJson.attacks.counts[o] as number[]).reduce((x, y) => x + y, 0);
   assert.deepEqual(["succeeded", "blocked", "failed", "unknown"].map(sum), [1, 1, 2, 0]);
 
+  // Hovering the CPU chart shows the hostile process name in the legend, as text.
+  await p.locator("#chart-cpu").scrollIntoViewIfNeeded();
+  const cpuBox = await p.$eval("#chart-cpu .u-over", (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  });
+  const cpuLabels = await p.evaluate(() => window.mamoriCharts["chart-cpu"].data[0].length);
+  assert.equal(cpuLabels, 4);
+  // Bars are sorted by CPU time: the hostile one is second of four.
+  const barX = await p.evaluate(() => window.mamoriCharts["chart-cpu"].valToPos(1, "x"));
+  await p.mouse.move(cpuBox.x + barX - 3, cpuBox.y + cpuBox.h / 2);
+  await p.mouse.move(cpuBox.x + barX, cpuBox.y + cpuBox.h - 5);
+  const legend2 = await p.$eval(
+    "#chart-cpu .u-legend",
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is what a reader sees
+    (el) => (el as unknown as HTMLElement).innerText,
+  );
+  assert.match(legend2, /<img src=x onerror=window\.__pwned3=1> \(666\)/);
+
   // Hostile bytes are text: no script ran, no element was injected, the request reads as written.
   const flags = await p.evaluate(() => ({
     a: window.__pwned,
     b: window.__pwned2,
+    c: window.__pwned3,
     imgs: document.querySelectorAll("img").length,
     scripts: document.querySelectorAll("script").length,
   }));
-  assert.deepEqual(flags, { a: undefined, b: undefined, imgs: 0, scripts: 3 });
+  assert.deepEqual(flags, { a: undefined, b: undefined, c: undefined, imgs: 0, scripts: 3 });
   const shown = await p.$eval(
     "tr[data-outcome='succeeded'] td.request",
     // biome-ignore lint/performance/useDomNodeTextContent: innerText is what a reader sees
