@@ -1,4 +1,5 @@
 import { common } from "./messages/common.ts";
+import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { LANGS, type Lang } from "./types.ts";
 
@@ -8,6 +9,7 @@ export { LANGS, type Lang } from "./types.ts";
 export const dictionary = {
   ...common,
   ...vulndb,
+  ...report,
 };
 
 export type MessageKey = keyof typeof dictionary;
