@@ -3,6 +3,9 @@ import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
+import { registerReport } from "./commands/report.ts";
+import { registerRespond } from "./commands/respond.ts";
+import { registerRestore } from "./commands/restore.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -24,6 +27,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
   registerAudit(program, io, done);
   registerDb(program, io, done);
+  registerReport(program, io, done);
+  registerRespond(program, io, done);
+  registerRestore(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

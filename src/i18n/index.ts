@@ -1,5 +1,6 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { LANGS, type Lang } from "./types.ts";
 
@@ -10,6 +11,7 @@ export const dictionary = {
   ...common,
   ...apache,
   ...vulndb,
+  ...report,
 };
 
 export type MessageKey = keyof typeof dictionary;
