@@ -109,7 +109,22 @@ test("sury PPA 2.4.49 on Ubuntu, Debian layout with mod_cgid: files under /usr/s
   const owner = e?.data?.owner as Record<string, string>;
   assert.equal(owner.origin, "third-party");
   assert.equal(owner.version, "2.4.49-1+ubuntu20.04.1+deb.sury.org+1");
-  assert.deepEqual(e?.commands?.slice(0, 2), ["apt-get update", "apt-get install --only-upgrade apache2"]);
+  assert.deepEqual(e?.commands, [
+    "apt-get update",
+    "apt-get install --only-upgrade apache2",
+    "# /etc/apache2/apache2.conf:167",
+    "<Directory /usr/share>",
+    "    Require all denied",
+    "</Directory>",
+    "# /etc/apache2/apache2.conf:173",
+    "<Directory /var/www>",
+    "    Require all denied",
+    "</Directory>",
+    "<Directory /var/www/html>",
+    "    Require all granted",
+    "</Directory>",
+    "apache2ctl configtest && systemctl reload apache2",
+  ]);
   assert.match(e?.detail ?? "", /third-party build/);
   assert.ok(cveIds(doc).has("CVE-2021-41773"));
   const k = doc.findings.find((f) => f.cves[0] === "CVE-2021-41773" && f.check === "apache.cve");

@@ -156,6 +156,41 @@ function rootReason(acc: ReturnType<typeof directoryAccess>): {
   return { key: "apache.exposure.why.rootDefault" };
 }
 
+/**
+ * Config lines that stop the traversal from reading `dirs`: deny each one, and keep serving what the site
+ * serves under it (a document root or alias target there without a granting section of its own gets one).
+ */
+export function narrowGrants(cfg: ApacheConfig, dirs: string[]): string[] {
+  const out: string[] = [];
+  const served = [
+    ...cfg.documentRoots.map((d) => d.value),
+    ...cfg.vhosts.flatMap((v) => v.documentRoot ?? []),
+    ...cfg.aliases.filter((a) => !a.kind.endsWith("Match")).map((a) => a.target.replace(/\/+$/, "")),
+  ];
+  for (const dir of dirs) {
+    const section = cfg.sections.find(
+      (x) => x.kind === "directory" && !x.regex && x.target === dir && x.access.access === "granted",
+    );
+    out.push(
+      `# ${section ? `${section.where.file}:${section.access.where?.line ?? section.where.line}` : cfg.mainFile}`,
+    );
+    out.push(`<Directory ${dir}>`, "    Require all denied", "</Directory>");
+    for (const p of [...new Set(served)].filter((x) => x !== dir && isUnder(x, dir)).sort()) {
+      const own = cfg.sections.some(
+        (x) =>
+          x.kind === "directory" &&
+          !x.regex &&
+          x.target !== dir &&
+          isUnder(x.target, dir) &&
+          isUnder(p, x.target) &&
+          x.access.access === "granted",
+      );
+      if (!own) out.push(`<Directory ${p}>`, "    Require all granted", "</Directory>");
+    }
+  }
+  return out;
+}
+
 const SEVERITY: Record<ExposureVerdict, Severity> = {
   rce: "critical",
   read: "high",
@@ -225,7 +260,11 @@ export function exposureFinding(
       up.length > 0
         ? t("apache.exposure.fix.upgradePkg")
         : t("apache.exposure.fix.upgradeSource", { target: upstreamTarget });
-    if (v === "rce" || v === "read" || v === "read-limited") {
+    if (v === "read-limited" && inst.config) {
+      remediation += ` ${t("apache.exposure.fix.configLimited", { dirs: result.readableDirs.join(", ") })}`;
+      commands.push(...narrowGrants(inst.config, result.readableDirs));
+      commands.push(`${configTestCommand(inst)} && ${reloadCommand(inst)}`);
+    } else if (v === "rce" || v === "read") {
       remediation += ` ${t("apache.exposure.fix.config")}`;
       commands.push(
         `# ${inst.config?.mainFile ?? ""}`,

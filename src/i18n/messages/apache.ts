@@ -141,6 +141,10 @@ export const apache = {
     en: "Until then, deny <Directory /> as below and reload.",
     ja: "それまでの間、下記のように <Directory /> を拒否して設定を再読み込みしてください。",
   },
+  "apache.exposure.fix.configLimited": {
+    en: "Until then, stop granting {dirs} as a whole: deny them and grant only what the site serves (lines below), then reload.",
+    ja: "それまでの間、{dirs} 全体への許可をやめ、サイトが公開するものだけを許可して (下記の行)、設定を再読み込みしてください。",
+  },
   "apache.exposure.fix.cgiComment": {
     en: "also comment out the LoadModule line of mod_cgi/mod_cgid if no CGI script is needed",
     ja: "CGI が不要なら mod_cgi/mod_cgid の LoadModule 行もコメントアウトする",
