@@ -1,3 +1,4 @@
+import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
@@ -8,6 +9,7 @@ export { LANGS, type Lang } from "./types.ts";
 /** The one dictionary: each area keeps its sentences in messages/<area>.ts, merged here. */
 export const dictionary = {
   ...common,
+  ...apache,
   ...vulndb,
   ...report,
 };
