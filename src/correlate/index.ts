@@ -28,7 +28,10 @@ const HARD = new Set(["indicator", "pid", "path", "remote"]);
 export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
   const nodes = findings.map(toNode).filter((n): n is Node => n !== undefined);
   const events = nodes.filter((n) => n.kind !== "exposure");
-  const exposures = nodes.filter((n) => n.kind === "exposure");
+  // A "not vulnerable" verdict is evidence of the opposite: it can never be an incident's entry point.
+  const exposures = nodes.filter(
+    (n) => n.kind === "exposure" && n.finding.data?.verdict !== "not-vulnerable",
+  );
 
   const parent = events.map((_, i) => i);
   const find = (i: number): number => {

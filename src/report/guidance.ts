@@ -137,9 +137,12 @@ function areaGuide(area: Area, fs: Finding[], pm: PackageManager | undefined, t:
       steps.push(t("guide.apache.sourceBuild", { paths: source.join(", ") }));
       for (const p of source) commands.push(`${sh(apachectlOf(p))} -v`);
     }
-    if (pm && source.length < installs.length + (installs.length === 0 ? 1 : 0))
+    // The package manager can only upgrade what it installed: a source build gets no apt/dnf command.
+    const packaged = installs.length === 0 || source.length < installs.length;
+    if (pm && packaged) {
       steps.push(t("guide.apache.package"));
-    commands.push(...upgradeCommands(pm));
+      commands.push(...upgradeCommands(pm));
+    }
   } else if (area === "apache.config") {
     commands.push(...reloadCommands(pm));
   } else if (area === "logs") {
