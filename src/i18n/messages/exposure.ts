@@ -1,0 +1,222 @@
+import type { Messages } from "../types.ts";
+
+/** Sentences of the exposure area: `mamori ports`, the audit's exposure scanner and `mamori probe`. */
+export const exposure = {
+  // ---- why a service matters (keys named by rules/exposure/services.yaml) ----
+  "exposure.why.redis": {
+    en: "Redis open to the network is a favourite door of cryptomining gangs: without a password anyone can write files through it (cron jobs, SSH keys) or load modules and run commands.",
+    ja: "ネットワークに公開された Redis は、暗号資産マイニングを狙う攻撃者がよく使う入口です。パスワードがなければ誰でもファイル (cron や SSH 鍵) を書き込んだり、モジュールを読み込んでコマンドを実行したりできます。",
+  },
+  "exposure.why.docker": {
+    en: "The Docker API gives whoever reaches it root on this server: attackers start a container that mounts / and run miners. Port 2375 has no authentication at all.",
+    ja: "Docker API に接続できる人は、このサーバーの root 権限を得ます。攻撃者は / をマウントしたコンテナを起動してマイナーを動かします。2375 番ポートには認証がまったくありません。",
+  },
+  "exposure.why.memcached": {
+    en: "Memcached has no authentication: anyone can read and change the cached data, and its UDP port is abused for huge amplification attacks.",
+    ja: "Memcached には認証がありません。誰でもキャッシュの内容を読み書きでき、UDP ポートは大規模な反射増幅攻撃に悪用されます。",
+  },
+  "exposure.why.mongodb": {
+    en: "MongoDB reachable from the Internet is scanned constantly; databases without authentication are copied, wiped and held for ransom.",
+    ja: "インターネットから届く MongoDB は常にスキャンされています。認証のないデータベースは複製・消去され、身代金を要求されます。",
+  },
+  "exposure.why.elasticsearch": {
+    en: "Elasticsearch answers anyone who reaches it unless security is configured; open clusters leak data and old versions were used to run miners.",
+    ja: "Elasticsearch はセキュリティ設定がなければ誰にでも応答します。公開されたクラスタからはデータが漏れ、古い版はマイナーの実行に使われました。",
+  },
+  "exposure.why.database": {
+    en: "A database listening on a public interface is brute-forced day and night; a weak or reused password gives attackers your data and often a way to run code.",
+    ja: "公開インターフェースで待ち受けるデータベースには、昼夜を問わず総当たり攻撃が来ます。弱いパスワードや使い回しのパスワードでは、データを奪われ、コードを実行される足がかりにもなります。",
+  },
+  "exposure.why.telnet": {
+    en: "Telnet sends passwords in clear text and is one of the most attacked services; botnets log in with default passwords.",
+    ja: "Telnet はパスワードを平文で送り、最も攻撃されるサービスの一つです。ボットネットが既定のパスワードでログインします。",
+  },
+  "exposure.why.ftp": {
+    en: "FTP sends passwords in clear text and is brute-forced; an anonymous or writable FTP is used to plant files.",
+    ja: "FTP はパスワードを平文で送り、総当たり攻撃の対象になります。匿名ログインや書き込み可能な FTP はファイルを仕込むのに使われます。",
+  },
+  "exposure.why.rpcbind": {
+    en: "rpcbind tells anyone which RPC services (NFS and others) run here and is abused for amplification attacks.",
+    ja: "rpcbind は動いている RPC サービス (NFS など) を誰にでも教え、反射増幅攻撃にも悪用されます。",
+  },
+  "exposure.why.smb": {
+    en: "SMB on the Internet is how worms and ransomware spread; file shares should never be reachable from outside.",
+    ja: "インターネットに公開された SMB は、ワームやランサムウェアが広がる経路です。ファイル共有は外部から届くべきではありません。",
+  },
+  "exposure.why.x11": {
+    en: "An X11 server open to the network lets others watch the screen and type into it.",
+    ja: "ネットワークに公開された X11 サーバーでは、他人が画面を見たりキー入力を送り込んだりできます。",
+  },
+  "exposure.why.vnc": {
+    en: "VNC is brute-forced constantly and many servers use weak or no passwords; it gives a full desktop.",
+    ja: "VNC は常に総当たり攻撃を受け、弱いパスワードやパスワードなしの設定も多く、デスクトップ全体を明け渡します。",
+  },
+  "exposure.why.adminPanel": {
+    en: "Server admin panels run as root; their login pages are brute-forced and their vulnerabilities exploited within days of disclosure.",
+    ja: "サーバー管理パネルは root 権限で動きます。ログイン画面は総当たり攻撃を受け、脆弱性は公表から数日で悪用されます。",
+  },
+  "exposure.why.ssh": {
+    en: "SSH is expected on a server you administer remotely; use keys, not passwords.",
+    ja: "リモート管理するサーバーでは SSH が開いているのは想定内です。パスワードではなく鍵を使ってください。",
+  },
+  "exposure.why.http": {
+    en: "The web server is what this machine publishes.",
+    ja: "Web サーバーはこのマシンが公開しているものです。",
+  },
+
+  // ---- local findings ----
+  "exposure.title.public": {
+    en: "{service} is reachable from the network on {proto}/{port} ({address})",
+    ja: "{service} が {proto}/{port} でネットワークから接続できます ({address})",
+  },
+  "exposure.title.loopback": {
+    en: "{service} listens on loopback only ({address})",
+    ja: "{service} はループバックでのみ待ち受けています ({address})",
+  },
+  "exposure.title.port": {
+    en: "{process} listens on {where} for the network ({address})",
+    ja: "{process} が {where} でネットワークからの接続を待ち受けています ({address})",
+  },
+  "exposure.title.expected": {
+    en: "{service} is open on {proto}/{port} ({address})",
+    ja: "{service} が {proto}/{port} で公開されています ({address})",
+  },
+  "exposure.detail.public": {
+    en: "{process} (user {user}, package {package}) listens on {address}: {scope}.",
+    ja: "{process} (ユーザー {user}、パッケージ {package}) が {address} で待ち受けています: {scope}。",
+  },
+  "exposure.detail.loopback": {
+    en: "{process} (user {user}) accepts connections from this server only; nothing outside can reach it.",
+    ja: "{process} (ユーザー {user}) はこのサーバー内からの接続だけを受け付けます。外部からは届きません。",
+  },
+  "exposure.detail.port": {
+    en: "{process} (user {user}, package {package}) accepts connections from the network.",
+    ja: "{process} (ユーザー {user}、パッケージ {package}) がネットワークからの接続を受け付けています。",
+  },
+  "exposure.detail.firewall": { en: "Firewall", ja: "ファイアウォール" },
+  "exposure.scope.all": {
+    en: "every network interface, so anyone who can reach this server can connect",
+    ja: "すべてのネットワークインターフェースなので、このサーバーに届く人は誰でも接続できます",
+  },
+  "exposure.scope.address": {
+    en: "a public address, so anyone who can reach that address can connect",
+    ja: "公開アドレスなので、そのアドレスに届く人は誰でも接続できます",
+  },
+  "exposure.scope.private": {
+    en: "a private network address, reachable from that network",
+    ja: "プライベートネットワークのアドレスで、そのネットワークから接続できます",
+  },
+  "exposure.unknownProcess": { en: "an unknown process", ja: "不明なプロセス" },
+  "exposure.noPackage": { en: "no package", ja: "パッケージなし" },
+  "exposure.fw.none": {
+    en: "no firewall rules found (read {files})",
+    ja: "ファイアウォールのルールが見つかりません ({files} を確認)",
+  },
+  "exposure.fw.disabled": {
+    en: "{tool} rules are saved in {file} but not enabled, so they do not protect it",
+    ja: "{tool} のルールは {file} に保存されていますが有効ではないため、守られていません",
+  },
+  "exposure.fw.blockedRule": {
+    en: "blocked by the {tool} rule at {where} ({rule}), read from the saved rules",
+    ja: "保存された {tool} のルール {where} ({rule}) で遮断されています",
+  },
+  "exposure.fw.allowedRule": {
+    en: "allowed by the {tool} rule at {where} ({rule})",
+    ja: "{tool} のルール {where} ({rule}) で許可されています",
+  },
+  "exposure.fw.blockedPolicy": {
+    en: "blocked by the {tool} default policy drop ({where}); no saved rule opens this port",
+    ja: "{tool} の既定ポリシー drop ({where}) で遮断されています。このポートを開けるルールはありません",
+  },
+  "exposure.fw.allowedPolicy": {
+    en: "let in: the {tool} default policy is accept ({where}) and no rule drops this port",
+    ja: "通過します: {tool} の既定ポリシーが accept ({where}) で、このポートを遮断するルールがありません",
+  },
+  "exposure.fix.bind": {
+    en: "If only this server uses {service}, make it listen on loopback: in {file} line {line} change `{value}` to `{safe}`, then restart it. If you do not need it at all, stop and disable it.",
+    ja: "{service} をこのサーバー内だけで使うなら、ループバックで待ち受けるようにします: {file} の {line} 行目の `{value}` を `{safe}` に変えて再起動してください。まったく不要なら停止して無効にしてください。",
+  },
+  "exposure.fix.bindAdd": {
+    en: "If only this server uses {service}, make it listen on loopback: add `{safe}` to {file}, then restart it. If you do not need it at all, stop and disable it.",
+    ja: "{service} をこのサーバー内だけで使うなら、ループバックで待ち受けるようにします: {file} に `{safe}` を追加して再起動してください。まったく不要なら停止して無効にしてください。",
+  },
+  "exposure.fix.noConfig": {
+    en: "Make {service} listen on 127.0.0.1 only (mamori did not find its configuration file), or stop and disable it if it is not needed; block {proto}/{port} in the firewall meanwhile.",
+    ja: "{service} を 127.0.0.1 だけで待ち受けるようにする (設定ファイルは見つかりませんでした) か、不要なら停止して無効にしてください。それまではファイアウォールで {proto}/{port} を遮断してください。",
+  },
+  "exposure.fix.loopback": {
+    en: "Nothing to change: keep it on loopback.",
+    ja: "変更は不要です。ループバックのままにしてください。",
+  },
+  "exposure.fix.port": {
+    en: "Check whether {proto}/{port} must be reachable from outside; if not, make {process} listen on 127.0.0.1, stop it, or block the port in the firewall.",
+    ja: "{proto}/{port} が外部から届く必要があるか確認してください。不要なら {process} を 127.0.0.1 で待ち受けるようにするか、停止するか、ファイアウォールで遮断してください。",
+  },
+  "exposure.fix.expected": {
+    en: "Expected; make sure it is kept up to date.",
+    ja: "想定内です。常に最新の状態に保ってください。",
+  },
+  "exposure.cmd.ifUnneeded": { en: "or, if it is not needed at all:", ja: "または、まったく不要なら:" },
+  "exposure.firewall.none.title": {
+    en: "No enabled firewall found",
+    ja: "有効なファイアウォールが見つかりません",
+  },
+  "exposure.firewall.none.detail": {
+    en: "mamori found no enabled firewall rules it can read ({files}), so all {count} port(s) open to the network are reachable by anyone who can reach this server. (mamori reads saved rules only and never runs nft or iptables.)",
+    ja: "読み取れる有効なファイアウォールのルールが見つかりません ({files})。ネットワークに開いている {count} 個のポートすべてに、このサーバーに届く人なら誰でも接続できます。(mamori は保存されたルールだけを読み、nft や iptables は実行しません。)",
+  },
+  "exposure.firewall.none.fix": {
+    en: "Turn on a default-deny firewall that allows only what you publish; allow SSH first so you do not lock yourself out.",
+    ja: "公開するものだけを許可し、それ以外を拒否するファイアウォールを有効にしてください。締め出されないよう、先に SSH を許可してください。",
+  },
+  "exposure.firewall.notEnabled.title": {
+    en: "Saved {tool} rules are not enabled",
+    ja: "保存された {tool} のルールが有効になっていません",
+  },
+  "exposure.firewall.notEnabled.detail": {
+    en: "{file} holds {tool} rules, but nothing loads them (not enabled at boot), so they may not protect this server.",
+    ja: "{file} に {tool} のルールがありますが、読み込まれる設定になっていない (起動時に有効でない) ため、このサーバーを守っていない可能性があります。",
+  },
+  "exposure.firewall.notEnabled.fix": {
+    en: "Check the rules, then enable {tool} at boot.",
+    ja: "ルールを確認してから、{tool} を起動時に有効にしてください。",
+  },
+  "exposure.firewall.notEnabled.fixUfw": {
+    en: "Allow SSH, then enable ufw.",
+    ja: "SSH を許可してから ufw を有効にしてください。",
+  },
+  "exposure.firewall.active.title": {
+    en: "Firewall: {tool}, default {policy} for incoming connections",
+    ja: "ファイアウォール: {tool}、受信接続の既定は {policy}",
+  },
+  "exposure.firewall.active.detail": {
+    en: "Read from the saved rules ({file}; {rules} rule(s); enabled by {enabledBy}). mamori never runs nft or iptables, so rules changed by hand since they were saved are not seen.",
+    ja: "保存されたルールから読み取りました ({file}、ルール {rules} 件、有効化: {enabledBy})。mamori は nft や iptables を実行しないため、保存後に手で変えたルールは反映されていません。",
+  },
+  "exposure.firewall.active.fixOk": {
+    en: "Good: keep the default deny and open only what you publish.",
+    ja: "良好です。既定の拒否を保ち、公開するものだけを開けてください。",
+  },
+  "exposure.firewall.active.fixAccept": {
+    en: "The default lets everything in: change the input policy to drop after allowing SSH and your web ports.",
+    ja: "既定ですべてを通しています。SSH と Web のポートを許可した後、受信ポリシーを drop にしてください。",
+  },
+
+  // ---- mamori ports ----
+  "exposure.ports.heading": { en: "Listening sockets", ja: "待ち受け中のソケット" },
+  "exposure.ports.none": { en: "No listening sockets found.", ja: "待ち受け中のソケットはありません。" },
+  "exposure.ports.col.proto": { en: "PROTO", ja: "プロトコル" },
+  "exposure.ports.col.address": { en: "ADDRESS", ja: "アドレス" },
+  "exposure.ports.col.process": { en: "PROCESS", ja: "プロセス" },
+  "exposure.ports.col.user": { en: "USER", ja: "ユーザー" },
+  "exposure.ports.col.package": { en: "PACKAGE", ja: "パッケージ" },
+  "exposure.ports.col.service": { en: "SERVICE", ja: "サービス" },
+  "exposure.ports.col.reach": { en: "REACHABLE FROM", ja: "接続元" },
+  "exposure.reach.loopback": { en: "this host only", ja: "このホストのみ" },
+  "exposure.reach.network": { en: "network", ja: "ネットワーク" },
+  "exposure.reach.blocked": { en: "network, firewalled", ja: "ネットワーク (遮断)" },
+  "exposure.notRead": {
+    en: "no /proc/net socket tables under this root: listening sockets were not checked",
+    ja: "このルートに /proc/net のソケット表がないため、待ち受けソケットは確認できませんでした",
+  },
+} as const satisfies Messages;
