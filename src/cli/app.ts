@@ -3,6 +3,7 @@ import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerPorts } from "./commands/ports.ts";
+import { registerProbe } from "./commands/probe.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -24,6 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
   registerAudit(program, io, done);
   registerPorts(program, io, done);
+  registerProbe(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

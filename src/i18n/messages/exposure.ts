@@ -219,4 +219,167 @@ export const exposure = {
     en: "no /proc/net socket tables under this root: listening sockets were not checked",
     ja: "このルートに /proc/net のソケット表がないため、待ち受けソケットは確認できませんでした",
   },
+  // ---- mamori probe ----
+  "exposure.probe.title": { en: "mamori probe (servers you own)", ja: "mamori probe (自分のサーバー用)" },
+  "exposure.probe.verdict.vulnerable": { en: "VULNERABLE", ja: "脆弱" },
+  "exposure.probe.verdict.not-vulnerable": { en: "ok", ja: "問題なし" },
+  "exposure.probe.verdict.inconclusive": { en: "inconclusive", ja: "判定不能" },
+  "exposure.probe.check.banner": { en: "Server banner", ja: "サーバーのバナー" },
+  "exposure.probe.check.cve-2021-41773": {
+    en: "Path traversal CVE-2021-41773 (.%2e)",
+    ja: "パストラバーサル CVE-2021-41773 (.%2e)",
+  },
+  "exposure.probe.check.cve-2021-42013": {
+    en: "Path traversal CVE-2021-42013 (double-encoded .%%32%65)",
+    ja: "パストラバーサル CVE-2021-42013 (二重エンコード .%%32%65)",
+  },
+  "exposure.probe.check.trace": { en: "TRACE method", ja: "TRACE メソッド" },
+  "exposure.probe.check.directory-listing": { en: "Directory listing", ja: "ディレクトリ一覧" },
+  "exposure.probe.check.server-status": {
+    en: "/server-status (mod_status)",
+    ja: "/server-status (mod_status)",
+  },
+  "exposure.probe.check.server-info": { en: "/server-info (mod_info)", ja: "/server-info (mod_info)" },
+  "exposure.probe.check.git-exposed": { en: "Exposed .git/", ja: ".git/ の公開" },
+  "exposure.probe.check.env-exposed": { en: "Exposed .env", ja: ".env の公開" },
+  "exposure.probe.summary": {
+    en: "{targets} target(s): {vulnerable} vulnerable finding(s), {errors} target(s) not reached.",
+    ja: "対象 {targets} 件: 脆弱な項目 {vulnerable} 件、到達できなかった対象 {errors} 件。",
+  },
+  "exposure.probe.confidence": { en: "confidence", ja: "確度" },
+  "exposure.probe.finalUrl": { en: "ended at", ja: "最終 URL" },
+  "exposure.probe.error.invalid-url": {
+    en: "not a valid http(s) URL; nothing was sent",
+    ja: "有効な http(s) の URL ではありません。何も送信していません",
+  },
+  "exposure.probe.error.too-long": {
+    en: "URL too long; nothing was sent",
+    ja: "URL が長すぎます。何も送信していません",
+  },
+  "exposure.probe.error.unsupported-scheme": {
+    en: "only http:// and https:// are probed; nothing was sent",
+    ja: "http:// と https:// のみ診断します。何も送信していません",
+  },
+  "exposure.probe.error.tls": {
+    en: "TLS error {code}: the certificate could not be verified (if you own this server and trust it, add --insecure)",
+    ja: "TLS エラー {code}: 証明書を検証できませんでした (自分のサーバーで信頼できるなら --insecure を付けてください)",
+  },
+  "exposure.probe.error.timeout": {
+    en: "no answer within {seconds} s (timeout)",
+    ja: "{seconds} 秒以内に応答がありません (タイムアウト)",
+  },
+  "exposure.probe.error.network": { en: "could not connect: {code}", ja: "接続できませんでした: {code}" },
+  "exposure.probe.banner.none": {
+    en: "No Server header and no error page signature: the version cannot be told from outside.",
+    ja: "Server ヘッダーもエラーページの署名もなく、外部からは版を判別できません。",
+  },
+  "exposure.probe.banner.not-apache": {
+    en: "The server calls itself {product}, not Apache (a proxy or another server may be in front).",
+    ja: "サーバーは Apache ではなく {product} と名乗っています (前段にプロキシや別のサーバーがある可能性があります)。",
+  },
+  "exposure.probe.banner.no-version": {
+    en: "Apache without a version (ServerTokens Prod): the banner cannot tell; the traversal checks decide.",
+    ja: "版の表示がない Apache です (ServerTokens Prod)。バナーでは判定できないため、トラバーサル検査で判断します。",
+  },
+  "exposure.probe.banner.distro": {
+    en: "Apache {version} built by {distro}: distribution builds backport fixes, so the version number alone cannot tell; the traversal checks decide.",
+    ja: "{distro} がビルドした Apache {version} です。ディストリビューション版は修正をバックポートするため、版番号だけでは判定できません。トラバーサル検査で判断します。",
+  },
+  "exposure.probe.banner.vulnerable-version": {
+    en: "The banner says Apache {version}, a version with CVE-2021-41773/42013 (a banner alone is weak evidence).",
+    ja: "バナーは Apache {version} と示しており、CVE-2021-41773/42013 の影響を受ける版です (バナーだけでは弱い証拠です)。",
+  },
+  "exposure.probe.banner.other-version": {
+    en: "The banner says Apache {version}, not 2.4.49 or 2.4.50 (a banner can be changed or wrong).",
+    ja: "バナーは Apache {version} と示しており、2.4.49 や 2.4.50 ではありません (バナーは変更や誤りがありえます)。",
+  },
+  "exposure.probe.traversal.vulnerable": {
+    en: "Through {prefix}, the encoded ../ was not rejected (a fixed Apache answers 400): the server behaves like a build with {cve}. Upgrade Apache now.",
+    ja: "{prefix} 経由のエンコードされた ../ が拒否されませんでした (修正済みの Apache は 400 を返します)。{cve} を持つ版と同じ動作です。今すぐ Apache を更新してください。",
+  },
+  "exposure.probe.traversal.confirmed": {
+    en: "Confirmed {cve}: the harmless file {file} was read through the traversal (content not shown). Upgrade Apache now and check the logs for earlier exploitation.",
+    ja: "{cve} を確認しました: 無害なファイル {file} をトラバーサル経由で読み取れました (内容は表示しません)。今すぐ Apache を更新し、過去に悪用されていないかログを確認してください。",
+  },
+  "exposure.probe.traversal.patched": {
+    en: "The encoded ../ of {cve} was rejected with 400, as fixed Apache builds do.",
+    ja: "{cve} のエンコードされた ../ は、修正済みの Apache と同じく 400 で拒否されました。",
+  },
+  "exposure.probe.traversal.inconclusive": {
+    en: "Cannot tell {cve} from outside: the server (or a proxy in front of it) did not answer a plain ../ or a missing file the way Apache does.",
+    ja: "外部からは {cve} を判定できません: サーバー (または前段のプロキシ) が、単純な ../ や存在しないファイルに Apache と同じ応答をしませんでした。",
+  },
+  "exposure.probe.serverStatus": {
+    en: "/server-status is open to anyone: it shows every client address and URL being served.",
+    ja: "/server-status が誰にでも公開されています。接続元アドレスと処理中の URL がすべて見えます。",
+  },
+  "exposure.probe.serverInfo": {
+    en: "/server-info is open to anyone: it shows the whole configuration and loaded modules.",
+    ja: "/server-info が誰にでも公開されています。設定全体と読み込まれたモジュールが見えます。",
+  },
+  "exposure.probe.noAnswer": { en: "No answer to this request.", ja: "この要求に応答がありません。" },
+  "exposure.probe.trace": {
+    en: "TRACE is enabled and echoes requests back: set `TraceEnable Off`.",
+    ja: "TRACE が有効で、要求をそのまま返します。`TraceEnable Off` を設定してください。",
+  },
+  "exposure.probe.listing": {
+    en: "A directory listing is shown: remove `Indexes` from Options where it is not meant to be public.",
+    ja: "ディレクトリ一覧が表示されます。公開するつもりのない場所では Options から `Indexes` を外してください。",
+  },
+  "exposure.probe.git": {
+    en: "The .git/ directory is served: the whole source history (and any secrets in it) can be downloaded.",
+    ja: ".git/ ディレクトリが公開されています。ソースの全履歴 (含まれる秘密情報も) をダウンロードできます。",
+  },
+  "exposure.probe.env": {
+    en: "A .env file with {count} setting(s) is served: change every password and key in it (values are not shown).",
+    ja: "{count} 件の設定を含む .env ファイルが公開されています。含まれるパスワードと鍵をすべて変更してください (値は表示しません)。",
+  },
+  "exposure.probe.note.baseline": {
+    en: "a missing file under the prefix (baseline)",
+    ja: "プレフィックス配下の存在しないファイル (基準)",
+  },
+  "exposure.probe.note.control": {
+    en: "plain ../ above the root: every Apache answers 400",
+    ja: "ルートより上への単純な ../ : どの Apache も 400 を返します",
+  },
+  "exposure.probe.note.single": {
+    en: "CVE-2021-41773 form to a missing file: fixed answers 400",
+    ja: "存在しないファイルへの CVE-2021-41773 形式: 修正済みなら 400",
+  },
+  "exposure.probe.note.double": {
+    en: "CVE-2021-42013 form to a missing file: fixed answers 400",
+    ja: "存在しないファイルへの CVE-2021-42013 形式: 修正済みなら 400",
+  },
+  "exposure.probe.note.readConfirmed": {
+    en: "read {bytes} bytes of {file} (content not shown)",
+    ja: "{file} を {bytes} バイト読み取りました (内容は表示しません)",
+  },
+  "exposure.probe.note.readFailed": {
+    en: "{file} could not be read through the traversal",
+    ja: "トラバーサル経由で {file} を読み取れませんでした",
+  },
+  "exposure.probe.note.noReadViaCgi": {
+    en: "no read attempted: the only prefix that let the traversal through is a script alias, and mamori never makes a server execute anything",
+    ja: "読み取りは試みていません: トラバーサルが通ったのはスクリプト用のエイリアスだけで、mamori はサーバーに何も実行させません",
+  },
+  "exposure.probe.note.notFound": { en: "a file that cannot exist", ja: "存在しえないファイル" },
+  "exposure.probe.note.listing": { en: "directory listing", ja: "ディレクトリ一覧" },
+  "exposure.probe.note.gitHead": {
+    en: "content has the shape of .git/HEAD ({shape})",
+    ja: "内容が .git/HEAD の形式です ({shape})",
+  },
+  "exposure.probe.note.envKeys": { en: "keys: {keys}", ja: "キー: {keys}" },
+  "exposure.probe.note.redirected": { en: "after a redirect", ja: "リダイレクト後" },
+  "exposure.probe.note.redirectOtherHost": {
+    en: "redirect to another host not followed (--follow-other-hosts to allow): {location}",
+    ja: "別ホストへのリダイレクトは追跡していません (許可するには --follow-other-hosts): {location}",
+  },
+  "exposure.probe.usage.noTargets": {
+    en: "give at least one URL, or --targets FILE",
+    ja: "URL を 1 つ以上、または --targets FILE を指定してください",
+  },
+  "exposure.probe.usage.targetsFile": {
+    en: "cannot read --targets {path}: {reason}",
+    ja: "--targets {path} を読み取れません: {reason}",
+  },
 } as const satisfies Messages;
