@@ -42,7 +42,7 @@ async function send(
   path: string,
   headers?: Record<string, string>,
 ): Promise<RawResponse> {
-  await s.limiter.acquire(`${s.ep.hostname}:${s.ep.port}`);
+  await s.limiter.acquire(s.ep.hostname.toLowerCase());
   return rawRequest(s.ep, method, path, { timeoutMs: s.opts.timeoutMs, maxBytes: s.opts.maxBytes }, headers);
 }
 
