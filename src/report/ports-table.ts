@@ -43,7 +43,7 @@ export function renderPortsTable(doc: ReportDocument, t: Translator): string {
     table.push([
       r.protocol,
       r.addresses.map((a) => addr(a, r.port)).join(" "),
-      p ? `${esc(p.exe?.split("/").pop() ?? p.comm)}[${p.pid}]` : "-",
+      p ? `${esc(p.comm || (p.exe?.split("/").pop() ?? "?"))}[${p.pid}]` : "-",
       esc(p?.user ?? "-"),
       esc(p?.package ?? "-"),
       r.service ?? "-",

@@ -254,7 +254,8 @@ test("many targets: bounded concurrency keeps input order; the per-host rate lim
     urls,
   );
   times.sort((a, b) => a - b);
-  const gaps = times.slice(1).map((x, i) => x - (times[i] as number));
-  assert.ok(gaps.length > 10);
-  assert.ok(Math.min(...gaps) >= 40, `min gap ${Math.min(...gaps)} ms at 20 req/s`);
+  // 20 requests per second to the one host: n requests take at least (n - 1) / 20 s, whatever the jitter.
+  const span = (times.at(-1) as number) - (times[0] as number);
+  assert.ok(times.length > 40);
+  assert.ok(span >= (times.length - 1) * 50 * 0.9, `${times.length} requests in ${span} ms`);
 });

@@ -11,6 +11,8 @@ export interface FirewallDecision {
   rule?: string;
   /** Allow rules limited to some sources that also match (the port is open to them). */
   limitedAllows: FwRule[];
+  /** The address family this decision is about (4 or 6). */
+  family?: 4 | 6;
 }
 
 function matches(r: FwRule, protocol: "tcp" | "udp", port: number): boolean {
@@ -64,11 +66,12 @@ export function firewallFor(
   const chosen = ufw.length > 0 ? ufw : enabled;
   if (chosen.length === 0) {
     const saved = applicable[0];
+    // Nothing enabled stands in the way: not blocked.
     return saved
-      ? { kind: "disabled", tool: saved.tool, file: saved.file, limitedAllows: [] }
-      : { kind: "none", limitedAllows: [] };
+      ? { blocked: false, kind: "disabled", tool: saved.tool, file: saved.file, limitedAllows: [], family }
+      : { blocked: false, kind: "none", limitedAllows: [], family };
   }
-  const decisions = chosen.map((rs) => evaluateRuleset(rs, protocol, port));
+  const decisions = chosen.map((rs) => ({ ...evaluateRuleset(rs, protocol, port), family }));
   const block = decisions.find((d) => d.blocked);
   if (block) return block;
   return decisions[0] as FirewallDecision;

@@ -89,10 +89,11 @@ function mainAddress(g: ListenerGroup): string {
   return widest.address;
 }
 
+/** The name the operator knows (comm: redis-server, not its exe redis-check-rdb); the exe is in the evidence. */
 function processLabel(g: ListenerGroup): string {
   const p = g.processes[0];
   if (!p) return "?";
-  return p.exe ? (p.exe.split("/").pop() ?? p.comm) : p.comm;
+  return p.comm || (p.exe?.split("/").pop() ?? "?");
 }
 
 export function firewallText(
@@ -105,7 +106,10 @@ export function firewallText(
   const where = fw.line ? `${fw.file}:${fw.line}` : (fw.file ?? "");
   switch (fw.kind) {
     case "none":
-      return t("exposure.fw.none", { files: facts.firewall.looked.join(", ") });
+      // Rules exist, but none for this address family (e.g. rules.v4 only, and it listens on [::]).
+      return facts.firewall.rulesets.some((r) => r.enabled)
+        ? t("exposure.fw.noneForFamily", { family: fw.family ?? 6 })
+        : t("exposure.fw.noneShort");
     case "disabled":
       return t("exposure.fw.disabled", { tool: fw.tool ?? "", file: fw.file ?? "" });
     case "rule":
@@ -132,8 +136,11 @@ function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: Che
   for (const s of settings) {
     if (s.directive === "hosts" || s.directive === "ExecStart") continue; // JSON and unit files: edit by hand
     const safe = s.safe.replace(/[\\|&]/g, "\\$&");
+    // Keeps the line's indentation (YAML nests bindIp under net:), keeps a .bak copy.
     if (s.line !== undefined)
-      cmds.push(`sed -i.bak ${shellQuote(`${s.line}s|.*|${safe}|`)} ${shellQuote(s.file)}`);
+      cmds.push(
+        `sed -i.bak ${shellQuote(`${s.line}s|^\\([[:space:]]*\\).*|\\1${safe}|`)} ${shellQuote(s.file)}`,
+      );
     else
       cmds.push(
         `cp -p ${shellQuote(s.file)} ${shellQuote(`${s.file}.bak`)} && echo ${shellQuote(s.safe)} >> ${shellQuote(s.file)}`,
@@ -265,7 +272,7 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
             file: fix.file,
             line: fix.line ?? 0,
             safe: fix.safe,
-            value: fix.value ?? "",
+            value: fix.text ?? fix.value ?? "",
           })
         : addable
           ? t("exposure.fix.bindAdd", { ...params, file: addable.file, safe: addable.safe })

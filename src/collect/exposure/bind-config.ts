@@ -11,6 +11,8 @@ export interface BindSetting {
   line?: number;
   /** The value as written (from a configuration file: may be attacker-influenced, escape when shown). */
   value?: string;
+  /** The whole line as written (trimmed). */
+  text?: string;
   safe: string;
 }
 
@@ -66,7 +68,15 @@ export function readBindSettings(fs: RootFs, rules: ServiceRule[]): BindSetting[
           const value = matchDirective(line, src);
           if (value === undefined) return;
           found = true;
-          out.push({ service: rule.id, directive: src.directive, file, line: i + 1, value, safe: src.safe });
+          out.push({
+            service: rule.id,
+            directive: src.directive,
+            file,
+            line: i + 1,
+            value,
+            text: line.trim().slice(0, 300),
+            safe: src.safe,
+          });
         });
       }
       if (!found && existing[0])

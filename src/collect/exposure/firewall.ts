@@ -70,7 +70,7 @@ export function parsePorts(spec: string): Array<[number, number]> | undefined {
 // ---- ufw ------------------------------------------------------------------------------------------
 
 /** ufw's own record of the user's rules: `### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in`. */
-export function parseUfwRules(text: string, file: string, family: 0 | 4 | 6): FwRule[] {
+export function parseUfwRules(text: string, file: string): FwRule[] {
   const rules: FwRule[] = [];
   text.split("\n").forEach((line, i) => {
     const m =
@@ -92,7 +92,6 @@ export function parseUfwRules(text: string, file: string, family: 0 | 4 | 6): Fw
       line: i + 1,
       text: line.trim(),
     });
-    void family;
   });
   return rules;
 }
@@ -127,7 +126,7 @@ function readUfw(fs: RootFs, looked: string[]): FwRuleset[] {
       policy,
       policyFile: policy ? "/etc/default/ufw" : undefined,
       policyLine,
-      rules: parseUfwRules(text, file, family),
+      rules: parseUfwRules(text, file),
       enabled,
       enabledBy: conf,
     });

@@ -112,6 +112,14 @@ export const exposure = {
     en: "no firewall rules found (read {files})",
     ja: "ファイアウォールのルールが見つかりません ({files} を確認)",
   },
+  "exposure.fw.noneShort": {
+    en: "no enabled firewall rules found (see the firewall finding)",
+    ja: "有効なファイアウォールのルールが見つかりません (ファイアウォールの検出結果を参照)",
+  },
+  "exposure.fw.noneForFamily": {
+    en: "it listens on IPv{family} too, and no enabled IPv{family} firewall rules were found, so it is reachable over IPv{family}",
+    ja: "IPv{family} でも待ち受けていますが、有効な IPv{family} のファイアウォールのルールがないため、IPv{family} で接続できます",
+  },
   "exposure.fw.disabled": {
     en: "{tool} rules are saved in {file} but not enabled, so they do not protect it",
     ja: "{tool} のルールは {file} に保存されていますが有効ではないため、守られていません",
@@ -133,8 +141,8 @@ export const exposure = {
     ja: "通過します: {tool} の既定ポリシーが accept ({where}) で、このポートを遮断するルールがありません",
   },
   "exposure.fix.bind": {
-    en: "If only this server uses {service}, make it listen on loopback: in {file} line {line} change `{value}` to `{safe}`, then restart it. If you do not need it at all, stop and disable it.",
-    ja: "{service} をこのサーバー内だけで使うなら、ループバックで待ち受けるようにします: {file} の {line} 行目の `{value}` を `{safe}` に変えて再起動してください。まったく不要なら停止して無効にしてください。",
+    en: "If only this server uses {service}, make it listen on loopback: in {file} line {line} change the line `{value}` to `{safe}`, then restart it. If you do not need it at all, stop and disable it.",
+    ja: "{service} をこのサーバー内だけで使うなら、ループバックで待ち受けるようにします: {file} の {line} 行目 `{value}` を `{safe}` に変えて再起動してください。まったく不要なら停止して無効にしてください。",
   },
   "exposure.fix.bindAdd": {
     en: "If only this server uses {service}, make it listen on loopback: add `{safe}` to {file}, then restart it. If you do not need it at all, stop and disable it.",
