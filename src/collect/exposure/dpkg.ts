@@ -42,10 +42,10 @@ export function packageOwners(fs: RootFs, paths: string[]): Map<string, PackageO
   for (const name of lists) {
     const text = fs.tryReadText(`/var/lib/dpkg/info/${name}`);
     if (!text) continue;
-    for (const [alias, original] of wanted) {
-      if (owners.has(original)) continue;
-      if (text.includes(`${alias}\n`) && text.split("\n").includes(alias))
-        owners.set(original, { package: name.slice(0, -".list".length).replace(/:.*$/, "") });
+    const pkg = name.slice(0, -".list".length).replace(/:.*$/, "");
+    for (const line of text.split("\n")) {
+      const original = wanted.get(line);
+      if (original !== undefined && !owners.has(original)) owners.set(original, { package: pkg });
     }
     if (owners.size === paths.length) break;
   }
