@@ -128,6 +128,40 @@ test("fixture root, no firewall: public services with why, the config line and t
   );
 });
 
+test("fixture root: mod_status and mod_info open to everyone, with the <Location> line and a working fix", async (t) => {
+  const dir = root(t);
+  const { findings } = await ports(dir);
+  const status = findings.find((f) => f.data.service === "apache-status");
+  assert.equal(status?.severity, "medium");
+  assert.match(status?.title ?? "", /\/server-status/);
+  assert.ok(
+    status?.evidence.some(
+      (e) =>
+        e.path === "/etc/apache2/mods-enabled/status.conf" &&
+        e.line === 6 &&
+        e.value === "Require all granted",
+    ),
+  );
+  assert.equal(status?.data.port, 80);
+  const info = findings.find((f) => f.data.service === "apache-info");
+  assert.match(info?.detail ?? "", /no Require line/);
+  for (const [f, file] of [
+    [status, "/etc/apache2/mods-enabled/status.conf"],
+    [info, "/etc/apache2/mods-enabled/info.conf"],
+  ] as const) {
+    const sed = f?.commands?.[0] ?? "";
+    execFileSync("sh", ["-c", sed.replace(`'${file}'`, `'${dir}${file}'`)]);
+    const text = fs.readFileSync(`${dir}${file}`, "utf8");
+    assert.match(text, /^\s*Require local$/m);
+    assert.doesNotMatch(text, /Require all granted/);
+  }
+  // After the fix, a new scan finds nothing open.
+  const after = await ports(dir);
+  assert.ok(
+    !after.findings.some((f) => f.data.service === "apache-status" || f.data.service === "apache-info"),
+  );
+});
+
 test("the generated config commands really make the change (run on a copy)", async (t) => {
   const dir = root(t);
   const { svc } = await ports(dir);

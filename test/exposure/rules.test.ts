@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { findHandlerBlocks } from "../../src/collect/exposure/handlers.ts";
 import { dictionary, isMessageKey } from "../../src/i18n/index.ts";
 import {
   classifyListener,
@@ -13,6 +14,15 @@ const rules = loadServiceRules();
 test("every sample in rules/exposure/services.yaml classifies as it says", () => {
   let n = 0;
   for (const rule of rules) {
+    if (rule.handler) {
+      assert.ok(rule.handlerSamples.length > 0, `${rule.id} has no samples`);
+      for (const s of rule.handlerSamples) {
+        const open = findHandlerBlocks(s.config, rule.handler, "/x.conf", rule.id).some((b) => b.open);
+        assert.equal(open, s.open, `${rule.id}: ${s.config}`);
+        n++;
+      }
+      continue;
+    }
     assert.ok(rule.samples.length > 0, `${rule.id} has no samples`);
     for (const s of rule.samples) {
       const l = parseListen(s.listen);

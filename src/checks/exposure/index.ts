@@ -1,5 +1,6 @@
 import type { BindSetting } from "../../collect/exposure/bind-config.ts";
 import type { FirewallFacts } from "../../collect/exposure/firewall.ts";
+import type { HandlerBlock } from "../../collect/exposure/handlers.ts";
 import type { Listener, ListenerProcess, Scope } from "../../collect/exposure/listeners.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
@@ -12,6 +13,8 @@ export interface ExposureFacts {
   rules: ServiceRule[];
   bind: BindSetting[];
   firewall: FirewallFacts;
+  /** Apache handlers (server-status, server-info) set in the configuration. */
+  handlers: HandlerBlock[];
   /** False when the root has no /proc/net to read (an image without a recorded /proc). */
   socketsRead: boolean;
 }
@@ -323,8 +326,71 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       data,
     });
   }
+  findings.push(...checkHandlers(facts, groups, ctx));
   findings.push(...checkFirewall(facts, groups, ctx));
   return findings;
+}
+
+/** mod_status / mod_info open to everyone: medium when Apache listens on the network, info when on loopback only. */
+function checkHandlers(facts: ExposureFacts, groups: ListenerGroup[], ctx: CheckContext): Finding[] {
+  const { t } = ctx;
+  const web = groups.filter((g) => g.service?.id === "http");
+  const publicWeb = web.find((g) => g.scope !== "loopback");
+  const out: Finding[] = [];
+  for (const b of facts.handlers) {
+    if (!b.open) continue;
+    const rule = facts.rules.find((r) => r.id === b.service);
+    if (!rule) continue;
+    const loopbackOnly = web.length > 0 && !publicWeb;
+    const risk = rule.risk === "expected" ? "info" : rule.risk;
+    const severity: Severity = loopbackOnly ? "info" : publicWeb?.firewall?.blocked ? "low" : risk;
+    const granted = b.access.find((a) => /^require\s+all\s+granted$/i.test(a.text.replace(/\s+/g, " ")));
+    const fixLine = granted?.line ?? b.line;
+    const sedExpr = granted
+      ? `${fixLine}s|^\\([[:space:]]*\\).*|\\1Require local|`
+      : `${fixLine}s|$|\\n    Require local|`;
+    const unit =
+      publicWeb?.processes[0]?.unit ?? web[0]?.processes[0]?.unit ?? rule.unit ?? "apache2.service";
+    const params = { service: rule.name, file: b.file, line: fixLine, location: b.location ?? "/" };
+    out.push({
+      id: findingId("exposure.service", rule.id, b.file, b.line),
+      check: "exposure.service",
+      severity,
+      confidence: web.length > 0 ? "likely" : "possible",
+      title: t("exposure.title.handler", params),
+      detail: [
+        t(rule.why as MessageKey),
+        t(granted ? "exposure.detail.handlerGranted" : "exposure.detail.handlerNoRequire", params),
+        publicWeb ? `${t("exposure.detail.firewall")}: ${firewallText(publicWeb.firewall, facts, ctx)}.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      cves: [],
+      evidence: [
+        { label: "config", path: b.file, line: b.line, value: `SetHandler ${b.handler}` },
+        ...b.access.map((a) => ({ label: "config", path: b.file, line: a.line, value: a.text })),
+        ...(publicWeb ? baseEvidence(publicWeb).slice(0, 2) : []),
+      ],
+      remediation: t("exposure.fix.handler", params),
+      commands: [
+        `sed -i.bak ${shellQuote(sedExpr)} ${shellQuote(b.file)}`,
+        `apachectl configtest && systemctl reload ${unit}`,
+      ],
+      data: {
+        protocol: "tcp",
+        address: publicWeb ? mainAddress(publicWeb) : undefined,
+        port: publicWeb?.port,
+        pid: publicWeb?.processes[0]?.pid,
+        process: publicWeb ? processLabel(publicWeb) : undefined,
+        service: rule.id,
+        location: b.location,
+        firewall: publicWeb?.firewall
+          ? { blocked: publicWeb.firewall.blocked ?? null, how: firewallText(publicWeb.firewall, facts, ctx) }
+          : undefined,
+      },
+    });
+  }
+  return out;
 }
 
 function checkFirewall(facts: ExposureFacts, groups: ListenerGroup[], ctx: CheckContext): Finding[] {

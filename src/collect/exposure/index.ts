@@ -3,6 +3,7 @@ import type { ScanContext } from "../../core/context.ts";
 import { loadServiceRules } from "../../rules/exposure/services.ts";
 import { readBindSettings } from "./bind-config.ts";
 import { readFirewall } from "./firewall.ts";
+import { readHandlerBlocks } from "./handlers.ts";
 import { collectListeners } from "./listeners.ts";
 
 /** Everything the exposure checks need, read through the root (sockets, owners, bind lines, saved firewall rules). */
@@ -16,11 +17,20 @@ export function collectExposure(ctx: ScanContext, rulesFile?: string): ExposureF
       reason: "ENOENT",
       detail: ctx.t("exposure.notRead"),
     });
+  const listeners = socketsRead ? collectListeners(ctx.fs) : [];
+  const unowned = listeners.filter((l) => l.processes.length === 0).length;
+  if (unowned > 0 && ctx.fs.isLive)
+    ctx.diag.warn({
+      area: "exposure",
+      reason: "EACCES",
+      detail: ctx.t("exposure.unowned", { count: unowned }),
+    });
   return {
-    listeners: socketsRead ? collectListeners(ctx.fs, ctx.diag) : [],
+    listeners,
     rules,
     bind: readBindSettings(ctx.fs, rules),
     firewall: readFirewall(ctx.fs),
+    handlers: readHandlerBlocks(ctx.fs, rules),
     socketsRead,
   };
 }

@@ -1,4 +1,3 @@
-import type { Diagnostics } from "../../core/diagnostics.ts";
 import { isLoopback, isWildcard, readSockets, type Socket } from "../net/sockets.ts";
 import { listPids, readProcess, readUsers } from "../proc/processes.ts";
 import type { RootFs } from "../rootfs.ts";
@@ -54,7 +53,7 @@ export function unitFromCgroup(text: string): string | undefined {
 }
 
 /** Listening sockets of the scanned system with their owners; reads /proc through the root. */
-export function collectListeners(fs: RootFs, diag: Diagnostics): Listener[] {
+export function collectListeners(fs: RootFs): Listener[] {
   const pids = listPids(fs);
   const sockets = readSockets(fs, pids).filter(isListening);
   const users = readUsers(fs);
@@ -97,13 +96,6 @@ export function collectListeners(fs: RootFs, diag: Diagnostics): Listener[] {
         p.packageVersion = o.version;
       }
     }
-  const unowned = listeners.filter((l) => l.processes.length === 0).length;
-  if (unowned > 0 && fs.isLive)
-    diag.warn({
-      area: "exposure",
-      reason: "EACCES",
-      detail: `${unowned} listening socket(s) without a visible owner process (run as root to see every owner)`,
-    });
   return listeners.sort(
     (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address),
   );

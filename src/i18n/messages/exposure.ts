@@ -55,6 +55,14 @@ export const exposure = {
     en: "Server admin panels run as root; their login pages are brute-forced and their vulnerabilities exploited within days of disclosure.",
     ja: "サーバー管理パネルは root 権限で動きます。ログイン画面は総当たり攻撃を受け、脆弱性は公表から数日で悪用されます。",
   },
+  "exposure.why.modStatus": {
+    en: "mod_status open to everyone shows every client address and every URL being served (including secret tokens in query strings) and helps attackers time their attacks.",
+    ja: "誰にでも公開された mod_status は、接続元アドレスと処理中のすべての URL (クエリ文字列内の秘密のトークンを含む) を見せ、攻撃者に攻撃のタイミングを教えます。",
+  },
+  "exposure.why.modInfo": {
+    en: "mod_info open to everyone shows the whole Apache configuration: file paths, modules, access rules, sometimes credentials.",
+    ja: "誰にでも公開された mod_info は、Apache の設定全体 (ファイルパス、モジュール、アクセス規則、時には認証情報) を見せます。",
+  },
   "exposure.why.ssh": {
     en: "SSH is expected on a server you administer remotely; use keys, not passwords.",
     ja: "リモート管理するサーバーでは SSH が開いているのは想定内です。パスワードではなく鍵を使ってください。",
@@ -80,6 +88,22 @@ export const exposure = {
   "exposure.title.expected": {
     en: "{service} is open on {proto}/{port} ({address})",
     ja: "{service} が {proto}/{port} で公開されています ({address})",
+  },
+  "exposure.title.handler": {
+    en: "{service} is open to everyone at {location} ({file}:{line})",
+    ja: "{service} が {location} で誰にでも公開されています ({file}:{line})",
+  },
+  "exposure.detail.handlerGranted": {
+    en: "The <Location {location}> block says `Require all granted` ({file}:{line}).",
+    ja: "<Location {location}> ブロックが `Require all granted` になっています ({file}:{line})。",
+  },
+  "exposure.detail.handlerNoRequire": {
+    en: "The <Location {location}> block has no Require line ({file}:{line}), so it inherits the site's access, usually everyone.",
+    ja: "<Location {location}> ブロックに Require 行がなく ({file}:{line})、サイトのアクセス設定 (通常は全員に許可) を引き継ぎます。",
+  },
+  "exposure.fix.handler": {
+    en: "Allow only this server (or your admin address) to use it: in {file} at line {line} use `Require local` (or `Require ip <your address>`), then check the configuration and reload Apache. If you do not use it, disable the module.",
+    ja: "このサーバー (または管理用アドレス) だけに許可してください: {file} の {line} 行目で `Require local` (または `Require ip <管理用アドレス>`) とし、設定を確認して Apache を再読み込みしてください。使っていなければモジュールを無効にしてください。",
   },
   "exposure.detail.public": {
     en: "{process} (user {user}, package {package}) listens on {address}: {scope}.",
@@ -223,6 +247,10 @@ export const exposure = {
   "exposure.reach.loopback": { en: "this host only", ja: "このホストのみ" },
   "exposure.reach.network": { en: "network", ja: "ネットワーク" },
   "exposure.reach.blocked": { en: "network, firewalled", ja: "ネットワーク (遮断)" },
+  "exposure.unowned": {
+    en: "{count} listening socket(s) without a visible owner process (run as root to see every owner; processes in other PID namespaces, such as containers, stay hidden)",
+    ja: "所有プロセスが見えない待ち受けソケットが {count} 個あります (すべての所有者を見るには root で実行してください。コンテナなど別の PID 名前空間のプロセスは見えません)",
+  },
   "exposure.notRead": {
     en: "no /proc/net socket tables under this root: listening sockets were not checked",
     ja: "このルートに /proc/net のソケット表がないため、待ち受けソケットは確認できませんでした",

@@ -20,10 +20,17 @@ export interface BindSource {
   safe: string;
 }
 
+/** A listener sample: must (service: id) or must not (null) classify as this entry. */
 export interface ServiceSample {
   listen: string;
   process: string;
   service: string | null;
+}
+
+/** A configuration sample for a handler entry: whether the text leaves the handler open to everyone. */
+export interface HandlerSample {
+  config: string;
+  open: boolean;
 }
 
 /** One known service from rules/exposure/services.yaml. */
@@ -38,6 +45,11 @@ export interface ServiceRule {
   unit?: string;
   bind: BindSource[];
   samples: ServiceSample[];
+  /** Apache handler (server-status, server-info) found in the configuration instead of a port. */
+  handler?: string;
+  /** Where the handler may be set (globs). */
+  config: string[];
+  handlerSamples: HandlerSample[];
 }
 
 const RISKS: readonly Risk[] = ["critical", "high", "medium", "low", "expected"];
@@ -94,15 +106,23 @@ export function parseServiceRules(text: string): ServiceRule[] {
         safe: str(o.safe, `${id}.bind[${j}].safe`),
       };
     });
-    const samples = ((raw.samples as unknown[] | undefined) ?? []).map((s) => {
-      const o = s as Record<string, unknown>;
-      return {
+    const handler = raw.handler === undefined ? undefined : str(raw.handler, `${id}.handler`);
+    const rawSamples = (raw.samples as unknown[] | undefined) ?? [];
+    const samples: ServiceSample[] = [];
+    const handlerSamples: HandlerSample[] = [];
+    for (const smp of rawSamples) {
+      const o = smp as Record<string, unknown>;
+      if (handler) {
+        handlerSamples.push({ config: str(o.config, `${id}.samples.config`), open: o.open === true });
+        continue;
+      }
+      samples.push({
         listen: str(o.listen, `${id}.samples.listen`),
         process: str(o.process, `${id}.samples.process`),
         service:
           o.service === null || o.service === undefined ? null : str(o.service, `${id}.samples.service`),
-      };
-    });
+      });
+    }
     return {
       id,
       name: str(raw.name, `${id}.name`),
@@ -113,6 +133,9 @@ export function parseServiceRules(text: string): ServiceRule[] {
       unit: raw.unit === undefined ? undefined : str(raw.unit, `${id}.unit`),
       bind,
       samples,
+      handler,
+      config: strList(raw.config, `${id}.config`),
+      handlerSamples,
     };
   });
 }
