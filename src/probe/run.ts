@@ -34,7 +34,13 @@ interface Session {
   t: Translator;
   /** A random name per target, so no request can hit a real file (and logs show it was mamori). */
   token: string;
+  /** Requests in a row that got no answer; at MAX_SILENT the target is given up (bounded time per target). */
+  silent: number;
+  gaveUp: boolean;
 }
+
+/** After this many unanswered requests in a row, the rest of a target's requests are not sent. */
+const MAX_SILENT = 2;
 
 async function send(
   s: Session,
@@ -42,8 +48,19 @@ async function send(
   path: string,
   headers?: Record<string, string>,
 ): Promise<RawResponse> {
+  if (s.gaveUp)
+    return { headers: {}, body: Buffer.alloc(0), bytes: 0, truncated: false, error: "not-sent", ms: 0 };
   await s.limiter.acquire(s.ep.hostname.toLowerCase());
-  return rawRequest(s.ep, method, path, { timeoutMs: s.opts.timeoutMs, maxBytes: s.opts.maxBytes }, headers);
+  const r = await rawRequest(
+    s.ep,
+    method,
+    path,
+    { timeoutMs: s.opts.timeoutMs, maxBytes: s.opts.maxBytes },
+    headers,
+  );
+  s.silent = r.status === undefined ? s.silent + 1 : 0;
+  if (s.silent >= MAX_SILENT) s.gaveUp = true;
+  return r;
 }
 
 function ev(method: string, path: string, r: RawResponse, note?: string): ProbeEvidence {
@@ -240,17 +257,15 @@ export async function probeOne(
     limiter,
     t,
     token: randomBytes(6).toString("hex"),
+    silent: 0,
+    gaveUp: false,
   };
   const target: ProbeTarget = { url: parsed.url.href, checks: [] };
   const firstEvidence: ProbeEvidence[] = [];
   const first = await baseline(s, parsed.path, firstEvidence);
   if (first.res.status === undefined) {
     const code = first.res.error ?? "no-answer";
-    target.error = isTlsError(code)
-      ? t("exposure.probe.error.tls", { code })
-      : code === "timeout"
-        ? t("exposure.probe.error.timeout", { seconds: opts.timeoutMs / 1000 })
-        : t("exposure.probe.error.network", { code });
+    target.error = errorMessage(code, opts, t);
     return target;
   }
   if (first.finalUrl !== target.url) target.finalUrl = first.finalUrl;
@@ -317,11 +332,12 @@ export async function probeOne(
     listed ||= l;
     listingEvidence.push(ev("GET", p, r, l ? t("exposure.probe.note.listing") : undefined));
   }
+  const unanswered = listingEvidence.slice(1).every((e) => e.status === undefined);
   target.checks.push(
     check(
       "directory-listing",
       [],
-      listed ? "vulnerable" : "not-vulnerable",
+      listed ? "vulnerable" : unanswered ? "inconclusive" : "not-vulnerable",
       listed ? "confirmed" : "likely",
       listingEvidence,
       listed ? t("exposure.probe.listing") : undefined,
@@ -386,7 +402,15 @@ export async function probeOne(
       keys ? t("exposure.probe.env", { count: keys.length }) : undefined,
     ),
   );
+  if (s.gaveUp) target.error = t("exposure.probe.error.gaveUp", { count: MAX_SILENT });
   return target;
+}
+
+function errorMessage(code: string, opts: ProbeOptions, t: Translator): string {
+  if (isTlsError(code)) return t("exposure.probe.error.tls", { code });
+  if (code === "timeout") return t("exposure.probe.error.timeout", { seconds: opts.timeoutMs / 1000 });
+  if (code.startsWith("HPE_")) return t("exposure.probe.error.badHttp", { code });
+  return t("exposure.probe.error.network", { code });
 }
 
 /** Probes every target with bounded concurrency and a per-host rate limit; results keep the input order. */

@@ -106,6 +106,40 @@ test("a slow body (headers, then nothing) times out without hanging", async (t) 
   assert.ok(r.ms < 10000, `took ${r.ms} ms`);
 });
 
+test("a server that answers once and then goes silent: the target is given up after two timeouts", async (t) => {
+  let n = 0;
+  const held: http.ServerResponse[] = [];
+  const srv = await okServer(t, (_req, res) => {
+    if (n++ === 0) {
+      res.writeHead(200, { Server: "Apache" });
+      res.end("hello");
+    } else held.push(res);
+  });
+  t.after(() => {
+    for (const r of held) r.destroy();
+  });
+  const r = await probe([`http://127.0.0.1:${srv.port}/`, "--timeout", "0.3"]);
+  assert.match(r.doc.targets[0].error, /stopped: 2 requests in a row got no answer/);
+  assert.equal(srv.requests.length, 3, "nothing sent after giving up");
+  assert.ok(
+    r.doc.targets[0].checks.every((c: { verdict: string; id: string }) => c.verdict !== "vulnerable"),
+  );
+  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+});
+
+test("huge response headers: a clear per-target error, not a crash", async (t) => {
+  const server = net.createServer((sock) => {
+    sock.once("data", () => {
+      sock.write(`HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(200000)}\r\n\r\n`);
+      sock.end();
+    });
+    sock.on("error", () => undefined);
+  });
+  const port = await listen(t, server);
+  const r = await probe([`http://127.0.0.1:${port}/`]);
+  assert.match(r.doc.targets[0].error, /not valid HTTP \(HPE_HEADER_OVERFLOW\)/);
+});
+
 test("invalid URLs and a targets file with garbage lines: per-target errors, nothing sent for them", async (t) => {
   const good = await okServer(t);
   const dir = tempDir(t);

@@ -66,7 +66,7 @@ export function readBindSettings(fs: RootFs, rules: ServiceRule[]): BindSetting[
         existing.push(file);
         text.split("\n").forEach((line, i) => {
           const value = matchDirective(line, src);
-          if (value === undefined) return;
+          if (value === undefined || (src.match && !src.match.test(value))) return;
           found = true;
           out.push({
             service: rule.id,

@@ -67,6 +67,10 @@ export const exposure = {
     en: "SSH is expected on a server you administer remotely; use keys, not passwords.",
     ja: "リモート管理するサーバーでは SSH が開いているのは想定内です。パスワードではなく鍵を使ってください。",
   },
+  "exposure.why.dhcpClient": {
+    en: "The DHCP client gets this machine's network address; its socket is expected.",
+    ja: "DHCP クライアントはこのマシンのネットワークアドレスを取得します。このソケットは想定内です。",
+  },
   "exposure.why.http": {
     en: "The web server is what this machine publishes.",
     ja: "Web サーバーはこのマシンが公開しているものです。",
@@ -303,6 +307,14 @@ export const exposure = {
   "exposure.probe.error.timeout": {
     en: "no answer within {seconds} s (timeout)",
     ja: "{seconds} 秒以内に応答がありません (タイムアウト)",
+  },
+  "exposure.probe.error.gaveUp": {
+    en: "stopped: {count} requests in a row got no answer, so the remaining checks were not sent (their results are incomplete)",
+    ja: "中断: {count} 回続けて応答がなかったため、残りの検査は送信していません (結果は不完全です)",
+  },
+  "exposure.probe.error.badHttp": {
+    en: "the answer is not valid HTTP ({code}), e.g. headers too large",
+    ja: "応答が正しい HTTP ではありません ({code})。ヘッダーが大きすぎる場合などです",
   },
   "exposure.probe.error.network": { en: "could not connect: {code}", ja: "接続できませんでした: {code}" },
   "exposure.probe.banner.none": {

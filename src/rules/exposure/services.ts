@@ -18,6 +18,8 @@ export interface BindSource {
   syntax: BindSyntax;
   /** The line to write instead, to listen on loopback only (or the safe setting). */
   safe: string;
+  /** Only lines whose value matches count (a unit's ExecStart matters only with -H tcp://). */
+  match?: RegExp;
 }
 
 /** A listener sample: must (service: id) or must not (null) classify as this entry. */
@@ -104,6 +106,7 @@ export function parseServiceRules(text: string): ServiceRule[] {
         directive: str(o.directive, `${id}.bind[${j}].directive`),
         syntax,
         safe: str(o.safe, `${id}.bind[${j}].safe`),
+        match: o.match === undefined ? undefined : new RegExp(str(o.match, `${id}.bind[${j}].match`)),
       };
     });
     const handler = raw.handler === undefined ? undefined : str(raw.handler, `${id}.handler`);
