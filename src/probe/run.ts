@@ -13,7 +13,7 @@ import {
   traversalPath,
   traversalVerdict,
 } from "./analyse.ts";
-import { type Endpoint, isTlsError, type RawResponse, rawRequest } from "./http.ts";
+import { type Endpoint, hostHeader, isTlsError, type RawResponse, rawRequest } from "./http.ts";
 import { type HostRateLimiter, mapPool } from "./limits.ts";
 import { parseTarget } from "./targets.ts";
 import {
@@ -63,11 +63,18 @@ async function send(
   return r;
 }
 
-function ev(method: string, path: string, r: RawResponse, note?: string): ProbeEvidence {
+/** One request as evidence; notes in the report language (t), server text kept raw for renderers to escape. */
+function ev(
+  method: string,
+  path: string,
+  r: RawResponse,
+  note: string | undefined,
+  t: Translator,
+): ProbeEvidence {
   const parts = [
     note,
-    r.error ? `error: ${r.error}` : undefined,
-    r.truncated ? "truncated" : undefined,
+    r.error ? t("exposure.probe.note.error", { code: r.error }) : undefined,
+    r.truncated ? t("exposure.probe.note.truncated", { bytes: r.bytes }) : undefined,
   ].filter(Boolean);
   return {
     method,
@@ -94,7 +101,7 @@ async function baseline(
   evidence: ProbeEvidence[],
 ): Promise<{ res: RawResponse; path: string; finalUrl: string }> {
   let res = await send(s, "GET", path);
-  evidence.push(ev("GET", path, res));
+  evidence.push(ev("GET", path, res, undefined, s.t));
   for (let hop = 0; hop < s.opts.maxRedirects; hop++) {
     if (!res.status || res.status < 300 || res.status > 399) break;
     const loc = headerValue(res, "location");
@@ -120,16 +127,12 @@ async function baseline(
     };
     path = (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(next.href)?.[1] || "/").replace(/^(?!\/)/, "/");
     res = await send(s, "GET", path);
-    evidence.push(ev("GET", path, res, s.t("exposure.probe.note.redirected")));
+    evidence.push(ev("GET", path, res, s.t("exposure.probe.note.redirected"), s.t));
   }
   return { res, path, finalUrl: `${s.ep.protocol}//${hostFor(s.ep)}${path}` };
 }
 
-function hostFor(ep: Endpoint): string {
-  const h = ep.hostname.includes(":") ? `[${ep.hostname}]` : ep.hostname;
-  const dflt = ep.protocol === "https:" ? 443 : 80;
-  return ep.port === dflt ? h : `${h}:${ep.port}`;
-}
+const hostFor = hostHeader;
 
 function check(
   id: string,
@@ -156,7 +159,7 @@ async function probeTraversal(s: Session, apacheSeen: boolean): Promise<ProbeChe
     const base = `${prefix.endsWith("/") ? prefix : `${prefix}/`}mamori-${s.token}-nonexistent`;
     const rb = await send(s, "GET", base);
     a.baseline = rb.status;
-    tagged.push({ form: "both", e: ev("GET", base, rb, t("exposure.probe.note.baseline")) });
+    tagged.push({ form: "both", e: ev("GET", base, rb, t("exposure.probe.note.baseline"), s.t) });
     const forms = [
       ["control", "literal", "both", "exposure.probe.note.control"],
       ["single", "single", "single", "exposure.probe.note.single"],
@@ -166,7 +169,7 @@ async function probeTraversal(s: Session, apacheSeen: boolean): Promise<ProbeChe
       const path = traversalPath(prefix, form, opts.depth, missing);
       const r = await send(s, "GET", path);
       a[key] = r.status;
-      tagged.push({ form: tag, e: ev("GET", path, r, t(note)) });
+      tagged.push({ form: tag, e: ev("GET", path, r, t(note), s.t) });
     }
     answers.push(a);
   }
@@ -201,6 +204,7 @@ async function probeTraversal(s: Session, apacheSeen: boolean): Promise<ProbeChe
           ok
             ? t("exposure.probe.note.readConfirmed", { file, bytes: r.bytes })
             : t("exposure.probe.note.readFailed", { file }),
+          t,
         ),
       );
       if (ok) {
@@ -224,7 +228,7 @@ async function probePage(
 ): Promise<ProbeCheck> {
   const r = await send(s, "GET", path);
   const found = r.status === 200 && signature.test(bodyText(r));
-  const e = [ev("GET", path, r)];
+  const e = [ev("GET", path, r, undefined, s.t)];
   if (r.status === undefined)
     return check(id, [], "inconclusive", "possible", e, s.t("exposure.probe.noAnswer"));
   return check(
@@ -273,7 +277,10 @@ export async function probeOne(
   // Banner: the Server header, and the signature on an error page (a file that cannot exist).
   const notFoundPath = `/mamori-${s.token}-nonexistent`;
   const nf = await send(s, "GET", notFoundPath);
-  const bannerEvidence = [...firstEvidence, ev("GET", notFoundPath, nf, t("exposure.probe.note.notFound"))];
+  const bannerEvidence = [
+    ...firstEvidence,
+    ev("GET", notFoundPath, nf, t("exposure.probe.note.notFound"), s.t),
+  ];
   const header = headerValue(first.res, "server") ?? headerValue(nf, "server");
   const fromHeader = header ? parseServerHeader(header) : undefined;
   const sig = parseErrorSignature(bodyText(nf)) ?? parseErrorSignature(bodyText(first.res));
@@ -314,7 +321,7 @@ export async function probeOne(
       [],
       tr.status === undefined ? "inconclusive" : echoed ? "vulnerable" : "not-vulnerable",
       echoed ? "confirmed" : "likely",
-      [ev("TRACE", "/", tr)],
+      [ev("TRACE", "/", tr, undefined, s.t)],
       echoed ? t("exposure.probe.trace") : undefined,
     ),
   );
@@ -330,7 +337,7 @@ export async function probeOne(
     const r = await send(s, "GET", p);
     const l = r.status === 200 && isDirectoryListing(bodyText(r));
     listed ||= l;
-    listingEvidence.push(ev("GET", p, r, l ? t("exposure.probe.note.listing") : undefined));
+    listingEvidence.push(ev("GET", p, r, l ? t("exposure.probe.note.listing") : undefined, t));
   }
   const unanswered = listingEvidence.slice(1).every((e) => e.status === undefined);
   target.checks.push(
@@ -376,7 +383,7 @@ export async function probeOne(
       [],
       git ? "vulnerable" : gh.status === undefined ? "inconclusive" : "not-vulnerable",
       git ? "confirmed" : "likely",
-      [ev("GET", "/.git/HEAD", gh, gitNote)],
+      [ev("GET", "/.git/HEAD", gh, gitNote, t)],
       git ? t("exposure.probe.git") : undefined,
     ),
   );
@@ -398,7 +405,7 @@ export async function probeOne(
       [],
       keys ? "vulnerable" : en.status === undefined ? "inconclusive" : "not-vulnerable",
       keys ? "confirmed" : "likely",
-      [ev("GET", "/.env", en, envNote)],
+      [ev("GET", "/.env", en, envNote, t)],
       keys ? t("exposure.probe.env", { count: keys.length }) : undefined,
     ),
   );

@@ -417,6 +417,11 @@ export const exposure = {
     ja: "内容が .git/HEAD の形式です ({shape})",
   },
   "exposure.probe.note.envKeys": { en: "keys: {keys}", ja: "キー: {keys}" },
+  "exposure.probe.note.error": { en: "error: {code}", ja: "エラー: {code}" },
+  "exposure.probe.note.truncated": {
+    en: "truncated after {bytes} bytes",
+    ja: "{bytes} バイトで打ち切りました",
+  },
   "exposure.probe.note.redirected": { en: "after a redirect", ja: "リダイレクト後" },
   "exposure.probe.note.redirectOtherHost": {
     en: "redirect to another host not followed (--follow-other-hosts to allow): {location}",
