@@ -283,10 +283,12 @@ export const exposure = {
   "exposure.probe.check.git-exposed": { en: "Exposed .git/", ja: ".git/ の公開" },
   "exposure.probe.check.env-exposed": { en: "Exposed .env", ja: ".env の公開" },
   "exposure.probe.summary": {
-    en: "{targets} target(s): {vulnerable} vulnerable finding(s), {errors} target(s) not reached.",
-    ja: "対象 {targets} 件: 脆弱な項目 {vulnerable} 件、到達できなかった対象 {errors} 件。",
+    en: "{targets} target(s): {vulnerable} vulnerable finding(s), {errors} target(s) with an error (not or not fully probed).",
+    ja: "対象 {targets} 件: 脆弱な項目 {vulnerable} 件、エラーのあった対象 {errors} 件 (未診断または一部のみ)。",
   },
   "exposure.probe.confidence": { en: "confidence", ja: "確度" },
+  "exposure.probe.col.check": { en: "check", ja: "検査" },
+  "exposure.probe.col.verdict": { en: "verdict", ja: "判定" },
   "exposure.probe.finalUrl": { en: "ended at", ja: "最終 URL" },
   "exposure.probe.error.invalid-url": {
     en: "not a valid http(s) URL; nothing was sent",

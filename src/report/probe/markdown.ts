@@ -18,7 +18,10 @@ export function probeMarkdown(doc: ProbeDocument, { t }: ProbeRenderOptions): st
       out.push(`**${md(target.error)}**`, "");
       continue;
     }
-    out.push("| check | verdict | confidence |", "|---|---|---|");
+    out.push(
+      `| ${t("exposure.probe.col.check")} | ${t("exposure.probe.col.verdict")} | ${t("exposure.probe.confidence")} |`,
+      "|---|---|---|",
+    );
     for (const c of target.checks)
       out.push(
         `| ${md(t(`exposure.probe.check.${c.id}` as MessageKey))} | ${t(`exposure.probe.verdict.${c.verdict}` as MessageKey)} | ${t(`confidence.${c.confidence}`)} |`,

@@ -49,8 +49,8 @@ export async function startApache(
         "LogLevel warn",
         `Listen 127.0.0.1:${port}`,
         "ServerName 127.0.0.1",
-        "User www-data",
-        "Group www-data",
+        // As root, Apache needs an unprivileged user for its children; otherwise it keeps the caller's.
+        ...(process.getuid?.() === 0 ? ["User www-data", "Group www-data"] : []),
         ...mods.map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`),
         `ScriptSock ${dir}/cgisock`,
         "TypesConfig /etc/mime.types",
