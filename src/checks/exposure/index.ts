@@ -225,7 +225,7 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       address: fmtAddr(address, g.port),
       process: proc ? processLabel(g) : t("exposure.unknownProcess"),
       user: data.user ?? "?",
-      package: proc?.package ?? t("exposure.noPackage"),
+      package: proc?.package ? t("exposure.package", { name: proc.package }) : t("exposure.noPackage"),
     };
     const id = (check: string) => findingId(check, g.protocol, g.port, rule?.id ?? processLabel(g));
 
@@ -309,9 +309,13 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       check: "exposure.port",
       severity: expected || fw?.blocked ? "info" : "low",
       confidence: "likely",
-      title: expected ? t("exposure.title.expected", params) : t("exposure.title.port", { ...params, where }),
+      title: expected
+        ? t("exposure.title.expected", params)
+        : t(proc ? "exposure.title.port" : "exposure.title.portUnknown", { ...params, where }),
       detail: [
-        expected ? t(rule.why as MessageKey) : t("exposure.detail.port", params),
+        expected
+          ? t(rule.why as MessageKey)
+          : t(proc ? "exposure.detail.port" : "exposure.detail.portUnknown", params),
         fw ? `${t("exposure.detail.firewall")}: ${firewallText(fw, facts, ctx)}.` : "",
       ]
         .filter(Boolean)

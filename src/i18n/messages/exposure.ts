@@ -110,16 +110,16 @@ export const exposure = {
     ja: "このサーバー (または管理用アドレス) だけに許可してください: {file} の {line} 行目で `Require local` (または `Require ip <管理用アドレス>`) とし、設定を確認して Apache を再読み込みしてください。使っていなければモジュールを無効にしてください。",
   },
   "exposure.detail.public": {
-    en: "{process} (user {user}, package {package}) listens on {address}: {scope}.",
-    ja: "{process} (ユーザー {user}、パッケージ {package}) が {address} で待ち受けています: {scope}。",
+    en: "{process} (user {user}, {package}) listens on {address}: {scope}.",
+    ja: "{process} (ユーザー {user}、{package}) が {address} で待ち受けています: {scope}。",
   },
   "exposure.detail.loopback": {
     en: "{process} (user {user}) accepts connections from this server only; nothing outside can reach it.",
     ja: "{process} (ユーザー {user}) はこのサーバー内からの接続だけを受け付けます。外部からは届きません。",
   },
   "exposure.detail.port": {
-    en: "{process} (user {user}, package {package}) accepts connections from the network.",
-    ja: "{process} (ユーザー {user}、パッケージ {package}) がネットワークからの接続を受け付けています。",
+    en: "{process} (user {user}, {package}) accepts connections from the network.",
+    ja: "{process} (ユーザー {user}、{package}) がネットワークからの接続を受け付けています。",
   },
   "exposure.detail.firewall": { en: "Firewall", ja: "ファイアウォール" },
   "exposure.scope.all": {
@@ -135,7 +135,16 @@ export const exposure = {
     ja: "プライベートネットワークのアドレスで、そのネットワークから接続できます",
   },
   "exposure.unknownProcess": { en: "an unknown process", ja: "不明なプロセス" },
-  "exposure.noPackage": { en: "no package", ja: "パッケージなし" },
+  "exposure.noPackage": { en: "not from a dpkg package", ja: "dpkg パッケージ外" },
+  "exposure.package": { en: "package {name}", ja: "パッケージ {name}" },
+  "exposure.title.portUnknown": {
+    en: "Something listens on {where} for the network ({address}); its process is not visible",
+    ja: "{where} でネットワークからの接続を待ち受けているものがあります ({address})。プロセスは見えません",
+  },
+  "exposure.detail.portUnknown": {
+    en: "A process this scan cannot see (socket owned by user {user}) accepts connections from the network.",
+    ja: "この診断からは見えないプロセス (ソケットの所有ユーザー {user}) がネットワークからの接続を受け付けています。",
+  },
   "exposure.fw.none": {
     en: "no firewall rules found (read {files})",
     ja: "ファイアウォールのルールが見つかりません ({files} を確認)",
