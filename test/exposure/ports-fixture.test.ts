@@ -109,6 +109,8 @@ test("fixture root, no firewall: public services with why, the config line and t
   );
   // A private address is reachable from that network only: one step lower than on a public one.
   assert.equal(svc("mongodb").severity, "medium");
+  // Its config file is not at a standard place: found from its command line (--config /srv/mongo/mongod.conf).
+  assert.ok(svc("mongodb").evidence.some((e) => e.path === "/srv/mongo/mongod.conf" && e.line === 5));
   // Loopback only: info at most.
   const memLo = svc("memcached", "tcp");
   assert.equal(memLo.severity, "info");
@@ -167,7 +169,7 @@ test("the generated config commands really make the change (run on a copy)", asy
   const { svc } = await ports(dir);
   for (const [service, file, want] of [
     ["redis", "/etc/redis/redis.conf", /^bind 127\.0\.0\.1 -::1$/m],
-    ["mongodb", "/etc/mongod.conf", /^net:\n {2}port: 27017\n {2}bindIp: 127\.0\.0\.1$/m],
+    ["mongodb", "/srv/mongo/mongod.conf", /^net:\n {2}port: 27017\n {2}bindIp: 127\.0\.0\.1$/m],
     ["postgresql", "/etc/postgresql/15/main/postgresql.conf", /^listen_addresses = 'localhost'$/m],
   ] as const) {
     const sed = svc(service).commands?.find((c) => c.startsWith("sed "));

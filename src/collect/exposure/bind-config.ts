@@ -53,11 +53,16 @@ export function matchDirective(
 }
 
 /** Reads the configuration files each rule names and finds the lines that set its bind address. */
-export function readBindSettings(fs: RootFs, rules: ServiceRule[]): BindSetting[] {
+export function readBindSettings(
+  fs: RootFs,
+  rules: ServiceRule[],
+  /** Files named on running services' command lines, by rule id (read first: they are what runs). */
+  fromArgv: Map<string, string[]> = new Map(),
+): BindSetting[] {
   const out: BindSetting[] = [];
   for (const rule of rules) {
     for (const src of rule.bind) {
-      const files = [...new Set(src.files.flatMap((g) => fs.glob(g)))];
+      const files = [...new Set([...(fromArgv.get(rule.id) ?? []), ...src.files.flatMap((g) => fs.glob(g))])];
       let found = false;
       const existing: string[] = [];
       for (const file of files) {

@@ -1,6 +1,6 @@
 import type { ExposureFacts } from "../../checks/exposure/index.ts";
 import type { ScanContext } from "../../core/context.ts";
-import { loadServiceRules } from "../../rules/exposure/services.ts";
+import { classifyListener, configFilesFromArgv, loadServiceRules } from "../../rules/exposure/services.ts";
 import { readBindSettings } from "./bind-config.ts";
 import { readFirewall } from "./firewall.ts";
 import { readHandlerBlocks } from "./handlers.ts";
@@ -25,10 +25,18 @@ export function collectExposure(ctx: ScanContext, rulesFile?: string): ExposureF
       reason: "EACCES",
       detail: ctx.t("exposure.unowned", { count: unowned }),
     });
+  const fromArgv = new Map<string, string[]>();
+  for (const l of listeners)
+    for (const p of l.processes) {
+      const rule = classifyListener(rules, l.protocol, l.port, [p.comm, p.exe, p.argv[0]]);
+      if (!rule) continue;
+      const files = configFilesFromArgv(rule, p.argv);
+      if (files.length > 0) fromArgv.set(rule.id, [...new Set([...(fromArgv.get(rule.id) ?? []), ...files])]);
+    }
   return {
     listeners,
     rules,
-    bind: readBindSettings(ctx.fs, rules),
+    bind: readBindSettings(ctx.fs, rules, fromArgv),
     firewall: readFirewall(ctx.fs),
     handlers: readHandlerBlocks(ctx.fs, rules),
     socketsRead,

@@ -45,6 +45,8 @@ export interface ServiceRule {
   listen: PortRange[];
   process: string[];
   unit?: string;
+  /** Regular expressions over the command line whose first group names another configuration file. */
+  argConfig: RegExp[];
   bind: BindSource[];
   samples: ServiceSample[];
   /** Apache handler (server-status, server-info) found in the configuration instead of a port. */
@@ -134,6 +136,7 @@ export function parseServiceRules(text: string): ServiceRule[] {
       listen: strList(raw.listen, `${id}.listen`).map(parseListen),
       process: strList(raw.process, `${id}.process`),
       unit: raw.unit === undefined ? undefined : str(raw.unit, `${id}.unit`),
+      argConfig: strList(raw.argConfig, `${id}.argConfig`).map((r) => new RegExp(r)),
       bind,
       samples,
       handler,
@@ -149,6 +152,17 @@ export function loadServiceRules(file = defaultRulesFile()): ServiceRule[] {
 
 function baseName(s: string): string {
   return s.split("/").pop() ?? s;
+}
+
+/** Configuration files a process names on its command line (`--config /srv/mongod.conf`). */
+export function configFilesFromArgv(rule: ServiceRule, argv: string[]): string[] {
+  const line = argv.join(" ");
+  const out: string[] = [];
+  for (const re of rule.argConfig) {
+    const m = re.exec(line);
+    if (m?.[1]?.startsWith("/")) out.push(m[1]);
+  }
+  return out;
 }
 
 /**
