@@ -203,6 +203,15 @@ test("fixture root + ufw enabled (default deny): blocked ports are reported lowe
   assert.match(fw[0]?.title ?? "", /ufw, default drop/);
 });
 
+test("fixture root + ufw enabled without user rules files: its default policy still blocks", async (t) => {
+  const dir = root(t, "ufw");
+  fs.rmSync(path.join(dir, "etc/ufw/user.rules"));
+  fs.rmSync(path.join(dir, "etc/ufw/user6.rules"));
+  const { svc } = await ports(dir);
+  assert.equal(svc("redis").data.firewall?.blocked, true);
+  assert.equal(svc("redis").severity, "low");
+});
+
 test("fixture root + nftables enabled: an accept rule keeps redis open, the policy drops mysql", async (t) => {
   const { svc } = await ports(root(t, "nftables"));
   const redis = svc("redis");

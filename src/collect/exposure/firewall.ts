@@ -131,6 +131,19 @@ function readUfw(fs: RootFs, looked: string[]): FwRuleset[] {
       enabledBy: conf,
     });
   }
+  // ufw without user rules files still applies its default policy to both families.
+  if (sets.length === 0)
+    sets.push({
+      tool: "ufw",
+      family: 0,
+      file: conf,
+      policy,
+      policyFile: policy ? "/etc/default/ufw" : undefined,
+      policyLine,
+      rules: [],
+      enabled,
+      enabledBy: conf,
+    });
   return sets;
 }
 
