@@ -52,6 +52,10 @@ test("real Debian apache2 (patched, configured as permissively as the labs): bot
   assert.equal(byId("directory-listing").verdict, "vulnerable");
   assert.equal(byId("server-status").verdict, "not-vulnerable");
   assert.equal(r.code, 1);
+  // --confirm-read on a patched server: nothing looked vulnerable, so no file is asked for.
+  const confirm = await probeJson([`http://127.0.0.1:${a.port}/`, "--confirm-read"]);
+  assert.ok(!JSON.stringify(confirm.doc).includes("common-licenses"));
+  assert.doesNotMatch(fs.readFileSync(a.errorLog, "utf8"), /common-licenses/);
 });
 
 test("real apache2 with ServerTokens Prod, open status/info, exposed .git and .env: found, secrets redacted", {

@@ -111,3 +111,39 @@ test("emulation 2.4.49 stock: --confirm-read cannot read (no /icons/ alias, / de
   assert.equal(c.confidence, "likely");
   assert.ok(c.evidence.some((e) => /could not be read/.test(e.note ?? "")));
 });
+
+test("emulation 2.4.49: the JSON follows the probe contract (schemaVersion 1, raw paths, verdict enum)", async (t) => {
+  const emu = await startEmulation(t, "2.4.49", "vulhub-like");
+  const r = await mamori([
+    "probe",
+    "--rate",
+    "1000",
+    "--format",
+    "json",
+    `http://127.0.0.1:${emu.port}/`,
+    "::garbage::",
+  ]);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schemaVersion, 1);
+  assert.equal(doc.tool.name, "mamori");
+  assert.equal(typeof doc.tool.version, "string");
+  assert.equal(doc.targets.length, 2);
+  assert.equal(typeof doc.targets[1].error, "string");
+  assert.deepEqual(doc.targets[1].checks, []);
+  for (const c of doc.targets[0].checks) {
+    assert.equal(typeof c.id, "string");
+    assert.ok(Array.isArray(c.cves));
+    assert.ok(["vulnerable", "not-vulnerable", "inconclusive"].includes(c.verdict), c.verdict);
+    assert.ok(["confirmed", "likely", "possible"].includes(c.confidence), c.confidence);
+    for (const e of c.evidence) {
+      assert.equal(typeof e.method, "string");
+      assert.equal(typeof e.path, "string");
+      assert.equal(typeof e.bytes, "number");
+      if (e.status !== undefined) assert.equal(typeof e.status, "number");
+    }
+  }
+  const cve = doc.targets[0].checks.find((c: { id: string }) => c.id === "cve-2021-41773");
+  assert.deepEqual(cve.cves, ["CVE-2021-41773"]);
+  // The path in the evidence is exactly what went on the wire.
+  for (const e of cve.evidence) assert.ok(emu.requests.includes(`${e.method} ${e.path}`), e.path);
+});
