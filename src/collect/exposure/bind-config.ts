@@ -84,7 +84,8 @@ export function readBindSettings(
           });
         });
       }
-      if (!found && existing[0])
+      // "Add this line" only where appending a line is valid: not JSON, not a unit's ExecStart (match).
+      if (!found && existing[0] && !src.match && src.syntax !== "json")
         out.push({ service: rule.id, directive: src.directive, file: existing[0], safe: src.safe });
     }
   }
