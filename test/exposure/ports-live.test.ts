@@ -57,8 +57,10 @@ test("live: listeners opened by this test on 0.0.0.0 and 127.0.0.1 (TCP, UDP, IP
   t.after(() => new Promise<void>((r) => udp.close(() => r())));
   const udpPort = udp.address().port;
   let v6: number | undefined;
+  let v6any: number | undefined;
   try {
     v6 = await listenTcp(t, "::1");
+    v6any = await listenTcp(t, "::");
   } catch {
     v6 = undefined; // no IPv6 on this machine
   }
@@ -85,6 +87,13 @@ test("live: listeners opened by this test on 0.0.0.0 and 127.0.0.1 (TCP, UDP, IP
   if (v6 !== undefined) {
     assert.equal(row(v6)?.scope, "loopback");
     assert.deepEqual(row(v6)?.addresses, ["::1"]);
+  }
+  if (v6any !== undefined) {
+    // [::] is dual stack: reachable over IPv4 too.
+    assert.equal(row(v6any)?.scope, "all");
+    const f6 = findings.find((x) => x.data.port === v6any);
+    assert.equal(f6?.check, "exposure.port");
+    assert.equal(f6?.data.address, "::");
   }
 });
 

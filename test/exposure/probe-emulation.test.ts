@@ -147,3 +147,11 @@ test("emulation 2.4.49: the JSON follows the probe contract (schemaVersion 1, ra
   // The path in the evidence is exactly what went on the wire.
   for (const e of cve.evidence) assert.ok(emu.requests.includes(`${e.method} ${e.path}`), e.path);
 });
+
+test("emulation 2.4.49 with ServerTokens Prod: the banner cannot tell, the traversal still finds it", async (t) => {
+  const emu = await startEmulation(t, "2.4.49", "debian-like", "Apache");
+  const { doc } = await probe([`http://127.0.0.1:${emu.port}/`]);
+  assert.equal(checkOf(doc, "banner").verdict, "inconclusive");
+  assert.equal(checkOf(doc, "cve-2021-41773").verdict, "vulnerable");
+  assert.equal(checkOf(doc, "cve-2021-41773").confidence, "likely");
+});

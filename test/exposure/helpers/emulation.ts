@@ -143,12 +143,13 @@ export async function startEmulation(
   t: { after: (fn: () => Promise<void> | void) => void },
   version: EmulatedVersion,
   scenario: Scenario,
+  /** The Server header and signature product (ServerTokens Prod shows just "Apache"). */
+  banner = `Apache/${version} (Unix)`,
 ): Promise<{ port: number; requests: string[] }> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const raw = req.url ?? "/";
     requests.push(`${req.method} ${raw}`);
-    const banner = `Apache/${version} (Unix)`;
     if (req.method === "TRACE") {
       res.writeHead(405, { Server: banner, Allow: "GET,HEAD,POST,OPTIONS" });
       res.end();
