@@ -3,7 +3,7 @@ import { scanContext } from "../../audit/context.ts";
 import { exposureScanner } from "../../audit/exposure.ts";
 import { runScanners } from "../../audit/run.ts";
 import { translator } from "../../i18n/index.ts";
-import { renderPortsTable } from "../../report/ports-table.ts";
+import { renderPortsTable } from "../../report/exposure/ports-table.ts";
 import { emitReport } from "../emit.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";

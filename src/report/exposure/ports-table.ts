@@ -1,6 +1,6 @@
-import type { ReportDocument } from "../core/document.ts";
-import type { Translator } from "../i18n/index.ts";
-import { escapeTerminal as esc } from "./escape.ts";
+import type { ReportDocument } from "../../core/document.ts";
+import type { Translator } from "../../i18n/index.ts";
+import { escapeTerminal as esc } from "../escape.ts";
 
 interface Row {
   protocol: string;
