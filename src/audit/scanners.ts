@@ -1,7 +1,11 @@
 import type { AnyScanner } from "../core/scanner.ts";
 import { apacheScanner } from "./apache.ts";
+import { exposureScanner } from "./exposure.ts";
 
-/** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here. */
+/** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here, one line each. */
 export function auditScanners(): AnyScanner[] {
-  return [apacheScanner()];
+  const scanners: AnyScanner[] = [];
+  scanners.push(apacheScanner());
+  scanners.push(exposureScanner());
+  return scanners;
 }

@@ -3,6 +3,8 @@ import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
+import { registerPorts } from "./commands/ports.ts";
+import { registerProbe } from "./commands/probe.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRespond } from "./commands/respond.ts";
 import { registerRestore } from "./commands/restore.ts";
@@ -30,6 +32,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerReport(program, io, done);
   registerRespond(program, io, done);
   registerRestore(program, io, done);
+  registerPorts(program, io, done);
+  registerProbe(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,5 +1,6 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { exposure } from "./messages/exposure.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { LANGS, type Lang } from "./types.ts";
@@ -12,6 +13,7 @@ export const dictionary = {
   ...apache,
   ...vulndb,
   ...report,
+  ...exposure,
 };
 
 export type MessageKey = keyof typeof dictionary;
