@@ -26,5 +26,5 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version >&2
 tsc --noEmit -p .
-biome check .
+biome check --error-on-warnings .
 node --test --test-concurrency=2 'test/**/*.test.ts'

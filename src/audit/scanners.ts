@@ -1,7 +1,13 @@
 import type { AnyScanner } from "../core/scanner.ts";
-import { huntScanner } from "../hunt/scanner.ts";
+import { apacheScanner } from "./apache.ts";
+import { exposureScanner } from "./exposure.ts";
+import { huntScanner } from "./hunt.ts";
 
-/** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here. */
+/** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here, one line each. */
 export function auditScanners(): AnyScanner[] {
-  return [huntScanner()];
+  const scanners: AnyScanner[] = [];
+  scanners.push(apacheScanner());
+  scanners.push(exposureScanner());
+  scanners.push(huntScanner());
+  return scanners;
 }

@@ -2,8 +2,14 @@ import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
+import { registerDb } from "./commands/db.ts";
 import { registerHunt } from "./commands/hunt.ts";
 import { registerIocs } from "./commands/iocs.ts";
+import { registerPorts } from "./commands/ports.ts";
+import { registerProbe } from "./commands/probe.ts";
+import { registerReport } from "./commands/report.ts";
+import { registerRespond } from "./commands/respond.ts";
+import { registerRestore } from "./commands/restore.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -24,6 +30,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       outputError: (s, write) => write(s.replace(/^error: /, "mamori: ")),
     });
   registerAudit(program, io, done);
+  registerDb(program, io, done);
+  registerReport(program, io, done);
+  registerRespond(program, io, done);
+  registerRestore(program, io, done);
+  registerPorts(program, io, done);
+  registerProbe(program, io, done);
   registerHunt(program, io, done);
   registerIocs(program, io, done);
 

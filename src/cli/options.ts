@@ -33,14 +33,20 @@ export function defaultDataDir(): string {
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../data");
 }
 
-/** The flags every scanning command shares. */
+/** The flags every scanning command shares: where to scan, plus the output flags. */
 export function addCommonOptions(cmd: Command, formats: readonly string[] = FORMAT_NAMES): Command {
+  cmd.option(
+    "--root <dir>",
+    "scan the filesystem under DIR instead of this machine (a mounted image or container root)",
+    "/",
+  );
+  addOutputOptions(cmd, formats);
+  return cmd.option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data");
+}
+
+/** The flags of every command that prints a report (also those that only render a saved one). */
+export function addOutputOptions(cmd: Command, formats: readonly string[] = FORMAT_NAMES): Command {
   return cmd
-    .option(
-      "--root <dir>",
-      "scan the filesystem under DIR instead of this machine (a mounted image or container root)",
-      "/",
-    )
     .option("--format <format>", `output format: ${formats.join("|")}`, "human")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
@@ -50,7 +56,6 @@ export function addCommonOptions(cmd: Command, formats: readonly string[] = FORM
       "low",
     )
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
-    .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
     .addOption(
       new Option("--now <iso>", "pretend the current time is ISO (reproducible reports)").hideHelp(),
     );

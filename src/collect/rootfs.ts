@@ -150,10 +150,19 @@ export class RootFs {
       if (opts.maxBytes === undefined) return fs.readFileSync(host);
       const fd = fs.openSync(host, "r");
       try {
-        const buf = Buffer.alloc(opts.maxBytes);
+        // Size the buffer by the file, not the cap: callers pass generous caps for small files.
+        const size = fs.fstatSync(fd).size;
+        const want = size > 0 ? Math.min(opts.maxBytes, size) : Math.min(opts.maxBytes, 64 * 1024);
+        let buf = Buffer.alloc(want);
         let total = 0;
         while (total < opts.maxBytes) {
-          const n = fs.readSync(fd, buf, total, opts.maxBytes - total, null);
+          if (total === buf.length) {
+            // /proc files report size 0 and files may grow while read: extend up to the cap.
+            const bigger = Buffer.alloc(Math.min(opts.maxBytes, buf.length * 2));
+            buf.copy(bigger);
+            buf = bigger;
+          }
+          const n = fs.readSync(fd, buf, total, buf.length - total, null);
           if (n === 0) break;
           total += n;
         }

@@ -1,5 +1,5 @@
 import type { NotChecked } from "./diagnostics.ts";
-import type { Finding, Severity } from "./finding.ts";
+import type { Finding, Severity, TimeSource } from "./finding.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -14,12 +14,27 @@ export interface HostInfo {
 
 export interface TimelineEntry {
   time: string;
+  /** Where the time came from, in words a reader knows ("access_log:18842", "/proc start time", "mtime"). */
   source: string;
   text: string;
   findingId?: string;
+  /** Machine form of `source` (log, proc, mtime, ctime, scan). */
+  timeSource?: TimeSource;
+  /** What happened at this time: exploit, process, file, persistence, network. */
+  kind?: string;
+}
+
+/** Why two findings were joined, so a reader can judge the link. */
+export interface IncidentLink {
+  from: string;
+  to: string;
+  /** indicator, pid, path, time-window, user */
+  reasons: string[];
+  strength: "strong" | "medium" | "weak";
 }
 
 export interface Incident {
+  /** Stable across scans while the first event of the incident stays the same. */
   id: string;
   severity: Severity;
   confidence: Finding["confidence"];
@@ -27,6 +42,15 @@ export interface Incident {
   summary: string;
   findingIds: string[];
   timeline: TimelineEntry[];
+  /** Attacker addresses from the exploit requests, when the logs show them. */
+  attackers?: string[];
+  /** The vulnerable installation the attacker came through. */
+  entryPoint?: { installation?: string; version?: string; cves: string[]; findingId?: string };
+  /** Time of the first event and its source. */
+  startedAt?: string;
+  /** Independent sources that agree (logs, processes, files, network). */
+  sources?: string[];
+  links?: IncidentLink[];
 }
 
 /** The machine-readable report (the JSON contract in DESIGN.md, schemaVersion 1). */

@@ -1,5 +1,9 @@
+import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
+import { report } from "./messages/report.ts";
+import { vulndb } from "./messages/vulndb.ts";
 import { LANGS, type Lang } from "./types.ts";
 
 export { LANGS, type Lang } from "./types.ts";
@@ -7,6 +11,10 @@ export { LANGS, type Lang } from "./types.ts";
 /** The one dictionary: each area keeps its sentences in messages/<area>.ts, merged here. */
 export const dictionary = {
   ...common,
+  ...apache,
+  ...vulndb,
+  ...report,
+  ...exposure,
   ...hunt,
 };
 

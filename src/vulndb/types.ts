@@ -13,6 +13,10 @@ export interface VersionRange {
   to?: string;
   /** Exact affected versions when the record lists them one by one. */
   exact?: string[];
+  /** Exclusive upper bound (CVE 5 "lessThan", OSV "fixed"), when the record gives one instead of `to`. */
+  lessThan?: string;
+  /** Apache marks these versions "?=": possibly affected, never checked. */
+  possible?: boolean;
 }
 
 export interface CveRecord {
@@ -30,11 +34,24 @@ export interface CveRecord {
   distroFixed: Record<string, string>;
   /** Advisory ids that fixed it (DSA-5376-1, DLA-3351-1). */
   advisories?: string[];
+  /** By distro ("debian"): date of its first advisory that fixed this CVE in some release. */
+  distroFirstAdvisory?: Record<string, string>;
+  /** Distro releases whose tracker says the fix is still open: ["debian:bookworm"]. */
+  distroOpen?: string[];
+  /** Branches Apache says it will never fix ("2.2" from "2.2.35-never"). */
+  unfixedBranches?: string[];
+  /** Where the record came from: Apache's own CVE JSON, or OSV (Bitnami) for CVEs Apache's snapshot lacks. */
+  source?: "apache" | "osv-bitnami";
+  /** CVSS-based level, used only when Apache's impact is unknown (OSV records). */
+  cvssSeverity?: "critical" | "high" | "medium" | "low";
 }
 
 export interface VulnDbMeta {
   builtAt: string;
-  sources: Array<{ name: string; url: string; fetchedAt: string; records: number }>;
+  /** `kept`: records carried over from an earlier snapshot because the source was not downloaded again. */
+  sources: Array<{ name: string; url: string; fetchedAt: string; records: number; kept?: boolean }>;
+  /** The KEV catalog this data was joined with (all products, not only Apache). */
+  kev?: { catalogVersion: string; count: number };
 }
 
 export interface VulnDb {
@@ -68,4 +85,11 @@ export interface CveMatch {
   basis: VersionBasis;
   /** A plain explanation of the decision (in English; checks translate the structure, not this). */
   because: string;
+  /**
+   * Why the result is less sure than its basis suggests: a distro that backports fixes but whose data mamori
+   * lacks, distro data older than the installed package, or a version Apache lists only as "?=" possible.
+   */
+  caveat?: "backports-likely" | "distro-data-stale" | "possibly-affected";
+  /** The fixed version that decided a "distro-data" result (a dpkg/rpm/apk version). */
+  fixedVersion?: string;
 }

@@ -155,7 +155,7 @@ export const hunt = {
   },
   "hunt.webchild.fix": {
     en: "Look at the process tree (ps -o pid,ppid,etime,args --ppid $(cat /proc/{pid}/stat | cut -d' ' -f4)), the access log around its start time, and files recently written under the document root.",
-    ja: "プロセスツリー、起動時刻前後のアクセスログ、ドキュメントルート以下で最近書き込まれたファイルを確認してください。",
+    ja: "プロセスツリー (ps -o pid,ppid,etime,args --ppid $(cat /proc/{pid}/stat | cut -d' ' -f4))、起動時刻前後のアクセスログ、ドキュメントルート以下で最近書き込まれたファイルを確認してください。",
   },
   "hunt.suspicious.title": {
     en: "Suspicious process: {name} (pid {pid})",

@@ -1,6 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Evidence, type Finding, type Severity } from "../../core/finding.ts";
 import { escapeTerminal as esc } from "../escape.ts";
+import { guidance } from "../guidance.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
 import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
 
@@ -59,7 +60,12 @@ export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
   out.push("");
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
   for (const inc of doc.incidents) {
-    out.push(`${color ? BOLD : ""}■ ${esc(inc.title)}${color ? RESET : ""}`);
+    const sev = color
+      ? `${COLORS[inc.severity]}[${t(`severity.${inc.severity}`)}]${RESET}`
+      : `[${t(`severity.${inc.severity}`)}]`;
+    out.push(
+      `${sev} ${color ? BOLD : ""}■ ${esc(inc.title)}${color ? RESET : ""}  (${t(`confidence.${inc.confidence}`)})`,
+    );
     out.push(`  ${esc(inc.summary)}`);
     for (const e of inc.timeline) out.push(`    ${e.time}  [${esc(e.source)}] ${esc(e.text)}`);
     out.push("");
@@ -67,6 +73,16 @@ export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
   if (shown.length === 0) out.push(t("report.noFindings"));
   for (const f of shown) {
     out.push(...findingBlock(f, opts));
+    out.push("");
+  }
+  const guides = guidance(doc, t, shown);
+  if (guides.length > 0) out.push(`${color ? BOLD : ""}${t("guide.title")}${color ? RESET : ""}`);
+  for (const g of guides) {
+    out.push(`  ${esc(g.title)}`);
+    g.steps.forEach((step, i) => {
+      out.push(`    ${i + 1}. ${esc(step)}`);
+    });
+    for (const c of g.commands) out.push(`      $ ${esc(c)}`);
     out.push("");
   }
   const hidden = doc.findings.length - shown.length;

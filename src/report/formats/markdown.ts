@@ -1,9 +1,54 @@
+import type { Incident } from "../../core/document.ts";
 import { atLeast, SEVERITIES } from "../../core/finding.ts";
+import type { Translator } from "../../i18n/index.ts";
 import { markdownCode as code, escapeMarkdown as md } from "../escape.ts";
+import { type Guide, guidance, packageManager } from "../guidance.ts";
 import type { Renderer } from "../types.ts";
 import { reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
 
+/** A fenced block whose fence is longer than any backtick run inside; control characters become "?". */
+function fenced(lines: string[], lang = "sh"): string[] {
+  const body = lines.join("\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+  const fence = "`".repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((r) => r.length + 1)));
+  return [`${fence}${lang}`, body, fence, ""];
+}
+
+/** Table cell: Markdown-escaped and no pipe or newline can break the row. */
+function cell(s: string): string {
+  return md(s).replace(/\|/g, "\\|");
+}
+
+function incidentBlock(inc: Incident, t: Translator): string[] {
+  const out = [`### ${t(`severity.${inc.severity}`)}: ${md(inc.title)}`, ""];
+  out.push(`- ${t("report.confidence")}: ${t(`confidence.${inc.confidence}`)}`);
+  out.push(`- id: ${code(inc.id)}`);
+  if (inc.attackers?.length) out.push(`- ${t("html.attackers")}: ${inc.attackers.map(code).join(", ")}`);
+  if (inc.entryPoint)
+    out.push(
+      `- ${t("html.entryPoint")}: ${code(inc.entryPoint.installation ?? "?")} ${md(inc.entryPoint.version ?? "")} ${inc.entryPoint.cves.join(", ")}`,
+    );
+  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${inc.sources.join(", ")}`);
+  out.push("", md(inc.summary), "");
+  if (inc.timeline.length) {
+    out.push(`| ${t("html.time")} | ${t("html.timeSource")} | ${t("html.event")} |`, "|---|---|---|");
+    for (const e of inc.timeline) out.push(`| ${e.time} | ${cell(e.source)} | ${cell(e.text)} |`);
+    out.push("");
+  }
+  return out;
+}
+
+function guideBlock(g: Guide): string[] {
+  const out = [`### ${md(g.title)}`, ""];
+  g.steps.forEach((s, i) => {
+    out.push(`${i + 1}. ${md(s)}`);
+  });
+  out.push("");
+  if (g.commands.length) out.push(...fenced(g.commands));
+  return out;
+}
+
+/** For a ticket or an e-mail to an expert: incidents first, then findings, then guidance, then what was not checked. */
 export const markdown: Renderer = {
   name: "markdown",
   render(doc, { t, threshold }) {
@@ -22,10 +67,9 @@ export const markdown: Renderer = {
     for (const s of SEVERITIES)
       out.push(`| ${t(`severity.${s}`)} | ${doc.findings.filter((f) => f.severity === s).length} |`);
     out.push("");
-    for (const inc of doc.incidents) {
-      out.push(`## ${md(inc.title)}`, "", md(inc.summary), "");
-      for (const e of inc.timeline) out.push(`- ${e.time} \\[${md(e.source)}\\] ${md(e.text)}`);
-      out.push("");
+    if (doc.incidents.length) {
+      out.push(`## ${t("html.incidents")}`, "");
+      for (const inc of doc.incidents) out.push(...incidentBlock(inc, t));
     }
     out.push(`## ${t("report.findings")}`, "");
     const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
@@ -34,7 +78,10 @@ export const markdown: Renderer = {
       out.push(`### ${t(`severity.${f.severity}`)}: ${md(f.title)}`, "");
       out.push(`- ${t("report.confidence")}: ${t(`confidence.${f.confidence}`)}`);
       out.push(`- check: ${code(f.check)}`);
-      if (f.cves.length) out.push(`- ${t("report.cves")}: ${f.cves.join(", ")}`);
+      out.push(`- id: ${code(f.id)}`);
+      if (f.time)
+        out.push(`- ${t("html.time")}: ${md(f.time)}${f.timeSource ? ` (${md(f.timeSource)})` : ""}`);
+      if (f.cves.length) out.push(`- ${t("report.cves")}: ${f.cves.map(md).join(", ")}`);
       out.push("");
       if (f.detail) out.push(md(f.detail), "");
       if (f.evidence.length) {
@@ -43,12 +90,13 @@ export const markdown: Renderer = {
         out.push("");
       }
       if (f.remediation) out.push(`**${t("report.next")}**: ${md(f.remediation)}`, "");
-      if (f.commands?.length) {
-        // Commands are ours, but may embed paths from the scanned system: a fence longer than any inside.
-        const body = f.commands.join("\n");
-        const fence = "`".repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((r) => r.length + 1)));
-        out.push(`${fence}sh`, body.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?"), fence, "");
-      }
+      if (f.commands?.length) out.push(...fenced(f.commands));
+    }
+    const guides = guidance(doc, t, shown);
+    if (guides.length) {
+      out.push(`## ${t("guide.title")}`, "");
+      if (!packageManager(doc.host)) out.push(t("guide.noPm"), "");
+      for (const g of guides) out.push(...guideBlock(g));
     }
     if (doc.notChecked.length) {
       out.push(`## ${t("report.notChecked")}`, "");

@@ -74,6 +74,18 @@ export const sarif: Renderer = {
             },
           },
           results,
+          // Incidents join several results; SARIF has no such object, so they ride in the run's property bag.
+          properties: {
+            incidents: doc.incidents.map((i) => ({
+              id: i.id,
+              title: i.title,
+              severity: i.severity,
+              confidence: i.confidence,
+              summary: i.summary,
+              startedAt: i.startedAt,
+              findingIds: i.findingIds,
+            })),
+          },
           invocations: [
             {
               executionSuccessful: true,

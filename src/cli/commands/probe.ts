@@ -1,0 +1,171 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Command, Option } from "commander";
+import { toolVersion } from "../../core/version.ts";
+import { isLang, langFromEnv, translator } from "../../i18n/index.ts";
+import { HostRateLimiter } from "../../probe/limits.ts";
+import { probeAll } from "../../probe/run.ts";
+import { parseTargetsFile } from "../../probe/targets.ts";
+import { DEFAULT_READ_FILE, type ProbeDocument, type ProbeOptions } from "../../probe/types.ts";
+import {
+  countVulnerable,
+  PROBE_FORMATS,
+  PROBE_RENDERERS,
+  type ProbeFormat,
+} from "../../report/probe/index.ts";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import { type CliIo, writeFileAtomic } from "../io.ts";
+
+const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
+
+interface RawProbe {
+  targets?: string;
+  path: string[];
+  timeout: string;
+  maxBytes: string;
+  rate: string;
+  concurrency: string;
+  maxRedirects: string;
+  followOtherHosts?: boolean;
+  insecure?: boolean;
+  confirmRead?: boolean;
+  readFile?: string;
+  depth: string;
+  format: string;
+  output?: string;
+  lang?: string;
+  color: string;
+}
+
+/** `mamori probe URL...`: a safe remote self-check of servers the operator owns. */
+export function registerProbe(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("probe")
+    .argument("[url...]", "http(s) URLs of servers you own (a bare host[:port] means http)")
+    .description(
+      "check your own web servers from outside, without harming them: banner, CVE-2021-41773/42013 path traversal " +
+        "(missing files only; no file read unless --confirm-read, never command execution), TRACE, directory listing, " +
+        "/server-status, /server-info, .git/ and .env. Only probe servers you own or are allowed to test; " +
+        "requests go only to the hosts you name.",
+    )
+    .option("--targets <file>", "read more URLs from FILE, one per line (# comments)")
+    .option(
+      "--path <prefix>",
+      "also send traversal requests through this Alias/ScriptAlias prefix (repeatable)",
+      collect,
+      [],
+    )
+    .option("--timeout <seconds>", "per-request deadline", "10")
+    .option("--max-bytes <n>", "read at most N bytes of each response body", "262144")
+    .option("--rate <n>", "at most N requests per second to each host", "5")
+    .option("--concurrency <n>", "probe at most N targets at once", "4")
+    .option("--max-redirects <n>", "follow at most N redirects of the first request (same host only)", "5")
+    .option("--follow-other-hosts", "also follow redirects to other hosts (they then receive requests too)")
+    .option("--insecure", "do not verify TLS certificates (your own self-signed servers)")
+    .option(
+      "--confirm-read",
+      `when a traversal looks vulnerable, read one harmless file through it to confirm (default ${DEFAULT_READ_FILE}); never through a script alias`,
+    )
+    .option("--read-file <path>", "the file --confirm-read reads instead (its content is never shown)")
+    .option("--format <format>", `output format: ${PROBE_FORMATS.join("|")}`, "human")
+    .option("--output <file>", "write the report to FILE instead of standard output")
+    .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
+    .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
+    .addOption(new Option("--depth <n>", "../ segments in traversal requests").default("12").hideHelp())
+    .action(async (urls: string[], raw: RawProbe) => {
+      const lang = raw.lang ?? langFromEnv(io.env);
+      if (!isLang(lang))
+        throw new UsageError(
+          translator(langFromEnv(io.env))("cli.badOption", {
+            option: "--lang",
+            value: lang,
+            expected: "ja|en",
+          }),
+        );
+      const t = translator(lang);
+      const bad = (option: string, value: string, expected: string) =>
+        new UsageError(t("cli.badOption", { option, value, expected }));
+      const num = (option: string, value: string, min: number, max: number) => {
+        const n = Number(value);
+        if (!Number.isFinite(n) || n < min || n > max) throw bad(option, value, `${min}..${max}`);
+        return n;
+      };
+      if (!(PROBE_FORMATS as string[]).includes(raw.format))
+        throw bad("--format", raw.format, PROBE_FORMATS.join("|"));
+      if (!["auto", "always", "never"].includes(raw.color))
+        throw bad("--color", raw.color, "auto|always|never");
+      const opts: ProbeOptions = {
+        paths: raw.path.map((p) => {
+          if (!/^\/[\x21-\x7e]*$/.test(p) || p.includes("?") || p.includes("#"))
+            throw bad("--path", p, "/prefix/");
+          return p.endsWith("/") ? p : `${p}/`;
+        }),
+        timeoutMs: num("--timeout", raw.timeout, 0.05, 300) * 1000,
+        maxBytes: Math.floor(num("--max-bytes", raw.maxBytes, 1024, 64 * 1024 * 1024)),
+        rate: num("--rate", raw.rate, 0.1, 1000),
+        concurrency: Math.floor(num("--concurrency", raw.concurrency, 1, 64)),
+        maxRedirects: Math.floor(num("--max-redirects", raw.maxRedirects, 0, 20)),
+        crossHostRedirects: Boolean(raw.followOtherHosts),
+        insecure: Boolean(raw.insecure),
+        confirmRead: Boolean(raw.confirmRead),
+        readFile: raw.readFile,
+        depth: Math.floor(num("--depth", raw.depth, 2, 32)),
+      };
+      if (raw.readFile !== undefined && (!raw.readFile.startsWith("/") || /[\s?#%]/.test(raw.readFile)))
+        throw bad("--read-file", raw.readFile, "an absolute path without spaces, ?, # or %");
+      const inputs = [...urls];
+      if (raw.targets !== undefined) {
+        const file = path.resolve(io.cwd, raw.targets);
+        let text: string;
+        try {
+          const fd = fs.openSync(file, "r");
+          try {
+            const buf = Buffer.alloc(MAX_TARGETS_FILE_BYTES);
+            const n = fs.readSync(fd, buf, 0, buf.length, 0);
+            text = buf.subarray(0, n).toString("utf8");
+          } finally {
+            fs.closeSync(fd);
+          }
+        } catch (err) {
+          throw new UsageError(
+            t("exposure.probe.usage.targetsFile", {
+              path: file,
+              reason: (err as NodeJS.ErrnoException).code ?? String(err),
+            }),
+          );
+        }
+        inputs.push(...parseTargetsFile(text));
+      }
+      if (inputs.length === 0) throw new UsageError(t("exposure.probe.usage.noTargets"));
+      const targets = await probeAll(inputs, opts, new HostRateLimiter(opts.rate), t);
+      const doc: ProbeDocument = {
+        schemaVersion: 1,
+        tool: { name: "mamori", version: toolVersion() },
+        command: "probe",
+        probedAt: (io.now ?? (() => new Date()))().toISOString(),
+        lang,
+        targets,
+      };
+      const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
+      const color =
+        raw.color === "always" ||
+        (raw.color === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
+      const text = PROBE_RENDERERS[raw.format as ProbeFormat](doc, { lang, t, color });
+      if (raw.output) {
+        const out = path.resolve(io.cwd, raw.output);
+        try {
+          writeFileAtomic(out, text);
+        } catch (err) {
+          throw new UsageError(
+            t("cli.cannotWrite", { path: out, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
+          );
+        }
+      } else io.stdout.write(text);
+      done(countVulnerable(doc) > 0 ? EXIT_FINDINGS : EXIT_OK);
+    });
+  void cmd;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,36 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { correlate } from "../../correlate/index.ts";
+import { translator } from "../../i18n/index.ts";
+import { parseReport } from "../../report/load.ts";
+import { emitReport } from "../emit.ts";
+import { UsageError } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+import { addOutputOptions, parseCommon } from "../options.ts";
+
+/** `mamori report FILE.json`: renders a saved report in any format, correlating its findings again. */
+export function registerReport(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("report")
+    .description("render a saved JSON report (FILE, or - for standard input) in another format")
+    .argument("<file>", "JSON report written by `mamori audit --format json`, or - for standard input");
+  addOutputOptions(cmd).action((file: string, raw) => {
+    const opts = parseCommon({ ...raw, root: "/" }, io);
+    const t = translator(opts.lang);
+    let text: string;
+    try {
+      text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(io.cwd, file), "utf8");
+    } catch (err) {
+      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    let doc: ReturnType<typeof parseReport>;
+    try {
+      doc = parseReport(text);
+    } catch (err) {
+      throw new UsageError(`${file}: ${(err as Error).message}`);
+    }
+    doc.incidents = correlate(doc.findings, { now: opts.now, lang: opts.lang, t });
+    done(emitReport(doc, opts, io));
+  });
+}

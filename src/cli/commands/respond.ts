@@ -1,0 +1,174 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Command, Option } from "commander";
+import { bootTime, processStartTime, readProcess } from "../../collect/proc/processes.ts";
+import { RootFs } from "../../collect/rootfs.ts";
+import type { ReportDocument } from "../../core/document.ts";
+import { correlate } from "../../correlate/index.ts";
+import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
+import { parseReport } from "../../report/load.ts";
+import { dedupe, planFromReport } from "../../respond/plan.ts";
+import { renderResults } from "../../respond/render.ts";
+import { respond } from "../../respond/run.ts";
+import type { Action } from "../../respond/types.ts";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+
+export const DEFAULT_QUARANTINE = "/var/lib/mamori/quarantine";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface RespondEnv {
+  root: string;
+  quarantineDir: string;
+  lang: Lang;
+  now: () => Date;
+}
+
+/** --root, --quarantine-dir, --lang and --now, shared by respond and restore. */
+export function addRespondOptions(cmd: Command): Command {
+  return cmd
+    .option("--root <dir>", "act on the filesystem under DIR (a mounted image) instead of this machine", "/")
+    .option("--quarantine-dir <dir>", `where moved files and backups go (default ROOT${DEFAULT_QUARANTINE})`)
+    .option("--lang <lang>", "language: ja|en (default from LANG)")
+    .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp());
+}
+
+export function parseRespondEnv(
+  raw: { root?: string; quarantineDir?: string; lang?: string; now?: string },
+  io: CliIo,
+): RespondEnv {
+  const lang = raw.lang ?? langFromEnv(io.env);
+  if (!isLang(lang))
+    throw new UsageError(
+      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
+    );
+  const t = translator(lang);
+  const root = path.resolve(io.cwd, raw.root ?? "/");
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    throw new UsageError(t("cli.rootMissing", { root }));
+  const quarantineDir = raw.quarantineDir
+    ? path.resolve(io.cwd, raw.quarantineDir)
+    : path.join(root, DEFAULT_QUARANTINE);
+  let now = io.now ?? (() => new Date());
+  if (raw.now) {
+    const fixed = new Date(raw.now);
+    if (Number.isNaN(fixed.getTime()))
+      throw new UsageError(
+        t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
+      );
+    now = () => fixed;
+  }
+  return { root, quarantineDir, lang, now };
+}
+
+/** An explicit --kill PID: the report's record of it if there is one, else what /proc says now. */
+function killAction(pid: number, doc: ReportDocument | undefined, root: string): Action {
+  const f = doc?.findings.find((x) => x.check.startsWith("process.") && x.data?.pid === pid);
+  if (f) {
+    const d = f.data ?? {};
+    return {
+      kind: "kill",
+      pid,
+      exe: typeof d.exe === "string" ? d.exe : undefined,
+      startTime: typeof d.startTime === "string" ? d.startTime : f.time,
+      startTicks: typeof d.startTicks === "number" ? d.startTicks : undefined,
+      findingId: f.id,
+    };
+  }
+  if (root === "/") {
+    const fsys = new RootFs("/");
+    const p = readProcess(fsys, pid);
+    const bt = bootTime(fsys);
+    if (p && bt !== undefined)
+      return {
+        kind: "kill",
+        pid,
+        exe: p.exe,
+        startTime: processStartTime(p, bt).toISOString(),
+        startTicks: p.startTicks,
+      };
+  }
+  return { kind: "kill", pid };
+}
+
+export function registerRespond(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("respond")
+    .description(
+      "contain what a report found: stop processes, quarantine files, disable cron lines and units (dry run unless --apply)",
+    )
+    .argument("[report]", "JSON report from `mamori audit --format json` (- for standard input)")
+    .option("--finding <id>", "act on this finding of the report (repeatable)", collect)
+    .option(
+      "--incident <id>",
+      "act on every finding of this incident (ids as in the report's incidents)",
+      collect,
+    )
+    .option("--all-critical", "act on every critical finding of the report")
+    .option("--kill <pid>", "stop this process, if it is still the one the report saw (repeatable)", collect)
+    .option("--quarantine <path>", "move this file into the quarantine (repeatable)", collect)
+    .option("--disable-cron <file:line>", "comment out this line of a cron file (repeatable)", collect)
+    .option("--disable-unit <name>", "mask this systemd unit (repeatable)", collect)
+    .option("--dry-run", "show what would be done (the default)")
+    .option("--apply", "do it");
+  addRespondOptions(cmd).action((report: string | undefined, raw) => {
+    const env = parseRespondEnv(raw, io);
+    const t = translator(env.lang);
+    let doc: ReportDocument | undefined;
+    if (report !== undefined) {
+      try {
+        const text =
+          report === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(io.cwd, report), "utf8");
+        doc = parseReport(text);
+      } catch (err) {
+        throw new UsageError(`${report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    const findingIds: string[] = [...(raw.finding ?? [])];
+    const incidentIds: string[] = raw.incident ?? [];
+    if ((findingIds.length > 0 || incidentIds.length > 0 || raw.allCritical) && !doc)
+      throw new UsageError(t("respond.needReport"));
+    if (doc && incidentIds.length > 0) {
+      // Correlated again, as `mamori report` does: the ids are stable, so they match the rendered report.
+      const incidents = correlate(doc.findings, { now: env.now, lang: env.lang, t });
+      for (const id of incidentIds) {
+        const inc = incidents.find((i) => i.id === id) ?? doc.incidents.find((i) => i.id === id);
+        if (!inc) throw new UsageError(t("respond.unknownIncident", { id }));
+        findingIds.push(...inc.findingIds);
+      }
+    }
+    const actions: Action[] = [];
+    const notes: string[] = [];
+    if (doc) {
+      const plan = planFromReport(doc, { findingIds, allCritical: Boolean(raw.allCritical) });
+      const unknown = plan.unknown[0];
+      if (unknown !== undefined) throw new UsageError(t("respond.unknownFinding", { id: unknown }));
+      for (const id of plan.noAction) notes.push(t("respond.noAction", { id }));
+      actions.push(...plan.actions);
+    }
+    for (const v of (raw.kill ?? []) as string[]) {
+      if (!/^\d+$/.test(v)) throw new UsageError(t("respond.badPid", { value: v }));
+      actions.push(killAction(Number(v), doc, env.root));
+    }
+    for (const p of (raw.quarantine ?? []) as string[]) actions.push({ kind: "quarantine", path: p });
+    for (const v of (raw.disableCron ?? []) as string[]) {
+      const m = /^(.+):(\d+)$/.exec(v);
+      if (!m?.[1] || !m[2] || Number(m[2]) < 1) throw new UsageError(t("respond.badCron", { value: v }));
+      actions.push({ kind: "disable-cron", path: m[1], line: Number(m[2]) });
+    }
+    for (const n of (raw.disableUnit ?? []) as string[]) actions.push({ kind: "disable-unit", name: n });
+    for (const n of notes) io.stderr.write(`${n}\n`);
+    const plan = dedupe(actions);
+    if (plan.length === 0) {
+      io.stdout.write(`${t("respond.nothing")}\n`);
+      done(EXIT_OK);
+      return;
+    }
+    const apply = Boolean(raw.apply) && !raw.dryRun;
+    const results = respond(plan, { root: env.root, quarantineDir: env.quarantineDir, apply, now: env.now });
+    io.stdout.write(renderResults(results, apply, t));
+    const bad = results.some((r) => r.status === "refused" || r.status === "failed");
+    done(results.some((r) => r.status === "failed") ? EXIT_ERROR : bad ? EXIT_FINDINGS : EXIT_OK);
+  });
+}

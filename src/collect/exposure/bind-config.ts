@@ -1,0 +1,93 @@
+import type { BindSource, ServiceRule } from "../../rules/exposure/services.ts";
+import type { RootFs } from "../rootfs.ts";
+
+/** One line that sets where a service listens, or the file where such a line belongs. */
+export interface BindSetting {
+  service: string;
+  directive: string;
+  /** The file that holds (or would hold) the setting. */
+  file: string;
+  /** Line number when the directive is present; absent when the file exists but does not set it. */
+  line?: number;
+  /** The value as written (from a configuration file: may be attacker-influenced, escape when shown). */
+  value?: string;
+  /** The whole line as written (trimmed). */
+  text?: string;
+  safe: string;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The value a line sets for the directive, or undefined when the line does not set it. */
+export function matchDirective(
+  line: string,
+  src: Pick<BindSource, "directive" | "syntax">,
+): string | undefined {
+  const t = line.trim();
+  if (t === "" || t.startsWith("#") || t.startsWith(";") || t.startsWith("//")) return undefined;
+  const d = escapeRe(src.directive);
+  let m: RegExpExecArray | null = null;
+  switch (src.syntax) {
+    case "keyword":
+      m = new RegExp(`^${d}\\s+(.*)$`, "i").exec(t);
+      break;
+    case "assign":
+      m = new RegExp(`^${d}\\s*=\\s*(.*)$`, "i").exec(t);
+      break;
+    case "yaml":
+      m = new RegExp(`^${d}\\s*:\\s*(.*)$`).exec(t);
+      break;
+    case "flag":
+      m = new RegExp(`^${d}(?:\\s+|=)(\\S.*)$`).exec(t);
+      break;
+    case "json":
+      m = new RegExp(`^"${d}"\\s*:\\s*(.*)$`).exec(t);
+      break;
+  }
+  if (!m) return undefined;
+  return (m[1] ?? "").replace(/\s+#.*$/, "").trim();
+}
+
+/** Reads the configuration files each rule names and finds the lines that set its bind address. */
+export function readBindSettings(
+  fs: RootFs,
+  rules: ServiceRule[],
+  /** Files named on running services' command lines, by rule id (read first: they are what runs). */
+  fromArgv: Map<string, string[]> = new Map(),
+): BindSetting[] {
+  const out: BindSetting[] = [];
+  for (const rule of rules) {
+    for (const src of rule.bind) {
+      const files = [...new Set([...(fromArgv.get(rule.id) ?? []), ...src.files.flatMap((g) => fs.glob(g))])];
+      let found = false;
+      const existing: string[] = [];
+      for (const file of files) {
+        const text = fs.tryReadText(file, { maxBytes: MAX_CONFIG_BYTES });
+        if (text === undefined) continue;
+        existing.push(file);
+        text.split("\n").forEach((line, i) => {
+          const value = matchDirective(line, src);
+          if (value === undefined || (src.match && !src.match.test(value))) return;
+          found = true;
+          out.push({
+            service: rule.id,
+            directive: src.directive,
+            file,
+            line: i + 1,
+            value,
+            text: line.trim().slice(0, 300),
+            safe: src.safe,
+          });
+        });
+      }
+      // "Add this line" only where appending a line is valid: not JSON, not a unit's ExecStart (match).
+      if (!found && existing[0] && !src.match && src.syntax !== "json")
+        out.push({ service: rule.id, directive: src.directive, file: existing[0], safe: src.safe });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,377 @@
+import type { Messages } from "../types.ts";
+
+export const apache = {
+  "apache.diag.rpmUnavailable": {
+    en: "the rpm database in {db} cannot be read: the rpm command is not installed on this machine; the version of {binary} comes from the binary alone, with lower confidence",
+    ja: "{db} の rpm データベースを読めません (この機械に rpm コマンドがありません)。{binary} の版はバイナリ内の文字列だけから判断したため、確度は低くなります",
+  },
+  "apache.diag.notLive": {
+    en: "running Apache processes and `httpd -v`/`-M` are only checked on this machine itself (--root /); versions and modules come from files",
+    ja: "実行中の Apache プロセスと `httpd -v`/`-M` は、このマシン自体 (--root /) を診断するときだけ確認します。版とモジュールはファイルから判断しました",
+  },
+  "apache.diag.noVersionString": {
+    en: "{path}: no Apache/x.y.z version string found in the binary",
+    ja: "{path}: バイナリの中に Apache/x.y.z の版の文字列が見つかりません",
+  },
+  "apache.diag.versionMismatch": {
+    en: "{path} says Apache/{file} but its package is {pkg}: the binary was replaced outside the package manager, so it is judged by its own version",
+    ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられたため、バイナリ自身の版で評価しました",
+  },
+  "apache.diag.notRun": {
+    en: "{path} was not run (-V, -M): it is not owned by root or is writable by others; its version comes from its file",
+    ja: "{path} は実行しませんでした (-V, -M)。root の所有でないか、他のユーザーが書き換えられるためです。版はファイルから判断しました",
+  },
+  "apache.diag.noConfig": {
+    en: "{path}: its configuration file was not found, so its settings could not be checked",
+    ja: "{path}: 設定ファイルが見つからないため、設定を確認できませんでした",
+  },
+  "apache.diag.noVulnDb": {
+    en: "vulnerability data could not be loaded; known CVEs other than CVE-2021-41773/42013 were not checked",
+    ja: "脆弱性データを読み込めませんでした。CVE-2021-41773/42013 以外の既知の CVE は確認していません",
+  },
+  "apache.basis.distro": {
+    en: "The version comes from the {manager} package {pkg} {version}, judged with the distribution's own security data (backported fixes count).",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断し、ディストリビューション自身のセキュリティ情報で評価しました (バックポートされた修正を考慮済み)。",
+  },
+  "apache.basis.thirdParty": {
+    en: "The version comes from the {manager} package {pkg} {version}, a third-party build not covered by the distribution's security data, so it is judged by Apache's upstream version ranges.",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。ディストリビューションのセキュリティ情報の対象外であるサードパーティ製のビルドのため、Apache 本家の影響範囲で評価しました。",
+  },
+  "apache.basis.live": {
+    en: "The version comes from running {path} -v; no package manager owns it, so it is judged by Apache's upstream version ranges.",
+    ja: "版は {path} -v の出力から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
+  },
+  "apache.basis.binaryNoDb": {
+    en: "The version comes from the version string inside {path}; the package database {db} could not be read, so a distribution backport cannot be ruled out (lower confidence).",
+    ja: "版は {path} の中の版の文字列から判断しました。パッケージデータベース {db} を読めないため、ディストリビューションによる修正のバックポートを否定できません (確度は低め)。",
+  },
+  "apache.basis.binary": {
+    en: "The version comes from the version string inside {path}; no package manager owns it, so it is judged by Apache's upstream version ranges.",
+    ja: "版は {path} の中の版の文字列から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
+  },
+  "apache.exposure.title.rce": {
+    en: "Apache {version} at {path}: remote code execution possible (CVE-2021-41773/42013)",
+    ja: "Apache {version} ({path}): 外部からコマンドを実行される状態です (CVE-2021-41773/42013)",
+  },
+  "apache.exposure.title.read": {
+    en: "Apache {version} at {path}: any file on the server can be read from outside (CVE-2021-41773/42013)",
+    ja: "Apache {version} ({path}): サーバー上の任意のファイルを外部から読まれる状態です (CVE-2021-41773/42013)",
+  },
+  "apache.exposure.title.read-limited": {
+    en: "Apache {version} at {path}: files under {dirs} can be read from outside (CVE-2021-41773/42013)",
+    ja: "Apache {version} ({path}): {dirs} 以下のファイルを外部から読まれる状態です (CVE-2021-41773/42013)",
+  },
+  "apache.exposure.title.not-exposed": {
+    en: "Apache {version} at {path}: vulnerable code (CVE-2021-41773/42013), not exposed by this configuration",
+    ja: "Apache {version} ({path}): 脆弱なコード (CVE-2021-41773/42013) ですが、この設定では悪用できません",
+  },
+  "apache.exposure.title.not-vulnerable": {
+    en: "Apache {version} at {path}: not vulnerable to CVE-2021-41773/42013",
+    ja: "Apache {version} ({path}): CVE-2021-41773/42013 の影響はありません",
+  },
+  "apache.exposure.why.noAlias": {
+    en: "No Alias or ScriptAlias is in effect, and the path traversal needs one to start from.",
+    ja: "有効な Alias も ScriptAlias もありません。このパストラバーサルには起点となる Alias が必要です。",
+  },
+  "apache.exposure.why.alias": {
+    en: 'The traversal can start from "{alias}".',
+    ja: '"{alias}" を起点にパストラバーサルができます。',
+  },
+  "apache.exposure.why.rootGranted": {
+    en: '"{line}" lets Apache serve any file on the disk.',
+    ja: '"{line}" により、Apache はディスク上のどのファイルでも返します。',
+  },
+  "apache.exposure.why.rootDefault": {
+    en: "No <Directory /> denies access, and Apache's default is to allow it.",
+    ja: "<Directory /> でアクセスを拒否しておらず、Apache の既定では許可されます。",
+  },
+  "apache.exposure.why.cgi": {
+    en: "{module} is loaded, so a request through the ScriptAlias runs /bin/sh with the attacker's commands.",
+    ja: "{module} が読み込まれているため、ScriptAlias 経由のリクエストで攻撃者のコマンドが /bin/sh で実行されます。",
+  },
+  "apache.exposure.why.noCgi": {
+    en: "mod_cgi/mod_cgid is not loaded, so commands cannot be run, but files can be read.",
+    ja: "mod_cgi/mod_cgid が読み込まれていないためコマンドは実行されませんが、ファイルは読まれます。",
+  },
+  "apache.exposure.why.noScriptAlias": {
+    en: "No usable ScriptAlias reaches /bin/sh, so commands cannot be run, but files can be read.",
+    ja: "/bin/sh に届く ScriptAlias がないためコマンドは実行されませんが、ファイルは読まれます。",
+  },
+  "apache.exposure.why.rootDenied": {
+    en: '<Directory /> denies access ("{line}"), so /etc/passwd and other system files stay unreadable.',
+    ja: '<Directory /> でアクセスを拒否している ("{line}") ため、/etc/passwd などのシステムファイルは読まれません。',
+  },
+  "apache.exposure.why.grantedDirs": {
+    en: "But these directories are granted outside what the site serves, and the traversal reaches them: {dirs}.",
+    ja: "ただし、サイトの公開範囲の外で次のディレクトリが許可されており、パストラバーサルで届きます: {dirs}。",
+  },
+  "apache.exposure.why.nothingExtra": {
+    en: "No directory is granted beyond the site's own content, so the traversal reaches nothing new.",
+    ja: "サイト自身の公開内容以外に許可されたディレクトリがないため、パストラバーサルで新たに届くものはありません。",
+  },
+  "apache.exposure.why.backported": {
+    en: "The package {version} contains the fix (backported by the distribution).",
+    ja: "パッケージ {version} には修正が含まれています (ディストリビューションによるバックポート)。",
+  },
+  "apache.exposure.why.otherVersion": {
+    en: "Only 2.4.49 and 2.4.50 have this flaw; this is {version}.",
+    ja: "この欠陥があるのは 2.4.49 と 2.4.50 だけで、この Apache は {version} です。",
+  },
+  "apache.exposure.why.noConfig": {
+    en: "The configuration could not be read, so whether it is exposed is unknown; treat it as exposed until upgraded.",
+    ja: "設定を読めなかったため、悪用できるかは不明です。更新するまでは悪用可能とみなしてください。",
+  },
+  "apache.exposure.form": {
+    en: 'Attackers use the encoded form "{form}" in the URL path.',
+    ja: '攻撃者は URL パスに "{form}" という符号化を使います。',
+  },
+  "apache.exposure.fix.none": {
+    en: "Nothing to do for these two CVEs.",
+    ja: "この 2 つの CVE について対応は不要です。",
+  },
+  "apache.exposure.fix.upgradePkg": {
+    en: "Upgrade the Apache package now (fixed from 2.4.51).",
+    ja: "今すぐ Apache のパッケージを更新してください (2.4.51 以降で修正済み)。",
+  },
+  "apache.exposure.fix.upgradeSource": {
+    en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi (2.4.51 fixes these two CVEs; {target} fixes every known one) and restart it.",
+    ja: "https://httpd.apache.org/download.cgi から Apache httpd {target} 以降をビルドして入れ替え、再起動してください (この 2 つは 2.4.51 で修正、既知のすべては {target} で修正)。",
+  },
+  "apache.exposure.fix.config": {
+    en: "Until then, deny <Directory /> as below and reload.",
+    ja: "それまでの間、下記のように <Directory /> を拒否して設定を再読み込みしてください。",
+  },
+  "apache.exposure.fix.configLimited": {
+    en: "Until then, stop granting {dirs} as a whole: deny them and grant only what the site serves (lines below), then reload.",
+    ja: "それまでの間、{dirs} 全体への許可をやめ、サイトが公開するものだけを許可して (下記の行)、設定を再読み込みしてください。",
+  },
+  "apache.exposure.fix.cgiComment": {
+    en: "also comment out the LoadModule line of mod_cgi/mod_cgid if no CGI script is needed",
+    ja: "CGI が不要なら mod_cgi/mod_cgid の LoadModule 行もコメントアウトする",
+  },
+  "apache.cve.kevTitle": {
+    en: "{cve} ({title}) applies to Apache {version} and is exploited in the wild",
+    ja: "{cve} ({title}) が Apache {version} に該当し、実際に悪用されています",
+  },
+  "apache.cve.kevDetail": {
+    en: "CISA lists it as known exploited since {date}. Fixed upstream in {fixed}.",
+    ja: "CISA が {date} から悪用確認済みとして掲載しています。本家では {fixed} で修正済みです。",
+  },
+  "apache.cve.groupTitle": {
+    en: "{count} known {severity} vulnerabilities apply to Apache {version}",
+    ja: "Apache {version} には深刻度「{severity}」の既知の脆弱性が {count} 件あります",
+  },
+  "apache.cve.fix.pkgGuess": {
+    en: "The binary looks like the distribution's {pkg} package, but its database could not be read: upgrade {pkg} with the package manager; if no package owns it, build and install Apache httpd {target} or later.",
+    ja: "このバイナリはディストリビューションの {pkg} パッケージのようですが、データベースを読めませんでした。パッケージマネージャで {pkg} を更新してください。どのパッケージにも属さない場合は Apache httpd {target} 以降をビルドして入れ替えてください。",
+  },
+  "apache.cve.fix.pkg": {
+    en: "Upgrade the package {pkg} and restart Apache.",
+    ja: "パッケージ {pkg} を更新し、Apache を再起動してください。",
+  },
+  "apache.cve.fix.thirdParty": {
+    en: "It comes from a third-party repository: the distribution's updates do not fix it; update it from that repository to upstream {target} or later, or replace it with the distribution's package.",
+    ja: "サードパーティのリポジトリ由来のため、ディストリビューションの更新では直りません。そのリポジトリから本家 {target} 以降に相当する版へ更新するか、ディストリビューションのパッケージに置き換えてください。",
+  },
+  "apache.cve.fix.pkgTo": {
+    en: "Upgrade the package {pkg} to {target} or later (the distribution's security update) and restart Apache.",
+    ja: "パッケージ {pkg} を {target} 以降 (ディストリビューションのセキュリティ更新) に更新し、Apache を再起動してください。",
+  },
+  "apache.cve.caveat.backports-likely": {
+    en: "The distribution may have backported fixes that mamori's data does not cover, so some of these may already be fixed.",
+    ja: "ディストリビューションが修正をバックポートしている可能性があり、mamori のデータでは確認できないため、一部はすでに修正済みかもしれません。",
+  },
+  "apache.cve.caveat.possibly-affected": {
+    en: "Apache lists this version only as possibly affected.",
+    ja: "Apache はこの版を「影響の可能性あり」としてのみ挙げています。",
+  },
+  "apache.cve.caveat.distro-data-stale": {
+    en: "The installed package is newer than the distribution data mamori has; run `mamori db update`.",
+    ja: "インストール済みのパッケージは mamori が持つディストリビューションのデータより新しいため、`mamori db update` を実行してください。",
+  },
+  "apache.cve.fix.source": {
+    en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi and restart it.",
+    ja: "https://httpd.apache.org/download.cgi から Apache httpd {target} 以降をビルドして入れ替え、再起動してください。",
+  },
+  "apache.cve.fix.sourceLatest": {
+    en: "Build and install the current Apache httpd release from https://httpd.apache.org/download.cgi and restart it.",
+    ja: "https://httpd.apache.org/download.cgi から最新の Apache httpd をビルドして入れ替え、再起動してください。",
+  },
+  "apache.config.root.title": {
+    en: "<Directory /> allows access to the whole disk",
+    ja: "<Directory /> がディスク全体へのアクセスを許可しています",
+  },
+  "apache.config.root.detail": {
+    en: '"{line}" on <Directory /> means any Alias, symbolic link or path flaw can serve files from anywhere on the disk.',
+    ja: '<Directory /> の "{line}" により、Alias やシンボリックリンク、パス処理の欠陥を通じてディスク上のどのファイルでも公開されえます。',
+  },
+  "apache.config.root.detailDefault": {
+    en: "No <Directory /> section denies access, and Apache then allows it: any Alias, symbolic link or path flaw can serve files from anywhere on the disk.",
+    ja: "<Directory /> でアクセスを拒否しておらず、その場合 Apache は許可します。Alias やシンボリックリンク、パス処理の欠陥を通じてディスク上のどのファイルでも公開されえます。",
+  },
+  "apache.config.root.noDirective": {
+    en: "no <Directory /> denies access",
+    ja: "<Directory /> による拒否がありません",
+  },
+  "apache.config.root.fix": {
+    en: "Deny the root directory and grant only the directories you serve.",
+    ja: "ルートディレクトリを拒否し、公開するディレクトリだけを許可してください。",
+  },
+  "apache.config.tokens.default": {
+    en: "ServerTokens not set (default Full)",
+    ja: "ServerTokens が未設定 (既定値 Full)",
+  },
+  "apache.config.tokens.detail": {
+    en: "ServerTokens {value} puts the exact version (and OS) into every Server header.",
+    ja: "ServerTokens {value} のため、すべての Server ヘッダーに正確な版 (と OS) が載ります。",
+  },
+  "apache.config.signature.detail": {
+    en: "ServerSignature On adds it to every error page.",
+    ja: "ServerSignature On のため、エラーページにも表示されます。",
+  },
+  "apache.config.disclosure.title": {
+    en: "Apache tells every visitor its exact version",
+    ja: "Apache が訪問者に正確な版を知らせています",
+  },
+  "apache.config.disclosure.fix": {
+    en: "Set ServerTokens Prod and ServerSignature Off, so scanners cannot pick this server by version.",
+    ja: "ServerTokens Prod と ServerSignature Off を設定し、版を手がかりに狙われないようにしてください。",
+  },
+  "apache.config.status.title": {
+    en: "{handler} at {url} is open to everyone",
+    ja: "{url} の {handler} が誰にでも公開されています",
+  },
+  "apache.config.status.detail": {
+    en: "{url} shows every current request, client address and URL to anyone who asks.",
+    ja: "{url} は、処理中のリクエスト、接続元アドレス、URL を誰にでも表示します。",
+  },
+  "apache.config.status.detailInfo": {
+    en: "{url} shows the whole configuration and loaded modules to anyone who asks.",
+    ja: "{url} は、設定全体と読み込まれたモジュールを誰にでも表示します。",
+  },
+  "apache.config.status.fix": {
+    en: "Restrict {url} to the machine itself (Require local) or to your administrators' addresses.",
+    ja: "{url} をこのマシン自身 (Require local) か管理者のアドレスだけに制限してください。",
+  },
+  "apache.config.indexes.title": {
+    en: "Directory listing is on for {dir}",
+    ja: "{dir} でディレクトリ一覧表示が有効です",
+  },
+  "apache.config.indexes.detail": {
+    en: "Options Indexes on {dir}: a directory without an index page lists every file in it (backups, old copies, uploads).",
+    ja: "{dir} に Options Indexes があり、index ページのないディレクトリは中のファイル (バックアップ、古いコピー、アップロード) をすべて一覧表示します。",
+  },
+  "apache.config.indexes.detailSensitive": {
+    en: "Options Indexes on {dir}, a system directory: its contents are listed to anyone who reaches it.",
+    ja: "システムディレクトリ {dir} に Options Indexes があり、届いた人に中身が一覧表示されます。",
+  },
+  "apache.config.indexes.fix": {
+    en: "Remove Indexes from the Options of {dir}.",
+    ja: "{dir} の Options から Indexes を外してください。",
+  },
+  "apache.eol.title": {
+    en: "Apache {version}: the {branch} branch gets no security fixes any more",
+    ja: "Apache {version}: {branch} 系はもうセキュリティ修正が提供されません",
+  },
+  "apache.eol.detail": {
+    en: "Apache ended {branch} on {date}; vulnerabilities found since then stay open.",
+    ja: "Apache は {date} に {branch} 系の提供を終了しました。それ以降に見つかった脆弱性は修正されません。",
+  },
+  "apache.eol.fix": {
+    en: "Move to Apache 2.4 (the distribution's current package, or the current upstream release).",
+    ja: "Apache 2.4 (ディストリビューションの現行パッケージか本家の最新版) に移行してください。",
+  },
+  "apache.evidence.binary": { en: "version string in the binary", ja: "バイナリ内の版の文字列" },
+  "apache.evidence.live": { en: "httpd -V", ja: "httpd -V の出力" },
+  "apache.evidence.running": {
+    en: "still running the replaced binary",
+    ja: "置き換え前のバイナリのまま実行中",
+  },
+  "apache.basis.label.distro-data": { en: "distro data", ja: "ディストリビューションの情報" },
+  "apache.basis.label.upstream-version": { en: "upstream version", ja: "本家の版" },
+  "apache.basis.label.banner": { en: "banner", ja: "バナー" },
+  "apache.because.distroFixed": {
+    en: "the distribution fixed it in {fixed}; installed is {installed}",
+    ja: "ディストリビューションは {fixed} で修正済み。インストール済みは {installed}",
+  },
+  "apache.because.distroOpen": {
+    en: "the distribution's tracker lists it as not yet fixed for {installed}",
+    ja: "ディストリビューションの追跡情報では {installed} に対して未修正です",
+  },
+  "apache.because.upstream": {
+    en: "{version} is in Apache's affected versions; fixed upstream in {fixed}",
+    ja: "{version} は Apache が示す影響範囲に含まれます。本家では {fixed} で修正済み",
+  },
+  "apache.diag.replacedWhileRunning": {
+    en: "{path} (pid {pid}) runs a binary that was replaced on disk after it started ({running}); restart Apache so the new version is the one serving",
+    ja: "{path} (pid {pid}) は起動後にディスク上で置き換えられたバイナリで動いています ({running})。新しい版で動かすには Apache を再起動してください",
+  },
+  "apache.diag.configWithoutBinary": {
+    en: "{path} exists but no Apache binary was found on the usual paths; if Apache lives elsewhere, its version was not checked",
+    ja: "{path} はありますが、通常の場所に Apache のバイナリが見つかりません。別の場所にある場合、その版は確認していません",
+  },
+  "apache.diag.undefinedVar": {
+    en: "{where}: {variable} is not defined; left as written",
+    ja: "{where}: {variable} が定義されていないため、書かれたまま扱いました",
+  },
+  "apache.diag.tooManyFiles": {
+    en: "more than {max} configuration files; the rest were not read",
+    ja: "設定ファイルが {max} 個を超えたため、残りは読んでいません",
+  },
+  "apache.diag.includeLoop": {
+    en: "include loop: {chain}; the repeated include was skipped, the rest was read",
+    ja: "Include がループしています: {chain}。繰り返しの Include は飛ばし、残りは読みました",
+  },
+  "apache.diag.includeDepth": {
+    en: "includes nested deeper than {max}; {path} skipped",
+    ja: "Include の入れ子が {max} 段を超えたため、{path} は読んでいません",
+  },
+  "apache.diag.includeNoPath": {
+    en: "{where}: {name} without a path",
+    ja: "{where}: {name} にパスがありません",
+  },
+  "apache.diag.includeNoMatch": {
+    en: "{where}: Include {target} matches no file (Apache would refuse to start); the rest was read",
+    ja: "{where}: Include {target} に一致するファイルがありません (Apache は起動できません)。残りは読みました",
+  },
+  "apache.diag.includeMissing": {
+    en: "{where}: Include {target}: file not found (Apache would refuse to start); the rest was read",
+    ja: "{where}: Include {target}: ファイルがありません (Apache は起動できません)。残りは読みました",
+  },
+  "apache.diag.strayClose": {
+    en: "{where}: </{name}> does not close an open section; ignored",
+    ja: "{where}: </{name}> に対応する開始がないため無視しました",
+  },
+  "apache.diag.openNoGt": {
+    en: '{where}: section opening without ">"; read anyway',
+    ja: '{where}: セクションの開始に ">" がありませんが、そのまま読みました',
+  },
+  "apache.diag.unclosed": {
+    en: "{path}: section <{name}> is never closed (Apache would refuse to start)",
+    ja: "{path}: セクション <{name}> が閉じられていません (Apache は起動できません)",
+  },
+  "apache.diag.mainMissing": {
+    en: "{path}: main configuration file not found",
+    ja: "{path}: メインの設定ファイルが見つかりません",
+  },
+  "apache.diag.dpkgUnreadable": {
+    en: "{path}: {reason}; the package that owns {binary} is unknown",
+    ja: "{path}: {reason}。{binary} がどのパッケージのものか分かりません",
+  },
+  "apache.diag.dpkgMalformed": {
+    en: "{path}: {count} malformed line(s) or entries skipped; the rest was read",
+    ja: "{path}: 壊れた行・項目 {count} 件を飛ばし、残りは読みました",
+  },
+  "apache.diag.rpmFailed": {
+    en: "rpm -qf {binary} failed: {reason}",
+    ja: "rpm -qf {binary} が失敗しました: {reason}",
+  },
+  "apache.diag.failed": {
+    en: "{path}: {reason}",
+    ja: "{path}: {reason}",
+  },
+  "apache.summary.none": {
+    en: "No Apache httpd installation found.",
+    ja: "Apache httpd は見つかりませんでした。",
+  },
+} as const satisfies Messages;

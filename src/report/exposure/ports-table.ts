@@ -1,0 +1,62 @@
+import type { ReportDocument } from "../../core/document.ts";
+import type { Translator } from "../../i18n/index.ts";
+import { escapeTerminal as esc } from "../escape.ts";
+
+interface Row {
+  protocol: string;
+  port: number;
+  addresses: string[];
+  scope: string;
+  service?: string;
+  processes: Array<{ pid: number; comm: string; exe?: string; user?: string; package?: string }>;
+  firewall?: { blocked: boolean | null };
+}
+
+function addr(a: string, port: number): string {
+  return a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
+}
+
+/** The listening-socket table `mamori ports` prints above the findings (human format only). */
+export function renderPortsTable(doc: ReportDocument, t: Translator): string {
+  const section = doc.sections.exposure as { listeners?: Row[] } | undefined;
+  const rows = section?.listeners ?? [];
+  if (rows.length === 0) return `${t("exposure.ports.none")}\n\n`;
+  const table = [
+    [
+      t("exposure.ports.col.proto"),
+      t("exposure.ports.col.address"),
+      t("exposure.ports.col.process"),
+      t("exposure.ports.col.user"),
+      t("exposure.ports.col.package"),
+      t("exposure.ports.col.service"),
+      t("exposure.ports.col.reach"),
+    ],
+  ];
+  for (const r of rows) {
+    const p = r.processes[0];
+    const reach =
+      r.scope === "loopback"
+        ? t("exposure.reach.loopback")
+        : r.firewall?.blocked
+          ? t("exposure.reach.blocked")
+          : t("exposure.reach.network");
+    table.push([
+      r.protocol,
+      r.addresses.map((a) => addr(a, r.port)).join(" "),
+      p ? `${esc(p.comm || (p.exe?.split("/").pop() ?? "?"))}[${p.pid}]` : "-",
+      esc(p?.user ?? "-"),
+      esc(p?.package ?? "-"),
+      r.service ?? "-",
+      reach,
+    ]);
+  }
+  const width = (s: string) => [...s].reduce((n, c) => n + ((c.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
+  const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => width(row[i] ?? "")))) ?? [];
+  const lines = table.map((row) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - width(c))))
+      .join("  ")
+      .trimEnd(),
+  );
+  return `${t("exposure.ports.heading")}:\n${lines.join("\n")}\n\n`;
+}

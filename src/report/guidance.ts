@@ -1,0 +1,254 @@
+import type { HostInfo, Incident, ReportDocument } from "../core/document.ts";
+import type { Finding } from "../core/finding.ts";
+import type { MessageKey, Translator } from "../i18n/index.ts";
+
+export type PackageManager = "apt" | "dnf" | "apk";
+
+/** debian/ubuntu -> apt, rhel/centos/rocky/alma/fedora -> dnf, alpine -> apk (ID_LIKE as a fallback). */
+export function packageManager(
+  host: Pick<HostInfo, "osId">,
+  idLike: string[] = [],
+): PackageManager | undefined {
+  for (const id of [host.osId, ...idLike]) {
+    if (!id) continue;
+    if (["debian", "ubuntu", "raspbian", "linuxmint", "kali"].includes(id)) return "apt";
+    if (["rhel", "centos", "rocky", "almalinux", "alma", "fedora", "ol", "amzn"].includes(id)) return "dnf";
+    if (id === "alpine") return "apk";
+  }
+  return undefined;
+}
+
+/** Single-quotes a value for a POSIX shell unless it is plainly safe: values may come from an attacker. */
+export function sh(value: string | number): string {
+  const s = String(value);
+  if (/^[A-Za-z0-9_/.:@%+=,-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Guidance for one kind of finding or one incident: steps in plain words, then the exact commands. */
+export interface Guide {
+  /** "incident" or the finding area (apache, apache.config, logs, process, persistence, file, network, exposure). */
+  kind: string;
+  title: string;
+  steps: string[];
+  commands: string[];
+  findingIds: string[];
+  incidentId?: string;
+}
+
+export function areaOf(check: string): string {
+  if (check === "apache.cve" || check === "apache.exposure") return "apache";
+  if (check.startsWith("apache.config")) return "apache.config";
+  return check.split(".")[0] ?? check;
+}
+
+const AREAS = [
+  "apache",
+  "apache.config",
+  "logs",
+  "process",
+  "persistence",
+  "file",
+  "network",
+  "exposure",
+] as const;
+type Area = (typeof AREAS)[number];
+
+const EVIDENCE_DIR = "/root/mamori-evidence";
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+function dirname(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i <= 0 ? "/" : p.slice(0, i);
+}
+
+function isSourceBuild(installation: string | undefined): boolean {
+  if (!installation) return false;
+  return !/^\/usr\/(s?bin|lib|lib64)\//.test(installation) && !/^\/(s?bin)\//.test(installation);
+}
+
+/** apachectl next to an httpd binary, or under an installation directory (ServerRoot). */
+function apachectlOf(installation: string): string {
+  if (/\/s?bin\/(httpd|apache2)$/.test(installation) || /\/httpd$/.test(installation))
+    return `${dirname(installation)}/apachectl`;
+  return `${installation.replace(/\/+$/, "")}/bin/apachectl`;
+}
+
+function upgradeCommands(pm: PackageManager | undefined): string[] {
+  switch (pm) {
+    case "apt":
+      return ["apt-get update", "apt-get install --only-upgrade apache2", "apache2ctl -v"];
+    case "dnf":
+      return ["dnf upgrade --refresh httpd", "httpd -v"];
+    case "apk":
+      return ["apk update", "apk upgrade apache2", "httpd -v"];
+    default:
+      return [];
+  }
+}
+
+function reloadCommands(pm: PackageManager | undefined): string[] {
+  switch (pm) {
+    case "apt":
+      return ["apache2ctl configtest", "systemctl reload apache2"];
+    case "dnf":
+      return ["apachectl configtest", "systemctl reload httpd"];
+    case "apk":
+      return ["httpd -t", "rc-service apache2 reload"];
+    default:
+      return ["apachectl configtest", "apachectl -k graceful"];
+  }
+}
+
+function blockInbound(ips: string[]): string[] {
+  return ips.map((ip) => `iptables -I INPUT -s ${sh(ip)} -j DROP`);
+}
+
+function portCommands(pm: PackageManager | undefined, port: number): string[] {
+  if (pm === "dnf")
+    return [`firewall-cmd --permanent --remove-port=${port}/tcp`, "firewall-cmd --reload", "ss -ltnp"];
+  return [`iptables -I INPUT -p tcp --dport ${port} ! -s 127.0.0.1 -j DROP`, "ss -ltnp"];
+}
+
+function respondCommands(ids: string[]): string[] {
+  if (ids.length === 0) return [];
+  const sel = ids.map((id) => `--finding ${sh(id)}`).join(" ");
+  return [`mamori respond report.json ${sel}`, `mamori respond report.json ${sel} --apply`];
+}
+
+function areaGuide(area: Area, fs: Finding[], pm: PackageManager | undefined, t: Translator): Guide {
+  const ids = fs.map((f) => f.id);
+  const k = (s: string) => `guide.${area}.${s}` as MessageKey;
+  const steps = [t(k("now"))];
+  const commands: string[] = [];
+  const data = fs.map((f) => f.data ?? {});
+  if (area === "apache") {
+    const installs = uniq(data.map((d) => str(d.installation)).filter((x): x is string => !!x));
+    const source = installs.filter(isSourceBuild);
+    if (source.length > 0) {
+      steps.push(t("guide.apache.sourceBuild", { paths: source.join(", ") }));
+      for (const p of source) commands.push(`${sh(apachectlOf(p))} -v`);
+    }
+    // The package manager can only upgrade what it installed: a source build gets no apt/dnf command.
+    const packaged = installs.length === 0 || source.length < installs.length;
+    if (pm && packaged) {
+      steps.push(t("guide.apache.package"));
+      commands.push(...upgradeCommands(pm));
+    }
+  } else if (area === "apache.config") {
+    commands.push(...reloadCommands(pm));
+  } else if (area === "logs") {
+    const logDirs = uniq(
+      fs.flatMap((f) => f.evidence.map((e) => e.path).filter((p): p is string => !!p)).map(dirname),
+    );
+    const ips = uniq(
+      fs
+        .filter((f) => f.data?.outcome === "succeeded")
+        .map((f) => str(f.data?.ip))
+        .filter((x): x is string => !!x),
+    );
+    commands.push(`mkdir -p ${EVIDENCE_DIR}`, ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`));
+    if (ips.length > 0) {
+      steps.push(t("guide.logs.succeeded"));
+      commands.push(...blockInbound(ips));
+    }
+  } else if (area === "process") {
+    steps.push(t("guide.process.evidence"));
+    const pids = uniq(data.map((d) => num(d.pid)).filter((x): x is number => x !== undefined));
+    commands.push(`mkdir -p ${EVIDENCE_DIR}`);
+    for (const pid of pids)
+      commands.push(
+        `cp /proc/${pid}/exe ${EVIDENCE_DIR}/${pid}.exe`,
+        `tr '\\0' ' ' < /proc/${pid}/cmdline > ${EVIDENCE_DIR}/${pid}.cmdline`,
+        `ls -l /proc/${pid}/fd > ${EVIDENCE_DIR}/${pid}.fd`,
+      );
+    commands.push(...respondCommands(ids));
+  } else if (area === "persistence") {
+    const users = uniq(data.map((d) => str(d.user)).filter((x): x is string => !!x));
+    commands.push(...users.map((u) => `crontab -l -u ${sh(u)}`), ...respondCommands(ids));
+  } else if (area === "file") {
+    const paths = uniq(data.map((d) => str(d.path)).filter((x): x is string => !!x));
+    commands.push(...paths.map((p) => `sha256sum ${sh(p)}`), ...respondCommands(ids));
+  } else if (area === "network") {
+    const remotes = uniq(data.map((d) => str(d.remoteAddress)).filter((x): x is string => !!x));
+    commands.push("ss -tnp", ...remotes.map((ip) => `iptables -I OUTPUT -d ${sh(ip)} -j DROP`));
+  } else if (area === "exposure") {
+    const ports = uniq(data.map((d) => num(d.port)).filter((x): x is number => x !== undefined));
+    for (const p of ports) commands.push(...portCommands(pm, p));
+  }
+  return { kind: area, title: t(k("title")), steps, commands: uniq(commands), findingIds: ids };
+}
+
+function incidentGuide(
+  inc: Incident,
+  doc: ReportDocument,
+  pm: PackageManager | undefined,
+  t: Translator,
+): Guide {
+  const members = doc.findings.filter((f) => inc.findingIds.includes(f.id));
+  const rootInvolved = members.some(
+    (f) =>
+      f.data?.user === "root" ||
+      /^\/(etc|usr|lib|bin|sbin|boot)\//.test(str(f.data?.path) ?? str(f.data?.exe) ?? ""),
+  );
+  const steps = [
+    t("guide.incident.isolate"),
+    t("guide.incident.evidence"),
+    t("guide.incident.contain"),
+    t(
+      rootInvolved || inc.confidence === "confirmed"
+        ? "guide.incident.rebuild"
+        : "guide.incident.rebuildMaybe",
+    ),
+    t("guide.incident.credentials"),
+    t(inc.entryPoint ? "guide.incident.upgrade" : "guide.incident.entry"),
+    t("guide.incident.expert"),
+  ];
+  const source = inc.entryPoint?.installation;
+  if (source && isSourceBuild(source)) steps.splice(6, 0, t("guide.apache.sourceBuild", { paths: source }));
+  const pids = uniq(members.map((f) => num(f.data?.pid)).filter((x): x is number => x !== undefined));
+  const logDirs = uniq(
+    members
+      .filter((f) => f.check.startsWith("logs."))
+      .flatMap((f) => f.evidence.map((e) => e.path).filter((p): p is string => !!p))
+      .map(dirname),
+  );
+  const commands = [
+    `mkdir -p ${EVIDENCE_DIR}`,
+    `ps auxwwf > ${EVIDENCE_DIR}/ps.txt`,
+    `ss -tanp > ${EVIDENCE_DIR}/ss.txt`,
+    ...pids.map((pid) => `cp /proc/${pid}/exe ${EVIDENCE_DIR}/${pid}.exe`),
+    ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
+    ...blockInbound(inc.attackers ?? []),
+    `mamori respond report.json --incident ${sh(inc.id)}`,
+    `mamori respond report.json --incident ${sh(inc.id)} --apply`,
+    ...(inc.entryPoint ? upgradeCommands(pm) : []),
+  ];
+  return {
+    kind: "incident",
+    title: t("guide.incident.title", { title: inc.title }),
+    steps,
+    commands: uniq(commands),
+    findingIds: inc.findingIds,
+    incidentId: inc.id,
+  };
+}
+
+/** What to do now: one guide per incident, then one per kind of finding, with commands for this distro. */
+export function guidance(doc: ReportDocument, t: Translator, findings: Finding[] = doc.findings): Guide[] {
+  const pm = packageManager(doc.host);
+  const out = doc.incidents.map((inc) => incidentGuide(inc, doc, pm, t));
+  for (const area of AREAS) {
+    const fs = findings.filter((f) => areaOf(f.check) === area);
+    if (fs.length > 0) out.push(areaGuide(area, fs, pm, t));
+  }
+  return out;
+}

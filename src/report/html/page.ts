@@ -1,0 +1,208 @@
+import type { Incident, ReportDocument } from "../../core/document.ts";
+import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
+import type { Translator } from "../../i18n/index.ts";
+import { escapeHtml as h } from "../escape.ts";
+import { evidenceText } from "../formats/human.ts";
+import { type Guide, guidance, packageManager } from "../guidance.ts";
+import type { RenderOptions } from "../types.ts";
+import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
+import { assets, safeInlineScript, scriptHash } from "./assets.ts";
+import { chartData, OUTCOMES, scriptJson } from "./chart-data.ts";
+
+const MAX_EVENTS = 500;
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+function text(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (Array.isArray(v)) return v.map(text).join(", ");
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+function sev(s: string, t: Translator): string {
+  const label = (SEVERITIES as readonly string[]).includes(s) ? t(`severity.${s as Finding["severity"]}`) : s;
+  return `<span class="sev ${h(s)}">${h(label)}</span>`;
+}
+
+function commandsBlock(cmds: string[]): string {
+  return cmds.length ? `<pre><code>${cmds.map((c) => h(c)).join("\n")}</code></pre>` : "";
+}
+
+function guideHtml(g: Guide, t: Translator): string {
+  return `<section class="guide" data-kind="${h(g.kind)}"><h3>${h(g.title)}</h3><ol>${g.steps
+    .map((s) => `<li>${h(s)}</li>`)
+    .join(
+      "",
+    )}</ol>${g.commands.length ? `<div class="muted">${h(t("guide.commands"))}</div>${commandsBlock(g.commands)}` : ""}</section>`;
+}
+
+function incidentHtml(inc: Incident, n: number, guide: Guide | undefined, t: Translator): string {
+  const meta: string[] = [
+    `<li>${h(t("report.confidence"))}: ${h(t(`confidence.${inc.confidence}`))}</li>`,
+    `<li>id: <code>${h(inc.id)}</code></li>`,
+  ];
+  if (inc.attackers?.length)
+    meta.push(`<li>${h(t("html.attackers"))}: <code>${h(inc.attackers.join(", "))}</code></li>`);
+  if (inc.entryPoint)
+    meta.push(
+      `<li>${h(t("html.entryPoint"))}: <code>${h(inc.entryPoint.installation ?? "?")}</code> ${h(inc.entryPoint.version ?? "")} ${h(inc.entryPoint.cves.join(", "))}</li>`,
+    );
+  if (inc.sources?.length) meta.push(`<li>${h(t("html.sources"))}: ${h(inc.sources.join(", "))}</li>`);
+  const rows = inc.timeline
+    .map(
+      (e) =>
+        `<tr><td class="mono">${h(e.time)}</td><td>${h(e.source)}</td><td class="mono">${h(e.text)}</td></tr>`,
+    )
+    .join("");
+  return `<article class="incident" id="incident-${n}" data-incident-id="${h(inc.id)}">
+<h3>#${n} ${sev(inc.severity, t)} ${h(inc.title)}</h3>
+<p class="summary">${h(inc.summary)}</p>
+<ul class="muted">${meta.join("")}</ul>
+<table class="timeline"><thead><tr><th>${h(t("html.time"))}</th><th>${h(t("html.timeSource"))}</th><th>${h(t("html.event"))}</th></tr></thead><tbody>${rows}</tbody></table>
+${guide ? guideHtml(guide, t) : ""}
+</article>`;
+}
+
+function findingRow(f: Finding, t: Translator): string {
+  const ev = f.evidence
+    .slice(0, 10)
+    .map((e) => `<li class="mono">${h(evidenceText(e))}</li>`)
+    .join("");
+  return `<tr data-finding-id="${h(f.id)}" data-severity="${h(f.severity)}"><td>${sev(f.severity, t)}</td><td>${h(t(`confidence.${f.confidence}`))}</td><td><code>${h(f.check)}</code></td>
+<td><strong>${h(f.title)}</strong>${f.cves.length ? `<div class="muted">${h(f.cves.join(", "))}</div>` : ""}${f.detail ? `<div>${h(f.detail)}</div>` : ""}${
+    ev ? `<details><summary>${h(t("report.evidence"))}</summary><ul>${ev}</ul></details>` : ""
+  }${f.remediation ? `<div><em>${h(t("report.next"))}:</em> ${h(f.remediation)}</div>` : ""}${commandsBlock(f.commands ?? [])}</td>
+<td class="mono">${h(f.time ?? "")}${f.timeSource ? ` <span class="muted">(${h(f.timeSource)})</span>` : ""}</td></tr>`;
+}
+
+function eventsTable(doc: ReportDocument, t: Translator): string {
+  const logs = rec(doc.sections.logs);
+  const events = Array.isArray(logs?.events) ? logs.events : [];
+  if (events.length === 0) return "";
+  const rows = events
+    .slice(0, MAX_EVENTS)
+    .map((e) => {
+      const r = rec(e) ?? {};
+      const where = `${text(r.file)}${r.line !== undefined ? `:${text(r.line)}` : ""}`;
+      return `<tr data-outcome="${h(text(r.outcome))}"><td class="mono nowrap">${h(text(r.time))}</td><td class="mono nowrap">${h(text(r.ip))}</td><td>${h(text(r.attack))} ${h(text(r.cves))}</td><td>${h(text(r.outcome))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(text(r.request))}</td></tr>`;
+    })
+    .join("\n");
+  const more =
+    events.length > MAX_EVENTS
+      ? `<p class="muted">${h(t("html.moreEvents", { count: events.length - MAX_EVENTS }))}</p>`
+      : "";
+  return `<section id="events"><h2>${h(t("html.events"))}</h2>
+<table class="events"><thead><tr><th>${h(t("html.time"))}</th><th>IP</th><th>${h(t("html.attack"))}</th><th>${h(t("html.outcome"))}</th><th>${h(t("html.where"))}</th><th>${h(t("html.request"))}</th></tr></thead><tbody>
+${rows}</tbody></table>${more}</section>`;
+}
+
+function figure(id: string, caption: string, has: boolean, t: Translator, extra = ""): string {
+  return `<figure><figcaption>${h(caption)}</figcaption>${
+    has
+      ? `<div class="chart" id="${id}"></div>`
+      : `<p class="nodata" data-nodata="${id}">${h(t("html.noData"))}</p>`
+  }${extra}</figure>`;
+}
+
+export function renderPage(doc: ReportDocument, opts: RenderOptions): string {
+  const { t, threshold, lang } = opts;
+  const { verdict } = verdictOf(doc.findings, threshold);
+  const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
+  const guides = guidance(doc, t, shown);
+  const data = chartData(doc, (s) => t(`severity.${s as Finding["severity"]}`));
+  const labels = {
+    time: t("html.time"),
+    attempts: t("html.attempts"),
+    outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, t(`html.outcome.${o}`)])),
+    process: t("html.process"),
+    cpuSeconds: t("html.cpuSeconds"),
+    severity: t("report.severity"),
+    count: t("report.count"),
+    incident: t("html.incident"),
+    kinds: {
+      exploit: t("html.kind.exploit"),
+      process: t("html.kind.process"),
+      file: t("html.kind.file"),
+      persistence: t("html.kind.persistence"),
+      network: t("html.kind.network"),
+    },
+  };
+  const a = assets();
+  const client = safeInlineScript(a.clientJs);
+  const uplot = safeInlineScript(a.uplotJs);
+  // Only our two scripts may run, and nothing may be fetched: a payload that slipped past escaping stays inert.
+  const csp = [
+    "default-src 'none'",
+    `script-src ${scriptHash(uplot)} ${scriptHash(client)}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  const severityLegend = `<ul class="legend severity-legend">${SEVERITIES.map(
+    (s, i) =>
+      `<li data-severity="${s}" data-count="${data.severity.counts[i]}">${sev(s, t)} ${data.severity.counts[i]}</li>`,
+  ).join("")}</ul>`;
+  const incidentGuides = new Map(guides.filter((g) => g.incidentId).map((g) => [g.incidentId, g]));
+  const areaGuides = guides.filter((g) => !g.incidentId);
+  const notChecked = doc.notChecked.length
+    ? `<section id="not-checked"><h2>${h(t("report.notChecked"))}</h2><ul>${doc.notChecked
+        .map(
+          (n) =>
+            `<li><strong>${h(n.area)}</strong>${n.path ? ` <code>${h(n.path)}</code>` : ""}: ${h(n.detail ?? reasonText(n.reason, t))}</li>`,
+        )
+        .join("")}</ul></section>`
+    : "";
+  const warnings = doc.warnings.length
+    ? `<section id="warnings"><h2>${h(t("report.warnings"))}</h2><ul>${doc.warnings
+        .map((n) => `<li>${h(n.area)}: ${h(n.detail ?? reasonText(n.reason, t))}</li>`)
+        .join("")}</ul></section>`
+    : "";
+  const hidden = doc.findings.length - shown.length;
+  return `<!doctype html>
+<html lang="${h(lang)}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(t("report.title"))}: ${h(doc.host.hostname)}</title>
+<style>${a.uplotCss}\n${a.css}</style>
+</head>
+<body>
+<header class="top"><h1>${h(t("report.title"))}: ${h(doc.host.hostname)}</h1>
+<div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${h(doc.scannedAt)} · mamori ${h(doc.tool.version)}</div>
+<div class="verdict ${verdict}" id="verdict">${h(verdictLine(doc, threshold, t))}</div></header>
+<main>
+<nav><a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a><a href="#charts">${h(t("html.charts"))}</a><a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a>${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav>
+<section id="incidents"><h2>${h(t("html.incidents"))}</h2>${
+    doc.incidents.length
+      ? doc.incidents.map((inc, i) => incidentHtml(inc, i + 1, incidentGuides.get(inc.id), t)).join("\n")
+      : `<p class="muted">${h(t("html.noIncidents"))}</p>`
+  }</section>
+<section id="charts"><h2>${h(t("html.charts"))}</h2><div class="charts">
+${figure("chart-attacks", t("html.chart.attacks"), data.attacks !== undefined, t)}
+${figure("chart-timeline", t("html.chart.timeline"), data.timeline !== undefined, t)}
+${figure("chart-cpu", t("html.chart.cpu"), data.cpu !== undefined, t)}
+${figure("chart-severity", t("html.chart.severity"), true, t, severityLegend)}
+</div></section>
+<section id="findings"><h2>${h(t("report.findings"))}</h2>${
+    shown.length
+      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>check</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t)).join("\n")}</tbody></table>`
+      : `<p>${h(t("report.noFindings"))}</p>`
+  }${hidden > 0 ? `<p class="muted">${h(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }))}</p>` : ""}</section>
+<section id="guidance"><h2>${h(t("guide.title"))}</h2>${packageManager(doc.host) ? "" : `<p class="muted">${h(t("guide.noPm"))}</p>`}${areaGuides.map((g) => guideHtml(g, t)).join("\n")}</section>
+${eventsTable(doc, t)}
+${notChecked}
+${warnings}
+</main>
+<script type="application/json" id="mamori-chart-data">${scriptJson({ ...data, labels })}</script>
+<script>${uplot}</script>
+<script>${client}</script>
+</body>
+</html>
+`;
+}

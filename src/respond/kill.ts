@@ -1,0 +1,79 @@
+import * as nodefs from "node:fs";
+import * as path from "node:path";
+import { bootTime, processStartTime, readProcess } from "../collect/proc/processes.ts";
+import { RootFs } from "../collect/rootfs.ts";
+import { RespondError } from "./quarantine.ts";
+import {
+  CONTENT,
+  createEntry,
+  type Manifest,
+  newEntryId,
+  sha256,
+  writeDurable,
+  writeManifest,
+} from "./store.ts";
+import type { Action, RespondOptions } from "./types.ts";
+
+type KillAction = Extract<Action, { kind: "kill" }>;
+
+/** How far apart two start times may be and still be the same process (reports may round to the second). */
+const START_TOLERANCE_MS = 1000;
+
+/**
+ * Checks that `pid` is still the process the report saw: same executable and same start time.
+ * A pid the kernel has given to another process is never touched.
+ */
+export function verifyProcess(a: KillAction, root: string): { exe?: string; startTime: string } {
+  if (root !== "/") throw new RespondError("not-live", `pid ${a.pid}`);
+  const fs = new RootFs("/");
+  const p = readProcess(fs, a.pid);
+  const btime = bootTime(fs);
+  if (!p || btime === undefined) throw new RespondError("pid-gone", `pid ${a.pid}`);
+  const started = processStartTime(p, btime);
+  if (a.startTicks === undefined && a.startTime === undefined)
+    throw new RespondError("no-start-time", `pid ${a.pid}`);
+  if (a.startTicks !== undefined && a.startTicks !== p.startTicks)
+    throw new RespondError("pid-reused", `pid ${a.pid}: start ticks ${p.startTicks}, report ${a.startTicks}`);
+  if (a.startTime !== undefined) {
+    const want = Date.parse(a.startTime);
+    if (Number.isNaN(want) || Math.abs(started.getTime() - want) > START_TOLERANCE_MS)
+      throw new RespondError(
+        "pid-reused",
+        `pid ${a.pid}: started ${started.toISOString()}, report ${a.startTime}`,
+      );
+  }
+  if (!a.exe) throw new RespondError("no-exe", `pid ${a.pid}`);
+  if (p.exe !== a.exe)
+    throw new RespondError("pid-reused", `pid ${a.pid}: runs ${p.exe ?? "?"}, report ${a.exe}`);
+  return { exe: p.exe, startTime: started.toISOString() };
+}
+
+/**
+ * Before a process is killed, its program (readable through /proc/PID/exe even when deleted from disk)
+ * and command line are copied into the quarantine as evidence.
+ */
+export function preserveEvidence(
+  a: KillAction,
+  opts: Pick<RespondOptions, "quarantineDir" | "now">,
+): Manifest {
+  const data = nodefs.readFileSync(`/proc/${a.pid}/exe`);
+  const cmdline = nodefs.readFileSync(`/proc/${a.pid}/cmdline`);
+  const id = newEntryId(opts.now(), "evidence");
+  const dir = createEntry(opts.quarantineDir, id);
+  writeDurable(path.join(dir, CONTENT), data, 0o400);
+  writeDurable(path.join(dir, "cmdline"), cmdline, 0o400);
+  const m: Manifest = {
+    id,
+    kind: "evidence",
+    state: "quarantined",
+    createdAt: opts.now().toISOString(),
+    root: "/",
+    originalPath: a.exe ?? `/proc/${a.pid}/exe`,
+    hostPath: `/proc/${a.pid}/exe`,
+    sha256: sha256(data),
+    size: data.length,
+    findingId: a.findingId,
+  };
+  writeManifest(dir, m);
+  return m;
+}

@@ -1,0 +1,124 @@
+import type { ReportDocument } from "../core/document.ts";
+import type { Finding } from "../core/finding.ts";
+import type { Action } from "./types.ts";
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+// Programs the system itself ships: a process running them is stopped, the file is left alone.
+const SYSTEM = /^\/(usr\/(s?bin|lib\d*|libexec|share)|s?bin|lib\d*)\//;
+
+function isCronLike(p: string): boolean {
+  return /cron|\/rc\.local$|\/\.?(bashrc|profile|bash_profile)$|\/profile\.d\//.test(p);
+}
+
+function isUnit(p: string): string | undefined {
+  const m = /\/systemd\/system\/(?:[^/]+\.wants\/)?([^/]+\.(service|timer|socket|path))$/.exec(p);
+  return m?.[1];
+}
+
+/** The containment actions one finding calls for (none for findings that describe no running thing). */
+export function actionsFor(f: Finding, doc: Pick<ReportDocument, "findings">): Action[] {
+  const d = f.data ?? {};
+  const out: Action[] = [];
+  const id = f.id;
+  if (f.check.startsWith("process.")) {
+    const pid = num(d.pid);
+    const exe = str(d.exe);
+    if (pid !== undefined)
+      out.push({
+        kind: "kill",
+        pid,
+        exe,
+        startTime: str(d.startTime) ?? f.time,
+        startTicks: num(d.startTicks),
+        findingId: id,
+      });
+    if (exe && !SYSTEM.test(exe) && d.exeDeleted !== true)
+      out.push({ kind: "quarantine", path: exe, findingId: id });
+  } else if (f.check.startsWith("network.")) {
+    const pid = num(d.pid);
+    // The start time that proves the pid is the same process comes from the process finding.
+    const proc = doc.findings.find((p) => p.check.startsWith("process.") && num(p.data?.pid) === pid);
+    if (pid !== undefined)
+      out.push({
+        kind: "kill",
+        pid,
+        exe: str(proc?.data?.exe),
+        startTime: str(proc?.data?.startTime) ?? proc?.time,
+        startTicks: num(proc?.data?.startTicks),
+        findingId: id,
+      });
+  } else if (f.check.startsWith("persistence.")) {
+    const p = str(d.path) ?? f.evidence.find((e) => e.path)?.path;
+    const line = num(d.line) ?? f.evidence.find((e) => e.line)?.line;
+    const unit = p ? isUnit(p) : undefined;
+    if (unit) out.push({ kind: "disable-unit", name: unit, findingId: id });
+    else if (p && line !== undefined && isCronLike(p))
+      out.push({ kind: "disable-cron", path: p, line, findingId: id });
+    else if (p) out.push({ kind: "quarantine", path: p, findingId: id });
+  } else if (f.check.startsWith("file.")) {
+    const p = str(d.path) ?? f.evidence.find((e) => e.path)?.path;
+    if (p) out.push({ kind: "quarantine", path: p, findingId: id });
+  }
+  return out;
+}
+
+function key(a: Action): string {
+  switch (a.kind) {
+    case "kill":
+      return `kill:${a.pid}`;
+    case "quarantine":
+      return `q:${a.path}`;
+    case "disable-cron":
+      return `cron:${a.path}:${a.line}`;
+    case "disable-unit":
+      return `unit:${a.name}`;
+  }
+}
+
+/** Processes first (so nothing rewrites what we move), then files, cron lines and units; each thing once. */
+export function dedupe(actions: Action[]): Action[] {
+  const order = { kill: 0, quarantine: 1, "disable-cron": 2, "disable-unit": 3 };
+  const seen = new Map<string, Action>();
+  for (const a of actions) {
+    const k = key(a);
+    const prev = seen.get(k);
+    // Keep the one that knows most about the process it would kill.
+    if (!prev || (a.kind === "kill" && prev.kind === "kill" && !prev.startTime && a.startTime))
+      seen.set(k, a);
+  }
+  return [...seen.values()].sort((a, b) => order[a.kind] - order[b.kind]);
+}
+
+export interface Selection {
+  findingIds: string[];
+  allCritical: boolean;
+}
+
+/** Actions for the selected findings; unknown ids are returned so the command can say so. */
+export function planFromReport(
+  doc: ReportDocument,
+  sel: Selection,
+): { actions: Action[]; unknown: string[]; noAction: string[] } {
+  const chosen = new Map<string, Finding>();
+  const unknown: string[] = [];
+  for (const id of new Set(sel.findingIds)) {
+    const f = doc.findings.find((x) => x.id === id);
+    if (f) chosen.set(id, f);
+    else unknown.push(id);
+  }
+  if (sel.allCritical) for (const f of doc.findings) if (f.severity === "critical") chosen.set(f.id, f);
+  const actions: Action[] = [];
+  const noAction: string[] = [];
+  for (const f of chosen.values()) {
+    const a = actionsFor(f, doc);
+    if (a.length === 0) noAction.push(f.id);
+    actions.push(...a);
+  }
+  return { actions, unknown, noAction };
+}

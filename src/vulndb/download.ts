@@ -1,0 +1,80 @@
+import { SourceError } from "./sources/common.ts";
+
+export interface DownloadLimits {
+  /** The whole download, headers to last byte. */
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+/**
+ * Downloads one feed into memory. Anything short of a complete 2xx body within the limits is a
+ * SourceError naming the source: a slow, oversized, truncated or failed download must never reach the parser.
+ */
+export async function download(
+  source: string,
+  url: string,
+  limits: DownloadLimits,
+  cancel?: AbortSignal,
+): Promise<Buffer> {
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, redirect: "follow", headers: { accept: "application/json" } });
+  } catch (err) {
+    throw new SourceError(source, describe(err, limits));
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new SourceError(source, `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+  }
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > limits.maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new SourceError(source, `larger than the ${mib(limits.maxBytes)} limit`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > limits.maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new SourceError(source, `larger than the ${mib(limits.maxBytes)} limit`);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    throw new SourceError(source, `download interrupted after ${size} bytes (${describe(err, limits)})`);
+  }
+  // fetch decodes gzip, so the declared length is only comparable for an uncompressed body.
+  const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
+  if (!encoded && Number.isFinite(declared) && size < declared)
+    throw new SourceError(source, `truncated: ${size} of ${declared} bytes`);
+  return Buffer.concat(chunks);
+}
+
+export function parseJsonBody(source: string, body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch (err) {
+    throw new SourceError(source, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function describe(err: unknown, limits: DownloadLimits): string {
+  if (err instanceof Error) {
+    if (err.name === "TimeoutError" || err.name === "AbortError")
+      return `no answer within ${limits.timeoutMs / 1000} s`;
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof Error)
+      return `${err.message}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`;
+    return err.message;
+  }
+  return String(err);
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
+}

@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { assembleVulnDb } from "./assemble.ts";
+import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
+import { parseDebianAdvisoryList } from "./sources/debian.ts";
+import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
+import { parseOsvRecord } from "./sources/osv.ts";
+import type { VulnDb } from "./types.ts";
+
+/**
+ * Builds mamori's snapshot from the mirrored source files in ../shared/vulndata (see its SOURCES.md).
+ * The dates are those of the mirrored commits, so the same files always give the same snapshot.
+ */
+export function buildSnapshot(vulndataDir: string): VulnDb {
+  const readJson = (p: string): unknown => JSON.parse(fs.readFileSync(path.join(vulndataDir, p), "utf8"));
+  const jsonFiles = (dir: string) =>
+    fs
+      .readdirSync(path.join(vulndataDir, dir))
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => path.join(dir, f));
+
+  const apache = jsonFiles("httpd-json").map((f) => parseOrThrow(f, () => parseApacheRecord(readJson(f))));
+  const known = new Set(apache.map((r) => r.id));
+  const newer = jsonFiles("osv-bitnami-apache")
+    .map((f) => parseOrThrow(f, () => parseOsvRecord(readJson(f))))
+    .filter((r) => !known.has(r.id));
+
+  const kevRaw = readJson("kev/cisagov-kev-data_known_exploited_vulnerabilities.json");
+  const kev = parseKev(kevRaw);
+  const kevReleased = (kevRaw as { dateReleased?: string }).dateReleased ?? "2025-08-25";
+
+  const distro = parseDebianAdvisoryList(
+    fs.readFileSync(path.join(vulndataDir, "distro/debian-DSA-apache2.txt"), "utf8"),
+  );
+  parseDebianAdvisoryList(
+    fs.readFileSync(path.join(vulndataDir, "distro/debian-DLA-apache2.txt"), "utf8"),
+    "apache2",
+    distro,
+  );
+  const apacheIds = new Set([...known, ...newer.map((r) => r.id)]);
+  const debianEntries = [...distro]
+    .filter(([id]) => apacheIds.has(id))
+    .reduce((n, [, f]) => n + f.fixed.size, 0);
+
+  const sources = [
+    {
+      name: "Apache HTTP Server security team, per-CVE JSON (mirror github.com/apache/httpd-site@616933111cbf)",
+      url: "https://httpd.apache.org/security/json/",
+      fetchedAt: "2026-05-01T00:00:00.000Z",
+      records: apache.length,
+    },
+    {
+      name: "Bitnami vulndb, OSV package apache, for CVEs newer than Apache's JSON (@0054d6e3)",
+      url: "https://github.com/bitnami/vulndb/tree/main/data/apache",
+      fetchedAt: "2026-08-05T00:00:00.000Z",
+      records: newer.length,
+    },
+    {
+      name: `${KEV_SOURCE} (mirror github.com/cisagov/kev-data@eacf03ec)`,
+      url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+      fetchedAt: new Date(kevReleased).toISOString(),
+      records: kev.count,
+    },
+    {
+      name: "Debian security tracker, DSA and DLA lists for apache2 (mirror github.com/CVEDB/security-tracker@32127b7f)",
+      url: "https://salsa.debian.org/security-tracker-team/security-tracker/-/tree/master/data",
+      fetchedAt: "2023-04-02T00:00:00.000Z",
+      records: debianEntries,
+    },
+  ];
+  // A snapshot is as new as its newest source; the oldest one decides how stale it is (see vulnDbAgeDays).
+  const builtAt = sources
+    .map((s) => s.fetchedAt)
+    .sort()
+    .at(-1) as string;
+  return assembleVulnDb({
+    apache,
+    supplementary: newer,
+    kev,
+    distro,
+    meta: { builtAt, sources, kev: { catalogVersion: kev.catalogVersion, count: kev.count } },
+  });
+}
+
+function parseOrThrow(file: string, parse: () => ApacheRecord): ApacheRecord {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
+import { type DownloadLimits, download, parseJsonBody } from "./download.ts";
+import { readVulnDb, vulnDbPath } from "./load.ts";
+import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
+import { SourceError } from "./sources/common.ts";
+import { DEBIAN_SOURCE, parseDebianTracker } from "./sources/debian.ts";
+import { extractTopLevelMember } from "./sources/json-member.ts";
+import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
+import type { CveRecord, VulnDb, VulnDbMeta } from "./types.ts";
+
+export const APACHE_SOURCE = "Apache HTTP Server security data";
+
+export interface FeedUrls {
+  apache: string;
+  kev: string;
+  debian: string;
+}
+
+export const DEFAULT_FEED_URLS: FeedUrls = {
+  apache: "https://httpd.apache.org/security/vulnerabilities-httpd.json",
+  kev: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+  debian: "https://security-tracker.debian.org/tracker/data/json",
+};
+
+/** Environment variables that override the default URLs (flags override these). */
+export const FEED_URL_ENV: Record<keyof FeedUrls, string> = {
+  apache: "MAMORI_APACHE_URL",
+  kev: "MAMORI_KEV_URL",
+  debian: "MAMORI_DEBIAN_URL",
+};
+
+/** Below these a feed is considered broken, not just small: today Apache has ~270 records and KEV ~1400. */
+export const SANITY = { apacheRecords: 200, kevEntries: 1000, debianCves: 50, maxUnparsedShare: 0.1 };
+
+/** The tracker JSON holds every Debian package (~70 MB today); the other two are a few MB. */
+export const SIZE_LIMITS: Record<keyof FeedUrls, number> = {
+  apache: 64 * 1024 * 1024,
+  kev: 64 * 1024 * 1024,
+  debian: 512 * 1024 * 1024,
+};
+
+export interface UpdateOptions {
+  dataDir: string;
+  urls: FeedUrls;
+  now: Date;
+  timeoutMs?: number;
+  onFetch?: (source: string, url: string) => void;
+}
+
+/**
+ * Downloads all three feeds, builds a new snapshot with the same parsers as scripts/build-vulndb.ts and
+ * replaces data/vulndb.json in one rename. Any failure throws a SourceError before the old file is touched.
+ */
+export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
+  const limits = (key: keyof FeedUrls): DownloadLimits => ({
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    maxBytes: SIZE_LIMITS[key],
+  });
+  // When one feed fails the update is lost anyway: stop the other downloads instead of waiting for them.
+  const cancel = new AbortController();
+  const fetchJson = async (
+    key: keyof FeedUrls,
+    source: string,
+    parse: (source: string, body: Buffer) => unknown = parseJsonBody,
+  ): Promise<unknown> => {
+    opts.onFetch?.(source, opts.urls[key]);
+    try {
+      return parse(source, await download(source, opts.urls[key], limits(key), cancel.signal));
+    } catch (err) {
+      cancel.abort();
+      throw err;
+    }
+  };
+  const [apacheRaw, kevRaw, debianRaw] = await Promise.all([
+    fetchJson("apache", APACHE_SOURCE),
+    fetchJson("kev", KEV_SOURCE),
+    fetchJson("debian", DEBIAN_SOURCE, parseTrackerApache2),
+  ]);
+
+  const apache = parseApacheFeed(apacheRaw);
+  const kev = parseKev(kevRaw);
+  if (kev.count <= SANITY.kevEntries)
+    throw new SourceError(KEV_SOURCE, `only ${kev.count} entries (expected more than ${SANITY.kevEntries})`);
+  const distro = parseDebianTracker(debianRaw);
+  if (distro.size < SANITY.debianCves)
+    throw new SourceError(
+      DEBIAN_SOURCE,
+      `only ${distro.size} apache2 CVEs (expected at least ${SANITY.debianCves})`,
+    );
+
+  const file = vulnDbPath(opts.dataDir);
+  const previous = readVulnDb(file);
+  const old = previous.ok ? previous.value : undefined;
+  const apacheIds = new Set(apache.map((r) => r.id));
+  // CVEs that came from another feed stay until Apache's own data has them (its JSON can lag its releases).
+  const kept = (old?.cves ?? []).filter((c) => c.source && c.source !== "apache" && !apacheIds.has(c.id));
+  const keptSources = (old?.meta.sources ?? []).filter((s) => /OSV|Bitnami/i.test(s.name));
+  const fetchedAt = opts.now.toISOString();
+  const allIds = new Set([...apacheIds, ...kept.map((c) => c.id)]);
+  const debianEntries = [...distro]
+    .filter(([id]) => allIds.has(id))
+    .reduce((n, [, f]) => n + f.fixed.size, 0);
+  const meta: VulnDbMeta = {
+    builtAt: fetchedAt,
+    sources: [
+      { name: APACHE_SOURCE, url: opts.urls.apache, fetchedAt, records: apache.length },
+      ...(kept.length ? keptSources.map((s) => ({ ...s, records: kept.length, kept: true })) : []),
+      { name: KEV_SOURCE, url: opts.urls.kev, fetchedAt, records: kev.count },
+      { name: DEBIAN_SOURCE, url: opts.urls.debian, fetchedAt, records: debianEntries },
+    ],
+    kev: { catalogVersion: kev.catalogVersion, count: kev.count },
+  };
+  const db = assembleVulnDb({
+    apache,
+    supplementary: kept.map(toApacheRecord),
+    kev,
+    distro,
+    extraAdvisories: new Map(
+      (old?.cves ?? []).map((c) => [
+        c.id,
+        { advisories: c.advisories, distroFirstAdvisory: c.distroFirstAdvisory },
+      ]),
+    ),
+    meta,
+  });
+  writeAtomic(file, serializeVulnDb(db));
+  return db;
+}
+
+/** Only the apache2 member of the tracker JSON is parsed into objects; the rest is only checked for completeness. */
+function parseTrackerApache2(source: string, body: Buffer): unknown {
+  const member = extractTopLevelMember(body.toString("utf8"), "apache2");
+  if (!member.ok) throw new SourceError(source, `not valid JSON (${member.error})`);
+  if (member.value === undefined) return {};
+  return { apache2: parseJsonBody(source, Buffer.from(member.value)) };
+}
+
+/** Apache's consolidated feed: a JSON array of CVE JSON records, in any of the formats Apache has used. */
+export function parseApacheFeed(raw: unknown): ApacheRecord[] {
+  if (!Array.isArray(raw)) throw new SourceError(APACHE_SOURCE, "not a JSON array of CVE records");
+  const records: ApacheRecord[] = [];
+  let failed = 0;
+  for (const item of raw) {
+    try {
+      records.push(parseApacheRecord(item));
+    } catch {
+      failed++;
+    }
+  }
+  if (records.length < SANITY.apacheRecords)
+    throw new SourceError(
+      APACHE_SOURCE,
+      `only ${records.length} records (expected at least ${SANITY.apacheRecords})`,
+    );
+  if (failed > raw.length * SANITY.maxUnparsedShare)
+    throw new SourceError(APACHE_SOURCE, `${failed} of ${raw.length} records could not be read`);
+  return records;
+}
+
+function toApacheRecord(c: CveRecord): ApacheRecord {
+  const { distroFixed: _d, kev: _k, advisories: _a, distroOpen: _o, distroFirstAdvisory: _f, ...rest } = c;
+  return rest;
+}
+
+/** Temp file in the same directory, then rename: readers see the old file or the new one, never half. */
+function writeAtomic(file: string, content: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}

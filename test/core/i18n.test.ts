@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { test } from "node:test";
+import { dictionary, format, langFromEnv } from "../../src/i18n/index.ts";
+
+const messagesDir = new URL("../../src/i18n/messages/", import.meta.url);
+
+test("every area dictionary is merged and no key is defined twice", async () => {
+  const seen = new Map<string, string>();
+  const files = readdirSync(messagesDir).filter((f) => f.endsWith(".ts"));
+  for (const file of files) {
+    const mod = (await import(new URL(file, messagesDir).href)) as Record<string, Record<string, unknown>>;
+    for (const table of Object.values(mod)) {
+      for (const key of Object.keys(table)) {
+        assert.ok(!seen.has(key), `${key} is defined in both ${seen.get(key)} and ${file}`);
+        seen.set(key, file);
+        assert.ok(
+          key in dictionary,
+          `${key} from ${file} is not in the merged dictionary (add the spread to i18n/index.ts)`,
+        );
+      }
+    }
+  }
+  assert.equal(seen.size, Object.keys(dictionary).length);
+});
+
+test("every sentence exists in English and Japanese with the same placeholders", () => {
+  const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const [key, m] of Object.entries(dictionary) as Array<[string, { en: string; ja: string }]>) {
+    assert.ok(m.en.trim().length > 0, `${key}: empty English`);
+    assert.ok(m.ja.trim().length > 0, `${key}: empty Japanese`);
+    assert.deepEqual(names(m.ja), names(m.en), `${key}: placeholders differ between en and ja`);
+  }
+});
+
+test("LANG chooses the default language; placeholders are filled", () => {
+  assert.equal(langFromEnv({ LANG: "ja_JP.UTF-8" }), "ja");
+  assert.equal(langFromEnv({ LANG: "C.UTF-8" }), "en");
+  assert.equal(langFromEnv({ LC_ALL: "ja_JP.UTF-8", LANG: "en_US.UTF-8" }), "ja");
+  assert.equal(format("{a} and {b}", { a: 1, b: "x" }), "1 and x");
+});

@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { correlate } from "../../src/correlate/index.ts";
+import { translator } from "../../src/i18n/index.ts";
+import { RENDERERS } from "../../src/report/formats/index.ts";
+import { guidance, packageManager, sh } from "../../src/report/guidance.ts";
+import { scriptJson } from "../../src/report/html/chart-data.ts";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+import { docOf, f, minerStory } from "./scenario.ts";
+
+const en = translator("en");
+const opts = { lang: "en" as const, t: en, color: false, threshold: "low" as const };
+
+function saved(t: { after: (fn: () => void) => void }, extra = {}): string {
+  const dir = tempDir(t);
+  const file = path.join(dir, "report.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      docOf(minerStory(), {
+        notChecked: [{ area: "logs", path: "/var/log/apache2/error.log", reason: "EACCES" }],
+        ...extra,
+      }),
+    ),
+  );
+  return file;
+}
+
+test("mamori report re-runs correlation on a saved report (incidents were empty in the file)", async (t) => {
+  const r = await mamori(["report", saved(t), "--format", "json"]);
+  assert.equal(r.code, 1, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.incidents.length, 1);
+  assert.equal(doc.incidents[0].confidence, "confirmed");
+});
+
+test("Markdown puts incidents first, then findings, then guidance, then what could not be checked", async (t) => {
+  const r = await mamori(["report", saved(t), "--format", "markdown"]);
+  const order = ["## Incidents", "## Findings", "## What to do now", "## Could not check"].map((h) =>
+    r.stdout.indexOf(h),
+  );
+  assert.ok(
+    order.every((i) => i > 0),
+    JSON.stringify(order),
+  );
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+  );
+  assert.match(
+    r.stdout,
+    /\| 2026-11-20T03:14:09\.000Z \| process start \\\(\/proc\\\) \| \/tmp\/kdevtmpfsi started/,
+  );
+});
+
+test("the report is read from standard input with -, and --lang ja tells the story in Japanese", (t) => {
+  const input = fs.readFileSync(saved(t), "utf8");
+  const r = spawnSync(
+    process.execPath,
+    ["src/cli/main.ts", "report", "-", "--format", "markdown", "--lang", "ja"],
+    {
+      input,
+      encoding: "utf8",
+      cwd: path.resolve(import.meta.dirname, "../.."),
+    },
+  );
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /## インシデント/);
+  assert.match(r.stdout, /の Apache 2\\\.4\\\.49 が 2026\\-11\\-20 03:14:07 UTC に/);
+  assert.match(r.stdout, /## 今すぐ行うこと/);
+});
+
+test("a file that is not a report is one clear line and exit 2", async (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, "bad.json"), "{ nope");
+  const r = await mamori(["report", path.join(dir, "bad.json")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /not JSON/);
+  fs.writeFileSync(path.join(dir, "v2.json"), JSON.stringify({ schemaVersion: 2, findings: [] }));
+  const v2 = await mamori(["report", path.join(dir, "v2.json")]);
+  assert.equal(v2.code, 2);
+  assert.match(v2.stderr, /schemaVersion 2/);
+});
+
+test("html is a format for audit and report alike, written to --output", async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, "r.html");
+  const r = await mamori(["report", saved(t), "--format", "html", "--output", out]);
+  assert.equal(r.stdout, "");
+  const page = fs.readFileSync(out, "utf8");
+  assert.match(page, /^<!doctype html>/);
+  assert.doesNotMatch(page, /<(script|link|img|iframe)[^>]+(src|href)=/i, "the page loads nothing");
+  assert.match(page, /Content-Security-Policy" content="default-src &#39;none&#39;/);
+  const audit = await mamori(["audit", "--root", dir, "--format", "html"]);
+  assert.equal(audit.code, 0, audit.stderr);
+  assert.match(audit.stdout, /id="chart-severity"/);
+});
+
+test("SARIF stays 2.1.0 and carries the incidents in the run's properties", () => {
+  const doc = docOf(minerStory());
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  const log = JSON.parse(RENDERERS.sarif.render(doc, opts));
+  assert.equal(log.version, "2.1.0");
+  assert.equal(log.runs[0].results.length, doc.findings.length);
+  assert.deepEqual(log.runs[0].properties.incidents[0].findingIds, doc.incidents[0]?.findingIds);
+});
+
+test("guidance gives the commands of the detected distribution", () => {
+  const cases: Array<[string | undefined, RegExp]> = [
+    ["debian", /apt-get install --only-upgrade apache2/],
+    ["ubuntu", /apt-get install --only-upgrade apache2/],
+    ["rocky", /dnf upgrade --refresh httpd/],
+    ["almalinux", /dnf upgrade --refresh httpd/],
+    ["centos", /dnf upgrade --refresh httpd/],
+    ["alpine", /apk upgrade apache2/],
+  ];
+  for (const [osId, re] of cases) {
+    const doc = docOf(minerStory());
+    doc.host.osId = osId;
+    doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+    const all = guidance(doc, en)
+      .flatMap((g) => g.commands)
+      .join("\n");
+    assert.match(all, re, String(osId));
+  }
+  assert.equal(packageManager({ osId: "gentoo" }), undefined);
+  const doc = docOf(minerStory());
+  doc.host.osId = "gentoo";
+  assert.match(RENDERERS.markdown.render(doc, opts), /distribution was not recognised/);
+});
+
+test("guidance for an incident says to isolate, preserve, rotate and rebuild, in both languages", () => {
+  const doc = docOf(minerStory());
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  const [g] = guidance(doc, en);
+  assert.equal(g?.kind, "incident");
+  const text = g?.steps.join("\n") ?? "";
+  for (const w of [/Isolate/, /Preserve evidence/, /Rotate every secret/, /Rebuild rather than clean/])
+    assert.match(text, w);
+  assert.ok(g?.commands.includes("iptables -I INPUT -s 203.0.113.5 -j DROP"));
+  // The way in was built from source: the package upgrade alone would not close it.
+  assert.match(text, /\/usr\/local\/apache2 was not installed by the package manager/);
+  assert.ok(g?.commands.includes("cp /proc/4242/exe /root/mamori-evidence/4242.exe"));
+  const ja = guidance(doc, translator("ja"))[0]?.steps.join("\n") ?? "";
+  assert.match(ja, /隔離/);
+  assert.match(ja, /再構築/);
+});
+
+test("values from the scanned system are shell-quoted in commands and escaped in every format", () => {
+  assert.equal(sh("/tmp/a'; rm -rf / #"), `'/tmp/a'\\''; rm -rf / #'`);
+  assert.equal(sh("/tmp/kdevtmpfsi"), "/tmp/kdevtmpfsi");
+  const evil = "/tmp/\x1b[2J<script>alert(1)</script>$(reboot)";
+  const doc = docOf([
+    ...minerStory(),
+    f({ id: "file.dropped:1", check: "file.dropped", title: `Dropped ${evil}`, data: { path: evil } }),
+  ]);
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  const cmds = guidance(doc, en).flatMap((g) => g.commands);
+  assert.ok(cmds.includes(`sha256sum '/tmp/\x1b[2J<script>alert(1)</script>$(reboot)'`), cmds.join("\n"));
+  for (const name of ["human", "markdown", "html"] as const) {
+    const out = RENDERERS[name].render(doc, opts);
+    assert.ok(!out.includes("\x1b"), `${name}: raw ESC`);
+    // Markdown may show it inside a fenced code block, where it is text; nowhere else.
+    const outsideCode = name === "markdown" ? out.replace(/^(`{3,})sh\n[\s\S]*?\n\1$/gm, "") : out;
+    if (name !== "human") assert.ok(!outsideCode.includes("<script>alert(1)"), `${name}: raw script tag`);
+  }
+});
+
+test("JSON inside <script> cannot close the element or break the line", () => {
+  const s = scriptJson({ a: "</script><script>x()</script>", b: "\u2028\u2029&" });
+  assert.doesNotMatch(s, /[<>&\u2028\u2029]/);
+  assert.deepEqual(JSON.parse(s), { a: "</script><script>x()</script>", b: "\u2028\u2029&" });
+});
+
+test("the HTML speaks the report language", () => {
+  const doc = docOf(minerStory());
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "ja", t: translator("ja") });
+  const page = RENDERERS.html.render(doc, { ...opts, lang: "ja", t: translator("ja") });
+  assert.match(page, /<html lang="ja">/);
+  assert.match(page, /深刻度ごとの検出結果/);
+  assert.match(page, /今すぐ行うこと/);
+  assert.match(page, /攻撃され、侵入されました/);
+});
+
+test("charts handle a report without log events or process lists", () => {
+  const doc = docOf([f({ id: "exposure.port:1", check: "exposure.port", severity: "medium" })]);
+  const page = RENDERERS.html.render(doc, opts);
+  assert.match(page, /data-nodata="chart-attacks"/);
+  assert.match(page, /data-nodata="chart-cpu"/);
+  assert.match(page, /data-nodata="chart-timeline"/);
+  assert.match(page, /id="chart-severity"/);
+});
