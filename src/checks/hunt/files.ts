@@ -78,6 +78,7 @@ export function checkFiles(input: HuntInput, ctx: CheckContext): Finding[] {
       data: {
         path: f.path,
         sha256: f.sha256,
+        ctime: f.ctime,
         size: f.size,
         uid: f.uid,
         strings: f.strings,

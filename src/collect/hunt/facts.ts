@@ -40,6 +40,8 @@ export interface PersistLine {
   line: number;
   text: string;
   mtime?: string;
+  /** Inode change time: harder to fake than mtime (touch -r resets mtime, not ctime). */
+  ctime?: string;
   /** SHA-256 of the file the line is in (allowlist entries and history compare it). */
   sha256?: string;
   /** Owner for per-user files (crontab of a user, authorized_keys under a home). */
@@ -59,12 +61,14 @@ export interface SshKey {
   /** command="..." forced command, if any. */
   command?: string;
   mtime?: string;
+  ctime?: string;
 }
 
 export interface HuntFile {
   path: string;
   size: number;
   mtime: string;
+  ctime: string;
   mode: number;
   elf: boolean;
   sha256?: string;

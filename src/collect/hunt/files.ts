@@ -134,6 +134,7 @@ export function collectFiles(
         path: p,
         size: st.size,
         mtime: st.mtime.toISOString(),
+        ctime: st.ctime.toISOString(),
         mode: st.mode & 0o7777,
         elf,
         strings: [],

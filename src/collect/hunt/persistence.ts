@@ -12,7 +12,7 @@ const MAX_DIR_FILES = 2000;
 function readLines(
   ctx: ScanContext,
   file: string,
-): { lines: string[]; mtime?: string; sha256: string } | undefined {
+): { lines: string[]; mtime?: string; ctime?: string; sha256: string } | undefined {
   try {
     const st = ctx.fs.stat(file);
     if (!st.isFile()) return undefined;
@@ -27,6 +27,7 @@ function readLines(
     return {
       lines: bytes.toString("utf8").split(/\r?\n/),
       mtime: st.mtime.toISOString(),
+      ctime: st.ctime.toISOString(),
       sha256: createHash("sha256").update(bytes).digest("hex"),
     };
   } catch (err) {
@@ -76,6 +77,7 @@ function add(
       line: i + 1,
       text: t,
       mtime: r.mtime,
+      ctime: r.ctime,
       sha256: r.sha256,
       user: opts.user,
       unit: opts.unit,
@@ -203,6 +205,7 @@ export function collectSshKeys(ctx: ScanContext): SshKey[] {
           options: k.options,
           command: cmd,
           mtime: r.mtime,
+          ctime: r.ctime,
         });
       });
     }
