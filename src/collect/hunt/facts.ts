@@ -68,7 +68,7 @@ export interface HuntFile {
   path: string;
   size: number;
   mtime: string;
-  ctime: string;
+  ctime?: string;
   mode: number;
   elf: boolean;
   sha256?: string;
@@ -144,4 +144,12 @@ export interface HuntFacts {
   files: HuntFile[];
   fileBounds: FileScanBounds;
   sampleSeconds?: number;
+}
+
+/**
+ * A file time as ISO, unless it lies after the scan's own clock: a copied image or fixture has the copy
+ * time as ctime, which says nothing about when an intruder wrote the file.
+ */
+export function notAfter(d: Date, now: Date): string | undefined {
+  return d.getTime() > now.getTime() ? undefined : d.toISOString();
 }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import { RootFsError } from "../rootfs.ts";
-import type { FileScanBounds, HuntFile } from "./facts.ts";
+import { type FileScanBounds, type HuntFile, notAfter } from "./facts.ts";
 
 export interface FileScanOptions {
   maxDepth: number;
@@ -134,7 +134,7 @@ export function collectFiles(
         path: p,
         size: st.size,
         mtime: st.mtime.toISOString(),
-        ctime: st.ctime.toISOString(),
+        ctime: notAfter(st.ctime, ctx.now()),
         mode: st.mode & 0o7777,
         elf,
         strings: [],

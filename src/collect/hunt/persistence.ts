@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import { RootFsError } from "../rootfs.ts";
-import type { PersistenceKind, PersistLine, SshKey } from "./facts.ts";
+import { notAfter, type PersistenceKind, type PersistLine, type SshKey } from "./facts.ts";
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_DIR_FILES = 2000;
@@ -27,7 +27,7 @@ function readLines(
     return {
       lines: bytes.toString("utf8").split(/\r?\n/),
       mtime: st.mtime.toISOString(),
-      ctime: st.ctime.toISOString(),
+      ctime: notAfter(st.ctime, ctx.now()),
       sha256: createHash("sha256").update(bytes).digest("hex"),
     };
   } catch (err) {
