@@ -46,6 +46,10 @@ time(process.execPath, mamori); // warm the page cache like the references get a
 const runs: number[] = [];
 for (let i = 0; i < RUNS; i++) runs.push(time(process.execPath, mamori).seconds);
 const m = median(runs);
+// The whole audit (every area merged so far, hunting included), for reference.
+const audit = [join(repo, "src/cli/main.ts"), "audit", "--format", "json", "--output", "/dev/null"];
+const auditRuns: number[] = [];
+for (let i = 0; i < 3; i++) auditRuns.push(time(process.execPath, audit).seconds);
 
 const refs: Array<{ name: string; seconds?: number; note?: string }> = [];
 if (ensureTool("lynis", "lynis")) {
@@ -61,6 +65,7 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 process.stdout.write(
   `mamori hunt (live, 1 s CPU sample): median ${fmt(m)} of ${RUNS} runs [${runs.map((r) => r.toFixed(2)).join(", ")}]\n`,
 );
+process.stdout.write(`mamori audit (all areas): median ${fmt(median(auditRuns))} of 3 runs\n`);
 for (const r of refs) {
   if (r.seconds === undefined) process.stdout.write(`${r.name}: ${r.note}\n`);
   else

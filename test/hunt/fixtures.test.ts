@@ -74,6 +74,8 @@ test("Kinsing-like root: the deleted miner, its pool connection, the C2 agent, t
   const preload = one(doc, "persistence.preload");
   assert.equal(preload.data?.text, "/etc/libsystem.so");
   assert.ok(doc.notChecked.some((n) => n.reason === "not-live" && n.path === "cpu-sample"));
+  // The correlator joins the miner, its cron entry and its preload into one incident with a timeline.
+  assert.ok(doc.incidents.some((i) => i.findingIds.includes(miner.id) && i.timeline.length >= 3));
 });
 
 test("perfctl-like root: masquerading httpd in /tmp/.perf.c, the miner's config and pool, preload, cron and profile", async (t) => {
