@@ -116,7 +116,8 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
         if (first) {
           const wait = o.sampleMs - (performance.now() - first.at);
           if (wait > 0) await sleep(wait);
-          const second = cpuSnapshot(ctx, pids, performance.now());
+          // A fresh listing: processes started during the sample account for their CPU too.
+          const second = cpuSnapshot(ctx, listPids(ctx.fs), performance.now());
           facts.cpu = compareSnapshots(first, second, processes);
           facts.sampleSeconds = facts.cpu?.seconds;
         }

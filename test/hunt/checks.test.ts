@@ -250,3 +250,27 @@ test("a connection to a listed address alone is low and possible; with other sig
   const [net2] = checkHunt(input([dropped]), ctx).filter((f) => f.check === "network.miner-connection");
   assert.equal(net2?.severity, "high");
 });
+
+test("CPU sample: per-process cores, new processes and reaped children count as accounted", async () => {
+  const { compareSnapshots } = await import("../../src/collect/hunt/processes.ts");
+  const p1 = proc({ pid: 10 });
+  const a = {
+    at: 0,
+    total: { busy: 1000, cpus: 2 },
+    ticks: new Map([[10, 500]]),
+    childTicks: new Map([[10, 0]]),
+  };
+  const b = {
+    at: 1000,
+    total: { busy: 1200, cpus: 2 },
+    ticks: new Map([
+      [10, 580],
+      [11, 40],
+    ]),
+    childTicks: new Map([[10, 50]]),
+  };
+  const s = compareSnapshots(a, b, [p1]);
+  assert.equal(p1.sampleCores, 0.8);
+  assert.equal(s?.busyCores, 2);
+  assert.ok(Math.abs((s?.accountedCores ?? 0) - 1.7) < 1e-9); // 0.8 own + 0.4 new + 0.5 reaped children
+});

@@ -168,15 +168,20 @@ export interface CpuSnapshot {
   at: number;
   total?: { busy: number; cpus: number };
   ticks: Map<number, number>;
+  /** CPU of reaped children (cutime + cstime): processes that ended during the sample land here. */
+  childTicks: Map<number, number>;
 }
 
 export function cpuSnapshot(ctx: ScanContext, pids: number[], at: number): CpuSnapshot {
   const ticks = new Map<number, number>();
+  const childTicks = new Map<number, number>();
   for (const pid of pids) {
     const s = parseStat(ctx.fs.tryReadText(`/proc/${pid}/stat`) ?? "");
-    if (s) ticks.set(pid, Number(s.fields[11] ?? 0) + Number(s.fields[12] ?? 0));
+    if (!s) continue;
+    ticks.set(pid, Number(s.fields[11] ?? 0) + Number(s.fields[12] ?? 0));
+    childTicks.set(pid, Number(s.fields[13] ?? 0) + Number(s.fields[14] ?? 0));
   }
-  return { at, total: readCpuTotals(ctx.fs.tryReadText("/proc/stat") ?? ""), ticks };
+  return { at, total: readCpuTotals(ctx.fs.tryReadText("/proc/stat") ?? ""), ticks, childTicks };
 }
 
 /** Per-process cores used between two snapshots, and what /proc/stat says against what processes account for. */
@@ -199,6 +204,12 @@ export function compareSnapshots(
   // Processes that started during the sample count with all their time.
   for (const [pid, after] of b.ticks)
     if (!a.ticks.has(pid)) accounted += after / CLOCK_TICKS_PER_SECOND / seconds;
+  // Short-lived processes that ended during the sample: their time moved into their parent's child time.
+  for (const [pid, after] of b.childTicks) {
+    const before = a.childTicks.get(pid);
+    if (before !== undefined && after > before)
+      accounted += (after - before) / CLOCK_TICKS_PER_SECOND / seconds;
+  }
   if (!a.total || !b.total) return undefined;
   return {
     seconds,
