@@ -274,3 +274,24 @@ test("CPU sample: per-process cores, new processes and reaped children count as 
   assert.equal(s?.busyCores, 2);
   assert.ok(Math.abs((s?.accountedCores ?? 0) - 1.7) < 1e-9); // 0.8 own + 0.4 new + 0.5 reaped children
 });
+
+test("LD_PRELOAD in a process: jemalloc from /usr/lib is normal, a library in a dot directory is not", () => {
+  const jemalloc = proc({
+    comm: "redis-server",
+    exe: "/usr/bin/redis-server",
+    argv: ["redis-server"],
+    ldPreload: ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"],
+  });
+  const hider = proc({
+    pid: 101,
+    comm: "sshd",
+    exe: "/usr/sbin/sshd",
+    argv: ["sshd"],
+    ldPreload: ["/usr/local/lib/.cache/libproc.so"],
+  });
+  const findings = checkHunt(input([jemalloc, hider]), ctx);
+  assert.ok(!findings.some((f) => f.data?.pid === 100));
+  const f = findings.find((x) => x.data?.pid === 101);
+  assert.equal(f?.check, "process.suspicious");
+  assert.equal(f?.severity, "medium");
+});

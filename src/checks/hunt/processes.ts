@@ -136,6 +136,16 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
         value: `${p.exeSha256} (${h.list})`,
       });
   }
+  // A library forced into this process: allocators from system directories are common, anything else is not.
+  for (const lib of p.ldPreload ?? []) {
+    if (/^\/(usr\/)?(lib|lib32|lib64|libx32)\//.test(lib) && !isHiddenPath(lib)) continue;
+    addSignal(s, {
+      key: "processPreload",
+      kind: "malware",
+      weight: isTempPath(lib) || isHiddenPath(lib) ? 4 : 2,
+      value: lib,
+    });
+  }
   // CPU: over the live sample, or on average since start (a weak signal on its own).
   const lifetime = p.ageSeconds && p.ageSeconds > 60 ? p.cpuTicks / CLOCK_TICKS_PER_SECOND / p.ageSeconds : 0;
   const busy = p.sampleCores ?? lifetime;

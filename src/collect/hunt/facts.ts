@@ -16,6 +16,8 @@ export interface HuntProcess extends ProcessInfo {
   config?: MinerConfig;
   /** Peers of the process's TCP/UDP sockets. */
   remotes: Remote[];
+  /** LD_PRELOAD from /proc/PID/environ (root only), split into paths. */
+  ldPreload?: string[];
 }
 
 export interface MinerConfig {

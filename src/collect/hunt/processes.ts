@@ -72,6 +72,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
           hashFile(ctx, `/proc/${p.pid}/exe`) ?? (p.exeDeleted ? undefined : hashFile(ctx, p.exe));
       }
       hp.config = findMinerConfig(ctx, p);
+      hp.ldPreload = readLdPreload(ctx, p.pid);
     }
     out.push(hp);
   }
@@ -83,6 +84,19 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       detail: ctx.t("hunt.diag.exeHidden", { count: hiddenFromUs }),
     });
   return out;
+}
+
+/** LD_PRELOAD of a process, from the start of its environment (bounded; root only). */
+function readLdPreload(ctx: ScanContext, pid: number): string[] | undefined {
+  const env = ctx.fs.tryReadText(`/proc/${pid}/environ`, { maxBytes: 64 * 1024 });
+  if (!env) return undefined;
+  const entry = env.split("\0").find((e) => e.startsWith("LD_PRELOAD="));
+  if (!entry) return undefined;
+  const libs = entry
+    .slice("LD_PRELOAD=".length)
+    .split(/[\s:]+/)
+    .filter(Boolean);
+  return libs.length > 0 ? libs : undefined;
 }
 
 function hashFile(ctx: ScanContext, guestPath: string): string | undefined {

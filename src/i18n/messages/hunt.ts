@@ -92,6 +92,10 @@ export const hunt = {
     en: "the unit's program is in a temporary or hidden place",
     ja: "ユニットが起動するプログラムが一時・隠しディレクトリにある",
   },
+  "hunt.signal.processPreload": {
+    en: "started with LD_PRELOAD of a library outside the system directories",
+    ja: "システムのディレクトリ外のライブラリを LD_PRELOAD して起動されている",
+  },
   "hunt.signal.everyMinute": { en: "runs every minute", ja: "毎分実行" },
   "hunt.signal.preloadEntry": {
     en: "library preloaded into every program",
