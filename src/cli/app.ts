@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
+import { registerDiff } from "./commands/diff.ts";
+import { registerHistory } from "./commands/history.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -22,6 +24,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       outputError: (s, write) => write(s.replace(/^error: /, "mamori: ")),
     });
   registerAudit(program, io, done);
+  registerHistory(program, io, done);
+  registerDiff(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { MIGRATIONS } from "./migrations.ts";
+import { nodeSqlite } from "./node-sqlite.ts";
 import type { HistoryDb } from "./schema.ts";
 
 export type Dialect = "sqlite" | "pg";
@@ -30,12 +30,11 @@ export interface SqliteOptions {
 export async function openSqlite(file: string, opts: SqliteOptions = {}): Promise<Store> {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const busy = opts.busyTimeoutMs ?? 10_000;
-  const raw = new Database(file, { timeout: busy });
+  const { raw, kysely } = nodeSqlite(file, { timeoutMs: Math.max(0, Math.floor(busy)) });
   try {
-    raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
-    raw.pragma("journal_mode = WAL");
-    raw.pragma("synchronous = NORMAL");
-    raw.pragma("foreign_keys = ON");
+    raw.exec("PRAGMA journal_mode = WAL");
+    raw.exec("PRAGMA synchronous = NORMAL");
+    raw.exec("PRAGMA foreign_keys = ON");
   } catch (err) {
     raw.close();
     throw err;
@@ -45,7 +44,7 @@ export async function openSqlite(file: string, opts: SqliteOptions = {}): Promis
   } catch {
     // not ours to change (another user's file): reading still works
   }
-  const db = new Kysely<HistoryDb>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<HistoryDb>({ dialect: new SqliteDialect({ database: kysely }) });
   const store: Store = { db, dialect: "sqlite", file, close: () => db.destroy() };
   try {
     await migrate(store);
