@@ -4,6 +4,7 @@ import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
+import { registerSchedule } from "./commands/schedule.ts";
 import { registerWatch } from "./commands/watch.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerHistory(program, io, done);
   registerDiff(program, io, done);
   registerWatch(program, io, done);
+  registerSchedule(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });
