@@ -14,11 +14,20 @@ export interface Channel {
   send(m: AlertMessage, t: Translator, timeoutMs: number): Promise<void>;
 }
 
-export class ChannelConfigError extends Error {}
+/** A channel the configuration names but the environment does not complete (key and variable name). */
+export class ChannelConfigError extends Error {
+  readonly key: string;
+  readonly variable: string;
+  constructor(key: string, variable: string) {
+    super(`${key}: ${variable}`);
+    this.key = key;
+    this.variable = variable;
+  }
+}
 
 export function webhookChannel(w: WebhookConfig, env: NodeJS.ProcessEnv): Channel {
   const url = w.url ?? (w.urlEnv ? env[w.urlEnv] : undefined);
-  if (!url) throw new ChannelConfigError(`alerts.webhooks: environment variable ${w.urlEnv} is not set`);
+  if (!url) throw new ChannelConfigError("alerts.webhooks.urlEnv", w.urlEnv ?? "");
   const shape = w.format === "slack" ? slackPayload : w.format === "discord" ? discordPayload : jsonPayload;
   return {
     name: w.name ?? `webhook:${w.format}`,

@@ -124,7 +124,7 @@ export async function recordScan(input: {
   } catch (err) {
     const reason = storeErrorReason(err, ctx.t);
     pending ??= mkPending(scanId, input.startedAt, host, doc, [], { entries, replace: false });
-    if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, "no spool for PostgreSQL");
+    if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, ctx.t("watch.noSpoolPg"));
     try {
       const spoolFile = writeSpool(input.store.target, pending);
       return { scanId, doc: pending.doc, stored: "spool", spoolFile, reason, imported, logLines };

@@ -12,7 +12,20 @@ export interface ScheduleFile {
   content: string;
 }
 
-export class ScheduleError extends Error {}
+/** A schedule systemd cannot express; `key` and `params` name the sentence (watch.schedule.*). */
+export class ScheduleError extends Error {
+  readonly key:
+    | "watch.schedule.fiveFields"
+    | "watch.schedule.domAndDow"
+    | "watch.schedule.outOfRange"
+    | "watch.schedule.inexpressible";
+  readonly params: Record<string, string>;
+  constructor(key: ScheduleError["key"], params: Record<string, string> = {}) {
+    super(`${key} ${JSON.stringify(params)}`);
+    this.key = key;
+    this.params = params;
+  }
+}
 
 const DOW = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -35,15 +48,17 @@ function field(
       if (m) {
         const a = Number(m[1]);
         const b = Number(m[2]);
-        if (a < min || b > max || a > b) throw new ScheduleError(`${name} ${part} is out of range`);
+        if (a < min || b > max || a > b)
+          throw new ScheduleError("watch.schedule.outOfRange", { field: name, value: part });
         return `${map(a)}..${map(b)}`;
       }
       if (/^\d+$/.test(part)) {
         const n = Number(part);
-        if (n < min || n > max) throw new ScheduleError(`${name} ${part} is out of range`);
+        if (n < min || n > max)
+          throw new ScheduleError("watch.schedule.outOfRange", { field: name, value: part });
         return map(n);
       }
-      throw new ScheduleError(`${name} "${part}" cannot be expressed as a systemd calendar event`);
+      throw new ScheduleError("watch.schedule.inexpressible", { field: name, value: part });
     })
     .join(",");
 }
@@ -55,11 +70,9 @@ function field(
  */
 export function cronToOnCalendar(cron: string): string {
   const parts = cron.trim().split(/\s+/);
-  if (parts.length !== 5)
-    throw new ScheduleError("use five cron fields (minute hour day-of-month month day-of-week)");
+  if (parts.length !== 5) throw new ScheduleError("watch.schedule.fiveFields");
   const [min, hour, dom, mon, dow] = parts as [string, string, string, string, string];
-  if (dom !== "*" && dow !== "*")
-    throw new ScheduleError("day of month and day of week together mean OR in cron but AND in systemd");
+  if (dom !== "*" && dow !== "*") throw new ScheduleError("watch.schedule.domAndDow");
   const named = dow
     .replace(/\bsun\b/gi, "0")
     .replace(/\bmon\b/gi, "1")
@@ -69,7 +82,8 @@ export function cronToOnCalendar(cron: string): string {
     .replace(/\bfri\b/gi, "5")
     .replace(/\bsat\b/gi, "6");
   const days = named === "*" ? "" : `${field(named, "day of week", 0, 7, (n) => DOW[n] as string)} `;
-  if (/\//.test(named)) throw new ScheduleError("steps in day of week cannot be expressed in systemd");
+  if (/\//.test(named))
+    throw new ScheduleError("watch.schedule.inexpressible", { field: "day of week", value: dow });
   return `${days}*-${field(mon, "month", 1, 12)}-${field(dom, "day of month", 1, 31)} ${field(hour, "hour", 0, 23)}:${field(min, "minute", 0, 59)}:00`;
 }
 
@@ -91,8 +105,7 @@ export function scheduleFiles(
   writable: string[] = [],
 ): ScheduleFile[] {
   if (kind === "cron") {
-    if (cron.trim().split(/\s+/).length !== 5)
-      throw new ScheduleError("use five cron fields for a cron file");
+    if (cron.trim().split(/\s+/).length !== 5) throw new ScheduleError("watch.schedule.fiveFields");
     return [
       {
         path: "/etc/cron.d/mamori",

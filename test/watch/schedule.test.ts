@@ -25,9 +25,9 @@ test("cron expressions become systemd calendar events that systemd itself accept
       assert.equal(r.status, 0, `${got}: ${r.stderr}`);
     }
   }
-  assert.throws(() => cronToOnCalendar("0 0 1 * 1"), /OR in cron but AND in systemd/);
-  assert.throws(() => cronToOnCalendar("* * * *"), /five cron fields/);
-  assert.throws(() => cronToOnCalendar("61 * * * *"), /out of range/);
+  assert.throws(() => cronToOnCalendar("0 0 1 * 1"), { key: "watch.schedule.domAndDow" });
+  assert.throws(() => cronToOnCalendar("* * * *"), { key: "watch.schedule.fiveFields" });
+  assert.throws(() => cronToOnCalendar("61 * * * *"), { key: "watch.schedule.outOfRange" });
 });
 
 test("schedule install/status/remove with systemd under --root: shows what it wrote, removes exactly that", async (t) => {
@@ -98,4 +98,23 @@ test("schedule leaves a file it did not write alone, refuses --now off the live 
   assert.match(c.stdout, /cron picks it up by itself/);
   assert.equal((await mamori(["schedule", "remove", "--root", plain])).code, 0);
   assert.deepEqual(fs.readdirSync(path.join(plain, "etc/cron.d")), []);
+});
+
+test("a schedule systemd cannot express is refused in the user's language", async (t) => {
+  const root = tempDir(t);
+  fs.mkdirSync(path.join(root, "etc/systemd/system"), { recursive: true });
+  const r = await mamori(["schedule", "install", "--root", root, "--schedule", "0 0 1 * 1", "--lang", "ja"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cron では OR、systemd では AND/);
+  const cron = await mamori([
+    "schedule",
+    "install",
+    "--root",
+    root,
+    "--schedule",
+    "0 0 1 * 1",
+    "--kind",
+    "cron",
+  ]);
+  assert.equal(cron.code, 0, "a cron file can say it");
 });

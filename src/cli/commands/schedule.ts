@@ -112,7 +112,7 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
         files = scheduleFiles(kind, schedule, command, writable);
       } catch (err) {
         if (err instanceof ScheduleError)
-          throw new UsageError(t("watch.badSchedule", { schedule, reason: err.message }));
+          throw new UsageError(t("watch.badSchedule", { schedule, reason: t(err.key, err.params) }));
         throw err;
       }
       for (const f of files)

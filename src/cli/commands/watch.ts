@@ -53,7 +53,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       try {
         channels = channelsFrom(config.alerts, io.env);
       } catch (err) {
-        if (err instanceof ChannelConfigError) throw new UsageError(err.message);
+        if (err instanceof ChannelConfigError)
+          throw new UsageError(t("watch.config.envMissing", { key: err.key, name: err.variable }));
         throw err;
       }
       const root = path.resolve(io.cwd, raw.root ?? config.root);

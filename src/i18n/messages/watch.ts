@@ -213,6 +213,30 @@ export const watch = {
     ja: "{file}:{line}: YAML として不正です: {message}",
   },
   "watch.config.missing": { en: "config file {file} not found", ja: "設定ファイル {file} が見つかりません" },
+  "watch.config.envMissing": {
+    en: "{key}: the environment variable {name} is not set",
+    ja: "{key}: 環境変数 {name} が設定されていません",
+  },
+  "watch.noSpoolPg": {
+    en: "PostgreSQL history has no spool file",
+    ja: "PostgreSQL の履歴にはスプールファイルがありません",
+  },
+  "watch.schedule.fiveFields": {
+    en: "use five cron fields (minute hour day-of-month month day-of-week)",
+    ja: "cron の 5 つのフィールド (分 時 日 月 曜日) で指定してください",
+  },
+  "watch.schedule.domAndDow": {
+    en: "day of month and day of week together mean OR in cron but AND in systemd; use --kind cron or one of them",
+    ja: "日と曜日の同時指定は cron では OR、systemd では AND になります。--kind cron を使うか、どちらか一方にしてください",
+  },
+  "watch.schedule.outOfRange": {
+    en: "{field} {value} is out of range",
+    ja: "{field} の {value} は範囲外です",
+  },
+  "watch.schedule.inexpressible": {
+    en: "{field} {value} cannot be expressed as a systemd calendar event; use --kind cron",
+    ja: "{field} の {value} は systemd のカレンダー形式で表せません。--kind cron を使ってください",
+  },
   // alerts
   "watch.alert.subject": {
     en: "[mamori] {host}: {count} new finding(s), highest {severity}",
