@@ -56,5 +56,12 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
     io.env.MAMORI_DB ??
     defaultDbPath(io.env, process.getuid?.() === 0, defaultHome(io.env));
   const resolved = /^postgres(ql)?:\/\//.test(target) ? target : path.resolve(io.cwd, target);
-  return { lang, t, format, config, store: { target: resolved, busyTimeoutMs: config.store.busyTimeoutMs } };
+  const spoolFallback = io.env.MAMORI_SPOOL_DIR ?? path.join(io.env.TMPDIR || "/tmp", "mamori-spool");
+  return {
+    lang,
+    t,
+    format,
+    config,
+    store: { target: resolved, busyTimeoutMs: config.store.busyTimeoutMs, spoolFallback },
+  };
 }

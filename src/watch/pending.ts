@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ReportDocument } from "../core/document.ts";
@@ -38,49 +39,71 @@ export async function commitScan(store: Store, p: PendingScan): Promise<void> {
   });
 }
 
-/** The spool sits beside the database: history.db -> history.db.spool/ */
-export function spoolDir(dbFile: string): string {
-  return `${dbFile}.spool`;
+/**
+ * Where a scan waits when the database cannot take it: beside the database (history.db -> history.db.spool/),
+ * else, when that disk is full too, in a private directory on another filesystem (`fallback`, usually under
+ * /tmp, one per database path).
+ */
+export function spoolDirs(dbFile: string, fallback?: string): string[] {
+  const dirs = [`${dbFile}.spool`];
+  if (fallback)
+    dirs.push(path.join(fallback, createHash("sha256").update(dbFile).digest("hex").slice(0, 16)));
+  return dirs;
 }
 
-export function writeSpool(dbFile: string, p: PendingScan): string {
-  const dir = spoolDir(dbFile);
+/** A directory only we can write: created 0700, and refused if it is a link or belongs to someone else. */
+function privateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${p.scanId}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(p), { mode: 0o600 });
-  fs.renameSync(tmp, file);
-  return file;
+  const st = fs.lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0)
+    throw Object.assign(new Error(`unsafe spool directory ${dir}`), { code: "EUNSAFE" });
 }
 
-export function readSpool(dbFile: string): Array<{ file: string; pending: PendingScan }> {
-  const dir = spoolDir(dbFile);
-  let names: string[];
-  try {
-    names = fs
-      .readdirSync(dir)
-      .filter((n) => n.endsWith(".json"))
-      .sort();
-  } catch {
-    return [];
-  }
-  const out: Array<{ file: string; pending: PendingScan }> = [];
-  for (const n of names) {
-    const file = path.join(dir, n);
+export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): string {
+  let firstErr: unknown;
+  for (const dir of spoolDirs(dbFile, fallback)) {
+    const file = path.join(dir, `${p.scanId}.json`);
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
-      const pending = JSON.parse(fs.readFileSync(file, "utf8")) as PendingScan;
-      if (pending.version === 1) out.push({ file, pending });
-    } catch {
-      // half-written by a crash (the .tmp rename makes this rare): leave it for a human
+      privateDir(dir);
+      fs.writeFileSync(tmp, JSON.stringify(p), { mode: 0o600 });
+      fs.renameSync(tmp, file);
+      return file;
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      firstErr ??= err;
     }
   }
-  return out;
+  throw firstErr;
+}
+
+export function readSpool(dbFile: string, fallback?: string): Array<{ file: string; pending: PendingScan }> {
+  const out: Array<{ file: string; pending: PendingScan }> = [];
+  for (const dir of spoolDirs(dbFile, fallback)) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter((n) => n.endsWith(".json"));
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const file = path.join(dir, n);
+      try {
+        const pending = JSON.parse(fs.readFileSync(file, "utf8")) as PendingScan;
+        if (pending.version === 1) out.push({ file, pending });
+      } catch {
+        // half-written by a crash (the .tmp rename makes this rare): leave it for a human
+      }
+    }
+  }
+  return out.sort((a, b) => a.pending.scanId.localeCompare(b.pending.scanId));
 }
 
 /** Imports spooled scans in time order; each file is removed only after its transaction committed. */
-export async function importSpool(store: Store, dbFile: string): Promise<number> {
+export async function importSpool(store: Store, dbFile: string, fallback?: string): Promise<number> {
   let n = 0;
-  for (const { file, pending } of readSpool(dbFile)) {
+  for (const { file, pending } of readSpool(dbFile, fallback)) {
     await commitScan(store, pending);
     fs.rmSync(file, { force: true });
     n++;

@@ -1,4 +1,6 @@
+import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
@@ -19,6 +21,8 @@ export interface StoreTarget {
   /** SQLite file or postgres:// URL. */
   target: string;
   busyTimeoutMs: number;
+  /** Spool directory for when the database's own disk is full too (see spoolDirs). */
+  spoolFallback?: string;
 }
 
 export interface LogSpec {
@@ -48,17 +52,28 @@ export class HistoryWriteError extends Error {
   }
 }
 
+function isFull(dir: string): boolean {
+  try {
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
 function isSqliteFile(target: string): boolean {
   return !/^postgres(ql)?:\/\//.test(target);
 }
 
 /** "database is locked" / "disk is full" in the user's language, else the raw code. */
-export function storeErrorReason(err: unknown, t: Translator): string {
+export function storeErrorReason(err: unknown, t: Translator, dbFile?: string): string {
   // node:sqlite errors carry the SQLite result code in `errcode` (5 BUSY, 6 LOCKED, 13 FULL).
   const sqlite = (err as { errcode?: number; errstr?: string } | undefined) ?? {};
   const primary = typeof sqlite.errcode === "number" ? sqlite.errcode & 0xff : undefined;
   if (primary === 5 || primary === 6) return t("watch.dbLocked");
   if (primary === 13) return t("watch.diskFull");
+  // SQLite says "disk I/O error" when a write hits ENOSPC: ask the filesystem whether it is full.
+  if (primary === 10 && dbFile && isFull(path.dirname(dbFile))) return t("watch.diskFull");
   const code = errorCode(err);
   if (/ENOSPC/.test(code)) return t("watch.diskFull");
   if (sqlite.errstr) return sqlite.errstr;
@@ -94,7 +109,7 @@ export async function recordScan(input: {
     store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
     if (isSqliteFile(input.store.target)) {
       try {
-        imported = await importSpool(store, input.store.target);
+        imported = await importSpool(store, input.store.target, input.store.spoolFallback);
       } catch {
         // still locked: the spool stays, and its cursors are used below so no line is read twice
       }
@@ -107,7 +122,8 @@ export async function recordScan(input: {
     logLines = logs.lines;
     const baseline = await getBaseline(store.db, host);
     const spooledBaseline = isSqliteFile(input.store.target)
-      ? readSpool(input.store.target).find((s) => s.pending.baseline)?.pending.baseline
+      ? readSpool(input.store.target, input.store.spoolFallback).find((s) => s.pending.baseline)?.pending
+          .baseline
       : undefined;
     const known = baseline.length > 0 ? baseline : (spooledBaseline?.entries ?? []);
     if (known.length === 0 || input.acceptBaseline) {
@@ -122,11 +138,15 @@ export async function recordScan(input: {
     await commitScan(store, pending);
     return { scanId, doc: pending.doc, stored: "db", baselineRecorded, imported, logLines };
   } catch (err) {
-    const reason = storeErrorReason(err, ctx.t);
+    const reason = storeErrorReason(
+      err,
+      ctx.t,
+      isSqliteFile(input.store.target) ? input.store.target : undefined,
+    );
     pending ??= mkPending(scanId, input.startedAt, host, doc, [], { entries, replace: false });
     if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, ctx.t("watch.noSpoolPg"));
     try {
-      const spoolFile = writeSpool(input.store.target, pending);
+      const spoolFile = writeSpool(input.store.target, pending, input.store.spoolFallback);
       return { scanId, doc: pending.doc, stored: "spool", spoolFile, reason, imported, logLines };
     } catch (spoolErr) {
       throw new HistoryWriteError(reason, storeErrorReason(spoolErr, ctx.t));

@@ -214,3 +214,48 @@ test("two processes writing at once do not corrupt the database (WAL, busy_timeo
   assert.equal((check.prepare("select count(*) n from findings").get() as { n: number }).n, 1000);
   assert.equal((check.prepare("select count(*) n from log_cursors").get() as { n: number }).n, 2);
 });
+
+test("a full disk is reported; the scan is spooled on another filesystem and imported when there is room", async (t) => {
+  if (process.getuid?.() !== 0) return t.skip("needs root to mount a small tmpfs");
+  const dir = tempDir(t);
+  const mnt = fs.mkdtempSync(path.join(dir, "..", "mamori-full-"));
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt], { encoding: "utf8" });
+  if (m.status !== 0) return t.skip(`cannot mount a tmpfs: ${m.stderr.trim()}`);
+  t.after(() => {
+    spawnSync("umount", [mnt]);
+    fs.rmSync(mnt, { recursive: true, force: true });
+  });
+  const root = path.join(dir, "root");
+  serverRoot(root);
+  const db = path.join(mnt, "h.db");
+  const env = { MAMORI_SPOOL_DIR: path.join(dir, "spool") };
+  assert.equal((await mamori(["audit", "--root", root, "--db", db], { env })).code, 0);
+  // Fill the filesystem to the last block.
+  const filler = path.join(mnt, "filler");
+  const fd = fs.openSync(filler, "w");
+  try {
+    for (;;) fs.writeSync(fd, Buffer.alloc(4096, 1));
+  } catch (err) {
+    assert.equal((err as NodeJS.ErrnoException).code, "ENOSPC");
+  } finally {
+    fs.closeSync(fd);
+  }
+  const full = await mamori(["audit", "--root", root, "--db", db], { env });
+  assert.equal(full.code, 0, full.stderr);
+  assert.match(full.stderr, /Could not write the history database .*(disk is full)/);
+  const spooled = readSpoolFiles(path.join(dir, "spool"));
+  assert.equal(spooled.length, 1, "the scan waits on another filesystem");
+  fs.rmSync(filler);
+  const next = await mamori(["audit", "--root", root, "--db", db], { env });
+  assert.match(next.stderr, /Imported 1 spooled scan/);
+  assert.equal(readSpoolFiles(path.join(dir, "spool")).length, 0);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"], { env })).stdout);
+  assert.equal(h.scans.length, 3);
+});
+
+function readSpoolFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .flatMap((d) => fs.readdirSync(path.join(dir, d)).filter((f) => f.endsWith(".json")));
+}
