@@ -75,7 +75,7 @@ async function* linesFrom(
   start: number,
   final: boolean,
   progress: { offset: number },
-): AsyncGenerator<LogLine> {
+): AsyncGenerator<LogLine[]> {
   progress.offset = start;
   let skip = f.gz ? start : 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -90,25 +90,31 @@ async function* linesFrom(
         chunk = chunk.subarray(skip);
         skip = 0;
       }
-      let buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      let nl = buf.indexOf(0x0a);
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      // One batch per chunk: an await per line would cost more than the reading.
+      const batch: LogLine[] = [];
+      let pos = 0;
+      let nl = buf.indexOf(0x0a, pos);
       while (nl >= 0) {
         let end = nl;
-        if (end > 0 && buf[end - 1] === 0x0d) end--;
-        const line = buf.toString("utf8", 0, end);
-        progress.offset += nl + 1;
-        buf = buf.subarray(nl + 1);
-        yield { line, file: f.guest };
-        nl = buf.indexOf(0x0a);
+        if (end > pos && buf[end - 1] === 0x0d) end--;
+        batch.push({ line: buf.toString("utf8", pos, end), file: f.guest });
+        pos = nl + 1;
+        nl = buf.indexOf(0x0a, pos);
       }
-      carry = Buffer.from(buf);
+      carry = Buffer.from(buf.subarray(pos));
+      if (batch.length > 0) {
+        // The offset moves only when the consumer asks for more: a batch handed out is a batch counted.
+        progress.offset += pos;
+        yield batch;
+      }
     }
   } finally {
     stream.destroy();
   }
   if (final && carry.length > 0) {
     progress.offset += carry.length;
-    yield { line: carry.toString("utf8").replace(/\r$/, ""), file: f.guest };
+    yield [{ line: carry.toString("utf8").replace(/\r$/, ""), file: f.guest }];
   }
 }
 
@@ -183,11 +189,11 @@ async function cursorFor(
  * A partial last line is left for next time. The generator's return value is the new cursor and a report;
  * store the cursor only after the lines are processed (in the same transaction as the scan).
  */
-export async function* readNewLines(
+export async function* readNewLineBatches(
   fs: RootFs,
   guestPath: string,
   prev: CursorRecord | undefined,
-): AsyncGenerator<LogLine, ReadReport> {
+): AsyncGenerator<LogLine[], ReadReport> {
   const cur = statOf(fs, guestPath);
   const progress = { offset: 0 };
   const files: string[] = [];
@@ -209,9 +215,9 @@ export async function* readNewLines(
   const rotatedSince = siblings.some((s) => s.stat.mtimeNs > prevNs);
   if (prev && curSame && cur && (prev.headLen > 0 || !rotatedSince)) {
     files.push(guestPath);
-    for await (const l of linesFrom(cur, prev.offset, false, progress)) {
-      lines++;
-      yield l;
+    for await (const b of linesFrom(cur, prev.offset, false, progress)) {
+      lines += b.length;
+      yield b;
     }
     return {
       cursor: await cursorFor(cur, guestPath, progress.offset, prevNs),
@@ -243,20 +249,34 @@ export async function* readNewLines(
     for (const f of queue) {
       files.push(f.guest);
       if (f.stat.mtimeNs > seenNs) seenNs = f.stat.mtimeNs;
-      for await (const l of linesFrom(f, f === found ? prev.offset : 0, true, progress)) {
-        lines++;
-        yield l;
+      for await (const b of linesFrom(f, f === found ? prev.offset : 0, true, progress)) {
+        lines += b.length;
+        yield b;
       }
     }
   }
 
   if (!cur) return { cursor: await cursorFor(undefined, guestPath, 0, seenNs), event, files, lines };
   files.push(guestPath);
-  for await (const l of linesFrom(cur, 0, false, progress)) {
-    lines++;
-    yield l;
+  for await (const b of linesFrom(cur, 0, false, progress)) {
+    lines += b.length;
+    yield b;
   }
   return { cursor: await cursorFor(cur, guestPath, progress.offset, seenNs), event, files, lines };
+}
+
+/** The same, one line at a time (simplest for a parser; batches are faster on big logs). */
+export async function* readNewLines(
+  fs: RootFs,
+  guestPath: string,
+  prev: CursorRecord | undefined,
+): AsyncGenerator<LogLine, ReadReport> {
+  const gen = readNewLineBatches(fs, guestPath, prev);
+  for (;;) {
+    const r = await gen.next();
+    if (r.done) return r.value;
+    yield* r.value;
+  }
 }
 
 /** access.log.1 and access.log.1.gz are one file before and after compression. */
@@ -270,11 +290,11 @@ export async function collectNewLines(
   guestPath: string,
   prev: CursorRecord | undefined,
 ): Promise<{ lines: LogLine[]; report: ReadReport }> {
-  const gen = readNewLines(fs, guestPath, prev);
+  const gen = readNewLineBatches(fs, guestPath, prev);
   const lines: LogLine[] = [];
   for (;;) {
     const r = await gen.next();
     if (r.done) return { lines, report: r.value };
-    lines.push(r.value);
+    for (const l of r.value) lines.push(l);
   }
 }

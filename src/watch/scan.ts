@@ -14,7 +14,7 @@ import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
 import { baselineFindings, toEntries } from "./baseline.ts";
-import { type LogLine, readNewLines } from "./log-cursor.ts";
+import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
 import { commitScan, importSpool, type PendingScan, readSpool, writeSpool } from "./pending.ts";
 
 export interface StoreTarget {
@@ -188,15 +188,15 @@ export function logReader(
     let lines = 0;
     for (const spec of logs) {
       try {
-        const gen = readNewLines(ctx.fs, spec.path, prev.get(spec.path));
+        const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
         for (;;) {
           const r = await gen.next();
           if (r.done) {
             cursors.push(r.value.cursor);
             break;
           }
-          lines++;
-          onLine?.(r.value, spec);
+          lines += r.value.length;
+          if (onLine) for (const l of r.value) onLine(l, spec);
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
