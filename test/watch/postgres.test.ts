@@ -70,30 +70,19 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
   );
   assert.equal(init.status, 0, init.stderr);
   const port = await freePort();
+  // Started directly as the postgres user (not through runuser), so the signal reaches postgres itself.
+  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
+  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
   const pg: ChildProcess = spawn(
-    "runuser",
-    [
-      "-u",
-      "postgres",
-      "--",
-      `${bin}/postgres`,
-      "-D",
-      data,
-      "-k",
-      sock,
-      "-p",
-      String(port),
-      "-h",
-      "127.0.0.1",
-      "-F",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    `${bin}/postgres`,
+    ["-D", data, "-k", sock, "-p", String(port), "-h", "127.0.0.1", "-F"],
+    { stdio: ["ignore", "ignore", "pipe"], uid, gid },
   );
   let log = "";
   pg.stderr?.on("data", (b) => (log += b));
   const exited = new Promise((r) => pg.on("exit", r));
   t.after(async () => {
-    pg.kill("SIGINT"); // fast shutdown
+    pg.kill("SIGINT"); // fast shutdown: clients are disconnected, nothing waits
     await exited;
   });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -106,7 +95,6 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
     }
   }
   assert.ok(store, `PostgreSQL did not start: ${log}`);
-  t.after(() => store?.close());
   // Migrations are idempotent: a second open (another fleet worker) finds them applied.
   await (await openPostgres(url)).close();
 
@@ -176,4 +164,5 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
   const del = await listDeliveries(store.db);
   assert.equal(del[0]?.status, "failed");
   assert.equal(del[0]?.attempts, 3);
+  await store.close();
 });
