@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -72,4 +73,18 @@ test("history on an unwritable location is one clear line, not a stack trace", a
   assert.equal(r.code, 2);
   assert.match(r.stderr, /cannot open the history database/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test("--output to a device writes to it and leaves it a device (never renamed over, as /dev/null once was)", async (t) => {
+  const dir = tempDir(t);
+  const dev = path.join(dir, "null");
+  // A null device of our own: a regression must not be able to break the machine's /dev/null.
+  if (spawnSync("mknod", ["-m", "666", dev, "c", "1", "3"]).status !== 0) return t.skip("mknod needs root");
+  const before = fs.statSync(dev);
+  const r = await mamori(["audit", "--root", dir, "--format", "json", "--output", dev]);
+  assert.equal(r.code, 0, r.stderr);
+  const after = fs.statSync(dev);
+  assert.ok(after.isCharacterDevice(), "still a device");
+  assert.equal(after.ino, before.ino);
+  assert.deepEqual(fs.readdirSync(dir), ["null"], "no temporary file left behind");
 });
