@@ -14,6 +14,7 @@ import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
 import { baselineFindings, toEntries } from "./baseline.ts";
+import { tryLock } from "./lock.ts";
 import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
 import { commitScan, importSpool, type PendingScan, readSpool, writeSpool } from "./pending.ts";
 
@@ -40,6 +41,8 @@ export interface RecordOutcome {
   baselineRecorded?: number;
   imported: number;
   logLines: number;
+  /** Findings whose id was not in this host's previous stored scan (all of them for the first). */
+  newFindings: number;
 }
 
 export class HistoryWriteError extends Error {
@@ -92,6 +95,8 @@ export async function recordScan(input: {
   startedAt: Date;
   inventory: InventoryItem[];
   ctx: Pick<ScanContext, "now" | "lang" | "t">;
+  /** Where "could not check" goes (logs busy); the document's own notChecked list. */
+  diag?: ScanContext["diag"];
   acceptBaseline?: boolean;
   /** Reads logs with the stored cursors (watch); returns the new cursors. */
   readLogs?: (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }>;
@@ -118,8 +123,33 @@ export async function recordScan(input: {
     if (isSqliteFile(input.store.target))
       for (const s of readSpool(input.store.target))
         for (const c of s.pending.cursors) prevCursors.set(c.path, c);
-    const logs = input.readLogs ? await input.readLogs(prevCursors) : { cursors: [], lines: 0 };
+    let logs = { cursors: [] as CursorRecord[], lines: 0 };
+    if (input.readLogs) {
+      const lock = isSqliteFile(input.store.target) ? tryLock(`${input.store.target}.logs.lock`) : undefined;
+      if (lock && "heldBy" in lock) {
+        input.diag?.couldNotCheck({
+          area: "watch.logs",
+          reason: "busy",
+          detail: ctx.t("watch.logs.busy", { pid: lock.heldBy }),
+        });
+      } else {
+        try {
+          logs = await input.readLogs(prevCursors);
+        } finally {
+          lock?.release();
+        }
+      }
+    }
     logLines = logs.lines;
+    const previous = await store.db
+      .selectFrom("scans")
+      .select("id")
+      .where("host", "=", host)
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const before = new Set(previous ? await findingIds(store, previous.id) : []);
     const baseline = await getBaseline(store.db, host);
     const spooledBaseline = isSqliteFile(input.store.target)
       ? readSpool(input.store.target, input.store.spoolFallback).find((s) => s.pending.baseline)?.pending
@@ -136,7 +166,8 @@ export async function recordScan(input: {
       pending = mkPending(scanId, input.startedAt, host, withBaseline, logs.cursors, undefined);
     }
     await commitScan(store, pending);
-    return { scanId, doc: pending.doc, stored: "db", baselineRecorded, imported, logLines };
+    const newFindings = pending.doc.findings.filter((f) => !before.has(f.id)).length;
+    return { scanId, doc: pending.doc, stored: "db", baselineRecorded, imported, logLines, newFindings };
   } catch (err) {
     const reason = storeErrorReason(
       err,
@@ -147,7 +178,16 @@ export async function recordScan(input: {
     if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, ctx.t("watch.noSpoolPg"));
     try {
       const spoolFile = writeSpool(input.store.target, pending, input.store.spoolFallback);
-      return { scanId, doc: pending.doc, stored: "spool", spoolFile, reason, imported, logLines };
+      return {
+        scanId,
+        doc: pending.doc,
+        stored: "spool",
+        spoolFile,
+        reason,
+        imported,
+        logLines,
+        newFindings: 0,
+      };
     } catch (spoolErr) {
       throw new HistoryWriteError(reason, storeErrorReason(spoolErr, ctx.t));
     }
@@ -165,6 +205,15 @@ function mkPending(
   baseline: PendingScan["baseline"],
 ): PendingScan {
   return { version: 1, scanId, startedAt: startedAt.toISOString(), host, doc, cursors, baseline };
+}
+
+async function findingIds(store: Store, scanId: string): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom("findings")
+    .select("finding_id")
+    .where("scan_id", "=", scanId)
+    .execute();
+  return rows.map((r) => r.finding_id);
 }
 
 async function baselineTime(store: Store, host: string): Promise<string | undefined> {
@@ -234,6 +283,7 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
     startedAt,
     inventory,
     ctx,
+    diag: ctx.diag,
     acceptBaseline: o.acceptBaseline,
     readLogs: logReader(ctx, o.logs, o.onLine),
   });

@@ -168,3 +168,29 @@ test("SIGTERM while idle stops at once", async (t) => {
   assert.ok(Date.now() - started < 5000);
   assert.match(w.stderr(), /mamori watch stopped/);
 });
+
+test("one log reader at a time: a scan that finds the logs being read leaves them; a stale lock is taken over", async (t) => {
+  const dir = tempDir(t);
+  const root = path.join(dir, "root");
+  serverRoot(root);
+  const db = path.join(dir, "h.db");
+  const log = path.join(root, "var/log/apache2/access.log");
+  const cfg = path.join(dir, "c.yaml");
+  fs.writeFileSync(cfg, "logs:\n  - path: /var/log/apache2/access.log\n");
+  const args = ["watch", "--once", "--root", root, "--db", db, "--config", cfg];
+  assert.equal((await mamori(args)).code, 0);
+  fs.appendFileSync(log, "a\nb\n");
+  // Another watcher (this test process stands in for it) holds the lock.
+  fs.writeFileSync(`${db}.logs.lock`, String(process.pid));
+  const busy = await mamori(args);
+  assert.match(busy.stderr, /0 new log line\(s\)/);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout);
+  const logs = h.scans[0].notChecked.find((n: { area: string }) => n.area === "watch.logs");
+  assert.match(logs?.detail ?? "", new RegExp(`pid ${process.pid}`));
+  // Its owner died without cleaning up: the next scan takes the lock over and reads the lines, once.
+  fs.writeFileSync(`${db}.logs.lock`, "999999999");
+  const next = await mamori(args);
+  assert.match(next.stderr, /2 new log line\(s\)/);
+  assert.equal(fs.existsSync(`${db}.logs.lock`), false, "released after reading");
+  assert.match((await mamori(args)).stderr, /0 new log line\(s\)/);
+});

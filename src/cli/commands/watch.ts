@@ -94,7 +94,6 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           log(t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" }));
           return;
         }
-        let fresh = 0;
         if (channels.length > 0) {
           const store = await openStore(o.store.target, { busyTimeoutMs: o.store.busyTimeoutMs });
           try {
@@ -109,7 +108,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
               now,
               warn: log,
             });
-            fresh = d.candidates.length;
+            if (d.queued > 0 || d.candidates.length > 0)
+              log(t("watch.loop.alerted", { count: d.candidates.length, queued: d.queued }));
           } catch (err) {
             log(t("watch.loop.scanFailed", { reason: storeErrorReason(err, t) }));
           } finally {
@@ -120,7 +120,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           t("watch.loop.scanDone", {
             id: r.scanId,
             total: r.doc.findings.length,
-            new: fresh,
+            new: r.newFindings,
             lines: r.logLines,
           }),
         );

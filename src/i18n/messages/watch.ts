@@ -150,6 +150,14 @@ export const watch = {
     en: "scan {id} done: {total} finding(s), {new} new, {lines} new log line(s)",
     ja: "スキャン {id} 完了: 検出 {total} 件、新規 {new} 件、新しいログ行 {lines} 行",
   },
+  "watch.loop.alerted": {
+    en: "{count} new finding(s) to alert on ({queued} held for the digest)",
+    ja: "通知対象の新しい検出 {count} 件 (ダイジェスト待ち {queued} 件)",
+  },
+  "watch.logs.busy": {
+    en: "another mamori process (pid {pid}) is reading the logs right now; this scan leaves them to it",
+    ja: "別の mamori プロセス (pid {pid}) がログを読み取り中のため、このスキャンでは読みません",
+  },
   "watch.loop.skipped": {
     en: "previous scan still running at {at}; this run is skipped",
     ja: "{at} の時点で前回のスキャンが実行中のため、今回はスキップします",
