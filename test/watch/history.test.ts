@@ -259,3 +259,40 @@ function readSpoolFiles(dir: string): string[] {
     .readdirSync(dir)
     .flatMap((d) => fs.readdirSync(path.join(dir, d)).filter((f) => f.endsWith(".json")));
 }
+
+test("a database of several hosts: diff compares scans of one host; history filters by host", async (t) => {
+  const dir = tempDir(t);
+  const db = path.join(dir, "fleet.db");
+  const store = await openSqlite(db);
+  const add = (id: string, host: string, at: string, ids: string[]) =>
+    commitScan(store, {
+      version: 1,
+      scanId: id,
+      startedAt: at,
+      host,
+      doc: doc(
+        ids.map((i) => finding(i)),
+        at,
+        host,
+      ),
+      cursors: [],
+    });
+  await add("20260101T010000Z-a1", "a", "2026-01-01T01:00:00Z", ["x:1"]);
+  await add("20260101T020000Z-b1", "b", "2026-01-01T02:00:00Z", ["y:1"]);
+  await add("20260101T030000Z-a2", "a", "2026-01-01T03:00:00Z", ["x:1", "x:2"]);
+  await add("20260101T040000Z-b2", "b", "2026-01-01T04:00:00Z", []);
+  await store.close();
+  const d = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout);
+  assert.deepEqual([d.from, d.to], ["20260101T020000Z-b1", "20260101T040000Z-b2"]);
+  assert.deepEqual(
+    d.resolved.map((f: { id: string }) => f.id),
+    ["y:1"],
+  );
+  const a = JSON.parse((await mamori(["diff", "--db", db, "--host", "a", "--format", "json"])).stdout);
+  assert.deepEqual([a.from, a.to], ["20260101T010000Z-a1", "20260101T030000Z-a2"]);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--host", "a", "--format", "json"])).stdout);
+  assert.deepEqual(
+    h.scans.map((s: { id: string }) => s.id),
+    ["20260101T030000Z-a2", "20260101T010000Z-a1"],
+  );
+});

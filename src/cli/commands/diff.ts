@@ -21,6 +21,7 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
       "what changed between two stored scans: new, resolved and changed findings (exit 1 when something new or changed is at or above the threshold)",
     );
   addHistoryOptions(cmd)
+    .option("--host <name>", "default scans: the last two of this host")
     .option("--severity-threshold <level>", `count new/changed findings from: ${SEVERITIES.join("|")}`, "low")
     .action(async (fromRef: string | undefined, toRef: string | undefined, raw) => {
       const o = parseHistoryOptions(raw, io);
@@ -55,10 +56,12 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
           from = await resolve(fromRef);
           to = await resolve(toRef);
         } else {
-          const latest = await listScans(store.db, { limit: 2 });
+          // The newest scan and the one before it on the same host (a fleet database holds many hosts).
+          const newest = (await listScans(store.db, { limit: 1, host: raw.host }))[0];
+          const latest = newest ? await listScans(store.db, { limit: 2, host: newest.host }) : [];
           if (fromRef) {
             from = await resolve(fromRef);
-            to = (latest[0] as { id: string } | undefined)?.id ?? from;
+            to = latest[0]?.id ?? from;
           } else {
             if (latest.length < 2) throw new UsageError(t("watch.diff.needTwo", { count: latest.length }));
             from = (latest[1] as { id: string }).id;

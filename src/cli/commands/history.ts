@@ -15,6 +15,7 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
     .description("list stored scans (newest first) and the alert deliveries, failed ones included");
   addHistoryOptions(cmd)
     .option("--limit <n>", "show at most N scans", "20")
+    .option("--host <name>", "only scans and deliveries of this host")
     .action(async (raw) => {
       const o = parseHistoryOptions(raw, io);
       const limit = Number(raw.limit);
@@ -34,8 +35,8 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
         );
       }
       try {
-        const scans = await listScans(store.db, { limit });
-        const deliveries = await listDeliveries(store.db, { limit });
+        const scans = await listScans(store.db, { limit, host: raw.host });
+        const deliveries = await listDeliveries(store.db, { limit, host: raw.host });
         const db = redactDbTarget(o.store.target);
         if (o.format === "json") {
           io.stdout.write(`${JSON.stringify({ db, scans, deliveries }, null, 2)}\n`);
