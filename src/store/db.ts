@@ -100,6 +100,17 @@ export async function writeTx<T>(store: Store, fn: (trx: Kysely<HistoryDb>) => P
 }
 
 async function migrate(store: Store): Promise<void> {
+  // Up to date (the usual case): a read, so opening never waits for another writer's lock.
+  try {
+    const have = new Set(
+      (await store.db.selectFrom("mamori_migrations").select("version").execute()).map((r) =>
+        Number(r.version),
+      ),
+    );
+    if (MIGRATIONS.every((m) => have.has(m.version))) return;
+  } catch {
+    // no migrations table yet: a new database
+  }
   await writeTx(store, async (trx) => {
     if (store.dialect === "pg") await sql`select pg_advisory_xact_lock(727274001)`.execute(trx);
     await trx.schema

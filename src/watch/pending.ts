@@ -79,7 +79,7 @@ export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): s
 }
 
 export function readSpool(dbFile: string, fallback?: string): Array<{ file: string; pending: PendingScan }> {
-  const out: Array<{ file: string; pending: PendingScan }> = [];
+  const out: Array<{ file: string; pending: PendingScan; written: bigint }> = [];
   for (const dir of spoolDirs(dbFile, fallback)) {
     let names: string[];
     try {
@@ -91,13 +91,23 @@ export function readSpool(dbFile: string, fallback?: string): Array<{ file: stri
       const file = path.join(dir, n);
       try {
         const pending = JSON.parse(fs.readFileSync(file, "utf8")) as PendingScan;
-        if (pending.version === 1) out.push({ file, pending });
+        const written = fs.statSync(file, { bigint: true }).mtimeNs;
+        if (pending.version === 1) out.push({ file, pending, written });
       } catch {
         // half-written by a crash (the .tmp rename makes this rare): leave it for a human
       }
     }
   }
-  return out.sort((a, b) => a.pending.scanId.localeCompare(b.pending.scanId));
+  // In the order they were written (two scans in one second have ids that do not sort): the last one's
+  // log cursors are the newest.
+  return out
+    .sort(
+      (a, b) =>
+        (a.written < b.written ? -1 : a.written > b.written ? 1 : 0) ||
+        a.pending.startedAt.localeCompare(b.pending.startedAt) ||
+        a.pending.scanId.localeCompare(b.pending.scanId),
+    )
+    .map(({ file, pending }) => ({ file, pending }));
 }
 
 /** Imports spooled scans in time order; each file is removed only after its transaction committed. */

@@ -110,6 +110,8 @@ export async function recordScan(input: {
   let baselineRecorded: number | undefined;
   let pending: PendingScan | undefined;
   let logLines = 0;
+  // Outside the try: lines handed to the consumer must have their cursors kept, in the spool if need be.
+  let logs = { cursors: [] as CursorRecord[], lines: 0 };
   try {
     store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
     if (isSqliteFile(input.store.target)) {
@@ -121,9 +123,8 @@ export async function recordScan(input: {
     }
     const prevCursors = await getCursors(store.db, host);
     if (isSqliteFile(input.store.target))
-      for (const s of readSpool(input.store.target))
+      for (const s of readSpool(input.store.target, input.store.spoolFallback))
         for (const c of s.pending.cursors) prevCursors.set(c.path, c);
-    let logs = { cursors: [] as CursorRecord[], lines: 0 };
     if (input.readLogs) {
       const lock = isSqliteFile(input.store.target) ? tryLock(`${input.store.target}.logs.lock`) : undefined;
       if (lock && "heldBy" in lock) {
@@ -174,7 +175,7 @@ export async function recordScan(input: {
       ctx.t,
       isSqliteFile(input.store.target) ? input.store.target : undefined,
     );
-    pending ??= mkPending(scanId, input.startedAt, host, doc, [], { entries, replace: false });
+    pending ??= mkPending(scanId, input.startedAt, host, doc, logs.cursors, { entries, replace: false });
     if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, ctx.t("watch.noSpoolPg"));
     try {
       const spoolFile = writeSpool(input.store.target, pending, input.store.spoolFallback);

@@ -194,3 +194,36 @@ test("one log reader at a time: a scan that finds the logs being read leaves the
   assert.equal(fs.existsSync(`${db}.logs.lock`), false, "released after reading");
   assert.match((await mamori(args)).stderr, /0 new log line\(s\)/);
 });
+
+test("while the database is locked, spooled scans carry their log cursors: no line is counted twice", async (t) => {
+  const dir = tempDir(t);
+  const root = path.join(dir, "root");
+  serverRoot(root);
+  const db = path.join(dir, "h.db");
+  const log = path.join(root, "var/log/apache2/access.log");
+  const cfg = path.join(dir, "c.yaml");
+  fs.writeFileSync(cfg, "logs:\n  - path: /var/log/apache2/access.log\nstore:\n  busyTimeoutMs: 100\n");
+  const args = ["watch", "--once", "--root", root, "--db", db, "--config", cfg];
+  fs.writeFileSync(log, "a\n");
+  assert.match((await mamori(args)).stderr, /1 new log line\(s\)/);
+  const other = new DatabaseSync(db);
+  other.exec("BEGIN IMMEDIATE; DELETE FROM baselines WHERE 0;");
+  try {
+    fs.appendFileSync(log, "b\nc\n");
+    const r1 = await mamori(args);
+    assert.match(r1.stderr, /kept in .*will be imported next time/);
+    assert.match(r1.stderr, /2 new log line\(s\)/);
+    fs.appendFileSync(log, "d\n");
+    const r2 = await mamori(args);
+    assert.match(r2.stderr, /kept in/);
+    assert.match(r2.stderr, /1 new log line\(s\)/, "continues from the spooled cursor, not the stored one");
+  } finally {
+    other.exec("ROLLBACK");
+    other.close();
+  }
+  const r3 = await mamori(args);
+  assert.match(r3.stderr, /Imported 2 spooled scan/);
+  assert.match(r3.stderr, /0 new log line\(s\)/);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout);
+  assert.equal(h.scans.length, 4);
+});

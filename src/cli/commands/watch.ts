@@ -92,6 +92,14 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           log(t("watch.baseline.recorded", { count: r.baselineRecorded }));
         if (r.stored === "spool") {
           log(t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" }));
+          log(
+            t("watch.loop.scanDone", {
+              id: r.scanId,
+              total: r.doc.findings.length,
+              new: 0,
+              lines: r.logLines,
+            }),
+          );
           return;
         }
         if (channels.length > 0) {
