@@ -10,6 +10,7 @@ import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { sortFindings } from "../core/finding.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
+import { reasonText } from "../report/verdict.ts";
 import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
@@ -80,7 +81,7 @@ export function storeErrorReason(err: unknown, t: Translator, dbFile?: string): 
   const code = errorCode(err);
   if (/ENOSPC/.test(code)) return t("watch.diskFull");
   if (sqlite.errstr) return sqlite.errstr;
-  return code;
+  return reasonText(code, t);
 }
 
 /**
