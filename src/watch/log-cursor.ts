@@ -9,6 +9,9 @@ import type { CursorRecord } from "../store/state.ts";
 /** How many leading bytes identify a file (so a replaced or truncated-and-refilled file is noticed). */
 export const HEAD_BYTES = 1024;
 
+/** Longest line kept whole; longer runs without a newline are cut (memory stays bounded). */
+export const MAX_LINE = 1024 * 1024;
+
 export interface LogLine {
   /** The line without its newline (bytes decoded as UTF-8; attacker-controlled: escape before display). */
   line: string;
@@ -103,6 +106,13 @@ async function* linesFrom(
         nl = buf.indexOf(0x0a, pos);
       }
       carry = Buffer.from(buf.subarray(pos));
+      if (carry.length > MAX_LINE) {
+        // A "line" of megabytes without a newline is not a log line (binary junk, or an attacker's
+        // attempt to exhaust memory): it is handed on in one piece, cut at the limit.
+        batch.push({ line: carry.toString("utf8", 0, MAX_LINE), file: f.guest });
+        pos += carry.length;
+        carry = Buffer.alloc(0);
+      }
       if (batch.length > 0) {
         // The offset moves only when the consumer asks for more: a batch handed out is a batch counted.
         progress.offset += pos;
@@ -166,7 +176,12 @@ async function cursorFor(
   if (!f)
     return { path: guest, inode: "", offset: 0, headHash: headHashOf(Buffer.alloc(0)), headLen: 0, mtimeNs };
   // Re-stat: the file may have grown while we read; its head and mtime now cover what we consumed.
-  const now = statOf({ resolve: () => f.host } as unknown as RootFs, guest) ?? f;
+  let now: { stat: nodefs.BigIntStats } = f;
+  try {
+    now = { stat: nodefs.statSync(f.host, { bigint: true }) };
+  } catch {
+    // gone since: the first stat stands
+  }
   const head = await readHead(f.host, false, Math.min(HEAD_BYTES, Number(now.stat.size)));
   const newest = now.stat.mtimeNs > seenNs ? now.stat.mtimeNs : seenNs;
   return {

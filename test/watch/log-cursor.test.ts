@@ -143,6 +143,7 @@ function prng(seed: number) {
 }
 
 test("random appends, partial lines, rotations, compressions and reads: every line exactly once, in order", async (t) => {
+  let totalRotations = 0;
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 42, 1234, 99999]) {
     const s = setup(t);
     const rnd = prng(seed);
@@ -166,6 +167,24 @@ test("random appends, partial lines, rotations, compressions and reads: every li
       }
       if (fs.existsSync(s.host(LOG))) fs.renameSync(s.host(LOG), one);
       fs.writeFileSync(s.host(LOG), "");
+      s.touch(LOG);
+      rotations++;
+    };
+    const copytruncate = () => {
+      for (let k = 20; k >= 2; k--) {
+        const from = s.host(`${LOG}.${k}.gz`);
+        if (fs.existsSync(from)) fs.renameSync(from, s.host(`${LOG}.${k + 1}.gz`));
+      }
+      const one = s.host(`${LOG}.1`);
+      if (fs.existsSync(one)) {
+        const m = fs.statSync(one).mtime;
+        fs.writeFileSync(s.host(`${LOG}.2.gz`), gzipSync(fs.readFileSync(one)));
+        fs.utimesSync(s.host(`${LOG}.2.gz`), m, m);
+        fs.rmSync(one);
+      }
+      fs.copyFileSync(s.host(LOG), one);
+      s.touch(`${LOG}.1`);
+      fs.truncateSync(s.host(LOG), 0);
       s.touch(LOG);
       rotations++;
     };
@@ -196,7 +215,8 @@ test("random appends, partial lines, rotations, compressions and reads: every li
           s.append(LOG, pending);
           pending = "";
         }
-        rotate();
+        if (rnd() < 0.7) rotate();
+        else copytruncate();
       } else {
         const got = await s.read();
         seen.push(...got.lines.map((l) => l.line));
@@ -204,7 +224,18 @@ test("random appends, partial lines, rotations, compressions and reads: every li
     }
     if (pending) s.append(LOG, pending);
     seen.push(...(await s.read()).lines.map((l) => l.line));
-    assert.ok(rotations > 3, `seed ${seed}: the sequence rotated`);
+    totalRotations += rotations;
     assert.deepEqual(seen, written, `seed ${seed}`);
   }
+  assert.ok(totalRotations > 30, "the sequences did rotate");
+});
+
+test("a huge run without a newline is cut at MAX_LINE and never held whole in memory", async (t) => {
+  const s = setup(t);
+  s.append(LOG, `${"A".repeat(3 * 1024 * 1024)}\nnext\n`);
+  const r = await s.read();
+  assert.equal(r.lines.at(-1)?.line, "next");
+  assert.ok(r.lines.every((l) => l.line.length <= 1024 * 1024));
+  assert.equal(s.cursor()?.offset, fs.statSync(s.host(LOG)).size);
+  assert.equal((await s.read()).lines.length, 0);
 });
