@@ -66,6 +66,8 @@ export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): s
     const file = path.join(dir, `${p.scanId}.json`);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
+      // Under a shared /tmp the parent must be ours too, or its owner could swap our directory for a link.
+      if (fallback && dir.startsWith(fallback)) privateDir(fallback);
       privateDir(dir);
       fs.writeFileSync(tmp, JSON.stringify(p), { mode: 0o600 });
       fs.renameSync(tmp, file);

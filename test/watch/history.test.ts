@@ -296,3 +296,28 @@ test("a database of several hosts: diff compares scans of one host; history filt
     ["20260101T030000Z-a2", "20260101T010000Z-a1"],
   );
 });
+
+test("the fallback spool directory is refused when someone else could swap it", async (t) => {
+  const { writeSpool } = await import("../../src/watch/pending.ts");
+  const dir = tempDir(t);
+  const shared = path.join(dir, "shared");
+  fs.mkdirSync(shared, { mode: 0o777 });
+  fs.chmodSync(shared, 0o777); // world-writable, as a directory another user made in /tmp would be
+  const p = {
+    version: 1 as const,
+    scanId: "s1",
+    startedAt: "2026-01-01T00:00:00Z",
+    host: "h",
+    doc: doc([], "2026-01-01T00:00:00Z"),
+    cursors: [],
+  };
+  // The database's own directory is unwritable (a file where the directory should be): only the fallback is left.
+  fs.writeFileSync(path.join(dir, "db-is-a-file"), "");
+  const db = path.join(dir, "db-is-a-file", "h.db");
+  assert.throws(() => writeSpool(db, p, shared));
+  assert.deepEqual(fs.readdirSync(shared), [], "nothing written under a directory others can write");
+  fs.chmodSync(shared, 0o700);
+  const file = writeSpool(db, p, shared);
+  assert.ok(file.startsWith(shared));
+  assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
+});
