@@ -73,7 +73,11 @@ export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): s
       fs.renameSync(tmp, file);
       return file;
     } catch (err) {
-      fs.rmSync(tmp, { force: true });
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // the directory itself is unusable: nothing was written there
+      }
       firstErr ??= err;
     }
   }
