@@ -12,6 +12,7 @@ import {
   pendingDigest,
   queueDigest,
   recordDelivery,
+  releaseAlerted,
   resolveAbsent,
   sentSince,
 } from "../store/alerts.ts";
@@ -84,8 +85,18 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
   const at = input.now().toISOString();
   const present = new Set(doc.findings.map((f) => f.id));
   const resolved = await writeTx(store, (trx) => resolveAbsent(trx, host, present, at));
-  const open = await openAlerts(store.db, host);
-  const candidates = doc.findings.filter((f) => atLeast(f.severity, config.minSeverity) && !open.has(f.id));
+  // Claimed in one write transaction: a timer's scan and a running watch cannot both alert the same finding.
+  const candidates =
+    input.channels.length === 0
+      ? []
+      : await writeTx(store, async (trx) => {
+          const open = await openAlerts(trx, host);
+          const fresh = doc.findings.filter(
+            (f) => atLeast(f.severity, config.minSeverity) && !open.has(f.id),
+          );
+          await markAlerted(trx, host, fresh, at);
+          return fresh;
+        });
   const deliveries: DeliveryRecord[] = [];
   let queued = 0;
   const message: AlertMessage = {
@@ -99,10 +110,7 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
 
   if (candidates.length > 0 && input.channels.length > 0) {
     if (config.digest.enabled && config.digest.only) {
-      await writeTx(store, async (trx) => {
-        await queueDigest(trx, host, input.scanId, candidates, at);
-        await markAlerted(trx, host, candidates, at);
-      });
+      await writeTx(store, (trx) => queueDigest(trx, host, input.scanId, candidates, at));
       queued = candidates.length;
     } else {
       let delivered = false;
@@ -158,14 +166,13 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
         );
       }
       const toDigest = limited && config.digest.enabled;
-      if (delivered || toDigest) {
-        await writeTx(store, async (trx) => {
-          if (toDigest) await queueDigest(trx, host, input.scanId, candidates, at);
-          await markAlerted(trx, host, candidates, at);
-        });
-        if (toDigest) queued = candidates.length;
+      if (toDigest) {
+        await writeTx(store, (trx) => queueDigest(trx, host, input.scanId, candidates, at));
+        queued = candidates.length;
+      } else if (!delivered) {
+        // Nothing delivered and nothing queued: the claim is released, and they are tried after the next scan.
+        await writeTx(store, (trx) => releaseAlerted(trx, host, candidates));
       }
-      // Nothing delivered and nothing queued: they stay "new" and are tried again after the next scan.
     }
   }
 

@@ -52,6 +52,16 @@ export async function markAlerted(
   }
 }
 
+/** Undoes markAlerted for findings no channel took (they alert again after the next scan). */
+export async function releaseAlerted(
+  db: Kysely<HistoryDb>,
+  host: string,
+  findings: Finding[],
+): Promise<void> {
+  for (const f of findings)
+    await db.deleteFrom("alert_state").where("host", "=", host).where("finding_id", "=", f.id).execute();
+}
+
 /** Open alerts whose finding is gone from the latest scan are resolved: if it comes back, it alerts again. */
 export async function resolveAbsent(
   db: Kysely<HistoryDb>,

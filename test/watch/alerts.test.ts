@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type * as net from "node:net";
 import * as path from "node:path";
@@ -21,7 +22,7 @@ interface Hit {
 }
 
 /** A local webhook receiver; `failFirst` requests answer 500 (an endpoint having a bad minute). */
-async function receiver(t: { after: (fn: () => Promise<void> | void) => void }, failFirst = 0) {
+async function receiver(t: { after: (fn: () => Promise<void> | void) => void }, failFirst = 0, delayMs = 0) {
   const hits: Hit[] = [];
   let failures = failFirst;
   const server = http.createServer((req, res) => {
@@ -34,7 +35,7 @@ async function receiver(t: { after: (fn: () => Promise<void> | void) => void }, 
         return;
       }
       hits.push({ path: req.url ?? "", body });
-      res.writeHead(200).end("ok");
+      setTimeout(() => res.writeHead(200).end("ok"), delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -322,4 +323,41 @@ test("a wrong SMTP password is a recorded failure whose text does not contain th
   assert.equal(r.deliveries[0]?.status, "failed");
   assert.ok(!(r.deliveries[0]?.error ?? "").includes("wrong-secret-pw"));
   assert.equal(smtp.mails.length, 0);
+});
+
+test("two processes dispatching the same new finding at once send one alert (the claim is transactional)", async (t) => {
+  const { spawn } = await import("node:child_process");
+  const dir = tempDir(t);
+  const db = path.join(dir, "h.db");
+  await (await openSqlite(db)).close();
+  const rx = await receiver(t, 0, 200); // a slow endpoint: the sends overlap
+  const script = path.join(import.meta.dirname, "fixtures/dispatcher.ts");
+  const racers = [0, 1, 2].map(() => {
+    const p = spawn(
+      process.execPath,
+      ["--disable-warning=ExperimentalWarning", script, db, rx.url("/race")],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    let onReady: () => void = () => undefined;
+    const ready = new Promise<void>((r) => (onReady = r));
+    p.stdout.on("data", (b) => {
+      out += b;
+      if (out.includes("ready")) onReady();
+    });
+    p.stderr.on("data", (b) => (err += b));
+    const done = new Promise<string>((resolve, reject) =>
+      p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err)))),
+    );
+    return { ready, done };
+  });
+  await Promise.all(racers.map((r) => r.ready));
+  fs.writeFileSync(`${db}.go`, "");
+  const outs = await Promise.all(racers.map((r) => r.done));
+  const claimed = outs.map((o) => Number(/claimed (\d+)/.exec(o)?.[1])).sort();
+  assert.deepEqual(claimed, [0, 0, 1], "exactly one process claimed the finding");
+  assert.equal(rx.hits.length, 1);
 });
