@@ -34,22 +34,33 @@ export function addHistoryOptions(cmd: Command, withFormat = true): Command {
 
 /** Language, configuration and database, in that order, each failing with one clear line. */
 export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions {
-  const lang = raw.lang ?? langFromEnv(io.env);
-  if (!isLang(lang))
+  const envLang = raw.lang ?? langFromEnv(io.env);
+  if (!isLang(envLang))
     throw new UsageError(
-      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
+      translator(langFromEnv(io.env))("cli.badOption", {
+        option: "--lang",
+        value: envLang,
+        expected: "ja|en",
+      }),
     );
-  const t = translator(lang);
   const format = raw.format ?? "human";
   if (format !== "human" && format !== "json")
-    throw new UsageError(t("cli.badOption", { option: "--format", value: format, expected: "human|json" }));
+    throw new UsageError(
+      translator(envLang)("cli.badOption", { option: "--format", value: format, expected: "human|json" }),
+    );
   let config: Config;
   try {
-    config = loadConfig(raw.config ? path.resolve(io.cwd, raw.config) : io.env.MAMORI_CONFIG, t).config;
+    config = loadConfig(
+      raw.config ? path.resolve(io.cwd, raw.config) : io.env.MAMORI_CONFIG,
+      translator(envLang),
+    ).config;
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
+  // --lang, then the configuration's lang, then LANG.
+  const lang: Lang = raw.lang !== undefined ? envLang : (config.lang ?? envLang);
+  const t = translator(lang);
   const target =
     raw.db ??
     config.db ??

@@ -65,3 +65,14 @@ test("the CLI reports configuration errors in one place, in the chosen language"
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /設定ファイル .*nope\.yaml が見つかりません/);
 });
+
+test("lang: --lang wins over the configuration, which wins over LANG", async (t2) => {
+  const dir = tempDir(t2);
+  const cfg = path.join(dir, "c.yaml");
+  fs.writeFileSync(cfg, "lang: ja\n");
+  const db = path.join(dir, "h.db");
+  const fromConfig = await mamori(["history", "--config", cfg, "--db", db]);
+  assert.match(fromConfig.stdout, /スキャン履歴/);
+  const flag = await mamori(["history", "--config", cfg, "--db", db, "--lang", "en"]);
+  assert.match(flag.stdout, /Scans in/);
+});
