@@ -101,6 +101,7 @@ export function baselineFindings(baseline: Baseline, current: InventoryItem[], c
       cves: [],
       evidence,
       remediation: item.kind === "package" ? "" : remediation,
+      ...(d.mtime ? { time: d.mtime, timeSource: "mtime" as const } : {}),
       data: {
         change: state,
         kind: item.kind,

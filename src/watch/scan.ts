@@ -9,6 +9,7 @@ import type { ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { sortFindings } from "../core/finding.ts";
+import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
 import { openStore, type Store } from "../store/db.ts";
@@ -164,7 +165,9 @@ export async function recordScan(input: {
     } else {
       const since = (await baselineTime(store, host)) ?? doc.scannedAt;
       const extra = baselineFindings({ entries: known, since }, input.inventory, ctx);
-      const withBaseline = { ...doc, findings: sortFindings([...doc.findings, ...extra]) };
+      const findings = sortFindings([...doc.findings, ...extra]);
+      // Correlated again: a new cron line or key belongs on the incident timeline like any persistence finding.
+      const withBaseline = { ...doc, findings, incidents: correlate(findings, ctx) };
       pending = mkPending(scanId, input.startedAt, host, withBaseline, logs.cursors, undefined);
     }
     await commitScan(store, pending);

@@ -58,6 +58,8 @@ test("audit --save records a baseline; later changes are baseline.* findings; hi
   assert.equal(cron.evidence[0].path, "/etc/cron.d/backup");
   assert.equal(cron.evidence[0].line, 2);
   assert.equal(cron.severity, "medium");
+  assert.equal(cron.timeSource, "mtime", "the file's modification time, for the incident timeline");
+  assert.equal(cron.time, fs.statSync(path.join(root, "etc/cron.d/backup")).mtime.toISOString());
   const pkgs = report.findings.filter((f: { check: string }) => f.check === "baseline.package");
   assert.deepEqual(pkgs.map((f: { severity: string }) => f.severity).sort(), ["info", "info", "info"]); // upgrade, new, removed
   if (pub) {

@@ -22,6 +22,14 @@ function listFiles(fs: RootFs, dir: string, diag: Diagnostics, area: string): st
   }
 }
 
+function mtimeOf(fs: RootFs, p: string, link = false): string | undefined {
+  try {
+    return (link ? fs.lstat(p) : fs.stat(p)).mtime.toISOString();
+  } catch {
+    return undefined;
+  }
+}
+
 function readOrNote(fs: RootFs, p: string, diag: Diagnostics, area: string): string | undefined {
   try {
     return fs.readText(p, { maxBytes: MAX });
@@ -44,6 +52,7 @@ export function collectCron(fs: RootFs, diag: Diagnostics): InventoryItem[] {
     const text = readOrNote(fs, file, diag, "baseline.cron");
     if (text === undefined) continue;
     const user = file.startsWith("/var/spool/cron/") ? file.split("/").pop() : undefined;
+    const mtime = mtimeOf(fs, file);
     text.split("\n").forEach((raw, i) => {
       const line = raw.trim();
       if (!line || line.startsWith("#")) return;
@@ -51,7 +60,7 @@ export function collectCron(fs: RootFs, diag: Diagnostics): InventoryItem[] {
         kind: "cron",
         key: `${file}\t${line}`,
         value: line,
-        detail: { path: file, line: i + 1, user },
+        detail: { path: file, line: i + 1, user, mtime },
       });
     });
   }
@@ -65,7 +74,7 @@ export function collectCron(fs: RootFs, diag: Diagnostics): InventoryItem[] {
         diag.couldNotCheck({ area: "baseline.cron", path: file, reason: errorCode(err) });
         continue;
       }
-      out.push({ kind: "cron", key: file, value, detail: { path: file } });
+      out.push({ kind: "cron", key: file, value, detail: { path: file, mtime: mtimeOf(fs, file) } });
     }
   }
   return out;
@@ -113,7 +122,12 @@ export function collectSystemd(fs: RootFs, diag: Diagnostics): InventoryItem[] {
         } catch {
           target = "?";
         }
-        out.push({ kind: "systemd", key: p, value: `-> ${target}`, detail: { path: p } });
+        out.push({
+          kind: "systemd",
+          key: p,
+          value: `-> ${target}`,
+          detail: { path: p, mtime: mtimeOf(fs, p, true) },
+        });
       } else if (d.isFile()) {
         // /lib is often a link to /usr/lib: count each real file once.
         const real = fs.realGuestPath(p);
@@ -124,7 +138,7 @@ export function collectSystemd(fs: RootFs, diag: Diagnostics): InventoryItem[] {
             kind: "systemd",
             key: p,
             value: sha256(fs.readBytes(p, { maxBytes: MAX })),
-            detail: { path: p },
+            detail: { path: p, mtime: mtimeOf(fs, p) },
           });
         } catch (err) {
           diag.couldNotCheck({ area: "baseline.systemd", path: p, reason: errorCode(err) });
@@ -172,6 +186,7 @@ export function collectKeys(fs: RootFs, diag: Diagnostics): InventoryItem[] {
       const file = `${home}/.ssh/${name}`;
       const text = readOrNote(fs, file, diag, "baseline.key");
       if (text === undefined) continue;
+      const mtime = mtimeOf(fs, file);
       text.split("\n").forEach((raw, i) => {
         const line = raw.trim();
         if (!line || line.startsWith("#")) return;
@@ -182,7 +197,7 @@ export function collectKeys(fs: RootFs, diag: Diagnostics): InventoryItem[] {
           kind: "key",
           key: `${user}\t${fp}`,
           value: `${k.type} ${fp}${k.comment ? ` ${k.comment}` : ""}`,
-          detail: { path: file, line: i + 1, user },
+          detail: { path: file, line: i + 1, user, mtime },
         });
       });
     }
@@ -194,6 +209,7 @@ export function collectKeys(fs: RootFs, diag: Diagnostics): InventoryItem[] {
 export function collectPreload(fs: RootFs, diag: Diagnostics): InventoryItem[] {
   const text = readOrNote(fs, "/etc/ld.so.preload", diag, "baseline.preload");
   if (text === undefined) return [];
+  const mtime = mtimeOf(fs, "/etc/ld.so.preload");
   const out: InventoryItem[] = [];
   text.split("\n").forEach((raw, i) => {
     for (const entry of raw
@@ -204,7 +220,7 @@ export function collectPreload(fs: RootFs, diag: Diagnostics): InventoryItem[] {
         kind: "preload",
         key: entry,
         value: entry,
-        detail: { path: "/etc/ld.so.preload", line: i + 1 },
+        detail: { path: "/etc/ld.so.preload", line: i + 1, mtime },
       });
     }
   });

@@ -6,7 +6,15 @@ export interface InventoryItem {
   kind: InventoryKind;
   key: string;
   value: string;
-  detail?: { path?: string; line?: number; user?: string; pids?: number[]; process?: string };
+  detail?: {
+    path?: string;
+    line?: number;
+    user?: string;
+    pids?: number[];
+    process?: string;
+    /** Modification time of the file (ISO), for the finding's time and the correlator's timeline. */
+    mtime?: string;
+  };
 }
 
 export type InventoryKind = "port" | "cron" | "systemd" | "key" | "preload" | "package";
