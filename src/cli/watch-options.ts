@@ -53,6 +53,7 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
     config = loadConfig(
       raw.config ? path.resolve(io.cwd, raw.config) : io.env.MAMORI_CONFIG,
       translator(envLang),
+      envLang,
     ).config;
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import type { Translator } from "../i18n/index.ts";
+import { ja as zodJa } from "zod/v4/locales";
+import { isMessageKey, type Lang, type Translator } from "../i18n/index.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 export const DEFAULT_CONFIG_PATH = "/etc/mamori/config.yaml";
@@ -12,7 +13,11 @@ export class ConfigError extends Error {}
  * "/etc/mamori/config.yaml:12: alerts.email.port: expected number, received string".
  * A missing default file is an empty configuration; a missing --config file is an error.
  */
-export function loadConfig(file: string | undefined, t: Translator): { config: Config; file?: string } {
+export function loadConfig(
+  file: string | undefined,
+  t: Translator,
+  lang: Lang = "en",
+): { config: Config; file?: string } {
   const path = file ?? DEFAULT_CONFIG_PATH;
   let text: string;
   try {
@@ -21,10 +26,10 @@ export function loadConfig(file: string | undefined, t: Translator): { config: C
     if (!file && (err as NodeJS.ErrnoException).code === "ENOENT") return { config: configSchema.parse({}) };
     throw new ConfigError(t("watch.config.missing", { file: path }));
   }
-  return { config: parseConfig(text, path, t), file: path };
+  return { config: parseConfig(text, path, t, lang), file: path };
 }
 
-export function parseConfig(text: string, file: string, t: Translator): Config {
+export function parseConfig(text: string, file: string, t: Translator, lang: Lang = "en"): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -35,7 +40,8 @@ export function parseConfig(text: string, file: string, t: Translator): Config {
     );
   }
   const raw = doc.toJS() ?? {};
-  const result = configSchema.safeParse(raw);
+  // zod's own sentences in the user's language; our refinements name a dictionary key.
+  const result = configSchema.safeParse(raw, lang === "ja" ? { error: zodJa().localeError } : undefined);
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue) => {
     const keyPath = issue.path.map(String);
@@ -46,7 +52,8 @@ export function parseConfig(text: string, file: string, t: Translator): Config {
         : undefined;
     const key = extra?.[0] ? extra[0].join(".") : keyPath.join(".") || "(top)";
     const where = extra?.[0] ? lineOf(doc, extra[0], lineCounter) : line;
-    return t("watch.config.invalid", { file, line: where, key, message: issue.message });
+    const message = isMessageKey(issue.message) ? t(issue.message) : issue.message;
+    return t("watch.config.invalid", { file, line: where, key, message });
   });
   throw new ConfigError(messages.join("\n"));
 }

@@ -13,7 +13,7 @@ const webhook = z
     name: z.string().optional(),
   })
   .strict()
-  .refine((w) => Boolean(w.url) !== Boolean(w.urlEnv), { message: "give exactly one of url or urlEnv" });
+  .refine((w) => Boolean(w.url) !== Boolean(w.urlEnv), { message: "watch.config.urlOrEnv" });
 
 const email = z
   .object({
@@ -31,7 +31,11 @@ const email = z
     from: z.string().min(3),
     to: z.array(z.string().min(3)).min(1),
   })
-  .strict();
+  .strict()
+  .refine((e) => !(e.security === "none" && e.user && !/^(127\.|localhost$|::1$)/.test(e.host)), {
+    message: "watch.config.smtpClearText",
+    path: ["security"],
+  });
 
 export const configSchema = z
   .object({

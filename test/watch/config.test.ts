@@ -76,3 +76,30 @@ test("lang: --lang wins over the configuration, which wins over LANG", async (t2
   const flag = await mamori(["history", "--config", cfg, "--db", db, "--lang", "en"]);
   assert.match(flag.stdout, /Scans in/);
 });
+
+test("SMTP credentials over a plain connection to another host are refused", () => {
+  const text = [
+    "alerts:",
+    "  email:",
+    "    host: smtp.example.org",
+    "    security: none",
+    "    user: mamori",
+    "    from: a@b.c",
+    "    to: [x@y.z]",
+    "",
+  ].join("\n");
+  assert.throws(() => parseConfig(text, "c.yaml", t), {
+    message: /^c\.yaml:4: alerts\.email\.security: .*clear text/,
+  });
+  assert.doesNotThrow(() => parseConfig(text.replace("smtp.example.org", "127.0.0.1"), "c.yaml", t));
+});
+
+test("configuration errors in Japanese, zod's sentences included", () => {
+  const tja = translator("ja");
+  assert.throws(() => parseConfig("store:\n  busyTimeoutMs: abc\n", "c.yaml", tja, "ja"), {
+    message: /^c\.yaml:2: store\.busyTimeoutMs: 無効な入力: 数値が期待されました/,
+  });
+  assert.throws(() => parseConfig("alerts:\n  webhooks:\n    - format: slack\n", "c.yaml", tja, "ja"), {
+    message: /url と urlEnv のどちらか一方/,
+  });
+});

@@ -221,6 +221,14 @@ export const watch = {
     ja: "{file}:{line}: YAML として不正です: {message}",
   },
   "watch.config.missing": { en: "config file {file} not found", ja: "設定ファイル {file} が見つかりません" },
+  "watch.config.smtpClearText": {
+    en: "security: none would send the SMTP password in clear text; use starttls or tls",
+    ja: "security: none では SMTP のパスワードが平文で送られます。starttls か tls を使ってください",
+  },
+  "watch.config.urlOrEnv": {
+    en: "give exactly one of url or urlEnv",
+    ja: "url と urlEnv のどちらか一方だけを指定してください",
+  },
   "watch.config.envMissing": {
     en: "{key}: the environment variable {name} is not set",
     ja: "{key}: 環境変数 {name} が設定されていません",
