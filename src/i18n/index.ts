@@ -3,6 +3,7 @@ import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
+import { watch } from "./messages/watch.ts";
 import { LANGS, type Lang } from "./types.ts";
 
 export { LANGS, type Lang } from "./types.ts";
@@ -14,6 +15,7 @@ export const dictionary = {
   ...vulndb,
   ...report,
   ...exposure,
+  ...watch,
 };
 
 export type MessageKey = keyof typeof dictionary;
