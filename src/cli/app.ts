@@ -3,6 +3,8 @@ import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
+import { registerDiff } from "./commands/diff.ts";
+import { registerHistory } from "./commands/history.ts";
 import { registerHunt } from "./commands/hunt.ts";
 import { registerIocs } from "./commands/iocs.ts";
 import { registerPorts } from "./commands/ports.ts";
@@ -10,6 +12,8 @@ import { registerProbe } from "./commands/probe.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRespond } from "./commands/respond.ts";
 import { registerRestore } from "./commands/restore.ts";
+import { registerSchedule } from "./commands/schedule.ts";
+import { registerWatch } from "./commands/watch.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -36,6 +40,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerRestore(program, io, done);
   registerPorts(program, io, done);
   registerProbe(program, io, done);
+  registerHistory(program, io, done);
+  registerDiff(program, io, done);
+  registerWatch(program, io, done);
+  registerSchedule(program, io, done);
   registerHunt(program, io, done);
   registerIocs(program, io, done);
 

@@ -4,6 +4,7 @@ import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
+import { watch } from "./messages/watch.ts";
 import { LANGS, type Lang } from "./types.ts";
 
 export { LANGS, type Lang } from "./types.ts";
@@ -15,6 +16,7 @@ export const dictionary = {
   ...vulndb,
   ...report,
   ...exposure,
+  ...watch,
   ...hunt,
 };
 

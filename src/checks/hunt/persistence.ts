@@ -153,15 +153,15 @@ function checkSshKeys(input: HuntInput, ctx: CheckContext): Finding[] {
       now - Date.parse(k.mtime) < input.options.recentDays * 86400_000 &&
       Date.parse(k.mtime) <= now;
     if (recent) addSignal(s, { key: "recentKey", kind: "weak", weight: 1, value: k.mtime });
-    if (s.length === 0) continue;
     const total = score(s);
+    // A new key alone, or a forced command alone (backups use them), is not evidence: the baseline
+    // area reports new keys as changes; here they only add weight to other signs.
+    if (total < 2 && !ioc) continue;
     const lv: Level = ioc
       ? { severity: "critical", confidence: "confirmed" }
       : total >= 4
         ? { severity: "high", confidence: "likely" }
-        : total >= 2
-          ? { severity: "low", confidence: "possible" }
-          : { severity: "info", confidence: "possible" };
+        : { severity: "low", confidence: "possible" };
     out.push({
       id: findingId("persistence.ssh-key", k.path, k.fingerprint),
       check: "persistence.ssh-key",

@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import { saveAudit } from "../../watch/save.ts";
 import { emitReport } from "../emit.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
+import { parseHistoryOptions } from "../watch-options.ts";
 
 export function registerAudit(program: Command, io: CliIo, done: (code: number) => void): void {
   const cmd = program
@@ -12,10 +14,16 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .description(
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
-  addCommonOptions(cmd).action(async (raw) => {
-    const opts = parseCommon(raw, io);
-    const ctx = scanContext(opts, io.env);
-    const doc = await runScanners(ctx, auditScanners(), "audit");
-    done(emitReport(doc, opts, io));
-  });
+  addCommonOptions(cmd)
+    .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
+    .option("--db <path>", "history database to store into (implies --save)")
+    .action(async (raw) => {
+      const opts = parseCommon(raw, io);
+      const ctx = scanContext(opts, io.env);
+      const startedAt = ctx.now();
+      const doc = await runScanners(ctx, auditScanners(), "audit");
+      const save =
+        raw.save || raw.db ? parseHistoryOptions({ db: raw.db, lang: opts.lang }, io).store : undefined;
+      done(emitReport(save ? await saveAudit(doc, ctx, startedAt, save, io.stderr) : doc, opts, io));
+    });
 }

@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as net from "node:net";
+import nodemailer from "nodemailer";
+import type { EmailConfig, WebhookConfig } from "../config/schema.ts";
+import type { Translator } from "../i18n/index.ts";
+import { type AlertMessage, discordPayload, emailText, jsonPayload, slackPayload } from "./message.ts";
+import { redactUrl } from "./redact.ts";
+
+/** Where alerts go. `target` is safe to show; `secrets` are scrubbed from any error text. */
+export interface Channel {
+  name: string;
+  target: string;
+  secrets: string[];
+  send(m: AlertMessage, t: Translator, timeoutMs: number): Promise<void>;
+}
+
+/** A channel the configuration names but the environment does not complete (key and variable name). */
+export class ChannelConfigError extends Error {
+  readonly key: string;
+  readonly variable: string;
+  constructor(key: string, variable: string) {
+    super(`${key}: ${variable}`);
+    this.key = key;
+    this.variable = variable;
+  }
+}
+
+export function webhookChannel(w: WebhookConfig, env: NodeJS.ProcessEnv): Channel {
+  const url = w.url ?? (w.urlEnv ? env[w.urlEnv] : undefined);
+  if (!url) throw new ChannelConfigError("alerts.webhooks.urlEnv", w.urlEnv ?? "");
+  const shape = w.format === "slack" ? slackPayload : w.format === "discord" ? discordPayload : jsonPayload;
+  return {
+    name: w.name ?? `webhook:${w.format}`,
+    target: redactUrl(url),
+    secrets: [url, new URL(url).pathname, new URL(url).search].filter((s) => s.length > 4),
+    async send(m, t, timeoutMs) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8", "user-agent": "mamori" },
+        body: JSON.stringify(shape(m, t)),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: "error",
+      });
+      // Drain the body so the connection is released; its text may echo the URL, so it is not kept.
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    },
+  };
+}
+
+export function emailChannel(e: EmailConfig, env: NodeJS.ProcessEnv): Channel {
+  const password = e.password ?? env[e.passwordEnv];
+  const ca = e.caFile ? fs.readFileSync(e.caFile) : undefined;
+  return {
+    name: "email",
+    target: `smtp://${e.host}:${e.port} -> ${e.to.join(", ")}`,
+    secrets: password ? [password] : [],
+    async send(m, t, timeoutMs) {
+      const transport = nodemailer.createTransport({
+        host: e.host,
+        port: e.port,
+        secure: e.security === "tls",
+        requireTLS: e.security === "starttls",
+        ignoreTLS: e.security === "none",
+        auth: e.user ? { user: e.user, pass: password ?? "" } : undefined,
+        tls: {
+          rejectUnauthorized: e.rejectUnauthorized,
+          ...(ca ? { ca } : {}),
+          ...(net.isIP(e.host) ? {} : { servername: e.host }),
+        },
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+        logger: false,
+        debug: false,
+      });
+      try {
+        const { subject, text } = emailText(m, t);
+        await transport.sendMail({
+          from: e.from,
+          to: e.to,
+          subject,
+          text,
+          textEncoding: "base64",
+          headers: { "X-Mamori-Kind": m.kind },
+        });
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}

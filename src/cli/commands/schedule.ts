@@ -1,0 +1,135 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { escapeTerminal as esc } from "../../report/escape.ts";
+import { validateSchedule } from "../../watch/loop.ts";
+import {
+  detectKind,
+  hostPath,
+  installedFiles,
+  isOurs,
+  ScheduleError,
+  type ScheduleKind,
+  scheduleFiles,
+} from "../../watch/schedule-files.ts";
+import { EXIT_OK, UsageError } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+import { writeFileAtomic } from "../io.ts";
+import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
+
+const ENABLE = "systemctl daemon-reload && systemctl enable --now mamori.timer";
+const DISABLE = "systemctl disable --now mamori.timer";
+
+function mamoriBin(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../bin/mamori");
+}
+
+export function registerSchedule(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("schedule")
+    .argument("<action>", "install | remove | status")
+    .description(
+      "install, remove or show a systemd timer (or /etc/cron.d file where systemd is absent) that runs `mamori watch --once` periodically",
+    );
+  addHistoryOptions(cmd)
+    .option("--root <dir>", "install under DIR instead of / (a mounted image, or a test directory)", "/")
+    .option(
+      "--schedule <cron>",
+      'when, in five-field cron syntax (default from the config, else "*/15 * * * *")',
+    )
+    .option("--kind <kind>", "systemd|cron (default: systemd when the root has it)")
+    .option("--now", "also run systemctl (daemon-reload, enable/disable --now); only on this machine's root")
+    .action(async (action: string, raw) => {
+      const o = parseHistoryOptions(raw, io);
+      const t = o.t;
+      const root = path.resolve(io.cwd, raw.root);
+      if (!["install", "remove", "status"].includes(action))
+        throw new UsageError(
+          t("cli.badOption", { option: "action", value: action, expected: "install|remove|status" }),
+        );
+      if (raw.now && root !== "/") throw new UsageError(t("watch.schedule.nowNotLive"));
+      const kind: ScheduleKind = raw.kind ?? detectKind(root);
+      if (kind !== "systemd" && kind !== "cron")
+        throw new UsageError(t("cli.badOption", { option: "--kind", value: kind, expected: "systemd|cron" }));
+      const out = (s: string) => io.stdout.write(`${s}\n`);
+      const run = (command: string) => {
+        const r = spawnSync("sh", ["-c", command], { encoding: "utf8" });
+        if (r.status !== 0)
+          throw new UsageError(
+            t("watch.schedule.commandFailed", { command, reason: (r.stderr || String(r.status)).trim() }),
+          );
+        out(t("watch.schedule.ran", { command }));
+      };
+
+      if (action === "status") {
+        const files = installedFiles(root);
+        if (o.format === "json") out(JSON.stringify({ root, installed: files }, null, 2));
+        else if (files.length === 0) out(t("watch.schedule.nothing", { root: esc(root) }));
+        else
+          out(
+            t("watch.schedule.status", {
+              kind: files.some((f) => f.endsWith(".timer")) ? "systemd" : "cron",
+              files: files.join(", "),
+            }),
+          );
+        done(EXIT_OK);
+        return;
+      }
+
+      if (action === "remove") {
+        const files = installedFiles(root);
+        if (files.length === 0) {
+          out(t("watch.schedule.nothing", { root: esc(root) }));
+          done(EXIT_OK);
+          return;
+        }
+        const systemd = files.some((f) => f.startsWith("/etc/systemd/"));
+        if (systemd && raw.now) run(DISABLE);
+        for (const f of files) fs.rmSync(hostPath(root, f));
+        out(t("watch.schedule.removed", { files: files.join(", ") }));
+        if (systemd) {
+          if (raw.now) run("systemctl daemon-reload");
+          else out(t("watch.schedule.removeHint", { command: `${DISABLE}; systemctl daemon-reload` }));
+        }
+        done(EXIT_OK);
+        return;
+      }
+
+      const schedule: string = raw.schedule ?? o.config.schedule;
+      try {
+        validateSchedule(schedule);
+      } catch (err) {
+        throw new UsageError(t("watch.badSchedule", { schedule, reason: (err as Error).message }));
+      }
+      const command = [mamoriBin(), "watch", "--once"];
+      if (raw.config) command.push("--config", path.resolve(io.cwd, raw.config));
+      if (raw.db) command.push("--db", o.store.target);
+      if (raw.lang) command.push("--lang", o.lang);
+      let files: ReturnType<typeof scheduleFiles>;
+      try {
+        const writable = raw.db && !/^postgres/.test(o.store.target) ? [path.dirname(o.store.target)] : [];
+        files = scheduleFiles(kind, schedule, command, writable);
+      } catch (err) {
+        if (err instanceof ScheduleError)
+          throw new UsageError(t("watch.badSchedule", { schedule, reason: t(err.key, err.params) }));
+        throw err;
+      }
+      for (const f of files)
+        if (isOurs(root, f.path) === false)
+          throw new UsageError(t("watch.schedule.notOurs", { file: f.path }));
+      for (const f of files) {
+        const host = hostPath(root, f.path);
+        fs.mkdirSync(path.dirname(host), { recursive: true });
+        writeFileAtomic(host, f.content);
+        fs.chmodSync(host, 0o644);
+      }
+      for (const f of files) out(`==> ${f.path}\n${f.content}`);
+      if (kind === "systemd") {
+        out(t("watch.schedule.installed", { files: files.map((f) => f.path).join(", ") }));
+        if (raw.now) run(ENABLE);
+        else out(`  ${ENABLE}`);
+      } else out(t("watch.schedule.installedCron", { files: files.map((f) => f.path).join(", ") }));
+      done(EXIT_OK);
+    });
+}

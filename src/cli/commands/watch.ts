@@ -1,0 +1,158 @@
+import * as path from "node:path";
+import { type Command, Option } from "commander";
+import { ChannelConfigError } from "../../alert/channels.ts";
+import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
+import { redactDbTarget } from "../../alert/redact.ts";
+import { openStore } from "../../store/db.ts";
+import { validateSchedule, watchLoop } from "../../watch/loop.ts";
+import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
+import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+import { defaultDataDir } from "../options.ts";
+import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
+
+export function registerWatch(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("watch")
+    .description(
+      "keep watching: audit on a schedule, follow the Apache logs, store every scan, alert on what is new (stop with SIGTERM)",
+    );
+  addHistoryOptions(cmd, false)
+    .option(
+      "--schedule <cron>",
+      'when to scan, in cron syntax (default from the config file, else "*/15 * * * *")',
+    )
+    .option("--root <dir>", "scan the filesystem under DIR instead of this machine")
+    .option("--once", "run one scan now and exit (what a systemd timer or cron job calls)")
+    .option("--accept-baseline", "record the current state as the new baseline (after a change you made)")
+    .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
+    .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp())
+    .addOption(new Option("--max-scans <n>", "stop after N scans").hideHelp())
+    .addOption(new Option("--test-slow-ms <ms>", "make each scan take this much longer (tests)").hideHelp())
+    .action(async (raw) => {
+      const o = parseHistoryOptions(raw, io);
+      const { t, config } = o;
+      const schedule: string = raw.schedule ?? config.schedule;
+      try {
+        validateSchedule(schedule);
+      } catch (err) {
+        throw new UsageError(
+          t("watch.badSchedule", { schedule, reason: err instanceof Error ? err.message : String(err) }),
+        );
+      }
+      let now: () => Date = io.now ?? (() => new Date());
+      if (raw.now) {
+        const fixed = new Date(raw.now);
+        if (Number.isNaN(fixed.getTime()))
+          throw new UsageError(
+            t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
+          );
+        now = () => fixed;
+      }
+      let channels: ReturnType<typeof channelsFrom>;
+      try {
+        channels = channelsFrom(config.alerts, io.env);
+      } catch (err) {
+        if (err instanceof ChannelConfigError)
+          throw new UsageError(t("watch.config.envMissing", { key: err.key, name: err.variable }));
+        throw err;
+      }
+      const root = path.resolve(io.cwd, raw.root ?? config.root);
+      const db = redactDbTarget(o.store.target);
+      const log = (line: string) => io.stderr.write(`${line}\n`);
+      let acceptBaseline = Boolean(raw.acceptBaseline);
+      let failures = 0;
+
+      const runScan = async () => {
+        log(t("watch.loop.scanStarted", { at: now().toISOString() }));
+        let r: Awaited<ReturnType<typeof runFullScan>>;
+        try {
+          r = await runFullScan({
+            root,
+            lang: o.lang,
+            now,
+            dataDir: path.resolve(io.cwd, raw.dataDir ?? io.env.MAMORI_DATA_DIR ?? defaultDataDir()),
+            env: io.env,
+            command: "watch",
+            store: o.store,
+            logs: config.logs,
+            acceptBaseline,
+            slowMs: raw.testSlowMs ? Number(raw.testSlowMs) : undefined,
+          });
+        } catch (err) {
+          failures++;
+          if (err instanceof HistoryWriteError)
+            log(t("watch.spoolFailed", { db, reason: err.dbReason, spoolReason: err.spoolReason }));
+          else throw err;
+          return;
+        }
+        acceptBaseline = false;
+        if (r.imported > 0) log(t("watch.imported", { count: r.imported, db }));
+        if (r.baselineRecorded !== undefined)
+          log(t("watch.baseline.recorded", { count: r.baselineRecorded }));
+        if (r.stored === "spool") {
+          log(t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" }));
+          log(
+            t("watch.loop.scanDone", {
+              id: r.scanId,
+              total: r.doc.findings.length,
+              new: 0,
+              lines: r.logLines,
+            }),
+          );
+          return;
+        }
+        if (channels.length > 0) {
+          const store = await openStore(o.store.target, { busyTimeoutMs: o.store.busyTimeoutMs });
+          try {
+            const d = await dispatchAlerts({
+              store,
+              scanId: r.scanId,
+              doc: r.doc,
+              config: config.alerts,
+              channels,
+              lang: o.lang,
+              t,
+              now,
+              warn: log,
+            });
+            if (d.queued > 0 || d.candidates.length > 0)
+              log(t("watch.loop.alerted", { count: d.candidates.length, queued: d.queued }));
+          } catch (err) {
+            log(t("watch.loop.scanFailed", { reason: storeErrorReason(err, t) }));
+          } finally {
+            await store.close();
+          }
+        }
+        log(
+          t("watch.loop.scanDone", {
+            id: r.scanId,
+            total: r.doc.findings.length,
+            new: r.newFindings,
+            lines: r.logLines,
+          }),
+        );
+      };
+
+      if (raw.once) {
+        await runScan();
+        done(failures > 0 ? EXIT_ERROR : EXIT_OK);
+        return;
+      }
+      await watchLoop({
+        schedule,
+        runScan,
+        signals: process,
+        log,
+        maxScans: raw.maxScans ? Number(raw.maxScans) : undefined,
+        messages: {
+          started: (next) => t("watch.loop.started", { schedule, db, next }),
+          skipped: (at) => t("watch.loop.skipped", { at }),
+          stopping: (signal) => t("watch.loop.stopping", { signal }),
+          stopped: () => t("watch.loop.stopped"),
+          failed: (reason) => t("watch.loop.scanFailed", { reason }),
+        },
+      });
+      done(EXIT_OK);
+    });
+}

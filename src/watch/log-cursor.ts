@@ -1,0 +1,315 @@
+import { createHash } from "node:crypto";
+import * as nodefs from "node:fs";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { RootFs } from "../collect/rootfs.ts";
+import type { CursorRecord } from "../store/state.ts";
+
+/** How many leading bytes identify a file (so a replaced or truncated-and-refilled file is noticed). */
+export const HEAD_BYTES = 1024;
+
+/** Longest line kept whole; longer runs without a newline are cut (memory stays bounded). */
+export const MAX_LINE = 1024 * 1024;
+
+export interface LogLine {
+  /** The line without its newline (bytes decoded as UTF-8; attacker-controlled: escape before display). */
+  line: string;
+  /** Guest path of the file the line was read from: the rotated name when an old file was finished. */
+  file: string;
+}
+
+export type CursorEvent = "start" | "continue" | "truncated" | "rotated" | "rotated-lost";
+
+export interface ReadReport {
+  cursor: CursorRecord;
+  /** What happened since the last cursor, for diagnostics and tests. */
+  event: CursorEvent;
+  /** Files read, in order. */
+  files: string[];
+  lines: number;
+}
+
+interface FileState {
+  host: string;
+  guest: string;
+  stat: nodefs.BigIntStats;
+  gz: boolean;
+}
+
+function headHashOf(buf: Buffer): string {
+  return createHash("sha256").update(buf).digest("hex");
+}
+
+async function readHead(host: string, gz: boolean, len: number): Promise<Buffer> {
+  if (len === 0) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = openStream(host, gz, 0);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= len) break;
+    }
+  } catch {
+    // a corrupt gzip has no head we can match
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, len);
+}
+
+function openStream(host: string, gz: boolean, start: number): Readable {
+  if (!gz) return nodefs.createReadStream(host, { start, highWaterMark: 256 * 1024 });
+  const src = nodefs.createReadStream(host, { highWaterMark: 256 * 1024 });
+  const gunzip = createGunzip();
+  src.on("error", (e) => gunzip.destroy(e));
+  return src.pipe(gunzip);
+}
+
+/**
+ * Yields the complete lines from byte `start` on. In gzip files `start` counts decompressed bytes.
+ * `final` files (rotated away, nobody writes them any more) also yield a last line without a newline.
+ * Returns the offset after the last yielded line.
+ */
+async function* linesFrom(
+  f: FileState,
+  start: number,
+  final: boolean,
+  progress: { offset: number },
+): AsyncGenerator<LogLine[]> {
+  progress.offset = start;
+  let skip = f.gz ? start : 0;
+  let carry: Buffer = Buffer.alloc(0);
+  const stream = openStream(f.host, f.gz, f.gz ? 0 : start);
+  try {
+    for await (let chunk of stream as AsyncIterable<Buffer>) {
+      if (skip > 0) {
+        if (chunk.length <= skip) {
+          skip -= chunk.length;
+          continue;
+        }
+        chunk = chunk.subarray(skip);
+        skip = 0;
+      }
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      // One batch per chunk: an await per line would cost more than the reading.
+      const batch: LogLine[] = [];
+      let pos = 0;
+      let nl = buf.indexOf(0x0a, pos);
+      while (nl >= 0) {
+        let end = nl;
+        if (end > pos && buf[end - 1] === 0x0d) end--;
+        batch.push({ line: buf.toString("utf8", pos, end), file: f.guest });
+        pos = nl + 1;
+        nl = buf.indexOf(0x0a, pos);
+      }
+      carry = Buffer.from(buf.subarray(pos));
+      if (carry.length > MAX_LINE) {
+        // A "line" of megabytes without a newline is not a log line (binary junk, or an attacker's
+        // attempt to exhaust memory): it is handed on in one piece, cut at the limit.
+        batch.push({ line: carry.toString("utf8", 0, MAX_LINE), file: f.guest });
+        pos += carry.length;
+        carry = Buffer.alloc(0);
+      }
+      if (batch.length > 0) {
+        // The offset moves only when the consumer asks for more: a batch handed out is a batch counted.
+        progress.offset += pos;
+        yield batch;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (final && carry.length > 0) {
+    progress.offset += carry.length;
+    yield [{ line: carry.toString("utf8").replace(/\r$/, ""), file: f.guest }];
+  }
+}
+
+function statOf(fs: RootFs, guest: string): FileState | undefined {
+  try {
+    const host = fs.resolve(guest);
+    const stat = nodefs.statSync(host, { bigint: true });
+    if (!stat.isFile()) return undefined;
+    return { host, guest, stat, gz: guest.endsWith(".gz") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** access.log.1, access.log.2.gz, access.log-20260101(.gz): siblings that logrotate made from `guest`. */
+function rotatedSiblings(fs: RootFs, guest: string): FileState[] {
+  const dir = path.posix.dirname(guest);
+  const base = path.posix.basename(guest);
+  let names: string[];
+  try {
+    names = fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n !== base && (n.startsWith(`${base}.`) || n.startsWith(`${base}-`)))
+    .map((n) => statOf(fs, path.posix.join(dir, n)))
+    .filter((s): s is FileState => s !== undefined)
+    .sort((a, b) => cmp(a.stat.mtimeNs, b.stat.mtimeNs) || b.guest.localeCompare(a.guest));
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function sameFile(f: FileState, prev: CursorRecord, byHeadOnly = false): Promise<boolean> {
+  if (!f.gz && !byHeadOnly && String(f.stat.ino) !== prev.inode) return false;
+  if (prev.headLen === 0) return !f.gz;
+  return headHashOf(await readHead(f.host, f.gz, prev.headLen)) === prev.headHash;
+}
+
+async function cursorFor(
+  f: FileState | undefined,
+  guest: string,
+  offset: number,
+  seenNs: bigint,
+): Promise<CursorRecord> {
+  const mtimeNs = String(seenNs);
+  if (!f)
+    return { path: guest, inode: "", offset: 0, headHash: headHashOf(Buffer.alloc(0)), headLen: 0, mtimeNs };
+  // Re-stat: the file may have grown while we read; its head and mtime now cover what we consumed.
+  let now: { stat: nodefs.BigIntStats } = f;
+  try {
+    now = { stat: nodefs.statSync(f.host, { bigint: true }) };
+  } catch {
+    // gone since: the first stat stands
+  }
+  const head = await readHead(f.host, false, Math.min(HEAD_BYTES, Number(now.stat.size)));
+  const newest = now.stat.mtimeNs > seenNs ? now.stat.mtimeNs : seenNs;
+  return {
+    path: guest,
+    inode: String(f.stat.ino),
+    offset,
+    headHash: headHashOf(head),
+    headLen: head.length,
+    mtimeNs: String(newest),
+  };
+}
+
+/**
+ * The new complete lines of a log since `prev`, in order, each exactly once:
+ * - same file (inode and head match): from the saved offset;
+ * - truncated (smaller than the offset, or its head changed under the same inode): from 0;
+ * - rotated (another inode at the path): the old file is finished under its rotated name
+ *   (`access.log.1`, or `access.log.1.gz` once compressed, found by its head), then any file rotated
+ *   after it, then the new file from 0.
+ * A partial last line is left for next time. The generator's return value is the new cursor and a report;
+ * store the cursor only after the lines are processed (in the same transaction as the scan).
+ */
+export async function* readNewLineBatches(
+  fs: RootFs,
+  guestPath: string,
+  prev: CursorRecord | undefined,
+): AsyncGenerator<LogLine[], ReadReport> {
+  const cur = statOf(fs, guestPath);
+  const progress = { offset: 0 };
+  const files: string[] = [];
+  let lines = 0;
+  let event: CursorEvent = "start";
+  const prevNs = BigInt(prev?.mtimeNs || "0");
+  let seenNs = prevNs;
+
+  const siblings = prev && prev.inode !== "" ? rotatedSiblings(fs, guestPath) : [];
+  const curSame =
+    prev !== undefined &&
+    prev.inode !== "" &&
+    cur !== undefined &&
+    String(cur.stat.ino) === prev.inode &&
+    cur.stat.size >= BigInt(prev.offset) &&
+    (await sameFile(cur, prev));
+  // A rotated file written after our last read means the log rotated since. When we last saw the file
+  // empty, only that tells a rotation from a reused inode.
+  const rotatedSince = siblings.some((s) => s.stat.mtimeNs > prevNs);
+  if (prev && curSame && cur && (prev.headLen > 0 || !rotatedSince)) {
+    files.push(guestPath);
+    for await (const b of linesFrom(cur, prev.offset, false, progress)) {
+      lines += b.length;
+      yield b;
+    }
+    return {
+      cursor: await cursorFor(cur, guestPath, progress.offset, prevNs),
+      event: "continue",
+      files,
+      lines,
+    };
+  }
+
+  if (prev && prev.inode !== "") {
+    // Truncated in place, copied and truncated, or rotated (the inode at the path may even be reused).
+    event = cur && String(cur.stat.ino) === prev.inode && !rotatedSince ? "truncated" : "rotated-lost";
+    let old: FileState | undefined;
+    // The old file: renamed (same inode and head), else a compressed or copied one with the same head.
+    // Without a head (it was empty) it cannot be told apart: it is among the files written since.
+    if (prev.headLen > 0) {
+      for (const s of siblings) if (!s.gz && (await sameFile(s, prev))) old = s;
+      if (!old) for (const s of siblings) if (await sameFile(s, prev, true)) old = s;
+    }
+    // Files written after our last read hold lines we have not seen (the old one from our offset,
+    // the ones rotated after it from 0). Without a head (we last saw the old file empty) the oldest of
+    // them is the old file, and offset 0 is right for it.
+    const found = old;
+    const unseen = siblings.filter(
+      (s) => s.stat.mtimeNs > prevNs && !(found && (s === found || sameContentName(s, found))),
+    );
+    const queue = found ? [found, ...unseen] : unseen;
+    if (queue.length > 0 && event === "rotated-lost") event = "rotated";
+    for (const f of queue) {
+      files.push(f.guest);
+      if (f.stat.mtimeNs > seenNs) seenNs = f.stat.mtimeNs;
+      for await (const b of linesFrom(f, f === found ? prev.offset : 0, true, progress)) {
+        lines += b.length;
+        yield b;
+      }
+    }
+  }
+
+  if (!cur) return { cursor: await cursorFor(undefined, guestPath, 0, seenNs), event, files, lines };
+  files.push(guestPath);
+  for await (const b of linesFrom(cur, 0, false, progress)) {
+    lines += b.length;
+    yield b;
+  }
+  return { cursor: await cursorFor(cur, guestPath, progress.offset, seenNs), event, files, lines };
+}
+
+/** The same, one line at a time (simplest for a parser; batches are faster on big logs). */
+export async function* readNewLines(
+  fs: RootFs,
+  guestPath: string,
+  prev: CursorRecord | undefined,
+): AsyncGenerator<LogLine, ReadReport> {
+  const gen = readNewLineBatches(fs, guestPath, prev);
+  for (;;) {
+    const r = await gen.next();
+    if (r.done) return r.value;
+    yield* r.value;
+  }
+}
+
+/** access.log.1 and access.log.1.gz are one file before and after compression. */
+function sameContentName(a: FileState, b: FileState): boolean {
+  return a.guest.replace(/\.gz$/, "") === b.guest.replace(/\.gz$/, "");
+}
+
+/** Convenience for small logs and tests: all new lines and the report. */
+export async function collectNewLines(
+  fs: RootFs,
+  guestPath: string,
+  prev: CursorRecord | undefined,
+): Promise<{ lines: LogLine[]; report: ReadReport }> {
+  const gen = readNewLineBatches(fs, guestPath, prev);
+  const lines: LogLine[] = [];
+  for (;;) {
+    const r = await gen.next();
+    if (r.done) return { lines, report: r.value };
+    for (const l of r.value) lines.push(l);
+  }
+}

@@ -1,0 +1,36 @@
+import { redactDbTarget } from "../alert/redact.ts";
+import { UsageError } from "../cli/errors.ts";
+import { collectInventory } from "../collect/inventory/index.ts";
+import type { ScanContext } from "../core/context.ts";
+import type { ReportDocument } from "../core/document.ts";
+import { HistoryWriteError, recordScan, type StoreTarget } from "./scan.ts";
+
+/**
+ * `mamori audit --save`: stores the audit just run (with its baseline comparison) and says so on stderr.
+ * Logs are not followed here (that is `mamori watch`), so log cursors are left alone.
+ */
+export async function saveAudit(
+  doc: ReportDocument,
+  ctx: ScanContext,
+  startedAt: Date,
+  store: StoreTarget,
+  stderr: { write(s: string): unknown },
+): Promise<ReportDocument> {
+  const inventory = collectInventory(ctx.fs, ctx.diag);
+  const db = redactDbTarget(store.target);
+  try {
+    const r = await recordScan({ store, doc, startedAt, inventory, ctx });
+    if (r.imported > 0) stderr.write(`${ctx.t("watch.imported", { count: r.imported, db })}\n`);
+    if (r.baselineRecorded !== undefined)
+      stderr.write(`${ctx.t("watch.baseline.recorded", { count: r.baselineRecorded })}\n`);
+    if (r.stored === "db") stderr.write(`${ctx.t("watch.saved", { id: r.scanId, db })}\n`);
+    else stderr.write(`${ctx.t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" })}\n`);
+    return r.doc;
+  } catch (err) {
+    if (err instanceof HistoryWriteError)
+      throw new UsageError(
+        ctx.t("watch.spoolFailed", { db, reason: err.dbReason, spoolReason: err.spoolReason }),
+      );
+    throw err;
+  }
+}

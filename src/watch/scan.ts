@@ -1,0 +1,299 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { scanContext } from "../audit/context.ts";
+import { runScanners } from "../audit/run.ts";
+import { auditScanners } from "../audit/scanners.ts";
+import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
+import type { ScanContext } from "../core/context.ts";
+import { errorCode } from "../core/diagnostics.ts";
+import type { ReportDocument } from "../core/document.ts";
+import { sortFindings } from "../core/finding.ts";
+import { correlate } from "../correlate/index.ts";
+import type { Lang, Translator } from "../i18n/index.ts";
+import { reasonText } from "../report/verdict.ts";
+import { openStore, type Store } from "../store/db.ts";
+import { newScanId } from "../store/scans.ts";
+import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
+import { baselineFindings, toEntries } from "./baseline.ts";
+import { tryLock } from "./lock.ts";
+import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
+import { commitScan, importSpool, type PendingScan, readSpool, writeSpool } from "./pending.ts";
+
+export interface StoreTarget {
+  /** SQLite file or postgres:// URL. */
+  target: string;
+  busyTimeoutMs: number;
+  /** Spool directory for when the database's own disk is full too (see spoolDirs). */
+  spoolFallback?: string;
+}
+
+export interface LogSpec {
+  path: string;
+  kind: "access" | "error";
+}
+
+export interface RecordOutcome {
+  scanId: string;
+  doc: ReportDocument;
+  stored: "db" | "spool";
+  spoolFile?: string;
+  /** Why the database could not take it (when spooled). */
+  reason?: string;
+  baselineRecorded?: number;
+  imported: number;
+  logLines: number;
+  /** Findings whose id was not in this host's previous stored scan (all of them for the first). */
+  newFindings: number;
+}
+
+export class HistoryWriteError extends Error {
+  readonly dbReason: string;
+  readonly spoolReason: string;
+  constructor(dbReason: string, spoolReason: string) {
+    super(`${dbReason}; ${spoolReason}`);
+    this.dbReason = dbReason;
+    this.spoolReason = spoolReason;
+  }
+}
+
+function isFull(dir: string): boolean {
+  try {
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+function isSqliteFile(target: string): boolean {
+  return !/^postgres(ql)?:\/\//.test(target);
+}
+
+/** "database is locked" / "disk is full" in the user's language, else the raw code. */
+export function storeErrorReason(err: unknown, t: Translator, dbFile?: string): string {
+  // node:sqlite errors carry the SQLite result code in `errcode` (5 BUSY, 6 LOCKED, 13 FULL).
+  const sqlite = (err as { errcode?: number; errstr?: string } | undefined) ?? {};
+  const primary = typeof sqlite.errcode === "number" ? sqlite.errcode & 0xff : undefined;
+  if (primary === 5 || primary === 6) return t("watch.dbLocked");
+  if (primary === 13) return t("watch.diskFull");
+  // SQLite says "disk I/O error" when a write hits ENOSPC: ask the filesystem whether it is full.
+  if (primary === 10 && dbFile && isFull(path.dirname(dbFile))) return t("watch.diskFull");
+  const code = errorCode(err);
+  if (/ENOSPC/.test(code)) return t("watch.diskFull");
+  if (sqlite.errstr) return sqlite.errstr;
+  return reasonText(code, t);
+}
+
+/**
+ * Stores a finished audit with its baseline comparison: the scan, its findings (baseline.* added),
+ * log cursors and, the first time, the baseline, in one transaction. When the database cannot take it
+ * (locked past busy_timeout, disk full, unreadable), the scan goes to a spool file beside the database
+ * and is imported by the next run. Returns the document as stored (with the baseline findings).
+ */
+export async function recordScan(input: {
+  store: StoreTarget;
+  doc: ReportDocument;
+  startedAt: Date;
+  inventory: InventoryItem[];
+  ctx: Pick<ScanContext, "now" | "lang" | "t">;
+  /** Where "could not check" goes (logs busy); the document's own notChecked list. */
+  diag?: ScanContext["diag"];
+  acceptBaseline?: boolean;
+  /** Reads logs with the stored cursors (watch); returns the new cursors. */
+  readLogs?: (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }>;
+}): Promise<RecordOutcome> {
+  const { doc, ctx } = input;
+  const host = doc.host.hostname;
+  const scanId = newScanId(input.startedAt);
+  const entries = toEntries(input.inventory);
+  let store: Store | undefined;
+  let imported = 0;
+  let baselineRecorded: number | undefined;
+  let pending: PendingScan | undefined;
+  let logLines = 0;
+  // Outside the try: lines handed to the consumer must have their cursors kept, in the spool if need be.
+  let logs = { cursors: [] as CursorRecord[], lines: 0 };
+  try {
+    store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
+    if (isSqliteFile(input.store.target)) {
+      try {
+        imported = await importSpool(store, input.store.target, input.store.spoolFallback);
+      } catch {
+        // still locked: the spool stays, and its cursors are used below so no line is read twice
+      }
+    }
+    const prevCursors = await getCursors(store.db, host);
+    if (isSqliteFile(input.store.target))
+      for (const s of readSpool(input.store.target, input.store.spoolFallback))
+        for (const c of s.pending.cursors) prevCursors.set(c.path, c);
+    if (input.readLogs) {
+      const lock = isSqliteFile(input.store.target) ? tryLock(`${input.store.target}.logs.lock`) : undefined;
+      if (lock && "heldBy" in lock) {
+        input.diag?.couldNotCheck({
+          area: "watch.logs",
+          reason: "busy",
+          detail: ctx.t("watch.logs.busy", { pid: lock.heldBy }),
+        });
+      } else {
+        try {
+          logs = await input.readLogs(prevCursors);
+        } finally {
+          lock?.release();
+        }
+      }
+    }
+    logLines = logs.lines;
+    const previous = await store.db
+      .selectFrom("scans")
+      .select("id")
+      .where("host", "=", host)
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const before = new Set(previous ? await findingIds(store, previous.id) : []);
+    const baseline = await getBaseline(store.db, host);
+    const spooledBaseline = isSqliteFile(input.store.target)
+      ? readSpool(input.store.target, input.store.spoolFallback).find((s) => s.pending.baseline)?.pending
+          .baseline
+      : undefined;
+    const known = baseline.length > 0 ? baseline : (spooledBaseline?.entries ?? []);
+    if (known.length === 0 || input.acceptBaseline) {
+      baselineRecorded = entries.length;
+      pending = mkPending(scanId, input.startedAt, host, doc, logs.cursors, { entries, replace: true });
+    } else {
+      const since = (await baselineTime(store, host)) ?? doc.scannedAt;
+      const extra = baselineFindings({ entries: known, since }, input.inventory, ctx);
+      const findings = sortFindings([...doc.findings, ...extra]);
+      // Correlated again: a new cron line or key belongs on the incident timeline like any persistence finding.
+      const withBaseline = { ...doc, findings, incidents: correlate(findings, ctx) };
+      pending = mkPending(scanId, input.startedAt, host, withBaseline, logs.cursors, undefined);
+    }
+    await commitScan(store, pending);
+    const newFindings = pending.doc.findings.filter((f) => !before.has(f.id)).length;
+    return { scanId, doc: pending.doc, stored: "db", baselineRecorded, imported, logLines, newFindings };
+  } catch (err) {
+    const reason = storeErrorReason(
+      err,
+      ctx.t,
+      isSqliteFile(input.store.target) ? input.store.target : undefined,
+    );
+    pending ??= mkPending(scanId, input.startedAt, host, doc, logs.cursors, { entries, replace: false });
+    if (!isSqliteFile(input.store.target)) throw new HistoryWriteError(reason, ctx.t("watch.noSpoolPg"));
+    try {
+      const spoolFile = writeSpool(input.store.target, pending, input.store.spoolFallback);
+      return {
+        scanId,
+        doc: pending.doc,
+        stored: "spool",
+        spoolFile,
+        reason,
+        imported,
+        logLines,
+        newFindings: 0,
+      };
+    } catch (spoolErr) {
+      throw new HistoryWriteError(reason, storeErrorReason(spoolErr, ctx.t));
+    }
+  } finally {
+    await store?.close();
+  }
+}
+
+function mkPending(
+  scanId: string,
+  startedAt: Date,
+  host: string,
+  doc: ReportDocument,
+  cursors: CursorRecord[],
+  baseline: PendingScan["baseline"],
+): PendingScan {
+  return { version: 1, scanId, startedAt: startedAt.toISOString(), host, doc, cursors, baseline };
+}
+
+async function findingIds(store: Store, scanId: string): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom("findings")
+    .select("finding_id")
+    .where("scan_id", "=", scanId)
+    .execute();
+  return rows.map((r) => r.finding_id);
+}
+
+async function baselineTime(store: Store, host: string): Promise<string | undefined> {
+  const r = await store.db
+    .selectFrom("baselines")
+    .select("recorded_at")
+    .where("host", "=", host)
+    .limit(1)
+    .executeTakeFirst();
+  return r?.recorded_at;
+}
+
+/** Reads every configured log from its cursor; lines go to `onLine` (the log-forensics parser, later). */
+export function logReader(
+  ctx: ScanContext,
+  logs: LogSpec[],
+  onLine?: (line: LogLine, spec: LogSpec) => void,
+): (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }> {
+  return async (prev) => {
+    const cursors: CursorRecord[] = [];
+    let lines = 0;
+    for (const spec of logs) {
+      try {
+        const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
+        for (;;) {
+          const r = await gen.next();
+          if (r.done) {
+            cursors.push(r.value.cursor);
+            break;
+          }
+          lines += r.value.length;
+          if (onLine) for (const l of r.value) onLine(l, spec);
+        }
+      } catch (err) {
+        ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
+      }
+    }
+    return { cursors, lines };
+  };
+}
+
+export interface FullScanOptions {
+  root: string;
+  lang: Lang;
+  now: () => Date;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  command: string;
+  store: StoreTarget;
+  logs: LogSpec[];
+  acceptBaseline?: boolean;
+  onLine?: (line: LogLine, spec: LogSpec) => void;
+  /** Test hook: wait this long inside the scan (to signal a scan in progress). */
+  slowMs?: number;
+}
+
+/** One complete watched scan: audit, inventory, new log lines, baseline, history. */
+export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
+  const ctx = scanContext({ root: o.root, now: o.now, lang: o.lang, dataDir: o.dataDir }, o.env);
+  const startedAt = o.now();
+  const doc = await runScanners(ctx, auditScanners(), o.command);
+  const inventory = collectInventory(ctx.fs, ctx.diag);
+  if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
+  return recordScan({
+    store: o.store,
+    doc,
+    startedAt,
+    inventory,
+    ctx,
+    diag: ctx.diag,
+    acceptBaseline: o.acceptBaseline,
+    readLogs: logReader(ctx, o.logs, o.onLine),
+  });
+}
+
+export function defaultHome(env: NodeJS.ProcessEnv): string {
+  return env.HOME || os.homedir();
+}

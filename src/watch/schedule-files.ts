@@ -1,0 +1,203 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The first line of every file `mamori schedule install` writes; `remove` deletes only files that carry it. */
+export const MARKER = "# Written by mamori schedule install; mamori schedule remove deletes it.";
+
+export type ScheduleKind = "systemd" | "cron";
+
+export interface ScheduleFile {
+  /** Guest path (/etc/systemd/system/mamori.timer). */
+  path: string;
+  content: string;
+}
+
+/** A schedule systemd cannot express; `key` and `params` name the sentence (watch.schedule.*). */
+export class ScheduleError extends Error {
+  readonly key:
+    | "watch.schedule.fiveFields"
+    | "watch.schedule.domAndDow"
+    | "watch.schedule.outOfRange"
+    | "watch.schedule.inexpressible";
+  readonly params: Record<string, string>;
+  constructor(key: ScheduleError["key"], params: Record<string, string> = {}) {
+    super(`${key} ${JSON.stringify(params)}`);
+    this.key = key;
+    this.params = params;
+  }
+}
+
+const DOW = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+function field(
+  raw: string,
+  name: string,
+  min: number,
+  max: number,
+  map: (n: number) => string = (n) => String(n).padStart(2, "0"),
+): string {
+  if (raw === "*") return "*";
+  return raw
+    .split(",")
+    .map((part) => {
+      let m = /^\*\/(\d+)$/.exec(part);
+      if (m) return `${map(min)}/${Number(m[1])}`;
+      m = /^(\d+)\/(\d+)$/.exec(part);
+      if (m) return `${map(Number(m[1]))}/${Number(m[2])}`;
+      m = /^(\d+)-(\d+)$/.exec(part);
+      if (m) {
+        const a = Number(m[1]);
+        const b = Number(m[2]);
+        if (a < min || b > max || a > b)
+          throw new ScheduleError("watch.schedule.outOfRange", { field: name, value: part });
+        return `${map(a)}..${map(b)}`;
+      }
+      if (/^\d+$/.test(part)) {
+        const n = Number(part);
+        if (n < min || n > max)
+          throw new ScheduleError("watch.schedule.outOfRange", { field: name, value: part });
+        return map(n);
+      }
+      throw new ScheduleError("watch.schedule.inexpressible", { field: name, value: part });
+    })
+    .join(",");
+}
+
+/**
+ * A five-field cron expression as a systemd OnCalendar value ("*\/15 * * * *" -> "*-*-* *:00/15:00").
+ * Handles *, numbers, lists, ranges and steps; refuses what systemd cannot say the same way
+ * (day of month and day of week both restricted: cron ORs them, systemd ANDs them).
+ */
+export function cronToOnCalendar(cron: string): string {
+  const parts = cron.trim().split(/\s+/);
+  if (parts.length !== 5) throw new ScheduleError("watch.schedule.fiveFields");
+  const [min, hour, dom, mon, dow] = parts as [string, string, string, string, string];
+  if (dom !== "*" && dow !== "*") throw new ScheduleError("watch.schedule.domAndDow");
+  const named = dow
+    .replace(/\bsun\b/gi, "0")
+    .replace(/\bmon\b/gi, "1")
+    .replace(/\btue\b/gi, "2")
+    .replace(/\bwed\b/gi, "3")
+    .replace(/\bthu\b/gi, "4")
+    .replace(/\bfri\b/gi, "5")
+    .replace(/\bsat\b/gi, "6");
+  const days = named === "*" ? "" : `${field(named, "day of week", 0, 7, (n) => DOW[n] as string)} `;
+  if (/\//.test(named))
+    throw new ScheduleError("watch.schedule.inexpressible", { field: "day of week", value: dow });
+  return `${days}*-${field(mon, "month", 1, 12)}-${field(dom, "day of month", 1, 31)} ${field(hour, "hour", 0, 23)}:${field(min, "minute", 0, 59)}:00`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** systemd quotes ExecStart arguments with double quotes; `%` must be doubled. */
+function systemdQuote(s: string): string {
+  const q = /^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return q.replace(/%/g, "%%");
+}
+
+export function scheduleFiles(
+  kind: ScheduleKind,
+  cron: string,
+  command: string[],
+  /** Directories the scan writes besides /var/lib/mamori (a --db elsewhere and its spool). */
+  writable: string[] = [],
+): ScheduleFile[] {
+  if (kind === "cron") {
+    if (cron.trim().split(/\s+/).length !== 5) throw new ScheduleError("watch.schedule.fiveFields");
+    return [
+      {
+        path: "/etc/cron.d/mamori",
+        content: [
+          MARKER,
+          "# mamori: periodic security checkup (results: mamori history)",
+          "SHELL=/bin/sh",
+          "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          `${cron.trim()} root ${command.map(shellQuote).join(" ")} 2>&1 | logger -t mamori`,
+          "",
+        ].join("\n"),
+      },
+    ];
+  }
+  const onCalendar = cronToOnCalendar(cron);
+  return [
+    {
+      path: "/etc/systemd/system/mamori.service",
+      content: [
+        MARKER,
+        "[Unit]",
+        "Description=mamori security checkup (one scheduled scan)",
+        "After=network-online.target",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        `ExecStart=${command.map(systemdQuote).join(" ")}`,
+        "Nice=10",
+        "IOSchedulingClass=idle",
+        "# Reads the whole system, writes only its history.",
+        "StateDirectory=mamori",
+        "ProtectSystem=strict",
+        `ReadWritePaths=${["/var/lib/mamori", ...writable.filter((w) => w !== "/var/lib/mamori")].map(systemdQuote).join(" ")}`,
+        "ProtectHome=read-only",
+        "PrivateTmp=yes",
+        "NoNewPrivileges=yes",
+        "",
+      ].join("\n"),
+    },
+    {
+      path: "/etc/systemd/system/mamori.timer",
+      content: [
+        MARKER,
+        "[Unit]",
+        `Description=mamori security checkup (${cron.trim()})`,
+        "",
+        "[Timer]",
+        `OnCalendar=${onCalendar}`,
+        "Persistent=true",
+        "RandomizedDelaySec=60",
+        "",
+        "[Install]",
+        "WantedBy=timers.target",
+        "",
+      ].join("\n"),
+    },
+  ];
+}
+
+/** systemd when the root has it (a booted systemd, or its unit directory); else cron. */
+export function detectKind(root: string): ScheduleKind {
+  return fs.existsSync(path.join(root, "run/systemd/system")) ||
+    fs.existsSync(path.join(root, "etc/systemd/system"))
+    ? "systemd"
+    : "cron";
+}
+
+export const ALL_PATHS = [
+  "/etc/systemd/system/mamori.service",
+  "/etc/systemd/system/mamori.timer",
+  "/etc/cron.d/mamori",
+];
+
+export function hostPath(root: string, guest: string): string {
+  return path.join(root, guest);
+}
+
+/** Installed files: those of ours that exist and carry the marker. */
+export function installedFiles(root: string): string[] {
+  return ALL_PATHS.filter((p) => {
+    try {
+      return fs.readFileSync(hostPath(root, p), "utf8").startsWith(MARKER);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function isOurs(root: string, guest: string): boolean | undefined {
+  try {
+    return fs.readFileSync(hostPath(root, guest), "utf8").startsWith(MARKER);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { test } from "node:test";
+import { listDeliveries, recordDelivery } from "../../src/store/alerts.ts";
+import { openPostgres } from "../../src/store/db.ts";
+import { diffFindings } from "../../src/store/diff.ts";
+import { listScans, scanFindings } from "../../src/store/scans.ts";
+import { getBaseline, getCursors } from "../../src/store/state.ts";
+import { commitScan } from "../../src/watch/pending.ts";
+import { tempDir } from "../helpers/tmp.ts";
+import { doc, finding } from "./helpers.ts";
+
+function pgBin(): string | undefined {
+  const base = "/usr/lib/postgresql";
+  let versions: string[] = [];
+  try {
+    versions = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a));
+  } catch {
+    return undefined;
+  }
+  for (const v of versions)
+    if (fs.existsSync(path.join(base, v, "bin/initdb"))) return path.join(base, v, "bin");
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const bin = pgBin();
+const canRun = bin !== undefined && process.getuid?.() === 0;
+
+test("the same schema and migrations run on PostgreSQL: store, list, diff, cursors, baseline, deliveries", {
+  skip: canRun
+    ? false
+    : "PostgreSQL binaries (apt-get install postgresql) and root (to initdb as postgres) are needed",
+}, async (t) => {
+  const dir = tempDir(t, "mamori-pg-");
+  const data = path.join(dir, "data");
+  const sock = path.join(dir, "sock");
+  fs.mkdirSync(sock);
+  spawnSync("chown", ["-R", "postgres:postgres", dir]);
+  const init = spawnSync(
+    "runuser",
+    [
+      "-u",
+      "postgres",
+      "--",
+      `${bin}/initdb`,
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "-E",
+      "UTF8",
+      "--no-sync",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(init.status, 0, init.stderr);
+  const port = await freePort();
+  // Started directly as the postgres user (not through runuser), so the signal reaches postgres itself.
+  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
+  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
+  const pg: ChildProcess = spawn(
+    `${bin}/postgres`,
+    ["-D", data, "-k", sock, "-p", String(port), "-h", "127.0.0.1", "-F"],
+    { stdio: ["ignore", "ignore", "pipe"], uid, gid },
+  );
+  let log = "";
+  pg.stderr?.on("data", (b) => (log += b));
+  const exited = new Promise((r) => pg.on("exit", r));
+  t.after(async () => {
+    pg.kill("SIGINT"); // fast shutdown: clients are disconnected, nothing waits
+    await exited;
+  });
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let store: Awaited<ReturnType<typeof openPostgres>> | undefined;
+  for (let i = 0; i < 100 && !store; i++) {
+    try {
+      store = await openPostgres(url);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  assert.ok(store, `PostgreSQL did not start: ${log}`);
+  // Migrations are idempotent: a second open (another fleet worker) finds them applied.
+  await (await openPostgres(url)).close();
+
+  await commitScan(store, {
+    version: 1,
+    scanId: "20260101T000000Z-aaaa",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    host: "web1",
+    doc: doc([finding("a.one:1"), finding("a.gone:1")], "2026-01-01T00:01:00.000Z"),
+    cursors: [
+      {
+        path: "/var/log/apache2/access.log",
+        inode: "12",
+        offset: 5_000_000_000,
+        headHash: "h",
+        headLen: 9,
+        mtimeNs: "17",
+      },
+    ],
+    baseline: { entries: [{ kind: "port", key: "tcp 0.0.0.0:80", value: "tcp 0.0.0.0:80" }], replace: true },
+  });
+  await commitScan(store, {
+    version: 1,
+    scanId: "20260102T000000Z-bbbb",
+    startedAt: "2026-01-02T00:00:00.000Z",
+    host: "web1",
+    doc: doc([finding("a.one:1", { severity: "critical" }), finding("a.new:1")], "2026-01-02T00:01:00.000Z"),
+    cursors: [],
+  });
+  const scans = await listScans(store.db);
+  assert.deepEqual(
+    scans.map((s) => s.id),
+    ["20260102T000000Z-bbbb", "20260101T000000Z-aaaa"],
+  );
+  assert.equal(scans[0]?.counts.critical, 1);
+  assert.equal(typeof scans[0]?.total, "number");
+  const d = diffFindings(
+    "a",
+    "b",
+    await scanFindings(store.db, "20260101T000000Z-aaaa"),
+    await scanFindings(store.db, "20260102T000000Z-bbbb"),
+  );
+  assert.deepEqual(
+    d.new.map((f) => f.id),
+    ["a.new:1"],
+  );
+  assert.deepEqual(
+    d.resolved.map((f) => f.id),
+    ["a.gone:1"],
+  );
+  assert.deepEqual(d.changed[0]?.changes, ["severity"]);
+  const cur = (await getCursors(store.db, "web1")).get("/var/log/apache2/access.log");
+  assert.equal(cur?.offset, 5_000_000_000, "byte offsets beyond 2^32 survive (bigint)");
+  assert.equal((await getBaseline(store.db, "web1")).length, 1);
+  await recordDelivery(store.db, {
+    host: "web1",
+    scanId: "20260102T000000Z-bbbb",
+    createdAt: "2026-01-02T00:02:00.000Z",
+    channel: "webhook",
+    target: "http://127.0.0.1/***",
+    kind: "alert",
+    status: "failed",
+    attempts: 3,
+    error: "ECONNREFUSED",
+    findingIds: ["a.new:1"],
+  });
+  const del = await listDeliveries(store.db);
+  assert.equal(del[0]?.status, "failed");
+  assert.equal(del[0]?.attempts, 3);
+  await store.close();
+});
