@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
 import { registerAudit } from "./commands/audit.ts";
+import { registerLogs } from "./commands/logs.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -22,6 +23,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       outputError: (s, write) => write(s.replace(/^error: /, "mamori: ")),
     });
   registerAudit(program, io, done);
+  registerLogs(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,4 +1,5 @@
 import { common } from "./messages/common.ts";
+import { logs } from "./messages/logs.ts";
 import { LANGS, type Lang } from "./types.ts";
 
 export { LANGS, type Lang } from "./types.ts";
@@ -6,6 +7,7 @@ export { LANGS, type Lang } from "./types.ts";
 /** The one dictionary: each area keeps its sentences in messages/<area>.ts, merged here. */
 export const dictionary = {
   ...common,
+  ...logs,
 };
 
 export type MessageKey = keyof typeof dictionary;

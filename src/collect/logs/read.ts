@@ -1,0 +1,61 @@
+/**
+ * Reading log files: plain, gzip-rotated, standard input, directories (rotations in time order).
+ * The only part of log forensics that touches the file system; everything through RootFs.
+ */
+import { createReadStream, type ReadStream } from "node:fs";
+import { basename } from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { RootFs } from "../rootfs.ts";
+
+/** `access.log.3.gz` -> { base: "access.log", n: 3 }; the live file has n = 0. */
+export function rotationKey(name: string): { base: string; n: number } {
+  const m = /^(.*?)(?:\.(\d+))?(?:\.gz)?$/.exec(name);
+  const base = m?.[1] ?? name;
+  return { base, n: m?.[2] ? Number(m[2]) : name.endsWith(".gz") ? 1 : 0 };
+}
+
+/** Rotations read oldest first: .N.gz highest first, then .1, then the live file. */
+export function sortRotations(names: string[]): string[] {
+  return [...names].sort((a, b) => {
+    const ka = rotationKey(basename(a));
+    const kb = rotationKey(basename(b));
+    const da = a.slice(0, a.length - basename(a).length);
+    const db = b.slice(0, b.length - basename(b).length);
+    return da.localeCompare(db) || ka.base.localeCompare(kb.base) || kb.n - ka.n;
+  });
+}
+
+/** Files of a directory argument (not other archives), in rotation order. */
+export function logFilesIn(fs: RootFs, dir: string): string[] {
+  const names = fs
+    .readdirTypes(dir)
+    .filter((d) => d.isFile() && !/\.(?:xz|bz2|zst|zip)$/.test(d.name))
+    .map((d) => `${dir.replace(/\/$/, "")}/${d.name}`);
+  return sortRotations(names);
+}
+
+export interface OpenedLog {
+  stream: Readable;
+  gzip: boolean;
+  size?: number;
+  /** For a plain file read from a tail offset: bytes skipped at the start. */
+  skippedBytes: number;
+}
+
+const CHUNK = 16 << 20;
+
+/** Opens a guest file; `tailBytes` reads only the end of a plain file (the audit's bound). */
+export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): OpenedLog {
+  const host = fs.resolve(guestPath);
+  const st = fs.stat(guestPath);
+  if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${guestPath}`), { code: "EISDIR" });
+  const gzip = guestPath.endsWith(".gz");
+  let start = 0;
+  if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
+  const raw: ReadStream = createReadStream(host, { highWaterMark: CHUNK, start });
+  if (!gzip) return { stream: raw, gzip, size: st.size, skippedBytes: start };
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.on("error", (e) => gunzip.destroy(e));
+  return { stream: raw.pipe(gunzip), gzip, size: st.size, skippedBytes: 0 };
+}

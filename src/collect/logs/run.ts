@@ -1,0 +1,233 @@
+/**
+ * Log forensics over a set of inputs: files, directories, standard input, or the audit's default
+ * locations and the Apache configuration's LogSources. Collects facts; analysis is in checks/logs.
+ */
+import type { Readable } from "node:stream";
+import {
+  type LogEvent,
+  learnBaseline,
+  type Outcome,
+  outcomeOf,
+  perAttack,
+  perHour,
+  summarizeAttackers,
+} from "../../checks/logs/analyze.ts";
+import type { LogEntry } from "../../checks/logs/entry.ts";
+import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
+import type { LogSource } from "../../core/log-source.ts";
+import type { Rule } from "../../rules/logs.ts";
+import type { RootFs } from "../rootfs.ts";
+import { logFilesIn, openLog, sortRotations } from "./read.ts";
+import { type FileScan, scanStream } from "./scan.ts";
+
+export interface LogInput {
+  /** Guest path, or "-" for standard input. */
+  path: string;
+  /** As the user gave it (shown in the report). */
+  display: string;
+  format?: AccessFormat;
+  formatSource?: FileScan["formatSource"];
+  kind?: "access" | "error";
+}
+
+export interface LogsFacts {
+  files: FileSummary[];
+  events: LogEvent[];
+  eventsTotal: number;
+  tailBytes?: number;
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+export interface FileSummary {
+  path: string;
+  format: string;
+  formatSource: FileScan["formatSource"];
+  lines: number;
+  bytes: number;
+  parsed: number;
+  skipped: Record<string, number>;
+  warnings: FileScan["warnings"];
+  skippedBytes: number;
+}
+
+export interface RunOptions {
+  rules: Rule[];
+  format?: AccessFormat;
+  tailBytes?: number;
+  stdin?: Readable;
+  maxEvents?: number;
+}
+
+/** Expands directories and globs into files, rotations oldest first. */
+export function expandInputs(
+  fs: RootFs,
+  inputs: LogInput[],
+  unreadable: LogsFacts["unreadable"],
+): LogInput[] {
+  const out: LogInput[] = [];
+  for (const inp of inputs) {
+    if (inp.path === "-") {
+      out.push(inp);
+      continue;
+    }
+    if (/[*?[]/.test(inp.path)) {
+      for (const p of sortRotations(fs.glob(inp.path)))
+        if (fs.tryStat(p)?.isFile()) out.push({ ...inp, path: p, display: p });
+      continue;
+    }
+    const st = fs.tryStat(inp.path);
+    if (st?.isDirectory()) {
+      try {
+        for (const p of logFilesIn(fs, inp.path))
+          out.push({ ...inp, path: p, display: `${inp.display.replace(/\/$/, "")}/${p.split("/").pop()}` });
+      } catch (err) {
+        unreadable.push({ path: inp.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+      }
+      continue;
+    }
+    out.push(inp);
+  }
+  return out;
+}
+
+/** LogSources (from the Apache configuration or default places) as inputs; globs cover rotations. */
+export function inputsFromSources(sources: LogSource[]): LogInput[] {
+  return sources
+    .filter((s) => !s.path.startsWith("|"))
+    .map((s) => ({
+      path: s.kind === "access" || s.kind === "error" ? `${s.path}*` : s.path,
+      display: s.path,
+      format: s.format ? compileFormat(s.format, "configured") : undefined,
+      formatSource: s.format ? ("config" as const) : undefined,
+      kind: s.kind,
+    }));
+}
+
+export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions): Promise<LogsFacts> {
+  const unreadable: LogsFacts["unreadable"] = [];
+  const files = expandInputs(fs, inputs, unreadable);
+  const seen = new Set<string>();
+  const scans: FileScan[] = [];
+  let offset: number | undefined;
+  // Access logs first, so error-log times can take the server's UTC offset from them.
+  const ordered = [...files].sort((a, b) => Number(/error/i.test(a.path)) - Number(/error/i.test(b.path)));
+  for (const f of ordered) {
+    if (f.path !== "-" && seen.has(f.path)) continue;
+    seen.add(f.path);
+    let stream: Readable;
+    let skippedBytes = 0;
+    try {
+      if (f.path === "-") {
+        if (!opts.stdin) continue;
+        stream = opts.stdin;
+      } else {
+        const o = openLog(fs, f.path, opts.tailBytes);
+        stream = o.stream;
+        skippedBytes = o.skippedBytes;
+      }
+    } catch (err) {
+      unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+      continue;
+    }
+    const format = opts.format ?? f.format;
+    const scan = await scanStream(stream, f.display, {
+      rules: opts.rules,
+      format,
+      formatSource: opts.format ? "option" : f.formatSource,
+      offsetMinutes: offset,
+      skippedBytes,
+    });
+    if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+    scans.push(scan);
+  }
+  const events = eventsFrom(scans);
+  const max = opts.maxEvents ?? 20_000;
+  return {
+    files: scans.map((s) => ({
+      path: s.path,
+      format: s.format,
+      formatSource: s.formatSource,
+      lines: s.lines,
+      bytes: s.bytes,
+      parsed: s.parsed,
+      skipped: s.skipped,
+      warnings: s.warnings,
+      skippedBytes: s.skippedBytes,
+    })),
+    events: events.slice(0, max),
+    eventsTotal: events.length,
+    tailBytes: opts.tailBytes,
+    unreadable,
+  };
+}
+
+/** Outcomes need the whole picture: the site's baseline and the error log around each request. */
+export function eventsFrom(scans: FileScan[]): LogEvent[] {
+  const cgi = scans.flatMap((s) => s.cgiErrors);
+  const cgiNear = (e: LogEntry) =>
+    cgi.some(
+      (c) =>
+        c.ip === e.ip &&
+        c.time !== undefined &&
+        e.time !== undefined &&
+        Math.abs(c.time.getTime() - e.time.getTime()) <= 2000 &&
+        /End of script output before headers: (?:ba)?sh\b|AH01215/.test(c.message ?? ""),
+    );
+  const events: LogEvent[] = [];
+  for (const s of scans) {
+    const base = learnBaseline(
+      s.samples,
+      s.matches.map((m) => m.entry),
+    );
+    for (const { entry, rule } of s.matches) {
+      const { outcome, why } = outcomeOf(entry, rule, base, cgiNear);
+      events.push({
+        file: s.path,
+        line: entry.line,
+        time: entry.time?.toISOString(),
+        ip: entry.ip ?? "unknown",
+        attack: rule.id,
+        cves: rule.cves,
+        outcome: outcome as Outcome,
+        severity: rule.severity,
+        request: entry.request,
+        status: entry.status,
+        size: entry.size,
+        userAgent: entry.userAgent,
+        kind: entry.kind,
+        why,
+      });
+    }
+  }
+  return events.sort(
+    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
+  );
+}
+
+/** The `sections.logs` object of the JSON report. */
+export function logsSection(facts: LogsFacts) {
+  return {
+    files: facts.files,
+    unreadable: facts.unreadable,
+    tailBytes: facts.tailBytes,
+    eventsTotal: facts.eventsTotal,
+    eventsTruncated: facts.eventsTotal > facts.events.length,
+    events: facts.events.map((e) => ({
+      file: e.file,
+      line: e.line,
+      time: e.time,
+      ip: e.ip,
+      attack: e.attack,
+      cves: e.cves,
+      outcome: e.outcome,
+      severity: e.severity,
+      request: e.request,
+      status: e.status,
+      size: e.size,
+      why: e.why,
+    })),
+    attackers: summarizeAttackers(facts.events),
+    attacks: perAttack(facts.events),
+    hours: perHour(facts.events),
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * One pass over one log stream: split into lines without decoding them all, send only the lines
+ * that hold a rule literal (and a thin sample for the site's baseline) to the parser and the rules.
+ */
+import type { Readable } from "node:stream";
+import type { LogEntry } from "../../checks/logs/entry.ts";
+import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "../../checks/logs/format.ts";
+import { matchEntry } from "../../checks/logs/match.ts";
+import { buildPrefilter, candidateLines, type Prefilter } from "../../checks/logs/prefilter.ts";
+import type { Rule } from "../../rules/logs.ts";
+
+export interface MatchedEntry {
+  entry: LogEntry;
+  rule: Rule;
+}
+
+export interface FileScan {
+  /** As given (argument or guest path). */
+  path: string;
+  format: string;
+  formatSource: "detected" | "option" | "config" | "none";
+  lines: number;
+  bytes: number;
+  parsed: number;
+  /** Reason -> count: binary (NUL bytes), too-long, unparsed, truncated-gzip, read-error... */
+  skipped: Record<string, number>;
+  warnings: Array<{ line?: number; reason: string; detail?: string }>;
+  /** Bytes not read at the start (audit reads only the end of large files). */
+  skippedBytes: number;
+  matches: MatchedEntry[];
+  /** Parsed sample lines for the site baseline (status and size of ordinary traffic). */
+  samples: LogEntry[];
+  /** Error-log lines about CGI execution (AH01215, AH01241, End of script output), for outcomes. */
+  cgiErrors: LogEntry[];
+  /** UTC offset (minutes) seen in access-log times, to place error-log times. */
+  offsetMinutes?: number;
+}
+
+export interface ScanOptions {
+  rules: Rule[];
+  format?: AccessFormat;
+  formatSource?: FileScan["formatSource"];
+  /** Error-log time zone (minutes east of UTC). */
+  offsetMinutes?: number;
+  /** Take one baseline sample line per this many bytes. */
+  sampleEvery?: number;
+  maxLine?: number;
+  skippedBytes?: number;
+}
+
+const MAX_LINE = 1 << 20;
+const CGI_LITERALS = ["ah01215", "ah01241", "end of script output"];
+const CGI_RE = /AH01215|AH01241|End of script output/;
+
+const pfCache = new WeakMap<Rule[], Prefilter>();
+export function prefilterFor(rules: Rule[]): Prefilter {
+  let pf = pfCache.get(rules);
+  if (!pf) {
+    pf = buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS]);
+    pfCache.set(rules, pf);
+  }
+  return pf;
+}
+
+function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let p = buf.indexOf(10, from);
+  while (p >= 0 && p < to) {
+    n++;
+    p = buf.indexOf(10, p + 1);
+  }
+  return n;
+}
+
+export async function scanStream(stream: Readable, path: string, opts: ScanOptions): Promise<FileScan> {
+  const pf = prefilterFor(opts.rules);
+  const maxLine = opts.maxLine ?? MAX_LINE;
+  const sampleEvery = opts.sampleEvery ?? 256 << 10;
+  const res: FileScan = {
+    path,
+    format: opts.format?.name ?? "unknown",
+    formatSource: opts.format ? (opts.formatSource ?? "option") : "none",
+    lines: 0,
+    bytes: 0,
+    parsed: 0,
+    skipped: {},
+    warnings: [],
+    skippedBytes: opts.skippedBytes ?? 0,
+    matches: [],
+    samples: [],
+    cgiErrors: [],
+  };
+  let detected: DetectedFormat | undefined = opts.format
+    ? { kind: "access", format: opts.format }
+    : undefined;
+  let offset = opts.offsetMinutes ?? 0;
+  const skip = (reason: string, line?: number, detail?: string) => {
+    res.skipped[reason] = (res.skipped[reason] ?? 0) + 1;
+    if (res.warnings.length < 50) res.warnings.push({ line, reason, detail });
+  };
+  let firstRegion = true;
+
+  const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean) => {
+    let end = e;
+    if (end > s && buf[end - 1] === 13) end--;
+    if (end - s > maxLine) {
+      skip("too-long", lineNo);
+      return;
+    }
+    if (buf.indexOf(0, s) >= 0 && buf.indexOf(0, s) < end) {
+      skip("binary", lineNo);
+      return;
+    }
+    const text = buf.toString("utf8", s, end);
+    if (text.trim() === "") return;
+    const entry = parseLine(text, lineNo, detected, offset);
+    if (!entry) {
+      skip("unparsed", lineNo);
+      return;
+    }
+    res.parsed++;
+    if (entry.kind === "access" && entry.time && res.offsetMinutes === undefined) {
+      const m = /([+-])(\d{2})(\d{2})\]/.exec(text);
+      if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
+    }
+    if (!matched) {
+      if (res.samples.length < 20_000) res.samples.push(entry);
+      return;
+    }
+    if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
+    const rule = matchEntry(opts.rules, entry);
+    if (rule) res.matches.push({ entry, rule });
+  };
+
+  /** buf[start, end) holds whole lines (end just past "\n", or the final line). */
+  const region = (buf: Buffer, start: number, end: number) => {
+    if (firstRegion) {
+      firstRegion = false;
+      if (!detected) {
+        const head: string[] = [];
+        let p = start;
+        while (head.length < 50 && p < end) {
+          let q = buf.indexOf(10, p);
+          if (q < 0 || q > end) q = end;
+          if (q - p < 65536) head.push(buf.toString("utf8", p, q).replace(/\r$/, ""));
+          p = q + 1;
+        }
+        detected = detectFormat(head);
+        if (detected) {
+          res.format = detected.kind === "access" ? detected.format.name : detected.name;
+          res.formatSource = "detected";
+        }
+        if (detected?.kind === "error" && opts.offsetMinutes !== undefined) offset = opts.offsetMinutes;
+      }
+    }
+    const cands = candidateLines(buf, start, end, pf);
+    const isCand = new Set(cands);
+    const starts = new Set(cands);
+    for (let p = start + (sampleEvery >> 1); p < end; p += sampleEvery) {
+      const ls = buf.lastIndexOf(10, p - 1) + 1;
+      starts.add(ls < start ? start : ls);
+    }
+    const order = [...starts].sort((x, y) => x - y);
+    let lineNo = res.lines; // lines before `start`
+    let pos = start;
+    for (const ls of order) {
+      lineNo += countNewlines(buf, pos, ls);
+      let le = buf.indexOf(10, ls);
+      if (le < 0 || le > end) le = end;
+      handleLine(buf, ls, le, lineNo + 1, isCand.has(ls));
+      if (le >= end) {
+        pos = end;
+        lineNo++;
+        break;
+      }
+      lineNo++;
+      pos = le + 1;
+    }
+    if (pos < end) {
+      lineNo += countNewlines(buf, pos, end);
+      if (buf[end - 1] !== 10) lineNo++; // final line without newline
+    }
+    res.lines = lineNo;
+  };
+
+  let carry: Buffer | undefined;
+  let skipping = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      res.bytes += chunk.length;
+      let from = 0;
+      if (skipping) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) continue;
+        skipping = false;
+        res.lines++;
+        from = nl + 1;
+      }
+      if (carry) {
+        const nl = chunk.indexOf(10, from);
+        if (nl < 0) {
+          carry = Buffer.concat([carry, chunk.subarray(from)]);
+          if (carry.length > maxLine) {
+            skip("too-long", res.lines + 1, `${carry.length}+ bytes`);
+            carry = undefined;
+            skipping = true;
+          }
+          continue;
+        }
+        const line = Buffer.concat([carry, chunk.subarray(from, nl + 1)]);
+        carry = undefined;
+        region(line, 0, line.length);
+        from = nl + 1;
+      }
+      const last = chunk.lastIndexOf(10);
+      if (last >= from) {
+        region(chunk, from, last + 1);
+        from = last + 1;
+      }
+      if (from < chunk.length) {
+        if (chunk.length - from > maxLine) {
+          skip("too-long", res.lines + 1, `${chunk.length - from}+ bytes`);
+          skipping = true;
+        } else carry = Buffer.from(chunk.subarray(from));
+      }
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const reason =
+      code === "Z_BUF_ERROR" || /unexpected end/i.test(String(code)) ? "truncated-gzip" : "read-error";
+    skip(reason, res.lines + 1, String(code));
+  }
+  if (carry && carry.length > 0) region(carry, 0, carry.length);
+  return res;
+}

@@ -1,0 +1,60 @@
+/** The audit's logs area: default log places (or the Apache configuration's LogSources), read with a bound. */
+import { findingsFor } from "../../checks/logs/analyze.ts";
+import type { LogSource } from "../../core/log-source.ts";
+import type { Scanner } from "../../core/scanner.ts";
+import { loadRules } from "../../rules/logs.ts";
+import { inputsFromSources, type LogsFacts, logsSection, runLogs } from "./run.ts";
+
+export const DEFAULT_LOG_SOURCES: LogSource[] = [
+  { path: "/var/log/apache2/*access*.log", kind: "access" },
+  { path: "/var/log/apache2/*error*.log", kind: "error" },
+  { path: "/var/log/httpd/*access*log", kind: "access" },
+  { path: "/var/log/httpd/*error*log", kind: "error" },
+  { path: "/usr/local/apache2/logs/*access*log", kind: "access" },
+  { path: "/usr/local/apache2/logs/*error*log", kind: "error" },
+  { path: "/var/log/nginx/access.log", kind: "access" },
+];
+
+/** Each file: at most its last 64 MB in the audit (gzip rotations are read whole: they are small). */
+export const AUDIT_TAIL_BYTES = 64 << 20;
+
+/**
+ * `sources` lets the lead pass `apacheLogSources(config)` (src/collect/apache/log-sources.ts);
+ * without it the default places above are read.
+ */
+export function logsScanner(sources?: () => LogSource[]): Scanner<LogsFacts> {
+  const rules = loadRules();
+  return {
+    id: "logs",
+    async collect(ctx) {
+      const configured = sources?.() ?? [];
+      const facts = await runLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
+        rules,
+        tailBytes: AUDIT_TAIL_BYTES,
+      });
+      for (const u of facts.unreadable)
+        ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
+      for (const f of facts.files)
+        for (const w of f.warnings.slice(0, 5))
+          ctx.diag.warn({
+            area: "logs",
+            path: f.path,
+            reason: w.reason,
+            detail: ctx.t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: w.reason }),
+          });
+      if (facts.files.some((f) => f.skippedBytes > 0))
+        ctx.diag.warn({
+          area: "logs",
+          reason: "too-large",
+          detail: ctx.t("logs.audit.bound", { mb: AUDIT_TAIL_BYTES >> 20 }),
+        });
+      return facts;
+    },
+    check(facts, ctx) {
+      return findingsFor(facts.events, rules, ctx);
+    },
+    summarize(facts) {
+      return logsSection(facts);
+    },
+  };
+}
