@@ -18,40 +18,64 @@ const FREQ: Record<string, number> = {
   I: 1195, "%": 1148, U: 1110, "?": 781, B: 634, R: 519, Q: 488, V: 474, D: 350, q: 344, J: 283,
 };
 
-/** Cost of searching for a byte: its frequency; a letter costs two passes (both cases). */
-function cost(byte: number): number {
+/** How often a byte shows in logs, both cases counted for letters. */
+function freq(byte: number): number {
   const c = String.fromCharCode(byte);
   const lower = c.toLowerCase();
   const upper = c.toUpperCase();
-  if (lower !== upper) return (FREQ[lower] ?? 100) + (FREQ[upper] ?? 100) + 2000;
+  if (lower !== upper) return (FREQ[lower] ?? 100) + (FREQ[upper] ?? 100);
   return FREQ[c] ?? 50;
 }
 
 export interface Anchored {
   /** The literal, lower case. */
   lit: Uint8Array;
-  /** Offset of the searched byte inside the literal. */
+  /** Offset of the anchoring byte pair inside the literal. */
   k: number;
 }
 
-export interface PrefilterGroup {
-  /** The searched byte, lower case; letters are searched in both cases. */
-  byte: number;
-  literals: Anchored[];
-}
-
+/**
+ * One pass over the bytes: each literal is anchored on its rarest byte pair (estimated from byte
+ * frequencies); a 64K table says which pairs start a check, so a line costs one table lookup per byte
+ * and literals are compared only where their pair occurs.
+ */
 export interface Prefilter {
-  groups: PrefilterGroup[];
+  /** Pair (first byte << 8 | second byte, both cases) -> 1 + index into `lists`; 0 = nothing. */
+  table: Uint16Array;
+  lists: Anchored[][];
   literals: string[];
 }
 
-/** Offset of the rarest byte of a literal: the one to search for. */
-export function anchorOf(literal: string): number {
+function fold(b: number): number {
+  return b >= 65 && b <= 90 ? b | 0x20 : b;
+}
+
+/** Byte-pair counts (case-folded) of a sample of the file itself: the best guide to which pairs are rare. */
+export function pairCounts(buf: Uint8Array, start: number, end: number): Uint32Array {
+  const counts = new Uint32Array(65536);
+  let prev = fold(buf[start] ?? 10);
+  for (let i = start + 1; i < end; i++) {
+    const c = fold(buf[i] as number);
+    counts[(prev << 8) | c] = (counts[(prev << 8) | c] as number) + 1;
+    prev = c;
+  }
+  return counts;
+}
+
+/**
+ * Offset of the rarest byte pair of a literal (0 for a one-byte literal): by the pair counts of a
+ * sample of the file when given, else estimated from byte frequencies in typical logs.
+ */
+export function anchorOf(literal: string, counts?: Uint32Array): number {
   const l = literal.toLowerCase();
+  if (l.length < 2) return 0;
   let best = 0;
   let bestCost = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < l.length; i++) {
-    const c = cost(l.charCodeAt(i));
+  for (let i = 0; i + 1 < l.length; i++) {
+    const a = l.charCodeAt(i);
+    const b = l.charCodeAt(i + 1);
+    const est = freq(a) * freq(b);
+    const c = counts ? (counts[(a << 8) | b] as number) * 1e9 + est : est;
     if (c < bestCost) {
       bestCost = c;
       best = i;
@@ -60,21 +84,39 @@ export function anchorOf(literal: string): number {
   return best;
 }
 
-export function buildPrefilter(literals: Iterable<string>): Prefilter {
+function cases(b: number): number[] {
+  if (b >= 97 && b <= 122) return [b, b - 32];
+  return [b];
+}
+
+export function buildPrefilter(literals: Iterable<string>, counts?: Uint32Array): Prefilter {
   const all = [...new Set([...literals].map((l) => l.toLowerCase()))].sort((a, b) => a.length - b.length);
   // A literal that contains a shorter one adds nothing: every line holding it holds the shorter one.
   const kept: string[] = [];
   for (const w of all) if (!kept.some((k) => w.includes(k))) kept.push(w);
-  const byByte = new Map<number, Anchored[]>();
+  const table = new Uint16Array(65536);
+  const lists: Anchored[][] = [];
+  const add = (pair: number, a: Anchored) => {
+    let idx = table[pair] as number;
+    if (idx === 0) {
+      lists.push([]);
+      idx = lists.length;
+      table[pair] = idx;
+    }
+    (lists[idx - 1] as Anchored[]).push(a);
+  };
   for (const w of kept) {
-    const k = anchorOf(w);
     const lit = new Uint8Array(Buffer.from(w, "latin1"));
-    const byte = lit[k] as number;
-    const list = byByte.get(byte) ?? [];
-    list.push({ lit, k });
-    byByte.set(byte, list);
+    const k = anchorOf(w, counts);
+    const a: Anchored = { lit, k };
+    if (lit.length === 1) {
+      for (const x of cases(lit[0] as number)) for (let y = 0; y < 256; y++) add((x << 8) | y, a);
+      continue;
+    }
+    for (const x of cases(lit[k] as number))
+      for (const y of cases(lit[k + 1] as number)) add((x << 8) | y, a);
   }
-  return { groups: [...byByte].map(([byte, literals]) => ({ byte, literals })), literals: kept };
+  return { table, lists, literals: kept };
 }
 
 function matchesAt(buf: Uint8Array, s: number, w: Uint8Array): boolean {
@@ -91,32 +133,44 @@ function matchesAt(buf: Uint8Array, s: number, w: Uint8Array): boolean {
  * by "\n"; `end` is just past a newline or the end of the data.
  */
 export function candidateLines(buf: Buffer, start: number, end: number, pf: Prefilter): number[] {
-  const found = new Set<number>();
-  for (const g of pf.groups) {
-    const bytes = [g.byte];
-    if (g.byte >= 97 && g.byte <= 122) bytes.push(g.byte - 32);
-    for (const b of bytes) {
-      let p = buf.indexOf(b, start);
-      while (p >= 0 && p < end) {
-        let hit = false;
-        for (const a of g.literals) {
-          const s = p - a.k;
-          if (s >= start && s + a.lit.length <= end && matchesAt(buf, s, a.lit)) {
-            hit = true;
-            break;
-          }
-        }
-        if (!hit) {
-          p = buf.indexOf(b, p + 1);
-          continue;
-        }
-        const ls = buf.lastIndexOf(10, p) + 1;
-        found.add(ls < start ? start : ls);
-        const le = buf.indexOf(10, p);
-        if (le < 0 || le >= end) break;
-        p = buf.indexOf(b, le + 1);
+  const found: number[] = [];
+  const { table, lists } = pf;
+  let i = start + 1;
+  for (;;) {
+    i = nextPair(buf, i, end, table);
+    if (i >= end) break;
+    const list = lists[
+      (table[((buf[i - 1] as number) << 8) | (buf[i] as number)] as number) - 1
+    ] as Anchored[];
+    let hit = false;
+    for (let j = 0; j < list.length; j++) {
+      const a = list[j] as Anchored;
+      const s = i - 1 - a.k;
+      if (s >= start && s + a.lit.length <= end && matchesAt(buf, s, a.lit)) {
+        hit = true;
+        break;
       }
     }
+    if (!hit) {
+      i++;
+      continue;
+    }
+    const ls = buf.lastIndexOf(10, i - 1) + 1;
+    found.push(ls < start ? start : ls);
+    const le = buf.indexOf(10, i);
+    if (le < 0 || le >= end) break;
+    i = le + 2;
   }
-  return [...found].sort((a, b) => a - b);
+  return found;
+}
+
+/** The hot loop: index of the second byte of the next pair in the table, or `end`. */
+function nextPair(buf: Uint8Array, from: number, end: number, table: Uint16Array): number {
+  let prev = buf[from - 1] as number;
+  for (let i = from; i < end; i++) {
+    const c = buf[i] as number;
+    if (table[(prev << 8) | c] !== 0) return i;
+    prev = c;
+  }
+  return end;
 }

@@ -17,6 +17,7 @@ import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { RootFs } from "../rootfs.ts";
+import { PARALLEL_MIN_BYTES, scanFileParallel } from "./parallel.ts";
 import { logFilesIn, openLog, sortRotations } from "./read.ts";
 import { type FileScan, scanStream } from "./scan.ts";
 
@@ -56,6 +57,9 @@ export interface RunOptions {
   tailBytes?: number;
   stdin?: Readable;
   maxEvents?: number;
+  /** Two threads for large plain files (default on). */
+  parallel?: boolean;
+  parallelMinBytes?: number;
 }
 
 /** Expands directories and globs into files, rotations oldest first. */
@@ -114,6 +118,30 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
   for (const f of ordered) {
     if (f.path !== "-" && seen.has(f.path)) continue;
     seen.add(f.path);
+    const format = opts.format ?? f.format;
+    const formatSource = opts.format ? "option" : f.formatSource;
+    if (f.path !== "-" && !f.path.endsWith(".gz") && opts.parallel !== false) {
+      const st = fs.tryStat(f.path);
+      const size = st?.size ?? 0;
+      const skip = opts.tailBytes !== undefined && size > opts.tailBytes ? size - opts.tailBytes : 0;
+      if (st?.isFile() && size - skip >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
+        try {
+          const scan = await scanFileParallel(fs.resolve(f.path), f.display, skip, size, {
+            rules: opts.rules,
+            format,
+            formatSource,
+            offsetMinutes: offset,
+          });
+          scan.skippedBytes = skip;
+          if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+          scans.push(scan);
+          continue;
+        } catch (err) {
+          unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+          continue;
+        }
+      }
+    }
     let stream: Readable;
     let skippedBytes = 0;
     try {
@@ -129,11 +157,10 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
       unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
       continue;
     }
-    const format = opts.format ?? f.format;
     const scan = await scanStream(stream, f.display, {
       rules: opts.rules,
       format,
-      formatSource: opts.format ? "option" : f.formatSource,
+      formatSource,
       offsetMinutes: offset,
       skippedBytes,
     });

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import type { LogEntry } from "../../checks/logs/entry.ts";
 import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "../../checks/logs/format.ts";
 import { matchEntry } from "../../checks/logs/match.ts";
-import { buildPrefilter, candidateLines, type Prefilter } from "../../checks/logs/prefilter.ts";
+import { buildPrefilter, candidateLines, type Prefilter, pairCounts } from "../../checks/logs/prefilter.ts";
 import type { Rule } from "../../rules/logs.ts";
 
 export interface MatchedEntry {
@@ -39,6 +39,8 @@ export interface FileScan {
 export interface ScanOptions {
   rules: Rule[];
   format?: AccessFormat;
+  /** A format already detected (by the thread that split the file). */
+  detected?: DetectedFormat;
   formatSource?: FileScan["formatSource"];
   /** Error-log time zone (minutes east of UTC). */
   offsetMinutes?: number;
@@ -52,14 +54,10 @@ const MAX_LINE = 1 << 20;
 const CGI_LITERALS = ["ah01215", "ah01241", "end of script output"];
 const CGI_RE = /AH01215|AH01241|End of script output/;
 
-const pfCache = new WeakMap<Rule[], Prefilter>();
-export function prefilterFor(rules: Rule[]): Prefilter {
-  let pf = pfCache.get(rules);
-  if (!pf) {
-    pf = buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS]);
-    pfCache.set(rules, pf);
-  }
-  return pf;
+/** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
+export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
+  const counts = sample ? pairCounts(sample, 0, sample.length) : undefined;
+  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
 }
 
 function countNewlines(buf: Buffer, from: number, to: number): number {
@@ -73,7 +71,7 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
 }
 
 export async function scanStream(stream: Readable, path: string, opts: ScanOptions): Promise<FileScan> {
-  const pf = prefilterFor(opts.rules);
+  let pf: Prefilter | undefined;
   const maxLine = opts.maxLine ?? MAX_LINE;
   const sampleEvery = opts.sampleEvery ?? 256 << 10;
   const res: FileScan = {
@@ -90,9 +88,12 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     samples: [],
     cgiErrors: [],
   };
-  let detected: DetectedFormat | undefined = opts.format
-    ? { kind: "access", format: opts.format }
-    : undefined;
+  let detected: DetectedFormat | undefined =
+    opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
+  if (opts.detected) {
+    res.format = opts.detected.kind === "access" ? opts.detected.format.name : opts.detected.name;
+    res.formatSource = opts.formatSource ?? "detected";
+  }
   let offset = opts.offsetMinutes ?? 0;
   const skip = (reason: string, line?: number, detail?: string) => {
     res.skipped[reason] = (res.skipped[reason] ?? 0) + 1;
@@ -107,7 +108,7 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
       skip("too-long", lineNo);
       return;
     }
-    if (buf.indexOf(0, s) >= 0 && buf.indexOf(0, s) < end) {
+    if (buf.subarray(s, end).indexOf(0) >= 0) {
       skip("binary", lineNo);
       return;
     }
@@ -153,6 +154,7 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
         if (detected?.kind === "error" && opts.offsetMinutes !== undefined) offset = opts.offsetMinutes;
       }
     }
+    pf ??= prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
     const cands = candidateLines(buf, start, end, pf);
     const isCand = new Set(cands);
     const starts = new Set(cands);

@@ -1,0 +1,133 @@
+/**
+ * A large plain file is read by two threads at once: this thread reads the first half, a worker
+ * the second (split at a newline), and the halves are joined with line numbers made continuous.
+ */
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
+import type { Rule } from "../../rules/logs.ts";
+import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
+
+/** Below this size one thread is faster than starting a worker. */
+export const PARALLEL_MIN_BYTES = 48 << 20;
+const CHUNK = 16 << 20;
+
+export interface WorkerJob {
+  host: string;
+  display: string;
+  start: number;
+  end: number;
+  detected?:
+    | { kind: "access"; format: string; name: string }
+    | { kind: "error"; name: "apache-error" | "nginx-error" };
+  formatSource?: FileScan["formatSource"];
+  offsetMinutes?: number;
+}
+
+export type WireScan = Omit<FileScan, "matches"> & {
+  matches: Array<{ entry: FileScan["matches"][number]["entry"]; ruleId: string }>;
+};
+
+export function toWire(d: DetectedFormat | undefined): WorkerJob["detected"] {
+  if (!d) return undefined;
+  return d.kind === "access" ? { kind: "access", format: d.format.format, name: d.format.name } : d;
+}
+
+export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
+  if (!d) return undefined;
+  if (d.kind === "error") return d;
+  const f = formatFromOption(d.format);
+  return { kind: "access", format: { ...f, name: d.name } };
+}
+
+function readAt(host: string, pos: number, len: number): Buffer {
+  const fd = openSync(host, "r");
+  try {
+    const b = Buffer.alloc(len);
+    const n = readSync(fd, b, 0, len, pos);
+    return b.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Scans [skip, size) of a plain file on two threads. */
+export async function scanFileParallel(
+  host: string,
+  display: string,
+  skip: number,
+  size: number,
+  opts: ScanOptions,
+): Promise<FileScan> {
+  let detected =
+    opts.detected ?? (opts.format ? { kind: "access" as const, format: opts.format } : undefined);
+  if (!detected) {
+    const head = readAt(host, skip, 65536).toString("utf8").split("\n").slice(0, 50);
+    detected = detectFormat(head);
+  }
+  // Split at the first newline after the middle: both halves hold whole lines.
+  const mid = skip + Math.floor((size - skip) / 2);
+  const probe = readAt(host, mid, 1 << 20);
+  const nl = probe.indexOf(10);
+  if (nl < 0) {
+    return scanStream(createReadStream(host, { start: skip, highWaterMark: CHUNK }), display, {
+      ...opts,
+      detected,
+    });
+  }
+  const split = mid + nl + 1;
+  const job: WorkerJob = {
+    host,
+    display,
+    start: split,
+    end: size,
+    detected: toWire(detected),
+    formatSource: opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected"),
+    offsetMinutes: opts.offsetMinutes,
+  };
+  const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: job });
+  const second = new Promise<WireScan>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  const first = await scanStream(
+    createReadStream(host, { start: skip, end: split - 1, highWaterMark: CHUNK }),
+    display,
+    { ...opts, detected, formatSource: job.formatSource },
+  );
+  let w: WireScan;
+  try {
+    w = await second;
+  } finally {
+    void worker.terminate();
+  }
+  return joinScans(first, w, opts.rules);
+}
+
+export function joinScans(a: FileScan, b: WireScan, rules: Rule[]): FileScan {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const shift = a.lines;
+  const skipped = { ...a.skipped };
+  for (const [k, v] of Object.entries(b.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
+  return {
+    ...a,
+    lines: a.lines + b.lines,
+    bytes: a.bytes + b.bytes,
+    parsed: a.parsed + b.parsed,
+    skipped,
+    warnings: [
+      ...a.warnings,
+      ...b.warnings.map((w) => ({ ...w, line: w.line === undefined ? undefined : w.line + shift })),
+    ].slice(0, 50),
+    matches: [
+      ...a.matches,
+      ...b.matches.flatMap((m) => {
+        const rule = byId.get(m.ruleId);
+        return rule ? [{ entry: { ...m.entry, line: m.entry.line + shift }, rule }] : [];
+      }),
+    ],
+    samples: [...a.samples, ...b.samples].slice(0, 20_000),
+    cgiErrors: [...a.cgiErrors, ...b.cgiErrors.map((e) => ({ ...e, line: e.line + shift }))],
+    offsetMinutes: a.offsetMinutes ?? b.offsetMinutes,
+  };
+}
