@@ -29,10 +29,13 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
     );
     if (winners.length === 0) out.push(t("logs.story.noSuccess"));
     for (const w of winners) {
-      const time = s.events.find(
-        (e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded",
-      )?.time;
-      const line = t("logs.story.success", { ip: esc(w.ip), time: time ?? "?", attack: name });
+      const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
+      const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
+      const line = t(shell ? "logs.story.successShell" : "logs.story.success", {
+        ip: esc(w.ip),
+        time: ev?.time ?? "?",
+        attack: name,
+      });
       out.push(color ? `${RED}${line}${RESET}` : line);
     }
   }
@@ -41,9 +44,11 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
     out.push(t("logs.story.recon", { count: recon.reduce((n, a) => n + a.events, 0), attackers: ips.size }));
   }
   for (const w of s.attackers.filter((x) => x.outcome === "succeeded")) {
-    if (w.after.length > 0) {
+    const later = w.next.length > 0 ? w.next : w.after;
+    if (later.length > 0) {
       out.push(t("logs.story.next", { ip: esc(w.ip) }));
-      for (const a of w.after.slice(0, 10)) out.push(`    ${a.time ?? "?"}  ${esc(a.request.slice(0, 200))}`);
+      for (const a of later.slice(0, 10)) out.push(`    ${a.time ?? "?"}  ${esc(a.request.slice(0, 200))}`);
+      if (later.length > 10) out.push(`    … (+${later.length - 10})`);
     }
     const ind = [...w.indicators.urls, ...w.indicators.ips, ...w.indicators.files];
     if (ind.length > 0) out.push(t("logs.story.indicators", { list: esc(ind.slice(0, 15).join(", ")) }));

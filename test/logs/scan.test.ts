@@ -41,7 +41,28 @@ test("a succeeded CVE-2021-41773 RCE: finding, events with file and line, outcom
   assert.ok(a.indicators.files.includes("kdevtmpfsi"), JSON.stringify(a.indicators));
   assert.equal(r.doc.sections.logs.files[0].format, "combined");
   const human = await mamori(["logs", f, "--color", "never"]);
-  assert.match(human.stdout, /203\.0\.113\.5 succeeded at 2024-03-12T03:14:07/);
+  assert.match(human.stdout, /203\.0\.113\.5 succeeded at 2024-03-12T03:14:07.* and ran a shell/);
+  const ja = await mamori(["logs", f, "--color", "never", "--lang", "ja"]);
+  assert.match(ja.stdout, /シェルを実行しました/);
+});
+
+test("what a successful attacker did next: every later request, with the files named in it", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(
+    f,
+    L("203.0.113.5", "POST /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh", 200, 7, "12/Mar/2024:03:14:07 +0000") +
+      L("198.51.100.2", "GET /index.html", 200, 5120, "12/Mar/2024:03:15:00 +0000") +
+      L("203.0.113.5", "GET /uploads/kdevtmpfsi", 200, 1234, "12/Mar/2024:03:16:00 +0000") +
+      L("203.0.113.55", "GET /other", 200, 1, "12/Mar/2024:03:17:00 +0000"),
+  );
+  const r = await logs([f]);
+  const a = r.doc.sections.logs.attackers.find((x: { ip: string }) => x.ip === "203.0.113.5");
+  assert.deepEqual(
+    a.next.map((n: { line: number }) => n.line),
+    [3],
+  );
+  assert.ok(a.indicators.files.includes("kdevtmpfsi") || a.next[0].request.includes("kdevtmpfsi"));
 });
 
 test("a site that answers 200 to everything does not turn probes into successes", async (t) => {

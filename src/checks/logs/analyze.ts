@@ -265,7 +265,12 @@ export function perAttack(
 }
 
 /** One finding per attacker IP and attack. */
-export function findingsFor(events: LogEvent[], rules: Rule[], ctx: CheckContext): Finding[] {
+export function findingsFor(
+  events: LogEvent[],
+  rules: Rule[],
+  ctx: CheckContext,
+  next: Record<string, Array<{ request: string }>> = {},
+): Finding[] {
   const t = ctx.t;
   const ruleById = new Map(rules.map((r) => [r.id, r]));
   const groups = new Map<string, LogEvent[]>();

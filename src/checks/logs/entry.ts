@@ -23,6 +23,8 @@ export interface LogEntry {
   message?: string;
   /** The raw line (as decoded from the file, UTF-8 with replacement). */
   raw: string;
-  /** The request as it appears in the log (request line, or the error message). */
+  /** The request the server received (request line, or the error message), logger escapes undone. */
   request: string;
+  /** The request exactly as logged (with the logger's \xHH escapes): what reports quote. */
+  logged?: string;
 }

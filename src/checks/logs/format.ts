@@ -49,6 +49,7 @@ function setterFor(directive: string, arg: string | undefined): Setter | undefin
       return (e, v) => {
         const req = unescapeLog(v);
         e.request = req;
+        e.logged = v;
         const m = /^([A-Za-z_-]+) +(.*?)(?: +(HTTP\/[\d.]+))?$/.exec(req);
         if (m) {
           e.method = m[1];
@@ -229,6 +230,7 @@ export function parseErrorLine(text: string, line: number, offsetMinutes = 0): L
     rest = rest.replace(/^ +/, "");
     e.message = unescapeLog(rest);
     e.request = e.message;
+    e.logged = rest;
     const code = /^(AH\d{5}): /.exec(rest);
     if (code) e.code = code[1];
     e.uri = errorUri(e.message);

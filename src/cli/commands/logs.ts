@@ -55,7 +55,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
           ),
         );
     const findings = sortFindings(
-      findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }),
+      findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }, facts.next),
     );
     const doc: ReportDocument = {
       schemaVersion: SCHEMA_VERSION,

@@ -10,7 +10,7 @@ import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
-const CHUNK = 16 << 20;
+const CHUNK = 8 << 20;
 
 export interface WorkerJob {
   host: string;

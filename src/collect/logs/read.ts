@@ -43,7 +43,7 @@ export interface OpenedLog {
   skippedBytes: number;
 }
 
-const CHUNK = 16 << 20;
+const CHUNK = 8 << 20;
 
 /** Opens a guest file; `tailBytes` reads only the end of a plain file (the audit's bound). */
 export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): OpenedLog {

@@ -4,8 +4,10 @@
  */
 import type { Readable } from "node:stream";
 import {
+  indicatorsOf,
   type LogEvent,
   learnBaseline,
+  mergeIndicators,
   type Outcome,
   outcomeOf,
   perAttack,
@@ -31,8 +33,19 @@ export interface LogInput {
   kind?: "access" | "error";
 }
 
+export interface LaterRequest {
+  file: string;
+  line: number;
+  time?: string;
+  request: string;
+  status?: number;
+  size?: number;
+}
+
 export interface LogsFacts {
   files: FileSummary[];
+  /** For each attacker who succeeded: every request they sent after the first success (a second pass). */
+  next: Record<string, LaterRequest[]>;
   events: LogEvent[];
   eventsTotal: number;
   tailBytes?: number;
@@ -168,6 +181,7 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
     scans.push(scan);
   }
   const events = eventsFrom(scans);
+  const next = await followUp(fs, ordered, events, opts);
   const max = opts.maxEvents ?? 20_000;
   return {
     files: scans.map((s) => ({
@@ -183,9 +197,62 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
     })),
     events: events.slice(0, max),
     eventsTotal: events.length,
+    next,
     tailBytes: opts.tailBytes,
     unreadable,
   };
+}
+
+/**
+ * What an attacker did after succeeding: a second pass over the files (not standard input) for the
+ * lines that hold their address, kept when they are later than the first success.
+ */
+async function followUp(
+  fs: RootFs,
+  files: LogInput[],
+  events: LogEvent[],
+  opts: RunOptions,
+): Promise<Record<string, LaterRequest[]>> {
+  const firstSuccess = new Map<string, string>();
+  for (const e of events)
+    if (
+      e.outcome === "succeeded" &&
+      e.time &&
+      !(firstSuccess.get(e.ip) && (firstSuccess.get(e.ip) as string) <= e.time)
+    )
+      firstSuccess.set(e.ip, e.time);
+  const out: Record<string, LaterRequest[]> = {};
+  if (firstSuccess.size === 0 || firstSuccess.size > 50) return out;
+  for (const f of files) {
+    if (f.path === "-" || /error/i.test(f.path)) continue;
+    let o: ReturnType<typeof openLog>;
+    try {
+      o = openLog(fs, f.path, opts.tailBytes);
+    } catch {
+      continue;
+    }
+    await scanStream(o.stream, f.display, {
+      rules: opts.rules,
+      format: opts.format ?? f.format,
+      literals: [...firstSuccess.keys()],
+      collect: (e) => {
+        const since = e.ip ? firstSuccess.get(e.ip) : undefined;
+        const time = e.time?.toISOString();
+        if (!since || !time || time <= since || !e.ip) return;
+        const list = (out[e.ip] ??= []);
+        if (list.length < 200)
+          list.push({
+            file: f.display,
+            line: e.line,
+            time,
+            request: e.logged ?? e.request,
+            status: e.status,
+            size: e.size,
+          });
+      },
+    });
+  }
+  return out;
 }
 
 /** Outcomes need the whole picture: the site's baseline and the error log around each request. */
@@ -217,7 +284,7 @@ export function eventsFrom(scans: FileScan[]): LogEvent[] {
         cves: rule.cves,
         outcome: outcome as Outcome,
         severity: rule.severity,
-        request: entry.request,
+        request: entry.logged ?? entry.request,
         status: entry.status,
         size: entry.size,
         userAgent: entry.userAgent,
@@ -253,7 +320,12 @@ export function logsSection(facts: LogsFacts) {
       size: e.size,
       why: e.why,
     })),
-    attackers: summarizeAttackers(facts.events),
+    attackers: summarizeAttackers(facts.events).map((a) => {
+      const next = facts.next[a.ip] ?? [];
+      let indicators = a.indicators;
+      for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
+      return { ...a, next, indicators };
+    }),
     attacks: perAttack(facts.events),
     hours: perHour(facts.events),
   };

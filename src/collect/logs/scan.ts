@@ -48,6 +48,9 @@ export interface ScanOptions {
   sampleEvery?: number;
   maxLine?: number;
   skippedBytes?: number;
+  /** A follow-up pass: these literals instead of the rules', and every parsed candidate line goes here. */
+  literals?: string[];
+  collect?: (e: LogEntry) => void;
 }
 
 const MAX_LINE = 1 << 20;
@@ -125,7 +128,11 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
-      if (res.samples.length < 20_000) res.samples.push(entry);
+      if (res.samples.length < 20_000 && !opts.collect) res.samples.push(entry);
+      return;
+    }
+    if (opts.collect) {
+      opts.collect(entry);
       return;
     }
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
@@ -154,7 +161,9 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
         if (detected?.kind === "error" && opts.offsetMinutes !== undefined) offset = opts.offsetMinutes;
       }
     }
-    pf ??= prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
+    pf ??= opts.literals
+      ? buildPrefilter(opts.literals)
+      : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
     const cands = candidateLines(buf, start, end, pf);
     const isCand = new Set(cands);
     const starts = new Set(cands);

@@ -51,7 +51,7 @@ export function logsScanner(sources?: () => LogSource[]): Scanner<LogsFacts> {
       return facts;
     },
     check(facts, ctx) {
-      return findingsFor(facts.events, rules, ctx);
+      return findingsFor(facts.events, rules, ctx, facts.next);
     },
     summarize(facts) {
       return logsSection(facts);

@@ -8,7 +8,7 @@ import { scanStream } from "./scan.ts";
 const job = workerData as WorkerJob;
 const rules = loadRules();
 const res = await scanStream(
-  createReadStream(job.host, { start: job.start, end: job.end - 1, highWaterMark: 16 << 20 }),
+  createReadStream(job.host, { start: job.start, end: job.end - 1, highWaterMark: 8 << 20 }),
   job.display,
   {
     rules,

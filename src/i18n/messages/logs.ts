@@ -54,6 +54,10 @@ export const logs = {
     en: "  {ip} succeeded at {time} with {attack}.",
     ja: "  {ip} が {time} に {attack} で成功しました。",
   },
+  "logs.story.successShell": {
+    en: "  {ip} succeeded at {time} with {attack} and ran a shell.",
+    ja: "  {ip} が {time} に {attack} で成功し、シェルを実行しました。",
+  },
   "logs.story.noSuccess": {
     en: "  None of them is seen to succeed.",
     ja: "  成功したものは確認されませんでした。",
