@@ -128,14 +128,28 @@ function matchesAt(buf: Uint8Array, s: number, w: Uint8Array): boolean {
   return true;
 }
 
+export interface Candidates {
+  /** Start offsets of the lines that hold a literal, ascending. */
+  starts: number[];
+  /** For each, the number of newlines in buf[start, its start): its line index in the region. */
+  lines: number[];
+  /** Newlines in the whole region. */
+  newlines: number;
+}
+
+const state = new Int32Array(1);
+
 /**
- * Start offsets of the lines in buf[start, end) that hold a literal, sorted. Lines are separated
- * by "\n"; `end` is just past a newline or the end of the data.
+ * The lines in buf[start, end) that hold a literal, and the newlines counted on the way (one pass:
+ * the byte-pair lookup and the newline count share the loop). Lines are separated by "\n".
  */
-export function candidateLines(buf: Buffer, start: number, end: number, pf: Prefilter): number[] {
-  const found: number[] = [];
+export function scanRegion(buf: Buffer, start: number, end: number, pf: Prefilter): Candidates {
+  const starts: number[] = [];
+  const lines: number[] = [];
   const { table, lists } = pf;
+  state[0] = 0;
   let i = start + 1;
+  if (start < end && buf[start] === 10) state[0] = 1;
   for (;;) {
     i = nextPair(buf, i, end, table);
     if (i >= end) break;
@@ -152,25 +166,38 @@ export function candidateLines(buf: Buffer, start: number, end: number, pf: Pref
       }
     }
     if (!hit) {
+      if (buf[i] === 10) state[0] = (state[0] as number) + 1; // nextPair stopped before counting i
       i++;
       continue;
     }
     const ls = buf.lastIndexOf(10, i - 1) + 1;
-    found.push(ls < start ? start : ls);
+    starts.push(ls < start ? start : ls);
+    // Newlines before the line (a literal never holds "\n", so none lies between ls and i).
+    lines.push(state[0] as number);
     const le = buf.indexOf(10, i);
     if (le < 0 || le >= end) break;
+    state[0] = (state[0] as number) + 1 + (le + 1 < end && buf[le + 1] === 10 ? 1 : 0);
     i = le + 2;
   }
-  return found;
+  return { starts, lines, newlines: state[0] as number };
 }
 
-/** The hot loop: index of the second byte of the next pair in the table, or `end`. */
+/** Start offsets of the lines in buf[start, end) that hold a literal, ascending. */
+export function candidateLines(buf: Buffer, start: number, end: number, pf: Prefilter): number[] {
+  return scanRegion(buf, start, end, pf).starts;
+}
+
+/** The hot loop: index of the second byte of the next pair in the table, or `end`; counts newlines before it. */
 function nextPair(buf: Uint8Array, from: number, end: number, table: Uint16Array): number {
   let prev = buf[from - 1] as number;
-  for (let i = from; i < end; i++) {
+  let nl = 0;
+  let i = from;
+  for (; i < end; i++) {
     const c = buf[i] as number;
-    if (table[(prev << 8) | c] !== 0) return i;
+    if (table[(prev << 8) | c] !== 0) break;
+    if (c === 10) nl++;
     prev = c;
   }
-  return end;
+  state[0] = (state[0] as number) + nl;
+  return i;
 }

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import type { LogEntry } from "../../checks/logs/entry.ts";
 import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "../../checks/logs/format.ts";
 import { matchEntry } from "../../checks/logs/match.ts";
-import { buildPrefilter, candidateLines, type Prefilter, pairCounts } from "../../checks/logs/prefilter.ts";
+import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "../../checks/logs/prefilter.ts";
 import type { Rule } from "../../rules/logs.ts";
 
 export interface MatchedEntry {
@@ -63,16 +63,6 @@ export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
   return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
 }
 
-function countNewlines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  let p = buf.indexOf(10, from);
-  while (p >= 0 && p < to) {
-    n++;
-    p = buf.indexOf(10, p + 1);
-  }
-  return n;
-}
-
 export async function scanStream(stream: Readable, path: string, opts: ScanOptions): Promise<FileScan> {
   let pf: Prefilter | undefined;
   const maxLine = opts.maxLine ?? MAX_LINE;
@@ -108,18 +98,18 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     let end = e;
     if (end > s && buf[end - 1] === 13) end--;
     if (end - s > maxLine) {
-      skip("too-long", lineNo);
+      skip("too-long", lineNo || undefined);
       return;
     }
     if (buf.subarray(s, end).indexOf(0) >= 0) {
-      skip("binary", lineNo);
+      skip("binary", lineNo || undefined);
       return;
     }
     const text = buf.toString("utf8", s, end);
     if (text.trim() === "") return;
     const entry = parseLine(text, lineNo, detected, offset);
     if (!entry) {
-      skip("unparsed", lineNo);
+      skip("unparsed", lineNo || undefined);
       return;
     }
     res.parsed++;
@@ -128,7 +118,8 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
-      if (res.samples.length < 20_000 && !opts.collect) res.samples.push(entry);
+      if (res.samples.length < 5000 && !opts.collect)
+        res.samples.push({ ...entry, raw: "", logged: undefined });
       return;
     }
     if (opts.collect) {
@@ -137,6 +128,7 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     }
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
     const rule = matchEntry(opts.rules, entry);
+    entry.raw = ""; // the request is kept; the whole line is not needed past matching
     if (rule) res.matches.push({ entry, rule });
   };
 
@@ -164,33 +156,23 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     pf ??= opts.literals
       ? buildPrefilter(opts.literals)
       : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
-    const cands = candidateLines(buf, start, end, pf);
-    const isCand = new Set(cands);
-    const starts = new Set(cands);
-    for (let p = start + (sampleEvery >> 1); p < end; p += sampleEvery) {
-      const ls = buf.lastIndexOf(10, p - 1) + 1;
-      starts.add(ls < start ? start : ls);
-    }
-    const order = [...starts].sort((x, y) => x - y);
-    let lineNo = res.lines; // lines before `start`
-    let pos = start;
-    for (const ls of order) {
-      lineNo += countNewlines(buf, pos, ls);
+    const found = scanRegion(buf, start, end, pf);
+    const base = res.lines; // lines before `start`
+    for (let k = 0; k < found.starts.length; k++) {
+      const ls = found.starts[k] as number;
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
-      handleLine(buf, ls, le, lineNo + 1, isCand.has(ls));
-      if (le >= end) {
-        pos = end;
-        lineNo++;
-        break;
-      }
-      lineNo++;
-      pos = le + 1;
+      handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
     }
-    if (pos < end) {
-      lineNo += countNewlines(buf, pos, end);
-      if (buf[end - 1] !== 10) lineNo++; // final line without newline
+    // A thin sample of ordinary lines for the site baseline (their line numbers are not needed).
+    for (let p = start + (sampleEvery >> 1); p < end; p += sampleEvery) {
+      const ls = buf.lastIndexOf(10, p - 1) + 1;
+      let le = buf.indexOf(10, p);
+      if (le < 0 || le > end) le = end;
+      if (ls >= start) handleLine(buf, ls, le, 0, false);
     }
+    let lineNo = base + found.newlines;
+    if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
   };
 
