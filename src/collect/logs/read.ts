@@ -55,7 +55,7 @@ export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): Open
   if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
   const raw: ReadStream = createReadStream(host, { highWaterMark: CHUNK, start });
   if (!gzip) return { stream: raw, gzip, size: st.size, skippedBytes: start };
-  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  const gunzip = createGunzip({ chunkSize: 4 << 20 });
   raw.on("error", (e) => gunzip.destroy(e));
   return { stream: raw.pipe(gunzip), gzip, size: st.size, skippedBytes: 0 };
 }

@@ -93,6 +93,7 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     if (res.warnings.length < 50) res.warnings.push({ line, reason, detail });
   };
   let firstRegion = true;
+  let consumed = 0; // bytes handed to region() so far: sample points are fixed offsets in the stream
 
   const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean) => {
     let end = e;
@@ -165,7 +166,8 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
       handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
     }
     // A thin sample of ordinary lines for the site baseline (their line numbers are not needed).
-    for (let p = start + (sampleEvery >> 1); p < end; p += sampleEvery) {
+    const phase = ((((sampleEvery >> 1) - consumed) % sampleEvery) + sampleEvery) % sampleEvery;
+    for (let p = start + phase; p < end; p += sampleEvery) {
       const ls = buf.lastIndexOf(10, p - 1) + 1;
       let le = buf.indexOf(10, p);
       if (le < 0 || le > end) le = end;
@@ -174,6 +176,7 @@ export async function scanStream(stream: Readable, path: string, opts: ScanOptio
     let lineNo = base + found.newlines;
     if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
+    consumed += end - start;
   };
 
   let carry: Buffer | undefined;
