@@ -2,15 +2,15 @@
  * A large plain file is read by two threads at once: this thread reads the first half, a worker
  * the second (split at a newline), and the halves are joined with line numbers made continuous.
  */
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { plainChunks } from "./read.ts";
 import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
-const CHUNK = 8 << 20;
 
 export interface WorkerJob {
   host: string;
@@ -70,7 +70,7 @@ export async function scanFileParallel(
   const probe = readAt(host, mid, 1 << 20);
   const nl = probe.indexOf(10);
   if (nl < 0) {
-    return scanStream(createReadStream(host, { start: skip, highWaterMark: CHUNK }), display, {
+    return scanStream(plainChunks(host, skip, size), display, {
       ...opts,
       detected,
     });
@@ -90,11 +90,11 @@ export async function scanFileParallel(
     worker.once("message", resolve);
     worker.once("error", reject);
   });
-  const first = await scanStream(
-    createReadStream(host, { start: skip, end: split - 1, highWaterMark: CHUNK }),
-    display,
-    { ...opts, detected, formatSource: job.formatSource },
-  );
+  const first = await scanStream(plainChunks(host, skip, split), display, {
+    ...opts,
+    detected,
+    formatSource: job.formatSource,
+  });
   let w: WireScan;
   try {
     w = await second;

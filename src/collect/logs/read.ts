@@ -3,6 +3,7 @@
  * The only part of log forensics that touches the file system; everything through RootFs.
  */
 import { createReadStream, type ReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -35,15 +36,43 @@ export function logFilesIn(fs: RootFs, dir: string): string[] {
   return sortRotations(names);
 }
 
+const CHUNK = 8 << 20;
+
+export type Chunks = AsyncIterable<Buffer>;
+
+/**
+ * A plain file's bytes [start, end) in chunks read into one reused buffer: memory stays flat
+ * whatever the file size (the consumer handles each chunk before asking for the next).
+ */
+export async function* plainChunks(
+  host: string,
+  start = 0,
+  end = Number.POSITIVE_INFINITY,
+  size = CHUNK,
+): Chunks {
+  const fh = await open(host, "r");
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let pos = start;
+    while (pos < end) {
+      const want = Math.min(size, end - pos);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 export interface OpenedLog {
-  stream: Readable;
+  stream: Chunks | Readable;
   gzip: boolean;
   size?: number;
   /** For a plain file read from a tail offset: bytes skipped at the start. */
   skippedBytes: number;
 }
-
-const CHUNK = 8 << 20;
 
 /** Opens a guest file; `tailBytes` reads only the end of a plain file (the audit's bound). */
 export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): OpenedLog {
@@ -53,8 +82,8 @@ export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): Open
   const gzip = guestPath.endsWith(".gz");
   let start = 0;
   if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
-  const raw: ReadStream = createReadStream(host, { highWaterMark: CHUNK, start });
-  if (!gzip) return { stream: raw, gzip, size: st.size, skippedBytes: start };
+  if (!gzip) return { stream: plainChunks(host, start), gzip, size: st.size, skippedBytes: start };
+  const raw: ReadStream = createReadStream(host, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 4 << 20 });
   raw.on("error", (e) => gunzip.destroy(e));
   return { stream: raw.pipe(gunzip), gzip, size: st.size, skippedBytes: 0 };

@@ -155,7 +155,7 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
         }
       }
     }
-    let stream: Readable;
+    let stream: AsyncIterable<Buffer> | Readable;
     let skippedBytes = 0;
     try {
       if (f.path === "-") {

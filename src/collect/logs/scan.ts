@@ -63,7 +63,11 @@ export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
   return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
 }
 
-export async function scanStream(stream: Readable, path: string, opts: ScanOptions): Promise<FileScan> {
+export async function scanStream(
+  stream: AsyncIterable<Buffer> | Readable,
+  path: string,
+  opts: ScanOptions,
+): Promise<FileScan> {
   let pf: Prefilter | undefined;
   const maxLine = opts.maxLine ?? MAX_LINE;
   const sampleEvery = opts.sampleEvery ?? 256 << 10;
