@@ -85,7 +85,11 @@ export async function scanFileParallel(
     formatSource: opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected"),
     offsetMinutes: opts.offsetMinutes,
   };
-  const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: job });
+  // A small young generation keeps the second thread light (its work allocates little).
+  const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+    workerData: job,
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   const second = new Promise<WireScan>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);

@@ -84,7 +84,7 @@ export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): Open
   if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
   if (!gzip) return { stream: plainChunks(host, start), gzip, size: st.size, skippedBytes: start };
   const raw: ReadStream = createReadStream(host, { highWaterMark: 1 << 20 });
-  const gunzip = createGunzip({ chunkSize: 4 << 20 });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on("error", (e) => gunzip.destroy(e));
   return { stream: raw.pipe(gunzip), gzip, size: st.size, skippedBytes: 0 };
 }

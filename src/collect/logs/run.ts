@@ -182,7 +182,7 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
   }
   const events = eventsFrom(scans);
   const next = await followUp(fs, ordered, events, opts);
-  const max = opts.maxEvents ?? 20_000;
+  const max = opts.maxEvents ?? 5000;
   return {
     files: scans.map((s) => ({
       path: s.path,
