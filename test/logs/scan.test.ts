@@ -196,3 +196,34 @@ test("attacker bytes never reach the terminal raw", async (t) => {
   assert.doesNotMatch(r.stdout, /\x1b/);
   assert.match(r.stdout, /evil\\x1b\]0;pwned/);
 });
+
+test("a tail-bounded read drops the partial first line and says line numbers are relative", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  const filler = L("198.51.100.1", "GET /cgi-bin/.%2e/.%2e/bin/sh-not-this-one", 400, 1).repeat(50);
+  writeFileSync(f, filler + L("203.0.113.20", "GET /.env", 404, 1));
+  const { runLogs } = await import("../../src/collect/logs/run.ts");
+  const { RootFs } = await import("../../src/collect/rootfs.ts");
+  const { loadRules } = await import("../../src/rules/logs.ts");
+  const facts = await runLogs(new RootFs("/"), [{ path: f, display: f }], {
+    rules: loadRules(),
+    tailBytes: 150,
+  });
+  assert.equal(facts.files[0]?.lineNumbersRelative, true);
+  assert.deepEqual(
+    facts.events.map((e) => e.ip),
+    ["203.0.113.20"],
+  );
+});
+
+test("standard input is read with -", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["src/cli/main.ts", "logs", "-", "--format", "json"], {
+    input: L("203.0.113.21", "GET /icons/.%%32%65/.%%32%65/etc/passwd", 403, 199),
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 1, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.sections.logs.files[0].path, "-");
+  assert.equal(doc.sections.logs.events[0].attack, "cve-2021-42013");
+});

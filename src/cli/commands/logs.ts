@@ -6,14 +6,14 @@ import { formatFromOption } from "../../checks/logs/format.ts";
 import { collectHost } from "../../collect/host.ts";
 import { type LogInput, logsSection, runLogs } from "../../collect/logs/run.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
-import { sortFindings } from "../../core/finding.ts";
+import { atLeast, sortFindings } from "../../core/finding.ts";
 import { toolVersion } from "../../core/version.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
 import { renderLogsStory } from "../../report/logs-story.ts";
 import { loadRules } from "../../rules/logs.ts";
 import { emitReport } from "../emit.ts";
-import { UsageError } from "../errors.ts";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import { type CliIo, writeFileAtomic } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -77,12 +77,6 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     const text = renderLogsStory(doc, { lang: opts.lang, t, color: opts.color, threshold: opts.threshold });
     if (opts.output) writeFileAtomic(opts.output, text);
     else io.stdout.write(text);
-    done(
-      findings.some(
-        (f) => ["critical", "high", "medium", "low"].includes(f.severity) && f.severity !== "info",
-      )
-        ? 1
-        : 0,
-    );
+    done(findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK);
   });
 }

@@ -62,6 +62,8 @@ export interface FileSummary {
   skipped: Record<string, number>;
   warnings: FileScan["warnings"];
   skippedBytes: number;
+  /** True when only the end of the file was read: line numbers count from where reading began. */
+  lineNumbersRelative: boolean;
 }
 
 export interface RunOptions {
@@ -144,8 +146,8 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
             format,
             formatSource,
             offsetMinutes: offset,
+            skippedBytes: skip,
           });
-          scan.skippedBytes = skip;
           if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
           scans.push(scan);
           continue;
@@ -194,6 +196,7 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
       skipped: s.skipped,
       warnings: s.warnings,
       skippedBytes: s.skippedBytes,
+      lineNumbersRelative: s.skippedBytes > 0,
     })),
     events: events.slice(0, max),
     eventsTotal: events.length,

@@ -185,12 +185,20 @@ export async function scanStream(
 
   let carry: Buffer | undefined;
   let skipping = false;
+  // Reading from an offset (the audit's tail bound) starts inside a line: drop that fragment.
+  let fragment = (opts.skippedBytes ?? 0) > 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       res.bytes += chunk.length;
       let from = 0;
-      if (skipping) {
+      if (fragment) {
         const nl = chunk.indexOf(10);
+        if (nl < 0) continue;
+        fragment = false;
+        from = nl + 1;
+      }
+      if (skipping) {
+        const nl = chunk.indexOf(10, from);
         if (nl < 0) continue;
         skipping = false;
         res.lines++;
