@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { SEVERITIES } from "../core/finding.ts";
+import { compileSpec, type Rule } from "./logs-compile.ts";
 
 export const FIELDS = [
   "uri",
@@ -60,26 +61,7 @@ export const ruleSchema = z.object({
 export type RuleSpec = z.infer<typeof ruleSchema>;
 export type Condition = z.infer<typeof condition>;
 
-export interface CompiledCondition {
-  fields: Field[];
-  decode: Condition["decode"];
-  re: RegExp;
-}
-
-export interface Rule extends RuleSpec {
-  file: string;
-  all: CompiledCondition[];
-  anyOf: CompiledCondition[];
-  none: CompiledCondition[];
-}
-
-function compile(c: Condition): CompiledCondition {
-  return {
-    fields: Array.isArray(c.field) ? c.field : [c.field],
-    decode: c.decode,
-    re: new RegExp(c.regex, c.flags.replace(/g/g, "")),
-  };
-}
+export type { CompiledCondition, Rule } from "./logs-compile.ts";
 
 export function rulesDir(): string {
   return join(new URL(".", import.meta.url).pathname, "../../rules/logs");
@@ -89,13 +71,7 @@ export function compileRule(spec: unknown, file: string): Rule {
   const r = ruleSchema.parse(spec);
   if (r.match.all.length === 0 && r.match.any.length === 0)
     throw new Error(`${file}: a rule needs match.all or match.any`);
-  return {
-    ...r,
-    file,
-    all: r.match.all.map(compile),
-    anyOf: r.match.any.map(compile),
-    none: r.match.not.map(compile),
-  };
+  return compileSpec(r, file);
 }
 
 let cache: Rule[] | undefined;

@@ -30,3 +30,23 @@ test("two threads give the same lines, events and line numbers as one", async (t
   assert.equal(one.events.length, 31);
   assert.equal(Math.min(...one.events.map((e) => e.line).filter((l) => l > 1)), 98);
 });
+
+test("the JSON lists at most maxEvents events, successes first, but findings count them all", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  let s = "";
+  for (let i = 0; i < 30; i++)
+    s += `203.0.113.1 - - [12/Mar/2024:03:00:${String(i).padStart(2, "0")} +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd HTTP/1.1" 403 199 "-" "x"\n`;
+  s += `203.0.113.2 - - [12/Mar/2024:04:00:00 +0000] "POST /cgi-bin/.%2e/.%2e/.%2e/bin/sh HTTP/1.1" 200 7 "-" "x"\n`;
+  writeFileSync(f, s);
+  const { logsSection } = await import("../../src/collect/logs/run.ts");
+  const facts = await runLogs(new RootFs("/"), [{ path: f, display: f }], {
+    rules: loadRules(),
+    maxEvents: 5,
+  });
+  const section = logsSection(facts);
+  assert.equal(section.events.length, 5);
+  assert.equal(section.eventsTotal, 31);
+  assert.ok(section.events.some((e) => e.outcome === "succeeded"));
+  assert.equal(section.attackers.find((a) => a.ip === "203.0.113.1")?.requests, 30);
+});

@@ -5,7 +5,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
-import type { Rule } from "../../rules/logs.ts";
+import type { RuleSpec } from "../../rules/logs.ts";
+import { type Rule, specOf } from "../../rules/logs-compile.ts";
 import { plainChunks } from "./read.ts";
 import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
 
@@ -13,6 +14,8 @@ import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
 export const PARALLEL_MIN_BYTES = 48 << 20;
 
 export interface WorkerJob {
+  /** The rules as plain data (compiled again in the worker, which then needs neither YAML nor zod). */
+  rules: Array<RuleSpec & { file: string }>;
   host: string;
   display: string;
   start: number;
@@ -77,6 +80,7 @@ export async function scanFileParallel(
   }
   const split = mid + nl + 1;
   const job: WorkerJob = {
+    rules: opts.rules.map(specOf),
     host,
     display,
     start: split,

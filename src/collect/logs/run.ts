@@ -48,6 +48,8 @@ export interface LogsFacts {
   next: Record<string, LaterRequest[]>;
   events: LogEvent[];
   eventsTotal: number;
+  /** How many events the JSON lists (all are counted in attackers, hours and findings). */
+  maxEvents: number;
   tailBytes?: number;
   unreadable: Array<{ path: string; reason: string }>;
 }
@@ -184,7 +186,6 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
   }
   const events = eventsFrom(scans);
   const next = await followUp(fs, ordered, events, opts);
-  const max = opts.maxEvents ?? 5000;
   return {
     files: scans.map((s) => ({
       path: s.path,
@@ -198,8 +199,9 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
       skippedBytes: s.skippedBytes,
       lineNumbersRelative: s.skippedBytes > 0,
     })),
-    events: events.slice(0, max),
+    events,
     eventsTotal: events.length,
+    maxEvents: opts.maxEvents ?? 5000,
     next,
     tailBytes: opts.tailBytes,
     unreadable,
@@ -301,6 +303,16 @@ export function eventsFrom(scans: FileScan[]): LogEvent[] {
   );
 }
 
+/** The events the JSON lists: every success, then the others in time order, up to `maxEvents`. */
+export function shownEvents(facts: Pick<LogsFacts, "events" | "maxEvents">): LogEvent[] {
+  if (facts.events.length <= facts.maxEvents) return facts.events;
+  const wins = facts.events.filter((e) => e.outcome === "succeeded");
+  const rest = facts.events.filter((e) => e.outcome !== "succeeded");
+  return [...wins, ...rest.slice(0, Math.max(0, facts.maxEvents - wins.length))].sort(
+    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.line - b.line,
+  );
+}
+
 /** The `sections.logs` object of the JSON report. */
 export function logsSection(facts: LogsFacts) {
   return {
@@ -308,8 +320,8 @@ export function logsSection(facts: LogsFacts) {
     unreadable: facts.unreadable,
     tailBytes: facts.tailBytes,
     eventsTotal: facts.eventsTotal,
-    eventsTruncated: facts.eventsTotal > facts.events.length,
-    events: facts.events.map((e) => ({
+    eventsTruncated: facts.eventsTotal > facts.maxEvents,
+    events: shownEvents(facts).map((e) => ({
       file: e.file,
       line: e.line,
       time: e.time,
