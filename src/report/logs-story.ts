@@ -83,17 +83,37 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
   return `${out.join("\n").trimEnd()}\n`;
 }
 
+/** Terminal columns of a string: East Asian wide characters take two. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
+  return w;
+}
+
+function padEnd(s: string, n: number): string {
+  return s + " ".repeat(Math.max(0, n - width(s)));
+}
+
+function padStart(s: string, n: number): string {
+  return " ".repeat(Math.max(0, n - width(s))) + s;
+}
+
 function attackerTable(a: AttackerSummary, { t }: RenderOptions): string[] {
   const rows: string[] = [];
   rows.push(
     `■ ${esc(a.ip)}  ${t("logs.table.first")}: ${a.firstSeen ?? "?"}  ${t("logs.table.last")}: ${a.lastSeen ?? "?"}  ${t("logs.table.requests")}: ${a.requests}`,
   );
   rows.push(
-    `  ${t("logs.table.attack").padEnd(28)} ${t("logs.table.requests").padStart(8)}  ${t("logs.table.outcome")}`,
+    `  ${padEnd(t("logs.table.attack"), 28)} ${padStart(t("logs.table.requests"), 8)}  ${t("logs.table.outcome")}`,
   );
   for (const x of a.attacks)
     rows.push(
-      `  ${esc(x.cves[0] ?? x.attack).padEnd(28)} ${String(x.requests).padStart(8)}  ${t(`logs.outcome.${x.outcome}`)}`,
+      `  ${padEnd(esc(x.cves[0] ?? x.attack), 28)} ${padStart(String(x.requests), 8)}  ${t(`logs.outcome.${x.outcome}`)}`,
     );
   if (a.userAgents.length > 0)
     rows.push(`  ${t("logs.table.agents")}: ${esc(a.userAgents.slice(0, 3).join(" | ").slice(0, 200))}`);
