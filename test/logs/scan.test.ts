@@ -227,3 +227,25 @@ test("standard input is read with -", async () => {
   assert.equal(doc.sections.logs.files[0].path, "-");
   assert.equal(doc.sections.logs.events[0].attack, "cve-2021-42013");
 });
+
+test("a file truncated while it is read (copytruncate) ends with a warning, what was read is kept", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(f, L("203.0.113.30", "GET /.env", 404, 1).repeat(100));
+  const { plainChunks } = await import("../../src/collect/logs/read.ts");
+  const { scanStream } = await import("../../src/collect/logs/scan.ts");
+  const { loadRules } = await import("../../src/rules/logs.ts");
+  const { truncateSync } = await import("node:fs");
+  async function* truncating() {
+    let first = true;
+    for await (const c of plainChunks(f, 0, Number.POSITIVE_INFINITY, 1024)) {
+      yield c;
+      if (first) truncateSync(f, 10);
+      first = false;
+    }
+  }
+  const res = await scanStream(truncating(), f, { rules: loadRules() });
+  assert.equal(res.skipped["truncated-while-reading"], 1);
+  assert.ok(res.lines >= 10 && res.lines < 100, String(res.lines));
+  assert.ok(res.matches.length >= 10);
+});

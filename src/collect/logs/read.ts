@@ -57,7 +57,12 @@ export async function* plainChunks(
     while (pos < end) {
       const want = Math.min(size, end - pos);
       const { bytesRead } = await fh.read(buf, 0, want, pos);
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) {
+        // Truncated under us (logrotate's copytruncate): say so rather than end quietly.
+        if ((await fh.stat()).size < pos)
+          throw Object.assign(new Error("file shrank while it was read"), { code: "ESHRUNK" });
+        break;
+      }
       pos += bytesRead;
       yield buf.subarray(0, bytesRead);
     }

@@ -22,7 +22,7 @@ export interface FileScan {
   lines: number;
   bytes: number;
   parsed: number;
-  /** Reason -> count: binary (NUL bytes), too-long, unparsed, truncated-gzip, read-error... */
+  /** Reason -> count: binary (NUL bytes), too-long, unparsed, truncated-gzip, truncated-while-reading, read-error. */
   skipped: Record<string, number>;
   warnings: Array<{ line?: number; reason: string; detail?: string }>;
   /** Bytes not read at the start (audit reads only the end of large files). */
@@ -235,7 +235,11 @@ export async function scanStream(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     const reason =
-      code === "Z_BUF_ERROR" || /unexpected end/i.test(String(code)) ? "truncated-gzip" : "read-error";
+      code === "Z_BUF_ERROR" || /unexpected end/i.test(String(code))
+        ? "truncated-gzip"
+        : code === "ESHRUNK"
+          ? "truncated-while-reading"
+          : "read-error";
     skip(reason, res.lines + 1, String(code));
   }
   if (carry && carry.length > 0) region(carry, 0, carry.length);
