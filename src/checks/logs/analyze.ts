@@ -149,6 +149,19 @@ function best(a: Outcome, b: Outcome): Outcome {
 
 /** URLs, IPs and file names named in a payload, also inside base64 blobs. */
 export function indicatorsOf(text: string, attackerIp?: string): Indicators {
+  // Scanners repeat the same request thousands of times: remember the last answers.
+  const key = `${attackerIp ?? ""}\u0000${text}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const ind = indicatorsOfText(text, attackerIp);
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, ind);
+  return ind;
+}
+
+const memo = new Map<string, Indicators>();
+
+function indicatorsOfText(text: string, attackerIp?: string): Indicators {
   const texts = [text, percentDecode(text), percentDecode(percentDecode(text)).replace(/\+/g, " ")];
   for (const t of [...texts]) {
     for (const m of t.matchAll(/[A-Za-z0-9+/]{16,}={0,2}/g)) {
@@ -176,6 +189,22 @@ export function indicatorsOf(text: string, attackerIp?: string): Indicators {
   return { urls: [...urls].slice(0, 50), ips: [...ips].slice(0, 50), files: [...files].slice(0, 50) };
 }
 
+/** Collects indicators from many payloads (sets, so adding costs little). */
+export class IndicatorSet {
+  private urls = new Set<string>();
+  private ips = new Set<string>();
+  private files = new Set<string>();
+  add(i: Indicators): void {
+    if (i.urls.length + i.ips.length + i.files.length === 0) return;
+    for (const u of i.urls) if (this.urls.size < 50) this.urls.add(u);
+    for (const u of i.ips) if (this.ips.size < 50) this.ips.add(u);
+    for (const u of i.files) if (this.files.size < 50) this.files.add(u);
+  }
+  value(): Indicators {
+    return { urls: [...this.urls], ips: [...this.ips], files: [...this.files] };
+  }
+}
+
 export function mergeIndicators(a: Indicators, b: Indicators): Indicators {
   const m = (x: string[], y: string[]) => [...new Set([...x, ...y])].slice(0, 50);
   return { urls: m(a.urls, b.urls), ips: m(a.ips, b.ips), files: m(a.files, b.files) };
@@ -183,20 +212,24 @@ export function mergeIndicators(a: Indicators, b: Indicators): Indicators {
 
 export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
   const by = new Map<string, LogEvent[]>();
-  for (const e of events) by.set(e.ip, [...(by.get(e.ip) ?? []), e]);
+  for (const e of events) {
+    const list = by.get(e.ip);
+    if (list) list.push(e);
+    else by.set(e.ip, [e]);
+  }
   const out: AttackerSummary[] = [];
   for (const [ip, evs] of by) {
     evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
     const attacks = new Map<string, AttackerSummary["attacks"][number]>();
     let outcome: Outcome = "blocked";
-    let ind: Indicators = { urls: [], ips: [], files: [] };
+    const ind = new IndicatorSet();
     for (const e of evs) {
       const a = attacks.get(e.attack) ?? { attack: e.attack, cves: e.cves, requests: 0, outcome: "blocked" };
       a.requests++;
       a.outcome = best(a.outcome, e.outcome);
       attacks.set(e.attack, a);
       outcome = best(outcome, e.outcome);
-      ind = mergeIndicators(ind, indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), ip));
+      ind.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), ip));
     }
     const successTimes = evs.filter((e) => e.outcome === "succeeded" && e.time).map((e) => e.time as string);
     const firstSuccess = evs.findIndex((e) => e.outcome === "succeeded");
@@ -218,7 +251,7 @@ export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
               outcome: e.outcome,
             }))
           : [],
-      indicators: ind,
+      indicators: ind.value(),
     });
   }
   return out.sort(
@@ -276,7 +309,9 @@ export function findingsFor(
   const groups = new Map<string, LogEvent[]>();
   for (const e of events) {
     const k = `${e.ip}\u0000${e.attack}`;
-    groups.set(k, [...(groups.get(k) ?? []), e]);
+    const list = groups.get(k);
+    if (list) list.push(e);
+    else groups.set(k, [e]);
   }
   const findings: Finding[] = [];
   for (const evs of groups.values()) {
@@ -299,9 +334,10 @@ export function findingsFor(
     }
     const successes = evs.filter((e) => e.outcome === "succeeded");
     const firstSuccess = successes[0];
-    let ind: Indicators = { urls: [], ips: [], files: [] };
-    for (const e of evs)
-      ind = mergeIndicators(ind, indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), e.ip));
+    const acc = new IndicatorSet();
+    for (const e of evs) acc.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), e.ip));
+    if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
+    const ind = acc.value();
     const name = rule?.name ?? first.attack;
     const params = {
       ip: first.ip,
