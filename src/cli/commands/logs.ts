@@ -34,13 +34,13 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
       display: p,
     }));
-    if (paths.length === 0 && (io as { stdin?: unknown }).stdin === undefined && process.stdin.isTTY)
-      throw new UsageError(t("logs.noFiles"));
+    // No path means standard input, unless it is a terminal (then the user forgot the files).
+    if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
     const rules = loadRules();
     const facts = await runLogs(ctx.fs, inputs, {
       rules,
       format: raw.logFormat ? formatFromOption(raw.logFormat) : undefined,
-      stdin: ((io as { stdin?: NodeJS.ReadableStream }).stdin as never) ?? process.stdin,
+      stdin: inputs.some((i) => i.path === "-") ? process.stdin : undefined,
     });
     for (const u of facts.unreadable) {
       ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
