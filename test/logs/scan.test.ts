@@ -258,3 +258,15 @@ test("a file truncated while it is read (copytruncate) ends with a warning, what
   assert.ok(res.lines >= 10 && res.lines < 100, String(res.lines));
   assert.ok(res.matches.length >= 10);
 });
+
+test("behind a proxy the attacker is the X-Forwarded-For client, not the proxy", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(
+    f,
+    '127.0.0.1 - - [12/Mar/2024:03:14:07 +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd HTTP/1.1" 403 199 "-" "x" "203.0.113.40, 10.0.0.2"\n',
+  );
+  const r = await logs([f]);
+  assert.equal(r.doc.sections.logs.files[0].format, "combined_xff");
+  assert.equal(r.doc.sections.logs.events[0].ip, "203.0.113.40");
+});

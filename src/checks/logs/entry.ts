@@ -5,6 +5,8 @@ export interface LogEntry {
   line: number;
   time?: Date;
   ip?: string;
+  /** The proxy that forwarded the request, when the client came from X-Forwarded-For. */
+  proxy?: string;
   method?: string;
   /** Request target as sent (path and query), after undoing the logger's escaping. */
   uri?: string;

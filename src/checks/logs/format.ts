@@ -189,7 +189,21 @@ export function parseAccessLine(fmt: AccessFormat, text: string, line: number): 
   for (let k = 0; k < fmt.setters.length; k++) (fmt.setters[k] as Setter)(e, m[k + 1] ?? "");
   if (!e.ip && !e.request && e.uri === undefined) return undefined;
   if (!e.request && e.uri !== undefined) e.request = `${e.method ?? ""} ${e.uri}`.trim();
+  // Behind a proxy (nginx in front, a load balancer) %h is the proxy: the client is in X-Forwarded-For.
+  const xff = e.headers?.["X-Forwarded-For"] ?? e.headers?.["x-forwarded-for"];
+  if (xff && xff !== "-" && (!e.ip || isPrivate(e.ip))) {
+    const client = xff.split(",")[0]?.trim();
+    if (client && /^[0-9a-fA-F:.]+$/.test(client)) {
+      e.proxy = e.ip;
+      e.ip = client;
+    }
+  }
   return e;
+}
+
+/** Loopback and private addresses: a proxy in front of the server, not the attacker. */
+export function isPrivate(ip: string): boolean {
+  return /^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|::1$|f[cd][0-9a-f]{2}:|unix:)/i.test(ip);
 }
 
 // ---- error logs ----------------------------------------------------------------------------
