@@ -68,8 +68,9 @@ export async function scanFileParallel(
     const head = readAt(host, skip, 65536).toString("utf8").split("\n").slice(0, 50);
     detected = detectFormat(head);
   }
-  // Split at the first newline after the middle: both halves hold whole lines.
-  const mid = skip + Math.floor((size - skip) / 2);
+  // Split at the first newline after the split point: both parts hold whole lines.
+  // The worker starts a few hundred milliseconds late (its own module loading): give it a bit less.
+  const mid = skip + Math.floor((size - skip) * 0.55);
   const probe = readAt(host, mid, 1 << 20);
   const nl = probe.indexOf(10);
   if (nl < 0) {

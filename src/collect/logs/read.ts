@@ -36,7 +36,7 @@ export function logFilesIn(fs: RootFs, dir: string): string[] {
   return sortRotations(names);
 }
 
-const CHUNK = 8 << 20;
+const CHUNK = 4 << 20;
 
 export type Chunks = AsyncIterable<Buffer>;
 

@@ -123,7 +123,7 @@ export async function scanStream(
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
-      if (res.samples.length < 5000 && !opts.collect)
+      if (res.samples.length < 2000 && !opts.collect)
         res.samples.push({ ...entry, raw: "", logged: undefined });
       return;
     }
