@@ -101,16 +101,17 @@ function timed(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-): { s: number; peakMb?: number; out: string } {
+): { s: number; peakMb?: number; cpu?: string; out: string } {
   const time = "/usr/bin/time";
   const useTime = spawnSync("test", ["-x", time]).status === 0;
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync(time, ["-f", "%M", cmd, ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    ? spawnSync(time, ["-f", "%P %M", cmd, ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
     : spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  const peak = useTime ? Number(r.stderr.toString().trim().split("\n").pop()) / 1024 : undefined;
-  return { s, peakMb: peak, out: r.stdout.toString() };
+  const last = useTime ? (r.stderr.toString().trim().split("\n").pop() ?? "").split(" ") : [];
+  const peak = useTime ? Number(last[1]) / 1024 : undefined;
+  return { s, peakMb: peak, cpu: last[0], out: r.stdout.toString() };
 }
 
 async function gunzipCount(): Promise<number> {
@@ -145,9 +146,9 @@ try {
     [
       `plain ${MB} MB (${f.lines} lines, ${doc.sections.logs.eventsTotal} events); gzip ${gzMb.toFixed(0)} MB`,
       `grep (reference)          ${grep.s.toFixed(2)} s`,
-      `mamori plain, all rules   ${mPlain.s.toFixed(2)} s  = ${(mPlain.s / grep.s).toFixed(2)}x grep   peak ${mPlain.peakMb?.toFixed(0) ?? "?"} MB`,
+      `mamori plain, all rules   ${mPlain.s.toFixed(2)} s  = ${(mPlain.s / grep.s).toFixed(2)}x grep   peak ${mPlain.peakMb?.toFixed(0) ?? "?"} MB  cpu ${mPlain.cpu ?? "?"}`,
       `node gunzip+count (ref)   ${gunzip.toFixed(2)} s`,
-      `mamori gzip, all rules    ${mGz.s.toFixed(2)} s  = ${(mGz.s / gunzip).toFixed(2)}x gunzip peak ${mGz.peakMb?.toFixed(0) ?? "?"} MB`,
+      `mamori gzip, all rules    ${mGz.s.toFixed(2)} s  = ${(mGz.s / gunzip).toFixed(2)}x gunzip peak ${mGz.peakMb?.toFixed(0) ?? "?"} MB  cpu ${mGz.cpu ?? "?"}`,
       "",
     ].join("\n"),
   );

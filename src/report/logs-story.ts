@@ -3,6 +3,7 @@
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { logsSection } from "../collect/logs/run.ts";
 import type { ReportDocument } from "../core/document.ts";
+import { isMessageKey } from "../i18n/index.ts";
 import { escapeTerminal as esc } from "./escape.ts";
 import type { RenderOptions } from "./types.ts";
 
@@ -81,6 +82,12 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
   for (const u of s.unreadable)
     out.push(`  ${t("logs.warn.open", { path: esc(u.path), reason: esc(u.reason) })}`);
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** A skip reason in the report language (unknown codes, e.g. errno names, as they are). */
+export function reasonOf(reason: string, t: RenderOptions["t"]): string {
+  const key = `logs.reason.${reason}`;
+  return isMessageKey(key) ? t(key) : esc(reason);
 }
 
 /** Terminal columns of a string: East Asian wide characters take two. */

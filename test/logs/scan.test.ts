@@ -159,7 +159,7 @@ test("bad input: NUL bytes, invalid UTF-8, a 50 MB line, a truncated gzip: warni
   );
   assert.equal(gz.skipped["truncated-gzip"], 1);
   assert.ok(gz.lines > 1000);
-  assert.match(r.stderr, /too-long/);
+  assert.match(r.stderr, /line longer than 1 MB/);
 });
 
 test("unreadable and missing files are reported, the others still read", async (t) => {
@@ -269,4 +269,11 @@ test("behind a proxy the attacker is the X-Forwarded-For client, not the proxy",
   const r = await logs([f]);
   assert.equal(r.doc.sections.logs.files[0].format, "combined_xff");
   assert.equal(r.doc.sections.logs.events[0].ip, "203.0.113.40");
+});
+
+test("logs --help names the command's own flag", async () => {
+  const r = await mamori(["logs", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--log-format <format>/);
+  assert.match(r.stdout, /standard input/);
 });

@@ -10,7 +10,7 @@ import { atLeast, sortFindings } from "../../core/finding.ts";
 import { toolVersion } from "../../core/version.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
-import { renderLogsStory } from "../../report/logs-story.ts";
+import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
 import { loadRules } from "../../rules/logs.ts";
 import { emitReport } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
@@ -49,7 +49,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     for (const f of facts.files)
       for (const w of f.warnings.slice(0, 20))
         io.stderr.write(
-          `mamori: ${t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: w.reason })}\n`.replace(
+          `mamori: ${t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`.replace(
             /[\u0000-\u0008\u000b-\u001f\u007f]/g,
             "?",
           ),

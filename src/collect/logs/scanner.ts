@@ -2,6 +2,7 @@
 import { findingsFor } from "../../checks/logs/analyze.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { Scanner } from "../../core/scanner.ts";
+import { isMessageKey, type MessageKey } from "../../i18n/index.ts";
 import { loadRules } from "../../rules/logs.ts";
 import { inputsFromSources, type LogsFacts, logsSection, runLogs } from "./run.ts";
 
@@ -40,7 +41,13 @@ export function logsScanner(sources?: () => LogSource[]): Scanner<LogsFacts> {
             area: "logs",
             path: f.path,
             reason: w.reason,
-            detail: ctx.t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: w.reason }),
+            detail: ctx.t("logs.warn.skipped", {
+              path: f.path,
+              line: w.line ?? "?",
+              reason: isMessageKey(`logs.reason.${w.reason}`)
+                ? ctx.t(`logs.reason.${w.reason}` as MessageKey)
+                : w.reason,
+            }),
           });
       if (facts.files.some((f) => f.skippedBytes > 0))
         ctx.diag.warn({

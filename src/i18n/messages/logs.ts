@@ -99,6 +99,15 @@ export const logs = {
     en: "{path}:{line}: line skipped ({reason})",
     ja: "{path}:{line}: 行をスキップしました ({reason})",
   },
+  "logs.reason.binary": { en: "NUL bytes (binary data)", ja: "NUL バイトを含む (バイナリ)" },
+  "logs.reason.too-long": { en: "line longer than 1 MB", ja: "1 MB を超える行" },
+  "logs.reason.unparsed": { en: "not a line of a known log format", ja: "既知のログ形式の行ではありません" },
+  "logs.reason.truncated-gzip": { en: "gzip file cut short", ja: "gzip ファイルが途中で切れています" },
+  "logs.reason.truncated-while-reading": {
+    en: "file truncated while it was read (log rotation)",
+    ja: "読み込み中にファイルが切り詰められました (ログローテーション)",
+  },
+  "logs.reason.read-error": { en: "read error", ja: "読み込みエラー" },
   "logs.warn.open": { en: "{path}: cannot read ({reason})", ja: "{path}: 読み込めません ({reason})" },
   "logs.noFiles": {
     en: "no log files found (give files or directories, or - for standard input)",
