@@ -32,3 +32,25 @@ test("audit reads the default log places under --root, rotations included, and r
   assert.equal(blocked.data.outcome, "blocked");
   assert.equal(blocked.data.attack, "cve-2021-42013");
 });
+
+test("the logs scanner reads LogSources handed to it (the Apache configuration's), with their LogFormat", async (t) => {
+  const root = tempDir(t);
+  writeTree(root, {
+    "srv/www/logs/site.log":
+      '203.0.113.60 [12/Mar/2024:03:14:07 +0000] 403 "GET /icons/.%%32%65/.%%32%65/etc/passwd HTTP/1.1"\n',
+  });
+  const { logsScanner } = await import("../../src/collect/logs/scanner.ts");
+  const { scanContext } = await import("../../src/audit/context.ts");
+  const ctx = scanContext(
+    { root, now: () => new Date("2026-01-01T00:00:00Z"), lang: "en", dataDir: root },
+    {},
+  );
+  const scanner = logsScanner(() => [
+    { path: "/srv/www/logs/site.log", kind: "access", format: '%h %t %>s "%r"' },
+  ]);
+  const facts = await scanner.collect(ctx);
+  assert.equal(facts.files[0]?.formatSource, "config");
+  const findings = scanner.check(facts, ctx);
+  assert.equal(findings[0]?.data?.attack, "cve-2021-42013");
+  assert.equal(findings[0]?.data?.outcome, "blocked");
+});

@@ -1,5 +1,6 @@
 /** The audit's logs area: default log places (or the Apache configuration's LogSources), read with a bound. */
 import { findingsFor } from "../../checks/logs/analyze.ts";
+import type { ScanContext } from "../../core/context.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { Scanner } from "../../core/scanner.ts";
 import { isMessageKey, type MessageKey } from "../../i18n/index.ts";
@@ -20,15 +21,22 @@ export const DEFAULT_LOG_SOURCES: LogSource[] = [
 export const AUDIT_TAIL_BYTES = 64 << 20;
 
 /**
- * `sources` lets the lead pass `apacheLogSources(config)` (src/collect/apache/log-sources.ts);
- * without it the default places above are read.
+ * `sources` gives the Apache configuration's logs, e.g. `(ctx) => apacheLogSources(config)` from
+ * src/collect/apache/log-sources.ts; they are read first, then the default places above (each file once).
  */
-export function logsScanner(sources?: () => LogSource[]): Scanner<LogsFacts> {
+export function logsScanner(
+  sources?: (ctx: ScanContext) => LogSource[] | Promise<LogSource[]>,
+): Scanner<LogsFacts> {
   const rules = loadRules();
   return {
     id: "logs",
     async collect(ctx) {
-      const configured = sources?.() ?? [];
+      let configured: LogSource[] = [];
+      try {
+        configured = (await sources?.(ctx)) ?? [];
+      } catch (err) {
+        ctx.diag.couldNotCheck({ area: "logs", reason: "parse", detail: String(err) });
+      }
       const facts = await runLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
         rules,
         tailBytes: AUDIT_TAIL_BYTES,
