@@ -9,11 +9,17 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { RootFs } from "../rootfs.ts";
 
-/** `access.log.3.gz` -> { base: "access.log", n: 3 }; the live file has n = 0. */
-export function rotationKey(name: string): { base: string; n: number } {
+/**
+ * Where a file sits in its rotation: `access.log.3.gz` -> { base: "access.log", rank: -3 }, the live file 0,
+ * logrotate's dateext `access.log-20240301.gz` -> a rank below 0 that grows with the date. Ascending rank
+ * is oldest first.
+ */
+export function rotationKey(name: string): { base: string; rank: number } {
+  const dated = /^(.*?)-(\d{8,10})(?:\.gz)?$/.exec(name);
+  if (dated) return { base: dated[1] as string, rank: Number(dated[2]) - 1e11 };
   const m = /^(.*?)(?:\.(\d+))?(?:\.gz)?$/.exec(name);
   const base = m?.[1] ?? name;
-  return { base, n: m?.[2] ? Number(m[2]) : name.endsWith(".gz") ? 1 : 0 };
+  return { base, rank: -(m?.[2] ? Number(m[2]) : name.endsWith(".gz") ? 1 : 0) };
 }
 
 /** Rotations read oldest first: .N.gz highest first, then .1, then the live file. */
@@ -23,7 +29,7 @@ export function sortRotations(names: string[]): string[] {
     const kb = rotationKey(basename(b));
     const da = a.slice(0, a.length - basename(a).length);
     const db = b.slice(0, b.length - basename(b).length);
-    return da.localeCompare(db) || ka.base.localeCompare(kb.base) || kb.n - ka.n;
+    return da.localeCompare(db) || ka.base.localeCompare(kb.base) || ka.rank - kb.rank;
   });
 }
 
