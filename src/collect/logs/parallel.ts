@@ -54,13 +54,54 @@ function readAt(host: string, pos: number, len: number): Buffer {
   }
 }
 
-/** Scans [skip, size) of a plain file on two threads. */
+/**
+ * The second reading thread. Started early (its module loading takes a few hundred milliseconds),
+ * it then scans the byte ranges it is sent, one at a time.
+ */
+export class ScanWorker {
+  private worker: Worker;
+  constructor() {
+    // A small young generation keeps the second thread light (its work allocates little).
+    this.worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
+    // A thread that fails while idle must not take the process down; run() reports errors of a job.
+    this.worker.on("error", () => {});
+  }
+
+  run(job: WorkerJob): Promise<WireScan> {
+    return new Promise<WireScan>((resolve, reject) => {
+      const done = () => {
+        this.worker.off("message", onMessage);
+        this.worker.off("error", onError);
+      };
+      const onMessage = (m: WireScan) => {
+        done();
+        resolve(m);
+      };
+      const onError = (e: Error) => {
+        done();
+        reject(e);
+      };
+      this.worker.on("message", onMessage);
+      this.worker.on("error", onError);
+      this.worker.postMessage(job);
+    });
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** Scans [skip, size) of a plain file on two threads (with `worker` when one is already running). */
 export async function scanFileParallel(
   host: string,
   display: string,
   skip: number,
   size: number,
   opts: ScanOptions,
+  worker?: ScanWorker,
 ): Promise<FileScan> {
   let detected =
     opts.detected ?? (opts.format ? { kind: "access" as const, format: opts.format } : undefined);
@@ -69,8 +110,8 @@ export async function scanFileParallel(
     detected = detectFormat(head);
   }
   // Split at the first newline after the split point: both parts hold whole lines.
-  // The worker starts a few hundred milliseconds late (its own module loading): give it a bit less.
-  const mid = skip + Math.floor((size - skip) * 0.55);
+  // A worker started just now is a few hundred milliseconds late (module loading): give it a bit less.
+  const mid = skip + Math.floor((size - skip) * (worker ? 0.5 : 0.55));
   const probe = readAt(host, mid, 1 << 20);
   const nl = probe.indexOf(10);
   if (nl < 0) {
@@ -90,15 +131,8 @@ export async function scanFileParallel(
     formatSource: opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected"),
     offsetMinutes: opts.offsetMinutes,
   };
-  // A small young generation keeps the second thread light (its work allocates little).
-  const worker = new Worker(new URL("./worker.ts", import.meta.url), {
-    workerData: job,
-    resourceLimits: { maxYoungGenerationSizeMb: 4 },
-  });
-  const second = new Promise<WireScan>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
+  const own = worker ?? new ScanWorker();
+  const second = own.run(job);
   const first = await scanStream(plainChunks(host, skip, split), display, {
     ...opts,
     detected,
@@ -107,8 +141,16 @@ export async function scanFileParallel(
   let w: WireScan;
   try {
     w = await second;
+  } catch {
+    // The second thread could not run: read its part here.
+    const res = await scanStream(plainChunks(host, split, size), display, {
+      ...opts,
+      detected,
+      skippedBytes: 0,
+    });
+    w = { ...res, matches: res.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
   } finally {
-    void worker.terminate();
+    if (!worker) own.close();
   }
   return joinScans(first, w, opts.rules);
 }

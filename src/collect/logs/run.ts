@@ -19,7 +19,7 @@ import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { RootFs } from "../rootfs.ts";
-import { PARALLEL_MIN_BYTES, scanFileParallel } from "./parallel.ts";
+import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel } from "./parallel.ts";
 import { logFilesIn, openLog, sortRotations } from "./read.ts";
 import { type FileScan, scanStream } from "./scan.ts";
 
@@ -127,6 +127,32 @@ export function inputsFromSources(sources: LogSource[]): LogInput[] {
 export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions): Promise<LogsFacts> {
   const unreadable: LogsFacts["unreadable"] = [];
   const files = expandInputs(fs, inputs, unreadable);
+  // Start the second thread now if a large plain file is coming: it loads while this one detects formats.
+  const minParallel = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const big = (f: LogInput) =>
+    f.path !== "-" && !f.path.endsWith(".gz") && (fs.tryStat(f.path)?.size ?? 0) >= minParallel;
+  let worker: ScanWorker | undefined;
+  if (opts.parallel !== false && files.some(big)) {
+    try {
+      worker = new ScanWorker();
+    } catch {
+      worker = undefined;
+    }
+  }
+  try {
+    return await readAll(fs, files, opts, unreadable, worker);
+  } finally {
+    worker?.close();
+  }
+}
+
+async function readAll(
+  fs: RootFs,
+  files: LogInput[],
+  opts: RunOptions,
+  unreadable: LogsFacts["unreadable"],
+  worker: ScanWorker | undefined,
+): Promise<LogsFacts> {
   const seen = new Set<string>();
   const scans: FileScan[] = [];
   let offset: number | undefined;
@@ -143,13 +169,20 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
       const skip = opts.tailBytes !== undefined && size > opts.tailBytes ? size - opts.tailBytes : 0;
       if (st?.isFile() && size - skip >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
         try {
-          const scan = await scanFileParallel(fs.resolve(f.path), f.display, skip, size, {
-            rules: opts.rules,
-            format,
-            formatSource,
-            offsetMinutes: offset,
-            skippedBytes: skip,
-          });
+          const scan = await scanFileParallel(
+            fs.resolve(f.path),
+            f.display,
+            skip,
+            size,
+            {
+              rules: opts.rules,
+              format,
+              formatSource,
+              offsetMinutes: offset,
+              skippedBytes: skip,
+            },
+            worker,
+          );
           if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
           scans.push(scan);
           continue;
