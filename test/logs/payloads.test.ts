@@ -11,11 +11,6 @@ import { matchEntry } from "../../src/checks/logs/match.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 
 const FILE = new URL("../../../shared/corpus/payloads.jsonl", import.meta.url).pathname;
-const LABEL_TO_ID: Record<string, string> = {
-  shellshock: "cve-2014-6271",
-  log4shell: "cve-2021-44228",
-  "php-cgi-rce": "cve-2024-4577",
-};
 const FMT = compileFormat(
   '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Api-Version}i" "%{Cookie}i"',
 );

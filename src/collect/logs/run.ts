@@ -277,7 +277,8 @@ async function followUp(
         const since = e.ip ? firstSuccess.get(e.ip) : undefined;
         const time = e.time?.toISOString();
         if (!since || !time || time <= since || !e.ip) return;
-        const list = (out[e.ip] ??= []);
+        const list = out[e.ip] ?? [];
+        out[e.ip] = list;
         if (list.length < 200)
           list.push({
             file: f.display,
