@@ -50,3 +50,19 @@ test("the JSON lists at most maxEvents events, successes first, but findings cou
   assert.ok(section.events.some((e) => e.outcome === "succeeded"));
   assert.equal(section.attackers.find((a) => a.ip === "203.0.113.1")?.requests, 30);
 });
+
+test("a gzip file scanned in the worker thread gives the same result, truncation included", async (t) => {
+  const dir = tempDir(t);
+  const { gzipSync } = await import("node:zlib");
+  const line =
+    '203.0.113.3 - - [12/Mar/2024:03:00:00 +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd HTTP/1.1" 403 1 "-" "x"\n';
+  const full = gzipSync(line.repeat(3000));
+  writeFileSync(join(dir, "a.log.gz"), full.subarray(0, full.length - 100));
+  const inputs = [{ path: join(dir, "a.log.gz"), display: "a.log.gz" }];
+  const here = await runLogs(new RootFs("/"), inputs, { rules: loadRules(), parallel: false });
+  const there = await runLogs(new RootFs("/"), inputs, { rules: loadRules(), gzipWorkerMinBytes: 1 });
+  assert.equal(there.files[0]?.lines, here.files[0]?.lines);
+  assert.equal(there.eventsTotal, here.eventsTotal);
+  assert.equal(there.files[0]?.skipped["truncated-gzip"], 1);
+  assert.ok(there.eventsTotal > 2000);
+});

@@ -20,6 +20,8 @@ export interface WorkerJob {
   display: string;
   start: number;
   end: number;
+  /** A gzip file, read whole (inflated on the thread pool, scanned in the worker). */
+  gzip?: boolean;
   detected?:
     | { kind: "access"; format: string; name: string }
     | { kind: "error"; name: "apache-error" | "nginx-error" };
@@ -153,6 +155,42 @@ export async function scanFileParallel(
     if (!worker) own.close();
   }
   return joinScans(first, w, opts.rules);
+}
+
+/** A worker's scan with its rules attached again. */
+export function fromWireScan(w: WireScan, rules: Rule[]): FileScan {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return {
+    ...w,
+    matches: w.matches.flatMap((m) => {
+      const rule = byId.get(m.ruleId);
+      return rule ? [{ entry: m.entry, rule }] : [];
+    }),
+  };
+}
+
+/**
+ * A gzip file scanned in the worker: the main thread stays idle (and small) while the worker, with
+ * its small young generation, scans what the thread pool inflates.
+ */
+export async function scanGzipInWorker(
+  host: string,
+  display: string,
+  opts: ScanOptions,
+  worker: ScanWorker,
+): Promise<FileScan> {
+  const job: WorkerJob = {
+    rules: opts.rules.map(specOf),
+    host,
+    display,
+    start: 0,
+    end: 0,
+    gzip: true,
+    detected: toWire(opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined)),
+    formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,
+    offsetMinutes: opts.offsetMinutes,
+  };
+  return fromWireScan(await worker.run(job), opts.rules);
 }
 
 export function joinScans(a: FileScan, b: WireScan, rules: Rule[]): FileScan {

@@ -94,8 +94,13 @@ export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): Open
   let start = 0;
   if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
   if (!gzip) return { stream: plainChunks(host, start), gzip, size: st.size, skippedBytes: start };
+  return { stream: gunzipped(host), gzip, size: st.size, skippedBytes: 0 };
+}
+
+/** A gzip file inflated in 1 MB pieces (on libuv's thread pool, while the caller scans). */
+export function gunzipped(host: string): Readable {
   const raw: ReadStream = createReadStream(host, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on("error", (e) => gunzip.destroy(e));
-  return { stream: raw.pipe(gunzip), gzip, size: st.size, skippedBytes: 0 };
+  return raw.pipe(gunzip);
 }

@@ -19,7 +19,11 @@ import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { RootFs } from "../rootfs.ts";
-import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel } from "./parallel.ts";
+import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
+
+/** A gzip file this large (compressed) is scanned in the worker thread, which keeps memory low. */
+const GZIP_WORKER_MIN_BYTES = 4 << 20;
+
 import { logFilesIn, openLog, sortRotations } from "./read.ts";
 import { type FileScan, scanStream } from "./scan.ts";
 
@@ -77,6 +81,8 @@ export interface RunOptions {
   /** Two threads for large plain files (default on). */
   parallel?: boolean;
   parallelMinBytes?: number;
+  /** Compressed size from which a gzip file is scanned in the worker thread. */
+  gzipWorkerMinBytes?: number;
 }
 
 /** Expands directories and globs into files, rotations oldest first. */
@@ -129,8 +135,13 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
   const files = expandInputs(fs, inputs, unreadable);
   // Start the second thread now if a large plain file is coming: it loads while this one detects formats.
   const minParallel = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
-  const big = (f: LogInput) =>
-    f.path !== "-" && !f.path.endsWith(".gz") && (fs.tryStat(f.path)?.size ?? 0) >= minParallel;
+  const big = (f: LogInput) => {
+    if (f.path === "-") return false;
+    const size = fs.tryStat(f.path)?.size ?? 0;
+    return f.path.endsWith(".gz")
+      ? size >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)
+      : size >= minParallel;
+  };
   let worker: ScanWorker | undefined;
   if (opts.parallel !== false && files.some(big)) {
     try {
@@ -190,6 +201,25 @@ async function readAll(
           unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
           continue;
         }
+      }
+    }
+    if (
+      worker &&
+      f.path.endsWith(".gz") &&
+      (fs.tryStat(f.path)?.size ?? 0) >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)
+    ) {
+      try {
+        const scan = await scanGzipInWorker(
+          fs.resolve(f.path),
+          f.display,
+          { rules: opts.rules, format, formatSource, offsetMinutes: offset },
+          worker,
+        );
+        if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+        scans.push(scan);
+        continue;
+      } catch {
+        // fall through: read it on this thread
       }
     }
     let stream: AsyncIterable<Buffer> | Readable;

@@ -2,12 +2,13 @@
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
 import { fromWire, type WireScan, type WorkerJob } from "./parallel.ts";
-import { plainChunks } from "./read.ts";
+import { gunzipped, plainChunks } from "./read.ts";
 import { scanStream } from "./scan.ts";
 
 parentPort?.on("message", async (job: WorkerJob) => {
   const rules = job.rules.map((r) => compileSpec(r, r.file));
-  const res = await scanStream(plainChunks(job.host, job.start, job.end), job.display, {
+  const source = job.gzip ? gunzipped(job.host) : plainChunks(job.host, job.start, job.end);
+  const res = await scanStream(source, job.display, {
     rules,
     detected: fromWire(job.detected),
     formatSource: job.formatSource,
