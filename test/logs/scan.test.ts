@@ -277,3 +277,17 @@ test("logs --help names the command's own flag", async () => {
   assert.match(r.stdout, /--log-format <format>/);
   assert.match(r.stdout, /standard input/);
 });
+
+test("error log: a shell run as a CGI script is a success, a non-executable target a failure", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "error.log");
+  writeFileSync(
+    f,
+    "[Tue Mar 12 03:14:07.000000 2024] [cgid:error] [pid 1] [client 203.0.113.70:5] End of script output before headers: sh\n" +
+      "[Tue Mar 12 03:14:08.000000 2024] [cgid:error] [pid 1] [client 203.0.113.71:5] AH01241: exec of '/etc/passwd' failed\n",
+  );
+  const r = await logs([f]);
+  const by = (ip: string) => r.doc.sections.logs.events.find((e: { ip: string }) => e.ip === ip);
+  assert.equal(by("203.0.113.70").outcome, "succeeded");
+  assert.equal(by("203.0.113.71").outcome, "failed");
+});

@@ -83,6 +83,9 @@ export function outcomeOf(
   if (e.kind === "error") {
     const code = e.code ?? "";
     if (ERROR_OUTCOME[code]) return { outcome: ERROR_OUTCOME[code] as Outcome, why: code };
+    // /bin/sh run as a CGI script: the attacker's commands ran (the missing headers are their output).
+    if (/End of script output before headers: (?:ba)?sh$/.test(e.message ?? ""))
+      return { outcome: "succeeded", why: "cgi-ran" };
     if (/ignoring function definition|error importing function/.test(e.message ?? ""))
       return { outcome: "blocked", why: "bash-patched" };
     if (/client denied|invalid URI|Invalid URI/.test(e.message ?? ""))
