@@ -5,6 +5,7 @@ import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
+import { registerLogs } from "./commands/logs.ts";
 import { registerPorts } from "./commands/ports.ts";
 import { registerProbe } from "./commands/probe.ts";
 import { registerReport } from "./commands/report.ts";
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerDiff(program, io, done);
   registerWatch(program, io, done);
   registerSchedule(program, io, done);
+  registerLogs(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });
