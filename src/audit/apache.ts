@@ -3,6 +3,7 @@ import { checkApache, matchesFor } from "../checks/apache/index.ts";
 import { type ApacheFacts, collectApache } from "../collect/apache/index.ts";
 import { apacheLogSources } from "../collect/apache/log-sources.ts";
 import type { ScanContext } from "../core/context.ts";
+import type { LogSource } from "../core/log-source.ts";
 import type { Scanner } from "../core/scanner.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
@@ -22,11 +23,14 @@ const loadSnapshot: VulnLoader = (ctx) => {
 };
 
 /** The Apache area of `mamori audit`: installations, versions, configuration, CVEs and the 41773/42013 verdict. */
-export function apacheScanner(loadVuln: VulnLoader = loadSnapshot): Scanner<ApacheScanFacts> {
+export function apacheScanner(
+  loadVuln: VulnLoader = loadSnapshot,
+  collect: (ctx: ScanContext) => Promise<ApacheFacts> = collectApache,
+): Scanner<ApacheScanFacts> {
   return {
     id: "apache",
     async collect(ctx) {
-      const facts: ApacheScanFacts = await collectApache(ctx);
+      const facts: ApacheScanFacts = { ...(await collect(ctx)) };
       if (facts.installations.length > 0) facts.vulndb = loadVuln(ctx);
       return facts;
     },
@@ -69,4 +73,26 @@ function exposureVerdictOf(facts: ApacheScanFacts, inst: ApacheFacts["installati
     t: (k) => k,
   });
   return f?.data?.verdict;
+}
+
+/**
+ * One Apache discovery per audit, shared by the areas that need it: the Apache checks and the log
+ * forensics (which reads the logs the configuration names, in the formats it defines).
+ */
+export function sharedApacheCollection(): {
+  collect: (ctx: ScanContext) => Promise<ApacheFacts>;
+  logSources: (ctx: ScanContext) => Promise<LogSource[]>;
+} {
+  const byContext = new WeakMap<ScanContext, Promise<ApacheFacts>>();
+  const collect = (ctx: ScanContext) => {
+    let p = byContext.get(ctx);
+    if (!p) {
+      p = collectApache(ctx);
+      byContext.set(ctx, p);
+    }
+    return p;
+  };
+  const logSources = async (ctx: ScanContext) =>
+    (await collect(ctx)).installations.flatMap((i) => (i.config ? apacheLogSources(i.config) : []));
+  return { collect, logSources };
 }

@@ -1,12 +1,15 @@
+import { logsScanner } from "../collect/logs/scanner.ts";
 import type { AnyScanner } from "../core/scanner.ts";
-import { apacheScanner } from "./apache.ts";
+import { apacheScanner, sharedApacheCollection } from "./apache.ts";
 import { exposureScanner } from "./exposure.ts";
 import { huntScanner } from "./hunt.ts";
 
 /** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here, one line each. */
 export function auditScanners(): AnyScanner[] {
+  const apache = sharedApacheCollection();
   const scanners: AnyScanner[] = [];
-  scanners.push(apacheScanner());
+  scanners.push(apacheScanner(undefined, apache.collect));
+  scanners.push(logsScanner(apache.logSources));
   scanners.push(exposureScanner());
   scanners.push(huntScanner());
   return scanners;

@@ -7,6 +7,7 @@ import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerHunt } from "./commands/hunt.ts";
 import { registerIocs } from "./commands/iocs.ts";
+import { registerLogs } from "./commands/logs.ts";
 import { registerPorts } from "./commands/ports.ts";
 import { registerProbe } from "./commands/probe.ts";
 import { registerReport } from "./commands/report.ts";
@@ -44,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerDiff(program, io, done);
   registerWatch(program, io, done);
   registerSchedule(program, io, done);
+  registerLogs(program, io, done);
   registerHunt(program, io, done);
   registerIocs(program, io, done);
 

@@ -2,6 +2,7 @@ import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
+import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
@@ -17,6 +18,7 @@ export const dictionary = {
   ...report,
   ...exposure,
   ...watch,
+  ...logs,
   ...hunt,
 };
 

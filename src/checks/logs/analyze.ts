@@ -1,0 +1,395 @@
+/**
+ * From matched lines to the story: the outcome of each event, who attacked, with what, when,
+ * whether it worked and what they did next. Pure: no I/O, clock and language passed in.
+ */
+import type { CheckContext } from "../../core/context.ts";
+import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
+import type { Rule } from "../../rules/logs.ts";
+import { percentDecode } from "./decode.ts";
+import type { LogEntry } from "./entry.ts";
+import { lowerSeverity } from "./match.ts";
+
+export type Outcome = "succeeded" | "blocked" | "failed" | "unknown";
+/** Best first, from the attacker's side: a success outranks anything. */
+export const OUTCOME_RANK: Outcome[] = ["succeeded", "unknown", "failed", "blocked"];
+
+export interface LogEvent {
+  file: string;
+  line: number;
+  time?: string;
+  ip: string;
+  attack: string;
+  cves: string[];
+  outcome: Outcome;
+  severity: Severity;
+  request: string;
+  status?: number;
+  size?: number;
+  userAgent?: string;
+  kind: "access" | "error";
+  why: string;
+}
+
+export interface SiteBaseline {
+  /** Response sizes that many distinct paths answered 200 with: the site's catch-all page. */
+  catchAllSizes: number[];
+  /** Share of probes (recon and exploit requests) answered 200. */
+  probe200Share: number;
+  answersEverything: boolean;
+}
+
+export function learnBaseline(samples: LogEntry[], probes: LogEntry[]): SiteBaseline {
+  const pathsBySize = new Map<number, Set<string>>();
+  for (const e of [...samples, ...probes]) {
+    if (e.kind !== "access" || e.status !== 200 || e.size === undefined || !e.uri) continue;
+    const set = pathsBySize.get(e.size) ?? new Set<string>();
+    if (set.size < 100) set.add(e.uri.split("?")[0] as string);
+    pathsBySize.set(e.size, set);
+  }
+  const probePaths = new Set(probes.map((p) => p.uri?.split("?")[0]));
+  const catchAllSizes: number[] = [];
+  for (const [size, paths] of pathsBySize) {
+    const probed = [...paths].filter((p) => probePaths.has(p)).length;
+    if (paths.size >= 5 && (probed >= 3 || paths.size >= 20)) catchAllSizes.push(size);
+  }
+  const withStatus = probes.filter((p) => p.kind === "access" && p.status !== undefined);
+  const ok = withStatus.filter((p) => p.status === 200).length;
+  const share = withStatus.length ? ok / withStatus.length : 0;
+  return {
+    catchAllSizes: catchAllSizes.sort((a, b) => a - b),
+    probe200Share: share,
+    answersEverything: withStatus.length >= 5 && share >= 0.8,
+  };
+}
+
+const ERROR_OUTCOME: Record<string, Outcome> = {
+  AH10244: "blocked",
+  AH00126: "blocked",
+  AH01630: "blocked",
+  AH01215: "blocked",
+  AH00127: "failed",
+  AH01241: "failed",
+  AH02811: "failed",
+  AH01264: "failed",
+};
+
+/** Outcome of one event, with the reason in a few words (for the report). */
+export function outcomeOf(
+  e: LogEntry,
+  rule: Rule,
+  base: SiteBaseline,
+  cgiNear: (e: LogEntry) => boolean,
+): { outcome: Outcome; why: string } {
+  if (e.kind === "error") {
+    const code = e.code ?? "";
+    if (ERROR_OUTCOME[code]) return { outcome: ERROR_OUTCOME[code] as Outcome, why: code };
+    // /bin/sh run as a CGI script: the attacker's commands ran (the missing headers are their output).
+    if (/End of script output before headers: (?:ba)?sh$/.test(e.message ?? ""))
+      return { outcome: "succeeded", why: "cgi-ran" };
+    if (/ignoring function definition|error importing function/.test(e.message ?? ""))
+      return { outcome: "blocked", why: "bash-patched" };
+    if (/client denied|invalid URI|Invalid URI/.test(e.message ?? ""))
+      return { outcome: "blocked", why: "denied" };
+    if (/not found|does not exist|Cannot map/.test(e.message ?? ""))
+      return { outcome: "failed", why: "not-found" };
+    return { outcome: "unknown", why: "error-log" };
+  }
+  const s = e.status;
+  if (s === undefined) return { outcome: "unknown", why: "no-status" };
+  if (s === 400 || s === 401 || s === 403 || s === 405 || s === 406 || s === 444 || s === 495 || s === 496)
+    return { outcome: "blocked", why: `status-${s}` };
+  if (s >= 300 && s < 400) return { outcome: "failed", why: `status-${s}` };
+  if (s === 404 || s === 410 || s === 414 || s === 501 || (s >= 402 && s < 500))
+    return { outcome: "failed", why: `status-${s}` };
+  const catchAll = e.size !== undefined && base.catchAllSizes.includes(e.size);
+  if (s >= 500) {
+    if (rule.success === "exec" && cgiNear(e)) return { outcome: "succeeded", why: "cgi-ran" };
+    return { outcome: "unknown", why: `status-${s}` };
+  }
+  if (s >= 200 && s < 300) {
+    if (catchAll) return { outcome: "unknown", why: "catch-all" };
+    if (rule.success === "exec") {
+      if (/\/(?:bin\/)?(?:ba)?sh$/.test(percentDecode(e.uri?.split("?")[0] ?? "")) || e.method === "POST")
+        return { outcome: "succeeded", why: "exec-200" };
+      return (e.size ?? 0) >= 20
+        ? { outcome: "succeeded", why: "file-200" }
+        : { outcome: "unknown", why: "empty-200" };
+    }
+    if (rule.success === "file")
+      return (e.size ?? 0) >= 20
+        ? { outcome: "succeeded", why: "file-200" }
+        : { outcome: "unknown", why: "empty-200" };
+    if (rule.success === "status" && !base.answersEverything)
+      return { outcome: "succeeded", why: "status-200" };
+    return { outcome: "unknown", why: `status-${s}` };
+  }
+  return { outcome: "unknown", why: `status-${s}` };
+}
+
+export interface AttackerSummary {
+  ip: string;
+  firstSeen?: string;
+  lastSeen?: string;
+  requests: number;
+  attacks: Array<{ attack: string; cves: string[]; requests: number; outcome: Outcome }>;
+  outcome: Outcome;
+  userAgents: string[];
+  successTimes: string[];
+  /** Requests after the first success (what they did next). */
+  after: Array<{ time?: string; request: string; attack: string; outcome: Outcome }>;
+  indicators: Indicators;
+}
+
+export interface Indicators {
+  urls: string[];
+  ips: string[];
+  files: string[];
+}
+
+function best(a: Outcome, b: Outcome): Outcome {
+  return OUTCOME_RANK.indexOf(a) <= OUTCOME_RANK.indexOf(b) ? a : b;
+}
+
+/** URLs, IPs and file names named in a payload, also inside base64 blobs. */
+export function indicatorsOf(text: string, attackerIp?: string): Indicators {
+  // Scanners repeat the same request thousands of times: remember the last answers.
+  const key = `${attackerIp ?? ""}\u0000${text}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const ind = indicatorsOfText(text, attackerIp);
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, ind);
+  return ind;
+}
+
+const memo = new Map<string, Indicators>();
+
+function indicatorsOfText(text: string, attackerIp?: string): Indicators {
+  const texts = [text, percentDecode(text), percentDecode(percentDecode(text)).replace(/\+/g, " ")];
+  for (const t of [...texts]) {
+    for (const m of t.matchAll(/[A-Za-z0-9+/]{16,}={0,2}/g)) {
+      const d = Buffer.from(m[0], "base64").toString("latin1");
+      if (/^[\x20-\x7e\t\n\r]+$/.test(d) && /[a-z]{3}/.test(d)) texts.push(d);
+    }
+  }
+  const urls = new Set<string>();
+  const ips = new Set<string>();
+  const files = new Set<string>();
+  for (const t of texts) {
+    for (const m of t.matchAll(/\b(?:https?|ftp|ldap|rmi|dns):\/\/[^\s"'`|;&<>(){}\\]+/gi)) urls.add(m[0]);
+    for (const m of t.matchAll(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g)) if (m[0] !== attackerIp) ips.add(m[0]);
+    for (const m of t.matchAll(/(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run)\/[\w.-]+/g))
+      files.add(m[0].split("/").pop() as string);
+    for (const m of t.matchAll(/-O\s*([\w./-]+)/g)) files.add((m[1] as string).split("/").pop() as string);
+    for (const u of urls) {
+      const last = u.split(/[?#]/)[0]?.split("/").pop() ?? "";
+      if (/^[\w.-]{2,64}$/.test(last) && !/^\d+$/.test(last) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(last))
+        files.add(last);
+    }
+  }
+  files.delete("");
+  files.delete("-");
+  return { urls: [...urls].slice(0, 50), ips: [...ips].slice(0, 50), files: [...files].slice(0, 50) };
+}
+
+/** Collects indicators from many payloads (sets, so adding costs little). */
+export class IndicatorSet {
+  private urls = new Set<string>();
+  private ips = new Set<string>();
+  private files = new Set<string>();
+  add(i: Indicators): void {
+    if (i.urls.length + i.ips.length + i.files.length === 0) return;
+    for (const u of i.urls) if (this.urls.size < 50) this.urls.add(u);
+    for (const u of i.ips) if (this.ips.size < 50) this.ips.add(u);
+    for (const u of i.files) if (this.files.size < 50) this.files.add(u);
+  }
+  value(): Indicators {
+    return { urls: [...this.urls], ips: [...this.ips], files: [...this.files] };
+  }
+}
+
+export function mergeIndicators(a: Indicators, b: Indicators): Indicators {
+  const m = (x: string[], y: string[]) => [...new Set([...x, ...y])].slice(0, 50);
+  return { urls: m(a.urls, b.urls), ips: m(a.ips, b.ips), files: m(a.files, b.files) };
+}
+
+export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
+  const by = new Map<string, LogEvent[]>();
+  for (const e of events) {
+    const list = by.get(e.ip);
+    if (list) list.push(e);
+    else by.set(e.ip, [e]);
+  }
+  const out: AttackerSummary[] = [];
+  for (const [ip, evs] of by) {
+    evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
+    const attacks = new Map<string, AttackerSummary["attacks"][number]>();
+    let outcome: Outcome = "blocked";
+    const ind = new IndicatorSet();
+    for (const e of evs) {
+      const a = attacks.get(e.attack) ?? { attack: e.attack, cves: e.cves, requests: 0, outcome: "blocked" };
+      a.requests++;
+      a.outcome = best(a.outcome, e.outcome);
+      attacks.set(e.attack, a);
+      outcome = best(outcome, e.outcome);
+      ind.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), ip));
+    }
+    const successTimes = evs.filter((e) => e.outcome === "succeeded" && e.time).map((e) => e.time as string);
+    const firstSuccess = evs.findIndex((e) => e.outcome === "succeeded");
+    out.push({
+      ip,
+      firstSeen: evs[0]?.time,
+      lastSeen: evs.at(-1)?.time,
+      requests: evs.length,
+      attacks: [...attacks.values()].sort((x, y) => y.requests - x.requests),
+      outcome,
+      userAgents: [...new Set(evs.map((e) => e.userAgent).filter((u): u is string => !!u))].slice(0, 10),
+      successTimes,
+      after:
+        firstSuccess >= 0
+          ? evs.slice(firstSuccess + 1, firstSuccess + 51).map((e) => ({
+              time: e.time,
+              request: e.request,
+              attack: e.attack,
+              outcome: e.outcome,
+            }))
+          : [],
+      indicators: ind.value(),
+    });
+  }
+  return out.sort(
+    (a, b) =>
+      OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
+      b.requests - a.requests ||
+      a.ip.localeCompare(b.ip),
+  );
+}
+
+/** Events per hour (UTC) and attack. */
+export function perHour(events: LogEvent[]): Array<{ hour: string; attack: string; count: number }> {
+  const m = new Map<string, number>();
+  for (const e of events) {
+    if (!e.time) continue;
+    const k = `${e.time.slice(0, 13)}:00:00Z\u0000${e.attack}`;
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return [...m]
+    .map(([k, count]) => {
+      const [hour, attack] = k.split("\u0000") as [string, string];
+      return { hour, attack, count };
+    })
+    .sort((a, b) => a.hour.localeCompare(b.hour) || a.attack.localeCompare(b.attack));
+}
+
+export function perAttack(
+  events: LogEvent[],
+): Array<{ attack: string; cves: string[]; events: number; attackers: number; succeeded: number }> {
+  const m = new Map<
+    string,
+    { attack: string; cves: string[]; events: number; ips: Set<string>; succeeded: number }
+  >();
+  for (const e of events) {
+    const a = m.get(e.attack) ?? { attack: e.attack, cves: e.cves, events: 0, ips: new Set(), succeeded: 0 };
+    a.events++;
+    a.ips.add(e.ip);
+    if (e.outcome === "succeeded") a.succeeded++;
+    m.set(e.attack, a);
+  }
+  return [...m.values()]
+    .map(({ ips, ...rest }) => ({ ...rest, attackers: ips.size }))
+    .sort((a, b) => b.events - a.events);
+}
+
+/** One finding per attacker IP and attack. */
+export function findingsFor(
+  events: LogEvent[],
+  rules: Rule[],
+  ctx: CheckContext,
+  next: Record<string, Array<{ request: string }>> = {},
+): Finding[] {
+  const t = ctx.t;
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
+  const groups = new Map<string, LogEvent[]>();
+  for (const e of events) {
+    const k = `${e.ip}\u0000${e.attack}`;
+    const list = groups.get(k);
+    if (list) list.push(e);
+    else groups.set(k, [e]);
+  }
+  const findings: Finding[] = [];
+  for (const evs of groups.values()) {
+    evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
+    const first = evs[0] as LogEvent;
+    const rule = ruleById.get(first.attack);
+    let outcome: Outcome = "blocked";
+    for (const e of evs) outcome = best(outcome, e.outcome);
+    const base = rule?.severity ?? first.severity;
+    const recon = rule?.kind === "recon";
+    let severity: Severity = base;
+    let confidence: Finding["confidence"] = "likely";
+    if (recon) severity = "low";
+    else if (outcome === "unknown") {
+      severity = lowerSeverity(base, 1, "low");
+      confidence = "possible";
+    } else if (outcome === "blocked" || outcome === "failed") {
+      severity = lowerSeverity(base, 2, "low");
+      confidence = "confirmed";
+    }
+    const successes = evs.filter((e) => e.outcome === "succeeded");
+    const firstSuccess = successes[0];
+    const acc = new IndicatorSet();
+    for (const e of evs) acc.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), e.ip));
+    if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
+    const ind = acc.value();
+    const name = rule?.name ?? first.attack;
+    const params = {
+      ip: first.ip,
+      attack: name,
+      count: evs.length,
+      outcome: t(`logs.outcome.${outcome}`),
+      time: (firstSuccess ?? first).time ?? "?",
+    };
+    const shown = [...successes, ...evs.filter((e) => e.outcome !== "succeeded")].slice(0, 10);
+    const evidence: Evidence[] = shown.map((e) => ({
+      path: e.file,
+      line: e.line,
+      value: e.request,
+      time: e.time,
+      timeSource: "log",
+      ip: e.ip,
+      label: `${e.status ?? e.kind} ${t(`logs.outcome.${e.outcome}`)}`,
+    }));
+    findings.push({
+      id: findingId("logs.exploit", first.ip, first.attack),
+      check: "logs.exploit",
+      severity,
+      confidence,
+      title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
+      detail: t(`logs.finding.detail.${outcome}`, params),
+      cves: first.cves,
+      evidence,
+      remediation: t(
+        outcome === "succeeded"
+          ? "logs.finding.fixSucceeded"
+          : recon
+            ? "logs.finding.fixRecon"
+            : "logs.finding.fix",
+        params,
+      ),
+      references: rule?.references,
+      time: (firstSuccess ?? first).time,
+      timeSource: "log",
+      data: {
+        ip: first.ip,
+        attack: first.attack,
+        outcome,
+        firstSeen: first.time,
+        lastSeen: evs.at(-1)?.time,
+        requests: evs.length,
+        successTimes: successes.map((e) => e.time).filter(Boolean),
+        indicators: ind,
+      },
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,102 @@
+/**
+ * Decoding the way the server did before matching. A log shows bytes escaped by the logger
+ * (Apache and nginx write `\xHH`, `\"`, `\\`); the request itself is then URL-decoded by the
+ * server once (2.4.49) or twice (2.4.50 decoded the path again). All pure string functions.
+ */
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/** Undoes the logger's escaping (`\xHH`, `\"`, `\\`, `\t`...): the bytes the client actually sent. */
+export function unescapeLog(s: string): string {
+  if (!s.includes("\\")) return s;
+  return s.replace(/\\(x[0-9a-fA-F]{2}|["\\ntr])/g, (_m, e: string) => {
+    if (e[0] === "x") return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    if (e === "n") return "\n";
+    if (e === "t") return "\t";
+    if (e === "r") return "\r";
+    return e;
+  });
+}
+
+/** One pass of %XX and %uXXXX decoding, as Apache's ap_unescape_url: invalid escapes stay as they are. */
+export function percentDecode(s: string): string {
+  if (!s.includes("%")) return s;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c === "%") {
+      const two = s.slice(i + 1, i + 3);
+      if (HEX.test(two)) {
+        out += String.fromCharCode(Number.parseInt(two, 16));
+        i += 2;
+        continue;
+      }
+      if ((s[i + 1] === "u" || s[i + 1] === "U") && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
+        out += String.fromCharCode(Number.parseInt(s.slice(i + 2, i + 6), 16));
+        i += 5;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** `+` is a space only in query strings. */
+export function formDecode(s: string): string {
+  return percentDecode(s.replace(/\+/g, " "));
+}
+
+/** Decodes only unreserved characters (ALPHA DIGIT - . _ ~), as Apache 2.4.50's ap_normalize_path did first. */
+export function decodeUnreserved(s: string): string {
+  if (!s.includes("%")) return s;
+  return s.replace(/%([0-9a-fA-F]{2})/g, (m, h: string) => {
+    const c = String.fromCharCode(Number.parseInt(h, 16));
+    return /[A-Za-z0-9._~-]/.test(c) ? c : m;
+  });
+}
+
+/**
+ * Log4j lookups resolved to what Log4j would see: `${lower:j}`, `${env:NaN:-j}`, `${::-j}` become `j`,
+ * so `${${::-j}${::-n}di:` reads `${jndi:`. Other lookups (jndi, script, url...) are kept as written.
+ */
+export function resolveLookups(s: string): string {
+  if (!s.includes("${")) return s;
+  let cur = s;
+  for (let n = 0; n < 50; n++) {
+    const next = cur.replace(/\$\{([^${}]*)\}/, (_m, body: string) => {
+      const def = /^[^:]*:.*?:-(.*)$/s.exec(body) ?? /^:+-(.*)$/s.exec(body);
+      if (def) return def[1] as string;
+      const cas = /^(?:lower|upper):(.*)$/is.exec(body);
+      if (cas) return cas[1] as string;
+      const date = /^date:'?([^']*)'?$/i.exec(body);
+      if (date) return date[1] as string;
+      return `$\u0001{${body}}`;
+    });
+    if (next === cur) break;
+    cur = next;
+  }
+  return cur.replace(/\$\u0001\{/g, "${");
+}
+
+export interface Levels {
+  raw: string;
+  once: string;
+  twice: string;
+  /** As Apache 2.4.50 decoded a path: unreserved characters first, then everything. */
+  server: string;
+  /** `server` after undoing doubled `%%` (tools that pass a payload through printf write `%%%%32`). */
+  undoubled: string;
+  /** Log4j lookups resolved (only when the value holds `${`). */
+  lookups: string;
+}
+
+/** The forms a value takes on its way through the server. */
+export function decodeLevels(raw: string): Levels {
+  const once = percentDecode(raw);
+  const twice = percentDecode(once);
+  const server = percentDecode(decodeUnreserved(raw));
+  const undoubled = raw.includes("%%") ? percentDecode(decodeUnreserved(raw.replace(/%%/g, "%"))) : server;
+  const lookups = once.includes("${") || twice.includes("${") ? resolveLookups(twice) : once;
+  return { raw, once, twice, server, undoubled, lookups };
+}

@@ -1,0 +1,359 @@
+/**
+ * Access log formats are compiled from Apache LogFormat strings (and nginx's combined, which is the
+ * same), never hard-coded as one regex: `--log-format` and the Apache configuration give any string.
+ */
+import { unescapeLog } from "./decode.ts";
+import type { LogEntry } from "./entry.ts";
+
+export const NICKNAMES: Record<string, string> = {
+  vhost_combined: '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+  vhost_combined_noport: '%v %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+  combined_xff: '%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i"',
+  combined: '%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+  nginx: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
+  common: '%h %l %u %t "%r" %>s %b',
+  referer: "%{Referer}i -> %U",
+  agent: "%{User-Agent}i",
+};
+
+type Setter = (e: LogEntry, v: string) => void;
+
+export interface AccessFormat {
+  name: string;
+  format: string;
+  regex: RegExp;
+  setters: Setter[];
+  fields: number;
+}
+
+const QUOTED = '((?:[^"\\\\]|\\\\.)*)';
+const num = (v: string) => (v === "-" || v === "" ? undefined : Number(v));
+
+function setterFor(directive: string, arg: string | undefined): Setter | undefined {
+  switch (directive) {
+    case "h":
+    case "a":
+      return (e, v) => {
+        e.ip = v;
+      };
+    case "v":
+    case "V":
+      return (e, v) => {
+        e.vhost = v;
+      };
+    case "t":
+      return (e, v) => {
+        e.time = parseAccessTime(v);
+      };
+    case "r":
+      return (e, v) => {
+        const req = unescapeLog(v);
+        e.request = req;
+        e.logged = v;
+        const m = /^([A-Za-z_-]+) +(.*?)(?: +(HTTP\/[\d.]+))?$/.exec(req);
+        if (m) {
+          e.method = m[1];
+          e.uri = m[2];
+          e.protocol = m[3];
+        } else e.uri = req;
+      };
+    case "m":
+      return (e, v) => {
+        e.method = v;
+      };
+    case "U":
+      return (e, v) => {
+        e.uri = unescapeLog(v) + (e.uri ?? "");
+      };
+    case "q":
+      return (e, v) => {
+        e.uri = (e.uri ?? "") + unescapeLog(v);
+      };
+    case "s":
+      return (e, v) => {
+        e.status = num(v);
+      };
+    case "b":
+    case "B":
+    case "O":
+      return (e, v) => {
+        e.size = num(v) ?? (v === "-" ? 0 : undefined);
+      };
+    case "i": {
+      const h = (arg ?? "").toLowerCase();
+      if (h === "referer")
+        return (e, v) => {
+          e.referer = unescapeLog(v);
+        };
+      if (h === "user-agent")
+        return (e, v) => {
+          e.userAgent = unescapeLog(v);
+        };
+      return (e, v) => {
+        e.headers ??= {};
+        e.headers[arg ?? "?"] = unescapeLog(v);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Compiles a LogFormat string into a line parser. Unknown directives match one token and are ignored. */
+export function compileFormat(format: string, name = "custom"): AccessFormat {
+  let re = "^";
+  const setters: Setter[] = [];
+  let i = 0;
+  while (i < format.length) {
+    const c = format[i] as string;
+    if (c === "%") {
+      let j = i + 1;
+      let arg: string | undefined;
+      while (/[<>!0-9,]/.test(format[j] ?? "")) j++;
+      if (format[j] === "{") {
+        const end = format.indexOf("}", j);
+        arg = format.slice(j + 1, end);
+        j = end + 1;
+      }
+      const d = format[j] ?? "";
+      i = j + 1;
+      if (d === "%") {
+        re += "%";
+        continue;
+      }
+      const quoted = re.endsWith('"');
+      let pat: string;
+      if (d === "t" && !arg) pat = "\\[([^\\]]+)\\]";
+      else if (d === "t") pat = "(.+?)";
+      else if (quoted) pat = QUOTED;
+      else if (d === "r") pat = "(.*?)";
+      else if (d === "s") pat = "(\\d{3}|-)";
+      else if ("bBDTIOS".includes(d)) pat = "(\\d+|-)";
+      else pat = "(\\S*)";
+      re += pat;
+      const s = setterFor(d, arg);
+      setters.push(s ?? (() => {}));
+      continue;
+    }
+    if (c === " ") {
+      re += " +";
+      i++;
+      while (format[i] === " ") i++;
+      continue;
+    }
+    re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    i++;
+  }
+  return { name, format, regex: new RegExp(re), setters, fields: setters.length };
+}
+
+/** `--log-format`: a nickname or a LogFormat string. */
+export function formatFromOption(value: string): AccessFormat {
+  const nick = NICKNAMES[value];
+  return nick ? compileFormat(nick, value) : compileFormat(value, "custom");
+}
+
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+/** `12/Mar/2024:02:36:38 +0100` (and a few other common forms). */
+export function parseAccessTime(v: string): Date | undefined {
+  const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)? ([+-])(\d{2})(\d{2})$/.exec(v);
+  if (m) {
+    const month = MONTHS[m[2] as string];
+    if (month === undefined) return undefined;
+    const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+    const off = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === "-" ? -1 : 1);
+    return new Date(utc - off);
+  }
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+export function parseAccessLine(fmt: AccessFormat, text: string, line: number): LogEntry | undefined {
+  const m = fmt.regex.exec(text);
+  if (!m) return undefined;
+  const e: LogEntry = { kind: "access", line, raw: text, request: "" };
+  for (let k = 0; k < fmt.setters.length; k++) (fmt.setters[k] as Setter)(e, m[k + 1] ?? "");
+  if (!e.ip && !e.request && e.uri === undefined) return undefined;
+  if (!e.request && e.uri !== undefined) e.request = `${e.method ?? ""} ${e.uri}`.trim();
+  // Behind a proxy (nginx in front, a load balancer) %h is the proxy: the client is in X-Forwarded-For.
+  const xff = e.headers?.["X-Forwarded-For"] ?? e.headers?.["x-forwarded-for"];
+  if (xff && xff !== "-" && (!e.ip || isPrivate(e.ip))) {
+    const client = xff.split(",")[0]?.trim();
+    if (client && /^[0-9a-fA-F:.]+$/.test(client)) {
+      e.proxy = e.ip;
+      e.ip = client;
+    }
+  }
+  return e;
+}
+
+/** Loopback and private addresses: a proxy in front of the server, not the attacker. */
+export function isPrivate(ip: string): boolean {
+  return /^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|::1$|f[cd][0-9a-f]{2}:|unix:)/i.test(ip);
+}
+
+// ---- error logs ----------------------------------------------------------------------------
+
+const ERR_TIME = /^\[(?:\w{3} )?(\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? (\d{4})\]/;
+const NGINX_ERR = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[(\w+)\] \d+#\d+: (?:\*\d+ )?(.*)$/;
+
+/**
+ * Apache 2.4 (`[Wed Jun 26 05:20:26.182799 2024] [core:error] [pid 2928] [client 1.2.3.4:5] AH10244: ...`),
+ * 2.2 (`[Tue Jul 22 06:48:30 2008] [error] [client 1.2.3.4] ...`) and nginx error lines.
+ * Error logs carry no time zone: `offsetMinutes` is the server's (taken from its access logs).
+ */
+export function parseErrorLine(text: string, line: number, offsetMinutes = 0): LogEntry | undefined {
+  const t = ERR_TIME.exec(text);
+  if (t) {
+    const month = MONTHS[t[1] as string];
+    if (month === undefined) return undefined;
+    const ms = Number((t[6] ?? "0").slice(0, 3).padEnd(3, "0"));
+    const time = new Date(
+      Date.UTC(Number(t[7]), month, Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), ms) -
+        offsetMinutes * 60_000,
+    );
+    let rest = text.slice(t[0].length);
+    const e: LogEntry = { kind: "error", line, raw: text, request: "", time };
+    const lvl = /^ \[(?:([\w-]*):)?(\w+)\]/.exec(rest);
+    if (lvl) {
+      e.module = lvl[1] || undefined;
+      e.level = lvl[2];
+      rest = rest.slice(lvl[0].length);
+    }
+    const client = /\[client ([^\]]+)\] ?/.exec(rest);
+    if (client) {
+      e.ip = stripPort(client[1] as string);
+      rest = rest.slice(client.index + client[0].length);
+    } else {
+      rest = rest.replace(/^(?: \[[^\]]*\])*/, "");
+    }
+    rest = rest.replace(/^ +/, "");
+    e.message = unescapeLog(rest);
+    e.request = e.message;
+    e.logged = rest;
+    const code = /^(AH\d{5}): /.exec(rest);
+    if (code) e.code = code[1];
+    e.uri = errorUri(e.message);
+    return e;
+  }
+  const n = NGINX_ERR.exec(text);
+  if (n) {
+    const time = new Date(
+      Date.UTC(Number(n[1]), Number(n[2]) - 1, Number(n[3]), Number(n[4]), Number(n[5]), Number(n[6])) -
+        offsetMinutes * 60_000,
+    );
+    const msg = unescapeLog(n[8] as string);
+    const e: LogEntry = { kind: "error", line, raw: text, request: msg, time, level: n[7], message: msg };
+    const c = /client: ([^,]+),/.exec(msg);
+    if (c) e.ip = c[1];
+    const r = /request: "(\S+) (.*?)(?: HTTP\/[\d.]+)?"/.exec(msg);
+    if (r) {
+      e.method = r[1];
+      e.uri = r[2];
+    }
+    return e;
+  }
+  return undefined;
+}
+
+function stripPort(client: string): string {
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(client);
+  if (v4) return v4[1] as string;
+  return client;
+}
+
+/** The request path or file an error message names, so the same rules match error lines. */
+export function errorUri(msg: string): string | undefined {
+  const pats: RegExp[] = [
+    /invalid URI path \((.*)\)\s*$/,
+    /Invalid URI in request (?:\S+) (.*?)(?: HTTP\/[\d.]+)?\s*$/,
+    /Cannot map (?:\S+) (.*?)(?: HTTP\/[\d.]+)? to file/,
+    /client denied by server configuration: (.*?)\s*$/,
+    /exec of '([^']*)' failed/,
+    /End of script output before headers: (.*?)\s*$/,
+    /script not found or unable to stat: (.*?)\s*$/,
+    /script '([^']*)' not found/,
+    /File does not exist: (.*?)\s*$/,
+    /stderr from ([^:]*):/,
+  ];
+  for (const p of pats) {
+    const m = p.exec(msg);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+// ---- detection ----------------------------------------------------------------------------
+
+export type DetectedFormat =
+  | { kind: "access"; format: AccessFormat }
+  | { kind: "error"; name: "apache-error" | "nginx-error" };
+
+const CANDIDATES = ["vhost_combined", "vhost_combined_noport", "combined_xff", "combined", "common"];
+let compiled: AccessFormat[] | undefined;
+export function candidateFormats(): AccessFormat[] {
+  compiled ??= CANDIDATES.map((n) => compileFormat(NICKNAMES[n] as string, n));
+  return compiled;
+}
+
+/** Picks the format that parses most of the sample; ties go to the one with more fields. */
+export function detectFormat(sample: string[]): DetectedFormat | undefined {
+  const lines = sample.filter((l) => l.trim() !== "");
+  if (lines.length === 0) return undefined;
+  const errApache = lines.filter((l) => ERR_TIME.test(l)).length;
+  const errNginx = lines.filter((l) => NGINX_ERR.test(l)).length;
+  let best: { score: number; fmt?: AccessFormat } = { score: 0 };
+  for (const f of candidateFormats()) {
+    let score = 0;
+    for (const l of lines) {
+      const e = parseAccessLine(f, l, 0);
+      if (e?.time && e.status !== undefined) score++;
+    }
+    if (score > best.score) best = { score, fmt: f };
+  }
+  const top = Math.max(best.score, errApache, errNginx);
+  if (top === 0) return undefined;
+  if (errApache === top) return { kind: "error", name: "apache-error" };
+  if (errNginx === top) return { kind: "error", name: "nginx-error" };
+  return { kind: "access", format: best.fmt as AccessFormat };
+}
+
+/** Parses one line with the detected format, falling back to every other known format (mixed files). */
+export function parseLine(
+  text: string,
+  line: number,
+  preferred: DetectedFormat | undefined,
+  offsetMinutes = 0,
+): LogEntry | undefined {
+  if (preferred?.kind === "access") {
+    const e = parseAccessLine(preferred.format, text, line);
+    if (e) return e;
+  } else if (preferred?.kind === "error") {
+    const e = parseErrorLine(text, line, offsetMinutes);
+    if (e) return e;
+  }
+  if (text.startsWith("[") || /^\d{4}\//.test(text)) {
+    const e = parseErrorLine(text, line, offsetMinutes);
+    if (e) return e;
+  }
+  for (const f of candidateFormats()) {
+    if (preferred?.kind === "access" && f === preferred.format) continue;
+    const e = parseAccessLine(f, text, line);
+    if (e && (e.time || e.status !== undefined)) return e;
+  }
+  return parseErrorLine(text, line, offsetMinutes);
+}

@@ -1,0 +1,82 @@
+import * as path from "node:path";
+import type { Command } from "commander";
+import { scanContext } from "../../audit/context.ts";
+import { findingsFor } from "../../checks/logs/analyze.ts";
+import { formatFromOption } from "../../checks/logs/format.ts";
+import { collectHost } from "../../collect/host.ts";
+import { type LogInput, logsSection, runLogs } from "../../collect/logs/run.ts";
+import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
+import { atLeast, sortFindings } from "../../core/finding.ts";
+import { toolVersion } from "../../core/version.ts";
+import { correlate } from "../../correlate/index.ts";
+import { translator } from "../../i18n/index.ts";
+import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
+import { loadRules } from "../../rules/logs.ts";
+import { emitReport } from "../emit.ts";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import { type CliIo, writeFileAtomic } from "../io.ts";
+import { addCommonOptions, parseCommon } from "../options.ts";
+
+export function registerLogs(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("logs")
+    .description("read access and error logs: who attacked, with what, when, and did it work")
+    .argument("[paths...]", "log files, directories (rotations in time order) or - for standard input")
+    .option(
+      "--log-format <format>",
+      "access log format: a nickname (combined, common, vhost_combined) or a LogFormat string",
+    );
+  addCommonOptions(cmd).action(async (paths: string[], raw) => {
+    const opts = parseCommon(raw, io);
+    const t = translator(opts.lang);
+    const ctx = scanContext(opts, io.env);
+    const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
+      path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
+      display: p,
+    }));
+    // No path means standard input, unless it is a terminal (then the user forgot the files).
+    if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
+    const rules = loadRules();
+    const facts = await runLogs(ctx.fs, inputs, {
+      rules,
+      format: raw.logFormat ? formatFromOption(raw.logFormat) : undefined,
+      stdin: inputs.some((i) => i.path === "-") ? process.stdin : undefined,
+    });
+    for (const u of facts.unreadable) {
+      ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
+      io.stderr.write(`mamori: ${t("logs.warn.open", { path: u.path, reason: u.reason })}\n`);
+    }
+    for (const f of facts.files)
+      for (const w of f.warnings.slice(0, 20))
+        io.stderr.write(
+          `mamori: ${t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`.replace(
+            /[\u0000-\u0008\u000b-\u001f\u007f]/g,
+            "?",
+          ),
+        );
+    const findings = sortFindings(
+      findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }, facts.next),
+    );
+    const doc: ReportDocument = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: "mamori", version: toolVersion() },
+      command: "logs",
+      host: collectHost(ctx.fs, () => "unknown"),
+      scannedAt: ctx.now().toISOString(),
+      lang: ctx.lang,
+      findings,
+      incidents: correlate(findings, ctx),
+      notChecked: ctx.diag.notChecked,
+      warnings: ctx.diag.warnings,
+      sections: { logs: logsSection(facts) },
+    };
+    if (opts.format !== "human") {
+      done(emitReport(doc, opts, io));
+      return;
+    }
+    const text = renderLogsStory(doc, { lang: opts.lang, t, color: opts.color, threshold: opts.threshold });
+    if (opts.output) writeFileAtomic(opts.output, text);
+    else io.stdout.write(text);
+    done(findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK);
+  });
+}

@@ -1,0 +1,75 @@
+/** The audit's logs area: default log places (or the Apache configuration's LogSources), read with a bound. */
+import { findingsFor } from "../../checks/logs/analyze.ts";
+import type { ScanContext } from "../../core/context.ts";
+import type { LogSource } from "../../core/log-source.ts";
+import type { Scanner } from "../../core/scanner.ts";
+import { isMessageKey, type MessageKey } from "../../i18n/index.ts";
+import { loadRules } from "../../rules/logs.ts";
+import { inputsFromSources, type LogsFacts, logsSection, runLogs } from "./run.ts";
+
+export const DEFAULT_LOG_SOURCES: LogSource[] = [
+  { path: "/var/log/apache2/*access*.log", kind: "access" },
+  { path: "/var/log/apache2/*error*.log", kind: "error" },
+  { path: "/var/log/httpd/*access*log", kind: "access" },
+  { path: "/var/log/httpd/*error*log", kind: "error" },
+  { path: "/usr/local/apache2/logs/*access*log", kind: "access" },
+  { path: "/usr/local/apache2/logs/*error*log", kind: "error" },
+  { path: "/var/log/nginx/access.log", kind: "access" },
+];
+
+/** Each file: at most its last 64 MB in the audit (gzip rotations are read whole: they are small). */
+export const AUDIT_TAIL_BYTES = 64 << 20;
+
+/**
+ * `sources` gives the Apache configuration's logs, e.g. `(ctx) => apacheLogSources(config)` from
+ * src/collect/apache/log-sources.ts; they are read first, then the default places above (each file once).
+ */
+export function logsScanner(
+  sources?: (ctx: ScanContext) => LogSource[] | Promise<LogSource[]>,
+): Scanner<LogsFacts> {
+  const rules = loadRules();
+  return {
+    id: "logs",
+    async collect(ctx) {
+      let configured: LogSource[] = [];
+      try {
+        configured = (await sources?.(ctx)) ?? [];
+      } catch (err) {
+        ctx.diag.couldNotCheck({ area: "logs", reason: "parse", detail: String(err) });
+      }
+      const facts = await runLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
+        rules,
+        tailBytes: AUDIT_TAIL_BYTES,
+      });
+      for (const u of facts.unreadable)
+        ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
+      for (const f of facts.files)
+        for (const w of f.warnings.slice(0, 5))
+          ctx.diag.warn({
+            area: "logs",
+            path: f.path,
+            reason: w.reason,
+            detail: ctx.t("logs.warn.skipped", {
+              path: f.path,
+              line: w.line ?? "?",
+              reason: isMessageKey(`logs.reason.${w.reason}`)
+                ? ctx.t(`logs.reason.${w.reason}` as MessageKey)
+                : w.reason,
+            }),
+          });
+      if (facts.files.some((f) => f.skippedBytes > 0))
+        ctx.diag.warn({
+          area: "logs",
+          reason: "too-large",
+          detail: ctx.t("logs.audit.bound", { mb: AUDIT_TAIL_BYTES >> 20 }),
+        });
+      return facts;
+    },
+    check(facts, ctx) {
+      return findingsFor(facts.events, rules, ctx, facts.next);
+    },
+    summarize(facts) {
+      return logsSection(facts);
+    },
+  };
+}

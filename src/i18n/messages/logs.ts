@@ -1,0 +1,120 @@
+import type { Messages } from "../types.ts";
+
+/** Log forensics (`mamori logs`, the audit's logs area). */
+export const logs = {
+  "logs.outcome.succeeded": { en: "succeeded", ja: "成功" },
+  "logs.outcome.blocked": { en: "blocked", ja: "防御済み" },
+  "logs.outcome.failed": { en: "failed", ja: "失敗" },
+  "logs.outcome.unknown": { en: "outcome unknown", ja: "結果不明" },
+  "logs.finding.title": {
+    en: "{ip} tried {attack} ({count} request(s), {outcome})",
+    ja: "{ip} が {attack} を試みました ({count} 件、{outcome})",
+  },
+  "logs.finding.titleSucceeded": {
+    en: "{ip} attacked with {attack} and it appears to have worked ({time})",
+    ja: "{ip} が {attack} で攻撃し、成功した可能性が高いです ({time})",
+  },
+  "logs.finding.detail.succeeded": {
+    en: "The server answered in a way that only a working exploit produces (see the evidence). Treat the server as compromised from {time}.",
+    ja: "攻撃が成功したときにしか返らない応答をサーバーが返しています (証拠を参照)。{time} 以降、サーバーは侵害されたものとして扱ってください。",
+  },
+  "logs.finding.detail.unknown": {
+    en: "The log does not show whether it worked (for example the server answered 200, which this site also sends for pages that do not exist, or the attack leaves no trace in the status).",
+    ja: "ログからは成功したかどうか判断できません (例: このサイトは存在しないページにも 200 を返す、または攻撃の結果が応答コードに表れない)。",
+  },
+  "logs.finding.detail.blocked": {
+    en: "Every request was refused by the server (400/403 or an error-log rejection such as AH10244).",
+    ja: "すべてのリクエストはサーバーに拒否されました (400/403、または AH10244 などのエラーログの拒否)。",
+  },
+  "logs.finding.detail.failed": {
+    en: "Every request failed (not found or redirected): the attacked software does not seem to be here.",
+    ja: "すべてのリクエストは失敗しました (存在しない、またはリダイレクト)。狙われたソフトウェアはこのサーバーにはないようです。",
+  },
+  "logs.finding.fix": {
+    en: "Make sure the attacked software is patched or absent; consider blocking {ip}.",
+    ja: "狙われたソフトウェアが修正済みか、存在しないことを確認してください。{ip} の遮断も検討してください。",
+  },
+  "logs.finding.fixRecon": {
+    en: "Nothing to do unless the probed file exists and is served; make sure secrets are not under the web root.",
+    ja: "探られたファイルが実在して公開されていない限り対応は不要です。秘密情報を公開ディレクトリに置かないでください。",
+  },
+  "logs.finding.fixSucceeded": {
+    en: "Isolate the server, look for processes, files and cron entries created after {time}, rotate its credentials, and patch before putting it back.",
+    ja: "サーバーを隔離し、{time} 以降に作られたプロセス・ファイル・cron を調べ、認証情報を変更し、修正を適用してから復帰させてください。",
+  },
+  "logs.story.none": {
+    en: "No exploit attempts were found in {files} file(s) ({lines} lines).",
+    ja: "{files} 個のファイル ({lines} 行) に攻撃の試みは見つかりませんでした。",
+  },
+  "logs.story.attack": {
+    en: "{attackers} attacker(s) used {attack} against this server ({events} request(s)).",
+    ja: "{attackers} 件の攻撃元が {attack} でこのサーバーを攻撃しました ({events} 件のリクエスト)。",
+  },
+  "logs.story.success": {
+    en: "  {ip} succeeded at {time} with {attack}.",
+    ja: "  {ip} が {time} に {attack} で成功しました。",
+  },
+  "logs.story.successShell": {
+    en: "  {ip} succeeded at {time} with {attack} and ran a shell.",
+    ja: "  {ip} が {time} に {attack} で成功し、シェルを実行しました。",
+  },
+  "logs.story.noSuccess": {
+    en: "  None of them is seen to succeed.",
+    ja: "  成功したものは確認されませんでした。",
+  },
+  "logs.story.next": {
+    en: "  What {ip} did next:",
+    ja: "  {ip} がその後に行ったこと:",
+  },
+  "logs.story.indicators": {
+    en: "  Named in their payloads: {list}",
+    ja: "  攻撃内容に含まれていたもの: {list}",
+  },
+  "logs.story.recon": {
+    en: "Also {count} probe(s) for secrets, admin pages and scanners from {attackers} address(es) (low severity).",
+    ja: "ほかに、秘密情報・管理画面の探索やスキャナーによるアクセスが {attackers} 件の送信元から {count} 件ありました (低)。",
+  },
+  "logs.table.attacker": { en: "Attacker", ja: "攻撃元" },
+  "logs.table.first": { en: "First seen", ja: "初回" },
+  "logs.table.last": { en: "Last seen", ja: "最終" },
+  "logs.table.requests": { en: "Requests", ja: "件数" },
+  "logs.table.attack": { en: "Attack", ja: "攻撃" },
+  "logs.table.outcome": { en: "Outcome", ja: "結果" },
+  "logs.table.agents": { en: "User agents", ja: "User-Agent" },
+  "logs.files.title": { en: "Files read", ja: "読み込んだファイル" },
+  "logs.files.line": {
+    en: "{path}: {format} ({source}), {lines} lines",
+    ja: "{path}: {format} ({source})、{lines} 行",
+  },
+  "logs.files.skipped": { en: "skipped {count} ({reason})", ja: "{count} 行をスキップ ({reason})" },
+  "logs.files.tail": {
+    en: "only the last {mb} MB were read",
+    ja: "最後の {mb} MB のみ読み込みました",
+  },
+  "logs.source.detected": { en: "detected", ja: "自動判定" },
+  "logs.source.option": { en: "--log-format", ja: "--log-format 指定" },
+  "logs.source.config": { en: "from the Apache configuration", ja: "Apache の設定から" },
+  "logs.source.none": { en: "format not recognised", ja: "形式を判定できません" },
+  "logs.warn.skipped": {
+    en: "{path}:{line}: line skipped ({reason})",
+    ja: "{path}:{line}: 行をスキップしました ({reason})",
+  },
+  "logs.reason.binary": { en: "NUL bytes (binary data)", ja: "NUL バイトを含む (バイナリ)" },
+  "logs.reason.too-long": { en: "line longer than 1 MB", ja: "1 MB を超える行" },
+  "logs.reason.unparsed": { en: "not a line of a known log format", ja: "既知のログ形式の行ではありません" },
+  "logs.reason.truncated-gzip": { en: "gzip file cut short", ja: "gzip ファイルが途中で切れています" },
+  "logs.reason.truncated-while-reading": {
+    en: "file truncated while it was read (log rotation)",
+    ja: "読み込み中にファイルが切り詰められました (ログローテーション)",
+  },
+  "logs.reason.read-error": { en: "read error", ja: "読み込みエラー" },
+  "logs.warn.open": { en: "{path}: cannot read ({reason})", ja: "{path}: 読み込めません ({reason})" },
+  "logs.noFiles": {
+    en: "no log files found (give files or directories, or - for standard input)",
+    ja: "ログファイルが見つかりません (ファイル・ディレクトリ、または標準入力の - を指定してください)",
+  },
+  "logs.audit.bound": {
+    en: "The audit reads at most the last {mb} MB of each log; run `mamori logs` for whole files.",
+    ja: "監査では各ログの最後の {mb} MB までを読みます。全体は `mamori logs` で確認してください。",
+  },
+} as const satisfies Messages;

@@ -1,0 +1,128 @@
+/** Human output of `mamori logs`: the story first, then a table per attacker. Every log byte escaped. */
+
+import type { AttackerSummary } from "../checks/logs/analyze.ts";
+import type { logsSection } from "../collect/logs/run.ts";
+import type { ReportDocument } from "../core/document.ts";
+import { isMessageKey } from "../i18n/index.ts";
+import { escapeTerminal as esc } from "./escape.ts";
+import type { RenderOptions } from "./types.ts";
+
+type Section = ReturnType<typeof logsSection>;
+
+const RED = "\x1b[1;31m";
+const RESET = "\x1b[0m";
+
+export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): string {
+  const { t, color } = opts;
+  const s = doc.sections.logs as Section | undefined;
+  const out: string[] = [];
+  if (!s) return "\n";
+  const totalLines = s.files.reduce((n, f) => n + f.lines, 0);
+  const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-"));
+  const recon = s.attacks.filter((a) => a.attack.startsWith("recon-"));
+  if (exploitAttacks.length === 0)
+    out.push(t("logs.story.none", { files: s.files.length, lines: totalLines }));
+  for (const a of exploitAttacks) {
+    const name = a.cves[0] ?? a.attack;
+    out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));
+    const winners = s.attackers.filter((x) =>
+      x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),
+    );
+    if (winners.length === 0) out.push(t("logs.story.noSuccess"));
+    for (const w of winners) {
+      const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
+      const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
+      const line = t(shell ? "logs.story.successShell" : "logs.story.success", {
+        ip: esc(w.ip),
+        time: ev?.time ?? "?",
+        attack: name,
+      });
+      out.push(color ? `${RED}${line}${RESET}` : line);
+    }
+  }
+  if (recon.length > 0) {
+    const ips = new Set(s.events.filter((e) => e.attack.startsWith("recon-")).map((e) => e.ip));
+    out.push(t("logs.story.recon", { count: recon.reduce((n, a) => n + a.events, 0), attackers: ips.size }));
+  }
+  for (const w of s.attackers.filter((x) => x.outcome === "succeeded")) {
+    const later = w.next.length > 0 ? w.next : w.after;
+    if (later.length > 0) {
+      out.push(t("logs.story.next", { ip: esc(w.ip) }));
+      for (const a of later.slice(0, 10)) out.push(`    ${a.time ?? "?"}  ${esc(a.request.slice(0, 200))}`);
+      if (later.length > 10) out.push(`    … (+${later.length - 10})`);
+    }
+    const ind = [...w.indicators.urls, ...w.indicators.ips, ...w.indicators.files];
+    if (ind.length > 0) out.push(t("logs.story.indicators", { list: esc(ind.slice(0, 15).join(", ")) }));
+  }
+  out.push("");
+  for (const a of s.attackers
+    .filter((x) => x.attacks.some((y) => !y.attack.startsWith("recon-")))
+    .slice(0, 50))
+    out.push(...attackerTable(a, opts), "");
+  out.push(`${t("logs.files.title")}:`);
+  for (const f of s.files) {
+    const parts = [
+      t("logs.files.line", {
+        path: esc(f.path),
+        format: esc(f.format),
+        source: t(`logs.source.${f.formatSource}`),
+        lines: f.lines,
+      }),
+    ];
+    for (const [reason, count] of Object.entries(f.skipped))
+      parts.push(t("logs.files.skipped", { count, reason }));
+    if (f.skippedBytes > 0)
+      parts.push(t("logs.files.tail", { mb: Math.round((s.tailBytes ?? 0) / 2 ** 20) }));
+    out.push(`  ${parts.join("; ")}`);
+    for (const w of f.warnings.slice(0, 5))
+      out.push(
+        `    ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: esc(w.reason) })}`,
+      );
+  }
+  for (const u of s.unreadable)
+    out.push(`  ${t("logs.warn.open", { path: esc(u.path), reason: esc(u.reason) })}`);
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** A skip reason in the report language (unknown codes, e.g. errno names, as they are). */
+export function reasonOf(reason: string, t: RenderOptions["t"]): string {
+  const key = `logs.reason.${reason}`;
+  return isMessageKey(key) ? t(key) : esc(reason);
+}
+
+/** Terminal columns of a string: East Asian wide characters take two. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
+  return w;
+}
+
+function padEnd(s: string, n: number): string {
+  return s + " ".repeat(Math.max(0, n - width(s)));
+}
+
+function padStart(s: string, n: number): string {
+  return " ".repeat(Math.max(0, n - width(s))) + s;
+}
+
+function attackerTable(a: AttackerSummary, { t }: RenderOptions): string[] {
+  const rows: string[] = [];
+  rows.push(
+    `■ ${esc(a.ip)}  ${t("logs.table.first")}: ${a.firstSeen ?? "?"}  ${t("logs.table.last")}: ${a.lastSeen ?? "?"}  ${t("logs.table.requests")}: ${a.requests}`,
+  );
+  rows.push(
+    `  ${padEnd(t("logs.table.attack"), 28)} ${padStart(t("logs.table.requests"), 8)}  ${t("logs.table.outcome")}`,
+  );
+  for (const x of a.attacks)
+    rows.push(
+      `  ${padEnd(esc(x.cves[0] ?? x.attack), 28)} ${padStart(String(x.requests), 8)}  ${t(`logs.outcome.${x.outcome}`)}`,
+    );
+  if (a.userAgents.length > 0)
+    rows.push(`  ${t("logs.table.agents")}: ${esc(a.userAgents.slice(0, 3).join(" | ").slice(0, 200))}`);
+  return rows;
+}

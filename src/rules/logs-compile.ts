@@ -1,0 +1,43 @@
+/**
+ * Compiling a validated rule spec (regular expressions), without the YAML and zod the loader
+ * needs: the second reading thread compiles the specs it is handed with this alone.
+ */
+import type { Condition, Field, RuleSpec } from "./logs.ts";
+
+export interface CompiledCondition {
+  fields: Field[];
+  decode: Condition["decode"];
+  re: RegExp;
+}
+
+export interface Rule extends RuleSpec {
+  file: string;
+  all: CompiledCondition[];
+  anyOf: CompiledCondition[];
+  none: CompiledCondition[];
+}
+
+function compile(c: Condition): CompiledCondition {
+  return {
+    fields: Array.isArray(c.field) ? c.field : [c.field],
+    decode: c.decode,
+    re: new RegExp(c.regex, c.flags.replace(/g/g, "")),
+  };
+}
+
+/** A spec already validated by the loader (or handed over by the thread that loaded it). */
+export function compileSpec(r: RuleSpec, file: string): Rule {
+  return {
+    ...r,
+    file,
+    all: r.match.all.map(compile),
+    anyOf: r.match.any.map(compile),
+    none: r.match.not.map(compile),
+  };
+}
+
+/** The plain data of a rule, to hand to another thread. */
+export function specOf(r: Rule): RuleSpec & { file: string } {
+  const { all: _a, anyOf: _b, none: _c, ...spec } = r;
+  return spec;
+}

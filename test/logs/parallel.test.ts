@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runLogs } from "../../src/collect/logs/run.ts";
+import { RootFs } from "../../src/collect/rootfs.ts";
+import { loadRules } from "../../src/rules/logs.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+test("two threads give the same lines, events and line numbers as one", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  let s = "";
+  for (let i = 0; i < 3000; i++) {
+    const req = i % 97 === 0 ? "GET /cgi-bin/.%2e/.%2e/etc/passwd" : `GET /page/${i}.html`;
+    s += `198.51.100.${i % 200} - - [12/Mar/2024:03:${String(i % 60).padStart(2, "0")}:07 +0000] "${req} HTTP/1.1" 200 ${i} "-" "x"\n`;
+  }
+  writeFileSync(f, s);
+  const fs = new RootFs("/");
+  const rules = loadRules();
+  const inputs = [{ path: f, display: f }];
+  const one = await runLogs(fs, inputs, { rules, parallel: false });
+  const two = await runLogs(fs, inputs, { rules, parallelMinBytes: 1 });
+  assert.equal(two.files[0]?.lines, 3000);
+  assert.equal(one.files[0]?.lines, 3000);
+  assert.deepEqual(
+    two.events.map((e) => e.line),
+    one.events.map((e) => e.line),
+  );
+  assert.equal(one.events.length, 31);
+  assert.equal(Math.min(...one.events.map((e) => e.line).filter((l) => l > 1)), 98);
+});
+
+test("the JSON lists at most maxEvents events, successes first, but findings count them all", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  let s = "";
+  for (let i = 0; i < 30; i++)
+    s += `203.0.113.1 - - [12/Mar/2024:03:00:${String(i).padStart(2, "0")} +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd HTTP/1.1" 403 199 "-" "x"\n`;
+  s += `203.0.113.2 - - [12/Mar/2024:04:00:00 +0000] "POST /cgi-bin/.%2e/.%2e/.%2e/bin/sh HTTP/1.1" 200 7 "-" "x"\n`;
+  writeFileSync(f, s);
+  const { logsSection } = await import("../../src/collect/logs/run.ts");
+  const facts = await runLogs(new RootFs("/"), [{ path: f, display: f }], {
+    rules: loadRules(),
+    maxEvents: 5,
+  });
+  const section = logsSection(facts);
+  assert.equal(section.events.length, 5);
+  assert.equal(section.eventsTotal, 31);
+  assert.ok(section.events.some((e) => e.outcome === "succeeded"));
+  assert.equal(section.attackers.find((a) => a.ip === "203.0.113.1")?.requests, 30);
+});
+
+test("a gzip file scanned in the worker thread gives the same result, truncation included", async (t) => {
+  const dir = tempDir(t);
+  const { gzipSync } = await import("node:zlib");
+  const line =
+    '203.0.113.3 - - [12/Mar/2024:03:00:00 +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd HTTP/1.1" 403 1 "-" "x"\n';
+  const full = gzipSync(line.repeat(3000));
+  writeFileSync(join(dir, "a.log.gz"), full.subarray(0, full.length - 100));
+  const inputs = [{ path: join(dir, "a.log.gz"), display: "a.log.gz" }];
+  const here = await runLogs(new RootFs("/"), inputs, { rules: loadRules(), parallel: false });
+  const there = await runLogs(new RootFs("/"), inputs, { rules: loadRules(), gzipWorkerMinBytes: 1 });
+  assert.equal(there.files[0]?.lines, here.files[0]?.lines);
+  assert.equal(there.eventsTotal, here.eventsTotal);
+  assert.equal(there.files[0]?.skipped["truncated-gzip"], 1);
+  assert.ok(there.eventsTotal > 2000);
+});
