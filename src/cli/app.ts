@@ -5,6 +5,8 @@ import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDiff } from "./commands/diff.ts";
 import { registerHistory } from "./commands/history.ts";
+import { registerHunt } from "./commands/hunt.ts";
+import { registerIocs } from "./commands/iocs.ts";
 import { registerLogs } from "./commands/logs.ts";
 import { registerPorts } from "./commands/ports.ts";
 import { registerProbe } from "./commands/probe.ts";
@@ -44,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerWatch(program, io, done);
   registerSchedule(program, io, done);
   registerLogs(program, io, done);
+  registerHunt(program, io, done);
+  registerIocs(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });
