@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
 import { langFromEnv, translator } from "../i18n/index.ts";
+import { escapeTerminal } from "../report/escape.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDiff } from "./commands/diff.ts";
@@ -60,13 +61,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const t = translator(langFromEnv(io.env));
     if (err instanceof UsageError) {
-      io.stderr.write(`${t("cli.error", { message: err.message })}\n`);
+      io.stderr.write(`${t("cli.error", { message: terminalLines(err.message) })}\n`);
       return EXIT_ERROR;
     }
     io.stderr.write(
-      `${t("cli.unexpected", { message: err instanceof Error ? err.message : String(err) })}\n`,
+      `${t("cli.unexpected", { message: terminalLines(err instanceof Error ? err.message : String(err)) })}\n`,
     );
     if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
     return EXIT_ERROR;
   }
+}
+
+/**
+ * Error messages quote what the user gave and what was read (a report's bytes in JSON.parse's message,
+ * file names, config values): no escape sequence may reach the terminal. Line breaks the message itself
+ * uses (one configuration mistake per line) stay.
+ */
+function terminalLines(message: string): string {
+  return message.split("\n").map(escapeTerminal).join("\n");
 }

@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+/** What an attacker writes into a log line, a file name, a header or a command line. */
+export const HOSTILE = "A\x1b[31mB<script>alert(1)</script>[x](javascript:alert(1))\nINJECTED";
+
+/** Output is inert for a terminal: no escape sequence, and the hostile newline did not start a line. */
+export function assertTerminalSafe(out: string, what: string): void {
+  assert.ok(!out.includes("\x1b"), `${what}: raw ESC in ${JSON.stringify(out)}`);
+  assert.ok(!/^INJECTED/m.test(out), `${what}: the hostile newline started a line`);
+}
+
+test("an error message quoting the bytes of a bad report file cannot write escape sequences", async (t) => {
+  const file = path.join(tempDir(t), "report.json");
+  fs.writeFileSync(file, HOSTILE);
+  const r = await mamori(["report", file]);
+  assert.equal(r.code, 2);
+  assertTerminalSafe(r.stderr, "stderr");
+});
