@@ -210,3 +210,16 @@ test("probe renderers keep server text inert", () => {
   assertTerminalSafe(md, "probe markdown");
   assert.doesNotMatch(outsideCode(md), /<script|\]\(javascript:/, "probe markdown: live tag or link");
 });
+
+test("mamori logs: a hostile file name reaches stderr and the story escaped", async (t) => {
+  const dir = tempDir(t);
+  const name = HOSTILE.replaceAll("/", "_");
+  const garbage = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + (i >> 3)) % 256));
+  fs.writeFileSync(path.join(dir, `access.log${name}`), garbage);
+  // Brackets would make the missing path a glob (one that matches nothing is not reported).
+  const r = await mamori(["logs", dir, path.join(dir, "missing\x1b]0;title\x07\nINJECTED")]);
+  assert.match(r.stderr, /missing/);
+  assert.match(r.stderr, /line skipped/);
+  assertTerminalSafe(r.stderr, "stderr");
+  assertTerminalSafe(r.stdout, "stdout");
+});

@@ -6,6 +6,7 @@ import { RootFs } from "../../collect/rootfs.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
+import { escapeTerminal as esc } from "../../report/escape.ts";
 import { parseReport } from "../../report/load.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
@@ -144,7 +145,7 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       const plan = planFromReport(doc, { findingIds, allCritical: Boolean(raw.allCritical) });
       const unknown = plan.unknown[0];
       if (unknown !== undefined) throw new UsageError(t("respond.unknownFinding", { id: unknown }));
-      for (const id of plan.noAction) notes.push(t("respond.noAction", { id }));
+      for (const id of plan.noAction) notes.push(t("respond.noAction", { id: esc(id) }));
       actions.push(...plan.actions);
     }
     for (const v of (raw.kill ?? []) as string[]) {
