@@ -86,6 +86,23 @@ test("a file that is not a report is one clear line and exit 2", async (t) => {
   assert.match(v2.stderr, /schemaVersion 2/);
 });
 
+test("a report whose findings break the contract is one clear line naming the key, not a crash", async (t) => {
+  const dir = tempDir(t);
+  const doc = docOf(minerStory());
+  (doc.findings[1] as unknown as Record<string, unknown>).severity = "bogus";
+  delete (doc.findings[2] as unknown as Record<string, unknown>).title;
+  fs.writeFileSync(path.join(dir, "r.json"), JSON.stringify(doc));
+  for (const argv of [["report"], ["report", "--format", "html"], ["respond", "--all-critical"]]) {
+    const r = await mamori([...argv, path.join(dir, "r.json")]);
+    assert.equal(r.code, 2, argv.join(" "));
+    assert.match(r.stderr, /^mamori: .*r\.json: not a mamori report: findings\.1\.severity: /, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+  const dirAsReport = await mamori(["report", dir, "--lang", "ja"]);
+  assert.equal(dirAsReport.code, 2);
+  assert.match(dirAsReport.stderr, /ディレクトリです/);
+});
+
 test("html is a format for audit and report alike, written to --output", async (t) => {
   const dir = tempDir(t);
   const out = path.join(dir, "r.html");

@@ -7,7 +7,7 @@ import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
-import { parseReport } from "../../report/load.ts";
+import { ReportFileError, readReport } from "../../report/load.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
 import { respond } from "../../respond/run.ts";
@@ -119,11 +119,9 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     let doc: ReportDocument | undefined;
     if (report !== undefined) {
       try {
-        const text =
-          report === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(io.cwd, report), "utf8");
-        doc = parseReport(text);
+        doc = readReport(report, io.cwd, t, env.lang);
       } catch (err) {
-        throw new UsageError(`${report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw err instanceof ReportFileError ? new UsageError(err.message) : err;
       }
     }
     const findingIds: string[] = [...(raw.finding ?? [])];

@@ -64,6 +64,21 @@ export const common = {
     en: "invalid value for {option}: {value} (expected {expected})",
     ja: "{option} の値が不正です: {value} (期待する値: {expected})",
   },
+  "report.load.missing": { en: "no such file", ja: "ファイルがありません" },
+  "report.load.directory": {
+    en: "a directory, not a report file",
+    ja: "ディレクトリです (レポートのファイルではありません)",
+  },
+  "report.load.notJson": { en: "not JSON ({reason})", ja: "JSON ではありません ({reason})" },
+  "report.load.notReport": { en: "not a mamori report", ja: "mamori のレポートではありません" },
+  "report.load.schemaVersion": {
+    en: "unsupported schemaVersion {found} (expected {expected})",
+    ja: "対応していない schemaVersion {found} です ({expected} が必要です)",
+  },
+  "report.load.invalid": {
+    en: "not a mamori report: {key}: {reason}",
+    ja: "mamori のレポートではありません: {key}: {reason}",
+  },
   "cli.cannotWrite": { en: "cannot write {path}: {reason}", ja: "{path} に書き込めません: {reason}" },
   "cli.unexpected": {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",
