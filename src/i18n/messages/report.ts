@@ -344,4 +344,8 @@ export const report = {
   },
   "respond.listEmpty": { en: "The quarantine at {dir} is empty.", ja: "{dir} の隔離フォルダーは空です。" },
   "respond.needId": { en: "give an entry id, or --list", ja: "エントリー ID か --list を指定してください" },
+  "respond.badId": {
+    en: "{id} is not a quarantine entry id (see mamori restore --list)",
+    ja: "{id} は隔離エントリーの ID ではありません (mamori restore --list を参照)",
+  },
 } as const satisfies Messages;
