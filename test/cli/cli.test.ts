@@ -19,6 +19,23 @@ test("a missing --root is a usage error in the chosen language", async () => {
   assert.match(ja.stderr, /存在しない/);
 });
 
+test("every command with --root refuses one that does not exist, before it scans, stores or installs", async (t) => {
+  const db = `${tempDir(t)}/history.db`;
+  for (const argv of [
+    ["ports"],
+    ["logs", "/dev/null"],
+    ["watch", "--once", "--db", db],
+    ["schedule", "status", "--db", db],
+    ["schedule", "install", "--db", db],
+    ["respond", "--quarantine", "/tmp/x"],
+    ["restore", "--list"],
+  ]) {
+    const r = await mamori([...argv, "--root", "/does/not/exist"]);
+    assert.equal(r.code, 2, `${argv.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^mamori: --root \/does\/not\/exist does not exist/, argv.join(" "));
+  }
+});
+
 test("invalid option values are rejected with what was expected", async () => {
   for (const [flag, value, expected] of [
     ["--format", "xml", "human|json|sarif|markdown"],

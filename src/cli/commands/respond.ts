@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { bootTime, processStartTime, readProcess } from "../../collect/proc/processes.ts";
@@ -14,6 +13,7 @@ import { respond } from "../../respond/run.ts";
 import type { Action } from "../../respond/types.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { clockOf, existingRoot } from "../options.ts";
 
 export const DEFAULT_QUARANTINE = "/var/lib/mamori/quarantine";
 
@@ -45,21 +45,11 @@ export function parseRespondEnv(
       translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
     );
   const t = translator(lang);
-  const root = path.resolve(io.cwd, raw.root ?? "/");
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
-    throw new UsageError(t("cli.rootMissing", { root }));
+  const root = existingRoot(io.cwd, raw.root ?? "/", t);
   const quarantineDir = raw.quarantineDir
     ? path.resolve(io.cwd, raw.quarantineDir)
     : path.join(root, DEFAULT_QUARANTINE);
-  let now = io.now ?? (() => new Date());
-  if (raw.now) {
-    const fixed = new Date(raw.now);
-    if (Number.isNaN(fixed.getTime()))
-      throw new UsageError(
-        t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
-      );
-    now = () => fixed;
-  }
+  const now = clockOf(raw.now, io, t);
   return { root, quarantineDir, lang, now };
 }
 

@@ -8,7 +8,7 @@ import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
-import { defaultDataDir } from "../options.ts";
+import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
 export function registerWatch(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -40,15 +40,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           t("watch.badSchedule", { schedule, reason: err instanceof Error ? err.message : String(err) }),
         );
       }
-      let now: () => Date = io.now ?? (() => new Date());
-      if (raw.now) {
-        const fixed = new Date(raw.now);
-        if (Number.isNaN(fixed.getTime()))
-          throw new UsageError(
-            t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
-          );
-        now = () => fixed;
-      }
+      const now = clockOf(raw.now, io, t);
       let channels: ReturnType<typeof channelsFrom>;
       try {
         channels = channelsFrom(config.alerts, io.env);
@@ -57,7 +49,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           throw new UsageError(t("watch.config.envMissing", { key: err.key, name: err.variable }));
         throw err;
       }
-      const root = path.resolve(io.cwd, raw.root ?? config.root);
+      const root = existingRoot(io.cwd, raw.root ?? config.root, t);
       const db = redactDbTarget(o.store.target);
       const log = (line: string) => io.stderr.write(`${line}\n`);
       let acceptBaseline = Boolean(raw.acceptBaseline);
