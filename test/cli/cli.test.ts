@@ -10,6 +10,18 @@ test("a wrong flag is one clear line and exit 2, no stack trace", async () => {
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
+test("commander's errors speak the chosen language and echo what was typed escaped", async () => {
+  const evil = await mamori(["audit", "--x\x1b[31m\nINJECTED"]);
+  assert.equal(evil.code, 2);
+  assert.ok(!evil.stderr.includes("\x1b"), evil.stderr);
+  assert.equal(evil.stderr.trim().split("\n").length, 1, evil.stderr);
+  const ja = await mamori(["audit", "--lang", "ja", "--roo", "/"]);
+  assert.equal(ja.code, 2);
+  assert.match(ja.stderr, /^mamori: 不明なオプションです: '--roo' \(--root のことですか\?\)\n$/);
+  const missing = await mamori(["report"], { env: { LANG: "ja_JP.UTF-8" } });
+  assert.match(missing.stderr, /必須の引数 'file'/);
+});
+
 test("a missing --root is a usage error in the chosen language", async () => {
   const en = await mamori(["audit", "--root", "/does/not/exist"]);
   assert.equal(en.code, 2);

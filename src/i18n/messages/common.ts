@@ -79,6 +79,21 @@ export const common = {
     en: "not a mamori report: {key}: {reason}",
     ja: "mamori のレポートではありません: {key}: {reason}",
   },
+  "cli.unknownOption": { en: "unknown option '{option}'", ja: "不明なオプションです: '{option}'" },
+  "cli.unknownCommand": { en: "unknown command '{command}'", ja: "不明なコマンドです: '{command}'" },
+  "cli.missingArgument": {
+    en: "missing required argument '{name}'",
+    ja: "必須の引数 '{name}' が指定されていません",
+  },
+  "cli.optionValueMissing": {
+    en: "option '{option}' needs a value",
+    ja: "オプション '{option}' には値が必要です",
+  },
+  "cli.tooManyArguments": {
+    en: "too many arguments: expected {expected}, got {got}",
+    ja: "引数が多すぎます: {expected} 個まで、{got} 個指定されました",
+  },
+  "cli.didYouMean": { en: "(did you mean {names}?)", ja: "({names} のことですか?)" },
   "cli.cannotWrite": { en: "cannot write {path}: {reason}", ja: "{path} に書き込めません: {reason}" },
   "cli.unexpected": {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",
