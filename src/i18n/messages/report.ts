@@ -225,6 +225,8 @@ export const report = {
   "html.kind.persistence": { en: "persistence", ja: "永続化" },
   "html.kind.network": { en: "network", ja: "通信" },
   "html.finding": { en: "Finding", ja: "検出内容" },
+  "html.check": { en: "Check", ja: "チェック" },
+  "html.ip": { en: "IP", ja: "IP アドレス" },
   "html.events": { en: "Attack requests in the logs", ja: "ログ内の攻撃リクエスト" },
   "html.moreEvents": {
     en: "{count} more in the JSON report.",

@@ -86,7 +86,7 @@ export const markdown: Renderer = {
     for (const f of shown) {
       out.push(`### ${t(`severity.${f.severity}`)}: ${md(f.title)}`, "");
       out.push(`- ${t("report.confidence")}: ${t(`confidence.${f.confidence}`)}`);
-      out.push(`- check: ${code(f.check)}`);
+      out.push(`- ${t("html.check")}: ${code(f.check)}`);
       out.push(`- id: ${code(f.id)}`);
       if (f.time)
         out.push(`- ${t("html.time")}: ${stamp(f.time)}${f.timeSource ? ` (${md(f.timeSource)})` : ""}`);
