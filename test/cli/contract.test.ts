@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { test } from "node:test";
 import { z } from "zod";
 import { reportSchema } from "../../src/core/contract.ts";
 import { atLeast, SEVERITIES } from "../../src/core/finding.ts";
+import { FIXTURE_NOW, FIXTURE_ROOTS, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
-
-const ROOTS = path.resolve(import.meta.dirname, "../fixtures/roots");
-const NOW = "2026-11-25T00:00:00Z";
 
 /** SARIF 2.1.0, the parts GitHub code scanning and other readers rely on. */
 const sarifSchema = z.object({
@@ -53,7 +50,7 @@ const sarifSchema = z.object({
     .length(1),
 });
 
-const roots = fs.readdirSync(ROOTS).sort();
+const roots = fs.readdirSync(FIXTURE_ROOTS).sort();
 
 test("the fixture roots are all here (a missing one would silently shrink this test)", () => {
   assert.ok(roots.length >= 10, roots.join(" "));
@@ -61,8 +58,7 @@ test("the fixture roots are all here (a missing one would silently shrink this t
 
 for (const name of roots) {
   test(`audit --root fixtures/roots/${name}: JSON contract, SARIF 2.1.0 and exit codes`, async () => {
-    const root = path.join(ROOTS, name);
-    const base = ["audit", "--root", root, "--now", NOW];
+    const base = ["audit", "--root", fixtureRoot(name), "--now", FIXTURE_NOW];
 
     const r = await mamori([...base, "--format", "json"]);
     // Progress and diagnostics go to stderr: standard output is exactly one JSON document.
