@@ -89,3 +89,13 @@ test("--output writes the report to a file and nothing to stdout", async (t) => 
   const { readFileSync } = await import("node:fs");
   assert.match(readFileSync(`${dir}/r.md`, "utf8"), /^# mamori security checkup/);
 });
+
+test("mamori logs with nothing it could read is exit 2, not an empty clean report", async (t) => {
+  const dir = tempDir(t);
+  for (const argv of [[`${dir}/missing.log`], [dir], [`${dir}/acces*.log`]]) {
+    const r = await mamori(["logs", ...argv]);
+    assert.equal(r.code, 2, `${argv}: ${r.stdout}`);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /no log files found/);
+  }
+});

@@ -54,6 +54,9 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
         io.stderr.write(
           `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
         );
+    // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
+    // saying "no attacks in 0 files" would read as a clean bill of health.
+    if (facts.files.length === 0) throw new UsageError(t("logs.noFiles"));
     const findings = sortFindings(
       findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }, facts.next),
     );
