@@ -66,6 +66,20 @@ test("--help works for every command and exits 0", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /--root <dir>/);
   assert.match(r.stdout, /--severity-threshold/);
+  // The name said every command; it only ran audit's.
+  const top = await mamori(["--help"]);
+  const commands = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1] as string);
+  assert.ok(commands.length >= 12, commands.join(" "));
+  for (const argv of [
+    ...commands.filter((c) => c !== "help").map((c) => [c]),
+    ["db", "status"],
+    ["db", "update"],
+  ]) {
+    const h = await mamori([...argv, "--help"]);
+    assert.equal(h.code, 0, argv.join(" "));
+    assert.match(h.stdout, /^Usage: mamori /, argv.join(" "));
+    assert.equal(h.stderr, "", argv.join(" "));
+  }
 });
 
 test("JSON output follows the schemaVersion 1 contract", async (t) => {
