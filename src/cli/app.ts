@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
-import { escapeTerminal } from "../report/escape.ts";
+import { escapeTerminalLines } from "../report/escape.ts";
 import { commanderError } from "./commander-errors.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
@@ -61,12 +61,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_ERROR;
     }
     const t = translator(langOf(argv, io.env));
+    // Messages quote what the user gave and what was read (a report's bytes in JSON.parse's message, file
+    // names, config values): no escape sequence may reach the terminal; a message's own line breaks stay.
     if (err instanceof UsageError) {
-      io.stderr.write(`${t("cli.error", { message: terminalLines(err.message) })}\n`);
+      io.stderr.write(`${t("cli.error", { message: escapeTerminalLines(err.message) })}\n`);
       return EXIT_ERROR;
     }
     io.stderr.write(
-      `${t("cli.unexpected", { message: terminalLines(err instanceof Error ? err.message : String(err)) })}\n`,
+      `${t("cli.unexpected", { message: escapeTerminalLines(err instanceof Error ? err.message : String(err)) })}\n`,
     );
     if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
     return EXIT_ERROR;
@@ -78,13 +80,4 @@ function langOf(argv: string[], env: NodeJS.ProcessEnv): Lang {
   const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
   const value = i < 0 ? undefined : argv[i]?.includes("=") ? argv[i]?.slice(7) : argv[i + 1];
   return value !== undefined && isLang(value) ? value : langFromEnv(env);
-}
-
-/**
- * Error messages quote what the user gave and what was read (a report's bytes in JSON.parse's message,
- * file names, config values): no escape sequence may reach the terminal. Line breaks the message itself
- * uses (one configuration mistake per line) stay.
- */
-function terminalLines(message: string): string {
-  return message.split("\n").map(escapeTerminal).join("\n");
 }

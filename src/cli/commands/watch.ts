@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
+import { escapeTerminal } from "../../report/escape.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
@@ -51,7 +52,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       }
       const root = existingRoot(io.cwd, raw.root ?? config.root, t);
       const db = redactDbTarget(o.store.target);
-      const log = (line: string) => io.stderr.write(`${line}\n`);
+      // One line each; they quote error texts from channels (an SMTP server's reply) and the system: escaped.
+      const log = (line: string) => io.stderr.write(`${escapeTerminal(line)}\n`);
       let acceptBaseline = Boolean(raw.acceptBaseline);
       let failures = 0;
 
