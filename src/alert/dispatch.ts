@@ -74,6 +74,30 @@ async function sendWithRetry(
   return { ok: false, attempts, error };
 }
 
+/** Records one delivery attempt (or rate-limit refusal) of some findings to one channel, in its own write. */
+function record(
+  input: DispatchInput,
+  host: string,
+  at: string,
+  ch: Channel,
+  kind: DeliveryRecord["kind"],
+  findings: Finding[],
+  outcome: { status: DeliveryRecord["status"]; attempts: number; error: string | null },
+): Promise<DeliveryRecord> {
+  return writeTx(input.store, (trx) =>
+    recordDelivery(trx, {
+      host,
+      scanId: input.scanId,
+      createdAt: at,
+      channel: ch.name,
+      target: ch.target,
+      kind,
+      ...outcome,
+      findingIds: findings.map((f) => f.id),
+    }),
+  );
+}
+
 /**
  * After a scan is stored: resolves alerts whose finding is gone, then alerts once per new finding at or
  * above `minSeverity` on every channel, within the hourly rate limit (overflow waits for the digest when
@@ -120,20 +144,11 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
         if ((await sentSince(store.db, host, ch.name, hourAgo)) >= config.rateLimit.maxPerHour) {
           limited = true;
           deliveries.push(
-            await writeTx(store, (trx) =>
-              recordDelivery(trx, {
-                host,
-                scanId: input.scanId,
-                createdAt: at,
-                channel: ch.name,
-                target: ch.target,
-                kind: "alert",
-                status: "rate-limited",
-                attempts: 0,
-                error: null,
-                findingIds: candidates.map((f) => f.id),
-              }),
-            ),
+            await record(input, host, at, ch, "alert", candidates, {
+              status: "rate-limited",
+              attempts: 0,
+              error: null,
+            }),
           );
           continue;
         }
@@ -149,20 +164,11 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
             }),
           );
         deliveries.push(
-          await writeTx(store, (trx) =>
-            recordDelivery(trx, {
-              host,
-              scanId: input.scanId,
-              createdAt: at,
-              channel: ch.name,
-              target: ch.target,
-              kind: "alert",
-              status: r.ok ? "sent" : "failed",
-              attempts: r.attempts,
-              error: r.error,
-              findingIds: candidates.map((f) => f.id),
-            }),
-          ),
+          await record(input, host, at, ch, "alert", candidates, {
+            status: r.ok ? "sent" : "failed",
+            attempts: r.attempts,
+            error: r.error,
+          }),
         );
       }
       const toDigest = limited && config.digest.enabled;
@@ -200,20 +206,11 @@ async function maybeDigest(input: DispatchInput, host: string): Promise<Delivery
     const r = await sendWithRetry(ch, m, input);
     any ||= r.ok;
     out.push(
-      await writeTx(store, (trx) =>
-        recordDelivery(trx, {
-          host,
-          scanId: input.scanId,
-          createdAt: at,
-          channel: ch.name,
-          target: ch.target,
-          kind: "digest",
-          status: r.ok ? "sent" : "failed",
-          attempts: r.attempts,
-          error: r.error,
-          findingIds: findings.map((f) => f.id),
-        }),
-      ),
+      await record(input, host, at, ch, "digest", findings, {
+        status: r.ok ? "sent" : "failed",
+        attempts: r.attempts,
+        error: r.error,
+      }),
     );
   }
   if (any) await writeTx(store, (trx) => markDigestSent(trx, host, at));

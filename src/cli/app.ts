@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/version.ts";
-import { langFromEnv, translator } from "../i18n/index.ts";
+import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
+import { escapeTerminalLines } from "../report/escape.ts";
+import { commanderError } from "./commander-errors.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerDb } from "./commands/db.ts";
 import { registerDiff } from "./commands/diff.ts";
@@ -32,7 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, "mamori: ")),
+      outputError: (s, write) => write(commanderError(s, translator(langOf(argv, io.env)))),
     });
   registerAudit(program, io, done);
   registerDb(program, io, done);
@@ -62,15 +64,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT_OK;
       return EXIT_ERROR;
     }
-    const t = translator(langFromEnv(io.env));
+    const t = translator(langOf(argv, io.env));
+    // Messages quote what the user gave and what was read (a report's bytes in JSON.parse's message, file
+    // names, config values): no escape sequence may reach the terminal; a message's own line breaks stay.
     if (err instanceof UsageError) {
-      io.stderr.write(`${t("cli.error", { message: err.message })}\n`);
+      io.stderr.write(`${t("cli.error", { message: escapeTerminalLines(err.message) })}\n`);
       return EXIT_ERROR;
     }
     io.stderr.write(
-      `${t("cli.unexpected", { message: err instanceof Error ? err.message : String(err) })}\n`,
+      `${t("cli.unexpected", { message: escapeTerminalLines(err instanceof Error ? err.message : String(err)) })}\n`,
     );
     if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** The language of errors raised before or outside a command's own parsing: --lang when given, else LANG. */
+function langOf(argv: string[], env: NodeJS.ProcessEnv): Lang {
+  const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
+  const value = i < 0 ? undefined : argv[i]?.includes("=") ? argv[i]?.slice(7) : argv[i + 1];
+  return value !== undefined && isLang(value) ? value : langFromEnv(env);
 }

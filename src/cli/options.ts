@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { SEVERITIES, type Severity } from "../core/finding.ts";
-import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
+import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
 import { FORMAT_NAMES, type FormatName } from "../report/formats/index.ts";
 import { UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
@@ -80,21 +80,8 @@ export function parseCommon(
   const colorMode = raw.color ?? "auto";
   if (!["auto", "always", "never"].includes(colorMode)) throw fail("--color", colorMode, "auto|always|never");
 
-  const root = path.resolve(io.cwd, raw.root ?? "/");
-  let isDir = false;
-  try {
-    isDir = fs.statSync(root).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new UsageError(t("cli.rootMissing", { root }));
-
-  let now: () => Date = io.now ?? (() => new Date());
-  if (raw.now !== undefined) {
-    const fixed = new Date(raw.now);
-    if (Number.isNaN(fixed.getTime())) throw fail("--now", raw.now, "an ISO 8601 time");
-    now = () => fixed;
-  }
+  const root = existingRoot(io.cwd, raw.root ?? "/", t);
+  const now = clockOf(raw.now, io, t);
 
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
   const color =
@@ -110,6 +97,28 @@ export function parseCommon(
     dataDir: path.resolve(io.cwd, raw.dataDir ?? io.env.MAMORI_DATA_DIR ?? defaultDataDir()),
     now,
   };
+}
+
+/** `--root DIR` resolved against the working directory; it must be an existing directory. */
+export function existingRoot(cwd: string, value: string, t: Translator): string {
+  const root = path.resolve(cwd, value);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(root).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(t("cli.rootMissing", { root }));
+  return root;
+}
+
+/** The clock of a run: `--now ISO` fixes it (reproducible output), else the io's clock or the real time. */
+export function clockOf(value: string | undefined, io: CliIo, t: Translator): () => Date {
+  if (value === undefined) return io.now ?? (() => new Date());
+  const fixed = new Date(value);
+  if (Number.isNaN(fixed.getTime()))
+    throw new UsageError(t("cli.badOption", { option: "--now", value, expected: "an ISO 8601 time" }));
+  return () => fixed;
 }
 
 function bad(option: string, value: string, expected: string, lang: Lang): string {

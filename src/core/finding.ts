@@ -7,7 +7,8 @@ export const CONFIDENCES = ["confirmed", "likely", "possible"] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
 /** Where a time came from, so a timeline can say how it knows. */
-export type TimeSource = "log" | "proc" | "mtime" | "ctime" | "package" | "scan";
+export const TIME_SOURCES = ["log", "proc", "mtime", "ctime", "package", "scan"] as const;
+export type TimeSource = (typeof TIME_SOURCES)[number];
 
 /**
  * One piece of evidence. `path`/`line`/`pid`/`value` are the contract in DESIGN.md;

@@ -20,6 +20,11 @@ export function escapeTerminal(s: string): string {
   return s.replace(UNSAFE, visible);
 }
 
+/** For a terminal, keeping the line breaks of a message made of several lines (each line escaped). */
+export function escapeTerminalLines(s: string): string {
+  return s.split("\n").map(escapeTerminal).join("\n");
+}
+
 export function escapeHtml(s: string): string {
   return escapeTerminal(s).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -23,7 +23,7 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
   if (exploitAttacks.length === 0)
     out.push(t("logs.story.none", { files: s.files.length, lines: totalLines }));
   for (const a of exploitAttacks) {
-    const name = a.cves[0] ?? a.attack;
+    const name = esc(a.cves[0] ?? a.attack);
     out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));
     const winners = s.attackers.filter((x) =>
       x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),
@@ -34,7 +34,7 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
       const line = t(shell ? "logs.story.successShell" : "logs.story.success", {
         ip: esc(w.ip),
-        time: ev?.time ?? "?",
+        time: esc(ev?.time ?? "?"),
         attack: name,
       });
       out.push(color ? `${RED}${line}${RESET}` : line);
@@ -48,7 +48,8 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
     const later = w.next.length > 0 ? w.next : w.after;
     if (later.length > 0) {
       out.push(t("logs.story.next", { ip: esc(w.ip) }));
-      for (const a of later.slice(0, 10)) out.push(`    ${a.time ?? "?"}  ${esc(a.request.slice(0, 200))}`);
+      for (const a of later.slice(0, 10))
+        out.push(`    ${esc(a.time ?? "?")}  ${esc(a.request.slice(0, 200))}`);
       if (later.length > 10) out.push(`    … (+${later.length - 10})`);
     }
     const ind = [...w.indicators.urls, ...w.indicators.ips, ...w.indicators.files];
@@ -70,13 +71,13 @@ export function renderLogsStory(doc: ReportDocument, opts: RenderOptions): strin
       }),
     ];
     for (const [reason, count] of Object.entries(f.skipped))
-      parts.push(t("logs.files.skipped", { count, reason }));
+      parts.push(t("logs.files.skipped", { count, reason: reasonOf(reason, t) }));
     if (f.skippedBytes > 0)
       parts.push(t("logs.files.tail", { mb: Math.round((s.tailBytes ?? 0) / 2 ** 20) }));
     out.push(`  ${parts.join("; ")}`);
     for (const w of f.warnings.slice(0, 5))
       out.push(
-        `    ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: esc(w.reason) })}`,
+        `    ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}`,
       );
   }
   for (const u of s.unreadable)
@@ -113,7 +114,7 @@ function padStart(s: string, n: number): string {
 function attackerTable(a: AttackerSummary, { t }: RenderOptions): string[] {
   const rows: string[] = [];
   rows.push(
-    `■ ${esc(a.ip)}  ${t("logs.table.first")}: ${a.firstSeen ?? "?"}  ${t("logs.table.last")}: ${a.lastSeen ?? "?"}  ${t("logs.table.requests")}: ${a.requests}`,
+    `■ ${esc(a.ip)}  ${t("logs.table.first")}: ${esc(a.firstSeen ?? "?")}  ${t("logs.table.last")}: ${esc(a.lastSeen ?? "?")}  ${t("logs.table.requests")}: ${a.requests}`,
   );
   rows.push(
     `  ${padEnd(t("logs.table.attack"), 28)} ${padStart(t("logs.table.requests"), 8)}  ${t("logs.table.outcome")}`,

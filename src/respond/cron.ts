@@ -10,6 +10,7 @@ import {
   newEntryId,
   sha256,
   sha256File,
+  writeDurable,
   writeManifest,
 } from "./store.ts";
 import type { RespondOptions } from "./types.ts";
@@ -66,13 +67,7 @@ export function disableCronLine(
   };
   writeManifest(dir, m);
   opts.hooks?.step?.("backup");
-  const fd = fs.openSync(path.join(dir, CONTENT), "wx", 0o400);
-  try {
-    fs.writeFileSync(fd, original);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeDurable(path.join(dir, CONTENT), original, 0o400);
   fsyncDir(dir);
   m.state = "quarantined";
   writeManifest(dir, m);

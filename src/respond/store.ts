@@ -70,8 +70,13 @@ export function newEntryId(now: Date, kind: string): string {
   return `${stamp}-${kind}-${randomBytes(3).toString("hex")}`;
 }
 
+/** Ids are made by newId: a time stamp, a kind and hex; anything else could walk out of the quarantine. */
+export function isEntryId(id: string): boolean {
+  return /^[A-Za-z0-9TZ-]+$/.test(id);
+}
+
 export function entryDir(quarantineDir: string, id: string): string {
-  if (!/^[A-Za-z0-9TZ-]+$/.test(id)) throw new Error(`invalid quarantine id: ${id}`);
+  if (!isEntryId(id)) throw new Error(`invalid quarantine id: ${id}`);
   return path.join(quarantineDir, id);
 }
 

@@ -45,21 +45,18 @@ export async function openSqlite(file: string, opts: SqliteOptions = {}): Promis
     // not ours to change (another user's file): reading still works
   }
   const db = new Kysely<HistoryDb>({ dialect: new SqliteDialect({ database: kysely }) });
-  const store: Store = { db, dialect: "sqlite", file, close: () => db.destroy() };
-  try {
-    await migrate(store);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  return store;
+  return migrated({ db, dialect: "sqlite", file, close: () => db.destroy() });
 }
 
 /** Opens a PostgreSQL history (the fleet server's), same schema, same migrations. */
 export async function openPostgres(connection: string | pg.PoolConfig): Promise<Store> {
   const pool = new pg.Pool(typeof connection === "string" ? { connectionString: connection } : connection);
   const db = new Kysely<HistoryDb>({ dialect: new PostgresDialect({ pool }) });
-  const store: Store = { db, dialect: "pg", close: () => db.destroy() };
+  return migrated({ db, dialect: "pg", close: () => db.destroy() });
+}
+
+/** The store with its schema brought up to date; closed again when that fails. */
+async function migrated(store: Store): Promise<Store> {
   try {
     await migrate(store);
   } catch (err) {

@@ -66,7 +66,8 @@ export interface DpkgVersion {
   revision: string;
 }
 
-export function parseDpkg(v: string): DpkgVersion {
+/** `[epoch:]version[-release]`, the shape dpkg and rpm versions share: the release follows the last dash. */
+function splitEpochRelease(v: string): { epoch: number; version: string; release?: string } {
   let s = v.trim();
   let epoch = 0;
   const colon = s.indexOf(":");
@@ -75,8 +76,13 @@ export function parseDpkg(v: string): DpkgVersion {
     s = s.slice(colon + 1);
   }
   const dash = s.lastIndexOf("-");
-  if (dash <= 0) return { epoch, upstream: s, revision: "" };
-  return { epoch, upstream: s.slice(0, dash), revision: s.slice(dash + 1) };
+  if (dash <= 0) return { epoch, version: s };
+  return { epoch, version: s.slice(0, dash), release: s.slice(dash + 1) };
+}
+
+export function parseDpkg(v: string): DpkgVersion {
+  const { epoch, version, release } = splitEpochRelease(v);
+  return { epoch, upstream: version, revision: release ?? "" };
 }
 
 /** dpkg's character weight: "~" before everything (even the end), letters before non-letters. */
@@ -169,16 +175,7 @@ export interface RpmVersion {
 }
 
 export function parseRpm(v: string): RpmVersion {
-  let s = v.trim();
-  let epoch = 0;
-  const colon = s.indexOf(":");
-  if (colon > 0 && /^\d+$/.test(s.slice(0, colon))) {
-    epoch = Number(s.slice(0, colon));
-    s = s.slice(colon + 1);
-  }
-  const dash = s.lastIndexOf("-");
-  if (dash <= 0) return { epoch, version: s };
-  return { epoch, version: s.slice(0, dash), release: s.slice(dash + 1) };
+  return splitEpochRelease(v);
 }
 
 export function compareRpm(a: string, b: string): number {

@@ -10,10 +10,11 @@ import { type Directive, parseApacheConfig, parseEnvvars } from "../../src/colle
 import { apacheLogSources } from "../../src/collect/apache/log-sources.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { Diagnostics } from "../../src/core/diagnostics.ts";
+import { FIXTURE_ROOTS } from "../helpers/audit.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const APACHE = "/usr/sbin/apache2";
-const ROOTS = path.resolve(import.meta.dirname, "../fixtures/roots");
+const ROOTS = FIXTURE_ROOTS;
 
 const INFO = "LoadModule info_module /usr/lib/apache2/modules/mod_info.so";
 

@@ -2,44 +2,21 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import type { ReportDocument } from "../../src/core/document.ts";
+import { auditJson, FIXTURE_NOW, FIXTURE_ROOTS, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const ROOTS = path.resolve(import.meta.dirname, "../fixtures/roots");
-const NOW = "2026-11-25T00:00:00Z";
+const ROOTS = FIXTURE_ROOTS;
+const NOW = FIXTURE_NOW;
 
-interface Doc {
-  findings: Array<{
-    id: string;
-    check: string;
-    severity: string;
-    confidence: string;
-    title: string;
-    detail: string;
-    cves: string[];
-    evidence: Array<{ path?: string; line?: number; value?: string; package?: string; version?: string }>;
-    remediation: string;
-    commands?: string[];
-    data?: Record<string, unknown>;
-  }>;
-  notChecked: Array<{ area: string; path?: string; reason: string; detail?: string }>;
-  warnings: Array<{ area: string; reason: string; detail?: string }>;
-  sections: { apache?: { installations: Array<Record<string, unknown>> } };
-}
+/** The report, with the Apache section these tests read. */
+type Doc = ReportDocument & { sections: { apache?: { installations: Array<Record<string, unknown>> } } };
 
 async function audit(root: string, extra: string[] = []): Promise<{ code: number; doc: Doc }> {
-  const r = await mamori([
-    "audit",
-    "--root",
-    path.join(ROOTS, root),
-    "--format",
-    "json",
-    "--now",
-    NOW,
-    ...extra,
-  ]);
-  assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  return { code: r.code, doc: JSON.parse(r.stdout) as Doc };
+  const { code, stderr, doc } = await auditJson(fixtureRoot(root), extra);
+  assert.ok(code === 0 || code === 1, stderr);
+  return { code, doc: doc as Doc };
 }
 
 const exposure = (d: Doc) => d.findings.find((f) => f.check === "apache.exposure");

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
 
-const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/roots/upstream-2.4.49");
+const FIXTURE = fixtureRoot("upstream-2.4.49");
 
 test("audit reads the log the Apache configuration names, in the LogFormat it defines, and joins it to the CVE", async (t) => {
   const root = tempDir(t);

@@ -10,6 +10,18 @@ test("a wrong flag is one clear line and exit 2, no stack trace", async () => {
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
+test("commander's errors speak the chosen language and echo what was typed escaped", async () => {
+  const evil = await mamori(["audit", "--x\x1b[31m\nINJECTED"]);
+  assert.equal(evil.code, 2);
+  assert.ok(!evil.stderr.includes("\x1b"), evil.stderr);
+  assert.equal(evil.stderr.trim().split("\n").length, 1, evil.stderr);
+  const ja = await mamori(["audit", "--lang", "ja", "--roo", "/"]);
+  assert.equal(ja.code, 2);
+  assert.match(ja.stderr, /^mamori: 不明なオプションです: '--roo' \(--root のことですか\?\)\n$/);
+  const missing = await mamori(["report"], { env: { LANG: "ja_JP.UTF-8" } });
+  assert.match(missing.stderr, /必須の引数 'file'/);
+});
+
 test("a missing --root is a usage error in the chosen language", async () => {
   const en = await mamori(["audit", "--root", "/does/not/exist"]);
   assert.equal(en.code, 2);
@@ -17,6 +29,23 @@ test("a missing --root is a usage error in the chosen language", async () => {
   assert.match(en.stderr, /does not exist/);
   const ja = await mamori(["audit", "--root", "/does/not/exist"], { env: { LANG: "ja_JP.UTF-8" } });
   assert.match(ja.stderr, /存在しない/);
+});
+
+test("every command with --root refuses one that does not exist, before it scans, stores or installs", async (t) => {
+  const db = `${tempDir(t)}/history.db`;
+  for (const argv of [
+    ["ports"],
+    ["logs", "/dev/null"],
+    ["watch", "--once", "--db", db],
+    ["schedule", "status", "--db", db],
+    ["schedule", "install", "--db", db],
+    ["respond", "--quarantine", "/tmp/x"],
+    ["restore", "--list"],
+  ]) {
+    const r = await mamori([...argv, "--root", "/does/not/exist"]);
+    assert.equal(r.code, 2, `${argv.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^mamori: --root \/does\/not\/exist does not exist/, argv.join(" "));
+  }
 });
 
 test("invalid option values are rejected with what was expected", async () => {
@@ -37,6 +66,20 @@ test("--help works for every command and exits 0", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /--root <dir>/);
   assert.match(r.stdout, /--severity-threshold/);
+  // The name said every command; it only ran audit's.
+  const top = await mamori(["--help"]);
+  const commands = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1] as string);
+  assert.ok(commands.length >= 12, commands.join(" "));
+  for (const argv of [
+    ...commands.filter((c) => c !== "help").map((c) => [c]),
+    ["db", "status"],
+    ["db", "update"],
+  ]) {
+    const h = await mamori([...argv, "--help"]);
+    assert.equal(h.code, 0, argv.join(" "));
+    assert.match(h.stdout, /^Usage: mamori /, argv.join(" "));
+    assert.equal(h.stderr, "", argv.join(" "));
+  }
 });
 
 test("JSON output follows the schemaVersion 1 contract", async (t) => {
@@ -59,4 +102,14 @@ test("--output writes the report to a file and nothing to stdout", async (t) => 
   assert.equal(r.stdout, "");
   const { readFileSync } = await import("node:fs");
   assert.match(readFileSync(`${dir}/r.md`, "utf8"), /^# mamori security checkup/);
+});
+
+test("mamori logs with nothing it could read is exit 2, not an empty clean report", async (t) => {
+  const dir = tempDir(t);
+  for (const argv of [[`${dir}/missing.log`], [dir], [`${dir}/acces*.log`]]) {
+    const r = await mamori(["logs", ...argv]);
+    assert.equal(r.code, 2, `${argv}: ${r.stdout}`);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /no log files found/);
+  }
 });

@@ -4,28 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parseIptablesSave, parseNftables, parseUfwRules } from "../../src/collect/exposure/firewall.ts";
+import type { Finding as CoreFinding } from "../../src/core/finding.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/exposure");
 
-interface Finding {
-  id: string;
-  check: string;
-  severity: string;
-  confidence: string;
-  title: string;
-  detail: string;
-  remediation: string;
-  commands?: string[];
-  evidence: Array<{
-    path?: string;
-    line?: number;
-    pid?: number;
-    value?: string;
-    label?: string;
-    package?: string;
-  }>;
+/** An exposure finding: the contract's fields, with the `data` keys README lists for `exposure.*`. */
+type Finding = Omit<CoreFinding, "data"> & {
   data: {
     service?: string;
     port?: number;
@@ -36,7 +22,7 @@ interface Finding {
     package?: string;
     firewall?: { blocked: boolean | null; how: string };
   };
-}
+};
 
 /** The recorded server (sockets, processes, configs) plus one firewall variant, copied into a fresh root. */
 function root(t: { after: (fn: () => void) => void }, firewall?: string): string {

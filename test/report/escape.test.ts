@@ -5,6 +5,7 @@ import {
   escapeHtml,
   escapeMarkdown,
   escapeTerminal,
+  escapeTerminalLines,
   markdownCode,
 } from "../../src/report/escape.ts";
 
@@ -15,6 +16,12 @@ test("terminal escaping leaves no control character or escape sequence", () => {
   assert.doesNotMatch(out, /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202e]/);
   assert.match(out, /\\x1b\[31mred/);
   assert.match(out, /\\u202e/);
+});
+
+test("a message of several lines keeps its own line breaks, and nothing else of the hostile text", () => {
+  const out = escapeTerminalLines(`file a: ${hostile.replace("\n", "")}\nfile b: ok`);
+  assert.equal(out.split("\n").length, 2);
+  assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
 });
 
 test("HTML escaping neutralises tags and attributes", () => {

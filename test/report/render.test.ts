@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { RENDERERS } from "../../src/report/formats/index.ts";
+import { artifactUri } from "../../src/report/formats/sarif.ts";
 import { guidance, packageManager, sh } from "../../src/report/guidance.ts";
 import { scriptJson } from "../../src/report/html/chart-data.ts";
 import { mamori } from "../helpers/cli.ts";
@@ -86,6 +87,23 @@ test("a file that is not a report is one clear line and exit 2", async (t) => {
   assert.match(v2.stderr, /schemaVersion 2/);
 });
 
+test("a report whose findings break the contract is one clear line naming the key, not a crash", async (t) => {
+  const dir = tempDir(t);
+  const doc = docOf(minerStory());
+  (doc.findings[1] as unknown as Record<string, unknown>).severity = "bogus";
+  delete (doc.findings[2] as unknown as Record<string, unknown>).title;
+  fs.writeFileSync(path.join(dir, "r.json"), JSON.stringify(doc));
+  for (const argv of [["report"], ["report", "--format", "html"], ["respond", "--all-critical"]]) {
+    const r = await mamori([...argv, path.join(dir, "r.json")]);
+    assert.equal(r.code, 2, argv.join(" "));
+    assert.match(r.stderr, /^mamori: .*r\.json: not a mamori report: findings\.1\.severity: /, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+  const dirAsReport = await mamori(["report", dir, "--lang", "ja"]);
+  assert.equal(dirAsReport.code, 2);
+  assert.match(dirAsReport.stderr, /ディレクトリです/);
+});
+
 test("html is a format for audit and report alike, written to --output", async (t) => {
   const dir = tempDir(t);
   const out = path.join(dir, "r.html");
@@ -107,6 +125,14 @@ test("SARIF stays 2.1.0 and carries the incidents in the run's properties", () =
   assert.equal(log.version, "2.1.0");
   assert.equal(log.runs[0].results.length, doc.findings.length);
   assert.deepEqual(log.runs[0].properties.incidents[0].findingIds, doc.incidents[0]?.findingIds);
+});
+
+test("SARIF artifact URIs encode #, ? and % so the file name is not cut into fragment and query", () => {
+  assert.equal(artifactUri("/var/www/a b#1?x=%41.php"), "file:///var/www/a%20b%231%3Fx=%2541.php");
+  assert.equal(artifactUri("logs/access log"), "logs/access%20log");
+  const doc = docOf([f({ id: "x:1", check: "file.dropped", evidence: [{ path: "/tmp/#x", line: 2 }] })]);
+  const loc = JSON.parse(RENDERERS.sarif.render(doc, opts)).runs[0].results[0].locations[0].physicalLocation;
+  assert.deepEqual(loc, { artifactLocation: { uri: "file:///tmp/%23x" }, region: { startLine: 2 } });
 });
 
 test("guidance gives the commands of the detected distribution", () => {

@@ -99,6 +99,16 @@ test("a finding id that is not in the report is a usage error; --finding needs a
   assert.match(n.stderr, /need a JSON report/);
 });
 
+test("restore with an id that is not one (a path, ../) is one clear line and exit 2", async (t) => {
+  const { dir } = fixture(t);
+  for (const id of ["../../etc/passwd", "/etc/shadow", "20261125T120000Z-file-3fa2c1"]) {
+    const r = await mamori(["restore", id, "--quarantine-dir", path.join(dir, "q")]);
+    assert.equal(r.code, 2, id);
+    assert.doesNotMatch(r.stderr, /unexpected|bug/, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+});
+
 test("paths from the report reach the terminal escaped", async (t) => {
   const { root } = fixture(t);
   const r = await mamori(["respond", "--quarantine", "/tmp/\x1b]0;pwned\x07x", "--root", root]);

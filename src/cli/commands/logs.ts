@@ -10,6 +10,7 @@ import { atLeast, sortFindings } from "../../core/finding.ts";
 import { toolVersion } from "../../core/version.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
+import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
 import { loadRules } from "../../rules/logs.ts";
 import { emitReport } from "../emit.ts";
@@ -44,16 +45,18 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     });
     for (const u of facts.unreadable) {
       ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
-      io.stderr.write(`mamori: ${t("logs.warn.open", { path: u.path, reason: u.reason })}\n`);
+      io.stderr.write(
+        `mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`,
+      );
     }
     for (const f of facts.files)
       for (const w of f.warnings.slice(0, 20))
         io.stderr.write(
-          `mamori: ${t("logs.warn.skipped", { path: f.path, line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`.replace(
-            /[\u0000-\u0008\u000b-\u001f\u007f]/g,
-            "?",
-          ),
+          `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
         );
+    // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
+    // saying "no attacks in 0 files" would read as a clean bill of health.
+    if (facts.files.length === 0) throw new UsageError(t("logs.noFiles"));
     const findings = sortFindings(
       findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }, facts.next),
     );

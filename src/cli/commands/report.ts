@@ -1,9 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Command } from "commander";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
-import { parseReport } from "../../report/load.ts";
+import { ReportFileError, readReport } from "../../report/load.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -18,17 +16,11 @@ export function registerReport(program: Command, io: CliIo, done: (code: number)
   addOutputOptions(cmd).action((file: string, raw) => {
     const opts = parseCommon({ ...raw, root: "/" }, io);
     const t = translator(opts.lang);
-    let text: string;
+    let doc: ReturnType<typeof readReport>;
     try {
-      text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(io.cwd, file), "utf8");
+      doc = readReport(file, io.cwd, t, opts.lang);
     } catch (err) {
-      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    let doc: ReturnType<typeof parseReport>;
-    try {
-      doc = parseReport(text);
-    } catch (err) {
-      throw new UsageError(`${file}: ${(err as Error).message}`);
+      throw err instanceof ReportFileError ? new UsageError(err.message) : err;
     }
     doc.incidents = correlate(doc.findings, { now: opts.now, lang: opts.lang, t });
     done(emitReport(doc, opts, io));

@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { bootTime, processStartTime, readProcess } from "../../collect/proc/processes.ts";
@@ -6,13 +5,15 @@ import { RootFs } from "../../collect/rootfs.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
-import { parseReport } from "../../report/load.ts";
+import { escapeTerminal as esc } from "../../report/escape.ts";
+import { ReportFileError, readReport } from "../../report/load.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
 import { respond } from "../../respond/run.ts";
 import type { Action } from "../../respond/types.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { clockOf, existingRoot } from "../options.ts";
 
 export const DEFAULT_QUARANTINE = "/var/lib/mamori/quarantine";
 
@@ -44,21 +45,11 @@ export function parseRespondEnv(
       translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
     );
   const t = translator(lang);
-  const root = path.resolve(io.cwd, raw.root ?? "/");
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
-    throw new UsageError(t("cli.rootMissing", { root }));
+  const root = existingRoot(io.cwd, raw.root ?? "/", t);
   const quarantineDir = raw.quarantineDir
     ? path.resolve(io.cwd, raw.quarantineDir)
     : path.join(root, DEFAULT_QUARANTINE);
-  let now = io.now ?? (() => new Date());
-  if (raw.now) {
-    const fixed = new Date(raw.now);
-    if (Number.isNaN(fixed.getTime()))
-      throw new UsageError(
-        t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
-      );
-    now = () => fixed;
-  }
+  const now = clockOf(raw.now, io, t);
   return { root, quarantineDir, lang, now };
 }
 
@@ -118,11 +109,9 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     let doc: ReportDocument | undefined;
     if (report !== undefined) {
       try {
-        const text =
-          report === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(io.cwd, report), "utf8");
-        doc = parseReport(text);
+        doc = readReport(report, io.cwd, t, env.lang);
       } catch (err) {
-        throw new UsageError(`${report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw err instanceof ReportFileError ? new UsageError(err.message) : err;
       }
     }
     const findingIds: string[] = [...(raw.finding ?? [])];
@@ -144,7 +133,7 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       const plan = planFromReport(doc, { findingIds, allCritical: Boolean(raw.allCritical) });
       const unknown = plan.unknown[0];
       if (unknown !== undefined) throw new UsageError(t("respond.unknownFinding", { id: unknown }));
-      for (const id of plan.noAction) notes.push(t("respond.noAction", { id }));
+      for (const id of plan.noAction) notes.push(t("respond.noAction", { id: esc(id) }));
       actions.push(...plan.actions);
     }
     for (const v of (raw.kill ?? []) as string[]) {

@@ -4,7 +4,7 @@ import { escapeTerminal as esc } from "../../report/escape.ts";
 import { RespondError } from "../../respond/quarantine.ts";
 import { reasonText } from "../../respond/render.ts";
 import { restore } from "../../respond/run.ts";
-import { listEntries } from "../../respond/store.ts";
+import { isEntryId, listEntries } from "../../respond/store.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { addRespondOptions, parseRespondEnv } from "./respond.ts";
@@ -39,6 +39,7 @@ export function registerRestore(program: Command, io: CliIo, done: (code: number
       return;
     }
     if (!id) throw new UsageError(t("respond.needId"));
+    if (!isEntryId(id)) throw new UsageError(t("respond.badId", { id }));
     try {
       const how = restore(id, { quarantineDir: env.quarantineDir, now: env.now });
       const m = listEntries(env.quarantineDir).find((e) => e.manifest.id === id)?.manifest;

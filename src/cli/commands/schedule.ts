@@ -16,6 +16,7 @@ import {
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { writeFileAtomic } from "../io.ts";
+import { existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
 const ENABLE = "systemctl daemon-reload && systemctl enable --now mamori.timer";
@@ -43,7 +44,7 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
     .action(async (action: string, raw) => {
       const o = parseHistoryOptions(raw, io);
       const t = o.t;
-      const root = path.resolve(io.cwd, raw.root);
+      const root = existingRoot(io.cwd, raw.root, t);
       if (!["install", "remove", "status"].includes(action))
         throw new UsageError(
           t("cli.badOption", { option: "action", value: action, expected: "install|remove|status" }),

@@ -3,12 +3,13 @@ import { type Command, Option } from "commander";
 import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
+import { escapeTerminal } from "../../report/escape.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
-import { defaultDataDir } from "../options.ts";
+import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
 export function registerWatch(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -40,15 +41,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           t("watch.badSchedule", { schedule, reason: err instanceof Error ? err.message : String(err) }),
         );
       }
-      let now: () => Date = io.now ?? (() => new Date());
-      if (raw.now) {
-        const fixed = new Date(raw.now);
-        if (Number.isNaN(fixed.getTime()))
-          throw new UsageError(
-            t("cli.badOption", { option: "--now", value: raw.now, expected: "an ISO 8601 time" }),
-          );
-        now = () => fixed;
-      }
+      const now = clockOf(raw.now, io, t);
       let channels: ReturnType<typeof channelsFrom>;
       try {
         channels = channelsFrom(config.alerts, io.env);
@@ -57,9 +50,10 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           throw new UsageError(t("watch.config.envMissing", { key: err.key, name: err.variable }));
         throw err;
       }
-      const root = path.resolve(io.cwd, raw.root ?? config.root);
+      const root = existingRoot(io.cwd, raw.root ?? config.root, t);
       const db = redactDbTarget(o.store.target);
-      const log = (line: string) => io.stderr.write(`${line}\n`);
+      // One line each; they quote error texts from channels (an SMTP server's reply) and the system: escaped.
+      const log = (line: string) => io.stderr.write(`${escapeTerminal(line)}\n`);
       let acceptBaseline = Boolean(raw.acceptBaseline);
       let failures = 0;
 

@@ -64,6 +64,36 @@ export const common = {
     en: "invalid value for {option}: {value} (expected {expected})",
     ja: "{option} の値が不正です: {value} (期待する値: {expected})",
   },
+  "report.load.missing": { en: "no such file", ja: "ファイルがありません" },
+  "report.load.directory": {
+    en: "a directory, not a report file",
+    ja: "ディレクトリです (レポートのファイルではありません)",
+  },
+  "report.load.notJson": { en: "not JSON ({reason})", ja: "JSON ではありません ({reason})" },
+  "report.load.notReport": { en: "not a mamori report", ja: "mamori のレポートではありません" },
+  "report.load.schemaVersion": {
+    en: "unsupported schemaVersion {found} (expected {expected})",
+    ja: "対応していない schemaVersion {found} です ({expected} が必要です)",
+  },
+  "report.load.invalid": {
+    en: "not a mamori report: {key}: {reason}",
+    ja: "mamori のレポートではありません: {key}: {reason}",
+  },
+  "cli.unknownOption": { en: "unknown option '{option}'", ja: "不明なオプションです: '{option}'" },
+  "cli.unknownCommand": { en: "unknown command '{command}'", ja: "不明なコマンドです: '{command}'" },
+  "cli.missingArgument": {
+    en: "missing required argument '{name}'",
+    ja: "必須の引数 '{name}' が指定されていません",
+  },
+  "cli.optionValueMissing": {
+    en: "option '{option}' needs a value",
+    ja: "オプション '{option}' には値が必要です",
+  },
+  "cli.tooManyArguments": {
+    en: "too many arguments: expected {expected}, got {got}",
+    ja: "引数が多すぎます: {expected} 個まで、{got} 個指定されました",
+  },
+  "cli.didYouMean": { en: "(did you mean {names}?)", ja: "({names} のことですか?)" },
   "cli.cannotWrite": { en: "cannot write {path}: {reason}", ja: "{path} に書き込めません: {reason}" },
   "cli.unexpected": {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",

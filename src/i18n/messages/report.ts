@@ -225,6 +225,8 @@ export const report = {
   "html.kind.persistence": { en: "persistence", ja: "永続化" },
   "html.kind.network": { en: "network", ja: "通信" },
   "html.finding": { en: "Finding", ja: "検出内容" },
+  "html.check": { en: "Check", ja: "チェック" },
+  "html.ip": { en: "IP", ja: "IP アドレス" },
   "html.events": { en: "Attack requests in the logs", ja: "ログ内の攻撃リクエスト" },
   "html.moreEvents": {
     en: "{count} more in the JSON report.",
@@ -344,4 +346,8 @@ export const report = {
   },
   "respond.listEmpty": { en: "The quarantine at {dir} is empty.", ja: "{dir} の隔離フォルダーは空です。" },
   "respond.needId": { en: "give an entry id, or --list", ja: "エントリー ID か --list を指定してください" },
+  "respond.badId": {
+    en: "{id} is not a quarantine entry id (see mamori restore --list)",
+    ja: "{id} は隔離エントリーの ID ではありません (mamori restore --list を参照)",
+  },
 } as const satisfies Messages;

@@ -41,12 +41,12 @@ export function renderPortsTable(doc: ReportDocument, t: Translator): string {
           ? t("exposure.reach.blocked")
           : t("exposure.reach.network");
     table.push([
-      r.protocol,
-      r.addresses.map((a) => addr(a, r.port)).join(" "),
+      esc(r.protocol),
+      esc(r.addresses.map((a) => addr(a, r.port)).join(" ")),
       p ? `${esc(p.comm || (p.exe?.split("/").pop() ?? "?"))}[${p.pid}]` : "-",
       esc(p?.user ?? "-"),
       esc(p?.package ?? "-"),
-      r.service ?? "-",
+      esc(r.service ?? "-"),
       reach,
     ]);
   }

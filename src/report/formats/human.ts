@@ -43,7 +43,7 @@ function findingBlock(f: Finding, opts: RenderOptions): string[] {
   const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
   const sev = paint(COLORS[f.severity], `[${t(`severity.${f.severity}`)}]`);
   const lines = [`${sev} ${paint(BOLD, esc(f.title))}  (${t(`confidence.${f.confidence}`)})`];
-  if (f.cves.length > 0) lines.push(`  ${t("report.cves")}: ${f.cves.join(", ")}`);
+  if (f.cves.length > 0) lines.push(`  ${t("report.cves")}: ${esc(f.cves.join(", "))}`);
   if (f.detail) lines.push(`  ${t("report.why")}: ${esc(f.detail)}`);
   if (f.evidence.length > 0) {
     lines.push(`  ${t("report.evidence")}:`);
@@ -64,7 +64,7 @@ export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
   const line = verdictLine(doc, threshold, t);
   out.push(color ? `${vColor}${line}${RESET}` : line);
   out.push(
-    `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${doc.scannedAt}`,
+    `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${esc(doc.scannedAt)}`,
   );
   out.push("");
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
@@ -76,7 +76,7 @@ export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
       `${sev} ${color ? BOLD : ""}■ ${esc(inc.title)}${color ? RESET : ""}  (${t(`confidence.${inc.confidence}`)})`,
     );
     out.push(`  ${esc(inc.summary)}`);
-    for (const e of inc.timeline) out.push(`    ${e.time}  [${esc(e.source)}] ${esc(e.text)}`);
+    for (const e of inc.timeline) out.push(`    ${esc(e.time)}  [${esc(e.source)}] ${esc(e.text)}`);
     out.push("");
   }
   if (shown.length === 0) out.push(t("report.noFindings"));

@@ -1,17 +1,26 @@
 import type { Incident } from "../../core/document.ts";
 import { atLeast, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
-import { markdownCode as code, escapeMarkdown as md } from "../escape.ts";
+import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
 import type { Renderer } from "../types.ts";
 import { reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
 
-/** A fenced block whose fence is longer than any backtick run inside; control characters become "?". */
+/**
+ * A fenced block whose fence is longer than any backtick run inside. Each command is escaped like on the
+ * terminal: a line break inside one (a quoted value from the system) shows as "\n" instead of starting a
+ * line that reads as a command of its own.
+ */
 function fenced(lines: string[], lang = "sh"): string[] {
-  const body = lines.join("\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+  const body = lines.map(escapeTerminal).join("\n");
   const fence = "`".repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((r) => r.length + 1)));
   return [`${fence}${lang}`, body, fence, ""];
+}
+
+/** A time as it is when it looks like one (digits, T, Z, :, ., +, -); anything else escaped. */
+function stamp(s: string): string {
+  return /^[0-9TZ:.+-]*$/.test(s) ? s : md(s);
 }
 
 /** Table cell: Markdown-escaped and no pipe or newline can break the row. */
@@ -26,13 +35,13 @@ function incidentBlock(inc: Incident, t: Translator): string[] {
   if (inc.attackers?.length) out.push(`- ${t("html.attackers")}: ${inc.attackers.map(code).join(", ")}`);
   if (inc.entryPoint)
     out.push(
-      `- ${t("html.entryPoint")}: ${code(inc.entryPoint.installation ?? "?")} ${md(inc.entryPoint.version ?? "")} ${inc.entryPoint.cves.join(", ")}`,
+      `- ${t("html.entryPoint")}: ${code(inc.entryPoint.installation ?? "?")} ${md(inc.entryPoint.version ?? "")} ${md(inc.entryPoint.cves.join(", "))}`,
     );
-  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${inc.sources.join(", ")}`);
+  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${md(inc.sources.join(", "))}`);
   out.push("", md(inc.summary), "");
   if (inc.timeline.length) {
     out.push(`| ${t("html.time")} | ${t("html.timeSource")} | ${t("html.event")} |`, "|---|---|---|");
-    for (const e of inc.timeline) out.push(`| ${e.time} | ${cell(e.source)} | ${cell(e.text)} |`);
+    for (const e of inc.timeline) out.push(`| ${stamp(e.time)} | ${cell(e.source)} | ${cell(e.text)} |`);
     out.push("");
   }
   return out;
@@ -57,7 +66,7 @@ export const markdown: Renderer = {
     out.push(`**${md(verdictLine(doc, threshold, t))}**`, "");
     out.push(`- ${t("report.host")}: ${md(doc.host.hostname)}${doc.host.os ? ` (${md(doc.host.os)})` : ""}`);
     out.push(`- ${t("report.root")}: ${code(doc.host.root)}`);
-    out.push(`- ${t("report.scannedAt")}: ${doc.scannedAt}`, "");
+    out.push(`- ${t("report.scannedAt")}: ${stamp(doc.scannedAt)}`, "");
     out.push(
       `## ${t("report.summary")}`,
       "",
@@ -77,10 +86,10 @@ export const markdown: Renderer = {
     for (const f of shown) {
       out.push(`### ${t(`severity.${f.severity}`)}: ${md(f.title)}`, "");
       out.push(`- ${t("report.confidence")}: ${t(`confidence.${f.confidence}`)}`);
-      out.push(`- check: ${code(f.check)}`);
+      out.push(`- ${t("html.check")}: ${code(f.check)}`);
       out.push(`- id: ${code(f.id)}`);
       if (f.time)
-        out.push(`- ${t("html.time")}: ${md(f.time)}${f.timeSource ? ` (${md(f.timeSource)})` : ""}`);
+        out.push(`- ${t("html.time")}: ${stamp(f.time)}${f.timeSource ? ` (${md(f.timeSource)})` : ""}`);
       if (f.cves.length) out.push(`- ${t("report.cves")}: ${f.cves.map(md).join(", ")}`);
       out.push("");
       if (f.detail) out.push(md(f.detail), "");

@@ -1,3 +1,5 @@
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Finding, Severity } from "../../core/finding.ts";
 import type { Renderer } from "../types.ts";
 
@@ -18,13 +20,19 @@ const LEVEL: Record<Severity, "error" | "warning" | "note" | "none"> = {
   info: "none",
 };
 
+/** A file URI for an absolute path (`#`, `?`, `%` and spaces encoded); a relative path stays relative. */
+export function artifactUri(p: string): string {
+  if (path.posix.isAbsolute(p)) return pathToFileURL(p).href;
+  return p.split("/").map(encodeURIComponent).join("/");
+}
+
 function locations(f: Finding) {
   return f.evidence
     .filter((e) => e.path)
     .slice(0, 10)
     .map((e) => ({
       physicalLocation: {
-        artifactLocation: { uri: `file://${encodeURI(e.path as string)}` },
+        artifactLocation: { uri: artifactUri(e.path as string) },
         ...(e.line ? { region: { startLine: e.line } } : {}),
       },
       ...(e.value ? { message: { text: e.value } } : {}),

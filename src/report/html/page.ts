@@ -93,7 +93,7 @@ function eventsTable(doc: ReportDocument, t: Translator): string {
       ? `<p class="muted">${h(t("html.moreEvents", { count: events.length - MAX_EVENTS }))}</p>`
       : "";
   return `<section id="events"><h2>${h(t("html.events"))}</h2>
-<table class="events"><thead><tr><th>${h(t("html.time"))}</th><th>IP</th><th>${h(t("html.attack"))}</th><th>${h(t("html.outcome"))}</th><th>${h(t("html.where"))}</th><th>${h(t("html.request"))}</th></tr></thead><tbody>
+<table class="events"><thead><tr><th>${h(t("html.time"))}</th><th>${h(t("html.ip"))}</th><th>${h(t("html.attack"))}</th><th>${h(t("html.outcome"))}</th><th>${h(t("html.where"))}</th><th>${h(t("html.request"))}</th></tr></thead><tbody>
 ${rows}</tbody></table>${more}</section>`;
 }
 
@@ -191,7 +191,7 @@ ${figure("chart-severity", t("html.chart.severity"), true, t, severityLegend)}
 </div></section>
 <section id="findings"><h2>${h(t("report.findings"))}</h2>${
     shown.length
-      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>check</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t)).join("\n")}</tbody></table>`
+      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>${h(t("html.check"))}</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t)).join("\n")}</tbody></table>`
       : `<p>${h(t("report.noFindings"))}</p>`
   }${hidden > 0 ? `<p class="muted">${h(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }))}</p>` : ""}</section>
 <section id="guidance"><h2>${h(t("guide.title"))}</h2>${packageManager(doc.host) ? "" : `<p class="muted">${h(t("guide.noPm"))}</p>`}${areaGuides.map((g) => guideHtml(g, t)).join("\n")}</section>

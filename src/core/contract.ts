@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { SCHEMA_VERSION } from "./document.ts";
+import { CONFIDENCES, SEVERITIES, TIME_SOURCES } from "./finding.ts";
+
+/**
+ * The JSON contract of DESIGN.md (schemaVersion 1) as a schema: what `--format json` writes, what
+ * `mamori report` and `mamori respond` accept back, and what the contract test checks every fixture
+ * against. Objects are loose: keys added later do not break older readers.
+ */
+
+const text = z.string();
+
+export const evidenceSchema = z.looseObject({
+  path: text.optional(),
+  line: z.number().int().positive().optional(),
+  pid: z.number().int().nonnegative().optional(),
+  value: text.optional(),
+  package: text.optional(),
+  version: text.optional(),
+  url: text.optional(),
+  ip: text.optional(),
+  user: text.optional(),
+  time: text.optional(),
+  timeSource: z.enum(TIME_SOURCES).optional(),
+  label: text.optional(),
+});
+
+export const findingSchema = z.looseObject({
+  id: text.min(1),
+  /** `area.thing`, lower case. */
+  check: text.regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/),
+  severity: z.enum(SEVERITIES),
+  confidence: z.enum(CONFIDENCES),
+  title: text.min(1),
+  detail: text,
+  cves: z.array(text.regex(/^CVE-\d{4}-\d{4,}$/)),
+  evidence: z.array(evidenceSchema),
+  remediation: text,
+  commands: z.array(text).optional(),
+  references: z.array(text).optional(),
+  time: text.optional(),
+  timeSource: z.enum(TIME_SOURCES).optional(),
+  data: z.record(text, z.unknown()).optional(),
+});
+
+const notCheckedSchema = z.looseObject({
+  area: text,
+  path: text.optional(),
+  reason: text,
+  detail: text.optional(),
+});
+
+export const incidentSchema = z.looseObject({
+  id: text,
+  severity: z.enum(SEVERITIES),
+  confidence: z.enum(CONFIDENCES),
+  title: text,
+  summary: text,
+  findingIds: z.array(text),
+  timeline: z.array(z.looseObject({ time: text, source: text, text })),
+});
+
+export const reportSchema = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.looseObject({ name: z.literal("mamori"), version: text }),
+  command: text,
+  host: z.looseObject({ hostname: text, os: text.optional(), root: text, live: z.boolean() }),
+  scannedAt: text,
+  lang: text,
+  findings: z.array(findingSchema),
+  incidents: z.array(incidentSchema),
+  notChecked: z.array(notCheckedSchema),
+  warnings: z.array(notCheckedSchema),
+  sections: z.record(text, z.unknown()),
+});
