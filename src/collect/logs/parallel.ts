@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
+import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
 import { type Rule, specOf } from "../../rules/logs-compile.ts";
 import { plainChunks } from "./read.ts";
@@ -63,9 +64,11 @@ function readAt(host: string, pos: number, len: number): Buffer {
 export class ScanWorker {
   private worker: Worker;
   constructor() {
-    // A small young generation keeps the second thread light (its work allocates little).
+    // A small young generation keeps the second thread light (its work allocates little); the
+    // compile cache spares it the TypeScript stripper.
     this.worker = new Worker(new URL("./worker.ts", import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      env: workerEnv(),
     });
     // A thread that fails while idle must not take the process down; run() reports errors of a job.
     this.worker.on("error", () => {});
