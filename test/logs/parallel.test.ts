@@ -107,7 +107,7 @@ test("segments scanned by the worker thread join into the scan of one pass", asy
       next: new SharedArrayBuffer(4),
     });
     assert.equal(parts.length, bounds.length - 1);
-    const joined = parts.map((p) => fromWireScan(p.scan, rules)).reduce(joinScans);
+    const joined = joinScans(parts.map((p) => fromWireScan(p.scan, rules)));
     const one = await scanStream(plainChunks(f), f, { rules });
     assert.equal(joined.lines, 2000);
     assert.equal(joined.lines, one.lines);

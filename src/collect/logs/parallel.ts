@@ -219,7 +219,7 @@ export async function scanFileParallel(
       }));
     scans.push(scan);
   }
-  return scans.reduce(joinScans);
+  return joinScans(scans);
 }
 
 /** A worker's scan with its rules attached again. */
@@ -259,26 +259,37 @@ export async function scanGzipInWorker(
   return fromWireScan(part.scan, opts.rules);
 }
 
-/** Two consecutive parts of one file as one scan: b's line numbers continue a's. */
-export function joinScans(a: FileScan, b: FileScan): FileScan {
-  const shift = a.lines;
-  const skipped = { ...a.skipped };
-  for (const [k, v] of Object.entries(b.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
-  for (const m of b.matches) m.entry.line += shift;
-  for (const e of b.cgiErrors) e.line += shift;
-  return {
-    ...a,
-    lines: a.lines + b.lines,
-    bytes: a.bytes + b.bytes,
-    parsed: a.parsed + b.parsed,
-    skipped,
-    warnings: [
-      ...a.warnings,
-      ...b.warnings.map((w) => ({ ...w, line: w.line === undefined ? undefined : w.line + shift })),
-    ].slice(0, 50),
-    matches: a.matches.concat(b.matches),
-    samples: a.samples.concat(b.samples).slice(0, 20_000),
-    cgiErrors: a.cgiErrors.concat(b.cgiErrors),
-    offsetMinutes: a.offsetMinutes ?? b.offsetMinutes,
+/** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */
+export function joinScans(parts: FileScan[]): FileScan {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error("nothing to join");
+  const out: FileScan = {
+    ...first,
+    skipped: { ...first.skipped },
+    warnings: [...first.warnings],
+    matches: [...first.matches],
+    samples: [...first.samples],
+    cgiErrors: [...first.cgiErrors],
   };
+  for (const b of rest) {
+    const shift = out.lines;
+    out.lines += b.lines;
+    out.bytes += b.bytes;
+    out.parsed += b.parsed;
+    for (const [k, v] of Object.entries(b.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
+    for (const w of b.warnings)
+      if (out.warnings.length < 50)
+        out.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
+    for (const m of b.matches) {
+      m.entry.line += shift;
+      out.matches.push(m);
+    }
+    for (const e of b.cgiErrors) {
+      e.line += shift;
+      out.cgiErrors.push(e);
+    }
+    for (const e of b.samples) if (out.samples.length < 20_000) out.samples.push(e);
+    out.offsetMinutes ??= b.offsetMinutes;
+  }
+  return out;
 }
