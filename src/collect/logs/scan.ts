@@ -125,8 +125,17 @@ export async function scanStream(
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
+      // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
       if (res.samples.length < 2000 && !opts.collect)
-        res.samples.push({ ...entry, raw: "", logged: undefined });
+        res.samples.push({
+          kind: entry.kind,
+          line: 0,
+          status: entry.status,
+          size: entry.size,
+          uri: entry.uri,
+          raw: "",
+          request: "",
+        });
       return;
     }
     if (opts.collect) {
