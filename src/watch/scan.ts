@@ -4,14 +4,19 @@ import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
+import { findingsFor } from "../checks/logs/analyze.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
-import type { ScanContext } from "../core/context.ts";
+import { scanLines } from "../collect/logs/lines.ts";
+import { eventsFrom } from "../collect/logs/run.ts";
+import type { FileScan } from "../collect/logs/scan.ts";
+import type { CheckContext, ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
-import { sortFindings } from "../core/finding.ts";
+import { type Finding, sortFindings } from "../core/finding.ts";
 import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
+import { loadRules } from "../rules/logs.ts";
 import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
@@ -101,9 +106,10 @@ export async function recordScan(input: {
   diag?: ScanContext["diag"];
   acceptBaseline?: boolean;
   /** Reads logs with the stored cursors (watch); returns the new cursors. */
-  readLogs?: (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }>;
+  readLogs?: (prev: Map<string, CursorRecord>) => Promise<WatchedLogs>;
 }): Promise<RecordOutcome> {
-  const { doc, ctx } = input;
+  const { ctx } = input;
+  let doc = input.doc;
   const host = doc.host.hostname;
   const scanId = newScanId(input.startedAt);
   const entries = toEntries(input.inventory);
@@ -113,7 +119,7 @@ export async function recordScan(input: {
   let pending: PendingScan | undefined;
   let logLines = 0;
   // Outside the try: lines handed to the consumer must have their cursors kept, in the spool if need be.
-  let logs = { cursors: [] as CursorRecord[], lines: 0 };
+  let logs: WatchedLogs = { cursors: [], lines: 0 };
   try {
     store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
     if (isSqliteFile(input.store.target)) {
@@ -144,6 +150,7 @@ export async function recordScan(input: {
       }
     }
     logLines = logs.lines;
+    if (logs.findings) doc = mergeWatchedFindings(doc, logs.findings, ctx);
     const previous = await store.db
       .selectFrom("scans")
       .select("id")
@@ -231,15 +238,30 @@ async function baselineTime(store: Store, host: string): Promise<string | undefi
   return r?.recorded_at;
 }
 
-/** Reads every configured log from its cursor; lines go to `onLine` (the log-forensics parser, later). */
+/** What the watched logs gave: new cursors, how many new lines, and log-forensics findings over exactly those lines. */
+export interface WatchedLogs {
+  cursors: CursorRecord[];
+  lines: number;
+  /** logs.exploit findings for the new lines only (absent when no reader ran). */
+  findings?: Finding[];
+}
+
+/**
+ * Reads every configured log from its cursor; the new lines go through the log-forensics scan
+ * (prefilter, parser, rules, outcomes) and also to `onLine` when given.
+ * Line numbers in the evidence count from the cursor (the first new line of a file is line 1):
+ * the cursor keeps a byte offset, not a line count.
+ */
 export function logReader(
   ctx: ScanContext,
   logs: LogSpec[],
   onLine?: (line: LogLine, spec: LogSpec) => void,
-): (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }> {
+): (prev: Map<string, CursorRecord>) => Promise<WatchedLogs> {
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
+    // file read (the rotated name when an old file was finished) -> its new lines, in reading order
+    const byFile = new Map<string, { kind: LogSpec["kind"]; lines: string[] }>();
     for (const spec of logs) {
       try {
         const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
@@ -250,14 +272,57 @@ export function logReader(
             break;
           }
           lines += r.value.length;
-          if (onLine) for (const l of r.value) onLine(l, spec);
+          for (const l of r.value) {
+            let group = byFile.get(l.file);
+            if (!group) {
+              group = { kind: spec.kind, lines: [] };
+              byFile.set(l.file, group);
+            }
+            group.lines.push(l.line);
+            onLine?.(l, spec);
+          }
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    return { cursors, lines };
+    return { cursors, lines, findings: await watchedFindings(ctx, byFile) };
   };
+}
+
+async function watchedFindings(
+  ctx: ScanContext,
+  byFile: Map<string, { kind: LogSpec["kind"]; lines: string[] }>,
+): Promise<Finding[]> {
+  if (byFile.size === 0) return [];
+  const rules = loadRules();
+  const scans: FileScan[] = [];
+  let offset: number | undefined;
+  // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
+  const files = [...byFile].sort(([, a], [, b]) => Number(a.kind === "error") - Number(b.kind === "error"));
+  for (const [file, group] of files) {
+    const scan = await scanLines(file, group.lines, { rules, offsetMinutes: offset });
+    if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+    scans.push(scan);
+  }
+  return findingsFor(eventsFrom(scans), rules, ctx);
+}
+
+/**
+ * Puts the watched logs.exploit findings into the audit's. Same id (same attacker IP and attack): the
+ * watched one replaces the audit's, because it counts exactly the requests new since the last scan,
+ * while the audit's own logs scanner re-reads the end of every log each time and would count old
+ * requests again. The audit's other logs.exploit findings (logs watch does not follow) stay as they are.
+ */
+export function mergeWatchedFindings(
+  doc: ReportDocument,
+  watched: Finding[],
+  ctx: CheckContext,
+): ReportDocument {
+  if (watched.length === 0) return doc;
+  const ids = new Set(watched.map((f) => f.id));
+  const findings = sortFindings([...doc.findings.filter((f) => !ids.has(f.id)), ...watched]);
+  return { ...doc, findings, incidents: correlate(findings, ctx) };
 }
 
 export interface FullScanOptions {
