@@ -16,7 +16,7 @@ import { type Finding, sortFindings } from "../core/finding.ts";
 import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
-import { loadRules } from "../rules/logs.ts";
+import { loadRules, type Rule } from "../rules/logs.ts";
 import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
@@ -248,9 +248,9 @@ export interface WatchedLogs {
 
 /**
  * Reads every configured log from its cursor; the new lines go through the log-forensics scan
- * (prefilter, parser, rules, outcomes) and also to `onLine` when given.
- * Line numbers in the evidence count from the cursor (the first new line of a file is line 1):
- * the cursor keeps a byte offset, not a line count.
+ * (prefilter, parser, rules, outcomes) batch by batch (memory stays bounded by a batch and the matches),
+ * and also to `onLine` when given. Evidence line numbers count from the cursor (the first new line of a
+ * file is line 1): the cursor keeps a byte offset, not a line count.
  */
 export function logReader(
   ctx: ScanContext,
@@ -260,9 +260,13 @@ export function logReader(
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
-    // file read (the rotated name when an old file was finished) -> its new lines, in reading order
-    const byFile = new Map<string, { kind: LogSpec["kind"]; lines: string[] }>();
-    for (const spec of logs) {
+    // file read (the rotated name when an old file was finished) -> what its new lines gave so far
+    const scans = new Map<string, FileScan>();
+    let rules: Rule[] | undefined;
+    let offset: number | undefined;
+    // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
+    const ordered = [...logs].sort((a, b) => Number(a.kind === "error") - Number(b.kind === "error"));
+    for (const spec of ordered) {
       try {
         const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
         for (;;) {
@@ -272,40 +276,55 @@ export function logReader(
             break;
           }
           lines += r.value.length;
-          for (const l of r.value) {
-            let group = byFile.get(l.file);
-            if (!group) {
-              group = { kind: spec.kind, lines: [] };
-              byFile.set(l.file, group);
-            }
-            group.lines.push(l.line);
-            onLine?.(l, spec);
+          if (onLine) for (const l of r.value) onLine(l, spec);
+          rules ??= loadRules();
+          for (const [file, batch] of byFile(r.value)) {
+            const before = scans.get(file);
+            const scan = await scanLines(file, batch, {
+              rules,
+              lineOffset: before?.lines ?? 0,
+              offsetMinutes: offset,
+            });
+            if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+            scans.set(file, before ? combineScans(before, scan) : scan);
           }
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    return { cursors, lines, findings: await watchedFindings(ctx, byFile) };
+    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, ctx) : [];
+    return { cursors, lines, findings };
   };
 }
 
-async function watchedFindings(
-  ctx: ScanContext,
-  byFile: Map<string, { kind: LogSpec["kind"]; lines: string[] }>,
-): Promise<Finding[]> {
-  if (byFile.size === 0) return [];
-  const rules = loadRules();
-  const scans: FileScan[] = [];
-  let offset: number | undefined;
-  // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
-  const files = [...byFile].sort(([, a], [, b]) => Number(a.kind === "error") - Number(b.kind === "error"));
-  for (const [file, group] of files) {
-    const scan = await scanLines(file, group.lines, { rules, offsetMinutes: offset });
-    if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
-    scans.push(scan);
+/** A batch's lines by the file they were read from (a batch comes from one file; this does not rely on it). */
+function byFile(batch: LogLine[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of batch) {
+    const list = out.get(l.file);
+    if (list) list.push(l.line);
+    else out.set(l.file, [l.line]);
   }
-  return findingsFor(eventsFrom(scans), rules, ctx);
+  return out;
+}
+
+/** Adds the scan of the next part of a file to the scan of its earlier parts (line numbers already follow). */
+function combineScans(a: FileScan, b: FileScan): FileScan {
+  for (const [k, v] of Object.entries(b.skipped)) a.skipped[k] = (a.skipped[k] ?? 0) + v;
+  if (a.formatSource === "none") {
+    a.format = b.format;
+    a.formatSource = b.formatSource;
+  }
+  a.lines += b.lines;
+  a.bytes += b.bytes;
+  a.parsed += b.parsed;
+  for (const w of b.warnings) if (a.warnings.length < 50) a.warnings.push(w);
+  for (const m of b.matches) a.matches.push(m);
+  for (const e of b.samples) if (a.samples.length < 2000) a.samples.push(e);
+  for (const e of b.cgiErrors) a.cgiErrors.push(e);
+  a.offsetMinutes ??= b.offsetMinutes;
+  return a;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import type { Finding } from "../../src/core/finding.ts";
 import { type LogSpec, runFullScan } from "../../src/watch/scan.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -92,9 +93,40 @@ test("watched new lines go through log forensics: exactly the new lines, across 
     "the findings are in the returned document (alerts read it)",
   );
 
+  // Next rotation, compressed at once: a late line in the old file is read from the .gz, once.
+  fs.appendFileSync(log, exploit("198.51.100.99", "40"));
+  const mtime = fs.statSync(log).mtime;
+  fs.rmSync(`${log}.1`);
+  fs.renameSync(log, `${log}.1`);
+  fs.writeFileSync(`${log}.1.gz`, gzipSync(fs.readFileSync(`${log}.1`)));
+  fs.utimesSync(`${log}.1.gz`, mtime, mtime);
+  fs.rmSync(`${log}.1`);
+  fs.writeFileSync(log, ordinary("50"));
+  const later = new Date(mtime.getTime() + 10_000);
+  fs.utimesSync(log, later, later);
   const third = await scan();
-  assert.equal(third.logLines, 0);
-  assert.deepEqual(stored(third.scanId), [], "nothing new, nothing reported again");
+  assert.equal(third.logLines, 2);
+  const f3 = stored(third.scanId);
+  assert.deepEqual(
+    f3.map((f) => (f.data as { ip: string }).ip),
+    ["198.51.100.99"],
+    "only the attacker in the new lines; the earlier ones are not counted again",
+  );
+  assert.equal(f3[0]?.evidence[0]?.path, "/srv/site/logs/access.log.1.gz");
+
+  const fourth = await scan();
+  assert.equal(fourth.logLines, 0);
+  assert.deepEqual(stored(fourth.scanId), [], "nothing new, nothing reported again");
+});
+
+test("line numbers stay right across the batches of a large first read", async (t) => {
+  const { log, scan, stored } = setup(t, "srv/site/logs/access.log");
+  const filler = ordinary("01").repeat(5000); // ~450 KB: more than one batch
+  fs.appendFileSync(log, filler + exploit("203.0.113.5", "07"));
+  const first = await scan();
+  assert.equal(first.logLines, 5002);
+  const f = byIp(stored(first.scanId), "203.0.113.5");
+  assert.equal(f[0]?.evidence[0]?.line, 5002);
 });
 
 test("a watched default log: one finding per id, the watched one (new requests only) replaces the audit's", async (t) => {

@@ -15,6 +15,8 @@ export interface LinesOptions {
   lineOffset?: number;
   /** Error-log time zone (minutes east of UTC), from an access log read before. */
   offsetMinutes?: number;
+  /** One baseline sample line per this many bytes (default 4 KB: new lines are few, each counts). */
+  sampleEvery?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function scanLines(
     format: opts.format,
     formatSource: opts.formatSource,
     offsetMinutes: opts.offsetMinutes,
+    sampleEvery: opts.sampleEvery ?? 4096,
   });
   const shift = opts.lineOffset ?? 0;
   if (shift > 0) {
