@@ -4,14 +4,19 @@ import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
+import { findingsFor } from "../checks/logs/analyze.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
-import type { ScanContext } from "../core/context.ts";
+import { scanLines } from "../collect/logs/lines.ts";
+import { eventsFrom } from "../collect/logs/run.ts";
+import type { FileScan } from "../collect/logs/scan.ts";
+import type { CheckContext, ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
-import { sortFindings } from "../core/finding.ts";
+import { type Finding, sortFindings } from "../core/finding.ts";
 import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
+import { loadRules, type Rule } from "../rules/logs.ts";
 import { openStore, type Store } from "../store/db.ts";
 import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
@@ -101,9 +106,10 @@ export async function recordScan(input: {
   diag?: ScanContext["diag"];
   acceptBaseline?: boolean;
   /** Reads logs with the stored cursors (watch); returns the new cursors. */
-  readLogs?: (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }>;
+  readLogs?: (prev: Map<string, CursorRecord>) => Promise<WatchedLogs>;
 }): Promise<RecordOutcome> {
-  const { doc, ctx } = input;
+  const { ctx } = input;
+  let doc = input.doc;
   const host = doc.host.hostname;
   const scanId = newScanId(input.startedAt);
   const entries = toEntries(input.inventory);
@@ -113,7 +119,7 @@ export async function recordScan(input: {
   let pending: PendingScan | undefined;
   let logLines = 0;
   // Outside the try: lines handed to the consumer must have their cursors kept, in the spool if need be.
-  let logs = { cursors: [] as CursorRecord[], lines: 0 };
+  let logs: WatchedLogs = { cursors: [], lines: 0 };
   try {
     store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
     if (isSqliteFile(input.store.target)) {
@@ -144,6 +150,7 @@ export async function recordScan(input: {
       }
     }
     logLines = logs.lines;
+    if (logs.findings) doc = mergeWatchedFindings(doc, logs.findings, ctx);
     const previous = await store.db
       .selectFrom("scans")
       .select("id")
@@ -231,16 +238,35 @@ async function baselineTime(store: Store, host: string): Promise<string | undefi
   return r?.recorded_at;
 }
 
-/** Reads every configured log from its cursor; lines go to `onLine` (the log-forensics parser, later). */
+/** What the watched logs gave: new cursors, how many new lines, and log-forensics findings over exactly those lines. */
+export interface WatchedLogs {
+  cursors: CursorRecord[];
+  lines: number;
+  /** logs.exploit findings for the new lines only (absent when no reader ran). */
+  findings?: Finding[];
+}
+
+/**
+ * Reads every configured log from its cursor; the new lines go through the log-forensics scan
+ * (prefilter, parser, rules, outcomes) batch by batch (memory stays bounded by a batch and the matches),
+ * and also to `onLine` when given. Evidence line numbers count from the cursor (the first new line of a
+ * file is line 1): the cursor keeps a byte offset, not a line count.
+ */
 export function logReader(
   ctx: ScanContext,
   logs: LogSpec[],
   onLine?: (line: LogLine, spec: LogSpec) => void,
-): (prev: Map<string, CursorRecord>) => Promise<{ cursors: CursorRecord[]; lines: number }> {
+): (prev: Map<string, CursorRecord>) => Promise<WatchedLogs> {
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
-    for (const spec of logs) {
+    // file read (the rotated name when an old file was finished) -> what its new lines gave so far
+    const scans = new Map<string, FileScan>();
+    let rules: Rule[] | undefined;
+    let offset: number | undefined;
+    // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
+    const ordered = [...logs].sort((a, b) => Number(a.kind === "error") - Number(b.kind === "error"));
+    for (const spec of ordered) {
       try {
         const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
         for (;;) {
@@ -251,13 +277,71 @@ export function logReader(
           }
           lines += r.value.length;
           if (onLine) for (const l of r.value) onLine(l, spec);
+          rules ??= loadRules();
+          for (const [file, batch] of byFile(r.value)) {
+            const before = scans.get(file);
+            const scan = await scanLines(file, batch, {
+              rules,
+              lineOffset: before?.lines ?? 0,
+              offsetMinutes: offset,
+            });
+            if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
+            scans.set(file, before ? combineScans(before, scan) : scan);
+          }
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    return { cursors, lines };
+    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, ctx) : [];
+    return { cursors, lines, findings };
   };
+}
+
+/** A batch's lines by the file they were read from (a batch comes from one file; this does not rely on it). */
+function byFile(batch: LogLine[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of batch) {
+    const list = out.get(l.file);
+    if (list) list.push(l.line);
+    else out.set(l.file, [l.line]);
+  }
+  return out;
+}
+
+/** Adds the scan of the next part of a file to the scan of its earlier parts (line numbers already follow). */
+function combineScans(a: FileScan, b: FileScan): FileScan {
+  for (const [k, v] of Object.entries(b.skipped)) a.skipped[k] = (a.skipped[k] ?? 0) + v;
+  if (a.formatSource === "none") {
+    a.format = b.format;
+    a.formatSource = b.formatSource;
+  }
+  a.lines += b.lines;
+  a.bytes += b.bytes;
+  a.parsed += b.parsed;
+  for (const w of b.warnings) if (a.warnings.length < 50) a.warnings.push(w);
+  for (const m of b.matches) a.matches.push(m);
+  for (const e of b.samples) if (a.samples.length < 2000) a.samples.push(e);
+  for (const e of b.cgiErrors) a.cgiErrors.push(e);
+  a.offsetMinutes ??= b.offsetMinutes;
+  return a;
+}
+
+/**
+ * Puts the watched logs.exploit findings into the audit's. Same id (same attacker IP and attack): the
+ * watched one replaces the audit's, because it counts exactly the requests new since the last scan,
+ * while the audit's own logs scanner re-reads the end of every log each time and would count old
+ * requests again. The audit's other logs.exploit findings (logs watch does not follow) stay as they are.
+ */
+export function mergeWatchedFindings(
+  doc: ReportDocument,
+  watched: Finding[],
+  ctx: CheckContext,
+): ReportDocument {
+  if (watched.length === 0) return doc;
+  const ids = new Set(watched.map((f) => f.id));
+  const findings = sortFindings([...doc.findings.filter((f) => !ids.has(f.id)), ...watched]);
+  return { ...doc, findings, incidents: correlate(findings, ctx) };
 }
 
 export interface FullScanOptions {
