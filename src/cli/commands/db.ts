@@ -93,7 +93,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       } catch (err) {
         if (err instanceof SourceError)
           throw new UsageError(
-            t("vulndb.update.failed", { source: err.source, reason: oneLine(err.message) }),
+            t("vulndb.update.failed", { source: err.source, reason: oneLine(t(err.key, err.params)) }),
           );
         const reason =
           (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
