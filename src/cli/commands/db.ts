@@ -70,7 +70,11 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       const timeout = Number(raw.timeout ?? "120");
       if (!Number.isFinite(timeout) || timeout <= 0)
         throw new UsageError(
-          t("cli.badOption", { option: "--timeout", value: String(raw.timeout), expected: "seconds > 0" }),
+          t("cli.badOption", {
+            option: "--timeout",
+            value: String(raw.timeout),
+            expected: t("cli.expected.seconds"),
+          }),
         );
       const file = vulnDbPath(opts.dataDir);
       try {

@@ -60,6 +60,8 @@ export const common = {
     en: "--root {root} does not exist or is not a directory",
     ja: "--root {root} が存在しないか、ディレクトリではありません",
   },
+  "cli.expected.isoTime": { en: "an ISO 8601 time", ja: "ISO 8601 形式の時刻" },
+  "cli.expected.seconds": { en: "seconds > 0", ja: "0 より大きい秒数" },
   "cli.badOption": {
     en: "invalid value for {option}: {value} (expected {expected})",
     ja: "{option} の値が不正です: {value} (期待する値: {expected})",
