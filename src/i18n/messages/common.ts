@@ -48,6 +48,10 @@ export const common = {
   "reason.ELOOP": { en: "symbolic link loop", ja: "シンボリックリンクがループしています" },
   "reason.EISDIR": { en: "is a directory", ja: "ディレクトリです" },
   "reason.ENOTDIR": { en: "not a directory", ja: "ディレクトリではありません" },
+  "reason.not-regular": {
+    en: "not a regular file (a FIFO or a device): not read",
+    ja: "通常のファイルではありません (FIFO やデバイス)。読み取りませんでした",
+  },
   "reason.parse": { en: "could not be parsed", ja: "解析できませんでした" },
   "reason.not-live": {
     en: "only available when scanning this machine (--root /)",
