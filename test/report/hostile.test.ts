@@ -171,6 +171,17 @@ test("every renderer keeps a hostile value inert: no ESC, no new line, no tag, n
   }
 });
 
+test("JSON and SARIF carry bidirectional overrides and C1 controls as \\u escapes, data unchanged", () => {
+  const doc = hostileDoc();
+  const sneaky = "evil\u202e\u0085\u2066txt.exe\u007f";
+  (doc.findings[0] as Finding).title = sneaky;
+  for (const name of ["json", "sarif"] as const) {
+    const out = RENDERERS[name].render(doc, opts);
+    assert.doesNotMatch(out, /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, name);
+    assert.ok(JSON.stringify(JSON.parse(out)).includes(JSON.stringify(sneaky).slice(1, -1)), name);
+  }
+});
+
 test("probe renderers keep server text inert", () => {
   const x = HOSTILE;
   const doc: ProbeDocument = {

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { translator } from "../../i18n/index.ts";
+import { jsonOutput } from "../../report/escape.ts";
 import { readVulnDb, vulnDbPath } from "../../vulndb/load.ts";
 import { SourceError } from "../../vulndb/sources/common.ts";
 import { renderStatus, vulnDbStatus } from "../../vulndb/status.ts";
@@ -50,9 +51,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
         throw new UsageError(detail);
       }
       const status = vulnDbStatus(read.value, opts.dataDir, file, opts.now());
-      io.stdout.write(
-        opts.format === "json" ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, t),
-      );
+      io.stdout.write(opts.format === "json" ? jsonOutput(status) : renderStatus(status, t));
       done(EXIT_OK);
     });
 
