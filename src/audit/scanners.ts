@@ -2,6 +2,7 @@ import { logsScanner } from "../collect/logs/scanner.ts";
 import type { AnyScanner } from "../core/scanner.ts";
 import { apacheScanner, sharedApacheCollection } from "./apache.ts";
 import { exposureScanner } from "./exposure.ts";
+import { huntScanner } from "./hunt.ts";
 
 /** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here, one line each. */
 export function auditScanners(): AnyScanner[] {
@@ -10,5 +11,6 @@ export function auditScanners(): AnyScanner[] {
   scanners.push(apacheScanner(undefined, apache.collect));
   scanners.push(logsScanner(apache.logSources));
   scanners.push(exposureScanner());
+  scanners.push(huntScanner());
   return scanners;
 }

@@ -3,20 +3,40 @@ import { toolVersion } from "../core/version.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
 import { escapeTerminalLines } from "../report/escape.ts";
 import { commanderError } from "./commander-errors.ts";
-import { registerAudit } from "./commands/audit.ts";
-import { registerDb } from "./commands/db.ts";
-import { registerDiff } from "./commands/diff.ts";
-import { registerHistory } from "./commands/history.ts";
-import { registerLogs } from "./commands/logs.ts";
-import { registerPorts } from "./commands/ports.ts";
-import { registerProbe } from "./commands/probe.ts";
-import { registerReport } from "./commands/report.ts";
-import { registerRespond } from "./commands/respond.ts";
-import { registerRestore } from "./commands/restore.ts";
-import { registerSchedule } from "./commands/schedule.ts";
-import { registerWatch } from "./commands/watch.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
+
+type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
+
+/**
+ * Each command's module, in the order help lists them. Only the module of the command being run is
+ * loaded (all of them for help, --version or a mistyped name): `mamori logs` then starts without the
+ * database, HTTP, mail and Apache code, which is most of the start-up time.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  audit: async () => (await import("./commands/audit.ts")).registerAudit,
+  db: async () => (await import("./commands/db.ts")).registerDb,
+  report: async () => (await import("./commands/report.ts")).registerReport,
+  respond: async () => (await import("./commands/respond.ts")).registerRespond,
+  restore: async () => (await import("./commands/restore.ts")).registerRestore,
+  ports: async () => (await import("./commands/ports.ts")).registerPorts,
+  probe: async () => (await import("./commands/probe.ts")).registerProbe,
+  history: async () => (await import("./commands/history.ts")).registerHistory,
+  diff: async () => (await import("./commands/diff.ts")).registerDiff,
+  watch: async () => (await import("./commands/watch.ts")).registerWatch,
+  schedule: async () => (await import("./commands/schedule.ts")).registerSchedule,
+  logs: async () => (await import("./commands/logs.ts")).registerLogs,
+  hunt: async () => (await import("./commands/hunt.ts")).registerHunt,
+  iocs: async () => (await import("./commands/iocs.ts")).registerIocs,
+};
+
+/** The modules to load for `argv`: the named command's alone, none for the version, or every one. */
+function commandsFor(argv: string[]): Array<() => Promise<Register>> {
+  const name = argv[0];
+  if (name === "-V" || name === "--version") return [];
+  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return one ? [one] : Object.values(COMMANDS);
+}
 
 /** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -34,18 +54,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(commanderError(s, translator(langOf(argv, io.env)))),
     });
-  registerAudit(program, io, done);
-  registerDb(program, io, done);
-  registerReport(program, io, done);
-  registerRespond(program, io, done);
-  registerRestore(program, io, done);
-  registerPorts(program, io, done);
-  registerProbe(program, io, done);
-  registerHistory(program, io, done);
-  registerDiff(program, io, done);
-  registerWatch(program, io, done);
-  registerSchedule(program, io, done);
-  registerLogs(program, io, done);
+  const registers = await Promise.all(commandsFor(argv).map((load) => load()));
+  for (const register of registers) register(program, io, done);
 
   try {
     await program.parseAsync(argv, { from: "user" });

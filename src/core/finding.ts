@@ -69,12 +69,34 @@ export function findingId(check: string, ...key: Array<string | number | undefin
   return `${check}:${h.digest("hex").slice(0, 16)}`;
 }
 
+/**
+ * Within one severity, what happened (an exploit, a running miner) and whether the hole is open
+ * come before the list of CVEs that merely apply: the reader acts on the first lines.
+ */
+const CHECK_ORDER = [
+  "logs.exploit",
+  "process.",
+  "network.",
+  "apache.exposure",
+  "persistence.",
+  "file.",
+  "hunt.",
+];
+
+function checkOrder(check: string): number {
+  const i = CHECK_ORDER.findIndex(
+    (prefix) => check === prefix || (prefix.endsWith(".") && check.startsWith(prefix)),
+  );
+  return i < 0 ? CHECK_ORDER.length : i;
+}
+
 export function sortFindings(findings: Finding[]): Finding[] {
   const conf = (c: Confidence) => CONFIDENCES.indexOf(c);
   return [...findings].sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
       conf(a.confidence) - conf(b.confidence) ||
+      checkOrder(a.check) - checkOrder(b.check) ||
       a.check.localeCompare(b.check) ||
       a.id.localeCompare(b.id),
   );

@@ -1,6 +1,7 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
+import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { vulndb } from "./messages/vulndb.ts";
@@ -18,6 +19,7 @@ export const dictionary = {
   ...exposure,
   ...watch,
   ...logs,
+  ...hunt,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -2,7 +2,7 @@
  * Compiling a validated rule spec (regular expressions), without the YAML and zod the loader
  * needs: the second reading thread compiles the specs it is handed with this alone.
  */
-import type { Condition, Field, RuleSpec } from "./logs.ts";
+import type { Condition, Field, RuleSpec } from "./logs-schema.ts";
 
 export interface CompiledCondition {
   fields: Field[];

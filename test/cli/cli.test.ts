@@ -113,3 +113,18 @@ test("mamori logs with nothing it could read is exit 2, not an empty clean repor
     assert.match(r.stderr, /no log files found/);
   }
 });
+
+test("--help lists every command, and each command file is registered", async () => {
+  const { readdirSync } = await import("node:fs");
+  const files = readdirSync(new URL("../../src/cli/commands/", import.meta.url)).filter((f) =>
+    f.endsWith(".ts"),
+  );
+  const r = await mamori(["--help"]);
+  assert.equal(r.code, 0);
+  for (const f of files) {
+    const name = f.replace(/\.ts$/, "");
+    assert.match(r.stdout, new RegExp(`^  ${name}\\b`, "m"), `${name} missing from mamori --help`);
+    const one = await mamori([name, "--help"]);
+    assert.equal(one.code, 0, `${name} --help: ${one.stderr}`);
+  }
+});

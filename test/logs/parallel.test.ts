@@ -20,14 +20,26 @@ test("two threads give the same lines, events and line numbers as one", async (t
   const rules = loadRules();
   const inputs = [{ path: f, display: f }];
   const one = await runLogs(fs, inputs, { rules, parallel: false });
-  const two = await runLogs(fs, inputs, { rules, parallelMinBytes: 1 });
+  const two = await runLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 10_000 });
   assert.equal(two.files[0]?.lines, 3000);
   assert.equal(one.files[0]?.lines, 3000);
   assert.deepEqual(
     two.events.map((e) => e.line),
     one.events.map((e) => e.line),
   );
+  assert.deepEqual(two.events, one.events);
   assert.equal(one.events.length, 31);
+  // Reading only the end of the file (the audit's bound) starts inside a line in both cases.
+  const tailOne = await runLogs(fs, inputs, { rules, parallel: false, tailBytes: 150_000 });
+  const tailTwo = await runLogs(fs, inputs, {
+    rules,
+    parallelMinBytes: 1,
+    segmentBytes: 7_000,
+    tailBytes: 150_000,
+  });
+  assert.equal(tailTwo.files[0]?.lines, tailOne.files[0]?.lines);
+  assert.deepEqual(tailTwo.events, tailOne.events);
+  assert.ok(tailOne.events.length > 5);
   assert.equal(Math.min(...one.events.map((e) => e.line).filter((l) => l > 1)), 98);
 });
 
@@ -65,4 +77,45 @@ test("a gzip file scanned in the worker thread gives the same result, truncation
   assert.equal(there.eventsTotal, here.eventsTotal);
   assert.equal(there.files[0]?.skipped["truncated-gzip"], 1);
   assert.ok(there.eventsTotal > 2000);
+});
+
+test("segments scanned by the worker thread join into the scan of one pass", async (t) => {
+  const { ScanWorker, segmentBounds, fromWireScan, joinScans } = await import(
+    "../../src/collect/logs/parallel.ts"
+  );
+  const { scanStream } = await import("../../src/collect/logs/scan.ts");
+  const { plainChunks } = await import("../../src/collect/logs/read.ts");
+  const { specOf } = await import("../../src/rules/logs-compile.ts");
+  const f = join(tempDir(t), "access.log");
+  let s = "";
+  for (let i = 0; i < 2000; i++) {
+    const req = i % 89 === 0 ? "GET /cgi-bin/.%2e/.%2e/etc/passwd" : `GET /page/${i}.html`;
+    s += `198.51.100.${i % 200} - - [12/Mar/2024:03:${String(i % 60).padStart(2, "0")}:07 +0000] "${req} HTTP/1.1" 200 ${i} "-" "x"\n`;
+  }
+  writeFileSync(f, s);
+  const rules = loadRules();
+  const bounds = segmentBounds(f, 0, s.length, 5000);
+  assert.ok(bounds.length > 10);
+  const worker = new ScanWorker();
+  try {
+    // The main thread takes no segment here: the worker takes them all.
+    const parts = await worker.run({
+      rules: rules.map(specOf),
+      host: f,
+      display: f,
+      bounds,
+      next: new SharedArrayBuffer(4),
+    });
+    assert.equal(parts.length, bounds.length - 1);
+    const joined = joinScans(parts.map((p) => fromWireScan(p.scan, rules)));
+    const one = await scanStream(plainChunks(f), f, { rules });
+    assert.equal(joined.lines, 2000);
+    assert.equal(joined.lines, one.lines);
+    assert.deepEqual(
+      joined.matches.map((m) => [m.entry.line, m.rule.id]),
+      one.matches.map((m) => [m.entry.line, m.rule.id]),
+    );
+  } finally {
+    worker.close();
+  }
 });

@@ -1,25 +1,36 @@
 /**
- * A large plain file is read by two threads at once: this thread reads the first half, a worker
- * the second (split at a newline), and the halves are joined with line numbers made continuous.
+ * A large plain file is read by two threads at once: it is cut at newlines into segments, and each
+ * thread takes the next unread segment until none is left (a shared counter), so a thread that starts
+ * late or is slowed by other work on the machine leaves the other no segment to wait for. The segments'
+ * results are joined in file order, line numbers made continuous.
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
+import type { Prefilter } from "../../checks/logs/prefilter.ts";
+import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
 import { type Rule, specOf } from "../../rules/logs-compile.ts";
-import { plainChunks } from "./read.ts";
-import { type FileScan, type ScanOptions, scanStream } from "./scan.ts";
+import { plainChunks, plainChunksSync } from "./read.ts";
+import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
+
+/** Segment size: small enough that the threads finish close together, large enough to cost nothing. */
+export const SEGMENT_BYTES = 16 << 20;
+
+/** Read size of a parallel scan: a chunk and its copy for the WebAssembly loop stay in the core's L2 cache. */
+const SEGMENT_CHUNK = 1 << 20;
 
 export interface WorkerJob {
   /** The rules as plain data (compiled again in the worker, which then needs neither YAML nor zod). */
   rules: Array<RuleSpec & { file: string }>;
   host: string;
   display: string;
-  start: number;
-  end: number;
+  /** Segment i is [bounds[i], bounds[i + 1]); `next` (an Int32 in shared memory) is the next to take. */
+  bounds: number[];
+  next?: SharedArrayBuffer;
   /** A gzip file, read whole (inflated on the thread pool, scanned in the worker). */
   gzip?: boolean;
   detected?:
@@ -27,11 +38,15 @@ export interface WorkerJob {
     | { kind: "error"; name: "apache-error" | "nginx-error" };
   formatSource?: FileScan["formatSource"];
   offsetMinutes?: number;
+  skippedBytes?: number;
 }
 
 export type WireScan = Omit<FileScan, "matches"> & {
   matches: Array<{ entry: FileScan["matches"][number]["entry"]; ruleId: string }>;
 };
+
+/** A worker's answer: the scans of the segments it took (a gzip file: one, index 0). */
+export type WireParts = Array<{ index: number; scan: WireScan }>;
 
 export function toWire(d: DetectedFormat | undefined): WorkerJob["detected"] {
   if (!d) return undefined;
@@ -43,6 +58,10 @@ export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
   if (d.kind === "error") return d;
   const f = formatFromOption(d.format);
   return { kind: "access", format: { ...f, name: d.name } };
+}
+
+export function toWireScan(s: FileScan): WireScan {
+  return { ...s, matches: s.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
 }
 
 function readAt(host: string, pos: number, len: number): Buffer {
@@ -63,21 +82,23 @@ function readAt(host: string, pos: number, len: number): Buffer {
 export class ScanWorker {
   private worker: Worker;
   constructor() {
-    // A small young generation keeps the second thread light (its work allocates little).
+    // A small young generation keeps the second thread light (its work allocates little); the
+    // compile cache spares it the TypeScript stripper.
     this.worker = new Worker(new URL("./worker.ts", import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      env: workerEnv(),
     });
     // A thread that fails while idle must not take the process down; run() reports errors of a job.
     this.worker.on("error", () => {});
   }
 
-  run(job: WorkerJob): Promise<WireScan> {
-    return new Promise<WireScan>((resolve, reject) => {
+  run(job: WorkerJob): Promise<WireParts> {
+    return new Promise<WireParts>((resolve, reject) => {
       const done = () => {
         this.worker.off("message", onMessage);
         this.worker.off("error", onError);
       };
-      const onMessage = (m: WireScan) => {
+      const onMessage = (m: WireParts) => {
         done();
         resolve(m);
       };
@@ -96,6 +117,53 @@ export class ScanWorker {
   }
 }
 
+/**
+ * Segment bounds for [skip, size): about every SEGMENT_BYTES, just past a newline (a segment holds
+ * whole lines; the first starts at `skip`, which may be inside a line when reading a file's end).
+ */
+export function segmentBounds(host: string, skip: number, size: number, every = SEGMENT_BYTES): number[] {
+  const bounds = [skip];
+  for (let p = skip + every; p < size; p += every) {
+    // Lines are short: a small read finds the newline, a long line needs up to 1 MB.
+    let nl = readAt(host, p, 4096).indexOf(10);
+    if (nl < 0) nl = readAt(host, p, 1 << 20).indexOf(10);
+    if (nl < 0) continue; // a line over 1 MB: this segment grows to the next cut
+    const cut = p + nl + 1;
+    if (cut < size && cut > (bounds.at(-1) as number)) bounds.push(cut);
+  }
+  bounds.push(size);
+  return bounds;
+}
+
+/**
+ * Scans segments of a plain file, taking the next untaken one from the shared counter until none is
+ * left (the worker and the main thread run this at the same time). One prefilter per thread: it is
+ * built from the first megabyte of the first segment taken.
+ */
+export async function scanSegments(
+  host: string,
+  display: string,
+  bounds: number[],
+  next: Int32Array,
+  opts: ScanOptions,
+): Promise<Array<{ index: number; scan: FileScan }>> {
+  const out: Array<{ index: number; scan: FileScan }> = [];
+  const buf = Buffer.allocUnsafe(SEGMENT_CHUNK);
+  let prefilter: Prefilter | undefined;
+  for (;;) {
+    const i = Atomics.add(next, 0, 1);
+    if (i >= bounds.length - 1) return out;
+    const from = bounds[i] as number;
+    prefilter ??= prefilterFor(opts.rules, readAt(host, from, 1 << 20));
+    const scan = await scanStream(plainChunksSync(host, from, bounds[i + 1] as number, buf), display, {
+      ...opts,
+      prefilter,
+      skippedBytes: i === 0 ? opts.skippedBytes : 0,
+    });
+    out.push({ index: i, scan });
+  }
+}
+
 /** Scans [skip, size) of a plain file on two threads (with `worker` when one is already running). */
 export async function scanFileParallel(
   host: string,
@@ -104,6 +172,7 @@ export async function scanFileParallel(
   size: number,
   opts: ScanOptions,
   worker?: ScanWorker,
+  segmentBytes = SEGMENT_BYTES,
 ): Promise<FileScan> {
   let detected =
     opts.detected ?? (opts.format ? { kind: "access" as const, format: opts.format } : undefined);
@@ -111,50 +180,46 @@ export async function scanFileParallel(
     const head = readAt(host, skip, 65536).toString("utf8").split("\n").slice(0, 50);
     detected = detectFormat(head);
   }
-  // Split at the first newline after the split point: both parts hold whole lines.
-  // A worker started just now is a few hundred milliseconds late (module loading): give it a bit less.
-  const mid = skip + Math.floor((size - skip) * (worker ? 0.5 : 0.55));
-  const probe = readAt(host, mid, 1 << 20);
-  const nl = probe.indexOf(10);
-  if (nl < 0) {
-    return scanStream(plainChunks(host, skip, size), display, {
-      ...opts,
-      detected,
-    });
+  const bounds = segmentBounds(host, skip, size, segmentBytes);
+  const formatSource = opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected");
+  if (bounds.length < 3) {
+    // One segment (no newline found where a cut was wanted): read it here.
+    return scanStream(plainChunks(host, skip, size), display, { ...opts, detected, formatSource });
   }
-  const split = mid + nl + 1;
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const job: WorkerJob = {
     rules: opts.rules.map(specOf),
     host,
     display,
-    start: split,
-    end: size,
+    bounds,
+    next: next.buffer as SharedArrayBuffer,
     detected: toWire(detected),
-    formatSource: opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected"),
+    formatSource,
     offsetMinutes: opts.offsetMinutes,
+    skippedBytes: opts.skippedBytes,
   };
   const own = worker ?? new ScanWorker();
-  const second = own.run(job);
-  const first = await scanStream(plainChunks(host, skip, split), display, {
-    ...opts,
-    detected,
-    formatSource: job.formatSource,
-  });
-  let w: WireScan;
-  try {
-    w = await second;
-  } catch {
-    // The second thread could not run: read its part here.
-    const res = await scanStream(plainChunks(host, split, size), display, {
-      ...opts,
-      detected,
-      skippedBytes: 0,
-    });
-    w = { ...res, matches: res.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
-  } finally {
-    if (!worker) own.close();
+  // A worker that fails takes no more segments; the ones it took are read again here.
+  const second = own.run(job).catch(() => undefined);
+  const parts = await scanSegments(host, display, bounds, next, { ...opts, detected, formatSource });
+  const theirs = await second;
+  if (!worker) own.close();
+  const byIndex: Array<FileScan | undefined> = [];
+  for (const p of parts) byIndex[p.index] = p.scan;
+  for (const p of theirs ?? []) byIndex[p.index] = fromWireScan(p.scan, opts.rules);
+  const scans: FileScan[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const scan =
+      byIndex[i] ??
+      (await scanStream(plainChunks(host, bounds[i] as number, bounds[i + 1] as number), display, {
+        ...opts,
+        detected,
+        formatSource,
+        skippedBytes: i === 0 ? opts.skippedBytes : 0,
+      }));
+    scans.push(scan);
   }
-  return joinScans(first, w, opts.rules);
+  return joinScans(scans);
 }
 
 /** A worker's scan with its rules attached again. */
@@ -183,40 +248,48 @@ export async function scanGzipInWorker(
     rules: opts.rules.map(specOf),
     host,
     display,
-    start: 0,
-    end: 0,
+    bounds: [],
     gzip: true,
     detected: toWire(opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined)),
     formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,
     offsetMinutes: opts.offsetMinutes,
   };
-  return fromWireScan(await worker.run(job), opts.rules);
+  const [part] = await worker.run(job);
+  if (!part) throw new Error("the worker returned no scan");
+  return fromWireScan(part.scan, opts.rules);
 }
 
-export function joinScans(a: FileScan, b: WireScan, rules: Rule[]): FileScan {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  const shift = a.lines;
-  const skipped = { ...a.skipped };
-  for (const [k, v] of Object.entries(b.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
-  return {
-    ...a,
-    lines: a.lines + b.lines,
-    bytes: a.bytes + b.bytes,
-    parsed: a.parsed + b.parsed,
-    skipped,
-    warnings: [
-      ...a.warnings,
-      ...b.warnings.map((w) => ({ ...w, line: w.line === undefined ? undefined : w.line + shift })),
-    ].slice(0, 50),
-    matches: [
-      ...a.matches,
-      ...b.matches.flatMap((m) => {
-        const rule = byId.get(m.ruleId);
-        return rule ? [{ entry: { ...m.entry, line: m.entry.line + shift }, rule }] : [];
-      }),
-    ],
-    samples: [...a.samples, ...b.samples].slice(0, 20_000),
-    cgiErrors: [...a.cgiErrors, ...b.cgiErrors.map((e) => ({ ...e, line: e.line + shift }))],
-    offsetMinutes: a.offsetMinutes ?? b.offsetMinutes,
+/** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */
+export function joinScans(parts: FileScan[]): FileScan {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error("nothing to join");
+  const out: FileScan = {
+    ...first,
+    skipped: { ...first.skipped },
+    warnings: [...first.warnings],
+    matches: [...first.matches],
+    samples: [...first.samples],
+    cgiErrors: [...first.cgiErrors],
   };
+  for (const b of rest) {
+    const shift = out.lines;
+    out.lines += b.lines;
+    out.bytes += b.bytes;
+    out.parsed += b.parsed;
+    for (const [k, v] of Object.entries(b.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
+    for (const w of b.warnings)
+      if (out.warnings.length < 50)
+        out.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
+    for (const m of b.matches) {
+      m.entry.line += shift;
+      out.matches.push(m);
+    }
+    for (const e of b.cgiErrors) {
+      e.line += shift;
+      out.cgiErrors.push(e);
+    }
+    for (const e of b.samples) if (out.samples.length < 20_000) out.samples.push(e);
+    out.offsetMinutes ??= b.offsetMinutes;
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
  * Reading log files: plain, gzip-rotated, standard input, directories (rotations in time order).
  * The only part of log forensics that touches the file system; everything through RootFs.
  */
-import { createReadStream, type ReadStream } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, type ReadStream, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
@@ -74,6 +74,30 @@ export async function* plainChunks(
     }
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * The same bytes read with blocking reads into `buf`, for a thread that does nothing but scan (the
+ * worker, or the main thread during a parallel scan): no round trip through libuv's thread pool per
+ * chunk, about a tenth faster from the page cache.
+ */
+export function* plainChunksSync(host: string, start: number, end: number, buf: Buffer): Generator<Buffer> {
+  const fd = openSync(host, "r");
+  try {
+    let pos = start;
+    while (pos < end) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n === 0) {
+        if (fstatSync(fd).size < pos)
+          throw Object.assign(new Error("file shrank while it was read"), { code: "ESHRUNK" });
+        break;
+      }
+      pos += n;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

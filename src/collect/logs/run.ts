@@ -81,6 +81,8 @@ export interface RunOptions {
   /** Two threads for large plain files (default on). */
   parallel?: boolean;
   parallelMinBytes?: number;
+  /** Size of the pieces two threads share out (tests make it small). */
+  segmentBytes?: number;
   /** Compressed size from which a gzip file is scanned in the worker thread. */
   gzipWorkerMinBytes?: number;
 }
@@ -193,6 +195,7 @@ async function readAll(
               skippedBytes: skip,
             },
             worker,
+            opts.segmentBytes,
           );
           if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
           scans.push(scan);

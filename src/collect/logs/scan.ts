@@ -51,6 +51,8 @@ export interface ScanOptions {
   /** A follow-up pass: these literals instead of the rules', and every parsed candidate line goes here. */
   literals?: string[];
   collect?: (e: LogEntry) => void;
+  /** A prefilter already built for this file (each segment of a parallel scan reuses its thread's). */
+  prefilter?: Prefilter;
 }
 
 const MAX_LINE = 1 << 20;
@@ -64,11 +66,11 @@ export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
 }
 
 export async function scanStream(
-  stream: AsyncIterable<Buffer> | Readable,
+  stream: AsyncIterable<Buffer> | Iterable<Buffer> | Readable,
   path: string,
   opts: ScanOptions,
 ): Promise<FileScan> {
-  let pf: Prefilter | undefined;
+  let pf: Prefilter | undefined = opts.prefilter;
   const maxLine = opts.maxLine ?? MAX_LINE;
   const sampleEvery = opts.sampleEvery ?? 256 << 10;
   const res: FileScan = {
@@ -123,8 +125,17 @@ export async function scanStream(
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
+      // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
       if (res.samples.length < 2000 && !opts.collect)
-        res.samples.push({ ...entry, raw: "", logged: undefined });
+        res.samples.push({
+          kind: entry.kind,
+          line: 0,
+          status: entry.status,
+          size: entry.size,
+          uri: entry.uri,
+          raw: "",
+          request: "",
+        });
       return;
     }
     if (opts.collect) {
@@ -188,7 +199,7 @@ export async function scanStream(
   // Reading from an offset (the audit's tail bound) starts inside a line: drop that fragment.
   let fragment = (opts.skippedBytes ?? 0) > 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream as AsyncIterable<Buffer> | Iterable<Buffer>) {
       res.bytes += chunk.length;
       let from = 0;
       if (fragment) {

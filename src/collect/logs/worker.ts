@@ -1,19 +1,22 @@
-/** Worker thread: scans byte ranges of plain log files it is sent, one job at a time (see parallel.ts). */
+/** Worker thread: scans the segments of plain log files it takes, or a gzip file, one job at a time (see parallel.ts). */
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
-import { fromWire, type WireScan, type WorkerJob } from "./parallel.ts";
-import { gunzipped, plainChunks } from "./read.ts";
-import { scanStream } from "./scan.ts";
+import { fromWire, scanSegments, toWireScan, type WireParts, type WorkerJob } from "./parallel.ts";
+import { gunzipped } from "./read.ts";
+import { type ScanOptions, scanStream } from "./scan.ts";
 
 parentPort?.on("message", async (job: WorkerJob) => {
-  const rules = job.rules.map((r) => compileSpec(r, r.file));
-  const source = job.gzip ? gunzipped(job.host) : plainChunks(job.host, job.start, job.end);
-  const res = await scanStream(source, job.display, {
-    rules,
+  const opts: ScanOptions = {
+    rules: job.rules.map((r) => compileSpec(r, r.file)),
     detected: fromWire(job.detected),
     formatSource: job.formatSource,
     offsetMinutes: job.offsetMinutes,
-  });
-  const wire: WireScan = { ...res, matches: res.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
-  parentPort?.postMessage(wire);
+    skippedBytes: job.skippedBytes,
+  };
+  const parts =
+    job.gzip || !job.next
+      ? [{ index: 0, scan: await scanStream(gunzipped(job.host), job.display, opts) }]
+      : await scanSegments(job.host, job.display, job.bounds, new Int32Array(job.next), opts);
+  const reply: WireParts = parts.map((p) => ({ index: p.index, scan: toWireScan(p.scan) }));
+  parentPort?.postMessage(reply);
 });

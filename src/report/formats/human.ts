@@ -29,6 +29,15 @@ export function evidenceText(e: Evidence): string {
   return parts.join("  ");
 }
 
+// A terminal line is for reading: a 3 KB command line buries the finding. JSON keeps the whole value.
+const MAX_EVIDENCE_CHARS = 300;
+
+function clip(s: string): string {
+  return s.length > MAX_EVIDENCE_CHARS
+    ? `${s.slice(0, MAX_EVIDENCE_CHARS)}… (+${s.length - MAX_EVIDENCE_CHARS})`
+    : s;
+}
+
 function findingBlock(f: Finding, opts: RenderOptions): string[] {
   const { t, color } = opts;
   const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
@@ -38,7 +47,7 @@ function findingBlock(f: Finding, opts: RenderOptions): string[] {
   if (f.detail) lines.push(`  ${t("report.why")}: ${esc(f.detail)}`);
   if (f.evidence.length > 0) {
     lines.push(`  ${t("report.evidence")}:`);
-    for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(evidenceText(e))}`);
+    for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(clip(evidenceText(e)))}`);
     if (f.evidence.length > 10) lines.push(`    - … (+${f.evidence.length - 10})`);
   }
   if (f.remediation) lines.push(`  ${t("report.next")}: ${esc(f.remediation)}`);

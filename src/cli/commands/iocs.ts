@@ -1,0 +1,85 @@
+import * as path from "node:path";
+import type { Command } from "commander";
+import { langFromEnv, translator } from "../../i18n/index.ts";
+import { defaultFeedDir, iocDirs, loadIocDirs } from "../../iocs/list.ts";
+import { DEFAULT_FEEDS, updateFeed } from "../../iocs/update.ts";
+import { EXIT_ERROR, EXIT_OK } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+import { defaultDataDir } from "../options.ts";
+
+interface RawIocs {
+  from?: string[];
+  feedDir?: string;
+  dataDir?: string;
+  kind?: string;
+  lang?: string;
+}
+
+function dirs(raw: RawIocs, io: CliIo) {
+  const dataDir = path.resolve(io.cwd, raw.dataDir ?? io.env.MAMORI_DATA_DIR ?? defaultDataDir());
+  const feedDir = path.resolve(io.cwd, raw.feedDir ?? defaultFeedDir(dataDir, io.env));
+  return { dataDir, feedDir };
+}
+
+/** `mamori iocs update|status`: refresh external IOC lists (maltrail format or plain lists) and show their age. */
+export function registerIocs(program: Command, io: CliIo, done: (code: number) => void): void {
+  const iocs = program
+    .command("iocs")
+    .description("IOC lists used by hunting: update from URLs or files, show status");
+  iocs
+    .command("update")
+    .description(
+      "download or read IOC lists (maltrail trail files, plain domain/IP/hash lists) into the feed directory",
+    )
+    .option(
+      "--from <source...>",
+      "URL or file of a list (repeatable); default: maltrail's mining and family trails",
+    )
+    .option("--kind <kind>", "what the list names: pool|malware|generic (default: guessed from the source)")
+    .option("--feed-dir <dir>", "where lists are stored (default: MAMORI_IOC_DIR or DATA_DIR/iocs/feeds)")
+    .option("--data-dir <dir>", "mamori's data directory")
+    .option("--lang <lang>", "ja|en")
+    .action(async (raw: RawIocs) => {
+      const t = translator(raw.lang === "ja" || raw.lang === "en" ? raw.lang : langFromEnv(io.env));
+      const { feedDir } = dirs(raw, io);
+      const sources = raw.from && raw.from.length > 0 ? raw.from : DEFAULT_FEEDS;
+      const kind =
+        raw.kind === "pool" || raw.kind === "malware" || raw.kind === "generic" ? raw.kind : undefined;
+      let failed = 0;
+      for (const source of sources) {
+        try {
+          const r = await updateFeed(source, { feedDir, cwd: io.cwd, now: io.now?.() ?? new Date(), kind });
+          io.stdout.write(`${t("hunt.iocs.updated", { ...r })}\n`);
+        } catch (err) {
+          failed++;
+          io.stderr.write(
+            `${t("hunt.iocs.failed", { source, reason: err instanceof Error ? err.message : String(err) })}\n`,
+          );
+        }
+      }
+      done(failed > 0 ? EXIT_ERROR : EXIT_OK);
+    });
+  iocs
+    .command("status")
+    .description("list the IOC lists mamori loads, with their size and age")
+    .option("--feed-dir <dir>", "where lists are stored")
+    .option("--data-dir <dir>", "mamori's data directory")
+    .option("--lang <lang>", "ja|en")
+    .action((raw: RawIocs) => {
+      const t = translator(raw.lang === "ja" || raw.lang === "en" ? raw.lang : langFromEnv(io.env));
+      const { dataDir, feedDir } = dirs(raw, io);
+      const ds = iocDirs(dataDir, feedDir);
+      const { set, problems } = loadIocDirs(ds);
+      const now = (io.now?.() ?? new Date()).getTime();
+      if (set.lists.length === 0) io.stdout.write(`${t("hunt.iocs.none", { dirs: ds.join(", ") })}\n`);
+      for (const l of set.lists) {
+        const age = Math.max(0, Math.floor((now - Date.parse(l.updated)) / 86400_000));
+        io.stdout.write(
+          `${t("hunt.iocs.statusLine", { name: l.name, entries: l.entries, updated: l.updated.slice(0, 10), age, source: l.source })}\n`,
+        );
+      }
+      for (const p of problems)
+        io.stderr.write(`${t("hunt.iocs.failed", { source: p.path, reason: p.reason })}\n`);
+      done(problems.length > 0 ? EXIT_ERROR : EXIT_OK);
+    });
+}

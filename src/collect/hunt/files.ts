@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import type { ScanContext } from "../../core/context.ts";
+import { errorCode } from "../../core/diagnostics.ts";
+import { RootFsError } from "../rootfs.ts";
+import { type FileScanBounds, type HuntFile, notAfter } from "./facts.ts";
+
+export interface FileScanOptions {
+  maxDepth: number;
+  maxEntries: number;
+  maxFileBytes: number;
+  /** Bytes hashed in all, so a /tmp full of build output cannot make the scan slow. */
+  maxTotalBytes: number;
+  minerStrings: string[];
+  /** Extra exact paths to look at (family indicators such as /etc/libsystem.so). */
+  extraPaths: string[];
+}
+
+/** Temporary and world-writable places, where droppers put their binaries. */
+export const TEMP_ROOTS = ["/tmp", "/var/tmp", "/dev/shm", "/run/shm"];
+
+const WELL_KNOWN_DOT_DIRS =
+  /^\.(cache|npm|local|vscode-server|vscode|config|git|ssh|gnupg|mozilla|rustup|cargo|nvm|pyenv|rbenv|pki|java|m2|gradle|docker|kube|ansible|bundle|gem|yarn|deno|bun|sdkman|conda|vim|emacs\.d|oh-my-zsh|node-gyp|pnpm-store|terraform\.d|aws|azure|dotnet|nuget|ipython|jupyter|keras|npm-global|cpan|cpanm|composer|wp-cli|subversion|java|dbus|build-id|lock|pwd\.lock|updated|etckeeper|placeholder)$/;
+
+/** Hidden directories in places a miner likes to hide: homes, /etc, /usr, /var/lib, /lib. */
+function hiddenRoots(ctx: ScanContext, homes: string[]): string[] {
+  const out: string[] = [];
+  for (const dir of [
+    ...homes,
+    "/etc",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/local",
+    "/var/lib",
+    "/lib",
+    "/opt",
+    "/bin",
+    "/sbin",
+  ]) {
+    let names: string[];
+    try {
+      names = ctx.fs.readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (!n.startsWith(".") || n === "." || n === "..") continue;
+      const p = path.posix.join(dir, n);
+      let st: ReturnType<ScanContext["fs"]["lstat"]>;
+      try {
+        st = ctx.fs.lstat(p);
+      } catch {
+        continue;
+      }
+      // Skip the ordinary dot-directories of homes and tools (caches, language managers, editor state).
+      if (st.isDirectory() && !WELL_KNOWN_DOT_DIRS.test(n)) out.push(p);
+      else if (st.isFile()) out.push(p);
+    }
+  }
+  return out;
+}
+
+function isElf(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+}
+
+/**
+ * Executables in temporary and hidden places, hashed and searched for miner strings, within the
+ * stated bounds (depth, entries visited, bytes per file); what the bounds cut off is reported.
+ */
+export function collectFiles(
+  ctx: ScanContext,
+  homes: string[],
+  opts: FileScanOptions,
+): { files: HuntFile[]; bounds: FileScanBounds } {
+  const hidden = hiddenRoots(ctx, homes);
+  const roots = [...TEMP_ROOTS, ...hidden, ...opts.extraPaths];
+  // Hidden directories are searched less deeply than the temporary ones: droppers keep their files near the top.
+  const depthOf = new Map<string, number>(hidden.map((h) => [h, Math.max(0, opts.maxDepth - 3)]));
+  const bounds: FileScanBounds = {
+    roots,
+    maxDepth: opts.maxDepth,
+    maxEntries: opts.maxEntries,
+    maxFileBytes: opts.maxFileBytes,
+    maxTotalBytes: opts.maxTotalBytes,
+    bytesRead: 0,
+    entriesSeen: 0,
+    truncated: false,
+    skippedLarge: [],
+  };
+  const files: HuntFile[] = [];
+  const seen = new Set<string>();
+  const visit = (p: string, depth: number) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    if (bounds.entriesSeen >= opts.maxEntries) {
+      bounds.truncated = true;
+      return;
+    }
+    bounds.entriesSeen++;
+    let st: ReturnType<ScanContext["fs"]["lstat"]>;
+    try {
+      st = ctx.fs.lstat(p);
+    } catch (err) {
+      const code = err instanceof RootFsError ? err.code : errorCode(err);
+      if (code !== "ENOENT") ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
+      return;
+    }
+    if (st.isSymbolicLink()) return; // never followed: no loops, no escaping the scanned places
+    if (st.isDirectory()) {
+      if (depth >= opts.maxDepth) {
+        bounds.truncated = true;
+        return;
+      }
+      let names: string[];
+      try {
+        names = ctx.fs.readdir(p);
+      } catch (err) {
+        const code = err instanceof RootFsError ? err.code : errorCode(err);
+        ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
+        return;
+      }
+      for (const n of names) visit(path.posix.join(p, n), depth + 1);
+      return;
+    }
+    if (!st.isFile() || st.size === 0) return;
+    try {
+      const head = ctx.fs.readBytes(p, { maxBytes: 4 });
+      const elf = isElf(head);
+      const executable = (st.mode & 0o111) !== 0;
+      if (!elf && !executable) return;
+      const f: HuntFile = {
+        path: p,
+        size: st.size,
+        mtime: st.mtime.toISOString(),
+        ctime: notAfter(st.ctime, ctx.now()),
+        mode: st.mode & 0o7777,
+        elf,
+        strings: [],
+        uid: st.uid,
+      };
+      if (st.size > opts.maxFileBytes || bounds.bytesRead + st.size > opts.maxTotalBytes) {
+        bounds.skippedLarge.push(p);
+      } else {
+        bounds.bytesRead += st.size;
+        const buf = ctx.fs.readBytes(p, { maxBytes: opts.maxFileBytes });
+        f.sha256 = createHash("sha256").update(buf).digest("hex");
+        for (const s of opts.minerStrings) if (buf.includes(s)) f.strings.push(s);
+      }
+      files.push(f);
+    } catch (err) {
+      const code = err instanceof RootFsError ? err.code : errorCode(err);
+      ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
+    }
+  };
+  for (const r of roots) visit(r, depthOf.get(r) ?? 0);
+  if (bounds.truncated)
+    ctx.diag.couldNotCheck({
+      area: "hunt.files",
+      reason: "bounds",
+      detail: ctx.t("hunt.diag.bounds", {
+        entries: opts.maxEntries,
+        depth: opts.maxDepth,
+        seen: bounds.entriesSeen,
+      }),
+    });
+  for (const p of bounds.skippedLarge)
+    ctx.diag.couldNotCheck({
+      area: "hunt.files",
+      path: p,
+      reason: "too-large",
+      detail: ctx.t("hunt.diag.tooLarge", { max: opts.maxFileBytes, total: opts.maxTotalBytes }),
+    });
+  return { files, bounds };
+}

@@ -1,0 +1,295 @@
+import { createHash } from "node:crypto";
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+import type { ScanContext } from "../../core/context.ts";
+import { readSockets } from "../net/sockets.ts";
+import {
+  bootTime,
+  CLOCK_TICKS_PER_SECOND,
+  listPids,
+  type ProcessInfo,
+  parseStat,
+  parseStatus,
+  processStartTime,
+  readProcess,
+  readProcesses,
+  readUsers,
+} from "../proc/processes.ts";
+import type { CpuSample, HiddenPid, HuntProcess, MappedLibrary, MinerConfig, ProcMount } from "./facts.ts";
+
+const MAX_EXE_HASH_BYTES = 64 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 256 * 1024;
+const HASH_SKIP = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/nix/store/", "/snap/"];
+
+/** Processes with user, start time, sockets, miner configs and (outside system dirs) executable hashes. */
+export function collectProcesses(ctx: ScanContext): HuntProcess[] {
+  const { fs } = ctx;
+  const raw = readProcesses(fs, ctx.diag);
+  if (raw.length === 0)
+    ctx.diag.couldNotCheck({
+      area: "hunt.processes",
+      path: "/proc",
+      reason: "ENOENT",
+      detail: ctx.t("hunt.diag.noProc"),
+    });
+  const users = readUsers(fs);
+  const btime = bootTime(fs);
+  const now = ctx.now().getTime();
+  const byPid = new Map(raw.map((p) => [p.pid, p]));
+  const sockets = readSockets(
+    fs,
+    raw.map((p) => p.pid),
+  );
+  const remotes = new Map<number, HuntProcess["remotes"]>();
+  for (const s of sockets) {
+    if (s.remotePort === 0 || s.state === "LISTEN") continue;
+    for (const pid of s.pids) {
+      const list = remotes.get(pid) ?? [];
+      list.push({ protocol: s.protocol, address: s.remoteAddress, port: s.remotePort, state: s.state });
+      remotes.set(pid, list);
+    }
+  }
+  let hiddenFromUs = 0;
+  const out: HuntProcess[] = [];
+  for (const p of raw) {
+    if (p.exe === undefined && !p.isKernelThread) hiddenFromUs++;
+    const start = btime !== undefined ? processStartTime(p, btime) : undefined;
+    const parent = byPid.get(p.ppid);
+    const hp: HuntProcess = {
+      ...p,
+      user: p.uid !== undefined ? (users.get(p.uid) ?? String(p.uid)) : undefined,
+      startTime: start?.toISOString(),
+      ageSeconds: start ? Math.max(0, (now - start.getTime()) / 1000) : undefined,
+      parentComm: parent?.comm,
+      parentExe: parent?.exe,
+      remotes: remotes.get(p.pid) ?? [],
+    };
+    if (!p.isKernelThread) {
+      // Hashes for everything outside the package-managed directories (allowlist entries and hash IOCs
+      // need them); /opt and /usr/local are hashed too, since operators and intruders both install there.
+      if (p.exe && !HASH_SKIP.some((pre) => p.exe?.startsWith(pre) && !p.exe.startsWith("/usr/local/"))) {
+        hp.exeSha256 =
+          hashFile(ctx, `/proc/${p.pid}/exe`) ?? (p.exeDeleted ? undefined : hashFile(ctx, p.exe));
+      }
+      hp.config = findMinerConfig(ctx, p);
+      hp.ldPreload = readLdPreload(ctx, p.pid);
+    }
+    out.push(hp);
+  }
+  if (hiddenFromUs > 0)
+    ctx.diag.couldNotCheck({
+      area: "hunt.processes",
+      path: "/proc/*/exe",
+      reason: "EACCES",
+      detail: ctx.t("hunt.diag.exeHidden", { count: hiddenFromUs }),
+    });
+  return out;
+}
+
+/** LD_PRELOAD of a process, from the start of its environment (bounded; root only). */
+function readLdPreload(ctx: ScanContext, pid: number): string[] | undefined {
+  const env = ctx.fs.tryReadText(`/proc/${pid}/environ`, { maxBytes: 64 * 1024 });
+  if (!env) return undefined;
+  const entry = env.split("\0").find((e) => e.startsWith("LD_PRELOAD="));
+  if (!entry) return undefined;
+  const libs = entry
+    .slice("LD_PRELOAD=".length)
+    .split(/[\s:]+/)
+    .filter(Boolean);
+  return libs.length > 0 ? libs : undefined;
+}
+
+function hashFile(ctx: ScanContext, guestPath: string): string | undefined {
+  try {
+    const st = ctx.fs.stat(guestPath);
+    if (!st.isFile() || st.size > MAX_EXE_HASH_BYTES) return undefined;
+    return createHash("sha256").update(ctx.fs.readBytes(guestPath)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Looks for an XMRig-style config.json (pools with url/user) in the cwd, the exe dir, or -c/--config FILE. */
+function findMinerConfig(ctx: ScanContext, p: ProcessInfo): MinerConfig | undefined {
+  const candidates: string[] = [];
+  for (let i = 0; i < p.argv.length; i++) {
+    const a = p.argv[i] as string;
+    let v: string | undefined;
+    if (a === "-c" || a === "--config") v = p.argv[i + 1];
+    else if (a.startsWith("--config=")) v = a.slice("--config=".length);
+    if (v) candidates.push(v.startsWith("/") ? v : `/proc/${p.pid}/cwd/${v}`);
+  }
+  candidates.push(`/proc/${p.pid}/cwd/config.json`);
+  if (p.exe && !p.exe.startsWith("/memfd:"))
+    candidates.push(path.posix.join(path.posix.dirname(p.exe), "config.json"));
+  for (const c of candidates) {
+    let text: string | undefined;
+    try {
+      const st = ctx.fs.stat(c);
+      if (!st.isFile()) continue;
+      text = ctx.fs.readText(c, { maxBytes: MAX_CONFIG_BYTES });
+    } catch {
+      continue;
+    }
+    const cfg = parseMinerConfig(text);
+    if (cfg) {
+      const shown =
+        c.startsWith(`/proc/${p.pid}/cwd/`) && p.cwd
+          ? path.posix.join(p.cwd, c.slice(`/proc/${p.pid}/cwd/`.length))
+          : c;
+      return { path: shown, ...cfg };
+    }
+  }
+  return undefined;
+}
+
+export function parseMinerConfig(text: string): Omit<MinerConfig, "path"> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== "object") return undefined;
+  const pools = (doc as { pools?: unknown }).pools;
+  if (!Array.isArray(pools) || pools.length === 0) return undefined;
+  const urls: string[] = [];
+  const users: string[] = [];
+  for (const pool of pools) {
+    if (!pool || typeof pool !== "object") continue;
+    const { url, user } = pool as { url?: unknown; user?: unknown };
+    if (typeof url === "string") urls.push(url);
+    if (typeof user === "string") users.push(user);
+  }
+  // Database and HTTP client configs have "pools" too: only stratum URLs or bare host:port pools count,
+  // or a config that carries XMRig's own keys.
+  const stratumLike = urls.some((u) => /^(stratum\S*:\/\/)?[\w.-]+:\d{2,5}\/?$/i.test(u));
+  const minerKeys = ["donate-level", "randomx", "cpu", "opencl", "cuda", "algo"].some((k) =>
+    Object.hasOwn(doc as object, k),
+  );
+  return urls.length > 0 && (stratumLike || minerKeys) ? { pools: urls, users } : undefined;
+}
+
+/** Aggregate CPU ticks from the "cpu" line of /proc/stat: busy (user+nice+system) and the cpu count. */
+export function readCpuTotals(text: string): { busy: number; cpus: number } | undefined {
+  const m = /^cpu\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(text);
+  if (!m) return undefined;
+  const cpus = (text.match(/^cpu\d+\s/gm) ?? []).length || 1;
+  return { busy: Number(m[1]) + Number(m[2]) + Number(m[3]), cpus };
+}
+
+export interface CpuSnapshot {
+  at: number;
+  total?: { busy: number; cpus: number };
+  ticks: Map<number, number>;
+  /** CPU of reaped children (cutime + cstime): processes that ended during the sample land here. */
+  childTicks: Map<number, number>;
+}
+
+export function cpuSnapshot(ctx: ScanContext, pids: number[], at: number): CpuSnapshot {
+  const ticks = new Map<number, number>();
+  const childTicks = new Map<number, number>();
+  for (const pid of pids) {
+    const s = parseStat(ctx.fs.tryReadText(`/proc/${pid}/stat`) ?? "");
+    if (!s) continue;
+    ticks.set(pid, Number(s.fields[11] ?? 0) + Number(s.fields[12] ?? 0));
+    childTicks.set(pid, Number(s.fields[13] ?? 0) + Number(s.fields[14] ?? 0));
+  }
+  return { at, total: readCpuTotals(ctx.fs.tryReadText("/proc/stat") ?? ""), ticks, childTicks };
+}
+
+/** Per-process cores used between two snapshots, and what /proc/stat says against what processes account for. */
+export function compareSnapshots(
+  a: CpuSnapshot,
+  b: CpuSnapshot,
+  procs: HuntProcess[],
+): CpuSample | undefined {
+  const seconds = (b.at - a.at) / 1000;
+  if (seconds <= 0) return undefined;
+  let accounted = 0;
+  for (const p of procs) {
+    const before = a.ticks.get(p.pid);
+    const after = b.ticks.get(p.pid);
+    if (before === undefined || after === undefined) continue;
+    const cores = (after - before) / CLOCK_TICKS_PER_SECOND / seconds;
+    p.sampleCores = Math.max(0, cores);
+    accounted += p.sampleCores;
+  }
+  // Processes that started during the sample count with all their time.
+  for (const [pid, after] of b.ticks)
+    if (!a.ticks.has(pid)) accounted += after / CLOCK_TICKS_PER_SECOND / seconds;
+  // Short-lived processes that ended during the sample: their time moved into their parent's child time.
+  for (const [pid, after] of b.childTicks) {
+    const before = a.childTicks.get(pid);
+    if (before !== undefined && after > before)
+      accounted += (after - before) / CLOCK_TICKS_PER_SECOND / seconds;
+  }
+  if (!a.total || !b.total) return undefined;
+  return {
+    seconds,
+    cpus: b.total.cpus,
+    busyCores: (b.total.busy - a.total.busy) / CLOCK_TICKS_PER_SECOND / seconds,
+    accountedCores: accounted,
+  };
+}
+
+/**
+ * Live only: pids that answer a direct stat but are missing from the /proc listing (a rootkit that
+ * filters readdir). Threads answer too, so each candidate must be a thread-group leader and still
+ * missing from a fresh listing.
+ */
+export function probeHiddenPids(ctx: ScanContext, listed: number[]): { hidden: HiddenPid[]; range: number } {
+  const { fs } = ctx;
+  const visible = new Set(listed);
+  const pidMax = Number(fs.tryReadText("/proc/sys/kernel/pid_max")?.trim() ?? 32768) || 32768;
+  const top = Math.min(pidMax, Math.max(...listed, 1) + 4096, 4194304);
+  const candidates: number[] = [];
+  for (let pid = 1; pid <= top; pid++) {
+    if (visible.has(pid)) continue;
+    // A plain stat without exceptions: tens of thousands of probes must stay well under the CPU sample.
+    if (!nodeFs.statSync(fs.resolve(`/proc/${pid}`), { throwIfNoEntry: false })) continue;
+    candidates.push(pid);
+  }
+  if (candidates.length === 0) return { hidden: [], range: top };
+  const fresh = new Set(listPids(fs));
+  const hidden: HiddenPid[] = [];
+  for (const pid of candidates) {
+    if (fresh.has(pid)) continue;
+    const status = parseStatus(fs.tryReadText(`/proc/${pid}/status`) ?? "");
+    if (status.Tgid !== String(pid)) continue;
+    const p = readProcess(fs, pid);
+    hidden.push({ pid, comm: p?.comm ?? status.Name, exe: p?.exe, argv: p?.argv ?? [] });
+  }
+  return { hidden, range: top };
+}
+
+/** Mounts over /proc/PID (a cheap way to hide a process from ps and from us). */
+export function readProcMounts(ctx: ScanContext): ProcMount[] {
+  const text = ctx.fs.tryReadText("/proc/self/mountinfo") ?? ctx.fs.tryReadText("/proc/1/mountinfo") ?? "";
+  const out: ProcMount[] = [];
+  text.split("\n").forEach((line, i) => {
+    const f = line.split(" ");
+    const mp = f[4] ?? "";
+    if (/^\/proc\/\d+(\/|$)/.test(mp)) {
+      const dash = f.indexOf("-");
+      out.push({ mountPoint: mp, source: dash > 0 ? (f[dash + 2] ?? "") : (f[3] ?? ""), line: i + 1 });
+    }
+  });
+  return out;
+}
+
+/** Live only: the shared libraries mapped into mamori's own process, plus LD_PRELOAD entries. */
+export function readSelfLibraries(ctx: ScanContext): MappedLibrary[] {
+  const out: MappedLibrary[] = [];
+  for (const entry of (ctx.env.LD_PRELOAD ?? "").split(/[\s:]+/).filter(Boolean))
+    out.push({ path: entry, via: "env" });
+  const maps = ctx.fs.tryReadText("/proc/self/maps") ?? "";
+  const seen = new Set<string>();
+  for (const line of maps.split("\n")) {
+    const p = line.slice(line.indexOf("/")).trim();
+    if (!line.includes("/") || !/\.so(\.|$)/.test(p) || seen.has(p)) continue;
+    seen.add(p);
+    out.push({ path: p.replace(/ \(deleted\)$/, ""), via: "maps" });
+  }
+  return out;
+}

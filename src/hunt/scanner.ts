@@ -1,0 +1,165 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { checkHunt, type HuntInput } from "../checks/hunt/index.ts";
+import type { HuntFacts, HuntOptions } from "../collect/hunt/facts.ts";
+import { collectFiles } from "../collect/hunt/files.ts";
+import { collectPersistence, collectSshKeys, homes } from "../collect/hunt/persistence.ts";
+import {
+  collectProcesses,
+  compareSnapshots,
+  cpuSnapshot,
+  probeHiddenPids,
+  readProcMounts,
+  readSelfLibraries,
+} from "../collect/hunt/processes.ts";
+import { listPids } from "../collect/proc/processes.ts";
+import type { ScanContext } from "../core/context.ts";
+import type { Scanner } from "../core/scanner.ts";
+import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
+import { loadHuntRules } from "../rules/hunt.ts";
+import type { AllowEntry } from "./allowlist.ts";
+
+export interface HuntScannerOptions extends HuntOptions {
+  allowlist: AllowEntry[];
+  /** Length of the live CPU sample; 0 skips it. */
+  sampleMs: number;
+  /** Directory of IOC feeds from `mamori iocs update` (default: MAMORI_IOC_DIR or DATA_DIR/iocs/feeds). */
+  feedDir?: string;
+  rulesDir?: string;
+  fileScan: { maxDepth: number; maxEntries: number; maxFileBytes: number; maxTotalBytes: number };
+}
+
+export const DEFAULT_HUNT_OPTIONS: HuntScannerOptions = {
+  // A busy modern server core draws roughly 10-20 W above idle; 15 W is the middle.
+  wattsPerCore: 15,
+  // Japanese household tariff (about 31 JPY/kWh, 2024-2025).
+  pricePerKwh: 31,
+  currency: "JPY",
+  recentDays: 7,
+  allowlist: [],
+  sampleMs: 1000,
+  fileScan: {
+    maxDepth: 6,
+    maxEntries: 20000,
+    maxFileBytes: 32 * 1024 * 1024,
+    maxTotalBytes: 256 * 1024 * 1024,
+  },
+};
+
+/**
+ * Compromise hunting: what an intruder left running or planted. On a live system the collector takes
+ * a CPU snapshot, does all other reading, then takes the second snapshot once the sample time has
+ * passed, so the sample costs no extra wall time when the rest takes long enough.
+ */
+export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntInput> {
+  const o = { ...DEFAULT_HUNT_OPTIONS, ...opts };
+  return {
+    id: "hunt",
+    async collect(ctx: ScanContext): Promise<HuntInput> {
+      const started = performance.now();
+      const live = ctx.fs.isLive;
+      // The first CPU snapshot comes before anything else, so all later reading overlaps the sample.
+      const first =
+        live && o.sampleMs > 0 ? cpuSnapshot(ctx, listPids(ctx.fs), performance.now()) : undefined;
+      const rules = loadHuntRules(o.rulesDir);
+      const processes = collectProcesses(ctx);
+      const pids = processes.map((p) => p.pid);
+      const { set: iocs, problems } = loadIocDirs(
+        iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
+      );
+      for (const p of problems)
+        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
+      const facts: HuntFacts = {
+        live,
+        processes,
+        procMounts: readProcMounts(ctx),
+        persistence: collectPersistence(ctx),
+        sshKeys: collectSshKeys(ctx),
+        files: [],
+        fileBounds: {
+          roots: [],
+          maxDepth: 0,
+          maxEntries: 0,
+          maxFileBytes: 0,
+          maxTotalBytes: 0,
+          bytesRead: 0,
+          entriesSeen: 0,
+          truncated: false,
+          skippedLarge: [],
+        },
+      };
+      const extraPaths = rules.families.flatMap((f) =>
+        f.paths
+          .map((re) =>
+            re.source
+              .replace(/^\^/, "")
+              .replace(/\$$/, "")
+              .replace(/\\([./])/g, "$1"),
+          )
+          .filter((p) => /^\/[\w./-]+$/.test(p)),
+      );
+      const scanned = collectFiles(
+        ctx,
+        homes(ctx).map((h) => h.home),
+        { ...o.fileScan, minerStrings: rules.benign.minerStrings, extraPaths },
+      );
+      facts.files = scanned.files;
+      facts.fileBounds = scanned.bounds;
+      if (live) {
+        facts.selfPid = process.pid;
+        facts.selfExeDir = path.dirname(fs.realpathSync(process.execPath));
+        facts.selfLibraries = readSelfLibraries(ctx);
+        const probe = probeHiddenPids(ctx, pids);
+        facts.hiddenPids = probe.hidden;
+        facts.hiddenProbeRange = probe.range;
+        if (first) {
+          const wait = o.sampleMs - (performance.now() - first.at);
+          if (wait > 0) await sleep(wait);
+          // A fresh listing: processes started during the sample account for their CPU too.
+          const second = cpuSnapshot(ctx, listPids(ctx.fs), performance.now());
+          facts.cpu = compareSnapshots(first, second, processes);
+          facts.sampleSeconds = facts.cpu?.seconds;
+        }
+      } else {
+        for (const what of ["cpu-sample", "hidden-pids", "self-maps"])
+          ctx.diag.couldNotCheck({
+            area: "hunt",
+            path: what,
+            reason: "not-live",
+            detail: ctx.t(`hunt.notLive.${what}` as "hunt.notLive.cpu-sample"),
+          });
+      }
+      if (ctx.env.MAMORI_DEBUG)
+        process.stderr.write(`hunt: collected in ${(performance.now() - started).toFixed(0)} ms\n`);
+      return { facts, rules, iocs, allowlist: o.allowlist, options: o };
+    },
+    check(input, ctx) {
+      return checkHunt(input, ctx);
+    },
+    summarize(input) {
+      const f = input.facts;
+      return {
+        processes: f.processes.length,
+        persistenceLines: f.persistence.length,
+        sshKeys: f.sshKeys.length,
+        fileScan: { ...f.fileBounds, filesExamined: f.files.length },
+        hiddenPidProbe:
+          f.hiddenPids === undefined ? "not-live" : { range: f.hiddenProbeRange, found: f.hiddenPids.length },
+        cpuSample: f.cpu ?? "not-live",
+        iocLists: input.iocs.lists.map((l) => ({
+          name: l.name,
+          source: l.source,
+          updated: l.updated,
+          entries: l.entries,
+        })),
+        costModel: {
+          wattsPerCore: input.options.wattsPerCore,
+          pricePerKwh: input.options.pricePerKwh,
+          currency: input.options.currency,
+        },
+        allowlist: input.allowlist.length,
+      };
+    },
+  };
+}

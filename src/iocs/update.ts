@@ -1,0 +1,77 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { writeFileAtomic } from "../cli/io.ts";
+import { emptyList, type IocList, parseIocText } from "./list.ts";
+
+/** The official sources `mamori iocs update` refreshes when no --from is given (maltrail, MIT). */
+export const DEFAULT_FEEDS = [
+  "https://raw.githubusercontent.com/stamparm/maltrail/master/trails/static/suspicious/crypto_mining.txt",
+  "https://raw.githubusercontent.com/stamparm/maltrail/master/trails/static/malware/elf_h2miner.txt",
+  "https://raw.githubusercontent.com/stamparm/maltrail/master/trails/static/malware/elf_perfctl.txt",
+  "https://raw.githubusercontent.com/stamparm/maltrail/master/trails/static/malware/elf_teamtnt.txt",
+  "https://raw.githubusercontent.com/stamparm/maltrail/master/trails/static/malware/m8220_miner.txt",
+];
+
+const MAX_FEED_BYTES = 32 * 1024 * 1024;
+
+export interface UpdateResult {
+  name: string;
+  source: string;
+  file: string;
+  entries: number;
+  skipped: number;
+}
+
+export function feedName(source: string): string {
+  const base =
+    source
+      .replace(/[?#].*$/, "")
+      .split("/")
+      .filter(Boolean)
+      .pop() ?? "feed";
+  return (
+    base
+      .replace(/\.(txt|csv|list)$/i, "")
+      .replace(/[^\w.-]+/g, "_")
+      .slice(0, 80) || "feed"
+  );
+}
+
+async function fetchText(source: string, cwd: string, timeoutMs: number): Promise<string> {
+  if (/^https?:\/\//i.test(source)) {
+    const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const buf = Buffer.from(await res.arrayBuffer());
+    if (buf.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} bytes`);
+    return buf.toString("utf8");
+  }
+  const file = path.resolve(cwd, source.replace(/^file:\/\//, ""));
+  const st = fs.statSync(file);
+  if (st.size > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} bytes`);
+  return fs.readFileSync(file, "utf8");
+}
+
+/** Downloads (or reads) one list and stores it as an IOC list file in feedDir. */
+export async function updateFeed(
+  source: string,
+  opts: { feedDir: string; cwd: string; now: Date; kind?: IocList["kind"]; timeoutMs?: number },
+): Promise<UpdateResult> {
+  const text = await fetchText(source, opts.cwd, opts.timeoutMs ?? 30_000);
+  const name = feedName(source);
+  const list = emptyList(name, source, opts.now.toISOString());
+  list.kind =
+    opts.kind ??
+    (/crypto_mining|pool/i.test(source)
+      ? "pool"
+      : /malware|miner|elf_/i.test(source)
+        ? "malware"
+        : "generic");
+  const { skipped } = parseIocText(text, list);
+  const entries =
+    list.domains.length + list.ips.length + list.ipPorts.length + list.sha256.length + list.sshKeys.length;
+  if (entries === 0) throw new Error("no indicator found (not a list of domains, IPs or hashes?)");
+  fs.mkdirSync(opts.feedDir, { recursive: true });
+  const file = path.join(opts.feedDir, `${name}.json`);
+  writeFileAtomic(file, `${JSON.stringify({ lists: [list] }, null, 1)}\n`);
+  return { name, source, file, entries, skipped };
+}
