@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -127,4 +128,19 @@ test("--help lists every command, and each command file is registered", async ()
     const one = await mamori([name, "--help"]);
     assert.equal(one.code, 0, `${name} --help: ${one.stderr}`);
   }
+});
+
+test("mamori iocs: a typo in --lang or --kind is exit 2; list names and sources reach the terminal escaped", async (t) => {
+  const dir = tempDir(t);
+  assert.equal((await mamori(["iocs", "status", "--lang", "xx", "--feed-dir", dir])).code, 2);
+  const kind = await mamori(["iocs", "update", "--kind", "pools", "--from", "x", "--feed-dir", dir]);
+  assert.equal(kind.code, 2);
+  assert.match(kind.stderr, /--kind: pools \(expected pool\|malware\|generic\)/);
+  const file = `${dir}/pool\x1b]0;owned\x07.txt`;
+  fs.writeFileSync(file, "pool.evil.example\n");
+  const r = await mamori(["iocs", "update", "--from", file, "--feed-dir", `${dir}/feeds`]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = await mamori(["iocs", "status", "--feed-dir", `${dir}/feeds`]);
+  for (const out of [r.stdout, s.stdout])
+    assert.ok(out.includes("pool\\x1b]0;owned\\x07.txt") && !out.includes("\x1b"), out);
 });
