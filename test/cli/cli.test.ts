@@ -144,3 +144,14 @@ test("mamori iocs: a typo in --lang or --kind is exit 2; list names and sources 
   for (const out of [r.stdout, s.stdout])
     assert.ok(out.includes("pool\\x1b]0;owned\\x07.txt") && !out.includes("\x1b"), out);
 });
+
+test("mamori hunt: a broken allowlist is one line; number flags say what they expect in the user's language", async (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(`${dir}/allow.yaml`, "- path: /x\n  reason: [unclosed\n\x1b[31m: :\n");
+  const r = await mamori(["hunt", "--root", dir, "--allowlist", `${dir}/allow.yaml`, "--sample-ms", "0"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.ok(!r.stderr.includes("\x1b"), r.stderr);
+  const ja = await mamori(["hunt", "--root", dir, "--sample-ms", "abc", "--lang", "ja"]);
+  assert.match(ja.stderr, /期待する値: 0 以上の数/);
+});

@@ -65,6 +65,8 @@ export const common = {
     ja: "--root {root} が存在しないか、ディレクトリではありません",
   },
   "cli.expected.isoTime": { en: "an ISO 8601 time", ja: "ISO 8601 形式の時刻" },
+  "cli.expected.positive": { en: "a number above 0", ja: "0 より大きい数" },
+  "cli.expected.zeroOrMore": { en: "a number, 0 or more", ja: "0 以上の数" },
   "cli.expected.seconds": { en: "seconds > 0", ja: "0 より大きい秒数" },
   "cli.badOption": {
     en: "invalid value for {option}: {value} (expected {expected})",
