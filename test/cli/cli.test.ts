@@ -155,3 +155,20 @@ test("mamori hunt: a broken allowlist is one line; number flags say what they ex
   const ja = await mamori(["hunt", "--root", dir, "--sample-ms", "abc", "--lang", "ja"]);
   assert.match(ja.stderr, /期待する値: 0 以上の数/);
 });
+
+test("--output that cannot be written is one line and exit 2 for every command that writes a report", async (t) => {
+  const dir = tempDir(t);
+  const log = `${dir}/access.log`;
+  fs.writeFileSync(log, '203.0.113.5 - - [12/Mar/2024:03:14:07 +0000] "GET /.env HTTP/1.1" 404 1 "-" "x"\n');
+  for (const argv of [
+    ["audit", "--root", dir],
+    ["logs", log],
+    ["logs", log, "--format", "json"],
+    ["probe", "ftp://127.0.0.1/"],
+  ]) {
+    const r = await mamori([...argv, "--output", dir]);
+    assert.equal(r.code, 2, argv.join(" "));
+    assert.match(r.stderr, /^mamori: cannot write .*: is a directory$/m, `${argv.join(" ")}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+  }
+});
