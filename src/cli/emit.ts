@@ -1,7 +1,8 @@
 import type { ReportDocument } from "../core/document.ts";
 import { atLeast } from "../core/finding.ts";
-import { translator } from "../i18n/index.ts";
+import { type Translator, translator } from "../i18n/index.ts";
 import { RENDERERS } from "../report/formats/index.ts";
+import { reasonText } from "../report/verdict.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./errors.ts";
 import { type CliIo, writeFileAtomic } from "./io.ts";
 import type { CommonOptions } from "./options.ts";
@@ -15,15 +16,20 @@ export function emitReport(doc: ReportDocument, opts: CommonOptions, io: CliIo):
     color: opts.color,
     threshold: opts.threshold,
   });
-  if (opts.output) {
-    try {
-      writeFileAtomic(opts.output, text);
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new UsageError(t("cli.cannotWrite", { path: opts.output, reason }));
-    }
-  } else {
-    io.stdout.write(text);
-  }
+  writeOutput(text, opts.output, io, t);
   return doc.findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The report to --output FILE (whole or not at all) or to stdout; a file that cannot be written is one line. */
+export function writeOutput(text: string, output: string | undefined, io: CliIo, t: Translator): void {
+  if (!output) {
+    io.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileAtomic(output, text);
+  } catch (err) {
+    const reason = reasonText((err as NodeJS.ErrnoException).code ?? String(err), t);
+    throw new UsageError(t("cli.cannotWrite", { path: output, reason }));
+  }
 }

@@ -117,7 +117,7 @@ export function clockOf(value: string | undefined, io: CliIo, t: Translator): ()
   if (value === undefined) return io.now ?? (() => new Date());
   const fixed = new Date(value);
   if (Number.isNaN(fixed.getTime()))
-    throw new UsageError(t("cli.badOption", { option: "--now", value, expected: "an ISO 8601 time" }));
+    throw new UsageError(t("cli.badOption", { option: "--now", value, expected: t("cli.expected.isoTime") }));
   return () => fixed;
 }
 

@@ -147,11 +147,15 @@ export class RootFs {
   readBytes(guestPath: string, opts: ReadOptions = {}): Buffer {
     return this.wrap(guestPath, () => {
       const host = this.resolve(guestPath);
-      if (opts.maxBytes === undefined) return fs.readFileSync(host);
-      const fd = fs.openSync(host, "r");
+      // Non-blocking open and a regular-file check: a FIFO (or a device) at a configuration path would
+      // otherwise hold the scan forever. O_NONBLOCK changes nothing for a regular file.
+      const fd = fs.openSync(host, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile()) throw new RootFsError(st.isDirectory() ? "EISDIR" : "not-regular", guestPath);
+        if (opts.maxBytes === undefined) return fs.readFileSync(fd);
         // Size the buffer by the file, not the cap: callers pass generous caps for small files.
-        const size = fs.fstatSync(fd).size;
+        const size = st.size;
         const want = size > 0 ? Math.min(opts.maxBytes, size) : Math.min(opts.maxBytes, 64 * 1024);
         let buf = Buffer.alloc(want);
         let total = 0;

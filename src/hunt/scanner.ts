@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkHunt, type HuntInput } from "../checks/hunt/index.ts";
-import type { HuntFacts, HuntOptions } from "../collect/hunt/facts.ts";
+import { type HuntFacts, type HuntOptions, noFileScan } from "../collect/hunt/facts.ts";
 import { collectFiles } from "../collect/hunt/files.ts";
 import { collectPersistence, collectSshKeys, homes } from "../collect/hunt/persistence.ts";
 import {
@@ -77,17 +77,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
         persistence: collectPersistence(ctx),
         sshKeys: collectSshKeys(ctx),
         files: [],
-        fileBounds: {
-          roots: [],
-          maxDepth: 0,
-          maxEntries: 0,
-          maxFileBytes: 0,
-          maxTotalBytes: 0,
-          bytesRead: 0,
-          entriesSeen: 0,
-          truncated: false,
-          skippedLarge: [],
-        },
+        fileBounds: noFileScan(),
       };
       const extraPaths = rules.families.flatMap((f) =>
         f.paths

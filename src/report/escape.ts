@@ -36,6 +36,18 @@ export function escapeMarkdown(s: string): string {
     .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// What JSON.stringify leaves raw but a terminal acts on: DEL, C1 controls, bidirectional overrides.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** JSON for standard output or a file: the same data, with characters a terminal would act on as \uXXXX. */
+export function jsonOutput(value: unknown): string {
+  const text = JSON.stringify(value, null, 2).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+  );
+  return `${text}\n`;
+}
+
 /** Inline code in Markdown: a fence longer than any backtick run inside. */
 export function markdownCode(s: string): string {
   const clean = escapeTerminal(s);

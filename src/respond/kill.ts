@@ -2,6 +2,8 @@ import * as nodefs from "node:fs";
 import * as path from "node:path";
 import { bootTime, processStartTime, readProcess } from "../collect/proc/processes.ts";
 import { RootFs } from "../collect/rootfs.ts";
+import type { ReportDocument } from "../core/document.ts";
+import { actionsFor } from "./plan.ts";
 import { RespondError } from "./quarantine.ts";
 import {
   CONTENT,
@@ -18,6 +20,32 @@ type KillAction = Extract<Action, { kind: "kill" }>;
 
 /** How far apart two start times may be and still be the same process (reports may round to the second). */
 const START_TOLERANCE_MS = 1000;
+
+/** What /proc says now about a running process (this machine only): its executable and start time. */
+export function liveKillAction(pid: number): KillAction | undefined {
+  const fs = new RootFs("/");
+  const p = readProcess(fs, pid);
+  const bt = bootTime(fs);
+  if (!p || bt === undefined) return undefined;
+  return {
+    kind: "kill",
+    pid,
+    exe: p.exe,
+    startTime: processStartTime(p, bt).toISOString(),
+    startTicks: p.startTicks,
+  };
+}
+
+/** An explicit --kill PID: the report's record of that process if it has one, else what /proc says now. */
+export function killActionFor(
+  pid: number,
+  doc: Pick<ReportDocument, "findings"> | undefined,
+  root: string,
+): KillAction {
+  const f = doc?.findings.find((x) => x.check.startsWith("process.") && x.data?.pid === pid);
+  const recorded = f && doc ? actionsFor(f, doc).find((a): a is KillAction => a.kind === "kill") : undefined;
+  return recorded ?? (root === "/" ? liveKillAction(pid) : undefined) ?? { kind: "kill", pid };
+}
 
 /**
  * Checks that `pid` is still the process the report saw: same executable and same start time.

@@ -22,16 +22,18 @@ export async function download(
   try {
     res = await fetch(url, { signal, redirect: "follow", headers: { accept: "application/json" } });
   } catch (err) {
-    throw new SourceError(source, describe(err, limits));
+    throw new SourceError(source, "vulndb.fail.fetch", { reason: describe(err, limits) });
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new SourceError(source, `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+    throw new SourceError(source, "vulndb.fail.http", {
+      status: `${res.status}${res.statusText ? ` ${res.statusText}` : ""}`,
+    });
   }
   const declared = Number(res.headers.get("content-length") ?? Number.NaN);
   if (declared > limits.maxBytes) {
     await res.body?.cancel().catch(() => undefined);
-    throw new SourceError(source, `larger than the ${mib(limits.maxBytes)} limit`);
+    throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -40,18 +42,18 @@ export async function download(
       size += chunk.byteLength;
       if (size > limits.maxBytes) {
         await res.body?.cancel().catch(() => undefined);
-        throw new SourceError(source, `larger than the ${mib(limits.maxBytes)} limit`);
+        throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
       }
       chunks.push(Buffer.from(chunk));
     }
   } catch (err) {
     if (err instanceof SourceError) throw err;
-    throw new SourceError(source, `download interrupted after ${size} bytes (${describe(err, limits)})`);
+    throw new SourceError(source, "vulndb.fail.interrupted", { bytes: size, reason: describe(err, limits) });
   }
   // fetch decodes gzip, so the declared length is only comparable for an uncompressed body.
   const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
   if (!encoded && Number.isFinite(declared) && size < declared)
-    throw new SourceError(source, `truncated: ${size} of ${declared} bytes`);
+    throw new SourceError(source, "vulndb.fail.truncated", { size, declared });
   return Buffer.concat(chunks);
 }
 
@@ -59,7 +61,9 @@ export function parseJsonBody(source: string, body: Buffer): unknown {
   try {
     return JSON.parse(body.toString("utf8"));
   } catch (err) {
-    throw new SourceError(source, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new SourceError(source, "vulndb.fail.notJson", {
+      reason: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 

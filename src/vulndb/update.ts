@@ -83,13 +83,13 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   const apache = parseApacheFeed(apacheRaw);
   const kev = parseKev(kevRaw);
   if (kev.count <= SANITY.kevEntries)
-    throw new SourceError(KEV_SOURCE, `only ${kev.count} entries (expected more than ${SANITY.kevEntries})`);
+    throw new SourceError(KEV_SOURCE, "vulndb.fail.fewKev", { count: kev.count, min: SANITY.kevEntries });
   const distro = parseDebianTracker(debianRaw);
   if (distro.size < SANITY.debianCves)
-    throw new SourceError(
-      DEBIAN_SOURCE,
-      `only ${distro.size} apache2 CVEs (expected at least ${SANITY.debianCves})`,
-    );
+    throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.fewDebian", {
+      count: distro.size,
+      min: SANITY.debianCves,
+    });
 
   const file = vulnDbPath(opts.dataDir);
   const previous = readVulnDb(file);
@@ -133,14 +133,14 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
 /** Only the apache2 member of the tracker JSON is parsed into objects; the rest is only checked for completeness. */
 function parseTrackerApache2(source: string, body: Buffer): unknown {
   const member = extractTopLevelMember(body.toString("utf8"), "apache2");
-  if (!member.ok) throw new SourceError(source, `not valid JSON (${member.error})`);
+  if (!member.ok) throw new SourceError(source, "vulndb.fail.notJson", { reason: member.error });
   if (member.value === undefined) return {};
   return { apache2: parseJsonBody(source, Buffer.from(member.value)) };
 }
 
 /** Apache's consolidated feed: a JSON array of CVE JSON records, in any of the formats Apache has used. */
 export function parseApacheFeed(raw: unknown): ApacheRecord[] {
-  if (!Array.isArray(raw)) throw new SourceError(APACHE_SOURCE, "not a JSON array of CVE records");
+  if (!Array.isArray(raw)) throw new SourceError(APACHE_SOURCE, "vulndb.fail.notArray");
   const records: ApacheRecord[] = [];
   let failed = 0;
   for (const item of raw) {
@@ -151,12 +151,12 @@ export function parseApacheFeed(raw: unknown): ApacheRecord[] {
     }
   }
   if (records.length < SANITY.apacheRecords)
-    throw new SourceError(
-      APACHE_SOURCE,
-      `only ${records.length} records (expected at least ${SANITY.apacheRecords})`,
-    );
+    throw new SourceError(APACHE_SOURCE, "vulndb.fail.fewApache", {
+      count: records.length,
+      min: SANITY.apacheRecords,
+    });
   if (failed > raw.length * SANITY.maxUnparsedShare)
-    throw new SourceError(APACHE_SOURCE, `${failed} of ${raw.length} records could not be read`);
+    throw new SourceError(APACHE_SOURCE, "vulndb.fail.badRecords", { failed, total: raw.length });
   return records;
 }
 

@@ -171,6 +171,12 @@ test("Rocky 8 without an rpm command: says the rpm database cannot be read, fall
   const st = doc.findings.find((f) => f.check === "apache.config.status-open");
   assert.ok(hasEvidence(st, "/etc/httpd/conf.d/status.conf", 4, /^Require all granted$/));
   assert.ok(st?.commands?.includes("apachectl configtest && systemctl reload httpd"));
+  // The exposure area reports the same block; its reload must name Red Hat's unit too.
+  const handler = doc.findings.find(
+    (f) => f.check === "exposure.service" && f.data?.service === "apache-status",
+  );
+  assert.ok(handler, "exposure.service for mod_status");
+  assert.ok(!handler.commands?.some((c) => c.includes("apache2")), handler.commands?.join("\n"));
 });
 
 test("Alpine: apk owns /usr/sbin/httpd, absolute SERVER_CONFIG_FILE, server-info left open, OpenRC reload", async () => {

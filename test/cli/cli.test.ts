@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -126,5 +127,48 @@ test("--help lists every command, and each command file is registered", async ()
     assert.match(r.stdout, new RegExp(`^  ${name}\\b`, "m"), `${name} missing from mamori --help`);
     const one = await mamori([name, "--help"]);
     assert.equal(one.code, 0, `${name} --help: ${one.stderr}`);
+  }
+});
+
+test("mamori iocs: a typo in --lang or --kind is exit 2; list names and sources reach the terminal escaped", async (t) => {
+  const dir = tempDir(t);
+  assert.equal((await mamori(["iocs", "status", "--lang", "xx", "--feed-dir", dir])).code, 2);
+  const kind = await mamori(["iocs", "update", "--kind", "pools", "--from", "x", "--feed-dir", dir]);
+  assert.equal(kind.code, 2);
+  assert.match(kind.stderr, /--kind: pools \(expected pool\|malware\|generic\)/);
+  const file = `${dir}/pool\x1b]0;owned\x07.txt`;
+  fs.writeFileSync(file, "pool.evil.example\n");
+  const r = await mamori(["iocs", "update", "--from", file, "--feed-dir", `${dir}/feeds`]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = await mamori(["iocs", "status", "--feed-dir", `${dir}/feeds`]);
+  for (const out of [r.stdout, s.stdout])
+    assert.ok(out.includes("pool\\x1b]0;owned\\x07.txt") && !out.includes("\x1b"), out);
+});
+
+test("mamori hunt: a broken allowlist is one line; number flags say what they expect in the user's language", async (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(`${dir}/allow.yaml`, "- path: /x\n  reason: [unclosed\n\x1b[31m: :\n");
+  const r = await mamori(["hunt", "--root", dir, "--allowlist", `${dir}/allow.yaml`, "--sample-ms", "0"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.ok(!r.stderr.includes("\x1b"), r.stderr);
+  const ja = await mamori(["hunt", "--root", dir, "--sample-ms", "abc", "--lang", "ja"]);
+  assert.match(ja.stderr, /期待する値: 0 以上の数/);
+});
+
+test("--output that cannot be written is one line and exit 2 for every command that writes a report", async (t) => {
+  const dir = tempDir(t);
+  const log = `${dir}/access.log`;
+  fs.writeFileSync(log, '203.0.113.5 - - [12/Mar/2024:03:14:07 +0000] "GET /.env HTTP/1.1" 404 1 "-" "x"\n');
+  for (const argv of [
+    ["audit", "--root", dir],
+    ["logs", log],
+    ["logs", log, "--format", "json"],
+    ["probe", "ftp://127.0.0.1/"],
+  ]) {
+    const r = await mamori([...argv, "--output", dir]);
+    assert.equal(r.code, 2, argv.join(" "));
+    assert.match(r.stderr, /^mamori: cannot write .*: is a directory$/m, `${argv.join(" ")}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /unexpected/);
   }
 });

@@ -6,6 +6,11 @@ import { reportSchema } from "../../src/core/contract.ts";
 import { atLeast, SEVERITIES } from "../../src/core/finding.ts";
 import { FIXTURE_NOW, FIXTURE_ROOTS, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
+import {
+  FIXTURES as HUNT_FIXTURES,
+  FIXTURE_NOW as HUNT_NOW,
+  fixtureRoot as huntFixtureRoot,
+} from "../hunt/helpers/fixture.ts";
 
 /** SARIF 2.1.0, the parts GitHub code scanning and other readers rely on. */
 const sarifSchema = z.object({
@@ -105,5 +110,26 @@ for (const name of roots) {
         assert.ok(!/[\s#?]/.test(loc.artifactLocation.uri), `a valid URI: ${loc.artifactLocation.uri}`);
       }
     }
+  });
+}
+
+// The hunt area's recorded servers (miners, backdoors, persistence): their findings follow the same contract.
+for (const name of fs.readdirSync(HUNT_FIXTURES).sort()) {
+  test(`hunt --root fixtures/hunt/${name}: JSON contract`, async (t) => {
+    const r = await mamori([
+      "hunt",
+      "--root",
+      huntFixtureRoot(t, name),
+      "--format",
+      "json",
+      "--sample-ms",
+      "0",
+      "--now",
+      HUNT_NOW,
+    ]);
+    const parsed = reportSchema.safeParse(JSON.parse(r.stdout));
+    assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+    const expected = parsed.data.findings.some((f) => atLeast(f.severity, "low")) ? 1 : 0;
+    assert.equal(r.code, expected, `${name}: exit code`);
   });
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -36,6 +37,27 @@ test("missing and unreadable files report the errno code and the guest path", (t
     (e: unknown) => e instanceof RootFsError && e.code === "ENOENT" && e.guestPath === "/nope",
   );
   assert.equal(rfs.tryReadText("/nope"), undefined);
+});
+
+test("a FIFO or device where a file is expected is refused at once, never waited on", (t) => {
+  const root = tempDir(t);
+  fs.mkdirSync(path.join(root, "etc"));
+  execFileSync("mkfifo", [path.join(root, "etc/apache2.conf")]);
+  const rfs = new RootFs(root);
+  for (const opts of [{}, { maxBytes: 1024 }]) {
+    assert.throws(
+      () => rfs.readText("/etc/apache2.conf", opts),
+      (e: unknown) => e instanceof RootFsError && e.code === "not-regular",
+    );
+  }
+  assert.throws(
+    () => new RootFs("/").readBytes("/dev/zero"),
+    (e: unknown) => (e as RootFsError).code === "not-regular",
+  );
+  assert.throws(
+    () => rfs.readText("/etc"),
+    (e: unknown) => (e as RootFsError).code === "EISDIR",
+  );
 });
 
 test("maxBytes bounds what is read from a large file", (t) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkHunt, type HuntInput } from "../../src/checks/hunt/index.ts";
-import type { HuntFacts, HuntProcess } from "../../src/collect/hunt/facts.ts";
+import { type HuntFacts, type HuntProcess, noFileScan } from "../../src/collect/hunt/facts.ts";
 import { atLeast } from "../../src/core/finding.ts";
 import { DEFAULT_HUNT_OPTIONS } from "../../src/hunt/scanner.ts";
 import { translator } from "../../src/i18n/index.ts";
@@ -41,17 +41,7 @@ function input(processes: HuntProcess[], extra: Partial<HuntFacts> = {}): HuntIn
       persistence: [],
       sshKeys: [],
       files: [],
-      fileBounds: {
-        roots: [],
-        maxDepth: 0,
-        maxEntries: 0,
-        maxFileBytes: 0,
-        maxTotalBytes: 0,
-        bytesRead: 0,
-        entriesSeen: 0,
-        truncated: false,
-        skippedLarge: [],
-      },
+      fileBounds: noFileScan(),
       ...extra,
     },
     rules,

@@ -11,16 +11,8 @@ import { RENDERERS } from "../../src/report/formats/index.ts";
 import { renderLogsStory } from "../../src/report/logs-story.ts";
 import { PROBE_RENDERERS } from "../../src/report/probe/index.ts";
 import { mamori } from "../helpers/cli.ts";
+import { assertTerminalSafe, HOSTILE } from "../helpers/hostile.ts";
 import { tempDir } from "../helpers/tmp.ts";
-
-/** What an attacker writes into a log line, a file name, a header or a command line. */
-export const HOSTILE = "A\x1b[31mB<script>alert(1)</script>[x](javascript:alert(1))\nINJECTED";
-
-/** Output is inert for a terminal: no escape sequence, and the hostile newline did not start a line. */
-export function assertTerminalSafe(out: string, what: string): void {
-  assert.ok(!out.includes("\x1b"), `${what}: raw ESC in ${JSON.stringify(out)}`);
-  assert.ok(!/^INJECTED/m.test(out), `${what}: the hostile newline started a line`);
-}
 
 test("an error message quoting the bytes of a bad report file cannot write escape sequences", async (t) => {
   const file = path.join(tempDir(t), "report.json");
@@ -31,7 +23,7 @@ test("an error message quoting the bytes of a bad report file cannot write escap
 });
 
 /** Every string a report carries, set to the hostile text (severity and confidence stay valid). */
-export function hostileDoc(): ReportDocument {
+function hostileDoc(): ReportDocument {
   const x = HOSTILE;
   const finding: Finding = {
     id: `logs.exploit:${x}`,
@@ -176,6 +168,17 @@ test("every renderer keeps a hostile value inert: no ESC, no new line, no tag, n
     const out = RENDERERS[name].render(doc, opts);
     assertTerminalSafe(out, name);
     JSON.parse(out);
+  }
+});
+
+test("JSON and SARIF carry bidirectional overrides and C1 controls as \\u escapes, data unchanged", () => {
+  const doc = hostileDoc();
+  const sneaky = "evil\u202e\u0085\u2066txt.exe\u007f";
+  (doc.findings[0] as Finding).title = sneaky;
+  for (const name of ["json", "sarif"] as const) {
+    const out = RENDERERS[name].render(doc, opts);
+    assert.doesNotMatch(out, /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, name);
+    assert.ok(JSON.stringify(JSON.parse(out)).includes(JSON.stringify(sneaky).slice(1, -1)), name);
   }
 });
 

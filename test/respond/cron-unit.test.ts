@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { respond, restore } from "../../src/respond/run.ts";
-import { listEntries, sha256 } from "../../src/respond/store.ts";
+import { listEntries } from "../../src/respond/store.ts";
+import { fileState } from "../helpers/files.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const NOW = () => new Date("2026-11-25T12:00:00Z");
@@ -14,17 +15,6 @@ const CRONTAB = Buffer.concat([
   Buffer.from(" 0 3 * * * /usr/local/bin/backup\n"),
 ]);
 
-function facts(p: string) {
-  const st = fs.lstatSync(p);
-  return {
-    bytes: sha256(fs.readFileSync(p)),
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    mtimeMs: st.mtimeMs,
-  };
-}
-
 function cronRoot(t: { after: (fn: () => void) => void }) {
   const root = tempDir(t);
   const dir = path.join(root, "var/spool/cron/crontabs");
@@ -34,7 +24,7 @@ function cronRoot(t: { after: (fn: () => void) => void }) {
   fs.chownSync(file, 1, 105);
   fs.chmodSync(file, 0o600);
   fs.utimesSync(file, new Date("2026-11-20T03:14:10.5Z"), new Date("2026-11-20T03:14:10.5Z"));
-  return { root, file, q: path.join(root, "var/lib/mamori/quarantine"), before: facts(file) };
+  return { root, file, q: path.join(root, "var/lib/mamori/quarantine"), before: fileState(file) };
 }
 
 test("a cron line is commented out with a marker, every other byte unchanged, and restore is byte-identical", (t) => {
@@ -54,10 +44,10 @@ test("a cron line is commented out with a marker, every other byte unchanged, an
     CRONTAB.subarray(Buffer.from("# m h dom mon dow command\r\n").length),
   ]);
   assert.deepEqual(after, expected);
-  assert.deepEqual([facts(file).mode, facts(file).uid, facts(file).gid], [0o600, 1, 105]);
+  assert.deepEqual([fileState(file).mode, fileState(file).uid, fileState(file).gid], [0o600, 1, 105]);
 
   assert.equal(restore(r?.entryId as string, { quarantineDir: q, now: NOW }), "identical");
-  assert.deepEqual(facts(file), before);
+  assert.deepEqual(fileState(file), before);
 });
 
 test("if the crontab changed after we disabled a line, restore only removes our marker", (t) => {
@@ -82,7 +72,7 @@ test("a missing line is refused in the dry run already", (t) => {
     now: NOW,
   });
   assert.deepEqual([r?.status, r?.reason], ["refused", "no-line"]);
-  assert.deepEqual(facts(file), before);
+  assert.deepEqual(fileState(file), before);
 });
 
 test("a unit file in /etc/systemd/system is quarantined and masked; restore brings it back identical", (t) => {
@@ -97,7 +87,7 @@ test("a unit file in /etc/systemd/system is quarantined and masked; restore brin
     "/etc/systemd/system/kdevtmpfsi.service",
     path.join(dir, "multi-user.target.wants/kdevtmpfsi.service"),
   );
-  const before = facts(unit);
+  const before = fileState(unit);
 
   const [r] = respond([{ kind: "disable-unit", name: "kdevtmpfsi" }], {
     root,
@@ -120,7 +110,7 @@ test("a unit file in /etc/systemd/system is quarantined and masked; restore brin
   assert.equal(again?.status, "skipped");
 
   restore(r?.entryId as string, { quarantineDir: q, now: NOW });
-  assert.deepEqual(facts(unit), before);
+  assert.deepEqual(fileState(unit), before);
 });
 
 test("a unit shipped elsewhere is masked by a link, and restore removes only that link", (t) => {

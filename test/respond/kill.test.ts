@@ -4,8 +4,7 @@ import { once } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { bootTime, processStartTime, readProcess } from "../../src/collect/proc/processes.ts";
-import { RootFs } from "../../src/collect/rootfs.ts";
+import { liveKillAction } from "../../src/respond/kill.ts";
 import { respond, restore } from "../../src/respond/run.ts";
 import { listEntries, sha256 } from "../../src/respond/store.ts";
 import type { Action } from "../../src/respond/types.ts";
@@ -25,17 +24,9 @@ function child(t: { after: (fn: () => void) => void }): ChildProcess {
 
 /** What a report records for a running process: exe and start time from /proc. */
 function record(pid: number): Extract<Action, { kind: "kill" }> {
-  const fs = new RootFs("/");
-  const p = readProcess(fs, pid);
-  const bt = bootTime(fs);
-  assert.ok(p && bt !== undefined);
-  return {
-    kind: "kill",
-    pid,
-    exe: p.exe,
-    startTime: processStartTime(p, bt).toISOString(),
-    startTicks: p.startTicks,
-  };
+  const a = liveKillAction(pid);
+  assert.ok(a, `pid ${pid} is running`);
+  return a;
 }
 
 function alive(c: ChildProcess): boolean {

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { quarantineFile, restoreFile } from "../../src/respond/quarantine.ts";
 import { respond, restore } from "../../src/respond/run.ts";
-import { listEntries, sha256 } from "../../src/respond/store.ts";
+import { listEntries } from "../../src/respond/store.ts";
+import { fileState } from "../helpers/files.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const NOW = () => new Date("2026-11-25T12:00:00Z");
@@ -13,17 +14,6 @@ const CONTENT = Buffer.concat([
   Buffer.from("#!/bin/sh\r\nexec /tmp/.x\n"),
   Buffer.from([0, 0xff, 0xfe, 0x80, 0x0a]),
 ]);
-
-function facts(p: string) {
-  const st = fs.lstatSync(p);
-  return {
-    bytes: sha256(fs.readFileSync(p)),
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    mtimeMs: st.mtimeMs,
-  };
-}
 
 function setup(t: { after: (fn: () => void) => void }) {
   const dir = tempDir(t);
@@ -35,7 +25,7 @@ function setup(t: { after: (fn: () => void) => void }) {
   fs.chownSync(file, 1234, 2345);
   fs.chmodSync(file, 0o4751); // after chown, which clears set-user-id
   fs.utimesSync(file, new Date("2026-11-20T03:14:09.250Z"), new Date("2026-11-20T03:14:08.125Z"));
-  return { root, q, file, before: facts(file) };
+  return { root, q, file, before: fileState(file) };
 }
 
 test("quarantine moves a file out and restore puts it back byte-identical with owner, mode and times", (t) => {
@@ -57,7 +47,7 @@ test("quarantine moves a file out and restore puts it back byte-identical with o
   assert.equal(fs.statSync(path.join(q, r?.entryId as string, "content")).mode & 0o111, 0);
 
   restore(r?.entryId as string, { quarantineDir: q, now: NOW });
-  assert.deepEqual(facts(file), before);
+  assert.deepEqual(fileState(file), before);
   assert.equal(listEntries(q)[0]?.status, "restored");
   // The copy stays in the quarantine: nothing is ever deleted.
   assert.ok(fs.existsSync(path.join(q, r?.entryId as string, "content")));
@@ -72,7 +62,7 @@ test("the dry run changes nothing", (t) => {
     now: NOW,
   });
   assert.equal(r?.status, "planned");
-  assert.deepEqual(facts(file), before);
+  assert.deepEqual(fileState(file), before);
   assert.equal(fs.existsSync(q), false);
 });
 
@@ -93,17 +83,17 @@ for (const failAt of STEPS) {
     const entries = listEntries(q);
     if (fs.existsSync(file)) {
       // In place, untouched; any partial entry says so and restore will not overwrite the original.
-      assert.deepEqual(facts(file), before);
+      assert.deepEqual(fileState(file), before);
       for (const e of entries) {
         assert.ok(["in-place", "incomplete"].includes(e.status), e.status);
         assert.throws(() => restore(e.manifest.id, { quarantineDir: q, now: NOW }));
       }
-      assert.deepEqual(facts(file), before);
+      assert.deepEqual(fileState(file), before);
     } else {
       const e = entries.find((x) => x.status === "quarantined");
       assert.ok(e, `file gone and not quarantined after a crash at ${failAt}`);
       restore(e.manifest.id, { quarantineDir: q, now: NOW });
-      assert.deepEqual(facts(file), before);
+      assert.deepEqual(fileState(file), before);
     }
   });
 }
@@ -116,7 +106,7 @@ test("a crash in the last step is recovered by the same command; the quarantine 
     },
   };
   assert.throws(() => quarantineFile("/tmp/kdevtmpfsi", { root, quarantineDir: q, now: NOW, hooks }));
-  assert.deepEqual(facts(file), before);
+  assert.deepEqual(fileState(file), before);
   const [r] = respond([{ kind: "quarantine", path: "/tmp/kdevtmpfsi" }], {
     root,
     quarantineDir: q,

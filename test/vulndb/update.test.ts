@@ -217,6 +217,27 @@ test("a truncated Apache download (connection cut short) leaves the data unchang
   );
 });
 
+test("why a feed failed is said in the chosen language", async (t) => {
+  const urls = await feeds(t, { kev: (_req, res) => res.writeHead(503).end() });
+  const { dir } = dataDirCopy(t);
+  const r = await mamori([
+    "db",
+    "update",
+    "--data-dir",
+    dir,
+    "--now",
+    NOW,
+    "--lang",
+    "ja",
+    ...urlFlags(urls),
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /^mamori: 更新に失敗しました: CISA.*: HTTP 503 .*が返りました。既存のデータはそのままです$/m,
+  );
+});
+
 test("a truncated Apache body that the server calls complete is rejected as invalid JSON", async (t) => {
   await assertFailsKeepingData(
     t,

@@ -353,8 +353,14 @@ function checkHandlers(facts: ExposureFacts, groups: ListenerGroup[], ctx: Check
     const sedExpr = granted
       ? `${fixLine}s|^\\([[:space:]]*\\).*|\\1Require local|`
       : `${fixLine}s|$|\\n    Require local|`;
+    // Without a running process to ask, the configuration's home says which distribution's unit it is:
+    // /etc/httpd is Red Hat's httpd.service, where apache2.service does not exist.
     const unit =
-      publicWeb?.processes[0]?.unit ?? web[0]?.processes[0]?.unit ?? rule.unit ?? "apache2.service";
+      publicWeb?.processes[0]?.unit ??
+      web[0]?.processes[0]?.unit ??
+      (b.file.startsWith("/etc/httpd/") ? "httpd.service" : undefined) ??
+      rule.unit ??
+      "apache2.service";
     const params = { service: rule.name, file: b.file, line: fixLine, location: b.location ?? "/" };
     out.push({
       id: findingId("exposure.service", rule.id, b.file, b.line),

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { translator } from "../../i18n/index.ts";
+import { jsonOutput } from "../../report/escape.ts";
 import { readVulnDb, vulnDbPath } from "../../vulndb/load.ts";
 import { SourceError } from "../../vulndb/sources/common.ts";
 import { renderStatus, vulnDbStatus } from "../../vulndb/status.ts";
@@ -50,9 +51,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
         throw new UsageError(detail);
       }
       const status = vulnDbStatus(read.value, opts.dataDir, file, opts.now());
-      io.stdout.write(
-        opts.format === "json" ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, t),
-      );
+      io.stdout.write(opts.format === "json" ? jsonOutput(status) : renderStatus(status, t));
       done(EXIT_OK);
     });
 
@@ -70,7 +69,11 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       const timeout = Number(raw.timeout ?? "120");
       if (!Number.isFinite(timeout) || timeout <= 0)
         throw new UsageError(
-          t("cli.badOption", { option: "--timeout", value: String(raw.timeout), expected: "seconds > 0" }),
+          t("cli.badOption", {
+            option: "--timeout",
+            value: String(raw.timeout),
+            expected: t("cli.expected.seconds"),
+          }),
         );
       const file = vulnDbPath(opts.dataDir);
       try {
@@ -93,7 +96,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       } catch (err) {
         if (err instanceof SourceError)
           throw new UsageError(
-            t("vulndb.update.failed", { source: err.source, reason: oneLine(err.message) }),
+            t("vulndb.update.failed", { source: err.source, reason: oneLine(t(err.key, err.params)) }),
           );
         const reason =
           (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
 import { atLeast, type Finding, SEVERITIES, type Severity } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
-import { escapeTerminal as esc } from "../../report/escape.ts";
+import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { evidenceText } from "../../report/formats/human.ts";
 import { openStore } from "../../store/db.ts";
 import { diffFindings, type ScanDiff } from "../../store/diff.ts";
@@ -74,7 +74,7 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
           await scanFindings(store.db, from),
           await scanFindings(store.db, to),
         );
-        io.stdout.write(o.format === "json" ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, t));
+        io.stdout.write(o.format === "json" ? jsonOutput(d) : renderDiff(d, t));
         const sev = threshold as Severity;
         const news =
           d.new.some((f) => atLeast(f.severity, sev)) ||

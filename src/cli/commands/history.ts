@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
-import { escapeTerminal as esc } from "../../report/escape.ts";
+import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { listDeliveries } from "../../store/alerts.ts";
 import { openStore } from "../../store/db.ts";
 import { listScans } from "../../store/scans.ts";
@@ -39,7 +39,7 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
         const deliveries = await listDeliveries(store.db, { limit, host: raw.host });
         const db = redactDbTarget(o.store.target);
         if (o.format === "json") {
-          io.stdout.write(`${JSON.stringify({ db, scans, deliveries }, null, 2)}\n`);
+          io.stdout.write(jsonOutput({ db, scans, deliveries }));
           done(EXIT_OK);
           return;
         }

@@ -30,7 +30,13 @@ function positive(
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
-    throw new UsageError(t("cli.badOption", { option, value: v, expected: "a positive number" }));
+    throw new UsageError(
+      t("cli.badOption", {
+        option,
+        value: v,
+        expected: t(allowZero ? "cli.expected.zeroOrMore" : "cli.expected.positive"),
+      }),
+    );
   return n;
 }
 
@@ -69,9 +75,10 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
         try {
           allowlist = parseAllowlist(fs.readFileSync(file, "utf8"));
         } catch (err) {
+          // One line: the YAML parser's message goes on with an excerpt of the file and a caret line.
           const message =
             err instanceof AllowlistError
-              ? err.message
+              ? (err.message.split("\n")[0] ?? "").replace(/:\s*$/, "")
               : ((err as NodeJS.ErrnoException).code ?? String(err));
           throw new UsageError(t("hunt.allowlist.bad", { path: file, message }));
         }

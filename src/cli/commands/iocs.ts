@@ -1,9 +1,10 @@
 import * as path from "node:path";
 import type { Command } from "commander";
-import { langFromEnv, translator } from "../../i18n/index.ts";
+import { isLang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../../iocs/list.ts";
 import { DEFAULT_FEEDS, updateFeed } from "../../iocs/update.ts";
-import { EXIT_ERROR, EXIT_OK } from "../errors.ts";
+import { escapeTerminal } from "../../report/escape.ts";
+import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { defaultDataDir } from "../options.ts";
 
@@ -13,6 +14,26 @@ interface RawIocs {
   dataDir?: string;
   kind?: string;
   lang?: string;
+}
+
+/** --lang and --kind checked like every other command's flags: a typo is a usage error, not ignored. */
+function langAndKind(raw: RawIocs, io: CliIo): { t: Translator; kind?: "pool" | "malware" | "generic" } {
+  const lang = raw.lang ?? langFromEnv(io.env);
+  if (!isLang(lang))
+    throw new UsageError(
+      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
+    );
+  const t = translator(lang);
+  if (raw.kind !== undefined && raw.kind !== "pool" && raw.kind !== "malware" && raw.kind !== "generic")
+    throw new UsageError(
+      t("cli.badOption", { option: "--kind", value: raw.kind, expected: "pool|malware|generic" }),
+    );
+  return { t, kind: raw.kind };
+}
+
+/** One line of output; list names, sources and reasons come from downloaded files and are escaped. */
+function line(s: string): string {
+  return `${escapeTerminal(s)}\n`;
 }
 
 function dirs(raw: RawIocs, io: CliIo) {
@@ -40,20 +61,18 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
     .option("--data-dir <dir>", "mamori's data directory")
     .option("--lang <lang>", "ja|en")
     .action(async (raw: RawIocs) => {
-      const t = translator(raw.lang === "ja" || raw.lang === "en" ? raw.lang : langFromEnv(io.env));
+      const { t, kind } = langAndKind(raw, io);
       const { feedDir } = dirs(raw, io);
       const sources = raw.from && raw.from.length > 0 ? raw.from : DEFAULT_FEEDS;
-      const kind =
-        raw.kind === "pool" || raw.kind === "malware" || raw.kind === "generic" ? raw.kind : undefined;
       let failed = 0;
       for (const source of sources) {
         try {
           const r = await updateFeed(source, { feedDir, cwd: io.cwd, now: io.now?.() ?? new Date(), kind });
-          io.stdout.write(`${t("hunt.iocs.updated", { ...r })}\n`);
+          io.stdout.write(line(t("hunt.iocs.updated", { ...r })));
         } catch (err) {
           failed++;
           io.stderr.write(
-            `${t("hunt.iocs.failed", { source, reason: err instanceof Error ? err.message : String(err) })}\n`,
+            line(t("hunt.iocs.failed", { source, reason: err instanceof Error ? err.message : String(err) })),
           );
         }
       }
@@ -66,20 +85,28 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
     .option("--data-dir <dir>", "mamori's data directory")
     .option("--lang <lang>", "ja|en")
     .action((raw: RawIocs) => {
-      const t = translator(raw.lang === "ja" || raw.lang === "en" ? raw.lang : langFromEnv(io.env));
+      const { t } = langAndKind(raw, io);
       const { dataDir, feedDir } = dirs(raw, io);
       const ds = iocDirs(dataDir, feedDir);
       const { set, problems } = loadIocDirs(ds);
       const now = (io.now?.() ?? new Date()).getTime();
-      if (set.lists.length === 0) io.stdout.write(`${t("hunt.iocs.none", { dirs: ds.join(", ") })}\n`);
+      if (set.lists.length === 0) io.stdout.write(line(t("hunt.iocs.none", { dirs: ds.join(", ") })));
       for (const l of set.lists) {
         const age = Math.max(0, Math.floor((now - Date.parse(l.updated)) / 86400_000));
         io.stdout.write(
-          `${t("hunt.iocs.statusLine", { name: l.name, entries: l.entries, updated: l.updated.slice(0, 10), age, source: l.source })}\n`,
+          line(
+            t("hunt.iocs.statusLine", {
+              name: l.name,
+              entries: l.entries,
+              updated: l.updated.slice(0, 10),
+              age,
+              source: l.source,
+            }),
+          ),
         );
       }
       for (const p of problems)
-        io.stderr.write(`${t("hunt.iocs.failed", { source: p.path, reason: p.reason })}\n`);
+        io.stderr.write(line(t("hunt.iocs.failed", { source: p.path, reason: p.reason })));
       done(problems.length > 0 ? EXIT_ERROR : EXIT_OK);
     });
 }

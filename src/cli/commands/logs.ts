@@ -13,9 +13,9 @@ import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
 import { loadRules } from "../../rules/logs.ts";
-import { emitReport } from "../emit.ts";
+import { emitReport, writeOutput } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
-import { type CliIo, writeFileAtomic } from "../io.ts";
+import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
 export function registerLogs(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -78,8 +78,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       return;
     }
     const text = renderLogsStory(doc, { lang: opts.lang, t, color: opts.color, threshold: opts.threshold });
-    if (opts.output) writeFileAtomic(opts.output, text);
-    else io.stdout.write(text);
+    writeOutput(text, opts.output, io, t);
     done(findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK);
   });
 }

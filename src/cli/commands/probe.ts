@@ -13,8 +13,9 @@ import {
   PROBE_RENDERERS,
   type ProbeFormat,
 } from "../../report/probe/index.ts";
+import { writeOutput } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
-import { type CliIo, writeFileAtomic } from "../io.ts";
+import type { CliIo } from "../io.ts";
 
 const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -151,16 +152,7 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
         raw.color === "always" ||
         (raw.color === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
       const text = PROBE_RENDERERS[raw.format as ProbeFormat](doc, { lang, t, color });
-      if (raw.output) {
-        const out = path.resolve(io.cwd, raw.output);
-        try {
-          writeFileAtomic(out, text);
-        } catch (err) {
-          throw new UsageError(
-            t("cli.cannotWrite", { path: out, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
-          );
-        }
-      } else io.stdout.write(text);
+      writeOutput(text, raw.output ? path.resolve(io.cwd, raw.output) : undefined, io, t);
       done(countVulnerable(doc) > 0 ? EXIT_FINDINGS : EXIT_OK);
     });
   void cmd;

@@ -1,12 +1,11 @@
 import * as path from "node:path";
 import { type Command, Option } from "commander";
-import { bootTime, processStartTime, readProcess } from "../../collect/proc/processes.ts";
-import { RootFs } from "../../collect/rootfs.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
+import { killActionFor } from "../../respond/kill.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
 import { respond } from "../../respond/run.ts";
@@ -51,36 +50,6 @@ export function parseRespondEnv(
     : path.join(root, DEFAULT_QUARANTINE);
   const now = clockOf(raw.now, io, t);
   return { root, quarantineDir, lang, now };
-}
-
-/** An explicit --kill PID: the report's record of it if there is one, else what /proc says now. */
-function killAction(pid: number, doc: ReportDocument | undefined, root: string): Action {
-  const f = doc?.findings.find((x) => x.check.startsWith("process.") && x.data?.pid === pid);
-  if (f) {
-    const d = f.data ?? {};
-    return {
-      kind: "kill",
-      pid,
-      exe: typeof d.exe === "string" ? d.exe : undefined,
-      startTime: typeof d.startTime === "string" ? d.startTime : f.time,
-      startTicks: typeof d.startTicks === "number" ? d.startTicks : undefined,
-      findingId: f.id,
-    };
-  }
-  if (root === "/") {
-    const fsys = new RootFs("/");
-    const p = readProcess(fsys, pid);
-    const bt = bootTime(fsys);
-    if (p && bt !== undefined)
-      return {
-        kind: "kill",
-        pid,
-        exe: p.exe,
-        startTime: processStartTime(p, bt).toISOString(),
-        startTicks: p.startTicks,
-      };
-  }
-  return { kind: "kill", pid };
 }
 
 export function registerRespond(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -138,7 +107,7 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     }
     for (const v of (raw.kill ?? []) as string[]) {
       if (!/^\d+$/.test(v)) throw new UsageError(t("respond.badPid", { value: v }));
-      actions.push(killAction(Number(v), doc, env.root));
+      actions.push(killActionFor(Number(v), doc, env.root));
     }
     for (const p of (raw.quarantine ?? []) as string[]) actions.push({ kind: "quarantine", path: p });
     for (const v of (raw.disableCron ?? []) as string[]) {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { escapeTerminal as esc } from "../../report/escape.ts";
+import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { validateSchedule } from "../../watch/loop.ts";
 import {
   detectKind,
@@ -65,7 +65,7 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
 
       if (action === "status") {
         const files = installedFiles(root);
-        if (o.format === "json") out(JSON.stringify({ root, installed: files }, null, 2));
+        if (o.format === "json") out(jsonOutput({ root, installed: files }).trimEnd());
         else if (files.length === 0) out(t("watch.schedule.nothing", { root: esc(root) }));
         else
           out(

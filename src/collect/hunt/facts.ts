@@ -91,6 +91,21 @@ export interface FileScanBounds {
   skippedLarge: string[];
 }
 
+/** Bounds of a file scan that has not run (yet): nothing read, nothing skipped. */
+export function noFileScan(): FileScanBounds {
+  return {
+    roots: [],
+    maxDepth: 0,
+    maxEntries: 0,
+    maxFileBytes: 0,
+    maxTotalBytes: 0,
+    bytesRead: 0,
+    entriesSeen: 0,
+    truncated: false,
+    skippedLarge: [],
+  };
+}
+
 export interface CpuSample {
   seconds: number;
   cpus: number;

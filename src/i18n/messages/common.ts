@@ -48,6 +48,10 @@ export const common = {
   "reason.ELOOP": { en: "symbolic link loop", ja: "シンボリックリンクがループしています" },
   "reason.EISDIR": { en: "is a directory", ja: "ディレクトリです" },
   "reason.ENOTDIR": { en: "not a directory", ja: "ディレクトリではありません" },
+  "reason.not-regular": {
+    en: "not a regular file (a FIFO or a device): not read",
+    ja: "通常のファイルではありません (FIFO やデバイス)。読み取りませんでした",
+  },
   "reason.parse": { en: "could not be parsed", ja: "解析できませんでした" },
   "reason.not-live": {
     en: "only available when scanning this machine (--root /)",
@@ -60,6 +64,10 @@ export const common = {
     en: "--root {root} does not exist or is not a directory",
     ja: "--root {root} が存在しないか、ディレクトリではありません",
   },
+  "cli.expected.isoTime": { en: "an ISO 8601 time", ja: "ISO 8601 形式の時刻" },
+  "cli.expected.positive": { en: "a number above 0", ja: "0 より大きい数" },
+  "cli.expected.zeroOrMore": { en: "a number, 0 or more", ja: "0 以上の数" },
+  "cli.expected.seconds": { en: "seconds > 0", ja: "0 より大きい秒数" },
   "cli.badOption": {
     en: "invalid value for {option}: {value} (expected {expected})",
     ja: "{option} の値が不正です: {value} (期待する値: {expected})",

@@ -53,6 +53,41 @@ export const vulndb = {
     en: "Downloading {source} from {url}",
     ja: "{source} を {url} から取得しています",
   },
+  "vulndb.fail.fetch": { en: "{reason}", ja: "{reason}" },
+  "vulndb.fail.http": { en: "HTTP {status}", ja: "HTTP {status} が返りました" },
+  "vulndb.fail.tooLarge": { en: "larger than the {limit} limit", ja: "上限の {limit} を超えています" },
+  "vulndb.fail.interrupted": {
+    en: "download interrupted after {bytes} bytes ({reason})",
+    ja: "{bytes} バイトでダウンロードが中断されました ({reason})",
+  },
+  "vulndb.fail.truncated": {
+    en: "truncated: {size} of {declared} bytes",
+    ja: "途中で切れています: {declared} バイト中 {size} バイト",
+  },
+  "vulndb.fail.notJson": { en: "not valid JSON ({reason})", ja: "正しい JSON ではありません ({reason})" },
+  "vulndb.fail.notArray": {
+    en: "not a JSON array of CVE records",
+    ja: "CVE レコードの JSON 配列ではありません",
+  },
+  "vulndb.fail.notObject": { en: "not a JSON object", ja: "JSON オブジェクトではありません" },
+  "vulndb.fail.noPackage": { en: 'no "{pkg}" package', ja: 'パッケージ "{pkg}" がありません' },
+  "vulndb.fail.noVulnerabilities": { en: "no vulnerabilities array", ja: "vulnerabilities 配列がありません" },
+  "vulndb.fail.fewApache": {
+    en: "only {count} records (expected at least {min})",
+    ja: "レコードが {count} 件しかありません (少なくとも {min} 件のはずです)",
+  },
+  "vulndb.fail.badRecords": {
+    en: "{failed} of {total} records could not be read",
+    ja: "{total} 件中 {failed} 件のレコードを読めませんでした",
+  },
+  "vulndb.fail.fewKev": {
+    en: "only {count} entries (expected more than {min})",
+    ja: "エントリーが {count} 件しかありません ({min} 件より多いはずです)",
+  },
+  "vulndb.fail.fewDebian": {
+    en: "only {count} apache2 CVEs (expected at least {min})",
+    ja: "apache2 の CVE が {count} 件しかありません (少なくとも {min} 件のはずです)",
+  },
   "vulndb.update.failed": {
     en: "update failed: {source}: {reason}; the existing data was left unchanged",
     ja: "更新に失敗しました: {source}: {reason}。既存のデータはそのままです",

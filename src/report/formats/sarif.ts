@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Finding, Severity } from "../../core/finding.ts";
+import { jsonOutput } from "../escape.ts";
 import type { Renderer } from "../types.ts";
 
 // GitHub code scanning reads "security-severity" (0-10) to rank alerts.
@@ -106,6 +107,6 @@ export const sarif: Renderer = {
         },
       ],
     };
-    return `${JSON.stringify(log, null, 2)}\n`;
+    return jsonOutput(log);
   },
 };

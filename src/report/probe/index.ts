@@ -1,5 +1,6 @@
 import type { Lang, Translator } from "../../i18n/index.ts";
 import type { ProbeDocument } from "../../probe/types.ts";
+import { jsonOutput } from "../escape.ts";
 import { probeHuman } from "./human.ts";
 import { probeMarkdown } from "./markdown.ts";
 
@@ -12,7 +13,7 @@ export interface ProbeRenderOptions {
 /** Renderers of the probe's own document (its JSON shape differs from the audit report). */
 export const PROBE_RENDERERS = {
   human: probeHuman,
-  json: (doc: ProbeDocument) => `${JSON.stringify(doc, null, 2)}\n`,
+  json: (doc: ProbeDocument) => jsonOutput(doc),
   markdown: probeMarkdown,
 } satisfies Record<string, (doc: ProbeDocument, opts: ProbeRenderOptions) => string>;
 

@@ -1,9 +1,19 @@
+import { type MessageKey, type Params, translator } from "../../i18n/index.ts";
+
 /** A source that could not be read or failed its sanity check; `source` names it for the one-line message. */
+/**
+ * A feed that failed. The message is English (logs, tests); `key` and `params` give the same sentence
+ * from the dictionary, so the CLI says it in the user's language.
+ */
 export class SourceError extends Error {
   readonly source: string;
-  constructor(source: string, message: string) {
-    super(message);
+  readonly key: MessageKey;
+  readonly params: Params;
+  constructor(source: string, key: MessageKey, params: Params = {}) {
+    super(translator("en")(key, params));
     this.source = source;
+    this.key = key;
+    this.params = params;
   }
 }
 

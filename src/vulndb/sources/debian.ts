@@ -86,9 +86,9 @@ function advisoryDate(text: string): string | undefined {
  * A resolved fixed_version "0" is the tracker's way of saying the release was never affected.
  */
 export function parseDebianTracker(raw: unknown, pkg = "apache2"): DistroIndex {
-  if (!isObject(raw)) throw new SourceError(DEBIAN_SOURCE, "not a JSON object");
+  if (!isObject(raw)) throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.notObject");
   const packageData = raw[pkg];
-  if (!isObject(packageData)) throw new SourceError(DEBIAN_SOURCE, `no "${pkg}" package`);
+  if (!isObject(packageData)) throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.noPackage", { pkg });
   const index: DistroIndex = new Map();
   for (const [cve, entry] of Object.entries(packageData)) {
     if (!CVE_ID.test(cve) || !isObject(entry) || !isObject(entry.releases)) continue;

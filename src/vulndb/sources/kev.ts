@@ -13,7 +13,7 @@ export const KEV_SOURCE = "CISA Known Exploited Vulnerabilities";
 /** CISA's KEV JSON feed (known_exploited_vulnerabilities.json). */
 export function parseKev(raw: unknown): KevCatalog {
   if (!isObject(raw) || !Array.isArray(raw.vulnerabilities))
-    throw new SourceError(KEV_SOURCE, "no vulnerabilities array");
+    throw new SourceError(KEV_SOURCE, "vulndb.fail.noVulnerabilities");
   const byCve = new Map<string, NonNullable<CveRecord["kev"]>>();
   for (const v of asArray(raw.vulnerabilities)) {
     if (!isObject(v)) continue;
