@@ -6,7 +6,7 @@ import type { ReportDocument } from "../../src/core/document.ts";
 import { atLeast, type Finding } from "../../src/core/finding.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { DATA_DIR, FIXTURE_NOW, fixtureRoot } from "./helpers/fixture.ts";
+import { DATA_DIR, FIXTURE_NOW, fixtureRoot, huntArgs } from "./helpers/fixture.ts";
 import { FIXTURE_SSH_FP, WALLET } from "./helpers/fixture-specs.ts";
 
 type T = Parameters<typeof tempDir>[0];
@@ -150,21 +150,7 @@ test("allowlisted miner: suppressed while the entry is valid, back (and the entr
     return f;
   };
   const run = async (file: string) => {
-    const r = await mamori([
-      "hunt",
-      "--root",
-      root,
-      "--format",
-      "json",
-      "--now",
-      FIXTURE_NOW,
-      "--data-dir",
-      DATA_DIR,
-      "--feed-dir",
-      tempDir(t),
-      "--allowlist",
-      file,
-    ]);
+    const r = await mamori([...huntArgs(t, root), "--format", "json", "--allowlist", file]);
     assert.equal(r.stderr, "");
     return JSON.parse(r.stdout) as ReportDocument;
   };
@@ -199,19 +185,7 @@ test("bad input: garbage crontab, link loops, vanished and truncated processes, 
   fs.closeSync(fd);
   fs.chmodSync(huge, 0o755);
   fs.writeFileSync(path.join(root, "etc/cron.d/huge"), `# ${"x".repeat(3 * 1024 * 1024)}\n`);
-  const r = await mamori([
-    "hunt",
-    "--root",
-    root,
-    "--format",
-    "json",
-    "--now",
-    FIXTURE_NOW,
-    "--data-dir",
-    DATA_DIR,
-    "--feed-dir",
-    tempDir(t),
-  ]);
+  const r = await mamori([...huntArgs(t, root), "--format", "json"]);
   assert.equal(r.stderr, "");
   const doc = JSON.parse(r.stdout) as ReportDocument;
   assert.ok(doc.notChecked.some((n) => n.path === "/etc/cron.d/self-loop" && n.reason === "ELOOP"));
@@ -222,19 +196,7 @@ test("bad input: garbage crontab, link loops, vanished and truncated processes, 
   const cron = one(doc, "persistence.cron");
   assert.equal(cron.data?.line, 2);
   // Human output escapes the control bytes an attacker put in the crontab.
-  const human = await mamori([
-    "hunt",
-    "--root",
-    root,
-    "--now",
-    FIXTURE_NOW,
-    "--data-dir",
-    DATA_DIR,
-    "--feed-dir",
-    tempDir(t),
-    "--color",
-    "never",
-  ]);
+  const human = await mamori([...huntArgs(t, root), "--color", "never"]);
   assert.ok(!human.stdout.includes("\x1b"));
   assert.ok(!human.stdout.includes("\u0000"));
 });

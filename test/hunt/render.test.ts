@@ -5,24 +5,14 @@ import { test } from "node:test";
 import type { ReportDocument } from "../../src/core/document.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { DATA_DIR, FIXTURE_NOW, fixtureRoot } from "./helpers/fixture.ts";
+import { DATA_DIR, FIXTURE_NOW, fixtureRoot, huntArgs } from "./helpers/fixture.ts";
 
 const EVIL = "\x1b[2J\x1b]0;pwned\x07`rm -rf /`<script>alert(1)</script>|**bold**";
 
 test("attacker-controlled command lines are escaped by every renderer and kept raw in JSON", async (t) => {
   const root = fixtureRoot(t, "kinsing");
   fs.writeFileSync(path.join(root, "proc/777/cmdline"), `/tmp/kdevtmpfsi\0--donate-level\x001\0${EVIL}\0`);
-  const base = [
-    "hunt",
-    "--root",
-    root,
-    "--now",
-    FIXTURE_NOW,
-    "--data-dir",
-    DATA_DIR,
-    "--feed-dir",
-    tempDir(t),
-  ];
+  const base = [...huntArgs(t, root)];
   const json = await mamori([...base, "--format", "json"]);
   const doc = JSON.parse(json.stdout) as ReportDocument;
   const miner = doc.findings.find((f) => f.check === "process.miner" && f.data?.pid === 777);

@@ -2,11 +2,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../../helpers/tmp.ts";
 
+import { FIXTURE_NOW as FIXTURE_NOW_ISO } from "./make-fixtures.ts";
+
 export { FIXTURE_NOW } from "./make-fixtures.ts";
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../..");
 export const FIXTURES = path.join(REPO, "test/fixtures/hunt");
 export const DATA_DIR = path.join(REPO, "data");
+/** `mamori hunt` on a fixture root at the fixtures' fixed time, with the shipped data and an empty feed dir. */
+export function huntArgs(t: { after: (fn: () => void) => void }, root: string): string[] {
+  return ["hunt", "--root", root, "--now", FIXTURE_NOW_ISO, "--data-dir", DATA_DIR, "--feed-dir", tempDir(t)];
+}
+
 const DEFAULT_MTIME = new Date("2026-01-05T00:00:00Z");
 
 /**
