@@ -1,0 +1,40 @@
+/**
+ * mamori as root runs its own code and its own Node: if another user could change either, running
+ * mamori would run their code as root. Like sudo with its own files, it refuses to start then.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Why a path cannot be trusted by root: a component another user owns or can write; undefined when it can. */
+export function untrustedComponent(p: string): string | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(p);
+  } catch {
+    return undefined; // absent: nothing to load from it
+  }
+  const parts = real.split("/").filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const at = `/${parts.slice(0, i).join("/")}`;
+    const st = fs.statSync(at);
+    const sticky = (st.mode & 0o1000) !== 0;
+    if (st.uid !== 0) return `${at} (owner uid ${st.uid})`;
+    if ((st.mode & 0o022) !== 0 && !(sticky && st.isDirectory() && i < parts.length))
+      return `${at} (mode ${(st.mode & 0o7777).toString(8)})`;
+  }
+  return undefined;
+}
+
+/** What root would run if it ran mamori from `codeDir` with `nodeExec`: the first part another user controls. */
+export function untrustedInstall(codeDir: string, nodeExec: string): string | undefined {
+  const places = [
+    nodeExec,
+    codeDir,
+    ...["src", "rules", "data", "node_modules", "bin"].map((d) => path.join(codeDir, d)),
+  ];
+  for (const p of places) {
+    const why = untrustedComponent(p);
+    if (why) return why;
+  }
+  return undefined;
+}
