@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { ja as zodJa } from "zod/v4/locales";
+import { readTrustedText, UntrustedFileError } from "../core/trusted-file.ts";
 import { isMessageKey, type Lang, type Translator } from "../i18n/index.ts";
 import { type Config, configSchema } from "./schema.ts";
 
@@ -21,8 +21,10 @@ export function loadConfig(
   const path = file ?? DEFAULT_CONFIG_PATH;
   let text: string;
   try {
-    text = fs.readFileSync(path, "utf8");
+    text = readTrustedText(path);
   } catch (err) {
+    if (err instanceof UntrustedFileError)
+      throw new ConfigError(t("safety.untrustedFile", { file: err.file, why: err.why }));
     if (!file && (err as NodeJS.ErrnoException).code === "ENOENT") return { config: configSchema.parse({}) };
     throw new ConfigError(t("watch.config.missing", { file: path }));
   }

@@ -5,8 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Why a path cannot be trusted by root: a component another user owns or can write; undefined when it can. */
-export function untrustedComponent(p: string): string | undefined {
+/**
+ * Why a path cannot be trusted by `uid` (root by default): a component, from "/" to the file the links
+ * lead to, that a third user owns or can write; undefined when it can be trusted.
+ */
+export function untrustedComponent(p: string, uid = 0): string | undefined {
   let real: string;
   try {
     real = fs.realpathSync(p);
@@ -18,7 +21,7 @@ export function untrustedComponent(p: string): string | undefined {
     const at = `/${parts.slice(0, i).join("/")}`;
     const st = fs.statSync(at);
     const sticky = (st.mode & 0o1000) !== 0;
-    if (st.uid !== 0) return `${at} (owner uid ${st.uid})`;
+    if (st.uid !== 0 && st.uid !== uid) return `${at} (owner uid ${st.uid})`;
     if ((st.mode & 0o022) !== 0 && !(sticky && st.isDirectory() && i < parts.length))
       return `${at} (mode ${(st.mode & 0o7777).toString(8)})`;
   }

@@ -4,6 +4,7 @@ import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
+import { safety } from "./messages/safety.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
 import { LANGS, type Lang } from "./types.ts";
@@ -20,6 +21,7 @@ export const dictionary = {
   ...watch,
   ...logs,
   ...hunt,
+  ...safety,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -1,8 +1,8 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
+import { readTrustedText, UntrustedFileError } from "../../core/trusted-file.ts";
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../../hunt/allowlist.ts";
 import { DEFAULT_HUNT_OPTIONS, huntScanner } from "../../hunt/scanner.ts";
 import { translator } from "../../i18n/index.ts";
@@ -73,8 +73,10 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
       if (raw.allowlist) {
         const file = path.resolve(io.cwd, raw.allowlist);
         try {
-          allowlist = parseAllowlist(fs.readFileSync(file, "utf8"));
+          allowlist = parseAllowlist(readTrustedText(file));
         } catch (err) {
+          if (err instanceof UntrustedFileError)
+            throw new UsageError(t("safety.untrustedFile", { file: err.file, why: err.why }));
           // One line: the YAML parser's message goes on with an excerpt of the file and a caret line.
           const message =
             err instanceof AllowlistError

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+import { ATTACKER, attackerShell, needsRoot } from "../helpers/unprivileged.ts";
+import { fixtureRoot, huntArgs } from "../hunt/helpers/fixture.ts";
+
+/** A directory the attacker owns, where they write what they hope root will read. */
+function attackerDir(t: { after: (fn: () => void) => void }): string {
+  const base = tempDir(t);
+  fs.chmodSync(base, 0o755);
+  const dir = path.join(base, "www-data");
+  fs.mkdirSync(dir);
+  fs.chownSync(dir, ATTACKER.uid, ATTACKER.gid);
+  return dir;
+}
+
+test("as root, an allowlist another user wrote cannot hide their miner", async (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  const root = fixtureRoot(t, "allowlisted-miner");
+  const sha = crypto
+    .createHash("sha256")
+    .update(fs.readFileSync(path.join(root, "opt/xmrig/xmrig")))
+    .digest("hex");
+  const dir = attackerDir(t);
+  attackerShell(
+    `printf -- '- path: /opt/xmrig/xmrig\\n  sha256: ${sha}\\n  reason: x\\n  expires: 2030-01-01\\n' > ${dir}/allow.yaml`,
+  );
+  const r = await mamori([
+    ...huntArgs(t, root),
+    "--format",
+    "json",
+    "--allowlist",
+    path.join(dir, "allow.yaml"),
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /allow\.yaml is not used: another user can change .*owner uid 65534/);
+  assert.equal(r.stdout, "");
+});
+
+test("as root, a configuration another user can write is refused, alerts are not redirected", async (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  const dir = attackerDir(t);
+  attackerShell(`printf 'lang: ja\\n' > ${dir}/config.yaml`);
+  const r = await mamori([
+    "history",
+    "--config",
+    path.join(dir, "config.yaml"),
+    "--db",
+    path.join(tempDir(t), "h.db"),
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /config\.yaml is not used/);
+});
