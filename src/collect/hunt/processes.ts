@@ -103,7 +103,10 @@ function hashFile(ctx: ScanContext, guestPath: string): string | undefined {
   try {
     const st = ctx.fs.stat(guestPath);
     if (!st.isFile() || st.size > MAX_EXE_HASH_BYTES) return undefined;
-    return createHash("sha256").update(ctx.fs.readBytes(guestPath)).digest("hex");
+    // The cap again at read time: the file may have grown since it was measured.
+    const bytes = ctx.fs.readBytes(guestPath, { maxBytes: MAX_EXE_HASH_BYTES + 1 });
+    if (bytes.length > MAX_EXE_HASH_BYTES) return undefined;
+    return createHash("sha256").update(bytes).digest("hex");
   } catch {
     return undefined;
   }
