@@ -251,7 +251,8 @@ export class QuarantineStore {
     const complete = hash !== undefined && (m.sha256 === undefined || hash === m.sha256);
     if (m.kind === "file") {
       if (!complete) return "incomplete";
-      return guestLstat(m.root, m.originalPath) ? "in-place" : "quarantined";
+      // Only a regular file is the original left by an interrupted move; anything else is refused by restore.
+      return guestLstat(m.root, m.originalPath)?.isFile() ? "in-place" : "quarantined";
     }
     if (m.kind === "cron") {
       if (!complete) return "incomplete";
