@@ -90,6 +90,7 @@ export function disableCronLine(
           {
             keepSetid: true,
             replace: st,
+            hooks: opts.hooks,
           },
         );
         return m;

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_QUARANTINE, parseRespondEnv } from "../../src/cli/commands/respond.ts";
+import { disableCronLine } from "../../src/respond/cron.ts";
 import { quarantineFile } from "../../src/respond/quarantine.ts";
 import { restore } from "../../src/respond/run.ts";
 import { listEntries, type Manifest, sha256 } from "../../src/respond/store.ts";
@@ -224,6 +225,38 @@ test("hole 5: even a trusted entry is restored inside its root at its path there
   // Made for that image: restoring it against this machine is refused.
   const other = await mamori(["restore", id, "--quarantine-dir", hostQ]);
   assert.notEqual(other.code, 0);
+  assert.match(other.stderr, /another --root/);
+  // Asked for explicitly, the bits come back and the output says so.
+  const id2 = "20261125T120000Z-file-abc123";
+  plantEntry(hostQ, { ...hostileManifest(id2, img, outside), originalPath: "/evil2" }, "#!/bin/sh\nid\n");
+  const kept = await mamori(["restore", id2, "--root", img, "--quarantine-dir", hostQ, "--keep-setid"]);
+  assert.equal(kept.code, 0, kept.stdout + kept.stderr);
+  assert.match(kept.stdout, /bits \(06000\) were restored, as --keep-setid asked/);
+  assert.equal(fs.statSync(path.join(img, "evil2")).mode & 0o7777, 0o6755);
+  assert.deepEqual(fs.readdirSync(outside), []);
+});
+
+test("disabling a cron line: the crontab directory swapped for a link at each step never changes root's file", (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  for (const at of ["create-entry", "backup", "rewrite", "restore-write", "restore-rename"]) {
+    const s = scene(t, "crontab");
+    attackerShell(`printf '* * * * * /tmp/.x\\n' > ${s.file}`);
+    fs.writeFileSync(s.victim, "* * * * * root /usr/sbin/backup\n");
+    const before = fileState(s.victim);
+    const hooks = {
+      step(name: string) {
+        if (name === at) attackerShell(`mv ${s.x} ${s.x}.old && ln -s ${s.etc} ${s.x}`);
+      },
+    };
+    try {
+      disableCronLine(s.file, 1, { root: "/", quarantineDir: s.q, now: NOW, hooks });
+    } catch {
+      // refused or failed: either way root's file must be as it was
+    }
+    assert.deepEqual(fileState(s.victim), before, at);
+    assert.deepEqual(fs.readdirSync(s.etc), ["crontab"], at);
+  }
 });
 
 test("hole 5: a symlinked var/lib/mamori in the image receives nothing; a parent that links out of the image is refused", async (t) => {
