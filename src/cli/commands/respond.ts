@@ -1,14 +1,17 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
-import { isLang, type Lang, langFromEnv, translator } from "../../i18n/index.ts";
+import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
+import { RespondError } from "../../respond/errors.ts";
 import { killActionFor } from "../../respond/kill.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
 import { respond } from "../../respond/run.ts";
+import { QuarantineStore } from "../../respond/store.ts";
 import type { Action } from "../../respond/types.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -29,7 +32,10 @@ export interface RespondEnv {
 export function addRespondOptions(cmd: Command): Command {
   return cmd
     .option("--root <dir>", "act on the filesystem under DIR (a mounted image) instead of this machine", "/")
-    .option("--quarantine-dir <dir>", `where moved files and backups go (default ROOT${DEFAULT_QUARANTINE})`)
+    .option(
+      "--quarantine-dir <dir>",
+      `where moved files and backups go, on this machine (default ${DEFAULT_QUARANTINE}, also with --root)`,
+    )
     .option("--lang <lang>", "language: ja|en (default from LANG)")
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp());
 }
@@ -45,11 +51,40 @@ export function parseRespondEnv(
     );
   const t = translator(lang);
   const root = existingRoot(io.cwd, raw.root ?? "/", t);
-  const quarantineDir = raw.quarantineDir
-    ? path.resolve(io.cwd, raw.quarantineDir)
-    : path.join(root, DEFAULT_QUARANTINE);
+  // The quarantine is the host's, never the image's: a manifest shipped inside an image would otherwise
+  // decide what restore writes, where, and with which owner and mode.
+  const quarantineDir = raw.quarantineDir ? path.resolve(io.cwd, raw.quarantineDir) : DEFAULT_QUARANTINE;
+  if (root !== "/" && isInside(root, quarantineDir))
+    throw new UsageError(t("respond.quarantineInRoot", { dir: esc(quarantineDir), root: esc(root) }));
   const now = clockOf(raw.now, io, t);
   return { root, quarantineDir, lang, now };
+}
+
+/** Whether `p` is `root` or below it, by path and by what the path resolves to now. */
+function isInside(root: string, p: string): boolean {
+  const under = (r: string, x: string) => x === r || x.startsWith(r.endsWith("/") ? r : `${r}/`);
+  if (under(root, p)) return true;
+  try {
+    const realRoot = fs.realpathSync(root);
+    let probe = p;
+    // The nearest existing ancestor: a link in it could lead into the image.
+    while (!fs.existsSync(probe) && probe !== path.dirname(probe)) probe = path.dirname(probe);
+    return under(realRoot, fs.realpathSync(probe));
+  } catch {
+    return false;
+  }
+}
+
+/** Opens (creating if asked) the quarantine, or a clear one-line refusal when it is unsafe. */
+export function checkQuarantine(dir: string, create: boolean, t: Translator): void {
+  try {
+    if (create) QuarantineStore.open(dir, { create: true }).close();
+    else QuarantineStore.openExisting(dir)?.close();
+  } catch (err) {
+    if (err instanceof RespondError)
+      throw new UsageError(t("respond.unsafeQuarantine", { dir: esc(dir), detail: esc(err.message) }));
+    throw err;
+  }
 }
 
 export function registerRespond(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -124,6 +159,7 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       return;
     }
     const apply = Boolean(raw.apply) && !raw.dryRun;
+    if (apply) checkQuarantine(env.quarantineDir, true, t);
     const results = respond(plan, { root: env.root, quarantineDir: env.quarantineDir, apply, now: env.now });
     io.stdout.write(renderResults(results, apply, t));
     const bad = results.some((r) => r.status === "refused" || r.status === "failed");

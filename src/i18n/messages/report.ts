@@ -339,6 +339,51 @@ export const report = {
     ja: "プログラムとコマンドラインを証拠として保存しました: {id}",
   },
   "respond.reason.bad-name": { en: "not a valid unit name", ja: "ユニット名が不正です" },
+  "respond.reason.link": {
+    en: "a symbolic link stands in the path; mamori does not follow it",
+    ja: "パスの途中にシンボリックリンクがあります。mamori はリンクをたどりません",
+  },
+  "respond.reason.unsafe-dir": {
+    en: "the directory could be changed by another user (wrong owner or mode); refused",
+    ja: "ディレクトリを他のユーザーが変更できます (所有者または権限が不正)。中止しました",
+  },
+  "respond.reason.other-root": {
+    en: "this entry was made for another --root; give that --root to restore it",
+    ja: "このエントリーは別の --root で作成されました。その --root を指定して復元してください",
+  },
+  "respond.reason.bad-manifest": {
+    en: "the entry's manifest is not valid; it is not trusted",
+    ja: "エントリーのマニフェストが不正なため、信頼しません",
+  },
+  "respond.reason.too-large": { en: "the file is too large to handle", ja: "ファイルが大きすぎて扱えません" },
+  "respond.reason.corrupt": {
+    en: "the quarantined copy does not match its record",
+    ja: "隔離したコピーが記録と一致しません",
+  },
+  "respond.reason.marker-gone": {
+    en: "the file changed since and no longer holds mamori's marker; nothing was changed",
+    ja: "ファイルがその後変更され、mamori の目印がありません。何も変更しませんでした",
+  },
+  "respond.unsafeQuarantine": {
+    en: "refusing the quarantine directory {dir}: {detail} (it must be a directory only you (root) can change, mode 0700)",
+    ja: "隔離ディレクトリ {dir} を使用しません: {detail} (root のみが変更できる権限 0700 のディレクトリが必要です)",
+  },
+  "respond.quarantineInRoot": {
+    en: "the quarantine directory {dir} is inside the image {root}: an image must not decide what is restored; use a directory on this machine",
+    ja: "隔離ディレクトリ {dir} がイメージ {root} の中にあります。イメージの中身で復元内容を決めさせないため、このマシン上のディレクトリを指定してください",
+  },
+  "respond.setidDropped": {
+    en: "note: the set-user-id/set-group-id bits ({bits}) were NOT restored; run again with --keep-setid if they are really wanted",
+    ja: "注意: set-user-id/set-group-id ビット ({bits}) は復元していません。本当に必要なら --keep-setid を付けて再実行してください",
+  },
+  "respond.setidKept": {
+    en: "note: the set-user-id/set-group-id bits ({bits}) were restored, as --keep-setid asked",
+    ja: "注意: --keep-setid の指定により set-user-id/set-group-id ビット ({bits}) を復元しました",
+  },
+  "respond.listBad": {
+    en: "{id}  invalid entry, not trusted: {detail}",
+    ja: "{id}  不正なエントリー (信頼しません): {detail}",
+  },
   "respond.restored": { en: "restored {id}: {path}", ja: "{id} を復元しました: {path}" },
   "respond.restoredMarker": {
     en: "restored {id}: {path} changed since, so only the disabled line was put back",
