@@ -187,6 +187,10 @@ export class RootFs {
   openFile(guestPath: string): { fd: number; stat: fs.Stats } {
     return this.wrap(guestPath, () => {
       const host = this.resolve(guestPath);
+      // Devices are not even opened (opening some has effects, e.g. a tape rewinds on close); the
+      // check on the descriptor below catches a swap made after this one.
+      const before = fs.statSync(host);
+      if (!before.isFile()) throw new RootFsError(before.isDirectory() ? "EISDIR" : "not-regular", guestPath);
       const c = fs.constants;
       const fd = fs.openSync(host, c.O_RDONLY | c.O_NONBLOCK | c.O_NOCTTY | c.O_NOFOLLOW);
       try {
