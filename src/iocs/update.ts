@@ -69,7 +69,7 @@ export async function fetchText(
         await res.body?.cancel().catch(() => undefined);
         throw tooLarge(maxBytes);
       }
-      chunks.push(Buffer.from(chunk));
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
     return Buffer.concat(chunks).toString("utf8");
   }

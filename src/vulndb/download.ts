@@ -17,7 +17,10 @@ export async function download(
   cancel?: AbortSignal,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await downloadTo(source, url, limits, (chunk) => void chunks.push(Buffer.from(chunk)), cancel);
+  // A view, not a copy: each chunk fetch hands over is its own, so holding it costs nothing more.
+  const keep = (chunk: Uint8Array) =>
+    void chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  await downloadTo(source, url, limits, keep, cancel);
   return Buffer.concat(chunks);
 }
 
