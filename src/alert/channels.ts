@@ -41,8 +41,9 @@ export function webhookChannel(w: WebhookConfig, env: NodeJS.ProcessEnv): Channe
         signal: AbortSignal.timeout(timeoutMs),
         redirect: "error",
       });
-      // Drain the body so the connection is released; its text may echo the URL, so it is not kept.
-      await res.arrayBuffer().catch(() => undefined);
+      // The answer is not needed (its text may echo the URL): cancelled unread, which releases the
+      // connection without buffering whatever an endpoint chooses to send back.
+      await res.body?.cancel().catch(() => undefined);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     },
   };

@@ -3,6 +3,39 @@ import * as path from "node:path";
 
 const MAX_SYMLINK_HOPS = 40;
 
+/** What `readBytes` reads when its caller names no bound: more than any configuration or /proc file. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads an open file from its current position: at most `maxBytes`. `sizeHint` (fstat's size) sizes
+ * the first buffer, which grows by doubling, so a small file never costs the cap (/proc files say 0
+ * and files may grow while read). Past `maxBytes`: the first `maxBytes` when `truncate`, else
+ * undefined (the file is larger than the caller accepts).
+ */
+export function readFdLimited(
+  fd: number,
+  sizeHint: number,
+  maxBytes: number,
+  truncate = false,
+): Buffer | undefined {
+  // One byte over the cap tells "exactly the cap" from "larger".
+  const cap = truncate ? maxBytes : maxBytes + 1;
+  let buf = Buffer.alloc(Math.min(cap, sizeHint > 0 ? sizeHint + 1 : 64 * 1024));
+  let total = 0;
+  while (total < cap) {
+    if (total === buf.length) {
+      const bigger = Buffer.alloc(Math.min(cap, buf.length * 2));
+      buf.copy(bigger);
+      buf = bigger;
+    }
+    const n = fs.readSync(fd, buf, total, buf.length - total, null);
+    if (n === 0) break;
+    total += n;
+  }
+  if (!truncate && total > maxBytes) return undefined;
+  return buf.subarray(0, total);
+}
+
 export interface ReadOptions {
   /** Read at most this many bytes; the rest is not read (huge files must not exhaust memory). */
   maxBytes?: number;
@@ -144,37 +177,50 @@ export class RootFs {
     );
   }
 
-  readBytes(guestPath: string, opts: ReadOptions = {}): Buffer {
+  /**
+   * Opens a guest file for reading and checks, on the opened descriptor, that it is a regular file.
+   * Non-blocking: a FIFO (or a device) at a configuration or log path would otherwise hold the scan
+   * forever, before any check could run. O_NONBLOCK changes nothing for a regular file. The last
+   * component is not followed: `resolve` has already resolved it (inside the root), so a link there
+   * now is a swap made after that and is refused (ELOOP). The caller closes the descriptor.
+   */
+  openFile(guestPath: string): { fd: number; stat: fs.Stats } {
     return this.wrap(guestPath, () => {
       const host = this.resolve(guestPath);
-      // Non-blocking open and a regular-file check: a FIFO (or a device) at a configuration path would
-      // otherwise hold the scan forever. O_NONBLOCK changes nothing for a regular file.
-      const fd = fs.openSync(host, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      // Devices are not even opened (opening some has effects, e.g. a tape rewinds on close); the
+      // check on the descriptor below catches a swap made after this one.
+      const before = fs.statSync(host);
+      if (!before.isFile()) throw new RootFsError(before.isDirectory() ? "EISDIR" : "not-regular", guestPath);
+      const c = fs.constants;
+      const fd = fs.openSync(host, c.O_RDONLY | c.O_NONBLOCK | c.O_NOCTTY | c.O_NOFOLLOW);
       try {
-        const st = fs.fstatSync(fd);
-        if (!st.isFile()) throw new RootFsError(st.isDirectory() ? "EISDIR" : "not-regular", guestPath);
-        if (opts.maxBytes === undefined) return fs.readFileSync(fd);
-        // Size the buffer by the file, not the cap: callers pass generous caps for small files.
-        const size = st.size;
-        const want = size > 0 ? Math.min(opts.maxBytes, size) : Math.min(opts.maxBytes, 64 * 1024);
-        let buf = Buffer.alloc(want);
-        let total = 0;
-        while (total < opts.maxBytes) {
-          if (total === buf.length) {
-            // /proc files report size 0 and files may grow while read: extend up to the cap.
-            const bigger = Buffer.alloc(Math.min(opts.maxBytes, buf.length * 2));
-            buf.copy(bigger);
-            buf = bigger;
-          }
-          const n = fs.readSync(fd, buf, total, buf.length - total, null);
-          if (n === 0) break;
-          total += n;
-        }
-        return buf.subarray(0, total);
-      } finally {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile()) throw new RootFsError(stat.isDirectory() ? "EISDIR" : "not-regular", guestPath);
+        return { fd, stat };
+      } catch (err) {
         fs.closeSync(fd);
+        throw err;
       }
     });
+  }
+
+  /**
+   * A regular file's bytes: at most `maxBytes` (the rest is not read), or, without `maxBytes`, the
+   * whole file when it fits DEFAULT_MAX_BYTES and a `too-large` error when it does not: no caller
+   * can make mamori hold an image's 3 GB `/etc/passwd`.
+   */
+  readBytes(guestPath: string, opts: ReadOptions = {}): Buffer {
+    const { fd, stat } = this.openFile(guestPath);
+    try {
+      return this.wrap(guestPath, () => {
+        if (opts.maxBytes !== undefined) return readFdLimited(fd, stat.size, opts.maxBytes, true) as Buffer;
+        const whole = readFdLimited(fd, stat.size, DEFAULT_MAX_BYTES);
+        if (whole === undefined) throw new RootFsError("too-large", guestPath);
+        return whole;
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /** Text as UTF-8; invalid bytes become U+FFFD rather than failing the read. */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../cli/io.ts";
+import { readFdLimited } from "../collect/rootfs.ts";
 import { emptyList, type IocList, parseIocText } from "./list.ts";
 
 /** The official sources `mamori iocs update` refreshes when no --from is given (maltrail, MIT). */
@@ -37,18 +38,56 @@ export function feedName(source: string): string {
   );
 }
 
-async function fetchText(source: string, cwd: string, timeoutMs: number): Promise<string> {
+/**
+ * The list's text, never more than `maxBytes` held: an HTTP body is counted chunk by chunk as it
+ * arrives and the download is cancelled at the limit (a hostile or broken server cannot make mamori
+ * buffer an endless answer); a file is opened without blocking (a FIFO would wait for a writer
+ * forever) and must be a regular file, read up to the limit.
+ */
+export async function fetchText(
+  source: string,
+  cwd: string,
+  timeoutMs: number,
+  maxBytes = MAX_FEED_BYTES,
+): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
     const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const buf = Buffer.from(await res.arrayBuffer());
-    if (buf.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} bytes`);
-    return buf.toString("utf8");
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new Error(`HTTP ${res.status}`);
+    }
+    const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+    if (declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+    return Buffer.concat(chunks).toString("utf8");
   }
   const file = path.resolve(cwd, source.replace(/^file:\/\//, ""));
-  const st = fs.statSync(file);
-  if (st.size > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} bytes`);
-  return fs.readFileSync(file, "utf8");
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error("not a regular file (a device, FIFO or socket is not read)");
+    const buf = readFdLimited(fd, st.size, maxBytes);
+    if (buf === undefined) throw tooLarge(maxBytes);
+    return buf.toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function tooLarge(maxBytes: number): Error {
+  return new Error(`larger than ${Math.round(maxBytes / 1024 / 1024)} MiB: stopped reading, nothing stored`);
 }
 
 /** Downloads (or reads) one list and stores it as an IOC list file in feedDir. */

@@ -16,6 +16,27 @@ export async function download(
   limits: DownloadLimits,
   cancel?: AbortSignal,
 ): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  // A view, not a copy: each chunk fetch hands over is its own, so holding it costs nothing more.
+  const keep = (chunk: Uint8Array) =>
+    void chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  await downloadTo(source, url, limits, keep, cancel);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Downloads one feed, handing each chunk to `sink` as it arrives: the limit is checked before a chunk
+ * is passed on, so memory is whatever the sink keeps (a hostile server's endless body is cut at
+ * `maxBytes` and never held). A sink that returns false has seen enough (a broken document): the
+ * download stops there without an error of its own, and the caller asks the sink why.
+ */
+export async function downloadTo(
+  source: string,
+  url: string,
+  limits: DownloadLimits,
+  sink: (chunk: Uint8Array) => boolean | undefined,
+  cancel?: AbortSignal,
+): Promise<number> {
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
   let res: Response;
@@ -35,7 +56,6 @@ export async function download(
     await res.body?.cancel().catch(() => undefined);
     throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
   }
-  const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of res.body ?? []) {
@@ -44,7 +64,10 @@ export async function download(
         await res.body?.cancel().catch(() => undefined);
         throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
       }
-      chunks.push(Buffer.from(chunk));
+      if (sink(chunk) === false) {
+        await res.body?.cancel().catch(() => undefined);
+        return size;
+      }
     }
   } catch (err) {
     if (err instanceof SourceError) throw err;
@@ -54,7 +77,7 @@ export async function download(
   const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
   if (!encoded && Number.isFinite(declared) && size < declared)
     throw new SourceError(source, "vulndb.fail.truncated", { size, declared });
-  return Buffer.concat(chunks);
+  return size;
 }
 
 export function parseJsonBody(source: string, body: Buffer): unknown {

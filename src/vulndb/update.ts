@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
-import { type DownloadLimits, download, parseJsonBody } from "./download.ts";
+import { type DownloadLimits, download, downloadTo, parseJsonBody } from "./download.ts";
 import { readVulnDb, vulnDbPath } from "./load.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
 import { DEBIAN_SOURCE, parseDebianTracker } from "./sources/debian.ts";
-import { extractTopLevelMember } from "./sources/json-member.ts";
+import { MemberStream } from "./sources/json-member-stream.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import type { CveRecord, VulnDb, VulnDbMeta } from "./types.ts";
 
@@ -35,12 +35,19 @@ export const FEED_URL_ENV: Record<keyof FeedUrls, string> = {
 /** Below these a feed is considered broken, not just small: today Apache has ~270 records and KEV ~1400. */
 export const SANITY = { apacheRecords: 200, kevEntries: 1000, debianCves: 50, maxUnparsedShare: 0.1 };
 
-/** The tracker JSON holds every Debian package (~70 MB today); the other two are a few MB. */
+/**
+ * Bytes accepted from each feed. Apache's and KEV's JSON (a few MB today) are held whole to be parsed;
+ * the tracker JSON (every Debian package, ~70 MB today) streams through, and only its apache2
+ * member (well under 1 MB today) is kept, up to TRACKER_MEMBER_LIMIT. So the memory a hostile or
+ * broken server can make an update take is bounded by the first two limits, whatever it sends.
+ */
 export const SIZE_LIMITS: Record<keyof FeedUrls, number> = {
-  apache: 64 * 1024 * 1024,
-  kev: 64 * 1024 * 1024,
+  apache: 32 * 1024 * 1024,
+  kev: 32 * 1024 * 1024,
   debian: 512 * 1024 * 1024,
 };
+
+export const TRACKER_MEMBER_LIMIT = 32 * 1024 * 1024;
 
 export interface UpdateOptions {
   dataDir: string;
@@ -64,20 +71,22 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   const fetchJson = async (
     key: keyof FeedUrls,
     source: string,
-    parse: (source: string, body: Buffer) => unknown = parseJsonBody,
+    get: (source: string, url: string, limits: DownloadLimits, cancel: AbortSignal) => Promise<unknown>,
   ): Promise<unknown> => {
     opts.onFetch?.(source, opts.urls[key]);
     try {
-      return parse(source, await download(source, opts.urls[key], limits(key), cancel.signal));
+      return await get(source, opts.urls[key], limits(key), cancel.signal);
     } catch (err) {
       cancel.abort();
       throw err;
     }
   };
+  const whole = async (source: string, url: string, l: DownloadLimits, signal: AbortSignal) =>
+    parseJsonBody(source, await download(source, url, l, signal));
   const [apacheRaw, kevRaw, debianRaw] = await Promise.all([
-    fetchJson("apache", APACHE_SOURCE),
-    fetchJson("kev", KEV_SOURCE),
-    fetchJson("debian", DEBIAN_SOURCE, parseTrackerApache2),
+    fetchJson("apache", APACHE_SOURCE, whole),
+    fetchJson("kev", KEV_SOURCE, whole),
+    fetchJson("debian", DEBIAN_SOURCE, trackerApache2),
   ]);
 
   const apache = parseApacheFeed(apacheRaw);
@@ -130,12 +139,22 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
   return db;
 }
 
-/** Only the apache2 member of the tracker JSON is parsed into objects; the rest is only checked for completeness. */
-function parseTrackerApache2(source: string, body: Buffer): unknown {
-  const member = extractTopLevelMember(body.toString("utf8"), "apache2");
-  if (!member.ok) throw new SourceError(source, "vulndb.fail.notJson", { reason: member.error });
-  if (member.value === undefined) return {};
-  return { apache2: parseJsonBody(source, Buffer.from(member.value)) };
+/**
+ * Only the apache2 member of the tracker JSON is kept (as it streams in) and parsed into objects; the
+ * rest is only checked for completeness.
+ */
+async function trackerApache2(
+  source: string,
+  url: string,
+  limits: DownloadLimits,
+  cancel: AbortSignal,
+): Promise<unknown> {
+  const member = new MemberStream("apache2", TRACKER_MEMBER_LIMIT);
+  await downloadTo(source, url, limits, (chunk) => member.push(chunk), cancel);
+  const result = member.end();
+  if (!result.ok) throw new SourceError(source, "vulndb.fail.notJson", { reason: result.error });
+  if (result.value === undefined) return {};
+  return { apache2: parseJsonBody(source, Buffer.from(result.value)) };
 }
 
 /** Apache's consolidated feed: a JSON array of CVE JSON records, in any of the formats Apache has used. */

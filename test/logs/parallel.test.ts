@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runLogs } from "../../src/collect/logs/run.ts";
@@ -94,14 +94,16 @@ test("segments scanned by the worker thread join into the scan of one pass", asy
   }
   writeFileSync(f, s);
   const rules = loadRules();
-  const bounds = segmentBounds(f, 0, s.length, 5000);
+  const fd = openSync(f, "r");
+  t.after(() => closeSync(fd));
+  const bounds = segmentBounds(fd, 0, s.length, 5000);
   assert.ok(bounds.length > 10);
   const worker = new ScanWorker();
   try {
     // The main thread takes no segment here: the worker takes them all.
     const parts = await worker.run({
       rules: rules.map(specOf),
-      host: f,
+      fd,
       display: f,
       bounds,
       next: new SharedArrayBuffer(4),

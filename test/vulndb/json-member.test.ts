@@ -39,3 +39,39 @@ test("truncated or broken text is rejected even when the member came through who
   assert.equal(extractTopLevelMember("[1, 2]", "apache2").ok, false, "not an object");
   assert.equal(extractTopLevelMember('{"a": "open', "apache2").ok, false, "unterminated string");
 });
+
+test("the streaming extractor agrees with the string one, however the bytes are cut", async () => {
+  const { MemberStream } = await import("../../src/vulndb/sources/json-member-stream.ts");
+  const full = JSON.stringify({
+    x: "apache2",
+    aaa: { apache2: 1 },
+    apache2: { é: ['}"\\', { a: 1 }] },
+    z: [2],
+  });
+  const cases = [
+    full,
+    `\uFEFF ${full}\n`,
+    JSON.stringify({ other: {} }),
+    full.slice(0, full.length - 1),
+    `${full} {}`,
+    '{"apache2": {"a": [1}}',
+    "[1, 2]",
+    '{"a": "open',
+    '{"apache2": "text", "apache2": [1]}',
+    '{"apache2x": {"a": 1}, "apache": [2]}',
+  ];
+  for (const text of cases) {
+    const want = extractTopLevelMember(text, "apache2");
+    const bytes = Buffer.from(text);
+    for (const step of [1, 2, 3, 7, bytes.length]) {
+      const s = new MemberStream("apache2", 1 << 20);
+      for (let i = 0; i < bytes.length; i += step) if (!s.push(bytes.subarray(i, i + step))) break;
+      const got = s.end();
+      assert.equal(got.ok, want.ok, `${text} by ${step}`);
+      if (got.ok && want.ok) assert.equal(got.value, want.value, `${text} by ${step}`);
+    }
+  }
+  const small = new MemberStream("apache2", 10);
+  small.push(Buffer.from('{"apache2": {"a": "more than ten bytes"}}'));
+  assert.match((small.end() as { error: string }).error, /larger than/);
+});

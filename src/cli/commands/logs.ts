@@ -44,7 +44,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       stdin: inputs.some((i) => i.path === "-") ? process.stdin : undefined,
     });
     for (const u of facts.unreadable) {
-      ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason });
+      ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason, detail: reasonOf(u.reason, t) });
       io.stderr.write(
         `mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`,
       );

@@ -10,6 +10,6 @@ export function readBounded(
   limit: number,
 ): { text: string; truncated: boolean } {
   const size = fs.stat(guestPath).size;
-  if (size <= limit) return { text: fs.readText(guestPath), truncated: false };
+  if (size <= limit) return { text: fs.readText(guestPath, { maxBytes: limit }), truncated: false };
   return { text: fs.readText(guestPath, { maxBytes: limit }), truncated: true };
 }

@@ -4,14 +4,13 @@
  * late or is slowed by other work on the machine leaves the other no segment to wait for. The segments'
  * results are joined in file order, line numbers made continuous.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
 import type { Prefilter } from "../../checks/logs/prefilter.ts";
 import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
 import { type Rule, specOf } from "../../rules/logs-compile.ts";
-import { plainChunks, plainChunksSync } from "./read.ts";
+import { plainChunks, plainChunksSync, readAt } from "./read.ts";
 import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
@@ -26,7 +25,12 @@ const SEGMENT_CHUNK = 1 << 20;
 export interface WorkerJob {
   /** The rules as plain data (compiled again in the worker, which then needs neither YAML nor zod). */
   rules: Array<RuleSpec & { file: string }>;
-  host: string;
+  /**
+   * The log's descriptor, opened once by the main thread: descriptors are per process, so the worker
+   * reads the very file the main thread opened (never the path again: a rotation under way must not
+   * send it to another file). The main thread closes it after the worker has answered.
+   */
+  fd: number;
   display: string;
   /** Segment i is [bounds[i], bounds[i + 1]); `next` (an Int32 in shared memory) is the next to take. */
   bounds: number[];
@@ -62,17 +66,6 @@ export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
 
 export function toWireScan(s: FileScan): WireScan {
   return { ...s, matches: s.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
-}
-
-function readAt(host: string, pos: number, len: number): Buffer {
-  const fd = openSync(host, "r");
-  try {
-    const b = Buffer.alloc(len);
-    const n = readSync(fd, b, 0, len, pos);
-    return b.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -121,12 +114,12 @@ export class ScanWorker {
  * Segment bounds for [skip, size): about every SEGMENT_BYTES, just past a newline (a segment holds
  * whole lines; the first starts at `skip`, which may be inside a line when reading a file's end).
  */
-export function segmentBounds(host: string, skip: number, size: number, every = SEGMENT_BYTES): number[] {
+export function segmentBounds(fd: number, skip: number, size: number, every = SEGMENT_BYTES): number[] {
   const bounds = [skip];
   for (let p = skip + every; p < size; p += every) {
     // Lines are short: a small read finds the newline, a long line needs up to 1 MB.
-    let nl = readAt(host, p, 4096).indexOf(10);
-    if (nl < 0) nl = readAt(host, p, 1 << 20).indexOf(10);
+    let nl = readAt(fd, p, 4096).indexOf(10);
+    if (nl < 0) nl = readAt(fd, p, 1 << 20).indexOf(10);
     if (nl < 0) continue; // a line over 1 MB: this segment grows to the next cut
     const cut = p + nl + 1;
     if (cut < size && cut > (bounds.at(-1) as number)) bounds.push(cut);
@@ -141,7 +134,7 @@ export function segmentBounds(host: string, skip: number, size: number, every = 
  * built from the first megabyte of the first segment taken.
  */
 export async function scanSegments(
-  host: string,
+  fd: number,
   display: string,
   bounds: number[],
   next: Int32Array,
@@ -154,8 +147,8 @@ export async function scanSegments(
     const i = Atomics.add(next, 0, 1);
     if (i >= bounds.length - 1) return out;
     const from = bounds[i] as number;
-    prefilter ??= prefilterFor(opts.rules, readAt(host, from, 1 << 20));
-    const scan = await scanStream(plainChunksSync(host, from, bounds[i + 1] as number, buf), display, {
+    prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20));
+    const scan = await scanStream(plainChunksSync(fd, from, bounds[i + 1] as number, buf), display, {
       ...opts,
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
@@ -164,9 +157,12 @@ export async function scanSegments(
   }
 }
 
-/** Scans [skip, size) of a plain file on two threads (with `worker` when one is already running). */
+/**
+ * Scans [skip, size) of a plain file on two threads (with `worker` when one is already running), both
+ * reading the descriptor `fd`, which the caller opened and closes.
+ */
 export async function scanFileParallel(
-  host: string,
+  fd: number,
   display: string,
   skip: number,
   size: number,
@@ -177,19 +173,19 @@ export async function scanFileParallel(
   let detected =
     opts.detected ?? (opts.format ? { kind: "access" as const, format: opts.format } : undefined);
   if (!detected) {
-    const head = readAt(host, skip, 65536).toString("utf8").split("\n").slice(0, 50);
+    const head = readAt(fd, skip, 65536).toString("utf8").split("\n").slice(0, 50);
     detected = detectFormat(head);
   }
-  const bounds = segmentBounds(host, skip, size, segmentBytes);
+  const bounds = segmentBounds(fd, skip, size, segmentBytes);
   const formatSource = opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected");
   if (bounds.length < 3) {
     // One segment (no newline found where a cut was wanted): read it here.
-    return scanStream(plainChunks(host, skip, size), display, { ...opts, detected, formatSource });
+    return scanStream(plainChunks(fd, skip, size), display, { ...opts, detected, formatSource });
   }
   const next = new Int32Array(new SharedArrayBuffer(4));
   const job: WorkerJob = {
     rules: opts.rules.map(specOf),
-    host,
+    fd,
     display,
     bounds,
     next: next.buffer as SharedArrayBuffer,
@@ -201,7 +197,7 @@ export async function scanFileParallel(
   const own = worker ?? new ScanWorker();
   // A worker that fails takes no more segments; the ones it took are read again here.
   const second = own.run(job).catch(() => undefined);
-  const parts = await scanSegments(host, display, bounds, next, { ...opts, detected, formatSource });
+  const parts = await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource });
   const theirs = await second;
   if (!worker) own.close();
   const byIndex: Array<FileScan | undefined> = [];
@@ -211,7 +207,7 @@ export async function scanFileParallel(
   for (let i = 0; i + 1 < bounds.length; i++) {
     const scan =
       byIndex[i] ??
-      (await scanStream(plainChunks(host, bounds[i] as number, bounds[i + 1] as number), display, {
+      (await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
         ...opts,
         detected,
         formatSource,
@@ -239,14 +235,14 @@ export function fromWireScan(w: WireScan, rules: Rule[]): FileScan {
  * its small young generation, scans what the thread pool inflates.
  */
 export async function scanGzipInWorker(
-  host: string,
+  fd: number,
   display: string,
   opts: ScanOptions,
   worker: ScanWorker,
 ): Promise<FileScan> {
   const job: WorkerJob = {
     rules: opts.rules.map(specOf),
-    host,
+    fd,
     display,
     bounds: [],
     gzip: true,

@@ -2,12 +2,12 @@
  * Reading log files: plain, gzip-rotated, standard input, directories (rotations in time order).
  * The only part of log forensics that touches the file system; everything through RootFs.
  */
-import { closeSync, createReadStream, fstatSync, openSync, type ReadStream, readSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, type Dirent, fstatSync, read, readSync } from "node:fs";
 import { basename } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
 import { createGunzip } from "node:zlib";
-import type { RootFs } from "../rootfs.ts";
+import { RootFs } from "../rootfs.ts";
 
 /**
  * Where a file sits in its rotation: `access.log.3.gz` -> { base: "access.log", rank: -3 }, the live file 0,
@@ -37,9 +37,14 @@ export function sortRotations(names: string[]): string[] {
 export function logFilesIn(fs: RootFs, dir: string): string[] {
   const names = fs
     .readdirTypes(dir)
-    .filter((d) => d.isFile() && !/\.(?:xz|bz2|zst|zip)$/.test(d.name))
+    // A FIFO, socket or device is kept so that opening it fails and it is listed as not checked.
+    .filter((d) => (d.isFile() || isSpecial(d)) && !/\.(?:xz|bz2|zst|zip)$/.test(d.name))
     .map((d) => `${dir.replace(/\/$/, "")}/${d.name}`);
   return sortRotations(names);
+}
+
+function isSpecial(d: Dirent): boolean {
+  return d.isFIFO() || d.isSocket() || d.isCharacterDevice() || d.isBlockDevice();
 }
 
 const CHUNK = 4 << 20;
@@ -47,25 +52,54 @@ const CHUNK = 4 << 20;
 export type Chunks = AsyncIterable<Buffer>;
 
 /**
+ * One log file opened once for its whole read: every pass, thread and range reads this descriptor,
+ * never the path again, so a file rotated (renamed, a new one created) while it is read is still
+ * read whole, and a path swapped for something else is never read. Opened without blocking and
+ * checked on the descriptor to be a regular file (RootFs.openFile): a FIFO named as a log is an
+ * error, not a hang.
+ */
+export interface LogFile {
+  fd: number;
+  /** Size at open: the end of a parallel read, the start of a tail read. */
+  size: number;
+  gzip: boolean;
+}
+
+export function openLogFile(fs: RootFs, guestPath: string): LogFile {
+  const { fd, stat } = fs.openFile(guestPath);
+  return { fd, size: stat.size, gzip: guestPath.endsWith(".gz") };
+}
+
+const readAsync = promisify(read);
+
+/** A descriptor as given, or a path opened here (non-blocking, regular files only) and closed after. */
+function fdOf(file: number | string): { fd: number; close: () => void } {
+  if (typeof file === "number") return { fd: file, close: () => {} };
+  const { fd } = new RootFs("/").openFile(file);
+  return { fd, close: () => closeSync(fd) };
+}
+
+/**
  * A plain file's bytes [start, end) in chunks read into one reused buffer: memory stays flat
- * whatever the file size (the consumer handles each chunk before asking for the next).
+ * whatever the file size (the consumer handles each chunk before asking for the next). `file` is the
+ * log's descriptor (left open) or, for tests and tools, a host path.
  */
 export async function* plainChunks(
-  host: string,
+  file: number | string,
   start = 0,
   end = Number.POSITIVE_INFINITY,
   size = CHUNK,
 ): Chunks {
-  const fh = await open(host, "r");
+  const { fd, close } = fdOf(file);
   try {
     const buf = Buffer.allocUnsafe(size);
     let pos = start;
     while (pos < end) {
       const want = Math.min(size, end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      const { bytesRead } = await readAsync(fd, buf, 0, want, pos);
       if (bytesRead === 0) {
         // Truncated under us (logrotate's copytruncate): say so rather than end quietly.
-        if ((await fh.stat()).size < pos)
+        if (fstatSync(fd).size < pos)
           throw Object.assign(new Error("file shrank while it was read"), { code: "ESHRUNK" });
         break;
       }
@@ -73,32 +107,34 @@ export async function* plainChunks(
       yield buf.subarray(0, bytesRead);
     }
   } finally {
-    await fh.close();
+    close();
   }
 }
 
 /**
  * The same bytes read with blocking reads into `buf`, for a thread that does nothing but scan (the
  * worker, or the main thread during a parallel scan): no round trip through libuv's thread pool per
- * chunk, about a tenth faster from the page cache.
+ * chunk, about a tenth faster from the page cache. `fd` is shared by both threads and left open.
  */
-export function* plainChunksSync(host: string, start: number, end: number, buf: Buffer): Generator<Buffer> {
-  const fd = openSync(host, "r");
-  try {
-    let pos = start;
-    while (pos < end) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-      if (n === 0) {
-        if (fstatSync(fd).size < pos)
-          throw Object.assign(new Error("file shrank while it was read"), { code: "ESHRUNK" });
-        break;
-      }
-      pos += n;
-      yield buf.subarray(0, n);
+export function* plainChunksSync(fd: number, start: number, end: number, buf: Buffer): Generator<Buffer> {
+  let pos = start;
+  while (pos < end) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (n === 0) {
+      if (fstatSync(fd).size < pos)
+        throw Object.assign(new Error("file shrank while it was read"), { code: "ESHRUNK" });
+      break;
     }
-  } finally {
-    closeSync(fd);
+    pos += n;
+    yield buf.subarray(0, n);
   }
+}
+
+/** Up to `len` bytes at `pos` of an open file. */
+export function readAt(fd: number, pos: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  const n = readSync(fd, b, 0, len, pos);
+  return b.subarray(0, n);
 }
 
 export interface OpenedLog {
@@ -109,22 +145,35 @@ export interface OpenedLog {
   skippedBytes: number;
 }
 
-/** Opens a guest file; `tailBytes` reads only the end of a plain file (the audit's bound). */
-export function openLog(fs: RootFs, guestPath: string, tailBytes?: number): OpenedLog {
-  const host = fs.resolve(guestPath);
-  const st = fs.stat(guestPath);
-  if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${guestPath}`), { code: "EISDIR" });
-  const gzip = guestPath.endsWith(".gz");
+/** A pass over an opened log; `tailBytes` reads only the end of a plain file (the audit's bound). */
+export function logStream(file: LogFile, tailBytes?: number): OpenedLog {
   let start = 0;
-  if (!gzip && tailBytes !== undefined && st.size > tailBytes) start = st.size - tailBytes;
-  if (!gzip) return { stream: plainChunks(host, start), gzip, size: st.size, skippedBytes: start };
-  return { stream: gunzipped(host), gzip, size: st.size, skippedBytes: 0 };
+  if (!file.gzip && tailBytes !== undefined && file.size > tailBytes) start = file.size - tailBytes;
+  if (!file.gzip)
+    return { stream: plainChunks(file.fd, start), gzip: false, size: file.size, skippedBytes: start };
+  return { stream: gunzipped(file.fd), gzip: true, size: file.size, skippedBytes: 0 };
 }
 
-/** A gzip file inflated in 1 MB pieces (on libuv's thread pool, while the caller scans). */
-export function gunzipped(host: string): Readable {
-  const raw: ReadStream = createReadStream(host, { highWaterMark: 1 << 20 });
+/**
+ * A gzip file inflated in 1 MB pieces (on libuv's thread pool, while the caller scans), read with
+ * positioned reads from the start of the descriptor (a second pass starts at 0 too), which stays open:
+ * no stream here ever closes it (fs.ReadStream would, when destroyed).
+ */
+export function gunzipped(fd: number): Readable {
+  const raw = Readable.from(freshChunks(fd), { objectMode: false });
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on("error", (e) => gunzip.destroy(e));
+  gunzip.on("close", () => raw.destroy());
   return raw.pipe(gunzip);
+}
+
+/** Each chunk in its own buffer: zlib keeps the chunks it was written until it has inflated them. */
+async function* freshChunks(fd: number): Chunks {
+  for (let pos = 0; ; ) {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const { bytesRead } = await readAsync(fd, buf, 0, buf.length, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
 }

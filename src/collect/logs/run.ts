@@ -24,7 +24,8 @@ import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } fr
 /** A gzip file this large (compressed) is scanned in the worker thread, which keeps memory low. */
 const GZIP_WORKER_MIN_BYTES = 4 << 20;
 
-import { logFilesIn, openLog, sortRotations } from "./read.ts";
+import { closeSync } from "node:fs";
+import { type LogFile, logFilesIn, logStream, openLogFile, sortRotations } from "./read.ts";
 import { type FileScan, scanStream } from "./scan.ts";
 
 export interface LogInput {
@@ -85,6 +86,8 @@ export interface RunOptions {
   segmentBytes?: number;
   /** Compressed size from which a gzip file is scanned in the worker thread. */
   gzipWorkerMinBytes?: number;
+  /** Test hook: called once a file is open, before any of it is read (a test rotates the file here). */
+  onOpened?: (path: string) => void;
 }
 
 /** Expands directories and globs into files, rotations oldest first. */
@@ -100,8 +103,12 @@ export function expandInputs(
       continue;
     }
     if (/[*?[]/.test(inp.path)) {
-      for (const p of sortRotations(fs.glob(inp.path)))
-        if (fs.tryStat(p)?.isFile()) out.push({ ...inp, path: p, display: p });
+      // Anything but a directory is kept: a FIFO or a device among the matches is refused when opened
+      // and listed as not checked, rather than silently left out.
+      for (const p of sortRotations(fs.glob(inp.path))) {
+        const st = fs.tryStat(p);
+        if (st && !st.isDirectory()) out.push({ ...inp, path: p, display: p });
+      }
       continue;
     }
     const st = fs.tryStat(inp.path);
@@ -168,110 +175,120 @@ async function readAll(
 ): Promise<LogsFacts> {
   const seen = new Set<string>();
   const scans: FileScan[] = [];
+  // Each file's descriptor, open from its first pass to the end of the follow-up pass.
+  const opened = new Map<LogInput, LogFile>();
   let offset: number | undefined;
   // Access logs first, so error-log times can take the server's UTC offset from them.
   const ordered = [...files].sort((a, b) => Number(/error/i.test(a.path)) - Number(/error/i.test(b.path)));
-  for (const f of ordered) {
-    if (f.path !== "-" && seen.has(f.path)) continue;
-    seen.add(f.path);
-    const format = opts.format ?? f.format;
-    const formatSource = opts.format ? "option" : f.formatSource;
-    if (f.path !== "-" && !f.path.endsWith(".gz") && opts.parallel !== false) {
-      const st = fs.tryStat(f.path);
-      const size = st?.size ?? 0;
-      const skip = opts.tailBytes !== undefined && size > opts.tailBytes ? size - opts.tailBytes : 0;
-      if (st?.isFile() && size - skip >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
+  try {
+    for (const f of ordered) {
+      if (f.path !== "-" && seen.has(f.path)) continue;
+      seen.add(f.path);
+      let file: LogFile | undefined;
+      if (f.path === "-") {
+        if (!opts.stdin) continue;
+      } else {
         try {
-          const scan = await scanFileParallel(
-            fs.resolve(f.path),
-            f.display,
-            skip,
-            size,
-            {
-              rules: opts.rules,
-              format,
-              formatSource,
-              offsetMinutes: offset,
-              skippedBytes: skip,
-            },
-            worker,
-            opts.segmentBytes,
-          );
-          if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
-          scans.push(scan);
-          continue;
+          file = openLogFile(fs, f.path);
         } catch (err) {
           unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
           continue;
         }
+        // Only access logs get a second pass: an error log's descriptor is not kept past its scan.
+        if (isFollowed(f)) opened.set(f, file);
+        opts.onOpened?.(f.path);
       }
-    }
-    if (
-      worker &&
-      f.path.endsWith(".gz") &&
-      (fs.tryStat(f.path)?.size ?? 0) >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)
-    ) {
       try {
-        const scan = await scanGzipInWorker(
-          fs.resolve(f.path),
-          f.display,
-          { rules: opts.rules, format, formatSource, offsetMinutes: offset },
-          worker,
-        );
+        const scan = await readOne(f, file, opts, offset, worker);
         if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
         scans.push(scan);
-        continue;
-      } catch {
-        // fall through: read it on this thread
+      } catch (err) {
+        unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+      } finally {
+        if (file && !opened.has(f)) closeSync(file.fd);
       }
     }
-    let stream: AsyncIterable<Buffer> | Readable;
-    let skippedBytes = 0;
-    try {
-      if (f.path === "-") {
-        if (!opts.stdin) continue;
-        stream = opts.stdin;
-      } else {
-        const o = openLog(fs, f.path, opts.tailBytes);
-        stream = o.stream;
-        skippedBytes = o.skippedBytes;
-      }
-    } catch (err) {
-      unreadable.push({ path: f.display, reason: (err as NodeJS.ErrnoException).code ?? String(err) });
-      continue;
-    }
-    const scan = await scanStream(stream, f.display, {
+    const events = eventsFrom(scans);
+    const next = await followUp(opened, events, opts);
+    return {
+      files: scans.map((s) => ({
+        path: s.path,
+        format: s.format,
+        formatSource: s.formatSource,
+        lines: s.lines,
+        bytes: s.bytes,
+        parsed: s.parsed,
+        skipped: s.skipped,
+        warnings: s.warnings,
+        skippedBytes: s.skippedBytes,
+        lineNumbersRelative: s.skippedBytes > 0,
+      })),
+      events,
+      eventsTotal: events.length,
+      maxEvents: opts.maxEvents ?? 5000,
+      next,
+      tailBytes: opts.tailBytes,
+      unreadable,
+    };
+  } finally {
+    for (const file of opened.values()) closeSync(file.fd);
+  }
+}
+
+function isFollowed(f: LogInput): boolean {
+  return f.path !== "-" && !/error/i.test(f.path);
+}
+
+/** One file's (or standard input's) scan: on two threads when it is large, else on this one. */
+async function readOne(
+  f: LogInput,
+  file: LogFile | undefined,
+  opts: RunOptions,
+  offset: number | undefined,
+  worker: ScanWorker | undefined,
+): Promise<FileScan> {
+  const format = opts.format ?? f.format;
+  const formatSource = opts.format ? "option" : f.formatSource;
+  if (!file)
+    return scanStream(opts.stdin as Readable, f.display, {
       rules: opts.rules,
       format,
       formatSource,
       offsetMinutes: offset,
-      skippedBytes,
     });
-    if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
-    scans.push(scan);
+  if (!file.gzip && opts.parallel !== false) {
+    const skip = opts.tailBytes !== undefined && file.size > opts.tailBytes ? file.size - opts.tailBytes : 0;
+    if (file.size - skip >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES))
+      return scanFileParallel(
+        file.fd,
+        f.display,
+        skip,
+        file.size,
+        { rules: opts.rules, format, formatSource, offsetMinutes: offset, skippedBytes: skip },
+        worker,
+        opts.segmentBytes,
+      );
   }
-  const events = eventsFrom(scans);
-  const next = await followUp(fs, ordered, events, opts);
-  return {
-    files: scans.map((s) => ({
-      path: s.path,
-      format: s.format,
-      formatSource: s.formatSource,
-      lines: s.lines,
-      bytes: s.bytes,
-      parsed: s.parsed,
-      skipped: s.skipped,
-      warnings: s.warnings,
-      skippedBytes: s.skippedBytes,
-      lineNumbersRelative: s.skippedBytes > 0,
-    })),
-    events,
-    eventsTotal: events.length,
-    maxEvents: opts.maxEvents ?? 5000,
-    next,
-    tailBytes: opts.tailBytes,
-    unreadable,
-  };
+  if (worker && file.gzip && file.size >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)) {
+    try {
+      return await scanGzipInWorker(
+        file.fd,
+        f.display,
+        { rules: opts.rules, format, formatSource, offsetMinutes: offset },
+        worker,
+      );
+    } catch {
+      // fall through: read it on this thread
+    }
+  }
+  const o = logStream(file, opts.tailBytes);
+  return scanStream(o.stream, f.display, {
+    rules: opts.rules,
+    format,
+    formatSource,
+    offsetMinutes: offset,
+    skippedBytes: o.skippedBytes,
+  });
 }
 
 /**
@@ -279,8 +296,7 @@ async function readAll(
  * lines that hold their address, kept when they are later than the first success.
  */
 async function followUp(
-  fs: RootFs,
-  files: LogInput[],
+  files: Map<LogInput, LogFile>,
   events: LogEvent[],
   opts: RunOptions,
 ): Promise<Record<string, LaterRequest[]>> {
@@ -294,15 +310,8 @@ async function followUp(
       firstSuccess.set(e.ip, e.time);
   const out: Record<string, LaterRequest[]> = {};
   if (firstSuccess.size === 0 || firstSuccess.size > 50) return out;
-  for (const f of files) {
-    if (f.path === "-" || /error/i.test(f.path)) continue;
-    let o: ReturnType<typeof openLog>;
-    try {
-      o = openLog(fs, f.path, opts.tailBytes);
-    } catch {
-      continue;
-    }
-    await scanStream(o.stream, f.display, {
+  for (const [f, file] of files) {
+    await scanStream(logStream(file, opts.tailBytes).stream, f.display, {
       rules: opts.rules,
       format: opts.format ?? f.format,
       literals: [...firstSuccess.keys()],

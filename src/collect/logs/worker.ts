@@ -15,8 +15,8 @@ parentPort?.on("message", async (job: WorkerJob) => {
   };
   const parts =
     job.gzip || !job.next
-      ? [{ index: 0, scan: await scanStream(gunzipped(job.host), job.display, opts) }]
-      : await scanSegments(job.host, job.display, job.bounds, new Int32Array(job.next), opts);
+      ? [{ index: 0, scan: await scanStream(gunzipped(job.fd), job.display, opts) }]
+      : await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts);
   const reply: WireParts = parts.map((p) => ({ index: p.index, scan: toWireScan(p.scan) }));
   parentPort?.postMessage(reply);
 });

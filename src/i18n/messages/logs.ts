@@ -108,6 +108,10 @@ export const logs = {
     ja: "読み込み中にファイルが切り詰められました (ログローテーション)",
   },
   "logs.reason.read-error": { en: "read error", ja: "読み込みエラー" },
+  "logs.reason.not-regular": {
+    en: "not a regular file: a FIFO, socket or device is not read, so that it cannot stall the scan",
+    ja: "通常のファイルではありません: FIFO・ソケット・デバイスはスキャンが止まらないよう読み込みません",
+  },
   "logs.warn.open": { en: "{path}: cannot read ({reason})", ja: "{path}: 読み込めません ({reason})" },
   "logs.noFiles": {
     en: "no log files found (give files or directories, or - for standard input)",
