@@ -45,7 +45,9 @@ test("compiled-in modules come from the module name strings in the binary, core.
   writeTree(dir, {
     "usr/sbin/httpd": Buffer.concat([
       Buffer.from([0x7f, 0x45, 0x4c, 0x46]),
-      Buffer.from("\0Apache/2.4.62 (Unix)\0mod_so.c\0http_core.c\0/build/httpd/modules/mod_cgid.c\0event.c\0"),
+      Buffer.from(
+        "\0Apache/2.4.62 (Unix)\0mod_so.c\0http_core.c\0/build/httpd/modules/mod_cgid.c\0event.c\0",
+      ),
       Buffer.from("see mod_notamodule.c\0xmod_x.c\0"),
     ]),
     "usr/sbin/plain": "\0mod_so.c\0",

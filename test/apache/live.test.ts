@@ -145,7 +145,10 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   // Loaded modules come from the configuration's LoadModule lines (httpd -M, which loads them, is never run);
   // the compiled-in ones from `apache2 -l`, which reads no configuration.
   assert.ok(inst.modules.includes("cgid_module"), "cgid_module from LoadModule");
-  assert.deepEqual(inst.liveModules, execFileSync(APACHE, ["-l"], { encoding: "utf8" }).trim().split(/\s+/).slice(3));
+  assert.deepEqual(
+    inst.liveModules,
+    execFileSync(APACHE, ["-l"], { encoding: "utf8" }).trim().split(/\s+/).slice(3),
+  );
   assert.equal(inst.mpm, "event");
 
   const exp = doc.findings.find(
