@@ -46,7 +46,7 @@ export function apacheScanner(
           version: i.version,
           product: i.product,
           liveModules: i.live?.modules,
-          mpm: i.live?.mpm,
+          mpm: i.mpm,
           versionSource: i.versionSource,
           owner: i.owner.found?.owner,
           packageDbUnreadable: i.owner.dbUnreadable,

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { scanContext } from "../../src/audit/context.ts";
 import { readBinaryStrings } from "../../src/collect/apache/binary.ts";
 import { collectApache } from "../../src/collect/apache/index.ts";
-import { parseModulesOutput, parseVersionOutput } from "../../src/collect/apache/live.ts";
+import { parseCompiledModules, parseVersionOutput } from "../../src/collect/apache/live.ts";
 import { apkOwner, dpkgOwner } from "../../src/collect/apache/packages.ts";
 import { isThirdPartyVersion, upstreamOfPackageVersion } from "../../src/collect/apache/version.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
@@ -34,7 +34,29 @@ test("the version string is found across a 1 MiB chunk boundary, with its platfo
   assert.equal(s.product, "Apache/2.4.49 (Unix)");
   assert.equal(s.httpdRoot, "/opt/web");
   assert.equal(s.serverConfigFile, "conf/web.conf");
-  assert.ok(s.bytesRead <= 3 * 1024 * 1024, "stops reading once everything was found");
+  // Compiled-in module names can sit anywhere, so the whole file is read (bounded at 64 MB).
+  assert.equal(s.bytesRead, 24 + pad.length + tail.length + 3 * 1024 * 1024);
+  assert.equal(s.truncated, false);
+  assert.equal(s.elf, false);
+});
+
+test("compiled-in modules come from the module name strings in the binary, core.c always among them", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, {
+    "usr/sbin/httpd": Buffer.concat([
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46]),
+      Buffer.from(
+        "\0Apache/2.4.62 (Unix)\0mod_so.c\0http_core.c\0/build/httpd/modules/mod_cgid.c\0event.c\0",
+      ),
+      Buffer.from("see mod_notamodule.c\0xmod_x.c\0"),
+    ]),
+    "usr/sbin/plain": "\0mod_so.c\0",
+  });
+  const s = readBinaryStrings(new RootFs(dir), "/usr/sbin/httpd");
+  assert.equal(s.elf, true);
+  assert.deepEqual(s.staticModules, ["core.c", "event.c", "http_core.c", "mod_cgid.c", "mod_so.c"]);
+  // Without an Apache version string the names mean nothing.
+  assert.equal(readBinaryStrings(new RootFs(dir), "/usr/sbin/plain").staticModules, undefined);
 });
 
 test("package versions: upstream part and third-party builds", () => {
@@ -78,21 +100,17 @@ test("apk: lib/apk/db/installed names the package that owns usr/sbin/httpd", (t)
   assert.deepEqual([o?.manager, o?.name, o?.version, o?.release], ["apk", "apache2", "2.4.58-r1", "3.19"]);
 });
 
-test("apache2 -V and -M output parse", () => {
+test("apache2 -v and -l output parse", () => {
   const v = parseVersionOutput(
-    'Server version: Apache/2.4.71 (Debian)\nServer built:   2026-11-12T08:58:41\nServer MPM:     event\n -D HTTPD_ROOT="/etc/apache2"\n -D SERVER_CONFIG_FILE="apache2.conf"\n',
+    "Server version: Apache/2.4.71 (Debian)\nServer built:   2026-11-12T08:58:41\n",
   );
-  assert.deepEqual(v, {
-    product: "Apache/2.4.71 (Debian)",
-    version: "2.4.71",
-    httpdRoot: "/etc/apache2",
-    serverConfigFile: "apache2.conf",
-    mpm: "event",
-  });
-  assert.deepEqual(parseModulesOutput("Loaded Modules:\n core_module (static)\n cgid_module (shared)\n"), [
-    "core_module",
-    "cgid_module",
+  assert.deepEqual(v, { product: "Apache/2.4.71 (Debian)", version: "2.4.71" });
+  assert.deepEqual(parseCompiledModules("Compiled in modules:\n  core.c\n  mod_so.c\n  http_core.c\n"), [
+    "core.c",
+    "mod_so.c",
+    "http_core.c",
   ]);
+  assert.deepEqual(parseCompiledModules("AH00111: Config variable\n  mod_evil.c\n"), []);
 });
 
 test("discovery: /opt/*/bin/httpd and symlinked duplicates become one installation", async (t) => {

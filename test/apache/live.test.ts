@@ -142,7 +142,14 @@ test("a real Debian apache2: mamori reports its real version, the dpkg package a
   assert.equal(inst.owner.source, "apache2");
   assert.equal(inst.owner.version, pkgVersion);
   assert.equal(inst.owner.origin, "distro");
-  assert.ok(inst.liveModules.includes("cgid_module"), "modules from apache2 -M");
+  // Loaded modules come from the configuration's LoadModule lines (httpd -M, which loads them, is never run);
+  // the compiled-in ones from `apache2 -l`, which reads no configuration.
+  assert.ok(inst.modules.includes("cgid_module"), "cgid_module from LoadModule");
+  assert.deepEqual(
+    inst.liveModules,
+    execFileSync(APACHE, ["-l"], { encoding: "utf8" }).trim().split(/\s+/).slice(3),
+  );
+  assert.equal(inst.mpm, "event");
 
   const exp = doc.findings.find(
     (f: { check: string; data: { installation: string; configFile?: string } }) =>
@@ -183,7 +190,8 @@ test("an Apache whose binary was deleted while running is found through /proc an
   assert.ok(inst, `found ${bin}`);
   assert.ok(inst.pids.includes(pid));
   assert.equal(inst.version, version);
-  assert.equal(inst.versionSource, "live-binary");
+  // Its path is gone and cannot be checked, so it is not run: the version is read from /proc/PID/exe.
+  assert.equal(inst.versionSource, "binary-file");
   assert.ok(
     doc.warnings.some(
       (w: { reason: string; path?: string }) => w.reason === "replaced-while-running" && w.path === bin,

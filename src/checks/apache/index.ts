@@ -6,6 +6,7 @@ import type { CveMatch, VulnDb } from "../../vulndb/types.ts";
 import { configFindings, eolFindings } from "./config.ts";
 import { cveFindings } from "./cves.ts";
 import { exposureFinding } from "./exposure.ts";
+import { untrustedFindings } from "./untrusted.ts";
 
 /** The CVEs whose ranges cover this installation, judged with distro data when a distro package owns it. */
 export function matchesFor(inst: ApacheInstallation, db: VulnDb | undefined): CveMatch[] | undefined {
@@ -17,7 +18,7 @@ export function matchesFor(inst: ApacheInstallation, db: VulnDb | undefined): Cv
   });
 }
 
-/** All Apache findings: exposure verdict, applying CVEs, risky settings and end-of-life branches. */
+/** All Apache findings: exposure verdict, applying CVEs, risky settings, end-of-life branches, and Apache processes mamori would not follow. */
 export function checkApache(facts: ApacheFacts, ctx: CheckContext, db: VulnDb | undefined): Finding[] {
   const out: Finding[] = [];
   for (const inst of facts.installations) {
@@ -29,5 +30,6 @@ export function checkApache(facts: ApacheFacts, ctx: CheckContext, db: VulnDb | 
     out.push(...eolFindings(inst, facts, ctx));
     out.push(...configFindings(inst, ctx));
   }
+  out.push(...untrustedFindings(facts.untrusted ?? [], ctx));
   return out;
 }

@@ -2,12 +2,13 @@ import * as path from "node:path";
 import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import { readOsRelease } from "../host.ts";
-import { type ProcessInfo, readProcesses } from "../proc/processes.ts";
+import { type ProcessInfo, readProcesses, readUsers } from "../proc/processes.ts";
 import { type BinaryStrings, readBinaryStrings } from "./binary.ts";
 import { type ApacheConfig, buildModel } from "./config/model.ts";
 import { parseApacheConfig, parseEnvvars } from "./config/parse.ts";
-import { type LiveInfo, queryLiveBinary } from "./live.ts";
+import { type LiveInfo, type NotRun, queryLiveBinary } from "./live.ts";
 import { type OwnerFact, type OwnerLookup, packageOwner } from "./packages.ts";
+import { type TrustProblem, trustedPath } from "./trust.ts";
 import { upstreamOfPackageVersion } from "./version.ts";
 
 /** How the version was established, best first (DESIGN.md: distro data > upstream version > banner). */
@@ -27,10 +28,37 @@ export interface ApacheInstallation {
   versionSource?: VersionSource;
   configFile?: string;
   config?: ApacheConfig;
+  /** The MPM, from the compiled-in modules or the configuration's LoadModule (never from running httpd -V). */
+  mpm?: string;
   /** The package that claims this path although the file's version differs (replaced outside the package manager). */
   packageMismatch?: OwnerFact;
   /** Processes still running a binary that was replaced on disk (an upgrade without restart), with their version. */
   replacedWhileRunning?: Array<{ pid: number; product?: string; version?: string }>;
+}
+
+/**
+ * An Apache-like process mamori does not follow: started by a user other than root, or by root with a
+ * configuration (-f) or ServerRoot (-d) a user other than root can change. Its binary is not run and its
+ * configuration and envvars are not read; it is reported instead.
+ */
+export interface UntrustedInstance {
+  reason: "user-started" | "user-config";
+  /** The executable the processes run (from /proc/PID/exe), whatever their name claims. */
+  exe: string;
+  pids: number[];
+  /** The first process of the instance (its parent is not part of it). */
+  pid: number;
+  uid?: number;
+  user?: string;
+  /** The first process's command line, bounded (attacker text: escape before display). */
+  argv: string[];
+  /** The configuration and ServerRoot its command line names, as written (never opened). */
+  configFile?: string;
+  serverRoot?: string;
+  /** For user-config: the path component another user can change. */
+  problem?: TrustProblem;
+  /** The executable holds an Apache/x.y.z string (else it only calls itself apache2/httpd). */
+  product?: string;
 }
 
 export interface ApacheFacts {
@@ -39,6 +67,7 @@ export interface ApacheFacts {
   distroVersion?: string;
   distroLike: string[];
   installations: ApacheInstallation[];
+  untrusted?: UntrustedInstance[];
 }
 
 const FIXED_CANDIDATES = [
@@ -63,9 +92,15 @@ function isApacheProcess(p: ProcessInfo): boolean {
   return ["apache2", "httpd"].includes(p.comm) || ["apache2", "httpd"].includes(base);
 }
 
+interface ArgvOptions {
+  f?: string;
+  d?: string;
+  defines: string[];
+}
+
 /** -f, -d and -D from an httpd command line. */
-function argvOptions(argv: string[]): { f?: string; d?: string; defines: string[] } {
-  const out: { f?: string; d?: string; defines: string[] } = { defines: [] };
+function argvOptions(argv: string[]): ArgvOptions {
+  const out: ArgvOptions = { defines: [] };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] as string;
     const val = () => (a.length > 2 ? a.slice(2) : argv[++i]);
@@ -93,10 +128,17 @@ function defaultConfigFiles(binary: string): Array<{ root: string; file: string 
   return [{ root: prefix, file: path.posix.join(prefix, "conf/httpd.conf") }];
 }
 
+interface Discovered {
+  aliases: Set<string>;
+  procs: ProcessInfo[];
+  /** Found at a fixed or glob candidate path, not only through a process. */
+  candidate: boolean;
+}
+
 async function discoverBinaries(
   ctx: ScanContext,
-): Promise<Map<string, { aliases: Set<string>; procs: ProcessInfo[] }>> {
-  const found = new Map<string, { aliases: Set<string>; procs: ProcessInfo[] }>();
+): Promise<{ found: Map<string, Discovered>; all: ProcessInfo[] }> {
+  const found = new Map<string, Discovered>();
   const add = (p: string, proc?: ProcessInfo) => {
     let real: string;
     try {
@@ -107,19 +149,220 @@ async function discoverBinaries(
     }
     const st = ctx.fs.tryStat(real);
     if (!st?.isFile() && !proc) return;
-    const e = found.get(real) ?? { aliases: new Set<string>(), procs: [] };
+    const e = found.get(real) ?? { aliases: new Set<string>(), procs: [], candidate: false };
     if (p !== real) e.aliases.add(p);
     if (proc) e.procs.push(proc);
+    else e.candidate = true;
     found.set(real, e);
   };
   for (const p of FIXED_CANDIDATES) if (ctx.fs.exists(p)) add(p);
   for (const g of GLOB_CANDIDATES) for (const p of ctx.fs.glob(g)) add(p);
+  let all: ProcessInfo[] = [];
   if (ctx.fs.isLive) {
-    for (const p of readProcesses(ctx.fs)) if (isApacheProcess(p) && p.exe) add(p.exe, p);
+    all = readProcesses(ctx.fs);
+    for (const p of all) if (isApacheProcess(p) && p.exe) add(p.exe, p);
   } else if (found.size > 0) {
     ctx.diag.couldNotCheck({ area: "apache", reason: "not-live", detail: ctx.t("apache.diag.notLive") });
   }
-  return found;
+  return { found, all };
+}
+
+function sameArgv(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Processes root started, directly or as the children a root httpd forks (same executable, same command
+ * line, a root-started parent). Anything else calling itself apache2/httpd was started by another user,
+ * who chose its executable, arguments, environment and configuration.
+ */
+function rootStartedSet(all: ProcessInfo[]): (p: ProcessInfo) => boolean {
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  const memo = new Map<number, boolean>();
+  const decide = (p: ProcessInfo, depth: number): boolean => {
+    const known = memo.get(p.pid);
+    if (known !== undefined) return known;
+    let ok = p.uid === 0;
+    if (!ok && depth < 64) {
+      const parent = byPid.get(p.ppid);
+      ok =
+        parent !== undefined &&
+        parent.pid !== p.pid &&
+        isApacheProcess(parent) &&
+        parent.exe === p.exe &&
+        sameArgv(parent.argv, p.argv) &&
+        decide(parent, depth + 1);
+    }
+    memo.set(p.pid, ok);
+    return ok;
+  };
+  return (p) => decide(p, 0);
+}
+
+const MAX_ARGS = 64;
+const MAX_ARG_CHARS = 1024;
+
+function boundedArgv(argv: string[]): string[] {
+  const out = argv
+    .slice(0, MAX_ARGS)
+    .map((a) => (a.length > MAX_ARG_CHARS ? `${a.slice(0, MAX_ARG_CHARS)}…` : a));
+  if (argv.length > MAX_ARGS) out.push(`… (${argv.length - MAX_ARGS} more)`);
+  return out;
+}
+
+/** The first process of a group: one whose parent is not in the group. */
+function leaderOf(procs: ProcessInfo[]): ProcessInfo | undefined {
+  const pids = new Set(procs.map((p) => p.pid));
+  return [...procs].sort((a, b) => a.pid - b.pid).find((p) => !pids.has(p.ppid)) ?? procs[0];
+}
+
+function untrustedOf(
+  ctx: ScanContext,
+  reason: UntrustedInstance["reason"],
+  exe: string,
+  procs: ProcessInfo[],
+  users: Map<number, string>,
+  extra: Partial<UntrustedInstance> = {},
+): UntrustedInstance {
+  const leader = leaderOf(procs) as ProcessInfo;
+  const opts = argvOptions(leader.argv);
+  let product: string | undefined;
+  try {
+    // Reading is safe; through /proc/PID/exe it is the file the process really runs.
+    product = readBinaryStrings(ctx.fs, `/proc/${leader.pid}/exe`).product;
+  } catch {
+    product = undefined;
+  }
+  return {
+    reason,
+    exe,
+    pids: procs.map((p) => p.pid).sort((a, b) => a - b),
+    pid: leader.pid,
+    uid: leader.uid,
+    user: leader.uid !== undefined ? users.get(leader.uid) : undefined,
+    argv: boundedArgv(leader.argv),
+    configFile: opts.f,
+    serverRoot: opts.d,
+    product,
+    ...extra,
+  };
+}
+
+/** Where a process's -f/-d lead, or which compiled-in defaults apply; `fromProcess` when argv named them. */
+function configLocation(
+  ctx: ScanContext,
+  binary: string,
+  opts: ArgvOptions,
+  strings: BinaryStrings | undefined,
+): { configFile?: string; serverRoot?: string } {
+  const httpdRoot = opts.d ?? strings?.httpdRoot;
+  let configFile: string | undefined;
+  let serverRoot: string | undefined;
+  const conf = opts.f ?? strings?.serverConfigFile;
+  if (conf && httpdRoot) {
+    serverRoot = httpdRoot;
+    configFile = path.posix.isAbsolute(conf) ? conf : path.posix.join(httpdRoot, conf);
+  } else if (opts.f && path.posix.isAbsolute(opts.f)) {
+    configFile = opts.f;
+  }
+  if (!configFile || !ctx.fs.exists(configFile)) {
+    const dflt = defaultConfigFiles(binary).find((c) => ctx.fs.exists(c.file));
+    if (dflt) {
+      configFile = dflt.file;
+      serverRoot = httpdRoot && ctx.fs.exists(httpdRoot) ? httpdRoot : dflt.root;
+    }
+  }
+  return { configFile, serverRoot };
+}
+
+/**
+ * Whether the -f/-d a root-started process names are places only root can change. Only what the
+ * command line names is checked: compiled-in defaults and /etc are the administrator's own.
+ */
+function untrustedConfigPath(
+  opts: ArgvOptions,
+  strings: BinaryStrings | undefined,
+): TrustProblem | undefined {
+  if (opts.d) {
+    const r = trustedPath(path.posix.resolve("/", opts.d), "dir");
+    if (!r.ok) return r.problem;
+  }
+  if (opts.f) {
+    const root = opts.d ?? strings?.httpdRoot ?? "/";
+    const file = path.posix.isAbsolute(opts.f) ? opts.f : path.posix.join(root, opts.f);
+    const r = trustedPath(file, "file");
+    if (!r.ok) return r.problem;
+  }
+  return undefined;
+}
+
+/**
+ * Debian's envvars sets the ${VAR}s the configuration uses (log directories among them). On the live
+ * machine it is read only when root alone can change it and its directory; it is parsed as text, never run.
+ */
+function readEnvvars(ctx: ScanContext, configFile: string | undefined): Record<string, string> {
+  if (!configFile) return {};
+  const dir = path.posix.dirname(configFile);
+  const file = path.posix.join(dir, "envvars");
+  if (ctx.fs.isLive) {
+    const r = trustedPath(file, "file");
+    if (!r.ok) {
+      if (r.problem.why !== "missing")
+        ctx.diag.couldNotCheck({
+          area: "apache.config",
+          path: file,
+          reason: "untrusted-envvars",
+          detail: ctx.t("apache.diag.envvarsUntrusted", {
+            path: file,
+            at: r.problem.path,
+            why: whyText(ctx, r.problem),
+          }),
+        });
+      return {};
+    }
+  }
+  const text = ctx.fs.tryReadText(file, { maxBytes: 256 * 1024 });
+  return text ? parseEnvvars(text, dir) : {};
+}
+
+export function whyText(ctx: Pick<ScanContext, "t">, p: TrustProblem): string {
+  const mode = p.mode !== undefined ? p.mode.toString(8).padStart(4, "0") : "?";
+  switch (p.why) {
+    case "owner":
+      return ctx.t("apache.trust.owner", { path: p.path, uid: p.uid ?? "?" });
+    case "writable":
+      return ctx.t("apache.trust.writable", { path: p.path, mode });
+    case "link-owner":
+      return ctx.t("apache.trust.link", { path: p.path, uid: p.uid ?? "?" });
+    case "loop":
+      return ctx.t("apache.trust.loop", { path: p.path });
+    case "type":
+      return ctx.t("apache.trust.type", { path: p.path });
+    default:
+      return ctx.t("apache.trust.missing", { path: p.path });
+  }
+}
+
+function notRunText(ctx: ScanContext, binary: string, n: NotRun): string {
+  if (n.why === "untrusted-path")
+    return ctx.t("apache.diag.notRun", { path: binary, why: whyText(ctx, n.problem) });
+  return ctx.t(n.why === "not-elf" ? "apache.diag.notRunNotElf" : "apache.diag.notRunNotApache", {
+    path: binary,
+  });
+}
+
+const MPMS = ["event", "worker", "prefork", "motorz", "winnt"];
+
+function mpmOf(inst: ApacheInstallation): string | undefined {
+  for (const m of inst.live?.modules ?? inst.strings?.staticModules ?? []) {
+    const name = m.replace(/\.c$/, "");
+    if (MPMS.includes(name)) return name;
+  }
+  for (const m of inst.config?.modules ?? []) {
+    const x = /^mpm_([a-z]+)_module$/.exec(m.id);
+    if (x?.[1]) return x[1];
+  }
+  return undefined;
 }
 
 async function collectOne(
@@ -127,14 +370,14 @@ async function collectOne(
   binary: string,
   aliases: Set<string>,
   procs: ProcessInfo[],
-): Promise<ApacheInstallation> {
+): Promise<ApacheInstallation | { untrusted: TrustProblem }> {
   const inst: ApacheInstallation = {
     binary,
     aliases: [...aliases].sort(),
     pids: procs.map((p) => p.pid).sort((a, b) => a - b),
     owner: { found: undefined },
   };
-  // A binary deleted from disk while running is still readable (and runnable) through /proc/PID/exe.
+  // A binary deleted from disk while running is still readable through /proc/PID/exe (never run).
   const gone = !ctx.fs.tryStat(binary)?.isFile();
   const runningPid = procs.find((p) => p.exeDeleted)?.pid ?? procs[0]?.pid;
   const source = gone && runningPid !== undefined ? `/proc/${runningPid}/exe` : binary;
@@ -150,6 +393,17 @@ async function collectOne(
   } catch (err) {
     ctx.diag.couldNotCheck({ area: "apache", path: binary, reason: errorCode(err) });
   }
+
+  // The command line names the configuration it really runs with; followed only into root's places.
+  const leader = leaderOf(procs);
+  const opts = leader ? argvOptions(leader.argv) : { defines: [] };
+  if (ctx.fs.isLive) {
+    const problem = untrustedConfigPath(opts, inst.strings);
+    if (problem) return { untrusted: problem };
+  }
+  const { configFile, serverRoot } = configLocation(ctx, binary, opts, inst.strings);
+  const env = readEnvvars(ctx, configFile);
+
   inst.owner = await packageOwner(ctx, binary);
 
   // A process whose executable was replaced on disk still runs the old code: read it through /proc.
@@ -180,42 +434,22 @@ async function collectOne(
     }
   }
 
-  // The process command line names the configuration it really runs with.
-  const argv = procs.find((p) => p.argv.length > 0)?.argv ?? [];
-  const opts = argvOptions(argv);
-  const httpdRoot = opts.d ?? inst.strings?.httpdRoot;
-  let configFile: string | undefined;
-  let serverRoot: string | undefined;
-  const conf = opts.f ?? inst.strings?.serverConfigFile;
-  if (conf && httpdRoot) {
-    serverRoot = httpdRoot;
-    configFile = path.posix.isAbsolute(conf) ? conf : path.posix.join(httpdRoot, conf);
-  }
-  if (!configFile || !ctx.fs.exists(configFile)) {
-    const dflt = defaultConfigFiles(binary).find((c) => ctx.fs.exists(c.file));
-    if (dflt) {
-      configFile = dflt.file;
-      serverRoot = httpdRoot && ctx.fs.exists(httpdRoot) ? httpdRoot : dflt.root;
-    }
-  }
-  const envvarsPath = configFile ? path.posix.join(path.posix.dirname(configFile), "envvars") : undefined;
-  const envText = envvarsPath ? ctx.fs.tryReadText(envvarsPath) : undefined;
-  const env = envText ? parseEnvvars(envText, path.posix.dirname(configFile as string)) : {};
-
-  if (ctx.fs.isLive) {
-    // mamori usually runs as root: only run a binary that only root can have written.
-    const st = ctx.fs.tryStat(source);
-    if (st && st.uid === 0 && (st.mode & 0o022) === 0) {
-      inst.live = await queryLiveBinary(source, { configFile, serverRoot, env, defines: opts.defines });
-      for (const e of inst.live.errors)
-        ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
-    } else
+  // Only `-v`/`-l`, only of a root-owned Apache binary on a root-only path (see live.ts); a deleted
+  // binary's path cannot be checked, so it is only read.
+  if (ctx.fs.isLive && !gone) {
+    const r = await queryLiveBinary(binary);
+    if ("notRun" in r)
       ctx.diag.couldNotCheck({
         area: "apache",
         path: binary,
         reason: "not-run",
-        detail: ctx.t("apache.diag.notRun", { path: binary }),
+        detail: notRunText(ctx, binary, r.notRun),
       });
+    else {
+      inst.live = r.info;
+      for (const e of r.info.errors)
+        ctx.diag.warn({ area: "apache", path: binary, reason: "live-query", detail: e });
+    }
   }
 
   let pkgVersion = inst.owner.found ? upstreamOfPackageVersion(inst.owner.found.owner.version) : undefined;
@@ -257,7 +491,7 @@ async function collectOne(
       serverRoot,
       env,
       defines: Object.fromEntries(opts.defines.map((d) => [d, ""])),
-      staticModules: inst.live?.modules,
+      staticModules: inst.live?.modules ?? inst.strings?.staticModules,
       version: fileVersion ?? inst.version,
       t: ctx.t,
     });
@@ -270,17 +504,17 @@ async function collectOne(
       detail: ctx.t("apache.diag.noConfig", { path: binary }),
     });
   }
+  inst.mpm = mpmOf(inst);
   return inst;
 }
 
 /** Processes of one binary grouped by the configuration they run with (-f, -d, -D); none -> one group. */
-function instanceGroups(procs: ProcessInfo[]): ProcessInfo[][] {
+function instanceGroups(procs: ProcessInfo[], key: (p: ProcessInfo) => string): ProcessInfo[][] {
   const groups = new Map<string, ProcessInfo[]>();
   for (const p of procs) {
     if (p.argv.length === 0) continue;
-    const o = argvOptions(p.argv);
-    const key = JSON.stringify([o.f, o.d, [...o.defines].sort()]);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const k = key(p);
+    groups.set(k, [...(groups.get(k) ?? []), p]);
   }
   // Processes whose command line we could not read join the first group.
   const rest = procs.filter((p) => p.argv.length === 0);
@@ -289,6 +523,11 @@ function instanceGroups(procs: ProcessInfo[]): ProcessInfo[][] {
   (list[0] as ProcessInfo[]).push(...rest);
   return list;
 }
+
+const optionsKey = (p: ProcessInfo) => {
+  const o = argvOptions(p.argv);
+  return JSON.stringify([o.f, o.d, [...o.defines].sort()]);
+};
 
 /** Finds every Apache httpd on the scanned root and establishes version, owner and configuration for each. */
 export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
@@ -299,8 +538,12 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
     distroVersion: os.versionId,
     distroLike: os.idLike ?? [],
     installations: [],
+    untrusted: [],
   };
-  const binaries = await discoverBinaries(ctx);
+  const { found: binaries, all } = await discoverBinaries(ctx);
+  const rootStarted = rootStartedSet(all);
+  const users = ctx.fs.isLive ? readUsers(ctx.fs) : new Map<number, string>();
+  const untrusted = facts.untrusted as UntrustedInstance[];
   if (binaries.size === 0)
     for (const conf of ["/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf", "/etc/apache2/httpd.conf"])
       if (ctx.fs.exists(conf))
@@ -310,11 +553,34 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
           reason: "no-binary",
           detail: ctx.t("apache.diag.configWithoutBinary", { path: conf }),
         });
-  for (const [bin, { aliases, procs }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [bin, { aliases, procs, candidate }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
     try {
+      // Another user's process chose its executable, argv and configuration: reported, never followed.
+      const foreign = procs.filter((p) => !rootStarted(p));
+      const byUser = new Map<string, ProcessInfo[]>();
+      for (const p of foreign) {
+        const k = JSON.stringify([p.uid, optionsKey(p)]);
+        byUser.set(k, [...(byUser.get(k) ?? []), p]);
+      }
+      for (const group of byUser.values())
+        untrusted.push(untrustedOf(ctx, "user-started", bin, group, users));
+
+      const own = procs.filter((p) => rootStarted(p));
+      // A binary only another user's processes led to is theirs, not an installation (its file may be anything).
+      if (own.length === 0 && !candidate) continue;
       // One binary can run as several instances with their own configuration (apache2@site, -f other.conf).
-      for (const group of instanceGroups(procs)) {
-        const inst = await collectOne(ctx, bin, aliases, group);
+      const groups = instanceGroups(own, optionsKey);
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[i] as ProcessInfo[];
+        const got = await collectOne(ctx, bin, aliases, group);
+        if ("untrusted" in got) {
+          untrusted.push(untrustedOf(ctx, "user-config", bin, group, users, { problem: got.untrusted }));
+          // The installed binary is still judged on its own, with its default configuration.
+          if (candidate && i === groups.length - 1 && !facts.installations.some((x) => x.binary === bin))
+            groups.push([]);
+          continue;
+        }
+        const inst = got;
         facts.installations.push(inst);
         // Old code still serving after an upgrade is judged on its own: it is what attackers reach.
         const seen = new Set([inst.version]);

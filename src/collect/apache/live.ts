@@ -1,81 +1,105 @@
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import * as fs from "node:fs";
+import { type BinaryStrings, readBinaryStringsFd } from "./binary.ts";
+import { openTrustedBinary, type TrustProblem } from "./trust.ts";
 
-const run = promisify(execFile);
 const TIMEOUT_MS = 10_000;
+const MAX_OUTPUT = 256 * 1024;
+/** The whole environment a queried binary gets: nothing from mamori's caller, a process or a file. */
+export const CLEAN_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
+  LANG: "C",
+});
+/**
+ * The only arguments ever passed. `-v` and `-l` answer from the binary alone; `-V` and `-M` read the
+ * compiled-in or given configuration and load the modules it names, so they are never run.
+ */
+export const LIVE_QUERIES = [["-v"], ["-l"]] as const;
 
-/** What the running binary says about itself (`-v`, `-V`, `-M`); only on the live root. */
+/** What the binary says about itself (`-v`, `-l`); only on the live root. */
 export interface LiveInfo {
   version?: string;
   product?: string;
-  httpdRoot?: string;
-  serverConfigFile?: string;
-  mpm?: string;
-  /** Loaded modules from `-M` (ids such as cgid_module), when the configuration could be read by httpd. */
+  /** Compiled-in modules as `httpd -l` prints them ("mod_so.c"). */
   modules?: string[];
   errors: string[];
 }
 
-async function output(
-  bin: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ out: string; err?: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { timeout: TIMEOUT_MS, env, maxBuffer: 4 * 1024 * 1024 });
-    return { out: `${stdout}\n${stderr}` };
-  } catch (e) {
-    const x = e as { stdout?: string; stderr?: string; message?: string };
-    return {
-      out: `${x.stdout ?? ""}\n${x.stderr ?? ""}`,
-      err: (x.stderr || x.message || "").trim().split("\n")[0],
-    };
-  }
+/** Why a binary was not run, when it was not. */
+export type NotRun = { why: "untrusted-path"; problem: TrustProblem } | { why: "not-apache" | "not-elf" };
+
+function output(argv0: string, args: readonly string[]): Promise<{ out: string; err?: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      argv0,
+      [...args],
+      {
+        timeout: TIMEOUT_MS,
+        killSignal: "SIGKILL",
+        env: { ...CLEAN_ENV },
+        cwd: "/",
+        maxBuffer: MAX_OUTPUT,
+        encoding: "utf8",
+        windowsHide: true,
+      },
+      (e, stdout, stderr) => {
+        const out = `${stdout}\n${stderr}`;
+        if (!e) return resolve({ out });
+        resolve({ out, err: (stderr || e.message || "").trim().split("\n")[0]?.slice(0, 300) });
+      },
+    );
+  });
 }
 
-export function parseVersionOutput(
-  text: string,
-): Pick<LiveInfo, "version" | "product" | "httpdRoot" | "serverConfigFile" | "mpm"> {
+export function parseVersionOutput(text: string): Pick<LiveInfo, "version" | "product"> {
   const m = /Server version:\s*(Apache\/(\d+\.\d+\.\d+)[^\n]*)/.exec(text);
-  return {
-    product: m?.[1]?.trim(),
-    version: m?.[2],
-    httpdRoot: /-D HTTPD_ROOT="([^"]+)"/.exec(text)?.[1],
-    serverConfigFile: /-D SERVER_CONFIG_FILE="([^"]+)"/.exec(text)?.[1],
-    mpm: /Server MPM:\s*(\S+)/.exec(text)?.[1],
-  };
+  return { product: m?.[1]?.trim(), version: m?.[2] };
 }
 
-export function parseModulesOutput(text: string): string[] {
+/** `httpd -l`: "Compiled in modules:" then one source name per line. */
+export function parseCompiledModules(text: string): string[] {
   const mods: string[] = [];
+  let inList = false;
   for (const l of text.split("\n")) {
-    const m = /^\s+([A-Za-z0-9_]+_module)\s+\((static|shared)\)/.exec(l);
-    if (m?.[1]) mods.push(m[1]);
+    if (/^Compiled in modules:/.test(l)) inList = true;
+    else if (inList) {
+      const m = /^\s+([A-Za-z0-9_]+\.c)\s*$/.exec(l);
+      if (m?.[1]) mods.push(m[1]);
+      else if (l.trim() !== "") break;
+    }
   }
   return mods;
 }
 
-/** Runs the binary with a timeout; `-M` needs the configuration's environment (Debian's envvars). */
+/**
+ * Runs `-v` and `-l` of a binary only when root alone can have written it and it is Apache httpd by its
+ * own bytes: every component of `realPath` is opened without following links and checked (owner root,
+ * not writable by others), the file is an ELF holding an Apache/x.y.z string, and the descriptor that was
+ * checked is the one executed (`/proc/self/fd/N`), in a fixed environment from "/".
+ */
 export async function queryLiveBinary(
-  bin: string,
-  opts: { configFile?: string; serverRoot?: string; env: Record<string, string>; defines?: string[] },
-): Promise<LiveInfo> {
-  const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C", ...opts.env };
-  const errors: string[] = [];
-  const v = await output(bin, ["-V"], env);
-  const info: LiveInfo = { ...parseVersionOutput(v.out), errors };
-  if (!info.version) {
-    const plain = await output(bin, ["-v"], env);
-    Object.assign(info, { ...parseVersionOutput(plain.out), mpm: info.mpm });
-    if (!info.version && plain.err) errors.push(`${bin} -v: ${plain.err}`);
+  realPath: string,
+): Promise<{ info: LiveInfo; strings: BinaryStrings } | { notRun: NotRun }> {
+  const opened = openTrustedBinary(realPath);
+  if ("problem" in opened) return { notRun: { why: "untrusted-path", problem: opened.problem } };
+  const { fd } = opened;
+  try {
+    const strings = readBinaryStringsFd(fd);
+    if (!strings.elf) return { notRun: { why: "not-elf" } };
+    if (!strings.version || !/^2\./.test(strings.version)) return { notRun: { why: "not-apache" } };
+    const self = `/proc/self/fd/${fd}`;
+    const errors: string[] = [];
+    const info: LiveInfo = { errors };
+    const [vArgs, lArgs] = LIVE_QUERIES;
+    const v = await output(self, vArgs);
+    Object.assign(info, parseVersionOutput(v.out));
+    if (!info.version && v.err) errors.push(`${realPath} -v: ${v.err}`);
+    const l = await output(self, lArgs);
+    const mods = parseCompiledModules(l.out);
+    if (mods.length > 0) info.modules = mods;
+    else if (l.err) errors.push(`${realPath} -l: ${l.err}`);
+    return { info, strings };
+  } finally {
+    fs.closeSync(fd);
   }
-  const margs = ["-M"];
-  if (opts.serverRoot) margs.push("-d", opts.serverRoot);
-  if (opts.configFile) margs.push("-f", opts.configFile);
-  for (const d of opts.defines ?? []) margs.push("-D", d);
-  const m = await output(bin, margs, env);
-  const mods = parseModulesOutput(m.out);
-  if (mods.length > 0) info.modules = mods;
-  else if (m.err) errors.push(`${bin} -M: ${m.err}`);
-  return info;
 }

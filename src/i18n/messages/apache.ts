@@ -6,8 +6,8 @@ export const apache = {
     ja: "{db} の rpm データベースを読めません (この機械に rpm コマンドがありません)。{binary} の版はバイナリ内の文字列だけから判断したため、確度は低くなります",
   },
   "apache.diag.notLive": {
-    en: "running Apache processes and `httpd -v`/`-M` are only checked on this machine itself (--root /); versions and modules come from files",
-    ja: "実行中の Apache プロセスと `httpd -v`/`-M` は、このマシン自体 (--root /) を診断するときだけ確認します。版とモジュールはファイルから判断しました",
+    en: "running Apache processes and `httpd -v`/`-l` are only checked on this machine itself (--root /); versions and modules come from files",
+    ja: "実行中の Apache プロセスと `httpd -v`/`-l` は、このマシン自体 (--root /) を診断するときだけ確認します。版とモジュールはファイルから判断しました",
   },
   "apache.diag.noVersionString": {
     en: "{path}: no Apache/x.y.z version string found in the binary",
@@ -18,8 +18,81 @@ export const apache = {
     ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられたため、バイナリ自身の版で評価しました",
   },
   "apache.diag.notRun": {
-    en: "{path} was not run (-V, -M): it is not owned by root or is writable by others; its version comes from its file",
-    ja: "{path} は実行しませんでした (-V, -M)。root の所有でないか、他のユーザーが書き換えられるためです。版はファイルから判断しました",
+    en: "{path} was not run (-v, -l): {why}, so a user other than root could change what runs; its version comes from its file",
+    ja: "{path} は実行しませんでした (-v, -l)。{why}ため、root 以外のユーザーが実行内容を変えられます。版はファイルから判断しました",
+  },
+  "apache.diag.notRunNotElf": {
+    en: "{path} was not run (-v, -l): it is not an ELF executable; its version comes from its file",
+    ja: "{path} は実行しませんでした (-v, -l)。ELF 形式の実行ファイルではありません。版はファイルから判断しました",
+  },
+  "apache.diag.notRunNotApache": {
+    en: "{path} was not run (-v, -l): it holds no Apache/2.x version string, so it is not known to be Apache httpd",
+    ja: "{path} は実行しませんでした (-v, -l)。Apache/2.x の版の文字列がなく、Apache httpd だと確認できません",
+  },
+  "apache.diag.envvarsUntrusted": {
+    en: "{path} was not read: {why}; the variables it would set stay undefined in the configuration",
+    ja: "{path} は読みませんでした。{why}ためです。このファイルが定める変数は、設定の中で未定義のまま扱います",
+  },
+  "apache.trust.owner": {
+    en: "{path} is owned by uid {uid}, not root",
+    ja: "{path} の所有者が root ではなく uid {uid} である",
+  },
+  "apache.trust.writable": {
+    en: "{path} (mode {mode}) can be written by users other than root",
+    ja: "{path} (モード {mode}) に root 以外のユーザーが書き込める",
+  },
+  "apache.trust.link": {
+    en: "{path} is a symbolic link owned by uid {uid}, not root",
+    ja: "{path} が root ではなく uid {uid} の所有するシンボリックリンクである",
+  },
+  "apache.trust.loop": {
+    en: "{path} leads through too many symbolic links",
+    ja: "{path} がシンボリックリンクを多重にたどる",
+  },
+  "apache.trust.type": {
+    en: "{path} is not the kind of file expected there",
+    ja: "{path} が想定した種類のファイルではない",
+  },
+  "apache.trust.missing": {
+    en: "{path} does not exist",
+    ja: "{path} が存在しない",
+  },
+  "apache.untrusted.userStarted.title": {
+    en: "An Apache-like process (pid {pid}) was started by {user}, not by root",
+    ja: "root ではなく {user} が起動した Apache らしきプロセスがあります (pid {pid})",
+  },
+  "apache.untrusted.userStarted.detail": {
+    en: "Process {pid} calls itself Apache httpd but runs as {user} (uid {uid}) with executable {exe}{product}. A web server started by an ordinary user is either a developer's test server or an attacker's: a listener of their own, or a trap for tools that run as root. mamori neither ran this executable nor read its configuration ({config}) or envvars; it is reported as found.",
+    ja: "プロセス {pid} は Apache httpd を名乗っていますが、{user} (uid {uid}) として実行ファイル {exe}{product} で動いています。一般ユーザーが起動した Web サーバーは、開発者の試験用か、攻撃者が置いたもの (独自の待ち受けや、root で動くツールへの罠) です。mamori はこの実行ファイルを実行せず、設定 ({config}) や envvars も読んでいません。見つかったままを報告します。",
+  },
+  "apache.untrusted.userStarted.fix": {
+    en: "Find out who started process {pid} and why. If nobody on your team did, treat the account {user} as compromised: keep the evidence (/proc/{pid}/exe, its command line and files), stop the process, and look for how it got there.",
+    ja: "プロセス {pid} を誰がなぜ起動したか確認してください。心当たりがなければ {user} アカウントは侵害されたものとして扱い、証拠 (/proc/{pid}/exe、コマンドライン、関連ファイル) を保全してからプロセスを止め、侵入経路を調べてください。",
+  },
+  "apache.untrusted.userConfig.title": {
+    en: "Root runs Apache (pid {pid}) with a configuration another user can change",
+    ja: "他のユーザーが変更できる設定で root が Apache を動かしています (pid {pid})",
+  },
+  "apache.untrusted.userConfig.detail": {
+    en: "Process {pid} ({exe}) was started by root with {config}, but {why}. Whoever can change it decides which modules root's Apache loads at its next start: that is root for them. mamori did not read this configuration or its envvars and did not run the binary with it.",
+    ja: "プロセス {pid} ({exe}) は root が {config} で起動しましたが、{why}。これを変更できる人は、次に Apache が起動するときに root で読み込まれるモジュールを決められます (つまり root を握れます)。mamori はこの設定も envvars も読まず、この設定でバイナリを実行してもいません。",
+  },
+  "apache.untrusted.userConfig.fix": {
+    en: "Move the configuration and ServerRoot to a directory only root can write (such as /etc/apache2), owned by root and not group- or world-writable along the whole path, then restart Apache from there.",
+    ja: "設定と ServerRoot を root だけが書き込めるディレクトリ (/etc/apache2 など) に移し、パス全体を root 所有・グループ/他者書き込み不可にしてから、そこから Apache を再起動してください。",
+  },
+  "apache.untrusted.notApache": {
+    en: " (which holds no Apache version string)",
+    ja: " (Apache の版の文字列を含まない)",
+  },
+  "apache.untrusted.noConfig": {
+    en: "none named",
+    ja: "指定なし",
+  },
+  "apache.evidence.process": { en: "process", ja: "プロセス" },
+  "apache.evidence.configNamed": {
+    en: "configuration it names (not read)",
+    ja: "指定された設定 (読んでいません)",
   },
   "apache.diag.noConfig": {
     en: "{path}: its configuration file was not found, so its settings could not be checked",
@@ -282,7 +355,7 @@ export const apache = {
     ja: "Apache 2.4 (ディストリビューションの現行パッケージか本家の最新版) に移行してください。",
   },
   "apache.evidence.binary": { en: "version string in the binary", ja: "バイナリ内の版の文字列" },
-  "apache.evidence.live": { en: "httpd -V", ja: "httpd -V の出力" },
+  "apache.evidence.live": { en: "httpd -v", ja: "httpd -v の出力" },
   "apache.evidence.running": {
     en: "still running the replaced binary",
     ja: "置き換え前のバイナリのまま実行中",
