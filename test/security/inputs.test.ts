@@ -3,6 +3,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { FIXTURE_NOW, fixtureRoot as fixtureRootOf } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { ATTACKER, attackerShell, needsRoot } from "../helpers/unprivileged.ts";
@@ -56,4 +57,22 @@ test("as root, a configuration another user can write is refused, alerts are not
   ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /config\.yaml is not used/);
+});
+
+test("an rpm command first on the PATH is never run; only a root-owned /usr/bin/rpm would be", async (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  const dir = attackerDir(t);
+  const marker = path.join(dir, "RAN");
+  attackerShell(`printf '#!/bin/sh\\ntouch ${marker}.$(id -u)\\n' > ${dir}/rpm && chmod 755 ${dir}/rpm`);
+  const r = await mamori(
+    ["audit", "--root", fixtureRootOf("rhel8"), "--format", "json", "--now", FIXTURE_NOW],
+    { env: { PATH: `${dir}:/usr/bin:/bin` } },
+  );
+  assert.ok(r.stdout.length > 0, r.stderr);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.startsWith("RAN")),
+    [],
+    "the attacker's rpm ran",
+  );
 });

@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
-import * as nodeFs from "node:fs";
-import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import type { PackageOwner } from "../../vulndb/types.ts";
 import { readOsRelease } from "../host.ts";
+import { CLEAN_ENV } from "./live.ts";
 import { readBounded } from "./read.ts";
+import { trustedPath } from "./trust.ts";
 import { isThirdPartyVersion } from "./version.ts";
 
 const run = promisify(execFile);
@@ -221,16 +221,14 @@ export function apkOwner(ctx: ScanContext, binary: string): OwnerLookup {
 
 const RPM_DBS = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
 
-function findOnPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? "/usr/bin:/bin:/usr/sbin:/sbin").split(":")) {
-    if (!dir) continue;
-    const p = path.join(dir, cmd);
-    try {
-      nodeFs.accessSync(p, nodeFs.constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
+/**
+ * The rpm command root may run: a fixed place, never mamori's PATH, and only when root alone can change
+ * the binary and every directory above it.
+ */
+function trustedRpm(): string | undefined {
+  for (const p of ["/usr/bin/rpm", "/bin/rpm"]) {
+    const r = trustedPath(p, "file");
+    if (r.ok) return r.real;
   }
   return undefined;
 }
@@ -239,7 +237,7 @@ function findOnPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
 export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerLookup> {
   const db = RPM_DBS.find((d) => ctx.fs.exists(d) && (ctx.fs.tryStat(d)?.isDirectory() ?? false));
   if (!db) return {};
-  const rpm = findOnPath("rpm", ctx.env);
+  const rpm = trustedRpm();
   if (!rpm) {
     ctx.diag.couldNotCheck({
       area: "apache.packages",
@@ -260,7 +258,12 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
       "%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{SOURCERPM}\t%{VENDOR}\n",
       binary,
     ];
-    const { stdout } = await run(rpm, args, { timeout: 15000, maxBuffer: 1024 * 1024 });
+    const { stdout } = await run(rpm, args, {
+      timeout: 15000,
+      maxBuffer: 1024 * 1024,
+      env: { ...CLEAN_ENV },
+      cwd: "/",
+    });
     const [name, ver, srpm, vendor] = (stdout.split("\n")[0] ?? "").split("\t");
     if (!name || !ver || / is not owned /.test(stdout)) return {};
     const version = ver.replace(/^\(none\):/, "");
