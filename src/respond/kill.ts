@@ -3,6 +3,7 @@ import { bootTime, processStartTime, readProcess } from "../collect/proc/process
 import { RootFs } from "../collect/rootfs.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { RespondError } from "./errors.ts";
+import { readFd } from "./fdio.ts";
 import { actionsFor } from "./plan.ts";
 import { CONTENT, type Manifest, newEntryId, QuarantineStore, sha256 } from "./store.ts";
 import type { Action, RespondOptions } from "./types.ts";
@@ -67,6 +68,19 @@ export function verifyProcess(a: KillAction, root: string): { exe?: string; star
   return { exe: p.exe, startTime: started.toISOString() };
 }
 
+/** A miner's program is a few MB; the cap keeps a planted huge or endless file from filling memory. */
+const MAX_EVIDENCE_BYTES = 512 * 1024 * 1024;
+const MAX_CMDLINE_BYTES = 4 * 1024 * 1024;
+
+function readProcFile(p: string, max: number): Buffer {
+  const fd = nodefs.openSync(p, nodefs.constants.O_RDONLY | nodefs.constants.O_NONBLOCK);
+  try {
+    return readFd(fd, max, p);
+  } finally {
+    nodefs.closeSync(fd);
+  }
+}
+
 /**
  * Before a process is killed, its program (readable through /proc/PID/exe even when deleted from disk)
  * and command line are copied into the quarantine as evidence.
@@ -75,8 +89,8 @@ export function preserveEvidence(
   a: KillAction,
   opts: Pick<RespondOptions, "quarantineDir" | "now">,
 ): Manifest {
-  const data = nodefs.readFileSync(`/proc/${a.pid}/exe`);
-  const cmdline = nodefs.readFileSync(`/proc/${a.pid}/cmdline`);
+  const data = readProcFile(`/proc/${a.pid}/exe`, MAX_EVIDENCE_BYTES);
+  const cmdline = readProcFile(`/proc/${a.pid}/cmdline`, MAX_CMDLINE_BYTES);
   const id = newEntryId(opts.now(), "evidence");
   const m: Manifest = {
     id,
