@@ -4,6 +4,7 @@ import { ja as zodJa } from "zod/v4/locales";
 import { reportSchema } from "../core/contract.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { SCHEMA_VERSION } from "../core/document.ts";
+import { readFdLimited } from "../core/read-limited.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 
 /** A saved report that cannot be used; the message is one line in the user's language. */
@@ -50,12 +51,30 @@ export function parseReport(text: string, t: Translator, lang: Lang = "en"): Rep
   return result.data as ReportDocument;
 }
 
+/** A saved report is tens of MB at most; a FIFO or an endless device must not hang or fill memory. */
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+function readBoundedFile(file: string): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+    if (!st.isFile()) throw new ReportFileError("not a regular file");
+    const buf = readFdLimited(fd, st.size, MAX_REPORT_BYTES);
+    if (!buf) throw new ReportFileError(`larger than ${MAX_REPORT_BYTES} bytes`);
+    return buf.toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads and parses a saved report: FILE relative to `cwd`, or "-" for standard input. */
 export function readReport(file: string, cwd: string, t: Translator, lang: Lang = "en"): ReportDocument {
   let text: string;
   try {
-    text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(cwd, file), "utf8");
+    text = file === "-" ? fs.readFileSync(0, "utf8") : readBoundedFile(path.resolve(cwd, file));
   } catch (err) {
+    if (err instanceof ReportFileError) throw new ReportFileError(`${file}: ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT"
