@@ -49,9 +49,10 @@ function sameIdentity(a: Identity, b: Identity): boolean {
 }
 
 export interface OpenDirOptions {
-  /** Create missing components (mode applies to the last one; parents get 0755). */
+  /** Create missing components (mode applies to the last one; parents get parentMode, default 0755). */
   create?: boolean;
   mode?: number;
+  parentMode?: number;
   /**
    * Refuse any component that a user other than root or `trustedUid` could change: owned by someone
    * else, or group/world-writable without the sticky bit (the last component: no group/world bits at all).
@@ -87,7 +88,8 @@ export class VerifiedDir {
       for (let i = 0; i < parts.length; i++) {
         const last = i === parts.length - 1;
         const name = parts[i] as string;
-        if (opts.create && !dir.exists(name)) dir.mkdir(name, last ? (opts.mode ?? 0o700) : 0o755);
+        if (opts.create && !dir.exists(name))
+          dir.mkdir(name, last ? (opts.mode ?? 0o700) : (opts.parentMode ?? 0o755));
         const next = dir.openDir(name);
         dir.close();
         dir = next;

@@ -51,7 +51,13 @@ function guarded<T>(fn: () => T): T {
 export function openPrivateDir(dir: string, euid: number, create = true): VerifiedDir {
   // Created 0700; an existing one is refused when others could write it (an admin's 0755 is not a forgery path).
   return guarded(() =>
-    VerifiedDir.open(dir, { create, mode: 0o700, privateTo: euid, readableByOthers: true }),
+    VerifiedDir.open(dir, {
+      create,
+      mode: 0o700,
+      parentMode: 0o700,
+      privateTo: euid,
+      readableByOthers: true,
+    }),
   );
 }
 
