@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VerifiedDir } from "../core/dirfd.ts";
+import { pathForUser, VerifiedDir } from "../core/dirfd.ts";
 
 /** The outside world of one CLI run; tests pass their own to run commands in-process. */
 export interface CliIo {
@@ -34,7 +34,7 @@ export function writeFileAtomic(file: string, content: string | Buffer, opts: { 
   const euid = process.geteuid?.() ?? 0;
   const abs = path.resolve(file);
   const name = path.basename(abs);
-  const dir = VerifiedDir.open(path.dirname(abs));
+  const dir = VerifiedDir.open(pathForUser(path.dirname(abs), euid));
   try {
     const entry = dir.lstat(name);
     if (entry && !entry.isFile()) {

@@ -311,3 +311,24 @@ export function withDir<T>(absPath: string, opts: OpenDirOptions, fn: (dir: Veri
     dir.close();
   }
 }
+
+/**
+ * The path a non-root user means: links in the existing part resolved (their own home may sit behind one).
+ * As root the path is returned as given, so that VerifiedDir.open refuses any link on the way: a link root
+ * followed could have been planted by someone else.
+ */
+export function pathForUser(p: string, euid: number): string {
+  if (euid === 0) return p;
+  const rest: string[] = [];
+  let cur = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(cur), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return p;
+      rest.push(path.basename(cur));
+      cur = parent;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, writeSync } from "node:fs";
-import { VerifiedDir } from "../core/dirfd.ts";
+import { pathForUser, VerifiedDir } from "../core/dirfd.ts";
 
 /**
  * A lock file holding the owner's pid: one reader of the logs at a time (a timer's `watch --once` and a
@@ -10,8 +10,9 @@ import { VerifiedDir } from "../core/dirfd.ts";
  * we created.
  */
 export function tryLock(dirPath: string, name: string): { release: () => void } | { heldBy: number } {
-  const dir = VerifiedDir.open(dirPath);
   const euid = process.geteuid?.() ?? 0;
+  dirPath = pathForUser(dirPath, euid);
+  const dir = VerifiedDir.open(dirPath);
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
       let fd: number;

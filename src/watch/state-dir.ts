@@ -7,7 +7,7 @@
  * MAMORI_STATE_DIR and MAMORI_SPOOL_DIR override them and get the same checks.
  */
 import * as path from "node:path";
-import { DirFdError, type Untrusted, VerifiedDir } from "../core/dirfd.ts";
+import { DirFdError, pathForUser, type Untrusted, VerifiedDir } from "../core/dirfd.ts";
 import type { Translator } from "../i18n/index.ts";
 
 export function defaultStateDir(env: NodeJS.ProcessEnv, euid: number, home: string): string {
@@ -51,7 +51,7 @@ function guarded<T>(fn: () => T): T {
 export function openPrivateDir(dir: string, euid: number, create = true): VerifiedDir {
   // Created 0700; an existing one is refused when others could write it (an admin's 0755 is not a forgery path).
   return guarded(() =>
-    VerifiedDir.open(dir, {
+    VerifiedDir.open(pathForUser(dir, euid), {
       create,
       mode: 0o700,
       parentMode: 0o700,
@@ -68,7 +68,7 @@ export function openPrivateDir(dir: string, euid: number, create = true): Verifi
  */
 export function checkDbLocation(file: string, euid: number): void {
   const dir = guarded(() =>
-    VerifiedDir.open(path.dirname(file), {
+    VerifiedDir.open(pathForUser(path.dirname(file), euid), {
       create: true,
       mode: 0o700,
       privateTo: euid,

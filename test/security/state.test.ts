@@ -314,7 +314,7 @@ test("a log rules cache another user could have written is ignored: the real rul
     report.findings.some((f: { cves: string[] }) => f.cves.includes("CVE-2021-41773")),
     `the attack is detected: ${r.stderr}`,
   );
-  assert.match(r.stderr, /not using a cache another user could have written/);
+  // (Not asserted: that this run said so. A test running beside this one may have replaced the planted cache first.)
   assert.equal(fs.lstatSync(shipped).uid, 0, "the planted cache was replaced by root's own");
 });
 
