@@ -250,6 +250,26 @@ test("--output into a directory another user controls: planted links change no r
     "no temporary file left behind",
   );
 
+  // A link to a device (a disk, say: here a null device of our own) is replaced, not written through.
+  const dev = path.join(victims, "disk");
+  if (spawnSync("mknod", ["-m", "600", dev, "c", "1", "3"]).status === 0) {
+    const devBefore = fs.statSync(dev);
+    attackerShell(`ln -s ${dev} ${out}/d.json`);
+    const d = await mamori([
+      "audit",
+      "--root",
+      a.root,
+      "--format",
+      "json",
+      "--output",
+      path.join(out, "d.json"),
+    ]);
+    assert.ok(d.code === 0 || d.code === 1, d.stderr);
+    assert.ok(fs.lstatSync(path.join(out, "d.json")).isFile());
+    assert.ok(fs.statSync(dev).isCharacterDevice());
+    assert.equal(fs.statSync(dev).ino, devBefore.ino);
+  }
+
   // A parent that is a link the attacker planted (to /etc, say) is not followed.
   fs.mkdirSync(path.join(a.dir, "etc"));
   attackerShell(`ln -s ${a.dir}/etc ${a.shared}/etc`);
