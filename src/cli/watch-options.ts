@@ -5,6 +5,14 @@ import type { Config } from "../config/schema.ts";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
 import { defaultDbPath } from "../store/db.ts";
 import { defaultHome, type StoreTarget } from "../watch/scan.ts";
+import {
+  checkDbLocation,
+  defaultStateDir,
+  openPrivateDir,
+  spoolFallbackDir,
+  UnsafeStateError,
+  untrustedText,
+} from "../watch/state-dir.ts";
 import { UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -62,13 +70,15 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
   // --lang, then the configuration's lang, then LANG.
   const lang: Lang = raw.lang !== undefined ? envLang : (config.lang ?? envLang);
   const t = translator(lang);
-  const target =
-    raw.db ??
-    config.db ??
-    io.env.MAMORI_DB ??
-    defaultDbPath(io.env, process.getuid?.() === 0, defaultHome(io.env));
+  const euid = process.geteuid?.() ?? 0;
+  const home = defaultHome(io.env);
+  const explicit = raw.db ?? config.db ?? io.env.MAMORI_DB;
+  const target = explicit ?? defaultDbPath(io.env, euid === 0, home);
   const resolved = /^postgres(ql)?:\/\//.test(target) ? target : path.resolve(io.cwd, target);
-  const spoolFallback = io.env.MAMORI_SPOOL_DIR ?? path.join(io.env.TMPDIR || "/tmp", "mamori-spool");
+  const stateDir = defaultStateDir(io.env, euid, home);
+  const spoolFallback = spoolFallbackDir(io.env, stateDir);
+  if (!/^postgres(ql)?:\/\//.test(resolved))
+    verifyState(resolved, explicit === undefined, stateDir, spoolFallback, euid, t);
   return {
     lang,
     t,
@@ -76,4 +86,48 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
     config,
     store: { target: resolved, busyTimeoutMs: config.store.busyTimeoutMs, spoolFallback },
   };
+}
+
+/**
+ * Refuses (exit 2) state another user could have written: the state and spool directories always; the
+ * database's directory and file at the default location, and anywhere when running as root.
+ */
+function verifyState(
+  db: string,
+  defaultLocation: boolean,
+  stateDir: string,
+  spool: string,
+  euid: number,
+  t: Translator,
+): void {
+  // Anything but a trust refusal (a file where the directory should be...) is left to the open that follows,
+  // which reports it in its own words.
+  const refuse = (what: string, err: unknown): void => {
+    if (err instanceof UnsafeStateError)
+      throw new UsageError(t("watch.state.refused", { what, reason: untrustedText(err.untrusted, t) }));
+  };
+  if (defaultLocation || euid === 0) {
+    try {
+      checkDbLocation(db, euid);
+    } catch (err) {
+      refuse(t("watch.state.what.db", { path: db }), err);
+    }
+    // The spool beside the database, when there is one (it is created when first needed).
+    try {
+      openPrivateDir(`${db}.spool`, euid, false).close();
+    } catch (err) {
+      refuse(t("watch.state.what.spool", { path: `${db}.spool` }), err);
+    }
+  }
+  for (const [what, dir] of [
+    ["watch.state.what.state", stateDir],
+    ["watch.state.what.spool", spool],
+  ] as const) {
+    // Only when it exists or a spool could go there: a read-only `history` does not create directories.
+    try {
+      openPrivateDir(dir, euid, false).close();
+    } catch (err) {
+      refuse(t(what, { path: dir }), err);
+    }
+  }
 }

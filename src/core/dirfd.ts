@@ -7,6 +7,7 @@
  * A directory is reached by opening each component with O_DIRECTORY|O_NOFOLLOW below the previous
  * descriptor, so no symbolic link anywhere in the path is followed.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -14,11 +15,21 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY } = fs.cons
 /** O_CLOEXEC is not in fs.constants; the value is the same on every Linux architecture Node supports. */
 const O_CLOEXEC = 0o2000000;
 
+/** Why a directory or file was not trusted (for messages): another owner, a writable mode, a link. */
+export type Untrusted =
+  | { kind: "owner"; path: string; uid: number }
+  | { kind: "mode"; path: string; mode: number }
+  | { kind: "link"; path: string }
+  | { kind: "notdir"; path: string };
+
 export class DirFdError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** Set when the refusal is about trust (owner, mode, link), not an ordinary I/O error. */
+  readonly untrusted?: Untrusted;
+  constructor(code: string, message: string, untrusted?: Untrusted) {
     super(message);
     this.code = code;
+    this.untrusted = untrusted;
   }
 }
 
@@ -38,14 +49,20 @@ function sameIdentity(a: Identity, b: Identity): boolean {
 }
 
 export interface OpenDirOptions {
-  /** Create missing components (mode applies to the last one; parents get 0755). */
+  /** Create missing components (mode applies to the last one; parents get parentMode, default 0755). */
   create?: boolean;
   mode?: number;
+  parentMode?: number;
   /**
    * Refuse any component that a user other than root or `trustedUid` could change: owned by someone
    * else, or group/world-writable without the sticky bit (the last component: no group/world bits at all).
    */
   privateTo?: number;
+  /**
+   * With `privateTo`: the last component may be readable by others (code, caches, data shipped beside
+   * it), but still not writable by anyone but its owner.
+   */
+  readableByOthers?: boolean;
 }
 
 /** An open directory, reached without following any symbolic link. */
@@ -67,15 +84,16 @@ export class VerifiedDir {
     const parts = path.resolve(absPath).split("/").filter(Boolean);
     let dir = new VerifiedDir(fs.openSync("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "/");
     try {
-      dir.checkTrusted(opts.privateTo, parts.length === 0);
+      dir.checkTrusted(opts, parts.length === 0);
       for (let i = 0; i < parts.length; i++) {
         const last = i === parts.length - 1;
         const name = parts[i] as string;
-        if (opts.create && !dir.exists(name)) dir.mkdir(name, last ? (opts.mode ?? 0o700) : 0o755);
+        if (opts.create && !dir.exists(name))
+          dir.mkdir(name, last ? (opts.mode ?? 0o700) : (opts.parentMode ?? 0o755));
         const next = dir.openDir(name);
         dir.close();
         dir = next;
-        dir.checkTrusted(opts.privateTo, last);
+        dir.checkTrusted(opts, last);
       }
       return dir;
     } catch (err) {
@@ -84,16 +102,23 @@ export class VerifiedDir {
     }
   }
 
-  private checkTrusted(uid: number | undefined, last: boolean): void {
+  private checkTrusted(opts: OpenDirOptions, last: boolean): void {
+    const uid = opts.privateTo;
     if (uid === undefined) return;
     const st = this.stat;
     if (st.uid !== 0 && st.uid !== uid)
-      throw new DirFdError("EPERM", `${this.path} is owned by uid ${st.uid}, not root or uid ${uid}`);
+      throw new DirFdError("EPERM", `${this.path} is owned by uid ${st.uid}, not root or uid ${uid}`, {
+        kind: "owner",
+        path: this.path,
+        uid: st.uid,
+      });
     const sticky = (st.mode & 0o1000) !== 0;
-    if (last ? (st.mode & 0o077) !== 0 : (st.mode & 0o022) !== 0 && !sticky)
+    const lastMask = opts.readableByOthers ? 0o022 : 0o077;
+    if (last ? (st.mode & lastMask) !== 0 : (st.mode & 0o022) !== 0 && !sticky)
       throw new DirFdError(
         "EPERM",
         `${this.path} has mode ${(st.mode & 0o7777).toString(8)}: others could change what is in it`,
+        { kind: "mode", path: this.path, mode: st.mode & 0o7777 },
       );
   }
 
@@ -176,7 +201,8 @@ export class VerifiedDir {
 
   /** Writes a whole new file durably: a unique temporary name, fsync, then a rename in this same directory. */
   writeFileDurable(name: string, data: string | Buffer, mode = 0o600): void {
-    const tmp = `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    // Unpredictable, and created with O_EXCL: a name planted in advance only makes this one attempt fail.
+    const tmp = `.${name}.${randomBytes(8).toString("hex")}.tmp`;
     const fd = this.createExclusive(tmp, mode);
     try {
       fs.writeFileSync(fd, data);
@@ -189,6 +215,45 @@ export class VerifiedDir {
     fs.closeSync(fd);
     fs.renameSync(this.at(tmp), this.at(name));
     this.fsync();
+  }
+
+  /**
+   * Reads a whole regular file owned by `owner` (root is always trusted too, unless `exactOwner`) that no one
+   * else can write, at most `limit` bytes; anything else is refused with the reason (ENOTREG, EPERM, EFBIG).
+   */
+  readTrusted(
+    name: string,
+    opts: { owner: number; limit: number; exactOwner?: boolean },
+  ): { data: Buffer; stat: fs.BigIntStats } {
+    const fd = this.openRead(name);
+    try {
+      const st = fs.fstatSync(fd, { bigint: true });
+      const p = path.join(this.path, name);
+      const uid = Number(st.uid);
+      const mode = Number(st.mode) & 0o7777;
+      if (uid !== opts.owner && (opts.exactOwner || uid !== 0))
+        throw new DirFdError("EPERM", `${p} is owned by uid ${uid}`, { kind: "owner", path: p, uid });
+      if ((mode & 0o022) !== 0)
+        throw new DirFdError("EPERM", `${p} is writable by others`, { kind: "mode", path: p, mode });
+      if (st.size > BigInt(opts.limit))
+        throw new DirFdError("EFBIG", `${p} is larger than ${opts.limit} bytes`);
+      const buf = Buffer.alloc(Number(st.size));
+      let off = 0;
+      while (off < buf.length) {
+        const n = fs.readSync(fd, buf, off, buf.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      // Grown since fstat: read no further than the bound.
+      return { data: buf.subarray(0, off), stat: st };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Renames an entry within this directory (replacing the target entry itself, never what a link points to). */
+  rename(from: string, to: string): void {
+    fs.renameSync(this.at(from), this.at(to));
   }
 
   /** Removes an entry, but only if it is still the one that was checked (same device and inode). */
@@ -242,8 +307,13 @@ export class VerifiedDir {
 function refine(err: unknown, p: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   // O_NOFOLLOW on a link gives ELOOP; O_DIRECTORY on a non-directory ENOTDIR: both mean "not what we checked".
-  if (code === "ELOOP") return new DirFdError("ELOOP", `${p} is a symbolic link; mamori does not follow it`);
-  if (code === "ENOTDIR") return new DirFdError("ENOTDIR", `${p} is not a directory`);
+  if (code === "ELOOP")
+    return new DirFdError("ELOOP", `${p} is a symbolic link; mamori does not follow it`, {
+      kind: "link",
+      path: p,
+    });
+  if (code === "ENOTDIR")
+    return new DirFdError("ENOTDIR", `${p} is not a directory`, { kind: "notdir", path: p });
   return err;
 }
 
@@ -254,5 +324,26 @@ export function withDir<T>(absPath: string, opts: OpenDirOptions, fn: (dir: Veri
     return fn(dir);
   } finally {
     dir.close();
+  }
+}
+
+/**
+ * The path a non-root user means: links in the existing part resolved (their own home may sit behind one).
+ * As root the path is returned as given, so that VerifiedDir.open refuses any link on the way: a link root
+ * followed could have been planted by someone else.
+ */
+export function pathForUser(p: string, euid: number): string {
+  if (euid === 0) return p;
+  const rest: string[] = [];
+  let cur = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(cur), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return p;
+      rest.push(path.basename(cur));
+      cur = parent;
+    }
   }
 }

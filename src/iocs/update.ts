@@ -111,6 +111,6 @@ export async function updateFeed(
   if (entries === 0) throw new Error("no indicator found (not a list of domains, IPs or hashes?)");
   fs.mkdirSync(opts.feedDir, { recursive: true });
   const file = path.join(opts.feedDir, `${name}.json`);
-  writeFileAtomic(file, `${JSON.stringify({ lists: [list] }, null, 1)}\n`);
+  writeFileAtomic(file, `${JSON.stringify({ lists: [list] }, null, 1)}\n`, { mode: 0o644 });
   return { name, source, file, entries, skipped };
 }

@@ -40,7 +40,13 @@ export async function openSqlite(file: string, opts: SqliteOptions = {}): Promis
     throw err;
   }
   try {
-    fs.chmodSync(file, 0o600);
+    // Through a descriptor opened without following a link: a link planted at the name changes nothing.
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      fs.fchmodSync(fd, 0o600);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     // not ours to change (another user's file): reading still works
   }

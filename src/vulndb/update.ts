@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic } from "../cli/io.ts";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
 import { type DownloadLimits, download, downloadTo, parseJsonBody } from "./download.ts";
 import { readVulnDb, vulnDbPath } from "./load.ts";
@@ -184,16 +184,11 @@ function toApacheRecord(c: CveRecord): ApacheRecord {
   return rest;
 }
 
-/** Temp file in the same directory, then rename: readers see the old file or the new one, never half. */
+/**
+ * Temp file in the same directory, then rename: readers see the old file or the new one, never half.
+ * Through writeFileAtomic: no planted link in the data directory is followed, the temp name is unpredictable.
+ */
 function writeAtomic(file: string, content: string): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, content, { mode: 0o644 });
 }

@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { z } from "zod";
+import { reportSchema } from "../core/contract.ts";
+import { errorCode } from "../core/diagnostics.ts";
+import { DirFdError, type Identity, type Untrusted, type VerifiedDir } from "../core/dirfd.ts";
 import type { ReportDocument } from "../core/document.ts";
+import type { Translator } from "../i18n/index.ts";
 import { type Store, writeTx } from "../store/db.ts";
 import { insertScan } from "../store/scans.ts";
 import {
@@ -11,6 +15,7 @@ import {
   putCursor,
   replaceBaseline,
 } from "../store/state.ts";
+import { openPrivateDir, UnsafeStateError, untrustedText } from "./state-dir.ts";
 
 /** Everything one scan writes to history, in one transaction: the scan, the log cursors, maybe a baseline. */
 export interface PendingScan {
@@ -41,8 +46,9 @@ export async function commitScan(store: Store, p: PendingScan): Promise<void> {
 
 /**
  * Where a scan waits when the database cannot take it: beside the database (history.db -> history.db.spool/),
- * else, when that disk is full too, in a private directory on another filesystem (`fallback`, usually under
- * /tmp, one per database path).
+ * else, when that disk is full too, in the state directory's spool (`fallback`, one subdirectory per database
+ * path). Both are private directories: a spooled scan is imported only when no other user could have
+ * written it.
  */
 export function spoolDirs(dbFile: string, fallback?: string): string[] {
   const dirs = [`${dbFile}.spool`];
@@ -51,78 +57,161 @@ export function spoolDirs(dbFile: string, fallback?: string): string[] {
   return dirs;
 }
 
-/** A directory only we can write: created 0700, and refused if it is a link or belongs to someone else. */
-function privateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(dir);
-  const uid = process.getuid?.();
-  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0)
-    throw Object.assign(new Error(`unsafe spool directory ${dir}`), { code: "EUNSAFE" });
-}
+/** Larger than any real scan document; bounds what one spool file can make mamori read. */
+export const SPOOL_FILE_LIMIT = 64 * 1024 * 1024;
+
+const euidOf = () => process.geteuid?.() ?? 0;
 
 export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): string {
   let firstErr: unknown;
   for (const dir of spoolDirs(dbFile, fallback)) {
-    const file = path.join(dir, `${p.scanId}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
-      // Under a shared /tmp the parent must be ours too, or its owner could swap our directory for a link.
-      if (fallback && dir.startsWith(fallback)) privateDir(fallback);
-      privateDir(dir);
-      fs.writeFileSync(tmp, JSON.stringify(p), { mode: 0o600 });
-      fs.renameSync(tmp, file);
-      return file;
-    } catch (err) {
+      const d = openPrivateDir(dir, euidOf());
       try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // the directory itself is unusable: nothing was written there
+        // O_EXCL|O_NOFOLLOW temporary of a random name, 0600, fsync, rename inside the verified directory.
+        d.writeFileDurable(`${p.scanId}.json`, JSON.stringify(p), 0o600);
+      } finally {
+        d.close();
       }
+      return path.join(dir, `${p.scanId}.json`);
+    } catch (err) {
       firstErr ??= err;
     }
   }
   throw firstErr;
 }
 
-export function readSpool(dbFile: string, fallback?: string): Array<{ file: string; pending: PendingScan }> {
-  const out: Array<{ file: string; pending: PendingScan; written: bigint }> = [];
+/** Why a spooled file was not imported (left in place and reported). */
+export type SpoolRefusal =
+  | { file: string; kind: "untrusted"; untrusted: Untrusted }
+  | { file: string; kind: "invalid" | "unreadable"; detail: string }
+  | { file: string; kind: "tooLarge"; limit: number };
+
+export interface SpoolRead {
+  scans: Array<{ dir: string; name: string; file: string; pending: PendingScan; identity: Identity }>;
+  refused: SpoolRefusal[];
+}
+
+const cursorSchema = z.object({
+  path: z.string(),
+  inode: z.string(),
+  offset: z.number().int().nonnegative(),
+  headHash: z.string(),
+  headLen: z.number().int().nonnegative(),
+  mtimeNs: z.string(),
+});
+
+const pendingSchema = z.object({
+  version: z.literal(1),
+  scanId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+  startedAt: z.string().max(64),
+  host: z.string().max(1024),
+  doc: reportSchema,
+  cursors: z.array(cursorSchema),
+  baseline: z
+    .object({
+      entries: z.array(z.object({ kind: z.string(), key: z.string(), value: z.string() })),
+      replace: z.boolean(),
+    })
+    .optional(),
+});
+
+/**
+ * Reads the spooled scans, oldest first. A spool directory is read only when it is root's or ours and
+ * no one else can write it; a file only when it is a regular file of ours (opened without following a
+ * link), no one else can write it, it is within SPOOL_FILE_LIMIT and it is a scan by schema. Anything else
+ * is refused: left in place and listed in `refused`, never imported.
+ */
+export function readSpool(dbFile: string, fallback?: string): SpoolRead {
+  const euid = euidOf();
+  const out: Array<SpoolRead["scans"][number] & { written: bigint }> = [];
+  const refused: SpoolRefusal[] = [];
   for (const dir of spoolDirs(dbFile, fallback)) {
-    let names: string[];
+    let d: VerifiedDir;
     try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith(".json"));
-    } catch {
-      continue;
+      d = openPrivateDir(dir, euid, false);
+    } catch (err) {
+      if (err instanceof UnsafeStateError)
+        refused.push({ file: dir, kind: "untrusted", untrusted: err.untrusted });
+      continue; // missing: nothing spooled there
     }
-    for (const n of names) {
-      const file = path.join(dir, n);
-      try {
-        const pending = JSON.parse(fs.readFileSync(file, "utf8")) as PendingScan;
-        const written = fs.statSync(file, { bigint: true }).mtimeNs;
-        if (pending.version === 1) out.push({ file, pending, written });
-      } catch {
-        // half-written by a crash (the .tmp rename makes this rare): leave it for a human
+    try {
+      for (const name of d.readdir().filter((n) => n.endsWith(".json"))) {
+        const file = path.join(dir, name);
+        try {
+          const { data, stat } = d.readTrusted(name, {
+            owner: euid,
+            limit: SPOOL_FILE_LIMIT,
+            exactOwner: true,
+          });
+          const parsed = pendingSchema.safeParse(JSON.parse(data.toString("utf8")));
+          if (!parsed.success) {
+            refused.push({ file, kind: "invalid", detail: parsed.error.issues[0]?.message ?? "schema" });
+            continue;
+          }
+          if (`${parsed.data.scanId}.json` !== name) {
+            refused.push({ file, kind: "invalid", detail: "name" });
+            continue;
+          }
+          const identity = { dev: Number(stat.dev), ino: Number(stat.ino) };
+          out.push({ dir, name, file, pending: parsed.data as PendingScan, identity, written: stat.mtimeNs });
+        } catch (err) {
+          if (err instanceof DirFdError && err.untrusted)
+            refused.push({ file, kind: "untrusted", untrusted: err.untrusted });
+          else if (err instanceof DirFdError && err.code === "EFBIG")
+            refused.push({ file, kind: "tooLarge", limit: SPOOL_FILE_LIMIT });
+          else if (err instanceof SyntaxError) refused.push({ file, kind: "invalid", detail: "JSON" });
+          else refused.push({ file, kind: "unreadable", detail: errorCode(err) });
+        }
       }
+    } finally {
+      d.close();
     }
   }
   // In the order they were written (two scans in one second have ids that do not sort): the last one's
   // log cursors are the newest.
-  return out
+  const scans = out
     .sort(
       (a, b) =>
         (a.written < b.written ? -1 : a.written > b.written ? 1 : 0) ||
         a.pending.startedAt.localeCompare(b.pending.startedAt) ||
         a.pending.scanId.localeCompare(b.pending.scanId),
     )
-    .map(({ file, pending }) => ({ file, pending }));
+    .map(({ written: _, ...s }) => s);
+  return { scans, refused };
 }
 
-/** Imports spooled scans in time order; each file is removed only after its transaction committed. */
-export async function importSpool(store: Store, dbFile: string, fallback?: string): Promise<number> {
-  let n = 0;
-  for (const { file, pending } of readSpool(dbFile, fallback)) {
-    await commitScan(store, pending);
-    fs.rmSync(file, { force: true });
-    n++;
+/**
+ * Imports spooled scans in time order; each file is removed (through its verified directory, only if it is
+ * still the file that was read) after its transaction committed. Refused files stay and are returned.
+ */
+export async function importSpool(
+  store: Store,
+  dbFile: string,
+  fallback?: string,
+): Promise<{ imported: number; refused: SpoolRefusal[] }> {
+  const { scans, refused } = readSpool(dbFile, fallback);
+  let imported = 0;
+  for (const s of scans) {
+    await commitScan(store, s.pending);
+    const d = openPrivateDir(s.dir, euidOf(), false);
+    try {
+      d.unlink(s.name, s.identity);
+    } finally {
+      d.close();
+    }
+    imported++;
   }
-  return n;
+  return { imported, refused };
+}
+
+/** One line for a refused spool file or directory, in the user's language. */
+export function spoolRefusalText(r: SpoolRefusal, t: Translator): string {
+  const reason =
+    r.kind === "untrusted"
+      ? untrustedText(r.untrusted, t)
+      : r.kind === "tooLarge"
+        ? t("watch.spool.tooLarge", { limit: r.limit })
+        : t(r.kind === "invalid" ? "watch.spool.invalid" : "watch.spool.unreadable", { detail: r.detail });
+  return t("watch.spool.refused", { file: r.file, reason });
 }

@@ -3,6 +3,8 @@ import { UsageError } from "../cli/errors.ts";
 import { collectInventory } from "../collect/inventory/index.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { ReportDocument } from "../core/document.ts";
+import { escapeTerminal } from "../report/escape.ts";
+import { spoolRefusalText } from "./pending.ts";
 import { HistoryWriteError, recordScan, type StoreTarget } from "./scan.ts";
 
 /**
@@ -20,6 +22,7 @@ export async function saveAudit(
   const db = redactDbTarget(store.target);
   try {
     const r = await recordScan({ store, doc, startedAt, inventory, ctx });
+    for (const x of r.refusedSpool) stderr.write(`${escapeTerminal(spoolRefusalText(x, ctx.t))}\n`);
     if (r.imported > 0) stderr.write(`${ctx.t("watch.imported", { count: r.imported, db })}\n`);
     if (r.baselineRecorded !== undefined)
       stderr.write(`${ctx.t("watch.baseline.recorded", { count: r.baselineRecorded })}\n`);

@@ -23,7 +23,15 @@ import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
 import { baselineFindings, toEntries } from "./baseline.ts";
 import { tryLock } from "./lock.ts";
 import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
-import { commitScan, importSpool, type PendingScan, readSpool, writeSpool } from "./pending.ts";
+import {
+  commitScan,
+  importSpool,
+  type PendingScan,
+  readSpool,
+  type SpoolRefusal,
+  writeSpool,
+} from "./pending.ts";
+import { UnsafeStateError, untrustedText } from "./state-dir.ts";
 
 export interface StoreTarget {
   /** SQLite file or postgres:// URL. */
@@ -47,6 +55,8 @@ export interface RecordOutcome {
   reason?: string;
   baselineRecorded?: number;
   imported: number;
+  /** Spooled files not imported because someone else could have written them, or they are not scans. */
+  refusedSpool: SpoolRefusal[];
   logLines: number;
   /** Findings whose id was not in this host's previous stored scan (all of them for the first). */
   newFindings: number;
@@ -84,6 +94,7 @@ export function storeErrorReason(err: unknown, t: Translator, dbFile?: string): 
   if (primary === 13) return t("watch.diskFull");
   // SQLite says "disk I/O error" when a write hits ENOSPC: ask the filesystem whether it is full.
   if (primary === 10 && dbFile && isFull(path.dirname(dbFile))) return t("watch.diskFull");
+  if (err instanceof UnsafeStateError) return untrustedText(err.untrusted, t);
   const code = errorCode(err);
   if (/ENOSPC/.test(code)) return t("watch.diskFull");
   if (sqlite.errstr) return sqlite.errstr;
@@ -115,6 +126,7 @@ export async function recordScan(input: {
   const entries = toEntries(input.inventory);
   let store: Store | undefined;
   let imported = 0;
+  let refusedSpool: SpoolRefusal[] = [];
   let baselineRecorded: number | undefined;
   let pending: PendingScan | undefined;
   let logLines = 0;
@@ -124,17 +136,22 @@ export async function recordScan(input: {
     store = await openStore(input.store.target, { busyTimeoutMs: input.store.busyTimeoutMs });
     if (isSqliteFile(input.store.target)) {
       try {
-        imported = await importSpool(store, input.store.target, input.store.spoolFallback);
+        const r = await importSpool(store, input.store.target, input.store.spoolFallback);
+        imported = r.imported;
+        refusedSpool = r.refused;
       } catch {
         // still locked: the spool stays, and its cursors are used below so no line is read twice
+        refusedSpool = readSpool(input.store.target, input.store.spoolFallback).refused;
       }
     }
     const prevCursors = await getCursors(store.db, host);
     if (isSqliteFile(input.store.target))
-      for (const s of readSpool(input.store.target, input.store.spoolFallback))
+      for (const s of readSpool(input.store.target, input.store.spoolFallback).scans)
         for (const c of s.pending.cursors) prevCursors.set(c.path, c);
     if (input.readLogs) {
-      const lock = isSqliteFile(input.store.target) ? tryLock(`${input.store.target}.logs.lock`) : undefined;
+      const lock = isSqliteFile(input.store.target)
+        ? tryLock(path.dirname(input.store.target), `${path.basename(input.store.target)}.logs.lock`)
+        : undefined;
       if (lock && "heldBy" in lock) {
         input.diag?.couldNotCheck({
           area: "watch.logs",
@@ -162,8 +179,8 @@ export async function recordScan(input: {
     const before = new Set(previous ? await findingIds(store, previous.id) : []);
     const baseline = await getBaseline(store.db, host);
     const spooledBaseline = isSqliteFile(input.store.target)
-      ? readSpool(input.store.target, input.store.spoolFallback).find((s) => s.pending.baseline)?.pending
-          .baseline
+      ? readSpool(input.store.target, input.store.spoolFallback).scans.find((s) => s.pending.baseline)
+          ?.pending.baseline
       : undefined;
     const known = baseline.length > 0 ? baseline : (spooledBaseline?.entries ?? []);
     if (known.length === 0 || input.acceptBaseline) {
@@ -179,7 +196,16 @@ export async function recordScan(input: {
     }
     await commitScan(store, pending);
     const newFindings = pending.doc.findings.filter((f) => !before.has(f.id)).length;
-    return { scanId, doc: pending.doc, stored: "db", baselineRecorded, imported, logLines, newFindings };
+    return {
+      scanId,
+      doc: pending.doc,
+      stored: "db",
+      baselineRecorded,
+      imported,
+      refusedSpool,
+      logLines,
+      newFindings,
+    };
   } catch (err) {
     const reason = storeErrorReason(
       err,
@@ -197,6 +223,7 @@ export async function recordScan(input: {
         spoolFile,
         reason,
         imported,
+        refusedSpool,
         logLines,
         newFindings: 0,
       };

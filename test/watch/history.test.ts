@@ -221,7 +221,10 @@ test("a full disk is reported; the scan is spooled on another filesystem and imp
   if (process.getuid?.() !== 0) return t.skip("needs root to mount a small tmpfs");
   const dir = tempDir(t);
   const mnt = fs.mkdtempSync(path.join(dir, "..", "mamori-full-"));
-  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt], { encoding: "utf8" });
+  // 0700: a tmpfs root is 1777 by default, and mamori refuses to keep root's history where others can write.
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt], {
+    encoding: "utf8",
+  });
   if (m.status !== 0) return t.skip(`cannot mount a tmpfs: ${m.stderr.trim()}`);
   t.after(() => {
     spawnSync("umount", [mnt]);

@@ -122,8 +122,8 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       for (const f of files) {
         const host = hostPath(root, f.path);
         fs.mkdirSync(path.dirname(host), { recursive: true });
-        writeFileAtomic(host, f.content);
-        fs.chmodSync(host, 0o644);
+        // Unit and cron files are read by systemd/cron as root: 0644, created without following planted links.
+        writeFileAtomic(host, f.content, { mode: 0o644 });
       }
       for (const f of files) out(`==> ${f.path}\n${f.content}`);
       if (kind === "systemd") {

@@ -6,6 +6,7 @@ import { redactDbTarget } from "../../alert/redact.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
+import { spoolRefusalText } from "../../watch/pending.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -81,6 +82,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           return;
         }
         acceptBaseline = false;
+        for (const x of r.refusedSpool) log(spoolRefusalText(x, t));
         if (r.imported > 0) log(t("watch.imported", { count: r.imported, db }));
         if (r.baselineRecorded !== undefined)
           log(t("watch.baseline.recorded", { count: r.baselineRecorded }));

@@ -102,6 +102,10 @@ export const common = {
     ja: "引数が多すぎます: {expected} 個まで、{got} 個指定されました",
   },
   "cli.didYouMean": { en: "(did you mean {names}?)", ja: "({names} のことですか?)" },
+  "cache.untrusted": {
+    en: "not using a cache another user could have written ({reason}); compiling instead",
+    ja: "他のユーザーが書き込めた可能性のあるキャッシュは使いません ({reason})。代わりにコンパイルします",
+  },
   "cli.cannotWrite": { en: "cannot write {path}: {reason}", ja: "{path} に書き込めません: {reason}" },
   "cli.unexpected": {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",

@@ -89,6 +89,40 @@ export const watch = {
     en: "Imported {count} spooled scan(s) into {db}.",
     ja: "スプールされていたスキャン {count} 件を {db} に取り込みました。",
   },
+  // state that decides what is reported: only root (or the user running mamori) may have written it
+  "watch.state.refused": {
+    en: "Refused to use {what}: {reason}. mamori keeps its history, spool and locks only where no other user can write (owner root or you, mode 700), so nobody can forge what it reports.",
+    ja: "{what} の使用を拒否しました: {reason}。mamori は履歴・スプール・ロックを他のユーザーが書き込めない場所 (所有者が root または実行ユーザー、モード 700) にだけ置きます。報告内容を偽造されないためです。",
+  },
+  "watch.state.what.db": { en: "the history database {path}", ja: "履歴データベース {path}" },
+  "watch.state.what.spool": { en: "the spool directory {path}", ja: "スプールディレクトリ {path}" },
+  "watch.state.what.state": { en: "the state directory {path}", ja: "状態ディレクトリ {path}" },
+  "watch.state.owner": {
+    en: "{path} belongs to uid {uid}, not to root or the user running mamori",
+    ja: "{path} の所有者は uid {uid} で、root でも実行ユーザーでもありません",
+  },
+  "watch.state.mode": {
+    en: "{path} has mode {mode}: other users could write into it",
+    ja: "{path} のモードは {mode} で、他のユーザーが書き込めます",
+  },
+  "watch.state.link": {
+    en: "{path} is a symbolic link; mamori does not follow links to its state",
+    ja: "{path} はシンボリックリンクです。mamori は状態の保存先でリンクをたどりません",
+  },
+  "watch.state.notdir": {
+    en: "{path} is not the kind of file mamori keeps there",
+    ja: "{path} は mamori がそこに置く種類のファイルではありません",
+  },
+  "watch.spool.refused": {
+    en: "Did not import the spooled scan {file}: {reason}. It was left in place for you to inspect.",
+    ja: "スプールされたスキャン {file} を取り込みませんでした: {reason}。確認できるようそのまま残しています。",
+  },
+  "watch.spool.invalid": {
+    en: "it is not a scan mamori wrote ({detail})",
+    ja: "mamori が書いたスキャンではありません ({detail})",
+  },
+  "watch.spool.tooLarge": { en: "it is larger than {limit} bytes", ja: "{limit} バイトを超えています" },
+  "watch.spool.unreadable": { en: "it could not be read ({detail})", ja: "読み取れませんでした ({detail})" },
   "watch.dbLocked": { en: "database is locked", ja: "データベースがロックされています" },
   "watch.diskFull": { en: "disk is full", ja: "ディスクがいっぱいです" },
   "watch.cannotOpenDb": {
