@@ -272,11 +272,6 @@ export class VerifiedDir {
     fs.unlinkSync(this.at(name));
   }
 
-  /** Replaces `to` by `from`, both entries of this directory. */
-  rename(from: string, to: string): void {
-    fs.renameSync(this.at(from), this.at(to));
-  }
-
   /** The target of a symbolic link in this directory (the link itself, never what it points to). */
   readlink(name: string): string {
     return fs.readlinkSync(this.at(name));
