@@ -1,4 +1,18 @@
+import { fileURLToPath } from "node:url";
 import { useCompileCache } from "../core/compile-cache.ts";
+import { untrustedInstall } from "../core/install-check.ts";
+
+// As root, code another user can change is their code running as root: refuse before loading more of it.
+const codeDir = fileURLToPath(new URL("../..", import.meta.url));
+const untrusted = process.geteuid?.() === 0 ? untrustedInstall(codeDir, process.execPath) : undefined;
+if (untrusted) {
+  // Loaded only here: the dictionary is most of what start-up would otherwise compile without the cache.
+  const { langFromEnv, translator } = await import("../i18n/index.ts");
+  const { escapeTerminal } = await import("../report/escape.ts");
+  const t = translator(langFromEnv(process.env));
+  process.stderr.write(`mamori: ${t("safety.untrustedInstall", { why: escapeTerminal(untrusted) })}\n`);
+  process.exit(2);
+}
 
 useCompileCache();
 // Imported once the cache is on, so that they are loaded from it.

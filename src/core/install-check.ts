@@ -22,7 +22,9 @@ export function untrustedComponent(p: string, uid = 0): string | undefined {
     const st = fs.statSync(at);
     const sticky = (st.mode & 0o1000) !== 0;
     if (st.uid !== 0 && st.uid !== uid) return `${at} (owner uid ${st.uid})`;
-    if ((st.mode & 0o022) !== 0 && !(sticky && st.isDirectory() && i < parts.length))
+    // Group write by the root group (gid 0, root alone on a normal system) is what a umask of 002 leaves.
+    const writable = (st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && st.gid !== 0);
+    if (writable && !(sticky && st.isDirectory() && i < parts.length))
       return `${at} (mode ${(st.mode & 0o7777).toString(8)})`;
   }
   return undefined;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -75,4 +76,33 @@ test("an rpm command first on the PATH is never run; only a root-owned /usr/bin/
     [],
     "the attacker's rpm ran",
   );
+});
+
+test("as root, mamori refuses to start from an install another user can change", (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  const repo = path.resolve(import.meta.dirname, "../..");
+  const base = tempDir(t);
+  fs.chmodSync(base, 0o755);
+  const copy = path.join(base, "mamori");
+  fs.mkdirSync(copy, { mode: 0o755 });
+  for (const d of ["src", "bin", "rules", "data", "package.json"])
+    fs.cpSync(path.join(repo, d), path.join(copy, d), { recursive: true });
+  fs.symlinkSync(path.join(repo, "node_modules"), path.join(copy, "node_modules"));
+  const run = () =>
+    spawnSync(path.join(copy, "bin/mamori"), ["--version"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, LANG: "en_US.UTF-8" },
+    });
+  const ok = run();
+  assert.equal(ok.status, 0, ok.stderr);
+  // The attacker could now replace any rule or module: mamori must not start.
+  fs.chmodSync(path.join(copy, "rules"), 0o777);
+  const refused = run();
+  assert.equal(refused.status, 2);
+  assert.match(
+    refused.stderr,
+    /will not run as root from here: another user can change .*rules \(mode 777\)/,
+  );
+  assert.equal(refused.stdout, "");
 });
