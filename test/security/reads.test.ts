@@ -143,7 +143,9 @@ test("db update: endless feeds stop at their limits with a clear message, memory
   assert.match(r.stderr, /larger than the 32 MiB limit/);
   assert.deepEqual(fs.readFileSync(file), before, "the old data is byte for byte the same");
   assert.deepEqual(fs.readdirSync(dir), ["vulndb.json"], "no temporary file left");
-  assert.ok(r.peakRss < 200 * MB, `peak RSS ${Math.round(r.peakRss / MB)} MB`);
+  // Buffering the tracker's 512 MiB stream would pass 512 MB; streaming it stays near 170 MB, and up to
+  // about 230 MB when the other test thread loads the machine (GC runs later): the bound leaves room for that.
+  assert.ok(r.peakRss < 350 * MB, `peak RSS ${Math.round(r.peakRss / MB)} MB`);
 });
 
 test("db update: the tracker feed streams through; only its apache2 member is kept", async (t) => {
