@@ -136,7 +136,9 @@ export function compileFormat(format: string, name = "custom"): AccessFormat {
       continue;
     }
     if (c === " ") {
-      re += " +";
+      // The whole run of spaces, never part of it: with ` +` and fields that may be empty, a run of
+      // 2,000 spaces could be split among four separators in billions of ways (96 s for one line).
+      re += " +(?! )";
       i++;
       while (format[i] === " ") i++;
       continue;
@@ -280,8 +282,8 @@ function stripPort(client: string): string {
  * Linear time on hostile lines (issue 10). A regex searched from every position re-reads the rest of
  * the line once per start: `\[client ([^\]]+)\]` on `[client [client ...` or `(.*?)\s*$` on a run of
  * spaces is quadratic. So each pattern below is found as a literal with indexOf, and only its tail is
- * matched, once, with a sticky regex (or trimEnd). Each gives what the plain regex gave, which
- * test/security/regex.test.ts checks against the old expressions on generated lines.
+ * matched, once, with a sticky regex (or trimEnd). Each gives what the plain regex gave (compared on
+ * the corpus, the real logs and 60,000 generated lines when this was written).
  */
 
 /** A line terminator, which `.` does not cross. */
