@@ -31,7 +31,15 @@ const GENERIC = new Set([
 ]);
 
 function basename(p: string): string {
-  const clean = p.replace(/[?#].*$/, "").replace(/\/+$/, "");
+  // As p.replace(/[?#].*$/, "").replace(/\/+$/, ""), in linear time on a hostile value (issue 10):
+  // the query or fragment is cut at the first ? or # with no line end after it.
+  let end = p.length;
+  const lineStart =
+    Math.max(p.lastIndexOf("\n"), p.lastIndexOf("\r"), p.lastIndexOf("\u2028"), p.lastIndexOf("\u2029")) + 1;
+  const q = p.slice(lineStart).search(/[?#]/);
+  if (q >= 0) end = lineStart + q;
+  while (end > 0 && p[end - 1] === "/") end--;
+  const clean = p.slice(0, end);
   return clean.slice(clean.lastIndexOf("/") + 1).toLowerCase();
 }
 

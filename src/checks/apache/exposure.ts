@@ -165,7 +165,7 @@ export function narrowGrants(cfg: ApacheConfig, dirs: string[]): string[] {
   const served = [
     ...cfg.documentRoots.map((d) => d.value),
     ...cfg.vhosts.flatMap((v) => v.documentRoot ?? []),
-    ...cfg.aliases.filter((a) => !a.kind.endsWith("Match")).map((a) => a.target.replace(/\/+$/, "")),
+    ...cfg.aliases.filter((a) => !a.kind.endsWith("Match")).map((a) => withoutTrailingSlashes(a.target)),
   ];
   for (const dir of dirs) {
     const section = cfg.sections.find(
@@ -296,4 +296,11 @@ export function exposureFinding(
       traversalForm: cves.length ? form : undefined,
     },
   };
+}
+
+/** `s.replace(/\/+$/, "")` without re-reading a run of slashes from each of its positions. */
+function withoutTrailingSlashes(s: string): string {
+  let e = s.length;
+  while (e > 0 && s[e - 1] === "/") e--;
+  return s.slice(0, e);
 }

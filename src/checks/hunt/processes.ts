@@ -174,7 +174,7 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
     !p.isKernelThread &&
     !rules.benign.webServerExecutables.test(exe)
   ) {
-    const base = path.posix.basename(exe).replace(/\d+(\.\d+)*$/, "");
+    const base = withoutVersion(path.posix.basename(exe));
     const fromWeb = p.parentExe ? rules.benign.webServerExecutables.test(p.parentExe) : false;
     const systemExe = rules.benign.systemPrefixes.some((pre) => exe.startsWith(pre));
     const longLived = (p.ageSeconds ?? 0) >= 300;
@@ -428,4 +428,19 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
 export function shortNumber(n: number): string {
   if (n === 0) return "0";
   return Math.abs(n) >= 0.01 ? n.toFixed(2) : n.toPrecision(2);
+}
+
+/** `name.replace(/\d+(\.\d+)*$/, "")` (php8.1 -> php) without re-reading the digits from each start. */
+export function withoutVersion(name: string): string {
+  let start = -1;
+  let p = name.length;
+  for (;;) {
+    let q = p;
+    while (q > 0 && /\d/.test(name[q - 1] as string)) q--;
+    if (q === p) break;
+    start = q;
+    if (q > 0 && name[q - 1] === ".") p = q - 1;
+    else break;
+  }
+  return start < 0 ? name : name.slice(0, start);
 }

@@ -75,13 +75,16 @@ export function isHiddenPath(p: string): boolean {
 /** Host names and IPs named in text: URLs, -o/--url values and host:port pairs. */
 export function hostsIn(text: string): Array<{ host: string; port?: number }> {
   const out: Array<{ host: string; port?: number }> = [];
-  const re =
-    /(?:[a-z0-9+.-]+:\/\/)?((?:[a-z0-9_-]+\.)+[a-z][a-z0-9-]*|\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?/gi;
+  // A host starts only where a run of name characters starts: searching from every position re-read
+  // the rest of the run each time, and a 64 KB command line of letters took 15 s (issue 10). The scheme
+  // is looked for behind the host instead of being part of the match, for the same reason.
+  const re = /(?<![a-z0-9_.-])((?:[a-z0-9_-]+\.)+[a-z][a-z0-9-]*|\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?/gi;
   for (const m of text.matchAll(re)) {
     const host = (m[1] as string).toLowerCase();
+    const scheme = text.startsWith("://", m.index - 3) && /[a-z0-9+.-]/i.test(text[m.index - 4] ?? "");
     // File names (config.json, libfoo.so) are not hosts unless they carry a URL scheme or a port.
     if (
-      !m[0].includes("://") &&
+      !scheme &&
       !m[2] &&
       !/^\d/.test(host) &&
       /\.(json|so|sh|txt|conf|log|c|o|py|pl|js|ts|service|pid|lock|gz|tar|zip)$/.test(host)

@@ -4,8 +4,6 @@
  * server once (2.4.49) or twice (2.4.50 decoded the path again). All pure string functions.
  */
 
-const HEX = /^[0-9a-fA-F]{2}$/;
-
 /** Undoes the logger's escaping (`\xHH`, `\"`, `\\`, `\t`...): the bytes the client actually sent. */
 export function unescapeLog(s: string): string {
   if (!s.includes("\\")) return s;
@@ -18,28 +16,46 @@ export function unescapeLog(s: string): string {
   });
 }
 
-/** One pass of %XX and %uXXXX decoding, as Apache's ap_unescape_url: invalid escapes stay as they are. */
+/** The value of a hex digit's character code, or -1 (also for NaN, past the end of the string). */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/**
+ * One pass of %XX and %uXXXX decoding, as Apache's ap_unescape_url: invalid escapes stay as they are.
+ * Jumps from `%` to `%` and copies the text between in slices: a field of 8 KB of `%` is hostile input
+ * too, and cost 30 ms per form with a regex test per character (issue 10).
+ */
 export function percentDecode(s: string): string {
-  if (!s.includes("%")) return s;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (c === "%") {
-      const two = s.slice(i + 1, i + 3);
-      if (HEX.test(two)) {
-        out += String.fromCharCode(Number.parseInt(two, 16));
-        i += 2;
-        continue;
-      }
-      if ((s[i + 1] === "u" || s[i + 1] === "U") && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
-        out += String.fromCharCode(Number.parseInt(s.slice(i + 2, i + 6), 16));
-        i += 5;
+  let i = s.indexOf("%");
+  if (i < 0) return s;
+  const parts: string[] = [];
+  let last = 0;
+  while (i >= 0) {
+    const a = hexValue(s.charCodeAt(i + 1));
+    const b = hexValue(s.charCodeAt(i + 2));
+    if (a >= 0 && b >= 0) {
+      parts.push(s.slice(last, i), String.fromCharCode(a * 16 + b));
+      last = i + 3;
+      i = s.indexOf("%", last);
+      continue;
+    }
+    const u = s.charCodeAt(i + 1);
+    if (u === 117 || u === 85) {
+      const d = [2, 3, 4, 5].map((k) => hexValue(s.charCodeAt(i + k)));
+      if (d.every((x) => x >= 0)) {
+        parts.push(s.slice(last, i), String.fromCharCode(d.reduce((v, x) => v * 16 + x, 0)));
+        last = i + 6;
+        i = s.indexOf("%", last);
         continue;
       }
     }
-    out += c;
+    i = s.indexOf("%", i + 1);
   }
-  return out;
+  parts.push(s.slice(last));
+  return parts.join("");
 }
 
 /** `+` is a space only in query strings. */

@@ -8,6 +8,18 @@ export interface Match {
   rule: Rule;
 }
 
+/**
+ * The most of one field a rule reads: Apache refuses a request line or header field longer than
+ * 8190 bytes (LimitRequestLine, LimitRequestFieldSize), so a served request never needs more. The
+ * rules are linear (test/security/regex.test.ts); this bounds each test (and each decoded form, made
+ * from the capped value) whatever a rule does, so one hostile line costs a bounded time (issue 10).
+ */
+export const FIELD_BUDGET = 8190;
+
+function capped(s: string): string {
+  return s.length > FIELD_BUDGET ? s.slice(0, FIELD_BUDGET) : s;
+}
+
 /** Lazily decoded fields of one entry, so a rule only pays for what it reads. */
 class FieldView {
   private cache = new Map<Field, Levels[]>();
@@ -19,7 +31,8 @@ class FieldView {
   values(f: Field): Levels[] {
     let v = this.cache.get(f);
     if (!v) {
-      v = this.raw(f).map((s) => {
+      v = this.raw(f).map((whole) => {
+        const s = capped(whole);
         const l = decodeLevels(s);
         // Query strings also arrive form-encoded: `+` is a space for the application.
         if ((f === "query" || f === "uri" || f === "any") && s.includes("+")) l.once = formDecode(s);
