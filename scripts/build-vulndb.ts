@@ -3,7 +3,7 @@
  * Usage: node scripts/build-vulndb.ts [vulndata-dir] [output-file]
  */
 import * as path from "node:path";
-import { writeFileAtomic } from "../src/cli/io.ts";
+import { writeFileAtomic } from "../src/core/write-file.ts";
 import { serializeVulnDb } from "../src/vulndb/assemble.ts";
 import { buildSnapshot } from "../src/vulndb/snapshot.ts";
 

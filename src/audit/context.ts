@@ -1,11 +1,10 @@
-import type { CommonOptions } from "../cli/options.ts";
 import { RootFs } from "../collect/rootfs.ts";
 import type { ScanContext } from "../core/context.ts";
 import { Diagnostics } from "../core/diagnostics.ts";
-import { translator } from "../i18n/index.ts";
+import { type Lang, translator } from "../i18n/index.ts";
 
 export function scanContext(
-  opts: Pick<CommonOptions, "root" | "now" | "lang" | "dataDir">,
+  opts: { root: string; now: () => Date; lang: Lang; dataDir: string },
   env: NodeJS.ProcessEnv,
 ): ScanContext {
   return {

@@ -1,10 +1,11 @@
 import type { ReportDocument } from "../core/document.ts";
 import { atLeast } from "../core/finding.ts";
+import { writeFileAtomic } from "../core/write-file.ts";
 import { type Translator, translator } from "../i18n/index.ts";
 import { RENDERERS } from "../report/formats/index.ts";
 import { reasonText } from "../report/verdict.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./errors.ts";
-import { type CliIo, writeFileAtomic } from "./io.ts";
+import type { CliIo } from "./io.ts";
 import type { CommonOptions } from "./options.ts";
 
 /** Renders the report in the chosen format to stdout or --output; returns the exit code. */

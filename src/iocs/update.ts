@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../cli/io.ts";
 import { readFdLimited } from "../core/read-limited.ts";
+import { writeFileAtomic } from "../core/write-file.ts";
 import { emptyList, type IocList, parseIocText } from "./list.ts";
 
 /** The official sources `mamori iocs update` refreshes when no --from is given (maltrail, MIT). */

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../cli/io.ts";
+import { writeFileAtomic } from "../core/write-file.ts";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
 import { type DownloadLimits, download, downloadTo, parseJsonBody } from "./download.ts";
 import { readVulnDb, vulnDbPath } from "./load.ts";

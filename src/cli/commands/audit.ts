@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
-import { saveAudit } from "../../watch/save.ts";
 import { emitReport } from "../emit.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
+import { saveAudit } from "../save-audit.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
 
 export function registerAudit(program: Command, io: CliIo, done: (code: number) => void): void {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../core/write-file.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { validateSchedule } from "../../watch/loop.ts";
 import {
@@ -15,7 +16,6 @@ import {
 } from "../../watch/schedule-files.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
-import { writeFileAtomic } from "../io.ts";
 import { existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 

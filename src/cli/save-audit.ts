@@ -1,11 +1,11 @@
 import { redactDbTarget } from "../alert/redact.ts";
-import { UsageError } from "../cli/errors.ts";
 import { collectInventory } from "../collect/inventory/index.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { escapeTerminal } from "../report/escape.ts";
-import { spoolRefusalText } from "./pending.ts";
-import { HistoryWriteError, recordScan, type StoreTarget } from "./scan.ts";
+import { spoolRefusalText } from "../watch/pending.ts";
+import { HistoryWriteError, recordScan, type StoreTarget } from "../watch/scan.ts";
+import { UsageError } from "./errors.ts";
 
 /**
  * `mamori audit --save`: stores the audit just run (with its baseline comparison) and says so on stderr.
