@@ -2,37 +2,15 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mamori } from "../helpers/cli.ts";
+import { freePort, reachable } from "../helpers/net.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const APACHE = "/usr/sbin/apache2";
 const MODULES = "/usr/lib/apache2/modules";
-
-/** A port the OS says is free right now (listen on 0, read it, close). */
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function reachable(port: number): Promise<boolean> {
-  return await new Promise((resolve) => {
-    const c = net.connect({ host: "127.0.0.1", port }, () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once("error", () => resolve(false));
-  });
-}
 
 function writeConfig(dir: string, port: number): string {
   fs.mkdirSync(path.join(dir, "htdocs"), { recursive: true });

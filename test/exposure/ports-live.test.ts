@@ -5,8 +5,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
+import { freePort, startProcess, waitForPort } from "../helpers/net.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { freePort, startProcess, waitForPort } from "./helpers/net.ts";
 
 const REDIS = "/usr/bin/redis-server";
 

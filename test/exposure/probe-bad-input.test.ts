@@ -8,8 +8,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { freePort } from "./helpers/net.ts";
 
 type After = { after: (fn: () => Promise<void> | void) => void };
 

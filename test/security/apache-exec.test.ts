@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { queryLiveBinary } from "../../src/collect/apache/live.ts";
 import { openTrustedBinary, trustedPath } from "../../src/collect/apache/trust.ts";
+import { freePort, reachable } from "../helpers/net.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { ATTACKER, asAttacker, attackerShell, needsRoot } from "../helpers/unprivileged.ts";
 
@@ -226,28 +226,6 @@ test("a process named apache2 that is really perl, with PERL5OPT in an envvars b
   assert.match(f.title, new RegExp(`pid ${pid}`));
   assert.ok(child.exitCode === null, "the trap was still running during the audit");
 });
-
-/** A port free right now on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function reachable(port: number): Promise<boolean> {
-  return await new Promise((resolve) => {
-    const c = net.connect({ host: "127.0.0.1", port }, () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once("error", () => resolve(false));
-  });
-}
 
 function apacheConfig(dir: string, port: number): string {
   const mods = ["mpm_event", "authz_core", "mime", "dir"];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { freePort, startProcess, waitForPort } from "../../helpers/net.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { freePort, startProcess, waitForPort } from "./net.ts";
 
 export const APACHE2 = "/usr/sbin/apache2";
 const MODULES = "/usr/lib/apache2/modules";

@@ -14,6 +14,18 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/** Whether something accepts a TCP connection on host:port right now. */
+export function reachable(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, host);
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
 /** Resolves when something accepts TCP connections on host:port, or rejects after timeoutMs. */
 export async function waitForPort(
   port: number,
@@ -24,15 +36,7 @@ export async function waitForPort(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, host);
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
+    if (await reachable(port, host)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
