@@ -115,16 +115,18 @@ export function jsonPayload(m: AlertMessage, t: Translator): unknown {
     lang: m.lang,
     subject: subjectOf(m, t),
     text: bodyLines(m, t, plain).join("\n"),
-    findings: m.findings.map((keyed) => renderFinding(keyed, t)).map((f) => ({
-      id: f.id,
-      check: f.check,
-      severity: f.severity,
-      confidence: f.confidence,
-      title: f.title,
-      detail: f.detail,
-      cves: f.cves,
-      evidence: f.evidence,
-      remediation: f.remediation,
-    })),
+    findings: m.findings
+      .map((keyed) => renderFinding(keyed, t))
+      .map((f) => ({
+        id: f.id,
+        check: f.check,
+        severity: f.severity,
+        confidence: f.confidence,
+        title: f.title,
+        detail: f.detail,
+        cves: f.cves,
+        evidence: f.evidence,
+        remediation: f.remediation,
+      })),
   };
 }

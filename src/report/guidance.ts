@@ -1,6 +1,13 @@
-import type { HostInfo } from "../core/document.ts";
+import type { HostInfo, ReportDocument } from "../core/document.ts";
+import type { Finding } from "../core/finding.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
-import type { RenderedDocument, RenderedFinding, RenderedIncident } from "./localize.ts";
+import {
+  type RenderedDocument,
+  type RenderedFinding,
+  type RenderedIncident,
+  renderDocument,
+  renderFinding,
+} from "./localize.ts";
 
 export type PackageManager = "apt" | "dnf" | "apk";
 
@@ -244,10 +251,13 @@ function incidentGuide(
 
 /** What to do now: one guide per incident, then one per kind of finding, with commands for this distro. */
 export function guidance(
-  doc: RenderedDocument,
+  keyed: ReportDocument | RenderedDocument,
   t: Translator,
-  findings: RenderedFinding[] = doc.findings,
+  keyedFindings: Array<Finding | RenderedFinding> = keyed.findings,
 ): Guide[] {
+  // Rendering is idempotent (rendered strings are literal text), so renderers may pass their rendered document.
+  const doc = renderDocument(keyed, t);
+  const findings = keyedFindings.map((f) => renderFinding(f, t));
   const pm = packageManager(doc.host);
   const out = doc.incidents.map((inc) => incidentGuide(inc, doc, pm, t));
   for (const area of AREAS) {

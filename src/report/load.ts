@@ -5,8 +5,8 @@ import { reportSchema } from "../core/contract.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { SCHEMA_VERSION } from "../core/document.ts";
 import { readFdLimited } from "../core/read-limited.ts";
-import { restoreKeyed } from "./localize.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
+import { restoreKeyed } from "./localize.ts";
 
 /** A saved report that cannot be used; the message is one line in the user's language. */
 export class ReportFileError extends Error {}

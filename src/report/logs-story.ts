@@ -5,7 +5,7 @@ import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { logsSection } from "../collect/logs/run.ts";
 import { isMessageKey } from "../i18n/index.ts";
 import { escapeTerminal as esc } from "./escape.ts";
-import { type RenderedDocument, renderDocument } from "./localize.ts";
+import { renderDocument } from "./localize.ts";
 import type { RenderOptions } from "./types.ts";
 
 type Section = ReturnType<typeof logsSection>;

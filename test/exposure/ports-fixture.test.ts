@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parseIptablesSave, parseNftables, parseUfwRules } from "../../src/collect/exposure/firewall.ts";
-import type { Finding as CoreFinding } from "../../src/core/finding.ts";
+import type { RenderedFinding as CoreFinding } from "../../src/report/localize.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 

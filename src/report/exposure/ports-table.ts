@@ -1,7 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../escape.ts";
-import { type RenderedDocument, renderDocument } from "../localize.ts";
+import { renderDocument } from "../localize.ts";
 
 interface Row {
   protocol: string;

@@ -2,12 +2,7 @@ import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Severity } from "../../core/finding.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
-import {
-  type RenderedDocument,
-  type RenderedEvidence,
-  type RenderedFinding,
-  renderDocument,
-} from "../localize.ts";
+import { type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
 import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
 
