@@ -308,10 +308,9 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
       lv = level("miner", total, s);
       const c = costOf(p, o);
       title = ctx.t("hunt.miner.title", { name, pid: p.pid });
-      detail = [
-        ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe }),
-        ctx.t("text.sentenceSep"),
-        ctx.t("hunt.cost.detail", {
+      detail = ctx.t("text.twoSentences", {
+        a: ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe }),
+        b: ctx.t("hunt.cost.detail", {
           cpuSeconds: c.cpuSeconds,
           kWh: shortNumber(c.kWh),
           price: shortNumber(c.price),
@@ -320,7 +319,7 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
           watts: o.wattsPerCore,
           pricePerKwh: o.pricePerKwh,
         }),
-      ];
+      });
       remediation = ctx.t("hunt.miner.fix", { pid: p.pid });
     } else if (a.masquerade) {
       check = "process.masquerade";

@@ -3,8 +3,8 @@ import type { Messages } from "../types.ts";
 export const common = {
   /** Which language a translator speaks (message.ts renders rule names from data files with it). */
   "lang.code": { en: "en", ja: "ja" },
-  /** Between two sentences of one paragraph: Japanese needs no space after "。". */
-  "text.sentenceSep": { en: " ", ja: "" },
+  /** Two sentences of one paragraph: Japanese needs no space after "。". */
+  "text.twoSentences": { en: "{a} {b}", ja: "{a}{b}" },
   /** Between the items of a short inline list. */
   "text.listSep": { en: ", ", ja: "、" },
   "verdict.safe": {
