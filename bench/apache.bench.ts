@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { apacheScanner } from "../src/audit/apache.ts";
 import { scanContext } from "../src/audit/context.ts";
+import { checkContext } from "../src/core/context.ts";
 
 const roots = join(import.meta.dirname, "../test/fixtures/roots");
 const dataDir = join(import.meta.dirname, "../data");
@@ -23,7 +24,7 @@ async function audit(root: string): Promise<number> {
   const ctx = scanContext({ root, now: () => new Date(), lang: "en", dataDir }, {});
   const s = apacheScanner();
   const facts = await s.collect(ctx);
-  return s.check(facts, ctx).length;
+  return s.check(facts, checkContext(ctx)).length;
 }
 
 const ref = existsSync("/usr/sbin/apache2")

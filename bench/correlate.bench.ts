@@ -5,11 +5,12 @@
  */
 import type { ReportDocument } from "../src/core/document.ts";
 import type { Finding } from "../src/core/finding.ts";
+import { msg } from "../src/core/message.ts";
 import { correlate } from "../src/correlate/index.ts";
 import { translator } from "../src/i18n/index.ts";
 import { RENDERERS } from "../src/report/formats/index.ts";
 
-const t = translator("en");
+const t = msg;
 const base = Date.parse("2026-11-20T00:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 const findings: Finding[] = [];
@@ -103,7 +104,7 @@ const corr = time(() => {
   incidents = correlate(findings, ctx).length;
 });
 doc.incidents = correlate(findings, ctx);
-const opts = { lang: "en" as const, t, color: false, threshold: "info" as const };
+const opts = { lang: "en" as const, t: translator("en"), color: false, threshold: "info" as const };
 const html = time(() => RENDERERS.html.render(doc, opts));
 const md = time(() => RENDERERS.markdown.render(doc, opts));
 console.log(`findings ${findings.length}, incidents ${incidents} (expected 15)`);

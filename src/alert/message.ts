@@ -3,6 +3,7 @@ import { SEVERITIES, severityRank } from "../core/finding.ts";
 import type { Translator } from "../i18n/index.ts";
 import { escapeTerminal } from "../report/escape.ts";
 import { evidenceText } from "../report/formats/human.ts";
+import { renderFinding } from "../report/localize.ts";
 
 export type MessageKind = "alert" | "digest";
 
@@ -51,7 +52,8 @@ export function bodyLines(m: AlertMessage, t: Translator, esc: (s: string) => st
   const sorted = [...m.findings].sort(
     (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id),
   );
-  for (const f of sorted.slice(0, MAX_LISTED)) {
+  for (const keyed of sorted.slice(0, MAX_LISTED)) {
+    const f = renderFinding(keyed, t);
     lines.push(`[${t(`severity.${f.severity}`)}] ${esc(f.title)} (${t(`confidence.${f.confidence}`)})`);
     for (const e of f.evidence.slice(0, 3)) lines.push(`    ${esc(evidenceText(e))}`);
     if (f.remediation) lines.push(`    ${t("report.next")}: ${esc(f.remediation)}`);
@@ -113,16 +115,18 @@ export function jsonPayload(m: AlertMessage, t: Translator): unknown {
     lang: m.lang,
     subject: subjectOf(m, t),
     text: bodyLines(m, t, plain).join("\n"),
-    findings: m.findings.map((f) => ({
-      id: f.id,
-      check: f.check,
-      severity: f.severity,
-      confidence: f.confidence,
-      title: f.title,
-      detail: f.detail,
-      cves: f.cves,
-      evidence: f.evidence,
-      remediation: f.remediation,
-    })),
+    findings: m.findings
+      .map((keyed) => renderFinding(keyed, t))
+      .map((f) => ({
+        id: f.id,
+        check: f.check,
+        severity: f.severity,
+        confidence: f.confidence,
+        title: f.title,
+        detail: f.detail,
+        cves: f.cves,
+        evidence: f.evidence,
+        remediation: f.remediation,
+      })),
   };
 }

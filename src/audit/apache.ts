@@ -2,7 +2,7 @@ import { exposureFinding } from "../checks/apache/exposure.ts";
 import { checkApache, matchesFor } from "../checks/apache/index.ts";
 import { type ApacheFacts, collectApache } from "../collect/apache/index.ts";
 import { apacheLogSources } from "../collect/apache/log-sources.ts";
-import type { ScanContext } from "../core/context.ts";
+import { checkContext, type ScanContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
 import type { Scanner } from "../core/scanner.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
@@ -67,11 +67,7 @@ function exposureVerdictOf(facts: ApacheScanFacts, inst: ApacheFacts["installati
   const matches = ["2.4.49", "2.4.50"].includes(inst.version ?? "")
     ? matchesFor(inst, facts.vulndb)
     : undefined;
-  const f = exposureFinding(inst, facts, matches, {
-    now: () => new Date(0),
-    lang: "en",
-    t: (k) => k,
-  });
+  const f = exposureFinding(inst, facts, matches, checkContext({ now: () => new Date(0), lang: "en" }));
   return f?.data?.verdict;
 }
 

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { collectHost } from "../collect/host.ts";
-import type { ScanContext } from "../core/context.ts";
+import { checkContext, type ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
@@ -19,7 +19,7 @@ export async function runScanners(
   for (const scanner of scanners) {
     try {
       const facts = await scanner.collect(ctx);
-      findings.push(...scanner.check(facts, { now: ctx.now, lang: ctx.lang, t: ctx.t }));
+      findings.push(...scanner.check(facts, checkContext(ctx)));
       const summary = scanner.summarize?.(facts);
       if (summary !== undefined) sections[scanner.id] = summary;
     } catch (err) {
@@ -35,7 +35,7 @@ export async function runScanners(
     scannedAt: ctx.now().toISOString(),
     lang: ctx.lang,
     findings: sorted,
-    incidents: correlate(sorted, ctx),
+    incidents: correlate(sorted, checkContext(ctx)),
     notChecked: ctx.diag.notChecked,
     warnings: ctx.diag.warnings,
     sections,

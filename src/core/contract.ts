@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SCHEMA_VERSION } from "./document.ts";
 import { CONFIDENCES, SEVERITIES, TIME_SOURCES } from "./finding.ts";
+import { textSchema } from "./message.ts";
 
 /**
  * The JSON contract of DESIGN.md (schemaVersion 1) as a schema: what `--format json` writes, what
@@ -9,6 +10,19 @@ import { CONFIDENCES, SEVERITIES, TIME_SOURCES } from "./finding.ts";
  */
 
 const text = z.string();
+
+/**
+ * The keyed form of a record's text fields (core/message.ts), beside the rendered strings: message keys
+ * with their parameters, so a reader renders the record again in any language. Only fields that are
+ * more than literal data are present; a report without `message` (older mamori) is rendered as written.
+ */
+const keyed = <K extends string>(fields: readonly K[]) =>
+  z.strictObject(
+    Object.fromEntries(fields.map((f) => [f, textSchema.optional()])) as Record<
+      K,
+      z.ZodOptional<typeof textSchema>
+    >,
+  );
 
 export const evidenceSchema = z.looseObject({
   path: text.optional(),
@@ -23,6 +37,7 @@ export const evidenceSchema = z.looseObject({
   time: text.optional(),
   timeSource: z.enum(TIME_SOURCES).optional(),
   label: text.optional(),
+  message: keyed(["label", "value"]).optional(),
 });
 
 export const findingSchema = z.looseObject({
@@ -41,6 +56,9 @@ export const findingSchema = z.looseObject({
   time: text.optional(),
   timeSource: z.enum(TIME_SOURCES).optional(),
   data: z.record(text, z.unknown()).optional(),
+  message: keyed(["title", "detail", "remediation"])
+    .extend({ commands: z.array(textSchema).max(1000).optional() })
+    .optional(),
 });
 
 const notCheckedSchema = z.looseObject({
@@ -57,7 +75,10 @@ export const incidentSchema = z.looseObject({
   title: text,
   summary: text,
   findingIds: z.array(text),
-  timeline: z.array(z.looseObject({ time: text, source: text, text })),
+  timeline: z.array(
+    z.looseObject({ time: text, source: text, text, message: keyed(["source", "text"]).optional() }),
+  ),
+  message: keyed(["title", "summary"]).optional(),
 });
 
 export const reportSchema = z.looseObject({

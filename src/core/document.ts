@@ -1,5 +1,6 @@
 import type { NotChecked } from "./diagnostics.ts";
 import type { Finding, Severity, TimeSource } from "./finding.ts";
+import type { Text } from "./message.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -15,8 +16,8 @@ export interface HostInfo {
 export interface TimelineEntry {
   time: string;
   /** Where the time came from, in words a reader knows ("access_log:18842", "/proc start time", "mtime"). */
-  source: string;
-  text: string;
+  source: Text;
+  text: Text;
   findingId?: string;
   /** Machine form of `source` (log, proc, mtime, ctime, scan). */
   timeSource?: TimeSource;
@@ -38,8 +39,8 @@ export interface Incident {
   id: string;
   severity: Severity;
   confidence: Finding["confidence"];
-  title: string;
-  summary: string;
+  title: Text;
+  summary: Text;
   findingIds: string[];
   timeline: TimelineEntry[];
   /** Attacker addresses from the exploit requests, when the logs show them. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Text } from "./message.ts";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -18,7 +19,8 @@ export interface Evidence {
   path?: string;
   line?: number;
   pid?: number;
-  value?: string;
+  /** Mostly literal data (a request, a command line); keyed when mamori says it ("no directive"). */
+  value?: Text;
   package?: string;
   version?: string;
   url?: string;
@@ -26,7 +28,8 @@ export interface Evidence {
   user?: string;
   time?: string;
   timeSource?: TimeSource;
-  label?: string;
+  /** What the value is, shown before it (keyed: translated when rendered). */
+  label?: Text;
 }
 
 export interface Finding {
@@ -34,13 +37,14 @@ export interface Finding {
   check: string;
   severity: Severity;
   confidence: Confidence;
-  title: string;
-  detail: string;
+  /** Keyed text (see message.ts): rendered in the reader's language, compared by key. */
+  title: Text;
+  detail: Text;
   cves: string[];
   evidence: Evidence[];
-  remediation: string;
+  remediation: Text;
   /** Exact commands for the next step, in the order to run them. */
-  commands?: string[];
+  commands?: Text[];
   references?: string[];
   /** When the thing this finding describes happened (exploit time, process start, file write). */
   time?: string;

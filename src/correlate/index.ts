@@ -8,7 +8,7 @@ import {
   type Severity,
   severityRank,
 } from "../core/finding.ts";
-import type { Translator } from "../i18n/index.ts";
+import type { MsgBuilder } from "../core/message.ts";
 import { anchorTime, identifiers, link, WINDOW_MS, wordsOf } from "./links.ts";
 import { type Node, str, succeeded, toNode } from "./nodes.ts";
 import { story, timelineOf } from "./story.ts";
@@ -153,7 +153,7 @@ function buildIncident(
   links: IncidentLink[],
   exposures: Node[],
   sources: string[],
-  t: Translator,
+  t: MsgBuilder,
 ): Incident {
   const exploits = members.filter((n) => n.kind === "exploit");
   const hostTimes = members
@@ -192,7 +192,9 @@ function buildIncident(
 
   const timeline = members
     .flatMap((n) => timelineOf(n, t))
-    .sort((a, b) => a.time.localeCompare(b.time) || a.text.localeCompare(b.text));
+    .sort(
+      (a, b) => a.time.localeCompare(b.time) || JSON.stringify(a.text).localeCompare(JSON.stringify(b.text)),
+    );
   const confidence = confidenceOf(members, links, sources);
   let severity: Severity = members.reduce<Severity>((s, n) => maxSeverity(s, n.finding.severity), "info");
   if (

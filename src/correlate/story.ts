@@ -1,6 +1,6 @@
 import type { TimelineEntry } from "../core/document.ts";
 import type { TimeSource } from "../core/finding.ts";
-import type { Translator } from "../i18n/index.ts";
+import { joinText, type MsgBuilder, type Text } from "../core/message.ts";
 import { type Node, num, str, strings } from "./nodes.ts";
 
 /** "2026-11-25 03:14:07 UTC" for the first time in a paragraph, "03:14:07" after it on the same day. */
@@ -12,7 +12,7 @@ export function clock(ms: number, previous?: number): string {
   return `${day} ${hms} UTC`;
 }
 
-export function delayText(ms: number, t: Translator): string {
+export function delayText(ms: number, t: MsgBuilder): Text {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 120) return t("incident.delay.seconds", { n: s });
   if (s < 7200) return t("incident.delay.minutes", { n: Math.round(s / 60) });
@@ -25,13 +25,13 @@ function base(p: string): string {
 }
 
 /** "access_log line 18842" for an exploit's first evidence line. */
-export function whereText(n: Node, t: Translator): string | undefined {
+export function whereText(n: Node, t: MsgBuilder): Text | undefined {
   const ev = n.finding.evidence.find((e) => e.path);
   if (!ev?.path) return undefined;
   return ev.line ? t("incident.where.line", { file: base(ev.path), line: ev.line }) : base(ev.path);
 }
 
-export function timeSourceText(src: TimeSource | undefined, t: Translator): string {
+export function timeSourceText(src: TimeSource | undefined, t: MsgBuilder): Text {
   switch (src) {
     case "log":
       return t("incident.source.log");
@@ -57,13 +57,13 @@ function iso(ms: number): string {
 }
 
 /** The timeline entries one finding contributes, each saying where its time came from. */
-export function timelineOf(n: Node, t: Translator): TimelineEntry[] {
+export function timelineOf(n: Node, t: MsgBuilder): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const id = n.finding.id;
   const d = n.finding.data ?? {};
   if (n.kind === "exploit") {
     const where = whereText(n, t);
-    const src = `${t("incident.source.log")}${where ? `: ${where}` : ""}`;
+    const src: Text = where ? [t("incident.source.log"), ": ", where] : t("incident.source.log");
     const first = Date.parse(str(d.firstSeen) ?? "");
     const attack = attackOf(n);
     const ip = n.ip ?? "?";
@@ -72,7 +72,7 @@ export function timelineOf(n: Node, t: Translator): TimelineEntry[] {
       out.push({
         time: iso(first),
         // The evidence line is the success; the first attempt is elsewhere in the same log.
-        source: `${t("incident.source.log")}${file ? `: ${base(file)}` : ""}`,
+        source: file ? [t("incident.source.log"), `: ${base(file)}`] : t("incident.source.log"),
         text: t("incident.tl.firstAttempt", { attack, ip }),
         findingId: id,
         timeSource: "log",
@@ -163,8 +163,8 @@ function remoteText(n: Node): string {
 }
 
 /** One paragraph: how they got in, what ran, what stays, where it talked to. */
-export function story(input: StoryInput, t: Translator): string {
-  const parts: string[] = [];
+export function story(input: StoryInput, t: MsgBuilder): Text {
+  const parts: Text[] = [];
   const { anchor, anchorTime: t0, exposure } = input;
   let last: number | undefined;
   if (anchor) {
@@ -239,5 +239,5 @@ export function story(input: StoryInput, t: Translator): string {
         pids: [...new Set(lone.map((n) => n.pid ?? "?"))].join(", "),
       }),
     );
-  return parts.join(" ");
+  return joinText(parts, " ");
 }

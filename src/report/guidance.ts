@@ -1,6 +1,13 @@
-import type { HostInfo, Incident, ReportDocument } from "../core/document.ts";
+import type { HostInfo, ReportDocument } from "../core/document.ts";
 import type { Finding } from "../core/finding.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
+import {
+  type RenderedDocument,
+  type RenderedFinding,
+  type RenderedIncident,
+  renderDocument,
+  renderFinding,
+} from "./localize.ts";
 
 export type PackageManager = "apt" | "dnf" | "apk";
 
@@ -124,7 +131,7 @@ function respondCommands(ids: string[]): string[] {
   return [`mamori respond report.json ${sel}`, `mamori respond report.json ${sel} --apply`];
 }
 
-function areaGuide(area: Area, fs: Finding[], pm: PackageManager | undefined, t: Translator): Guide {
+function areaGuide(area: Area, fs: RenderedFinding[], pm: PackageManager | undefined, t: Translator): Guide {
   const ids = fs.map((f) => f.id);
   const k = (s: string) => `guide.${area}.${s}` as MessageKey;
   const steps = [t(k("now"))];
@@ -188,8 +195,8 @@ function areaGuide(area: Area, fs: Finding[], pm: PackageManager | undefined, t:
 }
 
 function incidentGuide(
-  inc: Incident,
-  doc: ReportDocument,
+  inc: RenderedIncident,
+  doc: RenderedDocument,
   pm: PackageManager | undefined,
   t: Translator,
 ): Guide {
@@ -243,7 +250,14 @@ function incidentGuide(
 }
 
 /** What to do now: one guide per incident, then one per kind of finding, with commands for this distro. */
-export function guidance(doc: ReportDocument, t: Translator, findings: Finding[] = doc.findings): Guide[] {
+export function guidance(
+  keyed: ReportDocument | RenderedDocument,
+  t: Translator,
+  keyedFindings: Array<Finding | RenderedFinding> = keyed.findings,
+): Guide[] {
+  // Rendering is idempotent (rendered strings are literal text), so renderers may pass their rendered document.
+  const doc = renderDocument(keyed, t);
+  const findings = keyedFindings.map((f) => renderFinding(f, t));
   const pm = packageManager(doc.host);
   const out = doc.incidents.map((inc) => incidentGuide(inc, doc, pm, t));
   for (const area of AREAS) {

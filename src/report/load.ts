@@ -6,6 +6,7 @@ import type { ReportDocument } from "../core/document.ts";
 import { SCHEMA_VERSION } from "../core/document.ts";
 import { readFdLimited } from "../core/read-limited.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
+import { restoreKeyed } from "./localize.ts";
 
 /** A saved report that cannot be used; the message is one line in the user's language. */
 export class ReportFileError extends Error {}
@@ -48,7 +49,7 @@ export function parseReport(text: string, t: Translator, lang: Lang = "en"): Rep
       t("report.load.invalid", { key: issue?.path.join(".") || "(top)", reason: issue?.message ?? "" }),
     );
   }
-  return result.data as ReportDocument;
+  return restoreKeyed(result.data as ReportDocument);
 }
 
 /** A saved report is tens of MB at most; a FIFO or an endless device must not hang or fill memory. */

@@ -12,5 +12,6 @@ export interface RenderOptions {
 /** One output format. Adding a format is one file exporting a Renderer, listed in formats/index.ts. */
 export interface Renderer {
   name: string;
-  render(doc: ReportDocument, opts: RenderOptions): string;
+  /** Gets the keyed document (a property, not a method, so a renderer of rendered text cannot slip in). */
+  render: (doc: ReportDocument, opts: RenderOptions) => string;
 }

@@ -1,11 +1,14 @@
-import type { ReportDocument } from "../core/document.ts";
-import { atLeast, type Finding, type Severity } from "../core/finding.ts";
+import { atLeast, type Severity } from "../core/finding.ts";
 import { isMessageKey, type Translator } from "../i18n/index.ts";
+import type { RenderedDocument, RenderedFinding } from "./localize.ts";
 
 export type Verdict = "safe" | "at-risk" | "act-now";
 
 /** "Act now" needs a critical finding or a high one we are fairly sure of; a possible high is "at risk". */
-export function verdictOf(findings: Finding[], threshold: Severity): { verdict: Verdict; count: number } {
+export function verdictOf(
+  findings: RenderedFinding[],
+  threshold: Severity,
+): { verdict: Verdict; count: number } {
   const relevant = findings.filter((f) => atLeast(f.severity, threshold));
   const urgent = relevant.filter(
     (f) => f.severity === "critical" || (f.severity === "high" && f.confidence !== "possible"),
@@ -15,7 +18,7 @@ export function verdictOf(findings: Finding[], threshold: Severity): { verdict: 
   return { verdict: "safe", count: 0 };
 }
 
-export function verdictLine(doc: ReportDocument, threshold: Severity, t: Translator): string {
+export function verdictLine(doc: RenderedDocument, threshold: Severity, t: Translator): string {
   const { verdict, count } = verdictOf(doc.findings, threshold);
   if (verdict === "act-now") return t("verdict.actNow", { count });
   if (verdict === "at-risk") return t("verdict.atRisk", { count });

@@ -38,7 +38,14 @@ const condition = z.object({
 
 export const ruleSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
-  name: z.string().min(1),
+  /** Shown to people, in both languages; a custom rule's plain string is used for both. */
+  name: z.union([
+    z.strictObject({ en: z.string().min(1), ja: z.string().min(1) }),
+    z
+      .string()
+      .min(1)
+      .transform((s) => ({ en: s, ja: s })),
+  ]),
   cves: z.array(z.string().regex(/^CVE-\d{4}-\d{4,}$/)).default([]),
   references: z.array(z.string().url()).default([]),
   severity: z.enum(SEVERITIES),

@@ -9,7 +9,7 @@ import { collectInventory, type InventoryItem } from "../collect/inventory/index
 import { scanLines } from "../collect/logs/lines.ts";
 import { eventsFrom } from "../collect/logs/run.ts";
 import type { FileScan } from "../collect/logs/scan.ts";
-import type { CheckContext, ScanContext } from "../core/context.ts";
+import { type CheckContext, checkContext, type ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
@@ -167,7 +167,7 @@ export async function recordScan(input: {
       }
     }
     logLines = logs.lines;
-    if (logs.findings) doc = mergeWatchedFindings(doc, logs.findings, ctx);
+    if (logs.findings) doc = mergeWatchedFindings(doc, logs.findings, checkContext(ctx));
     const previous = await store.db
       .selectFrom("scans")
       .select("id")
@@ -188,10 +188,10 @@ export async function recordScan(input: {
       pending = mkPending(scanId, input.startedAt, host, doc, logs.cursors, { entries, replace: true });
     } else {
       const since = (await baselineTime(store, host)) ?? doc.scannedAt;
-      const extra = baselineFindings({ entries: known, since }, input.inventory, ctx);
+      const extra = baselineFindings({ entries: known, since }, input.inventory, checkContext(ctx));
       const findings = sortFindings([...doc.findings, ...extra]);
       // Correlated again: a new cron line or key belongs on the incident timeline like any persistence finding.
-      const withBaseline = { ...doc, findings, incidents: correlate(findings, ctx) };
+      const withBaseline = { ...doc, findings, incidents: correlate(findings, checkContext(ctx)) };
       pending = mkPending(scanId, input.startedAt, host, withBaseline, logs.cursors, undefined);
     }
     await commitScan(store, pending);
@@ -320,7 +320,7 @@ export function logReader(
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, ctx) : [];
+    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, checkContext(ctx)) : [];
     return { cursors, lines, findings };
   };
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkApache } from "../../src/checks/apache/index.ts";
+import { checkApache as checkApacheKeyed } from "../../src/checks/apache/index.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../src/collect/apache/index.ts";
-import { translator } from "../../src/i18n/index.ts";
 import type { CveRecord, PackageOwner, VulnDb } from "../../src/vulndb/types.ts";
+import { checkCtx, rendered } from "../helpers/messages.ts";
 
 const rec = (
   id: string,
@@ -43,7 +43,8 @@ const DB: VulnDb = {
   ],
 };
 
-const ctx = { now: () => new Date(0), lang: "en" as const, t: translator("en") };
+const ctx = checkCtx();
+const checkApache = (...a: Parameters<typeof checkApacheKeyed>) => rendered(checkApacheKeyed(...a));
 
 function inst(version: string, owner?: PackageOwner): ApacheInstallation {
   return {

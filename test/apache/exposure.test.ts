@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { analyseExposure, exposureFinding, vulnerableCves } from "../../src/checks/apache/exposure.ts";
+import {
+  analyseExposure,
+  exposureFinding as exposureFindingKeyed,
+  vulnerableCves,
+} from "../../src/checks/apache/exposure.ts";
 import { buildModel } from "../../src/collect/apache/config/model.ts";
 import { parseApacheConfig } from "../../src/collect/apache/config/parse.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../src/collect/apache/index.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { Diagnostics } from "../../src/core/diagnostics.ts";
-import { translator } from "../../src/i18n/index.ts";
 import type { CveMatch, CveRecord } from "../../src/vulndb/types.ts";
+import { checkCtx, rendered } from "../helpers/messages.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
 
 // The four scenarios of ../shared/vulndata/lab-table.md, as configuration text.
@@ -69,7 +73,11 @@ function inst(version: string, cfg: ReturnType<typeof buildModel>): ApacheInstal
 }
 
 const FACTS: ApacheFacts = { live: false, installations: [], distroLike: [] };
-const ctx = { now: () => new Date(0), lang: "en" as const, t: translator("en") };
+const ctx = checkCtx();
+const exposureFinding = (...a: Parameters<typeof exposureFindingKeyed>) => {
+  const f = exposureFindingKeyed(...a);
+  return f && rendered([f])[0];
+};
 
 // What the lab measured, per scenario: RCE (R1/R2 RCE), PASSWD (P1..P4), USRSHARE only, or nothing.
 const MEASURED: Record<string, Record<string, string>> = {

@@ -4,8 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parseIptablesSave, parseNftables, parseUfwRules } from "../../src/collect/exposure/firewall.ts";
-import type { Finding as CoreFinding } from "../../src/core/finding.ts";
+import { renderText, type Text } from "../../src/core/message.ts";
+import { translator } from "../../src/i18n/index.ts";
+import type { RenderedFinding as CoreFinding } from "../../src/report/localize.ts";
 import { mamori } from "../helpers/cli.ts";
+
+/** `data.firewall.how` is keyed text (a machine reader renders it in its own language). */
+const en = (x: Text) => renderText(x, translator("en"));
+
 import { tempDir } from "../helpers/tmp.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/exposure");
@@ -20,7 +26,7 @@ type Finding = Omit<CoreFinding, "data"> & {
     pid?: number;
     process?: string;
     package?: string;
-    firewall?: { blocked: boolean | null; how: string };
+    firewall?: { blocked: boolean | null; how: Text };
   };
 };
 
@@ -172,7 +178,7 @@ test("fixture root + ufw enabled (default deny): blocked ports are reported lowe
   const redis = svc("redis");
   assert.equal(redis.severity, "low");
   assert.equal(redis.data.firewall?.blocked, true);
-  assert.match(redis.data.firewall?.how ?? "", /ufw default policy drop \(\/etc\/default\/ufw:5\)/);
+  assert.match(en(redis.data.firewall?.how ?? ""), /ufw default policy drop \(\/etc\/default\/ufw:5\)/);
   assert.ok(
     redis.evidence.some((e) => e.label === "firewall" && e.path === "/etc/default/ufw" && e.line === 5),
   );
@@ -182,7 +188,7 @@ test("fixture root + ufw enabled (default deny): blocked ports are reported lowe
   assert.equal(svc("docker-api").severity, "low");
   const ssh = findings.find((f) => f.data.port === 22);
   assert.equal(ssh?.data.firewall?.blocked, false);
-  assert.match(ssh?.data.firewall?.how ?? "", /allowed by the ufw rule at \/etc\/ufw\/user\.rules:6/);
+  assert.match(en(ssh?.data.firewall?.how ?? ""), /allowed by the ufw rule at \/etc\/ufw\/user\.rules:6/);
   const fw = findings.filter((f) => f.check === "exposure.firewall");
   assert.equal(fw.length, 1);
   assert.equal(fw[0]?.severity, "info");
@@ -203,10 +209,10 @@ test("fixture root + nftables enabled: an accept rule keeps redis open, the poli
   const redis = svc("redis");
   assert.equal(redis.severity, "high");
   assert.equal(redis.data.firewall?.blocked, false);
-  assert.match(redis.data.firewall?.how ?? "", /nftables rule at \/etc\/nftables\.conf:11/);
+  assert.match(en(redis.data.firewall?.how ?? ""), /nftables rule at \/etc\/nftables\.conf:11/);
   const mysql = svc("mysql");
   assert.equal(mysql.severity, "low");
-  assert.match(mysql.data.firewall?.how ?? "", /default policy drop \(\/etc\/nftables\.conf:7\)/);
+  assert.match(en(mysql.data.firewall?.how ?? ""), /default policy drop \(\/etc\/nftables\.conf:7\)/);
 });
 
 test("fixture root + iptables rules.v4 (netfilter-persistent enabled): v4 drop, but IPv6 stays open", async (t) => {
@@ -217,7 +223,7 @@ test("fixture root + iptables rules.v4 (netfilter-persistent enabled): v4 drop, 
   const redis = svc("redis");
   assert.equal(redis.severity, "high");
   assert.equal(redis.data.firewall?.blocked, false);
-  assert.match(redis.data.firewall?.how ?? "", /no enabled IPv6 firewall rules/);
+  assert.match(en(redis.data.firewall?.how ?? ""), /no enabled IPv6 firewall rules/);
   // mysql: INPUT policy ACCEPT and no rule.
   assert.equal(svc("mysql").data.firewall?.blocked, false);
 });
@@ -225,7 +231,7 @@ test("fixture root + iptables rules.v4 (netfilter-persistent enabled): v4 drop, 
 test("fixture root + saved nftables rules that nothing loads: not counted as protection, and said so", async (t) => {
   const { findings, svc } = await ports(root(t, "nftables-disabled"));
   assert.equal(svc("mysql").severity, "medium");
-  assert.match(svc("mysql").data.firewall?.how ?? "", /saved in \/etc\/nftables\.conf but not enabled/);
+  assert.match(en(svc("mysql").data.firewall?.how ?? ""), /saved in \/etc\/nftables\.conf but not enabled/);
   const fw = findings.find((f) => f.check === "exposure.firewall");
   assert.equal(fw?.severity, "low");
   assert.match(fw?.title ?? "", /not enabled/);

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { ReportDocument } from "../../src/core/document.ts";
+import type { RenderedDocument as ReportDocument } from "../../src/report/localize.ts";
 import { mamori } from "./cli.ts";
 
 /** Whole servers as directories (test/fixtures/roots/<name>), for `--root`. */

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkHunt, type HuntInput } from "../../src/checks/hunt/index.ts";
+import { checkHunt as checkHuntKeyed, type HuntInput } from "../../src/checks/hunt/index.ts";
 import { type HuntFacts, type HuntProcess, noFileScan } from "../../src/collect/hunt/facts.ts";
 import { atLeast } from "../../src/core/finding.ts";
 import { DEFAULT_HUNT_OPTIONS } from "../../src/hunt/scanner.ts";
-import { translator } from "../../src/i18n/index.ts";
 import { emptySet, loadIocDirs } from "../../src/iocs/list.ts";
 import { loadHuntRules } from "../../src/rules/hunt.ts";
+import { checkCtx, rendered } from "../helpers/messages.ts";
 import { DATA_DIR } from "./helpers/fixture.ts";
 
-const ctx = { now: () => new Date("2026-11-20T12:00:00Z"), lang: "en" as const, t: translator("en") };
+const ctx = checkCtx(() => new Date("2026-11-20T12:00:00Z"));
+const checkHunt = (...a: Parameters<typeof checkHuntKeyed>) => rendered(checkHuntKeyed(...a));
 const rules = loadHuntRules();
 const iocs = loadIocDirs([`${DATA_DIR}/iocs`]).set;
 

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import type { ReportDocument } from "../../src/core/document.ts";
-import { atLeast, type Finding } from "../../src/core/finding.ts";
+import { atLeast } from "../../src/core/finding.ts";
+import type {
+  RenderedFinding as Finding,
+  RenderedDocument as ReportDocument,
+} from "../../src/report/localize.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { DATA_DIR, FIXTURE_NOW, fixtureRoot, huntArgs } from "./helpers/fixture.ts";

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { scanContext } from "../../src/audit/context.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
+import { checkContext } from "../../src/core/context.ts";
 import { huntScanner } from "../../src/hunt/scanner.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { DATA_DIR } from "./helpers/fixture.ts";
@@ -40,7 +41,7 @@ test("live: a pid missing from the /proc listing but answering stat is reported 
     hidden.map((h) => h.pid),
     [child.pid],
   );
-  const findings = scanner.check(input, { now: ctx.now, lang: "en", t: ctx.t });
+  const findings = scanner.check(input, checkContext(ctx));
   const f = findings.find((x) => x.check === "process.hidden" && x.data?.pid === child.pid);
   assert.ok(f);
   assert.equal(f.severity, "critical");

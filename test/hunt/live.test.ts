@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import type { ReportDocument } from "../../src/core/document.ts";
+import type { RenderedDocument as ReportDocument } from "../../src/report/localize.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { DATA_DIR, REPO } from "./helpers/fixture.ts";

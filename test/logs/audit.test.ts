@@ -50,7 +50,7 @@ test("the logs scanner reads LogSources handed to it (the Apache configuration's
   ]);
   const facts = await scanner.collect(ctx);
   assert.equal(facts.files[0]?.formatSource, "config");
-  const findings = scanner.check(facts, ctx);
+  const findings = scanner.check(facts, (await import("../../src/core/context.ts")).checkContext(ctx));
   assert.equal(findings[0]?.data?.attack, "cve-2021-42013");
   assert.equal(findings[0]?.data?.outcome, "blocked");
 });

@@ -34,13 +34,13 @@ test("the rules cache gives the rules the YAML gives, and is dropped when a rule
     // ...and a changed rule file is read from YAML again (and the cache rewritten).
     const first = fromYaml[0]?.file as string;
     const changed = join(dir, first.slice(first.lastIndexOf("/") + 1));
-    writeFileSync(changed, readFileSync(changed, "utf8").replace(/^name: .*$/m, "name: changed"));
-    assert.equal(readRules(dir, cache)[0]?.name, "changed");
-    assert.equal(JSON.parse(readFileSync(cache, "utf8")).rules[0].name, "changed");
+    writeFileSync(changed, readFileSync(changed, "utf8").replace(/^ {2}en: .*$/m, "  en: changed"));
+    assert.equal(readRules(dir, cache)[0]?.name.en, "changed");
+    assert.equal(JSON.parse(readFileSync(cache, "utf8")).rules[0].name.en, "changed");
 
     // A damaged cache is ignored.
     writeFileSync(cache, "{ not json");
-    assert.equal(readRules(dir, cache)[0]?.name, "changed");
+    assert.equal(readRules(dir, cache)[0]?.name.en, "changed");
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { attackSeries, cpuSeries, timelineSeries } from "../../src/report/html/chart-data.ts";
-import { docOf, f, minerStory } from "./scenario.ts";
+import { renderedDoc } from "../helpers/messages.ts";
+import { docOf as docOfKeyed, f, minerStory } from "./scenario.ts";
+
+const docOf = (...a: Parameters<typeof docOfKeyed>) => renderedDoc(docOfKeyed(...a));
 
 const H = Date.parse("2026-11-20T03:00:00Z") / 1000;
 

@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { correlate } from "../../src/correlate/index.ts";
+import type { CheckContext } from "../../src/core/context.ts";
+import type { Finding } from "../../src/core/finding.ts";
+import { correlate as correlateKeyed } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
+import { renderIncident } from "../../src/report/localize.ts";
+import { checkCtx } from "../helpers/messages.ts";
 import { f, minerStory, T0 } from "./scenario.ts";
 
-const ctx = { now: () => new Date("2026-11-21T00:00:00Z"), lang: "en" as const, t: translator("en") };
+const ctx = checkCtx(() => new Date("2026-11-21T00:00:00Z"));
+/** Incidents as the reader sees them, in the context's language. */
+const correlate = (fs: Finding[], c: CheckContext) =>
+  correlateKeyed(fs, c).map((i) => renderIncident(i, translator(c.lang)));
 
 test("exploit, miner, its pool connection and its cron entry become one confirmed incident", () => {
   const incidents = correlate(minerStory(), ctx);
@@ -129,7 +136,7 @@ test("without logs, a miner and the cron line that starts it are still one incid
 });
 
 test("the story is told in Japanese too", () => {
-  const [inc] = correlate(minerStory(), { ...ctx, lang: "ja", t: translator("ja") });
+  const [inc] = correlate(minerStory(), { ...ctx, lang: "ja" });
   assert.ok(inc);
   assert.match(
     inc.summary,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { msg } from "../../src/core/message.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { guidance } from "../../src/report/guidance.ts";
@@ -53,7 +54,7 @@ test("a 'not vulnerable' Apache verdict never becomes an incident's entry point"
       data: { pid: 4242, exe: "/tmp/kdevtmpfsi", user: "www-data", startTime: "2026-11-20T03:14:09.000Z" },
     }),
   ];
-  const incidents = correlate(findings, { now: () => new Date("2026-11-21T00:00:00Z"), lang: "en", t: en });
+  const incidents = correlate(findings, { now: () => new Date("2026-11-21T00:00:00Z"), lang: "en", t: msg });
   assert.equal(incidents.length, 1, "the exploit and the miner form one incident");
   for (const inc of incidents) {
     assert.ok(!inc.findingIds.includes("apache.exposure:ok"), JSON.stringify(inc));

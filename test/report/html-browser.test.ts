@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { msg } from "../../src/core/message.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { html } from "../../src/report/formats/html.ts";
@@ -86,7 +87,7 @@ function hostileDoc() {
       ],
     },
   });
-  doc.incidents = correlate(findings, { now: () => new Date(), lang: "en", t: translator("en") });
+  doc.incidents = correlate(findings, { now: () => new Date(), lang: "en", t: msg });
   return doc;
 }
 

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { msg } from "../../src/core/message.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { RENDERERS } from "../../src/report/formats/index.ts";
@@ -120,7 +121,7 @@ test("html is a format for audit and report alike, written to --output", async (
 
 test("SARIF stays 2.1.0 and carries the incidents in the run's properties", () => {
   const doc = docOf(minerStory());
-  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
   const log = JSON.parse(RENDERERS.sarif.render(doc, opts));
   assert.equal(log.version, "2.1.0");
   assert.equal(log.runs[0].results.length, doc.findings.length);
@@ -147,7 +148,7 @@ test("guidance gives the commands of the detected distribution", () => {
   for (const [osId, re] of cases) {
     const doc = docOf(minerStory());
     doc.host.osId = osId;
-    doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+    doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
     const all = guidance(doc, en)
       .flatMap((g) => g.commands)
       .join("\n");
@@ -161,7 +162,7 @@ test("guidance gives the commands of the detected distribution", () => {
 
 test("guidance for an incident says to isolate, preserve, rotate and rebuild, in both languages", () => {
   const doc = docOf(minerStory());
-  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
   const [g] = guidance(doc, en);
   assert.equal(g?.kind, "incident");
   const text = g?.steps.join("\n") ?? "";
@@ -184,7 +185,7 @@ test("values from the scanned system are shell-quoted in commands and escaped in
     ...minerStory(),
     f({ id: "file.dropped:1", check: "file.dropped", title: `Dropped ${evil}`, data: { path: evil } }),
   ]);
-  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: en });
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
   const cmds = guidance(doc, en).flatMap((g) => g.commands);
   assert.ok(cmds.includes(`sha256sum '/tmp/\x1b[2J<script>alert(1)</script>$(reboot)'`), cmds.join("\n"));
   for (const name of ["human", "markdown", "html"] as const) {
@@ -204,7 +205,7 @@ test("JSON inside <script> cannot close the element or break the line", () => {
 
 test("the HTML speaks the report language", () => {
   const doc = docOf(minerStory());
-  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "ja", t: translator("ja") });
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "ja", t: msg });
   const page = RENDERERS.html.render(doc, { ...opts, lang: "ja", t: translator("ja") });
   assert.match(page, /<html lang="ja">/);
   assert.match(page, /深刻度ごとの検出結果/);

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import type { Confidence, Evidence } from "../../core/finding.ts";
+import type { Msg } from "../../core/message.ts";
 import type { PackageOwner, VersionBasis } from "../../vulndb/types.ts";
 
 /** Whose data judges this installation, and how sure that makes us (DESIGN.md: distro data > upstream version > banner). */
@@ -19,7 +20,7 @@ export function confidenceOf(inst: ApacheInstallation): Confidence {
 }
 
 /** One sentence saying how the version was established. */
-export function basisSentence(inst: ApacheInstallation, ctx: CheckContext): string {
+export function basisSentence(inst: ApacheInstallation, ctx: CheckContext): Msg {
   const o = inst.owner.found?.owner;
   if (o && o.origin === "distro")
     return ctx.t("apache.basis.distro", { manager: o.manager, pkg: o.name, version: o.version });

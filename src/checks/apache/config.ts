@@ -10,6 +10,7 @@ import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index
 import { branchOf } from "../../collect/apache/version.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
+import { joinText, type Text } from "../../core/message.ts";
 import {
   basisSentence,
   confidenceOf,
@@ -70,7 +71,7 @@ function disclosure(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckConte
   const sigBad = sig === "on" || sig === "email";
   if (!tokensBad && !sigBad) return [];
   const evidence: Evidence[] = [];
-  const parts: string[] = [];
+  const parts: Text[] = [];
   if (tokensBad) {
     evidence.push(
       cfg.serverTokens
@@ -91,7 +92,7 @@ function disclosure(inst: ApacheInstallation, cfg: ApacheConfig, ctx: CheckConte
       severity: "low",
       confidence: "confirmed",
       title: ctx.t("apache.config.disclosure.title"),
-      detail: parts.join(" "),
+      detail: joinText(parts, " "),
       cves: [],
       evidence,
       remediation: ctx.t("apache.config.disclosure.fix"),
@@ -233,7 +234,7 @@ export function eolFindings(inst: ApacheInstallation, facts: ApacheFacts, ctx: C
       severity: "high",
       confidence: confidenceOf(inst),
       title: ctx.t("apache.eol.title", { branch, version: inst.version }),
-      detail: `${ctx.t("apache.eol.detail", { branch, date })} ${basisSentence(inst, ctx)}`,
+      detail: [ctx.t("apache.eol.detail", { branch, date }), " ", basisSentence(inst, ctx)],
       cves: [],
       evidence: installationEvidence(inst, ctx),
       remediation: ctx.t("apache.eol.fix"),

@@ -10,6 +10,7 @@ import {
   type Severity,
   severityRank,
 } from "../../core/finding.ts";
+import type { Text } from "../../core/message.ts";
 import { distroUpgradeTarget, severityFor } from "../../vulndb/match.ts";
 import type { CveMatch, CveRecord } from "../../vulndb/types.ts";
 import {
@@ -65,15 +66,17 @@ export function cveFindings(
   const owner = inst.owner.found?.owner;
   const distroTarget = owner?.origin === "distro" ? distroUpgradeTarget(affected, owner) : undefined;
   const guess = guessedOwner(inst);
-  const remediation = guess
+  const remediation: Text = guess
     ? ctx.t("apache.cve.fix.pkgGuess", { pkg: guess.name, target: target ?? "?" })
     : up.length > 0
-      ? (distroTarget
-          ? ctx.t("apache.cve.fix.pkgTo", { pkg: owner?.name ?? "", target: distroTarget })
-          : ctx.t("apache.cve.fix.pkg", { pkg: owner?.name ?? "" })) +
-        (owner?.origin === "third-party"
-          ? ` ${ctx.t("apache.cve.fix.thirdParty", { target: target ?? "?" })}`
-          : "")
+      ? [
+          distroTarget
+            ? ctx.t("apache.cve.fix.pkgTo", { pkg: owner?.name ?? "", target: distroTarget })
+            : ctx.t("apache.cve.fix.pkg", { pkg: owner?.name ?? "" }),
+          ...(owner?.origin === "third-party"
+            ? [" ", ctx.t("apache.cve.fix.thirdParty", { target: target ?? "?" })]
+            : []),
+        ]
       : target
         ? ctx.t("apache.cve.fix.source", { target })
         : ctx.t("apache.cve.fix.sourceLatest");
@@ -92,7 +95,14 @@ export function cveFindings(
       severity: sev(m.cve),
       confidence: matchConfidence(inst, m),
       title: ctx.t("apache.cve.kevTitle", { cve: m.cve.id, title: m.cve.title, version }),
-      detail: `${ctx.t("apache.cve.kevDetail", { date: m.cve.kev?.dateAdded ?? "?", fixed: m.cve.fixedIn.join(", ") || "?" })} ${how}`,
+      detail: [
+        ctx.t("apache.cve.kevDetail", {
+          date: m.cve.kev?.dateAdded ?? "?",
+          fixed: m.cve.fixedIn.join(", ") || "?",
+        }),
+        " ",
+        how,
+      ],
       cves: [m.cve.id],
       evidence: [...base, matchEvidence(inst, m, ctx)],
       remediation,
@@ -126,12 +136,14 @@ export function cveFindings(
           severity: ctx.t(`severity.${s}`),
           version,
         }),
-        detail: `${group
-          .slice(0, 8)
-          .map((m) => `${m.cve.id} (${m.cve.title})`)
-          .join("; ")}${group.length > 8 ? ` … (+${group.length - 8})` : ""}. ${how}${caveats
-          .map((k) => ` ${ctx.t(`apache.cve.caveat.${k}`)}`)
-          .join("")}`,
+        detail: [
+          `${group
+            .slice(0, 8)
+            .map((m) => `${m.cve.id} (${m.cve.title})`)
+            .join("; ")}${group.length > 8 ? ` … (+${group.length - 8})` : ""}. `,
+          how,
+          ...caveats.flatMap((k) => [" ", ctx.t(`apache.cve.caveat.${k}`)]),
+        ],
         cves: ids,
         evidence: base,
         remediation,

@@ -10,6 +10,7 @@ import {
 import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
+import { joinText, type Msg, type MsgParams, type Text } from "../../core/message.ts";
 import type { CveMatch } from "../../vulndb/types.ts";
 import {
   basisSentence,
@@ -210,7 +211,7 @@ export function exposureFinding(
 ): Finding | undefined {
   if (!inst.version) return undefined;
   const cves = vulnerableCves(inst, matches);
-  const t = ctx.t as (k: string, p?: Record<string, string | number>) => string;
+  const t = ctx.t as (k: string, p?: MsgParams) => Msg;
   const base = installationEvidence(inst, ctx);
   let result: ExposureResult;
   if (cves.length === 0) {
@@ -243,15 +244,16 @@ export function exposureFinding(
   const v = result.verdict;
   const form = inst.version === "2.4.50" ? "%%32%65" : ".%2e";
   const params = { version: inst.version, path: inst.binary, dirs: result.readableDirs.join(", "), form };
-  const detail = [
-    ...result.reasons.map((r) => t(r.key, r.params)),
-    cves.length > 0 ? t("apache.exposure.form", { form }) : "",
-    basisSentence(inst, ctx),
-  ]
-    .filter(Boolean)
-    .join(" ");
-  const commands: string[] = [];
-  let remediation: string;
+  const detail = joinText(
+    [
+      ...result.reasons.map((r) => t(r.key, r.params)),
+      ...(cves.length > 0 ? [t("apache.exposure.form", { form })] : []),
+      basisSentence(inst, ctx),
+    ],
+    " ",
+  );
+  const commands: Text[] = [];
+  let remediation: Text;
   if (v === "not-vulnerable") remediation = t("apache.exposure.fix.none");
   else {
     const up = upgradeCommands(inst, facts);
@@ -261,11 +263,15 @@ export function exposureFinding(
         ? t("apache.exposure.fix.upgradePkg")
         : t("apache.exposure.fix.upgradeSource", { target: upstreamTarget });
     if (v === "read-limited" && inst.config) {
-      remediation += ` ${t("apache.exposure.fix.configLimited", { dirs: result.readableDirs.join(", ") })}`;
+      remediation = [
+        remediation,
+        " ",
+        t("apache.exposure.fix.configLimited", { dirs: result.readableDirs.join(", ") }),
+      ];
       commands.push(...narrowGrants(inst.config, result.readableDirs));
       commands.push(`${configTestCommand(inst)} && ${reloadCommand(inst)}`);
     } else if (v === "rce" || v === "read") {
-      remediation += ` ${t("apache.exposure.fix.config")}`;
+      remediation = [remediation, " ", t("apache.exposure.fix.config")];
       commands.push(
         `# ${inst.config?.mainFile ?? ""}`,
         "<Directory />",
@@ -273,7 +279,7 @@ export function exposureFinding(
         "    Require all denied",
         "</Directory>",
       );
-      if (v === "rce") commands.push(`# ${t("apache.exposure.fix.cgiComment")}`);
+      if (v === "rce") commands.push(["# ", t("apache.exposure.fix.cgiComment")]);
       commands.push(`${configTestCommand(inst)} && ${reloadCommand(inst)}`);
     }
   }

@@ -4,6 +4,7 @@ import type { HandlerBlock } from "../../collect/exposure/handlers.ts";
 import type { Listener, ListenerProcess, Scope } from "../../collect/exposure/listeners.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
+import { joinText, type Text } from "../../core/message.ts";
 import type { MessageKey } from "../../i18n/index.ts";
 import { classifyListener, type ServiceRule } from "../../rules/exposure/services.ts";
 import { type FirewallDecision, firewallForListener } from "./firewall.ts";
@@ -103,7 +104,7 @@ export function firewallText(
   fw: FirewallDecision | undefined,
   facts: ExposureFacts,
   ctx: CheckContext,
-): string {
+): Text {
   const { t } = ctx;
   if (!fw) return "";
   const where = fw.line ? `${fw.file}:${fw.line}` : (fw.file ?? "");
@@ -134,8 +135,8 @@ function shellQuote(s: string): string {
 }
 
 /** The exact commands: change the bind line (with a backup), restart; or stop and disable. */
-function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: CheckContext): string[] {
-  const cmds: string[] = [];
+function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: CheckContext): Text[] {
+  const cmds: Text[] = [];
   for (const s of settings) {
     if (s.directive === "hosts" || s.directive === "ExecStart") continue; // JSON and unit files: edit by hand
     const safe = s.safe.replace(/[\\|&]/g, "\\$&");
@@ -151,7 +152,7 @@ function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: Che
   }
   if (unit) {
     if (cmds.length > 0) cmds.push(`systemctl restart ${unit}`);
-    cmds.push(`# ${ctx.t("exposure.cmd.ifUnneeded")}`, `systemctl disable --now ${unit}`);
+    cmds.push(["# ", ctx.t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${unit}`);
   }
   return cmds;
 }
@@ -287,13 +288,14 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
         severity,
         confidence: "likely",
         title: t("exposure.title.public", params),
-        detail: [
-          t(rule.why as MessageKey),
-          t("exposure.detail.public", { ...params, scope: scopeText }),
-          fw ? `${t("exposure.detail.firewall")}: ${firewallText(fw, facts, ctx)}.` : "",
-        ]
-          .filter(Boolean)
-          .join(" "),
+        detail: joinText(
+          [
+            t(rule.why as MessageKey),
+            t("exposure.detail.public", { ...params, scope: scopeText }),
+            fw ? [t("exposure.detail.firewall"), ": ", firewallText(fw, facts, ctx), "."] : "",
+          ].filter((x) => x !== ""),
+          " ",
+        ),
         cves: [],
         evidence,
         remediation,
@@ -312,20 +314,21 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       title: expected
         ? t("exposure.title.expected", params)
         : t(proc ? "exposure.title.port" : "exposure.title.portUnknown", { ...params, where }),
-      detail: [
-        expected
-          ? t(rule.why as MessageKey)
-          : t(proc ? "exposure.detail.port" : "exposure.detail.portUnknown", params),
-        fw ? `${t("exposure.detail.firewall")}: ${firewallText(fw, facts, ctx)}.` : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
+      detail: joinText(
+        [
+          expected
+            ? t(rule.why as MessageKey)
+            : t(proc ? "exposure.detail.port" : "exposure.detail.portUnknown", params),
+          fw ? [t("exposure.detail.firewall"), ": ", firewallText(fw, facts, ctx), "."] : "",
+        ].filter((x) => x !== ""),
+        " ",
+      ),
       cves: [],
       evidence,
       remediation: expected ? t("exposure.fix.expected") : t("exposure.fix.port", params),
       commands:
         !expected && proc?.unit
-          ? [`# ${t("exposure.cmd.ifUnneeded")}`, `systemctl disable --now ${proc.unit}`]
+          ? [["# ", t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${proc.unit}`]
           : undefined,
       data,
     });
@@ -368,13 +371,16 @@ function checkHandlers(facts: ExposureFacts, groups: ListenerGroup[], ctx: Check
       severity,
       confidence: web.length > 0 ? "likely" : "possible",
       title: t("exposure.title.handler", params),
-      detail: [
-        t(rule.why as MessageKey),
-        t(granted ? "exposure.detail.handlerGranted" : "exposure.detail.handlerNoRequire", params),
-        publicWeb ? `${t("exposure.detail.firewall")}: ${firewallText(publicWeb.firewall, facts, ctx)}.` : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
+      detail: joinText(
+        [
+          t(rule.why as MessageKey),
+          t(granted ? "exposure.detail.handlerGranted" : "exposure.detail.handlerNoRequire", params),
+          publicWeb
+            ? [t("exposure.detail.firewall"), ": ", firewallText(publicWeb.firewall, facts, ctx), "."]
+            : "",
+        ].filter((x) => x !== ""),
+        " ",
+      ),
       cves: [],
       evidence: [
         { label: "config", path: b.file, line: b.line, value: `SetHandler ${b.handler}` },

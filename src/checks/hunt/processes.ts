@@ -3,6 +3,7 @@ import type { HuntOptions, HuntProcess } from "../../collect/hunt/facts.ts";
 import { CLOCK_TICKS_PER_SECOND } from "../../collect/proc/processes.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
+import { joinText, type Text } from "../../core/message.ts";
 import { AMBIGUOUS_PORTS, domainHit } from "../../iocs/list.ts";
 import { familyOf } from "../../rules/hunt.ts";
 import {
@@ -299,17 +300,17 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
     const exe = p.exe ?? "?";
     let check: string;
     let lv: Level | undefined;
-    let title: string;
-    let detail: string;
-    let remediation: string;
+    let title: Text;
+    let detail: Text;
+    let remediation: Text;
     if (isMiner) {
       check = "process.miner";
       lv = level("miner", total, s);
       const c = costOf(p, o);
       title = ctx.t("hunt.miner.title", { name, pid: p.pid });
-      detail = `${ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe })}${ctx.lang === "ja" ? "" : " "}${ctx.t(
-        "hunt.cost.detail",
-        {
+      detail = ctx.t("text.twoSentences", {
+        a: ctx.t("hunt.miner.detail", { user: p.user ?? "?", exe }),
+        b: ctx.t("hunt.cost.detail", {
           cpuSeconds: c.cpuSeconds,
           kWh: shortNumber(c.kWh),
           price: shortNumber(c.price),
@@ -317,8 +318,8 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
           monthlyPrice: c.monthlyPrice.toFixed(0),
           watts: o.wattsPerCore,
           pricePerKwh: o.pricePerKwh,
-        },
-      )}`;
+        }),
+      });
       remediation = ctx.t("hunt.miner.fix", { pid: p.pid });
     } else if (a.masquerade) {
       check = "process.masquerade";
@@ -396,9 +397,10 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
           remote: hp,
         }),
         detail: ctx.t("hunt.net.detail", {
-          reasons: sig
-            .map((x) => ctx.t(`hunt.signal.${x.key}` as "hunt.signal.minerPort"))
-            .join(ctx.lang === "ja" ? "、" : ", "),
+          reasons: joinText(
+            sig.map((x) => ctx.t(`hunt.signal.${x.key}` as "hunt.signal.minerPort")),
+            ctx.t("text.listSep"),
+          ),
         }),
         cves: [],
         evidence: [

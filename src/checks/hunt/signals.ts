@@ -1,6 +1,7 @@
 import type { HuntFacts, HuntOptions } from "../../collect/hunt/facts.ts";
 import type { CheckContext } from "../../core/context.ts";
 import type { Evidence, Finding } from "../../core/finding.ts";
+import type { Text } from "../../core/message.ts";
 import type { AllowEntry } from "../../hunt/allowlist.ts";
 import { isMessageKey } from "../../i18n/index.ts";
 import type { IocSet } from "../../iocs/list.ts";
@@ -39,7 +40,7 @@ export function distinctKeys(list: Signal[], kinds?: SignalKind[]): number {
   return new Set(list.filter((s) => !kinds || kinds.includes(s.kind)).map((s) => s.key)).size;
 }
 
-export function signalLabel(ctx: CheckContext, key: string): string {
+export function signalLabel(ctx: CheckContext, key: string): Text {
   const k = `hunt.signal.${key}`;
   return isMessageKey(k) ? ctx.t(k) : key;
 }

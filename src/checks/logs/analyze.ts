@@ -357,7 +357,7 @@ export function findingsFor(
       time: e.time,
       timeSource: "log",
       ip: e.ip,
-      label: `${e.status ?? e.kind} ${t(`logs.outcome.${e.outcome}`)}`,
+      label: [`${e.status ?? e.kind} `, t(`logs.outcome.${e.outcome}`)],
     }));
     findings.push({
       id: findingId("logs.exploit", first.ip, first.attack),

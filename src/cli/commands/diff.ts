@@ -4,6 +4,7 @@ import { atLeast, type Finding, SEVERITIES, type Severity } from "../../core/fin
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { evidenceText } from "../../report/formats/human.ts";
+import { renderFinding } from "../../report/localize.ts";
 import { openStore } from "../../store/db.ts";
 import { diffFindings, type ScanDiff } from "../../store/diff.ts";
 import { listScans, resolveScanId, scanFindings } from "../../store/scans.ts";
@@ -86,7 +87,8 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
     });
 }
 
-function line(f: Finding, t: Translator): string {
+function line(keyed: Finding, t: Translator): string {
+  const f = renderFinding(keyed, t);
   return `  [${t(`severity.${f.severity}`)}] ${esc(f.title)}  (${t(`confidence.${f.confidence}`)})  ${esc(f.id)}`;
 }
 
@@ -113,13 +115,13 @@ export function renderDiff(d: ScanDiff, t: Translator): string {
             ? t(`severity.${c.before.severity}`)
             : what === "confidence"
               ? t(`confidence.${c.before.confidence}`)
-              : c.before.evidence.map(evidenceText).join("; ");
+              : renderFinding(c.before, t).evidence.map(evidenceText).join("; ");
         const after =
           what === "severity"
             ? t(`severity.${c.after.severity}`)
             : what === "confidence"
               ? t(`confidence.${c.after.confidence}`)
-              : c.after.evidence.map(evidenceText).join("; ");
+              : renderFinding(c.after, t).evidence.map(evidenceText).join("; ");
         out.push(`      ${t(`watch.diff.field.${what}`)}: ${esc(before)} -> ${esc(after)}`);
       }
     }

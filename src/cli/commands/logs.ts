@@ -5,6 +5,7 @@ import { findingsFor } from "../../checks/logs/analyze.ts";
 import { formatFromOption } from "../../checks/logs/format.ts";
 import { collectHost } from "../../collect/host.ts";
 import { type LogInput, logsSection, runLogs } from "../../collect/logs/run.ts";
+import { checkContext } from "../../core/context.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
 import { atLeast, sortFindings } from "../../core/finding.ts";
 import { toolVersion } from "../../core/version.ts";
@@ -57,9 +58,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
     // saying "no attacks in 0 files" would read as a clean bill of health.
     if (facts.files.length === 0) throw new UsageError(t("logs.noFiles"));
-    const findings = sortFindings(
-      findingsFor(facts.events, rules, { now: ctx.now, lang: ctx.lang, t: ctx.t }, facts.next),
-    );
+    const findings = sortFindings(findingsFor(facts.events, rules, checkContext(ctx), facts.next));
     const doc: ReportDocument = {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: "mamori", version: toolVersion() },
@@ -68,7 +67,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       scannedAt: ctx.now().toISOString(),
       lang: ctx.lang,
       findings,
-      incidents: correlate(findings, ctx),
+      incidents: correlate(findings, checkContext(ctx)),
       notChecked: ctx.diag.notChecked,
       warnings: ctx.diag.warnings,
       sections: { logs: logsSection(facts) },

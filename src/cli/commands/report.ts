@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { checkContext } from "../../core/context.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
@@ -22,7 +23,7 @@ export function registerReport(program: Command, io: CliIo, done: (code: number)
     } catch (err) {
       throw err instanceof ReportFileError ? new UsageError(err.message) : err;
     }
-    doc.incidents = correlate(doc.findings, { now: opts.now, lang: opts.lang, t });
+    doc.incidents = correlate(doc.findings, checkContext(opts));
     done(emitReport(doc, opts, io));
   });
 }

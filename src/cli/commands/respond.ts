@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { checkContext } from "../../core/context.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
@@ -124,7 +125,7 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       throw new UsageError(t("respond.needReport"));
     if (doc && incidentIds.length > 0) {
       // Correlated again, as `mamori report` does: the ids are stable, so they match the rendered report.
-      const incidents = correlate(doc.findings, { now: env.now, lang: env.lang, t });
+      const incidents = correlate(doc.findings, checkContext(env));
       for (const id of incidentIds) {
         const inc = incidents.find((i) => i.id === id) ?? doc.incidents.find((i) => i.id === id);
         if (!inc) throw new UsageError(t("respond.unknownIncident", { id }));

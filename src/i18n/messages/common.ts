@@ -1,6 +1,12 @@
 import type { Messages } from "../types.ts";
 
 export const common = {
+  /** Which language a translator speaks (message.ts renders rule names from data files with it). */
+  "lang.code": { en: "en", ja: "ja" },
+  /** Two sentences of one paragraph: Japanese needs no space after "。". */
+  "text.twoSentences": { en: "{a} {b}", ja: "{a}{b}" },
+  /** Between the items of a short inline list. */
+  "text.listSep": { en: ", ", ja: "、" },
   "verdict.safe": {
     en: "Safe: no problem found at or above {threshold}.",
     ja: "安全: {threshold} 以上の問題は見つかりませんでした。",

@@ -1,6 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../escape.ts";
+import { renderDocument } from "../localize.ts";
 
 interface Row {
   protocol: string;
@@ -17,7 +18,8 @@ function addr(a: string, port: number): string {
 }
 
 /** The listening-socket table `mamori ports` prints above the findings (human format only). */
-export function renderPortsTable(doc: ReportDocument, t: Translator): string {
+export function renderPortsTable(keyed: ReportDocument, t: Translator): string {
+  const doc = renderDocument(keyed, t);
   const section = doc.sections.exposure as { listeners?: Row[] } | undefined;
   const rows = section?.listeners ?? [];
   if (rows.length === 0) return `${t("exposure.ports.none")}\n\n`;

@@ -1,7 +1,8 @@
 import type { ReportDocument } from "../../core/document.ts";
-import { atLeast, type Evidence, type Finding, type Severity } from "../../core/finding.ts";
+import { atLeast, type Severity } from "../../core/finding.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
+import { type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
 import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
 
@@ -15,7 +16,7 @@ const COLORS: Record<Severity, string> = {
 const RESET = "\x1b[0m";
 const BOLD = "\x1b[1m";
 
-export function evidenceText(e: Evidence): string {
+export function evidenceText(e: RenderedEvidence): string {
   const parts: string[] = [];
   if (e.path) parts.push(e.line ? `${e.path}:${e.line}` : e.path);
   if (e.pid !== undefined) parts.push(`pid ${e.pid}`);
@@ -38,7 +39,7 @@ function clip(s: string): string {
     : s;
 }
 
-function findingBlock(f: Finding, opts: RenderOptions): string[] {
+function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
   const { t, color } = opts;
   const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
   const sev = paint(COLORS[f.severity], `[${t(`severity.${f.severity}`)}]`);
@@ -55,7 +56,8 @@ function findingBlock(f: Finding, opts: RenderOptions): string[] {
   return lines;
 }
 
-export function renderHuman(doc: ReportDocument, opts: RenderOptions): string {
+export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string {
+  const doc = renderDocument(keyed, opts.t);
   const { t, color, threshold } = opts;
   const out: string[] = [];
   const { verdict } = verdictOf(doc.findings, threshold);

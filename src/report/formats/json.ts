@@ -1,9 +1,10 @@
 import { jsonOutput } from "../escape.ts";
+import { contractDocument } from "../localize.ts";
 import type { Renderer } from "../types.ts";
 
 export const json: Renderer = {
   name: "json",
-  render(doc) {
-    return jsonOutput(doc);
+  render(doc, opts) {
+    return jsonOutput(contractDocument(doc, opts.t));
   },
 };

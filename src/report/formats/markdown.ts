@@ -1,8 +1,8 @@
-import type { Incident } from "../../core/document.ts";
 import { atLeast, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
+import { type RenderedIncident, renderDocument } from "../localize.ts";
 import type { Renderer } from "../types.ts";
 import { reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
@@ -28,7 +28,7 @@ function cell(s: string): string {
   return md(s).replace(/\|/g, "\\|");
 }
 
-function incidentBlock(inc: Incident, t: Translator): string[] {
+function incidentBlock(inc: RenderedIncident, t: Translator): string[] {
   const out = [`### ${t(`severity.${inc.severity}`)}: ${md(inc.title)}`, ""];
   out.push(`- ${t("report.confidence")}: ${t(`confidence.${inc.confidence}`)}`);
   out.push(`- id: ${code(inc.id)}`);
@@ -60,7 +60,8 @@ function guideBlock(g: Guide): string[] {
 /** For a ticket or an e-mail to an expert: incidents first, then findings, then guidance, then what was not checked. */
 export const markdown: Renderer = {
   name: "markdown",
-  render(doc, { t, threshold }) {
+  render(keyed, { t, threshold }) {
+    const doc = renderDocument(keyed, t);
     const out: string[] = [];
     out.push(`# ${t("report.title")}: ${md(doc.host.hostname)}`, "");
     out.push(`**${md(verdictLine(doc, threshold, t))}**`, "");

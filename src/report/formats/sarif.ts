@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Finding, Severity } from "../../core/finding.ts";
+import type { Severity } from "../../core/finding.ts";
 import { jsonOutput } from "../escape.ts";
+import { type RenderedFinding, renderDocument } from "../localize.ts";
 import type { Renderer } from "../types.ts";
 
 // GitHub code scanning reads "security-severity" (0-10) to rank alerts.
@@ -27,7 +28,7 @@ export function artifactUri(p: string): string {
   return p.split("/").map(encodeURIComponent).join("/");
 }
 
-function locations(f: Finding) {
+function locations(f: RenderedFinding) {
   return f.evidence
     .filter((e) => e.path)
     .slice(0, 10)
@@ -42,12 +43,13 @@ function locations(f: Finding) {
 
 export const sarif: Renderer = {
   name: "sarif",
-  render(doc) {
+  render(keyed, opts) {
+    const doc = renderDocument(keyed, opts.t);
     const checks = [...new Set(doc.findings.map((f) => f.check))].sort();
-    const worst = new Map<string, Finding>();
+    const worst = new Map<string, RenderedFinding>();
     for (const f of doc.findings) if (!worst.has(f.check)) worst.set(f.check, f); // findings arrive sorted, worst first
     const rules = checks.map((check) => {
-      const f = worst.get(check) as Finding;
+      const f = worst.get(check) as RenderedFinding;
       return {
         id: check,
         name: check.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),

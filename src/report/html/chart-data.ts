@@ -1,5 +1,5 @@
-import type { Incident, ReportDocument } from "../../core/document.ts";
 import { type Finding, SEVERITIES } from "../../core/finding.ts";
+import type { RenderedIncident as Incident, RenderedDocument as ReportDocument } from "../localize.ts";
 
 export const OUTCOMES = ["succeeded", "blocked", "failed", "unknown"] as const;
 type Outcome = (typeof OUTCOMES)[number];

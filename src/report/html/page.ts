@@ -1,9 +1,15 @@
-import type { Incident, ReportDocument } from "../../core/document.ts";
-import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
+import type { ReportDocument } from "../../core/document.ts";
+import { atLeast, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeHtml as h } from "../escape.ts";
 import { evidenceText } from "../formats/human.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
+import {
+  type RenderedDocument,
+  type RenderedFinding,
+  type RenderedIncident,
+  renderDocument,
+} from "../localize.ts";
 import type { RenderOptions } from "../types.ts";
 import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
 import { assets, safeInlineScript, scriptHash } from "./assets.ts";
@@ -21,7 +27,9 @@ function text(v: unknown): string {
 }
 
 function sev(s: string, t: Translator): string {
-  const label = (SEVERITIES as readonly string[]).includes(s) ? t(`severity.${s as Finding["severity"]}`) : s;
+  const label = (SEVERITIES as readonly string[]).includes(s)
+    ? t(`severity.${s as RenderedFinding["severity"]}`)
+    : s;
   return `<span class="sev ${h(s)}">${h(label)}</span>`;
 }
 
@@ -37,7 +45,7 @@ function guideHtml(g: Guide, t: Translator): string {
     )}</ol>${g.commands.length ? `<div class="muted">${h(t("guide.commands"))}</div>${commandsBlock(g.commands)}` : ""}</section>`;
 }
 
-function incidentHtml(inc: Incident, n: number, guide: Guide | undefined, t: Translator): string {
+function incidentHtml(inc: RenderedIncident, n: number, guide: Guide | undefined, t: Translator): string {
   const meta: string[] = [
     `<li>${h(t("report.confidence"))}: ${h(t(`confidence.${inc.confidence}`))}</li>`,
     `<li>id: <code>${h(inc.id)}</code></li>`,
@@ -64,7 +72,7 @@ ${guide ? guideHtml(guide, t) : ""}
 </article>`;
 }
 
-function findingRow(f: Finding, t: Translator): string {
+function findingRow(f: RenderedFinding, t: Translator): string {
   const ev = f.evidence
     .slice(0, 10)
     .map((e) => `<li class="mono">${h(evidenceText(e))}</li>`)
@@ -76,7 +84,7 @@ function findingRow(f: Finding, t: Translator): string {
 <td class="mono">${h(f.time ?? "")}${f.timeSource ? ` <span class="muted">(${h(f.timeSource)})</span>` : ""}</td></tr>`;
 }
 
-function eventsTable(doc: ReportDocument, t: Translator): string {
+function eventsTable(doc: RenderedDocument, t: Translator): string {
   const logs = rec(doc.sections.logs);
   const events = Array.isArray(logs?.events) ? logs.events : [];
   if (events.length === 0) return "";
@@ -105,12 +113,13 @@ function figure(id: string, caption: string, has: boolean, t: Translator, extra 
   }${extra}</figure>`;
 }
 
-export function renderPage(doc: ReportDocument, opts: RenderOptions): string {
+export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
+  const doc = renderDocument(keyed, opts.t);
   const { t, threshold, lang } = opts;
   const { verdict } = verdictOf(doc.findings, threshold);
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
   const guides = guidance(doc, t, shown);
-  const data = chartData(doc, (s) => t(`severity.${s as Finding["severity"]}`));
+  const data = chartData(doc, (s) => t(`severity.${s as RenderedFinding["severity"]}`));
   const labels = {
     time: t("html.time"),
     attempts: t("html.attempts"),

@@ -1,0 +1,159 @@
+import type { Incident, ReportDocument, TimelineEntry } from "../core/document.ts";
+import type { Evidence, Finding } from "../core/finding.ts";
+import { isLiteral, renderText, type Text } from "../core/message.ts";
+import type { Translator } from "../i18n/index.ts";
+
+/**
+ * Findings and incidents hold keyed text (core/message.ts); a renderer first turns the whole document
+ * into strings in the reader's language, so no renderer can print a key or an object by mistake.
+ */
+export type RenderedEvidence = Omit<Evidence, "label" | "value"> & { label?: string; value?: string };
+export type RenderedFinding = Omit<Finding, "title" | "detail" | "remediation" | "evidence" | "commands"> & {
+  title: string;
+  detail: string;
+  remediation: string;
+  evidence: RenderedEvidence[];
+  commands?: string[];
+};
+export type RenderedTimelineEntry = Omit<TimelineEntry, "source" | "text"> & { source: string; text: string };
+export type RenderedIncident = Omit<Incident, "title" | "summary" | "timeline"> & {
+  title: string;
+  summary: string;
+  timeline: RenderedTimelineEntry[];
+};
+export type RenderedDocument = Omit<ReportDocument, "findings" | "incidents"> & {
+  findings: RenderedFinding[];
+  incidents: RenderedIncident[];
+};
+
+export function renderEvidence(e: Evidence, t: Translator): RenderedEvidence {
+  const { label, value, ...rest } = e;
+  const out: RenderedEvidence = { ...rest };
+  if (label !== undefined) out.label = renderText(label, t);
+  if (value !== undefined) out.value = renderText(value, t);
+  return out;
+}
+
+export function renderFinding(f: Finding, t: Translator): RenderedFinding {
+  const { title, detail, remediation, evidence, commands, ...rest } = f;
+  const out: RenderedFinding = {
+    ...rest,
+    title: renderText(title, t),
+    detail: renderText(detail, t),
+    remediation: renderText(remediation, t),
+    evidence: evidence.map((e) => renderEvidence(e, t)),
+  };
+  if (commands) out.commands = commands.map((c) => renderText(c, t));
+  return out;
+}
+
+export function renderIncident(i: Incident, t: Translator): RenderedIncident {
+  return {
+    ...i,
+    title: renderText(i.title, t),
+    summary: renderText(i.summary, t),
+    timeline: i.timeline.map((e) => ({ ...e, source: renderText(e.source, t), text: renderText(e.text, t) })),
+  };
+}
+
+export function renderDocument(doc: ReportDocument, t: Translator): RenderedDocument {
+  return {
+    ...doc,
+    findings: doc.findings.map((f) => renderFinding(f, t)),
+    incidents: doc.incidents.map((i) => renderIncident(i, t)),
+  };
+}
+
+/** The keyed form of some fields: only those that are not plain literal strings (nothing to re-render). */
+function keyed(fields: Record<string, Text | undefined>): Record<string, Text> | undefined {
+  const out: Record<string, Text> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && !isLiteral(v)) out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The JSON contract: every text field rendered in the document's language for outside readers, and
+ * beside it `message` with the keyed form, which `mamori report --lang` renders again in any language.
+ */
+export function contractDocument(doc: ReportDocument, t: Translator): unknown {
+  return {
+    ...doc,
+    findings: doc.findings.map((f) => {
+      const r = renderFinding(f, t);
+      const message = keyed({ title: f.title, detail: f.detail, remediation: f.remediation });
+      const commands = f.commands?.some((c) => !isLiteral(c)) ? f.commands : undefined;
+      return {
+        ...r,
+        evidence: f.evidence.map((e, i) =>
+          withMessage(r.evidence[i], keyed({ label: e.label, value: e.value })),
+        ),
+        ...(message || commands ? { message: { ...message, ...(commands ? { commands } : {}) } } : {}),
+      };
+    }),
+    incidents: doc.incidents.map((inc) => {
+      const r = renderIncident(inc, t);
+      return withMessage(
+        {
+          ...r,
+          timeline: inc.timeline.map((e, i) =>
+            withMessage(r.timeline[i], keyed({ source: e.source, text: e.text })),
+          ),
+        },
+        keyed({ title: inc.title, summary: inc.summary }),
+      );
+    }),
+  };
+}
+
+function withMessage<T>(o: T, message: Record<string, Text> | undefined): T {
+  return message ? { ...o, message } : o;
+}
+
+type Keyed = { message?: Record<string, Text> };
+
+/**
+ * A loaded JSON report back to the in-memory form: keyed text where the report has it (any language
+ * on re-render), the rendered strings as literal text where it does not (reports from before keys).
+ */
+export function restoreKeyed(doc: ReportDocument): ReportDocument {
+  const pick = <T>(o: Keyed, field: string, fallback: T): T | Text =>
+    o.message && o.message[field] !== undefined ? (o.message[field] as Text) : fallback;
+  return {
+    ...doc,
+    findings: doc.findings.map((f) => {
+      const k = f as Finding & Keyed;
+      const { message: _m, ...rest } = k;
+      const out: Finding = {
+        ...rest,
+        title: pick(k, "title", f.title),
+        detail: pick(k, "detail", f.detail),
+        remediation: pick(k, "remediation", f.remediation),
+        evidence: f.evidence.map((e) => {
+          const ke = e as Evidence & Keyed;
+          const { message: _em, ...erest } = ke;
+          const ev: Evidence = { ...erest };
+          if (ke.message?.label !== undefined) ev.label = ke.message.label;
+          if (ke.message?.value !== undefined) ev.value = ke.message.value;
+          return ev;
+        }),
+      };
+      const cmds = k.message?.commands;
+      if (Array.isArray(cmds)) out.commands = cmds as Text[];
+      return out;
+    }),
+    incidents: doc.incidents.map((i) => {
+      const k = i as Incident & Keyed;
+      const { message: _m, ...rest } = k;
+      return {
+        ...rest,
+        title: pick(k, "title", i.title),
+        summary: pick(k, "summary", i.summary),
+        timeline: i.timeline.map((e) => {
+          const ke = e as TimelineEntry & Keyed;
+          const { message: _em, ...erest } = ke;
+          return { ...erest, source: pick(ke, "source", e.source), text: pick(ke, "text", e.text) };
+        }),
+      };
+    }),
+  };
+}
