@@ -99,10 +99,10 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
   await (await openPostgres(url)).close();
 
   await commitScan(store, {
-    version: 1,
+    version: 2,
     scanId: "20260101T000000Z-aaaa",
     startedAt: "2026-01-01T00:00:00.000Z",
-    host: "web1",
+    hostId: "web1",
     doc: doc([finding("a.one:1"), finding("a.gone:1")], "2026-01-01T00:01:00.000Z"),
     cursors: [
       {
@@ -117,10 +117,10 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
     baseline: { entries: [{ kind: "port", key: "tcp 0.0.0.0:80", value: "tcp 0.0.0.0:80" }], replace: true },
   });
   await commitScan(store, {
-    version: 1,
+    version: 2,
     scanId: "20260102T000000Z-bbbb",
     startedAt: "2026-01-02T00:00:00.000Z",
-    host: "web1",
+    hostId: "web1",
     doc: doc([finding("a.one:1", { severity: "critical" }), finding("a.new:1")], "2026-01-02T00:01:00.000Z"),
     cursors: [],
   });
