@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
@@ -6,6 +7,7 @@ import { translator } from "../../src/i18n/index.ts";
 import { openSqlite } from "../../src/store/db.ts";
 import { listScans } from "../../src/store/scans.ts";
 import { getBaseline, getCursors } from "../../src/store/state.ts";
+import { importSpool } from "../../src/watch/pending.ts";
 import { recordScan } from "../../src/watch/scan.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -143,4 +145,30 @@ test("diff of two stored scans of different hosts says so, not 'found 1'", async
   const both = await mamori(["diff", "--db", db, "--lang", "en", "20260101", "20260102"]);
   assert.match(both.stderr, /different hosts: alpha \(id aaaaaaaa\) and alpha \(id bbbbbbbb\)/);
   assert.match(both.stdout, /New \(1\)/);
+});
+
+test("a scan spooled before host ids (version 1) is still imported, under its hostname", async (t) => {
+  const dir = tempDir(t);
+  const db = path.join(dir, "history.db");
+  const spool = `${db}.spool`;
+  fs.mkdirSync(spool, { mode: 0o700 });
+  const at = "2025-12-05T00:00:00.000Z";
+  const v1 = {
+    version: 1,
+    scanId: "20251205T000000Z-5555",
+    startedAt: at,
+    host: "web1",
+    doc: doc([finding("s.one:1")], at),
+    cursors: [{ path: "/var/log/a.log", inode: "1", offset: 10, headHash: "h", headLen: 1, mtimeNs: "1" }],
+  };
+  fs.writeFileSync(path.join(spool, `${v1.scanId}.json`), JSON.stringify(v1), { mode: 0o600 });
+  const store = await openSqlite(db);
+  t.after(() => store.close());
+  const r = await importSpool(store, db);
+  assert.equal(r.imported, 1);
+  assert.deepEqual(
+    (await listScans(store.db)).map((s) => [s.id, s.hostId]),
+    [[v1.scanId, "hostname:web1"]],
+  );
+  assert.equal((await getCursors(store.db, "hostname:web1")).get("/var/log/a.log")?.offset, 10);
 });
