@@ -109,19 +109,19 @@ try {
   });
   const storeMs = await time(() =>
     commitScan(store, {
-      version: 1,
+      version: 2,
       scanId: "a",
       startedAt: "2026-01-01T00:00:00Z",
-      host: "bench",
+      hostId: "bench",
       doc: doc(mk(5000, "x"), "2026-01-01T00:00:00Z"),
       cursors: [],
     }),
   );
   await commitScan(store, {
-    version: 1,
+    version: 2,
     scanId: "b",
     startedAt: "2026-01-02T00:00:00Z",
-    host: "bench",
+    hostId: "bench",
     doc: doc(mk(5000, "y"), "2026-01-02T00:00:00Z"),
     cursors: [],
   });

@@ -84,7 +84,7 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
     t,
     format,
     config,
-    store: { target: resolved, busyTimeoutMs: config.store.busyTimeoutMs, spoolFallback },
+    store: { target: resolved, busyTimeoutMs: config.store.busyTimeoutMs, spoolFallback, stateDir },
   };
 }
 

@@ -85,7 +85,16 @@ export const reportSchema = z.looseObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.looseObject({ name: z.literal("mamori"), version: text }),
   command: text,
-  host: z.looseObject({ hostname: text, os: text.optional(), root: text, live: z.boolean() }),
+  host: z.looseObject({
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
+    hostname: text,
+    os: text.optional(),
+    root: text,
+    live: z.boolean(),
+  }),
   scannedAt: text,
   lang: text,
   findings: z.array(findingSchema),

@@ -5,6 +5,11 @@ import type { Text } from "./message.ts";
 export const SCHEMA_VERSION = 1;
 
 export interface HostInfo {
+  /**
+   * Stable id of the host (32 hex: a hash of its machine-id, or an id mamori generated and kept), the key of
+   * its history. Absent in reports written before it existed and for roots without one.
+   */
+  id?: string;
   hostname: string;
   os?: string;
   osId?: string;

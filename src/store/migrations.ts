@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { HistoryDb } from "./schema.ts";
 
 /**
@@ -116,4 +116,41 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "host ids as the history key; facts beside each scan",
+    async up(typed) {
+      const db = typed as AnyDb;
+      // Scans keep `host` as the hostname people read; `host_id` is the key. Rows written before host ids
+      // existed are keyed "hostname:<name>" (LEGACY_PREFIX): still listed and compared, and taken over by the
+      // host id the first time the same machine records a scan under that hostname (adoptLegacyHost).
+      await db.schema.alterTable("scans").addColumn("host_id", "text").execute();
+      await db
+        .updateTable("scans")
+        .set({ host_id: sql`${sql.lit(LEGACY_PREFIX)} || host` })
+        .execute();
+      await db.schema
+        .createIndex("scans_host_id_started")
+        .on("scans")
+        .columns(["host_id", "started_at"])
+        .execute();
+      for (const table of ["baselines", "log_cursors"]) {
+        await db.schema.alterTable(table).renameColumn("host", "host_id").execute();
+        await db
+          .updateTable(table)
+          .set({ host_id: sql`${sql.lit(LEGACY_PREFIX)} || host_id` })
+          .execute();
+      }
+      // Collected facts (a FactsBundle, validated where it is made and read) as JSON, kept apart from the
+      // scan row so listing scans never reads them.
+      await db.schema
+        .createTable("scan_facts")
+        .addColumn("scan_id", "text", (c) => c.primaryKey().references("scans.id").onDelete("cascade"))
+        .addColumn("facts", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
+
+/** The key of history rows recorded before hosts had ids, and of a host that has none: the hostname, prefixed. */
+export const LEGACY_PREFIX = "hostname:";

@@ -1,12 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { NotChecked } from "../core/diagnostics.ts";
-import type { ReportDocument } from "../core/document.ts";
+import type { HostInfo, ReportDocument } from "../core/document.ts";
 import { type Finding, SEVERITIES, type Severity } from "../core/finding.ts";
+import { LEGACY_PREFIX } from "./migrations.ts";
 import type { HistoryDb } from "./schema.ts";
 
 export interface ScanMeta {
   id: string;
+  /** The history key (see hostKey). */
+  hostId: string;
+  /** The hostname, for people. */
   host: string;
   root: string;
   startedAt: string;
@@ -28,6 +32,16 @@ export function newScanId(startedAt: Date): string {
   return `${stamp}-${randomBytes(4).toString("hex")}`;
 }
 
+/** The history key of a host: its stable id, else (no machine-id, none generated) its hostname, prefixed. */
+export function hostKey(host: Pick<HostInfo, "id" | "hostname">): string {
+  return host.id ?? `${LEGACY_PREFIX}${host.hostname}`;
+}
+
+/** Whether a key is a hostname standing in for an id (rows from before ids, or a host without one). */
+export function isLegacyKey(hostId: string): boolean {
+  return hostId.startsWith(LEGACY_PREFIX);
+}
+
 export function evidenceHash(f: Finding): string {
   return createHash("sha256").update(JSON.stringify(f.evidence)).digest("hex").slice(0, 32);
 }
@@ -38,16 +52,18 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   return counts;
 }
 
-/** Stores one scan and all its findings (call inside writeTx). */
+/** Stores one scan and all its findings under `hostId` (call inside writeTx). */
 export async function insertScan(
   db: Kysely<HistoryDb>,
   id: string,
+  hostId: string,
   doc: ReportDocument,
   startedAt: string,
 ): Promise<ScanMeta> {
   const counts = countBySeverity(doc.findings);
   const meta: ScanMeta = {
     id,
+    hostId,
     host: doc.host.hostname,
     root: doc.host.root,
     startedAt,
@@ -64,6 +80,7 @@ export async function insertScan(
     .values({
       id,
       host: meta.host,
+      host_id: hostId,
       root: meta.root,
       started_at: startedAt,
       finished_at: meta.finishedAt,
@@ -104,6 +121,8 @@ type ScanRow = HistoryDb["scans"];
 function toMeta(r: Omit<ScanRow, "document">): ScanMeta {
   return {
     id: r.id,
+    // Written before migration 2 set it (never, once migrated): the hostname is the key.
+    hostId: r.host_id ?? `${LEGACY_PREFIX}${r.host}`,
     host: r.host,
     root: r.root,
     startedAt: r.started_at,
@@ -126,6 +145,7 @@ function toMeta(r: Omit<ScanRow, "document">): ScanMeta {
 const META_COLUMNS = [
   "id",
   "host",
+  "host_id",
   "root",
   "started_at",
   "finished_at",
@@ -141,13 +161,18 @@ const META_COLUMNS = [
   "not_checked",
 ] as const;
 
-/** Newest first. */
+/**
+ * Newest first. `host` names a host by its id or its hostname (what a person types); `hostId` only by the
+ * key (what code that compares scans of one host uses).
+ */
 export async function listScans(
   db: Kysely<HistoryDb>,
-  opts: { host?: string; limit?: number } = {},
+  opts: { host?: string; hostId?: string; limit?: number } = {},
 ): Promise<ScanMeta[]> {
   let q = db.selectFrom("scans").select(META_COLUMNS).orderBy("started_at", "desc").orderBy("id", "desc");
-  if (opts.host) q = q.where("host", "=", opts.host);
+  const host = opts.host;
+  if (host) q = q.where((eb) => eb.or([eb("host_id", "=", host), eb("host", "=", host)]));
+  if (opts.hostId) q = q.where("host_id", "=", opts.hostId);
   if (opts.limit) q = q.limit(opts.limit);
   return (await q.execute()).map(toMeta);
 }
@@ -167,6 +192,25 @@ export async function resolveScanId(db: Kysely<HistoryDb>, ref: string): Promise
     .limit(2)
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** How many scans each host has (by key), with the hostname of its newest scan. */
+export async function hostsInHistory(
+  db: Kysely<HistoryDb>,
+): Promise<Array<{ hostId: string; host: string; scans: number }>> {
+  const rows = await db
+    .selectFrom("scans")
+    .select(["host_id", "host", "started_at"])
+    .orderBy("started_at", "desc")
+    .execute();
+  const out = new Map<string, { hostId: string; host: string; scans: number }>();
+  for (const r of rows) {
+    const key = r.host_id ?? `${LEGACY_PREFIX}${r.host}`;
+    const h = out.get(key);
+    if (h) h.scans++;
+    else out.set(key, { hostId: key, host: r.host, scans: 1 });
+  }
+  return [...out.values()];
 }
 
 export async function scanFindings(db: Kysely<HistoryDb>, scanId: string): Promise<Finding[]> {

@@ -5,7 +5,10 @@
  */
 export interface ScansTable {
   id: string;
+  /** The hostname, for people. */
   host: string;
+  /** The history key: the host's stable id, or "hostname:<name>" (rows from before ids, hosts without one). */
+  host_id: string;
   root: string;
   started_at: string;
   finished_at: string;
@@ -37,7 +40,7 @@ export interface FindingsTable {
 }
 
 export interface BaselinesTable {
-  host: string;
+  host_id: string;
   kind: string;
   key: string;
   value: string;
@@ -46,7 +49,7 @@ export interface BaselinesTable {
 }
 
 export interface LogCursorsTable {
-  host: string;
+  host_id: string;
   path: string;
   inode: string;
   offset: number | string | bigint;
@@ -91,6 +94,12 @@ export interface DigestQueueTable {
   sent_at: string | null;
 }
 
+/** Collected facts of a scan (a FactsBundle as JSON; validated where it is made and where it is read). */
+export interface ScanFactsTable {
+  scan_id: string;
+  facts: string;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -99,6 +108,7 @@ export interface MigrationsTable {
 
 export interface HistoryDb {
   scans: ScansTable;
+  scan_facts: ScanFactsTable;
   findings: FindingsTable;
   baselines: BaselinesTable;
   log_cursors: LogCursorsTable;

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { LEGACY_PREFIX } from "./migrations.ts";
 import type { HistoryDb } from "./schema.ts";
 
 /** Where reading a log stopped: the file's inode, the byte offset after the last complete line, and its head. */
@@ -19,8 +20,8 @@ export interface BaselineEntry {
   value: string;
 }
 
-export async function getCursors(db: Kysely<HistoryDb>, host: string): Promise<Map<string, CursorRecord>> {
-  const rows = await db.selectFrom("log_cursors").selectAll().where("host", "=", host).execute();
+export async function getCursors(db: Kysely<HistoryDb>, hostId: string): Promise<Map<string, CursorRecord>> {
+  const rows = await db.selectFrom("log_cursors").selectAll().where("host_id", "=", hostId).execute();
   return new Map(
     rows.map((r) => [
       r.path,
@@ -38,15 +39,15 @@ export async function getCursors(db: Kysely<HistoryDb>, host: string): Promise<M
 
 export async function putCursor(
   db: Kysely<HistoryDb>,
-  host: string,
+  hostId: string,
   c: CursorRecord,
   at: string,
 ): Promise<void> {
-  await db.deleteFrom("log_cursors").where("host", "=", host).where("path", "=", c.path).execute();
+  await db.deleteFrom("log_cursors").where("host_id", "=", hostId).where("path", "=", c.path).execute();
   await db
     .insertInto("log_cursors")
     .values({
-      host,
+      host_id: hostId,
       path: c.path,
       inode: c.inode,
       offset: c.offset,
@@ -58,11 +59,11 @@ export async function putCursor(
     .execute();
 }
 
-export async function getBaseline(db: Kysely<HistoryDb>, host: string): Promise<BaselineEntry[]> {
+export async function getBaseline(db: Kysely<HistoryDb>, hostId: string): Promise<BaselineEntry[]> {
   return db
     .selectFrom("baselines")
     .select(["kind", "key", "value"])
-    .where("host", "=", host)
+    .where("host_id", "=", hostId)
     .orderBy("kind")
     .orderBy("key")
     .execute();
@@ -71,17 +72,54 @@ export async function getBaseline(db: Kysely<HistoryDb>, host: string): Promise<
 /** Replaces the host's whole baseline (first scan, or the operator accepted the current state). */
 export async function replaceBaseline(
   db: Kysely<HistoryDb>,
-  host: string,
+  hostId: string,
   scanId: string,
   at: string,
   entries: BaselineEntry[],
 ): Promise<void> {
-  await db.deleteFrom("baselines").where("host", "=", host).execute();
-  const rows = entries.map((e) => ({ host, scan_id: scanId, recorded_at: at, ...e }));
+  await db.deleteFrom("baselines").where("host_id", "=", hostId).execute();
+  const rows = entries.map((e) => ({ host_id: hostId, scan_id: scanId, recorded_at: at, ...e }));
   for (let i = 0; i < rows.length; i += 100) {
     await db
       .insertInto("baselines")
       .values(rows.slice(i, i + 100))
       .execute();
   }
+}
+
+/**
+ * Gives a host's rows recorded under its hostname (before hosts had ids, LEGACY_PREFIX) to its id: scans
+ * always; the baseline and the log cursors only when the id has none yet (the id's own are newer). Only for
+ * the machine itself (watch, audit --save): a fleet server cannot know two hosts with one name are one.
+ * Returns how many scans were taken over (call inside writeTx).
+ */
+export async function adoptLegacyHost(
+  db: Kysely<HistoryDb>,
+  hostId: string,
+  hostname: string,
+): Promise<number> {
+  const legacy = `${LEGACY_PREFIX}${hostname}`;
+  if (legacy === hostId) return 0;
+  const scans = await db
+    .updateTable("scans")
+    .set({ host_id: hostId })
+    .where("host_id", "=", legacy)
+    .executeTakeFirst();
+  for (const table of ["baselines", "log_cursors"] as const) {
+    const own = await db.selectFrom(table).select("host_id").where("host_id", "=", hostId).limit(1).execute();
+    if (own.length === 0)
+      await db.updateTable(table).set({ host_id: hostId }).where("host_id", "=", legacy).execute();
+    else await db.deleteFrom(table).where("host_id", "=", legacy).execute();
+  }
+  return Number(scans.numUpdatedRows);
+}
+
+/** Whether anything is still keyed by this hostname (a read, so the usual case takes no write lock). */
+export async function hasLegacyRows(db: Kysely<HistoryDb>, hostname: string): Promise<boolean> {
+  const legacy = `${LEGACY_PREFIX}${hostname}`;
+  for (const table of ["scans", "baselines", "log_cursors"] as const) {
+    const r = await db.selectFrom(table).select("host_id").where("host_id", "=", legacy).limit(1).execute();
+    if (r.length > 0) return true;
+  }
+  return false;
 }

@@ -7,7 +7,8 @@ import { DirFdError, type Identity, type Untrusted, type VerifiedDir } from "../
 import type { ReportDocument } from "../core/document.ts";
 import type { Translator } from "../i18n/index.ts";
 import { type Store, writeTx } from "../store/db.ts";
-import { insertScan } from "../store/scans.ts";
+import { writeScan } from "../store/record.ts";
+import { hostKey } from "../store/scans.ts";
 import {
   type BaselineEntry,
   type CursorRecord,
@@ -19,27 +20,33 @@ import { openPrivateDir, UnsafeStateError, untrustedText } from "./state-dir.ts"
 
 /** Everything one scan writes to history, in one transaction: the scan, the log cursors, maybe a baseline. */
 export interface PendingScan {
-  version: 1;
+  version: 2;
   scanId: string;
   startedAt: string;
-  host: string;
+  /** The history key (hostKey): the host id, or "hostname:<name>". */
+  hostId: string;
   doc: ReportDocument;
+  /** Collected facts (a FactsBundle) when the scan kept them. */
+  facts?: unknown;
   cursors: CursorRecord[];
   /** Set when this scan records the baseline (the first scan, or --accept-baseline). */
   baseline?: { entries: BaselineEntry[]; replace: boolean };
 }
 
-/** Commits a scan whole, or not at all (the transaction rolls back on any error). */
+/**
+ * Commits a scan whole, or not at all (the transaction rolls back on any error): the store's plain scan
+ * write (writeScan) plus what only the watcher keeps, the log cursors and the baseline.
+ */
 export async function commitScan(store: Store, p: PendingScan): Promise<void> {
   await writeTx(store, async (trx) => {
     const exists = await trx.selectFrom("scans").select("id").where("id", "=", p.scanId).executeTakeFirst();
     if (exists) return; // a spool file imported twice
-    await insertScan(trx, p.scanId, p.doc, p.startedAt);
-    for (const c of p.cursors) await putCursor(trx, p.host, c, p.doc.scannedAt);
+    await writeScan(trx, p.scanId, p.hostId, p.facts, p.doc, p.startedAt);
+    for (const c of p.cursors) await putCursor(trx, p.hostId, c, p.doc.scannedAt);
     if (p.baseline) {
-      const has = (await getBaseline(trx, p.host)).length > 0;
+      const has = (await getBaseline(trx, p.hostId)).length > 0;
       if (p.baseline.replace || !has)
-        await replaceBaseline(trx, p.host, p.scanId, p.doc.scannedAt, p.baseline.entries);
+        await replaceBaseline(trx, p.hostId, p.scanId, p.doc.scannedAt, p.baseline.entries);
     }
   });
 }
@@ -101,20 +108,41 @@ const cursorSchema = z.object({
   mtimeNs: z.string(),
 });
 
-const pendingSchema = z.object({
-  version: z.literal(1),
-  scanId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
-  startedAt: z.string().max(64),
-  host: z.string().max(1024),
-  doc: reportSchema,
-  cursors: z.array(cursorSchema),
-  baseline: z
+const baselineSchema = z
+  .object({
+    entries: z.array(z.object({ kind: z.string(), key: z.string(), value: z.string() })),
+    replace: z.boolean(),
+  })
+  .optional();
+
+const pendingSchema = z.union([
+  z.object({
+    version: z.literal(2),
+    scanId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+    startedAt: z.string().max(64),
+    hostId: z.string().min(1).max(300),
+    doc: reportSchema,
+    facts: z.unknown().optional(),
+    cursors: z.array(cursorSchema),
+    baseline: baselineSchema,
+  }),
+  // Spooled before host ids: `host` was the hostname, which is what the key of such a scan is.
+  z
     .object({
-      entries: z.array(z.object({ kind: z.string(), key: z.string(), value: z.string() })),
-      replace: z.boolean(),
+      version: z.literal(1),
+      scanId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+      startedAt: z.string().max(64),
+      host: z.string().max(1024),
+      doc: reportSchema,
+      cursors: z.array(cursorSchema),
+      baseline: baselineSchema,
     })
-    .optional(),
-});
+    .transform(({ version: _, host, ...rest }) => ({
+      ...rest,
+      version: 2 as const,
+      hostId: hostKey({ hostname: host, id: rest.doc.host.id }),
+    })),
+]);
 
 /**
  * Reads the spooled scans, oldest first. A spool directory is read only when it is root's or ours and

@@ -17,10 +17,17 @@ import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
 import { loadRules, type Rule } from "../rules/logs.ts";
-import { openStore, type Store } from "../store/db.ts";
-import { newScanId } from "../store/scans.ts";
-import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
+import { openStore, type Store, writeTx } from "../store/db.ts";
+import { hostKey, newScanId } from "../store/scans.ts";
+import {
+  adoptLegacyHost,
+  type CursorRecord,
+  getBaseline,
+  getCursors,
+  hasLegacyRows,
+} from "../store/state.ts";
 import { baselineFindings, toEntries } from "./baseline.ts";
+import { withHostId } from "./host-id.ts";
 import { tryLock } from "./lock.ts";
 import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
 import {
@@ -39,6 +46,8 @@ export interface StoreTarget {
   busyTimeoutMs: number;
   /** Spool directory for when the database's own disk is full too (see spoolDirs). */
   spoolFallback?: string;
+  /** mamori's state directory: where the live root's generated host id is kept when it has no machine-id. */
+  stateDir?: string;
 }
 
 export interface LogSpec {
@@ -121,7 +130,13 @@ export async function recordScan(input: {
 }): Promise<RecordOutcome> {
   const { ctx } = input;
   let doc = input.doc;
-  const host = doc.host.hostname;
+  try {
+    doc = { ...doc, host: withHostId(doc.host, input.store.stateDir, process.geteuid?.() ?? 0) };
+  } catch (err) {
+    // No id could be kept: the scan is stored under the hostname, as before ids, and says why.
+    input.diag?.couldNotCheck({ area: "watch.hostId", reason: storeErrorReason(err, ctx.t) });
+  }
+  const host = hostKey(doc.host);
   const scanId = newScanId(input.startedAt);
   const entries = toEntries(input.inventory);
   let store: Store | undefined;
@@ -143,6 +158,12 @@ export async function recordScan(input: {
         // still locked: the spool stays, and its cursors are used below so no line is read twice
         refusedSpool = readSpool(input.store.target, input.store.spoolFallback).refused;
       }
+    }
+    // This machine's history from before host ids, kept under its hostname: its own from now on.
+    if (doc.host.id && doc.host.live && (await hasLegacyRows(store.db, doc.host.hostname))) {
+      const id = doc.host.id;
+      const hostname = doc.host.hostname;
+      await writeTx(store, (trx) => adoptLegacyHost(trx, id, hostname));
     }
     const prevCursors = await getCursors(store.db, host);
     if (isSqliteFile(input.store.target))
@@ -171,7 +192,7 @@ export async function recordScan(input: {
     const previous = await store.db
       .selectFrom("scans")
       .select("id")
-      .where("host", "=", host)
+      .where("host_id", "=", host)
       .orderBy("started_at", "desc")
       .orderBy("id", "desc")
       .limit(1)
@@ -243,7 +264,7 @@ function mkPending(
   cursors: CursorRecord[],
   baseline: PendingScan["baseline"],
 ): PendingScan {
-  return { version: 1, scanId, startedAt: startedAt.toISOString(), host, doc, cursors, baseline };
+  return { version: 2, scanId, startedAt: startedAt.toISOString(), hostId: host, doc, cursors, baseline };
 }
 
 async function findingIds(store: Store, scanId: string): Promise<string[]> {
@@ -259,7 +280,7 @@ async function baselineTime(store: Store, host: string): Promise<string | undefi
   const r = await store.db
     .selectFrom("baselines")
     .select("recorded_at")
-    .where("host", "=", host)
+    .where("host_id", "=", host)
     .limit(1)
     .executeTakeFirst();
   return r?.recorded_at;

@@ -114,18 +114,18 @@ test("diff: new, resolved and changed (severity, confidence, evidence); scans by
     finding("x.new:1", { title: "evil\x1b]0;pwned\x07 title" }),
   ];
   await commitScan(store, {
-    version: 1,
+    version: 2,
     scanId: "20260101T000000Z-aaaa",
     startedAt: "2026-01-01T00:00:00Z",
-    host: "web1",
+    hostId: "web1",
     doc: doc(a, "2026-01-01T00:00:00Z"),
     cursors: [],
   });
   await commitScan(store, {
-    version: 1,
+    version: 2,
     scanId: "20260102T000000Z-bbbb",
     startedAt: "2026-01-02T00:00:00Z",
-    host: "web1",
+    hostId: "web1",
     doc: doc(b, "2026-01-02T00:00:00Z"),
     cursors: [],
   });
@@ -271,10 +271,10 @@ test("a database of several hosts: diff compares scans of one host; history filt
   const store = await openSqlite(db);
   const add = (id: string, host: string, at: string, ids: string[]) =>
     commitScan(store, {
-      version: 1,
+      version: 2,
       scanId: id,
       startedAt: at,
-      host,
+      hostId: host,
       doc: doc(
         ids.map((i) => finding(i)),
         at,
@@ -309,10 +309,10 @@ test("the fallback spool directory is refused when someone else could swap it", 
   fs.mkdirSync(shared, { mode: 0o777 });
   fs.chmodSync(shared, 0o777); // world-writable, as a directory another user made in /tmp would be
   const p = {
-    version: 1 as const,
+    version: 2 as const,
     scanId: "s1",
     startedAt: "2026-01-01T00:00:00Z",
-    host: "h",
+    hostId: "h",
     doc: doc([], "2026-01-01T00:00:00Z"),
     cursors: [],
   };

@@ -7,7 +7,15 @@ import { evidenceText } from "../../report/formats/human.ts";
 import { renderFinding } from "../../report/localize.ts";
 import { openStore } from "../../store/db.ts";
 import { diffFindings, type ScanDiff } from "../../store/diff.ts";
-import { listScans, resolveScanId, scanFindings } from "../../store/scans.ts";
+import {
+  getScan,
+  hostsInHistory,
+  isLegacyKey,
+  listScans,
+  resolveScanId,
+  type ScanMeta,
+  scanFindings,
+} from "../../store/scans.ts";
 import { storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -22,7 +30,7 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
       "what changed between two stored scans: new, resolved and changed findings (exit 1 when something new or changed is at or above the threshold)",
     );
   addHistoryOptions(cmd)
-    .option("--host <name>", "default scans: the last two of this host")
+    .option("--host <name>", "default scans: the last two of this host (its id or its hostname)")
     .option("--severity-threshold <level>", `count new/changed findings from: ${SEVERITIES.join("|")}`, "low")
     .action(async (fromRef: string | undefined, toRef: string | undefined, raw) => {
       const o = parseHistoryOptions(raw, io);
@@ -59,16 +67,36 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
         } else {
           // The newest scan and the one before it on the same host (a fleet database holds many hosts).
           const newest = (await listScans(store.db, { limit: 1, host: raw.host }))[0];
-          const latest = newest ? await listScans(store.db, { limit: 2, host: newest.host }) : [];
+          const latest = newest ? await listScans(store.db, { limit: 2, hostId: newest.hostId }) : [];
           if (fromRef) {
             from = await resolve(fromRef);
             to = latest[0]?.id ?? from;
           } else {
+            if (newest && latest.length < 2) {
+              const others = (await hostsInHistory(store.db)).filter((h) => h.hostId !== newest.hostId);
+              if (others.length > 0)
+                throw new UsageError(
+                  t("watch.diff.otherHosts", {
+                    host: esc(newest.host),
+                    id: hostLabel(newest, t),
+                    count: latest.length,
+                    others: others
+                      .slice(0, 5)
+                      .map((h) => `${esc(h.host)} (${hostLabel(h, t)}, ${h.scans})`)
+                      .join(", "),
+                  }),
+                );
+            }
             if (latest.length < 2) throw new UsageError(t("watch.diff.needTwo", { count: latest.length }));
             from = (latest[1] as { id: string }).id;
             to = (latest[0] as { id: string }).id;
           }
         }
+        const [a, b] = [await getScan(store.db, from), await getScan(store.db, to)];
+        if (a && b && a.hostId !== b.hostId)
+          io.stderr.write(
+            `${t("watch.diff.twoHosts", { from: `${esc(a.host)} (${hostLabel(a, t)})`, to: `${esc(b.host)} (${hostLabel(b, t)})` })}\n`,
+          );
         const d = diffFindings(
           from,
           to,
@@ -85,6 +113,13 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
         await store.close();
       }
     });
+}
+
+/** A host's id as people see it: the start of it, or that it has none. */
+function hostLabel(h: Pick<ScanMeta, "hostId">, t: Translator): string {
+  return isLegacyKey(h.hostId)
+    ? t("watch.history.noHostId")
+    : t("watch.history.hostId", { id: h.hostId.slice(0, 8) });
 }
 
 function line(keyed: Finding, t: Translator): string {

@@ -3,7 +3,7 @@ import { redactDbTarget } from "../../alert/redact.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { listDeliveries } from "../../store/alerts.ts";
 import { openStore } from "../../store/db.ts";
-import { listScans } from "../../store/scans.ts";
+import { isLegacyKey, listScans } from "../../store/scans.ts";
 import { storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -15,7 +15,7 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
     .description("list stored scans (newest first) and the alert deliveries, failed ones included");
   addHistoryOptions(cmd)
     .option("--limit <n>", "show at most N scans", "20")
-    .option("--host <name>", "only scans and deliveries of this host")
+    .option("--host <name>", "only scans and deliveries of this host (its id or its hostname)")
     .action(async (raw) => {
       const o = parseHistoryOptions(raw, io);
       const limit = Number(raw.limit);
@@ -53,8 +53,12 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
             s.notChecked.length > 0
               ? `  (${t("watch.history.notChecked", { count: s.notChecked.length })})`
               : "";
+          // The hostname for people, with the start of the id that keys the history (hostnames change).
+          const id = isLegacyKey(s.hostId)
+            ? t("watch.history.noHostId")
+            : t("watch.history.hostId", { id: s.hostId.slice(0, 8) });
           out.push(
-            `${s.id.padEnd(26)} ${s.finishedAt.padEnd(25)} ${esc(s.host)}  ${c.critical} ${c.high} ${c.medium} ${c.low} ${c.info}  ${esc(s.command)}${nc}`,
+            `${s.id.padEnd(26)} ${s.finishedAt.padEnd(25)} ${esc(s.host)} (${id})  ${c.critical} ${c.high} ${c.medium} ${c.low} ${c.info}  ${esc(s.command)}${nc}`,
           );
         }
         out.push("", `${t("watch.history.deliveries")}:`);

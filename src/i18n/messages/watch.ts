@@ -139,6 +139,11 @@ export const watch = {
     en: "scan id                    finished at               host  crit high med low info  command",
     ja: "スキャン ID                完了日時                  ホスト  緊急 高 中 低 情報  コマンド",
   },
+  "watch.history.hostId": { en: "id {id}", ja: "ID {id}" },
+  "watch.history.noHostId": {
+    en: "no host id: kept under its hostname",
+    ja: "ホスト ID なし: ホスト名で記録",
+  },
   "watch.history.notChecked": { en: "{count} not checked", ja: "未確認 {count} 件" },
   "watch.history.deliveries": { en: "Alert deliveries", ja: "アラート送信履歴" },
   "watch.history.noDeliveries": { en: "No alerts sent yet.", ja: "送信したアラートはまだありません。" },
@@ -159,6 +164,14 @@ export const watch = {
   "watch.diff.changed": { en: "Changed ({count})", ja: "変化 ({count})" },
   "watch.diff.unchanged": { en: "{count} finding(s) unchanged.", ja: "変化のない検出結果: {count} 件。" },
   "watch.diff.none": { en: "Nothing changed.", ja: "変化はありません。" },
+  "watch.diff.otherHosts": {
+    en: "need two stored scans of one host to compare: the newest scan's host {host} ({id}) has {count}; the other stored scans are of other hosts: {others}. Name two scan ids, or choose a host with --host",
+    ja: "比較には同じホストの保存済みスキャンが 2 件必要です。最新のスキャンのホスト {host} ({id}) は {count} 件です。ほかの保存済みスキャンは別のホストのものです: {others}。スキャン ID を 2 つ指定するか、--host でホストを選んでください",
+  },
+  "watch.diff.twoHosts": {
+    en: "note: these two scans are of different hosts: {from} and {to}",
+    ja: "注意: この 2 つのスキャンは別のホストのものです: {from} と {to}",
+  },
   "watch.diff.needTwo": {
     en: "need two stored scans to compare (found {count}); run mamori audit --save again later",
     ja: "比較には保存済みスキャンが 2 件必要です (現在 {count} 件)。後でもう一度 mamori audit --save を実行してください",
