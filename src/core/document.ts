@@ -1,5 +1,6 @@
 import type { NotChecked } from "./diagnostics.ts";
 import type { Finding, Severity, TimeSource } from "./finding.ts";
+import type { ReportSections } from "./sections/index.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -65,6 +66,6 @@ export interface ReportDocument {
   incidents: Incident[];
   notChecked: NotChecked[];
   warnings: NotChecked[];
-  /** Per-area extra sections (apache installations, log events, ...). */
-  sections: Record<string, unknown>;
+  /** Per-area data (apache installations, log events, ...), each as its schema in core/sections says. */
+  sections: ReportSections;
 }

@@ -2,24 +2,13 @@ import type { ReportDocument } from "../../core/document.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 
-interface Row {
-  protocol: string;
-  port: number;
-  addresses: string[];
-  scope: string;
-  service?: string;
-  processes: Array<{ pid: number; comm: string; exe?: string; user?: string; package?: string }>;
-  firewall?: { blocked: boolean | null };
-}
-
 function addr(a: string, port: number): string {
   return a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
 }
 
 /** The listening-socket table `mamori ports` prints above the findings (human format only). */
 export function renderPortsTable(doc: ReportDocument, t: Translator): string {
-  const section = doc.sections.exposure as { listeners?: Row[] } | undefined;
-  const rows = section?.listeners ?? [];
+  const rows = doc.sections.exposure?.listeners ?? [];
   if (rows.length === 0) return `${t("exposure.ports.none")}\n\n`;
   const table = [
     [
