@@ -1,6 +1,7 @@
 import { checkExposure, type ExposureFacts, groupListeners } from "../checks/exposure/index.ts";
 import { collectExposure } from "../collect/exposure/index.ts";
 import type { Scanner } from "../core/scanner.ts";
+import type { ExposureSection } from "../core/sections/index.ts";
 
 /** The exposure area of the audit: listening sockets, known risky services, saved firewall rules. */
 export function exposureScanner(): Scanner<ExposureFacts> {
@@ -8,7 +9,7 @@ export function exposureScanner(): Scanner<ExposureFacts> {
     id: "exposure",
     collect: async (ctx) => collectExposure(ctx),
     check: checkExposure,
-    summarize: (facts) => ({
+    summarize: (facts): ExposureSection => ({
       listeners: groupListeners(facts).map((g) => ({
         protocol: g.protocol,
         port: g.port,

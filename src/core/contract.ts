@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SCHEMA_VERSION } from "./document.ts";
 import { CONFIDENCES, SEVERITIES, TIME_SOURCES } from "./finding.ts";
 import { textSchema } from "./message.ts";
+import { readSectionsSchema, reportSectionsSchema } from "./sections/index.ts";
 
 /**
  * The JSON contract of DESIGN.md (schemaVersion 1) as a schema: what `--format json` writes, what
@@ -101,5 +102,11 @@ export const reportSchema = z.looseObject({
   incidents: z.array(incidentSchema),
   notChecked: z.array(notCheckedSchema),
   warnings: z.array(notCheckedSchema),
-  sections: z.record(text, z.unknown()),
+  sections: readSectionsSchema,
 });
+
+/**
+ * What mamori itself must write: the same report with every section exactly as its schema says (no
+ * unknown area, no unknown or renamed field). The contract test holds every command's output to it.
+ */
+export const reportContractSchema = reportSchema.extend({ sections: reportSectionsSchema });

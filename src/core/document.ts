@@ -1,6 +1,7 @@
 import type { NotChecked } from "./diagnostics.ts";
 import type { Finding, Severity, TimeSource } from "./finding.ts";
 import type { Text } from "./message.ts";
+import type { ReportSections } from "./sections/index.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -71,6 +72,6 @@ export interface ReportDocument {
   incidents: Incident[];
   notChecked: NotChecked[];
   warnings: NotChecked[];
-  /** Per-area extra sections (apache installations, log events, ...). */
-  sections: Record<string, unknown>;
+  /** Per-area data (apache installations, log events, ...), each as its schema in core/sections says. */
+  sections: ReportSections;
 }

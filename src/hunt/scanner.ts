@@ -13,9 +13,10 @@ import {
   readProcMounts,
   readSelfLibraries,
 } from "../collect/hunt/processes.ts";
-import { listPids } from "../collect/proc/processes.ts";
+import { CLOCK_TICKS_PER_SECOND, listPids } from "../collect/proc/processes.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { Scanner } from "../core/scanner.ts";
+import type { HuntSection } from "../core/sections/index.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
 import type { AllowEntry } from "./allowlist.ts";
@@ -127,10 +128,11 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
     check(input, ctx) {
       return checkHunt(input, ctx);
     },
-    summarize(input) {
+    summarize(input): HuntSection {
       const f = input.facts;
       return {
         processes: f.processes.length,
+        topCpu: topCpu(f.processes),
         persistenceLines: f.persistence.length,
         sshKeys: f.sshKeys.length,
         fileScan: { ...f.fileBounds, filesExamined: f.files.length },
@@ -152,4 +154,13 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       };
     },
   };
+}
+
+/** The processes that used the most CPU since they started: what the report's CPU chart draws. */
+function topCpu(processes: HuntFacts["processes"]): HuntSection["topCpu"] {
+  return processes
+    .filter((p) => p.cpuTicks > 0)
+    .sort((a, b) => b.cpuTicks - a.cpuTicks || a.pid - b.pid)
+    .slice(0, 12)
+    .map((p) => ({ pid: p.pid, comm: p.comm, exe: p.exe, cpuSeconds: p.cpuTicks / CLOCK_TICKS_PER_SECOND }));
 }

@@ -1,14 +1,11 @@
-import type { ReportDocument } from "../core/document.ts";
 /** Human output of `mamori logs`: the story first, then a table per attacker. Every log byte escaped. */
 
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
-import type { logsSection } from "../collect/logs/run.ts";
+import type { ReportDocument } from "../core/document.ts";
 import { isMessageKey } from "../i18n/index.ts";
 import { escapeTerminal as esc } from "./escape.ts";
 import { renderDocument } from "./localize.ts";
 import type { RenderOptions } from "./types.ts";
-
-type Section = ReturnType<typeof logsSection>;
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
@@ -16,7 +13,7 @@ const RESET = "\x1b[0m";
 export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): string {
   const doc = renderDocument(keyed, opts.t);
   const { t, color } = opts;
-  const s = doc.sections.logs as Section | undefined;
+  const s = doc.sections.logs;
   const out: string[] = [];
   if (!s) return "\n";
   const totalLines = s.files.reduce((n, f) => n + f.lines, 0);

@@ -1,11 +1,17 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import { z } from "zod";
-import { reportSchema } from "../../src/core/contract.ts";
+import {
+  reportSchema as readerSchema,
+  reportContractSchema as reportSchema,
+} from "../../src/core/contract.ts";
 import { atLeast, SEVERITIES } from "../../src/core/finding.ts";
+import { probeDocumentSchema, reportSectionsSchema } from "../../src/core/sections/index.ts";
 import { FIXTURE_NOW, FIXTURE_ROOTS, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
 import {
   FIXTURES as HUNT_FIXTURES,
   FIXTURE_NOW as HUNT_NOW,
@@ -70,6 +76,19 @@ for (const name of roots) {
     const doc = JSON.parse(r.stdout);
     const parsed = reportSchema.safeParse(doc);
     assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+    assert.deepEqual(Object.keys(doc.sections).sort(), ["apache", "exposure", "hunt", "logs"]);
+    const ports = await mamori([
+      "ports",
+      "--root",
+      fixtureRoot(name),
+      "--now",
+      FIXTURE_NOW,
+      "--format",
+      "json",
+    ]);
+    const portsDoc = reportSchema.safeParse(JSON.parse(ports.stdout));
+    assert.ok(portsDoc.success, `ports ${name}: ${JSON.stringify(portsDoc.error?.issues.slice(0, 3))}`);
+    assert.deepEqual(Object.keys(portsDoc.data.sections), ["exposure"]);
     assert.equal(
       new Set(doc.findings.map((f: { id: string }) => f.id)).size,
       doc.findings.length,
@@ -129,7 +148,93 @@ for (const name of fs.readdirSync(HUNT_FIXTURES).sort()) {
     ]);
     const parsed = reportSchema.safeParse(JSON.parse(r.stdout));
     assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+    assert.deepEqual(Object.keys(parsed.data.sections), ["hunt"]);
     const expected = parsed.data.findings.some((f) => atLeast(f.severity, "low")) ? 1 : 0;
     assert.equal(r.code, expected, `${name}: exit code`);
   });
 }
+
+// The exposure area's recorded servers (listening sockets, firewall rules), through audit and ports.
+const EXPOSURE_FIXTURES = path.resolve(import.meta.dirname, "../fixtures/exposure");
+for (const name of fs.readdirSync(EXPOSURE_FIXTURES).sort()) {
+  test(`audit and ports --root fixtures/exposure/${name}: sections as their schemas say`, async () => {
+    for (const command of ["audit", "ports"]) {
+      const root = path.join(EXPOSURE_FIXTURES, name);
+      const r = await mamori([command, "--root", root, "--now", FIXTURE_NOW, "--format", "json"]);
+      const parsed = reportSchema.safeParse(JSON.parse(r.stdout));
+      assert.ok(parsed.success, `${command} ${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+      assert.ok(parsed.data.sections.exposure, `${command} ${name}: an exposure section`);
+    }
+  });
+}
+
+// `mamori logs` over a real access log with attacks: the logs section with events, attackers and hours.
+test("logs FILE: JSON contract, the logs section as its schema says", async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, "access_log");
+  fs.writeFileSync(
+    file,
+    [
+      '203.0.113.5 - - [20/Nov/2026:03:14:07 +0000] "GET /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh HTTP/1.1" 200 12 "-" "curl/7.68.0"',
+      '203.0.113.5 - - [20/Nov/2026:03:15:07 +0000] "GET /index.html HTTP/1.1" 200 120 "-" "curl/7.68.0"',
+      '198.51.100.7 - - [20/Nov/2026:04:14:07 +0000] "GET /icons/.%2e/%2e%2e/etc/passwd HTTP/1.1" 403 120 "-" "x"',
+      '198.51.100.7 - - [20/Nov/2026:05:14:07 +0000] "GET /.env HTTP/1.1" 404 120 "-" "x"',
+      "",
+    ].join("\n"),
+  );
+  const r = await mamori(["logs", file, "--format", "json", "--now", "2026-11-21T00:00:00Z"]);
+  const parsed = reportSchema.safeParse(JSON.parse(r.stdout));
+  assert.ok(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3)));
+  const logs = parsed.data.sections.logs;
+  assert.ok(logs && logs.events.length >= 2 && logs.attackers.length >= 1, JSON.stringify(logs));
+  // The per-hour counts add up to every timed event, each with its outcome.
+  assert.equal(
+    logs.hours.reduce((n, h) => n + h.count, 0),
+    logs.events.filter((e) => e.time).length,
+  );
+  assert.ok(logs.hours.some((h) => h.outcome === "succeeded"));
+});
+
+test("probe --format json: its own document, as its schema says", async () => {
+  // Nothing listens on this port: the target reports an error, the document keeps its shape.
+  const r = await mamori(["probe", "http://127.0.0.1:9/", "--format", "json", "--timeout", "2"]);
+  const parsed = probeDocumentSchema.safeParse(JSON.parse(r.stdout));
+  assert.ok(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3)));
+});
+
+test("a renamed, unknown or mistyped section field fails the contract; a reader drops that section only", async () => {
+  const root = path.join(EXPOSURE_FIXTURES, "public-services");
+  const r = await mamori(["ports", "--root", root, "--now", FIXTURE_NOW, "--format", "json"]);
+  const doc = JSON.parse(r.stdout);
+  assert.ok(reportSectionsSchema.safeParse(doc.sections).success);
+  const listener = doc.sections.exposure.listeners[0];
+  assert.ok(listener, "public-services has a listener");
+
+  const renamed = structuredClone(doc);
+  renamed.sections.exposure.listeners[0].addrs = listener.addresses;
+  delete renamed.sections.exposure.listeners[0].addresses;
+  assert.equal(reportSchema.safeParse(renamed).success, false, "a renamed listener field");
+
+  const topRenamed = structuredClone(doc);
+  topRenamed.sections.exposure.sockets = topRenamed.sections.exposure.listeners;
+  delete topRenamed.sections.exposure.listeners;
+  assert.equal(reportSchema.safeParse(topRenamed).success, false, "a renamed top-level field");
+
+  const extra = structuredClone(doc);
+  extra.sections.exposure.perHour = [];
+  assert.equal(reportSchema.safeParse(extra).success, false, "an unknown top-level field");
+
+  const area = structuredClone(doc);
+  area.sections.processes = [];
+  assert.equal(reportSchema.safeParse(area).success, false, "an unknown area");
+
+  const typed = structuredClone(doc);
+  typed.sections.exposure.listeners[0].port = String(listener.port);
+  assert.equal(reportSchema.safeParse(typed).success, false, "a mistyped field");
+
+  // `mamori report` reads older or hand-made files: the bad section is left out, the rest is kept.
+  const read = readerSchema.safeParse(renamed);
+  assert.ok(read.success);
+  assert.equal(read.data.sections.exposure, undefined);
+  assert.equal(read.data.findings.length, doc.findings.length);
+});

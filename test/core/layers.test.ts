@@ -39,7 +39,6 @@ const KNOWN = new Set([
   "collect/logs/scan.ts -> checks/logs/prefilter.ts",
   "collect/logs/scanner.ts -> checks/logs/analyze.ts",
   "core/context.ts -> collect/rootfs.ts",
-  "report/logs-story.ts -> collect/logs/run.ts",
 ]);
 
 test("no new import against the layers (collect -> facts -> checks -> correlate -> report, cli on top)", () => {

@@ -1,53 +1,64 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { type LogHour, type ReportSections, reportSectionsSchema } from "../../src/core/sections/index.ts";
+import { translator } from "../../src/i18n/index.ts";
+import { html } from "../../src/report/formats/html.ts";
 import { attackSeries, cpuSeries, timelineSeries } from "../../src/report/html/chart-data.ts";
 import { renderedDoc } from "../helpers/messages.ts";
-import { docOf as docOfKeyed, f, minerStory } from "./scenario.ts";
+import { docOf as docOfKeyed, f, huntSection, minerStory } from "./scenario.ts";
 
 const docOf = (...a: Parameters<typeof docOfKeyed>) => renderedDoc(docOfKeyed(...a));
 
 const H = Date.parse("2026-11-20T03:00:00Z") / 1000;
 
-test("attack counts come from log events when the log area emits them, bucketed per hour with quiet hours as zero", () => {
+const hour = (h: string, attack: string, outcome: LogHour["outcome"], count: number): LogHour => ({
+  hour: h,
+  attack,
+  outcome,
+  count,
+});
+
+function logs(hours: LogHour[]): ReportSections["logs"] {
+  return {
+    files: [],
+    unreadable: [],
+    eventsTotal: 0,
+    eventsTruncated: true,
+    events: [],
+    attackers: [],
+    attacks: [],
+    hours,
+  };
+}
+
+test("attack counts come from the logs section's per-hour counts, by outcome, with quiet hours as zero", () => {
   const doc = docOf([], {
     sections: {
-      logs: {
-        events: [
-          { time: "2026-11-20T03:14:07Z", outcome: "succeeded" },
-          { time: "2026-11-20T03:59:59Z", outcome: "blocked" },
-          { time: "2026-11-20T05:00:00Z", outcome: "weird" },
-          { time: "not a time", outcome: "blocked" },
-        ],
-      },
+      logs: logs([
+        hour("2026-11-20T03:00:00Z", "cve-2021-41773", "succeeded", 1),
+        hour("2026-11-20T03:00:00Z", "cve-2021-41773", "blocked", 4),
+        hour("2026-11-20T03:00:00Z", "cve-2021-44228", "blocked", 1),
+        hour("2026-11-20T05:00:00Z", "recon-env", "failed", 2),
+        // A report written before outcomes were counted per hour.
+        hour("2026-11-20T05:00:00Z", "recon-git", undefined, 3),
+        hour("not a time", "x", "blocked", 9),
+      ]),
     },
   });
   const s = attackSeries(doc);
-  assert.equal(s?.from, "events");
+  assert.ok(reportSectionsSchema.safeParse(doc.sections).success, "the test data has the real shape");
+  assert.equal(s?.from, "hours");
   assert.deepEqual(s?.x, [H, H + 3600, H + 7200]);
   assert.deepEqual(s?.counts, {
     succeeded: [1, 0, 0],
-    blocked: [1, 0, 0],
-    failed: [0, 0, 0],
-    unknown: [0, 0, 1],
+    blocked: [5, 0, 0],
+    failed: [0, 0, 2],
+    unknown: [0, 0, 3],
   });
 });
 
-test("per-hour tables are read in the shapes a log area may write", () => {
-  const shapes: unknown[] = [
-    [{ hour: "2026-11-20T03:00:00Z", succeeded: 2, blocked: 5 }],
-    [
-      { hour: "2026-11-20T03", outcome: "succeeded", count: 2 },
-      { hour: "2026-11-20T03", outcome: "blocked", count: 5 },
-    ],
-    [{ time: "2026-11-20T03:00:00Z", counts: { succeeded: 2, blocked: 5 } }],
-    { "2026-11-20T03": { succeeded: 2, blocked: 5 } },
-  ];
-  for (const perHour of shapes) {
-    const s = attackSeries(docOf([], { sections: { logs: { perHour } } }));
-    assert.equal(s?.from, "perHour", JSON.stringify(perHour));
-    assert.deepEqual(s?.x, [H]);
-    assert.deepEqual([s?.counts.succeeded, s?.counts.blocked], [[2], [5]], JSON.stringify(perHour));
-  }
+test("a logs section with no attacks draws no chart, even when findings hold exploit data", () => {
+  assert.equal(attackSeries(docOf(minerStory(), { sections: { logs: logs([]) } })), undefined);
 });
 
 test("without a logs section the exploit findings still give a chart; with nothing, no chart", () => {
@@ -60,19 +71,16 @@ test("without a logs section the exploit findings still give a chart; with nothi
   assert.equal(attackSeries(docOf([f({ id: "x", check: "exposure.port" })])), undefined);
 });
 
-test("CPU by process merges the process list and the process findings, highest first", () => {
-  const doc = docOf(minerStory(), {
-    sections: {
-      processes: {
-        processes: [
-          { pid: 4242, comm: "kdevtmpfsi", cpuSeconds: 10 },
-          { pid: 9, exe: "/usr/sbin/apache2", cpuSeconds: 300 },
-        ],
-      },
-    },
-  });
+test("CPU by process merges the hunt section's busiest processes and the process findings, highest first", () => {
+  const hunt = huntSection([
+    { pid: 4242, comm: "kdevtmpfsi", cpuSeconds: 10 },
+    { pid: 9, comm: "apache2", exe: "/usr/sbin/apache2", cpuSeconds: 300 },
+  ]);
+  const doc = docOf(minerStory(), { sections: { hunt } });
+  assert.ok(reportSectionsSchema.safeParse(doc.sections).success, "the test data has the real shape");
   assert.deepEqual(cpuSeries(doc), { labels: ["kdevtmpfsi (4242)", "apache2 (9)"], seconds: [86400, 300] });
   assert.equal(cpuSeries(docOf([])), undefined);
+  assert.equal(cpuSeries(docOf([], { sections: { hunt: huntSection([]) } })), undefined);
 });
 
 test("the timeline chart has one lane per incident and a point per timeline entry", () => {
@@ -98,4 +106,16 @@ test("the timeline chart has one lane per incident and a point per timeline entr
     ],
   );
   assert.equal(timelineSeries([]), undefined);
+});
+
+test("a chart with no data says so instead of drawing an empty frame", () => {
+  const doc = docOf([f({ id: "x", check: "exposure.port" })], {
+    sections: { logs: logs([]), hunt: huntSection([]) },
+  });
+  const page = html.render(doc, { lang: "en", t: translator("en"), color: false, threshold: "info" });
+  for (const id of ["chart-attacks", "chart-cpu", "chart-timeline"]) {
+    assert.ok(page.includes(`data-nodata="${id}"`), id);
+    assert.ok(!page.includes(`id="${id}"`), id);
+  }
+  assert.ok(page.includes('id="chart-severity"'));
 });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import type { ReportDocument } from "../../src/core/document.ts";
 import type { Finding } from "../../src/core/finding.ts";
+import type { ReportSections } from "../../src/core/sections/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import type { ProbeDocument } from "../../src/probe/types.ts";
 import { renderPortsTable } from "../../src/report/exposure/ports-table.ts";
@@ -54,7 +55,7 @@ function hostileDoc(): ReportDocument {
     timeSource: "log",
     data: { ip: x, attack: x, outcome: "succeeded", indicators: { urls: [x], ips: [x], files: [x] } },
   };
-  const attacker = {
+  const attacker: NonNullable<ReportSections["logs"]>["attackers"][number] = {
     ip: x,
     firstSeen: x,
     lastSeen: x,
@@ -118,13 +119,16 @@ function hostileDoc(): ReportDocument {
             attack: x,
             cves: [x],
             outcome: "succeeded",
+            severity: "critical",
             request: x,
             why: x,
           },
         ],
         attackers: [attacker],
-        attacks: [{ attack: x, cves: [x], attackers: 1, events: 1 }],
-        hours: [],
+        attacks: [{ attack: x, cves: [x], attackers: 1, events: 1, succeeded: 1 }],
+        hours: [{ hour: x, attack: x, outcome: "succeeded", count: 1 }],
+        eventsTotal: 1,
+        eventsTruncated: false,
       },
       exposure: {
         listeners: [
@@ -132,11 +136,12 @@ function hostileDoc(): ReportDocument {
             protocol: x,
             port: 80,
             addresses: [x],
-            scope: "any",
+            scope: "all",
             service: x,
             processes: [{ pid: 1, comm: x, exe: x, user: x, package: x }],
           },
         ],
+        firewall: [],
       },
     },
   };

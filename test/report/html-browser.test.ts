@@ -5,11 +5,14 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { reportContractSchema } from "../../src/core/contract.ts";
 import { msg } from "../../src/core/message.ts";
+import type { ReportSections } from "../../src/core/sections/index.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { html } from "../../src/report/formats/html.ts";
-import { docOf, minerStory } from "./scenario.ts";
+import { mamori } from "../helpers/cli.ts";
+import { docOf, huntSection, minerStory } from "./scenario.ts";
 
 // Functions given to page.evaluate run in the browser; the type check here has no DOM library.
 // biome-ignore lint/suspicious/noExplicitAny: browser global
@@ -26,65 +29,35 @@ const CHROMIUM = "/usr/bin/chromium";
 const HOSTILE =
   'POST /cgi-bin/.%2e/.%2e/bin/sh <script>window.__pwned=1</script> <img src=x onerror="window.__pwned2=1"> \x1b[31mRED\x1b]0;title\x07';
 
-function hostileDoc() {
+// A real access log: the chart and the events table read what `mamori logs` wrote from it. Apache
+// escapes quotes and control bytes in a request; a log www-data wrote itself may hold raw ones.
+const LOG = [
+  `192.0.2.44 - - [20/Nov/2026:01:10:00 +0000] "GET /?x=$${"{"}jndi:ldap://192.0.2.44/a} HTTP/1.1" 403 199 "-" "Mozilla/5.0"`,
+  '192.0.2.44 - - [20/Nov/2026:01:20:00 +0000] "GET /icons/.%2e/%2e%2e/etc/passwd HTTP/1.1" 404 196 "-" "Mozilla/5.0"',
+  '203.0.113.5 - - [20/Nov/2026:02:05:00 +0000] "GET /cgi-bin/.%2e/etc/passwd HTTP/1.1" 400 226 "-" "curl/7.68.0"',
+  `203.0.113.5 - - [20/Nov/2026:03:14:07 +0000] "${HOSTILE.replaceAll('"', '\\"')} HTTP/1.1" 200 12 "-" "curl/7.68.0"`,
+].join("\n");
+
+async function logsFromRealRun(dir: string): Promise<ReportSections["logs"]> {
+  const file = path.join(dir, "access_log");
+  fs.writeFileSync(file, `${LOG}\n`);
+  const r = await mamori(["logs", file, "--format", "json", "--now", "2026-11-21T00:00:00Z"]);
+  const doc = reportContractSchema.parse(JSON.parse(r.stdout));
+  return doc.sections.logs;
+}
+
+async function hostileDoc(dir: string) {
   const findings = minerStory();
   const doc = docOf(findings, {
     sections: {
-      logs: {
-        events: [
-          {
-            file: "/usr/local/apache2/logs/access_log",
-            line: 18800,
-            time: "2026-11-20T01:10:00Z",
-            ip: "192.0.2.44",
-            attack: "log4shell",
-            cves: [],
-            outcome: "blocked",
-            severity: "medium",
-            request: `GET /?x=$${"{"}jndi:ldap://192.0.2.44/a}`,
-          },
-          {
-            file: "/usr/local/apache2/logs/access_log",
-            line: 18801,
-            time: "2026-11-20T01:20:00Z",
-            ip: "192.0.2.44",
-            attack: "traversal",
-            cves: [],
-            outcome: "failed",
-            severity: "medium",
-            request: "GET /icons/.%2e/%2e%2e/etc/passwd",
-          },
-          {
-            file: "/usr/local/apache2/logs/access_log",
-            line: 18802,
-            time: "2026-11-20T02:05:00Z",
-            ip: "203.0.113.5",
-            attack: "traversal",
-            cves: ["CVE-2021-41773"],
-            outcome: "failed",
-            severity: "high",
-            request: "GET /cgi-bin/.%2e/etc/passwd",
-          },
-          {
-            file: "/usr/local/apache2/logs/access_log",
-            line: 18842,
-            time: "2026-11-20T03:14:07Z",
-            ip: "203.0.113.5",
-            attack: "CVE-2021-41773 RCE",
-            cves: ["CVE-2021-41773"],
-            outcome: "succeeded",
-            severity: "critical",
-            request: HOSTILE,
-          },
-        ],
-      },
-      processes: [
-        { pid: 4242, exe: "/tmp/kdevtmpfsi", cpuSeconds: 86400 },
-        { pid: 900, exe: "/usr/sbin/apache2", cpuSeconds: 3600 },
-        { pid: 1, exe: "/sbin/init", cpuSeconds: 120 },
+      logs: await logsFromRealRun(dir),
+      hunt: huntSection([
+        { pid: 4242, comm: "kdevtmpfsi", exe: "/tmp/kdevtmpfsi", cpuSeconds: 86400 },
+        { pid: 900, comm: "apache2", exe: "/usr/sbin/apache2", cpuSeconds: 3600 },
+        { pid: 1, comm: "init", exe: "/sbin/init", cpuSeconds: 120 },
         // A process name is attacker-chosen too: it reaches the chart's axis and legend.
-        { pid: 666, exe: "/tmp/<img src=x onerror=window.__pwned3=1>", cpuSeconds: 50000 },
-      ],
+        { pid: 666, comm: "x", exe: "/tmp/<img src=x onerror=window.__pwned3=1>", cpuSeconds: 50000 },
+      ]),
     },
   });
   doc.incidents = correlate(findings, { now: () => new Date(), lang: "en", t: msg });
@@ -92,11 +65,11 @@ function hostileDoc() {
 }
 
 test("the HTML report renders its charts offline, escapes hostile log lines and requests nothing", async (t) => {
-  const doc = hostileDoc();
-  const page = html.render(doc, { lang: "en", t: translator("en"), color: false, threshold: "info" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamori-html-"));
   // MAMORI_KEEP_SCREENSHOT=1 keeps the page and its screenshot to look at.
   if (!process.env.MAMORI_KEEP_SCREENSHOT) t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const doc = await hostileDoc(dir);
+  const page = html.render(doc, { lang: "en", t: translator("en"), color: false, threshold: "info" });
   const file = path.join(dir, "report.html");
   fs.writeFileSync(file, page);
 
@@ -215,7 +188,9 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
   );
   const chartJson = await p.$eval("#mamori-chart-data", (el) => JSON.parse(el.textContent));
   const sum = (o: string) => (chartJson.attacks.counts[o] as number[]).reduce((x, y) => x + y, 0);
-  assert.deepEqual(["succeeded", "blocked", "failed", "unknown"].map(sum), [1, 1, 2, 0]);
+  // From the logs section's per-hour counts: the log4shell and the short traversal were refused.
+  assert.equal(chartJson.attacks.from, "hours");
+  assert.deepEqual(["succeeded", "blocked", "failed", "unknown"].map(sum), [1, 2, 1, 0]);
 
   // Hovering the CPU chart shows the hostile process name in the legend, as text.
   await p.locator("#chart-cpu").scrollIntoViewIfNeeded();
@@ -251,7 +226,8 @@ test("the HTML report renders its charts offline, escapes hostile log lines and 
     (td) => (td as unknown as HTMLElement).innerText,
   );
   assert.ok(shown.includes("<script>window.__pwned=1</script>"), shown);
-  assert.ok(shown.includes('<img src=x onerror="window.__pwned2=1">'), shown);
+  // Quotes stay as the log wrote them (Apache escapes them as \").
+  assert.ok(shown.includes('<img src=x onerror=\\"window.__pwned2=1\\">'), shown);
   assert.ok(shown.includes("\\x1b[31mRED\\x1b]0;title\\x07"), shown);
   assert.ok(!page.includes("\x1b"), "a raw escape byte reached the HTML");
 

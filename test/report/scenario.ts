@@ -1,5 +1,6 @@
 import type { ReportDocument } from "../../src/core/document.ts";
 import type { Finding } from "../../src/core/finding.ts";
+import type { HuntSection } from "../../src/core/sections/index.ts";
 
 /** Hand-made findings that follow README "Finding conventions": the Apache 2.4.49 miner story. */
 export function f(partial: Partial<Finding> & Pick<Finding, "id" | "check">): Finding {
@@ -147,5 +148,32 @@ export function docOf(findings: Finding[], extra: Partial<ReportDocument> = {}):
     warnings: [],
     sections: {},
     ...extra,
+  };
+}
+
+/** A hunt section as `mamori hunt` writes it on a copied root, with the given busiest processes. */
+export function huntSection(topCpu: NonNullable<HuntSection["topCpu"]>): HuntSection {
+  return {
+    processes: topCpu.length,
+    topCpu,
+    persistenceLines: 0,
+    sshKeys: 0,
+    fileScan: {
+      roots: [],
+      maxDepth: 0,
+      maxEntries: 0,
+      maxFileBytes: 0,
+      maxTotalBytes: 0,
+      bytesRead: 0,
+      entriesSeen: 0,
+      truncated: false,
+      skippedLarge: [],
+      filesExamined: 0,
+    },
+    hiddenPidProbe: "not-live",
+    cpuSample: "not-live",
+    iocLists: [],
+    costModel: { wattsPerCore: 15, pricePerKwh: 31, currency: "JPY" },
+    allowlist: 0,
   };
 }

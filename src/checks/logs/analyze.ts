@@ -265,20 +265,27 @@ export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
   );
 }
 
-/** Events per hour (UTC) and attack. */
-export function perHour(events: LogEvent[]): Array<{ hour: string; attack: string; count: number }> {
+/** Events per hour (UTC), attack and outcome: complete even when the JSON lists only some of the events. */
+export function perHour(
+  events: LogEvent[],
+): Array<{ hour: string; attack: string; outcome: Outcome; count: number }> {
   const m = new Map<string, number>();
   for (const e of events) {
     if (!e.time) continue;
-    const k = `${e.time.slice(0, 13)}:00:00Z\u0000${e.attack}`;
+    const k = `${e.time.slice(0, 13)}:00:00Z\u0000${e.attack}\u0000${e.outcome}`;
     m.set(k, (m.get(k) ?? 0) + 1);
   }
   return [...m]
     .map(([k, count]) => {
-      const [hour, attack] = k.split("\u0000") as [string, string];
-      return { hour, attack, count };
+      const [hour, attack, outcome] = k.split("\u0000") as [string, string, Outcome];
+      return { hour, attack, outcome, count };
     })
-    .sort((a, b) => a.hour.localeCompare(b.hour) || a.attack.localeCompare(b.attack));
+    .sort(
+      (a, b) =>
+        a.hour.localeCompare(b.hour) ||
+        a.attack.localeCompare(b.attack) ||
+        OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome),
+    );
 }
 
 export function perAttack(

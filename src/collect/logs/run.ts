@@ -17,6 +17,7 @@ import {
 import type { LogEntry } from "../../checks/logs/entry.ts";
 import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
 import type { LogSource } from "../../core/log-source.ts";
+import type { LogsSection } from "../../core/sections/index.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { RootFs } from "../rootfs.ts";
 import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
@@ -390,7 +391,7 @@ export function shownEvents(facts: Pick<LogsFacts, "events" | "maxEvents">): Log
 }
 
 /** The `sections.logs` object of the JSON report. */
-export function logsSection(facts: LogsFacts) {
+export function logsSection(facts: LogsFacts): LogsSection {
   return {
     files: facts.files,
     unreadable: facts.unreadable,

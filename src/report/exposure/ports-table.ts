@@ -3,16 +3,6 @@ import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { renderDocument } from "../localize.ts";
 
-interface Row {
-  protocol: string;
-  port: number;
-  addresses: string[];
-  scope: string;
-  service?: string;
-  processes: Array<{ pid: number; comm: string; exe?: string; user?: string; package?: string }>;
-  firewall?: { blocked: boolean | null };
-}
-
 function addr(a: string, port: number): string {
   return a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
 }
@@ -20,8 +10,7 @@ function addr(a: string, port: number): string {
 /** The listening-socket table `mamori ports` prints above the findings (human format only). */
 export function renderPortsTable(keyed: ReportDocument, t: Translator): string {
   const doc = renderDocument(keyed, t);
-  const section = doc.sections.exposure as { listeners?: Row[] } | undefined;
-  const rows = section?.listeners ?? [];
+  const rows = doc.sections.exposure?.listeners ?? [];
   if (rows.length === 0) return `${t("exposure.ports.none")}\n\n`;
   const table = [
     [

@@ -1,15 +1,16 @@
 import { type Finding, SEVERITIES } from "../../core/finding.ts";
+import { LOG_OUTCOMES, type LogHour } from "../../core/sections/index.ts";
 import type { RenderedIncident as Incident, RenderedDocument as ReportDocument } from "../localize.ts";
 
-export const OUTCOMES = ["succeeded", "blocked", "failed", "unknown"] as const;
+export const OUTCOMES = LOG_OUTCOMES;
 type Outcome = (typeof OUTCOMES)[number];
 
 /** Attack attempts per hour by outcome; x in Unix seconds. */
 export interface AttackSeries {
   x: number[];
   counts: Record<Outcome, number[]>;
-  /** Where the numbers came from: log events, the per-hour table, or the exploit findings. */
-  from: "events" | "perHour" | "findings";
+  /** Where the numbers came from: the logs section's per-hour counts, or the exploit findings. */
+  from: "hours" | "findings";
 }
 
 export interface ChartData {
@@ -26,22 +27,14 @@ export interface ChartData {
 
 const HOUR = 3600;
 
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function toOutcome(v: unknown): Outcome {
   return (OUTCOMES as readonly string[]).includes(String(v)) ? (v as Outcome) : "unknown";
 }
 
+/** The start of the UTC hour a time falls in, in Unix seconds. */
 function hourOf(v: unknown): number | undefined {
-  if (typeof v === "number" && Number.isFinite(v)) {
-    const s = v > 1e12 ? v / 1000 : v;
-    return Math.floor(s / HOUR) * HOUR;
-  }
   if (typeof v !== "string") return undefined;
-  // "2026-11-20T03" (an hour key) or any ISO time.
-  const ms = Date.parse(/^\d{4}-\d\d-\d\dT\d\d$/.test(v) ? `${v}:00:00Z` : v);
+  const ms = Date.parse(v);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000 / HOUR) * HOUR;
 }
 
@@ -54,43 +47,15 @@ function add(buckets: Map<number, Record<Outcome, number>>, hour: number, outcom
   b[outcome] += n;
 }
 
-function fromEvents(events: unknown[], buckets: Map<number, Record<Outcome, number>>): void {
-  for (const e of events) {
-    const r = rec(e);
-    const h = r ? hourOf(r.time) : undefined;
-    if (r && h !== undefined) add(buckets, h, toOutcome(r.outcome), 1);
+/** The per-hour counts cover every event, also when the section lists only some of them. */
+function fromHours(hours: LogHour[], buckets: Map<number, Record<Outcome, number>>): void {
+  for (const row of hours) {
+    const h = hourOf(row.hour);
+    if (h !== undefined) add(buckets, h, row.outcome ?? "unknown", row.count);
   }
 }
 
-/** Accepts the shapes a per-hour table plausibly has: [{hour, succeeded: n, ...}], [{hour, outcome, count}], [{hour, counts: {...}}], or {hour: n | {...}}. */
-function fromPerHour(perHour: unknown, buckets: Map<number, Record<Outcome, number>>): void {
-  const rows: Array<[unknown, unknown]> = Array.isArray(perHour)
-    ? perHour.map((r) => [rec(r)?.hour ?? rec(r)?.time ?? rec(r)?.start, r])
-    : Object.entries(rec(perHour) ?? {});
-  for (const [key, value] of rows) {
-    const h = hourOf(key);
-    if (h === undefined) continue;
-    if (typeof value === "number") {
-      add(buckets, h, "unknown", value);
-      continue;
-    }
-    const r = rec(value);
-    if (!r) continue;
-    if (typeof r.count === "number" && r.outcome !== undefined) {
-      add(buckets, h, toOutcome(r.outcome), r.count);
-      continue;
-    }
-    const counts = rec(r.counts) ?? rec(r.byOutcome) ?? r;
-    let any = false;
-    for (const o of OUTCOMES)
-      if (typeof counts[o] === "number") {
-        add(buckets, h, o, counts[o] as number);
-        any = true;
-      }
-    if (!any && typeof r.total === "number") add(buckets, h, "unknown", r.total);
-  }
-}
-
+/** Without a logs section (a hunt, a hand-made report): the exploit findings' own times and counts. */
 function fromFindings(findings: Finding[], buckets: Map<number, Record<Outcome, number>>): void {
   for (const f of findings.filter((x) => x.check === "logs.exploit")) {
     const d = f.data ?? {};
@@ -107,18 +72,10 @@ function fromFindings(findings: Finding[], buckets: Map<number, Record<Outcome, 
 }
 
 export function attackSeries(doc: ReportDocument): AttackSeries | undefined {
-  const logs = rec(doc.sections.logs);
   const buckets = new Map<number, Record<Outcome, number>>();
-  let from: AttackSeries["from"] = "findings";
-  if (logs && Array.isArray(logs.events) && logs.events.length > 0) {
-    fromEvents(logs.events, buckets);
-    from = "events";
-  }
-  if (buckets.size === 0 && logs && (logs.perHour ?? logs.hourly)) {
-    fromPerHour(logs.perHour ?? logs.hourly, buckets);
-    from = "perHour";
-  }
-  if (buckets.size === 0) {
+  let from: AttackSeries["from"] = "hours";
+  fromHours(doc.sections.logs?.hours ?? [], buckets);
+  if (buckets.size === 0 && !doc.sections.logs) {
     fromFindings(doc.findings, buckets);
     from = "findings";
   }
@@ -141,6 +98,7 @@ function base(p: string): string {
   return p.slice(p.lastIndexOf("/") + 1) || p;
 }
 
+/** CPU time by process: the hunt section's busiest processes and the process findings, highest first. */
 export function cpuSeries(doc: ReportDocument): ChartData["cpu"] {
   const byKey = new Map<string, { label: string; seconds: number }>();
   const put = (pid: unknown, name: unknown, cpu: unknown) => {
@@ -150,20 +108,7 @@ export function cpuSeries(doc: ReportDocument): ChartData["cpu"] {
     const prev = byKey.get(key);
     if (!prev || prev.seconds < cpu) byKey.set(key, { label, seconds: cpu });
   };
-  const procs = rec(doc.sections.processes);
-  const list = Array.isArray(doc.sections.processes)
-    ? doc.sections.processes
-    : (procs?.processes ?? procs?.list);
-  if (Array.isArray(list))
-    for (const p of list) {
-      const r = rec(p);
-      if (r)
-        put(
-          r.pid,
-          r.exe ?? r.comm ?? r.name ?? (Array.isArray(r.argv) ? r.argv[0] : undefined),
-          r.cpuSeconds,
-        );
-    }
+  for (const p of doc.sections.hunt?.topCpu ?? []) put(p.pid, p.exe ?? p.comm, p.cpuSeconds);
   for (const f of doc.findings.filter((x) => x.check.startsWith("process."))) {
     const d = f.data ?? {};
     put(d.pid, d.exe ?? (Array.isArray(d.argv) ? d.argv[0] : undefined), d.cpuSeconds);

@@ -17,15 +17,6 @@ import { chartData, OUTCOMES, scriptJson } from "./chart-data.ts";
 
 const MAX_EVENTS = 500;
 
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-function text(v: unknown): string {
-  if (v === undefined || v === null) return "";
-  if (Array.isArray(v)) return v.map(text).join(", ");
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-
 function sev(s: string, t: Translator): string {
   const label = (SEVERITIES as readonly string[]).includes(s)
     ? t(`severity.${s as RenderedFinding["severity"]}`)
@@ -85,15 +76,13 @@ function findingRow(f: RenderedFinding, t: Translator): string {
 }
 
 function eventsTable(doc: RenderedDocument, t: Translator): string {
-  const logs = rec(doc.sections.logs);
-  const events = Array.isArray(logs?.events) ? logs.events : [];
+  const events = doc.sections.logs?.events ?? [];
   if (events.length === 0) return "";
   const rows = events
     .slice(0, MAX_EVENTS)
     .map((e) => {
-      const r = rec(e) ?? {};
-      const where = `${text(r.file)}${r.line !== undefined ? `:${text(r.line)}` : ""}`;
-      return `<tr data-outcome="${h(text(r.outcome))}"><td class="mono nowrap">${h(text(r.time))}</td><td class="mono nowrap">${h(text(r.ip))}</td><td>${h(text(r.attack))} ${h(text(r.cves))}</td><td>${h(text(r.outcome))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(text(r.request))}</td></tr>`;
+      const where = `${e.file}:${e.line}`;
+      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${h(e.time ?? "")}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(e.outcome)}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
     })
     .join("\n");
   const more =

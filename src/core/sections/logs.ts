@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { SEVERITIES } from "../finding.ts";
+
+export const LOG_OUTCOMES = ["succeeded", "blocked", "failed", "unknown"] as const;
+const outcome = z.enum(LOG_OUTCOMES);
+
+const logFile = z.strictObject({
+  path: z.string(),
+  format: z.string(),
+  formatSource: z.enum(["detected", "option", "config", "none"]),
+  lines: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  parsed: z.number().int().nonnegative(),
+  /** Lines not read, by reason. */
+  skipped: z.record(z.string(), z.number()),
+  warnings: z.array(
+    z.strictObject({ line: z.number().int().optional(), reason: z.string(), detail: z.string().optional() }),
+  ),
+  skippedBytes: z.number().nonnegative(),
+  /** True when only the end of the file was read: line numbers count from where reading began. */
+  lineNumbersRelative: z.boolean(),
+});
+
+export const logEventSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int(),
+  time: z.string().optional(),
+  ip: z.string(),
+  attack: z.string(),
+  cves: z.array(z.string()),
+  outcome,
+  severity: z.enum(SEVERITIES),
+  request: z.string(),
+  status: z.number().int().optional(),
+  size: z.number().optional(),
+  why: z.string(),
+});
+
+const laterRequest = z.strictObject({
+  file: z.string(),
+  line: z.number().int(),
+  time: z.string().optional(),
+  request: z.string(),
+  status: z.number().int().optional(),
+  size: z.number().optional(),
+});
+
+const attacker = z.strictObject({
+  ip: z.string(),
+  firstSeen: z.string().optional(),
+  lastSeen: z.string().optional(),
+  requests: z.number().int().nonnegative(),
+  attacks: z.array(
+    z.strictObject({
+      attack: z.string(),
+      cves: z.array(z.string()),
+      requests: z.number().int().nonnegative(),
+      outcome,
+    }),
+  ),
+  outcome,
+  userAgents: z.array(z.string()),
+  successTimes: z.array(z.string()),
+  /** Requests after the first success, from the events. */
+  after: z.array(
+    z.strictObject({ time: z.string().optional(), request: z.string(), attack: z.string(), outcome }),
+  ),
+  /** Every request sent after the first success (a second pass over the logs). */
+  next: z.array(laterRequest),
+  indicators: z.strictObject({
+    urls: z.array(z.string()),
+    ips: z.array(z.string()),
+    files: z.array(z.string()),
+  }),
+});
+
+/** Attempts of one attack with one outcome in one hour: complete even when `events` is truncated. */
+export const logHourSchema = z.strictObject({
+  /** The hour's start, "2026-11-20T03:00:00Z". */
+  hour: z.string(),
+  attack: z.string(),
+  /** Absent in reports written before outcomes were counted per hour: read as "unknown". */
+  outcome: outcome.optional(),
+  count: z.number().int().positive(),
+});
+
+/** `sections.logs`: the web server logs read, the attack events, attackers and per-hour counts. */
+export const logsSectionSchema = z.strictObject({
+  files: z.array(logFile),
+  unreadable: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
+  tailBytes: z.number().optional(),
+  eventsTotal: z.number().int().nonnegative(),
+  eventsTruncated: z.boolean(),
+  /** Every success, then the others in time order, up to a bound (`eventsTruncated`). */
+  events: z.array(logEventSchema),
+  attackers: z.array(attacker),
+  attacks: z.array(
+    z.strictObject({
+      attack: z.string(),
+      cves: z.array(z.string()),
+      events: z.number().int().nonnegative(),
+      attackers: z.number().int().nonnegative(),
+      succeeded: z.number().int().nonnegative(),
+    }),
+  ),
+  hours: z.array(logHourSchema),
+});
+
+export type LogsSection = z.infer<typeof logsSectionSchema>;
+export type LogHour = z.infer<typeof logHourSchema>;
