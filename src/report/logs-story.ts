@@ -1,13 +1,13 @@
 /** Human output of `mamori logs`: the story first, then a table per attacker. Every log byte escaped. */
 
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
-import type { logsSection } from "../collect/logs/run.ts";
+import type { LogsSection } from "../checks/logs/judge.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { isMessageKey } from "../i18n/index.ts";
 import { escapeTerminal as esc } from "./escape.ts";
 import type { RenderOptions } from "./types.ts";
 
-type Section = ReturnType<typeof logsSection>;
+type Section = LogsSection;
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";

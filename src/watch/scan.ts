@@ -5,10 +5,9 @@ import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
+import { eventsFrom } from "../checks/logs/judge.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
-import { scanLines } from "../collect/logs/lines.ts";
-import { eventsFrom } from "../collect/logs/run.ts";
-import type { FileScan } from "../collect/logs/scan.ts";
+import { ChunkedScan } from "../collect/logs/chunks.ts";
 import type { CheckContext, ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
@@ -22,7 +21,7 @@ import { newScanId } from "../store/scans.ts";
 import { type CursorRecord, getBaseline, getCursors } from "../store/state.ts";
 import { baselineFindings, toEntries } from "./baseline.ts";
 import { tryLock } from "./lock.ts";
-import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
+import { type LogLine, linesOf, readNewChunks } from "./log-cursor.ts";
 import {
   commitScan,
   importSpool,
@@ -287,71 +286,33 @@ export function logReader(
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
-    // file read (the rotated name when an old file was finished) -> what its new lines gave so far
-    const scans = new Map<string, FileScan>();
+    let engine: ChunkedScan | undefined;
     let rules: Rule[] | undefined;
-    let offset: number | undefined;
     // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
     const ordered = [...logs].sort((a, b) => Number(a.kind === "error") - Number(b.kind === "error"));
     for (const spec of ordered) {
       try {
-        const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
+        const gen = readNewChunks(ctx.fs, spec.path, prev.get(spec.path));
         for (;;) {
           const r = await gen.next();
           if (r.done) {
             cursors.push(r.value.cursor);
             break;
           }
-          lines += r.value.length;
-          if (onLine) for (const l of r.value) onLine(l, spec);
+          lines += r.value.lines;
+          if (onLine) for (const l of linesOf(r.value)) onLine(l, spec);
           rules ??= loadRules();
-          for (const [file, batch] of byFile(r.value)) {
-            const before = scans.get(file);
-            const scan = await scanLines(file, batch, {
-              rules,
-              lineOffset: before?.lines ?? 0,
-              offsetMinutes: offset,
-            });
-            if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
-            scans.set(file, before ? combineScans(before, scan) : scan);
-          }
+          engine ??= new ChunkedScan(rules);
+          // The bytes at their place in the file: the same matches and samples as a whole read.
+          await engine.add(r.value.file, r.value.buf, r.value.at);
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, ctx) : [];
+    const findings = rules && engine ? findingsFor(eventsFrom(engine.files()), rules, ctx) : [];
     return { cursors, lines, findings };
   };
-}
-
-/** A batch's lines by the file they were read from (a batch comes from one file; this does not rely on it). */
-function byFile(batch: LogLine[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const l of batch) {
-    const list = out.get(l.file);
-    if (list) list.push(l.line);
-    else out.set(l.file, [l.line]);
-  }
-  return out;
-}
-
-/** Adds the scan of the next part of a file to the scan of its earlier parts (line numbers already follow). */
-function combineScans(a: FileScan, b: FileScan): FileScan {
-  for (const [k, v] of Object.entries(b.skipped)) a.skipped[k] = (a.skipped[k] ?? 0) + v;
-  if (a.formatSource === "none") {
-    a.format = b.format;
-    a.formatSource = b.formatSource;
-  }
-  a.lines += b.lines;
-  a.bytes += b.bytes;
-  a.parsed += b.parsed;
-  for (const w of b.warnings) if (a.warnings.length < 50) a.warnings.push(w);
-  for (const m of b.matches) a.matches.push(m);
-  for (const e of b.samples) if (a.samples.length < 2000) a.samples.push(e);
-  for (const e of b.cgiErrors) a.cgiErrors.push(e);
-  a.offsetMinutes ??= b.offsetMinutes;
-  return a;
 }
 
 /**

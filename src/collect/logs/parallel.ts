@@ -5,13 +5,13 @@
  * results are joined in file order, line numbers made continuous.
  */
 import { Worker } from "node:worker_threads";
-import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
-import type { Prefilter } from "../../checks/logs/prefilter.ts";
 import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
 import { type Rule, specOf } from "../../rules/logs-compile.ts";
+import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
+import type { Prefilter } from "./engine/prefilter.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
-import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+import { appendScan, type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -152,6 +152,7 @@ export async function scanSegments(
       ...opts,
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
+      startOffset: from,
     });
     out.push({ index: i, scan });
   }
@@ -212,6 +213,7 @@ export async function scanFileParallel(
         detected,
         formatSource,
         skippedBytes: i === 0 ? opts.skippedBytes : 0,
+        startOffset: bounds[i] as number,
       }));
     scans.push(scan);
   }
@@ -267,25 +269,6 @@ export function joinScans(parts: FileScan[]): FileScan {
     samples: [...first.samples],
     cgiErrors: [...first.cgiErrors],
   };
-  for (const b of rest) {
-    const shift = out.lines;
-    out.lines += b.lines;
-    out.bytes += b.bytes;
-    out.parsed += b.parsed;
-    for (const [k, v] of Object.entries(b.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
-    for (const w of b.warnings)
-      if (out.warnings.length < 50)
-        out.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
-    for (const m of b.matches) {
-      m.entry.line += shift;
-      out.matches.push(m);
-    }
-    for (const e of b.cgiErrors) {
-      e.line += shift;
-      out.cgiErrors.push(e);
-    }
-    for (const e of b.samples) if (out.samples.length < 20_000) out.samples.push(e);
-    out.offsetMinutes ??= b.offsetMinutes;
-  }
+  for (const b of rest) appendScan(out, b, out.lines);
   return out;
 }
