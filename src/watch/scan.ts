@@ -4,10 +4,12 @@ import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
+import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
 import { eventsFrom } from "../checks/logs/judge.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
 import { ChunkedScan } from "../collect/logs/chunks.ts";
+import type { FileScan } from "../collect/logs/scan.ts";
 import type { CheckContext, ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
@@ -282,11 +284,14 @@ export function logReader(
   ctx: ScanContext,
   logs: LogSpec[],
   onLine?: (line: LogLine, spec: LogSpec) => void,
+  state?: ChunkedScan,
 ): (prev: Map<string, CursorRecord>) => Promise<WatchedLogs> {
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
-    let engine: ChunkedScan | undefined;
+    // Without a state kept between runs, each run's facts hold its new lines only.
+    const engine = state ?? new ChunkedScan();
+    const before = engine.mark();
     let rules: Rule[] | undefined;
     // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
     const ordered = [...logs].sort((a, b) => Number(a.kind === "error") - Number(b.kind === "error"));
@@ -302,17 +307,28 @@ export function logReader(
           lines += r.value.lines;
           if (onLine) for (const l of linesOf(r.value)) onLine(l, spec);
           rules ??= loadRules();
-          engine ??= new ChunkedScan(rules);
           // The bytes at their place in the file: the same matches and samples as a whole read.
-          await engine.add(r.value.file, r.value.buf, r.value.at);
+          await engine.add(rules, r.value.file, r.value.buf, r.value.at);
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    const findings = rules && engine ? findingsFor(eventsFrom(engine.files()), rules, ctx) : [];
+    // Outcomes are judged with everything the state holds (the file's baseline); findings count only
+    // the events of the lines new in this run.
+    const findings = rules ? findingsFor(newEvents(engine, before), rules, ctx) : [];
     return { cursors, lines, findings };
   };
+}
+
+/** The events of the matches `engine` gained since `before`, judged with all it holds. */
+function newEvents(engine: ChunkedScan, before: Map<FileScan, number>): LogEvent[] {
+  const files = engine.files();
+  const key = (file: string, line: number) => `${file}\u0000${line}`;
+  const fresh = new Set(
+    files.flatMap((f) => f.matches.slice(before.get(f) ?? 0).map((m) => key(f.path, m.entry.line))),
+  );
+  return eventsFrom(files).filter((e) => fresh.has(key(e.file, e.line)));
 }
 
 /**
@@ -343,6 +359,11 @@ export interface FullScanOptions {
   logs: LogSpec[];
   acceptBaseline?: boolean;
   onLine?: (line: LogLine, spec: LogSpec) => void;
+  /**
+   * The log engine's facts kept from run to run (a long-running watch): new lines are then judged with
+   * the file's baseline since watch began reading it, as `logs` and `audit` judge them over the file.
+   */
+  logState?: ChunkedScan;
   /** Test hook: wait this long inside the scan (to signal a scan in progress). */
   slowMs?: number;
 }
@@ -362,7 +383,7 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
     ctx,
     diag: ctx.diag,
     acceptBaseline: o.acceptBaseline,
-    readLogs: logReader(ctx, o.logs, o.onLine),
+    readLogs: logReader(ctx, o.logs, o.onLine, o.logState),
   });
 }
 
