@@ -27,9 +27,9 @@ export async function readLogs(
 ): Promise<JudgedLogs> {
   const facts = await runLogs(fs, inputs, {
     ...opts,
-    firstSuccesses: (scans) => firstSuccesses(eventsFrom(scans)),
+    firstSuccesses: (scans) => firstSuccesses(eventsFrom(scans, opts.rules)),
   });
-  return { ...facts, events: eventsFrom(facts.scans) };
+  return { ...facts, events: eventsFrom(facts.scans, opts.rules) };
 }
 
 /** The report's logs section of judged logs. */

@@ -2,8 +2,6 @@
  * What the log engine (src/collect/logs/engine) hands to the log checks (src/checks/logs): the lines it
  * matched, before any judgement, and the per-file state outcomes need. Types only.
  */
-import type { Rule } from "../rules/logs.ts";
-
 /** One parsed log line, access or error, with every field an attacker controls. */
 export interface LogEntry {
   kind: "access" | "error";
@@ -40,7 +38,8 @@ export interface LogEntry {
 /** A line a rule matched: an event before judgement (its outcome is decided in checks/logs). */
 export interface MatchedEntry {
   entry: LogEntry;
-  rule: Rule;
+  /** The rule's id: facts name rules, the checks look them up in the rules they judge with. */
+  ruleId: string;
 }
 
 /**

@@ -316,19 +316,19 @@ export function logReader(
     }
     // Outcomes are judged with everything the state holds (the file's baseline); findings count only
     // the events of the lines new in this run.
-    const findings = rules ? findingsFor(newEvents(engine, before), rules, ctx) : [];
+    const findings = rules ? findingsFor(newEvents(engine, before, rules), rules, ctx) : [];
     return { cursors, lines, findings };
   };
 }
 
 /** The events of the matches `engine` gained since `before`, judged with all it holds. */
-function newEvents(engine: ChunkedScan, before: Map<FileScan, number>): LogEvent[] {
+function newEvents(engine: ChunkedScan, before: Map<FileScan, number>, rules: Rule[]): LogEvent[] {
   const files = engine.files();
   const key = (file: string, line: number) => `${file}\u0000${line}`;
   const fresh = new Set(
     files.flatMap((f) => f.matches.slice(before.get(f) ?? 0).map((m) => key(f.path, m.entry.line))),
   );
-  return eventsFrom(files).filter((e) => fresh.has(key(e.file, e.line)));
+  return eventsFrom(files, rules).filter((e) => fresh.has(key(e.file, e.line)));
 }
 
 /**

@@ -169,8 +169,8 @@ test("one sampling rule: whole, two threads, the end only and appended chunks ke
   const chunked = engine.files()[0];
   assert.deepEqual(sample(chunked), sample(whole.scans[0]));
   assert.deepEqual(
-    chunked?.matches.map((m) => [m.entry.line, m.rule.id]),
-    whole.scans[0]?.matches.map((m) => [m.entry.line, m.rule.id]),
+    chunked?.matches.map((m) => [m.entry.line, m.ruleId]),
+    whole.scans[0]?.matches.map((m) => [m.entry.line, m.ruleId]),
   );
 
   // Reading only the end: the samples are those of the whole read that lie in that end.

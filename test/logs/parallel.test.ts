@@ -80,9 +80,7 @@ test("a gzip file scanned in the worker thread gives the same result, truncation
 });
 
 test("segments scanned by the worker thread join into the scan of one pass", async (t) => {
-  const { ScanWorker, segmentBounds, fromWireScan, joinScans } = await import(
-    "../../src/collect/logs/parallel.ts"
-  );
+  const { ScanWorker, segmentBounds, joinScans } = await import("../../src/collect/logs/parallel.ts");
   const { scanStream } = await import("../../src/collect/logs/scan.ts");
   const { plainChunks } = await import("../../src/collect/logs/read.ts");
   const { specOf } = await import("../../src/rules/logs-compile.ts");
@@ -109,13 +107,13 @@ test("segments scanned by the worker thread join into the scan of one pass", asy
       next: new SharedArrayBuffer(4),
     });
     assert.equal(parts.length, bounds.length - 1);
-    const joined = joinScans(parts.map((p) => fromWireScan(p.scan, rules)));
+    const joined = joinScans(parts.map((p) => p.scan));
     const one = await scanStream(plainChunks(f), f, { rules });
     assert.equal(joined.lines, 2000);
     assert.equal(joined.lines, one.lines);
     assert.deepEqual(
-      joined.matches.map((m) => [m.entry.line, m.rule.id]),
-      one.matches.map((m) => [m.entry.line, m.rule.id]),
+      joined.matches.map((m) => [m.entry.line, m.ruleId]),
+      one.matches.map((m) => [m.entry.line, m.ruleId]),
     );
   } finally {
     worker.close();

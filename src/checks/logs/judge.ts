@@ -4,6 +4,7 @@
  * differ only in what they read. Pure: no I/O.
  */
 import type { FileSummary, LaterRequest, LogEntry, LogFileState } from "../../facts/log-lines.ts";
+import type { Rule } from "../../rules/logs.ts";
 import {
   indicatorsOf,
   type LogEvent,
@@ -17,7 +18,8 @@ import {
 } from "./analyze.ts";
 
 /** Outcomes need the whole picture: the site's baseline and the error log around each request. */
-export function eventsFrom(scans: LogFileState[]): LogEvent[] {
+export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
   const cgi = scans.flatMap((s) => s.cgiErrors);
   const cgiNear = (e: LogEntry) =>
     cgi.some(
@@ -34,7 +36,9 @@ export function eventsFrom(scans: LogFileState[]): LogEvent[] {
       s.samples,
       s.matches.map((m) => m.entry),
     );
-    for (const { entry, rule } of s.matches) {
+    for (const { entry, ruleId } of s.matches) {
+      const rule = byId.get(ruleId);
+      if (!rule) continue; // a rule gone since the facts were collected
       const { outcome, why } = outcomeOf(entry, rule, base, cgiNear);
       events.push({
         file: s.path,

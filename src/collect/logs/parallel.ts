@@ -7,7 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
-import { type Rule, specOf } from "../../rules/logs-compile.ts";
+import { specOf } from "../../rules/logs-compile.ts";
 import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
@@ -45,9 +45,8 @@ export interface WorkerJob {
   skippedBytes?: number;
 }
 
-export type WireScan = Omit<FileScan, "matches"> & {
-  matches: Array<{ entry: FileScan["matches"][number]["entry"]; ruleId: string }>;
-};
+/** A scan as the worker sends it (facts name rules by id: it crosses threads as it is). */
+export type WireScan = FileScan;
 
 /** A worker's answer: the scans of the segments it took (a gzip file: one, index 0). */
 export type WireParts = Array<{ index: number; scan: WireScan }>;
@@ -62,10 +61,6 @@ export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
   if (d.kind === "error") return d;
   const f = formatFromOption(d.format);
   return { kind: "access", format: { ...f, name: d.name } };
-}
-
-export function toWireScan(s: FileScan): WireScan {
-  return { ...s, matches: s.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
 }
 
 /**
@@ -203,7 +198,7 @@ export async function scanFileParallel(
   if (!worker) own.close();
   const byIndex: Array<FileScan | undefined> = [];
   for (const p of parts) byIndex[p.index] = p.scan;
-  for (const p of theirs ?? []) byIndex[p.index] = fromWireScan(p.scan, opts.rules);
+  for (const p of theirs ?? []) byIndex[p.index] = p.scan;
   const scans: FileScan[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const scan =
@@ -218,18 +213,6 @@ export async function scanFileParallel(
     scans.push(scan);
   }
   return joinScans(scans);
-}
-
-/** A worker's scan with its rules attached again. */
-export function fromWireScan(w: WireScan, rules: Rule[]): FileScan {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  return {
-    ...w,
-    matches: w.matches.flatMap((m) => {
-      const rule = byId.get(m.ruleId);
-      return rule ? [{ entry: m.entry, rule }] : [];
-    }),
-  };
 }
 
 /**
@@ -254,7 +237,7 @@ export async function scanGzipInWorker(
   };
   const [part] = await worker.run(job);
   if (!part) throw new Error("the worker returned no scan");
-  return fromWireScan(part.scan, opts.rules);
+  return part.scan;
 }
 
 /** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */

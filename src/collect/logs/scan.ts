@@ -150,7 +150,7 @@ export async function scanStream(
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
     const rule = matchEntry(opts.rules, entry);
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
-    if (rule) res.matches.push({ entry, rule });
+    if (rule) res.matches.push({ entry, ruleId: rule.id });
   };
 
   /** buf[start, end) holds whole lines (end just past "\n", or the final line) from file offset `at`. */
