@@ -68,17 +68,29 @@ function openStream(host: string, gz: boolean, start: number): Readable {
   return src.pipe(gunzip);
 }
 
+/** New bytes of one file, whole lines as written: what the log engine scans, at their place in the file. */
+export interface RawChunk {
+  /** Guest path of the file the bytes were read from: the rotated name when an old file was finished. */
+  file: string;
+  /** File offset of buf[0] (decompressed bytes in gzip files): baseline samples sit at fixed offsets. */
+  at: number;
+  /** Whole lines with their newlines; a final file's last line, or a line cut at MAX_LINE, may lack it. */
+  buf: Buffer;
+  /** How many lines buf holds. */
+  lines: number;
+}
+
 /**
- * Yields the complete lines from byte `start` on. In gzip files `start` counts decompressed bytes.
- * `final` files (rotated away, nobody writes them any more) also yield a last line without a newline.
- * Returns the offset after the last yielded line.
+ * Yields the complete lines from byte `start` on, as chunks of raw bytes. In gzip files `start` counts
+ * decompressed bytes. `final` files (rotated away, nobody writes them any more) also yield a last line
+ * without a newline. `progress.offset` is the offset after the last yielded line.
  */
-async function* linesFrom(
+async function* chunksFrom(
   f: FileState,
   start: number,
   final: boolean,
   progress: { offset: number },
-): AsyncGenerator<LogLine[]> {
+): AsyncGenerator<RawChunk> {
   progress.offset = start;
   let skip = f.gz ? start : 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -94,38 +106,52 @@ async function* linesFrom(
         skip = 0;
       }
       const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      // One batch per chunk: an await per line would cost more than the reading.
-      const batch: LogLine[] = [];
-      let pos = 0;
-      let nl = buf.indexOf(0x0a, pos);
-      while (nl >= 0) {
-        let end = nl;
-        if (end > pos && buf[end - 1] === 0x0d) end--;
-        batch.push({ line: buf.toString("utf8", pos, end), file: f.guest });
-        pos = nl + 1;
-        nl = buf.indexOf(0x0a, pos);
-      }
-      carry = Buffer.from(buf.subarray(pos));
+      const end = buf.lastIndexOf(0x0a) + 1;
+      let lines = 0;
+      for (let nl = buf.indexOf(0x0a); nl >= 0 && nl < end; nl = buf.indexOf(0x0a, nl + 1)) lines++;
+      carry = Buffer.from(buf.subarray(end));
       if (carry.length > MAX_LINE) {
         // A "line" of megabytes without a newline is not a log line (binary junk, or an attacker's
         // attempt to exhaust memory): it is handed on in one piece, cut at the limit.
-        batch.push({ line: carry.toString("utf8", 0, MAX_LINE), file: f.guest });
-        pos += carry.length;
+        const at = progress.offset;
+        const cut = carry.subarray(0, MAX_LINE);
         carry = Buffer.alloc(0);
+        // A chunk handed out is a chunk counted: the offset moves before it is yielded.
+        progress.offset += buf.length;
+        if (end > 0) yield { file: f.guest, at, buf: buf.subarray(0, end), lines };
+        yield { file: f.guest, at: at + end, buf: cut, lines: 1 };
+        continue;
       }
-      if (batch.length > 0) {
-        // The offset moves only when the consumer asks for more: a batch handed out is a batch counted.
-        progress.offset += pos;
-        yield batch;
+      if (end > 0) {
+        const at = progress.offset;
+        progress.offset += end;
+        yield { file: f.guest, at, buf: buf.subarray(0, end), lines };
       }
     }
   } finally {
     stream.destroy();
   }
   if (final && carry.length > 0) {
+    const at = progress.offset;
     progress.offset += carry.length;
-    yield [{ line: carry.toString("utf8").replace(/\r$/, ""), file: f.guest }];
+    yield { file: f.guest, at, buf: carry, lines: 1 };
   }
+}
+
+/** A raw chunk's lines as text (without newlines, a CR before them dropped). */
+export function linesOf(c: RawChunk): LogLine[] {
+  const out: LogLine[] = [];
+  const buf = c.buf;
+  let pos = 0;
+  while (pos < buf.length) {
+    let nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) nl = buf.length;
+    let end = nl;
+    if (end > pos && buf[end - 1] === 0x0d) end--;
+    out.push({ line: buf.toString("utf8", pos, end), file: c.file });
+    pos = nl + 1;
+  }
+  return out;
 }
 
 function statOf(fs: RootFs, guest: string): FileState | undefined {
@@ -204,11 +230,11 @@ async function cursorFor(
  * A partial last line is left for next time. The generator's return value is the new cursor and a report;
  * store the cursor only after the lines are processed (in the same transaction as the scan).
  */
-export async function* readNewLineBatches(
+export async function* readNewChunks(
   fs: RootFs,
   guestPath: string,
   prev: CursorRecord | undefined,
-): AsyncGenerator<LogLine[], ReadReport> {
+): AsyncGenerator<RawChunk, ReadReport> {
   const cur = statOf(fs, guestPath);
   const progress = { offset: 0 };
   const files: string[] = [];
@@ -230,8 +256,8 @@ export async function* readNewLineBatches(
   const rotatedSince = siblings.some((s) => s.stat.mtimeNs > prevNs);
   if (prev && curSame && cur && (prev.headLen > 0 || !rotatedSince)) {
     files.push(guestPath);
-    for await (const b of linesFrom(cur, prev.offset, false, progress)) {
-      lines += b.length;
+    for await (const b of chunksFrom(cur, prev.offset, false, progress)) {
+      lines += b.lines;
       yield b;
     }
     return {
@@ -264,8 +290,8 @@ export async function* readNewLineBatches(
     for (const f of queue) {
       files.push(f.guest);
       if (f.stat.mtimeNs > seenNs) seenNs = f.stat.mtimeNs;
-      for await (const b of linesFrom(f, f === found ? prev.offset : 0, true, progress)) {
-        lines += b.length;
+      for await (const b of chunksFrom(f, f === found ? prev.offset : 0, true, progress)) {
+        lines += b.lines;
         yield b;
       }
     }
@@ -273,11 +299,25 @@ export async function* readNewLineBatches(
 
   if (!cur) return { cursor: await cursorFor(undefined, guestPath, 0, seenNs), event, files, lines };
   files.push(guestPath);
-  for await (const b of linesFrom(cur, 0, false, progress)) {
-    lines += b.length;
+  for await (const b of chunksFrom(cur, 0, false, progress)) {
+    lines += b.lines;
     yield b;
   }
   return { cursor: await cursorFor(cur, guestPath, progress.offset, seenNs), event, files, lines };
+}
+
+/** The new lines as text, a batch per chunk read. */
+export async function* readNewLineBatches(
+  fs: RootFs,
+  guestPath: string,
+  prev: CursorRecord | undefined,
+): AsyncGenerator<LogLine[], ReadReport> {
+  const gen = readNewChunks(fs, guestPath, prev);
+  for (;;) {
+    const r = await gen.next();
+    if (r.done) return r.value;
+    yield linesOf(r.value);
+  }
 }
 
 /** The same, one line at a time (simplest for a parser; batches are faster on big logs). */

@@ -4,10 +4,11 @@ import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
+import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
+import { eventsFrom } from "../checks/logs/judge.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
-import { scanLines } from "../collect/logs/lines.ts";
-import { eventsFrom } from "../collect/logs/run.ts";
+import { ChunkedScan } from "../collect/logs/chunks.ts";
 import type { FileScan } from "../collect/logs/scan.ts";
 import { type CheckContext, checkContext, type ScanContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
@@ -29,7 +30,7 @@ import {
 import { baselineFindings, toEntries } from "./baseline.ts";
 import { withHostId } from "./host-id.ts";
 import { tryLock } from "./lock.ts";
-import { type LogLine, readNewLineBatches } from "./log-cursor.ts";
+import { type LogLine, linesOf, readNewChunks } from "./log-cursor.ts";
 import {
   commitScan,
   importSpool,
@@ -304,75 +305,51 @@ export function logReader(
   ctx: ScanContext,
   logs: LogSpec[],
   onLine?: (line: LogLine, spec: LogSpec) => void,
+  state?: ChunkedScan,
 ): (prev: Map<string, CursorRecord>) => Promise<WatchedLogs> {
   return async (prev) => {
     const cursors: CursorRecord[] = [];
     let lines = 0;
-    // file read (the rotated name when an old file was finished) -> what its new lines gave so far
-    const scans = new Map<string, FileScan>();
+    // Without a state kept between runs, each run's facts hold its new lines only.
+    const engine = state ?? new ChunkedScan();
+    const before = engine.mark();
     let rules: Rule[] | undefined;
-    let offset: number | undefined;
     // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
     const ordered = [...logs].sort((a, b) => Number(a.kind === "error") - Number(b.kind === "error"));
     for (const spec of ordered) {
       try {
-        const gen = readNewLineBatches(ctx.fs, spec.path, prev.get(spec.path));
+        const gen = readNewChunks(ctx.fs, spec.path, prev.get(spec.path));
         for (;;) {
           const r = await gen.next();
           if (r.done) {
             cursors.push(r.value.cursor);
             break;
           }
-          lines += r.value.length;
-          if (onLine) for (const l of r.value) onLine(l, spec);
+          lines += r.value.lines;
+          if (onLine) for (const l of linesOf(r.value)) onLine(l, spec);
           rules ??= loadRules();
-          for (const [file, batch] of byFile(r.value)) {
-            const before = scans.get(file);
-            const scan = await scanLines(file, batch, {
-              rules,
-              lineOffset: before?.lines ?? 0,
-              offsetMinutes: offset,
-            });
-            if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
-            scans.set(file, before ? combineScans(before, scan) : scan);
-          }
+          // The bytes at their place in the file: the same matches and samples as a whole read.
+          await engine.add(rules, r.value.file, r.value.buf, r.value.at);
         }
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "watch.logs", path: spec.path, reason: errorCode(err) });
       }
     }
-    const findings = rules ? findingsFor(eventsFrom([...scans.values()]), rules, checkContext(ctx)) : [];
+    // Outcomes are judged with everything the state holds (the file's baseline); findings count only
+    // the events of the lines new in this run.
+    const findings = rules ? findingsFor(newEvents(engine, before, rules), rules, checkContext(ctx)) : [];
     return { cursors, lines, findings };
   };
 }
 
-/** A batch's lines by the file they were read from (a batch comes from one file; this does not rely on it). */
-function byFile(batch: LogLine[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const l of batch) {
-    const list = out.get(l.file);
-    if (list) list.push(l.line);
-    else out.set(l.file, [l.line]);
-  }
-  return out;
-}
-
-/** Adds the scan of the next part of a file to the scan of its earlier parts (line numbers already follow). */
-function combineScans(a: FileScan, b: FileScan): FileScan {
-  for (const [k, v] of Object.entries(b.skipped)) a.skipped[k] = (a.skipped[k] ?? 0) + v;
-  if (a.formatSource === "none") {
-    a.format = b.format;
-    a.formatSource = b.formatSource;
-  }
-  a.lines += b.lines;
-  a.bytes += b.bytes;
-  a.parsed += b.parsed;
-  for (const w of b.warnings) if (a.warnings.length < 50) a.warnings.push(w);
-  for (const m of b.matches) a.matches.push(m);
-  for (const e of b.samples) if (a.samples.length < 2000) a.samples.push(e);
-  for (const e of b.cgiErrors) a.cgiErrors.push(e);
-  a.offsetMinutes ??= b.offsetMinutes;
-  return a;
+/** The events of the matches `engine` gained since `before`, judged with all it holds. */
+function newEvents(engine: ChunkedScan, before: Map<FileScan, number>, rules: Rule[]): LogEvent[] {
+  const files = engine.files();
+  const key = (file: string, line: number) => `${file}\u0000${line}`;
+  const fresh = new Set(
+    files.flatMap((f) => f.matches.slice(before.get(f) ?? 0).map((m) => key(f.path, m.entry.line))),
+  );
+  return eventsFrom(files, rules).filter((e) => fresh.has(key(e.file, e.line)));
 }
 
 /**
@@ -403,6 +380,11 @@ export interface FullScanOptions {
   logs: LogSpec[];
   acceptBaseline?: boolean;
   onLine?: (line: LogLine, spec: LogSpec) => void;
+  /**
+   * The log engine's facts kept from run to run (a long-running watch): new lines are then judged with
+   * the file's baseline since watch began reading it, as `logs` and `audit` judge them over the file.
+   */
+  logState?: ChunkedScan;
   /** Test hook: wait this long inside the scan (to signal a scan in progress). */
   slowMs?: number;
 }
@@ -422,7 +404,7 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
     ctx,
     diag: ctx.diag,
     acceptBaseline: o.acceptBaseline,
-    readLogs: logReader(ctx, o.logs, o.onLine),
+    readLogs: logReader(ctx, o.logs, o.onLine, o.logState),
   });
 }
 

@@ -27,17 +27,6 @@ const KNOWN = new Set([
   "checks/hunt/processes.ts -> collect/proc/processes.ts",
   "checks/hunt/signals.ts -> collect/hunt/facts.ts",
   "collect/exposure/index.ts -> checks/exposure/index.ts",
-  "collect/logs/lines.ts -> checks/logs/format.ts",
-  "collect/logs/parallel.ts -> checks/logs/format.ts",
-  "collect/logs/parallel.ts -> checks/logs/prefilter.ts",
-  "collect/logs/run.ts -> checks/logs/analyze.ts",
-  "collect/logs/run.ts -> checks/logs/entry.ts",
-  "collect/logs/run.ts -> checks/logs/format.ts",
-  "collect/logs/scan.ts -> checks/logs/entry.ts",
-  "collect/logs/scan.ts -> checks/logs/format.ts",
-  "collect/logs/scan.ts -> checks/logs/match.ts",
-  "collect/logs/scan.ts -> checks/logs/prefilter.ts",
-  "collect/logs/scanner.ts -> checks/logs/analyze.ts",
   "core/context.ts -> collect/rootfs.ts",
 ]);
 

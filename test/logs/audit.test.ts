@@ -39,7 +39,7 @@ test("the logs scanner reads LogSources handed to it (the Apache configuration's
     "srv/www/logs/site.log":
       '203.0.113.60 [12/Mar/2024:03:14:07 +0000] 403 "GET /icons/.%%32%65/.%%32%65/etc/passwd HTTP/1.1"\n',
   });
-  const { logsScanner } = await import("../../src/collect/logs/scanner.ts");
+  const { logsScanner } = await import("../../src/audit/logs.ts");
   const { scanContext } = await import("../../src/audit/context.ts");
   const ctx = scanContext(
     { root, now: () => new Date("2026-01-01T00:00:00Z"), lang: "en", dataDir: root },

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
-import { parseLine } from "../../src/checks/logs/format.ts";
-import { matchEntry } from "../../src/checks/logs/match.ts";
+import { parseLine } from "../../src/collect/logs/engine/format.ts";
+import { matchEntry } from "../../src/collect/logs/engine/match.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 
 const CORPUS = new URL("../../../shared/corpus/lines.jsonl", import.meta.url).pathname;

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
-import { compileFormat, parseAccessLine } from "../../src/checks/logs/format.ts";
-import { matchEntry } from "../../src/checks/logs/match.ts";
+import { compileFormat, parseAccessLine } from "../../src/collect/logs/engine/format.ts";
+import { matchEntry } from "../../src/collect/logs/engine/match.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 
 const FILE = new URL("../../../shared/corpus/payloads.jsonl", import.meta.url).pathname;

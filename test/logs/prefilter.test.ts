@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pairScanner } from "../../src/checks/logs/pairscan-wasm.ts";
-import { buildPrefilter, pairCounts, scanRegion } from "../../src/checks/logs/prefilter.ts";
+import { pairScanner } from "../../src/collect/logs/engine/pairscan-wasm.ts";
+import { buildPrefilter, pairCounts, scanRegion } from "../../src/collect/logs/engine/prefilter.ts";
 
 /** Naive reference: split into lines, test each with includes() (case-insensitive). */
 function naive(text: string, literals: string[]) {

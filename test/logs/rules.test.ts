@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseLine } from "../../src/checks/logs/format.ts";
-import { matchEntry } from "../../src/checks/logs/match.ts";
-import { buildPrefilter, candidateLines } from "../../src/checks/logs/prefilter.ts";
+import { parseLine } from "../../src/collect/logs/engine/format.ts";
+import { matchEntry } from "../../src/collect/logs/engine/match.ts";
+import { buildPrefilter, candidateLines } from "../../src/collect/logs/engine/prefilter.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 
 const rules = loadRules();

@@ -211,7 +211,7 @@ test("a tail-bounded read drops the partial first line and says line numbers are
   const f = join(dir, "access.log");
   const filler = L("198.51.100.1", "GET /cgi-bin/.%2e/.%2e/bin/sh-not-this-one", 400, 1).repeat(50);
   writeFileSync(f, filler + L("203.0.113.20", "GET /.env", 404, 1));
-  const { runLogs } = await import("../../src/collect/logs/run.ts");
+  const { readLogs: runLogs } = await import("../../src/audit/logs.ts");
   const { RootFs } = await import("../../src/collect/rootfs.ts");
   const { loadRules } = await import("../../src/rules/logs.ts");
   const facts = await runLogs(new RootFs("/"), [{ path: f, display: f }], {

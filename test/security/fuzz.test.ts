@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseLine } from "../../src/checks/logs/format.ts";
-import { matchEntry } from "../../src/checks/logs/match.ts";
+import { parseLine } from "../../src/collect/logs/engine/format.ts";
+import { matchEntry } from "../../src/collect/logs/engine/match.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 import { mamori } from "../helpers/cli.ts";
 import { assertTerminalSafe } from "../helpers/hostile.ts";

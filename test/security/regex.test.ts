@@ -41,7 +41,7 @@ function all(): FoundRegex[] {
 test("the regex gatherer finds the rules' regexes and the code's literals", () => {
   const found = all();
   assert.ok(found.some((r) => r.where.startsWith("rules/logs/cve-2014-6271.yaml")));
-  assert.ok(found.some((r) => r.where.startsWith("src/checks/logs/format.ts")));
+  assert.ok(found.some((r) => r.where.startsWith("src/collect/logs/engine/format.ts")));
   for (const r of found) assert.doesNotThrow(() => new RegExp(r.source, r.flags), r.where);
 });
 

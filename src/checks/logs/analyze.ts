@@ -4,10 +4,9 @@
  */
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
+import { percentDecode } from "../../core/percent-decode.ts";
+import type { LogEntry } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
-import { percentDecode } from "./decode.ts";
-import type { LogEntry } from "./entry.ts";
-import { lowerSeverity } from "./match.ts";
 
 export type Outcome = "succeeded" | "blocked" | "failed" | "unknown";
 /** Best first, from the attacker's side: a success outranks anything. */
@@ -399,4 +398,10 @@ export function findingsFor(
     });
   }
   return findings;
+}
+
+export function lowerSeverity(s: Severity, steps: number, floor: Severity = "info"): Severity {
+  const order: Severity[] = ["critical", "high", "medium", "low", "info"];
+  const i = Math.min(order.indexOf(s) + steps, order.indexOf(floor));
+  return order[Math.max(i, order.indexOf(s))] as Severity;
 }

@@ -1,10 +1,11 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
+import { judgedSection, readLogs } from "../../audit/logs.ts";
 import { findingsFor } from "../../checks/logs/analyze.ts";
-import { formatFromOption } from "../../checks/logs/format.ts";
 import { collectHost } from "../../collect/host.ts";
-import { type LogInput, logsSection, runLogs } from "../../collect/logs/run.ts";
+import { formatFromOption } from "../../collect/logs/engine/format.ts";
+import type { LogInput } from "../../collect/logs/run.ts";
 import { checkContext } from "../../core/context.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
 import { atLeast, sortFindings } from "../../core/finding.ts";
@@ -39,7 +40,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     // No path means standard input, unless it is a terminal (then the user forgot the files).
     if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
     const rules = loadRules();
-    const facts = await runLogs(ctx.fs, inputs, {
+    const facts = await readLogs(ctx.fs, inputs, {
       rules,
       format: raw.logFormat ? formatFromOption(raw.logFormat) : undefined,
       stdin: inputs.some((i) => i.path === "-") ? process.stdin : undefined,
@@ -70,7 +71,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       incidents: correlate(findings, checkContext(ctx)),
       notChecked: ctx.diag.notChecked,
       warnings: ctx.diag.warnings,
-      sections: { logs: logsSection(facts) },
+      sections: { logs: judgedSection(facts) },
     };
     if (opts.format !== "human") {
       done(emitReport(doc, opts, io));

@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
+import { ChunkedScan } from "../../collect/logs/chunks.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
@@ -57,6 +58,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       const log = (line: string) => io.stderr.write(`${escapeTerminal(line)}\n`);
       let acceptBaseline = Boolean(raw.acceptBaseline);
       let failures = 0;
+      // The log engine's facts from scan to scan: new lines are judged with each file's baseline so far.
+      const logState = new ChunkedScan();
 
       const runScan = async () => {
         log(t("watch.loop.scanStarted", { at: now().toISOString() }));
@@ -71,6 +74,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             command: "watch",
             store: o.store,
             logs: config.logs,
+            logState,
             acceptBaseline,
             slowMs: raw.testSlowMs ? Number(raw.testSlowMs) : undefined,
           });

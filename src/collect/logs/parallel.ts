@@ -5,13 +5,13 @@
  * results are joined in file order, line numbers made continuous.
  */
 import { Worker } from "node:worker_threads";
-import { type DetectedFormat, detectFormat, formatFromOption } from "../../checks/logs/format.ts";
-import type { Prefilter } from "../../checks/logs/prefilter.ts";
 import { workerEnv } from "../../core/compile-cache.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
-import { type Rule, specOf } from "../../rules/logs-compile.ts";
+import { specOf } from "../../rules/logs-compile.ts";
+import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
+import type { Prefilter } from "./engine/prefilter.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
-import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+import { appendScan, type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -45,9 +45,8 @@ export interface WorkerJob {
   skippedBytes?: number;
 }
 
-export type WireScan = Omit<FileScan, "matches"> & {
-  matches: Array<{ entry: FileScan["matches"][number]["entry"]; ruleId: string }>;
-};
+/** A scan as the worker sends it (facts name rules by id: it crosses threads as it is). */
+export type WireScan = FileScan;
 
 /** A worker's answer: the scans of the segments it took (a gzip file: one, index 0). */
 export type WireParts = Array<{ index: number; scan: WireScan }>;
@@ -62,10 +61,6 @@ export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
   if (d.kind === "error") return d;
   const f = formatFromOption(d.format);
   return { kind: "access", format: { ...f, name: d.name } };
-}
-
-export function toWireScan(s: FileScan): WireScan {
-  return { ...s, matches: s.matches.map((m) => ({ entry: m.entry, ruleId: m.rule.id })) };
 }
 
 /**
@@ -152,6 +147,7 @@ export async function scanSegments(
       ...opts,
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
+      startOffset: from,
     });
     out.push({ index: i, scan });
   }
@@ -202,7 +198,7 @@ export async function scanFileParallel(
   if (!worker) own.close();
   const byIndex: Array<FileScan | undefined> = [];
   for (const p of parts) byIndex[p.index] = p.scan;
-  for (const p of theirs ?? []) byIndex[p.index] = fromWireScan(p.scan, opts.rules);
+  for (const p of theirs ?? []) byIndex[p.index] = p.scan;
   const scans: FileScan[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const scan =
@@ -212,22 +208,11 @@ export async function scanFileParallel(
         detected,
         formatSource,
         skippedBytes: i === 0 ? opts.skippedBytes : 0,
+        startOffset: bounds[i] as number,
       }));
     scans.push(scan);
   }
   return joinScans(scans);
-}
-
-/** A worker's scan with its rules attached again. */
-export function fromWireScan(w: WireScan, rules: Rule[]): FileScan {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  return {
-    ...w,
-    matches: w.matches.flatMap((m) => {
-      const rule = byId.get(m.ruleId);
-      return rule ? [{ entry: m.entry, rule }] : [];
-    }),
-  };
 }
 
 /**
@@ -252,7 +237,7 @@ export async function scanGzipInWorker(
   };
   const [part] = await worker.run(job);
   if (!part) throw new Error("the worker returned no scan");
-  return fromWireScan(part.scan, opts.rules);
+  return part.scan;
 }
 
 /** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */
@@ -267,25 +252,6 @@ export function joinScans(parts: FileScan[]): FileScan {
     samples: [...first.samples],
     cgiErrors: [...first.cgiErrors],
   };
-  for (const b of rest) {
-    const shift = out.lines;
-    out.lines += b.lines;
-    out.bytes += b.bytes;
-    out.parsed += b.parsed;
-    for (const [k, v] of Object.entries(b.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
-    for (const w of b.warnings)
-      if (out.warnings.length < 50)
-        out.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
-    for (const m of b.matches) {
-      m.entry.line += shift;
-      out.matches.push(m);
-    }
-    for (const e of b.cgiErrors) {
-      e.line += shift;
-      out.cgiErrors.push(e);
-    }
-    for (const e of b.samples) if (out.samples.length < 20_000) out.samples.push(e);
-    out.offsetMinutes ??= b.offsetMinutes;
-  }
+  for (const b of rest) appendScan(out, b, out.lines);
   return out;
 }

@@ -3,23 +3,11 @@
  * locations and the Apache configuration's LogSources. Collects facts; analysis is in checks/logs.
  */
 import type { Readable } from "node:stream";
-import {
-  indicatorsOf,
-  type LogEvent,
-  learnBaseline,
-  mergeIndicators,
-  type Outcome,
-  outcomeOf,
-  perAttack,
-  perHour,
-  summarizeAttackers,
-} from "../../checks/logs/analyze.ts";
-import type { LogEntry } from "../../checks/logs/entry.ts";
-import { type AccessFormat, compileFormat } from "../../checks/logs/format.ts";
 import type { LogSource } from "../../core/log-source.ts";
-import type { LogsSection } from "../../core/sections/index.ts";
+import type { FileSummary, LaterRequest } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { RootFs } from "../rootfs.ts";
+import { type AccessFormat, compileFormat } from "./engine/format.ts";
 import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
 
 /** A gzip file this large (compressed) is scanned in the worker thread, which keeps memory low. */
@@ -28,6 +16,8 @@ const GZIP_WORKER_MIN_BYTES = 4 << 20;
 import { closeSync } from "node:fs";
 import { type LogFile, logFilesIn, logStream, openLogFile, sortRotations } from "./read.ts";
 import { type FileScan, scanStream } from "./scan.ts";
+
+export type { FileSummary, LaterRequest };
 
 export interface LogInput {
   /** Guest path, or "-" for standard input. */
@@ -39,39 +29,16 @@ export interface LogInput {
   kind?: "access" | "error";
 }
 
-export interface LaterRequest {
-  file: string;
-  line: number;
-  time?: string;
-  request: string;
-  status?: number;
-  size?: number;
-}
-
 export interface LogsFacts {
   files: FileSummary[];
   /** For each attacker who succeeded: every request they sent after the first success (a second pass). */
   next: Record<string, LaterRequest[]>;
-  events: LogEvent[];
-  eventsTotal: number;
+  /** Each file's matched lines and baseline samples: the events before judgement (checks/logs/judge.ts). */
+  scans: FileScan[];
   /** How many events the JSON lists (all are counted in attackers, hours and findings). */
   maxEvents: number;
   tailBytes?: number;
   unreadable: Array<{ path: string; reason: string }>;
-}
-
-export interface FileSummary {
-  path: string;
-  format: string;
-  formatSource: FileScan["formatSource"];
-  lines: number;
-  bytes: number;
-  parsed: number;
-  skipped: Record<string, number>;
-  warnings: FileScan["warnings"];
-  skippedBytes: number;
-  /** True when only the end of the file was read: line numbers count from where reading began. */
-  lineNumbersRelative: boolean;
 }
 
 export interface RunOptions {
@@ -87,6 +54,11 @@ export interface RunOptions {
   segmentBytes?: number;
   /** Compressed size from which a gzip file is scanned in the worker thread. */
   gzipWorkerMinBytes?: number;
+  /**
+   * Whose later requests the second pass collects: each attacker's first success (ISO time), judged by
+   * the caller from the first pass (checks/logs/judge.ts). Without it there is no second pass.
+   */
+  firstSuccesses?: (scans: FileScan[]) => Map<string, string>;
   /** Test hook: called once a file is open, before any of it is read (a test rotates the file here). */
   onOpened?: (path: string) => void;
 }
@@ -209,8 +181,7 @@ async function readAll(
         if (file && !opened.has(f)) closeSync(file.fd);
       }
     }
-    const events = eventsFrom(scans);
-    const next = await followUp(opened, events, opts);
+    const next = opts.firstSuccesses ? await followUp(opened, opts.firstSuccesses(scans), opts) : {};
     return {
       files: scans.map((s) => ({
         path: s.path,
@@ -224,8 +195,7 @@ async function readAll(
         skippedBytes: s.skippedBytes,
         lineNumbersRelative: s.skippedBytes > 0,
       })),
-      events,
-      eventsTotal: events.length,
+      scans,
       maxEvents: opts.maxEvents ?? 5000,
       next,
       tailBytes: opts.tailBytes,
@@ -298,17 +268,9 @@ async function readOne(
  */
 async function followUp(
   files: Map<LogInput, LogFile>,
-  events: LogEvent[],
+  firstSuccess: Map<string, string>,
   opts: RunOptions,
 ): Promise<Record<string, LaterRequest[]>> {
-  const firstSuccess = new Map<string, string>();
-  for (const e of events)
-    if (
-      e.outcome === "succeeded" &&
-      e.time &&
-      !(firstSuccess.get(e.ip) && (firstSuccess.get(e.ip) as string) <= e.time)
-    )
-      firstSuccess.set(e.ip, e.time);
   const out: Record<string, LaterRequest[]> = {};
   if (firstSuccess.size === 0 || firstSuccess.size > 50) return out;
   for (const [f, file] of files) {
@@ -335,90 +297,4 @@ async function followUp(
     });
   }
   return out;
-}
-
-/** Outcomes need the whole picture: the site's baseline and the error log around each request. */
-export function eventsFrom(scans: FileScan[]): LogEvent[] {
-  const cgi = scans.flatMap((s) => s.cgiErrors);
-  const cgiNear = (e: LogEntry) =>
-    cgi.some(
-      (c) =>
-        c.ip === e.ip &&
-        c.time !== undefined &&
-        e.time !== undefined &&
-        Math.abs(c.time.getTime() - e.time.getTime()) <= 2000 &&
-        /End of script output before headers: (?:ba)?sh\b|AH01215/.test(c.message ?? ""),
-    );
-  const events: LogEvent[] = [];
-  for (const s of scans) {
-    const base = learnBaseline(
-      s.samples,
-      s.matches.map((m) => m.entry),
-    );
-    for (const { entry, rule } of s.matches) {
-      const { outcome, why } = outcomeOf(entry, rule, base, cgiNear);
-      events.push({
-        file: s.path,
-        line: entry.line,
-        time: entry.time?.toISOString(),
-        ip: entry.ip ?? "unknown",
-        attack: rule.id,
-        cves: rule.cves,
-        outcome: outcome as Outcome,
-        severity: rule.severity,
-        request: entry.logged ?? entry.request,
-        status: entry.status,
-        size: entry.size,
-        userAgent: entry.userAgent,
-        kind: entry.kind,
-        why,
-      });
-    }
-  }
-  return events.sort(
-    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
-  );
-}
-
-/** The events the JSON lists: every success, then the others in time order, up to `maxEvents`. */
-export function shownEvents(facts: Pick<LogsFacts, "events" | "maxEvents">): LogEvent[] {
-  if (facts.events.length <= facts.maxEvents) return facts.events;
-  const wins = facts.events.filter((e) => e.outcome === "succeeded");
-  const rest = facts.events.filter((e) => e.outcome !== "succeeded");
-  return [...wins, ...rest.slice(0, Math.max(0, facts.maxEvents - wins.length))].sort(
-    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.line - b.line,
-  );
-}
-
-/** The `sections.logs` object of the JSON report. */
-export function logsSection(facts: LogsFacts): LogsSection {
-  return {
-    files: facts.files,
-    unreadable: facts.unreadable,
-    tailBytes: facts.tailBytes,
-    eventsTotal: facts.eventsTotal,
-    eventsTruncated: facts.eventsTotal > facts.maxEvents,
-    events: shownEvents(facts).map((e) => ({
-      file: e.file,
-      line: e.line,
-      time: e.time,
-      ip: e.ip,
-      attack: e.attack,
-      cves: e.cves,
-      outcome: e.outcome,
-      severity: e.severity,
-      request: e.request,
-      status: e.status,
-      size: e.size,
-      why: e.why,
-    })),
-    attackers: summarizeAttackers(facts.events).map((a) => {
-      const next = facts.next[a.ip] ?? [];
-      let indicators = a.indicators;
-      for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
-      return { ...a, next, indicators };
-    }),
-    attacks: perAttack(facts.events),
-    hours: perHour(facts.events),
-  };
 }

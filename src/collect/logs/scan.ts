@@ -3,20 +3,15 @@
  * that hold a rule literal (and a thin sample for the site's baseline) to the parser and the rules.
  */
 import type { Readable } from "node:stream";
-import type { LogEntry } from "../../checks/logs/entry.ts";
-import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "../../checks/logs/format.ts";
-import { matchEntry } from "../../checks/logs/match.ts";
-import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "../../checks/logs/prefilter.ts";
+import type { LogEntry, LogFileState, MatchedEntry } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
+import { matchEntry } from "./engine/match.ts";
+import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
 
-export interface MatchedEntry {
-  entry: LogEntry;
-  rule: Rule;
-}
+export type { MatchedEntry };
 
-export interface FileScan {
-  /** As given (argument or guest path). */
-  path: string;
+export interface FileScan extends LogFileState {
   format: string;
   formatSource: "detected" | "option" | "config" | "none";
   lines: number;
@@ -27,11 +22,6 @@ export interface FileScan {
   warnings: Array<{ line?: number; reason: string; detail?: string }>;
   /** Bytes not read at the start (audit reads only the end of large files). */
   skippedBytes: number;
-  matches: MatchedEntry[];
-  /** Parsed sample lines for the site baseline (status and size of ordinary traffic). */
-  samples: LogEntry[];
-  /** Error-log lines about CGI execution (AH01215, AH01241, End of script output), for outcomes. */
-  cgiErrors: LogEntry[];
   /** UTC offset (minutes) seen in access-log times, to place error-log times. */
   offsetMinutes?: number;
 }
@@ -44,18 +34,32 @@ export interface ScanOptions {
   formatSource?: FileScan["formatSource"];
   /** Error-log time zone (minutes east of UTC). */
   offsetMinutes?: number;
-  /** Take one baseline sample line per this many bytes. */
-  sampleEvery?: number;
+  /**
+   * Where the stream starts in the file (bytes; decompressed bytes for gzip): baseline samples sit at
+   * fixed offsets of the file, so a file read whole, in segments, from its end or in appended chunks
+   * gets the same samples. Defaults to `skippedBytes`.
+   */
+  startOffset?: number;
   maxLine?: number;
   skippedBytes?: number;
   /** A follow-up pass: these literals instead of the rules', and every parsed candidate line goes here. */
   literals?: string[];
   collect?: (e: LogEntry) => void;
+  /** Told the format detected from the first lines (a file read in pieces scans the next ones with it). */
+  onDetected?: (d: DetectedFormat) => void;
   /** A prefilter already built for this file (each segment of a parallel scan reuses its thread's). */
   prefilter?: Prefilter;
 }
 
 const MAX_LINE = 1 << 20;
+
+/**
+ * The one sampling rule for the site's baseline, whoever reads: the line holding each file offset
+ * SAMPLE_EVERY / 2 + k * SAMPLE_EVERY is sampled (unless a rule matched it), the first SAMPLE_MAX of a
+ * file in file order are kept.
+ */
+export const SAMPLE_EVERY = 64 << 10;
+export const SAMPLE_MAX = 20_000;
 const CGI_LITERALS = ["ah01215", "ah01241", "end of script output"];
 const CGI_RE = /AH01215|AH01241|End of script output/;
 
@@ -72,7 +76,7 @@ export async function scanStream(
 ): Promise<FileScan> {
   let pf: Prefilter | undefined = opts.prefilter;
   const maxLine = opts.maxLine ?? MAX_LINE;
-  const sampleEvery = opts.sampleEvery ?? 256 << 10;
+  const sampleEvery = SAMPLE_EVERY;
   const res: FileScan = {
     path,
     format: opts.format?.name ?? "unknown",
@@ -99,7 +103,8 @@ export async function scanStream(
     if (res.warnings.length < 50) res.warnings.push({ line, reason, detail });
   };
   let firstRegion = true;
-  let consumed = 0; // bytes handed to region() so far: sample points are fixed offsets in the stream
+  // File offset of the stream's byte 0: sample points are fixed offsets of the file.
+  const origin = opts.startOffset ?? opts.skippedBytes ?? 0;
 
   const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean) => {
     let end = e;
@@ -126,7 +131,7 @@ export async function scanStream(
     }
     if (!matched) {
       // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
-      if (res.samples.length < 2000 && !opts.collect)
+      if (res.samples.length < SAMPLE_MAX && !opts.collect)
         res.samples.push({
           kind: entry.kind,
           line: 0,
@@ -145,11 +150,11 @@ export async function scanStream(
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
     const rule = matchEntry(opts.rules, entry);
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
-    if (rule) res.matches.push({ entry, rule });
+    if (rule) res.matches.push({ entry, ruleId: rule.id });
   };
 
-  /** buf[start, end) holds whole lines (end just past "\n", or the final line). */
-  const region = (buf: Buffer, start: number, end: number) => {
+  /** buf[start, end) holds whole lines (end just past "\n", or the final line) from file offset `at`. */
+  const region = (buf: Buffer, start: number, end: number, at: number) => {
     if (firstRegion) {
       firstRegion = false;
       if (!detected) {
@@ -162,6 +167,7 @@ export async function scanStream(
           p = q + 1;
         }
         detected = detectFormat(head);
+        if (detected) opts.onDetected?.(detected);
         if (detected) {
           res.format = detected.kind === "access" ? detected.format.name : detected.name;
           res.formatSource = "detected";
@@ -181,7 +187,7 @@ export async function scanStream(
       handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
     }
     // A thin sample of ordinary lines for the site baseline (their line numbers are not needed).
-    const phase = ((((sampleEvery >> 1) - consumed) % sampleEvery) + sampleEvery) % sampleEvery;
+    const phase = ((((sampleEvery >> 1) - at) % sampleEvery) + sampleEvery) % sampleEvery;
     for (let p = start + phase; p < end; p += sampleEvery) {
       const ls = buf.lastIndexOf(10, p - 1) + 1;
       let le = buf.indexOf(10, p);
@@ -191,15 +197,16 @@ export async function scanStream(
     let lineNo = base + found.newlines;
     if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
-    consumed += end - start;
   };
 
   let carry: Buffer | undefined;
+  let carryAt = 0;
   let skipping = false;
   // Reading from an offset (the audit's tail bound) starts inside a line: drop that fragment.
   let fragment = (opts.skippedBytes ?? 0) > 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer> | Iterable<Buffer>) {
+      const at = origin + res.bytes; // file offset of chunk[0]
       res.bytes += chunk.length;
       let from = 0;
       if (fragment) {
@@ -228,19 +235,22 @@ export async function scanStream(
         }
         const line = Buffer.concat([carry, chunk.subarray(from, nl + 1)]);
         carry = undefined;
-        region(line, 0, line.length);
+        region(line, 0, line.length, carryAt);
         from = nl + 1;
       }
       const last = chunk.lastIndexOf(10);
       if (last >= from) {
-        region(chunk, from, last + 1);
+        region(chunk, from, last + 1, at + from);
         from = last + 1;
       }
       if (from < chunk.length) {
         if (chunk.length - from > maxLine) {
           skip("too-long", res.lines + 1, `${chunk.length - from}+ bytes`);
           skipping = true;
-        } else carry = Buffer.from(chunk.subarray(from));
+        } else {
+          carry = Buffer.from(chunk.subarray(from));
+          carryAt = at + from;
+        }
       }
     }
   } catch (err) {
@@ -253,6 +263,36 @@ export async function scanStream(
           : "read-error";
     skip(reason, res.lines + 1, String(code));
   }
-  if (carry && carry.length > 0) region(carry, 0, carry.length);
+  if (carry && carry.length > 0) region(carry, 0, carry.length, carryAt);
   return res;
+}
+
+/**
+ * Adds the scan of the next part of a file (read after `into`, from where it ended) to `into`: how two
+ * threads' segments and watch's appended chunks become one file's facts, with the samples a whole read
+ * keeps. `shift` moves the part's line numbers past the earlier parts' (0 when they already count on).
+ */
+export function appendScan(into: FileScan, part: FileScan, shift: number): FileScan {
+  into.lines += part.lines;
+  into.bytes += part.bytes;
+  into.parsed += part.parsed;
+  if (into.formatSource === "none") {
+    into.format = part.format;
+    into.formatSource = part.formatSource;
+  }
+  for (const [k, v] of Object.entries(part.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
+  for (const w of part.warnings)
+    if (into.warnings.length < 50)
+      into.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
+  for (const m of part.matches) {
+    m.entry.line += shift;
+    into.matches.push(m);
+  }
+  for (const e of part.cgiErrors) {
+    e.line += shift;
+    into.cgiErrors.push(e);
+  }
+  for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);
+  into.offsetMinutes ??= part.offsetMinutes;
+  return into;
 }

@@ -1,7 +1,7 @@
 /** Worker thread: scans the segments of plain log files it takes, or a gzip file, one job at a time (see parallel.ts). */
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
-import { fromWire, scanSegments, toWireScan, type WireParts, type WorkerJob } from "./parallel.ts";
+import { fromWire, scanSegments, type WireParts, type WorkerJob } from "./parallel.ts";
 import { gunzipped } from "./read.ts";
 import { type ScanOptions, scanStream } from "./scan.ts";
 
@@ -17,6 +17,6 @@ parentPort?.on("message", async (job: WorkerJob) => {
     job.gzip || !job.next
       ? [{ index: 0, scan: await scanStream(gunzipped(job.fd), job.display, opts) }]
       : await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts);
-  const reply: WireParts = parts.map((p) => ({ index: p.index, scan: toWireScan(p.scan) }));
+  const reply: WireParts = parts;
   parentPort?.postMessage(reply);
 });

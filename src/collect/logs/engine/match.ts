@@ -1,8 +1,8 @@
 /** Matching one parsed entry against the rules: pure, no I/O. */
-import type { Severity } from "../../core/finding.ts";
-import type { CompiledCondition, Field, Rule } from "../../rules/logs.ts";
+
+import type { LogEntry } from "../../../facts/log-lines.ts";
+import type { CompiledCondition, Field, Rule } from "../../../rules/logs.ts";
 import { decodeLevels, formDecode, type Levels } from "./decode.ts";
-import type { LogEntry } from "./entry.ts";
 
 export interface Match {
   rule: Rule;
@@ -106,10 +106,4 @@ export function matchEntry(rules: Rule[], e: LogEntry): Rule | undefined {
   const view = new FieldView(e);
   for (const r of rules) if (ruleMatches(r, e, view)) return r;
   return undefined;
-}
-
-export function lowerSeverity(s: Severity, steps: number, floor: Severity = "info"): Severity {
-  const order: Severity[] = ["critical", "high", "medium", "low", "info"];
-  const i = Math.min(order.indexOf(s) + steps, order.indexOf(floor));
-  return order[Math.max(i, order.indexOf(s))] as Severity;
 }

@@ -1,11 +1,41 @@
-/** The audit's logs area: default log places (or the Apache configuration's LogSources), read with a bound. */
-import { findingsFor } from "../../checks/logs/analyze.ts";
-import type { ScanContext } from "../../core/context.ts";
-import type { LogSource } from "../../core/log-source.ts";
-import type { Scanner } from "../../core/scanner.ts";
-import { isMessageKey, type MessageKey } from "../../i18n/index.ts";
-import { loadRules } from "../../rules/logs.ts";
-import { inputsFromSources, type LogsFacts, logsSection, runLogs } from "./run.ts";
+/**
+ * Log forensics put together: the one log engine (src/collect/logs) reads and matches, the log checks
+ * (src/checks/logs) judge. `logs`, the audit's logs area and `watch` all go through here.
+ */
+import type { LogEvent } from "../checks/logs/analyze.ts";
+import { findingsFor } from "../checks/logs/analyze.ts";
+import { eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
+import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
+import { inputsFromSources, runLogs } from "../collect/logs/run.ts";
+import type { RootFs } from "../collect/rootfs.ts";
+import type { ScanContext } from "../core/context.ts";
+import type { LogSource } from "../core/log-source.ts";
+import type { Scanner } from "../core/scanner.ts";
+import { isMessageKey, type MessageKey } from "../i18n/index.ts";
+import { loadRules } from "../rules/logs.ts";
+
+/** The engine's facts and the events judged from them. */
+export interface JudgedLogs extends LogsFacts {
+  events: LogEvent[];
+}
+
+/** Reads `inputs` with the log engine and judges every matched line (the second pass follows the successes). */
+export async function readLogs(
+  fs: RootFs,
+  inputs: LogInput[],
+  opts: Omit<RunOptions, "firstSuccesses">,
+): Promise<JudgedLogs> {
+  const facts = await runLogs(fs, inputs, {
+    ...opts,
+    firstSuccesses: (scans) => firstSuccesses(eventsFrom(scans, opts.rules)),
+  });
+  return { ...facts, events: eventsFrom(facts.scans, opts.rules) };
+}
+
+/** The report's logs section of judged logs. */
+export function judgedSection(j: JudgedLogs) {
+  return logsSection(j, j.events);
+}
 
 export const DEFAULT_LOG_SOURCES: LogSource[] = [
   { path: "/var/log/apache2/*access*.log", kind: "access" },
@@ -26,7 +56,7 @@ export const AUDIT_TAIL_BYTES = 64 << 20;
  */
 export function logsScanner(
   sources?: (ctx: ScanContext) => LogSource[] | Promise<LogSource[]>,
-): Scanner<LogsFacts> {
+): Scanner<JudgedLogs> {
   const rules = loadRules();
   return {
     id: "logs",
@@ -37,7 +67,7 @@ export function logsScanner(
       } catch (err) {
         ctx.diag.couldNotCheck({ area: "logs", reason: "parse", detail: String(err) });
       }
-      const facts = await runLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
+      const facts = await readLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
         rules,
         tailBytes: AUDIT_TAIL_BYTES,
       });
@@ -69,7 +99,7 @@ export function logsScanner(
       return findingsFor(facts.events, rules, ctx, facts.next);
     },
     summarize(facts) {
-      return logsSection(facts);
+      return judgedSection(facts);
     },
   };
 }

@@ -2,8 +2,9 @@
  * Access log formats are compiled from Apache LogFormat strings (and nginx's combined, which is the
  * same), never hard-coded as one regex: `--log-format` and the Apache configuration give any string.
  */
+
+import type { LogEntry } from "../../../facts/log-lines.ts";
 import { unescapeLog } from "./decode.ts";
-import type { LogEntry } from "./entry.ts";
 
 export const NICKNAMES: Record<string, string> = {
   vhost_combined: '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',

@@ -1,0 +1,83 @@
+/**
+ * What the log engine (src/collect/logs/engine) hands to the log checks (src/checks/logs): the lines it
+ * matched, before any judgement, and the per-file state outcomes need. Types only.
+ */
+/** One parsed log line, access or error, with every field an attacker controls. */
+export interface LogEntry {
+  kind: "access" | "error";
+  /** 1-based line number in the uncompressed file. */
+  line: number;
+  time?: Date;
+  ip?: string;
+  /** The proxy that forwarded the request, when the client came from X-Forwarded-For. */
+  proxy?: string;
+  method?: string;
+  /** Request target as sent (path and query), after undoing the logger's escaping. */
+  uri?: string;
+  protocol?: string;
+  status?: number;
+  size?: number;
+  referer?: string;
+  userAgent?: string;
+  vhost?: string;
+  /** Other logged request headers (X-Forwarded-For, Cookie...). */
+  headers?: Record<string, string>;
+  /** Error log: module, level, AH code and message. */
+  module?: string;
+  level?: string;
+  code?: string;
+  message?: string;
+  /** The raw line (as decoded from the file, UTF-8 with replacement). */
+  raw: string;
+  /** The request the server received (request line, or the error message), logger escapes undone. */
+  request: string;
+  /** The request exactly as logged (with the logger's \xHH escapes): what reports quote. */
+  logged?: string;
+}
+
+/** A line a rule matched: an event before judgement (its outcome is decided in checks/logs). */
+export interface MatchedEntry {
+  entry: LogEntry;
+  /** The rule's id: facts name rules, the checks look them up in the rules they judge with. */
+  ruleId: string;
+}
+
+/**
+ * One file's facts for judging its events: what matched, a sample of its ordinary traffic (the
+ * site's baseline; one sampling rule for every reader, see engine/sampling.ts), and the error-log lines
+ * about CGI execution.
+ */
+export interface LogFileState {
+  /** As given (argument or guest path). */
+  path: string;
+  matches: MatchedEntry[];
+  /** Parsed sample lines for the site baseline (status, size and path of ordinary traffic only). */
+  samples: LogEntry[];
+  /** Error-log lines about CGI execution (AH01215, AH01241, End of script output), for outcomes. */
+  cgiErrors: LogEntry[];
+}
+
+/** One file as read: its format, size and what could not be parsed. */
+export interface FileSummary {
+  path: string;
+  format: string;
+  formatSource: "detected" | "option" | "config" | "none";
+  lines: number;
+  bytes: number;
+  parsed: number;
+  skipped: Record<string, number>;
+  warnings: Array<{ line?: number; reason: string; detail?: string }>;
+  skippedBytes: number;
+  /** True when only the end of the file was read: line numbers count from where reading began. */
+  lineNumbersRelative: boolean;
+}
+
+/** A request an attacker sent after their first success (the engine's second pass). */
+export interface LaterRequest {
+  file: string;
+  line: number;
+  time?: string;
+  request: string;
+  status?: number;
+  size?: number;
+}
