@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { scanContext } from "../src/audit/context.ts";
 import { checkExposure } from "../src/checks/exposure/index.ts";
 import { collectExposure } from "../src/collect/exposure/index.ts";
+import { loadServiceRules } from "../src/rules/exposure/services.ts";
 
 function time(fn: () => void, runs = 5): number {
   const t: number[] = [];
@@ -24,7 +25,7 @@ function time(fn: () => void, runs = 5): number {
 function ports(root: string): number {
   const ctx = scanContext({ root, now: () => new Date(), lang: "en", dataDir: "" }, {});
   const facts = collectExposure(ctx);
-  return checkExposure(facts, ctx).length;
+  return checkExposure({ ...facts, rules: loadServiceRules() }, ctx).length;
 }
 
 const live = time(() => ports("/"));

@@ -1,15 +1,19 @@
-import { checkExposure, type ExposureFacts, groupListeners } from "../checks/exposure/index.ts";
+import { checkExposure, groupListeners } from "../checks/exposure/index.ts";
 import { collectExposure } from "../collect/exposure/index.ts";
 import type { Scanner } from "../core/scanner.ts";
+import type { ExposureFacts } from "../facts/exposure.ts";
+import { loadServiceRules, type ServiceRule } from "../rules/exposure/services.ts";
 
 /** The exposure area of the audit: listening sockets, known risky services, saved firewall rules. */
-export function exposureScanner(): Scanner<ExposureFacts> {
+export function exposureScanner(rulesFile?: string): Scanner<ExposureFacts, ServiceRule[]> {
   return {
     id: "exposure",
-    collect: async (ctx) => collectExposure(ctx),
-    check: checkExposure,
-    summarize: (facts) => ({
-      listeners: groupListeners(facts).map((g) => ({
+    collect: async (ctx) => collectExposure(ctx, rulesFile),
+    // The service rules are data (regular expressions, judged with the current list), not facts.
+    load: () => loadServiceRules(rulesFile),
+    check: (facts, ctx, rules) => checkExposure({ ...facts, rules }, ctx),
+    summarize: (facts, rules) => ({
+      listeners: groupListeners({ ...facts, rules }).map((g) => ({
         protocol: g.protocol,
         port: g.port,
         addresses: g.addresses,

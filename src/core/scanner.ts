@@ -2,17 +2,29 @@ import type { CheckContext, ScanContext } from "./context.ts";
 import type { Finding } from "./finding.ts";
 
 /**
- * One area of the audit (apache, logs, processes, persistence, exposure...).
- * `collect` is the only part that reads the system; `check` turns facts into findings without I/O.
+ * What judging needs from outside besides the facts: where mamori's current data lives (vulnerability
+ * snapshot, IOC lists, rules) and where to note what could not be judged. The runner does this I/O.
  */
-export interface Scanner<F = unknown> {
-  id: string;
+export type DataContext = Pick<ScanContext, "now" | "lang" | "t" | "diag" | "env" | "dataDir">;
+
+/**
+ * One area of the audit (apache, logs, processes, persistence, exposure...).
+ * `collect` is the only part that reads the system and returns JSON facts (they are saved and judged
+ * later, elsewhere); `load` reads the current data the checks need; `check` turns facts and data into
+ * findings without I/O.
+ */
+export interface Scanner<F = unknown, D = undefined> {
+  id: "apache" | "logs" | "hunt" | "exposure" | "inventory";
   collect(ctx: ScanContext): Promise<F>;
-  check(facts: F, ctx: CheckContext): Finding[];
+  load?(facts: F, ctx: DataContext): D;
+  check(facts: F, ctx: CheckContext, ...data: DataArg<D>): Finding[];
   /** Optional extra section for the JSON report (e.g. the Apache installations found). */
-  summarize?(facts: F): unknown;
+  summarize?(facts: F, data: D): unknown;
 }
+
+/** An area without data is checked as `check(facts, ctx)`. */
+type DataArg<D> = undefined extends D ? [data?: D] : [data: D];
 
 // Scanners of different fact types live in one list; the pipeline pairs each collect with its own check.
 // biome-ignore lint/suspicious/noExplicitAny: the list is heterogeneous by design.
-export type AnyScanner = Scanner<any>;
+export type AnyScanner = Scanner<any, any>;

@@ -20,6 +20,9 @@ import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
 import type { AllowEntry } from "./allowlist.ts";
 
+/** The current data hunt findings are judged with. */
+export type HuntData = Pick<HuntInput, "rules" | "iocs">;
+
 export interface HuntScannerOptions extends HuntOptions {
   allowlist: AllowEntry[];
   /** Length of the live CPU sample; 0 skips it. */
@@ -52,11 +55,11 @@ export const DEFAULT_HUNT_OPTIONS: HuntScannerOptions = {
  * a CPU snapshot, does all other reading, then takes the second snapshot once the sample time has
  * passed, so the sample costs no extra wall time when the rest takes long enough.
  */
-export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntInput> {
+export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntFacts, HuntData> {
   const o = { ...DEFAULT_HUNT_OPTIONS, ...opts };
   return {
     id: "hunt",
-    async collect(ctx: ScanContext): Promise<HuntInput> {
+    async collect(ctx: ScanContext): Promise<HuntFacts> {
       const started = performance.now();
       const live = ctx.fs.isLive;
       // The first CPU snapshot comes before anything else, so all later reading overlaps the sample.
@@ -65,11 +68,6 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       const rules = loadHuntRules(o.rulesDir);
       const processes = collectProcesses(ctx);
       const pids = processes.map((p) => p.pid);
-      const { set: iocs, problems } = loadIocDirs(
-        iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
-      );
-      for (const p of problems)
-        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
       const facts: HuntFacts = {
         live,
         processes,
@@ -122,13 +120,22 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       }
       if (ctx.env.MAMORI_DEBUG)
         process.stderr.write(`hunt: collected in ${(performance.now() - started).toFixed(0)} ms\n`);
-      return { facts, rules, iocs, allowlist: o.allowlist, options: o };
+      return facts;
     },
-    check(input, ctx) {
-      return checkHunt(input, ctx);
+    // Rules and IOC lists are the current data a saved bundle is judged with, read by the runner.
+    load(_facts, ctx) {
+      const { set: iocs, problems } = loadIocDirs(
+        iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
+      );
+      for (const p of problems)
+        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
+      return { rules: loadHuntRules(o.rulesDir), iocs };
     },
-    summarize(input) {
-      const f = input.facts;
+    check(facts, ctx, data) {
+      return checkHunt({ facts, ...data, allowlist: o.allowlist, options: o }, ctx);
+    },
+    summarize(f, data) {
+      const input = { iocs: data.iocs, allowlist: o.allowlist, options: o };
       return {
         processes: f.processes.length,
         persistenceLines: f.persistence.length,

@@ -29,8 +29,8 @@ test("live: a pid missing from the /proc listing but answering stat is reported 
   const ctx = scanContext({ root: "/", now: () => new Date(), lang: "en", dataDir: DATA_DIR }, {});
   ctx.fs = new HidingFs(child.pid);
   const scanner = huntScanner({ sampleMs: 100, feedDir: tempDir(t) });
-  const input = await scanner.collect(ctx);
-  const hidden = input.facts.hiddenPids ?? [];
+  const facts = await scanner.collect(ctx);
+  const hidden = facts.hiddenPids ?? [];
   assert.ok(
     hidden.some((h) => h.pid === child.pid && h.comm === "sleep"),
     JSON.stringify(hidden),
@@ -40,7 +40,9 @@ test("live: a pid missing from the /proc listing but answering stat is reported 
     hidden.map((h) => h.pid),
     [child.pid],
   );
-  const findings = scanner.check(input, { now: ctx.now, lang: "en", t: ctx.t });
+  const data = scanner.load?.(facts, ctx);
+  assert.ok(data);
+  const findings = scanner.check(facts, { now: ctx.now, lang: "en", t: ctx.t }, data);
   const f = findings.find((x) => x.check === "process.hidden" && x.data?.pid === child.pid);
   assert.ok(f);
   assert.equal(f.severity, "critical");

@@ -1,5 +1,5 @@
-import type { ExposureFacts } from "../../checks/exposure/index.ts";
 import type { ScanContext } from "../../core/context.ts";
+import type { ExposureFacts } from "../../facts/exposure.ts";
 import { classifyListener, configFilesFromArgv, loadServiceRules } from "../../rules/exposure/services.ts";
 import { readBindSettings } from "./bind-config.ts";
 import { readFirewall } from "./firewall.ts";
@@ -35,7 +35,6 @@ export function collectExposure(ctx: ScanContext, rulesFile?: string): ExposureF
     }
   return {
     listeners,
-    rules,
     bind: readBindSettings(ctx.fs, rules, fromArgv),
     firewall: readFirewall(ctx.fs),
     handlers: readHandlerBlocks(ctx.fs, rules),
