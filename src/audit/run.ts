@@ -92,10 +92,11 @@ export async function runScanners(
   const bundle = await collectBundle(ctx, scanners);
   keep?.(bundle);
   const doc = judgeBundle(bundle, ctx, scanners, command);
-  // Callers (watch, save) read the context's diagnostics after the run; keep them the report's.
+  // Watch notes what its log reading could not do on the context after the run, and expects it in the
+  // report: the report's lists are the context's own arrays, as they were before collect and judge split.
   ctx.diag.notChecked.splice(0, ctx.diag.notChecked.length, ...doc.notChecked);
   ctx.diag.warnings.splice(0, ctx.diag.warnings.length, ...doc.warnings);
-  return doc;
+  return { ...doc, notChecked: ctx.diag.notChecked, warnings: ctx.diag.warnings };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
