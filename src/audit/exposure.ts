@@ -1,7 +1,7 @@
 import { checkExposure, groupListeners } from "../checks/exposure/index.ts";
 import { collectExposure } from "../collect/exposure/index.ts";
 import type { Scanner } from "../core/scanner.ts";
-import type { ExposureFacts } from "../facts/exposure.ts";
+import { type ExposureFacts, exposureFactsSchema } from "../facts/exposure.ts";
 import { loadServiceRules, type ServiceRule } from "../rules/exposure/services.ts";
 
 /** The exposure area of the audit: listening sockets, known risky services, saved firewall rules. */
@@ -9,6 +9,7 @@ export function exposureScanner(rulesFile?: string): Scanner<ExposureFacts, Serv
   return {
     id: "exposure",
     collect: async (ctx) => collectExposure(ctx, rulesFile),
+    schema: exposureFactsSchema,
     // The service rules are data (regular expressions, judged with the current list), not facts.
     load: () => loadServiceRules(rulesFile),
     check: (facts, ctx, rules) => checkExposure({ ...facts, rules }, ctx),

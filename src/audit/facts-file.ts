@@ -23,6 +23,8 @@ export function readFactsFile(file: string, maxBytes = MAX_BUNDLE_BYTES): FactsB
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new FactsFileError("notFile");
+    // Refused before a byte is read: a sparse 1 TB file costs nothing to make and must cost nothing to refuse.
+    if (st.size > maxBytes) throw new FactsError("too-large", `${st.size} > ${maxBytes}`);
     buf = readFdLimited(fd, st.size, maxBytes);
   } finally {
     fs.closeSync(fd);

@@ -8,6 +8,7 @@ import type { AnyScanner, DataContext } from "../core/scanner.ts";
 import { toolVersion } from "../core/version.ts";
 import { correlate } from "../correlate/index.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, type FactsBundle } from "../facts/bundle.ts";
+import { FactsError } from "../facts/read.ts";
 
 /** Collects every area into one bundle: no judgement; an area that fails is noted and the others go on. */
 export async function collectBundle(ctx: ScanContext, scanners: AnyScanner[]): Promise<FactsBundle> {
@@ -80,6 +81,26 @@ export function judgeBundle(
     warnings: diag.warnings,
     sections,
   };
+}
+
+/**
+ * Checks each area of a bundle read from a file against that area's schema (facts collected in this
+ * run are not: they came from our own collectors). Throws FactsError: a bundle is judged whole or not.
+ */
+export function validateAreas(bundle: FactsBundle, scanners: AnyScanner[]): FactsBundle {
+  const areas: FactsBundle["areas"] = { ...bundle.areas };
+  for (const scanner of scanners) {
+    const facts = areas[scanner.id];
+    if (facts === undefined || !scanner.schema) continue;
+    const parsed = scanner.schema.safeParse(facts);
+    if (!parsed.success) {
+      const issue = parsed.error?.issues[0];
+      const where = [scanner.id, ...(issue?.path.map(String) ?? [])].join(".");
+      throw new FactsError("invalid", `${where}: ${issue?.message ?? ""}`.slice(0, 300));
+    }
+    areas[scanner.id] = parsed.data;
+  }
+  return { ...bundle, areas };
 }
 
 /** collect -> checks -> correlate in one run: the same two steps `mamori collect` and `mamori check` take. */

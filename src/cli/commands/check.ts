@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { FactsFileError, readFactsFile } from "../../audit/facts-file.ts";
-import { judgeBundle } from "../../audit/run.ts";
+import { judgeBundle, validateAreas } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import type { AnyScanner } from "../../core/scanner.ts";
 import type { FactsBundle } from "../../facts/bundle.ts";
 import { FactsError } from "../../facts/read.ts";
 import { type MessageKey, type Translator, translator } from "../../i18n/index.ts";
@@ -32,7 +33,7 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
       const scanners = auditScanners();
       let code = 0;
       for (const file of files) {
-        const bundle = load(file, io.cwd, t, io);
+        const bundle = load(file, io.cwd, t, io, scanners);
         if (!bundle) {
           code = EXIT_ERROR;
           continue;
@@ -49,9 +50,15 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     });
 }
 
-function load(file: string, cwd: string, t: Translator, io: CliIo): FactsBundle | undefined {
+function load(
+  file: string,
+  cwd: string,
+  t: Translator,
+  io: CliIo,
+  scanners: AnyScanner[],
+): FactsBundle | undefined {
   try {
-    return readFactsFile(path.resolve(cwd, file));
+    return validateAreas(readFactsFile(path.resolve(cwd, file)), scanners);
   } catch (err) {
     let reason: string;
     if (err instanceof FactsError) reason = t(`facts.reason.${err.reason}` as MessageKey);
