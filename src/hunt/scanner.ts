@@ -16,6 +16,7 @@ import {
 import { listPids } from "../collect/proc/processes.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { Scanner } from "../core/scanner.ts";
+import { huntFactsSchema } from "../facts/hunt.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
 import type { AllowEntry } from "./allowlist.ts";
@@ -59,6 +60,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
   const o = { ...DEFAULT_HUNT_OPTIONS, ...opts };
   return {
     id: "hunt",
+    schema: huntFactsSchema,
     async collect(ctx: ScanContext): Promise<HuntFacts> {
       const started = performance.now();
       const live = ctx.fs.isLive;
