@@ -1,10 +1,11 @@
 import { exposureFinding } from "../checks/apache/exposure.ts";
 import { checkApache, matchesFor } from "../checks/apache/index.ts";
-import { type ApacheFacts, collectApache } from "../collect/apache/index.ts";
+import { collectApache } from "../collect/apache/index.ts";
 import { apacheLogSources } from "../collect/apache/log-sources.ts";
 import type { ScanContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
 import type { DataContext, Scanner } from "../core/scanner.ts";
+import { type ApacheFacts, apacheFactsSchema } from "../facts/apache.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
 
@@ -26,6 +27,7 @@ export function apacheScanner(
   return {
     id: "apache",
     collect,
+    schema: apacheFactsSchema,
     load(facts, ctx) {
       return facts.installations.length > 0 ? loadVuln(ctx) : undefined;
     },

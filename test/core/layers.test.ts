@@ -8,14 +8,6 @@ import { checkIo, violations } from "../../scripts/import-graph.ts";
  * `node scripts/import-graph.ts --list` prints the graph and what is left.
  */
 const KNOWN = new Set([
-  "checks/apache/basis.ts -> collect/apache/index.ts",
-  "checks/apache/config.ts -> collect/apache/config/model.ts",
-  "checks/apache/config.ts -> collect/apache/index.ts",
-  "checks/apache/config.ts -> collect/apache/version.ts",
-  "checks/apache/cves.ts -> collect/apache/index.ts",
-  "checks/apache/exposure.ts -> collect/apache/config/model.ts",
-  "checks/apache/exposure.ts -> collect/apache/index.ts",
-  "checks/apache/index.ts -> collect/apache/index.ts",
   "checks/apache/untrusted.ts -> collect/apache/index.ts",
   "collect/logs/lines.ts -> checks/logs/format.ts",
   "collect/logs/parallel.ts -> checks/logs/format.ts",

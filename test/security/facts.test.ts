@@ -44,11 +44,10 @@ async function refused(file: string, reason: RegExp) {
 test("an oversized facts file is refused before it is read (a sparse file of 1 TB costs nothing)", async (t) => {
   const file = path.join(tempDir(t), "huge.json");
   const fd = fs.openSync(file, "w");
-  fs.ftruncateSync(fd, MAX_BUNDLE_BYTES + 1);
+  // 1 TB: were any of it read, the test would not end (nor fit in memory).
+  fs.ftruncateSync(fd, Math.max(MAX_BUNDLE_BYTES + 1, 2 ** 40));
   fs.closeSync(fd);
-  const started = performance.now();
   await refused(file, /too large/);
-  assert.ok(performance.now() - started < 2000);
 });
 
 test("deep nesting, not JSON, another kind, another version, unknown keys: each refused with its reason", async (t) => {
