@@ -23,7 +23,7 @@ async function audit(root: string): Promise<number> {
   const ctx = scanContext({ root, now: () => new Date(), lang: "en", dataDir }, {});
   const s = apacheScanner();
   const facts = await s.collect(ctx);
-  return s.check(facts, ctx).length;
+  return s.check(facts, ctx, s.load?.(facts, ctx)).length;
 }
 
 const ref = existsSync("/usr/sbin/apache2")
