@@ -6,12 +6,18 @@ import { loadServiceRules, type ServiceRule } from "../rules/exposure/services.t
 
 /** The exposure area of the audit: listening sockets, known risky services, saved firewall rules. */
 export function exposureScanner(rulesFile?: string): Scanner<ExposureFacts, ServiceRule[]> {
+  // Collect (which configuration files to read) and judge both need the rules: read them once.
+  let loaded: ServiceRule[] | undefined;
+  const rulesOnce = () => {
+    loaded ??= loadServiceRules(rulesFile);
+    return loaded;
+  };
   return {
     id: "exposure",
-    collect: async (ctx) => collectExposure(ctx, rulesFile),
+    collect: async (ctx) => collectExposure(ctx, rulesOnce()),
     schema: exposureFactsSchema,
     // The service rules are data (regular expressions, judged with the current list), not facts.
-    load: () => loadServiceRules(rulesFile),
+    load: rulesOnce,
     check: (facts, ctx, rules) => checkExposure({ ...facts, rules }, ctx),
     summarize: (facts, rules) => ({
       listeners: groupListeners({ ...facts, rules }).map((g) => ({

@@ -58,6 +58,12 @@ export const DEFAULT_HUNT_OPTIONS: HuntScannerOptions = {
  */
 export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntFacts, HuntData> {
   const o = { ...DEFAULT_HUNT_OPTIONS, ...opts };
+  // Collect (which paths to look at) and judge both need the rules: read them once per scanner.
+  let loaded: HuntInput["rules"] | undefined;
+  const rulesOnce = () => {
+    loaded ??= loadHuntRules(o.rulesDir);
+    return loaded;
+  };
   return {
     id: "hunt",
     schema: huntFactsSchema,
@@ -67,7 +73,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       // The first CPU snapshot comes before anything else, so all later reading overlaps the sample.
       const first =
         live && o.sampleMs > 0 ? cpuSnapshot(ctx, listPids(ctx.fs), performance.now()) : undefined;
-      const rules = loadHuntRules(o.rulesDir);
+      const rules = rulesOnce();
       const processes = collectProcesses(ctx);
       const pids = processes.map((p) => p.pid);
       const facts: HuntFacts = {
@@ -131,7 +137,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       );
       for (const p of problems)
         ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
-      return { rules: loadHuntRules(o.rulesDir), iocs };
+      return { rules: rulesOnce(), iocs };
     },
     check(facts, ctx, data) {
       return checkHunt({ facts, ...data, allowlist: o.allowlist, options: o }, ctx);
