@@ -24,7 +24,7 @@ async function audit(root: string): Promise<number> {
   const ctx = scanContext({ root, now: () => new Date(), lang: "en", dataDir }, {});
   const s = apacheScanner();
   const facts = await s.collect(ctx);
-  return s.check(facts, checkContext(ctx)).length;
+  return s.check(facts, checkContext(ctx), s.load?.(facts, ctx)).length;
 }
 
 const ref = existsSync("/usr/sbin/apache2")

@@ -11,6 +11,7 @@ import { scanContext } from "../src/audit/context.ts";
 import { checkExposure } from "../src/checks/exposure/index.ts";
 import { collectExposure } from "../src/collect/exposure/index.ts";
 import { checkContext } from "../src/core/context.ts";
+import { loadServiceRules } from "../src/rules/exposure/services.ts";
 
 function time(fn: () => void, runs = 5): number {
   const t: number[] = [];
@@ -25,7 +26,7 @@ function time(fn: () => void, runs = 5): number {
 function ports(root: string): number {
   const ctx = scanContext({ root, now: () => new Date(), lang: "en", dataDir: "" }, {});
   const facts = collectExposure(ctx);
-  return checkExposure(facts, checkContext(ctx)).length;
+  return checkExposure({ ...facts, rules: loadServiceRules() }, checkContext(ctx)).length;
 }
 
 const live = time(() => ports("/"));

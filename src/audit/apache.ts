@@ -1,19 +1,17 @@
 import { exposureFinding } from "../checks/apache/exposure.ts";
 import { checkApache, matchesFor } from "../checks/apache/index.ts";
-import { type ApacheFacts, collectApache } from "../collect/apache/index.ts";
+import { collectApache } from "../collect/apache/index.ts";
 import { apacheLogSources } from "../collect/apache/log-sources.ts";
-import { checkContext, type ScanContext } from "../core/context.ts";
+import type { ScanContext } from "../collect/context.ts";
+import { checkContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
-import type { Scanner } from "../core/scanner.ts";
+import { type ApacheFacts, apacheFactsSchema } from "../facts/apache.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
-
-export interface ApacheScanFacts extends ApacheFacts {
-  vulndb?: VulnDb;
-}
+import type { DataContext, Scanner } from "./scanner.ts";
 
 /** Loads the vulnerability snapshot; undefined (with a "could not check" entry) when it is missing or broken. */
-export type VulnLoader = (ctx: ScanContext) => VulnDb | undefined;
+export type VulnLoader = (ctx: DataContext) => VulnDb | undefined;
 
 const loadSnapshot: VulnLoader = (ctx) => {
   const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now(), ctx.t);
@@ -26,18 +24,18 @@ const loadSnapshot: VulnLoader = (ctx) => {
 export function apacheScanner(
   loadVuln: VulnLoader = loadSnapshot,
   collect: (ctx: ScanContext) => Promise<ApacheFacts> = collectApache,
-): Scanner<ApacheScanFacts> {
+): Scanner<ApacheFacts, VulnDb | undefined> {
   return {
     id: "apache",
-    async collect(ctx) {
-      const facts: ApacheScanFacts = { ...(await collect(ctx)) };
-      if (facts.installations.length > 0) facts.vulndb = loadVuln(ctx);
-      return facts;
+    collect,
+    schema: apacheFactsSchema,
+    load(facts, ctx) {
+      return facts.installations.length > 0 ? loadVuln(ctx) : undefined;
     },
-    check(facts, ctx) {
-      return checkApache(facts, ctx, facts.vulndb);
+    check(facts, ctx, vulndb) {
+      return checkApache(facts, ctx, vulndb);
     },
-    summarize(facts) {
+    summarize(facts, vulndb) {
       return {
         installations: facts.installations.map((i) => ({
           binary: i.binary,
@@ -55,18 +53,20 @@ export function apacheScanner(
           configFiles: i.config?.files,
           modules: i.config?.modules.map((m) => m.id),
           logSources: i.config ? apacheLogSources(i.config) : [],
-          traversalVerdict: exposureVerdictOf(facts, i),
+          traversalVerdict: exposureVerdictOf(facts, i, vulndb),
         })),
       };
     },
   };
 }
 
-function exposureVerdictOf(facts: ApacheScanFacts, inst: ApacheFacts["installations"][number]): unknown {
+function exposureVerdictOf(
+  facts: ApacheFacts,
+  inst: ApacheFacts["installations"][number],
+  vulndb: VulnDb | undefined,
+): unknown {
   // Distro data only changes the verdict for 2.4.49/2.4.50 (a backport); skip the matcher otherwise.
-  const matches = ["2.4.49", "2.4.50"].includes(inst.version ?? "")
-    ? matchesFor(inst, facts.vulndb)
-    : undefined;
+  const matches = ["2.4.49", "2.4.50"].includes(inst.version ?? "") ? matchesFor(inst, vulndb) : undefined;
   const f = exposureFinding(inst, facts, matches, checkContext({ now: () => new Date(0), lang: "en" }));
   return f?.data?.verdict;
 }

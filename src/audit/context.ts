@@ -1,5 +1,5 @@
+import type { ScanContext } from "../collect/context.ts";
 import { RootFs } from "../collect/rootfs.ts";
-import type { ScanContext } from "../core/context.ts";
 import { Diagnostics } from "../core/diagnostics.ts";
 import { type Lang, translator } from "../i18n/index.ts";
 

@@ -1,16 +1,27 @@
-import { checkExposure, type ExposureFacts, groupListeners } from "../checks/exposure/index.ts";
+import { checkExposure, groupListeners } from "../checks/exposure/index.ts";
 import { collectExposure } from "../collect/exposure/index.ts";
-import type { Scanner } from "../core/scanner.ts";
 import type { ExposureSection } from "../core/sections/index.ts";
+import { type ExposureFacts, exposureFactsSchema } from "../facts/exposure.ts";
+import { loadServiceRules, type ServiceRule } from "../rules/exposure/services.ts";
+import type { Scanner } from "./scanner.ts";
 
 /** The exposure area of the audit: listening sockets, known risky services, saved firewall rules. */
-export function exposureScanner(): Scanner<ExposureFacts> {
+export function exposureScanner(rulesFile?: string): Scanner<ExposureFacts, ServiceRule[]> {
+  // Collect (which configuration files to read) and judge both need the rules: read them once.
+  let loaded: ServiceRule[] | undefined;
+  const rulesOnce = () => {
+    loaded ??= loadServiceRules(rulesFile);
+    return loaded;
+  };
   return {
     id: "exposure",
-    collect: async (ctx) => collectExposure(ctx),
-    check: checkExposure,
-    summarize: (facts): ExposureSection => ({
-      listeners: groupListeners(facts).map((g) => ({
+    collect: async (ctx) => collectExposure(ctx, rulesOnce()),
+    schema: exposureFactsSchema,
+    // The service rules are data (regular expressions, judged with the current list), not facts.
+    load: rulesOnce,
+    check: (facts, ctx, rules) => checkExposure({ ...facts, rules }, ctx),
+    summarize: (facts, rules): ExposureSection => ({
+      listeners: groupListeners({ ...facts, rules }).map((g) => ({
         protocol: g.protocol,
         port: g.port,
         addresses: g.addresses,

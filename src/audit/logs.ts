@@ -5,14 +5,14 @@
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
 import { eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
+import type { ScanContext } from "../collect/context.ts";
 import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
 import { inputsFromSources, runLogs } from "../collect/logs/run.ts";
 import type { RootFs } from "../collect/rootfs.ts";
-import type { ScanContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
-import type { Scanner } from "../core/scanner.ts";
 import { isMessageKey, type MessageKey } from "../i18n/index.ts";
 import { loadRules } from "../rules/logs.ts";
+import type { Scanner } from "./scanner.ts";
 
 /** The engine's facts and the events judged from them. */
 export interface JudgedLogs extends LogsFacts {

@@ -1,29 +1,71 @@
 import { hostname } from "node:os";
+import type { ScanContext } from "../collect/context.ts";
 import { collectHost } from "../collect/host.ts";
-import { checkContext, type ScanContext } from "../core/context.ts";
-import { errorCode } from "../core/diagnostics.ts";
+import { checkContext } from "../core/context.ts";
+import { Diagnostics, errorCode } from "../core/diagnostics.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
-import type { AnyScanner } from "../core/scanner.ts";
 import { toolVersion } from "../core/version.ts";
 import { correlate } from "../correlate/index.ts";
+import { FACTS_KIND, FACTS_SCHEMA_VERSION, type FactsBundle } from "../facts/bundle.ts";
+import { FactsError } from "../facts/read.ts";
+import type { AnyScanner, DataContext } from "./scanner.ts";
 
-/** collect -> checks -> correlate: one scanner failing is recorded as "could not check", the others go on. */
-export async function runScanners(
-  ctx: ScanContext,
+/** Collects every area into one bundle: no judgement; an area that fails is noted and the others go on. */
+export async function collectBundle(ctx: ScanContext, scanners: AnyScanner[]): Promise<FactsBundle> {
+  const areas: FactsBundle["areas"] = {};
+  for (const scanner of scanners) {
+    try {
+      areas[scanner.id] = await scanner.collect(ctx);
+    } catch (err) {
+      ctx.diag.couldNotCheck({ area: scanner.id, reason: "error", detail: errorCode(err) });
+    }
+  }
+  const host = collectHost(ctx.fs, hostname);
+  return {
+    schemaVersion: FACTS_SCHEMA_VERSION,
+    kind: FACTS_KIND,
+    host,
+    root: host.root,
+    collectedAt: ctx.now().toISOString(),
+    lang: ctx.lang,
+    collector: { name: "mamori", version: toolVersion() },
+    areas,
+    notCollected: [...ctx.diag.notChecked],
+    warnings: [...ctx.diag.warnings],
+  };
+}
+
+/** What judging a bundle needs: the clock and language of the report, and where the current data is. */
+export type JudgeContext = Omit<DataContext, "diag">;
+
+/**
+ * Judges saved facts with the current data and rules: checks -> correlate -> report. Data loading is
+ * the only I/O, and it reads mamori's own data directory, never a path named in the bundle.
+ */
+export function judgeBundle(
+  bundle: FactsBundle,
+  ctx: JudgeContext,
   scanners: AnyScanner[],
   command: string,
-): Promise<ReportDocument> {
+): ReportDocument {
+  const diag = new Diagnostics();
+  for (const n of bundle.notCollected) diag.couldNotCheck(n);
+  for (const w of bundle.warnings) diag.warn(w);
+  const dataCtx: DataContext = { ...ctx, diag };
+  const checkCtx = checkContext(ctx);
   const findings: Finding[] = [];
   const sections: Record<string, unknown> = {};
   for (const scanner of scanners) {
+    const facts = bundle.areas[scanner.id];
+    if (facts === undefined) continue;
     try {
-      const facts = await scanner.collect(ctx);
-      findings.push(...scanner.check(facts, checkContext(ctx)));
-      const summary = scanner.summarize?.(facts);
+      const data = scanner.load?.(facts, dataCtx);
+      findings.push(...scanner.check(facts, checkCtx, data));
+      const summary = scanner.summarize?.(facts, data);
       if (summary !== undefined) sections[scanner.id] = summary;
     } catch (err) {
-      ctx.diag.couldNotCheck({ area: scanner.id, reason: "error", detail: errorCode(err) });
+      diag.couldNotCheck({ area: scanner.id, reason: "error", detail: errorCode(err) });
     }
   }
   const sorted = sortFindings(dedupe(findings));
@@ -31,15 +73,52 @@ export async function runScanners(
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "mamori", version: toolVersion() },
     command,
-    host: collectHost(ctx.fs, hostname),
-    scannedAt: ctx.now().toISOString(),
+    host: bundle.host,
+    scannedAt: bundle.collectedAt,
     lang: ctx.lang,
     findings: sorted,
-    incidents: correlate(sorted, checkContext(ctx)),
-    notChecked: ctx.diag.notChecked,
-    warnings: ctx.diag.warnings,
+    incidents: correlate(sorted, checkCtx),
+    notChecked: diag.notChecked,
+    warnings: diag.warnings,
     sections,
   };
+}
+
+/**
+ * Checks each area of a bundle read from a file against that area's schema (facts collected in this
+ * run are not: they came from our own collectors). Throws FactsError: a bundle is judged whole or not.
+ */
+export function validateAreas(bundle: FactsBundle, scanners: AnyScanner[]): FactsBundle {
+  const areas: FactsBundle["areas"] = { ...bundle.areas };
+  for (const scanner of scanners) {
+    const facts = areas[scanner.id];
+    if (facts === undefined || !scanner.schema) continue;
+    const parsed = scanner.schema.safeParse(facts);
+    if (!parsed.success) {
+      const issue = parsed.error?.issues[0];
+      const where = [scanner.id, ...(issue?.path.map(String) ?? [])].join(".");
+      throw new FactsError("invalid", `${where}: ${issue?.message ?? ""}`.slice(0, 300));
+    }
+    areas[scanner.id] = parsed.data;
+  }
+  return { ...bundle, areas };
+}
+
+/** collect -> checks -> correlate in one run: the same two steps `mamori collect` and `mamori check` take. */
+export async function runScanners(
+  ctx: ScanContext,
+  scanners: AnyScanner[],
+  command: string,
+  keep?: (bundle: FactsBundle) => void,
+): Promise<ReportDocument> {
+  const bundle = await collectBundle(ctx, scanners);
+  keep?.(bundle);
+  const doc = judgeBundle(bundle, ctx, scanners, command);
+  // Watch notes what its log reading could not do on the context after the run, and expects it in the
+  // report: the report's lists are the context's own arrays, as they were before collect and judge split.
+  ctx.diag.notChecked.splice(0, ctx.diag.notChecked.length, ...doc.notChecked);
+  ctx.diag.warnings.splice(0, ctx.diag.warnings.length, ...doc.warnings);
+  return { ...doc, notChecked: ctx.diag.notChecked, warnings: ctx.diag.warnings };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -1,8 +1,8 @@
-import type { AnyScanner } from "../core/scanner.ts";
 import { apacheScanner, sharedApacheCollection } from "./apache.ts";
 import { exposureScanner } from "./exposure.ts";
 import { huntScanner } from "./hunt.ts";
 import { logsScanner } from "./logs.ts";
+import type { AnyScanner } from "./scanner.ts";
 
 /** The areas `mamori audit` covers, in the order they run. Each area adds its scanner here, one line each. */
 export function auditScanners(): AnyScanner[] {

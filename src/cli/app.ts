@@ -15,6 +15,8 @@ type Register = (program: Command, io: CliIo, done: (code: number) => void) => v
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import("./commands/audit.ts")).registerAudit,
+  collect: async () => (await import("./commands/collect.ts")).registerCollect,
+  check: async () => (await import("./commands/check.ts")).registerCheck,
   db: async () => (await import("./commands/db.ts")).registerDb,
   report: async () => (await import("./commands/report.ts")).registerReport,
   respond: async () => (await import("./commands/respond.ts")).registerRespond,

@@ -1,6 +1,6 @@
 import { redactDbTarget } from "../alert/redact.ts";
+import type { ScanContext } from "../collect/context.ts";
 import { collectInventory } from "../collect/inventory/index.ts";
-import type { ScanContext } from "../core/context.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { escapeTerminal } from "../report/escape.ts";
 import { spoolRefusalText } from "../watch/pending.ts";

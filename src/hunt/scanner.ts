@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Scanner } from "../audit/scanner.ts";
 import { checkHunt, type HuntInput } from "../checks/hunt/index.ts";
+import type { ScanContext } from "../collect/context.ts";
 import { type HuntFacts, type HuntOptions, noFileScan } from "../collect/hunt/facts.ts";
 import { collectFiles } from "../collect/hunt/files.ts";
 import { collectPersistence, collectSshKeys, homes } from "../collect/hunt/persistence.ts";
@@ -14,12 +16,14 @@ import {
   readSelfLibraries,
 } from "../collect/hunt/processes.ts";
 import { CLOCK_TICKS_PER_SECOND, listPids } from "../collect/proc/processes.ts";
-import type { ScanContext } from "../core/context.ts";
-import type { Scanner } from "../core/scanner.ts";
 import type { HuntSection } from "../core/sections/index.ts";
+import { huntFactsSchema } from "../facts/hunt.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
 import type { AllowEntry } from "./allowlist.ts";
+
+/** The current data hunt findings are judged with. */
+export type HuntData = Pick<HuntInput, "rules" | "iocs">;
 
 export interface HuntScannerOptions extends HuntOptions {
   allowlist: AllowEntry[];
@@ -53,24 +57,26 @@ export const DEFAULT_HUNT_OPTIONS: HuntScannerOptions = {
  * a CPU snapshot, does all other reading, then takes the second snapshot once the sample time has
  * passed, so the sample costs no extra wall time when the rest takes long enough.
  */
-export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntInput> {
+export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<HuntFacts, HuntData> {
   const o = { ...DEFAULT_HUNT_OPTIONS, ...opts };
+  // Collect (which paths to look at) and judge both need the rules: read them once per scanner.
+  let loaded: HuntInput["rules"] | undefined;
+  const rulesOnce = () => {
+    loaded ??= loadHuntRules(o.rulesDir);
+    return loaded;
+  };
   return {
     id: "hunt",
-    async collect(ctx: ScanContext): Promise<HuntInput> {
+    schema: huntFactsSchema,
+    async collect(ctx: ScanContext): Promise<HuntFacts> {
       const started = performance.now();
       const live = ctx.fs.isLive;
       // The first CPU snapshot comes before anything else, so all later reading overlaps the sample.
       const first =
         live && o.sampleMs > 0 ? cpuSnapshot(ctx, listPids(ctx.fs), performance.now()) : undefined;
-      const rules = loadHuntRules(o.rulesDir);
+      const rules = rulesOnce();
       const processes = collectProcesses(ctx);
       const pids = processes.map((p) => p.pid);
-      const { set: iocs, problems } = loadIocDirs(
-        iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
-      );
-      for (const p of problems)
-        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
       const facts: HuntFacts = {
         live,
         processes,
@@ -123,13 +129,22 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
       }
       if (ctx.env.MAMORI_DEBUG)
         process.stderr.write(`hunt: collected in ${(performance.now() - started).toFixed(0)} ms\n`);
-      return { facts, rules, iocs, allowlist: o.allowlist, options: o };
+      return facts;
     },
-    check(input, ctx) {
-      return checkHunt(input, ctx);
+    // Rules and IOC lists are the current data a saved bundle is judged with, read by the runner.
+    load(_facts, ctx) {
+      const { set: iocs, problems } = loadIocDirs(
+        iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
+      );
+      for (const p of problems)
+        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
+      return { rules: rulesOnce(), iocs };
     },
-    summarize(input): HuntSection {
-      const f = input.facts;
+    check(facts, ctx, data) {
+      return checkHunt({ facts, ...data, allowlist: o.allowlist, options: o }, ctx);
+    },
+    summarize(f, data): HuntSection {
+      const input = { iocs: data.iocs, allowlist: o.allowlist, options: o };
       return {
         processes: f.processes.length,
         topCpu: topCpu(f.processes),

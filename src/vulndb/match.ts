@@ -1,5 +1,5 @@
 import { maxSeverity, type Severity } from "../core/finding.ts";
-import { DEBIAN_CODENAMES, DEBIAN_RELEASE_DATES } from "./sources/debian.ts";
+import { distroKey, distroModule, distroName as nameOf } from "./distros/index.ts";
 import type { CveMatch, CveRecord, PackageOwner, VersionBasis, VersionRange, VulnDb } from "./types.ts";
 import { comparatorFor, compareUpstream, isUpstreamVersion, upstreamBranch } from "./versions.ts";
 
@@ -59,37 +59,9 @@ export function describeRange(r: VersionRange): string {
   return r.to ? `${r.from} to ${r.to}` : r.lessThan ? `${r.from} up to ${upper}` : `${r.from} and later`;
 }
 
+export { distroKey };
+
 type Judge = (cve: CveRecord, range: VersionRange, version: string) => CveMatch;
-
-const DISTRO_NAMES: Record<string, string> = {
-  debian: "Debian",
-  ubuntu: "Ubuntu",
-  rhel: "Red Hat Enterprise Linux",
-  centos: "CentOS",
-  rocky: "Rocky Linux",
-  almalinux: "AlmaLinux",
-  fedora: "Fedora",
-  amzn: "Amazon Linux",
-  alpine: "Alpine",
-  sles: "SUSE",
-};
-
-/** "debian:buster" for a Debian package, from the release codename, number, or the +deb10u7 in its version. */
-export function distroKey(owner: PackageOwner): string | undefined {
-  // Raspbian rebuilds Debian's packages with Debian's version numbers, so Debian's fixes apply as they are.
-  const distro = owner.distro?.toLowerCase() === "raspbian" ? "debian" : owner.distro?.toLowerCase();
-  if (!distro) return undefined;
-  let release = owner.release?.toLowerCase().trim();
-  if (distro === "debian") {
-    if (release && DEBIAN_CODENAMES[release.split(".")[0] as string] && /^\d/.test(release))
-      release = DEBIAN_CODENAMES[release.split(".")[0] as string];
-    if (!release) {
-      const m = /[+~]deb(\d+)u\d+/.exec(owner.version);
-      release = m ? DEBIAN_CODENAMES[m[1] as string] : undefined;
-    }
-  }
-  return release ? `${distro}:${release}` : undefined;
-}
 
 function judgeFor(db: VulnDb, input: MatchInput): Judge {
   const owner = input.owner;
@@ -122,7 +94,7 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
   }
 
   const key = distroKey(owner);
-  const distroName = DISTRO_NAMES[owner.distro?.toLowerCase() ?? ""] ?? owner.distro ?? "The distro";
+  const distroName = nameOf(owner);
   const known =
     key !== undefined && db.cves.some((c) => c.distroFixed[key] !== undefined || c.distroOpen?.includes(key));
   if (!key || !known) {
@@ -134,7 +106,7 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
   }
 
   const [distro, release] = key.split(":") as [string, string];
-  const releasedOn = distro === "debian" ? DEBIAN_RELEASE_DATES[release] : undefined;
+  const releasedOn = distroModule(distro)?.releasedOn?.(release);
   const compare = comparatorFor(owner.manager);
   // The newest fix the data knows for this release: a package newer than that may carry fixes the data lacks.
   let newestKnown: string | undefined;

@@ -30,8 +30,8 @@ test("live: a pid missing from the /proc listing but answering stat is reported 
   const ctx = scanContext({ root: "/", now: () => new Date(), lang: "en", dataDir: DATA_DIR }, {});
   ctx.fs = new HidingFs(child.pid);
   const scanner = huntScanner({ sampleMs: 100, feedDir: tempDir(t) });
-  const input = await scanner.collect(ctx);
-  const hidden = input.facts.hiddenPids ?? [];
+  const facts = await scanner.collect(ctx);
+  const hidden = facts.hiddenPids ?? [];
   assert.ok(
     hidden.some((h) => h.pid === child.pid && h.comm === "sleep"),
     JSON.stringify(hidden),
@@ -41,7 +41,9 @@ test("live: a pid missing from the /proc listing but answering stat is reported 
     hidden.map((h) => h.pid),
     [child.pid],
   );
-  const findings = scanner.check(input, checkContext(ctx));
+  const data = scanner.load?.(facts, ctx);
+  assert.ok(data);
+  const findings = scanner.check(facts, checkContext(ctx), data);
   const f = findings.find((x) => x.check === "process.hidden" && x.data?.pid === child.pid);
   assert.ok(f);
   assert.equal(f.severity, "critical");

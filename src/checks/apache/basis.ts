@@ -1,8 +1,8 @@
 import * as path from "node:path";
-import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import type { Confidence, Evidence } from "../../core/finding.ts";
 import type { Msg } from "../../core/message.ts";
+import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
 import type { PackageOwner, VersionBasis } from "../../vulndb/types.ts";
 
 /** Whose data judges this installation, and how sure that makes us (DESIGN.md: distro data > upstream version > banner). */

@@ -1,16 +1,9 @@
-import {
-  type ApacheConfig,
-  directoryAccess,
-  hasModule,
-  isUnder,
-  locationAccess,
-  type Section,
-} from "../../collect/apache/config/model.ts";
-import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
-import { branchOf } from "../../collect/apache/version.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
+import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
+import { type ApacheConfig, branchOf, type Section } from "../../facts/apache.ts";
+import { directoryAccess, hasModule, isUnder, locationAccess } from "../../facts/apache-query.ts";
 import {
   basisSentence,
   confidenceOf,

@@ -1,4 +1,3 @@
-import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import {
   CONFIDENCES,
@@ -11,6 +10,7 @@ import {
   severityRank,
 } from "../../core/finding.ts";
 import type { Text } from "../../core/message.ts";
+import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
 import { distroUpgradeTarget, severityFor } from "../../vulndb/match.ts";
 import type { CveMatch, CveRecord } from "../../vulndb/types.ts";
 import {

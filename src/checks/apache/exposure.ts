@@ -1,16 +1,14 @@
-import {
-  type AliasEntry,
-  type ApacheConfig,
-  directoryAccess,
-  hasModule,
-  isUnder,
-  locationAccess,
-  type Section,
-} from "../../collect/apache/config/model.ts";
-import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import { joinText, type Msg, type MsgParams, type Text } from "../../core/message.ts";
+import type {
+  AliasEntry,
+  ApacheConfig,
+  ApacheFacts,
+  ApacheInstallation,
+  Section,
+} from "../../facts/apache.ts";
+import { directoryAccess, hasModule, isUnder, locationAccess } from "../../facts/apache-query.ts";
 import type { CveMatch } from "../../vulndb/types.ts";
 import {
   basisSentence,

@@ -1,6 +1,6 @@
-import type { ApacheFacts, ApacheInstallation } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import type { Finding } from "../../core/finding.ts";
+import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
 import { matchCves, upgradeTarget } from "../../vulndb/match.ts";
 import type { CveMatch, VulnDb } from "../../vulndb/types.ts";
 import { configFindings, eolFindings } from "./config.ts";

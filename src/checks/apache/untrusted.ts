@@ -1,7 +1,7 @@
-import type { UntrustedInstance } from "../../collect/apache/index.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
 import type { Msg } from "../../core/message.ts";
+import type { UntrustedInstance } from "../../facts/apache.ts";
 
 /**
  * apache.user-started: an Apache-like process another user started (they chose its executable, arguments,

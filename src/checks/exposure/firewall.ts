@@ -1,4 +1,4 @@
-import type { FirewallFacts, FwRule, FwRuleset, FwTool } from "../../collect/exposure/firewall.ts";
+import type { FirewallFacts, FwRule, FwRuleset, FwTool } from "../../facts/exposure.ts";
 
 /** How the saved firewall rules treat a new connection to one port, and where that is written. */
 export interface FirewallDecision {

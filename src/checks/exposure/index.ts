@@ -1,24 +1,19 @@
-import type { BindSetting } from "../../collect/exposure/bind-config.ts";
-import type { FirewallFacts } from "../../collect/exposure/firewall.ts";
-import type { HandlerBlock } from "../../collect/exposure/handlers.ts";
-import type { Listener, ListenerProcess, Scope } from "../../collect/exposure/listeners.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
+import type {
+  BindSetting,
+  ExposureFacts as CollectedExposure,
+  Listener,
+  ListenerProcess,
+  Scope,
+} from "../../facts/exposure.ts";
 import type { MessageKey } from "../../i18n/index.ts";
 import { classifyListener, type ServiceRule } from "../../rules/exposure/services.ts";
 import { type FirewallDecision, firewallForListener } from "./firewall.ts";
 
-export interface ExposureFacts {
-  listeners: Listener[];
-  rules: ServiceRule[];
-  bind: BindSetting[];
-  firewall: FirewallFacts;
-  /** Apache handlers (server-status, server-info) set in the configuration. */
-  handlers: HandlerBlock[];
-  /** False when the root has no /proc/net to read (an image without a recorded /proc). */
-  socketsRead: boolean;
-}
+/** The exposure facts with the service rules (current data, not facts) they are judged by. */
+export type ExposureFacts = CollectedExposure & { rules: ServiceRule[] };
 
 /** Listeners of one program on one port, across addresses and address families. */
 export interface ListenerGroup {

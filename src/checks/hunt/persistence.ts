@@ -1,6 +1,6 @@
-import type { PersistLine } from "../../collect/hunt/facts.ts";
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
+import type { PersistLine } from "../../facts/hunt.ts";
 import { domainHit } from "../../iocs/list.ts";
 import { familyOf } from "../../rules/hunt.ts";
 import {

@@ -1,7 +1,7 @@
-import type { HuntFacts, HuntOptions } from "../../collect/hunt/facts.ts";
 import type { CheckContext } from "../../core/context.ts";
 import type { Evidence, Finding } from "../../core/finding.ts";
 import type { Text } from "../../core/message.ts";
+import type { HuntFacts, HuntOptions } from "../../facts/hunt.ts";
 import type { AllowEntry } from "../../hunt/allowlist.ts";
 import { isMessageKey } from "../../i18n/index.ts";
 import type { IocSet } from "../../iocs/list.ts";

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
@@ -7,6 +8,7 @@ import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 import { saveAudit } from "../save-audit.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
+import { saveFacts } from "./collect.ts";
 
 export function registerAudit(program: Command, io: CliIo, done: (code: number) => void): void {
   const cmd = program
@@ -17,11 +19,18 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
   addCommonOptions(cmd)
     .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
     .option("--db <path>", "history database to store into (implies --save)")
+    .option(
+      "--save-facts <file>",
+      "also write the collected facts to FILE, to judge again later (mamori check)",
+    )
     .action(async (raw) => {
       const opts = parseCommon(raw, io);
       const ctx = scanContext(opts, io.env);
       const startedAt = ctx.now();
-      const doc = await runScanners(ctx, auditScanners(), "audit");
+      const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
+      const doc = await runScanners(ctx, auditScanners(), "audit", (bundle) => {
+        if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
+      });
       const save =
         raw.save || raw.db ? parseHistoryOptions({ db: raw.db, lang: opts.lang }, io).store : undefined;
       done(emitReport(save ? await saveAudit(doc, ctx, startedAt, save, io.stderr) : doc, opts, io));

@@ -1,24 +1,8 @@
 import * as nodeFs from "node:fs";
+import type { BinaryStrings } from "../../facts/apache.ts";
 import type { RootFs } from "../rootfs.ts";
 
-/** What the bytes of an httpd binary say about itself (strings compiled into it). */
-export interface BinaryStrings {
-  /** "2.4.49" from "Apache/2.4.49 (Unix)". */
-  version?: string;
-  /** The whole product string ("Apache/2.4.49 (Unix)"). */
-  product?: string;
-  httpdRoot?: string;
-  serverConfigFile?: string;
-  /** The file starts with the ELF magic (only an ELF file is ever executed). */
-  elf: boolean;
-  /**
-   * Modules compiled in, by source name as `httpd -l` prints them ("mod_so.c"): each module's name is its
-   * source file name, stored as a string in the binary. Only filled when the version string was found.
-   */
-  staticModules?: string[];
-  bytesRead: number;
-  truncated: boolean;
-}
+export type { BinaryStrings };
 
 const CHUNK = 1024 * 1024;
 const OVERLAP = 256;

@@ -1,74 +1,23 @@
 import * as path from "node:path";
-import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
+import type {
+  ApacheFacts,
+  ApacheInstallation,
+  UntrustedInstance,
+  VersionSource,
+} from "../../facts/apache.ts";
+import type { ScanContext } from "../context.ts";
 import { readOsRelease } from "../host.ts";
 import { type ProcessInfo, readProcesses, readUsers } from "../proc/processes.ts";
 import { type BinaryStrings, readBinaryStrings } from "./binary.ts";
-import { type ApacheConfig, buildModel } from "./config/model.ts";
+import { buildModel } from "./config/model.ts";
 import { parseApacheConfig, parseEnvvars } from "./config/parse.ts";
-import { type LiveInfo, type NotRun, queryLiveBinary } from "./live.ts";
-import { type OwnerFact, type OwnerLookup, packageOwner } from "./packages.ts";
+import { type NotRun, queryLiveBinary } from "./live.ts";
+import { packageOwner } from "./packages.ts";
 import { type TrustProblem, trustedPath } from "./trust.ts";
 import { upstreamOfPackageVersion } from "./version.ts";
 
-/** How the version was established, best first (DESIGN.md: distro data > upstream version > banner). */
-export type VersionSource = "package" | "live-binary" | "binary-file";
-
-export interface ApacheInstallation {
-  /** Guest path of the binary, symbolic links resolved. */
-  binary: string;
-  /** Other paths that led to the same binary. */
-  aliases: string[];
-  pids: number[];
-  strings?: BinaryStrings;
-  live?: LiveInfo;
-  owner: OwnerLookup;
-  version?: string;
-  product?: string;
-  versionSource?: VersionSource;
-  configFile?: string;
-  config?: ApacheConfig;
-  /** The MPM, from the compiled-in modules or the configuration's LoadModule (never from running httpd -V). */
-  mpm?: string;
-  /** The package that claims this path although the file's version differs (replaced outside the package manager). */
-  packageMismatch?: OwnerFact;
-  /** Processes still running a binary that was replaced on disk (an upgrade without restart), with their version. */
-  replacedWhileRunning?: Array<{ pid: number; product?: string; version?: string }>;
-}
-
-/**
- * An Apache-like process mamori does not follow: started by a user other than root, or by root with a
- * configuration (-f) or ServerRoot (-d) a user other than root can change. Its binary is not run and its
- * configuration and envvars are not read; it is reported instead.
- */
-export interface UntrustedInstance {
-  reason: "user-started" | "user-config";
-  /** The executable the processes run (from /proc/PID/exe), whatever their name claims. */
-  exe: string;
-  pids: number[];
-  /** The first process of the instance (its parent is not part of it). */
-  pid: number;
-  uid?: number;
-  user?: string;
-  /** The first process's command line, bounded (attacker text: escape before display). */
-  argv: string[];
-  /** The configuration and ServerRoot its command line names, as written (never opened). */
-  configFile?: string;
-  serverRoot?: string;
-  /** For user-config: the path component another user can change. */
-  problem?: TrustProblem;
-  /** The executable holds an Apache/x.y.z string (else it only calls itself apache2/httpd). */
-  product?: string;
-}
-
-export interface ApacheFacts {
-  live: boolean;
-  distroId?: string;
-  distroVersion?: string;
-  distroLike: string[];
-  installations: ApacheInstallation[];
-  untrusted?: UntrustedInstance[];
-}
+export type { ApacheFacts, ApacheInstallation, UntrustedInstance, VersionSource };
 
 const FIXED_CANDIDATES = [
   "/usr/sbin/apache2",

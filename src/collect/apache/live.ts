@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import type { LiveInfo, NotRun } from "../../facts/apache.ts";
 import { type BinaryStrings, readBinaryStringsFd } from "./binary.ts";
-import { openTrustedBinary, type TrustProblem } from "./trust.ts";
+import { openTrustedBinary } from "./trust.ts";
+
+export type { LiveInfo, NotRun };
 
 const TIMEOUT_MS = 10_000;
 const MAX_OUTPUT = 256 * 1024;
@@ -15,18 +18,6 @@ export const CLEAN_ENV: Readonly<Record<string, string>> = Object.freeze({
  * compiled-in or given configuration and load the modules it names, so they are never run.
  */
 export const LIVE_QUERIES = [["-v"], ["-l"]] as const;
-
-/** What the binary says about itself (`-v`, `-l`); only on the live root. */
-export interface LiveInfo {
-  version?: string;
-  product?: string;
-  /** Compiled-in modules as `httpd -l` prints them ("mod_so.c"). */
-  modules?: string[];
-  errors: string[];
-}
-
-/** Why a binary was not run, when it was not. */
-export type NotRun = { why: "untrusted-path"; problem: TrustProblem } | { why: "not-apache" | "not-elf" };
 
 function output(argv0: string, args: readonly string[]): Promise<{ out: string; err?: string }> {
   return new Promise((resolve) => {

@@ -1,29 +1,17 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
-import type { PackageOwner } from "../../vulndb/types.ts";
+import type { OwnerFact, OwnerLookup } from "../../facts/apache.ts";
+import type { ScanContext } from "../context.ts";
 import { readOsRelease } from "../host.ts";
 import { CLEAN_ENV } from "./live.ts";
 import { readBounded } from "./read.ts";
 import { trustedPath } from "./trust.ts";
 import { isThirdPartyVersion } from "./version.ts";
 
+export type { OwnerFact, OwnerLookup };
+
 const run = promisify(execFile);
-
-/** The package that owns a binary, and where the package database said so (for evidence). */
-export interface OwnerFact {
-  owner: PackageOwner;
-  /** Package database file that says it. */
-  source: string;
-  line?: number;
-}
-
-/** Whether a package database was present but could not be read (lowers confidence in the binary's version). */
-export interface OwnerLookup {
-  found?: OwnerFact;
-  dbUnreadable?: string;
-}
 
 interface Stanza {
   fields: Record<string, string>;

@@ -11,18 +11,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VerifiedDir } from "../../core/dirfd.ts";
+import type { TrustProblem, TrustWhy } from "../../facts/apache.ts";
+
+export type { TrustProblem, TrustWhy };
 
 const MAX_LINKS = 40;
-
-export type TrustWhy = "owner" | "writable" | "link-owner" | "missing" | "loop" | "type";
-
-/** Why a path is not trusted: the first component at fault. */
-export interface TrustProblem {
-  path: string;
-  why: TrustWhy;
-  uid?: number;
-  mode?: number;
-}
 
 export type TrustResult = { ok: true; real: string } | { ok: false; problem: TrustProblem };
 

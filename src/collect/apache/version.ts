@@ -1,3 +1,7 @@
+import { branchOf } from "../../facts/apache.ts";
+
+export { branchOf };
+
 /** Compares dotted upstream versions numerically ("2.4.9" < "2.4.49"); for <IfVersion> and branch tests. */
 export function compareUpstream(a: string, b: string): number {
   const pa = a.split(/[.]/).map((x) => Number.parseInt(x, 10) || 0);
@@ -13,11 +17,6 @@ export function compareUpstream(a: string, b: string): number {
 export function upstreamOfPackageVersion(v: string): string | undefined {
   const m = /^(?:\d+:)?(\d+\.\d+(?:\.\d+)?)/.exec(v.trim());
   return m?.[1];
-}
-
-/** "2.4" from "2.4.62". */
-export function branchOf(v: string): string {
-  return v.split(".").slice(0, 2).join(".");
 }
 
 /**

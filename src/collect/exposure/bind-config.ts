@@ -1,20 +1,8 @@
+import type { BindSetting } from "../../facts/exposure.ts";
 import type { BindSource, ServiceRule } from "../../rules/exposure/services.ts";
 import type { RootFs } from "../rootfs.ts";
 
-/** One line that sets where a service listens, or the file where such a line belongs. */
-export interface BindSetting {
-  service: string;
-  directive: string;
-  /** The file that holds (or would hold) the setting. */
-  file: string;
-  /** Line number when the directive is present; absent when the file exists but does not set it. */
-  line?: number;
-  /** The value as written (from a configuration file: may be attacker-influenced, escape when shown). */
-  value?: string;
-  /** The whole line as written (trimmed). */
-  text?: string;
-  safe: string;
-}
+export type { BindSetting };
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 

@@ -1,42 +1,7 @@
+import type { FirewallFacts, FwAction, FwRule, FwRuleset, FwTool } from "../../facts/exposure.ts";
 import type { RootFs } from "../rootfs.ts";
 
-export type FwTool = "ufw" | "nftables" | "iptables";
-export type FwAction = "accept" | "drop";
-
-/** One rule of an input chain, reduced to what decides whether a new connection to a port gets in. */
-export interface FwRule {
-  protocol?: "tcp" | "udp";
-  /** Port ranges; undefined means any port. */
-  ports?: Array<[number, number]>;
-  action: FwAction;
-  /** Limited to some sources or interfaces (e.g. `-s 10.0.0.0/8`, `iif lo`): does not decide for everyone. */
-  restricted: boolean;
-  file: string;
-  line: number;
-  text: string;
-}
-
-/** The saved input rules of one firewall tool, as read from its files (never from the kernel). */
-export interface FwRuleset {
-  tool: FwTool;
-  /** 4, 6, or 0 for both (nftables inet tables, ufw tuples for both families). */
-  family: 0 | 4 | 6;
-  file: string;
-  policy?: FwAction;
-  policyFile?: string;
-  policyLine?: number;
-  rules: FwRule[];
-  /** Whether the rules are loaded at boot / enabled, as far as files say; undefined when unknown. */
-  enabled?: boolean;
-  /** The file that says it is enabled or not. */
-  enabledBy?: string;
-}
-
-export interface FirewallFacts {
-  rulesets: FwRuleset[];
-  /** Files looked at (present or not), so the report can say what was read. */
-  looked: string[];
-}
+export type { FirewallFacts, FwAction, FwRule, FwRuleset, FwTool };
 
 const SERVICE_PORTS: Record<string, number> = {
   ssh: 22,

@@ -1,20 +1,8 @@
+import type { HandlerBlock } from "../../facts/exposure.ts";
 import type { ServiceRule } from "../../rules/exposure/services.ts";
 import type { RootFs } from "../rootfs.ts";
 
-/** A place in the Apache configuration that serves a handler (server-status, server-info), and who may use it. */
-export interface HandlerBlock {
-  service: string;
-  handler: string;
-  file: string;
-  /** Line of the SetHandler directive. */
-  line: number;
-  /** The <Location ...> argument, e.g. "/server-status". */
-  location?: string;
-  /** True when nothing restricts it to some clients (Require all granted, or no access rule at all). */
-  open: boolean;
-  /** The access lines of the block (Require, Allow, Deny), as written. */
-  access: Array<{ line: number; text: string }>;
-}
+export type { HandlerBlock };
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 

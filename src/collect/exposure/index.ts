@@ -1,14 +1,18 @@
-import type { ExposureFacts } from "../../checks/exposure/index.ts";
-import type { ScanContext } from "../../core/context.ts";
-import { classifyListener, configFilesFromArgv, loadServiceRules } from "../../rules/exposure/services.ts";
+import type { ExposureFacts } from "../../facts/exposure.ts";
+import {
+  classifyListener,
+  configFilesFromArgv,
+  loadServiceRules,
+  type ServiceRule,
+} from "../../rules/exposure/services.ts";
+import type { ScanContext } from "../context.ts";
 import { readBindSettings } from "./bind-config.ts";
 import { readFirewall } from "./firewall.ts";
 import { readHandlerBlocks } from "./handlers.ts";
 import { collectListeners } from "./listeners.ts";
 
 /** Everything the exposure checks need, read through the root (sockets, owners, bind lines, saved firewall rules). */
-export function collectExposure(ctx: ScanContext, rulesFile?: string): ExposureFacts {
-  const rules = loadServiceRules(rulesFile);
+export function collectExposure(ctx: ScanContext, rules: ServiceRule[] = loadServiceRules()): ExposureFacts {
   const socketsRead = ["tcp", "tcp6", "udp", "udp6"].some((p) => ctx.fs.exists(`/proc/net/${p}`));
   if (!socketsRead)
     ctx.diag.couldNotCheck({
@@ -35,7 +39,6 @@ export function collectExposure(ctx: ScanContext, rulesFile?: string): ExposureF
     }
   return {
     listeners,
-    rules,
     bind: readBindSettings(ctx.fs, rules, fromArgv),
     firewall: readFirewall(ctx.fs),
     handlers: readHandlerBlocks(ctx.fs, rules),

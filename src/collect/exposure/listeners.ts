@@ -1,36 +1,10 @@
+import type { Listener, ListenerProcess, Scope } from "../../facts/exposure.ts";
 import { isLoopback, isWildcard, readSockets, type Socket } from "../net/sockets.ts";
 import { listPids, readProcess, readUsers } from "../proc/processes.ts";
 import type { RootFs } from "../rootfs.ts";
 import { packageOwners } from "./dpkg.ts";
 
-export type Scope = "loopback" | "all" | "address";
-
-export interface ListenerProcess {
-  pid: number;
-  /** Attacker-controlled (a process names itself): escape before display. */
-  comm: string;
-  exe?: string;
-  argv: string[];
-  user?: string;
-  uid?: number;
-  package?: string;
-  packageVersion?: string;
-  /** The systemd unit the process runs in, from /proc/PID/cgroup. */
-  unit?: string;
-}
-
-/** One listening socket (a TCP LISTEN or an unconnected UDP socket), with who holds it. */
-export interface Listener {
-  protocol: "tcp" | "udp";
-  family: 4 | 6;
-  address: string;
-  port: number;
-  scope: Scope;
-  uid: number;
-  user?: string;
-  inode: number;
-  processes: ListenerProcess[];
-}
+export type { Listener, ListenerProcess, Scope };
 
 export function scopeOf(address: string): Scope {
   if (isLoopback(address)) return "loopback";

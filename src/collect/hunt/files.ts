@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import type { ScanContext } from "../../core/context.ts";
 import { errorCode } from "../../core/diagnostics.ts";
+import type { ScanContext } from "../context.ts";
 import { RootFsError } from "../rootfs.ts";
 import { type FileScanBounds, type HuntFile, notAfter } from "./facts.ts";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
-import type { ScanContext } from "../../core/context.ts";
+import type { ScanContext } from "../context.ts";
 import { readSockets } from "../net/sockets.ts";
 import {
   bootTime,

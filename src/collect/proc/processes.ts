@@ -1,33 +1,9 @@
 import type { Diagnostics } from "../../core/diagnostics.ts";
+import { CLOCK_TICKS_PER_SECOND, type ProcessInfo } from "../../facts/processes.ts";
 import type { RootFs } from "../rootfs.ts";
 
-/** One process as /proc shows it. Fields a process hides from us (not root) stay undefined. */
-export interface ProcessInfo {
-  pid: number;
-  ppid: number;
-  /** Short name from /proc/PID/stat (attacker-controlled: escape before display). */
-  comm: string;
-  state: string;
-  /** Arguments from /proc/PID/cmdline (attacker-controlled). Empty for kernel threads. */
-  argv: string[];
-  /** Target of /proc/PID/exe; " (deleted)" is stripped and `exeDeleted` set. */
-  exe?: string;
-  exeDeleted: boolean;
-  uid?: number;
-  gid?: number;
-  /** Clock ticks since boot at which the process started (field 22 of stat). */
-  startTicks: number;
-  /** User + system CPU time in clock ticks (fields 14 and 15 of stat). */
-  cpuTicks: number;
-  /** Resident set size in kB (from status VmRSS). */
-  rssKb?: number;
-  cwd?: string;
-  /** Kernel threads have no address space; a process that claims a kernel-thread name but has one is masquerading. */
-  isKernelThread: boolean;
-}
-
-// Linux reports times in USER_HZ, which is 100 on every architecture mamori runs on.
-export const CLOCK_TICKS_PER_SECOND = 100;
+export type { ProcessInfo };
+export { CLOCK_TICKS_PER_SECOND };
 
 /** Parses /proc/PID/stat: comm is in parentheses and may itself contain spaces and ")". */
 export function parseStat(text: string): { comm: string; fields: string[] } | undefined {

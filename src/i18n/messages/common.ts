@@ -112,6 +112,29 @@ export const common = {
     en: "not using a cache another user could have written ({reason}); compiling instead",
     ja: "他のユーザーが書き込めた可能性のあるキャッシュは使いません ({reason})。代わりにコンパイルします",
   },
+  "facts.bad": {
+    en: "{file}: not a usable mamori facts file: {reason}",
+    ja: "{file}: mamori の収集データとして使えません: {reason}",
+  },
+  "facts.reason.too-large": { en: "the file is too large", ja: "ファイルが大きすぎます" },
+  "facts.reason.too-deep": { en: "the data is nested too deeply", ja: "データの入れ子が深すぎます" },
+  "facts.reason.not-json": { en: "it is not JSON", ja: "JSON ではありません" },
+  "facts.reason.kind": {
+    en: "it is not a facts bundle (kind is not mamori-facts)",
+    ja: "収集データではありません (kind が mamori-facts ではありません)",
+  },
+  "facts.reason.version": {
+    en: "its schema version is not one this mamori reads",
+    ja: "この mamori が読めないスキーマのバージョンです",
+  },
+  "facts.reason.invalid": { en: "a value does not fit the schema", ja: "スキーマに合わない値があります" },
+  "facts.reason.missing": { en: "no such file", ja: "ファイルがありません" },
+  "facts.reason.notFile": { en: "not a regular file", ja: "通常のファイルではありません" },
+  "facts.oneOutput": {
+    en: "--output takes the report of one facts file; give one FILE or leave out --output",
+    ja: "--output に書けるのは一つの収集データの結果だけです。FILE を一つにするか --output を外してください",
+  },
+  "facts.saved": { en: "facts saved to {path}", ja: "収集データを {path} に保存しました" },
   "cli.cannotWrite": { en: "cannot write {path}: {reason}", ja: "{path} に書き込めません: {reason}" },
   "cli.unexpected": {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",

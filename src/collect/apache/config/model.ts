@@ -1,81 +1,36 @@
 import * as path from "node:path";
-import type { Directive, LoadedModule, ParsedConfig } from "./parse.ts";
+import type {
+  Access,
+  AccessSpec,
+  AliasEntry,
+  ApacheConfig,
+  LogDirective,
+  Section,
+  Setting,
+  VirtualHost,
+  Where,
+} from "../../../facts/apache.ts";
+import {
+  directoryAccess,
+  hasModule,
+  isUnder,
+  locationAccess,
+  trimSlash,
+} from "../../../facts/apache-query.ts";
+import type { Directive, ParsedConfig } from "./parse.ts";
 
-/** Where a directive was written, for evidence. */
-export interface Where {
-  file: string;
-  line: number;
-  /** The directive as written, normalised to one line. */
-  text: string;
-}
-
-export type Access = "granted" | "denied" | "restricted" | "unspecified";
-
-export interface AccessSpec {
-  access: Access;
-  where?: Where;
-}
-
-export interface Section {
-  kind: "directory" | "location" | "files";
-  /** Path, URL or file pattern as written. */
-  target: string;
-  regex: boolean;
-  access: AccessSpec;
-  options: string[];
-  /** The last Options line of the section. */
-  optionsWhere?: Where;
-  handler?: string;
-  vhost?: string;
-  where: Where;
-}
-
-export interface AliasEntry {
-  kind: "Alias" | "ScriptAlias" | "AliasMatch" | "ScriptAliasMatch";
-  url: string;
-  target: string;
-  vhost?: string;
-  where: Where;
-}
-
-export interface LogDirective {
-  kind: "access" | "error";
-  /** Path as written (relative ones resolved against ServerRoot), or "|command", "syslog:...". */
-  target: string;
-  format?: string;
-  vhost?: string;
-  where: Where;
-}
-
-export interface VirtualHost {
-  addresses: string[];
-  serverName?: string;
-  documentRoot?: string;
-  where: Where;
-}
-
-export interface Setting {
-  value: string;
-  where: Where;
-}
-
-/** The facts the checks need from one Apache configuration: every value keeps its file and line. */
-export interface ApacheConfig {
-  mainFile: string;
-  serverRoot: string;
-  files: string[];
-  modules: LoadedModule[];
-  defines: Record<string, string>;
-  serverTokens?: Setting;
-  serverSignature?: Setting;
-  documentRoots: Setting[];
-  sections: Section[];
-  aliases: AliasEntry[];
-  logs: LogDirective[];
-  logFormats: Record<string, string>;
-  vhosts: VirtualHost[];
-  listens: Setting[];
-}
+export type {
+  Access,
+  AccessSpec,
+  AliasEntry,
+  ApacheConfig,
+  LogDirective,
+  Section,
+  Setting,
+  VirtualHost,
+  Where,
+};
+export { directoryAccess, hasModule, isUnder, locationAccess, trimSlash };
 
 export function whereOf(d: Directive): Where {
   const args = d.args.map((a) => (/\s/.test(a) || a === "" ? `"${a}"` : a)).join(" ");
@@ -268,70 +223,4 @@ export function buildModel(parsed: ParsedConfig): ApacheConfig {
   };
   walk(parsed.directives, undefined, false);
   return cfg;
-}
-
-export function trimSlash(p: string): string {
-  if (p === "/" || p === "") return "/";
-  return p.replace(/\/+$/, "");
-}
-
-export function hasModule(cfg: ApacheConfig, ...names: string[]): LoadedModule | undefined {
-  const want = names.map((n) => n.toLowerCase());
-  return cfg.modules.find((m) => want.includes(m.id.toLowerCase()) || want.includes(m.source.toLowerCase()));
-}
-
-/** True when `p` is `dir` or below it (plain path prefixes, component-wise). */
-export function isUnder(p: string, dir: string): boolean {
-  const d = trimSlash(dir);
-  if (d === "/") return true;
-  return p === d || p.startsWith(`${d}/`);
-}
-
-/**
- * The access Apache would apply to a file at `fsPath` by its <Directory> sections alone: sections are
- * merged shortest path first, in configuration order, and the last one that says something wins.
- * Sections of virtual hosts apply on top of the main server's for that host.
- */
-export function directoryAccess(
-  cfg: ApacheConfig,
-  fsPath: string,
-  vhost?: string,
-): AccessSpec & { section?: Section } {
-  const candidates = cfg.sections
-    .map((s, i) => ({ s, i }))
-    .filter(
-      ({ s }) =>
-        s.kind === "directory" &&
-        !s.regex &&
-        (s.vhost === undefined || s.vhost === vhost) &&
-        isUnder(fsPath, s.target),
-    )
-    .sort(
-      (a, b) =>
-        depth(a.s.target) - depth(b.s.target) || (a.s.vhost ? 1 : 0) - (b.s.vhost ? 1 : 0) || a.i - b.i,
-    );
-  let result: AccessSpec & { section?: Section } = { access: "unspecified" };
-  for (const { s } of candidates) if (s.access.access !== "unspecified") result = { ...s.access, section: s };
-  return result;
-}
-
-/** The <Location> sections that cover a URL; they are merged after <Directory> and so override it. */
-export function locationAccess(
-  cfg: ApacheConfig,
-  url: string,
-  vhost?: string,
-): AccessSpec & { section?: Section } {
-  let result: AccessSpec & { section?: Section } = { access: "unspecified" };
-  for (const s of cfg.sections) {
-    if (s.kind !== "location" || s.regex || (s.vhost !== undefined && s.vhost !== vhost)) continue;
-    const loc = s.target === "/" ? "/" : s.target.replace(/\/+$/, "");
-    // httpd matches Location on path segments: /cgi covers /cgi and /cgi/x, not /cgi-bin.
-    if (loc === "/" || url === loc || url.startsWith(`${loc}/`))
-      if (s.access.access !== "unspecified") result = { ...s.access, section: s };
-  }
-  return result;
-}
-
-function depth(p: string): number {
-  return p === "/" ? 0 : p.split("/").filter(Boolean).length;
 }

@@ -1,34 +1,14 @@
 import * as path from "node:path";
 import type { Diagnostics } from "../../../core/diagnostics.ts";
 import { errorCode } from "../../../core/diagnostics.ts";
+import type { Directive, LoadedModule } from "../../../facts/apache.ts";
 import { type MessageKey, type Params, type Translator, translator } from "../../../i18n/index.ts";
 import type { RootFs } from "../../rootfs.ts";
 import { readBounded } from "../read.ts";
 import { compareUpstream } from "../version.ts";
 import { logicalLines, splitArgs } from "./lexer.ts";
 
-/** One directive as Apache would apply it, with where it was written. Sections keep their children. */
-export interface Directive {
-  /** Name as written (LoadModule, <Directory> is "Directory"). */
-  name: string;
-  /** Lower-case name for lookups. */
-  key: string;
-  args: string[];
-  file: string;
-  line: number;
-  children?: Directive[];
-}
-
-export interface LoadedModule {
-  /** Module identifier (cgid_module). */
-  id: string;
-  /** Source file name as <IfModule> accepts it (mod_cgid.c). */
-  source: string;
-  /** Shared object path, when loaded by LoadModule. */
-  path?: string;
-  file?: string;
-  line?: number;
-}
+export type { Directive, LoadedModule };
 
 export interface ParsedConfig {
   mainFile: string;
