@@ -1,3 +1,4 @@
+import { cutSpacedComment } from "../../core/cut.ts";
 import type { BindSource, ServiceRule } from "../../rules/exposure/services.ts";
 import type { RootFs } from "../rootfs.ts";
 
@@ -49,7 +50,7 @@ export function matchDirective(
       break;
   }
   if (!m) return undefined;
-  return (m[1] ?? "").replace(/\s+#.*$/, "").trim();
+  return cutSpacedComment(m[1] ?? "").trim();
 }
 
 /** Reads the configuration files each rule names and finds the lines that set its bind address. */
