@@ -25,7 +25,7 @@ function walk(dir: string, ext: string): string[] {
 }
 
 /** Keys whose string values (or lists of strings) are regular expressions in rules/**.yaml. */
-const REGEX_KEYS = new Set(["regex", "pattern", "paths", "webServerExecutables"]);
+const REGEX_KEYS = new Set(["regex", "pattern", "paths", "webServerExecutables", "match", "argConfig"]);
 
 function fromYaml(v: unknown, where: string, flags: string, out: FoundRegex[]): void {
   if (Array.isArray(v)) {
@@ -38,6 +38,7 @@ function fromYaml(v: unknown, where: string, flags: string, out: FoundRegex[]): 
   const o = v as Record<string, unknown>;
   const f = typeof o.flags === "string" ? o.flags : flags;
   for (const [k, x] of Object.entries(o)) {
+    if (k === "samples") continue; // strings to match, not regexes
     if (REGEX_KEYS.has(k)) {
       for (const s of Array.isArray(x) ? x : [x])
         if (typeof s === "string")

@@ -64,13 +64,58 @@ test("probe: Server header and error-page signature", () => {
       s,
     );
   const old = /<address>\s*([^<]{1,200}?)\s+Server at\s+[^<]{0,200}<\/address>/i;
-  const now =
-    /<address>\s*([^<\s](?:[^<]{0,198}?[^<\s])?)\s+Server at\s+(?:[^<\s][^<]{0,199})?<\/address>/i;
+  const now = /<address>\s*([^<\s](?:[^<]{0,198}?[^<\s])?)\s+Server at\s+(?:[^<\s][^<]{0,199})?<\/address>/i;
   const tokens = ["Apache/2.4.1", " ", "\t", "Server at", "x", "</address>", "<address>", "y".repeat(90)];
   for (const s of strings(tokens, 20_000)) {
     const o = old.exec(s);
     // The old form could also match with a blank signature (white space only), which gives no banner.
     if (o?.[1]?.trim() === "") continue;
     assert.deepEqual(now.exec(s)?.slice(0, 2), o?.slice(0, 2), JSON.stringify(s));
+  }
+});
+
+test("globs: first-place pieces give what one backtracking regex gave", async () => {
+  const { globToRegExp } = await import("../../src/collect/rootfs.ts");
+  // The former globToRegExp: each `*` as `[^/]*`.
+  const old = (glob: string): RegExp => {
+    let re = "";
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob[i] as string;
+      if (c === "*") re += "[^/]*";
+      else if (c === "?") re += "[^/]";
+      else if (c === "[") {
+        const end = glob.indexOf("]", i + 1);
+        if (end < 0) re += "\\[";
+        else {
+          let cls = glob.slice(i + 1, end);
+          if (cls.startsWith("!")) cls = `^${cls.slice(1)}`;
+          re += `[${cls.replace(/\\/g, "\\\\")}]`;
+          i = end;
+        }
+      } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
+    }
+    return new RegExp(`^${re}$`);
+  };
+  const globs = [...strings(["*", "a", "b", "?", "[ab]", "[!a]", ".", "ab"], 3000)];
+  const names = [...strings(["a", "b", "c", ".", "ab", "ba"], 300)];
+  for (const g of globs) {
+    const [o, n] = [old(g), globToRegExp(g)];
+    for (const s of names) assert.equal(n.test(s), o.test(s), `${JSON.stringify(g)} on ${JSON.stringify(s)}`);
+  }
+});
+
+test("bind directives: a value after white space gives what `\\s*(.*)$` gave", async () => {
+  const { directiveRegex } = await import("../../src/collect/exposure/bind-config.ts");
+  const olds = {
+    keyword: /^bind\s+(.*)$/i,
+    assign: /^bind\s*=\s*(.*)$/i,
+    yaml: /^bind\s*:\s*(.*)$/,
+    flag: /^bind(?:\s+|=)(\S.*)$/,
+    json: /^"bind"\s*:\s*(.*)$/,
+  } as const;
+  for (const [syntax, old] of Object.entries(olds)) {
+    const now = directiveRegex({ directive: "bind", syntax: syntax as keyof typeof olds });
+    for (const s of strings(["=", ":", "x", "1.2", ...WS], 5000, syntax === "json" ? '"bind"' : "bind"))
+      same(old, now, s.trim());
   }
 });
