@@ -6,6 +6,19 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 
+/**
+ * recheck's parameters for the tests. Its fuzzer gives up on an attack string after attackTimeout ms
+ * and calls the regex vulnerable: on a loaded machine (the suite runs tests side by side) a linear
+ * regex was called vulnerable now and then. Without the time limits only the step counts decide, so
+ * the verdict is the same on every machine; `timeout` bounds a whole check.
+ */
+export const RECHECK = {
+  timeout: 30_000,
+  randomSeed: 1,
+  attackTimeout: null,
+  incubationTimeout: null,
+} as const;
+
 export interface FoundRegex {
   where: string;
   source: string;
