@@ -176,7 +176,8 @@ const MORE_WORDS = 2;
  * `--log-format` give the format): each field excludes the character that must follow it, so it
  * can end at one place only; a run of spaces is one separator; a field right after another (`%h%l`)
  * matches nothing, its neighbour takes the text; the first unquoted request or time followed by a
- * space tries at most MORE_WORDS + 1 ends, the later ones one word each.
+ * space tries at most MORE_WORDS + 1 ends, the later ones one word each, and one at the end of the
+ * format takes the rest of the line. test/logs/format-linear.test.ts has recheck check hostile formats.
  */
 export function compileFormat(format: string, name = "custom"): AccessFormat {
   const list = items(format);
