@@ -258,12 +258,23 @@ export class RootFs {
   }
 }
 
+/**
+ * A glob as an anchored regex, linear in the name for any glob (issue 10: `--root` configurations
+ * give Include globs, their directories the names): `a*b*c` as `^a[^/]*b[^/]*c$` backtracks once per
+ * star and way to split a long name. Runs of stars are one star; each piece between two stars is
+ * taken at its first place, atomically, by (?=([^/]*?PIECE))\N (the first place leaves the most room
+ * for the rest, so the answer is the same); the last piece is matched at the end.
+ */
 export function globToRegExp(glob: string): RegExp {
+  const pieces: string[] = [""];
   let re = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
+    if (c === "*") {
+      pieces.push(re);
+      re = "";
+      while (glob[i + 1] === "*") i++;
+    } else if (c === "?") re += "[^/]";
     else if (c === "[") {
       const end = glob.indexOf("]", i + 1);
       if (end < 0) re += "\\[";
@@ -275,5 +286,7 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
   }
-  return new RegExp(`^${re}$`);
+  if (pieces.length === 1) return new RegExp(`^${re}$`);
+  const middle = pieces.slice(2).map((p, k) => `(?=([^/]*?${p}))\\${k + 1}`);
+  return new RegExp(`^${pieces[1]}${middle.join("")}[^/]*${re}$`);
 }

@@ -1,3 +1,4 @@
+import { trimEndOf } from "../core/cut.ts";
 import type { AccessSpec, ApacheConfig, LoadedModule, Section } from "./apache.ts";
 
 /**
@@ -6,7 +7,7 @@ import type { AccessSpec, ApacheConfig, LoadedModule, Section } from "./apache.t
  */
 export function trimSlash(p: string): string {
   if (p === "/" || p === "") return "/";
-  return p.replace(/\/+$/, "");
+  return trimEndOf(p, "/");
 }
 
 export function hasModule(cfg: ApacheConfig, ...names: string[]): LoadedModule | undefined {
@@ -58,7 +59,7 @@ export function locationAccess(
   let result: AccessSpec & { section?: Section } = { access: "unspecified" };
   for (const s of cfg.sections) {
     if (s.kind !== "location" || s.regex || (s.vhost !== undefined && s.vhost !== vhost)) continue;
-    const loc = s.target === "/" ? "/" : s.target.replace(/\/+$/, "");
+    const loc = s.target === "/" ? "/" : trimEndOf(s.target, "/");
     // httpd matches Location on path segments: /cgi covers /cgi and /cgi/x, not /cgi-bin.
     if (loc === "/" || url === loc || url.startsWith(`${loc}/`))
       if (s.access.access !== "unspecified") result = { ...s.access, section: s };

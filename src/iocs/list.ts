@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cutFrom } from "../core/cut.ts";
 
 /** One IOC list as mamori stores it (data/iocs/*.json and feeds written by `mamori iocs update`). Facts only. */
 export interface IocList {
@@ -79,8 +80,7 @@ export function parseIocText(text: string, list: IocList): { skipped: number } {
   for (const raw of text.split(/\r?\n/)) {
     for (const m of raw.matchAll(VT_HASH)) add(list.sha256, (m[1] as string).toLowerCase());
     const line =
-      raw
-        .replace(/#.*$/, "")
+      cutFrom(raw, "#")
         .trim()
         .split(/[\s,;]+/)[0] ?? "";
     if (!line) continue;
@@ -94,7 +94,7 @@ export function parseIocText(text: string, list: IocList): { skipped: number } {
       continue;
     }
     let host = lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
-    host = host.replace(/[/?].*$/, "").replace(/^[^@]*@/, "");
+    host = cutFrom(host, "/?").replace(/^[^@]*@/, "");
     const m = /^(.+?)(?::(\d{1,5}))?$/.exec(host);
     const name = m?.[1] ?? "";
     const port = m?.[2];

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cutFrom } from "../core/cut.ts";
 import { readFdLimited } from "../core/read-limited.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import { emptyList, type IocList, parseIocText } from "./list.ts";
@@ -24,12 +25,7 @@ export interface UpdateResult {
 }
 
 export function feedName(source: string): string {
-  const base =
-    source
-      .replace(/[?#].*$/, "")
-      .split("/")
-      .filter(Boolean)
-      .pop() ?? "feed";
+  const base = cutFrom(source, "?#").split("/").filter(Boolean).pop() ?? "feed";
   return (
     base
       .replace(/\.(txt|csv|list)$/i, "")

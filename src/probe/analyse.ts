@@ -16,7 +16,7 @@ const DISTROS =
   /\((Debian|Ubuntu|Red Hat|Red Hat Enterprise Linux|CentOS|Fedora|Rocky Linux|AlmaLinux|Amazon|SUSE|openSUSE|Raspbian)\)/i;
 
 export function parseServerHeader(value: string): Banner | undefined {
-  const m = /^\s*([A-Za-z][\w.-]*)(?:\/(\d+(?:\.\d+)*))?(.*)$/.exec(value);
+  const m = /^\s*([A-Za-z](?=.*$)[\w.-]*)(?:\/(\d+(?:\.\d+)*))?(.*)$/.exec(value);
   if (!m) return undefined;
   return {
     product: m[1],
@@ -29,7 +29,8 @@ export function parseServerHeader(value: string): Banner | undefined {
 
 /** `<address>Apache/2.4.71 (Debian) Server at example.org Port 80</address>` from an error page. */
 export function parseErrorSignature(body: string): Banner | undefined {
-  const m = /<address>\s*([^<]{1,200}?)\s+Server at\s+[^<]{0,200}<\/address>/i.exec(body);
+  const m =
+    /<address>\s*([^<\s](?:[^<]{0,198}?[^<\s])?)\s+Server at\s+(?:[^<\s][^<]{0,199})?<\/address>/i.exec(body);
   if (!m?.[1]) return undefined;
   const b = parseServerHeader(m[1]);
   return b ? { ...b, source: "error-page", raw: m[0].slice(0, 300) } : undefined;

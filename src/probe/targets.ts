@@ -1,3 +1,4 @@
+import { cutSpacedComment } from "../core/cut.ts";
 import type { Endpoint } from "./http.ts";
 
 export interface ParsedTarget {
@@ -47,7 +48,7 @@ export function parseTarget(input: string): ParsedTarget {
 export function parseTargetsFile(text: string, maxTargets = 10000): string[] {
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, "").trim();
+    const line = cutSpacedComment(raw).trim();
     if (line === "" || line.startsWith("#")) continue;
     out.push(line);
     if (out.length >= maxTargets) break;

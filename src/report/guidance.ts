@@ -1,3 +1,4 @@
+import { trimEndOf } from "../core/cut.ts";
 import type { HostInfo, ReportDocument } from "../core/document.ts";
 import type { Finding } from "../core/finding.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
@@ -86,7 +87,7 @@ function isSourceBuild(installation: string | undefined): boolean {
 function apachectlOf(installation: string): string {
   if (/\/s?bin\/(httpd|apache2)$/.test(installation) || /\/httpd$/.test(installation))
     return `${dirname(installation)}/apachectl`;
-  return `${installation.replace(/\/+$/, "")}/bin/apachectl`;
+  return `${trimEndOf(installation, "/")}/bin/apachectl`;
 }
 
 function upgradeCommands(pm: PackageManager | undefined): string[] {

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { cutFrom } from "../../core/cut.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import type { OwnerFact, OwnerLookup } from "../../facts/apache.ts";
 import type { ScanContext } from "../context.ts";
@@ -116,7 +117,7 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
     for (const n of names.slice(0, 20000)) {
       const t = ctx.fs.tryReadText(`${DPKG_INFO}/${n}`);
       if (t?.split("\n").some((l) => wanted.has(l.trim()))) {
-        const pkg = n.replace(/\.list$/, "").replace(/:.*$/, "");
+        const pkg = cutFrom(n.replace(/\.list$/, ""), ":");
         owner = installed.find((s) => s.fields.Package === pkg);
         if (owner) break;
       }

@@ -1,3 +1,4 @@
+import { cutSpacedComment } from "../../core/cut.ts";
 import type { BindSetting } from "../../facts/exposure.ts";
 import type { BindSource, ServiceRule } from "../../rules/exposure/services.ts";
 import type { RootFs } from "../rootfs.ts";
@@ -10,6 +11,27 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * The regex for a directive's lines. The value is what follows the separator's white space, so it
+ * starts with a non-space (`(?:\S.*)?`): a run of white space before a line break then costs one
+ * pass, not one per split (issue 10). Same values as `\s*(.*)$`.
+ */
+export function directiveRegex(src: Pick<BindSource, "directive" | "syntax">): RegExp {
+  const d = escapeRe(src.directive);
+  switch (src.syntax) {
+    case "keyword":
+      return new RegExp(`^${d}\\s+((?:\\S.*)?)$`, "i");
+    case "assign":
+      return new RegExp(`^${d}\\s*=\\s*((?:\\S.*)?)$`, "i");
+    case "yaml":
+      return new RegExp(`^${d}\\s*:\\s*((?:\\S.*)?)$`);
+    case "flag":
+      return new RegExp(`^${d}(?:\\s+|=)(\\S.*)$`);
+    case "json":
+      return new RegExp(`^"${d}"\\s*:\\s*((?:\\S.*)?)$`);
+  }
+}
+
 /** The value a line sets for the directive, or undefined when the line does not set it. */
 export function matchDirective(
   line: string,
@@ -17,27 +39,9 @@ export function matchDirective(
 ): string | undefined {
   const t = line.trim();
   if (t === "" || t.startsWith("#") || t.startsWith(";") || t.startsWith("//")) return undefined;
-  const d = escapeRe(src.directive);
-  let m: RegExpExecArray | null = null;
-  switch (src.syntax) {
-    case "keyword":
-      m = new RegExp(`^${d}\\s+(.*)$`, "i").exec(t);
-      break;
-    case "assign":
-      m = new RegExp(`^${d}\\s*=\\s*(.*)$`, "i").exec(t);
-      break;
-    case "yaml":
-      m = new RegExp(`^${d}\\s*:\\s*(.*)$`).exec(t);
-      break;
-    case "flag":
-      m = new RegExp(`^${d}(?:\\s+|=)(\\S.*)$`).exec(t);
-      break;
-    case "json":
-      m = new RegExp(`^"${d}"\\s*:\\s*(.*)$`).exec(t);
-      break;
-  }
+  const m = directiveRegex(src).exec(t);
   if (!m) return undefined;
-  return (m[1] ?? "").replace(/\s+#.*$/, "").trim();
+  return cutSpacedComment(m[1] ?? "").trim();
 }
 
 /** Reads the configuration files each rule names and finds the lines that set its bind address. */

@@ -1,3 +1,4 @@
+import { cutFrom } from "../../core/cut.ts";
 import type { RootFs } from "../rootfs.ts";
 
 export interface PackageOwner {
@@ -42,7 +43,7 @@ export function packageOwners(fs: RootFs, paths: string[]): Map<string, PackageO
   for (const name of lists) {
     const text = fs.tryReadText(`/var/lib/dpkg/info/${name}`);
     if (!text) continue;
-    const pkg = name.slice(0, -".list".length).replace(/:.*$/, "");
+    const pkg = cutFrom(name.slice(0, -".list".length), ":");
     for (const line of text.split("\n")) {
       const original = wanted.get(line);
       if (original !== undefined && !owners.has(original)) owners.set(original, { package: pkg });

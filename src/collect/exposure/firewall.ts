@@ -1,3 +1,4 @@
+import { cutFrom } from "../../core/cut.ts";
 import type { FirewallFacts, FwAction, FwRule, FwRuleset, FwTool } from "../../facts/exposure.ts";
 import type { RootFs } from "../rootfs.ts";
 
@@ -39,7 +40,7 @@ export function parseUfwRules(text: string, file: string): FwRule[] {
   const rules: FwRule[] = [];
   text.split("\n").forEach((line, i) => {
     const m =
-      /^### tuple ### (allow|deny|reject|limit)(?:_\w+)? (tcp|udp|any) (\S+) (\S+) (\S+) (\S+)(.*)$/.exec(
+      /^### tuple ### (allow|deny|reject|limit)(?:_\w+)? (tcp|udp|any) (\S+) (\S+) (\S+) (\S+)((?:[^\S\n\r\u2028\u2029].*)?)$/.exec(
         line.trim(),
       );
     if (!m) return;
@@ -66,7 +67,7 @@ function readUfw(fs: RootFs, looked: string[]): FwRuleset[] {
   looked.push(conf, "/etc/ufw/user.rules", "/etc/ufw/user6.rules", "/etc/default/ufw");
   const confText = fs.tryReadText(conf);
   if (confText === undefined) return [];
-  const enabled = /^\s*ENABLED\s*=\s*"?yes"?\s*$/im.test(confText);
+  const enabled = /^[^\S\n\r\u2028\u2029]*ENABLED\s*=\s*"?yes"?\s*$/im.test(confText);
   const defaults = fs.tryReadText("/etc/default/ufw") ?? "";
   let policy: FwAction | undefined;
   let policyLine: number | undefined;
@@ -224,7 +225,7 @@ export function parseNftables(text: string, file: string): FwRuleset[] {
   let isInput = false;
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, "").trim();
+    const line = cutFrom(raw, "#").trim();
     const tm = /^table\s+(ip6|ip|inet)\s+\S+\s*\{/.exec(line);
     if (tm) family = tm[1] === "ip" ? 4 : tm[1] === "ip6" ? 6 : 0;
     const cm = /^chain\s+\S+\s*\{/.exec(line);
@@ -241,7 +242,7 @@ export function parseNftables(text: string, file: string): FwRuleset[] {
         current.policyFile = file;
         current.policyLine = i + 1;
       }
-      const am = /\b(accept|drop|reject)\s*;?\s*$/.exec(line);
+      const am = /\b(accept|drop|reject)\s*(?:;\s*)?$/.exec(line);
       if (am && !/^type\s/.test(line) && !/\bpolicy\b/.test(line)) {
         const rule = nftRule(line, am[1] === "accept" ? "accept" : "drop", file, i + 1);
         if (rule) current.rules.push(rule);
@@ -287,7 +288,7 @@ function readNftables(fs: RootFs, looked: string[]): FwRuleset[] {
   const text = fs.tryReadText(main);
   if (text === undefined) return [];
   const files: Array<[string, string]> = [[main, text]];
-  for (const m of text.matchAll(/^\s*include\s+"([^"]+)"/gm)) {
+  for (const m of text.matchAll(/^[^\S\n\r\u2028\u2029]*include\s+"([^"]+)"/gm)) {
     for (const f of fs.glob(m[1] as string)) {
       const t = fs.tryReadText(f);
       if (t !== undefined) files.push([f, t]);

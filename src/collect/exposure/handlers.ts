@@ -29,7 +29,7 @@ export function findHandlerBlocks(
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
     const open =
-      /^<(Location|LocationMatch|Directory|DirectoryMatch|Files|FilesMatch|VirtualHost|If\w*|RequireAny|RequireAll)\b\s*([^>]*)>/i.exec(
+      /^<(Location|LocationMatch|Directory|DirectoryMatch|Files|FilesMatch|VirtualHost|If\w*|RequireAny|RequireAll)\b\s*((?:[^>\s][^>]*)?)>/i.exec(
         line,
       );
     if (open) {

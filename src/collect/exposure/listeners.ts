@@ -20,8 +20,12 @@ function isListening(s: Socket): boolean {
 /** The systemd unit from a cgroup v2 or v1 line such as "0::/system.slice/redis-server.service". */
 export function unitFromCgroup(text: string): string | undefined {
   for (const line of text.split("\n")) {
-    const m = /\/system\.slice\/(?:.*\/)?([A-Za-z0-9@_.:\\-]+\.(?:service|socket))(?:\/|$)/.exec(line);
-    if (m?.[1]) return m[1];
+    // Per run between line breaks, its first /system.slice/ taken atomically: one pass (issue 10).
+    const m =
+      /(?:^|[\n\r\u2028\u2029])(?=([^\n\r\u2028\u2029]*?\/system\.slice\/))\1(?:.*\/)?([A-Za-z0-9@_.:\\-]+\.(?:service|socket))(?:\/|$)/.exec(
+        line,
+      );
+    if (m?.[2]) return m[2];
   }
   return undefined;
 }

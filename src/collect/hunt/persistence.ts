@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { trimEndOf } from "../../core/cut.ts";
 import { errorCode } from "../../core/diagnostics.ts";
 import type { ScanContext } from "../context.ts";
 import { RootFsError } from "../rootfs.ts";
@@ -152,7 +153,7 @@ export function collectPersistence(ctx: ScanContext): PersistLine[] {
 
 /** OpenSSH's fingerprint: SHA256 of the key blob, base64 without padding. */
 export function sshFingerprint(blobBase64: string): string {
-  return `SHA256:${createHash("sha256").update(Buffer.from(blobBase64, "base64")).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${trimEndOf(createHash("sha256").update(Buffer.from(blobBase64, "base64")).digest("base64"), "=")}`;
 }
 
 const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-\S+@openssh\.com)$/;

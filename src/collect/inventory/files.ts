@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { trimEndOf } from "../../core/cut.ts";
 import { type Diagnostics, errorCode } from "../../core/diagnostics.ts";
 import type { RootFs } from "../rootfs.ts";
 import type { InventoryItem } from "./types.ts";
@@ -157,7 +158,7 @@ export function collectSystemd(fs: RootFs, diag: Diagnostics): InventoryItem[] {
 /** ssh-keygen's SHA256 fingerprint of a public key blob (base64 without padding). */
 export function keyFingerprint(blobBase64: string): string {
   const digest = createHash("sha256").update(Buffer.from(blobBase64, "base64")).digest("base64");
-  return `SHA256:${digest.replace(/=+$/, "")}`;
+  return `SHA256:${trimEndOf(digest, "=")}`;
 }
 
 const KEY_TYPE =

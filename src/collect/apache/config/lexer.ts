@@ -16,7 +16,7 @@ export function logicalLines(text: string): RawLine[] {
   let start = 0;
   for (let i = 0; i < physical.length; i++) {
     const raw = physical[i] as string;
-    const trimmedEnd = raw.replace(/\s+$/, "");
+    const trimmedEnd = raw.trimEnd();
     if (trimmedEnd.endsWith("\\") && !trimmedEnd.endsWith("\\\\")) {
       buf += `${trimmedEnd.slice(0, -1)} `;
       continue;

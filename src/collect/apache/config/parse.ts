@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { cutFrom, cutSpacedComment } from "../../../core/cut.ts";
 import type { Diagnostics } from "../../../core/diagnostics.ts";
 import { errorCode } from "../../../core/diagnostics.ts";
 import type { Directive, LoadedModule } from "../../../facts/apache.ts";
@@ -252,7 +253,7 @@ class Reader {
         continue;
       }
       if (t.startsWith("</")) {
-        const name = t.slice(2).replace(/>.*$/, "").trim().toLowerCase();
+        const name = cutFrom(t.slice(2), ">").trim().toLowerCase();
         const top = frames.length > 1 ? (frames.at(-1) as Frame) : undefined;
         if (!top || top.key !== name) {
           this.note(file, "parse", "apache.diag.strayClose", { where: `${file}:${line}`, name });
@@ -347,7 +348,7 @@ export function parseEnvvars(text: string, confDir = "/etc/apache2"): Record<str
   for (const line of text.split("\n")) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!m || m[1] === "SUFFIX") continue;
-    let v = (m[2] ?? "").trim().replace(/\s+#.*$/, "");
+    let v = cutSpacedComment((m[2] ?? "").trim());
     v = v.replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
     v = v.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => vars[n] ?? "");
     vars[m[1] as string] = v;

@@ -100,10 +100,19 @@ function setterFor(directive: string, arg: string | undefined): Setter | undefin
   }
 }
 
-/** Compiles a LogFormat string into a line parser. Unknown directives match one token and are ignored. */
-export function compileFormat(format: string, name = "custom"): AccessFormat {
-  let re = "^";
-  const setters: Setter[] = [];
+type Item =
+  | { kind: "lit"; text: string }
+  | { kind: "sep" }
+  | { kind: "field"; d: string; arg: string | undefined; afterQuote: boolean };
+
+/** The directives, literals and space runs of a LogFormat string. */
+function items(format: string): Item[] {
+  const out: Item[] = [];
+  const lit = (t: string) => {
+    const last = out.at(-1);
+    if (last?.kind === "lit") last.text += t;
+    else out.push({ kind: "lit", text: t });
+  };
   let i = 0;
   while (i < format.length) {
     const c = format[i] as string;
@@ -119,34 +128,100 @@ export function compileFormat(format: string, name = "custom"): AccessFormat {
       const d = format[j] ?? "";
       i = j + 1;
       if (d === "%") {
-        re += "%";
+        lit("%");
         continue;
       }
-      const quoted = re.endsWith('"');
-      let pat: string;
-      if (d === "t" && !arg) pat = "\\[([^\\]]+)\\]";
-      else if (d === "t") pat = "(.+?)";
-      else if (quoted) pat = QUOTED;
-      else if (d === "r") pat = "(.*?)";
-      else if (d === "s") pat = "(\\d{3}|-)";
-      else if ("bBDTIOS".includes(d)) pat = "(\\d+|-)";
-      else pat = "(\\S*)";
-      re += pat;
-      const s = setterFor(d, arg);
-      setters.push(s ?? (() => {}));
+      const last = out.at(-1);
+      out.push({ kind: "field", d, arg, afterQuote: last?.kind === "lit" && last.text.endsWith('"') });
       continue;
     }
     if (c === " ") {
-      // The whole run of spaces, never part of it: with ` +` and fields that may be empty, a run of
-      // 2,000 spaces could be split among four separators in billions of ways (96 s for one line).
-      re += " +(?! )";
-      i++;
+      out.push({ kind: "sep" });
       while (format[i] === " ") i++;
       continue;
     }
-    re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    lit(c);
     i++;
   }
+  return out;
+}
+
+const selfDelimited = (it: Item) => it.kind === "field" && it.d === "t" && !it.arg;
+
+/**
+ * The character that must come right after field `k`: the next literal's first, a space for a run
+ * of spaces, `[` for a bracketed time; fields in between match nothing (see compileFormat).
+ */
+function stopAfter(list: Item[], k: number): string | undefined {
+  for (let j = k + 1; j < list.length; j++) {
+    const it = list[j] as Item;
+    if (it.kind === "sep") return " ";
+    if (it.kind === "lit") return it.text[0];
+    if (selfDelimited(it)) return "[";
+  }
+  return undefined;
+}
+
+const LT = "\\n\\r\\u2028\\u2029";
+const inClass = (c: string) => c.replace(/[\]\\^-]/g, "\\$&");
+/**
+ * Up to this many more space-separated words in an unquoted request or time followed by a space:
+ * `METHOD URI PROTOCOL`. More choices make recheck see the tries pile up over many fields.
+ */
+const MORE_WORDS = 2;
+
+/**
+ * Compiles a LogFormat string into a line parser. Unknown directives match one token and are ignored.
+ *
+ * Linear time on hostile lines for any format, by construction (issue 10; `--root` images and
+ * `--log-format` give the format): each field excludes the character that must follow it, so it
+ * can end at one place only; a run of spaces is one separator; a field right after another (`%h%l`)
+ * matches nothing, its neighbour takes the text; the first unquoted request or time followed by a
+ * space tries at most MORE_WORDS + 1 ends, the later ones one word each, and one at the end of the
+ * format takes the rest of the line. test/logs/format-linear.test.ts has recheck check hostile formats.
+ */
+export function compileFormat(format: string, name = "custom"): AccessFormat {
+  const list = items(format);
+  let re = "^";
+  const setters: Setter[] = [];
+  let wordsUsed = false;
+  list.forEach((it, k) => {
+    if (it.kind === "lit") {
+      re += it.text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      return;
+    }
+    if (it.kind === "sep") {
+      // The whole run of spaces, never part of it: with ` +` and fields that may be empty, a run of
+      // 2,000 spaces could be split among four separators in billions of ways (96 s for one line).
+      re += " +(?! )";
+      return;
+    }
+    const { d, arg } = it;
+    setters.push(setterFor(d, arg) ?? (() => {}));
+    const prev = list[k - 1];
+    if (prev?.kind === "field" && !selfDelimited(prev) && !selfDelimited(it)) {
+      re += "()";
+      return;
+    }
+    const stop = stopAfter(list, k);
+    const not = stop === undefined ? "" : inClass(stop);
+    if (d === "t" && !arg) re += "\\[([^\\]]+)\\]";
+    else if (it.afterQuote && stop === '"' && d !== "t") re += QUOTED;
+    else if (d === "r" || d === "t") {
+      const min = d === "r" ? "*" : "+";
+      // Last: the rest of the line (nothing follows, so nothing to try again).
+      if (stop === undefined) re += `(.${min})`;
+      else if (stop !== " ") re += `([^${not}${LT}]${min})`;
+      else if (wordsUsed) re += `([^ ${LT}]${min})`;
+      else {
+        wordsUsed = true;
+        re += `([^ ${LT}]${min}(?: [^ ${LT}]+){0,${MORE_WORDS}}?)`;
+      }
+    } else if (d === "s") re += "(\\d{3}|-)";
+    else if ("bBDTIOS".includes(d))
+      re += stop && /\d/.test(stop) ? `([${"0123456789".replace(stop, "")}]+|-)` : "(\\d+|-)";
+    else re += stop && stop !== " " ? `([^\\s${not}]*)` : "(\\S*)";
+  });
   return { name, format, regex: new RegExp(re), setters, fields: setters.length };
 }
 
