@@ -1,5 +1,5 @@
 import { trimEndOf } from "../core/cut.ts";
-import type { AccessSpec, ApacheConfig, LoadedModule, Section } from "./apache.ts";
+import type { AccessSpec, ApacheConfig, LoadedModule, Section, TrustProblem } from "./apache.ts";
 
 /**
  * Questions the checks ask of an Apache configuration model (which module is loaded, which access a path
@@ -69,4 +69,32 @@ export function locationAccess(
 
 function depth(p: string): number {
   return p === "/" ? 0 : p.split("/").filter(Boolean).length;
+}
+
+/** The sentence that says why a path is not trusted, as a message key and its parameters (collect and checks word it alike). */
+export function trustProblemMessage(p: TrustProblem): {
+  key:
+    | "apache.trust.owner"
+    | "apache.trust.writable"
+    | "apache.trust.link"
+    | "apache.trust.loop"
+    | "apache.trust.type"
+    | "apache.trust.missing";
+  params: Record<string, string | number>;
+} {
+  const mode = p.mode !== undefined ? p.mode.toString(8).padStart(4, "0") : "?";
+  switch (p.why) {
+    case "owner":
+      return { key: "apache.trust.owner", params: { path: p.path, uid: p.uid ?? "?" } };
+    case "writable":
+      return { key: "apache.trust.writable", params: { path: p.path, mode } };
+    case "link-owner":
+      return { key: "apache.trust.link", params: { path: p.path, uid: p.uid ?? "?" } };
+    case "loop":
+      return { key: "apache.trust.loop", params: { path: p.path } };
+    case "type":
+      return { key: "apache.trust.type", params: { path: p.path } };
+    default:
+      return { key: "apache.trust.missing", params: { path: p.path } };
+  }
 }

@@ -1,7 +1,7 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
-import type { Msg } from "../../core/message.ts";
 import type { UntrustedInstance } from "../../facts/apache.ts";
+import { trustProblemMessage } from "../../facts/apache-query.ts";
 
 /**
  * apache.user-started: an Apache-like process another user started (they chose its executable, arguments,
@@ -32,7 +32,7 @@ export function untrustedFindings(list: UntrustedInstance[], ctx: CheckContext):
       untrustedPath: u.problem?.path,
     };
     if (u.reason === "user-config") {
-      const why = u.problem ? whyMsg(ctx, u.problem) : "?";
+      const why = u.problem ? (({ key, params }) => ctx.t(key, params))(trustProblemMessage(u.problem)) : "?";
       return {
         id: findingId("apache.user-config", u.exe, u.configFile, u.serverRoot),
         check: "apache.user-config",
@@ -70,23 +70,4 @@ export function untrustedFindings(list: UntrustedInstance[], ctx: CheckContext):
 /** Single-quotes a path for a copy-paste command (paths here may come from another user's argv). */
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
-}
-
-/** Why a path is not trusted, as a keyed sentence (collect keeps its own string form for diagnostics). */
-function whyMsg(ctx: CheckContext, p: NonNullable<UntrustedInstance["problem"]>): Msg {
-  const mode = p.mode !== undefined ? p.mode.toString(8).padStart(4, "0") : "?";
-  switch (p.why) {
-    case "owner":
-      return ctx.t("apache.trust.owner", { path: p.path, uid: p.uid ?? "?" });
-    case "writable":
-      return ctx.t("apache.trust.writable", { path: p.path, mode });
-    case "link-owner":
-      return ctx.t("apache.trust.link", { path: p.path, uid: p.uid ?? "?" });
-    case "loop":
-      return ctx.t("apache.trust.loop", { path: p.path });
-    case "type":
-      return ctx.t("apache.trust.type", { path: p.path });
-    default:
-      return ctx.t("apache.trust.missing", { path: p.path });
-  }
 }

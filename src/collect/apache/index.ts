@@ -6,6 +6,7 @@ import type {
   UntrustedInstance,
   VersionSource,
 } from "../../facts/apache.ts";
+import { trustProblemMessage } from "../../facts/apache-query.ts";
 import type { ScanContext } from "../context.ts";
 import { readOsRelease } from "../host.ts";
 import { type ProcessInfo, readProcesses, readUsers } from "../proc/processes.ts";
@@ -275,21 +276,8 @@ function readEnvvars(ctx: ScanContext, configFile: string | undefined): Record<s
 }
 
 export function whyText(ctx: Pick<ScanContext, "t">, p: TrustProblem): string {
-  const mode = p.mode !== undefined ? p.mode.toString(8).padStart(4, "0") : "?";
-  switch (p.why) {
-    case "owner":
-      return ctx.t("apache.trust.owner", { path: p.path, uid: p.uid ?? "?" });
-    case "writable":
-      return ctx.t("apache.trust.writable", { path: p.path, mode });
-    case "link-owner":
-      return ctx.t("apache.trust.link", { path: p.path, uid: p.uid ?? "?" });
-    case "loop":
-      return ctx.t("apache.trust.loop", { path: p.path });
-    case "type":
-      return ctx.t("apache.trust.type", { path: p.path });
-    default:
-      return ctx.t("apache.trust.missing", { path: p.path });
-  }
+  const { key, params } = trustProblemMessage(p);
+  return ctx.t(key, params);
 }
 
 function notRunText(ctx: ScanContext, binary: string, n: NotRun): string {
