@@ -5,7 +5,7 @@ import { apacheLogSources } from "../collect/apache/log-sources.ts";
 import type { ScanContext } from "../collect/context.ts";
 import { checkContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
-import { type ApacheFacts, apacheFactsSchema } from "../facts/apache.ts";
+import type { ApacheFacts } from "../facts/apache.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
 import type { DataContext, Scanner } from "./scanner.ts";
@@ -28,7 +28,7 @@ export function apacheScanner(
   return {
     id: "apache",
     collect,
-    schema: apacheFactsSchema,
+    schema: async () => (await import("../facts/apache.ts")).apacheFactsSchema,
     load(facts, ctx) {
       return facts.installations.length > 0 ? loadVuln(ctx) : undefined;
     },

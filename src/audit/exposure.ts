@@ -1,7 +1,7 @@
 import { checkExposure, groupListeners } from "../checks/exposure/index.ts";
 import { collectExposure } from "../collect/exposure/index.ts";
 import type { ExposureSection } from "../core/sections/index.ts";
-import { type ExposureFacts, exposureFactsSchema } from "../facts/exposure.ts";
+import type { ExposureFacts } from "../facts/exposure.ts";
 import { loadServiceRules, type ServiceRule } from "../rules/exposure/services.ts";
 import type { Scanner } from "./scanner.ts";
 
@@ -16,7 +16,7 @@ export function exposureScanner(rulesFile?: string): Scanner<ExposureFacts, Serv
   return {
     id: "exposure",
     collect: async (ctx) => collectExposure(ctx, rulesOnce()),
-    schema: exposureFactsSchema,
+    schema: async () => (await import("../facts/exposure.ts")).exposureFactsSchema,
     // The service rules are data (regular expressions, judged with the current list), not facts.
     load: rulesOnce,
     check: (facts, ctx, rules) => checkExposure({ ...facts, rules }, ctx),

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { readFdLimited } from "../core/read-limited.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import type { FactsBundle } from "../facts/bundle.ts";
-import { FactsError, MAX_BUNDLE_BYTES, parseFactsBundle } from "../facts/read.ts";
+import { FactsError, MAX_BUNDLE_BYTES } from "../facts/constants.ts";
 
 /** A facts file that cannot be opened as a regular file ("missing", "notFile" or an errno code). */
 export class FactsFileError extends Error {}
@@ -11,7 +11,7 @@ export class FactsFileError extends Error {}
  * Reads a saved bundle with a byte cap: O_NONBLOCK so a FIFO cannot hang the run, a regular file only,
  * never more than the cap in memory. Parsing and validation are src/facts/read.ts's.
  */
-export function readFactsFile(file: string, maxBytes = MAX_BUNDLE_BYTES): FactsBundle {
+export async function readFactsFile(file: string, maxBytes = MAX_BUNDLE_BYTES): Promise<FactsBundle> {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
@@ -30,6 +30,8 @@ export function readFactsFile(file: string, maxBytes = MAX_BUNDLE_BYTES): FactsB
     fs.closeSync(fd);
   }
   if (!buf) throw new FactsError("too-large", `> ${maxBytes}`);
+  // The schemas (and zod) are loaded only to read a bundle: `audit --save-facts` and `collect` never need them.
+  const { parseFactsBundle } = await import("../facts/read.ts");
   return parseFactsBundle(buf, maxBytes);
 }
 

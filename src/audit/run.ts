@@ -7,8 +7,8 @@ import { type ReportDocument, SCHEMA_VERSION } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
 import { toolVersion } from "../core/version.ts";
 import { correlate } from "../correlate/index.ts";
-import { FACTS_KIND, FACTS_SCHEMA_VERSION, type FactsBundle } from "../facts/bundle.ts";
-import { FactsError } from "../facts/read.ts";
+import type { FactsBundle } from "../facts/bundle.ts";
+import { FACTS_KIND, FACTS_SCHEMA_VERSION, FactsError } from "../facts/constants.ts";
 import type { AnyScanner, DataContext } from "./scanner.ts";
 
 /** Collects every area into one bundle: no judgement; an area that fails is noted and the others go on. */
@@ -88,12 +88,12 @@ export function judgeBundle(
  * Checks each area of a bundle read from a file against that area's schema (facts collected in this
  * run are not: they came from our own collectors). Throws FactsError: a bundle is judged whole or not.
  */
-export function validateAreas(bundle: FactsBundle, scanners: AnyScanner[]): FactsBundle {
+export async function validateAreas(bundle: FactsBundle, scanners: AnyScanner[]): Promise<FactsBundle> {
   const areas: FactsBundle["areas"] = { ...bundle.areas };
   for (const scanner of scanners) {
     const facts = areas[scanner.id];
     if (facts === undefined || !scanner.schema) continue;
-    const parsed = scanner.schema.safeParse(facts);
+    const parsed = (await scanner.schema()).safeParse(facts);
     if (!parsed.success) {
       const issue = parsed.error?.issues[0];
       const where = [scanner.id, ...(issue?.path.map(String) ?? [])].join(".");

@@ -17,8 +17,13 @@ export type DataContext = Pick<ScanContext, "now" | "lang" | "t" | "diag" | "env
 export interface Scanner<F = unknown, D = undefined> {
   id: "apache" | "logs" | "hunt" | "exposure" | "inventory";
   collect(ctx: ScanContext): Promise<F>;
-  /** The area's fact schema (src/facts/<area>.ts): facts read from a file are checked against it first. */
-  schema?: { safeParse(value: unknown): { success: boolean; data?: F; error?: { issues: Issue[] } } };
+  /**
+   * The area's fact schema (src/facts/<area>.ts): facts read from a file are checked against it first.
+   * Loaded on demand: an audit validates nothing it collected itself and need not load zod for it.
+   */
+  schema?: () => Promise<{
+    safeParse(value: unknown): { success: boolean; data?: F; error?: { issues: Issue[] } };
+  }>;
   load?(facts: F, ctx: DataContext): D;
   check(facts: F, ctx: CheckContext, ...data: DataArg<D>): Finding[];
   /** Optional extra section for the JSON report (e.g. the Apache installations found). */

@@ -1,10 +1,11 @@
+import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
 import { defaultDbPath } from "../store/db.ts";
-import { defaultHome, type StoreTarget } from "../watch/scan.ts";
+import type { StoreTarget } from "../watch/scan.ts";
 import {
   checkDbLocation,
   defaultStateDir,
@@ -71,7 +72,7 @@ export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions 
   const lang: Lang = raw.lang !== undefined ? envLang : (config.lang ?? envLang);
   const t = translator(lang);
   const euid = process.geteuid?.() ?? 0;
-  const home = defaultHome(io.env);
+  const home = io.env.HOME || os.homedir();
   const explicit = raw.db ?? config.db ?? io.env.MAMORI_DB;
   const target = explicit ?? defaultDbPath(io.env, euid === 0, home);
   const resolved = /^postgres(ql)?:\/\//.test(target) ? target : path.resolve(io.cwd, target);

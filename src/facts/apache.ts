@@ -274,7 +274,4 @@ export const apacheFactsSchema = z
   .strict();
 export type ApacheFacts = z.infer<typeof apacheFactsSchema>;
 
-/** "2.4" from "2.4.62". */
-export function branchOf(v: string): string {
-  return v.split(".").slice(0, 2).join(".");
-}
+export { branchOf } from "./constants.ts";

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { boundedJson } from "./json.ts";
-
 /**
  * The unit that is collected once and judged anywhere: what one host looked like at one time, with no
  * verdict in it. A bundle read back is hostile input (it may come from the host being examined), so
  * every key is known, every string is bounded, and nothing in it names a file mamori opens.
  */
-export const FACTS_SCHEMA_VERSION = 1;
-export const FACTS_KIND = "mamori-facts";
+import { FACTS_KIND, FACTS_SCHEMA_VERSION } from "./constants.ts";
+import { boundedJson } from "./json.ts";
+
+export { FACTS_KIND, FACTS_SCHEMA_VERSION };
 
 const text = z.string().max(1 << 20);
 const noNul = text.refine((s) => !s.includes("\0"), "NUL");

@@ -4,7 +4,7 @@ import { z } from "zod";
 const int = z.number().int();
 
 // Linux reports times in USER_HZ, which is 100 on every architecture mamori runs on.
-export const CLOCK_TICKS_PER_SECOND = 100;
+export { CLOCK_TICKS_PER_SECOND } from "./constants.ts";
 
 export const processInfoSchema = z
   .object({

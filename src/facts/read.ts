@@ -1,20 +1,7 @@
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, type FactsBundle, factsBundleSchema } from "./bundle.ts";
+import { FactsError, MAX_BUNDLE_BYTES } from "./constants.ts";
 
-/** A bundle that cannot be judged; `reason` is a machine word, `detail` raw text the caller escapes. */
-export class FactsError extends Error {
-  readonly reason: FactsProblem;
-  readonly detail: string;
-  constructor(reason: FactsProblem, detail = "") {
-    super(detail ? `${reason}: ${detail}` : reason);
-    this.reason = reason;
-    this.detail = detail;
-  }
-}
-
-export type FactsProblem = "too-large" | "too-deep" | "not-json" | "kind" | "version" | "invalid";
-
-/** A full audit's facts are a few MB; a bundle far larger is not one mamori wrote. */
-export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+export { FactsError, type FactsProblem, MAX_BUNDLE_BYTES } from "./constants.ts";
 /** The deepest fact document (apache configuration sections in sections) is well under this. */
 export const MAX_BUNDLE_DEPTH = 64;
 

@@ -17,7 +17,6 @@ import {
 } from "../collect/hunt/processes.ts";
 import { CLOCK_TICKS_PER_SECOND, listPids } from "../collect/proc/processes.ts";
 import type { HuntSection } from "../core/sections/index.ts";
-import { huntFactsSchema } from "../facts/hunt.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
 import type { AllowEntry } from "./allowlist.ts";
@@ -67,7 +66,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
   };
   return {
     id: "hunt",
-    schema: huntFactsSchema,
+    schema: async () => (await import("../facts/hunt.ts")).huntFactsSchema,
     async collect(ctx: ScanContext): Promise<HuntFacts> {
       const started = performance.now();
       const live = ctx.fs.isLive;

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { scanContext } from "../audit/context.ts";
 import { runScanners } from "../audit/run.ts";
@@ -407,8 +406,4 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
     acceptBaseline: o.acceptBaseline,
     readLogs: logReader(ctx, o.logs, o.onLine, o.logState),
   });
-}
-
-export function defaultHome(env: NodeJS.ProcessEnv): string {
-  return env.HOME || os.homedir();
 }

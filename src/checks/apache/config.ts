@@ -1,9 +1,9 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
-import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
-import { type ApacheConfig, branchOf, type Section } from "../../facts/apache.ts";
+import type { ApacheConfig, ApacheFacts, ApacheInstallation, Section } from "../../facts/apache.ts";
 import { directoryAccess, hasModule, isUnder, locationAccess } from "../../facts/apache-query.ts";
+import { branchOf } from "../../facts/constants.ts";
 import {
   basisSentence,
   confidenceOf,

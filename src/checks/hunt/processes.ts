@@ -2,8 +2,8 @@ import * as path from "node:path";
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
+import { CLOCK_TICKS_PER_SECOND } from "../../facts/constants.ts";
 import type { HuntOptions, HuntProcess } from "../../facts/hunt.ts";
-import { CLOCK_TICKS_PER_SECOND } from "../../facts/processes.ts";
 import { AMBIGUOUS_PORTS, domainHit } from "../../iocs/list.ts";
 import { familyOf } from "../../rules/hunt.ts";
 import {

@@ -6,7 +6,6 @@ import { auditScanners } from "../../audit/scanners.ts";
 import { emitReport } from "../emit.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
-import { saveAudit } from "../save-audit.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
 import { saveFacts } from "./collect.ts";
 
@@ -33,6 +32,14 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       });
       const save =
         raw.save || raw.db ? parseHistoryOptions({ db: raw.db, lang: opts.lang }, io).store : undefined;
-      done(emitReport(save ? await saveAudit(doc, ctx, startedAt, save, io.stderr) : doc, opts, io));
+      done(
+        emitReport(
+          save
+            ? await (await import("../save-audit.ts")).saveAudit(doc, ctx, startedAt, save, io.stderr)
+            : doc,
+          opts,
+          io,
+        ),
+      );
     });
 }

@@ -5,7 +5,7 @@ import { judgeBundle, validateAreas } from "../../audit/run.ts";
 import type { AnyScanner } from "../../audit/scanner.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import type { FactsBundle } from "../../facts/bundle.ts";
-import { FactsError } from "../../facts/read.ts";
+import { FactsError } from "../../facts/constants.ts";
 import { type MessageKey, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { emitReport } from "../emit.ts";
@@ -26,14 +26,14 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .argument("<file...>", "facts files (JSON)");
   addOutputOptions(cmd)
     .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
-    .action((files: string[], raw) => {
+    .action(async (files: string[], raw) => {
       const opts = parseCommon({ ...raw, root: "/" }, io);
       const t = translator(opts.lang);
       if (opts.output && files.length > 1) throw new UsageError(t("facts.oneOutput"));
       const scanners = auditScanners();
       let code = 0;
       for (const file of files) {
-        const bundle = load(file, io.cwd, t, io, scanners);
+        const bundle = await load(file, io.cwd, t, io, scanners);
         if (!bundle) {
           code = EXIT_ERROR;
           continue;
@@ -50,15 +50,15 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     });
 }
 
-function load(
+async function load(
   file: string,
   cwd: string,
   t: Translator,
   io: CliIo,
   scanners: AnyScanner[],
-): FactsBundle | undefined {
+): Promise<FactsBundle | undefined> {
   try {
-    return validateAreas(readFactsFile(path.resolve(cwd, file)), scanners);
+    return await validateAreas(await readFactsFile(path.resolve(cwd, file)), scanners);
   } catch (err) {
     let reason: string;
     if (err instanceof FactsError) reason = t(`facts.reason.${err.reason}` as MessageKey);

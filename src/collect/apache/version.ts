@@ -1,4 +1,4 @@
-import { branchOf } from "../../facts/apache.ts";
+import { branchOf } from "../../facts/constants.ts";
 
 export { branchOf };
 

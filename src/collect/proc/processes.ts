@@ -1,5 +1,6 @@
 import type { Diagnostics } from "../../core/diagnostics.ts";
-import { CLOCK_TICKS_PER_SECOND, type ProcessInfo } from "../../facts/processes.ts";
+import { CLOCK_TICKS_PER_SECOND } from "../../facts/constants.ts";
+import type { ProcessInfo } from "../../facts/processes.ts";
 import type { RootFs } from "../rootfs.ts";
 
 export type { ProcessInfo };

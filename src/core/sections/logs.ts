@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { SEVERITIES } from "../finding.ts";
 
-export const LOG_OUTCOMES = ["succeeded", "blocked", "failed", "unknown"] as const;
+import { LOG_OUTCOMES } from "./outcomes.ts";
+
+export { LOG_OUTCOMES };
+
 const outcome = z.enum(LOG_OUTCOMES);
 
 const logFile = z.strictObject({

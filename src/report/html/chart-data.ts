@@ -1,5 +1,6 @@
 import { type Finding, SEVERITIES } from "../../core/finding.ts";
-import { LOG_OUTCOMES, type LogHour } from "../../core/sections/index.ts";
+import type { LogHour } from "../../core/sections/index.ts";
+import { LOG_OUTCOMES } from "../../core/sections/outcomes.ts";
 import type { RenderedIncident as Incident, RenderedDocument as ReportDocument } from "../localize.ts";
 
 export const OUTCOMES = LOG_OUTCOMES;
