@@ -5,6 +5,7 @@ import { apacheLogSources } from "../collect/apache/log-sources.ts";
 import type { ScanContext } from "../collect/context.ts";
 import { checkContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
+import { msg } from "../core/message.ts";
 import type { ApacheFacts } from "../facts/apache.ts";
 import { loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
@@ -14,9 +15,9 @@ import type { DataContext, Scanner } from "./scanner.ts";
 export type VulnLoader = (ctx: DataContext) => VulnDb | undefined;
 
 const loadSnapshot: VulnLoader = (ctx) => {
-  const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now(), ctx.t);
+  const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now());
   if (!db)
-    ctx.diag.couldNotCheck({ area: "apache.cve", reason: "no-data", detail: ctx.t("apache.diag.noVulnDb") });
+    ctx.diag.couldNotCheck({ area: "apache.cve", reason: "no-data", detail: msg("apache.diag.noVulnDb") });
   return db;
 };
 

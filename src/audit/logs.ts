@@ -10,6 +10,7 @@ import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
 import { inputsFromSources, runLogs } from "../collect/logs/run.ts";
 import type { RootFs } from "../collect/rootfs.ts";
 import type { LogSource } from "../core/log-source.ts";
+import { msg } from "../core/message.ts";
 import { isMessageKey, type MessageKey } from "../i18n/index.ts";
 import { loadRules } from "../rules/logs.ts";
 import type { Scanner } from "./scanner.ts";
@@ -79,11 +80,11 @@ export function logsScanner(
             area: "logs",
             path: f.path,
             reason: w.reason,
-            detail: ctx.t("logs.warn.skipped", {
+            detail: msg("logs.warn.skipped", {
               path: f.path,
               line: w.line ?? "?",
               reason: isMessageKey(`logs.reason.${w.reason}`)
-                ? ctx.t(`logs.reason.${w.reason}` as MessageKey)
+                ? msg(`logs.reason.${w.reason}` as MessageKey)
                 : w.reason,
             }),
           });
@@ -91,7 +92,7 @@ export function logsScanner(
         ctx.diag.warn({
           area: "logs",
           reason: "too-large",
-          detail: ctx.t("logs.audit.bound", { mb: AUDIT_TAIL_BYTES >> 20 }),
+          detail: msg("logs.audit.bound", { mb: AUDIT_TAIL_BYTES >> 20 }),
         });
       return facts;
     },

@@ -67,6 +67,7 @@ const notCheckedSchema = z.looseObject({
   path: text.optional(),
   reason: text,
   detail: text.optional(),
+  message: keyed(["detail"]).optional(),
 });
 
 export const incidentSchema = z.looseObject({

@@ -1,3 +1,5 @@
+import type { Text } from "./message.ts";
+
 /**
  * What a scan could not check, and why. Collectors record here instead of throwing,
  * so one unreadable file never stops the rest of the audit; the report lists them.
@@ -7,8 +9,11 @@ export interface NotChecked {
   path?: string;
   /** Short machine reason: an errno code (EACCES, ENOENT, ELOOP) or a word such as "parse", "not-live". */
   reason: string;
-  /** Human detail, already in the report language, or raw text that renderers escape. */
-  detail?: string;
+  /**
+   * Human detail as keyed text (core/message.ts), rendered in the reader's language when shown, so a
+   * saved report or facts bundle reads in any language; a plain string is raw text renderers escape.
+   */
+  detail?: Text;
 }
 
 export class Diagnostics {

@@ -4,6 +4,7 @@ import { z } from "zod";
  * verdict in it. A bundle read back is hostile input (it may come from the host being examined), so
  * every key is known, every string is bounded, and nothing in it names a file mamori opens.
  */
+import { textSchema } from "../core/message.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION } from "./constants.ts";
 import { boundedJson } from "./json.ts";
 
@@ -17,7 +18,8 @@ export const notCollectedSchema = z
     area: text,
     path: text.optional(),
     reason: text,
-    detail: text.optional(),
+    /** Keyed text (core/message.ts), rendered in the reader's language; bounded in size and depth. */
+    detail: textSchema.optional(),
   })
   .strict();
 
@@ -54,7 +56,7 @@ export const factsBundleSchema = z
     host: factsHostSchema,
     root: noNul,
     collectedAt: z.iso.datetime({ offset: true }),
-    /** Language of the collection-time notes (notCollected/warnings details); findings follow the judge's. */
+    /** Language the collector ran in; notes and findings are keyed text, rendered in the reader's language. */
     lang: z.enum(["ja", "en"]),
     collector: z.object({ name: z.literal("mamori"), version: text }).strict(),
     areas: areasSchema,

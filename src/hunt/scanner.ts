@@ -16,6 +16,7 @@ import {
   readSelfLibraries,
 } from "../collect/hunt/processes.ts";
 import { CLOCK_TICKS_PER_SECOND, listPids } from "../collect/proc/processes.ts";
+import { msg } from "../core/message.ts";
 import type { HuntSection } from "../core/sections/index.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../iocs/list.ts";
 import { loadHuntRules } from "../rules/hunt.ts";
@@ -123,7 +124,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
             area: "hunt",
             path: what,
             reason: "not-live",
-            detail: ctx.t(`hunt.notLive.${what}` as "hunt.notLive.cpu-sample"),
+            detail: msg(`hunt.notLive.${what}` as "hunt.notLive.cpu-sample"),
           });
       }
       if (ctx.env.MAMORI_DEBUG)

@@ -1,3 +1,4 @@
+import type { NotChecked } from "../core/diagnostics.ts";
 import type { Incident, ReportDocument, TimelineEntry } from "../core/document.ts";
 import type { Evidence, Finding } from "../core/finding.ts";
 import { isLiteral, renderText, type Text } from "../core/message.ts";
@@ -21,9 +22,12 @@ export type RenderedIncident = Omit<Incident, "title" | "summary" | "timeline"> 
   summary: string;
   timeline: RenderedTimelineEntry[];
 };
-export type RenderedDocument = Omit<ReportDocument, "findings" | "incidents"> & {
+export type RenderedNotChecked = Omit<NotChecked, "detail"> & { detail?: string };
+export type RenderedDocument = Omit<ReportDocument, "findings" | "incidents" | "notChecked" | "warnings"> & {
   findings: RenderedFinding[];
   incidents: RenderedIncident[];
+  notChecked: RenderedNotChecked[];
+  warnings: RenderedNotChecked[];
 };
 
 export function renderEvidence(e: Evidence, t: Translator): RenderedEvidence {
@@ -56,11 +60,18 @@ export function renderIncident(i: Incident, t: Translator): RenderedIncident {
   };
 }
 
-export function renderDocument(doc: ReportDocument, t: Translator): RenderedDocument {
+export function renderNotChecked(n: NotChecked, t: Translator): RenderedNotChecked {
+  const { detail, ...rest } = n;
+  return detail === undefined ? rest : { ...rest, detail: renderText(detail, t) };
+}
+
+export function renderDocument(doc: ReportDocument | RenderedDocument, t: Translator): RenderedDocument {
   return {
     ...doc,
     findings: doc.findings.map((f) => renderFinding(f, t)),
     incidents: doc.incidents.map((i) => renderIncident(i, t)),
+    notChecked: doc.notChecked.map((n) => renderNotChecked(n, t)),
+    warnings: doc.warnings.map((n) => renderNotChecked(n, t)),
   };
 }
 
@@ -90,6 +101,8 @@ export function contractDocument(doc: ReportDocument, t: Translator): unknown {
         ...(message || commands ? { message: { ...message, ...(commands ? { commands } : {}) } } : {}),
       };
     }),
+    notChecked: doc.notChecked.map((n) => contractNotChecked(n, t)),
+    warnings: doc.warnings.map((n) => contractNotChecked(n, t)),
     incidents: doc.incidents.map((inc) => {
       const r = renderIncident(inc, t);
       return withMessage(
@@ -103,6 +116,11 @@ export function contractDocument(doc: ReportDocument, t: Translator): unknown {
       );
     }),
   };
+}
+
+/** A "could not check" note as the JSON contract has it: detail rendered, its keyed form in `message`. */
+export function contractNotChecked(n: NotChecked, t: Translator): unknown {
+  return withMessage(renderNotChecked(n, t), keyed({ detail: n.detail }));
 }
 
 function withMessage<T>(o: T, message: Record<string, Text> | undefined): T {
@@ -141,6 +159,8 @@ export function restoreKeyed(doc: ReportDocument): ReportDocument {
       if (Array.isArray(cmds)) out.commands = cmds as Text[];
       return out;
     }),
+    notChecked: doc.notChecked.map(restoreNotChecked),
+    warnings: doc.warnings.map(restoreNotChecked),
     incidents: doc.incidents.map((i) => {
       const k = i as Incident & Keyed;
       const { message: _m, ...rest } = k;
@@ -156,4 +176,9 @@ export function restoreKeyed(doc: ReportDocument): ReportDocument {
       };
     }),
   };
+}
+
+function restoreNotChecked(n: NotChecked): NotChecked {
+  const { message, ...rest } = n as NotChecked & Keyed;
+  return message?.detail !== undefined ? { ...rest, detail: message.detail } : rest;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Diagnostics, errorCode } from "../core/diagnostics.ts";
-import { type Translator, translator } from "../i18n/index.ts";
+import { msg } from "../core/message.ts";
 import { vulnDbSchema } from "./schema.ts";
 import type { VulnDb } from "./types.ts";
 
@@ -19,21 +19,16 @@ export function vulnDbPath(dataDir: string): string {
  * Reads and validates data/vulndb.json. Missing or damaged data is a Diagnostics entry and undefined,
  * never an exception: the rest of the audit still runs without it.
  */
-export function loadVulnDb(
-  dataDir: string,
-  diag: Diagnostics,
-  now: Date,
-  t: Translator = translator("en"),
-): VulnDb | undefined {
+export function loadVulnDb(dataDir: string, diag: Diagnostics, now: Date): VulnDb | undefined {
   const file = vulnDbPath(dataDir);
   const db = readVulnDb(file);
   if (!db.ok) {
     const detail =
       db.reason === "ENOENT"
-        ? t("vulndb.missing", { path: file })
+        ? msg("vulndb.missing", { path: file })
         : db.reason === "parse"
-          ? t("vulndb.parse", { path: file, reason: db.message })
-          : t("vulndb.unreadable", { path: file, reason: db.message });
+          ? msg("vulndb.parse", { path: file, reason: db.message })
+          : msg("vulndb.unreadable", { path: file, reason: db.message });
     diag.couldNotCheck({ area: "vulndb", path: file, reason: db.reason, detail });
     return undefined;
   }
@@ -43,7 +38,7 @@ export function loadVulnDb(
       area: "vulndb",
       path: file,
       reason: "stale",
-      detail: t("vulndb.stale", { days: age.days, source: age.source }),
+      detail: msg("vulndb.stale", { days: age.days, source: age.source }),
     });
   }
   return db.value;

@@ -5,7 +5,8 @@ import { reportSchema } from "../core/contract.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import { DirFdError, type Identity, type Untrusted, type VerifiedDir } from "../core/dirfd.ts";
 import type { ReportDocument } from "../core/document.ts";
-import type { Translator } from "../i18n/index.ts";
+import { type Translator, translator } from "../i18n/index.ts";
+import { contractDocument, restoreKeyed } from "../report/localize.ts";
 import { type Store, writeTx } from "../store/db.ts";
 import { writeScan } from "../store/record.ts";
 import { hostKey } from "../store/scans.ts";
@@ -76,7 +77,9 @@ export function writeSpool(dbFile: string, p: PendingScan, fallback?: string): s
       const d = openPrivateDir(dir, euidOf());
       try {
         // O_EXCL|O_NOFOLLOW temporary of a random name, 0600, fsync, rename inside the verified directory.
-        d.writeFileDurable(`${p.scanId}.json`, JSON.stringify(p), 0o600);
+        // The document in its JSON-contract form (rendered text beside the keyed form), as a saved report.
+        const doc = contractDocument(p.doc, translator(p.doc.lang === "ja" ? "ja" : "en"));
+        d.writeFileDurable(`${p.scanId}.json`, JSON.stringify({ ...p, doc }), 0o600);
       } finally {
         d.close();
       }
@@ -182,7 +185,11 @@ export function readSpool(dbFile: string, fallback?: string): SpoolRead {
             continue;
           }
           const identity = { dev: Number(stat.dev), ino: Number(stat.ino) };
-          out.push({ dir, name, file, pending: parsed.data as PendingScan, identity, written: stat.mtimeNs });
+          const pending = {
+            ...parsed.data,
+            doc: restoreKeyed(parsed.data.doc as ReportDocument),
+          } as PendingScan;
+          out.push({ dir, name, file, pending, identity, written: stat.mtimeNs });
         } catch (err) {
           if (err instanceof DirFdError && err.untrusted)
             refused.push({ file, kind: "untrusted", untrusted: err.untrusted });

@@ -14,6 +14,7 @@ import { type CheckContext, checkContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
+import { msg } from "../core/message.ts";
 import { correlate } from "../correlate/index.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
@@ -178,7 +179,7 @@ export async function recordScan(input: {
         input.diag?.couldNotCheck({
           area: "watch.logs",
           reason: "busy",
-          detail: ctx.t("watch.logs.busy", { pid: lock.heldBy }),
+          detail: msg("watch.logs.busy", { pid: lock.heldBy }),
         });
       } else {
         try {

@@ -11,9 +11,10 @@ import { DATA_DIR, huntArgs, fixtureRoot as huntRoot } from "../hunt/helpers/fix
 /** Hiragana, Katakana, CJK ideographs and full-width forms: none may be left in an English render. */
 const JAPANESE = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
 
+type Note = { detail?: string; message?: { detail?: unknown } };
 type Doc = {
-  notChecked: Array<{ detail?: string }>;
-  warnings: Array<{ detail?: string }>;
+  notChecked: Note[];
+  warnings: Note[];
   findings: Array<{ id: string; title: string; message?: Record<string, unknown> }>;
   incidents: Array<{ id: string; title: string; summary: string }>;
 };
@@ -68,13 +69,25 @@ for (const c of [
     );
     if (c.incidents) assert.ok(ja.incidents.length > 0, "the fixture has an incident");
 
-    // Not yet keyed: "could not check" notes and warnings from the collectors keep the saved language.
-    const notes = [...ja.notChecked, ...ja.warnings].flatMap((n) => (n.detail ? [n.detail] : []));
-    const withoutNotes = (out: string) => notes.reduce((o, n) => o.split(n).join(""), out);
-    for (const format of ["human", "sarif"])
-      assertEnglish(withoutNotes(await report(file, "en", format)), `report --lang en --format ${format}`);
+    // The collectors' "could not check" notes are saved in Japanese with their keyed form beside them,
+    // so the English render below proves they are translated too, not merely absent.
+    const notes = [...ja.notChecked, ...ja.warnings].filter((n) => n.detail && JAPANESE.test(n.detail));
+    assert.ok(notes.length > 0, "the saved report has Japanese collector notes");
+    assert.ok(
+      notes.every((n) => n.message?.detail !== undefined),
+      "every translated note has its keyed form",
+    );
+    for (const format of ["human", "sarif", "markdown"])
+      assertEnglish(await report(file, "en", format), `report --lang en --format ${format}`);
     const en = JSON.parse(await report(file, "en", "json")) as Doc;
-    assertEnglish(JSON.stringify({ f: en.findings.map((f) => f.title), i: en.incidents }), "json");
+    assertEnglish(
+      JSON.stringify({
+        f: en.findings.map((f) => f.title),
+        i: en.incidents,
+        n: [...en.notChecked, ...en.warnings].map((n) => n.detail),
+      }),
+      "json",
+    );
 
     // Every finding's title changes language: no English sentence is left in the Japanese render.
     const back = JSON.parse(await report(file, "ja", "json")) as Doc;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
+import { contractNotChecked } from "../../report/localize.ts";
 import { listDeliveries } from "../../store/alerts.ts";
 import { openStore } from "../../store/db.ts";
 import { isLegacyKey, listScans } from "../../store/scans.ts";
@@ -39,7 +40,11 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
         const deliveries = await listDeliveries(store.db, { limit, host: raw.host });
         const db = redactDbTarget(o.store.target);
         if (o.format === "json") {
-          io.stdout.write(jsonOutput({ db, scans, deliveries }));
+          const rendered = scans.map((s) => ({
+            ...s,
+            notChecked: s.notChecked.map((n) => contractNotChecked(n, o.t)),
+          }));
+          io.stdout.write(jsonOutput({ db, scans: rendered, deliveries }));
           done(EXIT_OK);
           return;
         }

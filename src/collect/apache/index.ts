@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { errorCode } from "../../core/diagnostics.ts";
+import { type Msg, msg } from "../../core/message.ts";
 import type {
   ApacheFacts,
   ApacheInstallation,
@@ -112,7 +113,7 @@ async function discoverBinaries(
     all = readProcesses(ctx.fs);
     for (const p of all) if (isApacheProcess(p) && p.exe) add(p.exe, p);
   } else if (found.size > 0) {
-    ctx.diag.couldNotCheck({ area: "apache", reason: "not-live", detail: ctx.t("apache.diag.notLive") });
+    ctx.diag.couldNotCheck({ area: "apache", reason: "not-live", detail: msg("apache.diag.notLive") });
   }
   return { found, all };
 }
@@ -262,10 +263,10 @@ function readEnvvars(ctx: ScanContext, configFile: string | undefined): Record<s
           area: "apache.config",
           path: file,
           reason: "untrusted-envvars",
-          detail: ctx.t("apache.diag.envvarsUntrusted", {
+          detail: msg("apache.diag.envvarsUntrusted", {
             path: file,
             at: r.problem.path,
-            why: whyText(ctx, r.problem),
+            why: whyText(r.problem),
           }),
         });
       return {};
@@ -275,15 +276,14 @@ function readEnvvars(ctx: ScanContext, configFile: string | undefined): Record<s
   return text ? parseEnvvars(text, dir) : {};
 }
 
-export function whyText(ctx: Pick<ScanContext, "t">, p: TrustProblem): string {
+export function whyText(p: TrustProblem): Msg {
   const { key, params } = trustProblemMessage(p);
-  return ctx.t(key, params);
+  return msg(key, params);
 }
 
-function notRunText(ctx: ScanContext, binary: string, n: NotRun): string {
-  if (n.why === "untrusted-path")
-    return ctx.t("apache.diag.notRun", { path: binary, why: whyText(ctx, n.problem) });
-  return ctx.t(n.why === "not-elf" ? "apache.diag.notRunNotElf" : "apache.diag.notRunNotApache", {
+function notRunText(binary: string, n: NotRun): Msg {
+  if (n.why === "untrusted-path") return msg("apache.diag.notRun", { path: binary, why: whyText(n.problem) });
+  return msg(n.why === "not-elf" ? "apache.diag.notRunNotElf" : "apache.diag.notRunNotApache", {
     path: binary,
   });
 }
@@ -325,7 +325,7 @@ async function collectOne(
         area: "apache",
         path: binary,
         reason: "no-version",
-        detail: ctx.t("apache.diag.noVersionString", { path: binary }),
+        detail: msg("apache.diag.noVersionString", { path: binary }),
       });
   } catch (err) {
     ctx.diag.couldNotCheck({ area: "apache", path: binary, reason: errorCode(err) });
@@ -349,7 +349,7 @@ async function collectOne(
       area: "apache",
       path: binary,
       reason: "replaced-while-running",
-      detail: ctx.t("apache.diag.replacedWhileRunning", { path: binary, pid: runningPid, running: "-" }),
+      detail: msg("apache.diag.replacedWhileRunning", { path: binary, pid: runningPid, running: "-" }),
     });
   for (const p of procs.filter((x) => x.exeDeleted && !gone)) {
     try {
@@ -360,7 +360,7 @@ async function collectOne(
         area: "apache",
         path: binary,
         reason: "replaced-while-running",
-        detail: ctx.t("apache.diag.replacedWhileRunning", {
+        detail: msg("apache.diag.replacedWhileRunning", {
           path: binary,
           pid: p.pid,
           running: old.product ?? "?",
@@ -380,7 +380,7 @@ async function collectOne(
         area: "apache",
         path: binary,
         reason: "not-run",
-        detail: notRunText(ctx, binary, r.notRun),
+        detail: notRunText(binary, r.notRun),
       });
     else {
       inst.live = r.info;
@@ -397,7 +397,7 @@ async function collectOne(
       area: "apache",
       path: binary,
       reason: "version-mismatch",
-      detail: ctx.t("apache.diag.versionMismatch", {
+      detail: msg("apache.diag.versionMismatch", {
         path: binary,
         file: fileVersion,
         pkg: inst.owner.found?.owner.version ?? "",
@@ -430,7 +430,6 @@ async function collectOne(
       defines: Object.fromEntries(opts.defines.map((d) => [d, ""])),
       staticModules: inst.live?.modules ?? inst.strings?.staticModules,
       version: fileVersion ?? inst.version,
-      t: ctx.t,
     });
     inst.config = buildModel(parsed);
   } else {
@@ -438,7 +437,7 @@ async function collectOne(
       area: "apache.config",
       path: binary,
       reason: "ENOENT",
-      detail: ctx.t("apache.diag.noConfig", { path: binary }),
+      detail: msg("apache.diag.noConfig", { path: binary }),
     });
   }
   inst.mpm = mpmOf(inst);
@@ -488,7 +487,7 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
           area: "apache",
           path: conf,
           reason: "no-binary",
-          detail: ctx.t("apache.diag.configWithoutBinary", { path: conf }),
+          detail: msg("apache.diag.configWithoutBinary", { path: conf }),
         });
   for (const [bin, { aliases, procs, candidate }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
     try {
@@ -543,7 +542,7 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
         area: "apache",
         path: bin,
         reason: "error",
-        detail: ctx.t("apache.diag.failed", { path: bin, reason: errorCode(err) }),
+        detail: msg("apache.diag.failed", { path: bin, reason: errorCode(err) }),
       });
     }
   }

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { cutFrom } from "../../core/cut.ts";
 import { errorCode } from "../../core/diagnostics.ts";
+import { msg } from "../../core/message.ts";
 import type { OwnerFact, OwnerLookup } from "../../facts/apache.ts";
 import type { ScanContext } from "../context.ts";
 import { readOsRelease } from "../host.ts";
@@ -77,7 +78,7 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
       area: "apache.packages",
       path: DPKG_STATUS,
       reason: errorCode(err),
-      detail: ctx.t("apache.diag.dpkgUnreadable", { path: DPKG_STATUS, reason: errorCode(err), binary }),
+      detail: msg("apache.diag.dpkgUnreadable", { path: DPKG_STATUS, reason: errorCode(err), binary }),
     });
     return { dbUnreadable: DPKG_STATUS };
   }
@@ -88,7 +89,7 @@ export function dpkgOwner(ctx: ScanContext, binary: string): OwnerLookup {
       area: "apache.packages",
       path: DPKG_STATUS,
       reason: "parse",
-      detail: ctx.t("apache.diag.dpkgMalformed", {
+      detail: msg("apache.diag.dpkgMalformed", {
         path: DPKG_STATUS,
         count: bad + stanzas.filter((s) => !s.fields.Package).length,
       }),
@@ -232,7 +233,7 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
       area: "apache.packages",
       path: db,
       reason: "rpm-unavailable",
-      detail: ctx.t("apache.diag.rpmUnavailable", { db, binary }),
+      detail: msg("apache.diag.rpmUnavailable", { db, binary }),
     });
     return { dbUnreadable: db };
   }
@@ -277,7 +278,7 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
       area: "apache.packages",
       path: db,
       reason: "rpm-failed",
-      detail: ctx.t("apache.diag.rpmFailed", { binary, reason: errorCode(err) }),
+      detail: msg("apache.diag.rpmFailed", { binary, reason: errorCode(err) }),
     });
     return { dbUnreadable: db };
   }

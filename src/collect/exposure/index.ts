@@ -1,3 +1,4 @@
+import { msg } from "../../core/message.ts";
 import type { ExposureFacts } from "../../facts/exposure.ts";
 import {
   classifyListener,
@@ -19,7 +20,7 @@ export function collectExposure(ctx: ScanContext, rules: ServiceRule[] = loadSer
       area: "exposure",
       path: "/proc/net/tcp",
       reason: "ENOENT",
-      detail: ctx.t("exposure.notRead"),
+      detail: msg("exposure.notRead"),
     });
   const listeners = socketsRead ? collectListeners(ctx.fs) : [];
   const unowned = listeners.filter((l) => l.processes.length === 0).length;
@@ -27,7 +28,7 @@ export function collectExposure(ctx: ScanContext, rules: ServiceRule[] = loadSer
     ctx.diag.warn({
       area: "exposure",
       reason: "EACCES",
-      detail: ctx.t("exposure.unowned", { count: unowned }),
+      detail: msg("exposure.unowned", { count: unowned }),
     });
   const fromArgv = new Map<string, string[]>();
   for (const l of listeners)

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { errorCode } from "../../core/diagnostics.ts";
+import { msg } from "../../core/message.ts";
 import type { ScanContext } from "../context.ts";
 import { RootFsError } from "../rootfs.ts";
 import { type FileScanBounds, type HuntFile, notAfter } from "./facts.ts";
@@ -159,7 +160,7 @@ export function collectFiles(
     ctx.diag.couldNotCheck({
       area: "hunt.files",
       reason: "bounds",
-      detail: ctx.t("hunt.diag.bounds", {
+      detail: msg("hunt.diag.bounds", {
         entries: opts.maxEntries,
         depth: opts.maxDepth,
         seen: bounds.entriesSeen,
@@ -170,7 +171,7 @@ export function collectFiles(
       area: "hunt.files",
       path: p,
       reason: "too-large",
-      detail: ctx.t("hunt.diag.tooLarge", { max: opts.maxFileBytes, total: opts.maxTotalBytes }),
+      detail: msg("hunt.diag.tooLarge", { max: opts.maxFileBytes, total: opts.maxTotalBytes }),
     });
   return { files, bounds };
 }

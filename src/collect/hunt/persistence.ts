@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { trimEndOf } from "../../core/cut.ts";
 import { errorCode } from "../../core/diagnostics.ts";
+import { msg } from "../../core/message.ts";
 import type { ScanContext } from "../context.ts";
 import { RootFsError } from "../rootfs.ts";
 import { notAfter, type PersistenceKind, type PersistLine, type SshKey } from "./facts.ts";
@@ -22,7 +23,7 @@ function readLines(
         area: "hunt.persistence",
         path: file,
         reason: "too-large",
-        detail: ctx.t("hunt.diag.partial", { max: MAX_FILE_BYTES, size: st.size }),
+        detail: msg("hunt.diag.partial", { max: MAX_FILE_BYTES, size: st.size }),
       });
     const bytes = ctx.fs.readBytes(file, { maxBytes: MAX_FILE_BYTES });
     return {

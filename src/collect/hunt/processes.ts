@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
+import { msg } from "../../core/message.ts";
 import type { ScanContext } from "../context.ts";
 import { readSockets } from "../net/sockets.ts";
 import {
@@ -30,7 +31,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       area: "hunt.processes",
       path: "/proc",
       reason: "ENOENT",
-      detail: ctx.t("hunt.diag.noProc"),
+      detail: msg("hunt.diag.noProc"),
     });
   const users = readUsers(fs);
   const btime = bootTime(fs);
@@ -81,7 +82,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       area: "hunt.processes",
       path: "/proc/*/exe",
       reason: "EACCES",
-      detail: ctx.t("hunt.diag.exeHidden", { count: hiddenFromUs }),
+      detail: msg("hunt.diag.exeHidden", { count: hiddenFromUs }),
     });
   return out;
 }

@@ -2,8 +2,9 @@ import * as path from "node:path";
 import { cutFrom, cutSpacedComment } from "../../../core/cut.ts";
 import type { Diagnostics } from "../../../core/diagnostics.ts";
 import { errorCode } from "../../../core/diagnostics.ts";
+import { msg } from "../../../core/message.ts";
 import type { Directive, LoadedModule } from "../../../facts/apache.ts";
-import { type MessageKey, type Params, type Translator, translator } from "../../../i18n/index.ts";
+import type { MessageKey, Params } from "../../../i18n/index.ts";
 import type { RootFs } from "../../rootfs.ts";
 import { readBounded } from "../read.ts";
 import { compareUpstream } from "../version.ts";
@@ -33,8 +34,6 @@ export interface ParseOptions {
   staticModules?: string[];
   /** Upstream version of the binary, for <IfVersion>. */
   version?: string;
-  /** Language of the "could not check" sentences (English when not given). */
-  t?: Translator;
 }
 
 const CONDITIONALS = new Set(["ifmodule", "ifdefine", "iffile", "ifversion", "ifdirective", "ifsection"]);
@@ -89,12 +88,11 @@ class Reader {
 
   /** A "could not check" entry; without a message key the report shows the translated errno reason. */
   private note(pathName: string | undefined, reason: string, key?: MessageKey, params?: Params): void {
-    const t = this.o.t ?? translator("en");
     this.o.diag.couldNotCheck({
       area: "apache.config",
       path: pathName,
       reason,
-      detail: key ? t(key, params) : undefined,
+      detail: key ? msg(key, params) : undefined,
     });
   }
 
@@ -108,7 +106,7 @@ class Reader {
           area: "apache.config",
           path: `${file}:${line}`,
           reason: "undefined-variable",
-          detail: (this.o.t ?? translator("en"))("apache.diag.undefinedVar", {
+          detail: msg("apache.diag.undefinedVar", {
             where: `${file}:${line}`,
             variable: m,
           }),
@@ -328,7 +326,7 @@ export function parseApacheConfig(o: ParseOptions): ParsedConfig {
       area: "apache.config",
       path: o.mainFile,
       reason: "ENOENT",
-      detail: (o.t ?? translator("en"))("apache.diag.mainMissing", { path: o.mainFile }),
+      detail: msg("apache.diag.mainMissing", { path: o.mainFile }),
     });
   } else r.readFile(o.mainFile, directives, []);
   return {
