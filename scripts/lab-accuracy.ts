@@ -67,16 +67,26 @@ export async function labServer(dir: string, server: string): Promise<ServerResu
   const byLine = new Map<number, JsonEvent>();
   const errorEvents: ServerResult["errorEvents"] = [];
   const errTruth = new Map<number, number>();
-  for (const l of readFileSync(join(dir, server, "error_truth.jsonl"), "utf8").split("\n").filter(Boolean)) {
+  for (const l of readFileSync(join(dir, server, "error_truth.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)) {
     const r = JSON.parse(l) as { line: number; relates_to_access_line: number };
     errTruth.set(r.line, r.relates_to_access_line);
   }
   for (const e of events) {
     if (e.file === access) byLine.set(e.line, e);
-    else errorEvents.push({ line: e.line, attack: e.attack, outcome: e.outcome, relatesTo: errTruth.get(e.line) });
+    else
+      errorEvents.push({
+        line: e.line,
+        attack: e.attack,
+        outcome: e.outcome,
+        relatesTo: errTruth.get(e.line),
+      });
   }
   const lines: LineResult[] = [];
-  for (const l of readFileSync(join(dir, server, "truth.jsonl"), "utf8").split("\n").filter(Boolean)) {
+  for (const l of readFileSync(join(dir, server, "truth.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)) {
     const r = JSON.parse(l) as { line: number; label: string; outcome: Truth | null };
     const e = byLine.get(r.line);
     lines.push({

@@ -7,6 +7,7 @@ import { type Evidence, type Finding, findingId, type Severity } from "../../cor
 import { percentDecode } from "../../core/percent-decode.ts";
 import type { LogEntry } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { resolveTarget, sizeFits } from "./target.ts";
 
 export type Outcome = "succeeded" | "blocked" | "failed" | "unknown";
 /** Best first, from the attacker's side: a success outranks anything. */
@@ -29,35 +30,86 @@ export interface LogEvent {
   why: string;
 }
 
+/**
+ * What the site normally answers, learned from ordinary traffic (the engine's samples) and from the
+ * matched requests themselves, keyed by what each request reached (target.ts), never by its spelling:
+ * 23 spellings of one read of /etc/passwd are one target. Bounded: a few thousand keys whatever the log.
+ */
 export interface SiteBaseline {
-  /** Response sizes that many distinct paths answered 200 with: the site's catch-all page. */
+  /** Sizes that many *different* targets answered 200 with: the site's catch-all page. */
   catchAllSizes: number[];
-  /** Share of probes (recon and exploit requests) answered 200. */
+  /** Page -> sizes it answers whatever the request carries (seen in ordinary traffic, or to different requests). */
+  normalSizes: Map<string, Set<number>>;
+  /** Share of probed pages (distinct targets, no traversal) answered 200. */
   probe200Share: number;
   answersEverything: boolean;
 }
 
-export function learnBaseline(samples: LogEntry[], probes: LogEntry[]): SiteBaseline {
-  const pathsBySize = new Map<number, Set<string>>();
-  for (const e of [...samples, ...probes]) {
-    if (e.kind !== "access" || e.status !== 200 || e.size === undefined || !e.uri) continue;
-    const set = pathsBySize.get(e.size) ?? new Set<string>();
-    if (set.size < 100) set.add(e.uri.split("?")[0] as string);
-    pathsBySize.set(e.size, set);
+/** A matched request for the baseline: the entry and who matched it (distinct payloads tell normal sizes). */
+export interface Probe {
+  entry: LogEntry;
+  ruleId: string;
+}
+
+const MAX_KEYS = 5000;
+const MAX_PER_KEY = 64;
+
+function addCapped<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let set = m.get(k);
+  if (!set) {
+    if (m.size >= MAX_KEYS) return;
+    set = new Set();
+    m.set(k, set);
   }
-  const probePaths = new Set(probes.map((p) => p.uri?.split("?")[0]));
+  if (set.size < MAX_PER_KEY) set.add(v);
+}
+
+export function learnBaseline(samples: LogEntry[], probes: Probe[]): SiteBaseline {
+  const targetsBySize = new Map<number, Set<string>>();
+  const requestsByPageSize = new Map<string, Set<string>>();
+  const normalSizes = new Map<string, Set<number>>();
+  const notFound = new Set<string>();
+  const probed = new Set<string>();
+  const probed200 = new Set<string>();
+  const see = (e: LogEntry, request?: string) => {
+    if (e.kind !== "access" || e.status === undefined || e.uri === undefined) return;
+    const t = resolveTarget(e.uri);
+    const key = `${t.kind}:${t.path}`;
+    // Whether the site answers every probe is asked of its pages (climbing out is judged by its target).
+    if (request !== undefined && t.kind === "page" && probed.size < MAX_KEYS) {
+      probed.add(key);
+      if (e.status === 200) probed200.add(key);
+    }
+    if (e.status === 404 && notFound.size < MAX_KEYS) notFound.add(key);
+    if (e.status !== 200 || e.size === undefined) return;
+    addCapped(targetsBySize, e.size, key);
+    if (t.kind !== "page") return;
+    if (request === undefined) addCapped(normalSizes, t.path, e.size);
+    else addCapped(requestsByPageSize, `${t.path}\u0000${e.size}`, request);
+  };
+  for (const e of samples) see(e);
+  for (const p of probes)
+    see(
+      p.entry,
+      `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`,
+    );
+  // A page that gave one size to different payloads ignores them: that size is what it always answers.
+  for (const [k, reqs] of requestsByPageSize) {
+    if (reqs.size < 2) continue;
+    const [page, size] = k.split("\u0000") as [string, string];
+    addCapped(normalSizes, page, Number(size));
+  }
   const catchAllSizes: number[] = [];
-  for (const [size, paths] of pathsBySize) {
-    const probed = [...paths].filter((p) => probePaths.has(p)).length;
-    if (paths.size >= 5 && (probed >= 3 || paths.size >= 20)) catchAllSizes.push(size);
+  for (const [size, targets] of targetsBySize) {
+    // Different targets with one size, unless the site answers 404 to more unknown targets than that.
+    if (targets.size >= 5 && notFound.size < targets.size * 3) catchAllSizes.push(size);
   }
-  const withStatus = probes.filter((p) => p.kind === "access" && p.status !== undefined);
-  const ok = withStatus.filter((p) => p.status === 200).length;
-  const share = withStatus.length ? ok / withStatus.length : 0;
+  const share = probed.size ? probed200.size / probed.size : 0;
   return {
     catchAllSizes: catchAllSizes.sort((a, b) => a - b),
+    normalSizes,
     probe200Share: share,
-    answersEverything: withStatus.length >= 5 && share >= 0.8,
+    answersEverything: probed.size >= 5 && share >= 0.8,
   };
 }
 
@@ -66,62 +118,100 @@ const ERROR_OUTCOME: Record<string, Outcome> = {
   AH00126: "blocked",
   AH01630: "blocked",
   AH01215: "blocked",
+  AH00132: "blocked",
   AH00127: "failed",
   AH01241: "failed",
   AH02811: "failed",
   AH01264: "failed",
 };
 
-/** Outcome of one event, with the reason in a few words (for the report). */
+/** Error-log lines of the same client around a request: what the server did with it. */
+export interface ErrorEvidence {
+  /** `End of script output before headers: NAME` (the program ran as CGI and printed no header). */
+  ranNoHeader: string[];
+  /** `malformed header from script 'NAME'`: it ran, and its output went to the error log. */
+  badHeader: string[];
+  /** AH01241 exec of '...' failed: the target could not be run. */
+  execFailed: boolean;
+}
+
+export const NO_EVIDENCE: ErrorEvidence = { ranNoHeader: [], badHeader: [], execFailed: false };
+
+/** Outcome of an error-log line judged alone (when no access-log line it belongs to was read). */
+function errorOutcome(e: LogEntry): { outcome: Outcome; why: string } {
+  const code = e.code ?? "";
+  if (ERROR_OUTCOME[code]) return { outcome: ERROR_OUTCOME[code] as Outcome, why: code };
+  // /bin/sh run as a CGI script: the attacker's commands ran (the missing headers are their output).
+  if (/End of script output before headers: (?:ba)?sh$/.test(e.message ?? ""))
+    return { outcome: "succeeded", why: "cgi-ran" };
+  if (/ignoring function definition|error importing function/.test(e.message ?? ""))
+    return { outcome: "blocked", why: "bash-patched" };
+  if (/client denied|invalid URI|Invalid URI/.test(e.message ?? ""))
+    return { outcome: "blocked", why: "denied" };
+  if (/not found|does not exist|Cannot map/.test(e.message ?? ""))
+    return { outcome: "failed", why: "not-found" };
+  return { outcome: "unknown", why: "error-log" };
+}
+
+/**
+ * Outcome of one event, with the reason in a few words (for the report): what the request reached
+ * (target.ts) and what the server's answer says about that target.
+ */
 export function outcomeOf(
   e: LogEntry,
   rule: Rule,
   base: SiteBaseline,
-  cgiNear: (e: LogEntry) => boolean,
+  evidence: ErrorEvidence = NO_EVIDENCE,
 ): { outcome: Outcome; why: string } {
-  if (e.kind === "error") {
-    const code = e.code ?? "";
-    if (ERROR_OUTCOME[code]) return { outcome: ERROR_OUTCOME[code] as Outcome, why: code };
-    // /bin/sh run as a CGI script: the attacker's commands ran (the missing headers are their output).
-    if (/End of script output before headers: (?:ba)?sh$/.test(e.message ?? ""))
-      return { outcome: "succeeded", why: "cgi-ran" };
-    if (/ignoring function definition|error importing function/.test(e.message ?? ""))
-      return { outcome: "blocked", why: "bash-patched" };
-    if (/client denied|invalid URI|Invalid URI/.test(e.message ?? ""))
-      return { outcome: "blocked", why: "denied" };
-    if (/not found|does not exist|Cannot map/.test(e.message ?? ""))
-      return { outcome: "failed", why: "not-found" };
-    return { outcome: "unknown", why: "error-log" };
-  }
+  if (e.kind === "error") return errorOutcome(e);
   const s = e.status;
   if (s === undefined) return { outcome: "unknown", why: "no-status" };
   if (s === 400 || s === 401 || s === 403 || s === 405 || s === 406 || s === 444 || s === 495 || s === 496)
     return { outcome: "blocked", why: `status-${s}` };
-  if (s >= 300 && s < 400) return { outcome: "failed", why: `status-${s}` };
-  if (s === 404 || s === 410 || s === 414 || s === 501 || (s >= 402 && s < 500))
-    return { outcome: "failed", why: `status-${s}` };
+  if (s >= 300 && s < 500) return { outcome: "failed", why: `status-${s}` };
+  const t = resolveTarget(e.uri);
   const catchAll = e.size !== undefined && base.catchAllSizes.includes(e.size);
   if (s >= 500) {
-    if (rule.success === "exec" && cgiNear(e)) return { outcome: "succeeded", why: "cgi-ran" };
-    return { outcome: "unknown", why: `status-${s}` };
-  }
-  if (s >= 200 && s < 300) {
-    if (catchAll) return { outcome: "unknown", why: "catch-all" };
-    if (rule.success === "exec") {
-      if (/\/(?:bin\/)?(?:ba)?sh$/.test(percentDecode(e.uri?.split("?")[0] ?? "")) || e.method === "POST")
-        return { outcome: "succeeded", why: "exec-200" };
-      return (e.size ?? 0) >= 20
-        ? { outcome: "succeeded", why: "file-200" }
-        : { outcome: "unknown", why: "empty-200" };
+    if (t.kind === "exec") {
+      const prog = t.path.split("/").pop() as string;
+      if (evidence.badHeader.includes(prog)) return { outcome: "failed", why: "cgi-bad-header" };
+      // A shell run with no body has nothing to run; with a body and no header, the body ran.
+      if (evidence.ranNoHeader.includes(prog))
+        return e.method === "POST"
+          ? { outcome: "succeeded", why: "cgi-ran" }
+          : { outcome: "failed", why: "cgi-no-body" };
+      return { outcome: "unknown", why: `status-${s}` };
     }
-    if (rule.success === "file")
-      return (e.size ?? 0) >= 20
-        ? { outcome: "succeeded", why: "file-200" }
-        : { outcome: "unknown", why: "empty-200" };
-    if (rule.success === "status" && !base.answersEverything)
-      return { outcome: "succeeded", why: "status-200" };
+    // A data file executed as CGI: it cannot run, and a 500 carries no content.
+    if (t.kind === "file")
+      return { outcome: "failed", why: evidence.execFailed ? "exec-failed" : `status-${s}` };
     return { outcome: "unknown", why: `status-${s}` };
   }
+  if (s < 200 || s >= 300) return { outcome: "unknown", why: `status-${s}` };
+  if (t.traversal) {
+    if (catchAll) return { outcome: "failed", why: "catch-all" };
+    if (t.kind === "exec")
+      return e.method === "POST" || (e.size ?? 0) > 0
+        ? { outcome: "succeeded", why: "exec-200" }
+        : { outcome: "unknown", why: "empty-200" };
+    if (sizeFits(t.path, e.size)) return { outcome: "succeeded", why: "file-200" };
+    return e.size === undefined || e.size === 0
+      ? { outcome: "failed", why: "empty-200" }
+      : { outcome: "unknown", why: "size-mismatch" };
+  }
+  // The request reached a page of the site: did that page answer as it always does?
+  const normal = e.size !== undefined && base.normalSizes.get(t.path)?.has(e.size);
+  if (normal || catchAll) {
+    // Attacks whose success shows in the answer failed when the answer is the usual one.
+    if (rule.success === "none") return { outcome: "unknown", why: normal ? "normal-page" : "catch-all" };
+    return { outcome: "failed", why: normal ? "normal-page" : "catch-all" };
+  }
+  if (base.answersEverything) return { outcome: "unknown", why: "answers-everything" };
+  if (rule.success === "file")
+    return (e.size ?? 0) >= 20
+      ? { outcome: "succeeded", why: "file-200" }
+      : { outcome: "unknown", why: "empty-200" };
+  if (rule.success === "status") return { outcome: "succeeded", why: "status-200" };
   return { outcome: "unknown", why: `status-${s}` };
 }
 

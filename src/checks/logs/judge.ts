@@ -6,6 +6,7 @@
 import type { FileSummary, LaterRequest, LogEntry, LogFileState } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import {
+  type ErrorEvidence,
   indicatorsOf,
   type LogEvent,
   learnBaseline,
@@ -16,52 +17,114 @@ import {
   perHour,
   summarizeAttackers,
 } from "./analyze.ts";
+import { resolveTarget } from "./target.ts";
 
-/** Outcomes need the whole picture: the site's baseline and the error log around each request. */
+/** Error-log lines are stamped to the microsecond, access-log lines to the second. */
+const TIE_BEFORE_MS = 1000;
+const TIE_AFTER_MS = 2500;
+
+function near(err: LogEntry, acc: LogEntry): boolean {
+  if (!err.time || !acc.time) return false;
+  const d = err.time.getTime() - acc.time.getTime();
+  return d >= -TIE_BEFORE_MS && d <= TIE_AFTER_MS;
+}
+
+/** The program or file an error line names (`exec of '/etc/passwd' failed`, `... headers: sh`). */
+function execPathOf(e: LogEntry): string | undefined {
+  return /exec of '([^']+)' failed/.exec(e.message ?? "")?.[1];
+}
+
+/**
+ * Outcomes need the whole picture: the site's baseline and the error-log lines of the same client
+ * around each request. An error-log line that belongs to a matched request is evidence about it, not an
+ * event of its own (one attack is not counted twice); one that belongs to none is judged alone.
+ */
 export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const cgi = scans.flatMap((s) => s.cgiErrors);
-  const cgiNear = (e: LogEntry) =>
-    cgi.some(
-      (c) =>
-        c.ip === e.ip &&
-        c.time !== undefined &&
-        e.time !== undefined &&
-        Math.abs(c.time.getTime() - e.time.getTime()) <= 2000 &&
-        /End of script output before headers: (?:ba)?sh\b|AH01215/.test(c.message ?? ""),
-    );
-  const events: LogEvent[] = [];
+  const errorsByIp = new Map<string, LogEntry[]>();
+  const noClient: LogEntry[] = [];
+  const addError = (e: LogEntry) => {
+    if (!e.ip) {
+      if (noClient.length < 10_000) noClient.push(e);
+      return;
+    }
+    const list = errorsByIp.get(e.ip);
+    if (list) {
+      if (list.length < 1000) list.push(e);
+    } else errorsByIp.set(e.ip, [e]);
+  };
+  const seenError = new Set<LogEntry>();
   for (const s of scans) {
+    for (const e of s.cgiErrors) if (!seenError.has(e)) seenError.add(e), addError(e);
+    for (const m of s.matches)
+      if (m.entry.kind === "error" && !seenError.has(m.entry)) seenError.add(m.entry), addError(m.entry);
+  }
+  const tied = new Set<LogEntry>();
+  const evidenceFor = (acc: LogEntry): ErrorEvidence => {
+    const ev: ErrorEvidence = { ranNoHeader: [], badHeader: [], execFailed: false };
+    for (const err of errorsByIp.get(acc.ip ?? "") ?? []) {
+      if (!near(err, acc)) continue;
+      tied.add(err);
+      const msg = err.message ?? "";
+      const ran = /End of script output before headers: (\S+)/.exec(msg);
+      if (ran) ev.ranNoHeader.push(ran[1] as string);
+      const bad = /malformed header from script '([^']+)'/.exec(msg);
+      if (bad) ev.badHeader.push(bad[1] as string);
+    }
+    const target = resolveTarget(acc.uri).path;
+    for (const err of noClient)
+      if (near(err, acc) && execPathOf(err) === target) {
+        tied.add(err);
+        ev.execFailed = true;
+      }
+    return ev;
+  };
+  const events: LogEvent[] = [];
+  const push = (s: LogFileState, entry: LogEntry, rule: Rule, outcome: Outcome, why: string) =>
+    events.push({
+      file: s.path,
+      line: entry.line,
+      time: entry.time?.toISOString(),
+      ip: entry.ip ?? "unknown",
+      attack: rule.id,
+      cves: rule.cves,
+      outcome,
+      severity: rule.severity,
+      request: entry.logged ?? entry.request,
+      status: entry.status,
+      size: entry.size,
+      userAgent: entry.userAgent,
+      kind: entry.kind,
+      why,
+    });
+  for (const s of scans) {
+    const access = s.matches.filter((m) => m.entry.kind === "access");
+    if (access.length === 0) continue;
     const base = learnBaseline(
       s.samples,
-      s.matches.map((m) => m.entry),
+      access.map((m) => ({ entry: m.entry, ruleId: m.ruleId })),
     );
-    for (const { entry, ruleId } of s.matches) {
+    for (const { entry, ruleId } of access) {
       const rule = byId.get(ruleId);
       if (!rule) continue; // a rule gone since the facts were collected
-      const { outcome, why } = outcomeOf(entry, rule, base, cgiNear);
-      events.push({
-        file: s.path,
-        line: entry.line,
-        time: entry.time?.toISOString(),
-        ip: entry.ip ?? "unknown",
-        attack: rule.id,
-        cves: rule.cves,
-        outcome: outcome as Outcome,
-        severity: rule.severity,
-        request: entry.logged ?? entry.request,
-        status: entry.status,
-        size: entry.size,
-        userAgent: entry.userAgent,
-        kind: entry.kind,
-        why,
-      });
+      const { outcome, why } = outcomeOf(entry, rule, base, evidenceFor(entry));
+      push(s, entry, rule, outcome, why);
     }
   }
+  for (const s of scans)
+    for (const { entry, ruleId } of s.matches) {
+      if (entry.kind !== "error" || tied.has(entry)) continue;
+      const rule = byId.get(ruleId);
+      if (!rule) continue;
+      const { outcome, why } = outcomeOf(entry, rule, EMPTY_BASELINE);
+      push(s, entry, rule, outcome, why);
+    }
   return events.sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
   );
 }
+
+const EMPTY_BASELINE = learnBaseline([], []);
 
 /** Each attacker's first success (ISO time): whose later requests the engine's second pass collects. */
 export function firstSuccesses(events: LogEvent[]): Map<string, string> {

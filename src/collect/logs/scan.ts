@@ -60,8 +60,8 @@ const MAX_LINE = 1 << 20;
  */
 export const SAMPLE_EVERY = 64 << 10;
 export const SAMPLE_MAX = 20_000;
-const CGI_LITERALS = ["ah01215", "ah01241", "end of script output"];
-const CGI_RE = /AH01215|AH01241|End of script output/;
+const CGI_LITERALS = ["ah01215", "ah01241", "end of script output", "malformed header from script"];
+const CGI_RE = /AH01215|AH01241|End of script output|malformed header from script/;
 
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
 export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
