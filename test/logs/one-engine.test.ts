@@ -37,7 +37,7 @@ const benign = (from: number, count: number) => {
 /**
  * Three parts of one log, cut at line ends. Benign traffic (tens of thousands of lines, every path
  * answered 200 with the same page) is what tells the last part's "200 PAGE" traversal apart from a leak:
- * judged with the whole file's baseline it is "unknown" (catch-all), judged with the last part alone it
+ * judged with the whole file's baseline it is "failed" (the catch-all page answered, not the file), judged with the last part alone it
  * would read as a success.
  */
 function parts(): [string, string, string] {
@@ -119,7 +119,7 @@ test("logs FILE, audit (through the Apache configuration) and watch (three appen
   assert.deepEqual(
     fromLogs.map((f) => [f.who, f.outcome]),
     [
-      ["198.51.100.7:cve-2021-41773", "unknown"],
+      ["198.51.100.7:cve-2021-41773", "failed"],
       ["198.51.100.8:cve-2021-41773", "succeeded"],
       ["203.0.113.5:cve-2021-41773", "succeeded"],
       ["203.0.113.7:cve-2021-41773", "blocked"],

@@ -91,7 +91,8 @@ test("a site that answers 200 to everything does not turn probes into successes"
   writeFileSync(f, s);
   const r = await logs([f]);
   const ev = r.doc.sections.logs.events.find((e: { attack: string }) => e.attack === "cve-2021-43798");
-  assert.equal(ev.outcome, "unknown");
+  // The catch-all page answered (the size many different targets got), not /etc/passwd.
+  assert.ok(["failed", "unknown"].includes(ev.outcome), ev.outcome);
 });
 
 test("error log lines: AH10244 is a blocked traversal, times and client parsed", async (t) => {

@@ -202,8 +202,11 @@ export function outcomeOf(
   // The request reached a page of the site: did that page answer as it always does?
   const normal = e.size !== undefined && base.normalSizes.get(t.path)?.has(e.size);
   if (normal || catchAll) {
-    // Attacks whose success shows in the answer failed when the answer is the usual one.
-    if (rule.success === "none") return { outcome: "unknown", why: normal ? "normal-page" : "catch-all" };
+    // Attacks whose success shows in the answer failed when the answer is the usual one; a probe for
+    // something that is not there got the catch-all. A payload whose effect never shows in the answer
+    // (a JNDI lookup) stays unknown.
+    if (rule.success === "none" && rule.kind !== "recon" && !catchAll)
+      return { outcome: "unknown", why: "normal-page" };
     return { outcome: "failed", why: normal ? "normal-page" : "catch-all" };
   }
   if (base.answersEverything) return { outcome: "unknown", why: "answers-everything" };

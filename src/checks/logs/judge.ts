@@ -55,9 +55,12 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
   };
   const seenError = new Set<LogEntry>();
   for (const s of scans) {
-    for (const e of s.cgiErrors) if (!seenError.has(e)) seenError.add(e), addError(e);
-    for (const m of s.matches)
-      if (m.entry.kind === "error" && !seenError.has(m.entry)) seenError.add(m.entry), addError(m.entry);
+    const errs = [...s.cgiErrors, ...s.matches.filter((m) => m.entry.kind === "error").map((m) => m.entry)];
+    for (const e of errs) {
+      if (seenError.has(e)) continue;
+      seenError.add(e);
+      addError(e);
+    }
   }
   const tied = new Set<LogEntry>();
   const evidenceFor = (acc: LogEntry): ErrorEvidence => {

@@ -47,7 +47,8 @@ export function resolveTarget(uri: string | undefined): Target {
 function resolve(uri: string): Target {
   const q = uri.indexOf("?");
   const raw = q >= 0 ? uri.slice(0, q) : uri;
-  const decoded = deepDecode(raw).replace(/\\/g, "/");
+  // A backslash is no separator for Apache on Linux.
+  const decoded = deepDecode(raw);
   // Dot segments are removed as the URL is mapped; a walk that climbs above the URL's root has left the
   // site (through an alias or the document root) and reached what follows its last `..` (deep enough
   // walks land at /; too shallow ones land beside it, which the server's answer tells).

@@ -1,0 +1,61 @@
+/**
+ * Outcomes on logs written by real Apache 2.4.49, 2.4.50, Debian 2.4.71 and catch-all servers under
+ * labelled traffic (../shared/corpus/apache-lab): `mamori logs` (the CLI's own pipeline, in-process) on
+ * each server's access_log + error_log, every outcome compared with truth.jsonl.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { LAB_DIR, LAB_SERVERS, labServer, type ServerResult, table } from "../../scripts/lab-accuracy.ts";
+import { resolveTarget } from "../../src/checks/logs/target.ts";
+
+const present = existsSync(join(LAB_DIR, "README.md"));
+
+/**
+ * A POST to a shell answered 200 with no body, or 500 with `End of script output before headers: sh`:
+ * the shell ran the attacker's body, and whether the body did anything (the lab's marker file) shows
+ * nowhere in the logs; its only trace, when there is one, is a raw un-timestamped stderr line of the
+ * shell (`/bin/sh: 1: Syntax error`) with no client. mamori calls these `succeeded` (commands ran);
+ * the lab calls those whose body had no effect `failed`. They are counted in the table, not asserted.
+ */
+function shellRanSilently(l: { request?: string; status?: number; size?: number }): boolean {
+  const m = /^POST (\S+)/.exec(l.request ?? "");
+  if (!m || resolveTarget(m[1]).kind !== "exec") return false;
+  return (l.status === 200 && !l.size) || l.status === 500;
+}
+
+test("apache-lab: per server and attack, exploited lines succeeded, none that did not work, blocked/failed right", {
+  skip: !present && "apache-lab corpus not present",
+}, async (t) => {
+  const results: ServerResult[] = [];
+  for (const server of LAB_SERVERS) results.push(await labServer(LAB_DIR, server));
+  t.diagnostic(`\n${table(results)}`);
+  for (const r of results) {
+    const at = (l: { line: number; label: string; got?: string; request?: string }) =>
+      `${r.server} line ${l.line} (${l.label}) got ${l.got ?? "no event"}: ${l.request ?? ""}`;
+    for (const l of r.lines) {
+      if (l.truth === "succeeded") assert.equal(l.got, "succeeded", at(l));
+      else if (l.truth !== null && !shellRanSilently(l)) assert.notEqual(l.got, "succeeded", at(l));
+      // Blocked means the server refused it (400/403): never anything else.
+      if (l.truth === "blocked" && l.got !== undefined) assert.equal(l.got, "blocked", at(l));
+      if (l.got === "blocked") assert.equal(l.truth, "blocked", at(l));
+      // A request that failed is failed, or unknown where the site answers every path with a page of
+      // its own (deb-app) or the payload's effect never shows in an answer (a JNDI lookup).
+      if (l.truth === "failed" && l.got !== undefined && l.got !== "failed" && !shellRanSilently(l)) {
+        assert.equal(l.got, "unknown", at(l));
+        assert.ok(
+          r.server === "deb-app" || l.label === "cve-2021-44228",
+          `${at(l)}: unknown only on the app that answers everything or for Log4Shell`,
+        );
+      }
+      // A few benign lines look like probes to the rules (detection, not outcome): never a success.
+      if (l.truth === null) assert.notEqual(l.got, "succeeded", at(l));
+    }
+    // An error-log line about a request is evidence for it, never a second event.
+    assert.deepEqual(r.errorEvents, [], `${r.server}: error-log lines reported as events`);
+    // No server's 41773/42013 line goes unreported.
+    for (const l of r.lines)
+      if (l.label === "cve-2021-41773" || l.label === "cve-2021-42013") assert.ok(l.got, at(l));
+  }
+});
