@@ -4,7 +4,7 @@ import type { DistroModule } from "./types.ts";
 function majorRelease(version: string, osRelease: string | undefined): string | undefined {
   const m = /^(\d+)/.exec(osRelease ?? "");
   if (m) return m[1];
-  const v = /[._]el(\d+)/.exec(version);
+  const v = /[._+]el(\d+)/.exec(version);
   return v ? v[1] : undefined;
 }
 

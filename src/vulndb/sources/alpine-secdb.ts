@@ -78,8 +78,9 @@ export function secdbYamlToJson(text: string): Array<Record<string, unknown>> {
       pkg.secfixes[version] = [];
       continue;
     }
-    const item = /^\s+-\s+(.+?)\s*$/.exec(line);
-    if (item && pkg && version) pkg.secfixes[version]?.push(item[1] as string);
+    // A list item: "- CVE-…"; trimmed by hand, a regex over runs of blanks backtracks on hostile input.
+    const trimmed = line.trim();
+    if (trimmed.startsWith("- ") && pkg && version) pkg.secfixes[version]?.push(trimmed.slice(2).trim());
   }
   return out;
 }
