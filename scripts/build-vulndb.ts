@@ -14,7 +14,13 @@ const output = path.resolve(process.argv[3] ?? path.join(repo, "data/vulndb.json
 const db = buildSnapshot(vulndata);
 writeFileAtomic(output, serializeVulnDb(db));
 const kev = db.cves.filter((c) => c.kev).length;
-const debian = db.cves.reduce((n, c) => n + Object.keys(c.distroFixed).length, 0);
+const perDistro = new Map<string, number>();
+for (const c of db.cves)
+  for (const key of Object.keys(c.distroFixed)) {
+    const distro = key.split(":")[0] as string;
+    perDistro.set(distro, (perDistro.get(distro) ?? 0) + 1);
+  }
+const fixes = [...perDistro].map(([d, n]) => `${n} ${d}`).join(", ");
 process.stderr.write(
-  `build-vulndb: ${db.cves.length} CVEs (${kev} in KEV, ${debian} Debian fixes) -> ${path.relative(repo, output)}\n`,
+  `build-vulndb: ${db.cves.length} CVEs (${kev} in KEV; distro fixes: ${fixes}) -> ${path.relative(repo, output)}\n`,
 );

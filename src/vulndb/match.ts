@@ -1,7 +1,21 @@
 import { maxSeverity, type Severity } from "../core/finding.ts";
-import { distroKey, distroModule, distroName as nameOf } from "./distros/index.ts";
-import type { CveMatch, CveRecord, PackageOwner, VersionBasis, VersionRange, VulnDb } from "./types.ts";
-import { comparatorFor, compareUpstream, isUpstreamVersion, upstreamBranch } from "./versions.ts";
+import { distroKey, distroKeys, distroModule, distroName as nameOf, releaseName } from "./distros/index.ts";
+import type {
+  CveMatch,
+  CveRecord,
+  DistroDataset,
+  PackageOwner,
+  VersionBasis,
+  VersionRange,
+  VulnDb,
+} from "./types.ts";
+import {
+  comparatorFor,
+  compareRpmRebuild,
+  compareUpstream,
+  isUpstreamVersion,
+  upstreamBranch,
+} from "./versions.ts";
 
 export interface MatchInput {
   /** Apache's own version of the installation ("2.4.38"), from the binary, package or banner. */
@@ -93,21 +107,28 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     return upstream(plainBasis, who);
   }
 
-  const key = distroKey(owner);
+  const keys = distroKeys(owner);
+  const key = keys.find((k) => hasData(db, k));
   const distroName = nameOf(owner);
-  const known =
-    key !== undefined && db.cves.some((c) => c.distroFixed[key] !== undefined || c.distroOpen?.includes(key));
-  if (!key || !known) {
+  if (!key) {
+    const release = keys[0]?.split(":")[1];
     return upstream(
       "upstream-version",
-      `${distroName} backports security fixes without changing the upstream version, and mamori has no ${distroName}${key ? ` ${key.split(":")[1]}` : ""} data, so this is judged by the upstream version and may already be fixed:`,
+      `${distroName} backports security fixes without changing the upstream version, and mamori has no ${distroName}${release ? ` ${release}` : ""} data, so this is judged by the upstream version and may already be fixed (run \`mamori db update\`):`,
       "backports-likely",
     );
   }
 
   const [distro, release] = key.split(":") as [string, string];
-  const releasedOn = distroModule(distro)?.releasedOn?.(release);
-  const compare = comparatorFor(owner.manager);
+  const ownModule = distroModule(owner.distro);
+  const dataModule = distroModule(distro);
+  const standIn = distro !== ownModule?.id;
+  const dataset: DistroDataset = { key, name: releaseName(key) };
+  if (standIn) dataset.standInFor = distroName;
+  const dataName = dataset.name;
+  const releasedOn = dataModule?.releasedOn?.(release);
+  // A rebuild's errata judging another rebuild's package: only the parts of the release they share count.
+  const compare = owner.manager === "rpm" && standIn ? compareRpmRebuild : comparatorFor(owner.manager);
   // The newest fix the data knows for this release: a package newer than that may carry fixes the data lacks.
   let newestKnown: string | undefined;
   for (const c of db.cves) {
@@ -115,61 +136,135 @@ function judgeFor(db: VulnDb, input: MatchInput): Judge {
     if (f && f !== "0" && (newestKnown === undefined || compare(f, newestKnown) > 0)) newestKnown = f;
   }
   const dataIsOlder = newestKnown !== undefined && compare(owner.version, newestKnown) > 0;
-  const pkg = `${owner.source ?? owner.name} ${owner.version}`;
+  const pkg = `${sourcePackage(owner)} ${owner.version}`;
+  const silence = dataModule?.silence ?? "upstream";
+  const pro = (fixed: string) =>
+    distro === "ubuntu" && /\+esm\d/.test(fixed) && !/\+esm\d/.test(owner.version)
+      ? " That fix is in Ubuntu Pro (ESM): the host needs an Ubuntu Pro subscription to receive it."
+      : "";
+  const own = (cve: CveRecord) =>
+    cve.advisories?.filter((a) => advisoryOf(a) === distro || advisoryOf(a) === undefined) ?? [];
 
   return (cve, range, version) => {
     const fixed = cve.distroFixed[key];
-    const advisories = cve.advisories?.length ? ` (${cve.advisories.join(", ")})` : "";
+    const adv = own(cve);
+    const advisories = adv.length ? ` (${adv.join(", ")})` : "";
+    const base = { cve, dataset };
     if (fixed === "0") {
       return {
-        cve,
+        ...base,
         status: "fixed",
         basis: "distro-data",
-        because: `${distroName} says its package in ${release} was never affected, though the upstream version ${version} is in range.`,
+        because: `${dataName} data says its package was never affected, though the upstream version ${version} is in range.`,
       };
     }
     if (fixed !== undefined) {
       const ok = compare(owner.version, fixed) >= 0;
       return {
-        cve,
+        ...base,
         status: ok ? "fixed" : "affected",
         basis: "distro-data",
         fixedVersion: fixed,
         because: ok
-          ? `${distroName} fixed it in ${release} in ${fixed}${advisories}; the installed ${pkg} includes that fix though it says ${version}.`
-          : `${distroName} fixed it in ${release} in ${fixed}${advisories}; the installed ${pkg} is older.`,
+          ? `${dataName} fixed it in ${fixed}${advisories}; the installed ${pkg} includes that fix though it says ${version}.`
+          : `${dataName} fixed it in ${fixed}${advisories}; the installed ${pkg} is older.${pro(fixed)}`,
       };
     }
     if (cve.distroOpen?.includes(key)) {
       return {
-        cve,
+        ...base,
         status: "affected",
         basis: "distro-data",
-        because: `${distroName}'s tracker lists it as not yet fixed in ${release}; the installed ${pkg} (upstream ${version}) is in Apache's affected versions (${describeRange(range)}).`,
+        because: `${dataName} data lists it as not yet fixed; the installed ${pkg} (upstream ${version}) is in Apache's affected versions (${describeRange(range)}).`,
       };
     }
     const firstAdvisory = cve.distroFirstAdvisory?.[distro];
     if (firstAdvisory && releasedOn && firstAdvisory < releasedOn) {
       return {
-        cve,
+        ...base,
         status: "fixed",
         basis: "distro-data",
-        because: `${distroName} fixed it by advisory on ${firstAdvisory}${advisories}, before ${release} was released on ${releasedOn}, so ${release} shipped with the fix.`,
+        because: `${dataModule?.name ?? distro} fixed it by advisory on ${firstAdvisory}${advisories}, before ${release} was released on ${releasedOn}, so ${release} shipped with the fix.`,
+      };
+    }
+    const modules = Object.entries(cve.distroFixed).filter(([k]) => k.startsWith(`${key}/`));
+    if (modules.length > 0) {
+      const list = modules.map(([k, v]) => `${k.slice(key.length + 1)} ${v}`).join(", ");
+      return {
+        ...base,
+        status: "affected",
+        basis: "distro-data",
+        caveat: "separate-package",
+        because: `${dataName} fixed it in the separately built package ${list}${advisories}, not in ${sourcePackage(owner)}; mamori read only ${pkg}, so check that package's version (upstream ${version} is in Apache's affected versions, ${describeRange(range)}).`,
       };
     }
     const m: CveMatch = {
-      cve,
+      ...base,
       status: "affected",
       basis: "upstream-version",
-      because: `${distroName}'s data has no entry for it in ${release}, so it is judged by the packaged upstream version: ${version} is in Apache's affected versions (${describeRange(range)})${fixText(cve)}.`,
+      because: `${dataName} data has no entry for it, so it is judged by the packaged upstream version: ${version} is in Apache's affected versions (${describeRange(range)})${fixText(cve)}.`,
     };
     if (range.possible) m.caveat = "possibly-affected";
     else if (dataIsOlder) {
       m.caveat = "distro-data-stale";
-      m.because += ` The installed ${pkg} is newer than any ${distroName} fix in mamori's data (${newestKnown}), so it may already be fixed; run \`mamori db update\`.`;
+      m.because += ` The installed ${pkg} is newer than any ${dataName} fix in mamori's data (${newestKnown}), so it may already be fixed; run \`mamori db update\`.`;
+    } else if (silence === "unknown") {
+      m.caveat = "distro-data-silent";
+      m.because += ` ${dataModule?.name ?? distro}'s data lists fixes only, so its silence does not say the package is affected; run \`mamori db update\`.`;
     }
     return m;
   };
+}
+
+/** Whether the snapshot has anything for a release key: a fix, an open CVE, or a module fix. */
+function hasData(db: VulnDb, key: string): boolean {
+  const prefix = `${key}/`;
+  return db.cves.some(
+    (c) =>
+      c.distroFixed[key] !== undefined ||
+      c.distroOpen?.includes(key) ||
+      Object.keys(c.distroFixed).some((k) => k.startsWith(prefix)),
+  );
+}
+
+/** The web server's source package for a binary package: apache2 for apache2-bin, httpd for httpd-core. */
+export function sourcePackage(owner: PackageOwner): string {
+  if (owner.source) return owner.source;
+  if (owner.name === "apache2" || owner.name.startsWith("apache2-")) return "apache2";
+  if (
+    /^(httpd(-core|-tools|-filesystem)?|mod_ssl|mod_ldap|mod_session|mod_proxy_html|mod_lua)$/.test(
+      owner.name,
+    )
+  )
+    return "httpd";
+  return owner.name;
+}
+
+/** Which distro an advisory id belongs to, by its prefix, so a sentence cites only the package's own. */
+function advisoryOf(id: string): string | undefined {
+  if (/^D[SL]A-/.test(id)) return "debian";
+  if (/^USN-/.test(id)) return "ubuntu";
+  if (/^AL[SBE]A-/.test(id)) return "almalinux";
+  if (/^RL[SBE]A-/.test(id)) return "rocky";
+  if (/^RH[SBE]A-/.test(id)) return "rhel";
+  return undefined;
+}
+
+const SILENT_CAVEATS = new Set<CveMatch["caveat"]>([
+  "backports-likely",
+  "distro-data-stale",
+  "distro-data-silent",
+  "separate-package",
+]);
+
+/**
+ * The finding severity of one match: Apache's impact (KEV never below high), but a match the distro data
+ * cannot confirm (no data, stale data, data silent, fix in another package) is at most high, so a report
+ * never says "act now" on missing data alone (a possible high is "at risk").
+ */
+export function matchSeverity(m: CveMatch): Severity {
+  const s = severityFor(m.cve);
+  return s === "critical" && SILENT_CAVEATS.has(m.caveat) ? "high" : s;
 }
 
 function fixText(cve: CveRecord): string {

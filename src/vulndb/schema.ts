@@ -48,6 +48,7 @@ export const vulnDbSchema = z.object({
         fetchedAt: isoTime,
         records: z.number().int().nonnegative(),
         kept: z.boolean().optional(),
+        distros: z.array(z.string()).optional(),
       }),
     ),
     kev: z.object({ catalogVersion: z.string(), count: z.number().int().nonnegative() }).optional(),

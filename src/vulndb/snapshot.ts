@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { assembleVulnDb } from "./assemble.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { parseDebianAdvisoryList } from "./sources/debian.ts";
+import { DISTRO_FEEDS, type DistroFeed, type FeedFile, orderForKey } from "./sources/distro-feeds.ts";
+import { type DistroIndex, mergeIndex } from "./sources/distro-index.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import { parseOsvRecord } from "./sources/osv.ts";
 import type { VulnDb } from "./types.ts";
@@ -39,9 +41,24 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
     distro,
   );
   const apacheIds = new Set([...known, ...newer.map((r) => r.id)]);
-  const debianEntries = [...distro]
-    .filter(([id]) => apacheIds.has(id))
-    .reduce((n, [, f]) => n + f.fixed.size, 0);
+  const debianEntries = entriesFor(distro, apacheIds);
+
+  // Every registered feed whose mirror is in ../shared/vulndata/distro joins the Debian lists.
+  const feeds = DISTRO_FEEDS.filter(
+    (f) => f.mirror && fs.existsSync(path.join(vulndataDir, "distro", f.mirror)),
+  );
+  const feedSources = feeds.map((feed) => {
+    const index = feed.parse(mirrorFiles(path.join(vulndataDir, "distro", feed.mirror as string), feed));
+    mergeIndex(distro, index.index, orderForKey);
+    const mirror = MIRRORS[feed.id];
+    return {
+      name: `${feed.name}${mirror ? ` (${mirror.note})` : ""}`,
+      url: feed.url,
+      fetchedAt: mirror?.fetchedAt ?? "1970-01-01T00:00:00.000Z",
+      records: entriesFor(index.index, apacheIds),
+      distros: [...feed.distros],
+    };
+  });
 
   const sources = [
     {
@@ -67,7 +84,9 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
       url: "https://salsa.debian.org/security-tracker-team/security-tracker/-/tree/master/data",
       fetchedAt: "2023-04-02T00:00:00.000Z",
       records: debianEntries,
+      distros: ["debian"],
     },
+    ...feedSources,
   ];
   // A snapshot is as new as its newest source; the oldest one decides how stale it is (see vulnDbAgeDays).
   const builtAt = sources
@@ -89,4 +108,43 @@ function parseOrThrow(file: string, parse: () => ApacheRecord): ApacheRecord {
   } catch (err) {
     throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/**
+ * The date of each mirror's data (see its SOURCES.md): the newest record in it, or the commit it was
+ * copied from. It is the date the data is as new as, so `db status` ages it honestly.
+ */
+const MIRRORS: Record<string, { fetchedAt: string; note: string }> = {
+  "ubuntu-osv": {
+    fetchedAt: "2026-10-02T00:00:00.000Z",
+    note: "16 apache2 USNs 2019-2026 and UBUNTU-CVE-2026-57941 from github.com/canonical/ubuntu-security-notices",
+  },
+  "almalinux-osv": {
+    fetchedAt: "2026-08-21T00:00:00.000Z",
+    note: "httpd-family advisories from github.com/AlmaLinux/osv-database@948f47aa",
+  },
+  "alpine-secdb": {
+    fetchedAt: "2020-02-04T00:00:00.000Z",
+    note: "apache2 entries of v3.3-v3.11 from github.com/alpinelinux/alpine-secdb@06f6e960",
+  },
+};
+
+/** (CVE, release) entries of the index for CVEs the snapshot has. */
+function entriesFor(index: DistroIndex, ids: Set<string>): number {
+  return [...index].filter(([id]) => ids.has(id)).reduce((n, [, f]) => n + f.fixed.size + f.open.size, 0);
+}
+
+/** The feed's files in a mirror folder, by their path inside it (sorted, so the build is the same each time). */
+function mirrorFiles(dir: string, feed: DistroFeed): FeedFile[] {
+  const out: FeedFile[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(name);
+      else if (e.isFile() && feed.accepts(name))
+        out.push({ name, text: fs.readFileSync(path.join(dir, name), "utf8") });
+    }
+  };
+  walk("");
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -30,7 +30,10 @@ export interface CveRecord {
   published?: string;
   /** CISA Known Exploited Vulnerabilities entry, when listed. */
   kev?: { dateAdded: string; dueDate?: string; knownRansomware: boolean; name: string };
-  /** Fixed versions per distro release, from the distro's own advisories: { "debian:bookworm": "2.4.57-2" }. */
+  /**
+   * Fixed versions per distro release, from the distro's own advisories: { "debian:bookworm": "2.4.57-2" }.
+   * "almalinux:9/mod_http2" is a fix shipped in a separately built module package, not in httpd itself.
+   */
   distroFixed: Record<string, string>;
   /** Advisory ids that fixed it (DSA-5376-1, DLA-3351-1). */
   advisories?: string[];
@@ -49,7 +52,15 @@ export interface CveRecord {
 export interface VulnDbMeta {
   builtAt: string;
   /** `kept`: records carried over from an earlier snapshot because the source was not downloaded again. */
-  sources: Array<{ name: string; url: string; fetchedAt: string; records: number; kept?: boolean }>;
+  sources: Array<{
+    name: string;
+    url: string;
+    fetchedAt: string;
+    records: number;
+    kept?: boolean;
+    /** Distro module ids whose releases this source judges (its feed in sources/distro-feeds.ts). */
+    distros?: string[];
+  }>;
   /** The KEV catalog this data was joined with (all products, not only Apache). */
   kev?: { catalogVersion: string; count: number };
 }
@@ -78,6 +89,26 @@ export interface PackageOwner {
 
 export type VersionBasis = "distro-data" | "upstream-version" | "banner";
 
+/**
+ * backports-likely: no data for the release of a distro that backports. distro-data-stale: the package is
+ * newer than every fix the data knows for its release. distro-data-silent: the release's data (fixes only)
+ * does not mention the CVE. separate-package: the fix shipped in another package (EL9's mod_http2).
+ * possibly-affected: Apache lists the version only as "?=".
+ */
+export type Caveat =
+  | "backports-likely"
+  | "distro-data-stale"
+  | "distro-data-silent"
+  | "separate-package"
+  | "possibly-affected";
+
+/** Whose data judged a distro package: "AlmaLinux 9", standing in for "Red Hat Enterprise Linux". */
+export interface DistroDataset {
+  key: string;
+  name: string;
+  standInFor?: string;
+}
+
 export interface CveMatch {
   cve: CveRecord;
   /** affected: the version is in range and no distro fix applies; fixed: a distro backport or upstream fix covers it. */
@@ -89,7 +120,9 @@ export interface CveMatch {
    * Why the result is less sure than its basis suggests: a distro that backports fixes but whose data mamori
    * lacks, distro data older than the installed package, or a version Apache lists only as "?=" possible.
    */
-  caveat?: "backports-likely" | "distro-data-stale" | "possibly-affected";
+  caveat?: Caveat;
   /** The fixed version that decided a "distro-data" result (a dpkg/rpm/apk version). */
   fixedVersion?: string;
+  /** The distro data consulted for this package, even when it had no entry for the CVE. */
+  dataset?: DistroDataset;
 }

@@ -259,3 +259,29 @@ export function comparatorFor(
       return compareUpstream;
   }
 }
+
+// ---- rpm rebuilds (AlmaLinux/Rocky data judging a RHEL or CentOS package, and the other way round) ----
+
+/**
+ * The parts of an EL release that every rebuild shares: "65.module_el8.10.0+4233+8b7d9181.9" and RHEL's
+ * "65.module+el8.10.0+22069+b47f5c72.9" both become "65.module_el8.10.0.9". The module build counter
+ * ("+4233+8b7d9181") is each build system's own, so comparing it across distros means nothing, and
+ * AlmaLinux marks its respins ".alma" / ".alma.1" on top of Red Hat's release.
+ */
+export function rebuildRelease(release: string): string {
+  return release
+    .replace(/module\+el/g, "module_el")
+    .replace(/\+\d+\+[0-9a-f]{6,}/g, "")
+    .replace(/\.(?:alma|rocky)(?:\.\d+)?$/i, "");
+}
+
+/** rpm ordering for data of one EL rebuild applied to a package of another (see rebuildRelease). */
+export function compareRpmRebuild(a: string, b: string): number {
+  const x = parseRpm(a);
+  const y = parseRpm(b);
+  if (x.epoch !== y.epoch) return sign(x.epoch - y.epoch);
+  const v = rpmvercmp(x.version, y.version);
+  if (v !== 0) return v;
+  if (x.release === undefined || y.release === undefined) return 0;
+  return rpmvercmp(rebuildRelease(x.release), rebuildRelease(y.release));
+}

@@ -137,7 +137,7 @@ test("Debian advisories: fixed version per release, the later one when an update
   assert.equal(f?.firstAdvisory, "2022-01-04", "the earlier of the two advisories");
   const rec = byId.get("CVE-2021-44790");
   assert.equal(rec?.distroFixed["debian:buster"], "2.4.38-3+deb10u7");
-  assert.deepEqual(rec?.advisories, ["DLA-2907-1", "DSA-5035-1"]);
+  assert.deepEqual(rec?.advisories, ["ALSA-2022:0258", "DLA-2907-1", "DSA-5035-1", "USN-5212-1"]);
   assert.deepEqual(rec?.distroFirstAdvisory, { debian: "2022-01-04" });
 });
 

@@ -152,7 +152,12 @@ test("db update downloads the three feeds, replaces the data and db status shows
   assert.equal(smuggling?.fixedVersion, "2.4.56-1");
   assert.equal(ms.find((m) => m.cve.id === "CVE-2023-31122")?.basis, "distro-data", "open in the tracker");
   // Advisory ids from the old snapshot survive, though the tracker JSON does not carry them.
-  assert.deepEqual(db.cves.find((c) => c.id === "CVE-2021-44790")?.advisories, ["DLA-2907-1", "DSA-5035-1"]);
+  assert.deepEqual(db.cves.find((c) => c.id === "CVE-2021-44790")?.advisories, [
+    "ALSA-2022:0258",
+    "DLA-2907-1",
+    "DSA-5035-1",
+    "USN-5212-1",
+  ]);
   assert.deepEqual(db.cves.find((c) => c.id === "CVE-2019-0211")?.distroFirstAdvisory, {
     debian: "2019-04-03",
   });

@@ -4,6 +4,7 @@ import {
   compareApk,
   compareDpkg,
   compareRpm,
+  compareRpmRebuild,
   compareUpstream,
   upstreamBranch,
 } from "../../src/vulndb/versions.ts";
@@ -60,6 +61,16 @@ check("dpkg versions follow Debian policy", compareDpkg, [
   ["2.4.38-3+deb10u10", "<", "2.4.38-4"],
   ["2.4.65-1~deb12u1+deb.sury.org+1", ">", "2.4.65-1~deb12u1"],
   ["12345678901234567890", "<", "12345678901234567891"],
+  // Ubuntu Pro (ESM) builds sort after the standard build they extend, before the next one.
+  ["2.4.41-4ubuntu3.23+esm7", ">", "2.4.41-4ubuntu3.23"],
+  ["2.4.41-4ubuntu3.23+esm7", ">", "2.4.41-4ubuntu3.23+esm2"],
+  ["2.4.41-4ubuntu3.23+esm7", "<", "2.4.41-4ubuntu3.24"],
+  ["2.4.18-2ubuntu3.17+esm6", ">", "2.4.18-2ubuntu3.17"],
+  ["2.4.7-1ubuntu4.22+esm5", "<", "2.4.7-1ubuntu4.23"],
+  ["2.4.41-4ubuntu3", "<", "2.4.41-4ubuntu3.1"],
+  ["2.4.58-1ubuntu8.15", ">", "2.4.58-1ubuntu8.2"],
+  ["2.4.52-1ubuntu4.3~esm1", "<", "2.4.52-1ubuntu4.3"],
+  ["1:2.4.41-1", ">", "2.4.99-1"],
 ]);
 
 check("rpm versions follow rpmvercmp with epoch, ~ and ^", compareRpm, [
@@ -79,7 +90,38 @@ check("rpm versions follow rpmvercmp with epoch, ~ and ^", compareRpm, [
   ["1.001", "=", "1.1"],
   ["1_0", "=", "1.0"],
   ["2.4.62-1.fc40", "<", "2.4.62-2.fc40"],
+  // EL8 module-stream releases (AlmaLinux errata): release number, then EL minor, then build, then respin.
+  ["2.4.37-65.module_el8.10.0+4233+8b7d9181.9", ">", "2.4.37-65.module_el8.10.0+4190+704ad79b.8"],
+  ["2.4.37-65.module_el8.10.0+3872+9b8ab21e.1", ">", "2.4.37-65.module_el8.10.0+3860+a6e26e50"],
+  ["2.4.37-43.module_el8.5.0+2609+b30d9eec.1.alma", ">", "2.4.37-43.module_el8.5.0+2597+c4b14997.alma"],
+  ["2.4.37-47.module_el8.6.0+2872+fe0ff7aa.1.alma", ">", "2.4.37-43.module_el8.5.0+2631+6f259f31.3.alma"],
+  ["2.4.37-64.module_el8.10.0+3761+75f8c656", "<", "2.4.37-65.module_el8.10.0+3860+a6e26e50"],
+  ["2.4.37-51.module+el8.7.0+18026+7b35e6ab.1", ">", "2.4.37-51.module+el8.7.0+17980+b0ed9d8a"],
+  ["1:2.4.37-65.module_el8.10.0+4233+8b7d9181.9", ">", "2.4.99-1.el8"],
+  ["2.4.62-13.el9_8.5", ">", "2.4.62-13.el9_8.1"],
+  ["2.4.62-13.el9_8.5", ">", "2.4.62-7.el9_7.3"],
+  ["2.4.62-1.el9", "<", "2.4.62-1.el9_5"],
+  ["2.4.57-11.el9_4.1", ">", "2.4.57-11.el9_4"],
+  ["2.4.63-13.el10_2.4", ">", "2.4.63-13.el10_2.1"],
+  ["2.0^20240101-1", "<", "2.0.1-1"],
+  ["2.0~beta1^git-1", "<", "2.0-1"],
 ]);
+
+check(
+  "rpm versions across rebuilds (RHEL vs AlmaLinux/Rocky) ignore build ids and rebuild tags",
+  compareRpmRebuild,
+  [
+    // RHEL's module build ids are far larger than AlmaLinux's; the release number and respin decide.
+    ["2.4.37-65.module+el8.10.0+22069+b47f5c72.8", "<", "2.4.37-65.module_el8.10.0+4233+8b7d9181.9"],
+    ["2.4.37-65.module+el8.10.0+22069+b47f5c72.9", "=", "2.4.37-65.module_el8.10.0+4233+8b7d9181.9"],
+    ["2.4.37-43.module+el8.5.0+13806+b30d9eec.1", "=", "2.4.37-43.module_el8.5.0+2609+b30d9eec.1.alma"],
+    ["2.4.37-43.module+el8.5.0+13806+b30d9eec", "<", "2.4.37-43.module_el8.5.0+2609+b30d9eec.1.alma"],
+    ["2.4.37-47.module+el8.6.0+14526+ce2d5fac.2", ">", "2.4.37-43.module_el8.5.0+2631+6f259f31.3.alma"],
+    ["2.4.62-13.el9_8.5", "=", "2.4.62-13.el9_8.5"],
+    ["2.4.62-4.el9_6.4", "<", "2.4.62-13.el9_8.5"],
+    ["1.15.7-8.module_el8.9.0+3809+48080a14.5.alma.1", "=", "1.15.7-8.module+el8.9.0+21024+48080a14.5"],
+  ],
+);
 
 check("apk versions follow Alpine's ordering", compareApk, [
   ["2.4.62-r0", "<", "2.4.62-r1"],
@@ -94,6 +136,12 @@ check("apk versions follow Alpine's ordering", compareApk, [
   ["2.4.9", "<", "2.4.10"],
   ["2.4.62", "=", "2.4.62-r0"],
   ["2.4.63-r0", ">", "2.4.62-r5"],
+  ["2.4.41-r0", ">", "2.4.39-r0"],
+  ["2.4.62_p1-r0", "<", "2.4.62_p2-r0"],
+  ["2.4.62_p1-r3", ">", "2.4.62_p1-r2"],
+  ["2.4.62_rc2-r5", "<", "2.4.62-r0"],
+  ["2.4.62_p1", "<", "2.4.63_rc1"],
+  ["2.4.35-r0", "<", "2.4.35-r1"],
 ]);
 
 test("the branch of a version is its first two components", () => {

@@ -3,7 +3,7 @@ import type { CheckContext } from "../../core/context.ts";
 import type { Confidence, Evidence } from "../../core/finding.ts";
 import type { Msg } from "../../core/message.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
-import type { PackageOwner, VersionBasis } from "../../vulndb/types.ts";
+import type { CveMatch, PackageOwner, VersionBasis } from "../../vulndb/types.ts";
 
 /** Whose data judges this installation, and how sure that makes us (DESIGN.md: distro data > upstream version > banner). */
 export function basisOf(inst: ApacheInstallation): VersionBasis {
@@ -19,9 +19,23 @@ export function confidenceOf(inst: ApacheInstallation): Confidence {
   return "likely";
 }
 
-/** One sentence saying how the version was established. */
-export function basisSentence(inst: ApacheInstallation, ctx: CheckContext): Msg {
+/**
+ * One sentence saying how the version was established and whose data judged it. With the matches a
+ * finding reports, a distro package's sentence says which distro data was used, if it stood in for
+ * another distro's, or that the data was silent or missing: never that distro data judged it when it did not.
+ */
+export function basisSentence(inst: ApacheInstallation, ctx: CheckContext, matches?: CveMatch[]): Msg {
   const o = inst.owner.found?.owner;
+  if (o && o.origin === "distro" && matches) {
+    const p = { manager: o.manager, pkg: o.name, version: o.version };
+    const dataset = matches.find((m) => m.dataset)?.dataset;
+    if (!dataset) return ctx.t("apache.basis.distroNoData", { ...p, distro: o.distro ?? "?" });
+    if (matches.every((m) => m.basis !== "distro-data"))
+      return ctx.t("apache.basis.distroSilent", { ...p, data: dataset.name });
+    if (dataset.standInFor)
+      return ctx.t("apache.basis.distroStandIn", { ...p, data: dataset.name, distro: dataset.standInFor });
+    return ctx.t("apache.basis.distroData", { ...p, data: dataset.name });
+  }
   if (o && o.origin === "distro")
     return ctx.t("apache.basis.distro", { manager: o.manager, pkg: o.name, version: o.version });
   if (o) return ctx.t("apache.basis.thirdParty", { manager: o.manager, pkg: o.name, version: o.version });

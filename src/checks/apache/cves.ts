@@ -11,8 +11,8 @@ import {
 } from "../../core/finding.ts";
 import type { Text } from "../../core/message.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
-import { distroUpgradeTarget, severityFor } from "../../vulndb/match.ts";
-import type { CveMatch, CveRecord } from "../../vulndb/types.ts";
+import { distroUpgradeTarget, matchSeverity } from "../../vulndb/match.ts";
+import type { CveMatch } from "../../vulndb/types.ts";
 import {
   basisSentence,
   confidenceOf,
@@ -80,19 +80,19 @@ export function cveFindings(
       : target
         ? ctx.t("apache.cve.fix.source", { target })
         : ctx.t("apache.cve.fix.sourceLatest");
-  const sev = (c: CveRecord): Severity => {
-    const s = severityFor(c);
-    return c.kev && severityRank(s) < severityRank("high") ? "high" : s;
+  const sev = (m: CveMatch): Severity => {
+    const s = matchSeverity(m);
+    return m.cve.kev && severityRank(s) < severityRank("high") ? "high" : s;
   };
   const base = installationEvidence(inst, ctx);
-  const how = basisSentence(inst, ctx);
+  const how = (ms: CveMatch[]) => basisSentence(inst, ctx, ms);
   const out: Finding[] = [];
   const kev = affected.filter((m) => m.cve.kev);
   for (const m of kev) {
     out.push({
       id: findingId("apache.cve", inst.binary, inst.configFile, m.cve.id),
       check: "apache.cve",
-      severity: sev(m.cve),
+      severity: sev(m),
       confidence: matchConfidence(inst, m),
       title: ctx.t("apache.cve.kevTitle", { cve: m.cve.id, title: m.cve.title, version }),
       detail: [
@@ -101,7 +101,7 @@ export function cveFindings(
           fixed: m.cve.fixedIn.join(", ") || "?",
         }),
         " ",
-        how,
+        how([m]),
       ],
       cves: [m.cve.id],
       evidence: [...base, matchEvidence(inst, m, ctx)],
@@ -122,7 +122,7 @@ export function cveFindings(
   const rest = affected.filter((m) => !m.cve.kev);
   for (const s of SEVERITIES)
     for (const c of CONFIDENCES) {
-      const group = rest.filter((m) => sev(m.cve) === s && matchConfidence(inst, m) === c);
+      const group = rest.filter((m) => sev(m) === s && matchConfidence(inst, m) === c);
       if (group.length === 0) continue;
       const ids = group.map((m) => m.cve.id).sort();
       const caveats = [...new Set(group.flatMap((m) => (m.caveat ? [m.caveat] : [])))];
@@ -141,7 +141,7 @@ export function cveFindings(
             .slice(0, 8)
             .map((m) => `${m.cve.id} (${m.cve.title})`)
             .join("; ")}${group.length > 8 ? ` … (+${group.length - 8})` : ""}. `,
-          how,
+          how(group),
           ...caveats.flatMap((k) => [" ", ctx.t(`apache.cve.caveat.${k}`)]),
         ],
         cves: ids,

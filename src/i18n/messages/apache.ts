@@ -103,8 +103,24 @@ export const apache = {
     ja: "脆弱性データを読み込めませんでした。CVE-2021-41773/42013 以外の既知の CVE は確認していません",
   },
   "apache.basis.distro": {
-    en: "The version comes from the {manager} package {pkg} {version}, judged with the distribution's own security data (backported fixes count).",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断し、ディストリビューション自身のセキュリティ情報で評価しました (バックポートされた修正を考慮済み)。",
+    en: "The version comes from the {manager} package {pkg} {version}, the distribution's own build.",
+    ja: "版はディストリビューション自身のビルドである {manager} パッケージ {pkg} {version} から判断しました。",
+  },
+  "apache.basis.distroData": {
+    en: "The version comes from the {manager} package {pkg} {version}, judged with {data} security data (backported fixes count).",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました (バックポートされた修正を考慮済み)。",
+  },
+  "apache.basis.distroStandIn": {
+    en: "The version comes from the {manager} package {pkg} {version}, judged with {data} security data, which stands in for {distro}'s own (mamori does not have it; the rebuilds ship the same fixes under the same versions).",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました。{distro} 自身の情報は mamori にないため、同じ版で同じ修正を出している再ビルド版の情報で代用しています。",
+  },
+  "apache.basis.distroSilent": {
+    en: "The version comes from the {manager} package {pkg} {version}; the {data} security data mamori has does not mention these CVEs, so they are judged by Apache's upstream version and may already be fixed (lower confidence).",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。mamori が持つ {data} のセキュリティ情報にはこれらの CVE の記載がないため、Apache 本家の版で評価しました。すでに修正済みの可能性があります (確度は低め)。",
+  },
+  "apache.basis.distroNoData": {
+    en: "The version comes from the {manager} package {pkg} {version}; mamori has no {distro} security data for this release, so it is judged by Apache's upstream version and may already be fixed (lower confidence). Run `mamori db update`.",
+    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。mamori にはこのリリース向けの {distro} のセキュリティ情報がないため、Apache 本家の版で評価しました。すでに修正済みの可能性があります (確度は低め)。`mamori db update` を実行してください。",
   },
   "apache.basis.thirdParty": {
     en: "The version comes from the {manager} package {pkg} {version}, a third-party build not covered by the distribution's security data, so it is judged by Apache's upstream version ranges.",
@@ -259,8 +275,16 @@ export const apache = {
     ja: "Apache はこの版を「影響の可能性あり」としてのみ挙げています。",
   },
   "apache.cve.caveat.distro-data-stale": {
-    en: "The installed package is newer than the distribution data mamori has; run `mamori db update`.",
-    ja: "インストール済みのパッケージは mamori が持つディストリビューションのデータより新しいため、`mamori db update` を実行してください。",
+    en: "The installed package is newer than every fix in the distribution data mamori has for its release, so these may already be fixed; run `mamori db update`.",
+    ja: "インストール済みのパッケージは、mamori が持つこのリリース向けのディストリビューションのデータにあるどの修正よりも新しいため、これらはすでに修正済みかもしれません。`mamori db update` を実行してください。",
+  },
+  "apache.cve.caveat.distro-data-silent": {
+    en: "The distribution's data that mamori has lists fixes only and says nothing about these CVEs for this release, so they may already be fixed or not apply; run `mamori db update`.",
+    ja: "mamori が持つディストリビューションのデータは修正の一覧のみで、このリリースについてこれらの CVE への言及がありません。すでに修正済みか、影響しない可能性があります。`mamori db update` を実行してください。",
+  },
+  "apache.cve.caveat.separate-package": {
+    en: "The distribution fixed it in a separately packaged module (such as mod_http2); mamori read only the web server package's version, so check that module's package version.",
+    ja: "ディストリビューションは別パッケージのモジュール (mod_http2 など) で修正しています。mamori が確認したのは Web サーバー本体のパッケージの版だけなので、そのモジュールのパッケージの版を確認してください。",
   },
   "apache.cve.fix.source": {
     en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi and restart it.",

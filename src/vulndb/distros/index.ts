@@ -1,6 +1,9 @@
 import type { PackageOwner } from "../types.ts";
+import { alpine } from "./alpine.ts";
 import { debian } from "./debian.ts";
+import { almalinux, centos, ol, rhel, rocky } from "./el.ts";
 import type { DistroModule } from "./types.ts";
+import { ubuntu } from "./ubuntu.ts";
 
 export type { DistroModule } from "./types.ts";
 
@@ -10,15 +13,17 @@ const plain = (id: string, name: string): DistroModule => ({ id, name });
 /** Every distro the matcher knows. A distro adds its module and one line here. */
 export const DISTROS: readonly DistroModule[] = [
   debian,
-  plain("ubuntu", "Ubuntu"),
-  plain("rhel", "Red Hat Enterprise Linux"),
-  plain("centos", "CentOS"),
-  plain("rocky", "Rocky Linux"),
-  plain("almalinux", "AlmaLinux"),
+  ubuntu,
+  rhel,
+  centos,
+  rocky,
+  almalinux,
+  ol,
   plain("fedora", "Fedora"),
   plain("amzn", "Amazon Linux"),
-  plain("alpine", "Alpine"),
+  alpine,
   plain("sles", "SUSE"),
+  plain("opensuse-leap", "openSUSE Leap"),
 ];
 
 /** The module for an os-release ID (its own or an alias), if mamori knows the distro. */
@@ -42,4 +47,23 @@ export function distroKey(owner: PackageOwner): string | undefined {
 export function distroName(owner: PackageOwner): string {
   const distro = owner.distro?.toLowerCase() ?? "";
   return DISTROS.find((d) => d.id === distro)?.name ?? owner.distro ?? "The distro";
+}
+
+/**
+ * The release keys whose data may judge this package, best first: its own distro's, then the stand-ins'
+ * ("rhel:9" -> "almalinux:9", "rocky:9"). The matcher uses the first one the snapshot has data for.
+ */
+export function distroKeys(owner: PackageOwner): string[] {
+  const own = distroKey(owner);
+  if (!own) return [];
+  const module = distroModule(owner.distro);
+  const release = own.slice(own.indexOf(":") + 1);
+  return [own, ...(module?.standIns ?? []).map((d) => `${d}:${release}`)];
+}
+
+/** "AlmaLinux 9" for the key "almalinux:9". */
+export function releaseName(key: string): string {
+  const [id, release] = key.split(":");
+  const name = DISTROS.find((d) => d.id === id)?.name ?? id ?? "";
+  return release ? `${name} ${release}` : name;
 }

@@ -1,32 +1,14 @@
 import { compareDpkg } from "../versions.ts";
 import { asString, CVE_ID, isObject, SourceError } from "./common.ts";
+import { type DistroFacts, type DistroIndex, factsFor, setFixed as setFixedWith } from "./distro-index.ts";
 
-/** Debian's fixes for one CVE: "debian:<codename>" -> fixed version, plus the advisories that carried them. */
-export interface DistroFacts {
-  fixed: Map<string, string>;
-  open: Set<string>;
-  advisories: Set<string>;
-  /** Date of the earliest advisory that fixed it in any release (ISO date). */
-  firstAdvisory?: string;
-}
-
-export type DistroIndex = Map<string, DistroFacts>;
+export type { DistroFacts, DistroIndex } from "./distro-index.ts";
 
 export const DEBIAN_SOURCE = "Debian security tracker";
 
-function factsFor(index: DistroIndex, cve: string): DistroFacts {
-  let f = index.get(cve);
-  if (!f) {
-    f = { fixed: new Map(), open: new Set(), advisories: new Set() };
-    index.set(cve, f);
-  }
-  return f;
-}
-
 /** When two advisories fix one CVE in one release (a regression update), the later version is the safe one. */
 function setFixed(f: DistroFacts, key: string, version: string): void {
-  const old = f.fixed.get(key);
-  if (old === undefined || compareDpkg(version, old) > 0) f.fixed.set(key, version);
+  setFixedWith(f, key, version, compareDpkg);
 }
 
 /**
