@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assembleVulnDb } from "./assemble.ts";
-import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { readApacheUpdatesDir } from "./sources/apache-announce.ts";
+import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { parseDebianAdvisoryList } from "./sources/debian.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import { parseOsvRecord } from "./sources/osv.ts";

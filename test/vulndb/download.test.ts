@@ -57,7 +57,10 @@ test("a redirect within the same origin is followed; to another origin it is ref
   assert.equal((await download("feed", same, limits)).toString(), "ok");
   const target = await server(t, (_req, res) => res.end("ok"));
   const url = await server(t, (_req, res) => res.writeHead(302, { location: target }).end());
-  await assert.rejects(download("feed", url, limits), /redirected to another host \(http:\/\/127\.0\.0\.1:\d+\)/);
+  await assert.rejects(
+    download("feed", url, limits),
+    /redirected to another host \(http:\/\/127\.0\.0\.1:\d+\)/,
+  );
   const loop = await server(t, (_req, res) => res.writeHead(302, { location: "/again" }).end());
   await assert.rejects(download("feed", loop, limits), /more than 5 redirects/);
   // A port the OS just handed out and that is closed again: nothing listens there.
