@@ -493,3 +493,25 @@ test("the audit's staleness warning names the host's distro feed, not the oldest
   assert.deepEqual(warn(["debian"]), []);
   assert.deepEqual(warn([]), []);
 });
+
+test("an update from Apache's JSON (which lacks 2.4.69) keeps the announced 2.4.69 CVEs of the snapshot", async (t) => {
+  const { buildSnapshot } = await import("../../src/vulndb/snapshot.ts");
+  const { serializeVulnDb } = await import("../../src/vulndb/assemble.ts");
+  const { matchCves } = await import("../../src/vulndb/match.ts");
+  const s = stateDir(t);
+  fs.writeFileSync(s.file, serializeVulnDb(buildSnapshot(vulndata)));
+  const r = await mamori(["db", "update", "--data-dir", s.dir, "--now", NOW, ...(await feeds(t))]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /288 Apache CVEs/);
+  const db = loadVulnDb(s.dir, new Diagnostics(), new Date(NOW)) as VulnDb;
+  const at68 = matchCves(db, { upstreamVersion: "2.4.68" }).filter((m) => m.status === "affected");
+  assert.equal(at68.length, 20);
+  const kept = db.meta.sources.filter((x) => x.kept);
+  assert.deepEqual(
+    kept.map((x) => [x.name.split(",")[0], x.records]),
+    [
+      ["Apache HTTP Server security team", 20],
+      ["Bitnami vulndb", 24],
+    ],
+  );
+});
