@@ -202,7 +202,8 @@ export function parseJsonBody(source: string, body: Buffer): unknown {
   } catch (err) {
     // V8 quotes the text around the error: from a local file (read as root) or a hostile server that
     // is nothing to echo. The position is enough.
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/,?\s*".*$/s, "");
+    let reason = (err instanceof Error ? err.message : String(err)).split('"')[0]?.trimEnd() ?? "";
+    if (reason.endsWith(",")) reason = reason.slice(0, -1);
     throw new SourceError(source, "vulndb.fail.notJson", { reason: printable(reason).slice(0, 120) });
   }
 }

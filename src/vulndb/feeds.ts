@@ -48,6 +48,11 @@ export interface Feed {
    * `db update` does not read yet.
    */
   read?(get: FeedGet): Promise<FeedData>;
+  /**
+   * Sanity of what was read (too few records means a broken feed), run once every feed has been read:
+   * a feed that failed to download is reported as that, not as another feed's odd content.
+   */
+  check?(data: FeedData): void;
 }
 
 const MiB = 1024 * 1024;
@@ -88,12 +93,12 @@ const kev: Feed = {
     const catalog = parseKev(
       parseJsonBody(KEV_SOURCE, await get.whole("known_exploited_vulnerabilities.json")),
     );
-    if (catalog.count <= SANITY.kevEntries)
-      throw new SourceError(KEV_SOURCE, "vulndb.fail.fewKev", {
-        count: catalog.count,
-        min: SANITY.kevEntries,
-      });
     return { kind: "kev", catalog };
+  },
+  check(data) {
+    const count = data.kind === "kev" ? data.catalog.count : 0;
+    if (count <= SANITY.kevEntries)
+      throw new SourceError(KEV_SOURCE, "vulndb.fail.fewKev", { count, min: SANITY.kevEntries });
   },
 };
 
@@ -113,13 +118,12 @@ const debian: Feed = {
     if (!result.ok) throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.notJson", { reason: result.error });
     const raw =
       result.value === undefined ? {} : { apache2: parseJsonBody(DEBIAN_SOURCE, Buffer.from(result.value)) };
-    const index = parseDebianTracker(raw);
-    if (index.size < SANITY.debianCves)
-      throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.fewDebian", {
-        count: index.size,
-        min: SANITY.debianCves,
-      });
-    return { kind: "distro", index };
+    return { kind: "distro", index: parseDebianTracker(raw) };
+  },
+  check(data) {
+    const count = data.kind === "distro" ? data.index.size : 0;
+    if (count < SANITY.debianCves)
+      throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.fewDebian", { count, min: SANITY.debianCves });
   },
 };
 

@@ -79,7 +79,7 @@ interface Fetched {
 /** Runs every active feed's read step; the first failure cancels the rest (the update is lost anyway). */
 async function fetchAll(opts: UpdateOptions): Promise<Fetched[]> {
   const cancel = new AbortController();
-  return Promise.all(
+  const fetched = await Promise.all(
     activeFeeds(opts.feeds ?? FEEDS).map(async (feed): Promise<Fetched> => {
       const urls = partUrls(feed, opts.urls, opts.from);
       try {
@@ -95,6 +95,8 @@ async function fetchAll(opts: UpdateOptions): Promise<Fetched[]> {
       }
     }),
   );
+  for (const { feed, data } of fetched) feed.check?.(data);
+  return fetched;
 }
 
 /**

@@ -52,9 +52,11 @@ export function parseApacheAnnouncement(text: string): ApacheRecord {
   const header = (name: string) =>
     lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1);
   const subject = oneLine(header("Subject") ?? "");
-  const sm = /^(CVE-\d{4}-\d{4,}):\s*(.+)$/.exec(subject);
-  if (!sm || !CVE_ID.test(sm[1] as string)) throw new Error("no CVE id in the Subject line");
-  const id = sm[1] as string;
+  // "CVE-2026-57941: Apache HTTP Server: mod_http2 ..." (split by hand: no regex over the free text).
+  const colon = subject.indexOf(":");
+  const id = colon > 0 ? subject.slice(0, colon) : "";
+  const title = subject.slice(colon + 1).trim();
+  if (!CVE_ID.test(id) || !title) throw new Error("no CVE id in the Subject line");
   const body = sectionsOf(lines);
   const severity = /^Severity:\s*(\S+)/im.exec(text)?.[1];
   const affected: VersionRange[] = [];
@@ -79,7 +81,7 @@ export function parseApacheAnnouncement(text: string): ApacheRecord {
     date && !Number.isNaN(Date.parse(date)) ? new Date(date).toISOString().slice(0, 10) : undefined;
   return {
     id,
-    title: oneLine(sm[2] as string),
+    title,
     impact: impactOf(severity),
     affected,
     fixedIn: [...new Set(fixedIn)].sort(compareUpstream),
