@@ -7,15 +7,15 @@ import { checkContext } from "../core/context.ts";
 import type { LogSource } from "../core/log-source.ts";
 import { msg } from "../core/message.ts";
 import type { ApacheFacts } from "../facts/apache.ts";
-import { loadVulnDb } from "../vulndb/load.ts";
+import { type HostRelevance, loadVulnDb } from "../vulndb/load.ts";
 import type { VulnDb } from "../vulndb/types.ts";
 import type { DataContext, Scanner } from "./scanner.ts";
 
 /** Loads the vulnerability snapshot; undefined (with a "could not check" entry) when it is missing or broken. */
-export type VulnLoader = (ctx: DataContext) => VulnDb | undefined;
+export type VulnLoader = (ctx: DataContext, host?: HostRelevance) => VulnDb | undefined;
 
-const loadSnapshot: VulnLoader = (ctx) => {
-  const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now());
+const loadSnapshot: VulnLoader = (ctx, host) => {
+  const db = loadVulnDb(ctx.dataDir, ctx.diag, ctx.now(), host);
   if (!db)
     ctx.diag.couldNotCheck({ area: "apache.cve", reason: "no-data", detail: msg("apache.diag.noVulnDb") });
   return db;
@@ -31,7 +31,7 @@ export function apacheScanner(
     collect,
     schema: async () => (await import("../facts/apache.ts")).apacheFactsSchema,
     load(facts, ctx) {
-      return facts.installations.length > 0 ? loadVuln(ctx) : undefined;
+      return facts.installations.length > 0 ? loadVuln(ctx, hostRelevance(facts)) : undefined;
     },
     check(facts, ctx, vulndb) {
       return checkApache(facts, ctx, vulndb);
@@ -70,6 +70,21 @@ function exposureVerdictOf(
   const matches = ["2.4.49", "2.4.50"].includes(inst.version ?? "") ? matchesFor(inst, vulndb) : undefined;
   const f = exposureFinding(inst, facts, matches, checkContext({ now: () => new Date(0), lang: "en" }));
   return f?.data?.verdict;
+}
+
+/**
+ * Whose data judges this host's Apache: the distros of the packages that own it (none for a build from
+ * source, judged by upstream data alone). The staleness warning names the oldest of those sources.
+ */
+function hostRelevance(facts: ApacheFacts): HostRelevance {
+  const distros = facts.installations
+    .map((i) =>
+      i.owner.found && i.owner.found.owner.origin !== "third-party"
+        ? i.owner.found.owner.distro?.toLowerCase()
+        : undefined,
+    )
+    .filter((d): d is string => Boolean(d));
+  return { distros: [...new Set(distros)] };
 }
 
 /**

@@ -54,6 +54,13 @@ export const configSchema = z
         { path: "/var/log/apache2/access.log", kind: "access" },
         { path: "/var/log/apache2/error.log", kind: "error" },
       ]),
+    /**
+     * URLs of the vulnerability feeds for `mamori db update` (ids in src/vulndb/feeds.ts): an id and
+     * one URL, or for a feed of several files an id and { file: URL }. http(s):// or file://.
+     */
+    feeds: z
+      .record(z.string().min(1), z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]))
+      .optional(),
     store: z
       .object({ busyTimeoutMs: z.number().int().min(0).max(600_000).default(10_000) })
       .strict()

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Diagnostics, errorCode } from "../core/diagnostics.ts";
 import { msg } from "../core/message.ts";
+import { feedById, feedOfSource } from "./feeds.ts";
 import { vulnDbSchema } from "./schema.ts";
 import type { VulnDb } from "./types.ts";
 
@@ -19,7 +20,12 @@ export function vulnDbPath(dataDir: string): string {
  * Reads and validates data/vulndb.json. Missing or damaged data is a Diagnostics entry and undefined,
  * never an exception: the rest of the audit still runs without it.
  */
-export function loadVulnDb(dataDir: string, diag: Diagnostics, now: Date): VulnDb | undefined {
+export function loadVulnDb(
+  dataDir: string,
+  diag: Diagnostics,
+  now: Date,
+  host?: HostRelevance,
+): VulnDb | undefined {
   const file = vulnDbPath(dataDir);
   const db = readVulnDb(file);
   if (!db.ok) {
@@ -32,7 +38,7 @@ export function loadVulnDb(dataDir: string, diag: Diagnostics, now: Date): VulnD
     diag.couldNotCheck({ area: "vulndb", path: file, reason: db.reason, detail });
     return undefined;
   }
-  const age = vulnDbAge(db.value, now);
+  const age = vulnDbAge(db.value, now, host);
   if (age.days > STALE_AFTER_DAYS) {
     diag.warn({
       area: "vulndb",
@@ -73,16 +79,46 @@ export function readVulnDb(file: string): ReadResult {
 }
 
 /**
- * Whole days since the oldest source was fetched (or since the build, without sources); never negative.
- * Records kept from an earlier snapshot do not count: they are there only because no feed has them yet.
+ * Which sources decide how current the data is for one host: the upstream ones (Apache, KEV) always,
+ * a distro's feed only where that distro's packages are judged. `distros` are os-release IDs of the
+ * package owners (empty: Apache built from source, judged upstream only). Undefined: every source.
  */
-export function vulnDbAgeDays(db: VulnDb, now: Date): number {
-  return vulnDbAge(db, now).days;
+export interface HostRelevance {
+  distros: readonly string[];
 }
 
-function vulnDbAge(db: VulnDb, now: Date): { days: number; source: string } {
+type Source = VulnDb["meta"]["sources"][number];
+
+/** Whether a source's age matters for this host (see HostRelevance). */
+export function sourceMatters(s: Source, host?: HostRelevance): boolean {
+  const covers = coveredDistros(s);
+  if (!covers) return !s.kept;
+  if (!host) return !s.kept;
+  return covers.some((d) => host.distros.includes(d));
+}
+
+/** The distros a source judges, from its feed; undefined for upstream data that judges every host. */
+function coveredDistros(s: Source): readonly string[] | undefined {
+  const id = feedOfSource(s);
+  const feed = id ? feedById(id) : undefined;
+  if (feed?.distros) return feed.distros;
+  // A feed this version does not know: its name still says which distro it is about.
+  const m = /\b(debian|ubuntu|almalinux|rocky|alpine|rhel|centos|suse|fedora)\b/i.exec(s.name);
+  return !feed && m ? [(m[1] as string).toLowerCase()] : undefined;
+}
+
+/**
+ * Whole days since the oldest source that matters was fetched (or since the build, without sources);
+ * never negative. Records kept from an earlier snapshot do not count: they are there only because no
+ * feed has them yet. A distro's data counts, kept or not, only on a host whose packages it judges.
+ */
+export function vulnDbAgeDays(db: VulnDb, now: Date, host?: HostRelevance): number {
+  return vulnDbAge(db, now, host).days;
+}
+
+export function vulnDbAge(db: VulnDb, now: Date, host?: HostRelevance): { days: number; source: string } {
   let oldest = { time: Date.parse(db.meta.builtAt), source: "builtAt" };
-  const fetched = db.meta.sources.filter((s) => !s.kept);
+  const fetched = db.meta.sources.filter((s) => sourceMatters(s, host));
   if (fetched.length) {
     oldest = { time: Number.POSITIVE_INFINITY, source: "" };
     for (const s of fetched) {
@@ -90,5 +126,9 @@ function vulnDbAge(db: VulnDb, now: Date): { days: number; source: string } {
       if (time < oldest.time) oldest = { time, source: s.name };
     }
   }
-  return { days: Math.max(0, Math.floor((now.getTime() - oldest.time) / DAY_MS)), source: oldest.source };
+  return { days: ageDays(oldest.time, now), source: oldest.source };
+}
+
+export function ageDays(time: number, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - time) / DAY_MS));
 }

@@ -44,6 +44,7 @@ export const vulnDbSchema = z.object({
     sources: z.array(
       z.object({
         name: z.string(),
+        feed: z.string().optional(),
         url: z.string(),
         fetchedAt: isoTime,
         records: z.number().int().nonnegative(),

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { assembleVulnDb } from "./assemble.ts";
+import { readApacheUpdatesDir } from "./sources/apache-announce.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { parseDebianAdvisoryList } from "./sources/debian.ts";
 import { DISTRO_FEEDS, type DistroFeed, type FeedFile, orderForKey } from "./sources/distro-feeds.ts";
@@ -8,6 +9,9 @@ import { type DistroIndex, mergeIndex } from "./sources/distro-index.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import { parseOsvRecord } from "./sources/osv.ts";
 import type { VulnDb } from "./types.ts";
+
+/** Under the vulndata folder: Apache's records after its JSON snapshot (see its SOURCES.md). */
+export const UPSTREAM_LATE_DIR = "upstream-2026-late";
 
 /**
  * Builds mamori's snapshot from the mirrored source files in ../shared/vulndata (see its SOURCES.md).
@@ -22,7 +26,11 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
       .sort()
       .map((f) => path.join(dir, f));
 
-  const apache = jsonFiles("httpd-json").map((f) => parseOrThrow(f, () => parseApacheRecord(readJson(f))));
+  const json = jsonFiles("httpd-json").map((f) => parseOrThrow(f, () => parseApacheRecord(readJson(f))));
+  // Apache's announcements of releases after its JSON snapshot (2.4.69 and on): Apache's own words.
+  const late = readApacheUpdatesDir(path.join(vulndataDir, UPSTREAM_LATE_DIR));
+  const lateIds = new Set(late.records.map((r) => r.id));
+  const apache = [...json.filter((r) => !lateIds.has(r.id)), ...late.records];
   const known = new Set(apache.map((r) => r.id));
   const newer = jsonFiles("osv-bitnami-apache")
     .map((f) => parseOrThrow(f, () => parseOsvRecord(readJson(f))))
@@ -56,6 +64,7 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
       url: feed.url,
       fetchedAt: mirror?.fetchedAt ?? "1970-01-01T00:00:00.000Z",
       records: entriesFor(index.index, apacheIds),
+      feed: feed.id,
       distros: [...feed.distros],
     };
   });
@@ -63,9 +72,16 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
   const sources = [
     {
       name: "Apache HTTP Server security team, per-CVE JSON (mirror github.com/apache/httpd-site@616933111cbf)",
+      feed: "apache",
       url: "https://httpd.apache.org/security/json/",
       fetchedAt: "2026-05-01T00:00:00.000Z",
-      records: apache.length,
+      records: json.length - [...lateIds].filter((id) => json.some((r) => r.id === id)).length,
+    },
+    {
+      name: "Apache HTTP Server security team, announcements on oss-security and cvelistV5 records, for releases after Apache's JSON",
+      url: "https://www.openwall.com/lists/oss-security/",
+      fetchedAt: `${late.newest ?? "2026-10-01"}T00:00:00.000Z`,
+      records: late.records.length,
     },
     {
       name: "Bitnami vulndb, OSV package apache, for CVEs newer than Apache's JSON (@0054d6e3)",
@@ -75,12 +91,14 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
     },
     {
       name: `${KEV_SOURCE} (mirror github.com/cisagov/kev-data@eacf03ec)`,
+      feed: "kev",
       url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
       fetchedAt: new Date(kevReleased).toISOString(),
       records: kev.count,
     },
     {
       name: "Debian security tracker, DSA and DLA lists for apache2 (mirror github.com/CVEDB/security-tracker@32127b7f)",
+      feed: "debian",
       url: "https://salsa.debian.org/security-tracker-team/security-tracker/-/tree/master/data",
       fetchedAt: "2023-04-02T00:00:00.000Z",
       records: debianEntries,

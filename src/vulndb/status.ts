@@ -1,29 +1,48 @@
 import type { Translator } from "../i18n/index.ts";
-import { STALE_AFTER_DAYS, vulnDbAgeDays } from "./load.ts";
+import { activeFeeds, FEEDS, feedOfSource } from "./feeds.ts";
+import { ageDays, type HostRelevance, STALE_AFTER_DAYS, sourceMatters, vulnDbAge } from "./load.ts";
 import type { VulnDb } from "./types.ts";
+
+type Source = VulnDb["meta"]["sources"][number];
 
 /** What `mamori db status` reports, as data (the JSON format prints exactly this). */
 export interface VulnDbStatus {
   dataDir: string;
   file: string;
   builtAt: string;
+  /** Age of the oldest source that matters for this host (see HostRelevance). */
   ageDays: number;
   stale: boolean;
+  /** The source that decides `ageDays` (and the staleness warning). */
+  ageSource: string;
+  /** The os-release IDs whose data was counted (undefined: the host was not known, every source counts). */
+  hostDistros?: string[];
   cves: number;
   kevCves: number;
   kevCatalog?: { catalogVersion: string; count: number };
   debianEntries: number;
-  sources: VulnDb["meta"]["sources"];
+  sources: Array<Source & { ageDays: number; matters: boolean }>;
+  /** Feeds whose URLs are configurable but that `db update` does not read yet. */
+  plannedFeeds: string[];
 }
 
-export function vulnDbStatus(db: VulnDb, dataDir: string, file: string, now: Date): VulnDbStatus {
-  const ageDays = vulnDbAgeDays(db, now);
+export function vulnDbStatus(
+  db: VulnDb,
+  dataDir: string,
+  file: string,
+  now: Date,
+  host?: HostRelevance,
+): VulnDbStatus {
+  const age = vulnDbAge(db, now, host);
+  const active = new Set(activeFeeds().map((f) => f.id));
   return {
     dataDir,
     file,
     builtAt: db.meta.builtAt,
-    ageDays,
-    stale: ageDays > STALE_AFTER_DAYS,
+    ageDays: age.days,
+    stale: age.days > STALE_AFTER_DAYS,
+    ageSource: age.source,
+    ...(host ? { hostDistros: [...host.distros] } : {}),
     cves: db.cves.length,
     kevCves: db.cves.filter((c) => c.kev).length,
     kevCatalog: db.meta.kev,
@@ -31,7 +50,13 @@ export function vulnDbStatus(db: VulnDb, dataDir: string, file: string, now: Dat
       (n, c) => n + Object.keys(c.distroFixed).filter((k) => k.startsWith("debian:")).length,
       0,
     ),
-    sources: db.meta.sources,
+    sources: db.meta.sources.map((s) => ({
+      ...s,
+      ...(s.feed ? {} : feedOfSource(s) ? { feed: feedOfSource(s) } : {}),
+      ageDays: ageDays(Date.parse(s.fetchedAt), now),
+      matters: sourceMatters(s, host),
+    })),
+    plannedFeeds: FEEDS.filter((f) => !active.has(f.id)).map((f) => f.id),
   };
 }
 
@@ -42,9 +67,13 @@ export function renderStatus(s: VulnDbStatus, t: Translator): string {
     t("vulndb.status.title"),
     `  ${t("vulndb.status.dataDir")}: ${clean(s.dataDir)}`,
     `  ${t("vulndb.status.builtAt")}: ${s.builtAt}`,
-    `  ${t("vulndb.status.age", { days: s.ageDays })}`,
+    `  ${t("vulndb.status.age", { days: s.ageDays, source: clean(s.ageSource) })}`,
     `  ${t("vulndb.status.cves", { count: s.cves, kev: s.kevCves })}`,
   ];
+  if (s.hostDistros)
+    lines.push(
+      `  ${t("vulndb.status.host", { distros: s.hostDistros.length ? clean(s.hostDistros.join(", ")) : "-" })}`,
+    );
   if (s.kevCatalog)
     lines.push(
       `  ${t("vulndb.status.kevCatalog", { version: s.kevCatalog.catalogVersion, count: s.kevCatalog.count })}`,
@@ -54,15 +83,28 @@ export function renderStatus(s: VulnDbStatus, t: Translator): string {
     `  ${t("vulndb.status.sources")}:`,
   );
   for (const src of s.sources) {
-    lines.push(
-      `    - ${t("vulndb.status.source", {
-        name: clean(src.name),
-        records: src.records,
-        fetchedAt: src.fetchedAt.slice(0, 10),
-        url: clean(src.url),
-      })}`,
-    );
+    const line = t("vulndb.status.source", {
+      name: clean(src.name),
+      records: src.records,
+      fetchedAt: src.fetchedAt.slice(0, 10),
+      days: src.ageDays,
+      url: clean(src.url),
+    });
+    const notes = [
+      src.kept ? t("vulndb.status.kept") : "",
+      s.hostDistros && !src.matters ? t("vulndb.status.notForHost") : "",
+    ].filter(Boolean);
+    lines.push(`    - ${line}${notes.length ? ` [${notes.join("; ")}]` : ""}`);
   }
-  if (s.stale) lines.push(t("vulndb.status.stale", { limit: STALE_AFTER_DAYS }));
+  if (s.plannedFeeds.length)
+    lines.push(`  ${t("vulndb.status.planned", { feeds: s.plannedFeeds.join(", ") })}`);
+  if (s.stale)
+    lines.push(
+      t("vulndb.status.staleSource", {
+        limit: STALE_AFTER_DAYS,
+        source: clean(s.ageSource),
+        days: s.ageDays,
+      }),
+    );
   return `${lines.join("\n")}\n`;
 }

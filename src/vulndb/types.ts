@@ -51,9 +51,13 @@ export interface CveRecord {
 
 export interface VulnDbMeta {
   builtAt: string;
-  /** `kept`: records carried over from an earlier snapshot because the source was not downloaded again. */
+  /**
+   * `kept`: records carried over from an earlier snapshot because the source was not downloaded again.
+   * `feed`: the id of the feed (src/vulndb/feeds.ts) the data came from, so its age is judged per host.
+   */
   sources: Array<{
     name: string;
+    feed?: string;
     url: string;
     fetchedAt: string;
     records: number;

@@ -1,129 +1,161 @@
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { VerifiedDir } from "../core/dirfd.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
-import { type DownloadLimits, download, downloadTo, parseJsonBody } from "./download.ts";
+import { type DownloadLimits, download, downloadTo } from "./download.ts";
+import { activeFeeds, FEEDS, type Feed, type FeedData, type FeedGet, feedOfSource } from "./feeds.ts";
 import { readVulnDb, vulnDbPath } from "./load.ts";
-import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
+import type { ApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
-import { DEBIAN_SOURCE, parseDebianTracker } from "./sources/debian.ts";
-import { MemberStream } from "./sources/json-member-stream.ts";
-import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
+import type { DistroFacts, DistroIndex } from "./sources/debian.ts";
+import type { KevCatalog } from "./sources/kev.ts";
 import type { CveRecord, VulnDb, VulnDbMeta } from "./types.ts";
 
-export const APACHE_SOURCE = "Apache HTTP Server security data";
+export { APACHE_SOURCE, parseApacheFeed, SANITY, TRACKER_MEMBER_LIMIT } from "./feeds.ts";
 
-export interface FeedUrls {
-  apache: string;
-  kev: string;
-  debian: string;
-}
-
-export const DEFAULT_FEED_URLS: FeedUrls = {
-  apache: "https://httpd.apache.org/security/vulnerabilities-httpd.json",
-  kev: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
-  debian: "https://security-tracker.debian.org/tracker/data/json",
-};
-
-/** Environment variables that override the default URLs (flags override these). */
-export const FEED_URL_ENV: Record<keyof FeedUrls, string> = {
-  apache: "MAMORI_APACHE_URL",
-  kev: "MAMORI_KEV_URL",
-  debian: "MAMORI_DEBIAN_URL",
-};
-
-/** Below these a feed is considered broken, not just small: today Apache has ~270 records and KEV ~1400. */
-export const SANITY = { apacheRecords: 200, kevEntries: 1000, debianCves: 50, maxUnparsedShare: 0.1 };
-
-/**
- * Bytes accepted from each feed. Apache's and KEV's JSON (a few MB today) are held whole to be parsed;
- * the tracker JSON (every Debian package, ~70 MB today) streams through, and only its apache2
- * member (well under 1 MB today) is kept, up to TRACKER_MEMBER_LIMIT. So the memory a hostile or
- * broken server can make an update take is bounded by the first two limits, whatever it sends.
- */
-export const SIZE_LIMITS: Record<keyof FeedUrls, number> = {
-  apache: 32 * 1024 * 1024,
-  kev: 32 * 1024 * 1024,
-  debian: 512 * 1024 * 1024,
-};
-
-export const TRACKER_MEMBER_LIMIT = 32 * 1024 * 1024;
+/** Feed id (a one-part feed) or "id/file" -> URL. Anything not named keeps the feed's official URL. */
+export type FeedUrls = Record<string, string>;
 
 export interface UpdateOptions {
   dataDir: string;
-  urls: FeedUrls;
+  /** Overrides of the official URLs (config file, env, flags; resolved by the caller). */
+  urls?: FeedUrls;
+  /** Air-gapped: read every part from DIR/<feed id>/<file> (as `mamori db fetch --to DIR` leaves them). */
+  from?: string;
   now: Date;
   timeoutMs?: number;
   onFetch?: (source: string, url: string) => void;
+  /** The feed list (tests); default FEEDS. */
+  feeds?: readonly Feed[];
+}
+
+/** Where each part of a feed comes from: --from DIR, then the configured URL, then the official one. */
+export function partUrls(feed: Feed, urls: FeedUrls = {}, from?: string): Record<string, string> {
+  const files = Object.keys(feed.parts);
+  const out: Record<string, string> = {};
+  for (const file of files) {
+    out[file] = from
+      ? pathToFileURL(path.join(path.resolve(from), feed.id, file)).href
+      : (urls[`${feed.id}/${file}`] ??
+        (files.length === 1 ? urls[feed.id] : undefined) ??
+        (feed.parts[file] as string));
+  }
+  return out;
+}
+
+function limitsOf(feed: Feed, timeoutMs: number | undefined): DownloadLimits {
+  return { timeoutMs: timeoutMs ?? 120_000, maxBytes: feed.maxBytes, types: feed.types };
+}
+
+/** The read steps' view of one feed's parts, wherever they come from. */
+function feedGet(
+  feed: Feed,
+  urls: Record<string, string>,
+  opts: UpdateOptions,
+  signal: AbortSignal,
+): FeedGet {
+  const url = (file: string): string => {
+    const u = urls[file];
+    if (!u) throw new SourceError(feed.name, "vulndb.fail.noPart", { file });
+    opts.onFetch?.(feed.name, u);
+    return u;
+  };
+  const limits = limitsOf(feed, opts.timeoutMs);
+  return {
+    whole: (file) => download(feed.name, url(file), limits, signal),
+    stream: (file, sink) => downloadTo(feed.name, url(file), limits, sink, signal),
+  };
+}
+
+interface Fetched {
+  feed: Feed;
+  urls: Record<string, string>;
+  data: FeedData;
+}
+
+/** Runs every active feed's read step; the first failure cancels the rest (the update is lost anyway). */
+async function fetchAll(opts: UpdateOptions): Promise<Fetched[]> {
+  const cancel = new AbortController();
+  const fetched = await Promise.all(
+    activeFeeds(opts.feeds ?? FEEDS).map(async (feed): Promise<Fetched> => {
+      const urls = partUrls(feed, opts.urls, opts.from);
+      try {
+        const data = await (feed.read as NonNullable<Feed["read"]>)(feedGet(feed, urls, opts, cancel.signal));
+        return { feed, urls, data };
+      } catch (err) {
+        cancel.abort();
+        if (err instanceof SourceError) throw err;
+        // A read step's own bug or an unexpected shape is still one line naming the feed.
+        throw new SourceError(feed.name, "vulndb.fail.parse", {
+          reason: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }),
+  );
+  for (const { feed, data } of fetched) feed.check?.(data);
+  return fetched;
 }
 
 /**
- * Downloads all three feeds, builds a new snapshot with the same parsers as scripts/build-vulndb.ts and
- * replaces data/vulndb.json in one rename. Any failure throws a SourceError before the old file is touched.
+ * Reads every feed of the list (FEEDS), builds a new snapshot with the same joins as the shipped one
+ * and replaces vulndb.json in one rename. Any failure throws a SourceError before the old file is touched:
+ * a failed, partial or hostile feed never replaces working data.
  */
 export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
-  const limits = (key: keyof FeedUrls): DownloadLimits => ({
-    timeoutMs: opts.timeoutMs ?? 120_000,
-    maxBytes: SIZE_LIMITS[key],
-  });
-  // When one feed fails the update is lost anyway: stop the other downloads instead of waiting for them.
-  const cancel = new AbortController();
-  const fetchJson = async (
-    key: keyof FeedUrls,
-    source: string,
-    get: (source: string, url: string, limits: DownloadLimits, cancel: AbortSignal) => Promise<unknown>,
-  ): Promise<unknown> => {
-    opts.onFetch?.(source, opts.urls[key]);
-    try {
-      return await get(source, opts.urls[key], limits(key), cancel.signal);
-    } catch (err) {
-      cancel.abort();
-      throw err;
-    }
-  };
-  const whole = async (source: string, url: string, l: DownloadLimits, signal: AbortSignal) =>
-    parseJsonBody(source, await download(source, url, l, signal));
-  const [apacheRaw, kevRaw, debianRaw] = await Promise.all([
-    fetchJson("apache", APACHE_SOURCE, whole),
-    fetchJson("kev", KEV_SOURCE, whole),
-    fetchJson("debian", DEBIAN_SOURCE, trackerApache2),
-  ]);
-
-  const apache = parseApacheFeed(apacheRaw);
-  const kev = parseKev(kevRaw);
-  if (kev.count <= SANITY.kevEntries)
-    throw new SourceError(KEV_SOURCE, "vulndb.fail.fewKev", { count: kev.count, min: SANITY.kevEntries });
-  const distro = parseDebianTracker(debianRaw);
-  if (distro.size < SANITY.debianCves)
-    throw new SourceError(DEBIAN_SOURCE, "vulndb.fail.fewDebian", {
-      count: distro.size,
-      min: SANITY.debianCves,
-    });
-
+  const fetched = await fetchAll(opts);
   const file = vulnDbPath(opts.dataDir);
   const previous = readVulnDb(file);
-  const old = previous.ok ? previous.value : undefined;
-  const apacheIds = new Set(apache.map((r) => r.id));
-  // CVEs that came from another feed stay until Apache's own data has them (its JSON can lag its releases).
-  const kept = (old?.cves ?? []).filter((c) => c.source && c.source !== "apache" && !apacheIds.has(c.id));
-  const keptSources = (old?.meta.sources ?? []).filter((s) => /OSV|Bitnami/i.test(s.name));
-  const fetchedAt = opts.now.toISOString();
-  const allIds = new Set([...apacheIds, ...kept.map((c) => c.id)]);
-  const debianEntries = [...distro]
-    .filter(([id]) => allIds.has(id))
-    .reduce((n, [, f]) => n + f.fixed.size, 0);
-  const meta: VulnDbMeta = {
-    builtAt: fetchedAt,
-    sources: [
-      { name: APACHE_SOURCE, url: opts.urls.apache, fetchedAt, records: apache.length },
-      ...(kept.length ? keptSources.map((s) => ({ ...s, records: kept.length, kept: true })) : []),
-      { name: KEV_SOURCE, url: opts.urls.kev, fetchedAt, records: kev.count },
-      { name: DEBIAN_SOURCE, url: opts.urls.debian, fetchedAt, records: debianEntries },
-    ],
-    kev: { catalogVersion: kev.catalogVersion, count: kev.count },
-  };
-  const db = assembleVulnDb({
-    apache,
+  const db = buildFromFeeds(fetched, previous.ok ? previous.value : undefined, opts.now);
+  writeAtomic(file, serializeVulnDb(db));
+  return db;
+}
+
+function buildFromFeeds(fetched: Fetched[], old: VulnDb | undefined, now: Date): VulnDb {
+  const upstream: ApacheRecord[] = [];
+  let kev: KevCatalog = { catalogVersion: "unknown", count: 0, byCve: new Map() };
+  const distro: DistroIndex = new Map();
+  const covered = new Set<string>();
+  for (const { feed, data } of fetched) {
+    if (data.kind === "upstream") upstream.push(...data.records);
+    else if (data.kind === "kev") kev = data.catalog;
+    else {
+      mergeDistro(distro, data.index);
+      for (const d of feed.distros ?? []) covered.add(d);
+    }
+  }
+  const upstreamIds = new Set(upstream.map((r) => r.id));
+  // Apache's JSON lags its announcements (and other feeds fill gaps): a CVE the old data had and the
+  // new feed lacks stays until the feed has it. A CVE never leaves Apache's list once published.
+  const kept = (old?.cves ?? []).filter((c) => !upstreamIds.has(c.id));
+  const allIds = new Set([...upstreamIds, ...kept.map((c) => c.id)]);
+  // Distro data no feed refreshed this time (a distro whose feed is only configured) is carried over.
+  for (const c of old?.cves ?? []) carryDistro(distro, c, covered);
+
+  const fetchedAt = now.toISOString();
+  const fetchedIds = new Set(fetched.map((f) => f.feed.id));
+  const sources: VulnDbMeta["sources"] = fetched.map(({ feed, urls, data }) => ({
+    name: feed.name,
+    feed: feed.id,
+    url: Object.values(urls).join(" "),
+    fetchedAt,
+    records:
+      data.kind === "upstream"
+        ? data.records.length
+        : data.kind === "kev"
+          ? data.catalog.count
+          : (data.count ?? distroEntries(data.index, allIds)),
+  }));
+  for (const s of old?.meta.sources ?? []) {
+    const id = feedOfSource(s);
+    if (id && fetchedIds.has(id)) continue;
+    const records = id ? s.records : keptCount(s, kept);
+    if (records > 0) sources.push({ ...s, records, kept: true });
+  }
+  return assembleVulnDb({
+    apache: upstream,
     supplementary: kept.map(toApacheRecord),
     kev,
     distro,
@@ -133,50 +165,45 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
         { advisories: c.advisories, distroFirstAdvisory: c.distroFirstAdvisory },
       ]),
     ),
-    meta,
+    meta: { builtAt: fetchedAt, sources, kev: { catalogVersion: kev.catalogVersion, count: kev.count } },
   });
-  writeAtomic(file, serializeVulnDb(db));
-  return db;
 }
 
-/**
- * Only the apache2 member of the tracker JSON is kept (as it streams in) and parsed into objects; the
- * rest is only checked for completeness.
- */
-async function trackerApache2(
-  source: string,
-  url: string,
-  limits: DownloadLimits,
-  cancel: AbortSignal,
-): Promise<unknown> {
-  const member = new MemberStream("apache2", TRACKER_MEMBER_LIMIT);
-  await downloadTo(source, url, limits, (chunk) => member.push(chunk), cancel);
-  const result = member.end();
-  if (!result.ok) throw new SourceError(source, "vulndb.fail.notJson", { reason: result.error });
-  if (result.value === undefined) return {};
-  return { apache2: parseJsonBody(source, Buffer.from(result.value)) };
+/** Records an old supplementary source (Bitnami's OSV, Apache's announcements) still contributes. */
+function keptCount(s: { name: string }, kept: CveRecord[]): number {
+  const bitnami = /Bitnami|OSV/i.test(s.name);
+  return kept.filter((c) => (c.source === "osv-bitnami") === bitnami).length;
 }
 
-/** Apache's consolidated feed: a JSON array of CVE JSON records, in any of the formats Apache has used. */
-export function parseApacheFeed(raw: unknown): ApacheRecord[] {
-  if (!Array.isArray(raw)) throw new SourceError(APACHE_SOURCE, "vulndb.fail.notArray");
-  const records: ApacheRecord[] = [];
-  let failed = 0;
-  for (const item of raw) {
-    try {
-      records.push(parseApacheRecord(item));
-    } catch {
-      failed++;
-    }
+function facts(index: DistroIndex, cve: string): DistroFacts {
+  let f = index.get(cve);
+  if (!f) {
+    f = { fixed: new Map(), open: new Set(), advisories: new Set() };
+    index.set(cve, f);
   }
-  if (records.length < SANITY.apacheRecords)
-    throw new SourceError(APACHE_SOURCE, "vulndb.fail.fewApache", {
-      count: records.length,
-      min: SANITY.apacheRecords,
-    });
-  if (failed > raw.length * SANITY.maxUnparsedShare)
-    throw new SourceError(APACHE_SOURCE, "vulndb.fail.badRecords", { failed, total: raw.length });
-  return records;
+  return f;
+}
+
+function mergeDistro(into: DistroIndex, from: DistroIndex): void {
+  for (const [cve, f] of from) {
+    const t = facts(into, cve);
+    for (const [k, v] of f.fixed) t.fixed.set(k, v);
+    for (const k of f.open) t.open.add(k);
+    for (const a of f.advisories) t.advisories.add(a);
+    if (f.firstAdvisory && (!t.firstAdvisory || f.firstAdvisory < t.firstAdvisory))
+      t.firstAdvisory = f.firstAdvisory;
+  }
+}
+
+function carryDistro(into: DistroIndex, c: CveRecord, covered: Set<string>): void {
+  const stale = (key: string) => !covered.has(key.split(":")[0] ?? "");
+  for (const [key, version] of Object.entries(c.distroFixed))
+    if (stale(key)) facts(into, c.id).fixed.set(key, version);
+  for (const key of c.distroOpen ?? []) if (stale(key)) facts(into, c.id).open.add(key);
+}
+
+function distroEntries(index: DistroIndex, ids: Set<string>): number {
+  return [...index].filter(([id]) => ids.has(id)).reduce((n, [, f]) => n + f.fixed.size, 0);
 }
 
 function toApacheRecord(c: CveRecord): ApacheRecord {
@@ -191,4 +218,57 @@ function toApacheRecord(c: CveRecord): ApacheRecord {
 function writeAtomic(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, content, { mode: 0o644 });
+}
+
+export interface FetchResult {
+  feed: Feed;
+  file: string;
+  url: string;
+  bytes: number;
+}
+
+/**
+ * `mamori db fetch --to DIR`: every part of the chosen feeds (placeholders too), saved as
+ * DIR/<id>/<file> for a machine without network (`db update --from DIR`). One part at a time, streamed
+ * to a temporary file and renamed into place: a failed part leaves no half file, and memory stays small.
+ */
+export async function fetchFeeds(opts: {
+  to: string;
+  urls?: FeedUrls;
+  feeds?: readonly Feed[];
+  timeoutMs?: number;
+  onFetch?: (source: string, url: string) => void;
+}): Promise<FetchResult[]> {
+  const out: FetchResult[] = [];
+  for (const feed of opts.feeds ?? FEEDS) {
+    for (const [file, url] of Object.entries(partUrls(feed, opts.urls))) {
+      opts.onFetch?.(feed.name, url);
+      const dir = VerifiedDir.open(path.join(path.resolve(opts.to), feed.id), {
+        create: true,
+        mode: 0o755,
+      });
+      const tmp = `.${file}.${randomBytes(8).toString("hex")}.tmp`;
+      try {
+        const fd = dir.createExclusive(tmp, 0o644);
+        let bytes = 0;
+        try {
+          bytes = await downloadTo(feed.name, url, limitsOf(feed, opts.timeoutMs), (chunk) => {
+            fs.writeSync(fd, chunk);
+            return undefined;
+          });
+          fs.fsyncSync(fd);
+        } catch (err) {
+          fs.closeSync(fd);
+          dir.unlink(tmp);
+          throw err;
+        }
+        fs.closeSync(fd);
+        dir.rename(tmp, file);
+        out.push({ feed, file: path.join(dir.path, file), url, bytes });
+      } finally {
+        dir.close();
+      }
+    }
+  }
+  return out;
 }

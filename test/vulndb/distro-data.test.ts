@@ -293,7 +293,13 @@ test("Ubuntu 20.04 3.21 is newer than every fix in the data: the CVEs it is sile
     upstreamVersion: "2.4.41",
     owner: owner("dpkg", "ubuntu", "20.04", "2.4.41-4ubuntu3.21"),
   });
-  const silent = affected(ms);
+  const open = affected(ms);
+  // Ubuntu's own per-CVE records may still list a CVE as open for focal: that is distro data, not silence.
+  for (const m of open.filter((x) => x.basis === "distro-data")) {
+    console.log(`# Ubuntu 20.04 data lists ${m.cve.id} as open`);
+    assert.equal(m.dataset?.name, "Ubuntu 20.04", m.cve.id);
+  }
+  const silent = open.filter((m) => m.basis !== "distro-data");
   assert.ok(silent.length > 0);
   for (const m of silent) {
     assert.equal(m.basis, "upstream-version");

@@ -50,10 +50,19 @@ test("an undeclared (chunked) body that grows past the cap is cut off", async (t
   await assert.rejects(download("feed", url, limits), /larger than/);
 });
 
-test("a redirect is followed; a refused connection names the source", async (t) => {
+test("a redirect within the same origin is followed; to another origin it is refused; a refused connection names the source", async (t) => {
+  const same = await server(t, (req, res) =>
+    req.url === "/moved" ? res.end("ok") : res.writeHead(301, { location: "/moved" }).end(),
+  );
+  assert.equal((await download("feed", same, limits)).toString(), "ok");
   const target = await server(t, (_req, res) => res.end("ok"));
   const url = await server(t, (_req, res) => res.writeHead(302, { location: target }).end());
-  assert.equal((await download("feed", url, limits)).toString(), "ok");
+  await assert.rejects(
+    download("feed", url, limits),
+    /redirected to another host \(http:\/\/127\.0\.0\.1:\d+\)/,
+  );
+  const loop = await server(t, (_req, res) => res.writeHead(302, { location: "/again" }).end());
+  await assert.rejects(download("feed", loop, limits), /more than 5 redirects/);
   // A port the OS just handed out and that is closed again: nothing listens there.
   const probe = http.createServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));

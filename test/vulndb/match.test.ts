@@ -37,8 +37,8 @@ function debian(version: string, release?: string): PackageOwner {
   };
 }
 
-test("the snapshot holds Apache's 244 records plus the 24 newer ones from OSV", () => {
-  assert.equal(db.cves.length, 244 + 24);
+test("the snapshot holds Apache's 244 records, the 24 newer ones from OSV and the 20 of 2.4.69", () => {
+  assert.equal(db.cves.length, 244 + 24 + 20);
   assert.equal(db.cves.filter((c) => c.source === "osv-bitnami").length, 24);
   assert.equal(new Set(db.cves.map((c) => c.id)).size, db.cves.length, "no duplicate ids");
 });
@@ -251,10 +251,10 @@ test("severity follows Apache's impact and a KEV-listed CVE is at least high", (
 });
 
 test("the upgrade target fixes every CVE on the branch, including ones the first target would bring", () => {
-  assert.equal(upgradeTarget(db, "2.4.49"), "2.4.68");
-  assert.equal(upgradeTarget(db, "2.4.68"), undefined);
+  assert.equal(upgradeTarget(db, "2.4.49"), "2.4.69");
+  assert.equal(upgradeTarget(db, "2.4.69"), undefined);
   assert.equal(upgradeTarget(db, "2.4"), undefined, "no target without a patch level");
-  assert.equal(upgradeTarget(db, "2.2.34"), "2.4.68", "2.2 gets no more fixes: move to the newest branch");
+  assert.equal(upgradeTarget(db, "2.2.34"), "2.4.69", "2.2 gets no more fixes: move to the newest branch");
   // A database that ends at the traversal bugs: 2.4.49 needs 2.4.51, not just 2.4.50.
   const small: VulnDb = { ...db, cves: db.cves.filter((c) => /CVE-2021-4(1773|2013)/.test(c.id)) };
   assert.equal(upgradeTarget(small, "2.4.49"), "2.4.51");

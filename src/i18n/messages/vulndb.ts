@@ -14,15 +14,15 @@ export const vulndb = {
     ja: "脆弱性データ {path} が壊れています ({reason})。`mamori db update` を実行してください",
   },
   "vulndb.stale": {
-    en: "the vulnerability data is {days} days old (oldest source: {source}); run `mamori db update`",
-    ja: "脆弱性データが {days} 日前のものです (最も古いデータ: {source})。`mamori db update` を実行してください",
+    en: "the vulnerability data is {days} days old (oldest source that judges this host: {source}); run `mamori db update`",
+    ja: "脆弱性データが {days} 日前のものです (このホストの判定に使う最も古いデータ: {source})。`mamori db update` を実行してください",
   },
   "vulndb.status.title": { en: "Vulnerability data", ja: "脆弱性データ" },
   "vulndb.status.dataDir": { en: "Data directory", ja: "データの場所" },
   "vulndb.status.builtAt": { en: "Built", ja: "作成日時" },
   "vulndb.status.age": {
-    en: "Age: {days} days (by its oldest source)",
-    ja: "経過日数: {days} 日 (最も古いデータ基準)",
+    en: "Age: {days} days (by its oldest source that matters here: {source})",
+    ja: "経過日数: {days} 日 (このホストに関係する最も古いデータ基準: {source})",
   },
   "vulndb.status.cves": {
     en: "Apache CVEs: {count} ({kev} in CISA KEV)",
@@ -38,12 +38,26 @@ export const vulndb = {
   },
   "vulndb.status.sources": { en: "Sources", ja: "入手元" },
   "vulndb.status.source": {
-    en: "{name}: {records} records, fetched {fetchedAt} ({url})",
-    ja: "{name}: {records} 件、取得 {fetchedAt} ({url})",
+    en: "{name}: {records} records, fetched {fetchedAt}, {days} days ago ({url})",
+    ja: "{name}: {records} 件、取得 {fetchedAt} ({days} 日前) ({url})",
   },
   "vulndb.status.stale": {
     en: "The data is older than {limit} days: run `mamori db update`.",
     ja: "データが {limit} 日より古くなっています。`mamori db update` を実行してください。",
+  },
+  "vulndb.status.staleSource": {
+    en: "{source} is {days} days old, older than {limit} days: run `mamori db update`.",
+    ja: "{source} は {days} 日前のもので、{limit} 日より古くなっています。`mamori db update` を実行してください。",
+  },
+  "vulndb.status.host": {
+    en: "This host's packages are judged with: {distros} (and the upstream data)",
+    ja: "このホストのパッケージの判定に使うデータ: {distros} (と上流のデータ)",
+  },
+  "vulndb.status.kept": { en: "kept from the previous data", ja: "以前のデータから引き継ぎ" },
+  "vulndb.status.notForHost": { en: "not used for this host", ja: "このホストでは使いません" },
+  "vulndb.status.planned": {
+    en: "Configured but not read yet by db update: {feeds}",
+    ja: "設定はできるが db update がまだ読まないフィード: {feeds}",
   },
   "vulndb.status.none": {
     en: "No usable vulnerability data in {dataDir}: run `mamori db update`.",
@@ -63,6 +77,24 @@ export const vulndb = {
   "vulndb.fail.truncated": {
     en: "truncated: {size} of {declared} bytes",
     ja: "途中で切れています: {declared} バイト中 {size} バイト",
+  },
+  "vulndb.fail.contentType": {
+    en: "the server sent {type}, not the feed's data",
+    ja: "サーバーが返したのは {type} で、フィードのデータではありません",
+  },
+  "vulndb.fail.redirect": {
+    en: "redirected to another host ({to}); configure that URL if it is the feed's new home",
+    ja: "別のホスト ({to}) へ転送されました。そこが新しい配布元なら、その URL を設定してください",
+  },
+  "vulndb.fail.redirectLoop": {
+    en: "more than {max} redirects",
+    ja: "転送が {max} 回を超えました",
+  },
+  "vulndb.fail.local": { en: "cannot read {path}: {reason}", ja: "{path} を読めません: {reason}" },
+  "vulndb.fail.noPart": { en: "no URL for {file}", ja: "{file} の URL がありません" },
+  "vulndb.fail.parse": {
+    en: "the data could not be read ({reason})",
+    ja: "データを読み取れませんでした ({reason})",
   },
   "vulndb.fail.notJson": { en: "not valid JSON ({reason})", ja: "正しい JSON ではありません ({reason})" },
   "vulndb.fail.notArray": {
@@ -97,8 +129,24 @@ export const vulndb = {
     ja: "{path} を更新しました: Apache の CVE {count} 件、KEV 掲載 {kev} 件、Debian の修正情報 {debian} 件。",
   },
   "vulndb.update.badUrl": {
-    en: "{option} must be an http or https URL, not {value}",
-    ja: "{option} には http または https の URL を指定してください ({value} は使えません)",
+    en: "{option} must be an http, https or file URL, not {value}",
+    ja: "{option} には http、https または file の URL を指定してください ({value} は使えません)",
+  },
+  "vulndb.update.unknownFeed": {
+    en: "{option}: there is no feed {id} (feeds: {ids})",
+    ja: "{option}: フィード {id} はありません (フィード: {ids})",
+  },
+  "vulndb.update.fromNotDir": {
+    en: "--from {dir}: not a directory (expected DIR/<feed>/<file>, as `mamori db fetch --to DIR` leaves it)",
+    ja: "--from {dir}: ディレクトリではありません (`mamori db fetch --to DIR` が作る DIR/<フィード>/<ファイル> の形が必要です)",
+  },
+  "vulndb.fetch.done": {
+    en: "Saved {count} files ({size}) under {dir}. Copy the directory to the server and run `mamori db update --from DIR` there.",
+    ja: "{dir} に {count} 個のファイル ({size}) を保存しました。このディレクトリをサーバーにコピーし、そこで `mamori db update --from DIR` を実行してください。",
+  },
+  "vulndb.fetch.failed": {
+    en: "fetch failed: {source}: {reason}; files already saved under {dir} stay",
+    ja: "取得に失敗しました: {source}: {reason}。{dir} に保存済みのファイルはそのままです",
   },
   "vulndb.update.cannotWrite": {
     en: "update failed: could not write {path} ({reason}); the existing data was left unchanged",
