@@ -42,10 +42,19 @@ const ev = (w: { file: string; line: number; text: string }): Evidence => ({
   value: w.text,
 });
 
+/**
+ * Which of the two CVEs an upstream version carries (Apache's ranges: 41773 only in 2.4.49, 42013 in 2.4.49
+ * and 2.4.50). The one place that says so: the audit and the probe's banner check both ask here.
+ */
+export function traversalCvesFor(version: string | undefined): string[] {
+  if (version === "2.4.49") return [...TRAVERSAL_CVES];
+  if (version === "2.4.50") return ["CVE-2021-42013"];
+  return [];
+}
+
 /** Which of the two CVEs the version carries, unless distro data says the package has the fix. */
 export function vulnerableCves(inst: ApacheInstallation, matches: CveMatch[] | undefined): string[] {
-  const v = inst.version;
-  const byVersion = v === "2.4.49" ? [...TRAVERSAL_CVES] : v === "2.4.50" ? ["CVE-2021-42013"] : [];
+  const byVersion = traversalCvesFor(inst.version);
   if (!matches) return byVersion;
   return byVersion.filter((id) => {
     const m = matches.find((x) => x.cve.id === id);
