@@ -146,8 +146,6 @@ function check(
   return { id, cves, verdict, confidence, summary, evidence };
 }
 
-const CVES = ["CVE-2021-41773", "CVE-2021-42013"];
-
 async function probeTraversal(s: Session, apacheSeen: boolean): Promise<ProbeCheck[]> {
   const { t, opts } = s;
   const prefixes = [...new Set([...DEFAULT_PREFIXES, ...opts.paths])];
