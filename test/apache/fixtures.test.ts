@@ -92,7 +92,7 @@ test("official httpd:2.4.50 image with the default config: vulnerable code, not 
   assert.equal(folded?.severity, "info");
   assert.deepEqual(folded?.cves, []);
   assert.ok(
-    (folded?.data?.folded as Array<{ cve: string; reason: string }>).some(
+    ((folded?.data?.folded ?? []) as Array<{ cve: string; reason: string }>).some(
       (x) => x.cve === "CVE-2024-38472" && x.reason === "windows-only",
     ),
   );
