@@ -241,10 +241,10 @@ test("ServerTokens Prod and no Indexes: no configuration findings", async () => 
   void code;
 });
 
-test("no Apache at all: no findings, exit 0", async () => {
+test("no Apache at all: no findings, but not 'Safe': exit 3 (not fully checked)", async () => {
   const r = await mamori(["audit", "--root", path.join(ROOTS, "no-apache"), "--now", NOW]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Safe:/);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stdout, /^Not fully checked: No Apache httpd was found/);
   const j = await audit("no-apache");
   assert.equal(j.doc.findings.length, 0);
   assert.deepEqual(j.doc.sections.apache?.installations, []);
