@@ -1,10 +1,11 @@
 import type { ReportDocument } from "../core/document.ts";
-import { atLeast } from "../core/finding.ts";
+import { atLeast, type Severity } from "../core/finding.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import { type Translator, translator } from "../i18n/index.ts";
+import { gapsOf } from "../report/coverage.ts";
 import { RENDERERS } from "../report/formats/index.ts";
 import { reasonText } from "../report/verdict.ts";
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./errors.ts";
+import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 import type { CommonOptions } from "./options.ts";
 
@@ -18,7 +19,13 @@ export function emitReport(doc: ReportDocument, opts: CommonOptions, io: CliIo):
     threshold: opts.threshold,
   });
   writeOutput(text, opts.output, io, t);
-  return doc.findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK;
+  return exitCodeOf(doc, opts.threshold);
+}
+
+/** 1 with findings at or above the threshold; else 3 when a question could not be answered; else 0. */
+export function exitCodeOf(doc: ReportDocument, threshold: Severity): number {
+  if (doc.findings.some((f) => atLeast(f.severity, threshold))) return EXIT_FINDINGS;
+  return gapsOf(doc).length > 0 ? EXIT_INCOMPLETE : EXIT_OK;
 }
 
 /** The report to --output FILE (whole or not at all) or to stdout; a file that cannot be written is one line. */

@@ -5,6 +5,7 @@ import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { safety } from "./messages/safety.ts";
+import { verdict } from "./messages/verdict.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
 import { LANGS, type Lang } from "./types.ts";
@@ -22,6 +23,7 @@ export const dictionary = {
   ...logs,
   ...hunt,
   ...safety,
+  ...verdict,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -1,5 +1,6 @@
+import { TRAVERSAL_CVES, traversalCvesFor } from "../checks/apache/exposure.ts";
 import type { Confidence } from "../core/finding.ts";
-import type { ProbeVerdict } from "./types.ts";
+import type { ProbeCheck, ProbeVerdict } from "./types.ts";
 
 /** What a Server header or an Apache error page says about the server. */
 export interface Banner {
@@ -40,24 +41,52 @@ export function isApache(b: Banner | undefined): boolean {
   return /^apache$/i.test(b?.product ?? "");
 }
 
-export const VULNERABLE_VERSIONS: Record<string, string[]> = {
-  "CVE-2021-41773": ["2.4.49"],
-  "CVE-2021-42013": ["2.4.49", "2.4.50"],
-};
-
-/** What the banner alone says about CVE-2021-41773/42013: never more than "possible". */
+/**
+ * What the banner alone says about CVE-2021-41773/42013: never more than "possible". `cves` are the CVEs the
+ * verdict is about: for a vulnerable version only those its version carries (the audit's ranges: 2.4.50 has
+ * 42013, not 41773), so a banner saying 2.4.50 never calls the server open to a CVE 2.4.50 fixed.
+ */
 export function bannerVerdict(b: Banner | undefined): {
   verdict: ProbeVerdict;
   confidence: Confidence;
   reason: "none" | "not-apache" | "no-version" | "distro" | "vulnerable-version" | "other-version";
+  cves: string[];
 } {
-  if (!b) return { verdict: "inconclusive", confidence: "possible", reason: "none" };
-  if (!isApache(b)) return { verdict: "inconclusive", confidence: "possible", reason: "not-apache" };
-  if (!b.version) return { verdict: "inconclusive", confidence: "possible", reason: "no-version" };
-  if (b.distro) return { verdict: "inconclusive", confidence: "possible", reason: "distro" };
-  if (["2.4.49", "2.4.50"].includes(b.version))
-    return { verdict: "vulnerable", confidence: "possible", reason: "vulnerable-version" };
-  return { verdict: "not-vulnerable", confidence: "possible", reason: "other-version" };
+  const all = [...TRAVERSAL_CVES];
+  const no = (reason: "none" | "not-apache" | "no-version" | "distro") =>
+    ({ verdict: "inconclusive", confidence: "possible", reason, cves: all }) as const;
+  if (!b) return no("none");
+  if (!isApache(b)) return no("not-apache");
+  if (!b.version) return no("no-version");
+  if (b.distro) return no("distro");
+  const carried = traversalCvesFor(b.version);
+  if (carried.length > 0)
+    return { verdict: "vulnerable", confidence: "possible", reason: "vulnerable-version", cves: carried };
+  return { verdict: "not-vulnerable", confidence: "possible", reason: "other-version", cves: all };
+}
+
+/**
+ * A weaker check never contradicts a dedicated one: the banner gives up its claim on every CVE whose own
+ * check reached a definite, different verdict (a 2.4.50 banner against a traversal check that saw 2.4.50's
+ * parser reject the 41773 form, or a changed banner on a server the traversal shows open). With no claim
+ * left it is inconclusive, and `deferredTo` names the checks that decided.
+ */
+export function deferToDedicated(
+  banner: ProbeCheck,
+  dedicated: ProbeCheck[],
+): { check: ProbeCheck; deferredTo: string[] } {
+  if (banner.verdict === "inconclusive") return { check: banner, deferredTo: [] };
+  const contradicted = (cve: string) =>
+    dedicated.some(
+      (c) => c.cves.includes(cve) && c.verdict !== "inconclusive" && c.verdict !== banner.verdict,
+    );
+  const kept = banner.cves.filter((cve) => !contradicted(cve));
+  if (kept.length === banner.cves.length) return { check: banner, deferredTo: [] };
+  const deferredTo = dedicated
+    .filter((c) => c.cves.some((cve) => banner.cves.includes(cve) && !kept.includes(cve)))
+    .map((c) => c.id);
+  if (kept.length > 0) return { check: { ...banner, cves: kept }, deferredTo };
+  return { check: { ...banner, verdict: "inconclusive", confidence: "possible" }, deferredTo };
 }
 
 /** Statuses that vulnerable 2.4.49/2.4.50 builds gave to traversal requests (lab-table.md): not the 400 of a fixed parser. */

@@ -3,6 +3,7 @@ import type { Translator } from "../i18n/index.ts";
 import {
   type Banner,
   bannerVerdict,
+  deferToDedicated,
   envKeys,
   isApache,
   isDirectoryListing,
@@ -144,8 +145,6 @@ function check(
 ): ProbeCheck {
   return { id, cves, verdict, confidence, summary, evidence };
 }
-
-const CVES = ["CVE-2021-41773", "CVE-2021-42013"];
 
 async function probeTraversal(s: Session, apacheSeen: boolean): Promise<ProbeCheck[]> {
   const { t, opts } = s;
@@ -293,10 +292,12 @@ export async function probeOne(
   // The error page signature may show a version the header hides (or the reverse): use whichever has one.
   const banner: Banner | undefined = [fromHeader, sig].find((b) => b?.version) ?? fromHeader ?? sig;
   const bv = bannerVerdict(banner);
-  target.checks.push(
+  const apacheSeen = isApache(fromHeader) || isApache(sig);
+  const traversal = await probeTraversal(s, apacheSeen);
+  const bannerCheck = deferToDedicated(
     check(
       "banner",
-      CVES,
+      bv.cves,
       bv.verdict,
       bv.confidence,
       bannerEvidence,
@@ -304,12 +305,14 @@ export async function probeOne(
         product: banner?.product ?? "",
         version: banner?.version ?? "",
         distro: banner?.distro ?? "",
+        cves: bv.cves.join(", "),
       }),
     ),
+    traversal,
   );
-  const apacheSeen = isApache(fromHeader) || isApache(sig);
-
-  target.checks.push(...(await probeTraversal(s, apacheSeen)));
+  if (bannerCheck.deferredTo.length > 0)
+    bannerCheck.check.summary = `${bannerCheck.check.summary ?? ""} ${t("exposure.probe.banner.deferred", { checks: bannerCheck.deferredTo.join(", ") })}`;
+  target.checks.push(bannerCheck.check, ...traversal);
 
   // TRACE echoes the request back (cross-site tracing); a marker header shows whether it was echoed.
   const marker = `mamori-${s.token}`;

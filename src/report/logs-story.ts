@@ -3,9 +3,11 @@
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { isMessageKey } from "../i18n/index.ts";
+import { gapsOf } from "./coverage.ts";
 import { escapeTerminal as esc } from "./escape.ts";
 import { renderDocument } from "./localize.ts";
 import type { RenderOptions } from "./types.ts";
+import { gapText } from "./verdict.ts";
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
@@ -16,11 +18,14 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   const s = doc.sections.logs;
   const out: string[] = [];
   if (!s) return "\n";
-  const totalLines = s.files.reduce((n, f) => n + f.lines, 0);
+  // What could not be read comes first: "no attempts in 4200 lines" is only true of lines mamori could read.
+  for (const g of gapsOf(keyed)) out.push(esc(t("verdict.incomplete", { gap: gapText(g, t), more: "" })));
+  const read = s.files.filter((f) => f.format !== "unknown");
+  const totalLines = read.reduce((n, f) => n + f.lines, 0);
   const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-"));
   const recon = s.attacks.filter((a) => a.attack.startsWith("recon-"));
-  if (exploitAttacks.length === 0)
-    out.push(t("logs.story.none", { files: s.files.length, lines: totalLines }));
+  if (exploitAttacks.length === 0 && read.length > 0)
+    out.push(t("logs.story.none", { files: read.length, lines: totalLines }));
   for (const a of exploitAttacks) {
     const name = esc(a.cves[0] ?? a.attack);
     out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));

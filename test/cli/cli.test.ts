@@ -86,7 +86,8 @@ test("--help works for every command and exits 0", async () => {
 test("JSON output follows the schemaVersion 1 contract", async (t) => {
   const root = tempDir(t);
   const r = await mamori(["audit", "--root", root, "--format", "json", "--now", "2026-01-02T03:04:05Z"]);
-  assert.equal(r.code, 0, r.stderr);
+  // An empty root has no Apache and no log: nothing found, but not fully checked (exit 3, never "Safe").
+  assert.equal(r.code, 3, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
   assert.equal(doc.tool.name, "mamori");
@@ -99,7 +100,7 @@ test("JSON output follows the schemaVersion 1 contract", async (t) => {
 test("--output writes the report to a file and nothing to stdout", async (t) => {
   const dir = tempDir(t);
   const r = await mamori(["audit", "--root", dir, "--format", "markdown", "--output", `${dir}/r.md`]);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 3);
   assert.equal(r.stdout, "");
   const { readFileSync } = await import("node:fs");
   assert.match(readFileSync(`${dir}/r.md`, "utf8"), /^# mamori security checkup/);

@@ -18,7 +18,8 @@ test("audit --save records a baseline; later changes are baseline.* findings; hi
   const db = path.join(dir, "history.db");
   serverRoot(root);
   const first = await mamori(["audit", "--root", root, "--db", db, "--now", "2026-03-01T00:00:00Z"]);
-  assert.equal(first.code, 0, first.stderr);
+  // Exit 3: a root without Apache or logs is "not fully checked"; nothing at or above the threshold.
+  assert.equal(first.code, 3, first.stderr);
   assert.match(first.stderr, /Baseline recorded: \d+ item/);
 
   // What an intruder (or an admin) changes between two scans.
@@ -177,13 +178,13 @@ test("a locked database: the scan goes to a spool file beside it and is imported
   const cfg = path.join(dir, "config.yaml");
   fs.writeFileSync(cfg, "store:\n  busyTimeoutMs: 150\n");
   const env = { MAMORI_CONFIG: cfg };
-  assert.equal((await mamori(["audit", "--root", root, "--db", db], { env })).code, 0);
+  assert.equal((await mamori(["audit", "--root", root, "--db", db], { env })).code, 3);
   // Another writer holds the write lock (a long manual scan, a backup tool...).
   const other = new DatabaseSync(db);
   other.exec("BEGIN IMMEDIATE; INSERT INTO baselines VALUES ('h','k','x','v','s','t');");
   t.after(() => other.close());
   const r = await mamori(["audit", "--root", root, "--db", db, "--lang", "ja"], { env });
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /データベースがロックされています/);
   const spool = fs.readdirSync(`${db}.spool`);
   assert.equal(spool.length, 1, "one spooled scan");
@@ -234,7 +235,7 @@ test("a full disk is reported; the scan is spooled on another filesystem and imp
   serverRoot(root);
   const db = path.join(mnt, "h.db");
   const env = { MAMORI_SPOOL_DIR: path.join(dir, "spool") };
-  assert.equal((await mamori(["audit", "--root", root, "--db", db], { env })).code, 0);
+  assert.equal((await mamori(["audit", "--root", root, "--db", db], { env })).code, 3);
   // Fill the filesystem to the last block.
   const filler = path.join(mnt, "filler");
   const fd = fs.openSync(filler, "w");
@@ -246,7 +247,7 @@ test("a full disk is reported; the scan is spooled on another filesystem and imp
     fs.closeSync(fd);
   }
   const full = await mamori(["audit", "--root", root, "--db", db], { env });
-  assert.equal(full.code, 0, full.stderr);
+  assert.equal(full.code, 3, full.stderr);
   assert.match(full.stderr, /Could not write the history database .*(disk is full)/);
   const spooled = readSpoolFiles(path.join(dir, "spool"));
   assert.equal(spooled.length, 1, "the scan waits on another filesystem");

@@ -46,6 +46,43 @@ export function matchEvidence(inst: ApacheInstallation, m: CveMatch, ctx: CheckC
   };
 }
 
+/** Why a CVE in Apache's ranges cannot apply to this installation. */
+export interface NotApplicable {
+  cve: string;
+  reason: "windows-only" | "module-not-built";
+  /** The modules the CVE is in (module-not-built). */
+  modules?: string[];
+}
+
+// Apache's titles say "Win32", "WinNT MPM", "on Windows": not "initial windows size" (HTTP/2 flow control).
+const WINDOWS_ONLY = /\bwin32\b|\bwinnt\b|\bon windows\b|\bmod_isapi\b/i;
+const MODULE = /\bmod_[a-z0-9_]+\b/g;
+
+/** Compiled-in modules as `httpd -l` names them ("mod_so.c"), when the facts say. */
+function staticModules(inst: ApacheInstallation): string[] | undefined {
+  const list = inst.live?.modules ?? (inst.strings?.truncated ? undefined : inst.strings?.staticModules);
+  return list && list.length > 0 ? list.map((m) => m.toLowerCase()) : undefined;
+}
+
+/**
+ * A CVE that cannot apply here: Windows-only code on this Linux binary, or code in modules this build has
+ * not got. "Not built" is known only for a build without mod_so (it cannot load a shared module, so every
+ * module not compiled in is absent); a module that is merely not loaded stays open (one LoadModule away).
+ * A title naming several modules is folded only when none of them is present.
+ */
+export function notApplicable(inst: ApacheInstallation, m: CveMatch): NotApplicable | undefined {
+  const title = m.cve.title;
+  if (WINDOWS_ONLY.test(title)) return { cve: m.cve.id, reason: "windows-only" };
+  const mods = [...new Set([...title.matchAll(MODULE)].map((x) => x[0].toLowerCase()))];
+  const built = staticModules(inst);
+  if (mods.length === 0 || !built || built.includes("mod_so.c")) return undefined;
+  const present = (mod: string) =>
+    built.includes(`${mod}.c`) ||
+    (inst.config?.modules ?? []).some((x) => x.source.toLowerCase() === `${mod}.c`);
+  if (mods.some(present)) return undefined;
+  return { cve: m.cve.id, reason: "module-not-built", modules: mods };
+}
+
 /**
  * apache.cve: each CISA KEV-listed CVE gets its own finding (they are what attackers use); the other
  * applying CVEs are grouped by severity so the report stays readable. Every applying CVE id is in `cves`.
@@ -57,11 +94,17 @@ export function cveFindings(
   /** The upstream release that fixes every known CVE (vulndb upgradeTarget). */
   target: string | undefined,
   ctx: CheckContext,
+  /** CVEs another finding already judges in full (the 41773/42013 exposure verdict): one verdict per CVE. */
+  judgedElsewhere: readonly string[] = [],
 ): Finding[] {
   const version = inst.version;
   if (!version) return [];
-  const affected = matches.filter((m) => m.status === "affected");
-  if (affected.length === 0) return [];
+  const open = matches.filter((m) => m.status === "affected" && !judgedElsewhere.includes(m.cve.id));
+  const folded = open.flatMap((m) => notApplicable(inst, m) ?? []);
+  const affected = open.filter((m) => !folded.some((f) => f.cve === m.cve.id));
+  const out: Finding[] = [];
+  if (folded.length > 0) out.push(foldedFinding(inst, folded, ctx));
+  if (affected.length === 0) return out;
   const up = upgradeCommands(inst, facts);
   const owner = inst.owner.found?.owner;
   const distroTarget = owner?.origin === "distro" ? distroUpgradeTarget(affected, owner) : undefined;
@@ -86,7 +129,6 @@ export function cveFindings(
   };
   const base = installationEvidence(inst, ctx);
   const how = (ms: CveMatch[]) => basisSentence(inst, ctx, ms);
-  const out: Finding[] = [];
   const kev = affected.filter((m) => m.cve.kev);
   for (const m of kev) {
     out.push({
@@ -152,4 +194,40 @@ export function cveFindings(
       });
     }
   return out;
+}
+
+/**
+ * apache.cve.not-applicable (info): the CVEs in Apache's ranges that cannot apply to this platform or build,
+ * as a count and the reason for each (in `data.folded`), so they are accounted for without being listed open.
+ */
+function foldedFinding(inst: ApacheInstallation, folded: NotApplicable[], ctx: CheckContext): Finding {
+  const windows = folded.filter((f) => f.reason === "windows-only");
+  const modules = folded.filter((f) => f.reason === "module-not-built");
+  const parts: Text[] = [];
+  if (windows.length > 0)
+    parts.push(
+      ctx.t("apache.cve.folded.windows", {
+        count: windows.length,
+        cves: windows.map((f) => f.cve).join(", "),
+      }),
+    );
+  if (modules.length > 0)
+    parts.push(
+      ctx.t("apache.cve.folded.module", {
+        count: modules.length,
+        list: modules.map((f) => `${f.cve} (${(f.modules ?? []).join(", ")})`).join("; "),
+      }),
+    );
+  return {
+    id: findingId("apache.cve.not-applicable", inst.binary, inst.configFile),
+    check: "apache.cve.not-applicable",
+    severity: "info",
+    confidence: "likely",
+    title: ctx.t("apache.cve.folded.title", { count: folded.length, version: inst.version ?? "?" }),
+    detail: parts.flatMap((p, i) => (i === 0 ? [p] : [" ", p])),
+    cves: [],
+    evidence: installationEvidence(inst, ctx),
+    remediation: ctx.t("apache.cve.folded.fix"),
+    data: { ...dataOf(inst), folded },
+  };
 }

@@ -19,10 +19,12 @@ import {
   reloadCommand,
   upgradeCommands,
 } from "./basis.ts";
+import { matchEvidence } from "./cves.ts";
 
 export const TRAVERSAL_CVES = ["CVE-2021-41773", "CVE-2021-42013"] as const;
 
-export type ExposureVerdict = "rce" | "read" | "read-limited" | "not-exposed" | "not-vulnerable";
+/** `unknown`: the version carries the CVEs and the configuration could not be read. */
+export type ExposureVerdict = "rce" | "read" | "read-limited" | "not-exposed" | "unknown" | "not-vulnerable";
 
 export interface ExposureResult {
   verdict: ExposureVerdict;
@@ -42,10 +44,19 @@ const ev = (w: { file: string; line: number; text: string }): Evidence => ({
   value: w.text,
 });
 
+/**
+ * Which of the two CVEs an upstream version carries (Apache's ranges: 41773 only in 2.4.49, 42013 in 2.4.49
+ * and 2.4.50). The one place that says so: the audit and the probe's banner check both ask here.
+ */
+export function traversalCvesFor(version: string | undefined): string[] {
+  if (version === "2.4.49") return [...TRAVERSAL_CVES];
+  if (version === "2.4.50") return ["CVE-2021-42013"];
+  return [];
+}
+
 /** Which of the two CVEs the version carries, unless distro data says the package has the fix. */
 export function vulnerableCves(inst: ApacheInstallation, matches: CveMatch[] | undefined): string[] {
-  const v = inst.version;
-  const byVersion = v === "2.4.49" ? [...TRAVERSAL_CVES] : v === "2.4.50" ? ["CVE-2021-42013"] : [];
+  const byVersion = traversalCvesFor(inst.version);
   if (!matches) return byVersion;
   return byVersion.filter((id) => {
     const m = matches.find((x) => x.cve.id === id);
@@ -190,11 +201,16 @@ export function narrowGrants(cfg: ApacheConfig, dirs: string[]): string[] {
   return out;
 }
 
+/**
+ * One verdict per installation for CVE-2021-41773/42013: the version says the code is there (both are CISA
+ * KEV, so never below high, as every KEV finding), the configuration says how far it reaches today.
+ */
 const SEVERITY: Record<ExposureVerdict, Severity> = {
   rce: "critical",
+  unknown: "critical",
   read: "high",
-  "read-limited": "medium",
-  "not-exposed": "low",
+  "read-limited": "high",
+  "not-exposed": "high",
   "not-vulnerable": "info",
 };
 
@@ -230,7 +246,7 @@ export function exposureFinding(
     };
   } else if (!inst.config || inst.config.files.length === 0) {
     result = {
-      verdict: "not-exposed",
+      verdict: "unknown",
       cves,
       reasons: [{ key: "apache.exposure.why.noConfig" }],
       evidence: [],
@@ -241,9 +257,22 @@ export function exposureFinding(
   }
   const v = result.verdict;
   const form = inst.version === "2.4.50" ? "%%32%65" : ".%2e";
-  const params = { version: inst.version, path: inst.binary, dirs: result.readableDirs.join(", "), form };
+  const params = {
+    version: inst.version,
+    path: inst.binary,
+    dirs: result.readableDirs.join(", "),
+    form,
+    cves: cves.join(", "),
+  };
+  // The version-based judgement of these CVEs (KEV dates, fixed versions, how sure) joins this one finding.
+  const judged = (matches ?? []).filter((m) => cves.includes(m.cve.id) && m.status === "affected");
+  const kevDates = [...new Set(judged.flatMap((m) => (m.cve.kev ? [m.cve.kev.dateAdded] : [])))].sort();
+  const fixedIn = [...new Set(judged.flatMap((m) => m.cve.fixedIn))].sort();
   const detail = joinText(
     [
+      ...(kevDates.length > 0
+        ? [t("apache.cve.kevDetail", { date: kevDates[0] ?? "?", fixed: fixedIn.join(", ") || "?" })]
+        : []),
       ...result.reasons.map((r) => t(r.key, r.params)),
       ...(cves.length > 0 ? [t("apache.exposure.form", { form })] : []),
       basisSentence(inst, ctx),
@@ -289,13 +318,20 @@ export function exposureFinding(
     title: t(`apache.exposure.title.${v}`, params),
     detail,
     cves: result.cves,
-    evidence: [...base, ...result.evidence],
+    evidence: [...base, ...judged.map((m) => matchEvidence(inst, m, ctx)), ...result.evidence],
     remediation,
     commands,
-    references: cves.map((c) => `https://httpd.apache.org/security/vulnerabilities_24.html#${c}`),
+    references: cves.flatMap((c) => [
+      `https://httpd.apache.org/security/vulnerabilities_24.html#${c}`,
+      `https://www.cve.org/CVERecord?id=${c}`,
+    ]),
     data: {
       ...dataOf(inst),
       verdict: v,
+      kev: cves.length > 0,
+      kevDateAdded: kevDates[0],
+      fixedIn: fixedIn.length > 0 ? fixedIn : undefined,
+      basis: judged[0]?.basis,
       readableDirs: result.readableDirs,
       traversalForm: cves.length ? form : undefined,
     },

@@ -18,7 +18,7 @@ export function matchesFor(inst: ApacheInstallation, db: VulnDb | undefined): Cv
   });
 }
 
-/** All Apache findings: exposure verdict, applying CVEs, risky settings, end-of-life branches, and Apache processes mamori would not follow. */
+/** All Apache findings: exposure verdict (with the CVEs it judges), the other applying CVEs (those that cannot apply folded away), risky settings, end-of-life branches, and Apache processes mamori would not follow. */
 export function checkApache(facts: ApacheFacts, ctx: CheckContext, db: VulnDb | undefined): Finding[] {
   const out: Finding[] = [];
   for (const inst of facts.installations) {
@@ -26,7 +26,8 @@ export function checkApache(facts: ApacheFacts, ctx: CheckContext, db: VulnDb | 
     const target = db && inst.version ? upgradeTarget(db, inst.version) : undefined;
     const exp = exposureFinding(inst, facts, matches, ctx, target);
     if (exp) out.push(exp);
-    if (matches && db) out.push(...cveFindings(inst, facts, matches, target, ctx));
+    // The exposure finding is the one verdict on the CVEs it judges; the CVE list leaves them out.
+    if (matches && db) out.push(...cveFindings(inst, facts, matches, target, ctx, exp?.cves ?? []));
     out.push(...eolFindings(inst, facts, ctx));
     out.push(...configFindings(inst, ctx));
   }

@@ -8,15 +8,15 @@ import { formatFromOption } from "../../collect/logs/engine/format.ts";
 import type { LogInput } from "../../collect/logs/run.ts";
 import { checkContext } from "../../core/context.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
-import { atLeast, sortFindings } from "../../core/finding.ts";
+import { sortFindings } from "../../core/finding.ts";
 import { toolVersion } from "../../core/version.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
 import { loadRules } from "../../rules/logs.ts";
-import { emitReport, writeOutput } from "../emit.ts";
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import { emitReport, exitCodeOf, writeOutput } from "../emit.ts";
+import { UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -79,6 +79,6 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     }
     const text = renderLogsStory(doc, { lang: opts.lang, t, color: opts.color, threshold: opts.threshold });
     writeOutput(text, opts.output, io, t);
-    done(findings.some((f) => atLeast(f.severity, opts.threshold)) ? EXIT_FINDINGS : EXIT_OK);
+    done(exitCodeOf(doc, opts.threshold));
   });
 }

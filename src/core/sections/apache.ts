@@ -39,7 +39,9 @@ export const apacheInstallationSchema = z.strictObject({
   modules: z.array(z.string()).optional(),
   logSources: z.array(logSource),
   /** How far CVE-2021-41773/42013 reach on this installation (undefined: no such finding). */
-  traversalVerdict: z.enum(["rce", "read", "read-limited", "not-exposed", "not-vulnerable"]).optional(),
+  traversalVerdict: z
+    .enum(["rce", "read", "read-limited", "not-exposed", "unknown", "not-vulnerable"])
+    .optional(),
 });
 
 /** `sections.apache`: the Apache installations found and what the audit knows of each. */

@@ -139,20 +139,24 @@ export const apache = {
     ja: "版は {path} の中の版の文字列から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
   },
   "apache.exposure.title.rce": {
-    en: "Apache {version} at {path}: remote code execution possible (CVE-2021-41773/42013)",
-    ja: "Apache {version} ({path}): 外部からコマンドを実行される状態です (CVE-2021-41773/42013)",
+    en: "Apache {version} at {path}: remote code execution possible through {cves} (critical, exploited in the wild): upgrade now",
+    ja: "Apache {version} ({path}): {cves} (緊急、実際に悪用されています) により外部からコマンドを実行される状態です。今すぐ更新してください",
   },
   "apache.exposure.title.read": {
-    en: "Apache {version} at {path}: any file on the server can be read from outside (CVE-2021-41773/42013)",
-    ja: "Apache {version} ({path}): サーバー上の任意のファイルを外部から読まれる状態です (CVE-2021-41773/42013)",
+    en: "Apache {version} at {path}: any file on the server can be read from outside through {cves} (exploited in the wild): upgrade now",
+    ja: "Apache {version} ({path}): {cves} (実際に悪用されています) によりサーバー上の任意のファイルを外部から読まれる状態です。今すぐ更新してください",
   },
   "apache.exposure.title.read-limited": {
-    en: "Apache {version} at {path}: files under {dirs} can be read from outside (CVE-2021-41773/42013)",
-    ja: "Apache {version} ({path}): {dirs} 以下のファイルを外部から読まれる状態です (CVE-2021-41773/42013)",
+    en: "Apache {version} at {path}: files under {dirs} can be read from outside through {cves} (exploited in the wild): upgrade",
+    ja: "Apache {version} ({path}): {cves} (実際に悪用されています) により {dirs} 以下のファイルを外部から読まれる状態です。更新してください",
   },
   "apache.exposure.title.not-exposed": {
-    en: "Apache {version} at {path}: vulnerable code (CVE-2021-41773/42013), not exposed by this configuration",
-    ja: "Apache {version} ({path}): 脆弱なコード (CVE-2021-41773/42013) ですが、この設定では悪用できません",
+    en: "Apache {version} at {path}: upgrade: {cves} is critical and exploited in the wild; your configuration blocks the known attack path, so no file read or remote code execution today",
+    ja: "Apache {version} ({path}): 更新してください。{cves} は緊急で実際に悪用されていますが、今の設定では既知の攻撃経路がふさがれており、現時点ではファイルの読み取りもコマンド実行もできません",
+  },
+  "apache.exposure.title.unknown": {
+    en: "Apache {version} at {path}: {cves} (critical, exploited in the wild) and its configuration could not be read, so it may be open: upgrade now",
+    ja: "Apache {version} ({path}): {cves} (緊急、実際に悪用されています) があり、設定を読めなかったため悪用できる状態かもしれません。今すぐ更新してください",
   },
   "apache.exposure.title.not-vulnerable": {
     en: "Apache {version} at {path}: not vulnerable to CVE-2021-41773/42013",

@@ -345,8 +345,12 @@ export const exposure = {
     ja: "{distro} がビルドした Apache {version} です。ディストリビューション版は修正をバックポートするため、版番号だけでは判定できません。トラバーサル検査で判断します。",
   },
   "exposure.probe.banner.vulnerable-version": {
-    en: "The banner says Apache {version}, a version with CVE-2021-41773/42013 (a banner alone is weak evidence).",
-    ja: "バナーは Apache {version} と示しており、CVE-2021-41773/42013 の影響を受ける版です (バナーだけでは弱い証拠です)。",
+    en: "The banner says Apache {version}, a version with {cves} (a banner alone is weak evidence).",
+    ja: "バナーは Apache {version} と示しており、{cves} の影響を受ける版です (バナーだけでは弱い証拠です)。",
+  },
+  "exposure.probe.banner.deferred": {
+    en: "The dedicated check ({checks}) tested the server itself and decides where the banner disagrees.",
+    ja: "専用の検査 ({checks}) がサーバー自体を試しており、バナーと食い違う点はその結果で判断します。",
   },
   "exposure.probe.banner.other-version": {
     en: "The banner says Apache {version}, not 2.4.49 or 2.4.50 (a banner can be changed or wrong).",

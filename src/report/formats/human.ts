@@ -1,10 +1,11 @@
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Severity } from "../../core/finding.ts";
+import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
 import { type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
-import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
+import { coverageLines, reasonText, verdictLine, verdictOf } from "../verdict.ts";
 
 const COLORS: Record<Severity, string> = {
   critical: "\x1b[1;41;97m",
@@ -60,11 +61,16 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
   const doc = renderDocument(keyed, opts.t);
   const { t, color, threshold } = opts;
   const out: string[] = [];
-  const { verdict } = verdictOf(doc.findings, threshold);
+  const { verdict } = verdictOf(doc.findings, threshold, gapsOf(doc).length);
   const vColor =
-    verdict === "act-now" ? COLORS.critical : verdict === "at-risk" ? COLORS.medium : "\x1b[1;32m";
-  const line = verdictLine(doc, threshold, t);
+    verdict === "act-now"
+      ? COLORS.critical
+      : verdict === "at-risk" || verdict === "incomplete"
+        ? COLORS.medium
+        : "\x1b[1;32m";
+  const line = esc(verdictLine(doc, threshold, t));
   out.push(color ? `${vColor}${line}${RESET}` : line);
+  out.push(...coverageLines(doc, t).map(esc));
   out.push(
     `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${esc(doc.scannedAt)}`,
   );

@@ -4,7 +4,7 @@ import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../e
 import { type Guide, guidance, packageManager } from "../guidance.ts";
 import { type RenderedIncident, renderDocument } from "../localize.ts";
 import type { Renderer } from "../types.ts";
-import { reasonText, verdictLine } from "../verdict.ts";
+import { coverageLines, reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
 
 /**
@@ -65,6 +65,8 @@ export const markdown: Renderer = {
     const out: string[] = [];
     out.push(`# ${t("report.title")}: ${md(doc.host.hostname)}`, "");
     out.push(`**${md(verdictLine(doc, threshold, t))}**`, "");
+    const covered = coverageLines(doc, t);
+    if (covered.length > 0) out.push(...covered.map((l) => md(l)), "");
     out.push(`- ${t("report.host")}: ${md(doc.host.hostname)}${doc.host.os ? ` (${md(doc.host.os)})` : ""}`);
     out.push(`- ${t("report.root")}: ${code(doc.host.root)}`);
     out.push(`- ${t("report.scannedAt")}: ${stamp(doc.scannedAt)}`, "");

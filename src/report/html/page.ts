@@ -1,6 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
+import { gapsOf } from "../coverage.ts";
 import { escapeHtml as h } from "../escape.ts";
 import { evidenceText } from "../formats/human.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
@@ -105,7 +106,7 @@ function figure(id: string, caption: string, has: boolean, t: Translator, extra 
 export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
   const doc = renderDocument(keyed, opts.t);
   const { t, threshold, lang } = opts;
-  const { verdict } = verdictOf(doc.findings, threshold);
+  const { verdict } = verdictOf(doc.findings, threshold, gapsOf(doc).length);
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
   const guides = guidance(doc, t, shown);
   const data = chartData(doc, (s) => t(`severity.${s as RenderedFinding["severity"]}`));

@@ -1,0 +1,187 @@
+/**
+ * What a report actually checked, read back from its own sections: which Apache versions were found, whether
+ * their configuration was read, which logs were read (lines), whether processes were visible. A verdict of
+ * "nothing found" means something only next to this, and a question that could not be answered is a gap the
+ * headline names, with how to answer it, instead of "Safe".
+ */
+import type { ReportDocument } from "../core/document.ts";
+import { type Msg, msg } from "../core/message.ts";
+import type { MessageKey } from "../i18n/index.ts";
+import type { RenderedDocument } from "./localize.ts";
+
+export type CoverageArea = "apache" | "config" | "logs" | "processes";
+
+/**
+ * `checked`: answered; `partial`: answered from part of the data (the rest is in "Could not check");
+ * `gap`: the question could not be answered; `not-live`: a copied root has none (processes), said plainly.
+ */
+export type CoverageState = "checked" | "partial" | "gap" | "not-live";
+
+export interface CoverageItem {
+  area: CoverageArea;
+  state: CoverageState;
+  text: Msg;
+  /** How to answer what this scan could not (gap and partial). */
+  how?: Msg;
+}
+
+type Doc = Pick<ReportDocument | RenderedDocument, "sections" | "host" | "notChecked">;
+
+/** Log targets that are a process's standard output or error: a container runtime keeps them, not a file. */
+const STD_STREAM = /^\/(?:proc\/self\/fd\/[12]|dev\/(?:stdout|stderr))$/;
+
+const VERSION_SOURCE: Record<string, MessageKey> = {
+  package: "coverage.source.package",
+  "live-binary": "coverage.source.live",
+  "binary-file": "coverage.source.binary",
+};
+
+function apacheItems(doc: Doc): CoverageItem[] {
+  const apache = doc.sections.apache;
+  if (!apache) return [];
+  if (apache.installations.length === 0)
+    return [
+      {
+        area: "apache",
+        state: "gap",
+        text: msg("coverage.apache.none", { root: doc.host.root }),
+        how: msg("coverage.apache.noneHow"),
+      },
+    ];
+  const out: CoverageItem[] = [];
+  const configProblems = doc.notChecked.filter((n) => n.area === "apache.config").length;
+  for (const i of apache.installations) {
+    if (i.version)
+      out.push({
+        area: "apache",
+        state: "checked",
+        text: msg("coverage.apache.version", {
+          version: i.version,
+          path: i.binary,
+          source: msg(VERSION_SOURCE[i.versionSource ?? ""] ?? "coverage.source.binary"),
+        }),
+      });
+    else
+      out.push({
+        area: "apache",
+        state: "gap",
+        text: msg("coverage.apache.noVersion", { path: i.binary }),
+        how: msg("coverage.apache.noVersionHow", { path: i.binary }),
+      });
+    const files = i.configFiles?.length ?? 0;
+    if (files === 0)
+      out.push({
+        area: "config",
+        state: "gap",
+        text: msg("coverage.config.none", { path: i.binary, file: i.configFile ?? "httpd.conf" }),
+        how: msg("coverage.config.noneHow"),
+      });
+    else if (configProblems > 0)
+      out.push({
+        area: "config",
+        state: "partial",
+        text: msg("coverage.config.partial", { files, problems: configProblems }),
+        how: msg("coverage.config.partialHow"),
+      });
+    else out.push({ area: "config", state: "checked", text: msg("coverage.config.read", { files }) });
+  }
+  return out;
+}
+
+const isError = (format: string) => format.endsWith("-error");
+
+function logItems(doc: Doc): CoverageItem[] {
+  const logs = doc.sections.logs;
+  if (!logs) return [];
+  const out: CoverageItem[] = [];
+  // A format mamori does not know: every line of the file went unread, whatever the line counters say.
+  const unreadable = logs.files.filter((f) => f.format === "unknown" && f.lines > 0);
+  for (const f of unreadable)
+    out.push({
+      area: "logs",
+      state: "gap",
+      text: msg("coverage.logs.unknownFormat", { path: f.path, lines: f.lines }),
+      how: msg("coverage.logs.unknownFormatHow", { path: f.path }),
+    });
+  const read = logs.files.filter((f) => f.format !== "unknown" && f.lines > 0);
+  const access = read.filter((f) => !isError(f.format));
+  if (read.length > 0)
+    out.push({
+      area: "logs",
+      state: logs.unreadable.length > 0 ? "partial" : "checked",
+      text: msg("coverage.logs.read", {
+        count: read.length,
+        list: read
+          .slice(0, 5)
+          .map((f) => `${f.path} (${f.lines})`)
+          .join(", "),
+        more: read.length > 5 ? ` … (+${read.length - 5})` : "",
+      }),
+      how:
+        logs.unreadable.length > 0
+          ? msg("coverage.logs.unopened", { count: logs.unreadable.length })
+          : undefined,
+    });
+  if (access.length === 0 && unreadable.length === 0) {
+    const sources = (doc.sections.apache?.installations ?? []).flatMap((i) =>
+      i.logSources.filter((s) => s.kind === "access"),
+    );
+    const stream = sources.find((s) => STD_STREAM.test(s.path));
+    const piped = sources.find((s) => s.path.startsWith("|") || s.path.startsWith("syslog:"));
+    if (stream)
+      out.push({
+        area: "logs",
+        state: "gap",
+        text: msg("coverage.logs.stdout", { target: stream.path }),
+        how: msg("coverage.logs.containerHow"),
+      });
+    else if (piped)
+      out.push({
+        area: "logs",
+        state: "gap",
+        text: msg("coverage.logs.piped", { target: piped.path.slice(0, 120) }),
+        how: msg("coverage.logs.noneHow"),
+      });
+    else
+      out.push({
+        area: "logs",
+        state: "gap",
+        text: msg("coverage.logs.none"),
+        how: msg("coverage.logs.noneHow"),
+      });
+  }
+  return out;
+}
+
+function processItems(doc: Doc): CoverageItem[] {
+  const hunt = doc.sections.hunt;
+  if (!hunt) return [];
+  if (hunt.processes > 0)
+    return [
+      {
+        area: "processes",
+        state: "checked",
+        text: msg("coverage.processes.seen", { count: hunt.processes }),
+      },
+    ];
+  if (!doc.host.live)
+    return [{ area: "processes", state: "not-live", text: msg("coverage.processes.notLive") }];
+  return [
+    {
+      area: "processes",
+      state: "gap",
+      text: msg("coverage.processes.none"),
+      how: msg("coverage.processes.noneHow"),
+    },
+  ];
+}
+
+/** What this report checked, area by area (only the areas its command ran). */
+export function coverageOf(doc: Doc): CoverageItem[] {
+  return [...apacheItems(doc), ...logItems(doc), ...processItems(doc)];
+}
+
+/** The questions this report could not answer: a report with any is never "Safe". */
+export function gapsOf(doc: Doc): CoverageItem[] {
+  return coverageOf(doc).filter((c) => c.state === "gap");
+}
