@@ -26,7 +26,7 @@ test("Apache logging to /proc/self/fd/1 (a container): no log read, so not 'Safe
   );
   assert.doesNotMatch(r.stdout, /Safe/);
   // What was checked is part of the verdict: the version found, the configuration read, processes not visible.
-  assert.match(r.stdout, /\[checked\] Apache 2\.4\.68 at \/usr\/local\/apache2\/bin\/httpd/);
+  assert.match(r.stdout, /\[checked\] Apache 2\.4\.69 at \/usr\/local\/apache2\/bin\/httpd/);
   assert.match(r.stdout, /\[checked\] Configuration read from 1 file/);
   assert.match(r.stdout, /\[not visible\] Running processes/);
   // Every format exits the same way.
