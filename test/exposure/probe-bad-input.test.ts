@@ -182,7 +182,7 @@ test("usage errors exit 2: no targets, unreadable targets file, bad option value
   for (const args of [
     ["--timeout", "abc"],
     ["--rate", "0"],
-    ["--format", "sarif"],
+    ["--format", "yaml"],
     ["--path", "no-slash"],
     ["--read-file", "relative/path"],
   ]) {

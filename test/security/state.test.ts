@@ -98,13 +98,15 @@ test("hole 4: a scan spooled by another user is never imported; diff reports the
   const ids = await scanIds(a.db);
   assert.equal(ids.length, 2);
   assert.ok(!ids.includes("20990101T000000Z-forged"), "the forged scan is not in history");
-  const d = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout).sections.diff;
+  const report = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout);
+  const d = report.sections.diff;
   const cron = d.new.find((f: { check: string }) => f.check === "baseline.cron");
   assert.ok(
     cron,
     `diff reports the new cron line: ${JSON.stringify(d.new.map((f: { id: string }) => f.id))}`,
   );
-  assert.match(JSON.stringify(cron.evidence), /203\.0\.113\.9/);
+  const full = report.findings.find((f: { id: string }) => f.id === cron.id);
+  assert.match(JSON.stringify(full.evidence), /203\.0\.113\.9/);
 });
 
 test("hole 4: a spool file that is not root's, is a link, or is not a scan is left in place, reported and not imported", async (t) => {

@@ -142,7 +142,7 @@ test("diff: new, resolved and changed (severity, confidence, evidence); scans by
     ["x.gone:1"],
   );
   assert.deepEqual(
-    d.changed.map((c: { after: { id: string }; changes: string[] }) => [c.after.id, c.changes]),
+    d.changed.map((c: { id: string; changes: string[] }) => [c.id, c.changes]),
     [
       ["x.ev:1", ["evidence"]],
       ["x.sev:1", ["severity", "confidence"]],

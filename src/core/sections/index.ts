@@ -20,7 +20,7 @@ export { type HistorySection, historySectionSchema } from "./history.ts";
 export { type HuntSection, huntSectionSchema } from "./hunt.ts";
 export { type InventorySection, inventorySectionSchema } from "./inventory.ts";
 export { LOG_OUTCOMES, type LogHour, type LogsSection, logsSectionSchema } from "./logs.ts";
-export { type ProbeSection, probeDocumentSchema, probeSectionSchema } from "./probe.ts";
+export { type ProbeSection, probeSectionSchema } from "./probe.ts";
 
 export const SECTION_SCHEMAS = {
   apache: apacheSectionSchema,
