@@ -28,11 +28,23 @@ export async function readLogs(
   inputs: LogInput[],
   opts: Omit<RunOptions, "firstSuccesses">,
 ): Promise<JudgedLogs> {
-  const facts = await runLogs(fs, inputs, {
+  const facts = await collectLogs(fs, inputs, opts);
+  return { ...facts, events: eventsFrom(facts.scans, opts.rules) };
+}
+
+/**
+ * Reads `inputs` with the log engine, judging only what the second pass needs (whose later requests
+ * to follow): the events are judged from the saved facts, once, by the logs area.
+ */
+export function collectLogs(
+  fs: RootFs,
+  inputs: LogInput[],
+  opts: Omit<RunOptions, "firstSuccesses">,
+): Promise<LogsFacts> {
+  return runLogs(fs, inputs, {
     ...opts,
     firstSuccesses: (scans) => firstSuccesses(eventsFrom(scans, opts.rules)),
   });
-  return { ...facts, events: eventsFrom(facts.scans, opts.rules) };
 }
 
 /** The report's logs section of judged logs. */
@@ -65,7 +77,7 @@ export function judgeLogFacts(saved: LogFacts, rules: Rule[]): LogJudgement {
 }
 
 /** What the logs area collects: the engine's facts as JSON (log-codec.ts), nothing judged in them. */
-type LogCollector = (ctx: ScanContext, rules: Rule[]) => Promise<JudgedLogs>;
+type LogCollector = (ctx: ScanContext, rules: Rule[]) => Promise<LogsFacts>;
 
 /**
  * The logs area over any collection: the audit's (configured and default places) or `mamori logs`'s
@@ -105,7 +117,7 @@ export function logsScanner(
     } catch (err) {
       ctx.diag.couldNotCheck({ area: "logs", reason: "parse", detail: String(err) });
     }
-    const facts = await readLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
+    const facts = await collectLogs(ctx.fs, inputsFromSources([...configured, ...DEFAULT_LOG_SOURCES]), {
       rules,
       tailBytes: AUDIT_TAIL_BYTES,
     });

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
-import { logsArea, noteProblems, readLogs } from "../../audit/logs.ts";
+import { collectLogs, logsArea, noteProblems } from "../../audit/logs.ts";
 import { runScanners } from "../../audit/run.ts";
 import { formatFromOption } from "../../collect/logs/engine/format.ts";
 import type { LogInput } from "../../collect/logs/run.ts";
@@ -37,7 +37,7 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     const stdin = inputs.some((i) => i.path === "-") ? process.stdin : undefined;
     // The same logs area as the audit's, over the files named here: collect -> facts -> judge -> report.
     const area = logsArea(async (c, rules) => {
-      const facts = await readLogs(c.fs, inputs, { rules, format, stdin });
+      const facts = await collectLogs(c.fs, inputs, { rules, format, stdin });
       noteProblems(c, facts, 0);
       return facts;
     });
