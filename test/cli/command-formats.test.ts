@@ -229,7 +229,11 @@ test("diff and history: every format", async (t) => {
   await t.test("history: markdown tables the scans, html is the report page", async () => {
     const md = (await hist("markdown")).stdout;
     assert.equal((md.match(/^\| `2026030[12]T/gm) ?? []).length, 2, md);
-    assertHtml((await hist("html")).stdout);
+    const page = (await hist("html")).stdout;
+    assertHtml(page);
+    // The page shows the command's own view: both scans, one line each.
+    const view = /<section id="command-view">[\s\S]*?<\/section>/.exec(page)?.[0] ?? "";
+    assert.equal((view.match(/^2026030[12]T/gm) ?? []).length, 2, view);
   });
   await t.test("an unknown format is one line, exit 2", async () => {
     const r = await hist("yaml");
