@@ -213,6 +213,18 @@ test("diff and history: every format", async (t) => {
     assertHtml((await diff("html")).stdout);
   });
 
+  await t.test("diff: a saved Japanese diff report reads in English through `mamori report`", async () => {
+    const saved = path.join(dir, "diff-ja.json");
+    fs.writeFileSync(
+      saved,
+      (await mamori(["diff", "--db", file, "--format", "json", "--lang", "ja"])).stdout,
+    );
+    const en = await mamori(["report", saved, "--lang", "en"]);
+    assert.match(en.stdout, /^Changes from scan/);
+    assert.match(en.stdout, /New cron entry since the baseline/);
+    assert.doesNotMatch(en.stdout, /[\u3040-\u30ff]/, en.stdout);
+  });
+
   await t.test("history: human lists both scans", async () => {
     const r = await hist("human");
     assert.equal(r.code, 0, r.stderr);

@@ -8,10 +8,17 @@ import { evidenceText } from "../formats/human.ts";
 import { renderEvidence, renderFinding } from "../localize.ts";
 import type { RenderOptions } from "../types.ts";
 
-type Row = Pick<Finding, "id" | "severity" | "confidence" | "title">;
+type Row = Pick<Finding, "id" | "severity" | "confidence" | "title"> & {
+  message?: { title: Finding["title"] };
+};
+
+/** A row's title in the reader's language: the keyed form a saved JSON report keeps beside the rendered one. */
+function rowTitle(f: Row, t: Translator): string {
+  return renderText(f.message?.title ?? f.title, t);
+}
 
 function line(f: Row, t: Translator): string {
-  return `  [${t(`severity.${f.severity}`)}] ${esc(renderText(f.title, t))}  (${t(`confidence.${f.confidence}`)})  ${esc(f.id)}`;
+  return `  [${t(`severity.${f.severity}`)}] ${esc(rowTitle(f, t))}  (${t(`confidence.${f.confidence}`)})  ${esc(f.id)}`;
 }
 
 /** The section's ids back to the report's findings (new and changed ones are in `findings`). */
@@ -81,7 +88,7 @@ export function diffMarkdown(doc: ReportDocument, { t }: RenderOptions): string 
     );
     for (const f of rows)
       out.push(
-        `| ${t(`severity.${f.severity}`)} | ${md(renderText(f.title, t)).replace(/\|/g, "\\|")} | ${code(f.id)} |`,
+        `| ${t(`severity.${f.severity}`)} | ${md(rowTitle(f, t)).replace(/\|/g, "\\|")} | ${code(f.id)} |`,
       );
     out.push("");
   };
