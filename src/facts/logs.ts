@@ -59,6 +59,8 @@ const laterRequestSchema = z.strictObject({
 });
 
 const MAX_LINES = 1_000_000;
+/** The engine keeps at most this many baseline samples per file (collect/logs/scan.ts SAMPLE_MAX). */
+const MAX_SAMPLES = 20_000;
 
 export const logFactsSchema: z.ZodType<LogFacts> = z.strictObject({
   version: z.literal(LOG_FACTS_VERSION),
@@ -68,7 +70,7 @@ export const logFactsSchema: z.ZodType<LogFacts> = z.strictObject({
       z.strictObject({
         path: str,
         matches: z.array(z.strictObject({ entry: entrySchema, ruleId: str })).max(MAX_LINES),
-        samples: z.array(entrySchema).max(MAX_LINES),
+        samples: z.array(entrySchema).max(MAX_SAMPLES),
         cgiErrors: z.array(entrySchema).max(MAX_LINES),
       }),
     )
