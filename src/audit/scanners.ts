@@ -1,6 +1,7 @@
 import { apacheScanner, sharedApacheCollection } from "./apache.ts";
 import { exposureScanner } from "./exposure.ts";
 import { huntScanner } from "./hunt.ts";
+import { inventoryScanner } from "./inventory.ts";
 import { logsScanner } from "./logs.ts";
 import type { AnyScanner } from "./scanner.ts";
 
@@ -12,5 +13,6 @@ export function auditScanners(): AnyScanner[] {
   scanners.push(logsScanner(apache.logSources));
   scanners.push(exposureScanner());
   scanners.push(huntScanner());
+  scanners.push(inventoryScanner());
   return scanners;
 }

@@ -1,6 +1,6 @@
 import { redactDbTarget } from "../alert/redact.ts";
 import type { ScanContext } from "../collect/context.ts";
-import { collectInventory } from "../collect/inventory/index.ts";
+import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { escapeTerminal } from "../report/escape.ts";
 import { spoolRefusalText } from "../watch/pending.ts";
@@ -17,8 +17,10 @@ export async function saveAudit(
   startedAt: Date,
   store: StoreTarget,
   stderr: { write(s: string): unknown },
+  /** The inventory the audit already collected (its facts bundle); read again only when absent. */
+  collected?: InventoryItem[],
 ): Promise<ReportDocument> {
-  const inventory = collectInventory(ctx.fs, ctx.diag);
+  const inventory = collected ?? collectInventory(ctx.fs, ctx.diag);
   const db = redactDbTarget(store.target);
   try {
     const r = await recordScan({ store, doc, startedAt, inventory, ctx });

@@ -16,6 +16,7 @@ import type { ReportDocument } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
 import { msg } from "../core/message.ts";
 import { correlate } from "../correlate/index.ts";
+import type { InventoryFacts } from "../facts/inventory-types.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
 import { loadRules, type Rule } from "../rules/logs.ts";
@@ -394,8 +395,12 @@ export interface FullScanOptions {
 export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
   const ctx = scanContext({ root: o.root, now: o.now, lang: o.lang, dataDir: o.dataDir }, o.env);
   const startedAt = o.now();
-  const doc = await runScanners(ctx, auditScanners(), o.command);
-  const inventory = collectInventory(ctx.fs, ctx.diag);
+  let collected: InventoryFacts | undefined;
+  const doc = await runScanners(ctx, auditScanners(), o.command, (bundle) => {
+    collected = bundle.areas.inventory as InventoryFacts | undefined;
+  });
+  // The audit's bundle carries the inventory; it is read again only if that area failed.
+  const inventory = collected?.items ?? collectInventory(ctx.fs, ctx.diag);
   if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
   return recordScan({
     store: o.store,

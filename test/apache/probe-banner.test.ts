@@ -51,7 +51,7 @@ test("probe against 2.4.50: the banner check is never 'vulnerable' to CVE-2021-4
   for (const scenario of ["stock", "debian-like"] as const) {
     const emu = await startEmulation(t, "2.4.50", scenario);
     const r = await mamori(["probe", "--rate", "1000", "--format", "json", `http://127.0.0.1:${emu.port}/`]);
-    const checks = JSON.parse(r.stdout).targets[0].checks as ProbeCheck[];
+    const checks = JSON.parse(r.stdout).sections.probe.targets[0].checks as ProbeCheck[];
     const byId = (id: string) => checks.find((c) => c.id === id) as ProbeCheck;
     assert.equal(byId("cve-2021-41773").verdict, "not-vulnerable");
     const banner = byId("banner");

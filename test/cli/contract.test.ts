@@ -8,7 +8,7 @@ import {
   reportContractSchema as reportSchema,
 } from "../../src/core/contract.ts";
 import { atLeast, SEVERITIES } from "../../src/core/finding.ts";
-import { probeDocumentSchema, reportSectionsSchema } from "../../src/core/sections/index.ts";
+import { reportSectionsSchema } from "../../src/core/sections/index.ts";
 import { gapsOf } from "../../src/report/coverage.ts";
 import { FIXTURE_NOW, FIXTURE_ROOTS, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
@@ -77,7 +77,7 @@ for (const name of roots) {
     const doc = JSON.parse(r.stdout);
     const parsed = reportSchema.safeParse(doc);
     assert.ok(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
-    assert.deepEqual(Object.keys(doc.sections).sort(), ["apache", "exposure", "hunt", "logs"]);
+    assert.deepEqual(Object.keys(doc.sections).sort(), ["apache", "exposure", "hunt", "inventory", "logs"]);
     const ports = await mamori([
       "ports",
       "--root",
@@ -199,11 +199,13 @@ test("logs FILE: JSON contract, the logs section as its schema says", async (t) 
   assert.ok(logs.hours.some((h) => h.outcome === "succeeded"));
 });
 
-test("probe --format json: its own document, as its schema says", async () => {
+test("probe --format json: the report, its targets in sections.probe", async () => {
   // Nothing listens on this port: the target reports an error, the document keeps its shape.
   const r = await mamori(["probe", "http://127.0.0.1:9/", "--format", "json", "--timeout", "2"]);
-  const parsed = probeDocumentSchema.safeParse(JSON.parse(r.stdout));
+  const parsed = reportSchema.safeParse(JSON.parse(r.stdout));
   assert.ok(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3)));
+  assert.equal(parsed.data.command, "probe");
+  assert.equal(parsed.data.sections.probe?.targets[0]?.error?.includes("ECONNREFUSED"), true);
 });
 
 test("a renamed, unknown or mistyped section field fails the contract; a reader drops that section only", async () => {

@@ -116,7 +116,7 @@ test("server-controlled text is escaped in human and Markdown output and kept ra
   assert.ok(!md.stdout.includes("\u001b"));
   const json = await mamori(["probe", "--rate", "1000", "--format", "json", url]);
   assert.ok(
-    JSON.parse(json.stdout).targets[0].checks[0].evidence.some((e: { note?: string }) =>
+    JSON.parse(json.stdout).sections.probe.targets[0].checks[0].evidence.some((e: { note?: string }) =>
       e.note?.includes(evil),
     ),
   );
@@ -146,7 +146,7 @@ test("an IPv6 loopback target works when the machine has IPv6", async (t) => {
     "json",
     `http://[::1]:${(server.address() as AddressInfo).port}/`,
   ]);
-  const target = JSON.parse(r.stdout).targets[0];
+  const target = JSON.parse(r.stdout).sections.probe.targets[0];
   assert.equal(target.error, undefined);
   assert.equal(target.checks[0].evidence[0].status, 404);
 });

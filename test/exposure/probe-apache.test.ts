@@ -12,7 +12,7 @@ const skip = apacheAvailable() ? false : "Debian apache2 is not installed (scrip
 async function probeJson(args: string[]) {
   const r = await mamori(["probe", "--rate", "1000", "--format", "json", ...args]);
   const doc = JSON.parse(r.stdout);
-  const checks = doc.targets[0].checks as Array<{
+  const checks = doc.sections.probe.targets[0].checks as Array<{
     id: string;
     verdict: string;
     confidence: string;

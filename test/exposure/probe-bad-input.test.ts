@@ -39,7 +39,7 @@ function okServer(t: After, handler?: http.RequestListener) {
 async function probe(args: string[]) {
   const started = Date.now();
   const r = await mamori(["probe", "--rate", "1000", "--format", "json", ...args]);
-  return { ...r, ms: Date.now() - started, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
+  return { ...r, ms: Date.now() - started, doc: r.stdout ? JSON.parse(r.stdout).sections.probe : undefined };
 }
 
 test("an unreachable host (closed port) is a per-target error; the other targets go on", async (t) => {
@@ -182,7 +182,7 @@ test("usage errors exit 2: no targets, unreadable targets file, bad option value
   for (const args of [
     ["--timeout", "abc"],
     ["--rate", "0"],
-    ["--format", "sarif"],
+    ["--format", "yaml"],
     ["--path", "no-slash"],
     ["--read-file", "relative/path"],
   ]) {
@@ -282,7 +282,7 @@ test("many targets: bounded concurrency keeps input order; the per-host rate lim
   ]);
   const urls = servers.map((s) => `http://127.0.0.1:${s.port}/`);
   const r = await mamori(["probe", "--format", "json", "--rate", "20", "--concurrency", "2", ...urls]);
-  const doc = JSON.parse(r.stdout);
+  const doc = JSON.parse(r.stdout).sections.probe;
   assert.deepEqual(
     doc.targets.map((x: { url: string }) => x.url),
     urls,

@@ -22,7 +22,11 @@ interface ProbeJson {
 
 async function probe(args: string[]): Promise<{ code: number; doc: ProbeJson; stderr: string }> {
   const r = await mamori(["probe", "--rate", "1000", "--format", "json", ...args]);
-  return { code: r.code, doc: JSON.parse(r.stdout || "{}") as ProbeJson, stderr: r.stderr };
+  return {
+    code: r.code,
+    doc: (JSON.parse(r.stdout || "{}").sections?.probe ?? { targets: [] }) as ProbeJson,
+    stderr: r.stderr,
+  };
 }
 
 function checkOf(doc: ProbeJson, id: string) {
@@ -127,10 +131,10 @@ test("emulation 2.4.49: the JSON follows the probe contract (schemaVersion 1, ra
   assert.equal(doc.schemaVersion, 1);
   assert.equal(doc.tool.name, "mamori");
   assert.equal(typeof doc.tool.version, "string");
-  assert.equal(doc.targets.length, 2);
-  assert.equal(typeof doc.targets[1].error, "string");
-  assert.deepEqual(doc.targets[1].checks, []);
-  for (const c of doc.targets[0].checks) {
+  assert.equal(doc.sections.probe.targets.length, 2);
+  assert.equal(typeof doc.sections.probe.targets[1].error, "string");
+  assert.deepEqual(doc.sections.probe.targets[1].checks, []);
+  for (const c of doc.sections.probe.targets[0].checks) {
     assert.equal(typeof c.id, "string");
     assert.ok(Array.isArray(c.cves));
     assert.ok(["vulnerable", "not-vulnerable", "inconclusive"].includes(c.verdict), c.verdict);
@@ -142,7 +146,7 @@ test("emulation 2.4.49: the JSON follows the probe contract (schemaVersion 1, ra
       if (e.status !== undefined) assert.equal(typeof e.status, "number");
     }
   }
-  const cve = doc.targets[0].checks.find((c: { id: string }) => c.id === "cve-2021-41773");
+  const cve = doc.sections.probe.targets[0].checks.find((c: { id: string }) => c.id === "cve-2021-41773");
   assert.deepEqual(cve.cves, ["CVE-2021-41773"]);
   // The path in the evidence is exactly what went on the wire.
   for (const e of cve.evidence) assert.ok(emu.requests.includes(`${e.method} ${e.path}`), e.path);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { probeReport } from "../../src/audit/probe.ts";
 import type { ReportDocument } from "../../src/core/document.ts";
 import type { Finding } from "../../src/core/finding.ts";
 import type { ReportSections } from "../../src/core/sections/index.ts";
@@ -10,7 +11,6 @@ import type { ProbeDocument } from "../../src/probe/types.ts";
 import { renderPortsTable } from "../../src/report/exposure/ports-table.ts";
 import { RENDERERS } from "../../src/report/formats/index.ts";
 import { renderLogsStory } from "../../src/report/logs-story.ts";
-import { PROBE_RENDERERS } from "../../src/report/probe/index.ts";
 import { mamori } from "../helpers/cli.ts";
 import { assertTerminalSafe, HOSTILE } from "../helpers/hostile.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -213,8 +213,15 @@ test("probe renderers keep server text inert", () => {
       { url: x, checks: [], error: x },
     ],
   };
-  assertTerminalSafe(PROBE_RENDERERS.human(doc, { lang: "en", t: en, color: false }), "probe human");
-  const md = PROBE_RENDERERS.markdown(doc, { lang: "en", t: en, color: false });
+  const report = probeReport({
+    targets: doc.targets,
+    at: new Date(0),
+    lang: "en",
+    host: { hostname: x, root: "/", live: true },
+  });
+  const ropts = { lang: "en" as const, t: en, color: false, threshold: "info" as const };
+  assertTerminalSafe(RENDERERS.human.render(report, ropts), "probe human");
+  const md = RENDERERS.markdown.render(report, ropts);
   assertTerminalSafe(md, "probe markdown");
   assert.doesNotMatch(outsideCode(md), /<script|\]\(javascript:/, "probe markdown: live tag or link");
 });

@@ -121,7 +121,7 @@ test("diff between a Japanese and an English audit of the same root: nothing cha
   }
   const d = await mamori(["diff", "--db", db, "--format", "json"]);
   assert.equal(d.code, 0, d.stderr + d.stdout);
-  const diff = JSON.parse(d.stdout) as {
+  const diff = JSON.parse(d.stdout).sections.diff as {
     new: unknown[];
     resolved: unknown[];
     changed: unknown[];

@@ -68,7 +68,7 @@ function plantAsAttacker(file: string, content: string): void {
 }
 
 async function scanIds(db: string): Promise<string[]> {
-  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout).sections.history;
   return h.scans.map((s: { id: string }) => s.id);
 }
 
@@ -98,13 +98,15 @@ test("hole 4: a scan spooled by another user is never imported; diff reports the
   const ids = await scanIds(a.db);
   assert.equal(ids.length, 2);
   assert.ok(!ids.includes("20990101T000000Z-forged"), "the forged scan is not in history");
-  const d = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout);
+  const report = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout);
+  const d = report.sections.diff;
   const cron = d.new.find((f: { check: string }) => f.check === "baseline.cron");
   assert.ok(
     cron,
     `diff reports the new cron line: ${JSON.stringify(d.new.map((f: { id: string }) => f.id))}`,
   );
-  assert.match(JSON.stringify(cron.evidence), /203\.0\.113\.9/);
+  const full = report.findings.find((f: { id: string }) => f.id === cron.id);
+  assert.match(JSON.stringify(full.evidence), /203\.0\.113\.9/);
 });
 
 test("hole 4: a spool file that is not root's, is a link, or is not a scan is left in place, reported and not imported", async (t) => {
@@ -140,7 +142,7 @@ test("hole 4: a spool file that is not root's, is a link, or is not a scan is le
   assert.equal(fs.readdirSync(spool).length, 3, "left in place for a human");
   const ids = await scanIds(a.db);
   assert.equal(ids.length, 2);
-  const d = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout);
+  const d = JSON.parse((await mamori(["diff", "--db", a.db, "--format", "json"])).stdout).sections.diff;
   assert.ok(d.new.some((f: { check: string }) => f.check === "baseline.cron"));
   const ja = await mamori([...args, "--lang", "ja"], { env: a.env });
   assert.match(ja.stderr, /スプールされたスキャン .*theirs\.json を取り込みませんでした/);

@@ -70,7 +70,8 @@ test("an old-schema SQLite history migrates: old rows stay readable under their 
     [1, 2],
   );
   await store.close();
-  const d = JSON.parse((await mamori(["diff", "--db", db, "--host", "web1", "--format", "json"])).stdout);
+  const d = JSON.parse((await mamori(["diff", "--db", db, "--host", "web1", "--format", "json"])).stdout)
+    .sections.diff;
   assert.deepEqual([d.from, d.to], ["20251201T000000Z-0001", "20251203T000000Z-0003"]);
   assert.deepEqual(
     d.new.map((f: { id: string }) => f.id),
@@ -116,7 +117,7 @@ test("an old-schema SQLite history migrates: old rows stay readable under their 
     inventory: [{ kind: "port", key: "tcp 0.0.0.0:80", value: "tcp 0.0.0.0:80" }],
     ctx: { now: () => later, lang: "en", t: translator("en") },
   });
-  const d2 = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout);
+  const d2 = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout).sections.diff;
   assert.deepEqual([d2.from, d2.to], [r.scanId, d2.to]);
   assert.deepEqual(
     d2.resolved.map((f: { id: string }) => f.id),

@@ -193,7 +193,7 @@ test("an endpoint that is down is retried with backoff, and the failure is recor
   await store.close();
 
   const h = await mamori(["history", "--db", db, "--format", "json"]);
-  const deliveries = JSON.parse(h.stdout).deliveries;
+  const deliveries = JSON.parse(h.stdout).sections.history.deliveries;
   assert.deepEqual(
     deliveries.map((d: { status: string }) => d.status),
     ["sent", "failed"],

@@ -73,7 +73,7 @@ test("audit --save records a baseline; later changes are baseline.* findings; hi
 
   const hist = await mamori(["history", "--db", db, "--format", "json"]);
   assert.equal(hist.code, 0, hist.stderr);
-  const h = JSON.parse(hist.stdout);
+  const h = JSON.parse(hist.stdout).sections.history;
   assert.equal(h.scans.length, 2);
   assert.equal(h.scans[0].host, "web1");
   assert.equal(h.scans[1].startedAt, "2026-03-01T00:00:00.000Z");
@@ -82,7 +82,7 @@ test("audit --save records a baseline; later changes are baseline.* findings; hi
 
   const diff = await mamori(["diff", "--db", db, "--format", "json"]);
   assert.equal(diff.code, 1, "new findings at or above low");
-  const d = JSON.parse(diff.stdout);
+  const d = JSON.parse(diff.stdout).sections.diff;
   assert.equal(d.from, h.scans[1].id);
   assert.equal(d.to, h.scans[0].id);
   assert.equal(d.new.length, report.findings.length);
@@ -90,7 +90,7 @@ test("audit --save records a baseline; later changes are baseline.* findings; hi
 
   // A third scan with nothing changed: the same ids, nothing new; the baseline findings persist until accepted.
   await mamori(["audit", "--root", root, "--db", db]);
-  const d2 = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout);
+  const d2 = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout).sections.diff;
   assert.equal(d2.new.length, 0);
   assert.equal(d2.unchanged, report.findings.length);
   const human = await mamori(["diff", "--db", db]);
@@ -133,7 +133,7 @@ test("diff: new, resolved and changed (severity, confidence, evidence); scans by
   await store.close();
   const r = await mamori(["diff", "20260101", "20260102", "--db", db, "--format", "json"]);
   assert.equal(r.code, 1);
-  const d = JSON.parse(r.stdout);
+  const d = JSON.parse(r.stdout).sections.diff;
   assert.deepEqual(
     d.new.map((f: { id: string }) => f.id),
     ["x.new:1"],
@@ -143,7 +143,7 @@ test("diff: new, resolved and changed (severity, confidence, evidence); scans by
     ["x.gone:1"],
   );
   assert.deepEqual(
-    d.changed.map((c: { after: { id: string }; changes: string[] }) => [c.after.id, c.changes]),
+    d.changed.map((c: { id: string; changes: string[] }) => [c.id, c.changes]),
     [
       ["x.ev:1", ["evidence"]],
       ["x.sev:1", ["severity", "confidence"]],
@@ -192,7 +192,8 @@ test("a locked database: the scan goes to a spool file beside it and is imported
   const next = await mamori(["audit", "--root", root, "--db", db], { env });
   assert.match(next.stderr, /Imported 1 spooled scan/);
   assert.equal(fs.readdirSync(`${db}.spool`).length, 0);
-  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"], { env })).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"], { env })).stdout).sections
+    .history;
   assert.equal(h.scans.length, 3, "no scan lost");
 });
 
@@ -255,7 +256,8 @@ test("a full disk is reported; the scan is spooled on another filesystem and imp
   const next = await mamori(["audit", "--root", root, "--db", db], { env });
   assert.match(next.stderr, /Imported 1 spooled scan/);
   assert.equal(readSpoolFiles(path.join(dir, "spool")).length, 0);
-  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"], { env })).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"], { env })).stdout).sections
+    .history;
   assert.equal(h.scans.length, 3);
 });
 
@@ -288,15 +290,17 @@ test("a database of several hosts: diff compares scans of one host; history filt
   await add("20260101T030000Z-a2", "a", "2026-01-01T03:00:00Z", ["x:1", "x:2"]);
   await add("20260101T040000Z-b2", "b", "2026-01-01T04:00:00Z", []);
   await store.close();
-  const d = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout);
+  const d = JSON.parse((await mamori(["diff", "--db", db, "--format", "json"])).stdout).sections.diff;
   assert.deepEqual([d.from, d.to], ["20260101T020000Z-b1", "20260101T040000Z-b2"]);
   assert.deepEqual(
     d.resolved.map((f: { id: string }) => f.id),
     ["y:1"],
   );
-  const a = JSON.parse((await mamori(["diff", "--db", db, "--host", "a", "--format", "json"])).stdout);
+  const a = JSON.parse((await mamori(["diff", "--db", db, "--host", "a", "--format", "json"])).stdout)
+    .sections.diff;
   assert.deepEqual([a.from, a.to], ["20260101T010000Z-a1", "20260101T030000Z-a2"]);
-  const h = JSON.parse((await mamori(["history", "--db", db, "--host", "a", "--format", "json"])).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--host", "a", "--format", "json"])).stdout)
+    .sections.history;
   assert.deepEqual(
     h.scans.map((s: { id: string }) => s.id),
     ["20260101T030000Z-a2", "20260101T010000Z-a1"],

@@ -71,7 +71,7 @@ test("watch --once follows the access log from its cursor and alerts on a new cr
   const third = await mamori(["watch", "--once"], { env });
   assert.match(third.stderr, /0 new, 1 new log line\(s\)/, "the partial line, once finished, counted once");
   assert.equal(hits.length, 1, "the same cron line does not alert twice");
-  const h = JSON.parse((await mamori(["history", "--format", "json"], { env })).stdout);
+  const h = JSON.parse((await mamori(["history", "--format", "json"], { env })).stdout).sections.history;
   assert.equal(h.scans.length, 3);
   assert.equal(h.deliveries.length, 1);
   assert.equal(h.deliveries[0].status, "sent");
@@ -185,7 +185,7 @@ test("one log reader at a time: a scan that finds the logs being read leaves the
   fs.writeFileSync(`${db}.logs.lock`, String(process.pid));
   const busy = await mamori(args);
   assert.match(busy.stderr, /0 new log line\(s\)/);
-  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout).sections.history;
   const logs = h.scans[0].notChecked.find((n: { area: string }) => n.area === "watch.logs");
   assert.match(logs?.detail ?? "", new RegExp(`pid ${process.pid}`));
   // Its owner died without cleaning up: the next scan takes the lock over and reads the lines, once.
@@ -225,6 +225,6 @@ test("while the database is locked, spooled scans carry their log cursors: no li
   const r3 = await mamori(args);
   assert.match(r3.stderr, /Imported 2 spooled scan/);
   assert.match(r3.stderr, /0 new log line\(s\)/);
-  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout);
+  const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout).sections.history;
   assert.equal(h.scans.length, 4);
 });

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import type { InventoryFacts } from "../../facts/inventory-types.ts";
 import { emitReport } from "../emit.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
@@ -27,7 +28,9 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       const ctx = scanContext(opts, io.env);
       const startedAt = ctx.now();
       const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
+      let inventory: InventoryFacts | undefined;
       const doc = await runScanners(ctx, auditScanners(), "audit", (bundle) => {
+        inventory = bundle.areas.inventory as InventoryFacts | undefined;
         if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
       });
       const save =
@@ -35,7 +38,14 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       done(
         emitReport(
           save
-            ? await (await import("../save-audit.ts")).saveAudit(doc, ctx, startedAt, save, io.stderr)
+            ? await (await import("../save-audit.ts")).saveAudit(
+                doc,
+                ctx,
+                startedAt,
+                save,
+                io.stderr,
+                inventory?.items,
+              )
             : doc,
           opts,
           io,

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
-import { atLeast, type Finding, SEVERITIES, type Severity } from "../../core/finding.ts";
+import { diffReport } from "../../audit/diff.ts";
+import { atLeast, SEVERITIES, type Severity } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
-import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
-import { evidenceText } from "../../report/formats/human.ts";
-import { renderFinding } from "../../report/localize.ts";
+import { escapeTerminal as esc } from "../../report/escape.ts";
+import { RENDERERS } from "../../report/formats/index.ts";
 import { openStore } from "../../store/db.ts";
-import { diffFindings, type ScanDiff } from "../../store/diff.ts";
+import { diffFindings } from "../../store/diff.ts";
 import {
   getScan,
   hostsInHistory,
@@ -19,6 +19,7 @@ import {
 import { storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { addFormatOption, parseFormat } from "../report-format.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
 export function registerDiff(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -29,11 +30,12 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
     .description(
       "what changed between two stored scans: new, resolved and changed findings (exit 1 when something new or changed is at or above the threshold)",
     );
-  addHistoryOptions(cmd)
+  addFormatOption(addHistoryOptions(cmd, false))
     .option("--host <name>", "default scans: the last two of this host (its id or its hostname)")
     .option("--severity-threshold <level>", `count new/changed findings from: ${SEVERITIES.join("|")}`, "low")
     .action(async (fromRef: string | undefined, toRef: string | undefined, raw) => {
-      const o = parseHistoryOptions(raw, io);
+      const o = parseHistoryOptions({ ...raw, format: undefined }, io);
+      const format = parseFormat(raw.format, o.t);
       const t = o.t;
       const threshold = raw.severityThreshold as string;
       if (!(SEVERITIES as readonly string[]).includes(threshold))
@@ -103,7 +105,10 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
           await scanFindings(store.db, from),
           await scanFindings(store.db, to),
         );
-        io.stdout.write(o.format === "json" ? jsonOutput(d) : renderDiff(d, t));
+        const doc = diffReport(d, b ?? a, o.lang, (io.now ?? (() => new Date()))());
+        io.stdout.write(
+          RENDERERS[format].render(doc, { lang: o.lang, t, color: false, threshold: threshold as Severity }),
+        );
         const sev = threshold as Severity;
         const news =
           d.new.some((f) => atLeast(f.severity, sev)) ||
@@ -120,48 +125,4 @@ function hostLabel(h: Pick<ScanMeta, "hostId">, t: Translator): string {
   return isLegacyKey(h.hostId)
     ? t("watch.history.noHostId")
     : t("watch.history.hostId", { id: h.hostId.slice(0, 8) });
-}
-
-function line(keyed: Finding, t: Translator): string {
-  const f = renderFinding(keyed, t);
-  return `  [${t(`severity.${f.severity}`)}] ${esc(f.title)}  (${t(`confidence.${f.confidence}`)})  ${esc(f.id)}`;
-}
-
-export function renderDiff(d: ScanDiff, t: Translator): string {
-  const out = [t("watch.diff.title", { from: d.from, to: d.to }), ""];
-  if (d.new.length + d.resolved.length + d.changed.length === 0) out.push(t("watch.diff.none"));
-  if (d.new.length > 0) {
-    out.push(`${t("watch.diff.new", { count: d.new.length })}:`);
-    for (const f of d.new) out.push(line(f, t));
-    out.push("");
-  }
-  if (d.resolved.length > 0) {
-    out.push(`${t("watch.diff.resolved", { count: d.resolved.length })}:`);
-    for (const f of d.resolved) out.push(line(f, t));
-    out.push("");
-  }
-  if (d.changed.length > 0) {
-    out.push(`${t("watch.diff.changed", { count: d.changed.length })}:`);
-    for (const c of d.changed) {
-      out.push(line(c.after, t));
-      for (const what of c.changes) {
-        const before =
-          what === "severity"
-            ? t(`severity.${c.before.severity}`)
-            : what === "confidence"
-              ? t(`confidence.${c.before.confidence}`)
-              : renderFinding(c.before, t).evidence.map(evidenceText).join("; ");
-        const after =
-          what === "severity"
-            ? t(`severity.${c.after.severity}`)
-            : what === "confidence"
-              ? t(`confidence.${c.after.confidence}`)
-              : renderFinding(c.after, t).evidence.map(evidenceText).join("; ");
-        out.push(`      ${t(`watch.diff.field.${what}`)}: ${esc(before)} -> ${esc(after)}`);
-      }
-    }
-    out.push("");
-  }
-  out.push(t("watch.diff.unchanged", { count: d.unchanged }));
-  return `${out.join("\n")}\n`;
 }

@@ -1,21 +1,15 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { scanContext } from "../../audit/context.ts";
-import { judgedSection, readLogs } from "../../audit/logs.ts";
-import { findingsFor } from "../../checks/logs/analyze.ts";
-import { collectHost } from "../../collect/host.ts";
+import { collectLogs, logsArea, noteProblems } from "../../audit/logs.ts";
+import { runScanners } from "../../audit/run.ts";
 import { formatFromOption } from "../../collect/logs/engine/format.ts";
 import type { LogInput } from "../../collect/logs/run.ts";
-import { checkContext } from "../../core/context.ts";
-import { type ReportDocument, SCHEMA_VERSION } from "../../core/document.ts";
-import { sortFindings } from "../../core/finding.ts";
-import { toolVersion } from "../../core/version.ts";
-import { correlate } from "../../correlate/index.ts";
+import type { LogFacts } from "../../facts/log-codec.ts";
 import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
-import { reasonOf, renderLogsStory } from "../../report/logs-story.ts";
-import { loadRules } from "../../rules/logs.ts";
-import { emitReport, exitCodeOf, writeOutput } from "../emit.ts";
+import { reasonOf } from "../../report/logs-story.ts";
+import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
@@ -39,46 +33,30 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
     }));
     // No path means standard input, unless it is a terminal (then the user forgot the files).
     if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
-    const rules = loadRules();
-    const facts = await readLogs(ctx.fs, inputs, {
-      rules,
-      format: raw.logFormat ? formatFromOption(raw.logFormat) : undefined,
-      stdin: inputs.some((i) => i.path === "-") ? process.stdin : undefined,
+    const format = raw.logFormat ? formatFromOption(raw.logFormat) : undefined;
+    const stdin = inputs.some((i) => i.path === "-") ? process.stdin : undefined;
+    // The same logs area as the audit's, over the files named here: collect -> facts -> judge -> report.
+    const area = logsArea(async (c, rules) => {
+      const facts = await collectLogs(c.fs, inputs, { rules, format, stdin });
+      noteProblems(c, facts, 0);
+      return facts;
     });
-    for (const u of facts.unreadable) {
-      ctx.diag.couldNotCheck({ area: "logs", path: u.path, reason: u.reason, detail: reasonOf(u.reason, t) });
+    let saved: LogFacts | undefined;
+    const doc = await runScanners(ctx, [area], "logs", (bundle) => {
+      saved = bundle.areas.logs as LogFacts | undefined;
+    });
+    for (const u of saved?.unreadable ?? [])
       io.stderr.write(
         `mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`,
       );
-    }
-    for (const f of facts.files)
+    for (const f of saved?.files ?? [])
       for (const w of f.warnings.slice(0, 20))
         io.stderr.write(
           `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
         );
     // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
     // saying "no attacks in 0 files" would read as a clean bill of health.
-    if (facts.files.length === 0) throw new UsageError(t("logs.noFiles"));
-    const findings = sortFindings(findingsFor(facts.events, rules, checkContext(ctx), facts.next));
-    const doc: ReportDocument = {
-      schemaVersion: SCHEMA_VERSION,
-      tool: { name: "mamori", version: toolVersion() },
-      command: "logs",
-      host: collectHost(ctx.fs, () => "unknown"),
-      scannedAt: ctx.now().toISOString(),
-      lang: ctx.lang,
-      findings,
-      incidents: correlate(findings, checkContext(ctx)),
-      notChecked: ctx.diag.notChecked,
-      warnings: ctx.diag.warnings,
-      sections: { logs: judgedSection(facts) },
-    };
-    if (opts.format !== "human") {
-      done(emitReport(doc, opts, io));
-      return;
-    }
-    const text = renderLogsStory(doc, { lang: opts.lang, t, color: opts.color, threshold: opts.threshold });
-    writeOutput(text, opts.output, io, t);
-    done(exitCodeOf(doc, opts.threshold));
+    if (!saved || saved.files.length === 0) throw new UsageError(t("logs.noFiles"));
+    done(emitReport(doc, opts, io));
   });
 }

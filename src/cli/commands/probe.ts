@@ -1,18 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
-import { toolVersion } from "../../core/version.ts";
+import { countVulnerable, probeReport } from "../../audit/probe.ts";
+import { localHost } from "../../audit/report.ts";
 import { isLang, langFromEnv, translator } from "../../i18n/index.ts";
 import { HostRateLimiter } from "../../probe/limits.ts";
 import { probeAll } from "../../probe/run.ts";
 import { parseTargetsFile } from "../../probe/targets.ts";
-import { DEFAULT_READ_FILE, type ProbeDocument, type ProbeOptions } from "../../probe/types.ts";
-import {
-  countVulnerable,
-  PROBE_FORMATS,
-  PROBE_RENDERERS,
-  type ProbeFormat,
-} from "../../report/probe/index.ts";
+import { DEFAULT_READ_FILE, type ProbeOptions } from "../../probe/types.ts";
+import { FORMAT_NAMES, type FormatName, RENDERERS } from "../../report/formats/index.ts";
 import { writeOutput } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -68,7 +64,7 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
       `when a traversal looks vulnerable, read one harmless file through it to confirm (default ${DEFAULT_READ_FILE}); never through a script alias`,
     )
     .option("--read-file <path>", "the file --confirm-read reads instead (its content is never shown)")
-    .option("--format <format>", `output format: ${PROBE_FORMATS.join("|")}`, "human")
+    .option("--format <format>", `output format: ${FORMAT_NAMES.join("|")}`, "human")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
@@ -91,8 +87,8 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
         if (!Number.isFinite(n) || n < min || n > max) throw bad(option, value, `${min}..${max}`);
         return n;
       };
-      if (!(PROBE_FORMATS as string[]).includes(raw.format))
-        throw bad("--format", raw.format, PROBE_FORMATS.join("|"));
+      if (!(FORMAT_NAMES as string[]).includes(raw.format))
+        throw bad("--format", raw.format, FORMAT_NAMES.join("|"));
       if (!["auto", "always", "never"].includes(raw.color))
         throw bad("--color", raw.color, "auto|always|never");
       const opts: ProbeOptions = {
@@ -139,19 +135,17 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
       }
       if (inputs.length === 0) throw new UsageError(t("exposure.probe.usage.noTargets"));
       const targets = await probeAll(inputs, opts, new HostRateLimiter(opts.rate), t);
-      const doc: ProbeDocument = {
-        schemaVersion: 1,
-        tool: { name: "mamori", version: toolVersion() },
-        command: "probe",
-        probedAt: (io.now ?? (() => new Date()))().toISOString(),
-        lang,
+      const doc = probeReport({
         targets,
-      };
+        at: (io.now ?? (() => new Date()))(),
+        lang,
+        host: localHost(),
+      });
       const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
       const color =
         raw.color === "always" ||
         (raw.color === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
-      const text = PROBE_RENDERERS[raw.format as ProbeFormat](doc, { lang, t, color });
+      const text = RENDERERS[raw.format as FormatName].render(doc, { lang, t, color, threshold: "info" });
       writeOutput(text, raw.output ? path.resolve(io.cwd, raw.output) : undefined, io, t);
       done(countVulnerable(doc) > 0 ? EXIT_FINDINGS : EXIT_OK);
     });

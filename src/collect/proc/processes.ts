@@ -1,4 +1,5 @@
 import type { Diagnostics } from "../../core/diagnostics.ts";
+import { msg } from "../../core/message.ts";
 import { CLOCK_TICKS_PER_SECOND } from "../../facts/constants.ts";
 import type { ProcessInfo } from "../../facts/processes.ts";
 import type { RootFs } from "../rootfs.ts";
@@ -105,7 +106,7 @@ export function readProcesses(fs: RootFs, diag?: Diagnostics): ProcessInfo[] {
     diag.warn({
       area: "processes",
       reason: "vanished",
-      detail: `${vanished} process(es) ended while being read`,
+      detail: msg("hunt.diag.vanished", { count: vanished }),
     });
   return out;
 }

@@ -5,16 +5,22 @@
  */
 import { z } from "zod";
 import { apacheSectionSchema } from "./apache.ts";
+import { diffSectionSchema } from "./diff.ts";
 import { exposureSectionSchema } from "./exposure.ts";
+import { historySectionSchema } from "./history.ts";
 import { huntSectionSchema } from "./hunt.ts";
+import { inventorySectionSchema } from "./inventory.ts";
 import { logsSectionSchema } from "./logs.ts";
 import { probeSectionSchema } from "./probe.ts";
 
 export { type ApacheSection, apacheSectionSchema } from "./apache.ts";
+export { type DiffSection, diffSectionSchema } from "./diff.ts";
 export { type ExposureListener, type ExposureSection, exposureSectionSchema } from "./exposure.ts";
+export { type HistorySection, historySectionSchema } from "./history.ts";
 export { type HuntSection, huntSectionSchema } from "./hunt.ts";
+export { type InventorySection, inventorySectionSchema } from "./inventory.ts";
 export { LOG_OUTCOMES, type LogHour, type LogsSection, logsSectionSchema } from "./logs.ts";
-export { type ProbeSection, probeDocumentSchema, probeSectionSchema } from "./probe.ts";
+export { type ProbeSection, probeSectionSchema } from "./probe.ts";
 
 export const SECTION_SCHEMAS = {
   apache: apacheSectionSchema,
@@ -22,6 +28,9 @@ export const SECTION_SCHEMAS = {
   exposure: exposureSectionSchema,
   hunt: huntSectionSchema,
   probe: probeSectionSchema,
+  inventory: inventorySectionSchema,
+  diff: diffSectionSchema,
+  history: historySectionSchema,
 } as const;
 
 export type SectionId = keyof typeof SECTION_SCHEMAS;
@@ -33,6 +42,9 @@ export const reportSectionsSchema = z.strictObject({
   exposure: exposureSectionSchema.optional(),
   hunt: huntSectionSchema.optional(),
   probe: probeSectionSchema.optional(),
+  inventory: inventorySectionSchema.optional(),
+  diff: diffSectionSchema.optional(),
+  history: historySectionSchema.optional(),
 });
 
 export type ReportSections = z.infer<typeof reportSectionsSchema>;
@@ -48,4 +60,7 @@ export const readSectionsSchema = z.object({
   exposure: exposureSectionSchema.optional().catch(undefined),
   hunt: huntSectionSchema.optional().catch(undefined),
   probe: probeSectionSchema.optional().catch(undefined),
+  inventory: inventorySectionSchema.optional().catch(undefined),
+  diff: diffSectionSchema.optional().catch(undefined),
+  history: historySectionSchema.optional().catch(undefined),
 });

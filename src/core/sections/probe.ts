@@ -27,21 +27,8 @@ export const probeTargetSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-/**
- * `sections.probe`: the remote self-check's targets. `mamori probe --format json` writes its own document
- * today (probeDocumentSchema); the targets keep this shape when probe moves onto the common report.
- */
+/** `sections.probe`: the remote self-check's targets, each check's verdict and the requests behind it. */
 export const probeSectionSchema = z.strictObject({
-  targets: z.array(probeTargetSchema),
-});
-
-/** `mamori probe --format json` (its own contract, schemaVersion 1). */
-export const probeDocumentSchema = z.strictObject({
-  schemaVersion: z.literal(1),
-  tool: z.strictObject({ name: z.literal("mamori"), version: z.string() }),
-  command: z.literal("probe"),
-  probedAt: z.string(),
-  lang: z.string(),
   targets: z.array(probeTargetSchema),
 });
 

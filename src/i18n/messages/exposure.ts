@@ -295,6 +295,11 @@ export const exposure = {
     en: "{targets} target(s): {vulnerable} vulnerable finding(s), {errors} target(s) with an error (not or not fully probed).",
     ja: "対象 {targets} 件: 脆弱な項目 {vulnerable} 件、エラーのあった対象 {errors} 件 (未診断または一部のみ)。",
   },
+  "exposure.probe.finding.title": { en: "{check}: {url}", ja: "{check}: {url}" },
+  "exposure.probe.finding.fix": {
+    en: "Run `mamori audit` on that server: it names the installation and the configuration behind this, and how to fix it.",
+    ja: "そのサーバーで `mamori audit` を実行してください。原因となるインストールと設定、直し方が分かります。",
+  },
   "exposure.probe.confidence": { en: "confidence", ja: "確度" },
   "exposure.probe.col.check": { en: "check", ja: "検査" },
   "exposure.probe.col.verdict": { en: "verdict", ja: "判定" },

@@ -313,6 +313,10 @@ export const hunt = {
     en: "mamori's own memory map describes only the live system (--root is not /)",
     ja: "mamori 自身のメモリマップは稼働中のシステムにしか当てはまりません (--root が / ではありません)",
   },
+  "hunt.diag.vanished": {
+    en: "{count} process(es) ended while being read",
+    ja: "{count} 個のプロセスが読み取り中に終了しました",
+  },
   "hunt.diag.noProc": {
     en: "no process found under /proc of the scanned root (an image without a recorded /proc)",
     ja: "診断したルートの /proc にプロセスがありません (/proc を記録していないイメージ)",

@@ -1,5 +1,6 @@
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Severity } from "../../core/finding.ts";
+import { commandView } from "../commands/index.ts";
 import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
@@ -58,6 +59,8 @@ function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
 }
 
 export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string {
+  const view = commandView(keyed, "human");
+  if (view) return view(keyed, opts);
   const doc = renderDocument(keyed, opts.t);
   const { t, color, threshold } = opts;
   const out: string[] = [];

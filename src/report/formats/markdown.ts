@@ -1,5 +1,6 @@
 import { atLeast, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
+import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
 import { type RenderedIncident, renderDocument } from "../localize.ts";
@@ -60,7 +61,10 @@ function guideBlock(g: Guide): string[] {
 /** For a ticket or an e-mail to an expert: incidents first, then findings, then guidance, then what was not checked. */
 export const markdown: Renderer = {
   name: "markdown",
-  render(keyed, { t, threshold }) {
+  render(keyed, opts) {
+    const view = commandView(keyed, "markdown");
+    if (view) return view(keyed, opts);
+    const { t, threshold } = opts;
     const doc = renderDocument(keyed, t);
     const out: string[] = [];
     out.push(`# ${t("report.title")}: ${md(doc.host.hostname)}`, "");

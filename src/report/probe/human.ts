@@ -1,7 +1,11 @@
+import type { ReportDocument } from "../../core/document.ts";
+import type { ProbeSection } from "../../core/sections/index.ts";
 import type { MessageKey } from "../../i18n/index.ts";
-import type { ProbeCheck, ProbeDocument, ProbeEvidence } from "../../probe/types.ts";
 import { escapeTerminal as esc } from "../escape.ts";
-import type { ProbeRenderOptions } from "./index.ts";
+import type { RenderOptions } from "../types.ts";
+
+type ProbeCheck = ProbeSection["targets"][number]["checks"][number];
+type ProbeEvidence = ProbeCheck["evidence"][number];
 
 const COLOR: Record<ProbeCheck["verdict"], string> = {
   vulnerable: "\x1b[1;31m",
@@ -16,7 +20,8 @@ export function evidenceLine(e: ProbeEvidence): string {
 }
 
 /** Terminal text: per target, each check's verdict, its summary and the requests behind it (server text escaped). */
-export function probeHuman(doc: ProbeDocument, { t, color }: ProbeRenderOptions): string {
+export function probeHuman(report: ReportDocument, { t, color }: RenderOptions): string {
+  const doc = report.sections.probe ?? { targets: [] };
   const out: string[] = [];
   const vulnerable = doc.targets.reduce(
     (n, x) => n + x.checks.filter((c) => c.verdict === "vulnerable").length,

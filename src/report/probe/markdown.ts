@@ -1,10 +1,11 @@
+import type { ReportDocument } from "../../core/document.ts";
 import type { MessageKey } from "../../i18n/index.ts";
-import type { ProbeDocument } from "../../probe/types.ts";
 import { markdownCode as code, escapeMarkdown as md } from "../escape.ts";
+import type { RenderOptions } from "../types.ts";
 import { evidenceLine } from "./human.ts";
-import type { ProbeRenderOptions } from "./index.ts";
 
-export function probeMarkdown(doc: ProbeDocument, { t }: ProbeRenderOptions): string {
+export function probeMarkdown(report: ReportDocument, { t }: RenderOptions): string {
+  const doc = report.sections.probe ?? { targets: [] };
   const out: string[] = [`# ${t("exposure.probe.title")}`, ""];
   const vulnerable = doc.targets.reduce(
     (n, x) => n + x.checks.filter((c) => c.verdict === "vulnerable").length,

@@ -1,0 +1,90 @@
+/**
+ * The logs area as it is saved in a FactsBundle: the engine's facts with every time an ISO string, so
+ * what `collect` writes is what `check` reads back and what `audit` judges (all three go through
+ * `decodeLogFacts`). Free of zod: the audit uses this on every run, the schema (logs.ts) only for files.
+ */
+import type { FileSummary, LaterRequest, LogEntry, LogFileState } from "./log-lines.ts";
+
+/** Version of the logs area document inside a bundle; a new shape is a new number. */
+export const LOG_FACTS_VERSION = 1;
+
+/** A parsed line as JSON: its time an ISO string (absent when the line had none or an impossible one). */
+export type SavedLogEntry = Omit<LogEntry, "time"> & { time?: string };
+
+export interface SavedLogFile {
+  path: string;
+  matches: Array<{ entry: SavedLogEntry; ruleId: string }>;
+  samples: SavedLogEntry[];
+  cgiErrors: SavedLogEntry[];
+}
+
+/** `bundle.areas.logs`. */
+export interface LogFacts {
+  version: typeof LOG_FACTS_VERSION;
+  files: FileSummary[];
+  /** Each file's matched lines, baseline samples and CGI error lines: judged at check time, not here. */
+  scans: SavedLogFile[];
+  /** For each attacker who succeeded (judged while collecting, to know whose requests to follow). */
+  next: Record<string, LaterRequest[]>;
+  maxEvents: number;
+  tailBytes?: number;
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+/** What the engine returns, reduced to what judging needs. */
+export interface EngineLogFacts {
+  files: FileSummary[];
+  scans: LogFileState[];
+  next: Record<string, LaterRequest[]>;
+  maxEvents: number;
+  tailBytes?: number;
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+/** The in-memory form the log checks read: times as Dates again. */
+export interface DecodedLogFacts extends Omit<LogFacts, "scans" | "version"> {
+  scans: LogFileState[];
+}
+
+function encodeEntry(e: LogEntry): SavedLogEntry {
+  const { time, ...rest } = e;
+  const ms = time?.getTime();
+  return ms === undefined || Number.isNaN(ms) ? rest : { ...rest, time: time?.toISOString() };
+}
+
+function decodeEntry(e: SavedLogEntry): LogEntry {
+  const { time, ...rest } = e;
+  if (time === undefined) return rest;
+  const d = new Date(time);
+  return Number.isNaN(d.getTime()) ? rest : { ...rest, time: d };
+}
+
+export function encodeLogFacts(f: EngineLogFacts): LogFacts {
+  return {
+    version: LOG_FACTS_VERSION,
+    files: f.files,
+    scans: f.scans.map((s) => ({
+      path: s.path,
+      matches: s.matches.map((m) => ({ entry: encodeEntry(m.entry), ruleId: m.ruleId })),
+      samples: s.samples.map(encodeEntry),
+      cgiErrors: s.cgiErrors.map(encodeEntry),
+    })),
+    next: f.next,
+    maxEvents: f.maxEvents,
+    ...(f.tailBytes === undefined ? {} : { tailBytes: f.tailBytes }),
+    unreadable: f.unreadable,
+  };
+}
+
+export function decodeLogFacts(f: LogFacts): DecodedLogFacts {
+  const { version: _v, ...rest } = f;
+  return {
+    ...rest,
+    scans: f.scans.map((s) => ({
+      path: s.path,
+      matches: s.matches.map((m) => ({ entry: decodeEntry(m.entry), ruleId: m.ruleId })),
+      samples: s.samples.map(decodeEntry),
+      cgiErrors: s.cgiErrors.map(decodeEntry),
+    })),
+  };
+}
