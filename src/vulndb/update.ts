@@ -117,7 +117,12 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
 
 function buildFromFeeds(fetched: Fetched[], old: VulnDb | undefined, now: Date): VulnDb {
   const upstream: ApacheRecord[] = [];
-  let kev: KevCatalog = { catalogVersion: "unknown", count: 0, byCve: new Map() };
+  // KEV not read this time (`--feed` without it): the old data's KEV entries stay joined.
+  let kev: KevCatalog = {
+    catalogVersion: old?.meta.kev?.catalogVersion ?? "unknown",
+    count: old?.meta.kev?.count ?? 0,
+    byCve: new Map((old?.cves ?? []).flatMap((c) => (c.kev ? [[c.id, c.kev] as const] : []))),
+  };
   for (const { data } of fetched) {
     if (data.kind === "upstream") upstream.push(...data.records);
     else if (data.kind === "kev") kev = data.catalog;

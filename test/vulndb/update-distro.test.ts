@@ -288,6 +288,7 @@ test("--feed refreshes only the named distro feed; the others keep their data an
   const r = await update(s.dir, [...flags, "--feed", "ubuntu-osv"]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(hits, ["/ubuntu.zip"]);
+  assert.match(r.stdout, / 5 in KEV/, "KEV, not read this time, stays joined");
   const db = JSON.parse(fs.readFileSync(s.file, "utf8")) as VulnDb;
   assert.deepEqual(
     db.meta.sources.filter((x) => x.kept && x.distros).map((x) => x.feed),
