@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DirFdError, VerifiedDir } from "../core/dirfd.ts";
 import { SourceError } from "./sources/common.ts";
+import type { RandomAccess } from "./zip.ts";
 
 export interface DownloadLimits {
   /** The whole download, headers to last byte. */
@@ -141,6 +143,27 @@ function readLocalTo(
   limits: DownloadLimits,
   sink: (chunk: Uint8Array) => boolean | undefined,
 ): number {
+  const { fd, size: total } = openLocal(source, url, limits);
+  try {
+    const buf = Buffer.alloc(Math.min(CHUNK, Math.max(1, total)));
+    let size = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      size += n;
+      if (size > limits.maxBytes)
+        throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
+      // The sink may keep the chunk: hand it a copy, the buffer is reused.
+      if (sink(Buffer.from(buf.subarray(0, n))) === false) break;
+    }
+    return size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Opens a file:// URL with the checks of readLocalTo; the caller closes the descriptor. */
+function openLocal(source: string, url: string, limits: DownloadLimits): { fd: number; size: number } {
   let file: string;
   try {
     file = fileURLToPath(url);
@@ -164,20 +187,80 @@ function readLocalTo(
       throw new SourceError(source, "vulndb.fail.local", { path: file, reason: `owned by uid ${st.uid}` });
     if (euid === 0 && (st.mode & 0o022) !== 0)
       throw new SourceError(source, "vulndb.fail.local", { path: file, reason: "writable by others" });
+    if (!st.isFile())
+      throw new SourceError(source, "vulndb.fail.local", { path: file, reason: "not a file" });
     if (st.size > limits.maxBytes)
       throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
-    const buf = Buffer.alloc(Math.min(CHUNK, Math.max(1, st.size)));
-    let size = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      size += n;
-      if (size > limits.maxBytes)
-        throw new SourceError(source, "vulndb.fail.tooLarge", { limit: mib(limits.maxBytes) });
-      // The sink may keep the chunk: hand it a copy, the buffer is reused.
-      if (sink(Buffer.from(buf.subarray(0, n))) === false) break;
+    return { fd, size: st.size };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/** Positional reads on a descriptor, always the whole length asked for (a file that shrank is an error). */
+function fdAccess(source: string, fd: number, size: number): RandomAccess {
+  return {
+    size,
+    read(position, length) {
+      const buf = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const n = fs.readSync(fd, buf, got, length - got, position + got);
+        if (n === 0)
+          throw new SourceError(source, "vulndb.fail.truncated", { size: position + got, declared: size });
+        got += n;
+      }
+      return buf;
+    },
+  };
+}
+
+/**
+ * An archive read by position (a zip's directory is at its end): a file:// URL is read in place, a
+ * download is spooled to a file only this process can reach (unlinked as soon as it is opened), so
+ * memory holds what `use` keeps, never the archive. Same limits as any download.
+ */
+export async function withArchive<T>(
+  source: string,
+  url: string,
+  limits: DownloadLimits,
+  use: (archive: RandomAccess) => T,
+  cancel?: AbortSignal,
+): Promise<T> {
+  if (url.startsWith("file:")) {
+    const { fd, size } = openLocal(source, url, limits);
+    try {
+      return use(fdAccess(source, fd, size));
+    } finally {
+      fs.closeSync(fd);
     }
-    return size;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamori-feed-"));
+  let fd: number;
+  try {
+    const file = path.join(dir, "archive");
+    const c = fs.constants;
+    fd = fs.openSync(file, c.O_RDWR | c.O_CREAT | c.O_EXCL | c.O_NOFOLLOW, 0o600);
+    fs.unlinkSync(file);
+  } finally {
+    // Empty by now (the file is unlinked, or was never made): rmdir removes nothing else.
+    fs.rmdirSync(dir);
+  }
+  try {
+    let size = 0;
+    await downloadTo(
+      source,
+      url,
+      limits,
+      (chunk) => {
+        fs.writeSync(fd, chunk, 0, chunk.byteLength, size);
+        size += chunk.byteLength;
+        return undefined;
+      },
+      cancel,
+    );
+    return use(fdAccess(source, fd, size));
   } finally {
     fs.closeSync(fd);
   }

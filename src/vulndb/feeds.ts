@@ -2,8 +2,10 @@ import { parseJsonBody } from "./download.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
 import { DEBIAN_SOURCE, type DistroIndex, parseDebianTracker } from "./sources/debian.ts";
+import { type DistroFeed, distroFeed, type FeedFile, mayConcernServer } from "./sources/distro-feeds.ts";
 import { MemberStream } from "./sources/json-member-stream.ts";
 import { KEV_SOURCE, type KevCatalog, parseKev } from "./sources/kev.ts";
+import { type RandomAccess, readZip, ZipError, type ZipLimits } from "./zip.ts";
 
 /**
  * Every feed `mamori db update` knows, in one list. A feed is an id, its official URL(s) and a read step
@@ -17,8 +19,11 @@ export const APACHE_SOURCE = "Apache HTTP Server security data";
 export type FeedData =
   | { kind: "upstream"; records: ApacheRecord[] }
   | { kind: "kev"; catalog: KevCatalog }
-  /** Fixed versions per "<distro>:<release>" key; `count` is what `db status` reports as its records. */
-  | { kind: "distro"; index: DistroIndex; count?: number };
+  /**
+   * Fixed versions per "<distro>:<release>" key; `count` is what `db status` reports as its records,
+   * `records` how many of the feed's records (advisories, branch files) gave data.
+   */
+  | { kind: "distro"; index: DistroIndex; count?: number; records?: number };
 
 /** How a read step gets its bytes: from HTTP(S), a file:// URL or a --from directory, all within the feed's limit. */
 export interface FeedGet {
@@ -26,6 +31,8 @@ export interface FeedGet {
   whole(file: string): Promise<Buffer>;
   /** One part chunk by chunk; a sink that returns false has seen enough (see downloadTo). */
   stream(file: string, sink: (chunk: Uint8Array) => boolean | undefined): Promise<number>;
+  /** One part read by position (a zip archive): kept on disk, not in memory, while `use` runs. */
+  archive<T>(file: string, use: (archive: RandomAccess) => T): Promise<T>;
 }
 
 export interface Feed {
@@ -127,52 +134,101 @@ const debian: Feed = {
   },
 };
 
-const OSV_BUCKET = "https://osv-vulnerabilities.storage.googleapis.com";
+/** Below this many records an official distro feed is broken, not small: each has dozens for its server. */
+export const MIN_DISTRO_RECORDS: Record<string, number> = {
+  "ubuntu-osv": 10,
+  "almalinux-osv": 10,
+  "rocky-osv": 10,
+  "alpine-secdb": 1,
+};
 
 /**
- * Placeholders: the official URLs, configurable and fetchable today; their read steps come with the
- * OSV and secdb parsers (src/vulndb/sources/osv.ts, src/vulndb/distros/*). To wire one, add `read`.
+ * An OSV ecosystem's `all.zip`: every record of the distro, of which only the web server's are parsed
+ * (the others are inflated one at a time and dropped). The limits bound what a hostile archive can cost:
+ * `zip.maxEntries` well above the real count (tens of thousands for Ubuntu, a few thousand for EL
+ * rebuilds), one record at most `maxEntryBytes`, all of them at most `maxTotalBytes` once inflated.
  */
-const ubuntuOsv: Feed = {
-  id: "ubuntu-osv",
-  name: "Ubuntu security notices (OSV)",
-  parts: { "all.zip": `${OSV_BUCKET}/Ubuntu/all.zip` },
-  maxBytes: 1024 * MiB,
-  types: ZIP_TYPES,
-  distros: ["ubuntu"],
-};
+function osvZipFeed(id: string, maxBytes: number, zip: ZipLimits): Feed {
+  const df = distroFeed(id) as DistroFeed;
+  return {
+    id,
+    name: df.name,
+    parts: { "all.zip": df.url },
+    maxBytes,
+    types: ZIP_TYPES,
+    distros: df.distros,
+    async read(get) {
+      const files: FeedFile[] = [];
+      await get.archive("all.zip", (archive) => {
+        try {
+          readZip(archive, zip, df.accepts, (name, data) => {
+            const text = data.toString("utf8");
+            if (mayConcernServer(text)) files.push({ name, text });
+          });
+        } catch (err) {
+          if (err instanceof ZipError)
+            throw new SourceError(df.name, "vulndb.fail.zip", { reason: err.message });
+          throw err;
+        }
+      });
+      const result = df.parse(files);
+      return { kind: "distro", index: result.index, records: result.parsed };
+    },
+    check: (data) => checkDistro(df.name, id, data),
+  };
+}
 
-const almaOsv: Feed = {
-  id: "almalinux-osv",
-  name: "AlmaLinux errata (OSV)",
-  parts: { "all.zip": `${OSV_BUCKET}/AlmaLinux/all.zip` },
-  maxBytes: 512 * MiB,
-  types: ZIP_TYPES,
-  // AlmaLinux's errata stand in for RHEL's (and CentOS's) where Red Hat's own data is not read.
-  distros: ["almalinux", "rhel", "centos"],
-};
+function checkDistro(name: string, id: string, data: FeedData): void {
+  const count = data.kind === "distro" ? (data.records ?? data.index.size) : 0;
+  const min = MIN_DISTRO_RECORDS[id] ?? 1;
+  if (count < min) throw new SourceError(name, "vulndb.fail.fewDistro", { count, min });
+}
 
-const rockyOsv: Feed = {
-  id: "rocky-osv",
-  name: "Rocky Linux errata (OSV)",
-  parts: { "all.zip": `${OSV_BUCKET}/Rocky%20Linux/all.zip` },
-  maxBytes: 512 * MiB,
-  types: ZIP_TYPES,
-  distros: ["rocky"],
-};
+const ubuntuOsv = osvZipFeed("ubuntu-osv", 1024 * MiB, {
+  maxEntries: 300_000,
+  maxEntryBytes: 32 * MiB,
+  maxTotalBytes: 16 * 1024 * MiB,
+});
+
+// AlmaLinux's errata stand in for RHEL's (and CentOS's) where Red Hat's own data is not read.
+const almaOsv = osvZipFeed("almalinux-osv", 512 * MiB, {
+  maxEntries: 50_000,
+  maxEntryBytes: 32 * MiB,
+  maxTotalBytes: 4 * 1024 * MiB,
+});
+
+const rockyOsv = osvZipFeed("rocky-osv", 512 * MiB, {
+  maxEntries: 50_000,
+  maxEntryBytes: 32 * MiB,
+  maxTotalBytes: 4 * 1024 * MiB,
+});
 
 /** Alpine's secdb is one JSON per branch and repository; apache2 lives in main. */
 export const ALPINE_BRANCHES = ["v3.20", "v3.21", "v3.22", "v3.23"] as const;
 
+const alpineDistro = distroFeed("alpine-secdb") as DistroFeed;
+
 const alpineSecdb: Feed = {
   id: "alpine-secdb",
-  name: "Alpine secdb",
+  name: alpineDistro.name,
   parts: Object.fromEntries(
     ALPINE_BRANCHES.map((b) => [`${b}-main.json`, `https://secdb.alpinelinux.org/${b}/main.json`]),
   ),
   maxBytes: 64 * MiB,
   types: JSON_TYPES,
-  distros: ["alpine"],
+  distros: alpineDistro.distros,
+  async read(get) {
+    const files: FeedFile[] = [];
+    for (const b of ALPINE_BRANCHES) {
+      const body = await get.whole(`${b}-main.json`);
+      // Checked as JSON here, so a broken branch file fails the update instead of being skipped.
+      parseJsonBody(alpineDistro.name, body);
+      files.push({ name: `${b}/main.json`, text: body.toString("utf8") });
+    }
+    const result = alpineDistro.parse(files);
+    return { kind: "distro", index: result.index, records: result.index.size };
+  },
+  check: (data) => checkDistro(alpineDistro.name, "alpine-secdb", data),
 };
 
 /** The list. Order is the order of downloads and of `db status`. */
@@ -182,7 +238,7 @@ export function feedById(id: string): Feed | undefined {
   return FEEDS.find((f) => f.id === id);
 }
 
-/** The feeds `db update` reads today (placeholders without a read step are skipped). */
+/** The feeds `db update` reads (a placeholder without a read step would be skipped). */
 export function activeFeeds(feeds: readonly Feed[] = FEEDS): Feed[] {
   return feeds.filter((f) => f.read !== undefined);
 }

@@ -4,8 +4,13 @@ import { assembleVulnDb } from "./assemble.ts";
 import { readApacheUpdatesDir } from "./sources/apache-announce.ts";
 import { type ApacheRecord, parseApacheRecord } from "./sources/apache-cve-json.ts";
 import { parseDebianAdvisoryList } from "./sources/debian.ts";
-import { DISTRO_FEEDS, type DistroFeed, type FeedFile, orderForKey } from "./sources/distro-feeds.ts";
-import { type DistroIndex, mergeIndex } from "./sources/distro-index.ts";
+import {
+  DISTRO_FEEDS,
+  type DistroFeed,
+  distroEntries,
+  type FeedFile,
+  joinDistroFeed,
+} from "./sources/distro-feeds.ts";
 import { KEV_SOURCE, parseKev } from "./sources/kev.ts";
 import { parseOsvRecord } from "./sources/osv.ts";
 import type { VulnDb } from "./types.ts";
@@ -49,7 +54,7 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
     distro,
   );
   const apacheIds = new Set([...known, ...newer.map((r) => r.id)]);
-  const debianEntries = entriesFor(distro, apacheIds);
+  const debianEntries = distroEntries(distro, apacheIds);
 
   // Every registered feed whose mirror is in ../shared/vulndata/distro joins the Debian lists.
   const feeds = DISTRO_FEEDS.filter(
@@ -57,16 +62,19 @@ export function buildSnapshot(vulndataDir: string): VulnDb {
   );
   const feedSources = feeds.map((feed) => {
     const index = feed.parse(mirrorFiles(path.join(vulndataDir, "distro", feed.mirror as string), feed));
-    mergeIndex(distro, index.index, orderForKey);
     const mirror = MIRRORS[feed.id];
-    return {
-      name: `${feed.name}${mirror ? ` (${mirror.note})` : ""}`,
-      url: feed.url,
-      fetchedAt: mirror?.fetchedAt ?? "1970-01-01T00:00:00.000Z",
-      records: entriesFor(index.index, apacheIds),
-      feed: feed.id,
-      distros: [...feed.distros],
-    };
+    return joinDistroFeed(
+      distro,
+      index.index,
+      {
+        feed: feed.id,
+        name: `${feed.name}${mirror ? ` (${mirror.note})` : ""}`,
+        url: feed.url,
+        fetchedAt: mirror?.fetchedAt ?? "1970-01-01T00:00:00.000Z",
+        distros: feed.distros,
+      },
+      apacheIds,
+    );
   });
 
   const sources = [
@@ -146,11 +154,6 @@ const MIRRORS: Record<string, { fetchedAt: string; note: string }> = {
     note: "apache2 entries of v3.3-v3.11 from github.com/alpinelinux/alpine-secdb@06f6e960",
   },
 };
-
-/** (CVE, release) entries of the index for CVEs the snapshot has. */
-function entriesFor(index: DistroIndex, ids: Set<string>): number {
-  return [...index].filter(([id]) => ids.has(id)).reduce((n, [, f]) => n + f.fixed.size + f.open.size, 0);
-}
 
 /** The feed's files in a mirror folder, by their path inside it (sorted, so the build is the same each time). */
 function mirrorFiles(dir: string, feed: DistroFeed): FeedFile[] {

@@ -1,5 +1,5 @@
 import type { Translator } from "../i18n/index.ts";
-import { activeFeeds, FEEDS, feedOfSource } from "./feeds.ts";
+import { activeFeeds, FEEDS, feedById, feedOfSource } from "./feeds.ts";
 import { ageDays, type HostRelevance, STALE_AFTER_DAYS, sourceMatters, vulnDbAge } from "./load.ts";
 import type { VulnDb } from "./types.ts";
 
@@ -24,6 +24,11 @@ export interface VulnDbStatus {
   sources: Array<Source & { ageDays: number; matters: boolean }>;
   /** Feeds whose URLs are configurable but that `db update` does not read yet. */
   plannedFeeds: string[];
+  /**
+   * The host's distros this data has nothing for (its packages are then judged upstream), each with the
+   * feeds `db update` could fill it from (none: mamori reads no feed for that distro).
+   */
+  noDataFor: Array<{ distro: string; feeds: string[] }>;
 }
 
 export function vulnDbStatus(
@@ -57,7 +62,22 @@ export function vulnDbStatus(
       matters: sourceMatters(s, host),
     })),
     plannedFeeds: FEEDS.filter((f) => !active.has(f.id)).map((f) => f.id),
+    noDataFor: (host?.distros ?? [])
+      .filter((d) => !db.meta.sources.some((s) => s.records > 0 && distrosOf(s).includes(d)))
+      .map((distro) => ({
+        distro,
+        feeds: activeFeeds()
+          .filter((f) => f.distros?.includes(distro))
+          .map((f) => f.id),
+      })),
   };
+}
+
+/** The distros a source judges: as recorded, or for older snapshots, as its feed says. */
+function distrosOf(s: Source): readonly string[] {
+  if (s.distros) return s.distros;
+  const id = feedOfSource(s);
+  return (id ? feedById(id)?.distros : undefined) ?? [];
 }
 
 /** The status for people; source names and URLs come from the data file, so they are made printable. */
@@ -96,6 +116,14 @@ export function renderStatus(s: VulnDbStatus, t: Translator): string {
     ].filter(Boolean);
     lines.push(`    - ${line}${notes.length ? ` [${notes.join("; ")}]` : ""}`);
   }
+  for (const gap of s.noDataFor)
+    lines.push(
+      `  ${
+        gap.feeds.length
+          ? t("vulndb.status.noHostData", { distro: clean(gap.distro), feeds: gap.feeds.join(", ") })
+          : t("vulndb.status.noHostDataNoFeed", { distro: clean(gap.distro) })
+      }`,
+    );
   if (s.plannedFeeds.length)
     lines.push(`  ${t("vulndb.status.planned", { feeds: s.plannedFeeds.join(", ") })}`);
   if (s.stale)

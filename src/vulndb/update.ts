@@ -5,12 +5,13 @@ import { pathToFileURL } from "node:url";
 import { VerifiedDir } from "../core/dirfd.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
-import { type DownloadLimits, download, downloadTo } from "./download.ts";
+import { type DownloadLimits, download, downloadTo, withArchive } from "./download.ts";
 import { activeFeeds, FEEDS, type Feed, type FeedData, type FeedGet, feedOfSource } from "./feeds.ts";
 import { readVulnDb, vulnDbPath } from "./load.ts";
 import type { ApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
-import type { DistroFacts, DistroIndex } from "./sources/debian.ts";
+import { joinDistroFeed, orderForKey } from "./sources/distro-feeds.ts";
+import { type DistroIndex, factsFor, mergeIndex, setOpen } from "./sources/distro-index.ts";
 import type { KevCatalog } from "./sources/kev.ts";
 import type { CveRecord, VulnDb, VulnDbMeta } from "./types.ts";
 
@@ -67,6 +68,7 @@ function feedGet(
   return {
     whole: (file) => download(feed.name, url(file), limits, signal),
     stream: (file, sink) => downloadTo(feed.name, url(file), limits, sink, signal),
+    archive: (file, use) => withArchive(feed.name, url(file), limits, use, signal),
   };
 }
 
@@ -115,39 +117,53 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
 
 function buildFromFeeds(fetched: Fetched[], old: VulnDb | undefined, now: Date): VulnDb {
   const upstream: ApacheRecord[] = [];
-  let kev: KevCatalog = { catalogVersion: "unknown", count: 0, byCve: new Map() };
-  const distro: DistroIndex = new Map();
-  const covered = new Set<string>();
-  for (const { feed, data } of fetched) {
+  // KEV not read this time (`--feed` without it): the old data's KEV entries stay joined.
+  let kev: KevCatalog = {
+    catalogVersion: old?.meta.kev?.catalogVersion ?? "unknown",
+    count: old?.meta.kev?.count ?? 0,
+    byCve: new Map((old?.cves ?? []).flatMap((c) => (c.kev ? [[c.id, c.kev] as const] : []))),
+  };
+  for (const { data } of fetched) {
     if (data.kind === "upstream") upstream.push(...data.records);
     else if (data.kind === "kev") kev = data.catalog;
-    else {
-      mergeDistro(distro, data.index);
-      for (const d of feed.distros ?? []) covered.add(d);
-    }
   }
   const upstreamIds = new Set(upstream.map((r) => r.id));
   // Apache's JSON lags its announcements (and other feeds fill gaps): a CVE the old data had and the
   // new feed lacks stays until the feed has it. A CVE never leaves Apache's list once published.
   const kept = (old?.cves ?? []).filter((c) => !upstreamIds.has(c.id));
   const allIds = new Set([...upstreamIds, ...kept.map((c) => c.id)]);
-  // Distro data no feed refreshed this time (a distro whose feed is only configured) is carried over.
-  for (const c of old?.cves ?? []) carryDistro(distro, c, covered);
 
   const fetchedAt = now.toISOString();
+  const distro: DistroIndex = new Map();
+  // The release keys ("ubuntu:…") a refreshed feed now speaks for: the old data under them is replaced.
+  const covered = new Set<string>();
+  const sources: VulnDbMeta["sources"] = [];
+  for (const { feed, urls, data } of fetched) {
+    const url = Object.values(urls).join(" ");
+    if (data.kind !== "distro") {
+      sources.push({
+        name: feed.name,
+        feed: feed.id,
+        url,
+        fetchedAt,
+        records: data.kind === "upstream" ? data.records.length : data.catalog.count,
+      });
+      continue;
+    }
+    // The same join as the shipped snapshot (snapshot.ts): later fixes win per release, open yields to fixed.
+    const source = joinDistroFeed(
+      distro,
+      data.index,
+      { feed: feed.id, name: feed.name, url, fetchedAt, distros: feed.distros ?? [] },
+      allIds,
+    );
+    sources.push(data.count === undefined ? source : { ...source, records: data.count });
+    for (const d of keyDistros(feed, data.index)) covered.add(d);
+  }
+  // Distro data no feed refreshed this time (a feed that is not read, or not in this run) is carried over.
+  for (const c of old?.cves ?? []) carryDistro(distro, c, covered);
+
   const fetchedIds = new Set(fetched.map((f) => f.feed.id));
-  const sources: VulnDbMeta["sources"] = fetched.map(({ feed, urls, data }) => ({
-    name: feed.name,
-    feed: feed.id,
-    url: Object.values(urls).join(" "),
-    fetchedAt,
-    records:
-      data.kind === "upstream"
-        ? data.records.length
-        : data.kind === "kev"
-          ? data.catalog.count
-          : (data.count ?? distroEntries(data.index, allIds)),
-  }));
   for (const s of old?.meta.sources ?? []) {
     const id = feedOfSource(s);
     if (id && fetchedIds.has(id)) continue;
@@ -169,41 +185,31 @@ function buildFromFeeds(fetched: Fetched[], old: VulnDb | undefined, now: Date):
   });
 }
 
+/**
+ * The key prefixes a refreshed feed replaces: its own distro (the first it names; AlmaLinux's feed
+ * stands in for RHEL but writes "almalinux:" keys) and whatever its records keyed.
+ */
+function keyDistros(feed: Feed, index: DistroIndex): Set<string> {
+  const out = new Set<string>(feed.distros?.slice(0, 1) ?? []);
+  for (const f of index.values())
+    for (const key of [...f.fixed.keys(), ...f.open]) out.add(key.split(":")[0] ?? "");
+  return out;
+}
+
 /** Records an old supplementary source (Bitnami's OSV, Apache's announcements) still contributes. */
 function keptCount(s: { name: string }, kept: CveRecord[]): number {
   const bitnami = /Bitnami|OSV/i.test(s.name);
   return kept.filter((c) => (c.source === "osv-bitnami") === bitnami).length;
 }
 
-function facts(index: DistroIndex, cve: string): DistroFacts {
-  let f = index.get(cve);
-  if (!f) {
-    f = { fixed: new Map(), open: new Set(), advisories: new Set() };
-    index.set(cve, f);
-  }
-  return f;
-}
-
-function mergeDistro(into: DistroIndex, from: DistroIndex): void {
-  for (const [cve, f] of from) {
-    const t = facts(into, cve);
-    for (const [k, v] of f.fixed) t.fixed.set(k, v);
-    for (const k of f.open) t.open.add(k);
-    for (const a of f.advisories) t.advisories.add(a);
-    if (f.firstAdvisory && (!t.firstAdvisory || f.firstAdvisory < t.firstAdvisory))
-      t.firstAdvisory = f.firstAdvisory;
-  }
-}
-
+/** Old distro data under release keys no refreshed feed speaks for, through the same join as fresh data. */
 function carryDistro(into: DistroIndex, c: CveRecord, covered: Set<string>): void {
   const stale = (key: string) => !covered.has(key.split(":")[0] ?? "");
+  const old: DistroIndex = new Map();
   for (const [key, version] of Object.entries(c.distroFixed))
-    if (stale(key)) facts(into, c.id).fixed.set(key, version);
-  for (const key of c.distroOpen ?? []) if (stale(key)) facts(into, c.id).open.add(key);
-}
-
-function distroEntries(index: DistroIndex, ids: Set<string>): number {
-  return [...index].filter(([id]) => ids.has(id)).reduce((n, [, f]) => n + f.fixed.size, 0);
+    if (stale(key)) factsFor(old, c.id).fixed.set(key, version);
+  for (const key of c.distroOpen ?? []) if (stale(key)) setOpen(factsFor(old, c.id), key);
+  mergeIndex(into, old, orderForKey);
 }
 
 function toApacheRecord(c: CveRecord): ApacheRecord {

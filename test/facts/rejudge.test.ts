@@ -97,6 +97,8 @@ test("facts saved with an older snapshot show a new CVE once db update brings it
     "--now",
     FIXTURE_NOW,
     ...(await localFeeds(t)),
+    "--feed",
+    "apache,kev,debian",
   ]);
   assert.equal(u.code, 0, u.stderr);
 

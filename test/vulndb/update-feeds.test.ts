@@ -82,8 +82,14 @@ async function feeds(t: T, overrides: Partial<Record<Feed, Handler>> = {}): Prom
     if (h) h(req, res);
     else res.writeHead(404).end();
   });
-  return (["apache", "kev", "debian"] as const).flatMap((f) => ["--feed-url", `${f}=${base}/${f}.json`]);
+  return [
+    ...THREE,
+    ...(["apache", "kev", "debian"] as const).flatMap((f) => ["--feed-url", `${f}=${base}/${f}.json`]),
+  ];
 }
+
+/** These tests are about the upstream and Debian feeds; the distro feeds have update-distro.test.ts. */
+const THREE = ["--feed", "apache,kev,debian"];
 
 /**
  * A state directory of its own holding the data dir with the shipped snapshot: after a failed update
@@ -122,7 +128,7 @@ async function failsKeepingData(t: T, args: string[], reason: RegExp, source?: R
   const lines = r.stderr
     .trim()
     .split("\n")
-    .filter((l) => !l.startsWith("Downloading"));
+    .filter((l) => !l.startsWith("Downloading") && !l.startsWith("Reading"));
   assert.equal(lines.length, 1, r.stderr);
   const line = lines[0] as string;
   assert.match(line, reason);
@@ -239,12 +245,14 @@ function feedDir(t: T): string {
 test("air-gapped: --from DIR updates without any network, and db status names the files", async (t) => {
   const from = feedDir(t);
   const s = stateDir(t);
-  const r = await mamori(["db", "update", "--data-dir", s.dir, "--now", NOW, "--from", from]);
+  const r = await mamori(["db", "update", "--data-dir", s.dir, "--now", NOW, "--from", from, ...THREE]);
   assert.equal(r.code, 0, r.stderr);
   const shipped = (JSON.parse(fs.readFileSync(path.join(repo, "data/vulndb.json"), "utf8")) as VulnDb).cves
     .length;
   assert.match(r.stdout, new RegExp(`Updated .*: ${shipped} Apache CVEs, 5 in KEV`));
-  assert.match(r.stderr, /from file:\/\/.*\/apache\/vulnerabilities-httpd\.json/);
+  // A local file is read, not downloaded, and named by its path.
+  assert.match(r.stderr, new RegExp(`^Reading .* from ${from}/apache/vulnerabilities-httpd\\.json$`, "m"));
+  assert.doesNotMatch(r.stderr, /Downloading|file:\/\//);
   assert.deepEqual(s.listing(), ["data/vulndb.json"]);
   const st = await mamori([
     "db",
@@ -277,7 +285,7 @@ test("air-gapped: a bad --from DIR (missing file, link, broken file, not a dir) 
   fs.rmSync(path.join(missing, "debian/tracker.json"));
   await failsKeepingData(
     t,
-    ["--from", missing],
+    ["--from", missing, ...THREE],
     /cannot read .*debian\/tracker\.json: no such file/,
     /Debian/,
   );
@@ -287,14 +295,14 @@ test("air-gapped: a bad --from DIR (missing file, link, broken file, not a dir) 
   fs.symlinkSync("/etc/passwd", path.join(linked, "kev/known_exploited_vulnerabilities.json"));
   await failsKeepingData(
     t,
-    ["--from", linked],
+    ["--from", linked, ...THREE],
     /cannot read .*known_exploited_vulnerabilities\.json/,
     /CISA/,
   );
 
   const broken = feedDir(t);
   fs.writeFileSync(path.join(broken, "apache/vulnerabilities-httpd.json"), bodies.apache.subarray(0, 1000));
-  await failsKeepingData(t, ["--from", broken], /not valid JSON/, /Apache/);
+  await failsKeepingData(t, ["--from", broken, ...THREE], /not valid JSON/, /Apache/);
 
   const s = stateDir(t);
   const r = await mamori(["db", "update", "--data-dir", s.dir, "--from", path.join(missing, "nope")]);
@@ -306,10 +314,10 @@ test("air-gapped as root: a feed file another user can write is refused", async 
   if (needsRoot()) return t.skip(needsRoot());
   const dir = feedDir(t);
   fs.chmodSync(path.join(dir, "apache/vulnerabilities-httpd.json"), 0o666);
-  await failsKeepingData(t, ["--from", dir], /writable by others/, /Apache/);
+  await failsKeepingData(t, ["--from", dir, ...THREE], /writable by others/, /Apache/);
   const other = feedDir(t);
   fs.chownSync(path.join(other, "kev"), 65534, 65534);
-  await failsKeepingData(t, ["--from", other], /owned by uid 65534/, /CISA/);
+  await failsKeepingData(t, ["--from", other, ...THREE], /owned by uid 65534/, /CISA/);
 });
 
 test("file:// URLs work from flags and from the configuration file", async (t) => {
@@ -332,9 +340,10 @@ test("file:// URLs work from flags and from the configuration file", async (t) =
     config,
     "--feed-url",
     `debian=${url("debian/tracker.json")}`,
+    ...THREE,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal((r.stderr.match(/from file:\/\//g) ?? []).length, 3);
+  assert.equal((r.stderr.match(/^Reading .* from \//gm) ?? []).length, 3, r.stderr);
 
   // A misspelt feed or a scheme mamori does not read is one line before anything is fetched.
   const bad = await mamori(["db", "update", "--data-dir", s.dir, "--feed-url", "ubuntu=file:///x"]);
@@ -362,7 +371,7 @@ test("db fetch --to DIR on a networked machine, then db update --from DIR gives 
   const viaDir = stateDir(t);
   assert.equal((await mamori(["db", "update", "--data-dir", viaHttp.dir, "--now", NOW, ...args])).code, 0);
   assert.equal(
-    (await mamori(["db", "update", "--data-dir", viaDir.dir, "--now", NOW, "--from", to])).code,
+    (await mamori(["db", "update", "--data-dir", viaDir.dir, "--now", NOW, "--from", to, ...THREE])).code,
     0,
   );
   const cves = (file: string) => (JSON.parse(fs.readFileSync(file, "utf8")) as VulnDb).cves;
@@ -377,17 +386,17 @@ test("db fetch --to DIR on a networked machine, then db update --from DIR gives 
   assert.ok(!walk(to2).some((n) => n.includes("tracker") || n.endsWith(".tmp")), walk(to2).join(","));
 });
 
-test("the feed list: ids, official https URLs, placeholders for the distro feeds", () => {
+test("the feed list: ids, official https URLs, every feed read by db update", () => {
   assert.deepEqual(
     FEEDS.map((f) => [f.id, Boolean(f.read)]),
     [
       ["apache", true],
       ["kev", true],
       ["debian", true],
-      ["ubuntu-osv", false],
-      ["almalinux-osv", false],
-      ["rocky-osv", false],
-      ["alpine-secdb", false],
+      ["ubuntu-osv", true],
+      ["almalinux-osv", true],
+      ["rocky-osv", true],
+      ["alpine-secdb", true],
     ],
   );
   for (const f of FEEDS) for (const url of Object.values(f.parts)) assert.match(url, /^https:\/\//, f.id);

@@ -99,7 +99,11 @@ function dataDirCopy(t: { after: (fn: () => void) => void }): { dir: string; fil
   return { dir, file, before: fs.readFileSync(file) };
 }
 
+/** These tests are about the three upstream/Debian feeds; the distro feeds have update-distro.test.ts. */
+const THREE = ["--feed", "apache,kev,debian"];
+
 const urlFlags = (u: { apache: string; kev: string; debian: string }) => [
+  ...THREE,
   "--apache-url",
   u.apache,
   "--kev-url",
@@ -183,7 +187,7 @@ test("a data dir that cannot be written is one clear line and exit 2", async (t)
 test("feed URLs can come from the environment", async (t) => {
   const urls = await feeds(t);
   const { dir } = dataDirCopy(t);
-  const r = await mamori(["db", "update", "--data-dir", dir, "--now", NOW], {
+  const r = await mamori(["db", "update", "--data-dir", dir, "--now", NOW, ...THREE], {
     env: { MAMORI_APACHE_URL: urls.apache, MAMORI_KEV_URL: urls.kev, MAMORI_DEBIAN_URL: urls.debian },
   });
   assert.equal(r.code, 0, r.stderr);

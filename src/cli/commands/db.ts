@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
 import { parseOsRelease } from "../../collect/host.ts";
 import { ConfigError, loadConfig } from "../../config/load.ts";
@@ -109,6 +110,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       "--from <dir>",
       "read every feed from DIR/<feed>/<file> (made by `mamori db fetch --to DIR`) instead of the network",
     )
+    .option("--feed <ids>", "comma-separated feed ids to refresh (default: all); the others keep their data")
     .action(async (raw: RawDb) => {
       const opts = parseCommon(raw, io, ["human"]);
       const t = translator(opts.lang);
@@ -119,15 +121,17 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
         from = path.resolve(io.cwd, raw.from);
         if (!isDir(from)) throw new UsageError(t("vulndb.update.fromNotDir", { dir: from }));
       }
+      const feeds = feedsOf(raw.feed, t);
       const file = vulnDbPath(opts.dataDir);
       try {
         const result = await updateVulnDb({
           dataDir: opts.dataDir,
           urls,
           from,
+          feeds,
           now: opts.now(),
           timeoutMs: timeout * 1000,
-          onFetch: (source, url) => io.stderr.write(`${t("vulndb.update.fetching", { source, url })}\n`),
+          onFetch: (source, url) => io.stderr.write(`${announce(t, source, url)}\n`),
         });
         io.stdout.write(
           `${t("vulndb.update.done", {
@@ -174,7 +178,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
         urls,
         feeds,
         timeoutMs: timeout * 1000,
-        onFetch: (source, url) => io.stderr.write(`${t("vulndb.update.fetching", { source, url })}\n`),
+        onFetch: (source, url) => io.stderr.write(`${announce(t, source, url)}\n`),
       });
       const bytes = saved.reduce((n, s) => n + s.bytes, 0);
       io.stdout.write(
@@ -190,6 +194,20 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       throw new UsageError(t("vulndb.fetch.failed", { source, reason, dir: to }));
     }
   });
+}
+
+/** A download is "Downloading … from URL"; a local file (file://, --from DIR) is "Reading … from PATH". */
+function announce(t: Translator, source: string, url: string): string {
+  if (url.startsWith("file:")) {
+    let file = url;
+    try {
+      file = fileURLToPath(url);
+    } catch {
+      file = url;
+    }
+    return t("vulndb.update.reading", { source, path: file });
+  }
+  return t("vulndb.update.fetching", { source, url });
 }
 
 function timeoutOf(raw: RawDb, t: Translator): number {

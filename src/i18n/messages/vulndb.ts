@@ -63,6 +63,18 @@ export const vulndb = {
     en: "No usable vulnerability data in {dataDir}: run `mamori db update`.",
     ja: "{dataDir} に使える脆弱性データがありません。`mamori db update` を実行してください。",
   },
+  "vulndb.status.noHostData": {
+    en: "This data has nothing for {distro}: its packages are judged by Apache's upstream versions, and fixes {distro} backported are not seen. Run `mamori db update` (feeds: {feeds}).",
+    ja: "このデータには {distro} の情報がありません。パッケージは Apache の上流バージョンで判定され、{distro} がバックポートした修正は反映されません。`mamori db update` を実行してください (フィード: {feeds})。",
+  },
+  "vulndb.status.noHostDataNoFeed": {
+    en: "This data has nothing for {distro}, and mamori reads no feed for it: its packages are judged by Apache's upstream versions, and backported fixes are not seen.",
+    ja: "このデータには {distro} の情報がなく、mamori が読むフィードもありません。パッケージは Apache の上流バージョンで判定され、バックポートされた修正は反映されません。",
+  },
+  "vulndb.update.reading": {
+    en: "Reading {source} from {path}",
+    ja: "{source} を {path} から読み込んでいます",
+  },
   "vulndb.update.fetching": {
     en: "Downloading {source} from {url}",
     ja: "{source} を {url} から取得しています",
@@ -120,13 +132,21 @@ export const vulndb = {
     en: "only {count} apache2 CVEs (expected at least {min})",
     ja: "apache2 の CVE が {count} 件しかありません (少なくとも {min} 件のはずです)",
   },
+  "vulndb.fail.zip": {
+    en: "not a usable zip archive: {reason}",
+    ja: "使える zip アーカイブではありません: {reason}",
+  },
+  "vulndb.fail.fewDistro": {
+    en: "only {count} records about the web server's packages (expected at least {min})",
+    ja: "Web サーバーのパッケージに関するレコードが {count} 件しかありません (少なくとも {min} 件のはずです)",
+  },
   "vulndb.update.failed": {
     en: "update failed: {source}: {reason}; the existing data was left unchanged",
     ja: "更新に失敗しました: {source}: {reason}。既存のデータはそのままです",
   },
   "vulndb.update.done": {
-    en: "Updated {path}: {count} Apache CVEs, {kev} in KEV, {debian} Debian fixes.",
-    ja: "{path} を更新しました: Apache の CVE {count} 件、KEV 掲載 {kev} 件、Debian の修正情報 {debian} 件。",
+    en: "Updated {path}: {count} Apache CVEs, {kev} in KEV, {debian} distro fixes.",
+    ja: "{path} を更新しました: Apache の CVE {count} 件、KEV 掲載 {kev} 件、ディストリビューションの修正情報 {debian} 件。",
   },
   "vulndb.update.badUrl": {
     en: "{option} must be an http, https or file URL, not {value}",

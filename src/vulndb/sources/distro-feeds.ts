@@ -6,6 +6,8 @@
  * parse() takes the feed's files already read (a download, a directory given with --from, or the mirror in
  * ../shared/vulndata/distro/<mirror>), never a path: the caller owns I/O and its limits.
  */
+
+import type { VulnDbMeta } from "../types.ts";
 import { comparatorFor } from "../versions.ts";
 import { ALPINE_SOURCE, parseAlpineSecdb, secdbYamlToJson } from "./alpine-secdb.ts";
 import { SourceError } from "./common.ts";
@@ -157,6 +159,41 @@ export const DISTRO_FEEDS: readonly DistroFeed[] = [
       eachFile(DEBIAN_SOURCE, files, (raw, index) => mergeIndex(index, parseDebianTracker(raw), orderForKey)),
   },
 ];
+
+/**
+ * Whether a record may be about the web server's packages (apache2*, httpd*, mod_*), judged on the text
+ * before it is parsed: an OSV archive holds every package of the distro, and only these few are read.
+ * parseDistroOsvRecord decides; this only keeps the other thousands from being parsed at all.
+ */
+export function mayConcernServer(text: string): boolean {
+  return /"name"\s*:\s*"(?:apache2|httpd|mod_)/.test(text);
+}
+
+/**
+ * Adds one distro feed's index to the snapshot's and describes it as a meta.sources entry. The shipped
+ * snapshot (snapshot.ts) and `mamori db update` both join distro data here, so they cannot drift apart.
+ */
+export function joinDistroFeed(
+  into: DistroIndex,
+  index: DistroIndex,
+  source: { feed: string; name: string; url: string; fetchedAt: string; distros: readonly string[] },
+  cveIds: ReadonlySet<string>,
+): VulnDbMeta["sources"][number] {
+  mergeIndex(into, index, orderForKey);
+  return {
+    name: source.name,
+    url: source.url,
+    fetchedAt: source.fetchedAt,
+    records: distroEntries(index, cveIds),
+    feed: source.feed,
+    distros: [...source.distros],
+  };
+}
+
+/** (CVE, release) entries of an index, fixed or open, for CVEs the snapshot has. */
+export function distroEntries(index: DistroIndex, ids: ReadonlySet<string>): number {
+  return [...index].filter(([id]) => ids.has(id)).reduce((n, [, f]) => n + f.fixed.size + f.open.size, 0);
+}
 
 export function distroFeed(id: string): DistroFeed | undefined {
   return DISTRO_FEEDS.find((f) => f.id === id);
