@@ -220,7 +220,13 @@ const alpineSecdb: Feed = {
   async read(get) {
     const files: FeedFile[] = [];
     for (const b of ALPINE_BRANCHES) {
-      const body = await get.whole(`${b}-main.json`);
+      const body = await get.whole(`${b}-main.json`).catch((e: unknown) => {
+        // The newest branch is listed before Alpine publishes it: a 404 there leaves that branch out.
+        // Any other failure, or a missing older branch, still fails the feed.
+        if (b !== ALPINE_BRANCHES.at(-1) || files.length === 0 || !isNotFound(e)) throw e;
+        return undefined;
+      });
+      if (!body) continue;
       // Checked as JSON here, so a broken branch file fails the update instead of being skipped.
       parseJsonBody(alpineDistro.name, body);
       files.push({ name: `${b}/main.json`, text: body.toString("utf8") });
@@ -230,6 +236,10 @@ const alpineSecdb: Feed = {
   },
   check: (data) => checkDistro(alpineDistro.name, "alpine-secdb", data),
 };
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof SourceError && e.key === "vulndb.fail.http" && /^404\b/.test(String(e.params.status));
+}
 
 /** The list. Order is the order of downloads and of `db status`. */
 export const FEEDS: readonly Feed[] = [apache, kev, debian, ubuntuOsv, almaOsv, rockyOsv, alpineSecdb];

@@ -475,3 +475,20 @@ test("the zip reader reads what Info-ZIP writes, zip64 included", (t) => {
     ZipError,
   );
 });
+
+test("Alpine's newest branch not published yet (404): the others are read; an older branch missing still fails", async (t) => {
+  const newest = `/alpine/${ALPINE_BRANCHES.at(-1)}.json`;
+  const notFound: Handler = (_req, res) => res.writeHead(404).end();
+  const ok = await feeds(t, { [newest]: notFound });
+  const s = stateDir(t);
+  const r = await update(s.dir, [...ok.flags, "--feed", "alpine-secdb"]);
+  assert.equal(r.code, 0, r.stderr);
+
+  const older = `/alpine/${ALPINE_BRANCHES[0]}.json`;
+  const bad = await feeds(t, { [older]: notFound });
+  const s2 = stateDir(t);
+  const r2 = await update(s2.dir, [...bad.flags, "--feed", "alpine-secdb"]);
+  assert.notEqual(r2.code, 0);
+  assert.match(r2.stderr, /404/);
+  assert.deepEqual(fs.readFileSync(s2.file), s2.before);
+});
