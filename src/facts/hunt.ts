@@ -135,6 +135,32 @@ export const mappedLibrarySchema = z
   .strict();
 export type MappedLibrary = z.infer<typeof mappedLibrarySchema>;
 
+/** A library /etc/ld.so.preload names, as found on disk and in the package database. */
+export const preloadLibrarySchema = z
+  .object({
+    path: str,
+    exists: z.boolean(),
+    elf: z.boolean().optional(),
+    size: z.number().optional(),
+    uid: int.optional(),
+    mtime: time.optional(),
+    ctime: time.optional(),
+    /** The database asked: "none" when the root has no package database, "unreadable" when it could not be read. */
+    packageDb: z.enum(["dpkg", "rpm", "none", "unreadable"]),
+    /** The package that installed it; absent with a readable database: owned by no package. */
+    owner: str.optional(),
+  })
+  .strict();
+export type PreloadLibrary = z.infer<typeof preloadLibrarySchema>;
+
+/** The library paths of one ld.so.preload line (separated by spaces, tabs or colons, as ld.so reads them). */
+export function preloadPaths(text: string): string[] {
+  return text
+    .split(/[\s:]+/)
+    .filter((p) => p.startsWith("/"))
+    .slice(0, 32);
+}
+
 export const huntFactsSchema = z
   .object({
     live: z.boolean(),
@@ -150,6 +176,8 @@ export const huntFactsSchema = z
     selfLibraries: z.array(mappedLibrarySchema).optional(),
     cpu: cpuSampleSchema.optional(),
     persistence: z.array(persistLineSchema),
+    /** The libraries of /etc/ld.so.preload (absent in facts saved before they were collected). */
+    preloadLibraries: z.array(preloadLibrarySchema).optional(),
     sshKeys: z.array(sshKeySchema),
     files: z.array(huntFileSchema),
     fileBounds: fileScanBoundsSchema,
