@@ -12,6 +12,22 @@ export type MinerConfig = z.infer<typeof minerConfigSchema>;
 export const remoteSchema = z.object({ protocol: str, address: str, port: int, state: str }).strict();
 export type Remote = z.infer<typeof remoteSchema>;
 
+/**
+ * What an executable that calls itself Apache really is, from its contents: an ELF file with Apache's
+ * version string, and the configuration it starts with (named by -f, or compiled in), if that exists.
+ */
+export const exeIdentitySchema = z
+  .object({
+    elf: z.boolean(),
+    /** "Apache/2.4.49 (Unix)" when the binary carries Apache's version string. */
+    product: str.optional(),
+    httpdRoot: str.optional(),
+    config: str.optional(),
+    configExists: z.boolean(),
+  })
+  .strict();
+export type ExeIdentity = z.infer<typeof exeIdentitySchema>;
+
 /** A process with what hunting adds to the shared /proc facts. */
 export const huntProcessSchema = processInfoSchema
   .extend({
@@ -31,6 +47,8 @@ export const huntProcessSchema = processInfoSchema
     remotes: z.array(remoteSchema),
     /** LD_PRELOAD from /proc/PID/environ (root only), split into paths. */
     ldPreload: z.array(str).optional(),
+    /** For a process named like Apache: what its executable is (see exeIdentitySchema). */
+    exeIdentity: exeIdentitySchema.optional(),
   })
   .strict();
 export type HuntProcess = z.infer<typeof huntProcessSchema>;

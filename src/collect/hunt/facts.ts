@@ -1,5 +1,6 @@
 import type {
   CpuSample,
+  ExeIdentity,
   FileScanBounds,
   HiddenPid,
   HuntFacts,
@@ -18,6 +19,7 @@ import type {
 
 export type {
   CpuSample,
+  ExeIdentity,
   FileScanBounds,
   HiddenPid,
   HuntFacts,

@@ -101,6 +101,10 @@ export const hunt = {
     en: "library preloaded into every program",
     ja: "すべてのプログラムに事前ロードされるライブラリ",
   },
+  "hunt.ev.samePids": {
+    en: "{count} processes run this same executable",
+    ja: "同じ実行ファイルで動いているプロセス {count} 個",
+  },
   "hunt.signal.preloadOutsideLibDirs": {
     en: "the library lives outside every system library directory",
     ja: "ライブラリがシステムのライブラリディレクトリの外にある",
