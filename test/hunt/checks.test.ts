@@ -341,7 +341,7 @@ test("a source-built Apache in its own prefix is Apache, not a disguise; an impo
   ]) {
     const found = masq(checkHunt(input(workers(fake)), ctx));
     assert.equal(found.length, 1, JSON.stringify(fake));
-    assert.equal((found[0]?.data?.pids as number[]).length, 10);
+    assert.equal(((found[0]?.data?.pids ?? []) as number[]).length, 10);
     assert.ok(found[0]?.evidence.some((e) => e.label === "10 processes run this same executable"));
   }
   // Apache's contents in a temporary directory are still a disguise.
