@@ -49,8 +49,13 @@ export interface Incident {
   summary: Text;
   findingIds: string[];
   timeline: TimelineEntry[];
-  /** Attacker addresses from the exploit requests, when the logs show them. */
+  /** Attacker addresses from the exploit requests, when the logs show them; the one who got in first. */
   attackers?: string[];
+  /**
+   * Each attacker's part: planted (ran commands that left what was found), ran (commands), exploited
+   * (another working exploit), read (files only: cannot run or write anything), tried (no success).
+   */
+  attackerRoles?: Array<{ ip: string; role: "planted" | "ran" | "exploited" | "read" | "tried" }>;
   /** The vulnerable installation the attacker came through. */
   entryPoint?: { installation?: string; version?: string; cves: string[]; findingId?: string };
   /** Time of the first event and its source. */

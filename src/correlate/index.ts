@@ -9,7 +9,8 @@ import {
   severityRank,
 } from "../core/finding.ts";
 import type { MsgBuilder } from "../core/message.ts";
-import { anchorTime, identifiers, link, WINDOW_MS, wordsOf } from "./links.ts";
+import { fromErrorLog, rolesOf } from "./attribution.ts";
+import { anchorTime, identifiers, link, namedIndicators, WINDOW_MS, wordsOf } from "./links.ts";
 import { type Node, str, succeeded, toNode } from "./nodes.ts";
 import { story, timelineOf } from "./story.ts";
 
@@ -156,22 +157,43 @@ function buildIncident(
   t: MsgBuilder,
 ): Incident {
   const exploits = members.filter((n) => n.kind === "exploit");
-  const hostTimes = members
-    .filter((n) => n.kind !== "exploit" && n.time !== undefined)
-    .map((n) => n.time as number);
+  const hosts = members.filter((n) => n.kind !== "exploit");
+  const hostTimes = hosts.filter((n) => n.time !== undefined).map((n) => n.time as number);
   const firstHost = hostTimes.length > 0 ? Math.min(...hostTimes) : undefined;
-  // The anchor is the successful exploit the first host event follows; failing that, the first success, then any attempt.
+  const hostIds = new Set(hosts.map((n) => n.finding.id));
+  const tiedIds = new Set(
+    links
+      .filter((l) => l.reasons.includes("indicator") && (hostIds.has(l.from) || hostIds.has(l.to)))
+      .flatMap((l) => [l.from, l.to]),
+  );
+  const tied = new Set(exploits.filter((x) => tiedIds.has(x.finding.id)));
+  const roles = rolesOf(exploits, tied, firstHost);
+  // The anchor is the success of the attacker who planted (or ran commands) that the first host event
+  // follows; a reader is never the anchor. With no success at all, an attempt whose payload names what is here.
+  const lead = roles[0];
   let anchor: Node | undefined;
   let t0: number | undefined;
-  for (const x of exploits.filter(succeeded)) {
-    const at = firstHost !== undefined ? anchorTime(x, firstHost) : (x.successTimes[0] ?? x.time);
-    if (at !== undefined && (t0 === undefined || at < t0)) {
-      anchor = x;
-      t0 = at;
+  if (lead && lead.role !== "read" && lead.role !== "tried") {
+    const own = lead.nodes.filter((x) => succeeded(x) && !fromErrorLog(x));
+    for (const x of own.length > 0 ? own : lead.nodes.filter(succeeded)) {
+      const at = firstHost !== undefined ? anchorTime(x, firstHost) : (x.successTimes[0] ?? x.time);
+      if (at !== undefined && (t0 === undefined || at < t0)) {
+        anchor = x;
+        t0 = at;
+      }
     }
-  }
-  if (!anchor) anchor = exploits.filter(succeeded)[0] ?? exploits[0];
-  if (anchor && t0 === undefined && succeeded(anchor)) t0 = anchor.successTimes[0] ?? anchor.time;
+    if (!anchor) anchor = own[0] ?? lead.nodes.find(succeeded);
+    if (anchor && t0 === undefined) t0 = anchor.successTimes[0] ?? anchor.time;
+  } else if (lead?.role === "tried") anchor = [...tied].find((x) => !fromErrorLog(x)) ?? lead.nodes[0];
+  const named = anchor
+    ? [
+        ...new Set(
+          roles
+            .find((r) => r.ip === (anchor as Node).ip)
+            ?.nodes.flatMap((x) => hosts.flatMap((h) => namedIndicators(x, h))) ?? [],
+        ),
+      ]
+    : [];
 
   const exploitCves = new Set(exploits.flatMap((x) => x.finding.cves));
   const exposure =
@@ -205,15 +227,20 @@ function buildIncident(
   else if (confidence === "possible" && severity === "critical") severity = "high";
   else severity = maxSeverity(severity, "medium");
 
-  const attackers = [...new Set(exploits.map((x) => x.ip).filter((ip): ip is string => ip !== undefined))];
+  const attackers = roles.map((r) => r.ip).filter((ip) => ip !== "?");
   const first = members
     .map((n) => ({ n, at: n === anchor && t0 !== undefined ? t0 : n.time }))
     .filter((x) => x.at !== undefined)
     .sort((a, b) => (a.at as number) - (b.at as number) || a.n.finding.id.localeCompare(b.n.finding.id))[0];
   const root = anchor ?? first?.n ?? (members[0] as Node);
   const process = members.find((n) => n.kind === "process");
+  // What was planted: the running program, else the dropped file, else what keeps it coming back.
   const what =
-    process?.exe ?? process?.finding.title ?? members.find((n) => n.path)?.path ?? root.finding.title;
+    process?.exe ??
+    process?.finding.title ??
+    members.find((n) => n.kind === "file" && n.path)?.path ??
+    members.find((n) => n.kind !== "exploit" && n.path)?.path ??
+    root.finding.title;
 
   return {
     id: findingId("incident", root.finding.id),
@@ -222,10 +249,14 @@ function buildIncident(
     title: anchor
       ? t("incident.title.breakIn", { ip: anchor.ip ?? "?", what })
       : t("incident.title.host", { what }),
-    summary: story({ nodes: members, anchor, anchorTime: t0, exposure, connections }, t),
+    summary: story({ nodes: members, anchor, anchorTime: t0, exposure, connections, roles, named }, t),
     findingIds: [...members, ...(exposure ? [exposure] : [])].map((n) => n.finding.id),
     timeline,
     attackers: attackers.length > 0 ? attackers : undefined,
+    attackerRoles:
+      attackers.length > 0
+        ? roles.filter((r) => r.ip !== "?").map((r) => ({ ip: r.ip, role: r.role }))
+        : undefined,
     entryPoint: exposure
       ? {
           installation: exposure.path,

@@ -1,4 +1,5 @@
 import type { IncidentLink } from "../core/document.ts";
+import { actionOf } from "./attribution.ts";
 import type { Node } from "./nodes.ts";
 
 /** Users Apache runs its children as on the distributions mamori knows. */
@@ -103,25 +104,39 @@ export function identifiers(n: Node): string[] {
   return own.filter((v): v is string => !!v).flatMap(cachedTokens);
 }
 
-/** The success time an event most plausibly follows: the last one before it (allowing clock skew). */
+/**
+ * The success time an event most plausibly follows: the last one at or before it, else the first one
+ * up to SKEW_MS after it (a process may start before its request is logged, when the request ends).
+ */
 export function anchorTime(exploit: Node, t: number): number | undefined {
-  const times = exploit.successTimes.length > 0 ? exploit.successTimes : [];
+  const times =
+    exploit.successTimes.length > 0
+      ? exploit.successTimes
+      : exploit.outcome === "succeeded" && exploit.time !== undefined
+        ? [exploit.time]
+        : [];
   let best: number | undefined;
-  for (const s of times) if (s <= t + SKEW_MS) best = s;
-  if (best === undefined && exploit.outcome === "succeeded" && exploit.time !== undefined) {
-    if (exploit.time <= t + SKEW_MS) best = exploit.time;
+  for (const s of times) if (s <= t) best = s;
+  if (best !== undefined) return best;
+  for (const s of times) if (s <= t + SKEW_MS) return s;
+  return undefined;
+}
+
+/** The URLs, file names and addresses of an exploit's payload that a host finding shows. */
+export function namedIndicators(x: Node, h: Node): string[] {
+  const ind = [...x.indicators.urls, ...x.indicators.files, ...x.indicators.ips];
+  const out = ind.filter((i) => mentions(h, i));
+  for (const r of h.remotes) {
+    const ip = r.split(":")[0] ?? "";
+    if (x.indicators.ips.includes(ip) && !out.includes(ip)) out.push(ip);
   }
-  return best;
+  return out;
 }
 
 function exploitLink(x: Node, h: Node): { score: number; reasons: string[] } {
   let score = 0;
   const reasons: string[] = [];
-  const ind = [...x.indicators.urls, ...x.indicators.files, ...x.indicators.ips];
-  if (
-    ind.some((i) => mentions(h, i)) ||
-    h.remotes.some((r) => x.indicators.ips.includes(r.split(":")[0] ?? ""))
-  ) {
+  if (namedIndicators(x, h).length > 0) {
     score += 3;
     reasons.push("indicator");
   }
@@ -137,7 +152,8 @@ function exploitLink(x: Node, h: Node): { score: number; reasons: string[] } {
         score += 1;
         reasons.push("soon-after");
       }
-      if (h.user && WEB_USERS.has(h.user)) {
+      // Reading a file runs nothing as the web server user: only time links a reader to what appeared.
+      if (h.user && WEB_USERS.has(h.user) && actionOf(x) !== "read") {
         score += 1;
         reasons.push("web-user");
       }

@@ -1,6 +1,15 @@
 import type { TimelineEntry } from "../core/document.ts";
 import type { TimeSource } from "../core/finding.ts";
 import { joinText, type MsgBuilder, type Text } from "../core/message.ts";
+import {
+  type Action,
+  type AttackerRole,
+  actionOfRequest,
+  evidenceAt,
+  filesRead,
+  fromErrorLog,
+  targetOf,
+} from "./attribution.ts";
 import { type Node, num, str, strings } from "./nodes.ts";
 
 /** "2026-11-25 03:14:07 UTC" for the first time in a paragraph, "03:14:07" after it on the same day. */
@@ -24,11 +33,17 @@ function base(p: string): string {
   return p.slice(p.lastIndexOf("/") + 1);
 }
 
-/** "access_log line 18842" for an exploit's first evidence line. */
-export function whereText(n: Node, t: MsgBuilder): Text | undefined {
-  const ev = n.finding.evidence.find((e) => e.path);
+/** "access_log line 18842": the evidence line of the event at `ms` (the first evidence line without one). */
+export function whereText(n: Node, t: MsgBuilder, ms?: number): Text | undefined {
+  const ev = evidenceAt(n, ms);
   if (!ev?.path) return undefined;
-  return ev.line ? t("incident.where.line", { file: base(ev.path), line: ev.line }) : base(ev.path);
+  // A time with no evidence line of its own names the file only: never another line's number.
+  const exact =
+    ms === undefined ||
+    (ev.time !== undefined
+      ? Date.parse(ev.time) === ms
+      : n.finding.evidence.filter((e) => e.path).length === 1 && n.successTimes.length <= 1);
+  return ev.line && exact ? t("incident.where.line", { file: base(ev.path), line: ev.line }) : base(ev.path);
 }
 
 export function timeSourceText(src: TimeSource | undefined, t: MsgBuilder): Text {
@@ -62,12 +77,29 @@ export function timelineOf(n: Node, t: MsgBuilder): TimelineEntry[] {
   const id = n.finding.id;
   const d = n.finding.data ?? {};
   if (n.kind === "exploit") {
-    const where = whereText(n, t);
-    const src: Text = where ? [t("incident.source.log"), ": ", where] : t("incident.source.log");
-    const first = Date.parse(str(d.firstSeen) ?? "");
     const attack = attackOf(n);
     const ip = n.ip ?? "?";
     const file = n.finding.evidence.find((e) => e.path)?.path;
+    const sourceAt = (ms: number): Text => {
+      const where = whereText(n, t, ms);
+      return where ? [t("incident.source.log"), ": ", where] : t("incident.source.log");
+    };
+    const succ = n.successTimes.length > 0 ? n.successTimes : n.time !== undefined ? [n.time] : [];
+    const worked = n.outcome === "succeeded" || n.successTimes.length > 0;
+    if (fromErrorLog(n)) {
+      // The error log confirms what an access-log request did; it is not an attack of its own.
+      for (const s of succ.slice(0, 5))
+        out.push({
+          time: iso(s),
+          source: sourceAt(s),
+          text: t("incident.tl.errorLog", { ip, message: String(evidenceAt(n, s)?.value ?? "") }),
+          findingId: id,
+          timeSource: "log",
+          kind: "exploit",
+        });
+      return out;
+    }
+    const first = Date.parse(str(d.firstSeen) ?? "");
     if (!Number.isNaN(first) && (n.successTimes.length === 0 || first < (n.successTimes[0] ?? 0)))
       out.push({
         time: iso(first),
@@ -78,24 +110,25 @@ export function timelineOf(n: Node, t: MsgBuilder): TimelineEntry[] {
         timeSource: "log",
         kind: "exploit",
       });
-    const succ = n.successTimes.length > 0 ? n.successTimes : n.time !== undefined ? [n.time] : [];
-    for (const s of succ.slice(0, 5))
+    for (const s of succ.slice(0, 5)) {
+      const value = evidenceAt(n, s)?.value;
+      const act: Action | undefined =
+        worked && typeof value === "string" ? actionOfRequest(value) : undefined;
+      const target = act === "read" && typeof value === "string" ? targetOf(value)?.path : undefined;
       out.push({
         time: iso(s),
-        source: src,
-        text: t(
-          n.outcome === "succeeded" || n.successTimes.length > 0
-            ? "incident.tl.success"
-            : "incident.tl.attempt",
-          {
-            attack,
-            ip,
-          },
-        ),
+        source: sourceAt(s),
+        text:
+          act === "ran"
+            ? t("incident.tl.ran", { attack, ip })
+            : target
+              ? t("incident.tl.read", { attack, ip, path: target })
+              : t(worked ? "incident.tl.success" : "incident.tl.attempt", { attack, ip }),
         findingId: id,
         timeSource: "log",
         kind: "exploit",
       });
+    }
     return out;
   }
   if (n.time === undefined) return out;
@@ -153,6 +186,10 @@ export interface StoryInput {
   exposure?: Node;
   /** Network nodes joined to a process (by pid or remote), by process finding id. */
   connections: Map<string, Node[]>;
+  /** Every attacker with its part, the anchor's first. */
+  roles?: AttackerRole[];
+  /** What the anchor's requests name that the host shows (URLs, file names, addresses). */
+  named?: string[];
 }
 
 function remoteText(n: Node): string {
@@ -168,8 +205,8 @@ export function story(input: StoryInput, t: MsgBuilder): Text {
   const { anchor, anchorTime: t0, exposure } = input;
   let last: number | undefined;
   if (anchor) {
-    const where = whereText(anchor, t);
     const time = t0 ?? anchor.time;
+    const where = whereText(anchor, t, time);
     const params = {
       time: time !== undefined ? clock(time) : "?",
       ip: anchor.ip ?? "?",
@@ -182,6 +219,10 @@ export function story(input: StoryInput, t: MsgBuilder): Text {
     if (succeeded && exposure) parts.push(t("incident.story.exploitVia", params));
     else if (succeeded) parts.push(t("incident.story.exploit", params));
     else parts.push(t("incident.story.attempt", params));
+    const role = input.roles?.find((r) => r.ip === anchor.ip)?.role;
+    const named = (input.named ?? []).slice(0, 5).join(", ");
+    if (role === "planted" && named) parts.push(t("incident.story.planted", { names: named }));
+    else if (role === "planted" || role === "ran") parts.push(t("incident.story.ran"));
     last = time;
   } else if (exposure) {
     parts.push(
@@ -230,6 +271,17 @@ export function story(input: StoryInput, t: MsgBuilder): Text {
         );
     }
     if (n.time !== undefined) last = n.time;
+  }
+  for (const r of input.roles ?? []) {
+    if (anchor && r.ip === anchor.ip) continue;
+    const at = r.firstSuccess !== undefined ? clock(r.firstSuccess) : "?";
+    if (r.role === "read") {
+      const files = r.files.length > 0 ? r.files : r.nodes.flatMap((x) => filesRead(x));
+      parts.push(t("incident.story.otherRead", { ip: r.ip, time: at, files: files.join(", ") || "?" }));
+    } else if (r.role === "ran" || r.role === "planted")
+      parts.push(t("incident.story.otherRan", { ip: r.ip, time: at }));
+    else if (r.role === "exploited") parts.push(t("incident.story.otherExploited", { ip: r.ip, time: at }));
+    else parts.push(t("incident.story.otherTried", { ip: r.ip }));
   }
   const lone = input.nodes.filter((n) => n.kind === "network" && !shownNetwork.has(n.finding.id));
   if (lone.length > 0)

@@ -12,6 +12,22 @@ export type MinerConfig = z.infer<typeof minerConfigSchema>;
 export const remoteSchema = z.object({ protocol: str, address: str, port: int, state: str }).strict();
 export type Remote = z.infer<typeof remoteSchema>;
 
+/**
+ * What an executable that calls itself Apache really is, from its contents: an ELF file with Apache's
+ * version string, and the configuration it starts with (named by -f, or compiled in), if that exists.
+ */
+export const exeIdentitySchema = z
+  .object({
+    elf: z.boolean(),
+    /** "Apache/2.4.49 (Unix)" when the binary carries Apache's version string. */
+    product: str.optional(),
+    httpdRoot: str.optional(),
+    config: str.optional(),
+    configExists: z.boolean(),
+  })
+  .strict();
+export type ExeIdentity = z.infer<typeof exeIdentitySchema>;
+
 /** A process with what hunting adds to the shared /proc facts. */
 export const huntProcessSchema = processInfoSchema
   .extend({
@@ -31,6 +47,8 @@ export const huntProcessSchema = processInfoSchema
     remotes: z.array(remoteSchema),
     /** LD_PRELOAD from /proc/PID/environ (root only), split into paths. */
     ldPreload: z.array(str).optional(),
+    /** For a process named like Apache: what its executable is (see exeIdentitySchema). */
+    exeIdentity: exeIdentitySchema.optional(),
   })
   .strict();
 export type HuntProcess = z.infer<typeof huntProcessSchema>;
@@ -135,6 +153,32 @@ export const mappedLibrarySchema = z
   .strict();
 export type MappedLibrary = z.infer<typeof mappedLibrarySchema>;
 
+/** A library /etc/ld.so.preload names, as found on disk and in the package database. */
+export const preloadLibrarySchema = z
+  .object({
+    path: str,
+    exists: z.boolean(),
+    elf: z.boolean().optional(),
+    size: z.number().optional(),
+    uid: int.optional(),
+    mtime: time.optional(),
+    ctime: time.optional(),
+    /** The database asked: "none" when the root has no package database, "unreadable" when it could not be read. */
+    packageDb: z.enum(["dpkg", "rpm", "none", "unreadable"]),
+    /** The package that installed it; absent with a readable database: owned by no package. */
+    owner: str.optional(),
+  })
+  .strict();
+export type PreloadLibrary = z.infer<typeof preloadLibrarySchema>;
+
+/** The library paths of one ld.so.preload line (separated by spaces, tabs or colons, as ld.so reads them). */
+export function preloadPaths(text: string): string[] {
+  return text
+    .split(/[\s:]+/)
+    .filter((p) => p.startsWith("/"))
+    .slice(0, 32);
+}
+
 export const huntFactsSchema = z
   .object({
     live: z.boolean(),
@@ -150,6 +194,8 @@ export const huntFactsSchema = z
     selfLibraries: z.array(mappedLibrarySchema).optional(),
     cpu: cpuSampleSchema.optional(),
     persistence: z.array(persistLineSchema),
+    /** The libraries of /etc/ld.so.preload (absent in facts saved before they were collected). */
+    preloadLibraries: z.array(preloadLibrarySchema).optional(),
     sshKeys: z.array(sshKeySchema),
     files: z.array(huntFileSchema),
     fileBounds: fileScanBoundsSchema,

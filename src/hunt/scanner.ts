@@ -7,6 +7,7 @@ import type { ScanContext } from "../collect/context.ts";
 import { type HuntFacts, type HuntOptions, noFileScan } from "../collect/hunt/facts.ts";
 import { collectFiles } from "../collect/hunt/files.ts";
 import { collectPersistence, collectSshKeys, homes } from "../collect/hunt/persistence.ts";
+import { collectPreloadLibraries } from "../collect/hunt/preload.ts";
 import {
   collectProcesses,
   compareSnapshots,
@@ -101,6 +102,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
         homes(ctx).map((h) => h.home),
         { ...o.fileScan, minerStrings: rules.benign.minerStrings, extraPaths },
       );
+      facts.preloadLibraries = await collectPreloadLibraries(ctx, facts.persistence);
       facts.files = scanned.files;
       facts.fileBounds = scanned.bounds;
       if (live) {

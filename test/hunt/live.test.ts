@@ -176,3 +176,103 @@ test("live, not root: runs as nobody and says what it could not see", { timeout:
   );
   assert.ok(doc.notChecked.some((n) => n.reason === "EACCES" && n.path?.startsWith("/root")));
 });
+
+/** A free port on 127.0.0.1 (closed again before Apache binds it). */
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+test("live: a real Apache run from its own prefix is not 'disguised'; a sleep named httpd is, once for all its processes", {
+  timeout: 90_000,
+}, async (t) => {
+  const apache = ["/usr/sbin/apache2", "/usr/sbin/httpd"].find((p) => fs.existsSync(p));
+  const mpm = "/usr/lib/apache2/modules/mod_mpm_prefork.so";
+  if (process.getuid?.() !== 0 || !apache || !fs.existsSync(mpm)) {
+    t.skip("needs root and Debian's apache2 with mod_mpm_prefork");
+    return;
+  }
+  // Outside /tmp and every system prefix, as a source build under /srv or /data would be.
+  const prefix = fs.mkdtempSync("/srv/mamori-httpd-");
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  for (const d of ["bin", "conf", "logs", "fake"]) fs.mkdirSync(path.join(prefix, d));
+  const httpd = path.join(prefix, "bin/httpd");
+  fs.copyFileSync(apache, httpd);
+  fs.chmodSync(httpd, 0o755);
+  const conf = path.join(prefix, "conf/httpd.conf");
+  fs.writeFileSync(
+    conf,
+    [
+      `ServerRoot ${prefix}`,
+      "ServerName localhost",
+      `Listen 127.0.0.1:${await freePort()}`,
+      `LoadModule mpm_prefork_module ${mpm}`,
+      "LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so",
+      "User www-data",
+      "Group www-data",
+      `PidFile ${prefix}/logs/httpd.pid`,
+      `ErrorLog ${prefix}/logs/error_log`,
+      "StartServers 3",
+      `DocumentRoot ${prefix}`,
+      "",
+    ].join("\n"),
+  );
+  const server = spawn(httpd, ["-d", prefix, "-f", conf, "-DFOREGROUND"], { stdio: "ignore", cwd: prefix });
+  // The impostor: not Apache at all, under Apache's name, with two processes.
+  const fake = path.join(prefix, "fake/httpd");
+  fs.copyFileSync("/bin/sleep", fake);
+  fs.chmodSync(fake, 0o755);
+  const impostors = [spawn(fake, ["60"], { stdio: "ignore" }), spawn(fake, ["61"], { stdio: "ignore" })];
+  t.after(() => {
+    for (const c of [server, ...impostors])
+      if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, "SIGKILL");
+    // Apache's children leave when their parent dies; make sure they are gone before the prefix is removed.
+    spawnSync("/usr/bin/pkill", ["-KILL", "-f", "--", `^${httpd} `]);
+  });
+  const workers = () =>
+    fs
+      .readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return fs.readlinkSync(`/proc/${d}/exe`) === httpd;
+        } catch {
+          return false;
+        }
+      });
+  for (let i = 0; i < 100 && workers().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(
+    workers().length >= 2,
+    `Apache did not start: ${fs.readFileSync(path.join(prefix, "logs/error_log"), "utf8")}`,
+  );
+
+  const r = await mamori([
+    "hunt",
+    "--format",
+    "json",
+    "--sample-ms",
+    "200",
+    "--data-dir",
+    DATA_DIR,
+    "--feed-dir",
+    tempDir(t),
+  ]);
+  const doc = JSON.parse(r.stdout) as ReportDocument;
+  const about = (exe: string) =>
+    doc.findings.filter((f) => f.check.startsWith("process.") && f.data?.exe === exe);
+  assert.deepEqual(
+    about(httpd).map((f) => `${f.check}: ${f.title}`),
+    [],
+    "the real Apache is reported",
+  );
+  const disguised = about(fake);
+  assert.equal(disguised.length, 1, disguised.map((f) => f.title).join("; "));
+  assert.equal(disguised[0]?.check, "process.masquerade");
+  assert.deepEqual(
+    [...((disguised[0]?.data?.pids ?? []) as number[])].sort((a, b) => a - b),
+    impostors.map((c) => c.pid).sort((a, b) => (a ?? 0) - (b ?? 0)),
+  );
+});

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import type { CheckContext } from "../../src/core/context.ts";
 import type { Finding } from "../../src/core/finding.ts";
+import { actionOfRequest } from "../../src/correlate/attribution.ts";
 import { correlate as correlateKeyed } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { renderIncident } from "../../src/report/localize.ts";
+import { auditJson, fixtureRoot } from "../helpers/audit.ts";
 import { checkCtx } from "../helpers/messages.ts";
+import { tempDir } from "../helpers/tmp.ts";
 import { f, minerStory, T0 } from "./scenario.ts";
 
 const ctx = checkCtx(() => new Date("2026-11-21T00:00:00Z"));
@@ -34,7 +39,8 @@ test("exploit, miner, its pool connection and its cron entry become one confirme
   assert.equal(
     inc.summary,
     "Your Apache 2.4.49 at /usr/local/apache2 was exploited at 2026-11-20 03:14:07 UTC from 203.0.113.5 " +
-      "(access_log line 18842). 2 second(s) later /tmp/kdevtmpfsi started as daemon. " +
+      "(access_log line 18842). Their requests ran commands on the server and name what is on it now: " +
+      "http://198.51.100.7/kdevtmpfsi, /tmp/kdevtmpfsi, 198.51.100.7. 2 second(s) later /tmp/kdevtmpfsi started as daemon. " +
       "It connected to pool.example (198.51.100.9:3333). It has used 1440 minute(s) of CPU time. " +
       "A persistence entry /var/spool/cron/crontabs/daemon:1 was written at 03:14:10.",
   );
@@ -186,4 +192,121 @@ test("a file whose mtime was set back is still linked by its ctime", () => {
     /\.cache\.php was changed at 03:14:20, though its modification time claims 2019-01-01 00:00:00 UTC/,
   );
   assert.ok(inc.timeline.some((e) => e.timeSource === "ctime" && e.time === "2026-11-20T03:14:20.000Z"));
+});
+
+test("a request is judged by what it reached: a shell ran commands, a traversal to a file read it", () => {
+  const cases: Array<[string, string]> = [
+    ["POST /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh HTTP/1.1", "ran"],
+    ["GET /cgi-bin/.%%32%65/.%%32%65/.%%32%65/.%%32%65/bin/bash?x HTTP/1.1", "ran"],
+    ["GET /icons/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1", "read"],
+    ["GET /icons/%%32%65%%32%65/%%32%65%%32%65/%%32%65%%32%65/etc/hostname HTTP/1.0", "read"],
+    ["GET /index.php?s=index/think\\app/invokefunction HTTP/1.1", "exploited"],
+    ["End of script output before headers: sh", "ran"],
+    ["End of script output before headers: passwd", "exploited"],
+  ];
+  for (const [request, action] of cases) assert.equal(actionOfRequest(request), action, request);
+});
+
+test("an attacker who only read files is never named as the one who broke in", () => {
+  const reader = f({
+    id: "logs.exploit:7",
+    check: "logs.exploit",
+    severity: "critical",
+    cves: ["CVE-2021-41773"],
+    time: "2026-11-20T03:05:31.000Z",
+    timeSource: "log",
+    evidence: [
+      {
+        path: "/usr/local/apache2/logs/access_log",
+        line: 6,
+        time: "2026-11-20T03:05:31.000Z",
+        value: "GET /icons/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1",
+      },
+    ],
+    data: {
+      ip: "45.146.164.110",
+      attack: "cve-2021-41773",
+      outcome: "succeeded",
+      successTimes: ["2026-11-20T03:05:31.000Z"],
+      indicators: { urls: [], ips: [], files: [] },
+    },
+  });
+  const dropped = f({
+    id: "file.suspicious:1",
+    check: "file.suspicious",
+    time: "2026-11-20T03:14:08.000Z",
+    timeSource: "mtime",
+    data: { path: "/tmp/kdevtmpfsi", user: "daemon" },
+  });
+  const [inc] = correlate([reader, dropped], ctx);
+  assert.ok(inc, "the read and the file still make one incident (time)");
+  assert.doesNotMatch(inc.title, /45\.146\.164\.110/);
+  assert.match(inc.title, /Malicious activity on this server: \/tmp\/kdevtmpfsi/);
+  assert.deepEqual(inc.attackerRoles, [{ ip: "45.146.164.110", role: "read" }]);
+  assert.match(inc.summary, /45\.146\.164\.110 also got in at .* but only read files \(\/etc\/passwd\)/);
+  // A read runs nothing as the web server user: time alone links it, no more.
+  assert.ok(!inc.links?.some((l) => l.reasons.includes("web-user")), JSON.stringify(inc.links));
+});
+
+/** The compromised fixture root with the planted files' times set (git does not keep them). */
+function compromisedRoot(t: { after: (fn: () => void) => void }): string {
+  const root = path.join(tempDir(t), "root");
+  fs.cpSync(fixtureRoot("compromised-2.4.49"), root, { recursive: true, verbatimSymlinks: true });
+  const at = (rel: string, iso: string) => fs.utimesSync(path.join(root, rel), new Date(iso), new Date(iso));
+  fs.chmodSync(path.join(root, "tmp/kdevtmpfsi"), 0o755);
+  at("tmp/kdevtmpfsi", "2026-11-20T03:14:08Z");
+  at("var/spool/cron/crontabs/daemon", "2026-11-20T03:14:09Z");
+  return root;
+}
+
+test("roots/compromised-2.4.49: the incident names who ran commands and planted, the reader as a reader, with true line numbers", async (t) => {
+  const root = compromisedRoot(t);
+  const { doc } = await auditJson(root, ["--lang", "en"]);
+  const incidents = doc.incidents;
+  assert.equal(incidents.length, 1, JSON.stringify(incidents.map((i) => i.title)));
+  const inc = incidents[0];
+  assert.ok(inc);
+  assert.equal(inc.title, "Break-in from 203.0.113.5: /tmp/kdevtmpfsi");
+  assert.equal(inc.attackers?.[0], "203.0.113.5");
+  assert.deepEqual(inc.attackerRoles, [
+    { ip: "203.0.113.5", role: "planted" },
+    { ip: "45.146.164.110", role: "read" },
+  ]);
+  // The failed scanner had no part in it.
+  assert.ok(!inc.attackers?.includes("192.0.2.44"));
+  assert.match(inc.summary, /from 203\.0\.113\.5 \(access_log line 10\)\. Their requests ran commands/);
+  assert.match(inc.summary, /http:\/\/198\.51\.100\.7\/kdevtmpfsi/);
+  assert.match(
+    inc.summary,
+    /45\.146\.164\.110 also got in at .*only read files \(\/etc\/passwd, \/etc\/os-release\)/,
+  );
+  assert.doesNotMatch(inc.summary, /path traversal and CGI RCE/i);
+  // Every log line a timeline entry points at is the line of that address at that time.
+  const logs = path.join(root, "usr/local/apache2/logs");
+  const lines = (file: string) => fs.readFileSync(path.join(logs, file), "utf8").split("\n");
+  let checked = 0;
+  for (const e of inc.timeline.filter((x) => x.kind === "exploit")) {
+    const m = /(access_log|error_log) line (\d+)/.exec(e.source);
+    if (!m) continue;
+    const line = lines(m[1] as string)[Number(m[2]) - 1] ?? "";
+    const ip = /\d+\.\d+\.\d+\.\d+/.exec(e.text)?.[0] ?? "";
+    assert.ok(line.includes(ip), `${e.source}: ${line} does not come from ${ip}`);
+    const hms = e.time.slice(11, 19);
+    assert.ok(line.includes(hms), `${e.source}: ${line} is not at ${hms}`);
+    checked++;
+  }
+  assert.ok(checked >= 5, `only ${checked} timeline entries point at a line`);
+  const reads = inc.timeline.filter((e) => e.text.startsWith("45.146.164.110 read "));
+  assert.deepEqual(
+    reads.map((e) => [e.text, e.source]),
+    [
+      ["45.146.164.110 read /etc/passwd (cve-2021-41773)", "log: access_log line 6"],
+      ["45.146.164.110 read /etc/os-release (cve-2021-41773)", "log: access_log line 7"],
+    ],
+  );
+  assert.ok(
+    inc.timeline.some(
+      (e) => e.source === "log: access_log line 10" && e.text.startsWith("203.0.113.5 ran commands"),
+    ),
+  );
 });

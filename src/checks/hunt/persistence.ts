@@ -1,6 +1,6 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
-import type { PersistLine } from "../../facts/hunt.ts";
+import { type PersistLine, type PreloadLibrary, preloadPaths } from "../../facts/hunt.ts";
 import { domainHit } from "../../iocs/list.ts";
 import { familyOf } from "../../rules/hunt.ts";
 import {
@@ -59,8 +59,52 @@ export function lineSignals(l: PersistLine, input: HuntInput): Signal[] {
     addSignal(s, { key: "preloadEntry", kind: "malware", weight: 2, value: l.text });
     const mapped = input.facts.selfLibraries?.some((m) => m.path === l.text);
     if (mapped) addSignal(s, { key: "preloadActive", kind: "malware", weight: 2, value: l.text });
+    for (const sig of preloadSignals(l, input)) addSignal(s, sig);
   }
   return s;
+}
+
+/** Where the dynamic linker and packages put shared libraries (multiarch dirs are below these). */
+const LIB_DIRS = /^\/(?:usr\/(?:local\/)?)?lib(?:32|64|x32)?\//;
+
+/** The libraries a preload line names, with what the collector found about each. */
+function librariesOf(l: PersistLine, input: HuntInput): PreloadLibrary[] {
+  const known = input.facts.preloadLibraries ?? [];
+  return preloadPaths(l.text).map(
+    (p) => known.find((k) => k.path === p) ?? { path: p, exists: true, packageDb: "unreadable" },
+  );
+}
+
+/**
+ * A preloaded library judged by where it lives, who installed it and whether it is there: outside
+ * every library directory and owned by no package is the Kinsing/perfctl hallmark; a package's
+ * library in a system directory is an administrator's choice.
+ */
+function preloadSignals(l: PersistLine, input: HuntInput): Signal[] {
+  const out: Signal[] = [];
+  for (const lib of librariesOf(l, input)) {
+    if (!LIB_DIRS.test(lib.path))
+      out.push({ key: "preloadOutsideLibDirs", kind: "malware", weight: 2, value: lib.path });
+    const checked = lib.packageDb === "dpkg" || lib.packageDb === "rpm";
+    if (checked && !lib.owner && lib.exists)
+      out.push({ key: "preloadUnowned", kind: "malware", weight: 2, value: lib.path });
+    if (!lib.exists) out.push({ key: "preloadMissing", kind: "weak", weight: 0, value: lib.path });
+    else if (lib.elf === false) out.push({ key: "preloadNotElf", kind: "weak", weight: 0, value: lib.path });
+  }
+  // What else the host shows: hidden processes or a miner's file make a rootkit library likelier.
+  const corroborated =
+    (input.facts.hiddenPids?.length ?? 0) > 0 || input.facts.files.some((f) => f.strings.length > 0);
+  if (corroborated && out.some((x) => x.key === "preloadOutsideLibDirs" || x.key === "preloadUnowned"))
+    out.push({ key: "preloadWithOtherSigns", kind: "malware", weight: 1 });
+  return out;
+}
+
+/** A preload line whose every library a package installed in a library directory: an administrator's choice. */
+function packagedPreload(l: PersistLine, input: HuntInput): string | undefined {
+  if (l.kind !== "preload") return undefined;
+  const libs = librariesOf(l, input);
+  if (libs.length === 0 || !libs.every((x) => x.owner && LIB_DIRS.test(x.path))) return undefined;
+  return libs.map((x) => `${x.path} (${x.owner})`).join(", ");
 }
 
 const LIST_ONLY = new Set(["iocDomain", "iocAddress", "poolDomain"]);
@@ -84,8 +128,14 @@ export function checkPersistence(input: HuntInput, ctx: CheckContext): Finding[]
   for (const l of input.facts.persistence) {
     const s = lineSignals(l, input);
     if (s.length === 0) continue;
-    const lv = lineLevel(s);
+    let lv = lineLevel(s);
     if (!lv) continue;
+    const packaged = packagedPreload(l, input);
+    if (packaged) {
+      addSignal(s, { key: "preloadPackaged", kind: "weak", weight: 0, value: packaged });
+      // No family indicator: a packaged library stays a low note however else it scores.
+      if (!s.some((x) => x.key === "family")) lv = { severity: "low", confidence: "possible" };
+    }
     const check = `persistence.${l.kind}`;
     out.push({
       id: findingId(check, l.path, l.line, l.text),

@@ -161,7 +161,10 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
       rules.benign.systemDaemonNames.includes(p.comm) || rules.benign.systemDaemonNames.includes(base);
     // A deleted executable under a system prefix is what a package upgrade leaves behind, not a disguise.
     const systemExe = rules.benign.systemPrefixes.some((pre) => exe.startsWith(pre));
-    if (looksKthread || (daemonName && !systemExe && !exe.startsWith("/memfd:"))) {
+    // A binary is disguised only if it is not what its name says: a real Apache (an ELF with Apache's
+    // version string and the configuration it runs with) built into its own prefix is Apache.
+    const isWhatItSays = realApache(p);
+    if (looksKthread || (daemonName && !systemExe && !exe.startsWith("/memfd:") && !isWhatItSays)) {
       masquerade = true;
       addSignal(s, { key: "masquerade", kind: "malware", weight: 3, value: `${argv0 || p.comm} -> ${exe}` });
     }
@@ -197,6 +200,16 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
       });
   }
   return { p, signals: s, pools, masquerade, webChild };
+}
+
+const APACHE_NAME = /^(?:httpd|apache2?)$/;
+
+/** A process named like Apache whose executable is Apache: its contents and its configuration say so. */
+export function realApache(p: HuntProcess): boolean {
+  const id = p.exeIdentity;
+  if (!id?.elf || !id.product?.startsWith("Apache/") || !id.configExists) return false;
+  const names = [p.comm, path.posix.basename(p.exe ?? "")];
+  return names.some((n) => APACHE_NAME.test(n)) && !!p.exe && !isTempPath(p.exe) && !isHiddenPath(p.exe);
 }
 
 /** Electricity estimate for the CPU time a process has used, and at its average rate for 30 days. */
@@ -282,6 +295,7 @@ function processData(a: ProcessAnalysis, o: HuntOptions, withCost: boolean): Rec
 /** process.* and network.miner-connection findings. */
 export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
+  const byBinary = new Map<string, Finding>();
   const o = input.options;
   for (const p of input.facts.processes) {
     if (p.pid === input.facts.selfPid) continue;
@@ -341,24 +355,38 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
       remediation = ctx.t("hunt.process.fix", { pid: p.pid });
     }
     if (!lv) continue;
-    out.push({
-      id: findingId(check, p.pid, p.startTicks, p.exe),
-      check,
-      ...lv,
-      title,
-      detail,
-      cves: [],
-      evidence: processEvidence(ctx, a),
-      remediation,
-      commands: [
-        `ls -l /proc/${p.pid}/exe /proc/${p.pid}/cwd`,
-        `cat /proc/${p.pid}/cmdline | tr '\\0' ' '`,
-        `sha256sum /proc/${p.pid}/exe`,
-      ],
-      time: p.startTime,
-      timeSource: p.startTime ? "proc" : undefined,
-      data: processData(a, o, isMiner),
-    });
+    // One finding per binary, not per process: Apache's or a miner's workers all run the same file.
+    const same = `${check}\0${p.exe ?? p.comm}\0${s
+      .map((x) => x.key)
+      .sort()
+      .join(",")}`;
+    const earlier = check !== "process.miner" ? byBinary.get(same) : undefined;
+    if (earlier) {
+      const pids = (earlier.data?.pids as number[] | undefined) ?? [];
+      pids.push(p.pid);
+      if (earlier.data) earlier.data.pids = pids;
+    } else {
+      const finding: Finding = {
+        id: findingId(check, p.pid, p.startTicks, p.exe),
+        check,
+        ...lv,
+        title,
+        detail,
+        cves: [],
+        evidence: processEvidence(ctx, a),
+        remediation,
+        commands: [
+          `ls -l /proc/${p.pid}/exe /proc/${p.pid}/cwd`,
+          `cat /proc/${p.pid}/cmdline | tr '\\0' ' '`,
+          `sha256sum /proc/${p.pid}/exe`,
+        ],
+        time: p.startTime,
+        timeSource: p.startTime ? "proc" : undefined,
+        data: { ...processData(a, o, isMiner), pids: [p.pid] },
+      };
+      out.push(finding);
+      byBinary.set(same, finding);
+    }
     // The connections of a miner-like or otherwise suspicious process.
     const minerish = isMiner || score(s, ["miner"]) >= 2;
     for (const r of p.remotes) {
@@ -422,6 +450,14 @@ export function checkProcesses(input: HuntInput, ctx: CheckContext): Finding[] {
         },
       });
     }
+  }
+  for (const f of byBinary.values()) {
+    const pids = (f.data?.pids as number[] | undefined) ?? [];
+    if (pids.length > 1)
+      f.evidence.push({
+        label: ctx.t("hunt.ev.samePids", { count: pids.length }),
+        value: pids.slice(0, 50).join(", "),
+      });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type {
   CpuSample,
+  ExeIdentity,
   FileScanBounds,
   HiddenPid,
   HuntFacts,
@@ -10,6 +11,7 @@ import type {
   MinerConfig,
   PersistenceKind,
   PersistLine,
+  PreloadLibrary,
   ProcMount,
   Remote,
   SshKey,
@@ -17,6 +19,7 @@ import type {
 
 export type {
   CpuSample,
+  ExeIdentity,
   FileScanBounds,
   HiddenPid,
   HuntFacts,
@@ -27,6 +30,7 @@ export type {
   MinerConfig,
   PersistenceKind,
   PersistLine,
+  PreloadLibrary,
   ProcMount,
   Remote,
   SshKey,

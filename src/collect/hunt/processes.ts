@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import { msg } from "../../core/message.ts";
+import { readBinaryStrings } from "../apache/binary.ts";
 import type { ScanContext } from "../context.ts";
 import { readSockets } from "../net/sockets.ts";
 import {
@@ -16,7 +17,15 @@ import {
   readProcesses,
   readUsers,
 } from "../proc/processes.ts";
-import type { CpuSample, HiddenPid, HuntProcess, MappedLibrary, MinerConfig, ProcMount } from "./facts.ts";
+import type {
+  CpuSample,
+  ExeIdentity,
+  HiddenPid,
+  HuntProcess,
+  MappedLibrary,
+  MinerConfig,
+  ProcMount,
+} from "./facts.ts";
 
 const MAX_EXE_HASH_BYTES = 64 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 256 * 1024;
@@ -51,6 +60,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
     }
   }
   let hiddenFromUs = 0;
+  const identities = new Map<string, ExeIdentity | undefined>();
   const out: HuntProcess[] = [];
   for (const p of raw) {
     if (p.exe === undefined && !p.isKernelThread) hiddenFromUs++;
@@ -74,6 +84,7 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       }
       hp.config = findMinerConfig(ctx, p);
       hp.ldPreload = readLdPreload(ctx, p.pid);
+      hp.exeIdentity = apacheIdentity(ctx, p, identities);
     }
     out.push(hp);
   }
@@ -85,6 +96,61 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       detail: msg("hunt.diag.exeHidden", { count: hiddenFromUs }),
     });
   return out;
+}
+
+const APACHE_NAME = /^(?:httpd|apache2?)$/;
+
+/**
+ * For a process named like Apache, what its executable is: read once per executable (an Apache has
+ * many workers), bounded as the Apache collector reads binaries.
+ */
+function apacheIdentity(
+  ctx: ScanContext,
+  p: ProcessInfo,
+  cache: Map<string, ExeIdentity | undefined>,
+): ExeIdentity | undefined {
+  const names = [
+    p.comm,
+    path.posix.basename(p.argv[0]?.split(" ")[0] ?? ""),
+    path.posix.basename(p.exe ?? ""),
+  ];
+  if (!p.exe || p.exeDeleted || p.exe.startsWith("/memfd:") || !names.some((n) => APACHE_NAME.test(n)))
+    return undefined;
+  const conf = configArg(p.argv);
+  const key = `${p.exe}\0${conf ?? ""}`;
+  if (cache.has(key)) return cache.get(key);
+  let id: ExeIdentity | undefined;
+  try {
+    const b = readBinaryStrings(ctx.fs, p.exe);
+    const root = conf?.root ?? b.httpdRoot;
+    const file = conf?.file ?? b.serverConfigFile;
+    const config = file ? (file.startsWith("/") || !root ? file : path.posix.join(root, file)) : undefined;
+    id = {
+      elf: b.elf,
+      product: b.product,
+      httpdRoot: root,
+      config,
+      configExists: config ? (ctx.fs.tryStat(config)?.isFile() ?? false) : false,
+    };
+  } catch {
+    id = undefined;
+  }
+  cache.set(key, id);
+  return id;
+}
+
+/** The -f FILE and -d ROOT an Apache was started with. */
+function configArg(argv: string[]): { file?: string; root?: string } | undefined {
+  let file: string | undefined;
+  let root: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "-f") file = argv[i + 1];
+    else if (a.startsWith("-f") && a.length > 2) file = a.slice(2);
+    else if (a === "-d") root = argv[i + 1];
+    else if (a.startsWith("-d") && a.length > 2) root = a.slice(2);
+  }
+  return file || root ? { file, root } : undefined;
 }
 
 /** LD_PRELOAD of a process, from the start of its environment (bounded; root only). */

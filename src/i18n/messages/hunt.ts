@@ -101,6 +101,34 @@ export const hunt = {
     en: "library preloaded into every program",
     ja: "すべてのプログラムに事前ロードされるライブラリ",
   },
+  "hunt.ev.samePids": {
+    en: "{count} processes run this same executable",
+    ja: "同じ実行ファイルで動いているプロセス {count} 個",
+  },
+  "hunt.signal.preloadOutsideLibDirs": {
+    en: "the library lives outside every system library directory",
+    ja: "ライブラリがシステムのライブラリディレクトリの外にある",
+  },
+  "hunt.signal.preloadUnowned": {
+    en: "no installed package owns the library",
+    ja: "どのインストール済みパッケージもこのライブラリを所有していない",
+  },
+  "hunt.signal.preloadMissing": {
+    en: "the library does not exist (the entry does nothing now)",
+    ja: "ライブラリが存在しない (この設定はいま何もしていない)",
+  },
+  "hunt.signal.preloadNotElf": {
+    en: "the file is not a shared library (not ELF)",
+    ja: "ファイルが共有ライブラリではない (ELF ではない)",
+  },
+  "hunt.signal.preloadWithOtherSigns": {
+    en: "the host also shows hidden processes or miner files",
+    ja: "このホストには隠しプロセスやマイナーのファイルもある",
+  },
+  "hunt.signal.preloadPackaged": {
+    en: "installed by a package in a system library directory",
+    ja: "パッケージがシステムのライブラリディレクトリにインストールしたもの",
+  },
   "hunt.signal.preloadActive": {
     en: "mapped into mamori's own process",
     ja: "mamori 自身のプロセスにもロードされている",

@@ -22,6 +22,18 @@ export const report = {
     ja: "{ip} からの {attack} リクエストが成功",
   },
   "incident.tl.attempt": { en: "{attack} request from {ip}", ja: "{ip} からの {attack} リクエスト" },
+  "incident.tl.ran": {
+    en: "{ip} ran commands on the server ({attack})",
+    ja: "{ip} がサーバー上でコマンドを実行 ({attack})",
+  },
+  "incident.tl.read": {
+    en: "{ip} read {path} ({attack})",
+    ja: "{ip} が {path} を読み取り ({attack})",
+  },
+  "incident.tl.errorLog": {
+    en: "error log confirms a program ran for {ip}: {message}",
+    ja: "エラーログで {ip} のためにプログラムが実行されたことを確認: {message}",
+  },
   "incident.tl.process": {
     en: "{exe} started (pid {pid}, user {user})",
     ja: "{exe} が起動 (pid {pid}、ユーザー {user})",
@@ -41,6 +53,30 @@ export const report = {
   "incident.story.attempt": {
     en: "{ip} sent {attack} requests at {time} ({where}); the log alone does not show that they succeeded.",
     ja: "{ip} が {time} に {attack} のリクエストを送りました ({where})。ログだけでは成功したかは分かりません。",
+  },
+  "incident.story.planted": {
+    en: "Their requests ran commands on the server and name what is on it now: {names}.",
+    ja: "この攻撃元のリクエストはサーバー上でコマンドを実行しており、いまサーバー上にあるものを名指ししています: {names}。",
+  },
+  "incident.story.ran": {
+    en: "Their requests ran commands on the server.",
+    ja: "この攻撃元のリクエストはサーバー上でコマンドを実行しました。",
+  },
+  "incident.story.otherRead": {
+    en: "{ip} also got in at {time}, but only read files ({files}); reading a file runs no command and writes nothing.",
+    ja: "{ip} も {time} に侵入しましたが、ファイルを読み取っただけです ({files})。ファイルの読み取りではコマンドの実行や書き込みはできません。",
+  },
+  "incident.story.otherRan": {
+    en: "{ip} also ran commands on the server, first at {time}.",
+    ja: "{ip} も {time} からサーバー上でコマンドを実行しています。",
+  },
+  "incident.story.otherExploited": {
+    en: "{ip} also exploited the server at {time}.",
+    ja: "{ip} も {time} にサーバーへの攻撃に成功しています。",
+  },
+  "incident.story.otherTried": {
+    en: "{ip} sent requests that name what was found here, without a success in the log.",
+    ja: "{ip} もここで見つかったものを名指しするリクエストを送りましたが、ログ上は成功していません。",
   },
   "incident.story.exposed": {
     en: "Apache {version} at {installation} is open to known exploited vulnerabilities.",
