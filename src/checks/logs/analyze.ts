@@ -157,6 +157,13 @@ function errorOutcome(e: LogEntry): { outcome: Outcome; why: string } {
  * Outcome of one event, with the reason in a few words (for the report): what the request reached
  * (target.ts) and what the server's answer says about that target.
  */
+/** A query string with no "=": mod_cgi passes its words to the program as command-line arguments. */
+function cgiArgv(uri: string | undefined): boolean {
+  if (!uri) return false;
+  const q = uri.indexOf("?");
+  return q >= 0 && q < uri.length - 1 && !uri.includes("=", q);
+}
+
 export function outcomeOf(
   e: LogEntry,
   rule: Rule,
@@ -175,9 +182,11 @@ export function outcomeOf(
     if (t.kind === "exec") {
       const prog = t.path.split("/").pop() as string;
       if (evidence.badHeader.includes(prog)) return { outcome: "failed", why: "cgi-bad-header" };
-      // A shell run with no body has nothing to run; with a body and no header, the body ran.
+      // A shell run with no body has nothing to run; with a body and no header, the body ran. A query
+      // without "=" is no exception: mod_cgi hands its "+"-separated words to the program as arguments
+      // (`/bin/sh?-c+wget...` runs `sh -c "wget..."`).
       if (evidence.ranNoHeader.includes(prog))
-        return e.method === "POST"
+        return e.method === "POST" || cgiArgv(e.uri)
           ? { outcome: "succeeded", why: "cgi-ran" }
           : { outcome: "failed", why: "cgi-no-body" };
       return { outcome: "unknown", why: `status-${s}` };
@@ -191,7 +200,7 @@ export function outcomeOf(
   if (t.traversal) {
     if (catchAll) return { outcome: "failed", why: "catch-all" };
     if (t.kind === "exec")
-      return e.method === "POST" || (e.size ?? 0) > 0
+      return e.method === "POST" || (e.size ?? 0) > 0 || cgiArgv(e.uri)
         ? { outcome: "succeeded", why: "exec-200" }
         : { outcome: "unknown", why: "empty-200" };
     if (sizeFits(t.path, e.size)) return { outcome: "succeeded", why: "file-200" };
