@@ -253,7 +253,8 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
     reason: "rpmdb-unreadable",
     detail: msg("apache.diag.rpmdbUnreadable", { db, problem: read.problem, binary }),
   });
-  const rpm = trustedRpm();
+  // A FIFO or a link loop where the database should be would hang or mislead the rpm command as well.
+  const rpm = read.refused ? undefined : trustedRpm();
   if (!rpm) return { dbUnreadable: db };
   return rpmCommandOwner(ctx, rpm, where.dir, binary);
 }

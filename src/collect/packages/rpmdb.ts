@@ -38,7 +38,9 @@ export function findRpmDb(rootFs: RootFs): RpmDbLocation | undefined {
     if (!rootFs.tryStat(dir)?.isDirectory()) continue;
     for (const [name, backend] of FILES) {
       const file = `${dir}/${name}`;
-      if (rootFs.tryStat(file)?.isFile()) return { dir, file, backend };
+      // Anything there counts (a FIFO too): the open below refuses what is not a regular file, with a note.
+      const st = rootFs.tryStat(file);
+      if (st && !st.isDirectory()) return { dir, file, backend };
     }
     return { dir };
   }
@@ -51,6 +53,8 @@ export interface RpmDbRead {
   owners: Map<string, RpmPackage>;
   /** Why nothing could be read (the database as a whole). */
   problem?: string;
+  /** The file itself was refused (not a regular file, a link loop): no other reader should be pointed at it. */
+  refused?: boolean;
   /** Records passed over as broken, and why (the first few). */
   skipped: string[];
   skippedCount: number;
@@ -67,7 +71,7 @@ export function readRpmDb(rootFs: RootFs, where: RpmDbLocation, paths: string[] 
   try {
     opened = rootFs.openFile(where.file);
   } catch (err) {
-    return { ...out, problem: (err as { code?: string }).code ?? "unreadable" };
+    return { ...out, problem: (err as { code?: string }).code ?? "unreadable", refused: true };
   }
   try {
     const src: ByteSource = fdSource(opened.fd, opened.stat.size);
