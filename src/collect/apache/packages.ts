@@ -6,6 +6,9 @@ import { msg } from "../../core/message.ts";
 import type { OwnerFact, OwnerLookup } from "../../facts/apache.ts";
 import type { ScanContext } from "../context.ts";
 import { readOsRelease } from "../host.ts";
+import { readApkInstalled } from "../packages/apk.ts";
+import { evr, type RpmPackage, sourceName } from "../packages/rpm-header.ts";
+import { findRpmDb, readRpmDb } from "../packages/rpmdb.ts";
 import { CLEAN_ENV } from "./live.ts";
 import { readBounded } from "./read.ts";
 import { trustedPath } from "./trust.ts";
@@ -167,49 +170,25 @@ export function apkOwner(ctx: ScanContext, binary: string): OwnerLookup {
     ctx.diag.couldNotCheck({ area: "apache.packages", path: APK_DB, reason: "other" });
     return { dbUnreadable: APK_DB };
   }
-  const wanted = new Set(altPaths(binary).map((p) => p.replace(/^\//, "")));
-  // apk stanzas repeat their F:/R: keys, so each block is scanned line by line.
-  const blocks = text.split(/\n\s*\n/);
-  let lineNo = 1;
-  for (const block of blocks) {
-    let dir = "";
-    let name: string | undefined;
-    let version: string | undefined;
-    let origin: string | undefined;
-    let hit = false;
-    for (const l of block.split("\n")) {
-      const k = l.slice(0, 2);
-      const v = l.slice(2);
-      if (k === "P:") name = v;
-      else if (k === "V:") version = v;
-      else if (k === "o:") origin = v;
-      else if (k === "F:") dir = v;
-      else if (k === "R:" && wanted.has(dir ? `${dir}/${v}` : v)) hit = true;
-    }
-    if (hit && name && version) {
-      const d = distroOf(ctx);
-      return {
-        found: {
-          owner: {
-            manager: "apk",
-            name,
-            source: origin ?? name,
-            version,
-            distro: d.distro,
-            release: d.versionId?.split(".").slice(0, 2).join("."),
-            origin: "distro",
-          },
-          source: APK_DB,
-          line: lineNo,
-        },
-      };
-    }
-    lineNo += block.split("\n").length + 1;
-  }
-  return {};
+  const pkg = readApkInstalled(text, [binary]).owners.get(binary);
+  if (!pkg) return {};
+  const d = distroOf(ctx);
+  return {
+    found: {
+      owner: {
+        manager: "apk",
+        name: pkg.name,
+        source: pkg.origin,
+        version: pkg.version,
+        distro: d.distro,
+        release: d.versionId?.split(".").slice(0, 2).join("."),
+        origin: "distro",
+      },
+      source: APK_DB,
+      line: pkg.line,
+    },
+  };
 }
-
-const RPM_DBS = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
 
 /**
  * The rpm command root may run: a fixed place, never mamori's PATH, and only when root alone can change
@@ -223,26 +202,75 @@ function trustedRpm(): string | undefined {
   return undefined;
 }
 
-/** The rpm database is a Berkeley DB or SQLite file only the rpm command reads reliably; without it we say so. */
+function rpmFact(ctx: ScanContext, p: RpmPackage, source: string): OwnerLookup {
+  const d = distroOf(ctx);
+  const distroVendor = /Red Hat|CentOS|Rocky|AlmaLinux|Fedora|Oracle|SUSE|openSUSE|Amazon/i.test(
+    p.vendor ?? "",
+  );
+  return {
+    found: {
+      owner: {
+        manager: "rpm",
+        name: p.name,
+        source: sourceName(p) ?? p.name,
+        version: evr(p),
+        distro: d.distro,
+        release: d.versionId?.split(".")[0],
+        origin: distroVendor ? "distro" : "unknown",
+      },
+      source,
+    },
+  };
+}
+
+/**
+ * Reads the rpm database itself (SQLite, Berkeley DB hash or ndb), as Trivy does, so an EL or SUSE root is
+ * judged on any host. The rpm command is only the fallback for a database this reader cannot read.
+ */
 export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerLookup> {
-  const db = RPM_DBS.find((d) => ctx.fs.exists(d) && (ctx.fs.tryStat(d)?.isDirectory() ?? false));
-  if (!db) return {};
-  const rpm = trustedRpm();
-  if (!rpm) {
-    ctx.diag.couldNotCheck({
-      area: "apache.packages",
-      path: db,
-      reason: "rpm-unavailable",
-      detail: msg("apache.diag.rpmUnavailable", { db, binary }),
-    });
-    return { dbUnreadable: db };
+  const where = findRpmDb(ctx.fs);
+  if (!where) return {};
+  const db = where.file ?? where.dir;
+  const read = readRpmDb(ctx.fs, where, [binary]);
+  if (!read.problem) {
+    if (read.skippedCount > 0)
+      ctx.diag.couldNotCheck({
+        area: "apache.packages",
+        path: db,
+        reason: "rpmdb-records-skipped",
+        detail: msg("apache.diag.rpmdbSkipped", {
+          db,
+          count: read.skippedCount,
+          why: read.skipped.join(", "),
+        }),
+      });
+    const owner = read.owners.get(binary);
+    return owner ? rpmFact(ctx, owner, db) : {};
   }
+  ctx.diag.couldNotCheck({
+    area: "apache.packages",
+    path: db,
+    reason: "rpmdb-unreadable",
+    detail: msg("apache.diag.rpmdbUnreadable", { db, problem: read.problem, binary }),
+  });
+  // A FIFO or a link loop where the database should be would hang or mislead the rpm command as well.
+  const rpm = read.refused ? undefined : trustedRpm();
+  if (!rpm) return { dbUnreadable: db };
+  return rpmCommandOwner(ctx, rpm, where.dir, binary);
+}
+
+async function rpmCommandOwner(
+  ctx: ScanContext,
+  rpm: string,
+  dir: string,
+  binary: string,
+): Promise<OwnerLookup> {
   try {
     const args = [
       "--root",
       ctx.fs.root,
       "--dbpath",
-      db,
+      dir,
       "-qf",
       "--qf",
       "%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{SOURCERPM}\t%{VENDOR}\n",
@@ -256,32 +284,31 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
     });
     const [name, ver, srpm, vendor] = (stdout.split("\n")[0] ?? "").split("\t");
     if (!name || !ver || / is not owned /.test(stdout)) return {};
-    const version = ver.replace(/^\(none\):/, "");
-    const d = distroOf(ctx);
-    const distroVendor = /Red Hat|CentOS|Rocky|AlmaLinux|Fedora|Oracle|SUSE|Amazon/i.test(vendor ?? "");
-    return {
-      found: {
-        owner: {
-          manager: "rpm",
-          name,
-          source: srpm?.replace(/-[^-]+-[^-]+\.src\.rpm$/, ""),
-          version,
-          distro: d.distro,
-          release: d.versionId?.split(".")[0],
-          origin: distroVendor ? "distro" : "unknown",
-        },
-        source: db,
-      },
-    };
+    const m = /^(?:\(none\)|(\d+)):([^-]*)-(.*)$/.exec(ver);
+    if (!m) return {};
+    const p: RpmPackage = { name, version: m[2] as string, release: m[3] as string };
+    if (m[1] !== undefined) p.epoch = Number(m[1]);
+    if (srpm && srpm !== "(none)") p.sourceRpm = srpm;
+    if (vendor && vendor !== "(none)") p.vendor = vendor;
+    return rpmFact(ctx, p, dir);
   } catch (err) {
     ctx.diag.couldNotCheck({
       area: "apache.packages",
-      path: db,
+      path: dir,
       reason: "rpm-failed",
-      detail: msg("apache.diag.rpmFailed", { binary, reason: errorCode(err) }),
+      detail: msg("apache.diag.rpmFailed", { binary, reason: rpmFailure(err) }),
     });
-    return { dbUnreadable: db };
+    return { dbUnreadable: dir };
   }
+}
+
+/** Why the rpm command failed, in a word: its message repeats the whole command line and the host's paths. */
+function rpmFailure(err: unknown): string {
+  const e = err as { killed?: boolean; code?: unknown; signal?: unknown };
+  if (e.killed) return "timeout";
+  if (typeof e.code === "number") return `exit status ${e.code}`;
+  if (typeof e.signal === "string") return e.signal;
+  return errorCode(err);
 }
 
 export async function packageOwner(ctx: ScanContext, binary: string): Promise<OwnerLookup> {

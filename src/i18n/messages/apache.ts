@@ -1,9 +1,13 @@
 import type { Messages } from "../types.ts";
 
 export const apache = {
-  "apache.diag.rpmUnavailable": {
-    en: "the rpm database in {db} cannot be read: the rpm command is not installed on this machine; the version of {binary} comes from the binary alone, with lower confidence",
-    ja: "{db} の rpm データベースを読めません (この機械に rpm コマンドがありません)。{binary} の版はバイナリ内の文字列だけから判断したため、確度は低くなります",
+  "apache.diag.rpmdbUnreadable": {
+    en: "the rpm database {db} cannot be read ({problem}); unless a root-owned rpm command can read it, the version of {binary} comes from the binary alone, with lower confidence",
+    ja: "rpm データベース {db} を読めません ({problem})。root 所有の rpm コマンドで読めない限り、{binary} の版はバイナリ内の文字列だけから判断するため、確度は低くなります",
+  },
+  "apache.diag.rpmdbSkipped": {
+    en: "{count} records of the rpm database {db} are broken and were skipped ({why}); the packages they describe are not known",
+    ja: "rpm データベース {db} の {count} 件の記録が壊れているため読み飛ばしました ({why})。それらのパッケージは分かりません",
   },
   "apache.diag.notLive": {
     en: "running Apache processes and `httpd -v`/`-l` are only checked on this machine itself (--root /); versions and modules come from files",
