@@ -70,6 +70,9 @@ export interface FileSummary {
   skippedBytes: number;
   /** True when only the end of the file was read: line numbers count from where reading began. */
   lineNumbersRelative: boolean;
+  /** Earliest and latest time read from the file (ISO). */
+  firstTime?: string;
+  lastTime?: string;
 }
 
 /** A request an attacker sent after their first success (the engine's second pass). */

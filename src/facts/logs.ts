@@ -47,6 +47,8 @@ const fileSummarySchema = z.strictObject({
     .max(100_000),
   skippedBytes: z.number().nonnegative(),
   lineNumbersRelative: z.boolean(),
+  firstTime: iso.optional(),
+  lastTime: iso.optional(),
 });
 
 const laterRequestSchema = z.strictObject({

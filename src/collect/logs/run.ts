@@ -194,6 +194,7 @@ async function readAll(
         warnings: s.warnings,
         skippedBytes: s.skippedBytes,
         lineNumbersRelative: s.skippedBytes > 0,
+        ...(s.firstTime ? { firstTime: s.firstTime, lastTime: s.lastTime } : {}),
       })),
       scans,
       maxEvents: opts.maxEvents ?? 5000,

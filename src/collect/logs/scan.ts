@@ -24,6 +24,9 @@ export interface FileScan extends LogFileState {
   skippedBytes: number;
   /** UTC offset (minutes) seen in access-log times, to place error-log times. */
   offsetMinutes?: number;
+  /** Earliest and latest time read (ISO): the lines examined and each read block's last line. */
+  firstTime?: string;
+  lastTime?: string;
 }
 
 export interface ScanOptions {
@@ -106,7 +109,23 @@ export async function scanStream(
   // File offset of the stream's byte 0: sample points are fixed offsets of the file.
   const origin = opts.startOffset ?? opts.skippedBytes ?? 0;
 
+  const seeTime = (d: Date | undefined) => {
+    const ms = d?.getTime();
+    if (ms === undefined || Number.isNaN(ms)) return;
+    const iso = (d as Date).toISOString();
+    if (res.firstTime === undefined || iso < res.firstTime) res.firstTime = iso;
+    if (res.lastTime === undefined || iso > res.lastTime) res.lastTime = iso;
+  };
+  /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
+  const timeOf = (buf: Buffer, s: number, e: number) => {
+    if (!detected || e - s > maxLine || e <= s) return;
+    seeTime(parseLine(buf.toString("utf8", s, e).replace(/\r$/, ""), 0, detected, offset)?.time);
+  };
+  // Lines handed to handleLine: with no known format, every other line counts as unparsed too.
+  let examined = 0;
+
   const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean) => {
+    examined++;
     let end = e;
     if (end > s && buf[end - 1] === 13) end--;
     if (end - s > maxLine) {
@@ -125,6 +144,7 @@ export async function scanStream(
       return;
     }
     res.parsed++;
+    seeTime(entry.time);
     if (entry.kind === "access" && entry.time && res.offsetMinutes === undefined) {
       const m = /([+-])(\d{2})(\d{2})\]/.exec(text);
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
@@ -180,23 +200,40 @@ export async function scanStream(
       : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
     const found = scanRegion(buf, start, end, pf);
     const base = res.lines; // lines before `start`
+    const examinedBefore = examined;
     for (let k = 0; k < found.starts.length; k++) {
       const ls = found.starts[k] as number;
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
       handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
     }
-    // A thin sample of ordinary lines for the site baseline (their line numbers are not needed).
+    // A thin sample of ordinary lines for the site baseline (their line numbers are not needed); a
+    // sample point on a line a rule literal already sent to handleLine is not read twice.
     const phase = ((((sampleEvery >> 1) - at) % sampleEvery) + sampleEvery) % sampleEvery;
+    let k = 0;
     for (let p = start + phase; p < end; p += sampleEvery) {
       const ls = buf.lastIndexOf(10, p - 1) + 1;
       let le = buf.indexOf(10, p);
       if (le < 0 || le > end) le = end;
-      if (ls >= start) handleLine(buf, ls, le, 0, false);
+      while (k < found.starts.length && (found.starts[k] as number) < ls) k++;
+      if (ls >= start && found.starts[k] !== ls) handleLine(buf, ls, le, 0, false);
     }
     let lineNo = base + found.newlines;
     if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
+    if (!detected) {
+      // No format: the lines no literal or sample point reached cannot be parsed either.
+      const rest = lineNo - base - (examined - examinedBefore);
+      if (rest > 0) res.skipped.unparsed = (res.skipped.unparsed ?? 0) + rest;
+      if (rest > 0 && res.warnings.length < 50) res.warnings.push({ line: base + 1, reason: "unparsed" });
+    } else if (end > start) {
+      // The block's first and last lines give the file's time range (logs are written in time order).
+      let fe = buf.indexOf(10, start);
+      if (fe < 0 || fe > end) fe = end;
+      if (res.firstTime === undefined) timeOf(buf, start, fe);
+      const lastEnd = buf[end - 1] === 10 ? end - 1 : end;
+      timeOf(buf, buf.lastIndexOf(10, lastEnd - 1) + 1, lastEnd);
+    }
   };
 
   let carry: Buffer | undefined;
@@ -294,5 +331,7 @@ export function appendScan(into: FileScan, part: FileScan, shift: number): FileS
   }
   for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);
   into.offsetMinutes ??= part.offsetMinutes;
+  if (part.firstTime && (!into.firstTime || part.firstTime < into.firstTime)) into.firstTime = part.firstTime;
+  if (part.lastTime && (!into.lastTime || part.lastTime > into.lastTime)) into.lastTime = part.lastTime;
   return into;
 }

@@ -22,6 +22,9 @@ const logFile = z.strictObject({
   skippedBytes: z.number().nonnegative(),
   /** True when only the end of the file was read: line numbers count from where reading began. */
   lineNumbersRelative: z.boolean(),
+  /** Earliest and latest time read from the file (ISO). */
+  firstTime: z.string().optional(),
+  lastTime: z.string().optional(),
 });
 
 export const logEventSchema = z.strictObject({
