@@ -3,15 +3,18 @@
  * with a small share of attacks, and its gzip copy. Measures in the same run:
  *   bin/mamori (all rules) on the plain file vs `LC_ALL=C grep -c -E '(\.|%2[eE])(\.|%2[eE])/|%%32%65'`,
  *   mamori on the gzip copy vs a plain Node zlib.createGunzip() pass that only counts newlines,
- * and peak memory. Files go to os.tmpdir() and are removed after.
+ * and peak memory. Then the issue's generator (../shared/bench/genlog.mjs, seed 9) at 0.5% and at 20%
+ * attack lines, same size: time and peak memory of each (an incident log is attack-heavy).
+ * Files go to os.tmpdir() and are removed after.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   createReadStream,
   createWriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
 } from "node:fs";
@@ -144,6 +147,33 @@ try {
   const mGz = timed(cli, ["logs", "--format", "json", gz]);
   const doc = JSON.parse(mPlain.out);
   const f = doc.sections.logs.files[0];
+  const genlog = new URL("../../shared/bench/genlog.mjs", import.meta.url).pathname;
+  const attackRuns: string[] = [];
+  if (existsSync(genlog))
+    for (const rate of [0.005, 0.2]) {
+      const file = join(dir, `genlog-${rate}.log`);
+      if (!existsSync(file)) {
+        // About 245 bytes a line.
+        const lines = Math.round((MB * 2 ** 20) / 245);
+        const out = createWriteStream(file);
+        const g = spawn(process.execPath, [
+          genlog,
+          "--lines",
+          String(lines),
+          "--seed",
+          "9",
+          "--attack-rate",
+          String(rate),
+        ]);
+        await pipeline(g.stdout, out);
+      }
+      const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+      const r = timed(cli, ["logs", "--format", "json", file]);
+      const d = JSON.parse(r.out);
+      attackRuns.push(
+        `genlog ${(rate * 100).toFixed(1)}% attacks     ${r.s.toFixed(2)} s  ${d.sections.logs.eventsTotal} events   peak ${r.peakMb?.toFixed(0) ?? "?"} MB  cpu ${r.cpu ?? "?"}  (load ${load})`,
+      );
+    }
   process.stdout.write(
     [
       `plain ${MB} MB (${f.lines} lines, ${doc.sections.logs.eventsTotal} events); gzip ${gzMb.toFixed(0)} MB`,
@@ -151,6 +181,7 @@ try {
       `mamori plain, all rules   ${mPlain.s.toFixed(2)} s  = ${(mPlain.s / grep.s).toFixed(2)}x grep   peak ${mPlain.peakMb?.toFixed(0) ?? "?"} MB  cpu ${mPlain.cpu ?? "?"}`,
       `node gunzip+count (ref)   ${gunzip.toFixed(2)} s`,
       `mamori gzip, all rules    ${mGz.s.toFixed(2)} s  = ${(mGz.s / gunzip).toFixed(2)}x gunzip peak ${mGz.peakMb?.toFixed(0) ?? "?"} MB  cpu ${mGz.cpu ?? "?"}`,
+      ...attackRuns,
       "",
     ].join("\n"),
   );

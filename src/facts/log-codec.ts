@@ -3,7 +3,7 @@
  * what `collect` writes is what `check` reads back and what `audit` judges (all three go through
  * `decodeLogFacts`). Free of zod: the audit uses this on every run, the schema (logs.ts) only for files.
  */
-import type { FileSummary, LaterRequest, LogEntry, LogFileState } from "./log-lines.ts";
+import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "./log-lines.ts";
 
 /** Version of the logs area document inside a bundle; a new shape is a new number. */
 export const LOG_FACTS_VERSION = 1;
@@ -11,11 +11,15 @@ export const LOG_FACTS_VERSION = 1;
 /** A parsed line as JSON: its time an ISO string (absent when the line had none or an impossible one). */
 export type SavedLogEntry = Omit<LogEntry, "time"> & { time?: string };
 
+export type SavedTally = Omit<MatchTally, "entry"> & { entry: SavedLogEntry };
+
 export interface SavedLogFile {
   path: string;
   matches: Array<{ entry: SavedLogEntry; ruleId: string }>;
   samples: SavedLogEntry[];
   cgiErrors: SavedLogEntry[];
+  /** Matched lines counted, not kept (absent in bundles written before they existed). */
+  tallies?: SavedTally[];
 }
 
 /** `bundle.areas.logs`. */
@@ -68,6 +72,7 @@ export function encodeLogFacts(f: EngineLogFacts): LogFacts {
       matches: s.matches.map((m) => ({ entry: encodeEntry(m.entry), ruleId: m.ruleId })),
       samples: s.samples.map(encodeEntry),
       cgiErrors: s.cgiErrors.map(encodeEntry),
+      tallies: (s.tallies ?? []).map((t) => ({ ...t, entry: encodeEntry(t.entry) })),
     })),
     next: f.next,
     maxEvents: f.maxEvents,
@@ -85,6 +90,7 @@ export function decodeLogFacts(f: LogFacts): DecodedLogFacts {
       matches: s.matches.map((m) => ({ entry: decodeEntry(m.entry), ruleId: m.ruleId })),
       samples: s.samples.map(decodeEntry),
       cgiErrors: s.cgiErrors.map(decodeEntry),
+      tallies: (s.tallies ?? []).map((t) => ({ ...t, entry: decodeEntry(t.entry) })),
     })),
   };
 }

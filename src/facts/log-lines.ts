@@ -55,6 +55,29 @@ export interface LogFileState {
   samples: LogEntry[];
   /** Error-log lines about CGI execution (AH01215, AH01241, End of script output), for outcomes. */
   cgiErrors: LogEntry[];
+  /**
+   * Matched lines not kept in `matches` (memory stays bounded whatever the log): each tally stands for
+   * lines that repeat its first line's rule, client, method, path, status and size, so they share its
+   * outcome. Absent in facts saved before tallies existed.
+   */
+  tallies?: MatchTally[];
+}
+
+/** Matched lines counted rather than kept: their first line, how many, when. */
+export interface MatchTally {
+  /** What groups the lines: rule, client, method, path, status and size (or fewer, past a bound). */
+  key: string;
+  ruleId: string;
+  /** The first tallied line (in file order), with every field its outcome depends on. */
+  entry: LogEntry;
+  count: number;
+  /** First and last time of the tallied lines (ISO). */
+  firstTime?: string;
+  lastTime?: string;
+  /** Tallied lines per hour ("2026-11-20T03" -> count). */
+  hours: Record<string, number>;
+  /** A tallied line asked something else (query, user agent or referer) than `entry`. */
+  varied: boolean;
 }
 
 /** One file as read: its format, size and what could not be parsed. */
@@ -70,6 +93,9 @@ export interface FileSummary {
   skippedBytes: number;
   /** True when only the end of the file was read: line numbers count from where reading began. */
   lineNumbersRelative: boolean;
+  /** Earliest and latest time read from the file (ISO). */
+  firstTime?: string;
+  lastTime?: string;
 }
 
 /** A request an attacker sent after their first success (the engine's second pass). */

@@ -47,6 +47,8 @@ const fileSummarySchema = z.strictObject({
     .max(100_000),
   skippedBytes: z.number().nonnegative(),
   lineNumbersRelative: z.boolean(),
+  firstTime: iso.optional(),
+  lastTime: iso.optional(),
 });
 
 const laterRequestSchema = z.strictObject({
@@ -72,6 +74,21 @@ export const logFactsSchema: z.ZodType<LogFacts> = z.strictObject({
         matches: z.array(z.strictObject({ entry: entrySchema, ruleId: str })).max(MAX_LINES),
         samples: z.array(entrySchema).max(MAX_SAMPLES),
         cgiErrors: z.array(entrySchema).max(MAX_LINES),
+        tallies: z
+          .array(
+            z.strictObject({
+              key: str,
+              ruleId: str,
+              entry: entrySchema,
+              count: count,
+              firstTime: iso.optional(),
+              lastTime: iso.optional(),
+              hours: z.record(z.string().max(16), count),
+              varied: z.boolean(),
+            }),
+          )
+          .max(MAX_LINES)
+          .optional(),
       }),
     )
     .max(100_000),

@@ -90,6 +90,14 @@ function apacheItems(doc: Doc): CoverageItem[] {
 
 const isError = (format: string) => format.endsWith("-error");
 
+/** " 2026-11-01 – 2026-12-03": the days a log covers (UTC), language-neutral. */
+function dateRange(f: { firstTime?: string; lastTime?: string }): string {
+  if (!f.firstTime || !f.lastTime) return "";
+  const a = f.firstTime.slice(0, 10);
+  const b = f.lastTime.slice(0, 10);
+  return a === b ? ` ${a}` : ` ${a} – ${b}`;
+}
+
 function logItems(doc: Doc): CoverageItem[] {
   const logs = doc.sections.logs;
   if (!logs) return [];
@@ -113,7 +121,7 @@ function logItems(doc: Doc): CoverageItem[] {
         count: read.length,
         list: read
           .slice(0, 5)
-          .map((f) => `${f.path} (${f.lines})`)
+          .map((f) => `${f.path} (${f.lines})${dateRange(f)}`)
           .join(", "),
         more: read.length > 5 ? ` … (+${read.length - 5})` : "",
       }),

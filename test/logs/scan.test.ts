@@ -257,7 +257,9 @@ test("a file truncated while it is read (copytruncate) ends with a warning, what
   const res = await scanStream(truncating(), f, { rules: loadRules() });
   assert.equal(res.skipped["truncated-while-reading"], 1);
   assert.ok(res.lines >= 10 && res.lines < 100, String(res.lines));
-  assert.ok(res.matches.length >= 10);
+  // Repeats of one request are kept up to a few lines, the rest counted (collect/logs/keep.ts).
+  const read = res.matches.length + res.tallies.reduce((n, t) => n + t.count, 0);
+  assert.ok(read >= 10, String(read));
 });
 
 test("behind a proxy the attacker is the X-Forwarded-For client, not the proxy", async (t) => {

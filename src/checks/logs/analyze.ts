@@ -28,7 +28,19 @@ export interface LogEvent {
   userAgent?: string;
   kind: "access" | "error";
   why: string;
+  /**
+   * Lines this event stands for (absent: 1). More than one for a tally: lines that repeat this one's
+   * rule, client, method, path, status and size, counted rather than kept by the engine.
+   */
+  count?: number;
+  /** A tally's last time, and its lines per hour ("2026-11-20T03" -> count). */
+  lastTime?: string;
+  hours?: Record<string, number>;
 }
+
+/** Lines an event stands for. */
+export const linesOf = (e: LogEvent): number => e.count ?? 1;
+const lastOf = (e: LogEvent): string | undefined => e.lastTime ?? e.time;
 
 /**
  * What the site normally answers, learned from ordinary traffic (the engine's samples) and from the
@@ -49,6 +61,8 @@ export interface SiteBaseline {
 export interface Probe {
   entry: LogEntry;
   ruleId: string;
+  /** Lines counted with this one asked something else (another payload to the same page). */
+  varied?: boolean;
 }
 
 const MAX_KEYS = 5000;
@@ -88,11 +102,11 @@ export function learnBaseline(samples: LogEntry[], probes: Probe[]): SiteBaselin
     else addCapped(requestsByPageSize, `${t.path}\u0000${e.size}`, request);
   };
   for (const e of samples) see(e);
-  for (const p of probes)
-    see(
-      p.entry,
-      `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`,
-    );
+  for (const p of probes) {
+    const sig = `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
+    see(p.entry, sig);
+    if (p.varied) see(p.entry, `${sig}\u0001other`);
+  }
   // A page that gave one size to different payloads ignores them: that size is what it always answers.
   for (const [k, reqs] of requestsByPageSize) {
     if (reqs.size < 2) continue;
@@ -327,21 +341,32 @@ export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
     const attacks = new Map<string, AttackerSummary["attacks"][number]>();
     let outcome: Outcome = "blocked";
     const ind = new IndicatorSet();
+    let requests = 0;
+    let lastSeen: string | undefined;
     for (const e of evs) {
       const a = attacks.get(e.attack) ?? { attack: e.attack, cves: e.cves, requests: 0, outcome: "blocked" };
-      a.requests++;
+      a.requests += linesOf(e);
+      requests += linesOf(e);
+      const last = lastOf(e);
+      if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
       a.outcome = best(a.outcome, e.outcome);
       attacks.set(e.attack, a);
       outcome = best(outcome, e.outcome);
       ind.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), ip));
     }
-    const successTimes = evs.filter((e) => e.outcome === "succeeded" && e.time).map((e) => e.time as string);
+    const successTimes = evs
+      .filter((e) => e.outcome === "succeeded" && e.time)
+      .flatMap((e) =>
+        e.lastTime && e.lastTime !== e.time ? [e.time as string, e.lastTime] : [e.time as string],
+      )
+      .sort()
+      .slice(0, 1000);
     const firstSuccess = evs.findIndex((e) => e.outcome === "succeeded");
     out.push({
       ip,
       firstSeen: evs[0]?.time,
-      lastSeen: evs.at(-1)?.time,
-      requests: evs.length,
+      lastSeen,
+      requests,
       attacks: [...attacks.values()].sort((x, y) => y.requests - x.requests),
       outcome,
       userAgents: [...new Set(evs.map((e) => e.userAgent).filter((u): u is string => !!u))].slice(0, 10),
@@ -371,10 +396,13 @@ export function perHour(
   events: LogEvent[],
 ): Array<{ hour: string; attack: string; outcome: Outcome; count: number }> {
   const m = new Map<string, number>();
+  const add = (hour: string, e: LogEvent, n: number) => {
+    const k = `${hour}:00:00Z\u0000${e.attack}\u0000${e.outcome}`;
+    m.set(k, (m.get(k) ?? 0) + n);
+  };
   for (const e of events) {
-    if (!e.time) continue;
-    const k = `${e.time.slice(0, 13)}:00:00Z\u0000${e.attack}\u0000${e.outcome}`;
-    m.set(k, (m.get(k) ?? 0) + 1);
+    if (e.hours) for (const [h, n] of Object.entries(e.hours)) add(h, e, n);
+    else if (e.time) add(e.time.slice(0, 13), e, 1);
   }
   return [...m]
     .map(([k, count]) => {
@@ -398,9 +426,9 @@ export function perAttack(
   >();
   for (const e of events) {
     const a = m.get(e.attack) ?? { attack: e.attack, cves: e.cves, events: 0, ips: new Set(), succeeded: 0 };
-    a.events++;
+    a.events += linesOf(e);
     a.ips.add(e.ip);
-    if (e.outcome === "succeeded") a.succeeded++;
+    if (e.outcome === "succeeded") a.succeeded += linesOf(e);
     m.set(e.attack, a);
   }
   return [...m.values()]
@@ -450,10 +478,17 @@ export function findingsFor(
     if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
     const ind = acc.value();
     const name = rule?.name ?? first.attack;
+    let lines = 0;
+    let lastSeen: string | undefined;
+    for (const e of evs) {
+      lines += linesOf(e);
+      const last = lastOf(e);
+      if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
+    }
     const params = {
       ip: first.ip,
       attack: name,
-      count: evs.length,
+      count: lines,
       outcome: t(`logs.outcome.${outcome}`),
       time: (firstSuccess ?? first).time ?? "?",
     };
@@ -492,9 +527,12 @@ export function findingsFor(
         attack: first.attack,
         outcome,
         firstSeen: first.time,
-        lastSeen: evs.at(-1)?.time,
-        requests: evs.length,
-        successTimes: successes.map((e) => e.time).filter(Boolean),
+        lastSeen,
+        requests: lines,
+        successTimes: successes
+          .flatMap((e) => (e.lastTime && e.lastTime !== e.time ? [e.time, e.lastTime] : [e.time]))
+          .filter(Boolean)
+          .slice(0, 1000),
         indicators: ind,
       },
     });

@@ -3,13 +3,14 @@
  * error log around it), then the report's logs section. The same for `logs`, `audit` and `watch`, which
  * differ only in what they read. Pure: no I/O.
  */
-import type { FileSummary, LaterRequest, LogEntry, LogFileState } from "../../facts/log-lines.ts";
+import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import {
   type ErrorEvidence,
   indicatorsOf,
   type LogEvent,
   learnBaseline,
+  linesOf,
   mergeIndicators,
   type Outcome,
   outcomeOf,
@@ -23,11 +24,14 @@ import { resolveTarget } from "./target.ts";
 const TIE_BEFORE_MS = 1000;
 const TIE_AFTER_MS = 2500;
 
-function near(err: LogEntry, acc: LogEntry): boolean {
-  if (!err.time || !acc.time) return false;
-  const d = err.time.getTime() - acc.time.getTime();
-  return d >= -TIE_BEFORE_MS && d <= TIE_AFTER_MS;
+/** The error line was written while the request(s) stamped [from, to] (epoch ms) were answered. */
+function near(err: LogEntry, from: number | undefined, to = from): boolean {
+  if (!err.time || from === undefined || to === undefined) return false;
+  const t = err.time.getTime();
+  return t - from >= -TIE_BEFORE_MS && t - to <= TIE_AFTER_MS;
 }
+
+const msOf = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
 /** The program or file an error line names (`exec of '/etc/passwd' failed`, `... headers: sh`). */
 function execPathOf(e: LogEntry): string | undefined {
@@ -63,10 +67,11 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
     }
   }
   const tied = new Set<LogEntry>();
-  const evidenceFor = (acc: LogEntry): ErrorEvidence => {
+  /** The error lines of the request's client around [from, to] (a tally's lines span a while). */
+  const evidenceFor = (acc: LogEntry, from = acc.time?.getTime(), to = from): ErrorEvidence => {
     const ev: ErrorEvidence = { ranNoHeader: [], badHeader: [], execFailed: false };
     for (const err of errorsByIp.get(acc.ip ?? "") ?? []) {
-      if (!near(err, acc)) continue;
+      if (!near(err, from, to)) continue;
       tied.add(err);
       const msg = err.message ?? "";
       const ran = /End of script output before headers: (\S+)/.exec(msg);
@@ -76,18 +81,27 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
     }
     const target = resolveTarget(acc.uri).path;
     for (const err of noClient)
-      if (near(err, acc) && execPathOf(err) === target) {
+      if (near(err, from, to) && execPathOf(err) === target) {
         tied.add(err);
         ev.execFailed = true;
       }
     return ev;
   };
   const events: LogEvent[] = [];
-  const push = (s: LogFileState, entry: LogEntry, rule: Rule, outcome: Outcome, why: string) =>
+  const push = (
+    s: LogFileState,
+    entry: LogEntry,
+    rule: Rule,
+    outcome: Outcome,
+    why: string,
+    tally?: MatchTally,
+  ) =>
     events.push({
+      ...(tally
+        ? { count: tally.count, lastTime: tally.lastTime, hours: tally.hours, time: tally.firstTime }
+        : { time: entry.time?.toISOString() }),
       file: s.path,
       line: entry.line,
-      time: entry.time?.toISOString(),
       ip: entry.ip ?? "unknown",
       attack: rule.id,
       cves: rule.cves,
@@ -102,16 +116,27 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
     });
   for (const s of scans) {
     const access = s.matches.filter((m) => m.entry.kind === "access");
-    if (access.length === 0) continue;
-    const base = learnBaseline(
-      s.samples,
-      access.map((m) => ({ entry: m.entry, ruleId: m.ruleId })),
-    );
+    const tallies = s.tallies ?? [];
+    if (access.length === 0 && tallies.length === 0) continue;
+    // In file order, as the lines were read: the baseline's bounded sets fill in that order.
+    const probes = [
+      ...access.map((m) => ({ entry: m.entry, ruleId: m.ruleId })),
+      ...tallies.map((t) => ({ entry: t.entry, ruleId: t.ruleId, varied: t.varied })),
+    ].sort((a, b) => a.entry.line - b.entry.line);
+    const base = learnBaseline(s.samples, probes);
     for (const { entry, ruleId } of access) {
       const rule = byId.get(ruleId);
       if (!rule) continue; // a rule gone since the facts were collected
       const { outcome, why } = outcomeOf(entry, rule, base, evidenceFor(entry));
       push(s, entry, rule, outcome, why);
+    }
+    // A tally's lines share its first line's outcome; error lines tie to it across its whole span.
+    for (const t of tallies) {
+      const rule = byId.get(t.ruleId);
+      if (!rule) continue;
+      const ev = evidenceFor(t.entry, msOf(t.firstTime), msOf(t.lastTime));
+      const { outcome, why } = outcomeOf(t.entry, rule, base, ev);
+      push(s, t.entry, rule, outcome, why, t);
     }
   }
   for (const s of scans)
@@ -138,11 +163,15 @@ export function firstSuccesses(events: LogEvent[]): Map<string, string> {
   return first;
 }
 
-/** The events the JSON lists: every success, then the others in time order, up to `max`. */
+/**
+ * The events the JSON lists: lines, not tallies (a tally is counted in `eventsTotal`, the attackers,
+ * attacks and hours); every success up to `max`, then the others in time order.
+ */
 export function shownEvents(events: LogEvent[], max: number): LogEvent[] {
-  if (events.length <= max) return events;
-  const wins = events.filter((e) => e.outcome === "succeeded");
-  const rest = events.filter((e) => e.outcome !== "succeeded");
+  const lines = events.filter((e) => e.count === undefined);
+  if (lines.length <= max) return lines;
+  const wins = lines.filter((e) => e.outcome === "succeeded").slice(0, max);
+  const rest = lines.filter((e) => e.outcome !== "succeeded");
   return [...wins, ...rest.slice(0, Math.max(0, max - wins.length))].sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.line - b.line,
   );
@@ -161,13 +190,16 @@ export interface LogsSectionFacts {
 
 /** The `sections.logs` object of the JSON report, from the facts and the events judged from them. */
 export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
+  const shown = shownEvents(events, facts.maxEvents);
+  let total = 0;
+  for (const e of events) total += linesOf(e);
   return {
     files: facts.files,
     unreadable: facts.unreadable,
     tailBytes: facts.tailBytes,
-    eventsTotal: events.length,
-    eventsTruncated: events.length > facts.maxEvents,
-    events: shownEvents(events, facts.maxEvents).map((e) => ({
+    eventsTotal: total,
+    eventsTruncated: total > shown.length,
+    events: shown.map((e) => ({
       file: e.file,
       line: e.line,
       time: e.time,

@@ -36,10 +36,11 @@ export class ChunkedScan {
       offsetMinutes: this.offsetMinutes,
       startOffset: at,
       onDetected: (d) => this.formats.set(file, d),
+      keepAll: true,
     });
     if (this.offsetMinutes === undefined && scan.offsetMinutes !== undefined)
       this.offsetMinutes = scan.offsetMinutes;
-    this.scans.set(file, before ? appendScan(before, scan, before.lines) : scan);
+    this.scans.set(file, before ? appendScan(before, scan, before.lines, true) : scan);
     this.ends.set(file, at + buf.length);
     return scan;
   }

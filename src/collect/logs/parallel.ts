@@ -11,7 +11,15 @@ import { specOf } from "../../rules/logs-compile.ts";
 import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
-import { appendScan, type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+import {
+  appendScan,
+  type FileScan,
+  type Kept,
+  prefilterFor,
+  SAMPLE_MAX,
+  type ScanOptions,
+  scanStream,
+} from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -45,11 +53,114 @@ export interface WorkerJob {
   skippedBytes?: number;
 }
 
-/** A scan as the worker sends it (facts name rules by id: it crosses threads as it is). */
-export type WireScan = FileScan;
+/**
+ * What one thread read of a file: its segments folded into one scan as they are read (so the kept
+ * lines stay bounded), each line number carried as `segment * SEG + line in segment` until the threads'
+ * scans are joined and every segment's line count is known.
+ */
+export interface ThreadScan {
+  scan?: FileScan;
+  segments: Array<{ index: number; lines: number }>;
+}
 
-/** A worker's answer: the scans of the segments it took (a gzip file: one, index 0). */
-export type WireParts = Array<{ index: number; scan: WireScan }>;
+/** What the worker sends back (facts name rules by id: a scan crosses threads as it is). */
+export type WireParts = ThreadScan;
+
+const SEG = 2 ** 32;
+
+function encodeLines(s: FileScan, i: number): void {
+  const at = i * SEG;
+  for (const m of s.matches) m.entry.line += at;
+  for (const t of s.tallies) t.entry.line += at;
+  for (const e of s.cgiErrors) e.line += at;
+  for (const e of s.samples) e.line = at; // sample lines are 0: this only orders them
+  for (const w of s.warnings) if (w.line !== undefined) w.line += at;
+}
+
+/** Adds segment `i`'s scan to what this thread read. */
+export function addSegment(t: ThreadScan, i: number, scan: FileScan): void {
+  t.segments.push({ index: i, lines: scan.lines });
+  encodeLines(scan, i);
+  t.scan = t.scan ? appendScan(t.scan, scan, 0) : scan;
+}
+
+/**
+ * The threads' scans of one file as the scan of one pass: line numbers placed, warnings and samples the
+ * first ones in file order, lines kept or tallied in file order.
+ */
+export function joinThreads(threads: ThreadScan[]): FileScan {
+  const segs = threads.flatMap((t) => t.segments).sort((a, b) => a.index - b.index);
+  const offsets: number[] = [];
+  let n = 0;
+  for (const s of segs) {
+    offsets[s.index] = n;
+    n += s.lines;
+  }
+  const place = (line: number) => {
+    const rel = line % SEG;
+    return rel === 0 ? 0 : (offsets[Math.floor(line / SEG)] ?? 0) + rel;
+  };
+  const lowest = (t: ThreadScan) => Math.min(...t.segments.map((s) => s.index));
+  const scans = threads
+    .filter((t) => t.scan !== undefined)
+    .sort((a, b) => lowest(a) - lowest(b))
+    .map((t) => t.scan as FileScan);
+  const first = scans[0];
+  if (!first) throw new Error("nothing to join");
+  const byLine =
+    <T>(line: (x: T) => number) =>
+    (a: T, b: T) =>
+      line(a) - line(b);
+  const empty: FileScan = {
+    ...first,
+    lines: 0,
+    bytes: 0,
+    parsed: 0,
+    skipped: {},
+    warnings: [],
+    matches: [],
+    samples: [],
+    cgiErrors: [],
+    tallies: [],
+    keep: undefined,
+    errorLinesDropped: undefined,
+    firstTime: undefined,
+    lastTime: undefined,
+    skippedBytes: Math.max(...scans.map((s) => s.skippedBytes)),
+    offsetMinutes: scans.find((s) => s.offsetMinutes !== undefined)?.offsetMinutes,
+  };
+  const all: FileScan = {
+    ...empty,
+    matches: scans.flatMap((s) => s.matches).sort(byLine((m) => m.entry.line)),
+    tallies: scans.flatMap((s) => s.tallies).sort(byLine((t) => t.entry.line)),
+    cgiErrors: scans.flatMap((s) => s.cgiErrors).sort(byLine((e) => e.line)),
+  };
+  for (const m of all.matches) m.entry.line = place(m.entry.line);
+  for (const t of all.tallies) t.entry.line = place(t.entry.line);
+  for (const e of all.cgiErrors) e.line = place(e.line);
+  // Kept and tallied again in file order: what one pass keeps.
+  const out = appendScan(empty, all, 0);
+  for (const s of scans) {
+    out.lines += s.lines;
+    out.bytes += s.bytes;
+    out.parsed += s.parsed;
+    for (const [k, v] of Object.entries(s.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
+    if (s.firstTime && (!out.firstTime || s.firstTime < out.firstTime)) out.firstTime = s.firstTime;
+    if (s.lastTime && (!out.lastTime || s.lastTime > out.lastTime)) out.lastTime = s.lastTime;
+    if (s.errorLinesDropped) out.errorLinesDropped = (out.errorLinesDropped ?? 0) + s.errorLinesDropped;
+  }
+  out.warnings = scans
+    .flatMap((s) => s.warnings)
+    .sort(byLine((w) => w.line ?? 0))
+    .slice(0, 50)
+    .map((w) => (w.line === undefined ? w : { ...w, line: place(w.line) }));
+  out.samples = scans
+    .flatMap((s) => s.samples)
+    .sort(byLine((e) => e.line))
+    .slice(0, SAMPLE_MAX);
+  for (const e of out.samples) e.line = 0;
+  return out;
+}
 
 export function toWire(d: DetectedFormat | undefined): WorkerJob["detected"] {
   if (!d) return undefined;
@@ -134,13 +245,17 @@ export async function scanSegments(
   bounds: number[],
   next: Int32Array,
   opts: ScanOptions,
-): Promise<Array<{ index: number; scan: FileScan }>> {
-  const out: Array<{ index: number; scan: FileScan }> = [];
+): Promise<ThreadScan> {
+  const out: ThreadScan = { segments: [] };
+  const kept: Kept = { matches: [], tallies: [], cgiErrors: [] };
   const buf = Buffer.allocUnsafe(SEGMENT_CHUNK);
   let prefilter: Prefilter | undefined;
   for (;;) {
     const i = Atomics.add(next, 0, 1);
-    if (i >= bounds.length - 1) return out;
+    if (i >= bounds.length - 1) {
+      if (out.scan) Object.assign(out.scan, kept);
+      return out;
+    }
     const from = bounds[i] as number;
     prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20));
     const scan = await scanStream(plainChunksSync(fd, from, bounds[i + 1] as number, buf), display, {
@@ -148,8 +263,9 @@ export async function scanSegments(
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
+      keeper: { into: kept, lineBase: i * SEG },
     });
-    out.push({ index: i, scan });
+    addSegment(out, i, scan);
   }
 }
 
@@ -193,26 +309,24 @@ export async function scanFileParallel(
   const own = worker ?? new ScanWorker();
   // A worker that fails takes no more segments; the ones it took are read again here.
   const second = own.run(job).catch(() => undefined);
-  const parts = await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource });
+  const mine = await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource });
   const theirs = await second;
   if (!worker) own.close();
-  const byIndex: Array<FileScan | undefined> = [];
-  for (const p of parts) byIndex[p.index] = p.scan;
-  for (const p of theirs ?? []) byIndex[p.index] = p.scan;
-  const scans: FileScan[] = [];
+  const threads = theirs ? [mine, theirs] : [mine];
+  const done = new Set(threads.flatMap((t) => t.segments.map((s) => s.index)));
+  const rest: ThreadScan = { segments: [] };
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const scan =
-      byIndex[i] ??
-      (await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
-        ...opts,
-        detected,
-        formatSource,
-        skippedBytes: i === 0 ? opts.skippedBytes : 0,
-        startOffset: bounds[i] as number,
-      }));
-    scans.push(scan);
+    if (done.has(i)) continue;
+    const scan = await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
+      ...opts,
+      detected,
+      formatSource,
+      skippedBytes: i === 0 ? opts.skippedBytes : 0,
+      startOffset: bounds[i] as number,
+    });
+    addSegment(rest, i, scan);
   }
-  return joinScans(scans);
+  return joinThreads([...threads, rest]);
 }
 
 /**
@@ -235,23 +349,16 @@ export async function scanGzipInWorker(
     formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,
     offsetMinutes: opts.offsetMinutes,
   };
-  const [part] = await worker.run(job);
-  if (!part) throw new Error("the worker returned no scan");
+  const part = await worker.run(job);
+  if (!part.scan) throw new Error("the worker returned no scan");
   return part.scan;
 }
 
 /** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */
 export function joinScans(parts: FileScan[]): FileScan {
-  const [first, ...rest] = parts;
-  if (!first) throw new Error("nothing to join");
-  const out: FileScan = {
-    ...first,
-    skipped: { ...first.skipped },
-    warnings: [...first.warnings],
-    matches: [...first.matches],
-    samples: [...first.samples],
-    cgiErrors: [...first.cgiErrors],
-  };
-  for (const b of rest) appendScan(out, b, out.lines);
-  return out;
+  const t: ThreadScan = { segments: [] };
+  parts.forEach((p, i) => {
+    addSegment(t, i, p);
+  });
+  return joinThreads([t]);
 }

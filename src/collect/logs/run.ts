@@ -173,6 +173,9 @@ async function readAll(
       }
       try {
         const scan = await readOne(f, file, opts, offset, worker);
+        scan.keep = undefined; // the group index is needed only while the file is read
+        if (scan.errorLinesDropped && scan.warnings.length < 50)
+          scan.warnings.push({ reason: "error-lines-bound", detail: String(scan.errorLinesDropped) });
         if (offset === undefined && scan.offsetMinutes !== undefined) offset = scan.offsetMinutes;
         scans.push(scan);
       } catch (err) {
@@ -194,6 +197,7 @@ async function readAll(
         warnings: s.warnings,
         skippedBytes: s.skippedBytes,
         lineNumbersRelative: s.skippedBytes > 0,
+        ...(s.firstTime ? { firstTime: s.firstTime, lastTime: s.lastTime } : {}),
       })),
       scans,
       maxEvents: opts.maxEvents ?? 5000,

@@ -3,11 +3,12 @@
  * that hold a rule literal (and a thin sample for the site's baseline) to the parser and the rules.
  */
 import type { Readable } from "node:stream";
-import type { LogEntry, LogFileState, MatchedEntry } from "../../facts/log-lines.ts";
+import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
 import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
+import { type KeepState, keepError, keepMatch, mergeTally } from "./keep.ts";
 
 export type { MatchedEntry };
 
@@ -24,6 +25,14 @@ export interface FileScan extends LogFileState {
   skippedBytes: number;
   /** UTC offset (minutes) seen in access-log times, to place error-log times. */
   offsetMinutes?: number;
+  /** Earliest and latest time read (ISO): the lines examined and each read block's last line. */
+  firstTime?: string;
+  lastTime?: string;
+  tallies: MatchTally[];
+  /** The group index behind `matches` and `tallies` (keep.ts): in memory only. */
+  keep?: KeepState;
+  /** Error-log lines past MAX_ERROR_LINES, counted only. */
+  errorLinesDropped?: number;
 }
 
 export interface ScanOptions {
@@ -49,7 +58,18 @@ export interface ScanOptions {
   onDetected?: (d: DetectedFormat) => void;
   /** A prefilter already built for this file (each segment of a parallel scan reuses its thread's). */
   prefilter?: Prefilter;
+  /** Keep every matched line (watch, which bounds its state by starting afresh). */
+  keepAll?: boolean;
+  /**
+   * Where matched lines go instead of this scan's own lists, their line numbers moved by `lineBase`:
+   * a thread reading many segments of one file keeps one bounded set for all of them, so a segment's
+   * lines are never all held at once (held lines outlive the young generation, and then fill the old).
+   */
+  keeper?: { into: Kept; lineBase: number };
 }
+
+/** What a scan keeps of matched and CGI error lines. */
+export type Kept = Pick<FileScan, "matches" | "tallies" | "cgiErrors" | "keep" | "errorLinesDropped">;
 
 const MAX_LINE = 1 << 20;
 
@@ -90,6 +110,7 @@ export async function scanStream(
     matches: [],
     samples: [],
     cgiErrors: [],
+    tallies: [],
   };
   let detected: DetectedFormat | undefined =
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
@@ -106,7 +127,43 @@ export async function scanStream(
   // File offset of the stream's byte 0: sample points are fixed offsets of the file.
   const origin = opts.startOffset ?? opts.skippedBytes ?? 0;
 
-  const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean) => {
+  const seeTime = (d: Date | undefined) => {
+    const ms = d?.getTime();
+    if (ms === undefined || Number.isNaN(ms)) return;
+    const iso = (d as Date).toISOString();
+    if (res.firstTime === undefined || iso < res.firstTime) res.firstTime = iso;
+    if (res.lastTime === undefined || iso > res.lastTime) res.lastTime = iso;
+  };
+  /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
+  const timeOf = (buf: Buffer, s: number, e: number) => {
+    if (!detected || e - s > maxLine || e <= s) return;
+    seeTime(parseLine(buf.toString("utf8", s, e).replace(/\r$/, ""), 0, detected, offset)?.time);
+  };
+  const addSample = (entry: LogEntry) => {
+    // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
+    if (res.samples.length < SAMPLE_MAX && !opts.collect)
+      res.samples.push({
+        kind: entry.kind,
+        line: 0,
+        status: entry.status,
+        size: entry.size,
+        uri: entry.uri,
+        raw: "",
+        request: "",
+      });
+  };
+  // Lines handed to handleLine: with no known format, every other line counts as unparsed too.
+  let examined = 0;
+
+  /** `again`: a line already counted (a sample point on a matched line): only its sample is taken. */
+  const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean, again = false) => {
+    if (again) {
+      if (e - s > maxLine || buf.subarray(s, e).indexOf(0) >= 0) return;
+      const entry = parseLine(buf.toString("utf8", s, e).replace(/\r$/, ""), 0, detected, offset);
+      if (entry) addSample(entry);
+      return;
+    }
+    examined++;
     let end = e;
     if (end > s && buf[end - 1] === 13) end--;
     if (end - s > maxLine) {
@@ -125,32 +182,28 @@ export async function scanStream(
       return;
     }
     res.parsed++;
+    seeTime(entry.time);
     if (entry.kind === "access" && entry.time && res.offsetMinutes === undefined) {
       const m = /([+-])(\d{2})(\d{2})\]/.exec(text);
       if (m) res.offsetMinutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
     }
     if (!matched) {
-      // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
-      if (res.samples.length < SAMPLE_MAX && !opts.collect)
-        res.samples.push({
-          kind: entry.kind,
-          line: 0,
-          status: entry.status,
-          size: entry.size,
-          uri: entry.uri,
-          raw: "",
-          request: "",
-        });
+      addSample(entry);
       return;
     }
     if (opts.collect) {
       opts.collect(entry);
       return;
     }
-    if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message)) res.cgiErrors.push(entry);
+    const into = opts.keeper?.into ?? res;
+    if (opts.keeper) entry.line += opts.keeper.lineBase;
+    if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message))
+      keepError(into, () => into.cgiErrors.push(entry));
     const rule = matchEntry(opts.rules, entry);
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
-    if (rule) res.matches.push({ entry, ruleId: rule.id });
+    if (!rule) return;
+    if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
+    else keepMatch(into, { entry, ruleId: rule.id }, opts.keepAll);
   };
 
   /** buf[start, end) holds whole lines (end just past "\n", or the final line) from file offset `at`. */
@@ -180,23 +233,41 @@ export async function scanStream(
       : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
     const found = scanRegion(buf, start, end, pf);
     const base = res.lines; // lines before `start`
+    const examinedBefore = examined;
     for (let k = 0; k < found.starts.length; k++) {
       const ls = found.starts[k] as number;
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
       handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
     }
-    // A thin sample of ordinary lines for the site baseline (their line numbers are not needed).
+    // A thin sample of lines for the site baseline (their line numbers are not needed). A sample point
+    // on a line a rule literal already sent to handleLine is sampled without being counted again.
+    // (Such a line may be an attack: the baseline has always taken it, and outcomes are measured so.)
     const phase = ((((sampleEvery >> 1) - at) % sampleEvery) + sampleEvery) % sampleEvery;
+    let k = 0;
     for (let p = start + phase; p < end; p += sampleEvery) {
       const ls = buf.lastIndexOf(10, p - 1) + 1;
       let le = buf.indexOf(10, p);
       if (le < 0 || le > end) le = end;
-      if (ls >= start) handleLine(buf, ls, le, 0, false);
+      while (k < found.starts.length && (found.starts[k] as number) < ls) k++;
+      if (ls >= start) handleLine(buf, ls, le, 0, false, found.starts[k] === ls);
     }
     let lineNo = base + found.newlines;
     if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
+    if (!detected) {
+      // No format: the lines no literal or sample point reached cannot be parsed either.
+      const rest = lineNo - base - (examined - examinedBefore);
+      if (rest > 0) res.skipped.unparsed = (res.skipped.unparsed ?? 0) + rest;
+      if (rest > 0 && res.warnings.length < 50) res.warnings.push({ line: base + 1, reason: "unparsed" });
+    } else if (end > start) {
+      // The block's first and last lines give the file's time range (logs are written in time order).
+      let fe = buf.indexOf(10, start);
+      if (fe < 0 || fe > end) fe = end;
+      if (res.firstTime === undefined) timeOf(buf, start, fe);
+      const lastEnd = buf[end - 1] === 10 ? end - 1 : end;
+      timeOf(buf, buf.lastIndexOf(10, lastEnd - 1) + 1, lastEnd);
+    }
   };
 
   let carry: Buffer | undefined;
@@ -272,7 +343,7 @@ export async function scanStream(
  * threads' segments and watch's appended chunks become one file's facts, with the samples a whole read
  * keeps. `shift` moves the part's line numbers past the earlier parts' (0 when they already count on).
  */
-export function appendScan(into: FileScan, part: FileScan, shift: number): FileScan {
+export function appendScan(into: FileScan, part: FileScan, shift: number, keepAll = false): FileScan {
   into.lines += part.lines;
   into.bytes += part.bytes;
   into.parsed += part.parsed;
@@ -286,13 +357,21 @@ export function appendScan(into: FileScan, part: FileScan, shift: number): FileS
       into.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
   for (const m of part.matches) {
     m.entry.line += shift;
-    into.matches.push(m);
+    if (m.entry.kind === "error") keepError(into, () => into.matches.push(m));
+    else keepMatch(into, m, keepAll);
+  }
+  for (const t of part.tallies) {
+    t.entry.line += shift;
+    mergeTally(into, t);
   }
   for (const e of part.cgiErrors) {
     e.line += shift;
-    into.cgiErrors.push(e);
+    keepError(into, () => into.cgiErrors.push(e));
   }
+  if (part.errorLinesDropped) into.errorLinesDropped = (into.errorLinesDropped ?? 0) + part.errorLinesDropped;
   for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);
   into.offsetMinutes ??= part.offsetMinutes;
+  if (part.firstTime && (!into.firstTime || part.firstTime < into.firstTime)) into.firstTime = part.firstTime;
+  if (part.lastTime && (!into.lastTime || part.lastTime > into.lastTime)) into.lastTime = part.lastTime;
   return into;
 }

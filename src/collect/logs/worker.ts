@@ -13,10 +13,11 @@ parentPort?.on("message", async (job: WorkerJob) => {
     offsetMinutes: job.offsetMinutes,
     skippedBytes: job.skippedBytes,
   };
-  const parts =
+  const reply: WireParts =
     job.gzip || !job.next
-      ? [{ index: 0, scan: await scanStream(gunzipped(job.fd), job.display, opts) }]
+      ? { scan: await scanStream(gunzipped(job.fd), job.display, opts), segments: [] }
       : await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts);
-  const reply: WireParts = parts;
+  // The group index is rebuilt where the threads' scans are joined: not worth copying.
+  if (reply.scan) reply.scan.keep = undefined;
   parentPort?.postMessage(reply);
 });

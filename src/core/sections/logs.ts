@@ -22,6 +22,9 @@ const logFile = z.strictObject({
   skippedBytes: z.number().nonnegative(),
   /** True when only the end of the file was read: line numbers count from where reading began. */
   lineNumbersRelative: z.boolean(),
+  /** Earliest and latest time read from the file (ISO). */
+  firstTime: z.string().optional(),
+  lastTime: z.string().optional(),
 });
 
 export const logEventSchema = z.strictObject({
@@ -92,7 +95,9 @@ export const logsSectionSchema = z.strictObject({
   files: z.array(logFile),
   unreadable: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
   tailBytes: z.number().optional(),
+  /** Matched lines: those listed in `events`, and those the engine counted without keeping them. */
   eventsTotal: z.number().int().nonnegative(),
+  /** `events` lists fewer lines than `eventsTotal` ("N more" = eventsTotal - events.length). */
   eventsTruncated: z.boolean(),
   /** Every success, then the others in time order, up to a bound (`eventsTruncated`). */
   events: z.array(logEventSchema),

@@ -1,0 +1,144 @@
+/**
+ * What the engine keeps of the lines the rules matched, so that memory stays bounded whatever the log
+ * (an incident log can be 20% attack lines): every line while a (rule, client, method, path, status,
+ * size) group is small, then only counts, times and hours of its further lines (a tally). The lines of
+ * a tally repeat what its first line asked and got, so the checks judge them by that line and count
+ * them, without holding each one. Past MAX_GROUPS groups, new groups are coarser (rule, client and
+ * status, up to 10 x MAX_GROUPS; then rule and status), so that even the group index is bounded; a
+ * coarser group is judged by its first line, so past that bound its outcomes are approximate.
+ */
+import type { LogEntry, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
+
+/** Lines kept per group, and in all (past this a new group's lines are all tallied). */
+export const PER_GROUP = 8;
+export const MAX_KEPT = 10_000;
+export const MAX_GROUPS = 20_000;
+/** Error-log lines kept per file (matched ones and those about CGI execution), the rest counted. */
+export const MAX_ERROR_LINES = 20_000;
+
+interface Group {
+  kept: number;
+  /** What the group's first kept line asked (path and query, user agent, referer), hashed. */
+  sig: number;
+  tally?: MatchTally;
+}
+
+/** The group index of one file's scan: in memory only, never in the facts. */
+export interface KeepState {
+  index: Map<string, Group>;
+  kept: number;
+  errors: number;
+}
+
+interface Keeping {
+  matches: MatchedEntry[];
+  tallies: MatchTally[];
+  keep?: KeepState;
+  errorLinesDropped?: number;
+}
+
+/** Error-log lines are kept up to a bound per file (an error log is short; a flood of them is counted). */
+export function keepError(s: Keeping, push: () => void): void {
+  const st = stateOf(s);
+  if (st.errors < MAX_ERROR_LINES) {
+    st.errors++;
+    push();
+  } else s.errorLinesDropped = (s.errorLinesDropped ?? 0) + 1;
+}
+
+/** FNV-1a of what a line asked: a number, so that a group holds no part of its line. */
+function sigOf(e: LogEntry): number {
+  let h = 0x811c9dc5;
+  for (const s of [e.uri ?? "", e.userAgent ?? "", e.referer ?? ""]) {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function pathOf(uri: string | undefined): string {
+  const u = uri ?? "";
+  const q = u.indexOf("?");
+  return q >= 0 ? u.slice(0, q) : u;
+}
+
+function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
+  const st = stateOf(s);
+  const s0 = e.status ?? 0;
+  // A 2xx or 5xx answer is judged by what it reached and how much it sent; any other by its status
+  // alone (checks/logs/analyze.ts outcomeOf), but its path still tells the site's 404s apart.
+  const full = (s0 >= 200 && s0 < 300) || s0 >= 500;
+  const keys = [
+    full
+      ? `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
+      : `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000\u0000\u0000${pathOf(e.uri)}`,
+    `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000*`,
+    `${ruleId}\u0000*\u0000${s0}`,
+  ];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const g = st.index.get(key);
+    if (g) return [key, g];
+    // The coarsest key is always allowed: rules times statuses.
+    // (rule, client, status) is bounded by the attackers: each of them stays counted apart.
+    if (i === keys.length - 1 || st.index.size < MAX_GROUPS * (1 + 9 * i)) {
+      const made: Group = { kept: 0, sig: sigOf(e) };
+      st.index.set(key, made);
+      return [key, made];
+    }
+  }
+  throw new Error("unreachable");
+}
+
+function stateOf(s: Keeping): KeepState {
+  s.keep ??= { index: new Map(), kept: 0, errors: 0 };
+  return s.keep;
+}
+
+/** Keeps a matched access-log line, or counts it in its group's tally. */
+export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false): void {
+  const st = stateOf(s);
+  const [key, g] = groupOf(s, m.entry, m.ruleId);
+  if (keepAll || (g.kept < PER_GROUP && st.kept < MAX_KEPT)) {
+    // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
+    // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
+    s.matches.push({ entry: { ...m.entry }, ruleId: m.ruleId });
+    g.kept++;
+    st.kept++;
+    return;
+  }
+  let t = g.tally;
+  if (!t) {
+    t = { key, ruleId: m.ruleId, entry: { ...m.entry }, count: 0, hours: {}, varied: false };
+    g.tally = t;
+    s.tallies.push(t);
+  }
+  t.count++;
+  const ms = m.entry.time?.getTime();
+  if (ms !== undefined && !Number.isNaN(ms)) {
+    const iso = (m.entry.time as Date).toISOString();
+    if (t.firstTime === undefined || iso < t.firstTime) t.firstTime = iso;
+    if (t.lastTime === undefined || iso > t.lastTime) t.lastTime = iso;
+    const h = iso.slice(0, 13);
+    t.hours[h] = (t.hours[h] ?? 0) + 1;
+  }
+  if (!t.varied && sigOf(m.entry) !== g.sig) t.varied = true;
+}
+
+/** Adds a tally of another part of the file (its entry's line already placed) to `s`'s. */
+export function mergeTally(s: Keeping, t: MatchTally): void {
+  const [, g] = groupOf(s, t.entry, t.ruleId);
+  const mine = g.tally;
+  if (!mine) {
+    g.tally = t;
+    if (sigOf(t.entry) !== g.sig && g.kept > 0) t.varied = true;
+    s.tallies.push(t);
+    return;
+  }
+  mine.count += t.count;
+  if (t.firstTime && (!mine.firstTime || t.firstTime < mine.firstTime)) mine.firstTime = t.firstTime;
+  if (t.lastTime && (!mine.lastTime || t.lastTime > mine.lastTime)) mine.lastTime = t.lastTime;
+  for (const [h, n] of Object.entries(t.hours)) mine.hours[h] = (mine.hours[h] ?? 0) + n;
+  mine.varied ||= t.varied || sigOf(t.entry) !== g.sig;
+  if (t.entry.line < mine.entry.line) mine.entry = t.entry;
+}
