@@ -56,6 +56,54 @@ export function resolveLookups(s: string): string {
   return cur.replace(/\$\u0001\{/g, "${");
 }
 
+const NAMED: Record<string, string> = {
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  amp: "&",
+  colon: ":",
+  lpar: "(",
+  rpar: ")",
+  sol: "/",
+  semi: ";",
+  dollar: "$",
+  lcub: "{",
+  rcub: "}",
+  tab: "\t",
+  newline: "\n",
+};
+
+/**
+ * What an application that decodes further still sees: HTML character references (`&#x24;{jndi:`,
+ * `&#60;script`, `&lt;`; any number of leading zeros) and overlong UTF-8 (`%c0%ae` is `.` to a lax
+ * decoder), after the percent-decoding. Each is one regex pass without nesting: linear time.
+ */
+export function deepDecode(s: string): string {
+  let out = s;
+  if (out.includes("&")) {
+    out = out.replace(
+      /&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?|&([a-zA-Z]{2,7});/g,
+      (m, hex, dec, name) => {
+        if (name !== undefined) return NAMED[(name as string).toLowerCase()] ?? m;
+        const n = hex !== undefined ? Number.parseInt(hex as string, 16) : Number(dec);
+        return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : m;
+      },
+    );
+  }
+  // Overlong two- and three-byte forms of ASCII (the bytes arrive as Latin-1 characters).
+  if (/[\xc0\xc1\xe0]/.test(out)) {
+    out = out
+      .replace(/[\xc0\xc1]([\x80-\xbf])/g, (_m, c: string) =>
+        String.fromCharCode((((_m.charCodeAt(0) & 0x1f) << 6) | (c.charCodeAt(0) & 0x3f)) & 0x7f),
+      )
+      .replace(/\xe0[\x80\x81]([\x80-\xbf])/g, (m, c: string) =>
+        String.fromCharCode((((m.charCodeAt(1) & 0x3f) << 6) | (c.charCodeAt(0) & 0x3f)) & 0x7f),
+      );
+  }
+  return out;
+}
+
 export interface Levels {
   raw: string;
   once: string;
@@ -71,7 +119,8 @@ export interface Levels {
 /** The forms a value takes on its way through the server. */
 export function decodeLevels(raw: string): Levels {
   const once = percentDecode(raw);
-  const twice = percentDecode(once);
+  // Decoded twice, then as a lax application would: entities and overlong UTF-8 as well.
+  const twice = deepDecode(percentDecode(once));
   const server = percentDecode(decodeUnreserved(raw));
   const undoubled = raw.includes("%%") ? percentDecode(decodeUnreserved(raw.replace(/%%/g, "%"))) : server;
   const lookups = once.includes("${") || twice.includes("${") ? resolveLookups(twice) : once;
