@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import("./commands/report.ts")).registerReport,
   respond: async () => (await import("./commands/respond.ts")).registerRespond,
   restore: async () => (await import("./commands/restore.ts")).registerRestore,
+  verify: async () => (await import("./commands/verify.ts")).registerVerify,
   ports: async () => (await import("./commands/ports.ts")).registerPorts,
   probe: async () => (await import("./commands/probe.ts")).registerProbe,
   history: async () => (await import("./commands/history.ts")).registerHistory,
