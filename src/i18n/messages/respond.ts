@@ -112,4 +112,13 @@ export const respond = {
     en: "Also run a fresh `mamori hunt` on this host: it looks for what respond did not know about.",
     ja: "あわせて `mamori hunt` を改めて実行してください: respond が把握していないものを探します。",
   },
+  "watch.nothingSent": {
+    en: "{count} new finding(s), but no alert channel is configured: nothing was sent (see alerts: in the configuration file).",
+    ja: "新しい検出が {count} 件ありますが、通知先が設定されていないため何も送信していません (設定ファイルの alerts: を参照)。",
+  },
+  "watch.openCritical": {
+    en: "{count} critical finding(s) remain open: the host is not clean (see `mamori history`, contain with `mamori respond`).",
+    ja: "緊急の検出が {count} 件未解決のままです: このホストは安全な状態ではありません (`mamori history` で確認し、`mamori respond` で封じ込めてください)。",
+  },
+  "watch.noOpenCritical": { en: "No critical finding is open.", ja: "未解決の緊急の検出はありません。" },
 } satisfies Messages;
