@@ -57,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(commanderError(s, translator(langOf(argv, io.env)))),
     });
+  // One table of exit codes, the same as the README's, under `mamori --help`.
+  program.addHelpText("after", translator(langOf(argv, io.env))("cli.exitCodes"));
   const registers = await Promise.all(commandsFor(argv).map((load) => load()));
   for (const register of registers) register(program, io, done);
 
