@@ -45,3 +45,13 @@ test("a reader that closes the pipe early ends mamori quietly (no EPIPE stack tr
   assert.doesNotMatch(r.stderr, /EPIPE|node:events|Unhandled/);
   assert.match(r.stderr.trim(), /^[01]$/);
 });
+
+test("diff with one scan each of two hosts says so, not only 'need two scans'", async (t) => {
+  const dir = (await import("../helpers/tmp.ts")).tempDir(t);
+  const db = path.join(dir, "h.db");
+  for (const r of ["debian12", "rhel8"])
+    await mamori(["audit", "--root", path.resolve("test/fixtures/roots", r), "--db", db, "--format", "json"]);
+  const d = await mamori(["diff", "--db", db, "--lang", "en"]);
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /the other stored scans are of other hosts/);
+});
