@@ -69,7 +69,10 @@ export class PackageFiles {
       } catch {
         continue;
       }
-      const pkg = n.slice(0, -".list".length).replace(/:.*$/, "");
+      // "libc6:amd64.list" names the package libc6.
+      const base = n.slice(0, -".list".length);
+      const colon = base.indexOf(":");
+      const pkg = colon < 0 ? base : base.slice(0, colon);
       for (const line of text.split("\n")) if (line.startsWith("/")) out.set(line, pkg);
     }
     return out;
