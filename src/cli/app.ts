@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import("./commands/report.ts")).registerReport,
   respond: async () => (await import("./commands/respond.ts")).registerRespond,
   restore: async () => (await import("./commands/restore.ts")).registerRestore,
+  verify: async () => (await import("./commands/verify.ts")).registerVerify,
   ports: async () => (await import("./commands/ports.ts")).registerPorts,
   probe: async () => (await import("./commands/probe.ts")).registerProbe,
   history: async () => (await import("./commands/history.ts")).registerHistory,
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(commanderError(s, translator(langOf(argv, io.env)))),
     });
+  // One table of exit codes, the same as the README's, under `mamori --help`.
+  program.addHelpText("after", translator(langOf(argv, io.env))("cli.exitCodes"));
   const registers = await Promise.all(commandsFor(argv).map((load) => load()));
   for (const register of registers) register(program, io, done);
 

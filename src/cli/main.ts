@@ -14,6 +14,13 @@ if (untrusted) {
   process.exit(2);
 }
 
+// A reader that goes away (`mamori audit | head -1`) is not an error: further output is dropped and the
+// command ends with its own exit code, without Node's stack trace for an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+  });
+
 useCompileCache();
 // Imported once the cache is on, so that they are loaded from it.
 const { runCli } = await import("./app.ts");

@@ -74,7 +74,7 @@ export function parseCommon(
 
   const format = raw.format ?? "human";
   if (!formats.includes(format)) throw fail("--format", format, formats.join("|"));
-  const threshold = raw.severityThreshold ?? "low";
+  const threshold = (raw.severityThreshold ?? "low").toLowerCase();
   if (!(SEVERITIES as readonly string[]).includes(threshold))
     throw fail("--severity-threshold", threshold, SEVERITIES.join("|"));
   const colorMode = raw.color ?? "auto";

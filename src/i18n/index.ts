@@ -4,6 +4,7 @@ import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
+import { respond } from "./messages/respond.ts";
 import { safety } from "./messages/safety.ts";
 import { verdict } from "./messages/verdict.ts";
 import { vulndb } from "./messages/vulndb.ts";
@@ -24,6 +25,7 @@ export const dictionary = {
   ...hunt,
   ...safety,
   ...verdict,
+  ...respond,
 };
 
 export type MessageKey = keyof typeof dictionary;

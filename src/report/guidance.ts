@@ -129,7 +129,8 @@ function portCommands(pm: PackageManager | undefined, port: number): string[] {
 function respondCommands(ids: string[]): string[] {
   if (ids.length === 0) return [];
   const sel = ids.map((id) => `--finding ${sh(id)}`).join(" ");
-  return [`mamori respond report.json ${sel}`, `mamori respond report.json ${sel} --apply`];
+  // The dry run only: it prints the --apply command itself, as its own block, for what may be applied.
+  return [`mamori respond report.json ${sel}`];
 }
 
 function areaGuide(area: Area, fs: RenderedFinding[], pm: PackageManager | undefined, t: Translator): Guide {
@@ -237,7 +238,6 @@ function incidentGuide(
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
     `mamori respond report.json --incident ${sh(inc.id)}`,
-    `mamori respond report.json --incident ${sh(inc.id)} --apply`,
     ...(inc.entryPoint ? upgradeCommands(pm) : []),
   ];
   return {

@@ -65,6 +65,9 @@ export function actionsFor(f: Finding, doc: Pick<ReportDocument, "findings">): A
     const p = str(d.path) ?? f.evidence.find((e) => e.path)?.path;
     if (p) out.push({ kind: "quarantine", path: p, findingId: id });
   }
+  // A process or file that is only "possibly" bad (eight memfd processes of a busy host) is shown, not acted on.
+  if (f.confidence === "possible")
+    for (const a of out) if (a.kind === "kill" || a.kind === "quarantine") a.lowConfidence = true;
   return out;
 }
 
@@ -89,10 +92,18 @@ export function dedupe(actions: Action[]): Action[] {
     const k = key(a);
     const prev = seen.get(k);
     // Keep the one that knows most about the process it would kill.
-    if (!prev || (a.kind === "kill" && prev.kind === "kill" && !prev.startTime && a.startTime))
-      seen.set(k, a);
+    const next =
+      !prev || (a.kind === "kill" && prev.kind === "kill" && !prev.startTime && a.startTime) ? a : prev;
+    // One sure finding about the same thing is enough to act on it.
+    const low = (x: Action | undefined) =>
+      x === undefined || ("lowConfidence" in x && x.lowConfidence === true);
+    seen.set(k, low(a) && low(prev) ? next : clearLow(next));
   }
   return [...seen.values()].sort((a, b) => order[a.kind] - order[b.kind]);
+}
+
+function clearLow(a: Action): Action {
+  return a.kind === "kill" || a.kind === "quarantine" ? { ...a, lowConfidence: undefined } : a;
 }
 
 export interface Selection {

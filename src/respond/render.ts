@@ -46,6 +46,10 @@ const REASONS = Object.fromEntries(
     "too-large",
     "corrupt",
     "marker-gone",
+    "protected-system",
+    "protected-package",
+    "protected-apache",
+    "low-confidence",
   ].map((r) => [r, true]),
 );
 

@@ -4,6 +4,7 @@ import { RespondError } from "./errors.ts";
 import { withGuestParent } from "./guest.ts";
 import { preserveEvidence, verifyProcess } from "./kill.ts";
 import { hostPathOf, markRestored, quarantineFile, restoreFile, SETID } from "./quarantine.ts";
+import { PackageFiles, protectionOf } from "./rails.ts";
 import { QuarantineStore } from "./store.ts";
 import type { Action, ActionResult, RespondOptions, StepHooks } from "./types.ts";
 import { disableUnit, restoreUnit, unitName } from "./unit.ts";
@@ -63,10 +64,22 @@ function execute(a: Action, opts: RespondOptions): ActionResult {
   }
 }
 
+/** The rails, checked in the dry run as in --apply: the dry run shows what --apply would refuse. */
+function rails(a: Action, opts: RespondOptions, packages: PackageFiles): void {
+  if (opts.force) return;
+  if ((a.kind === "kill" || a.kind === "quarantine") && a.lowConfidence)
+    throw new RespondError("low-confidence", a.findingId ?? "");
+  if (a.kind !== "quarantine") return;
+  const p = protectionOf(a.path, packages);
+  if (p) throw new RespondError(p.reason, p.reason === "protected-package" ? `${a.path}: ${p.pkg}` : a.path);
+}
+
 /** Runs (or, without `apply`, only checks) each action; one refusal never stops the others. */
 export function respond(actions: Action[], opts: RespondOptions): ActionResult[] {
+  const packages = new PackageFiles(opts.root);
   return actions.map((a) => {
     try {
+      rails(a, opts, packages);
       if (!opts.apply) return { action: a, status: "planned", detail: precheck(a, opts) };
       return execute(a, opts);
     } catch (err) {

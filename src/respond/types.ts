@@ -8,8 +8,15 @@ export type Action =
       startTime?: string;
       startTicks?: number;
       findingId?: string;
+      lowConfidence?: boolean;
     }
-  | { kind: "quarantine"; path: string; findingId?: string }
+  | {
+      kind: "quarantine";
+      path: string;
+      findingId?: string;
+      /** From a finding that is only "possible": applied only when named with --finding, or with --force. */
+      lowConfidence?: boolean;
+    }
   | { kind: "disable-cron"; path: string; line: number; findingId?: string }
   | { kind: "disable-unit"; name: string; findingId?: string };
 
@@ -40,6 +47,8 @@ export interface RespondOptions {
   apply: boolean;
   now: () => Date;
   hooks?: StepHooks;
+  /** Move protected files (system, package-owned, Apache) and act on low-confidence findings too. */
+  force?: boolean;
   /** Signals a process; tests may pass their own. */
   kill?: (pid: number, signal: NodeJS.Signals) => void;
 }

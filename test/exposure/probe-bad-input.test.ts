@@ -46,7 +46,8 @@ test("an unreachable host (closed port) is a per-target error; the other targets
   const closed = await freePort();
   const good = await okServer(t);
   const r = await probe([`http://127.0.0.1:${closed}/`, `http://127.0.0.1:${good.port}/`]);
-  assert.equal(r.code, 0, r.stderr);
+  // A target not probed is an unanswered question (issue 18): exit 3, never the 0 of a clean result.
+  assert.equal(r.code, 3, r.stderr);
   assert.match(r.doc.targets[0].error, /could not connect: ECONNREFUSED/);
   assert.deepEqual(r.doc.targets[0].checks, []);
   assert.equal(r.doc.targets[1].error, undefined);
@@ -61,7 +62,7 @@ test("a server that never answers: timeout per target, bounded time", async (t) 
   });
   const port = await listen(t, silent);
   const r = await probe([`http://127.0.0.1:${port}/`, "--timeout", "0.3"]);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 3);
   assert.match(r.doc.targets[0].error, /timeout/);
   assert.ok(r.ms < 5000, `took ${r.ms} ms`);
 });
@@ -159,7 +160,7 @@ test("invalid URLs and a targets file with garbage lines: per-target errors, not
     ].join("\n"),
   );
   const r = await probe(["--targets", file, "http://[::1"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 3, r.stderr);
   const byUrl = r.doc.targets.map((x: { url: string; error?: string }) => [x.url, x.error]);
   assert.equal(byUrl.length, 8);
   assert.match(byUrl[0][1], /not a valid http\(s\) URL/); // http://[::1 (from the arguments, first)

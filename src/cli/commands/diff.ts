@@ -37,7 +37,7 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
       const o = parseHistoryOptions({ ...raw, format: undefined }, io);
       const format = parseFormat(raw.format, o.t);
       const t = o.t;
-      const threshold = raw.severityThreshold as string;
+      const threshold = (raw.severityThreshold as string).toLowerCase();
       if (!(SEVERITIES as readonly string[]).includes(threshold))
         throw new UsageError(
           t("cli.badOption", {

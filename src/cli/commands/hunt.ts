@@ -6,6 +6,7 @@ import { readTrustedText, UntrustedFileError } from "../../core/trusted-file.ts"
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../../hunt/allowlist.ts";
 import { DEFAULT_HUNT_OPTIONS, huntScanner } from "../../hunt/scanner.ts";
 import { translator } from "../../i18n/index.ts";
+import { reasonText } from "../../report/verdict.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -81,7 +82,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
           const message =
             err instanceof AllowlistError
               ? (err.message.split("\n")[0] ?? "").replace(/:\s*$/, "")
-              : ((err as NodeJS.ErrnoException).code ?? String(err));
+              : reasonText((err as NodeJS.ErrnoException).code ?? String(err), t);
           throw new UsageError(t("hunt.allowlist.bad", { path: file, message }));
         }
       }

@@ -10,7 +10,7 @@ import { parseTargetsFile } from "../../probe/targets.ts";
 import { DEFAULT_READ_FILE, type ProbeOptions } from "../../probe/types.ts";
 import { FORMAT_NAMES, type FormatName, RENDERERS } from "../../report/formats/index.ts";
 import { writeOutput } from "../emit.ts";
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 
 const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
@@ -147,7 +147,10 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
         (raw.color === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
       const text = RENDERERS[raw.format as FormatName].render(doc, { lang, t, color, threshold: "info" });
       writeOutput(text, raw.output ? path.resolve(io.cwd, raw.output) : undefined, io, t);
-      done(countVulnerable(doc) > 0 ? EXIT_FINDINGS : EXIT_OK);
+      // A target that could not be reached is an unanswered question (exit 3), never a clean result (0).
+      const unreachable = targets.filter((x) => x.error !== undefined).length;
+      if (unreachable > 0) io.stderr.write(`${t("probe.unreachable", { count: unreachable })}\n`);
+      done(countVulnerable(doc) > 0 ? EXIT_FINDINGS : unreachable > 0 ? EXIT_INCOMPLETE : EXIT_OK);
     });
   void cmd;
 }

@@ -1,22 +1,28 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { redactDbTarget } from "../../alert/redact.ts";
 import { checkContext } from "../../core/context.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
+import { sh } from "../../report/guidance.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
 import { RespondError } from "../../respond/errors.ts";
 import { killActionFor } from "../../respond/kill.ts";
+import { recordLastRespond } from "../../respond/last.ts";
 import { dedupe, planFromReport } from "../../respond/plan.ts";
 import { renderResults } from "../../respond/render.ts";
 import { respond } from "../../respond/run.ts";
 import { QuarantineStore } from "../../respond/store.ts";
-import type { Action } from "../../respond/types.ts";
+import type { Action, ActionResult } from "../../respond/types.ts";
+import { openStore } from "../../store/db.ts";
+import { listScans, scanDocument } from "../../store/scans.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { clockOf, existingRoot } from "../options.ts";
+import { parseHistoryOptions } from "../watch-options.ts";
 
 export const DEFAULT_QUARANTINE = "/var/lib/mamori/quarantine";
 
@@ -107,8 +113,13 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     .option("--disable-cron <file:line>", "comment out this line of a cron file (repeatable)", collect)
     .option("--disable-unit <name>", "mask this systemd unit (repeatable)", collect)
     .option("--dry-run", "show what would be done (the default)")
-    .option("--apply", "do it");
-  addRespondOptions(cmd).action((report: string | undefined, raw) => {
+    .option("--apply", "do it")
+    .option(
+      "--force",
+      "also move system, package-owned and Apache files, and act on low-confidence findings (refused otherwise)",
+    )
+    .option("--db <path>", "history database whose newest scan is used when no report is given");
+  addRespondOptions(cmd).action(async (report: string | undefined, raw) => {
     const env = parseRespondEnv(raw, io);
     const t = translator(env.lang);
     let doc: ReportDocument | undefined;
@@ -121,8 +132,10 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     }
     const findingIds: string[] = [...(raw.finding ?? [])];
     const incidentIds: string[] = raw.incident ?? [];
-    if ((findingIds.length > 0 || incidentIds.length > 0 || raw.allCritical) && !doc)
-      throw new UsageError(t("respond.needReport"));
+    if ((findingIds.length > 0 || incidentIds.length > 0 || raw.allCritical) && !doc) {
+      // No report file: the newest stored scan (`audit --save`, `watch`), which is what the user just ran.
+      doc = await storedScan(raw.db, env.lang, io, t);
+    }
     if (doc && incidentIds.length > 0) {
       // Correlated again, as `mamori report` does: the ids are stable, so they match the rendered report.
       const incidents = correlate(doc.findings, checkContext(env));
@@ -153,7 +166,13 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     }
     for (const n of (raw.disableUnit ?? []) as string[]) actions.push({ kind: "disable-unit", name: n });
     for (const n of notes) io.stderr.write(`${n}\n`);
-    const plan = dedupe(actions);
+    // A finding the user named themselves is acted on whatever its confidence.
+    const named = new Set<string>(raw.finding ?? []);
+    const plan = dedupe(actions).map((a) =>
+      (a.kind === "kill" || a.kind === "quarantine") && a.findingId && named.has(a.findingId)
+        ? { ...a, lowConfidence: undefined }
+        : a,
+    );
     if (plan.length === 0) {
       io.stdout.write(`${t("respond.nothing")}\n`);
       done(EXIT_OK);
@@ -161,9 +180,102 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     }
     const apply = Boolean(raw.apply) && !raw.dryRun;
     if (apply) checkQuarantine(env.quarantineDir, true, t);
-    const results = respond(plan, { root: env.root, quarantineDir: env.quarantineDir, apply, now: env.now });
+    const results = respond(plan, {
+      root: env.root,
+      quarantineDir: env.quarantineDir,
+      apply,
+      now: env.now,
+      force: Boolean(raw.force),
+    });
     io.stdout.write(renderResults(results, apply, t));
-    const bad = results.some((r) => r.status === "refused" || r.status === "failed");
-    done(results.some((r) => r.status === "failed") ? EXIT_ERROR : bad ? EXIT_FINDINGS : EXIT_OK);
+    if (!apply) {
+      // The command that applies is its own block after a blank line: pasting the dry run never applies.
+      const cmdLine = applyCommand(results, report, raw, env);
+      io.stdout.write(
+        cmdLine ? `\n${t("respond.applyBlock")}\n\n    ${cmdLine}\n` : `\n${t("respond.applyNone")}\n`,
+      );
+    } else {
+      recordLastRespond(env, results);
+    }
+    io.stdout.write(`\n${checklist(apply ? results.filter((r) => r.status === "done") : results, t)}`);
+    // A dry run only reports: 0 unless it could not even look. --apply: 1 when something was not done.
+    const failed = results.some((r) => r.status === "failed");
+    const refused = results.some((r) => r.status === "refused");
+    done(failed ? EXIT_ERROR : apply && refused ? EXIT_FINDINGS : EXIT_OK);
   });
+}
+
+/** `mamori respond ... --apply` for exactly the actions the dry run found possible, or undefined for none. */
+function applyCommand(
+  results: ActionResult[],
+  report: string | undefined,
+  raw: { root?: string; quarantineDir?: string; db?: string; lang?: string },
+  env: RespondEnv,
+): string | undefined {
+  const ok = results.filter((r) => r.status === "planned").map((r) => r.action);
+  if (ok.length === 0) return undefined;
+  const args: string[] = ["mamori", "respond"];
+  const fromReport = new Set<string>();
+  if (report !== undefined) args.push(sh(report));
+  for (const a of ok) {
+    if (a.findingId) fromReport.add(a.findingId);
+    else if (a.kind === "kill") args.push("--kill", String(a.pid));
+    else if (a.kind === "quarantine") args.push("--quarantine", sh(a.path));
+    else if (a.kind === "disable-cron") args.push("--disable-cron", sh(`${a.path}:${a.line}`));
+    else args.push("--disable-unit", sh(a.name));
+  }
+  for (const id of fromReport) args.push("--finding", sh(id));
+  if (env.root !== "/") args.push("--root", sh(env.root));
+  if (raw.quarantineDir) args.push("--quarantine-dir", sh(env.quarantineDir));
+  if (raw.db) args.push("--db", sh(raw.db));
+  if (raw.lang) args.push("--lang", env.lang);
+  args.push("--apply");
+  return esc(args.join(" "));
+}
+
+/** What to look at afterwards, one line per thing acted on; `mamori verify` checks the same list. */
+function checklist(results: ActionResult[], t: Translator): string {
+  const out = [t("respond.checklist")];
+  for (const r of results) {
+    const a = r.action;
+    if (r.status === "refused" || r.status === "failed") continue;
+    if (a.kind === "kill")
+      out.push(`  [ ] ${t("respond.check.kill", { pid: a.pid, exe: esc(a.exe ?? "?") })}`);
+    else if (a.kind === "quarantine")
+      out.push(`  [ ] ${t("respond.check.quarantine", { path: esc(a.path) })}`);
+    else if (a.kind === "disable-cron")
+      out.push(`  [ ] ${t("respond.check.disable-cron", { path: esc(a.path), line: a.line })}`);
+    else out.push(`  [ ] ${t("respond.check.disable-unit", { name: esc(a.name) })}`);
+  }
+  out.push(`  [ ] ${t("respond.check.hunt")}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** The newest scan of the history database, said on stderr; a clear line when there is none. */
+async function storedScan(
+  db: string | undefined,
+  lang: Lang,
+  io: CliIo,
+  t: Translator,
+): Promise<ReportDocument> {
+  const o = parseHistoryOptions({ db, lang }, io);
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
+  try {
+    store = await openStore(o.store.target, { busyTimeoutMs: o.store.busyTimeoutMs });
+  } catch {
+    store = undefined;
+  }
+  const none = () => new UsageError(t("respond.noStoredScan", { db: esc(redactDbTarget(o.store.target)) }));
+  if (!store) throw none();
+  try {
+    const newest = (await listScans(store.db, { limit: 1 }))[0];
+    const doc = newest ? await scanDocument(store.db, newest.id) : undefined;
+    if (!newest || !doc) throw none();
+    io.stderr.write(
+      `${t("respond.usingStoredScan", { id: newest.id, host: esc(newest.host), at: newest.startedAt })}\n`,
+    );
+    return doc;
+  } finally {
+    await store.close();
+  }
 }

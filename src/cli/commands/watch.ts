@@ -4,12 +4,13 @@ import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
 import { ChunkedScan } from "../../collect/logs/chunks.ts";
+import type { ReportDocument } from "../../core/document.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { spoolRefusalText } from "../../watch/pending.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
-import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
@@ -61,6 +62,12 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       // The log engine's facts from scan to scan: new lines are judged with each file's baseline so far.
       const logState = new ChunkedScan();
 
+      // Every scan says how many critical findings are open, new or not: "0 new" is not "clean".
+      let openCritical = 0;
+      const reportOpen = (doc: ReportDocument) => {
+        openCritical = doc.findings.filter((f) => f.severity === "critical").length;
+        log(openCritical > 0 ? t("watch.openCritical", { count: openCritical }) : t("watch.noOpenCritical"));
+      };
       const runScan = async () => {
         log(t("watch.loop.scanStarted", { at: now().toISOString() }));
         let r: Awaited<ReturnType<typeof runFullScan>>;
@@ -100,6 +107,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
               lines: r.logLines,
             }),
           );
+          reportOpen(r.doc);
           return;
         }
         if (channels.length > 0) {
@@ -124,6 +132,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             await store.close();
           }
         }
+        if (channels.length === 0 && r.newFindings > 0) log(t("watch.nothingSent", { count: r.newFindings }));
         log(
           t("watch.loop.scanDone", {
             id: r.scanId,
@@ -132,11 +141,13 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             lines: r.logLines,
           }),
         );
+        reportOpen(r.doc);
       };
 
       if (raw.once) {
         await runScan();
-        done(failures > 0 ? EXIT_ERROR : EXIT_OK);
+        // Never "success" while the host still has critical findings open.
+        done(failures > 0 ? EXIT_ERROR : openCritical > 0 ? EXIT_FINDINGS : EXIT_OK);
         return;
       }
       await watchLoop({
