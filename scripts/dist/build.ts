@@ -17,11 +17,16 @@ const DIST = path.join(REPO, "dist");
 const ARCH = process.arch === "x64" ? "x64" : process.arch;
 
 export function version(): string {
-  return (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string })
+    .version;
 }
 
 function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
-  return execFileSync(cmd, args, { cwd: opts.cwd ?? REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return execFileSync(cmd, args, {
+    cwd: opts.cwd ?? REPO,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
 }
 
 function walk(rel: string): string[] {

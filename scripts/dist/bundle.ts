@@ -70,7 +70,8 @@ function rewritePlugin(target: Target, packageRootFromBundle: string): Plugin {
         const rel = path.relative(REPO, args.path);
         let text = readFileSync(args.path, "utf8");
         for (const r of REWRITES.filter((x) => x.file === rel)) {
-          if (!text.includes(r.from)) throw new Error(`scripts/dist/bundle.ts: ${rel} no longer contains ${r.from}`);
+          if (!text.includes(r.from))
+            throw new Error(`scripts/dist/bundle.ts: ${rel} no longer contains ${r.from}`);
           text = text.split(r.from).join(r.to[target]);
         }
         const url =
@@ -108,9 +109,7 @@ export async function bundle(target: Target, outDir: string): Promise<BundleOut>
   await build({
     ...common,
     entryPoints: [
-      target === "sea"
-        ? path.join(REPO, "scripts/dist/sea-entry.ts")
-        : path.join(REPO, "src/cli/main.ts"),
+      target === "sea" ? path.join(REPO, "scripts/dist/sea-entry.ts") : path.join(REPO, "src/cli/main.ts"),
     ],
     outfile: app,
     format: target === "sea" ? "cjs" : "esm",

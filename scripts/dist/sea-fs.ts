@@ -31,8 +31,8 @@ export function installSeaFs(root: string, manifest: Manifest): void {
     const parts = key.split("/");
     for (let i = 0; i < parts.length; i++) {
       const dir = parts.slice(0, i).join("/");
-      let set = dirs.get(dir);
-      if (!set) dirs.set(dir, (set = new Set()));
+      const set = dirs.get(dir) ?? new Set<string>();
+      dirs.set(dir, set);
       set.add(parts[i] as string);
     }
   }

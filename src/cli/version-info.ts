@@ -22,8 +22,9 @@ interface SourceMeta {
 function vulnLines(dataDir: string, t: Translator): string[] {
   const file = path.join(dataDir, "vulndb.json");
   try {
-    const meta = (JSON.parse(fs.readFileSync(file, "utf8")) as { meta?: { builtAt?: unknown; sources?: unknown } })
-      .meta;
+    const meta = (
+      JSON.parse(fs.readFileSync(file, "utf8")) as { meta?: { builtAt?: unknown; sources?: unknown } }
+    ).meta;
     const sources = Array.isArray(meta?.sources) ? (meta.sources as SourceMeta[]) : [];
     return [
       t("version.vulndb", { file: escapeTerminal(file), date: day(meta?.builtAt) }),

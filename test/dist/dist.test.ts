@@ -20,9 +20,11 @@ let built: string | undefined;
 function dist(): string {
   if (built) return built;
   const reuse = process.env.MAMORI_DIST_DIR;
-  if (reuse && fs.existsSync(path.join(reuse, "mamori-linux-x64"))) return (built = reuse);
-  execFileSync(NODE, [path.join(REPO, "scripts/dist/build.ts")], { cwd: REPO, stdio: "inherit" });
-  built = path.join(REPO, "dist");
+  if (reuse && fs.existsSync(path.join(reuse, "mamori-linux-x64"))) built = reuse;
+  else {
+    execFileSync(NODE, [path.join(REPO, "scripts/dist/build.ts")], { cwd: REPO, stdio: "inherit" });
+    built = path.join(REPO, "dist");
+  }
   return built;
 }
 const version = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string })
@@ -31,8 +33,10 @@ const version = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "ut
 test("the single executable runs audit and logs with no node on PATH", { timeout: 600_000 }, (t) => {
   if (!has("dpkg-deb")) return t.skip("needs dpkg-deb (scripts/apt-packages.txt: dpkg-dev)");
   const exe = path.join(dist(), "mamori-linux-x64");
-  const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: os.tmpdir(), LANG: "C" };
-  assert.equal(spawnSync("sh", ["-c", "command -v node"], { env }).status, 1, "node must not be on PATH here");
+  // This machine has a node in /usr/bin: PATH is an empty directory, so no node can be found at all.
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), "mamori-nopath-"));
+  const env = { PATH: empty, HOME: os.tmpdir(), LANG: "C" };
+  t.after(() => fs.rmSync(empty, { recursive: true, force: true }));
   const audit = spawnSync(exe, ["audit", "--root", FIXTURE, "--format", "json"], { env, encoding: "utf8" });
   assert.ok([0, 1, 3].includes(audit.status ?? -1), audit.stderr);
   const doc = JSON.parse(audit.stdout) as { tool: { version: string }; findings: unknown[] };
@@ -53,7 +57,8 @@ test("the single executable runs audit and logs with no node on PATH", { timeout
 test("the .deb installs, runs, has its man page and units, and purges clean", { timeout: 600_000 }, (t) => {
   if (process.geteuid?.() !== 0) return t.skip("needs root to dpkg -i");
   if (!has("dpkg-deb")) return t.skip("needs dpkg-deb");
-  if (spawnSync("dpkg-query", ["-W", "mamori"]).status === 0) return t.skip("a mamori package is already installed");
+  if (spawnSync("dpkg-query", ["-W", "mamori"]).status === 0)
+    return t.skip("a mamori package is already installed");
   const deb = path.join(dist(), `mamori_${version}_amd64.deb`);
   const stateBefore = fs.existsSync("/var/lib/mamori") ? fs.readdirSync("/var/lib/mamori").sort() : undefined;
   execFileSync("dpkg", ["-i", deb], { stdio: "ignore" });
@@ -73,14 +78,19 @@ test("the .deb installs, runs, has its man page and units, and purges clean", { 
     const v = execFileSync("/usr/bin/mamori", ["--version"], { encoding: "utf8" });
     assert.match(v, /\/var\/lib\/mamori\/data\/vulndb\.json/);
     if (has("man")) {
-      const man = execFileSync("man", ["mamori"], { encoding: "utf8", env: { ...process.env, MANPAGER: "cat" } });
+      const man = execFileSync("man", ["mamori"], {
+        encoding: "utf8",
+        env: { ...process.env, MANPAGER: "cat" },
+      });
       assert.match(man, /security checkup/);
     }
     const unit = fs.readFileSync("/lib/systemd/system/mamori.service", "utf8");
     assert.match(unit, /^ExecStart=\/usr\/bin\/mamori /m);
-    assert.doesNotMatch(unit, /PrivateTmp/);
+    assert.doesNotMatch(unit, /^PrivateTmp/m);
     if (has("systemd-analyze")) {
-      const a = spawnSync("systemd-analyze", ["verify", "/lib/systemd/system/mamori.timer"], { encoding: "utf8" });
+      const a = spawnSync("systemd-analyze", ["verify", "/lib/systemd/system/mamori.timer"], {
+        encoding: "utf8",
+      });
       assert.equal(a.status, 0, a.stderr);
     }
     // Installed disabled.
@@ -93,10 +103,19 @@ test("the .deb installs, runs, has its man page and units, and purges clean", { 
     execFileSync("dpkg", ["--purge", "mamori"], { stdio: "ignore" });
   }
   assert.equal(spawnSync("dpkg-query", ["-W", "mamori"]).status, 1);
-  for (const gone of ["/usr/bin/mamori", "/usr/lib/mamori", "/etc/mamori", "/usr/share/mamori", "/var/lib/mamori/data"])
+  for (const gone of [
+    "/usr/bin/mamori",
+    "/usr/lib/mamori",
+    "/etc/mamori",
+    "/usr/share/mamori",
+    "/var/lib/mamori/data",
+  ])
     assert.ok(!fs.existsSync(gone), `${gone} left after purge`);
   const stateAfter = fs.existsSync("/var/lib/mamori") ? fs.readdirSync("/var/lib/mamori").sort() : undefined;
-  assert.deepEqual(stateAfter, stateBefore?.filter((n) => n !== "data"));
+  assert.deepEqual(
+    stateAfter,
+    stateBefore?.filter((n) => n !== "data"),
+  );
 });
 
 test("npm pack installs into an empty prefix and runs", { timeout: 600_000 }, () => {
@@ -113,7 +132,10 @@ test("npm pack installs into an empty prefix and runs", { timeout: 600_000 }, ()
     });
     const nodeDir = path.dirname(NODE);
     const env = { ...process.env, PATH: `${path.join(prefix, "bin")}:${nodeDir}:/usr/bin:/bin` };
-    const r = spawnSync("mamori", ["audit", "--root", FIXTURE, "--format", "json"], { env, encoding: "utf8" });
+    const r = spawnSync("mamori", ["audit", "--root", FIXTURE, "--format", "json"], {
+      env,
+      encoding: "utf8",
+    });
     assert.ok([0, 1, 3].includes(r.status ?? -1), r.stderr);
     assert.equal((JSON.parse(r.stdout) as { tool: { version: string } }).tool.version, version);
     const x = spawnSync("npx", ["--prefix", prefix, "mamori", "audit", "--root", FIXTURE], {
