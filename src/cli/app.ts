@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   const program = new Command("mamori")
     .description("mamori (守り): security checkup for Linux web servers that run Apache httpd")
-    .version(toolVersion(), "-V, --version")
+    .version(await versionOf(argv, io), "-V, --version")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -88,6 +88,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** The tool's version, with the data sets' dates and sources when --version is asked for (loaded only then). */
+async function versionOf(argv: string[], io: CliIo): Promise<string> {
+  if (argv[0] !== "-V" && argv[0] !== "--version") return toolVersion();
+  const [{ versionText }, { defaultDataDir }, path] = await Promise.all([
+    import("./version-info.ts"),
+    import("./options.ts"),
+    import("node:path"),
+  ]);
+  const dataDir = path.resolve(io.cwd, io.env.MAMORI_DATA_DIR ?? defaultDataDir());
+  return versionText(dataDir, path.resolve(defaultDataDir(), "../rules"), translator(langOf(argv, io.env)));
 }
 
 /** The language of errors raised before or outside a command's own parsing: --lang when given, else LANG. */

@@ -140,4 +140,14 @@ export const common = {
     en: "unexpected error: {message} (this is a bug in mamori; please report it with the command you ran)",
     ja: "予期しないエラー: {message} (mamori の不具合です。実行したコマンドとともに報告してください)",
   },
+  "version.vulndb": {
+    en: "vulnerability data: {file}, built {date}",
+    ja: "脆弱性データ: {file} ({date} 作成)",
+  },
+  "version.iocs": { en: "IOC lists: {dir}", ja: "IOC リスト: {dir}" },
+  "version.rules": {
+    en: "rules: {dir}, {count} files, newest changed {date}",
+    ja: "ルール: {dir} ({count} ファイル、最終更新 {date})",
+  },
+  "version.missing": { en: "{what}: not readable ({path})", ja: "{what}: 読めません ({path})" },
 } as const satisfies Messages;

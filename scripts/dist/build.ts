@@ -1,0 +1,139 @@
+/**
+ * `npm run dist`: builds the three ways to install mamori into dist/, without the network:
+ * - dist/mamori-linux-<arch>: a single executable (Node's SEA: this Node binary + the bundle + assets);
+ * - dist/mamori_<version>_<debarch>.deb: that executable, the data snapshot, config, units, man page,
+ *   completions (deb.ts);
+ * - dist/mamori-<version>.tgz: the npm package (npm pack, with the npm bundle in dist/npm/).
+ * `node scripts/dist/build.ts sea` (or deb, npm) builds only some; deb needs sea.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { bundle, REPO } from "./bundle.ts";
+import { buildDeb } from "./deb.ts";
+
+const DIST = path.join(REPO, "dist");
+const ARCH = process.arch === "x64" ? "x64" : process.arch;
+
+export function version(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string })
+    .version;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
+  return execFileSync(cmd, args, {
+    cwd: opts.cwd ?? REPO,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+}
+
+function walk(rel: string): string[] {
+  const abs = path.join(REPO, rel);
+  if (fs.statSync(abs).isFile()) return [rel];
+  return fs
+    .readdirSync(abs)
+    .sort()
+    .flatMap((n) => walk(path.posix.join(rel, n)));
+}
+
+/** Repository files the code reads at run time, by the path it reads them at (see sea-fs.ts). */
+export const RUNTIME_FILES = [
+  "package.json",
+  "rules",
+  "data",
+  "src/report/html/client.js",
+  "src/report/html/style.css",
+  // Hashed with the rule files to key the rules cache (src/rules/logs.ts).
+  "src/rules/logs-schema.ts",
+];
+
+function sha256(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+export async function buildSea(): Promise<string> {
+  const work = path.join(DIST, "sea");
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const out = await bundle("sea", work);
+  const assets: Record<string, string> = {};
+  const manifest: { files: Record<string, number> } = { files: {} };
+  for (const rel of RUNTIME_FILES.flatMap(walk)) {
+    assets[rel] = path.join(REPO, rel);
+    manifest.files[rel] = Math.trunc(fs.statSync(path.join(REPO, rel)).mtimeMs);
+  }
+  for (const f of ["uPlot.iife.min.js", "uPlot.min.css"]) {
+    const rel = `node_modules/uplot/dist/${f}`;
+    assets[rel] = path.join(REPO, rel);
+    manifest.files[rel] = Math.trunc(fs.statSync(path.join(REPO, rel)).mtimeMs);
+  }
+  fs.writeFileSync(path.join(work, "manifest.json"), JSON.stringify(manifest));
+  assets["manifest.json"] = path.join(work, "manifest.json");
+  assets["worker.mjs"] = out.worker;
+  const blob = path.join(work, "mamori.blob");
+  fs.writeFileSync(
+    path.join(work, "sea-config.json"),
+    JSON.stringify({
+      main: out.app,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      // V8's compiled code for the bundle, made at build time: start-up parses less.
+      useCodeCache: true,
+      assets,
+    }),
+  );
+  run(process.execPath, ["--experimental-sea-config", path.join(work, "sea-config.json")]);
+  const exe = path.join(DIST, `mamori-linux-${ARCH}`);
+  fs.rmSync(exe, { force: true });
+  fs.copyFileSync(process.execPath, exe);
+  // Node's npm build carries its debug symbols (about 20 MB): not needed to run.
+  try {
+    run("strip", ["--strip-debug", exe]);
+  } catch {
+    // no binutils: a larger file, same behaviour
+  }
+  run(process.execPath, [
+    path.join(REPO, "node_modules/postject/dist/cli.js"),
+    exe,
+    "NODE_SEA_BLOB",
+    blob,
+    "--sentinel-fuse",
+    "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
+  ]);
+  fs.chmodSync(exe, 0o755);
+  fs.writeFileSync(`${exe}.sha256`, `${sha256(exe)}  ${path.basename(exe)}\n`);
+  return exe;
+}
+
+export async function buildNpm(): Promise<string> {
+  const out = path.join(DIST, "npm");
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  await bundle("npm", out);
+  const json = JSON.parse(
+    run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", DIST]),
+  ) as Array<{ filename: string }>;
+  const tgz = path.join(DIST, (json[0] as { filename: string }).filename);
+  fs.writeFileSync(`${tgz}.sha256`, `${sha256(tgz)}  ${path.basename(tgz)}\n`);
+  return tgz;
+}
+
+async function main(): Promise<void> {
+  const want = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ["sea", "deb", "npm"]);
+  fs.mkdirSync(DIST, { recursive: true });
+  let exe: string | undefined;
+  if (want.has("sea") || want.has("deb")) {
+    exe = await buildSea();
+    process.stderr.write(`dist: ${path.relative(REPO, exe)}\n`);
+  }
+  if (want.has("deb") && exe) {
+    const deb = buildDeb(exe, version(), DIST);
+    fs.writeFileSync(`${deb}.sha256`, `${sha256(deb)}  ${path.basename(deb)}\n`);
+    process.stderr.write(`dist: ${path.relative(REPO, deb)}\n`);
+  }
+  if (want.has("npm")) process.stderr.write(`dist: ${path.relative(REPO, await buildNpm())}\n`);
+}
+
+if (import.meta.main) await main();
