@@ -43,8 +43,15 @@ test("the single executable runs audit and logs with no node on PATH", { timeout
   assert.equal(doc.tool.version, version);
   assert.ok(doc.findings.length > 0, "the debian12 fixture has findings");
   if (fs.existsSync(LOG)) {
-    const logs = spawnSync(exe, ["logs", LOG, "--format", "json"], { env, encoding: "utf8" });
-    assert.ok([0, 1, 3].includes(logs.status ?? -1), logs.stderr);
+    const logs = spawnSync(exe, ["logs", LOG, "--format", "json"], {
+      env,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    assert.ok(
+      [0, 1, 3].includes(logs.status ?? -1),
+      `exit ${logs.status} signal ${logs.signal} ${logs.error ?? ""} ${logs.stderr}`,
+    );
     assert.ok((JSON.parse(logs.stdout) as { findings: unknown[] }).findings.length > 0);
   }
   const v = spawnSync(exe, ["--version"], { env, encoding: "utf8" });
