@@ -12,6 +12,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "test: installing Debian packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
+    # A package named with ":ARCH" (the arm64 libraries the emulated executable needs) needs that architecture.
+    for a in $(printf '%s\n' "${missing[@]}" | sed -n 's/.*:\(.*\)$/\1/p' | sort -u); do
+      dpkg --print-foreign-architectures | grep -qx "$a" || dpkg --add-architecture "$a"
+    done
     apt-get update -qq >&2
     # policy-rc.d stops Debian from starting the services it installs: the tests start their own, on 127.0.0.1.
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d

