@@ -43,6 +43,11 @@ export const configSchema = z
     db: z.string().min(1).optional(),
     lang: z.enum(["en", "ja"]).optional(),
     root: z.string().default("/"),
+    /**
+     * Findings accepted with a reason and an expiry, as in the ignore file (src/core/ignore.ts checks each
+     * entry and names the line of a bad one; the rest still apply, so the configuration is not refused).
+     */
+    ignore: z.array(z.unknown()).optional(),
     schedule: z.string().default("*/15 * * * *"),
     logs: z
       .array(

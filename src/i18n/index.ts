@@ -2,6 +2,7 @@ import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
+import { ignore } from "./messages/ignore.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
@@ -26,6 +27,7 @@ export const dictionary = {
   ...safety,
   ...verdict,
   ...respond,
+  ...ignore,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -9,6 +9,7 @@ import { translator } from "../../i18n/index.ts";
 import { reasonText } from "../../report/verdict.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -19,6 +20,8 @@ interface RawHunt {
   currency?: string;
   sampleMs?: string;
   feedDir?: string;
+  ignoreFile?: string;
+  showIgnored?: boolean;
 }
 
 function positive(
@@ -48,7 +51,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
     .description(
       "look for what an intruder left: cryptominers, hidden processes, backdoors and their persistence",
     );
-  addCommonOptions(cmd)
+  addIgnoreOptions(addCommonOptions(cmd))
     .option(
       "--allowlist <file>",
       "YAML list of accepted items (path+sha256, user or pool), each with reason and expires",
@@ -97,7 +100,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
         ),
         feedDir: raw.feedDir ? path.resolve(io.cwd, raw.feedDir) : undefined,
       });
-      const ctx = scanContext(opts, io.env);
+      const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
       const doc = await runScanners(ctx, [scanner], "hunt");
       done(emitReport(doc, opts, io));
     });

@@ -11,6 +11,7 @@ import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf } from "../../report/logs-story.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -23,10 +24,10 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       "--log-format <format>",
       "access log format: a nickname (combined, common, vhost_combined) or a LogFormat string",
     );
-  addCommonOptions(cmd).action(async (paths: string[], raw) => {
+  addIgnoreOptions(addCommonOptions(cmd)).action(async (paths: string[], raw) => {
     const opts = parseCommon(raw, io);
     const t = translator(opts.lang);
-    const ctx = scanContext(opts, io.env);
+    const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
     const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
       path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
       display: p,
