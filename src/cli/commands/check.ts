@@ -10,6 +10,7 @@ import { type MessageKey, type Translator, translator } from "../../i18n/index.t
 import { escapeTerminal } from "../../report/escape.ts";
 import { emitReport } from "../emit.ts";
 import { EXIT_ERROR, UsageError } from "../errors.ts";
+import { addExitOptions, exitOptionsOf } from "../exit-options.ts";
 import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addOutputOptions, parseCommon } from "../options.ts";
@@ -25,10 +26,10 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
       "judge facts saved by `mamori collect` or `mamori audit --save-facts` with the current vulnerability data, IOC lists and rules",
     )
     .argument("<file...>", "facts files (JSON)");
-  addIgnoreOptions(addOutputOptions(cmd))
+  addExitOptions(addIgnoreOptions(addOutputOptions(cmd)))
     .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
     .action(async (files: string[], raw) => {
-      const opts = parseCommon({ ...raw, root: "/" }, io);
+      const opts = exitOptionsOf(raw, parseCommon({ ...raw, root: "/" }, io));
       const t = translator(opts.lang);
       if (opts.output && files.length > 1) throw new UsageError(t("facts.oneOutput"));
       const scanners = auditScanners();

@@ -11,6 +11,7 @@ import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf } from "../../report/logs-story.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
+import { addExitOptions, exitOptionsOf, quietIo } from "../exit-options.ts";
 import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
@@ -24,8 +25,9 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       "--log-format <format>",
       "access log format: a nickname (combined, common, vhost_combined) or a LogFormat string",
     );
-  addIgnoreOptions(addCommonOptions(cmd)).action(async (paths: string[], raw) => {
-    const opts = parseCommon(raw, io);
+  addExitOptions(addIgnoreOptions(addCommonOptions(cmd))).action(async (paths: string[], raw) => {
+    const opts = exitOptionsOf(raw, parseCommon(raw, io));
+    const warn = quietIo(io, opts.quiet).stderr;
     const t = translator(opts.lang);
     const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
     const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
@@ -47,12 +49,10 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       saved = bundle.areas.logs as LogFacts | undefined;
     });
     for (const u of saved?.unreadable ?? [])
-      io.stderr.write(
-        `mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`,
-      );
+      warn.write(`mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`);
     for (const f of saved?.files ?? [])
       for (const w of f.warnings.slice(0, 20))
-        io.stderr.write(
+        warn.write(
           `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
         );
     // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
