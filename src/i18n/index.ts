@@ -1,5 +1,6 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { config } from "./messages/config.ts";
 import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
 import { ignore } from "./messages/ignore.ts";
@@ -28,6 +29,7 @@ export const dictionary = {
   ...verdict,
   ...respond,
   ...ignore,
+  ...config,
 };
 
 export type MessageKey = keyof typeof dictionary;
