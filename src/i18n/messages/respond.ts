@@ -58,6 +58,14 @@ export const respond = {
     en: "no report given and no stored scan in {db}: run `mamori audit --save` first (or give a JSON report from `mamori audit --format json`)",
     ja: "レポートの指定がなく、{db} に保存された診断もありません。先に `mamori audit --save` を実行してください (または `mamori audit --format json` の JSON レポートを指定してください)",
   },
+  "respond.scanningNow": {
+    en: "No report file given and no stored scan: scanning {root} now, as `mamori audit` does, to find what to act on.",
+    ja: "レポートファイルの指定も保存済みの診断もないため、`mamori audit` と同じく {root} をいま診断し、対象を探します。",
+  },
+  "respond.scanningNowStale": {
+    en: "The stored scan {id} does not have what was named: scanning {root} now, as `mamori audit` does.",
+    ja: "保存済みの診断 {id} には指定された検出がないため、`mamori audit` と同じく {root} をいま診断します。",
+  },
   "respond.usingStoredScan": {
     en: "Using the stored scan {id} of {host} ({at}).",
     ja: "保存済みの診断 {id} ({host}、{at}) を使います。",
