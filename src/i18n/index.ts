@@ -1,3 +1,4 @@
+import { alert } from "./messages/alert.ts";
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { config } from "./messages/config.ts";
@@ -30,6 +31,7 @@ export const dictionary = {
   ...respond,
   ...ignore,
   ...config,
+  ...alert,
 };
 
 export type MessageKey = keyof typeof dictionary;
