@@ -18,4 +18,8 @@ export const alert = {
     en: "a duration such as 24h, 90m or 7d",
     ja: "24h、90m、7d のような期間",
   },
+  "alert.incident": {
+    en: "INCIDENT ({severity}): {title}. {summary}",
+    ja: "インシデント ({severity}): {title}。{summary}",
+  },
 } satisfies Messages;
