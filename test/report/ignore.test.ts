@@ -170,6 +170,15 @@ test("audit: ignored findings leave the list, are listed under `ignored` and cou
     /ignored: .*CVE-2024-38475.*mitigated by our RewriteRule review \(until 2027-01-31/,
   );
 
+  // `check` judges saved facts through the same place: the same entry applies.
+  const facts = path.join(dir, "facts.json");
+  await mamori(["audit", "--root", ROOT, "--save-facts", facts, "--format", "json"], { now: NOW });
+  const checked = await mamori(["check", facts, "--format", "json", "--ignore-file", file], {
+    now: NOW,
+    env: { MAMORI_CONFIG: "/nonexistent-dir/config.yaml" },
+  });
+  assert.equal(JSON.parse(checked.stdout).ignored?.[0]?.id, cveFinding.id);
+
   const missing = await mamori(["audit", "--root", ROOT, "--ignore-file", path.join(dir, "nope.yaml")]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /ignore file .*nope\.yaml does not exist/);
