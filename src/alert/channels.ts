@@ -3,7 +3,15 @@ import * as net from "node:net";
 import nodemailer from "nodemailer";
 import type { EmailConfig, WebhookConfig } from "../config/schema.ts";
 import type { Translator } from "../i18n/index.ts";
-import { type AlertMessage, discordPayload, emailText, jsonPayload, slackPayload } from "./message.ts";
+import {
+  type AlertMessage,
+  chatworkBody,
+  discordPayload,
+  emailText,
+  jsonPayload,
+  slackPayload,
+  teamsPayload,
+} from "./message.ts";
 import { redactUrl } from "./redact.ts";
 
 /** Where alerts go. `target` is safe to show; `secrets` are scrubbed from any error text. */
@@ -28,16 +36,34 @@ export class ChannelConfigError extends Error {
 export function webhookChannel(w: WebhookConfig, env: NodeJS.ProcessEnv): Channel {
   const url = w.url ?? (w.urlEnv ? env[w.urlEnv] : undefined);
   if (!url) throw new ChannelConfigError("alerts.webhooks.urlEnv", w.urlEnv ?? "");
-  const shape = w.format === "slack" ? slackPayload : w.format === "discord" ? discordPayload : jsonPayload;
+  const token = w.format === "chatwork" ? (w.token ?? (w.tokenEnv ? env[w.tokenEnv] : undefined)) : undefined;
+  if (w.format === "chatwork" && !token)
+    throw new ChannelConfigError("alerts.webhooks.tokenEnv", w.tokenEnv ?? "");
+  const shapes = { slack: slackPayload, discord: discordPayload, teams: teamsPayload, json: jsonPayload };
+  // Chatwork's API takes a form (body=...) with the token in a header; the others take JSON.
+  const request = (m: AlertMessage, t: Translator): { headers: Record<string, string>; body: string } =>
+    w.format === "chatwork"
+      ? {
+          headers: {
+            "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+            "x-chatworktoken": token ?? "",
+          },
+          body: new URLSearchParams({ body: chatworkBody(m, t), self_unread: "0" }).toString(),
+        }
+      : {
+          headers: { "content-type": "application/json; charset=utf-8" },
+          body: JSON.stringify(shapes[w.format](m, t)),
+        };
   return {
     name: w.name ?? `webhook:${w.format}`,
     target: redactUrl(url),
-    secrets: [url, new URL(url).pathname, new URL(url).search].filter((s) => s.length > 4),
+    secrets: [url, new URL(url).pathname, new URL(url).search, token ?? ""].filter((s) => s.length > 4),
     async send(m, t, timeoutMs) {
+      const { headers, body } = request(m, t);
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", "user-agent": "mamori" },
-        body: JSON.stringify(shape(m, t)),
+        headers: { ...headers, "user-agent": "mamori" },
+        body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: "error",
       });

@@ -130,6 +130,8 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
     at: doc.scannedAt,
     lang: input.lang,
     findings: candidates,
+    // The break-in first: the incidents any new finding is part of.
+    incidents: doc.incidents.filter((i) => i.findingIds.some((id) => candidates.some((f) => f.id === id))),
   };
 
   if (candidates.length > 0 && input.channels.length > 0) {

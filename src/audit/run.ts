@@ -5,6 +5,7 @@ import { checkContext } from "../core/context.ts";
 import { Diagnostics, errorCode } from "../core/diagnostics.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
+import { applyIgnore, type IgnoreRules } from "../core/ignore.ts";
 import { toolVersion } from "../core/version.ts";
 import { correlate } from "../correlate/index.ts";
 import type { FactsBundle } from "../facts/bundle.ts";
@@ -37,7 +38,10 @@ export async function collectBundle(ctx: ScanContext, scanners: AnyScanner[]): P
 }
 
 /** What judging a bundle needs: the clock and language of the report, and where the current data is. */
-export type JudgeContext = Omit<DataContext, "diag">;
+export type JudgeContext = Omit<DataContext, "diag"> & {
+  /** The ignore file's entries: applied here, the one place every command's findings are finalized. */
+  ignore?: IgnoreRules;
+};
 
 /**
  * Judges saved facts with the current data and rules: checks -> correlate -> report. Data loading is
@@ -68,7 +72,9 @@ export function judgeBundle(
       diag.couldNotCheck({ area: scanner.id, reason: "error", detail: errorCode(err) });
     }
   }
-  const sorted = sortFindings(dedupe(findings));
+  const ignoring = applyIgnore(dedupe(findings), ctx.ignore, bundle.host.hostname, ctx.now());
+  for (const w of ignoring.warnings) diag.warn(w);
+  const sorted = sortFindings(ignoring.kept);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "mamori", version: toolVersion() },
@@ -80,6 +86,7 @@ export function judgeBundle(
     incidents: correlate(sorted, checkCtx),
     notChecked: diag.notChecked,
     warnings: diag.warnings,
+    ...(ignoring.ignored.length > 0 ? { ignored: ignoring.ignored } : {}),
     sections,
   };
 }
@@ -106,7 +113,7 @@ export async function validateAreas(bundle: FactsBundle, scanners: AnyScanner[])
 
 /** collect -> checks -> correlate in one run: the same two steps `mamori collect` and `mamori check` take. */
 export async function runScanners(
-  ctx: ScanContext,
+  ctx: ScanContext & { ignore?: IgnoreRules },
   scanners: AnyScanner[],
   command: string,
   keep?: (bundle: FactsBundle) => void,

@@ -10,7 +10,11 @@ import type { CliIo } from "./io.ts";
 import type { CommonOptions } from "./options.ts";
 
 /** Renders the report in the chosen format to stdout or --output; returns the exit code. */
-export function emitReport(doc: ReportDocument, opts: CommonOptions, io: CliIo): number {
+export function emitReport(
+  doc: ReportDocument,
+  opts: CommonOptions & { findingsExit?: number },
+  io: CliIo,
+): number {
   const t = translator(opts.lang);
   const text = RENDERERS[opts.format].render(doc, {
     lang: opts.lang,
@@ -19,12 +23,15 @@ export function emitReport(doc: ReportDocument, opts: CommonOptions, io: CliIo):
     threshold: opts.threshold,
   });
   writeOutput(text, opts.output, io, t);
-  return exitCodeOf(doc, opts.threshold);
+  return exitCodeOf(doc, opts.threshold, opts.findingsExit);
 }
 
-/** 1 with findings at or above the threshold; else 3 when a question could not be answered; else 0. */
-export function exitCodeOf(doc: ReportDocument, threshold: Severity): number {
-  if (doc.findings.some((f) => atLeast(f.severity, threshold))) return EXIT_FINDINGS;
+/**
+ * 1 (or --exit-code N) with findings at or above the threshold; else 3 when a question could not be
+ * answered; else 0.
+ */
+export function exitCodeOf(doc: ReportDocument, threshold: Severity, findingsExit = EXIT_FINDINGS): number {
+  if (doc.findings.some((f) => atLeast(f.severity, threshold))) return findingsExit;
   return gapsOf(doc).length > 0 ? EXIT_INCOMPLETE : EXIT_OK;
 }
 

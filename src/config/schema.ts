@@ -9,11 +9,18 @@ const webhook = z
     url: z.string().url().optional(),
     /** Or the name of an environment variable that holds the URL (keeps the token out of the file). */
     urlEnv: z.string().min(1).optional(),
-    format: z.enum(["json", "slack", "discord"]).default("json"),
+    format: z.enum(["json", "slack", "discord", "teams", "chatwork"]).default("json"),
     name: z.string().optional(),
+    /** Chatwork's API token (sent as X-ChatWorkToken), or the environment variable that holds it. */
+    token: z.string().min(1).optional(),
+    tokenEnv: z.string().min(1).optional(),
   })
   .strict()
-  .refine((w) => Boolean(w.url) !== Boolean(w.urlEnv), { message: "watch.config.urlOrEnv" });
+  .refine((w) => Boolean(w.url) !== Boolean(w.urlEnv), { message: "watch.config.urlOrEnv" })
+  .refine((w) => w.format !== "chatwork" || Boolean(w.token) !== Boolean(w.tokenEnv), {
+    message: "watch.config.chatworkToken",
+    path: ["format"],
+  });
 
 const email = z
   .object({
@@ -43,6 +50,11 @@ export const configSchema = z
     db: z.string().min(1).optional(),
     lang: z.enum(["en", "ja"]).optional(),
     root: z.string().default("/"),
+    /**
+     * Findings accepted with a reason and an expiry, as in the ignore file (src/core/ignore.ts checks each
+     * entry and names the line of a bad one; the rest still apply, so the configuration is not refused).
+     */
+    ignore: z.array(z.unknown()).optional(),
     schedule: z.string().default("*/15 * * * *"),
     logs: z
       .array(

@@ -1,5 +1,6 @@
 import type { NotChecked } from "./diagnostics.ts";
 import type { Finding, Severity, TimeSource } from "./finding.ts";
+import type { IgnoredFinding } from "./ignore.ts";
 import type { Text } from "./message.ts";
 import type { ReportSections } from "./sections/index.ts";
 
@@ -77,6 +78,8 @@ export interface ReportDocument {
   incidents: Incident[];
   notChecked: NotChecked[];
   warnings: NotChecked[];
+  /** Findings the ignore file accepted (each with its entry's reason and expiry); absent when none. */
+  ignored?: IgnoredFinding[];
   /** Per-area data (apache installations, log events, ...), each as its schema in core/sections says. */
   sections: ReportSections;
 }

@@ -1,7 +1,10 @@
+import { alert } from "./messages/alert.ts";
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
+import { config } from "./messages/config.ts";
 import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
+import { ignore } from "./messages/ignore.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
@@ -26,6 +29,9 @@ export const dictionary = {
   ...safety,
   ...verdict,
   ...respond,
+  ...ignore,
+  ...config,
+  ...alert,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -126,14 +126,30 @@ function portCommands(pm: PackageManager | undefined, port: number): string[] {
   return [`iptables -I INPUT -p tcp --dport ${port} ! -s 127.0.0.1 -j DROP`, "ss -ltnp"];
 }
 
-function respondCommands(ids: string[]): string[] {
-  if (ids.length === 0) return [];
-  const sel = ids.map((id) => `--finding ${sh(id)}`).join(" ");
-  // The dry run only: it prints the --apply command itself, as its own block, for what may be applied.
-  return [`mamori respond report.json ${sel}`];
+/**
+ * `mamori respond` for these findings or this incident, runnable as shown: no report file (the user may
+ * have none: respond reads the newest stored scan, or scans again, ids being stable), and --root when
+ * the report was of one. The dry run only: it prints the --apply command itself, as its own block.
+ */
+export function respondCommand(select: { findings?: string[]; incident?: string }, root = "/"): string {
+  const args = ["mamori", "respond"];
+  if (select.incident !== undefined) args.push("--incident", sh(select.incident));
+  for (const id of select.findings ?? []) args.push("--finding", sh(id));
+  if (root !== "/") args.push("--root", sh(root));
+  return args.join(" ");
 }
 
-function areaGuide(area: Area, fs: RenderedFinding[], pm: PackageManager | undefined, t: Translator): Guide {
+function respondCommands(ids: string[], root: string): string[] {
+  return ids.length === 0 ? [] : [respondCommand({ findings: ids }, root)];
+}
+
+function areaGuide(
+  area: Area,
+  fs: RenderedFinding[],
+  pm: PackageManager | undefined,
+  t: Translator,
+  root = "/",
+): Guide {
   const ids = fs.map((f) => f.id);
   const k = (s: string) => `guide.${area}.${s}` as MessageKey;
   const steps = [t(k("now"))];
@@ -179,13 +195,13 @@ function areaGuide(area: Area, fs: RenderedFinding[], pm: PackageManager | undef
         `tr '\\0' ' ' < /proc/${pid}/cmdline > ${EVIDENCE_DIR}/${pid}.cmdline`,
         `ls -l /proc/${pid}/fd > ${EVIDENCE_DIR}/${pid}.fd`,
       );
-    commands.push(...respondCommands(ids));
+    commands.push(...respondCommands(ids, root));
   } else if (area === "persistence") {
     const users = uniq(data.map((d) => str(d.user)).filter((x): x is string => !!x));
-    commands.push(...users.map((u) => `crontab -l -u ${sh(u)}`), ...respondCommands(ids));
+    commands.push(...users.map((u) => `crontab -l -u ${sh(u)}`), ...respondCommands(ids, root));
   } else if (area === "file") {
     const paths = uniq(data.map((d) => str(d.path)).filter((x): x is string => !!x));
-    commands.push(...paths.map((p) => `sha256sum ${sh(p)}`), ...respondCommands(ids));
+    commands.push(...paths.map((p) => `sha256sum ${sh(p)}`), ...respondCommands(ids, root));
   } else if (area === "network") {
     const remotes = uniq(data.map((d) => str(d.remoteAddress)).filter((x): x is string => !!x));
     commands.push("ss -tnp", ...remotes.map((ip) => `iptables -I OUTPUT -d ${sh(ip)} -j DROP`));
@@ -237,7 +253,7 @@ function incidentGuide(
     ...pids.map((pid) => `cp /proc/${pid}/exe ${EVIDENCE_DIR}/${pid}.exe`),
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
-    `mamori respond report.json --incident ${sh(inc.id)}`,
+    respondCommand({ incident: inc.id }, doc.host.root),
     ...(inc.entryPoint ? upgradeCommands(pm) : []),
   ];
   return {
@@ -263,7 +279,7 @@ export function guidance(
   const out = doc.incidents.map((inc) => incidentGuide(inc, doc, pm, t));
   for (const area of AREAS) {
     const fs = findings.filter((f) => areaOf(f.check) === area);
-    if (fs.length > 0) out.push(areaGuide(area, fs, pm, t));
+    if (fs.length > 0) out.push(areaGuide(area, fs, pm, t, doc.host.root));
   }
   return out;
 }

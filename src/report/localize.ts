@@ -103,6 +103,7 @@ export function contractDocument(doc: ReportDocument, t: Translator): unknown {
     }),
     notChecked: doc.notChecked.map((n) => contractNotChecked(n, t)),
     warnings: doc.warnings.map((n) => contractNotChecked(n, t)),
+    ...(doc.ignored ? { ignored: doc.ignored.map((i) => ({ ...i, title: renderText(i.title, t) })) } : {}),
     incidents: doc.incidents.map((inc) => {
       const r = renderIncident(inc, t);
       return withMessage(

@@ -14,6 +14,7 @@ import { type CheckContext, checkContext } from "../core/context.ts";
 import { errorCode } from "../core/diagnostics.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
+import type { IgnoreRules } from "../core/ignore.ts";
 import { msg } from "../core/message.ts";
 import { correlate } from "../correlate/index.ts";
 import type { InventoryFacts } from "../facts/inventory-types.ts";
@@ -381,6 +382,8 @@ export interface FullScanOptions {
   store: StoreTarget;
   logs: LogSpec[];
   acceptBaseline?: boolean;
+  /** The ignore file's entries, applied where the audit's findings are judged. */
+  ignore?: IgnoreRules;
   onLine?: (line: LogLine, spec: LogSpec) => void;
   /**
    * The log engine's facts kept from run to run (a long-running watch): new lines are then judged with
@@ -396,7 +399,7 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
   const ctx = scanContext({ root: o.root, now: o.now, lang: o.lang, dataDir: o.dataDir }, o.env);
   const startedAt = o.now();
   let collected: InventoryFacts | undefined;
-  const doc = await runScanners(ctx, auditScanners(), o.command, (bundle) => {
+  const doc = await runScanners({ ...ctx, ignore: o.ignore }, auditScanners(), o.command, (bundle) => {
     collected = bundle.areas.inventory as InventoryFacts | undefined;
   });
   // The audit's bundle carries the inventory; it is read again only if that area failed.

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { untrustedComponent } from "../core/install-check.ts";
 
 /** The first line of every file `mamori schedule install` writes; `remove` deletes only files that carry it. */
 export const MARKER = "# Written by mamori schedule install; mamori schedule remove deletes it.";
@@ -135,13 +136,20 @@ export function scheduleFiles(
         `ExecStart=${command.map(systemdQuote).join(" ")}`,
         "Nice=10",
         "IOSchedulingClass=idle",
-        "# Reads the whole system, writes only its history.",
+        "# Reads the whole system, writes only its history. Nothing here may hide what the scan looks at:",
+        "# no PrivateTmp (/tmp and /var/tmp are where a miner is dropped), no PrivateDevices (/dev/shm),",
+        "# no ProtectProc/ProcSubset (other processes), no PrivateNetwork (their connections), no",
+        "# ProtectKernelModules (the module directories), ProtectHome read-only rather than hidden.",
         "StateDirectory=mamori",
         "ProtectSystem=strict",
         `ReadWritePaths=${["/var/lib/mamori", ...writable.filter((w) => w !== "/var/lib/mamori")].map(systemdQuote).join(" ")}`,
         "ProtectHome=read-only",
-        "PrivateTmp=yes",
+        "ProtectKernelTunables=yes",
+        "ProtectControlGroups=yes",
         "NoNewPrivileges=yes",
+        "RestrictSUIDSGID=yes",
+        "RestrictRealtime=yes",
+        "LockPersonality=yes",
         "",
       ].join("\n"),
     },
@@ -163,6 +171,32 @@ export function scheduleFiles(
       ].join("\n"),
     },
   ];
+}
+
+/** Where the Debian package (and an administrator's link) puts the command. */
+export const INSTALLED_BIN = "/usr/bin/mamori";
+
+/**
+ * The program a scheduled scan runs as root: /usr/bin/mamori when it is there and only root can change
+ * it (the package's, or a link an administrator made), so an update of the package is what runs; else
+ * this mamori's own path, resolved (not a link another user could re-point). `fromCheckout` says the
+ * fallback is a source checkout, whose next `git pull` changes what root runs.
+ */
+export function scheduledExecutable(root: string, self: string): { path: string; fromCheckout: boolean } {
+  const installed = hostPath(root, INSTALLED_BIN);
+  try {
+    if (fs.statSync(installed).isFile() && untrustedComponent(installed, 0) === undefined)
+      return { path: INSTALLED_BIN, fromCheckout: false };
+  } catch {
+    // absent: this mamori itself
+  }
+  let real = self;
+  try {
+    real = fs.realpathSync(self);
+  } catch {
+    // keep the path as given
+  }
+  return { path: real, fromCheckout: fs.existsSync(path.join(path.dirname(real), "..", ".git")) };
 }
 
 /** systemd when the root has it (a booted systemd, or its unit directory); else cron. */

@@ -107,8 +107,11 @@ test("webhooks (JSON, Slack, Discord): new findings at or above the threshold al
   const slack = rx.hits.find((h) => h.path.startsWith("/services"))?.body ?? "";
   const s = JSON.parse(slack);
   assert.match(s.text, /2 new finding/);
-  const blockText = s.blocks[1].text.text as string;
-  assert.equal(s.blocks[1].text.type, "plain_text", "Slack never parses plain_text: no mention, no link");
+  // A header, then sections (the intro, one per finding, the footer).
+  const sections = s.blocks.slice(1) as Array<{ text: { type: string; text: string } }>;
+  const blockText = sections.map((b) => b.text.text).join("\n");
+  for (const b of sections)
+    assert.equal(b.text.type, "plain_text", "Slack never parses plain_text: no mention, no link");
   assert.ok(blockText.includes("\\x1b[31m"), "escape sequences made visible");
   assert.ok(!blockText.includes("\nforged line"), "a newline in a title cannot forge a line");
 

@@ -46,7 +46,7 @@ test("a misspelled key is an error at its own line; bad YAML says where", () => 
     message: /^c\.yaml:2: alerts\.minSeverty: Unrecognized key/,
   });
   assert.throws(
-    () => parseConfig("alerts:\n  webhooks:\n    - format: teams\n      url: http://x/y\n", "c.yaml", t),
+    () => parseConfig("alerts:\n  webhooks:\n    - format: msteams\n      url: http://x/y\n", "c.yaml", t),
     { message: /^c\.yaml:3: alerts\.webhooks\.0\.format: / },
   );
   assert.throws(() => parseConfig("a: [1, 2\nb: 3\n", "c.yaml", t), {

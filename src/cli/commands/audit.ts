@@ -5,6 +5,8 @@ import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import type { InventoryFacts } from "../../facts/inventory-types.ts";
 import { emitReport } from "../emit.ts";
+import { addExitOptions, exitOptionsOf, quietIo } from "../exit-options.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
@@ -16,7 +18,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .description(
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
-  addCommonOptions(cmd)
+  addExitOptions(addIgnoreOptions(addCommonOptions(cmd)))
     .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
     .option("--db <path>", "history database to store into (implies --save)")
     .option(
@@ -24,8 +26,8 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       "also write the collected facts to FILE, to judge again later (mamori check)",
     )
     .action(async (raw) => {
-      const opts = parseCommon(raw, io);
-      const ctx = scanContext(opts, io.env);
+      const opts = exitOptionsOf(raw, parseCommon(raw, io));
+      const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
       const startedAt = ctx.now();
       const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
       let inventory: InventoryFacts | undefined;
@@ -43,7 +45,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
                 ctx,
                 startedAt,
                 save,
-                io.stderr,
+                quietIo(io, opts.quiet).stderr,
                 inventory?.items,
               )
             : doc,

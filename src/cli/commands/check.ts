@@ -10,6 +10,8 @@ import { type MessageKey, type Translator, translator } from "../../i18n/index.t
 import { escapeTerminal } from "../../report/escape.ts";
 import { emitReport } from "../emit.ts";
 import { EXIT_ERROR, UsageError } from "../errors.ts";
+import { addExitOptions, exitOptionsOf } from "../exit-options.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addOutputOptions, parseCommon } from "../options.ts";
 
@@ -24,13 +26,14 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
       "judge facts saved by `mamori collect` or `mamori audit --save-facts` with the current vulnerability data, IOC lists and rules",
     )
     .argument("<file...>", "facts files (JSON)");
-  addOutputOptions(cmd)
+  addExitOptions(addIgnoreOptions(addOutputOptions(cmd)))
     .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
     .action(async (files: string[], raw) => {
-      const opts = parseCommon({ ...raw, root: "/" }, io);
+      const opts = exitOptionsOf(raw, parseCommon({ ...raw, root: "/" }, io));
       const t = translator(opts.lang);
       if (opts.output && files.length > 1) throw new UsageError(t("facts.oneOutput"));
       const scanners = auditScanners();
+      const ignore = ignoreRulesOf(raw, io, opts.lang);
       let code = 0;
       for (const file of files) {
         const bundle = await load(file, io.cwd, t, io, scanners);
@@ -40,7 +43,7 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
         }
         const doc = judgeBundle(
           bundle,
-          { now: opts.now, lang: opts.lang, t, env: io.env, dataDir: opts.dataDir },
+          { now: opts.now, lang: opts.lang, t, env: io.env, dataDir: opts.dataDir, ignore },
           scanners,
           "check",
         );

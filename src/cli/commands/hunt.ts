@@ -9,6 +9,8 @@ import { translator } from "../../i18n/index.ts";
 import { reasonText } from "../../report/verdict.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
+import { addExitOptions, exitOptionsOf } from "../exit-options.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -19,6 +21,10 @@ interface RawHunt {
   currency?: string;
   sampleMs?: string;
   feedDir?: string;
+  ignoreFile?: string;
+  quiet?: boolean;
+  exitCode?: string;
+  showIgnored?: boolean;
 }
 
 function positive(
@@ -48,7 +54,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
     .description(
       "look for what an intruder left: cryptominers, hidden processes, backdoors and their persistence",
     );
-  addCommonOptions(cmd)
+  addExitOptions(addIgnoreOptions(addCommonOptions(cmd)))
     .option(
       "--allowlist <file>",
       "YAML list of accepted items (path+sha256, user or pool), each with reason and expires",
@@ -68,7 +74,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
     )
     .option("--feed-dir <dir>", "directory of IOC lists from `mamori iocs update`")
     .action(async (raw: RawHunt & Parameters<typeof parseCommon>[0]) => {
-      const opts = parseCommon(raw, io);
+      const opts = exitOptionsOf(raw, parseCommon(raw, io));
       const t = translator(opts.lang);
       let allowlist: AllowEntry[] = [];
       if (raw.allowlist) {
@@ -97,7 +103,7 @@ export function registerHunt(program: Command, io: CliIo, done: (code: number) =
         ),
         feedDir: raw.feedDir ? path.resolve(io.cwd, raw.feedDir) : undefined,
       });
-      const ctx = scanContext(opts, io.env);
+      const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
       const doc = await runScanners(ctx, [scanner], "hunt");
       done(emitReport(doc, opts, io));
     });

@@ -9,8 +9,11 @@ import type { LogFacts } from "../../facts/log-codec.ts";
 import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { reasonOf } from "../../report/logs-story.ts";
+import { addBlocklistOptions, emitBlocklist } from "../blocklist-options.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
+import { addExitOptions, exitOptionsOf, quietIo } from "../exit-options.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
@@ -23,40 +26,41 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       "--log-format <format>",
       "access log format: a nickname (combined, common, vhost_combined) or a LogFormat string",
     );
-  addCommonOptions(cmd).action(async (paths: string[], raw) => {
-    const opts = parseCommon(raw, io);
-    const t = translator(opts.lang);
-    const ctx = scanContext(opts, io.env);
-    const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
-      path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
-      display: p,
-    }));
-    // No path means standard input, unless it is a terminal (then the user forgot the files).
-    if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
-    const format = raw.logFormat ? formatFromOption(raw.logFormat) : undefined;
-    const stdin = inputs.some((i) => i.path === "-") ? process.stdin : undefined;
-    // The same logs area as the audit's, over the files named here: collect -> facts -> judge -> report.
-    const area = logsArea(async (c, rules) => {
-      const facts = await collectLogs(c.fs, inputs, { rules, format, stdin });
-      noteProblems(c, facts, 0);
-      return facts;
-    });
-    let saved: LogFacts | undefined;
-    const doc = await runScanners(ctx, [area], "logs", (bundle) => {
-      saved = bundle.areas.logs as LogFacts | undefined;
-    });
-    for (const u of saved?.unreadable ?? [])
-      io.stderr.write(
-        `mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`,
-      );
-    for (const f of saved?.files ?? [])
-      for (const w of f.warnings.slice(0, 20))
-        io.stderr.write(
-          `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
-        );
-    // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
-    // saying "no attacks in 0 files" would read as a clean bill of health.
-    if (!saved || saved.files.length === 0) throw new UsageError(t("logs.noFiles"));
-    done(emitReport(doc, opts, io));
-  });
+  addBlocklistOptions(addExitOptions(addIgnoreOptions(addCommonOptions(cmd)))).action(
+    async (paths: string[], raw) => {
+      const opts = exitOptionsOf(raw, parseCommon(raw, io));
+      const warn = quietIo(io, opts.quiet).stderr;
+      const t = translator(opts.lang);
+      const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
+      const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
+        path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
+        display: p,
+      }));
+      // No path means standard input, unless it is a terminal (then the user forgot the files).
+      if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
+      const format = raw.logFormat ? formatFromOption(raw.logFormat) : undefined;
+      const stdin = inputs.some((i) => i.path === "-") ? process.stdin : undefined;
+      // The same logs area as the audit's, over the files named here: collect -> facts -> judge -> report.
+      const area = logsArea(async (c, rules) => {
+        const facts = await collectLogs(c.fs, inputs, { rules, format, stdin });
+        noteProblems(c, facts, 0);
+        return facts;
+      });
+      let saved: LogFacts | undefined;
+      const doc = await runScanners(ctx, [area], "logs", (bundle) => {
+        saved = bundle.areas.logs as LogFacts | undefined;
+      });
+      for (const u of saved?.unreadable ?? [])
+        warn.write(`mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`);
+      for (const f of saved?.files ?? [])
+        for (const w of f.warnings.slice(0, 20))
+          warn.write(
+            `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
+          );
+      // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
+      // saying "no attacks in 0 files" would read as a clean bill of health.
+      if (!saved || saved.files.length === 0) throw new UsageError(t("logs.noFiles"));
+      done(emitBlocklist(doc, raw, opts, io) ?? emitReport(doc, opts, io));
+    },
+  );
 }

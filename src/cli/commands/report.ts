@@ -3,6 +3,7 @@ import { checkContext } from "../../core/context.ts";
 import { correlate } from "../../correlate/index.ts";
 import { translator } from "../../i18n/index.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
+import { addBlocklistOptions, emitBlocklist } from "../blocklist-options.ts";
 import { emitReport } from "../emit.ts";
 import { UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -14,7 +15,7 @@ export function registerReport(program: Command, io: CliIo, done: (code: number)
     .command("report")
     .description("render a saved JSON report (FILE, or - for standard input) in another format")
     .argument("<file>", "JSON report written by `mamori audit --format json`, or - for standard input");
-  addOutputOptions(cmd).action((file: string, raw) => {
+  addBlocklistOptions(addOutputOptions(cmd)).action((file: string, raw) => {
     const opts = parseCommon({ ...raw, root: "/" }, io);
     const t = translator(opts.lang);
     let doc: ReturnType<typeof readReport>;
@@ -24,6 +25,6 @@ export function registerReport(program: Command, io: CliIo, done: (code: number)
       throw err instanceof ReportFileError ? new UsageError(err.message) : err;
     }
     doc.incidents = correlate(doc.findings, checkContext(opts));
-    done(emitReport(doc, opts, io));
+    done(emitBlocklist(doc, raw, opts, io) ?? emitReport(doc, opts, io));
   });
 }

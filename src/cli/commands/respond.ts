@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
+import { scanContext } from "../../audit/context.ts";
+import { runScanners } from "../../audit/run.ts";
+import { auditScanners } from "../../audit/scanners.ts";
 import { checkContext } from "../../core/context.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
@@ -21,7 +24,7 @@ import { openStore } from "../../store/db.ts";
 import { listScans, scanDocument } from "../../store/scans.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
-import { clockOf, existingRoot } from "../options.ts";
+import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
 
 export const DEFAULT_QUARANTINE = "/var/lib/mamori/quarantine";
@@ -133,8 +136,10 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
     const findingIds: string[] = [...(raw.finding ?? [])];
     const incidentIds: string[] = raw.incident ?? [];
     if ((findingIds.length > 0 || incidentIds.length > 0 || raw.allCritical) && !doc) {
-      // No report file: the newest stored scan (`audit --save`, `watch`), which is what the user just ran.
-      doc = await storedScan(raw.db, env.lang, io, t);
+      // No report file: the newest stored scan (`audit --save`, `watch`) when it has what was named, else
+      // a scan now (finding and incident ids are stable across scans): the commands a plain `audit`
+      // prints then work as shown.
+      doc = await reportWithoutFile(raw.db, env, { findingIds, incidentIds }, io, t);
     }
     if (doc && incidentIds.length > 0) {
       // Correlated again, as `mamori report` does: the ids are stable, so they match the rendered report.
@@ -251,30 +256,81 @@ function checklist(results: ActionResult[], t: Translator): string {
   return `${out.join("\n")}\n`;
 }
 
-/** The newest scan of the history database, said on stderr; a clear line when there is none. */
+/**
+ * The report `respond` acts on when no file is given: the newest stored scan if it has every finding and
+ * incident named (said on stderr), else a scan of --root now, as `mamori audit` runs it. With --db, the
+ * stored scan is required.
+ */
+async function reportWithoutFile(
+  db: string | undefined,
+  env: RespondEnv,
+  named: { findingIds: string[]; incidentIds: string[] },
+  io: CliIo,
+  t: Translator,
+): Promise<ReportDocument> {
+  const stored = await storedScan(db, env.lang, io, t, db !== undefined);
+  if (stored && covers(stored.doc, named, env)) {
+    io.stderr.write(
+      `${t("respond.usingStoredScan", { id: stored.id, host: esc(stored.host), at: stored.at })}\n`,
+    );
+    return stored.doc;
+  }
+  if (stored && db !== undefined) return stored.doc; // unknown ids are then named by the caller
+  io.stderr.write(
+    `${t(stored ? "respond.scanningNowStale" : "respond.scanningNow", { root: esc(env.root), id: stored?.id ?? "" })}\n`,
+  );
+  const ctx = scanContext(
+    {
+      root: env.root,
+      now: env.now,
+      lang: env.lang,
+      dataDir: path.resolve(io.cwd, io.env.MAMORI_DATA_DIR ?? defaultDataDir()),
+    },
+    io.env,
+  );
+  return runScanners(ctx, auditScanners(), "audit");
+}
+
+function covers(
+  doc: ReportDocument,
+  named: { findingIds: string[]; incidentIds: string[] },
+  env: RespondEnv,
+): boolean {
+  const ids = new Set(doc.findings.map((f) => f.id));
+  if (!named.findingIds.every((id) => ids.has(id))) return false;
+  if (named.incidentIds.length === 0) return true;
+  const incidents = [...correlate(doc.findings, checkContext(env)), ...doc.incidents].map((i) => i.id);
+  return named.incidentIds.every((id) => incidents.includes(id));
+}
+
+/** The newest scan of the history database; a clear line when there is none and one is required. */
 async function storedScan(
   db: string | undefined,
   lang: Lang,
   io: CliIo,
   t: Translator,
-): Promise<ReportDocument> {
+  required: boolean,
+): Promise<{ doc: ReportDocument; id: number | string; host: string; at: string } | undefined> {
   const o = parseHistoryOptions({ db, lang }, io);
+  const none = () => {
+    if (required)
+      throw new UsageError(t("respond.noStoredScan", { db: esc(redactDbTarget(o.store.target)) }));
+    return undefined;
+  };
+  // Looking must not create an empty database where there was none.
+  if (!/^postgres(ql)?:\/\//.test(o.store.target) && !fs.existsSync(o.store.target)) return none();
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     store = await openStore(o.store.target, { busyTimeoutMs: o.store.busyTimeoutMs });
   } catch {
     store = undefined;
   }
-  const none = () => new UsageError(t("respond.noStoredScan", { db: esc(redactDbTarget(o.store.target)) }));
-  if (!store) throw none();
+  if (!store) return none();
   try {
     const newest = (await listScans(store.db, { limit: 1 }))[0];
     const doc = newest ? await scanDocument(store.db, newest.id) : undefined;
-    if (!newest || !doc) throw none();
-    io.stderr.write(
-      `${t("respond.usingStoredScan", { id: newest.id, host: esc(newest.host), at: newest.startedAt })}\n`,
-    );
-    return doc;
+    if (!newest || !doc) return none();
+    return { doc, id: newest.id, host: newest.host, at: newest.startedAt };
   } finally {
     await store.close();
   }

@@ -12,6 +12,7 @@ import {
   isOurs,
   ScheduleError,
   type ScheduleKind,
+  scheduledExecutable,
   scheduleFiles,
 } from "../../watch/schedule-files.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
@@ -103,7 +104,9 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       } catch (err) {
         throw new UsageError(t("watch.badSchedule", { schedule, reason: (err as Error).message }));
       }
-      const command = [mamoriBin(), "watch", "--once"];
+      const exe = scheduledExecutable(root, mamoriBin());
+      if (exe.fromCheckout) io.stderr.write(`${t("watch.schedule.fromCheckout", { path: esc(exe.path) })}\n`);
+      const command = [exe.path, "watch", "--once"];
       if (raw.config) command.push("--config", path.resolve(io.cwd, raw.config));
       if (raw.db) command.push("--db", o.store.target);
       if (raw.lang) command.push("--lang", o.lang);

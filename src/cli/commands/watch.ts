@@ -11,6 +11,7 @@ import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { spoolRefusalText } from "../../watch/pending.ts";
 import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
+import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
@@ -21,7 +22,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .description(
       "keep watching: audit on a schedule, follow the Apache logs, store every scan, alert on what is new (stop with SIGTERM)",
     );
-  addHistoryOptions(cmd, false)
+  addIgnoreOptions(addHistoryOptions(cmd, false))
     .option(
       "--schedule <cron>",
       'when to scan, in cron syntax (default from the config file, else "*/15 * * * *")',
@@ -54,6 +55,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         throw err;
       }
       const root = existingRoot(io.cwd, raw.root ?? config.root, t);
+      const ignore = ignoreRulesOf(raw, io, o.lang);
       const db = redactDbTarget(o.store.target);
       // One line each; they quote error texts from channels (an SMTP server's reply) and the system: escaped.
       const log = (line: string) => io.stderr.write(`${escapeTerminal(line)}\n`);
@@ -81,6 +83,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             command: "watch",
             store: o.store,
             logs: config.logs,
+            ignore,
             logState,
             acceptBaseline,
             slowMs: raw.testSlowMs ? Number(raw.testSlowMs) : undefined,

@@ -58,6 +58,14 @@ export const respond = {
     en: "no report given and no stored scan in {db}: run `mamori audit --save` first (or give a JSON report from `mamori audit --format json`)",
     ja: "レポートの指定がなく、{db} に保存された診断もありません。先に `mamori audit --save` を実行してください (または `mamori audit --format json` の JSON レポートを指定してください)",
   },
+  "respond.scanningNow": {
+    en: "No report file given and no stored scan: scanning {root} now, as `mamori audit` does, to find what to act on.",
+    ja: "レポートファイルの指定も保存済みの診断もないため、`mamori audit` と同じく {root} をいま診断し、対象を探します。",
+  },
+  "respond.scanningNowStale": {
+    en: "The stored scan {id} does not have what was named: scanning {root} now, as `mamori audit` does.",
+    ja: "保存済みの診断 {id} には指定された検出がないため、`mamori audit` と同じく {root} をいま診断します。",
+  },
   "respond.usingStoredScan": {
     en: "Using the stored scan {id} of {host} ({at}).",
     ja: "保存済みの診断 {id} ({host}、{at}) を使います。",
@@ -121,8 +129,12 @@ export const respond = {
     ja: "緊急の検出が {count} 件未解決のままです: このホストは安全な状態ではありません (`mamori history` で確認し、`mamori respond` で封じ込めてください)。",
   },
   "watch.noOpenCritical": { en: "No critical finding is open.", ja: "未解決の緊急の検出はありません。" },
+  "cli.expected.exitCode": {
+    en: "a number 0-125 other than 2 (errors) and 3 (not fully checked)",
+    ja: "0 から 125 の数 (2 はエラー、3 は確認しきれなかった場合に使うため除く)",
+  },
   "cli.exitCodes": {
-    en: "\nExit codes (every command):\n  0  nothing at or above the threshold; a dry run; verify: clean now\n  1  findings at or above the threshold; respond --apply: something not done; verify: something remains; watch --once: critical findings open\n  2  usage or runtime error (one line on stderr)\n  3  nothing found, but a question could not be answered (no Apache found, a log not read, a probe target unreachable, verify: nothing recorded)\n",
-    ja: "\n終了コード (全コマンド共通):\n  0  しきい値以上の問題なし、ドライラン、verify: 現在は解決済み\n  1  しきい値以上の検出あり、respond --apply: 実行できなかった操作あり、verify: 未解決あり、watch --once: 緊急の検出が未解決\n  2  使い方または実行時のエラー (標準エラーに 1 行)\n  3  問題は見つからないが確認できなかった項目あり (Apache が見つからない、ログを読めない、probe の対象に接続できない、verify: 記録なし)\n",
+    en: "\nExit codes (every command):\n  0  nothing at or above the threshold; a dry run; verify: clean now\n  1  findings at or above the threshold (audit, logs, hunt, check: N with --exit-code N); respond --apply: something not done; verify: something remains; watch --once: critical findings open\n  2  usage or runtime error (one line on stderr)\n  3  nothing found, but a question could not be answered (no Apache found, a log not read, a probe target unreachable, verify: nothing recorded)\n",
+    ja: "\n終了コード (全コマンド共通):\n  0  しきい値以上の問題なし、ドライラン、verify: 現在は解決済み\n  1  しきい値以上の検出あり (audit, logs, hunt, check は --exit-code N で N)、respond --apply: 実行できなかった操作あり、verify: 未解決あり、watch --once: 緊急の検出が未解決\n  2  使い方または実行時のエラー (標準エラーに 1 行)\n  3  問題は見つからないが確認できなかった項目あり (Apache が見つからない、ログを読めない、probe の対象に接続できない、verify: 記録なし)\n",
   },
 } satisfies Messages;
