@@ -17,6 +17,8 @@ export function emitReport(doc: ReportDocument, opts: CommonOptions, io: CliIo):
     t,
     color: opts.color,
     threshold: opts.threshold,
+    width: opts.width,
+    timeZone: opts.timeZone,
   });
   writeOutput(text, opts.output, io, t);
   return exitCodeOf(doc, opts.threshold);

@@ -55,7 +55,7 @@ test("Markdown puts incidents first, then findings, then guidance, then what cou
   );
   assert.match(
     r.stdout,
-    /\| 2026-11-20T03:14:09\.000Z \| process start \\\(\/proc\\\) \| \/tmp\/kdevtmpfsi started/,
+    /\| 2026-11-20 03:14:09 UTC \| process start \\\(\/proc\\\) \| \/tmp\/kdevtmpfsi started/,
   );
 });
 

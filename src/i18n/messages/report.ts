@@ -231,7 +231,7 @@ export const report = {
   "html.attackers": { en: "Attacker", ja: "攻撃元" },
   "html.entryPoint": { en: "Way in", ja: "侵入経路" },
   "html.sources": { en: "Sources that agree", ja: "一致した情報源" },
-  "html.time": { en: "Time (UTC)", ja: "時刻 (UTC)" },
+  "html.time": { en: "Time", ja: "時刻" },
   "html.timeSource": { en: "Time from", ja: "時刻の出典" },
   "html.event": { en: "What happened", ja: "出来事" },
   "html.charts": { en: "Charts", ja: "グラフ" },

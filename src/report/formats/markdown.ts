@@ -4,6 +4,7 @@ import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
 import { type RenderedIncident, renderDocument } from "../localize.ts";
+import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer } from "../types.ts";
 import { coverageLines, reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
@@ -19,17 +20,12 @@ function fenced(lines: string[], lang = "sh"): string[] {
   return [`${fence}${lang}`, body, fence, ""];
 }
 
-/** A time as it is when it looks like one (digits, T, Z, :, ., +, -); anything else escaped. */
-function stamp(s: string): string {
-  return /^[0-9TZ:.+-]*$/.test(s) ? s : md(s);
-}
-
 /** Table cell: Markdown-escaped and no pipe or newline can break the row. */
 function cell(s: string): string {
   return md(s).replace(/\|/g, "\\|");
 }
 
-function incidentBlock(inc: RenderedIncident, t: Translator): string[] {
+function incidentBlock(inc: RenderedIncident, t: Translator, stamp: (s: string) => string): string[] {
   const out = [`### ${t(`severity.${inc.severity}`)}: ${md(inc.title)}`, ""];
   out.push(`- ${t("report.confidence")}: ${t(`confidence.${inc.confidence}`)}`);
   out.push(`- id: ${code(inc.id)}`);
@@ -64,8 +60,14 @@ export const markdown: Renderer = {
   render(keyed, opts) {
     const view = commandView(keyed, "markdown");
     if (view) return view(keyed, opts);
-    const { t, threshold } = opts;
+    const { threshold, timeZone } = opts;
+    const t = zonedTranslator(opts.t, timeZone);
     const doc = renderDocument(keyed, t);
+    // A time as it is when it looks like one (digits, letters of the zone, :, +, -); anything else escaped.
+    const stamp = (s: string) => {
+      const local = localizeTime(s, timeZone);
+      return /^[0-9A-Za-z :+-]*$/.test(local) ? local : md(local);
+    };
     const out: string[] = [];
     out.push(`# ${t("report.title")}: ${md(doc.host.hostname)}`, "");
     out.push(`**${md(verdictLine(doc, threshold, t))}**`, "");
@@ -85,7 +87,7 @@ export const markdown: Renderer = {
     out.push("");
     if (doc.incidents.length) {
       out.push(`## ${t("html.incidents")}`, "");
-      for (const inc of doc.incidents) out.push(...incidentBlock(inc, t));
+      for (const inc of doc.incidents) out.push(...incidentBlock(inc, t, stamp));
     }
     out.push(`## ${t("report.findings")}`, "");
     const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
@@ -102,7 +104,7 @@ export const markdown: Renderer = {
       if (f.detail) out.push(md(f.detail), "");
       if (f.evidence.length) {
         out.push(`**${t("report.evidence")}**`, "");
-        for (const e of f.evidence.slice(0, 20)) out.push(`- ${code(evidenceText(e))}`);
+        for (const e of f.evidence.slice(0, 20)) out.push(`- ${code(evidenceText(e, timeZone))}`);
         out.push("");
       }
       if (f.remediation) out.push(`**${t("report.next")}**: ${md(f.remediation)}`, "");

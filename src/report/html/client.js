@@ -5,7 +5,15 @@
   const L = data.labels;
   const charts = {};
   window.mamoriCharts = charts;
-  const utc = (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
+  // Axes in the reader's zone, as the tables (the CLI resolved it from TZ).
+  const zone = typeof data.timeZone === "string" ? data.timeZone : "Etc/UTC";
+  const utc = (ts) => {
+    try {
+      return uPlot.tzDate(new Date(ts * 1e3), zone);
+    } catch {
+      return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
+    }
+  };
   const width = (el) => Math.max(320, Math.min(1100, el.clientWidth || 800));
   const OUTCOME_COLORS = { succeeded: "#c0392b", blocked: "#2e86c1", failed: "#7f8c8d", unknown: "#d4ac0d" };
   const SEV_COLORS = {

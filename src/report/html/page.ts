@@ -11,6 +11,7 @@ import {
   type RenderedIncident,
   renderDocument,
 } from "../localize.ts";
+import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { RenderOptions } from "../types.ts";
 import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
 import { assets, safeInlineScript, scriptHash } from "./assets.ts";
@@ -37,7 +38,19 @@ function guideHtml(g: Guide, t: Translator): string {
     )}</ol>${g.commands.length ? `<div class="muted">${h(t("guide.commands"))}</div>${commandsBlock(g.commands)}` : ""}</section>`;
 }
 
-function incidentHtml(inc: RenderedIncident, n: number, guide: Guide | undefined, t: Translator): string {
+/** A time in the reader's zone; the machine form stays in `datetime` for anyone who needs it. */
+function timeCell(iso: string | undefined, zone: string | undefined): string {
+  if (!iso) return "";
+  return `<time datetime="${h(iso)}">${h(localizeTime(iso, zone))}</time>`;
+}
+
+function incidentHtml(
+  inc: RenderedIncident,
+  n: number,
+  guide: Guide | undefined,
+  t: Translator,
+  zone: string | undefined,
+): string {
   const meta: string[] = [
     `<li>${h(t("report.confidence"))}: ${h(t(`confidence.${inc.confidence}`))}</li>`,
     `<li>id: <code>${h(inc.id)}</code></li>`,
@@ -52,7 +65,7 @@ function incidentHtml(inc: RenderedIncident, n: number, guide: Guide | undefined
   const rows = inc.timeline
     .map(
       (e) =>
-        `<tr><td class="mono">${h(e.time)}</td><td>${h(e.source)}</td><td class="mono">${h(e.text)}</td></tr>`,
+        `<tr><td class="mono nowrap">${timeCell(e.time, zone)}</td><td>${h(e.source)}</td><td class="mono">${h(e.text)}</td></tr>`,
     )
     .join("");
   return `<article class="incident" id="incident-${n}" data-incident-id="${h(inc.id)}">
@@ -64,26 +77,26 @@ ${guide ? guideHtml(guide, t) : ""}
 </article>`;
 }
 
-function findingRow(f: RenderedFinding, t: Translator): string {
+function findingRow(f: RenderedFinding, t: Translator, zone: string | undefined): string {
   const ev = f.evidence
     .slice(0, 10)
-    .map((e) => `<li class="mono">${h(evidenceText(e))}</li>`)
+    .map((e) => `<li class="mono">${h(evidenceText(e, zone))}</li>`)
     .join("");
   return `<tr data-finding-id="${h(f.id)}" data-severity="${h(f.severity)}"><td>${sev(f.severity, t)}</td><td>${h(t(`confidence.${f.confidence}`))}</td><td><code>${h(f.check)}</code></td>
 <td><strong>${h(f.title)}</strong>${f.cves.length ? `<div class="muted">${h(f.cves.join(", "))}</div>` : ""}${f.detail ? `<div>${h(f.detail)}</div>` : ""}${
     ev ? `<details><summary>${h(t("report.evidence"))}</summary><ul>${ev}</ul></details>` : ""
   }${f.remediation ? `<div><em>${h(t("report.next"))}:</em> ${h(f.remediation)}</div>` : ""}${commandsBlock(f.commands ?? [])}</td>
-<td class="mono">${h(f.time ?? "")}${f.timeSource ? ` <span class="muted">(${h(f.timeSource)})</span>` : ""}</td></tr>`;
+<td class="mono">${timeCell(f.time, zone)}${f.timeSource ? ` <span class="muted">(${h(f.timeSource)})</span>` : ""}</td></tr>`;
 }
 
-function eventsTable(doc: RenderedDocument, t: Translator): string {
+function eventsTable(doc: RenderedDocument, t: Translator, zone: string | undefined): string {
   const events = doc.sections.logs?.events ?? [];
   if (events.length === 0) return "";
   const rows = events
     .slice(0, MAX_EVENTS)
     .map((e) => {
       const where = `${e.file}:${e.line}`;
-      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${h(e.time ?? "")}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(e.outcome)}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
+      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${timeCell(e.time, zone)}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(e.outcome)}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
     })
     .join("\n");
   const more =
@@ -104,8 +117,9 @@ function figure(id: string, caption: string, has: boolean, t: Translator, extra 
 }
 
 export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
-  const doc = renderDocument(keyed, opts.t);
-  const { t, threshold, lang } = opts;
+  const { threshold, lang, timeZone } = opts;
+  const t = zonedTranslator(opts.t, timeZone);
+  const doc = renderDocument(keyed, t);
   const { verdict } = verdictOf(doc.findings, threshold, gapsOf(doc).length);
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
   const guides = guidance(doc, t, shown);
@@ -173,13 +187,15 @@ export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
 </head>
 <body>
 <header class="top"><h1>${h(t("report.title"))}: ${h(doc.host.hostname)}</h1>
-<div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${h(doc.scannedAt)} · mamori ${h(doc.tool.version)}</div>
+<div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${timeCell(doc.scannedAt, timeZone)} · mamori ${h(doc.tool.version)}</div>
 <div class="verdict ${verdict}" id="verdict">${h(verdictLine(doc, threshold, t))}</div></header>
 <main>
 <nav><a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a><a href="#charts">${h(t("html.charts"))}</a><a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a>${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav>
 <section id="incidents"><h2>${h(t("html.incidents"))}</h2>${
     doc.incidents.length
-      ? doc.incidents.map((inc, i) => incidentHtml(inc, i + 1, incidentGuides.get(inc.id), t)).join("\n")
+      ? doc.incidents
+          .map((inc, i) => incidentHtml(inc, i + 1, incidentGuides.get(inc.id), t, timeZone))
+          .join("\n")
       : `<p class="muted">${h(t("html.noIncidents"))}</p>`
   }</section>
 <section id="charts"><h2>${h(t("html.charts"))}</h2><div class="charts">
@@ -190,15 +206,15 @@ ${figure("chart-severity", t("html.chart.severity"), true, t, severityLegend)}
 </div></section>
 <section id="findings"><h2>${h(t("report.findings"))}</h2>${
     shown.length
-      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>${h(t("html.check"))}</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t)).join("\n")}</tbody></table>`
+      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>${h(t("html.check"))}</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t, timeZone)).join("\n")}</tbody></table>`
       : `<p>${h(t("report.noFindings"))}</p>`
   }${hidden > 0 ? `<p class="muted">${h(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }))}</p>` : ""}</section>
 <section id="guidance"><h2>${h(t("guide.title"))}</h2>${packageManager(doc.host) ? "" : `<p class="muted">${h(t("guide.noPm"))}</p>`}${areaGuides.map((g) => guideHtml(g, t)).join("\n")}</section>
-${eventsTable(doc, t)}
+${eventsTable(doc, t, timeZone)}
 ${notChecked}
 ${warnings}
 </main>
-<script type="application/json" id="mamori-chart-data">${scriptJson({ ...data, labels })}</script>
+<script type="application/json" id="mamori-chart-data">${scriptJson({ ...data, labels, timeZone: timeZone ?? "Etc/UTC" })}</script>
 <script>${uplot}</script>
 <script>${client}</script>
 </body>
