@@ -1,6 +1,7 @@
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
+import { help } from "./messages/help.ts";
 import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
@@ -26,6 +27,7 @@ export const dictionary = {
   ...safety,
   ...verdict,
   ...respond,
+  ...help,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -109,15 +109,15 @@ function cut(text: string, room: number): [string, string] {
   return [text.slice(0, at), text.slice(at)];
 }
 
-/** One line wrapped to `width` columns. */
-export function wrapLine(line: string, width: number): string[] {
+/** One line wrapped to `width` columns (continuation lines indented by `fixedHang` when given). */
+export function wrapLine(line: string, width: number, fixedHang?: number): string[] {
   if (textWidth(line) <= width) return [line];
   const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
   const indent = /^ */.exec(plain)?.[0].length ?? 0;
   const body = plain.slice(indent);
   if (body.startsWith("$ ")) return [line];
   const item = /^(?:[-*•] |\d+\. )/.exec(body);
-  let hang = indent + (item ? textWidth(item[0]) : 2);
+  let hang = fixedHang ?? indent + (item ? textWidth(item[0]) : 2);
   if (hang > width / 2) hang = Math.min(indent, Math.floor(width / 2));
   const pad = " ".repeat(hang);
 

@@ -4,7 +4,7 @@ import { commandView } from "../commands/index.ts";
 import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
-import { type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
+import { areaText, type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
 import { coverageLines, reasonText, verdictLine, verdictOf } from "../verdict.ts";
@@ -29,8 +29,10 @@ export function evidenceText(e: RenderedEvidence, timeZone?: string): string {
   if (e.ip) parts.push(e.ip);
   if (e.url) parts.push(e.url);
   if (e.time) parts.push(localizeTime(e.time, timeZone));
-  if (e.label) parts.push(`${e.label}:`);
-  if (e.value !== undefined) parts.push(e.value);
+  // "label: value"; a sign with no value of its own is its label alone (no dangling colon).
+  if (e.label && e.value !== undefined && e.value !== "") parts.push(`${e.label}: ${e.value}`);
+  else if (e.label) parts.push(e.label);
+  else if (e.value !== undefined) parts.push(e.value);
   return parts.join("  ");
 }
 
@@ -117,7 +119,7 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
     out.push(`${t("report.notChecked")}:`);
     for (const n of doc.notChecked) {
       out.push(
-        `  - ${esc(n.area)}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
+        `  - ${esc(areaText(n.area, t))}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
       );
     }
   }

@@ -3,7 +3,7 @@ import type { Translator } from "../../i18n/index.ts";
 import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
-import { type RenderedIncident, renderDocument } from "../localize.ts";
+import { areaText, type RenderedIncident, renderDocument, sourcesText } from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer } from "../types.ts";
 import { coverageLines, reasonText, verdictLine } from "../verdict.ts";
@@ -34,7 +34,7 @@ function incidentBlock(inc: RenderedIncident, t: Translator, stamp: (s: string) 
     out.push(
       `- ${t("html.entryPoint")}: ${code(inc.entryPoint.installation ?? "?")} ${md(inc.entryPoint.version ?? "")} ${md(inc.entryPoint.cves.join(", "))}`,
     );
-  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${md(inc.sources.join(", "))}`);
+  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${md(sourcesText(inc.sources, t))}`);
   out.push("", md(inc.summary), "");
   if (inc.timeline.length) {
     out.push(`| ${t("html.time")} | ${t("html.timeSource")} | ${t("html.event")} |`, "|---|---|---|");
@@ -120,7 +120,7 @@ export const markdown: Renderer = {
       out.push(`## ${t("report.notChecked")}`, "");
       for (const n of doc.notChecked)
         out.push(
-          `- ${md(n.area)}${n.path ? ` ${code(n.path)}` : ""}: ${md(n.detail ?? reasonText(n.reason, t))}`,
+          `- ${md(areaText(n.area, t))}${n.path ? ` ${code(n.path)}` : ""}: ${md(n.detail ?? reasonText(n.reason, t))}`,
         );
       out.push("");
     }

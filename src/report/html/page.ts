@@ -6,10 +6,12 @@ import { escapeHtml as h } from "../escape.ts";
 import { evidenceText } from "../formats/human.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
 import {
+  areaText,
   type RenderedDocument,
   type RenderedFinding,
   type RenderedIncident,
   renderDocument,
+  sourcesText,
 } from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { RenderOptions } from "../types.ts";
@@ -73,7 +75,7 @@ function incidentHtml(
     meta.push(
       `<li>${h(t("html.entryPoint"))}: <code>${h(inc.entryPoint.installation ?? "?")}</code> ${h(inc.entryPoint.version ?? "")} ${h(inc.entryPoint.cves.join(", "))}</li>`,
     );
-  if (inc.sources?.length) meta.push(`<li>${h(t("html.sources"))}: ${h(inc.sources.join(", "))}</li>`);
+  if (inc.sources?.length) meta.push(`<li>${h(t("html.sources"))}: ${h(sourcesText(inc.sources, t))}</li>`);
   const rows = inc.timeline
     .map(
       (e) =>
@@ -176,13 +178,13 @@ export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
     ? `<section id="not-checked"><h2>${h(t("report.notChecked"))}</h2><ul>${doc.notChecked
         .map(
           (n) =>
-            `<li><strong>${h(n.area)}</strong>${n.path ? ` <code>${h(n.path)}</code>` : ""}: ${hc(n.detail ?? reasonText(n.reason, t))}</li>`,
+            `<li><strong>${h(areaText(n.area, t))}</strong>${n.path ? ` <code>${h(n.path)}</code>` : ""}: ${hc(n.detail ?? reasonText(n.reason, t))}</li>`,
         )
         .join("")}</ul></section>`
     : "";
   const warnings = doc.warnings.length
     ? `<section id="warnings"><h2>${h(t("report.warnings"))}</h2><ul>${doc.warnings
-        .map((n) => `<li>${h(n.area)}: ${hc(n.detail ?? reasonText(n.reason, t))}</li>`)
+        .map((n) => `<li>${h(areaText(n.area, t))}: ${hc(n.detail ?? reasonText(n.reason, t))}</li>`)
         .join("")}</ul></section>`
     : "";
   const hidden = doc.findings.length - shown.length;
