@@ -75,6 +75,34 @@ function segments(s: string): Segment[] {
     lastWide = wide;
   }
   flush();
+  return keepTimesWhole(out);
+}
+
+const DAY = /^\d{4}-\d\d-\d\d$/;
+const HMS = /^\d\d:\d\d:\d\d$/;
+const ZONE = /^(?:[A-Z]{2,5}|[+-]\d\d:\d\d)(?:\p{P})*$/u;
+
+/** "2026-11-20 12:14:09 JST" is one piece: a time split over two lines reads as two things. */
+function keepTimesWhole(segs: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const a = segs[i] as Segment;
+    const b = segs[i + 1];
+    const c = segs[i + 2];
+    if (
+      b &&
+      c &&
+      DAY.test(a.text) &&
+      HMS.test(b.text) &&
+      b.space === " " &&
+      c.space === " " &&
+      ZONE.test(c.text)
+    ) {
+      const text = `${a.text} ${b.text} ${c.text}`;
+      out.push({ text, width: textWidth(text), space: a.space });
+      i += 2;
+    } else out.push(a);
+  }
   return out;
 }
 

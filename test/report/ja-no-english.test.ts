@@ -129,7 +129,18 @@ async function runs(): Promise<Run[]> {
     fs.cpSync(compromised, copy, { recursive: true });
     out.push(
       await ja(
-        ["respond", report, "--all-critical", "--root", copy, "--quarantine-dir", q, "--lang", "ja", "--apply"],
+        [
+          "respond",
+          report,
+          "--all-critical",
+          "--root",
+          copy,
+          "--quarantine-dir",
+          q,
+          "--lang",
+          "ja",
+          "--apply",
+        ],
         "respond --apply",
       ),
     );

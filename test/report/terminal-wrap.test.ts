@@ -56,6 +56,17 @@ test("commands are never wrapped; long paths are cut only when wider than the li
   assert.equal(wrapText("a b c", undefined), "a b c");
 });
 
+test("a local time with its zone is never split over two lines", () => {
+  const line = "  Scanned root: /srv/some/where/long  Scanned at: 2026-12-05 17:01:34 JST and more";
+  for (let w = 30; w < 70; w++) {
+    const out = wrapLine(line, w);
+    assert.ok(
+      out.some((l) => l.includes("2026-12-05 17:01:34 JST")),
+      `${w}: ${out.join(" | ")}`,
+    );
+  }
+});
+
 test("a colour open at a break is closed and reopened", () => {
   const out = wrapLine("\x1b[1mbold words that go on and on and on\x1b[0m tail", 20);
   assert.ok(out.length > 1);

@@ -196,7 +196,7 @@ export const exposure = {
   },
   "exposure.fix.port": {
     en: "Check whether {proto}/{port} must be reachable from outside; if not, make {process} listen on 127.0.0.1, stop it, or block the port in the firewall.",
-    ja: "{proto}/{port} が外部から届く必要があるか確認してください。不要なら {process} を 127.0.0.1 で待ち受けるようにするか、停止するか、ファイアウォールで遮断してください。",
+    ja: "{proto}/{port} が外部から届く必要があるか確認してください。不要なら、待ち受けているプロセス ({process}) を 127.0.0.1 だけで待ち受けるよう設定するか、停止するか、ファイアウォールで遮断してください。",
   },
   "exposure.fix.expected": {
     en: "Expected; make sure it is kept up to date.",
