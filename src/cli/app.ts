@@ -4,6 +4,7 @@ import { isLang, type Lang, langFromEnv, translator } from "../i18n/index.ts";
 import { escapeTerminalLines } from "../report/escape.ts";
 import { commanderError } from "./commander-errors.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "./errors.ts";
+import { localizeHelp } from "./help-lang.ts";
 import type { CliIo } from "./io.ts";
 
 type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
@@ -61,6 +62,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addHelpText("after", translator(langOf(argv, io.env))("cli.exitCodes"));
   const registers = await Promise.all(commandsFor(argv).map((load) => load()));
   for (const register of registers) register(program, io, done);
+  localizeHelp(program, translator(langOf(argv, io.env)), langOf(argv, io.env));
 
   try {
     await program.parseAsync(argv, { from: "user" });

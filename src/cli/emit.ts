@@ -21,6 +21,8 @@ export function emitReport(
     t,
     color: opts.color,
     threshold: opts.threshold,
+    width: opts.width,
+    timeZone: opts.timeZone,
   });
   writeOutput(text, opts.output, io, t);
   return exitCodeOf(doc, opts.threshold, opts.findingsExit);

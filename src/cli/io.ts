@@ -1,7 +1,7 @@
 /** The outside world of one CLI run; tests pass their own to run commands in-process. */
 export interface CliIo {
   env: NodeJS.ProcessEnv;
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
   /** Overrides the clock (tests); undefined means the real time. */

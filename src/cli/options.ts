@@ -4,6 +4,7 @@ import { type Command, Option } from "commander";
 import { SEVERITIES, type Severity } from "../core/finding.ts";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
 import { FORMAT_NAMES, type FormatName } from "../report/formats/index.ts";
+import { resolveTimeZone } from "../report/time-format.ts";
 import { UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -16,6 +17,10 @@ export interface CommonOptions {
   color: boolean;
   dataDir: string;
   now: () => Date;
+  /** Columns to wrap human output to: the terminal's width, or undefined when not writing to a terminal. */
+  width?: number;
+  /** The reader's IANA time zone (from TZ) for times in human output. */
+  timeZone: string;
 }
 
 interface RawCommon {
@@ -96,7 +101,18 @@ export function parseCommon(
     color,
     dataDir: path.resolve(io.cwd, raw.dataDir ?? io.env.MAMORI_DATA_DIR ?? defaultDataDir()),
     now,
+    width: raw.output ? undefined : terminalWidth(io),
+    timeZone: resolveTimeZone(io.env),
   };
+}
+
+/**
+ * The width to wrap to: the terminal's columns when stdout is one. Piped or redirected output is not
+ * wrapped (as Lynis and Trivy's text output): grep, less and files see one line per item.
+ */
+export function terminalWidth(io: CliIo): number | undefined {
+  const cols = io.stdout.isTTY ? io.stdout.columns : undefined;
+  return cols !== undefined && Number.isInteger(cols) && cols >= 20 ? cols : undefined;
 }
 
 /** `--root DIR` resolved against the working directory; it must be an existing directory. */

@@ -3,6 +3,7 @@ import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
 import { config } from "./messages/config.ts";
 import { exposure } from "./messages/exposure.ts";
+import { help } from "./messages/help.ts";
 import { hunt } from "./messages/hunt.ts";
 import { ignore } from "./messages/ignore.ts";
 import { logs } from "./messages/logs.ts";
@@ -32,6 +33,7 @@ export const dictionary = {
   ...ignore,
   ...config,
   ...alert,
+  ...help,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -2,7 +2,7 @@ import type { NotChecked } from "../core/diagnostics.ts";
 import type { Incident, ReportDocument, TimelineEntry } from "../core/document.ts";
 import type { Evidence, Finding } from "../core/finding.ts";
 import { isLiteral, renderText, type Text } from "../core/message.ts";
-import type { Translator } from "../i18n/index.ts";
+import { isMessageKey, type Translator } from "../i18n/index.ts";
 
 /**
  * Findings and incidents hold keyed text (core/message.ts); a renderer first turns the whole document
@@ -30,6 +30,18 @@ export type RenderedDocument = Omit<ReportDocument, "findings" | "incidents" | "
   warnings: RenderedNotChecked[];
 };
 
+/**
+ * A sentence of ours in the reader's language. Parts joined for English put a space after each
+ * sentence; Japanese sets none after 。 (nor after ！？), so the space goes where the language is ja,
+ * and a "." a template added after Japanese text becomes 。.
+ */
+function prose(text: Text, t: Translator): string {
+  const s = renderText(text, t);
+  if (t("lang.code") !== "ja") return s;
+  // An English full stop a shared template put after Japanese becomes 。; the space after 。 goes.
+  return s.replace(/([\u3040-\u30ff\u4e00-\u9fff）」])\.(?= |$)/g, "$1。").replace(/([。！？]) +/g, "$1");
+}
+
 export function renderEvidence(e: Evidence, t: Translator): RenderedEvidence {
   const { label, value, ...rest } = e;
   const out: RenderedEvidence = { ...rest };
@@ -42,9 +54,9 @@ export function renderFinding(f: Finding, t: Translator): RenderedFinding {
   const { title, detail, remediation, evidence, commands, ...rest } = f;
   const out: RenderedFinding = {
     ...rest,
-    title: renderText(title, t),
-    detail: renderText(detail, t),
-    remediation: renderText(remediation, t),
+    title: prose(title, t),
+    detail: prose(detail, t),
+    remediation: prose(remediation, t),
     evidence: evidence.map((e) => renderEvidence(e, t)),
   };
   if (commands) out.commands = commands.map((c) => renderText(c, t));
@@ -54,15 +66,15 @@ export function renderFinding(f: Finding, t: Translator): RenderedFinding {
 export function renderIncident(i: Incident, t: Translator): RenderedIncident {
   return {
     ...i,
-    title: renderText(i.title, t),
-    summary: renderText(i.summary, t),
-    timeline: i.timeline.map((e) => ({ ...e, source: renderText(e.source, t), text: renderText(e.text, t) })),
+    title: prose(i.title, t),
+    summary: prose(i.summary, t),
+    timeline: i.timeline.map((e) => ({ ...e, source: renderText(e.source, t), text: prose(e.text, t) })),
   };
 }
 
 export function renderNotChecked(n: NotChecked, t: Translator): RenderedNotChecked {
   const { detail, ...rest } = n;
-  return detail === undefined ? rest : { ...rest, detail: renderText(detail, t) };
+  return detail === undefined ? rest : { ...rest, detail: prose(detail, t) };
 }
 
 export function renderDocument(doc: ReportDocument | RenderedDocument, t: Translator): RenderedDocument {
@@ -182,4 +194,21 @@ export function restoreKeyed(doc: ReportDocument): ReportDocument {
 function restoreNotChecked(n: NotChecked): NotChecked {
   const { message, ...rest } = n as NotChecked & Keyed;
   return message?.detail !== undefined ? { ...rest, detail: message.detail } : rest;
+}
+
+/** The part of the checkup an area id ("hunt.processes", "hunt cpu-sample") names, in the reader's words. */
+export function areaText(area: string, t: Translator): string {
+  const head = area.split(/[.\s]/, 1)[0] ?? area;
+  const key = `area.${head}`;
+  return isMessageKey(key) ? t(key) : area;
+}
+
+/** An incident's agreeing sources ("logs", "files") in the reader's words, comma-separated. */
+export function sourcesText(sources: readonly string[], t: Translator): string {
+  return sources
+    .map((s) => {
+      const key = `incident.sourceName.${s}`;
+      return isMessageKey(key) ? t(key) : s;
+    })
+    .join(t("lang.code") === "ja" ? "、" : ", ");
 }

@@ -7,6 +7,10 @@ export interface RenderOptions {
   t: Translator;
   color: boolean;
   threshold: Severity;
+  /** Terminal width in columns to wrap human output to; undefined: do not wrap (not a terminal). */
+  width?: number;
+  /** IANA zone the reader's times are shown in (resolved once by the CLI from TZ); default UTC. */
+  timeZone?: string;
 }
 
 /** One output format. Adding a format is one file exporting a Renderer, listed in formats/index.ts. */

@@ -55,7 +55,7 @@ test("Markdown puts incidents first, then findings, then guidance, then what cou
   );
   assert.match(
     r.stdout,
-    /\| 2026-11-20T03:14:09\.000Z \| process start \\\(\/proc\\\) \| \/tmp\/kdevtmpfsi started/,
+    /\| 2026-11-20 03:14:09 UTC \| process start \\\(\/proc\\\) \| \/tmp\/kdevtmpfsi started/,
   );
 });
 
@@ -216,8 +216,6 @@ test("the HTML speaks the report language", () => {
 test("charts handle a report without log events or process lists", () => {
   const doc = docOf([f({ id: "exposure.port:1", check: "exposure.port", severity: "medium" })]);
   const page = RENDERERS.html.render(doc, opts);
-  assert.match(page, /data-nodata="chart-attacks"/);
-  assert.match(page, /data-nodata="chart-cpu"/);
-  assert.match(page, /data-nodata="chart-timeline"/);
+  assert.doesNotMatch(page, /id="chart-(attacks|cpu|timeline)"/);
   assert.match(page, /id="chart-severity"/);
 });

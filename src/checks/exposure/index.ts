@@ -231,7 +231,7 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       for (const s of settings)
         if (s.line !== undefined)
           evidence.push({
-            label: "config",
+            label: t("exposure.ev.config"),
             path: s.file,
             line: s.line,
             value: `${s.directive} ${s.value ?? ""}`.trim(),
@@ -378,8 +378,13 @@ function checkHandlers(facts: ExposureFacts, groups: ListenerGroup[], ctx: Check
       ),
       cves: [],
       evidence: [
-        { label: "config", path: b.file, line: b.line, value: `SetHandler ${b.handler}` },
-        ...b.access.map((a) => ({ label: "config", path: b.file, line: a.line, value: a.text })),
+        { label: t("exposure.ev.config"), path: b.file, line: b.line, value: `SetHandler ${b.handler}` },
+        ...b.access.map((a) => ({
+          label: t("exposure.ev.config"),
+          path: b.file,
+          line: a.line,
+          value: a.text,
+        })),
         ...(publicWeb ? baseEvidence(publicWeb).slice(0, 2) : []),
       ],
       remediation: t("exposure.fix.handler", params),

@@ -5,6 +5,7 @@ import { atLeast, SEVERITIES, type Severity } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { RENDERERS } from "../../report/formats/index.ts";
+import { resolveTimeZone } from "../../report/time-format.ts";
 import { openStore } from "../../store/db.ts";
 import { diffFindings } from "../../store/diff.ts";
 import {
@@ -19,6 +20,7 @@ import {
 import { storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { terminalWidth } from "../options.ts";
 import { addFormatOption, parseFormat } from "../report-format.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
@@ -107,7 +109,14 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
         );
         const doc = diffReport(d, b ?? a, o.lang, (io.now ?? (() => new Date()))());
         io.stdout.write(
-          RENDERERS[format].render(doc, { lang: o.lang, t, color: false, threshold: threshold as Severity }),
+          RENDERERS[format].render(doc, {
+            lang: o.lang,
+            t,
+            color: false,
+            threshold: threshold as Severity,
+            width: terminalWidth(io),
+            timeZone: resolveTimeZone(io.env),
+          }),
         );
         const sev = threshold as Severity;
         const news =

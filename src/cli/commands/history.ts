@@ -2,12 +2,14 @@ import type { Command } from "commander";
 import { redactDbTarget } from "../../alert/redact.ts";
 import { commandReport, localHost } from "../../audit/report.ts";
 import { RENDERERS } from "../../report/formats/index.ts";
+import { resolveTimeZone } from "../../report/time-format.ts";
 import { listDeliveries } from "../../store/alerts.ts";
 import { openStore } from "../../store/db.ts";
 import { listScans } from "../../store/scans.ts";
 import { storeErrorReason } from "../../watch/scan.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { terminalWidth } from "../options.ts";
 import { addFormatOption, parseFormat } from "../report-format.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
@@ -47,7 +49,14 @@ export function registerHistory(program: Command, io: CliIo, done: (code: number
           lang: o.lang,
           sections: { history: { db: redactDbTarget(o.store.target), scans, deliveries } },
         });
-        const text = RENDERERS[format].render(doc, { lang: o.lang, t: o.t, color: false, threshold: "info" });
+        const text = RENDERERS[format].render(doc, {
+          lang: o.lang,
+          t: o.t,
+          color: false,
+          threshold: "info",
+          width: terminalWidth(io),
+          timeZone: resolveTimeZone(io.env),
+        });
         io.stdout.write(text);
         done(EXIT_OK);
       } finally {

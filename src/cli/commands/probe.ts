@@ -9,9 +9,11 @@ import { probeAll } from "../../probe/run.ts";
 import { parseTargetsFile } from "../../probe/targets.ts";
 import { DEFAULT_READ_FILE, type ProbeOptions } from "../../probe/types.ts";
 import { FORMAT_NAMES, type FormatName, RENDERERS } from "../../report/formats/index.ts";
+import { resolveTimeZone } from "../../report/time-format.ts";
 import { writeOutput } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { terminalWidth } from "../options.ts";
 
 const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -145,7 +147,14 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
       const color =
         raw.color === "always" ||
         (raw.color === "auto" && !noColor && !raw.output && Boolean(io.stdout.isTTY));
-      const text = RENDERERS[raw.format as FormatName].render(doc, { lang, t, color, threshold: "info" });
+      const text = RENDERERS[raw.format as FormatName].render(doc, {
+        lang,
+        t,
+        color,
+        threshold: "info",
+        width: raw.output ? undefined : terminalWidth(io),
+        timeZone: resolveTimeZone(io.env),
+      });
       writeOutput(text, raw.output ? path.resolve(io.cwd, raw.output) : undefined, io, t);
       // A target that could not be reached is an unanswered question (exit 3), never a clean result (0).
       const unreachable = targets.filter((x) => x.error !== undefined).length;

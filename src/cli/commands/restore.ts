@@ -1,6 +1,8 @@
 import type { Command } from "commander";
-import { type Translator, translator } from "../../i18n/index.ts";
+import { isMessageKey, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
+import { padEndWidth } from "../../report/text-width.ts";
+import { localizeTime, resolveTimeZone } from "../../report/time-format.ts";
 import { RespondError } from "../../respond/errors.ts";
 import { reasonText } from "../../respond/render.ts";
 import { restore } from "../../respond/run.ts";
@@ -10,7 +12,7 @@ import type { CliIo } from "../io.ts";
 import { addRespondOptions, checkQuarantine, parseRespondEnv } from "./respond.ts";
 
 /** One line of `restore --list`: every field came from a file on disk, so every field is escaped. */
-function listLine(e: EntryStatus, currentRoot: string): string {
+function listLine(e: EntryStatus, currentRoot: string, t: Translator, zone: string): string {
   const m = e.manifest;
   const what =
     m.kind === "cron" && m.cron
@@ -20,7 +22,12 @@ function listLine(e: EntryStatus, currentRoot: string): string {
         : m.originalPath;
   const root = m.root !== currentRoot ? `  (--root ${esc(m.root)})` : "";
   const hash = m.sha256 ? `  sha256:${esc(m.sha256.slice(0, 16))}` : "";
-  return `${esc(m.id)}  ${esc(e.status).padEnd(11)} ${esc(m.kind).padEnd(4)} ${esc(what)}  ${esc(m.createdAt)}${hash}${root}\n`;
+  const statusKey = `restore.status.${e.status}`;
+  const kindKey = `restore.kind.${m.kind}`;
+  const status = isMessageKey(statusKey) ? t(statusKey) : esc(e.status);
+  const kind = isMessageKey(kindKey) ? t(kindKey) : esc(m.kind);
+  const cols = [padEndWidth(status, 12), padEndWidth(kind, 8)].join(" ");
+  return `${esc(m.id)}  ${cols} ${esc(what)}  ${esc(localizeTime(m.createdAt, zone))}${hash}${root}\n`;
 }
 
 function octal(bits: number): string {
@@ -41,7 +48,8 @@ function list(dir: string, root: string, io: CliIo, t: Translator): void {
     : { good: [], bad: [] };
   if (good.length === 0 && bad.length === 0)
     io.stdout.write(`${t("respond.listEmpty", { dir: esc(dir) })}\n`);
-  for (const e of good) io.stdout.write(listLine(e, root));
+  const zone = resolveTimeZone(io.env);
+  for (const e of good) io.stdout.write(listLine(e, root, t, zone));
   for (const b of bad) io.stdout.write(`${t("respond.listBad", { id: esc(b.id), detail: esc(b.error) })}\n`);
 }
 

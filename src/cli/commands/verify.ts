@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
+import { resolveTimeZone, zonedTranslator } from "../../report/time-format.ts";
 import { readLastRespond } from "../../respond/last.ts";
 import { verifyLast } from "../../respond/verify.ts";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError } from "../errors.ts";
@@ -16,7 +17,7 @@ export function registerVerify(program: Command, io: CliIo, done: (code: number)
     );
   addRespondOptions(cmd).action((raw) => {
     const env = parseRespondEnv(raw, io);
-    const t = translator(env.lang);
+    const t = zonedTranslator(translator(env.lang), resolveTimeZone(io.env));
     checkQuarantine(env.quarantineDir, false, t);
     let last: ReturnType<typeof readLastRespond>;
     try {

@@ -3,7 +3,7 @@ import type { Messages } from "../types.ts";
 export const apache = {
   "apache.diag.rpmdbUnreadable": {
     en: "the rpm database {db} cannot be read ({problem}); unless a root-owned rpm command can read it, the version of {binary} comes from the binary alone, with lower confidence",
-    ja: "rpm データベース {db} を読めません ({problem})。root 所有の rpm コマンドで読めない限り、{binary} の版はバイナリ内の文字列だけから判断するため、確度は低くなります",
+    ja: "rpm データベース {db} を読めません ({problem})。root 所有の rpm コマンドで読めない限り、{binary} のバージョンはバイナリ内の文字列だけから判断するため、確度は低くなります",
   },
   "apache.diag.rpmdbSkipped": {
     en: "{count} records of the rpm database {db} are broken and were skipped ({why}); the packages they describe are not known",
@@ -11,27 +11,27 @@ export const apache = {
   },
   "apache.diag.notLive": {
     en: "running Apache processes and `httpd -v`/`-l` are only checked on this machine itself (--root /); versions and modules come from files",
-    ja: "実行中の Apache プロセスと `httpd -v`/`-l` は、このマシン自体 (--root /) を診断するときだけ確認します。版とモジュールはファイルから判断しました",
+    ja: "実行中の Apache プロセスと `httpd -v`/`-l` は、このマシン自体 (--root /) を診断するときだけ確認します。バージョンとモジュールはファイルから判断しました",
   },
   "apache.diag.noVersionString": {
     en: "{path}: no Apache/x.y.z version string found in the binary",
-    ja: "{path}: バイナリの中に Apache/x.y.z の版の文字列が見つかりません",
+    ja: "{path}: バイナリの中に Apache/x.y.z のバージョン文字列が見つかりません",
   },
   "apache.diag.versionMismatch": {
     en: "{path} says Apache/{file} but its package is {pkg}: the binary was replaced outside the package manager, so it is judged by its own version",
-    ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられたため、バイナリ自身の版で評価しました",
+    ja: "{path} は Apache/{file} ですが、パッケージは {pkg} です。パッケージ管理の外でバイナリが置き換えられたため、バイナリ自身のバージョンで評価しました",
   },
   "apache.diag.notRun": {
     en: "{path} was not run (-v, -l): {why}, so a user other than root could change what runs; its version comes from its file",
-    ja: "{path} は実行しませんでした (-v, -l)。{why}ため、root 以外のユーザーが実行内容を変えられます。版はファイルから判断しました",
+    ja: "{path} は実行しませんでした (-v, -l)。{why}ため、root 以外のユーザーが実行内容を変えられます。バージョンはファイルから判断しました",
   },
   "apache.diag.notRunNotElf": {
     en: "{path} was not run (-v, -l): it is not an ELF executable; its version comes from its file",
-    ja: "{path} は実行しませんでした (-v, -l)。ELF 形式の実行ファイルではありません。版はファイルから判断しました",
+    ja: "{path} は実行しませんでした (-v, -l)。ELF 形式の実行ファイルではありません。バージョンはファイルから判断しました",
   },
   "apache.diag.notRunNotApache": {
     en: "{path} was not run (-v, -l): it holds no Apache/2.x version string, so it is not known to be Apache httpd",
-    ja: "{path} は実行しませんでした (-v, -l)。Apache/2.x の版の文字列がなく、Apache httpd だと確認できません",
+    ja: "{path} は実行しませんでした (-v, -l)。Apache/2.x のバージョン文字列がなく、Apache httpd だと確認できません",
   },
   "apache.diag.envvarsUntrusted": {
     en: "{path} was not read: {why}; the variables it would set stay undefined in the configuration",
@@ -87,7 +87,7 @@ export const apache = {
   },
   "apache.untrusted.notApache": {
     en: " (which holds no Apache version string)",
-    ja: " (Apache の版の文字列を含まない)",
+    ja: " (Apache のバージョン文字列を含まない)",
   },
   "apache.untrusted.noConfig": {
     en: "none named",
@@ -108,39 +108,39 @@ export const apache = {
   },
   "apache.basis.distro": {
     en: "The version comes from the {manager} package {pkg} {version}, the distribution's own build.",
-    ja: "版はディストリビューション自身のビルドである {manager} パッケージ {pkg} {version} から判断しました。",
+    ja: "バージョンはディストリビューション自身のビルドである {manager} パッケージ {pkg} {version} から判断しました。",
   },
   "apache.basis.distroData": {
     en: "The version comes from the {manager} package {pkg} {version}, judged with {data} security data (backported fixes count).",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました (バックポートされた修正を考慮済み)。",
+    ja: "バージョンは {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました (バックポートされた修正を考慮済み)。",
   },
   "apache.basis.distroStandIn": {
     en: "The version comes from the {manager} package {pkg} {version}, judged with {data} security data, which stands in for {distro}'s own (mamori does not have it; the rebuilds ship the same fixes under the same versions).",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました。{distro} 自身の情報は mamori にないため、同じ版で同じ修正を出している再ビルド版の情報で代用しています。",
+    ja: "バージョンは {manager} パッケージ {pkg} {version} から判断し、{data} のセキュリティ情報で評価しました。{distro} 自身の情報は mamori にないため、同じバージョンで同じ修正を出している再ビルド版の情報で代用しています。",
   },
   "apache.basis.distroSilent": {
     en: "The version comes from the {manager} package {pkg} {version}; the {data} security data mamori has does not mention these CVEs, so they are judged by Apache's upstream version and may already be fixed (lower confidence).",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。mamori が持つ {data} のセキュリティ情報にはこれらの CVE の記載がないため、Apache 本家の版で評価しました。すでに修正済みの可能性があります (確度は低め)。",
+    ja: "バージョンは {manager} パッケージ {pkg} {version} から判断しました。mamori が持つ {data} のセキュリティ情報にはこれらの CVE の記載がないため、Apache 本家のバージョンで評価しました。すでに修正済みの可能性があります (確度は低め)。",
   },
   "apache.basis.distroNoData": {
     en: "The version comes from the {manager} package {pkg} {version}; mamori has no {distro} security data for this release, so it is judged by Apache's upstream version and may already be fixed (lower confidence). Run `mamori db update`.",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。mamori にはこのリリース向けの {distro} のセキュリティ情報がないため、Apache 本家の版で評価しました。すでに修正済みの可能性があります (確度は低め)。`mamori db update` を実行してください。",
+    ja: "バージョンは {manager} パッケージ {pkg} {version} から判断しました。mamori にはこのリリース向けの {distro} のセキュリティ情報がないため、Apache 本家のバージョンで評価しました。すでに修正済みの可能性があります (確度は低め)。`mamori db update` を実行してください。",
   },
   "apache.basis.thirdParty": {
     en: "The version comes from the {manager} package {pkg} {version}, a third-party build not covered by the distribution's security data, so it is judged by Apache's upstream version ranges.",
-    ja: "版は {manager} パッケージ {pkg} {version} から判断しました。ディストリビューションのセキュリティ情報の対象外であるサードパーティ製のビルドのため、Apache 本家の影響範囲で評価しました。",
+    ja: "バージョンは {manager} パッケージ {pkg} {version} から判断しました。ディストリビューションのセキュリティ情報の対象外であるサードパーティ製のビルドのため、Apache 本家の影響範囲で評価しました。",
   },
   "apache.basis.live": {
     en: "The version comes from running {path} -v; no package manager owns it, so it is judged by Apache's upstream version ranges.",
-    ja: "版は {path} -v の出力から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
+    ja: "バージョンは {path} -v の出力から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
   },
   "apache.basis.binaryNoDb": {
     en: "The version comes from the version string inside {path}; the package database {db} could not be read, so a distribution backport cannot be ruled out (lower confidence).",
-    ja: "版は {path} の中の版の文字列から判断しました。パッケージデータベース {db} を読めないため、ディストリビューションによる修正のバックポートを否定できません (確度は低め)。",
+    ja: "バージョンは {path} の中のバージョン文字列から判断しました。パッケージデータベース {db} を読めないため、ディストリビューションによる修正のバックポートを否定できません (確度は低め)。",
   },
   "apache.basis.binary": {
     en: "The version comes from the version string inside {path}; no package manager owns it, so it is judged by Apache's upstream version ranges.",
-    ja: "版は {path} の中の版の文字列から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
+    ja: "バージョンは {path} の中のバージョン文字列から判断しました。どのパッケージにも属さないため、Apache 本家の影響範囲で評価しました。",
   },
   "apache.exposure.title.rce": {
     en: "Apache {version} at {path}: remote code execution possible through {cves} (critical, exploited in the wild): upgrade now",
@@ -268,7 +268,7 @@ export const apache = {
   },
   "apache.cve.fix.thirdParty": {
     en: "It comes from a third-party repository: the distribution's updates do not fix it; update it from that repository to upstream {target} or later, or replace it with the distribution's package.",
-    ja: "サードパーティのリポジトリ由来のため、ディストリビューションの更新では直りません。そのリポジトリから本家 {target} 以降に相当する版へ更新するか、ディストリビューションのパッケージに置き換えてください。",
+    ja: "サードパーティのリポジトリ由来のため、ディストリビューションの更新では直りません。そのリポジトリから本家 {target} 以降に相当するバージョンへ更新するか、ディストリビューションのパッケージに置き換えてください。",
   },
   "apache.cve.fix.pkgTo": {
     en: "Upgrade the package {pkg} to {target} or later (the distribution's security update) and restart Apache.",
@@ -280,7 +280,7 @@ export const apache = {
   },
   "apache.cve.caveat.possibly-affected": {
     en: "Apache lists this version only as possibly affected.",
-    ja: "Apache はこの版を「影響の可能性あり」としてのみ挙げています。",
+    ja: "Apache はこのバージョンを「影響の可能性あり」としてのみ挙げています。",
   },
   "apache.cve.caveat.distro-data-stale": {
     en: "The installed package is newer than every fix in the distribution data mamori has for its release, so these may already be fixed; run `mamori db update`.",
@@ -292,7 +292,7 @@ export const apache = {
   },
   "apache.cve.caveat.separate-package": {
     en: "The distribution fixed it in a separately packaged module (such as mod_http2); mamori read only the web server package's version, so check that module's package version.",
-    ja: "ディストリビューションは別パッケージのモジュール (mod_http2 など) で修正しています。mamori が確認したのは Web サーバー本体のパッケージの版だけなので、そのモジュールのパッケージの版を確認してください。",
+    ja: "ディストリビューションは別パッケージのモジュール (mod_http2 など) で修正しています。mamori が確認したのは Web サーバー本体のパッケージのバージョンだけなので、そのモジュールのパッケージのバージョンを確認してください。",
   },
   "apache.cve.fix.source": {
     en: "Build and install Apache httpd {target} or later from https://httpd.apache.org/download.cgi and restart it.",
@@ -328,7 +328,7 @@ export const apache = {
   },
   "apache.config.tokens.detail": {
     en: "ServerTokens {value} puts the exact version (and OS) into every Server header.",
-    ja: "ServerTokens {value} のため、すべての Server ヘッダーに正確な版 (と OS) が載ります。",
+    ja: "ServerTokens {value} のため、すべての Server ヘッダーに正確なバージョン (と OS) が載ります。",
   },
   "apache.config.signature.detail": {
     en: "ServerSignature On adds it to every error page.",
@@ -336,11 +336,11 @@ export const apache = {
   },
   "apache.config.disclosure.title": {
     en: "Apache tells every visitor its exact version",
-    ja: "Apache が訪問者に正確な版を知らせています",
+    ja: "Apache が訪問者に正確なバージョンを知らせています",
   },
   "apache.config.disclosure.fix": {
     en: "Set ServerTokens Prod and ServerSignature Off, so scanners cannot pick this server by version.",
-    ja: "ServerTokens Prod と ServerSignature Off を設定し、版を手がかりに狙われないようにしてください。",
+    ja: "ServerTokens Prod と ServerSignature Off を設定し、バージョンを手がかりに狙われないようにしてください。",
   },
   "apache.config.status.title": {
     en: "{handler} at {url} is open to everyone",
@@ -364,7 +364,7 @@ export const apache = {
   },
   "apache.config.indexes.detail": {
     en: "Options Indexes on {dir}: a directory without an index page lists every file in it (backups, old copies, uploads).",
-    ja: "{dir} に Options Indexes があり、index ページのないディレクトリは中のファイル (バックアップ、古いコピー、アップロード) をすべて一覧表示します。",
+    ja: "{dir} に Options Indexes があり、インデックスページ (index.html など) のないディレクトリは中のファイル (バックアップ、古いコピー、アップロード) をすべて一覧表示します。",
   },
   "apache.config.indexes.detailSensitive": {
     en: "Options Indexes on {dir}, a system directory: its contents are listed to anyone who reaches it.",
@@ -386,14 +386,14 @@ export const apache = {
     en: "Move to Apache 2.4 (the distribution's current package, or the current upstream release).",
     ja: "Apache 2.4 (ディストリビューションの現行パッケージか本家の最新版) に移行してください。",
   },
-  "apache.evidence.binary": { en: "version string in the binary", ja: "バイナリ内の版の文字列" },
+  "apache.evidence.binary": { en: "version string in the binary", ja: "バイナリ内のバージョン文字列" },
   "apache.evidence.live": { en: "httpd -v", ja: "httpd -v の出力" },
   "apache.evidence.running": {
     en: "still running the replaced binary",
     ja: "置き換え前のバイナリのまま実行中",
   },
   "apache.basis.label.distro-data": { en: "distro data", ja: "ディストリビューションの情報" },
-  "apache.basis.label.upstream-version": { en: "upstream version", ja: "本家の版" },
+  "apache.basis.label.upstream-version": { en: "upstream version", ja: "本家のバージョン" },
   "apache.basis.label.banner": { en: "banner", ja: "バナー" },
   "apache.because.distroFixed": {
     en: "the distribution fixed it in {fixed}; installed is {installed}",
@@ -409,11 +409,11 @@ export const apache = {
   },
   "apache.diag.replacedWhileRunning": {
     en: "{path} (pid {pid}) runs a binary that was replaced on disk after it started ({running}); restart Apache so the new version is the one serving",
-    ja: "{path} (pid {pid}) は起動後にディスク上で置き換えられたバイナリで動いています ({running})。新しい版で動かすには Apache を再起動してください",
+    ja: "{path} (pid {pid}) は起動後にディスク上で置き換えられたバイナリで動いています ({running})。新しいバージョンで動かすには Apache を再起動してください",
   },
   "apache.diag.configWithoutBinary": {
     en: "{path} exists but no Apache binary was found on the usual paths; if Apache lives elsewhere, its version was not checked",
-    ja: "{path} はありますが、通常の場所に Apache のバイナリが見つかりません。別の場所にある場合、その版は確認していません",
+    ja: "{path} はありますが、通常の場所に Apache のバイナリが見つかりません。別の場所にある場合、そのバージョンは確認していません",
   },
   "apache.diag.undefinedVar": {
     en: "{where}: {variable} is not defined; left as written",

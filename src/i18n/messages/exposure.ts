@@ -21,7 +21,7 @@ export const exposure = {
   },
   "exposure.why.elasticsearch": {
     en: "Elasticsearch answers anyone who reaches it unless security is configured; open clusters leak data and old versions were used to run miners.",
-    ja: "Elasticsearch はセキュリティ設定がなければ誰にでも応答します。公開されたクラスタからはデータが漏れ、古い版はマイナーの実行に使われました。",
+    ja: "Elasticsearch はセキュリティ設定がなければ誰にでも応答します。公開されたクラスタからはデータが漏れ、古いバージョンはマイナーの実行に使われました。",
   },
   "exposure.why.database": {
     en: "A database listening on a public interface is brute-forced day and night; a weak or reused password gives attackers your data and often a way to run code.",
@@ -134,6 +134,7 @@ export const exposure = {
     en: "a private network address, reachable from that network",
     ja: "プライベートネットワークのアドレスで、そのネットワークから接続できます",
   },
+  "exposure.ev.config": { en: "config", ja: "設定" },
   "exposure.unknownProcess": { en: "an unknown process", ja: "不明なプロセス" },
   "exposure.noPackage": { en: "not from a dpkg package", ja: "dpkg パッケージ外" },
   "exposure.package": { en: "package {name}", ja: "パッケージ {name}" },
@@ -195,7 +196,7 @@ export const exposure = {
   },
   "exposure.fix.port": {
     en: "Check whether {proto}/{port} must be reachable from outside; if not, make {process} listen on 127.0.0.1, stop it, or block the port in the firewall.",
-    ja: "{proto}/{port} が外部から届く必要があるか確認してください。不要なら {process} を 127.0.0.1 で待ち受けるようにするか、停止するか、ファイアウォールで遮断してください。",
+    ja: "{proto}/{port} が外部から届く必要があるか確認してください。不要なら、待ち受けているプロセス ({process}) を 127.0.0.1 だけで待ち受けるよう設定するか、停止するか、ファイアウォールで遮断してください。",
   },
   "exposure.fix.expected": {
     en: "Expected; make sure it is kept up to date.",
@@ -335,7 +336,7 @@ export const exposure = {
   "exposure.probe.error.network": { en: "could not connect: {code}", ja: "接続できませんでした: {code}" },
   "exposure.probe.banner.none": {
     en: "No Server header and no error page signature: the version cannot be told from outside.",
-    ja: "Server ヘッダーもエラーページの署名もなく、外部からは版を判別できません。",
+    ja: "Server ヘッダーもエラーページの署名もなく、外部からはバージョンを判別できません。",
   },
   "exposure.probe.banner.not-apache": {
     en: "The server calls itself {product}, not Apache (a proxy or another server may be in front).",
@@ -343,15 +344,15 @@ export const exposure = {
   },
   "exposure.probe.banner.no-version": {
     en: "Apache without a version (ServerTokens Prod): the banner cannot tell; the traversal checks decide.",
-    ja: "版の表示がない Apache です (ServerTokens Prod)。バナーでは判定できないため、トラバーサル検査で判断します。",
+    ja: "バージョンの表示がない Apache です (ServerTokens Prod)。バナーでは判定できないため、トラバーサル検査で判断します。",
   },
   "exposure.probe.banner.distro": {
     en: "Apache {version} built by {distro}: distribution builds backport fixes, so the version number alone cannot tell; the traversal checks decide.",
-    ja: "{distro} がビルドした Apache {version} です。ディストリビューション版は修正をバックポートするため、版番号だけでは判定できません。トラバーサル検査で判断します。",
+    ja: "{distro} がビルドした Apache {version} です。ディストリビューション版は修正をバックポートするため、バージョン番号だけでは判定できません。トラバーサル検査で判断します。",
   },
   "exposure.probe.banner.vulnerable-version": {
     en: "The banner says Apache {version}, a version with {cves} (a banner alone is weak evidence).",
-    ja: "バナーは Apache {version} と示しており、{cves} の影響を受ける版です (バナーだけでは弱い証拠です)。",
+    ja: "バナーは Apache {version} と示しており、{cves} の影響を受けるバージョンです (バナーだけでは弱い証拠です)。",
   },
   "exposure.probe.banner.deferred": {
     en: "The dedicated check ({checks}) tested the server itself and decides where the banner disagrees.",
@@ -363,7 +364,7 @@ export const exposure = {
   },
   "exposure.probe.traversal.vulnerable": {
     en: "Through {prefix}, the encoded ../ was not rejected (a fixed Apache answers 400): the server behaves like a build with {cve}. Upgrade Apache now.",
-    ja: "{prefix} 経由のエンコードされた ../ が拒否されませんでした (修正済みの Apache は 400 を返します)。{cve} を持つ版と同じ動作です。今すぐ Apache を更新してください。",
+    ja: "{prefix} 経由のエンコードされた ../ が拒否されませんでした (修正済みの Apache は 400 を返します)。{cve} を持つバージョンと同じ動作です。今すぐ Apache を更新してください。",
   },
   "exposure.probe.traversal.confirmed": {
     en: "Confirmed {cve}: the harmless file {file} was read through the traversal (content not shown). Upgrade Apache now and check the logs for earlier exploitation.",

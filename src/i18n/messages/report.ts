@@ -110,7 +110,7 @@ export const report = {
   "incident.story.file": { en: "{path} was written at {time}.", ja: "{time} に {path} が書き込まれました。" },
   "incident.story.fileCtime": {
     en: "{path} was changed at {time}, though its modification time claims {mtime}.",
-    ja: "{path} は {time} に変更されました (更新時刻は {mtime} と偽装されています)。",
+    ja: "{path} は {time} に変更されましたが、更新時刻 (mtime) は {mtime} になっています。",
   },
   "incident.story.fileSeen": { en: "{path} belongs to it.", ja: "{path} が関係しています。" },
   "incident.story.network": {
@@ -166,7 +166,7 @@ export const report = {
   },
   "guide.incident.expert": {
     en: "Send this report (Markdown or HTML) to your security contact; if personal data was on the server, check your duty to report the breach.",
-    ja: "このレポート (Markdown または HTML) をセキュリティの担当者に送ってください。個人情報があった場合は、漏えいの報告義務を確認してください。",
+    ja: "このレポート (Markdown または HTML) をセキュリティの担当者に送ってください。個人情報が漏えいした可能性があれば、個人情報保護委員会への報告義務を確認してください。不正アクセスの被害は JPCERT/CC にも届け出られます。",
   },
   "guide.apache.title": { en: "Vulnerable Apache", ja: "脆弱な Apache" },
   "guide.apache.now": {
@@ -231,7 +231,11 @@ export const report = {
   "html.attackers": { en: "Attacker", ja: "攻撃元" },
   "html.entryPoint": { en: "Way in", ja: "侵入経路" },
   "html.sources": { en: "Sources that agree", ja: "一致した情報源" },
-  "html.time": { en: "Time (UTC)", ja: "時刻 (UTC)" },
+  "incident.sourceName.logs": { en: "logs", ja: "ログ" },
+  "incident.sourceName.processes": { en: "processes", ja: "プロセス" },
+  "incident.sourceName.files": { en: "files", ja: "ファイル" },
+  "incident.sourceName.network": { en: "network", ja: "通信" },
+  "html.time": { en: "Time", ja: "時刻" },
   "html.timeSource": { en: "Time from", ja: "時刻の出典" },
   "html.event": { en: "What happened", ja: "出来事" },
   "html.charts": { en: "Charts", ja: "グラフ" },

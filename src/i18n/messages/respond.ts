@@ -2,6 +2,16 @@ import type { Messages } from "../types.ts";
 
 /** Rails of `mamori respond` and the exit-code lines of issue 18. */
 export const respond = {
+  // `restore --list`: the state of a quarantine entry and what kind of change it undoes.
+  "restore.status.quarantined": { en: "quarantined", ja: "隔離中" },
+  "restore.status.in-place": { en: "in-place", ja: "元の場所" },
+  "restore.status.restored": { en: "restored", ja: "復元済み" },
+  "restore.status.incomplete": { en: "incomplete", ja: "未完了" },
+  "restore.status.superseded": { en: "superseded", ja: "置き換え済み" },
+  "restore.status.evidence": { en: "evidence", ja: "証拠として保存" },
+  "restore.kind.file": { en: "file", ja: "ファイル" },
+  "restore.kind.cron": { en: "cron", ja: "cron" },
+  "restore.kind.unit": { en: "unit", ja: "ユニット" },
   "probe.unreachable": {
     en: "{count} target(s) could not be probed (see above): exit 3, not a clean result.",
     ja: "{count} 件の対象を検査できませんでした (上記参照): 問題なしの結果ではないため終了コード 3 です。",

@@ -4,7 +4,7 @@ import type { Messages } from "../types.ts";
 export const verdict = {
   "apache.cve.folded.title": {
     en: "{count} known CVE(s) in Apache {version}'s version range cannot apply to this platform or build",
-    ja: "Apache {version} の版の範囲にある既知の CVE のうち {count} 件は、この環境またはビルドには該当しません",
+    ja: "Apache {version} のバージョンの範囲にある既知の CVE のうち {count} 件は、この環境またはビルドには該当しません",
   },
   "apache.cve.folded.windows": {
     en: "Windows only ({count}): {cves}.",
@@ -36,11 +36,11 @@ export const verdict = {
   "coverage.source.live": { en: "from `httpd -v`", ja: "`httpd -v` から" },
   "coverage.source.binary": {
     en: "from the version string in the binary",
-    ja: "実行ファイル内の版の文字列から",
+    ja: "実行ファイル内のバージョン文字列から",
   },
   "coverage.apache.none": {
     en: "No Apache httpd was found under {root}, so no Apache version, configuration or CVE was checked",
-    ja: "{root} の下に Apache httpd が見つからなかったため、Apache の版・設定・CVE は確認していません",
+    ja: "{root} の下に Apache httpd が見つからなかったため、Apache のバージョン・設定・CVE は確認していません",
   },
   "coverage.apache.noneHow": {
     en: "if Apache runs in a container or elsewhere, check that root with `mamori audit --root DIR`, and its logs with `mamori logs FILE` (for a container: `docker logs NAME 2>&1 | mamori logs -`)",
@@ -52,7 +52,7 @@ export const verdict = {
   },
   "coverage.apache.noVersion": {
     en: "The version of the Apache at {path} could not be read, so its CVEs were not checked",
-    ja: "{path} の Apache の版を読み取れなかったため、CVE は確認していません",
+    ja: "{path} の Apache のバージョンを読み取れなかったため、CVE は確認していません",
   },
   "coverage.apache.noVersionHow": {
     en: "ask the package manager (`dpkg -s apache2`, `rpm -q httpd`, `apk info -v apache2`) or, if you trust the file, run `{path} -v` as root, then compare with https://httpd.apache.org/security/vulnerabilities_24.html",

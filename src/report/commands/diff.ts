@@ -5,7 +5,8 @@ import type { DiffSection } from "../../core/sections/index.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { markdownCode as code, escapeTerminal as esc, escapeMarkdown as md } from "../escape.ts";
 import { evidenceText } from "../formats/human.ts";
-import { renderEvidence, renderFinding } from "../localize.ts";
+import { type RenderedEvidence, renderEvidence, renderFinding } from "../localize.ts";
+import { zonedTranslator } from "../time-format.ts";
 import type { RenderOptions } from "../types.ts";
 
 type Row = Pick<Finding, "id" | "severity" | "confidence" | "title"> & {
@@ -34,7 +35,9 @@ function lists(doc: ReportDocument, d: DiffSection) {
 }
 
 /** `mamori diff` on a terminal: new, resolved and changed findings, then how many stayed the same. */
-export function diffHuman(doc: ReportDocument, { t }: RenderOptions): string {
+export function diffHuman(doc: ReportDocument, opts: RenderOptions): string {
+  const t = zonedTranslator(opts.t, opts.timeZone);
+  const ev = (e: RenderedEvidence) => evidenceText(e, opts.timeZone);
   const d = doc.sections.diff as DiffSection;
   const { added, changed } = lists(doc, d);
   const out = [t("watch.diff.title", { from: esc(d.from), to: esc(d.to) }), ""];
@@ -60,8 +63,8 @@ export function diffHuman(doc: ReportDocument, { t }: RenderOptions): string {
             : what === "confidence"
               ? [t(`confidence.${c.before.confidence}`), t(`confidence.${c.after.confidence}`)]
               : [
-                  c.before.evidence.map((e) => evidenceText(renderEvidence(e, t))).join("; "),
-                  renderFinding(c.after, t).evidence.map(evidenceText).join("; "),
+                  c.before.evidence.map((e) => ev(renderEvidence(e, t))).join("; "),
+                  renderFinding(c.after, t).evidence.map(ev).join("; "),
                 ];
         out.push(`      ${t(`watch.diff.field.${what}`)}: ${esc(before)} -> ${esc(after)}`);
       }
@@ -73,7 +76,8 @@ export function diffHuman(doc: ReportDocument, { t }: RenderOptions): string {
 }
 
 /** The same for a ticket: one table per kind of change. */
-export function diffMarkdown(doc: ReportDocument, { t }: RenderOptions): string {
+export function diffMarkdown(doc: ReportDocument, opts: RenderOptions): string {
+  const t = zonedTranslator(opts.t, opts.timeZone);
   const d = doc.sections.diff as DiffSection;
   const { added, changed } = lists(doc, d);
   const out = [`# ${md(t("watch.diff.title", { from: d.from, to: d.to }))}`, ""];

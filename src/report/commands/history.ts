@@ -1,6 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import type { HistorySection } from "../../core/sections/index.ts";
 import { markdownCode as code, escapeTerminal as esc, escapeMarkdown as md } from "../escape.ts";
+import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { RenderOptions } from "../types.ts";
 
 /**
@@ -29,7 +30,8 @@ function deliveryLine(d: HistorySection["deliveries"][number], t: RenderOptions[
 }
 
 /** `mamori history` on a terminal: one line per scan, then the deliveries. */
-export function historyHuman(doc: ReportDocument, { t }: RenderOptions): string {
+export function historyHuman(doc: ReportDocument, opts: RenderOptions): string {
+  const t = zonedTranslator(opts.t, opts.timeZone);
   const h = doc.sections.history as HistorySection;
   const out = [t("watch.history.title", { db: esc(h.db) }), ""];
   if (h.scans.length === 0) out.push(t("watch.history.empty"));
@@ -40,7 +42,7 @@ export function historyHuman(doc: ReportDocument, { t }: RenderOptions): string 
       s.notChecked.length > 0 ? `  (${t("watch.history.notChecked", { count: s.notChecked.length })})` : "";
     // The hostname for people, with the start of the id that keys the history (hostnames change).
     out.push(
-      `${esc(s.id).padEnd(26)} ${esc(s.finishedAt).padEnd(25)} ${esc(s.host)} (${hostIdLabel(s.hostId, t)})  ${c.critical} ${c.high} ${c.medium} ${c.low} ${c.info}  ${esc(s.command)}${nc}`,
+      `${esc(s.id).padEnd(26)} ${esc(localizeTime(s.finishedAt, opts.timeZone)).padEnd(26)} ${esc(s.host)} (${hostIdLabel(s.hostId, t)})  ${c.critical} ${c.high} ${c.medium} ${c.low} ${c.info}  ${esc(s.command)}${nc}`,
     );
   }
   out.push("", `${t("watch.history.deliveries")}:`);
@@ -54,7 +56,8 @@ function cell(s: string): string {
 }
 
 /** The same as tables, for a ticket. */
-export function historyMarkdown(doc: ReportDocument, { t }: RenderOptions): string {
+export function historyMarkdown(doc: ReportDocument, opts: RenderOptions): string {
+  const t = zonedTranslator(opts.t, opts.timeZone);
   const h = doc.sections.history as HistorySection;
   const out = [`# ${cell(t("watch.history.title", { db: h.db }))}`, ""];
   if (h.scans.length === 0) out.push(t("watch.history.empty"), "");
@@ -65,7 +68,7 @@ export function historyMarkdown(doc: ReportDocument, { t }: RenderOptions): stri
     );
     for (const s of h.scans)
       out.push(
-        `| ${code(s.id)} | ${cell(s.finishedAt)} | ${cell(s.host)} (${cell(hostIdLabel(s.hostId, t))}) | ${s.counts.critical} | ${s.counts.high} | ${s.counts.medium} | ${s.counts.low} | ${s.counts.info} | ${cell(s.command)} |`,
+        `| ${code(s.id)} | ${cell(localizeTime(s.finishedAt, opts.timeZone))} | ${cell(s.host)} (${cell(hostIdLabel(s.hostId, t))}) | ${s.counts.critical} | ${s.counts.high} | ${s.counts.medium} | ${s.counts.low} | ${s.counts.info} | ${cell(s.command)} |`,
       );
     out.push("");
   }

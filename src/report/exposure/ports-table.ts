@@ -2,6 +2,7 @@ import type { ReportDocument } from "../../core/document.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { renderDocument } from "../localize.ts";
+import { textWidth } from "../text-width.ts";
 
 function addr(a: string, port: number): string {
   return a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
@@ -41,7 +42,7 @@ export function renderPortsTable(keyed: ReportDocument, t: Translator): string {
       reach,
     ]);
   }
-  const width = (s: string) => [...s].reduce((n, c) => n + ((c.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
+  const width = textWidth;
   const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => width(row[i] ?? "")))) ?? [];
   const lines = table.map((row) =>
     row

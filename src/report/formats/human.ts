@@ -4,9 +4,11 @@ import { commandView } from "../commands/index.ts";
 import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import { guidance } from "../guidance.ts";
-import { type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
+import { areaText, type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
+import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
 import { coverageLines, reasonText, verdictLine, verdictOf } from "../verdict.ts";
+import { wrapText } from "../wrap.ts";
 
 const COLORS: Record<Severity, string> = {
   critical: "\x1b[1;41;97m",
@@ -18,7 +20,7 @@ const COLORS: Record<Severity, string> = {
 const RESET = "\x1b[0m";
 const BOLD = "\x1b[1m";
 
-export function evidenceText(e: RenderedEvidence): string {
+export function evidenceText(e: RenderedEvidence, timeZone?: string): string {
   const parts: string[] = [];
   if (e.path) parts.push(e.line ? `${e.path}:${e.line}` : e.path);
   if (e.pid !== undefined) parts.push(`pid ${e.pid}`);
@@ -26,9 +28,11 @@ export function evidenceText(e: RenderedEvidence): string {
   else if (e.version) parts.push(e.version);
   if (e.ip) parts.push(e.ip);
   if (e.url) parts.push(e.url);
-  if (e.time) parts.push(e.time);
-  if (e.label) parts.push(`${e.label}:`);
-  if (e.value !== undefined) parts.push(e.value);
+  if (e.time) parts.push(localizeTime(e.time, timeZone));
+  // "label: value"; a sign with no value of its own is its label alone (no dangling colon).
+  if (e.label && e.value !== undefined && e.value !== "") parts.push(`${e.label}: ${e.value}`);
+  else if (e.label) parts.push(e.label);
+  else if (e.value !== undefined) parts.push(e.value);
   return parts.join("  ");
 }
 
@@ -50,7 +54,7 @@ function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
   if (f.detail) lines.push(`  ${t("report.why")}: ${esc(f.detail)}`);
   if (f.evidence.length > 0) {
     lines.push(`  ${t("report.evidence")}:`);
-    for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(clip(evidenceText(e)))}`);
+    for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(clip(evidenceText(e, opts.timeZone)))}`);
     if (f.evidence.length > 10) lines.push(`    - … (+${f.evidence.length - 10})`);
   }
   if (f.remediation) lines.push(`  ${t("report.next")}: ${esc(f.remediation)}`);
@@ -61,8 +65,10 @@ function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
 export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string {
   const view = commandView(keyed, "human");
   if (view) return view(keyed, opts);
-  const doc = renderDocument(keyed, opts.t);
-  const { t, color, threshold } = opts;
+  const t = zonedTranslator(opts.t, opts.timeZone);
+  opts = { ...opts, t };
+  const doc = renderDocument(keyed, t);
+  const { color, threshold } = opts;
   const out: string[] = [];
   const { verdict } = verdictOf(doc.findings, threshold, gapsOf(doc).length);
   const vColor =
@@ -75,7 +81,7 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
   out.push(color ? `${vColor}${line}${RESET}` : line);
   out.push(...coverageLines(doc, t).map(esc));
   out.push(
-    `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${esc(doc.scannedAt)}`,
+    `${t("report.host")}: ${esc(doc.host.hostname)}${doc.host.os ? ` (${esc(doc.host.os)})` : ""}  ${t("report.root")}: ${esc(doc.host.root)}  ${t("report.scannedAt")}: ${esc(localizeTime(doc.scannedAt, opts.timeZone))}`,
   );
   out.push("");
   const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
@@ -87,7 +93,8 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
       `${sev} ${color ? BOLD : ""}■ ${esc(inc.title)}${color ? RESET : ""}  (${t(`confidence.${inc.confidence}`)})`,
     );
     out.push(`  ${esc(inc.summary)}`);
-    for (const e of inc.timeline) out.push(`    ${esc(e.time)}  [${esc(e.source)}] ${esc(e.text)}`);
+    for (const e of inc.timeline)
+      out.push(`    ${esc(localizeTime(e.time, opts.timeZone))}  [${esc(e.source)}] ${esc(e.text)}`);
     out.push("");
   }
   if (shown.length === 0) out.push(t("report.noFindings"));
@@ -112,7 +119,7 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
     out.push(`${t("report.notChecked")}:`);
     for (const n of doc.notChecked) {
       out.push(
-        `  - ${esc(n.area)}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
+        `  - ${esc(areaText(n.area, t))}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
       );
     }
   }
@@ -123,4 +130,8 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-export const human: Renderer = { name: "human", render: renderHuman };
+/** Every human view (checkup and command views) wrapped to the terminal's width when there is one. */
+export const human: Renderer = {
+  name: "human",
+  render: (doc, opts) => wrapText(renderHuman(doc, opts), opts.width),
+};

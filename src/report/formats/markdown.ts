@@ -3,7 +3,8 @@ import type { Translator } from "../../i18n/index.ts";
 import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
 import { type Guide, guidance, packageManager } from "../guidance.ts";
-import { type RenderedIncident, renderDocument } from "../localize.ts";
+import { areaText, type RenderedIncident, renderDocument, sourcesText } from "../localize.ts";
+import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer } from "../types.ts";
 import { coverageLines, reasonText, verdictLine } from "../verdict.ts";
 import { evidenceText } from "./human.ts";
@@ -19,17 +20,12 @@ function fenced(lines: string[], lang = "sh"): string[] {
   return [`${fence}${lang}`, body, fence, ""];
 }
 
-/** A time as it is when it looks like one (digits, T, Z, :, ., +, -); anything else escaped. */
-function stamp(s: string): string {
-  return /^[0-9TZ:.+-]*$/.test(s) ? s : md(s);
-}
-
 /** Table cell: Markdown-escaped and no pipe or newline can break the row. */
 function cell(s: string): string {
   return md(s).replace(/\|/g, "\\|");
 }
 
-function incidentBlock(inc: RenderedIncident, t: Translator): string[] {
+function incidentBlock(inc: RenderedIncident, t: Translator, stamp: (s: string) => string): string[] {
   const out = [`### ${t(`severity.${inc.severity}`)}: ${md(inc.title)}`, ""];
   out.push(`- ${t("report.confidence")}: ${t(`confidence.${inc.confidence}`)}`);
   out.push(`- id: ${code(inc.id)}`);
@@ -38,7 +34,7 @@ function incidentBlock(inc: RenderedIncident, t: Translator): string[] {
     out.push(
       `- ${t("html.entryPoint")}: ${code(inc.entryPoint.installation ?? "?")} ${md(inc.entryPoint.version ?? "")} ${md(inc.entryPoint.cves.join(", "))}`,
     );
-  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${md(inc.sources.join(", "))}`);
+  if (inc.sources?.length) out.push(`- ${t("html.sources")}: ${md(sourcesText(inc.sources, t))}`);
   out.push("", md(inc.summary), "");
   if (inc.timeline.length) {
     out.push(`| ${t("html.time")} | ${t("html.timeSource")} | ${t("html.event")} |`, "|---|---|---|");
@@ -64,8 +60,14 @@ export const markdown: Renderer = {
   render(keyed, opts) {
     const view = commandView(keyed, "markdown");
     if (view) return view(keyed, opts);
-    const { t, threshold } = opts;
+    const { threshold, timeZone } = opts;
+    const t = zonedTranslator(opts.t, timeZone);
     const doc = renderDocument(keyed, t);
+    // A time as it is when it looks like one (digits, letters of the zone, :, +, -); anything else escaped.
+    const stamp = (s: string) => {
+      const local = localizeTime(s, timeZone);
+      return /^[0-9A-Za-z :+-]*$/.test(local) ? local : md(local);
+    };
     const out: string[] = [];
     out.push(`# ${t("report.title")}: ${md(doc.host.hostname)}`, "");
     out.push(`**${md(verdictLine(doc, threshold, t))}**`, "");
@@ -85,7 +87,7 @@ export const markdown: Renderer = {
     out.push("");
     if (doc.incidents.length) {
       out.push(`## ${t("html.incidents")}`, "");
-      for (const inc of doc.incidents) out.push(...incidentBlock(inc, t));
+      for (const inc of doc.incidents) out.push(...incidentBlock(inc, t, stamp));
     }
     out.push(`## ${t("report.findings")}`, "");
     const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
@@ -102,7 +104,7 @@ export const markdown: Renderer = {
       if (f.detail) out.push(md(f.detail), "");
       if (f.evidence.length) {
         out.push(`**${t("report.evidence")}**`, "");
-        for (const e of f.evidence.slice(0, 20)) out.push(`- ${code(evidenceText(e))}`);
+        for (const e of f.evidence.slice(0, 20)) out.push(`- ${code(evidenceText(e, timeZone))}`);
         out.push("");
       }
       if (f.remediation) out.push(`**${t("report.next")}**: ${md(f.remediation)}`, "");
@@ -118,7 +120,7 @@ export const markdown: Renderer = {
       out.push(`## ${t("report.notChecked")}`, "");
       for (const n of doc.notChecked)
         out.push(
-          `- ${md(n.area)}${n.path ? ` ${code(n.path)}` : ""}: ${md(n.detail ?? reasonText(n.reason, t))}`,
+          `- ${md(areaText(n.area, t))}${n.path ? ` ${code(n.path)}` : ""}: ${md(n.detail ?? reasonText(n.reason, t))}`,
         );
       out.push("");
     }

@@ -5,8 +5,17 @@
   const L = data.labels;
   const charts = {};
   window.mamoriCharts = charts;
-  const utc = (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
-  const width = (el) => Math.max(320, Math.min(1100, el.clientWidth || 800));
+  // Axes in the reader's zone, as the tables (the CLI resolved it from TZ).
+  const zone = typeof data.timeZone === "string" ? data.timeZone : "Etc/UTC";
+  const utc = (ts) => {
+    try {
+      return uPlot.tzDate(new Date(ts * 1e3), zone);
+    } catch {
+      return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
+    }
+  };
+  // As wide as its box (a phone's too): a fixed minimum would push the page sideways.
+  const width = (el) => Math.max(200, Math.min(1100, el.clientWidth || 800));
   const OUTCOME_COLORS = { succeeded: "#c0392b", blocked: "#2e86c1", failed: "#7f8c8d", unknown: "#d4ac0d" };
   const SEV_COLORS = {
     critical: "#922b21",
@@ -23,6 +32,10 @@
     if (!el) return;
     try {
       charts[id] = build(el);
+      // Legend values only while the cursor is on the chart (idle, uPlot would print "--").
+      el.classList.add("idle");
+      el.addEventListener("mouseenter", () => el.classList.remove("idle"));
+      el.addEventListener("mouseleave", () => el.classList.add("idle"));
     } catch (err) {
       el.dataset.chartError = String(err);
     }
@@ -54,7 +67,7 @@
             fill: OUTCOME_COLORS[o],
             paths: uPlot.paths.bars({ size: [0.8, 40] }),
             points: { show: false },
-            value: (_u, _v, _si, i) => (i == null ? "--" : a.counts[o][i]),
+            value: (_u, _v, _si, i) => (i == null ? "" : a.counts[o][i]),
           })),
         ],
         axes: [{}, { label: L.attempts }],

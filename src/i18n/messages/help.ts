@@ -1,0 +1,124 @@
+/**
+ * `--help` in Japanese: the command list of `mamori --help` and the options of `mamori audit --help`
+ * (selected by --lang ja or a Japanese LANG). The English help text stays where the commands define it;
+ * these keys replace it only in Japanese (cli/help-lang.ts). Options of the other commands are English.
+ */
+export const help = {
+  "help.program": {
+    en: "mamori (守り): security checkup for Linux web servers that run Apache httpd",
+    ja: "mamori (守り): Apache httpd が動く Linux Web サーバーのセキュリティ診断",
+  },
+  "help.usage": { en: "Usage:", ja: "使い方:" },
+  "help.options": { en: "Options:", ja: "オプション:" },
+  "help.commands": { en: "Commands:", ja: "コマンド:" },
+  "help.arguments": { en: "Arguments:", ja: "引数:" },
+  "help.helpOption": { en: "display help for command", ja: "このコマンドのヘルプを表示します" },
+  "help.helpCommand": { en: "display help for command", ja: "コマンドのヘルプを表示します" },
+  "help.versionOption": { en: "output the version number", ja: "バージョンを表示します" },
+  "help.default": { en: "default: {value}", ja: "既定値: {value}" },
+  "help.cmd.audit": {
+    en: "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
+    ja: "このサーバー (または --root DIR) を診断します: Apache のバージョンと CVE、設定、ログ、プロセス、自動起動の設定、待ち受けポート",
+  },
+  "help.cmd.collect": {
+    en: "read this server (or --root DIR) into a facts file, without judging it; judge it later with `mamori check FILE`",
+    ja: "このサーバー (または --root DIR) の情報を判定せずにファイルへ記録します。判定は後で `mamori check FILE` で行います",
+  },
+  "help.cmd.check": {
+    en: "judge facts saved by `mamori collect` or `mamori audit --save-facts` with the current vulnerability data, IOC lists and rules",
+    ja: "`mamori collect` や `mamori audit --save-facts` で記録した情報を、最新の脆弱性データ・IOC 一覧・ルールで判定します",
+  },
+  "help.cmd.db": {
+    en: "the vulnerability data: show how old it is, update it, or fetch the feeds for an offline server",
+    ja: "脆弱性データ: 鮮度の表示、更新、オフラインのサーバー向けのデータ取得",
+  },
+  "help.cmd.report": {
+    en: "render a saved JSON report (FILE, or - for standard input) in another format",
+    ja: "保存した JSON レポート (FILE、標準入力なら -) を別の形式で表示します",
+  },
+  "help.cmd.respond": {
+    en: "contain what a report found: stop processes, quarantine files, disable cron lines and units (dry run unless --apply)",
+    ja: "レポートで見つかったものを封じ込めます: プロセス停止、ファイル隔離、cron 行とユニットの無効化 (--apply を付けない限りドライラン)",
+  },
+  "help.cmd.restore": {
+    en: "undo a `mamori respond` change: put a quarantined file back, re-enable a cron line or unit",
+    ja: "`mamori respond` の変更を元に戻します: 隔離したファイルの復元、cron 行やユニットの再有効化",
+  },
+  "help.cmd.verify": {
+    en: "check that what the last `mamori respond --apply` did still holds (exit 0 clean, 1 something remains)",
+    ja: "直前の `mamori respond --apply` の結果が保たれているか確認します: プロセスが消え、ファイルが戻らず、cron 行とユニットが無効のままか (問題なしで終了コード 0、残っていれば 1)",
+  },
+  "help.cmd.ports": {
+    en: "list listening TCP/UDP sockets with process, user and package; flag risky services reachable from outside",
+    ja: "待ち受け中の TCP/UDP ソケットをプロセス・ユーザー・パッケージと共に一覧し、外部から届く危険なサービスと閉じ方を示します (保存済みのファイアウォール設定を読むだけで何も変更しません)",
+  },
+  "help.cmd.probe": {
+    en: "check your own web servers from outside, without harming them",
+    ja: "自分の Web サーバーを外部から害を与えずに確認します: バナー、CVE-2021-41773/42013 のパストラバーサル (存在しないファイルのみ。--confirm-read なしにファイルは読まず、コマンドは実行しません)、TRACE、ディレクトリ一覧、/server-status、/server-info、.git/ と .env。自分が管理するか許可されたサーバーだけを対象にしてください。リクエストは指定したホストにだけ送ります",
+  },
+  "help.cmd.history": {
+    en: "list stored scans (newest first) and the alert deliveries, failed ones included",
+    ja: "保存した診断 (新しい順) と通知の送信記録 (失敗したものを含む) を一覧します",
+  },
+  "help.cmd.diff": {
+    en: "what changed between two stored scans: new, resolved and changed findings",
+    ja: "保存した 2 回の診断の違い: 新しい検出、解消した検出、変わった検出 (しきい値以上の新規・変更があれば終了コード 1)",
+  },
+  "help.cmd.watch": {
+    en: "keep watching: audit on a schedule, follow the Apache logs, store every scan, alert on what is new",
+    ja: "監視を続けます: 定期的に診断し、Apache のログを追い、すべての診断を保存し、新しいものを通知します (SIGTERM で停止)",
+  },
+  "help.cmd.schedule": {
+    en: "install, remove or show a systemd timer (or /etc/cron.d file) that runs `mamori watch --once`",
+    ja: "`mamori watch --once` を定期実行する systemd タイマー (systemd がなければ /etc/cron.d のファイル) を設置・削除・表示します",
+  },
+  "help.cmd.logs": {
+    en: "read access and error logs: who attacked, with what, when, and did it work",
+    ja: "アクセスログとエラーログを読みます: 誰が、何で、いつ攻撃し、成功したか",
+  },
+  "help.cmd.hunt": {
+    en: "look for what an intruder left: cryptominers, hidden processes, backdoors and their persistence",
+    ja: "侵入者が残したものを探します: 暗号通貨マイナー、隠しプロセス、バックドアとその自動起動の設定",
+  },
+  "help.cmd.iocs": {
+    en: "IOC lists used by hunting: update from URLs or files, show status",
+    ja: "侵入の痕跡の探索に使う IOC 一覧: URL やファイルからの更新、状態の表示",
+  },
+  "help.opt.root": {
+    en: "scan the filesystem under DIR instead of this machine (a mounted image or container root)",
+    ja: "このマシンの代わりに DIR 以下のファイルシステムを診断します (マウントしたイメージやコンテナのルート)",
+  },
+  "help.opt.format": { en: "output format: {formats}", ja: "出力形式: {formats}" },
+  "help.opt.output": {
+    en: "write the report to FILE instead of standard output",
+    ja: "レポートを標準出力ではなく FILE に書き込みます",
+  },
+  "help.opt.lang": {
+    en: "language of the report: ja|en (default from LANG)",
+    ja: "レポートの言語: ja|en (既定値は LANG から)",
+  },
+  "help.opt.severity-threshold": {
+    en: "lowest severity shown and counted for the exit code: critical|high|medium|low|info",
+    ja: "表示し、終了コードに数える最も低い深刻度: critical|high|medium|low|info",
+  },
+  "help.opt.color": {
+    en: "colour: auto|always|never (NO_COLOR is honoured)",
+    ja: "色付け: auto|always|never (NO_COLOR を尊重します)",
+  },
+  "help.opt.data-dir": {
+    en: "directory of mamori's vulnerability and IOC data",
+    ja: "mamori の脆弱性データと IOC データのディレクトリ",
+  },
+  "help.opt.save": {
+    en: "also store this scan in the history database (mamori history, mamori diff)",
+    ja: "この診断を履歴データベースにも保存します (mamori history、mamori diff)",
+  },
+  "help.opt.db": {
+    en: "history database to store into (implies --save)",
+    ja: "保存先の履歴データベース (--save を含みます)",
+  },
+  "help.opt.save-facts": {
+    en: "also write the collected facts to FILE, to judge again later (mamori check)",
+    ja: "集めた情報を FILE にも書き出し、後で判定し直せるようにします (mamori check)",
+  },
+} as const;
