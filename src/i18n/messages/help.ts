@@ -121,4 +121,20 @@ export const help = {
     en: "also write the collected facts to FILE, to judge again later (mamori check)",
     ja: "集めた情報を FILE にも書き出し、後で判定し直せるようにします (mamori check)",
   },
+  "help.opt.ignore-file": {
+    en: "findings to ignore, each with a reason and an expiry date (default /etc/mamori/ignore.yaml, and ignore: in config.yaml)",
+    ja: "無視する検出の一覧。各項目に理由と期限が必要です (既定は /etc/mamori/ignore.yaml と config.yaml の `ignore:`)",
+  },
+  "help.opt.show-ignored": {
+    en: "list the ignored findings in the report",
+    ja: "無視した検出もレポートに一覧表示します",
+  },
+  "help.opt.quiet": {
+    en: "no progress or warning lines on standard error; the report is unchanged",
+    ja: "標準エラーに進捗や警告を出しません (レポートは変わりません)",
+  },
+  "help.opt.exit-code": {
+    en: "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1)",
+    ja: "--severity-threshold 以上の検出があるときの終了コード N (0〜125、2 と 3 を除く。既定は 1)",
+  },
 } as const;
