@@ -6,6 +6,7 @@ import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
 import { safety } from "./messages/safety.ts";
+import { server } from "./messages/server.ts";
 import { verdict } from "./messages/verdict.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
@@ -26,6 +27,7 @@ export const dictionary = {
   ...safety,
   ...verdict,
   ...respond,
+  ...server,
 };
 
 export type MessageKey = keyof typeof dictionary;
