@@ -66,7 +66,7 @@ function ipBytes(ip: string): Buffer | undefined {
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
   if (groups.length !== 8 || groups.some((g) => g.includes("."))) return undefined;
   const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+  for (const [i, g] of groups.entries()) out.writeUInt16BE(Number.parseInt(g, 16) & 0xffff, i * 2);
   return out;
 }
 
