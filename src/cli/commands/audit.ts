@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import type { Command } from "commander";
+import { addPushOptions } from "../../agent/options.ts";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import type { InventoryFacts } from "../../facts/inventory-types.ts";
 import { emitReport } from "../emit.ts";
+import { EXIT_ERROR } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
@@ -16,7 +18,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .description(
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
-  addCommonOptions(cmd)
+  addPushOptions(addCommonOptions(cmd))
     .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
     .option("--db <path>", "history database to store into (implies --save)")
     .option(
@@ -29,7 +31,9 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       const startedAt = ctx.now();
       const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
       let inventory: InventoryFacts | undefined;
+      let facts: unknown;
       const doc = await runScanners(ctx, auditScanners(), "audit", (bundle) => {
+        facts = bundle;
         inventory = bundle.areas.inventory as InventoryFacts | undefined;
         if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
       });
@@ -51,5 +55,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
           io,
         ),
       );
+      if (raw.push && !(await (await import("../../agent/cli.ts")).pushFromCli(raw, doc, facts, opts, io)))
+        done(EXIT_ERROR);
     });
 }
