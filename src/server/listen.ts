@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Hono } from "hono";
+import type { DashboardEnv } from "./dashboard/routes.ts";
 
 /** The largest request body accepted (a report with its FactsBundle is a few MB). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -19,7 +20,7 @@ export interface Listening {
  * URLs are resolved against a fixed origin; the Host header decides nothing.
  */
 export function listenHttps(
-  app: Hono,
+  app: Hono<DashboardEnv>,
   opts: { host: string; port: number; cert: string; key: string; maxBody?: number },
 ): Promise<Listening> {
   const maxBody = opts.maxBody ?? MAX_BODY_BYTES;
@@ -72,7 +73,12 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | "to
   return Buffer.concat(chunks);
 }
 
-async function handle(app: Hono, req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<void> {
+async function handle(
+  app: Hono<DashboardEnv>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBody: number,
+): Promise<void> {
   const method = req.method ?? "GET";
   let body: Buffer | undefined;
   if (method !== "GET" && method !== "HEAD") {
@@ -99,6 +105,8 @@ async function handle(app: Hono, req: IncomingMessage, res: ServerResponse, maxB
   }
   const response = await app.fetch(
     new Request(url, { method, headers, body: body ? new Uint8Array(body) : undefined }),
+    // The client's address, for login rate limits: from the socket, never from a header.
+    { peer: req.socket.remoteAddress ?? "?" },
   );
   const out: Record<string, string | string[]> = {};
   response.headers.forEach((v, k) => {

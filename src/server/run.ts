@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { apiRoutes } from "./api.ts";
+import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
 import { type Listening, listenHttps } from "./listen.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
@@ -26,9 +27,10 @@ export interface RunningServer extends Listening {
 }
 
 /** The whole application: /api/v1 for agents and scripts (the dashboard mounts beside it). */
-export function serverApp(store: ServerStore, now: () => Date): Hono {
-  const app = new Hono();
+export function serverApp(store: ServerStore, now: () => Date): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
   app.route("/api/v1", apiRoutes({ store, now }));
+  app.route("/", dashboardRoutes({ store, now }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
   return app;

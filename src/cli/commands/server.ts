@@ -8,6 +8,7 @@ import { CERT_FILE, DataDirError } from "../../server/data-dir.ts";
 import { openDataStore, startServer } from "../../server/run.ts";
 import type { ServerStore } from "../../server/store/db.ts";
 import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/repo.ts";
+import { addUser, ROLES, type Role, USER_NAME } from "../../server/store/users.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 
@@ -159,6 +160,34 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       done(EXIT_OK);
     });
 
+  const user = cmd.command("user").description("dashboard users");
+  user
+    .command("add <name>")
+    .description("add (or change) a dashboard user; the password is read from standard input")
+    .option("--role <role>", "admin (may revoke hosts) or viewer (reads only)", "admin")
+    .action(async (name: string, _o: { role?: string }, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw & { role?: string };
+      const t = translator(langOf(raw, io));
+      if (!USER_NAME.test(name))
+        throw new UsageError(t("server.badUser", { value: escapeTerminalLines(name) }));
+      const role = (raw.role ?? "admin") as Role;
+      if (!ROLES.includes(role))
+        throw new UsageError(
+          t("cli.badOption", {
+            option: "--role",
+            value: escapeTerminalLines(String(raw.role)),
+            expected: "admin|viewer",
+          }),
+        );
+      const password = await stdinLine(1024);
+      if (password.length < 12 || password.length > 1024) throw new UsageError(t("server.badPassword"));
+      const { hashPassword } = await import("../../server/password.ts");
+      const hash = await hashPassword(password);
+      await withStore(raw, io, t, (s) => addUser(s, name, hash, role, nowOf(io)()));
+      io.stdout.write(`${t("server.userAdded", { name, role })}\n`);
+      done(EXIT_OK);
+    });
+
   cmd
     .command("revoke <host-id>")
     .description("revoke a host's credentials (it must enroll again with a new token)")
@@ -175,6 +204,21 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       io.stdout.write(`${t("server.revoked", { host: shown })}\n`);
       done(EXIT_OK);
     });
+}
+
+/** The first line of standard input (a password), at most `max` bytes read. */
+async function stdinLine(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > max || (chunk as Buffer).includes(0x0a)) break;
+  }
+  const text = Buffer.concat(chunks)
+    .subarray(0, max + 1)
+    .toString("utf8");
+  return text.split(/\r?\n/)[0] ?? "";
 }
 
 /** The fingerprint of the certificate kept in the data directory, or "SHA256" when there is none yet. */
