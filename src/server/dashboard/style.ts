@@ -11,7 +11,7 @@ main{padding:1rem;max-width:72rem;margin:0 auto}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top;overflow-wrap:anywhere}
 td.num{text-align:right}
-.sev{display:inline-block;padding:0 .4rem;border-radius:.25rem;font-size:.85rem;background:#dde1e6}
+.sev{display:inline-block;white-space:nowrap;padding:0 .4rem;border-radius:.25rem;font-size:.85rem;background:#dde1e6}
 .sev-critical{background:#8b0000;color:#fff}.sev-high{background:#d9480f;color:#fff}
 .sev-medium{background:#f2c94c}.sev-low{background:#9cc3e6}.sev-info{background:#e9ecef}
 .incident{background:#fff;border-left:4px solid #8b0000;padding:.5rem 1rem;margin:.5rem 0}
