@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { addPushOptions } from "../../agent/options.ts";
 import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
@@ -21,7 +22,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .description(
       "keep watching: audit on a schedule, follow the Apache logs, store every scan, alert on what is new (stop with SIGTERM)",
     );
-  addHistoryOptions(cmd, false)
+  addPushOptions(addHistoryOptions(cmd, false))
     .option(
       "--schedule <cron>",
       'when to scan, in cron syntax (default from the config file, else "*/15 * * * *")',
@@ -68,6 +69,12 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         openCritical = doc.findings.filter((f) => f.severity === "critical").length;
         log(openCritical > 0 ? t("watch.openCritical", { count: openCritical }) : t("watch.noOpenCritical"));
       };
+      // --push: each scan also goes to the fleet server (a failure is logged; the next scan sends anew).
+      const pushed = async (doc: ReportDocument) => {
+        if (!raw.push) return;
+        const { pushFromCli } = await import("../../agent/cli.ts");
+        if (!(await pushFromCli(raw, doc, undefined, { lang: o.lang, threshold: "info" }, io))) failures++;
+      };
       const runScan = async () => {
         log(t("watch.loop.scanStarted", { at: now().toISOString() }));
         let r: Awaited<ReturnType<typeof runFullScan>>;
@@ -108,6 +115,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             }),
           );
           reportOpen(r.doc);
+          await pushed(r.doc);
           return;
         }
         if (channels.length > 0) {
@@ -142,6 +150,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           }),
         );
         reportOpen(r.doc);
+        await pushed(r.doc);
       };
 
       if (raw.once) {
