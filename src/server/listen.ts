@@ -4,8 +4,11 @@ import type { AddressInfo } from "node:net";
 import type { Hono } from "hono";
 import type { DashboardEnv } from "./dashboard/routes.ts";
 
-/** The largest request body accepted (a report with its FactsBundle is a few MB). */
+/** The largest report accepted (a report with its FactsBundle is a few MB). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Every other request (enrollment, login, dashboard forms) is small; none may make the server buffer more. */
+export const MAX_SMALL_BODY_BYTES = 64 * 1024;
+const REPORT_PATH = /^\/api\/v1\/hosts\/[0-9a-f]{32}\/reports(\?|$)/;
 
 export interface Listening {
   host: string;
@@ -82,7 +85,10 @@ async function handle(
   const method = req.method ?? "GET";
   let body: Buffer | undefined;
   if (method !== "GET" && method !== "HEAD") {
-    const b = await readBody(req, maxBody);
+    const b = await readBody(
+      req,
+      REPORT_PATH.test(req.url ?? "") ? maxBody : Math.min(maxBody, MAX_SMALL_BODY_BYTES),
+    );
     if (b === "too-large") {
       res.writeHead(413, { "content-type": "application/json", connection: "close" });
       res.end('{"error":"too-large"}');

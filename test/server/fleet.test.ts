@@ -180,6 +180,11 @@ async function scenario(t: { after: (fn: () => Promise<void> | void) => void }, 
     headers: { ...asA, "content-length": String(200 * 1024 * 1024) },
   }).catch(() => ({ status: 413 }));
   assert.equal(big.status, 413);
+  // Unauthenticated requests may not make the server buffer much either.
+  const bigEnroll = await call(srv.port, data, "POST", "/api/v1/enroll", {
+    body: JSON.stringify({ token: "x".repeat(100 * 1024), hostname: "x" }),
+  }).catch(() => ({ status: 413 }));
+  assert.equal(bigEnroll.status, 413);
 
   // Revoked: host A's next push is refused.
   const rv = await run(["server", "revoke", hostA, "--data", data]);

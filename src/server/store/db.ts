@@ -18,6 +18,9 @@ export interface ServerStore {
 export async function openServerStore(target: string): Promise<ServerStore> {
   if (/^postgres(ql)?:\/\//.test(target)) {
     const pool = new pg.Pool({ connectionString: target, max: 8 });
+    // An idle connection dropped by PostgreSQL (restart, network) must not end the server: the next query
+    // takes a new connection, and a request in flight fails with its own error.
+    pool.on("error", () => {});
     const db = new Kysely<ServerDb>({ dialect: new PostgresDialect({ pool }) });
     return migrated({ db, dialect: "pg", close: () => db.destroy() });
   }
