@@ -50,3 +50,42 @@ test("watch --once --push enrolls and sends its scan like audit --push", async (
   assert.equal(down.code, 2, down.stderr);
   assert.match(down.stderr, /could not send the report/);
 });
+
+test("a certificate trusted on first use stays pinned: a server with another certificate is refused", async (t) => {
+  const { rmSync } = await import("node:fs");
+  const base = tempDir(t, "mamori-tofu-");
+  const data = path.join(base, "data");
+  const first = await startServerProcess(t, ["--data", data]);
+  const tok = (await run(["server", "token", "--data", data])).stdout.trim();
+  const env = { MAMORI_STATE_DIR: path.join(base, "state") };
+  const a = await run(
+    ["audit", "--root", COMPROMISED, "--push", `https://127.0.0.1:${first.port}`, "--token", tok],
+    env,
+  );
+  assert.equal(a.code, 1, a.stderr);
+  assert.ok(a.stderr.includes(first.fingerprint));
+  await first.stop();
+  // Same address, same database, a new key and certificate: to the agent, an impostor.
+  rmSync(path.join(data, "tls-cert.pem"));
+  rmSync(path.join(data, "tls-key.pem"));
+  const second = await startServerProcess(t, ["--data", data, "--listen", `127.0.0.1:${first.port}`]);
+  assert.notEqual(second.fingerprint, first.fingerprint);
+  const b = await run(["audit", "--root", COMPROMISED, "--push", `https://127.0.0.1:${second.port}`], env);
+  assert.equal(b.code, 2);
+  assert.ok(b.stderr.includes(`is not the pinned ${first.fingerprint}`), b.stderr);
+  // Told the new fingerprint explicitly (the administrator replaced the certificate), it goes through.
+  const c = await run(
+    [
+      "audit",
+      "--root",
+      COMPROMISED,
+      "--push",
+      `https://127.0.0.1:${second.port}`,
+      "--server-fingerprint",
+      second.fingerprint,
+    ],
+    env,
+  );
+  assert.equal(c.code, 1, c.stderr);
+  assert.match(c.stderr, /Report sent to/);
+});
