@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { openServerStore } from "../../src/server/store/db.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { COMPROMISED, call, run, type ServerProcess, startServerProcess } from "./harness.ts";
 import { pgSkip, startPostgres } from "./pg.ts";
@@ -171,6 +172,14 @@ async function scenario(t: { after: (fn: () => Promise<void> | void) => void }, 
     body: JSON.stringify({ report: { schemaVersion: 1, findings: "no" } }),
   });
   assert.deepEqual([bad.status, bad.json], [400, { error: "invalid-report" }]);
+  const badFacts = await call(srv.port, data, "POST", `/api/v1/hosts/${hostA}/reports`, {
+    headers: asA,
+    body: JSON.stringify({
+      report: JSON.parse(a.stdout),
+      facts: { kind: "mamori-facts", schemaVersion: 1, areas: 7 },
+    }),
+  });
+  assert.deepEqual([badFacts.status, badFacts.json], [400, { error: "invalid-facts" }]);
   const deep = await call(srv.port, data, "POST", `/api/v1/hosts/${hostA}/reports`, {
     headers: asA,
     body: `{"report":${"[".repeat(100_000)}`,
@@ -198,6 +207,33 @@ async function scenario(t: { after: (fn: () => Promise<void> | void) => void }, 
   // The listing still has both hosts.
   assert.equal(((await hosts()).json as { hosts: unknown[] }).hosts.length, 2);
   await srv.stop();
+  // What the CLI pushed is stored with its FactsBundle, and every change is in the audit log.
+  const store = await openServerStore(db[1] ?? path.join(data, "server.db"));
+  try {
+    const withFacts = await store.db
+      .selectFrom("reports")
+      .select("facts")
+      .where("host_id", "=", hostB)
+      .execute();
+    assert.equal(withFacts.length, 1);
+    const facts = withFacts[0]?.facts;
+    assert.equal((typeof facts === "string" ? JSON.parse(facts) : facts).kind, "mamori-facts");
+    const actions = (await store.db.selectFrom("audit_log").select(["action", "target"]).execute()).map(
+      (r) => `${r.action} ${r.target}`,
+    );
+    for (const want of [
+      `host.enroll ${hostA}`,
+      `host.enroll ${hostB}`,
+      `host.revoke ${hostA}`,
+      "api-key.create",
+    ])
+      assert.ok(
+        actions.some((x) => x.startsWith(want)),
+        want,
+      );
+  } finally {
+    await store.close();
+  }
 }
 
 /** A token made by `mamori server token` run with the clock two days back (in-process, same data dir). */
