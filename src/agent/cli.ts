@@ -1,17 +1,32 @@
 import * as os from "node:os";
+import { UsageError } from "../cli/errors.ts";
 import type { CliIo } from "../cli/io.ts";
 import type { ReportDocument } from "../core/document.ts";
 import type { Severity } from "../core/finding.ts";
 import { type Lang, translator } from "../i18n/index.ts";
 import { escapeTerminalLines } from "../report/escape.ts";
 import { RENDERERS } from "../report/formats/index.ts";
+import { normalizeFingerprint } from "../server/tls/selfsigned.ts";
 import { defaultStateDir, UnsafeStateError } from "../watch/state-dir.ts";
-import { PushError, pushReport } from "./push.ts";
+import { originOf, PushError, pushReport } from "./push.ts";
 
 export interface PushRaw {
   push?: string;
   token?: string;
   serverFingerprint?: string;
+}
+
+/** Refuses a malformed --push URL or --server-fingerprint before the scan starts, not after it. */
+export function checkPushOptions(raw: PushRaw, lang: Lang): void {
+  if (!raw.push) return;
+  const t = translator(lang);
+  try {
+    originOf(raw.push, t);
+  } catch (err) {
+    throw new UsageError(escapeTerminalLines((err as Error).message));
+  }
+  if (raw.serverFingerprint !== undefined && !normalizeFingerprint(raw.serverFingerprint))
+    throw new UsageError(t("push.badFingerprint", { value: escapeTerminalLines(raw.serverFingerprint) }));
 }
 
 /**

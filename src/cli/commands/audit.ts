@@ -28,6 +28,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .action(async (raw) => {
       const opts = parseCommon(raw, io);
       const ctx = scanContext(opts, io.env);
+      if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, opts.lang);
       const startedAt = ctx.now();
       const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
       let inventory: InventoryFacts | undefined;

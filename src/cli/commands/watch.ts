@@ -37,6 +37,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .action(async (raw) => {
       const o = parseHistoryOptions(raw, io);
       const { t, config } = o;
+      if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, o.lang);
       const schedule: string = raw.schedule ?? config.schedule;
       try {
         validateSchedule(schedule);
