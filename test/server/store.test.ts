@@ -59,6 +59,14 @@ async function exercise(store: ServerStore): Promise<void> {
   assert.deepEqual(await enroll(store, "mmt_nonsense", "x", later(2)), { ok: false, reason: "invalid" });
 
   assert.equal(await hostOfCredential(store, a.credential), a.hostId);
+  // Agents racing with one token: one host between them (on PostgreSQL truly concurrent, pool of 8).
+  const raced = await createEnrollToken(store, T0);
+  const results = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => enroll(store, raced.token, `r${i}`, later(3))),
+  );
+  assert.equal(results.filter((r) => r.ok).length, 1);
+  const winner = results.find((r) => r.ok) as { ok: true; hostId: string; credential: string };
+  assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === "used"));
   assert.equal(await hostOfCredential(store, `${a.credential.slice(0, -1)}A`), undefined);
 
   const b = await enroll(store, (await createEnrollToken(store, T0)).token, "web2", later(1));
@@ -79,6 +87,14 @@ async function exercise(store: ServerStore): Promise<void> {
       name: "<b>web2</b>",
       lastScanAt: T0.toISOString(),
       worstSeverity: "medium",
+      incidents: 0,
+    },
+    // The raced enrollment's host, which has not reported: last.
+    {
+      id: winner.hostId,
+      name: `r${results.indexOf(winner)}`,
+      lastScanAt: null,
+      worstSeverity: null,
       incidents: 0,
     },
   ]);
@@ -110,7 +126,7 @@ test("server store on SQLite: migrations, one-time tokens, credentials, reports,
   }
   // Opening again finds the migrations applied.
   const again = await openServerStore(file);
-  assert.equal((await listHosts(again)).length, 2);
+  assert.equal((await listHosts(again)).length, 3);
   await again.close();
 });
 
