@@ -37,7 +37,7 @@ export async function pushFromCli(
   raw: PushRaw,
   doc: ReportDocument,
   facts: unknown,
-  opts: { lang: Lang; threshold: Severity },
+  opts: { lang: Lang; threshold: Severity; now?: () => Date },
   io: CliIo,
 ): Promise<boolean> {
   if (!raw.push) return true;
@@ -55,6 +55,7 @@ export async function pushFromCli(
       hostname: doc.host.hostname,
       body,
       t,
+      now: opts.now ?? io.now ?? (() => new Date()),
       log: (line) => io.stderr.write(`${escapeTerminalLines(line)}\n`),
     });
     return true;

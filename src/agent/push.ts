@@ -28,7 +28,12 @@ export interface Enrollment {
   hostId: string;
   credential: string;
   fingerprint: string;
+  /** When the credential was issued (absent in files from before rotation: rotated at the next push). */
+  issuedAt?: string;
 }
+
+/** Credentials are replaced after this long. */
+export const ROTATE_AFTER_MS = 30 * 86400 * 1000;
 
 export interface PushOptions {
   url: string;
@@ -40,6 +45,7 @@ export interface PushOptions {
   /** `{"report": …, "facts": …}` as JSON text. */
   body: string;
   t: Translator;
+  now: () => Date;
   /** Progress lines (enrolled, trusted on first use, sent). */
   log: (line: string) => void;
 }
@@ -231,6 +237,7 @@ export async function pushReport(
       hostId: r.body.hostId,
       credential: r.body.credential,
       fingerprint: given ?? r.fingerprint,
+      issuedAt: o.now().toISOString(),
     };
     if (!/^[0-9a-f]{32}$/.test(e.hostId)) throw refused(r, t);
     saveEnrollment(o.stateDir, o.euid, e);
@@ -249,8 +256,43 @@ export async function pushReport(
     t,
   );
   if (r.status !== 201 || typeof r.body.reportId !== "string") throw refused(r, t);
-  if (given && given !== e.fingerprint) saveEnrollment(o.stateDir, o.euid, { ...e, fingerprint: given });
+  if (given && given !== e.fingerprint) {
+    e = { ...e, fingerprint: given };
+    saveEnrollment(o.stateDir, o.euid, e);
+  }
   const reportId = r.body.reportId.replace(/[^0-9a-f-]/g, "").slice(0, 40);
   o.log(t("push.sent", { url: u.origin, report: reportId }));
+  // Rotation: the server keeps the old credential valid until the new one is used, so a crash before the
+  // new one is saved loses nothing; a failure here is said and retried at the next push.
+  const issued = Date.parse(e.issuedAt ?? "");
+  if (!(o.now().getTime() - (Number.isFinite(issued) ? issued : 0) < ROTATE_AFTER_MS)) {
+    try {
+      const rot = await request(
+        u,
+        "POST",
+        `/api/v1/hosts/${e.hostId}/credential`,
+        { authorization: `Bearer ${e.credential}` },
+        "",
+        pin,
+        t,
+      );
+      if (
+        rot.status !== 201 ||
+        typeof rot.body.credential !== "string" ||
+        !rot.body.credential.startsWith("mmh_")
+      )
+        throw refused(rot, t);
+      saveEnrollment(o.stateDir, o.euid, {
+        ...e,
+        credential: rot.body.credential,
+        issuedAt: o.now().toISOString(),
+      });
+      o.log(t("push.rotated", { url: u.origin }));
+    } catch (err) {
+      o.log(
+        t("push.rotateFailed", { url: u.origin, reason: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+  }
   return { reportId, hostId: e.hostId, enrolled };
 }

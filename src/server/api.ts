@@ -3,7 +3,15 @@ import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
 import type { ServerStore } from "./store/db.ts";
-import { apiKeyOf, enroll, hostOfCredential, ingestReport, latestReport, listHosts } from "./store/repo.ts";
+import {
+  apiKeyOf,
+  enroll,
+  hostOfCredential,
+  ingestReport,
+  latestReport,
+  listHosts,
+  rotateCredential,
+} from "./store/repo.ts";
 
 /**
  * The JSON API. Agents: POST /api/v1/enroll (a one-time token for a host id and credential), then
@@ -58,7 +66,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.post("/hosts/:id/reports", async (c) => {
     const secret = bearer(c.req.header("authorization"));
-    const owner = secret ? await hostOfCredential(store, secret) : undefined;
+    const owner = secret ? await hostOfCredential(store, secret, deps.now()) : undefined;
     if (!owner) return c.json({ error: "unauthorized" }, 401);
     const id = c.req.param("id");
     // A credential writes its own host only.
@@ -109,6 +117,15 @@ export function apiRoutes(deps: ApiDeps): Hono {
     );
     // Only now, after the commit: an agent that saw 2xx may forget the report.
     return c.json({ reportId, hostId: owner }, 201);
+  });
+
+  // A host replaces its own credential (agents do so every 30 days).
+  app.post("/hosts/:id/credential", async (c) => {
+    const secret = bearer(c.req.header("authorization"));
+    const owner = secret ? await hostOfCredential(store, secret, deps.now()) : undefined;
+    if (!owner) return c.json({ error: "unauthorized" }, 401);
+    if (c.req.param("id") !== owner) return c.json({ error: "forbidden" }, 403);
+    return c.json({ hostId: owner, credential: await rotateCredential(store, owner, deps.now()) }, 201);
   });
 
   const admin = async (header: string | undefined) => {

@@ -15,6 +15,7 @@ import {
   listHosts,
   revokeHost,
   revokeToken,
+  rotateCredential,
 } from "../../src/server/store/repo.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { pgSkip, startPostgres } from "./pg.ts";
@@ -58,7 +59,7 @@ async function exercise(store: ServerStore): Promise<void> {
   assert.deepEqual(await enroll(store, revoked.token, "x", later(2)), { ok: false, reason: "revoked" });
   assert.deepEqual(await enroll(store, "mmt_nonsense", "x", later(2)), { ok: false, reason: "invalid" });
 
-  assert.equal(await hostOfCredential(store, a.credential), a.hostId);
+  assert.equal(await hostOfCredential(store, a.credential, later(2)), a.hostId);
   // Agents racing with one token: one host between them (on PostgreSQL truly concurrent, pool of 8).
   const raced = await createEnrollToken(store, T0);
   const results = await Promise.all(
@@ -67,7 +68,14 @@ async function exercise(store: ServerStore): Promise<void> {
   assert.equal(results.filter((r) => r.ok).length, 1);
   const winner = results.find((r) => r.ok) as { ok: true; hostId: string; credential: string };
   assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === "used"));
-  assert.equal(await hostOfCredential(store, `${a.credential.slice(0, -1)}A`), undefined);
+  assert.equal(await hostOfCredential(store, `${a.credential.slice(0, -1)}A`, later(2)), undefined);
+  // Rotation: the old credential works until the new one is first used, then never again.
+  const rotated = await rotateCredential(store, a.hostId, later(3000));
+  assert.notEqual(rotated, a.credential);
+  assert.equal(await hostOfCredential(store, a.credential, later(3001)), a.hostId);
+  assert.equal(await hostOfCredential(store, rotated, later(3002)), a.hostId);
+  assert.equal(await hostOfCredential(store, a.credential, later(3003)), undefined);
+  assert.equal(await hostOfCredential(store, rotated, later(3004)), a.hostId);
 
   const b = await enroll(store, (await createEnrollToken(store, T0)).token, "web2", later(1));
   assert.ok(b.ok);
@@ -103,13 +111,21 @@ async function exercise(store: ServerStore): Promise<void> {
   assert.equal(await latestReport(store, "0".repeat(32)), undefined);
 
   assert.ok(await revokeHost(store, a.hostId, later(10)));
-  assert.equal(await hostOfCredential(store, a.credential), undefined);
+  assert.equal(await hostOfCredential(store, rotated, later(11)), undefined);
 
   const key = await createApiKey(store, T0);
   assert.equal((await apiKeyOf(store, key.key))?.role, "admin");
   assert.equal(await apiKeyOf(store, tok.token), undefined);
   const log = await store.db.selectFrom("audit_log").select("action").execute();
-  for (const action of ["token.create", "host.enroll", "report.ingest", "host.revoke", "api-key.create"])
+  for (const action of [
+    "token.create",
+    "host.enroll",
+    "report.ingest",
+    "host.revoke",
+    "api-key.create",
+    "credential.rotate",
+    "credential.retire-old",
+  ])
     assert.ok(
       log.some((r) => r.action === action),
       action,

@@ -89,3 +89,39 @@ test("a certificate trusted on first use stays pinned: a server with another cer
   assert.equal(c.code, 1, c.stderr);
   assert.match(c.stderr, /Report sent to/);
 });
+
+test("the host credential is rotated after 30 days; the old one is refused once the new one is used", async (t) => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const base = tempDir(t, "mamori-rotate-");
+  const data = path.join(base, "data");
+  const srv = await startServerProcess(t, ["--data", data]);
+  const url = `https://127.0.0.1:${srv.port}`;
+  const env = { MAMORI_STATE_DIR: path.join(base, "state") };
+  const tok = (await run(["server", "token", "--data", data])).stdout.trim();
+  const a = await run(
+    ["audit", "--root", COMPROMISED, "--push", url, "--token", tok, "--server-fingerprint", srv.fingerprint],
+    env,
+  );
+  assert.equal(a.code, 1, a.stderr);
+  assert.doesNotMatch(a.stderr, /replaced/);
+  const dir = path.join(base, "state", "servers");
+  const file = path.join(dir, readdirSync(dir)[0] as string);
+  const before = JSON.parse(readFileSync(file, "utf8")) as { credential: string; hostId: string };
+  // 40 days on: the push goes through with the old credential, then the agent takes a new one.
+  const later = new Date(Date.now() + 40 * 86400_000).toISOString();
+  const b = await run(["audit", "--root", COMPROMISED, "--push", url, "--now", later], env);
+  assert.equal(b.code, 1, b.stderr);
+  assert.match(b.stderr, /Host credential for .* replaced/);
+  const after = JSON.parse(readFileSync(file, "utf8")) as { credential: string; issuedAt: string };
+  assert.notEqual(after.credential, before.credential);
+  assert.equal(after.issuedAt, later);
+  const c = await run(["audit", "--root", COMPROMISED, "--push", url, "--now", later], env);
+  assert.equal(c.code, 1, c.stderr);
+  assert.doesNotMatch(c.stderr, /replaced/);
+  // The new credential has been used: the old one is refused now.
+  const old = await call(srv.port, data, "POST", `/api/v1/hosts/${before.hostId}/reports`, {
+    headers: { authorization: `Bearer ${before.credential}` },
+    body: "{}",
+  });
+  assert.equal(old.status, 401);
+});

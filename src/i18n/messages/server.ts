@@ -69,6 +69,14 @@ export const server = {
     en: "Report sent to {url} (report {report})",
     ja: "レポートを {url} に送信しました (レポート {report})",
   },
+  "push.rotated": {
+    en: "Host credential for {url} replaced (they are rotated every 30 days)",
+    ja: "{url} 用のホスト認証情報を更新しました (30 日ごとに更新されます)",
+  },
+  "push.rotateFailed": {
+    en: "could not replace the host credential for {url} ({reason}); the current one still works, the next push tries again",
+    ja: "{url} 用のホスト認証情報を更新できませんでした ({reason})。現在の認証情報は引き続き有効で、次回の送信時に再試行します",
+  },
   "push.failed": {
     en: "could not send the report to {url}: {reason}",
     ja: "レポートを {url} に送信できませんでした: {reason}",

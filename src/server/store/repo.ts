@@ -165,15 +165,68 @@ export async function enroll(
   });
 }
 
-/** The host a credential belongs to, or undefined (unknown, malformed or revoked). */
-export async function hostOfCredential(store: ServerStore, secret: string): Promise<string | undefined> {
+/**
+ * The host a credential belongs to, or undefined (unknown, malformed or revoked). The first use of a
+ * credential retires the host's older ones: after a rotation the old credential keeps working until the
+ * agent has stored and used the new one, so a crash between the two never locks the host out.
+ */
+export async function hostOfCredential(
+  store: ServerStore,
+  secret: string,
+  now: Date,
+): Promise<string | undefined> {
   if (!wellFormed(secret, CREDENTIAL_PREFIX)) return undefined;
+  const hash = secretHash(secret);
   const row = await store.db
     .selectFrom("host_credentials")
-    .select(["host_id", "revoked_at"])
-    .where("secret_hash", "=", secretHash(secret))
+    .select(["id", "host_id", "revoked_at", "last_used_at", "created_at"])
+    .where("secret_hash", "=", hash)
     .executeTakeFirst();
-  return row && !row.revoked_at ? row.host_id : undefined;
+  if (!row || row.revoked_at) return undefined;
+  if (row.last_used_at === null) {
+    const still = await serverTx(store, async (trx) => {
+      const r = await trx
+        .updateTable("host_credentials")
+        .set({ last_used_at: now.toISOString() })
+        .where("id", "=", row.id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      const retired = await trx
+        .updateTable("host_credentials")
+        .set({ revoked_at: now.toISOString() })
+        .where("host_id", "=", row.host_id)
+        .where("id", "!=", row.id)
+        .where("created_at", "<=", row.created_at)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(retired.numUpdatedRows) > 0)
+        await audit(trx, now, `host:${row.host_id}`, "credential.retire-old", row.host_id);
+      return true;
+    });
+    if (!still) return undefined;
+  }
+  return row.host_id;
+}
+
+/** A new credential for a host (its current one stays valid until the new one is first used). */
+export async function rotateCredential(store: ServerStore, hostId: string, now: Date): Promise<string> {
+  const credential = newSecret(CREDENTIAL_PREFIX);
+  await serverTx(store, async (trx) => {
+    await trx
+      .insertInto("host_credentials")
+      .values({
+        id: randomUUID(),
+        host_id: hostId,
+        secret_hash: secretHash(credential),
+        created_at: now.toISOString(),
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
+    await audit(trx, now, `host:${hostId}`, "credential.rotate", hostId);
+  });
+  return credential;
 }
 
 /** The API key's id and role, or undefined (unknown, malformed or revoked). */
