@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   logs: async () => (await import("./commands/logs.ts")).registerLogs,
   hunt: async () => (await import("./commands/hunt.ts")).registerHunt,
   iocs: async () => (await import("./commands/iocs.ts")).registerIocs,
+  server: async () => (await import("./commands/server.ts")).registerServer,
 };
 
 /** The modules to load for `argv`: the named command's alone, none for the version, or every one. */

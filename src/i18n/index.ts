@@ -10,6 +10,7 @@ import { logs } from "./messages/logs.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
 import { safety } from "./messages/safety.ts";
+import { server } from "./messages/server.ts";
 import { verdict } from "./messages/verdict.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
@@ -34,6 +35,7 @@ export const dictionary = {
   ...config,
   ...alert,
   ...help,
+  ...server,
 };
 
 export type MessageKey = keyof typeof dictionary;

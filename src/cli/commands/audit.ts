@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import type { Command } from "commander";
+import { addPushOptions } from "../../agent/options.ts";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import type { InventoryFacts } from "../../facts/inventory-types.ts";
 import { emitReport } from "../emit.ts";
+import { EXIT_ERROR } from "../errors.ts";
 import { addExitOptions, exitOptionsOf, quietIo } from "../exit-options.ts";
 import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
@@ -18,7 +20,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .description(
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
-  addExitOptions(addIgnoreOptions(addCommonOptions(cmd)))
+  addPushOptions(addExitOptions(addIgnoreOptions(addCommonOptions(cmd))))
     .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
     .option("--db <path>", "history database to store into (implies --save)")
     .option(
@@ -28,10 +30,13 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .action(async (raw) => {
       const opts = exitOptionsOf(raw, parseCommon(raw, io));
       const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
+      if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, opts.lang);
       const startedAt = ctx.now();
       const factsFile = raw.saveFacts === undefined ? undefined : path.resolve(io.cwd, raw.saveFacts);
       let inventory: InventoryFacts | undefined;
+      let facts: unknown;
       const doc = await runScanners(ctx, auditScanners(), "audit", (bundle) => {
+        facts = bundle;
         inventory = bundle.areas.inventory as InventoryFacts | undefined;
         if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
       });
@@ -53,5 +58,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
           io,
         ),
       );
+      if (raw.push && !(await (await import("../../agent/cli.ts")).pushFromCli(raw, doc, facts, opts, io)))
+        done(EXIT_ERROR);
     });
 }

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import { addPushOptions } from "../../agent/options.ts";
 import { ChannelConfigError } from "../../alert/channels.ts";
 import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
@@ -22,7 +23,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .description(
       "keep watching: audit on a schedule, follow the Apache logs, store every scan, alert on what is new (stop with SIGTERM)",
     );
-  addIgnoreOptions(addHistoryOptions(cmd, false))
+  addPushOptions(addIgnoreOptions(addHistoryOptions(cmd, false)))
     .option(
       "--schedule <cron>",
       'when to scan, in cron syntax (default from the config file, else "*/15 * * * *")',
@@ -37,6 +38,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .action(async (raw) => {
       const o = parseHistoryOptions(raw, io);
       const { t, config } = o;
+      if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, o.lang);
       const schedule: string = raw.schedule ?? config.schedule;
       try {
         validateSchedule(schedule);
@@ -69,6 +71,12 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       const reportOpen = (doc: ReportDocument) => {
         openCritical = doc.findings.filter((f) => f.severity === "critical").length;
         log(openCritical > 0 ? t("watch.openCritical", { count: openCritical }) : t("watch.noOpenCritical"));
+      };
+      // --push: each scan also goes to the fleet server (a failure is logged; the next scan sends anew).
+      const pushed = async (doc: ReportDocument) => {
+        if (!raw.push) return;
+        const { pushFromCli } = await import("../../agent/cli.ts");
+        if (!(await pushFromCli(raw, doc, undefined, { lang: o.lang, threshold: "info" }, io))) failures++;
       };
       const runScan = async () => {
         log(t("watch.loop.scanStarted", { at: now().toISOString() }));
@@ -111,6 +119,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             }),
           );
           reportOpen(r.doc);
+          await pushed(r.doc);
           return;
         }
         if (channels.length > 0) {
@@ -145,6 +154,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
           }),
         );
         reportOpen(r.doc);
+        await pushed(r.doc);
       };
 
       if (raw.once) {

@@ -137,4 +137,16 @@ export const help = {
     en: "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1)",
     ja: "--severity-threshold 以上の検出があるときの終了コード N (0〜125、2 と 3 を除く。既定は 1)",
   },
+  "help.opt.push": {
+    en: "also send the report to a mamori server (https://HOST:PORT), enrolling on first use",
+    ja: "レポートを mamori サーバー (https://HOST:PORT) にも送ります。初回に登録します",
+  },
+  "help.opt.token": {
+    en: "one-time enrollment token for --push (from 'mamori server token')",
+    ja: "--push の初回登録に使う一回限りのトークン (`mamori server token` で発行)",
+  },
+  "help.opt.server-fingerprint": {
+    en: "SHA-256 fingerprint the server's certificate must have",
+    ja: "サーバー証明書に求める SHA-256 フィンガープリント",
+  },
 } as const;

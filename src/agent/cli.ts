@@ -1,0 +1,72 @@
+import * as os from "node:os";
+import { UsageError } from "../cli/errors.ts";
+import type { CliIo } from "../cli/io.ts";
+import type { ReportDocument } from "../core/document.ts";
+import type { Severity } from "../core/finding.ts";
+import { type Lang, translator } from "../i18n/index.ts";
+import { escapeTerminalLines } from "../report/escape.ts";
+import { RENDERERS } from "../report/formats/index.ts";
+import { normalizeFingerprint } from "../server/tls/selfsigned.ts";
+import { defaultStateDir, UnsafeStateError } from "../watch/state-dir.ts";
+import { originOf, PushError, pushReport } from "./push.ts";
+
+export interface PushRaw {
+  push?: string;
+  token?: string;
+  serverFingerprint?: string;
+}
+
+/** Refuses a malformed --push URL or --server-fingerprint before the scan starts, not after it. */
+export function checkPushOptions(raw: PushRaw, lang: Lang): void {
+  if (!raw.push) return;
+  const t = translator(lang);
+  try {
+    originOf(raw.push, t);
+  } catch (err) {
+    throw new UsageError(escapeTerminalLines((err as Error).message));
+  }
+  if (raw.serverFingerprint !== undefined && !normalizeFingerprint(raw.serverFingerprint))
+    throw new UsageError(t("push.badFingerprint", { value: escapeTerminalLines(raw.serverFingerprint) }));
+}
+
+/**
+ * Sends `doc` (as `--format json` writes it) with its FactsBundle to --push. Progress goes to stderr; a
+ * failure is one line on stderr and `false` (the report itself was already written).
+ */
+export async function pushFromCli(
+  raw: PushRaw,
+  doc: ReportDocument,
+  facts: unknown,
+  opts: { lang: Lang; threshold: Severity; now?: () => Date },
+  io: CliIo,
+): Promise<boolean> {
+  if (!raw.push) return true;
+  const t = translator(opts.lang);
+  const report = RENDERERS.json.render(doc, { lang: opts.lang, t, color: false, threshold: opts.threshold });
+  const body = `{"report":${report}${facts === undefined ? "" : `,"facts":${JSON.stringify(facts)}`}}`;
+  const euid = process.geteuid?.() ?? 0;
+  try {
+    await pushReport({
+      url: raw.push,
+      token: raw.token,
+      fingerprint: raw.serverFingerprint,
+      stateDir: defaultStateDir(io.env, euid, os.homedir()),
+      euid,
+      hostname: doc.host.hostname,
+      body,
+      t,
+      now: opts.now ?? io.now ?? (() => new Date()),
+      log: (line) => io.stderr.write(`${escapeTerminalLines(line)}\n`),
+    });
+    return true;
+  } catch (err) {
+    const reason =
+      err instanceof PushError || err instanceof UnsafeStateError || err instanceof Error
+        ? err.message
+        : String(err);
+    io.stderr.write(
+      `${t("cli.error", { message: escapeTerminalLines(t("push.failed", { url: raw.push, reason })) })}\n`,
+    );
+    return false;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Command } from "commander";
+
+/** The options `audit` (and later `watch`) takes to send its report to a fleet server (no heavy imports). */
+export function addPushOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--push <url>",
+      "also send the report to a mamori server (https://HOST:PORT), enrolling on first use",
+    )
+    .option("--token <token>", "one-time enrollment token for --push (from 'mamori server token')")
+    .option("--server-fingerprint <sha256>", "SHA-256 fingerprint the server's certificate must have");
+}

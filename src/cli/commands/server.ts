@@ -1,0 +1,231 @@
+import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
+import { escapeTerminalLines } from "../../report/escape.ts";
+import { CERT_FILE, DataDirError } from "../../server/data-dir.ts";
+import { openDataStore, startServer } from "../../server/run.ts";
+import type { ServerStore } from "../../server/store/db.ts";
+import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/repo.ts";
+import { addUser, ROLES, type Role, USER_NAME } from "../../server/store/users.ts";
+import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
+import type { CliIo } from "../io.ts";
+
+interface Raw {
+  listen?: string;
+  data: string;
+  db?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  lang?: string;
+  ttl?: string;
+}
+
+function langOf(raw: { lang?: string }, io: CliIo): Lang {
+  const l = raw.lang ?? langFromEnv(io.env);
+  if (!isLang(l))
+    throw new UsageError(
+      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: l, expected: "ja|en" }),
+    );
+  return l;
+}
+
+/** "HOST:PORT", "[v6]:PORT"; port 0 lets the system choose (printed once listening). */
+export function parseListen(value: string, t: Translator): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new UsageError(t("server.badListen", { value }));
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+const euid = () => process.geteuid?.() ?? 0;
+
+function needData(raw: Raw, t: Translator): string {
+  if (!raw.data) throw new UsageError(t("cli.badOption", { option: "--data", value: "", expected: "DIR" }));
+  return raw.data;
+}
+
+async function withStore<T>(
+  raw: Raw,
+  io: CliIo,
+  t: Translator,
+  fn: (s: ServerStore) => Promise<T>,
+): Promise<T> {
+  needData(raw, t);
+  let store: ServerStore;
+  const dir = path.resolve(io.cwd, raw.data);
+  try {
+    store = await openDataStore(dir, raw.db, euid());
+  } catch (err) {
+    if (err instanceof DataDirError)
+      throw new UsageError(t("server.badData", { path: dir, reason: escapeTerminalLines(err.message) }));
+    throw err;
+  }
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function nowOf(io: CliIo): () => Date {
+  return io.now ?? (() => new Date());
+}
+
+export function registerServer(program: Command, io: CliIo, done: (code: number) => void): void {
+  const cmd = program
+    .command("server")
+    .description(
+      "run the fleet server: agents push their scans to it (mamori audit --push), people read them",
+    )
+    // --data, --db and --lang belong to `server` and are read by its subcommands too (optsWithGlobals):
+    // `mamori server token --data DIR`. Not requiredOption: commander would demand it before subcommands.
+    .option("--data <dir>", "data directory (SQLite database, TLS certificate; created 0700); required")
+    .option("--listen <host:port>", "address to listen on", "127.0.0.1:8443")
+    .option("--db <url>", "PostgreSQL database (postgres://…) instead of SQLite in the data directory")
+    .option(
+      "--tls-cert <file>",
+      "certificate (PEM); without it a self-signed one is made in the data directory",
+    )
+    .option("--tls-key <file>", "private key (PEM) of --tls-cert")
+    .option("--lang <lang>", "language of messages: ja|en (default from LANG)")
+    .action(async (raw: Raw) => {
+      const t = translator(langOf(raw, io));
+      needData(raw, t);
+      const { host, port } = parseListen(raw.listen ?? "127.0.0.1:8443", t);
+      const dataDir = path.resolve(io.cwd, needData(raw, t));
+      let running: Awaited<ReturnType<typeof startServer>>;
+      try {
+        running = await startServer({
+          host,
+          port,
+          dataDir,
+          db: raw.db,
+          certFile: raw.tlsCert && path.resolve(io.cwd, raw.tlsCert),
+          keyFile: raw.tlsKey && path.resolve(io.cwd, raw.tlsKey),
+          euid: euid(),
+          now: nowOf(io),
+        });
+      } catch (err) {
+        if (err instanceof DataDirError)
+          throw new UsageError(
+            t("server.badData", { path: dataDir, reason: escapeTerminalLines(err.message) }),
+          );
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
+          throw new UsageError(t("server.cannotListen", { address: raw.listen ?? "", reason: code }));
+        throw err;
+      }
+      if (running.certCreated) io.stdout.write(`${t("server.certCreated", { path: running.certPath })}\n`);
+      io.stdout.write(`${t("server.fingerprint", { fingerprint: running.fingerprint })}\n`);
+      const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
+      io.stdout.write(`${t("server.listening", { address: `${shown}:${running.port}` })}\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGTERM", () => resolve());
+        process.once("SIGINT", () => resolve());
+      });
+      await running.stop();
+      io.stderr.write(`${t("server.stopped")}\n`);
+      done(EXIT_OK);
+    });
+
+  cmd
+    .command("token")
+    .description("print a one-time enrollment token for one new host")
+    .option("--ttl <hours>", "hours until the token expires", "24")
+    .action(async (_o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      const hours = Number(raw.ttl ?? "24");
+      if (!Number.isFinite(hours) || hours < 1 || hours > 720)
+        throw new UsageError(t("server.badTtl", { value: String(raw.ttl) }));
+      const made = await withStore(raw, io, t, (s) => createEnrollToken(s, nowOf(io)(), hours * 3600_000));
+      io.stdout.write(`${made.token}\n`);
+      io.stderr.write(
+        `${t("server.tokenMade", { expires: made.expiresAt, fingerprint: fingerprintIn(path.resolve(io.cwd, needData(raw, t))) })}\n`,
+      );
+      done(EXIT_OK);
+    });
+
+  cmd
+    .command("api-key")
+    .description("print a new admin API key for /api/v1")
+    .action(async (_o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      const made = await withStore(raw, io, t, (s) => createApiKey(s, nowOf(io)(), "admin"));
+      io.stdout.write(`${made.key}\n`);
+      io.stderr.write(`${t("server.apiKeyMade")}\n`);
+      done(EXIT_OK);
+    });
+
+  const user = cmd.command("user").description("dashboard users");
+  user
+    .command("add <name>")
+    .description("add (or change) a dashboard user; the password is read from standard input")
+    .option("--role <role>", "admin (may revoke hosts) or viewer (reads only)", "admin")
+    .action(async (name: string, _o: { role?: string }, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw & { role?: string };
+      const t = translator(langOf(raw, io));
+      if (!USER_NAME.test(name))
+        throw new UsageError(t("server.badUser", { value: escapeTerminalLines(name) }));
+      const role = (raw.role ?? "admin") as Role;
+      if (!ROLES.includes(role))
+        throw new UsageError(
+          t("cli.badOption", {
+            option: "--role",
+            value: escapeTerminalLines(String(raw.role)),
+            expected: "admin|viewer",
+          }),
+        );
+      const password = await stdinLine(1024);
+      if (password.length < 12 || password.length > 1024) throw new UsageError(t("server.badPassword"));
+      const { hashPassword } = await import("../../server/password.ts");
+      const hash = await hashPassword(password);
+      await withStore(raw, io, t, (s) => addUser(s, name, hash, role, nowOf(io)()));
+      io.stdout.write(`${t("server.userAdded", { name, role })}\n`);
+      done(EXIT_OK);
+    });
+
+  cmd
+    .command("revoke <host-id>")
+    .description("revoke a host's credentials (it must enroll again with a new token)")
+    .action(async (hostId: string, _o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      const ok = await withStore(raw, io, t, (s) => revokeHost(s, hostId, nowOf(io)()));
+      const shown = escapeTerminalLines(hostId);
+      if (!ok) {
+        io.stderr.write(`${t("cli.error", { message: t("server.unknownHost", { host: shown }) })}\n`);
+        done(EXIT_ERROR);
+        return;
+      }
+      io.stdout.write(`${t("server.revoked", { host: shown })}\n`);
+      done(EXIT_OK);
+    });
+}
+
+/** The first line of standard input (a password), at most `max` bytes read. */
+async function stdinLine(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > max || (chunk as Buffer).includes(0x0a)) break;
+  }
+  const text = Buffer.concat(chunks)
+    .subarray(0, max + 1)
+    .toString("utf8");
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+/** The fingerprint of the certificate kept in the data directory, or "SHA256" when there is none yet. */
+function fingerprintIn(dir: string): string {
+  try {
+    return new X509Certificate(fs.readFileSync(path.join(dir, CERT_FILE))).fingerprint256;
+  } catch {
+    return "SHA256";
+  }
+}

@@ -1,0 +1,142 @@
+import type { Messages } from "../types.ts";
+
+/** Sentences of `mamori server`, its dashboard, and agents pushing to it (`audit --push`). */
+export const server = {
+  "server.listening": {
+    en: "mamori server listening on https://{address}",
+    ja: "mamori server は https://{address} で待ち受けています",
+  },
+  "server.fingerprint": {
+    en: "TLS certificate SHA-256 fingerprint (give it to agents with --server-fingerprint): {fingerprint}",
+    ja: "TLS 証明書の SHA-256 フィンガープリント (エージェントに --server-fingerprint で渡してください): {fingerprint}",
+  },
+  "server.certCreated": {
+    en: "Created a self-signed certificate: {path}",
+    ja: "自己署名証明書を作成しました: {path}",
+  },
+  "server.badListen": {
+    en: "--listen must be HOST:PORT (for example 127.0.0.1:8443), not {value}",
+    ja: "--listen は HOST:PORT の形で指定してください (例: 127.0.0.1:8443)。指定値: {value}",
+  },
+  "server.badData": {
+    en: "cannot use the data directory {path}: {reason}",
+    ja: "データディレクトリ {path} を使えません: {reason}",
+  },
+  "server.cannotListen": {
+    en: "cannot listen on {address}: {reason}",
+    ja: "{address} で待ち受けできません: {reason}",
+  },
+  "server.stopped": { en: "mamori server stopped", ja: "mamori server を停止しました" },
+  "server.tokenMade": {
+    en: "One-time enrollment token, valid until {expires}. Enroll a host with: mamori audit --push https://SERVER:PORT --token TOKEN --server-fingerprint {fingerprint}",
+    ja: "1 回限りの登録トークンです ({expires} まで有効)。ホストの登録: mamori audit --push https://SERVER:PORT --token TOKEN --server-fingerprint {fingerprint}",
+  },
+  "server.apiKeyMade": {
+    en: "Admin API key (shown once; send it as 'Authorization: Bearer KEY').",
+    ja: "管理者 API キーです (表示はこの 1 回だけです。'Authorization: Bearer KEY' として送ってください)。",
+  },
+  "server.badTtl": {
+    en: "--ttl must be a number of hours between 1 and 720, not {value}",
+    ja: "--ttl は 1 から 720 までの時間数で指定してください。指定値: {value}",
+  },
+  "server.revoked": {
+    en: "Revoked the credentials of host {host}",
+    ja: "ホスト {host} の認証情報を失効させました",
+  },
+  "server.unknownHost": { en: "no host {host}", ja: "ホスト {host} はありません" },
+  "server.userAdded": {
+    en: "Added dashboard user {name} ({role})",
+    ja: "ダッシュボード利用者 {name} ({role}) を追加しました",
+  },
+  "server.badUser": {
+    en: "a user name is 1 to 64 letters, digits, '.', '_' or '-', not {value}",
+    ja: "利用者名は英数字と '.' '_' '-' の 1〜64 文字です。指定値: {value}",
+  },
+  "server.badPassword": {
+    en: "the password (read from standard input, one line) must be 12 to 1024 characters",
+    ja: "パスワード (標準入力から 1 行) は 12〜1024 文字にしてください",
+  },
+  // agents
+  "push.enrolled": {
+    en: "Enrolled with {url} as host {host}; server certificate {fingerprint} pinned",
+    ja: "{url} にホスト {host} として登録しました。サーバー証明書 {fingerprint} を固定しました",
+  },
+  "push.tofu": {
+    en: "No --server-fingerprint given: trusting the certificate seen on first use, {fingerprint}. Compare it with the one the server printed.",
+    ja: "--server-fingerprint の指定がないため、初回に見えた証明書 {fingerprint} を信頼します。サーバーが表示した値と照合してください。",
+  },
+  "push.sent": {
+    en: "Report sent to {url} (report {report})",
+    ja: "レポートを {url} に送信しました (レポート {report})",
+  },
+  "push.rotated": {
+    en: "Host credential for {url} replaced (they are rotated every 30 days)",
+    ja: "{url} 用のホスト認証情報を更新しました (30 日ごとに更新されます)",
+  },
+  "push.rotateFailed": {
+    en: "could not replace the host credential for {url} ({reason}); the current one still works, the next push tries again",
+    ja: "{url} 用のホスト認証情報を更新できませんでした ({reason})。現在の認証情報は引き続き有効で、次回の送信時に再試行します",
+  },
+  "push.failed": {
+    en: "could not send the report to {url}: {reason}",
+    ja: "レポートを {url} に送信できませんでした: {reason}",
+  },
+  "push.mismatch": {
+    en: "the server's certificate {seen} is not the pinned {pinned}: refusing to talk to it",
+    ja: "サーバー証明書 {seen} が固定した {pinned} と一致しないため、通信を中止しました",
+  },
+  "push.needToken": {
+    en: "this host is not enrolled with {url} yet: give --token (from 'mamori server token')",
+    ja: "このホストはまだ {url} に登録されていません。--token ('mamori server token' で発行) を指定してください",
+  },
+  "push.refused": {
+    en: "the server refused: {status} {error}",
+    ja: "サーバーが拒否しました: {status} {error}",
+  },
+  "push.badUrl": {
+    en: "--push must be an https:// URL, not {value}",
+    ja: "--push には https:// で始まる URL を指定してください。指定値: {value}",
+  },
+  "push.badFingerprint": {
+    en: "--server-fingerprint must be a SHA-256 fingerprint (64 hex digits, ':' allowed), not {value}",
+    ja: "--server-fingerprint には SHA-256 フィンガープリント (16 進 64 桁、':' 区切り可) を指定してください。指定値: {value}",
+  },
+  // dashboard
+  "dash.title": { en: "mamori fleet", ja: "mamori フリート" },
+  "dash.login": { en: "Sign in", ja: "ログイン" },
+  "dash.user": { en: "User name", ja: "利用者名" },
+  "dash.password": { en: "Password", ja: "パスワード" },
+  "dash.loginFailed": { en: "Wrong user name or password.", ja: "利用者名またはパスワードが違います。" },
+  "dash.loginLimited": {
+    en: "Too many failed sign-ins. Wait 15 minutes and try again.",
+    ja: "ログインの失敗が多すぎます。15 分待ってからもう一度試してください。",
+  },
+  "dash.logout": { en: "Sign out", ja: "ログアウト" },
+  "dash.hosts": { en: "Hosts by risk", ja: "リスクの高い順のホスト" },
+  "dash.noHosts": {
+    en: "No host has reported yet. Enroll one with 'mamori server token' and 'mamori audit --push'.",
+    ja: "まだどのホストも報告していません。'mamori server token' と 'mamori audit --push' で登録してください。",
+  },
+  "dash.col.host": { en: "Host", ja: "ホスト" },
+  "dash.col.worst": { en: "Worst finding", ja: "最も重大な検出" },
+  "dash.col.incidents": { en: "Incidents", ja: "インシデント" },
+  "dash.col.lastScan": { en: "Last scan", ja: "最終スキャン" },
+  "dash.col.severity": { en: "Severity", ja: "重大度" },
+  "dash.col.finding": { en: "Finding", ja: "検出内容" },
+  "dash.col.check": { en: "Check", ja: "チェック" },
+  "dash.never": { en: "never", ja: "未実施" },
+  "dash.none": { en: "none", ja: "なし" },
+  "dash.findings": { en: "Findings ({count})", ja: "検出 ({count} 件)" },
+  "dash.incidents": { en: "Incidents ({count})", ja: "インシデント ({count} 件)" },
+  "dash.notChecked": { en: "Could not be checked ({count})", ja: "確認できなかった項目 ({count} 件)" },
+  "dash.noReport": {
+    en: "This host has not sent a report yet.",
+    ja: "このホストはまだレポートを送っていません。",
+  },
+  "dash.back": { en: "All hosts", ja: "ホスト一覧" },
+  "dash.revoke": { en: "Revoke this host's credentials", ja: "このホストの認証情報を失効させる" },
+  "dash.revokedDone": { en: "Credentials revoked.", ja: "認証情報を失効させました。" },
+  "dash.forbidden": { en: "Not allowed.", ja: "許可されていません。" },
+  "dash.notFound": { en: "Not found.", ja: "見つかりません。" },
+  "dash.signedInAs": { en: "Signed in as {user} ({role})", ja: "{user} ({role}) としてログイン中" },
+} satisfies Messages;

@@ -1,0 +1,150 @@
+import { Hono } from "hono";
+import { reportSchema } from "../core/contract.ts";
+import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
+import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import type { ServerStore } from "./store/db.ts";
+import {
+  apiKeyOf,
+  enroll,
+  hostOfCredential,
+  ingestReport,
+  latestReport,
+  listHosts,
+  rotateCredential,
+} from "./store/repo.ts";
+
+/**
+ * The JSON API. Agents: POST /api/v1/enroll (a one-time token for a host id and credential), then
+ * POST /api/v1/hosts/:id/reports with `Authorization: Bearer <credential>` (their own host only). People and
+ * scripts: GET /api/v1/hosts and /api/v1/hosts/:id/report with `Authorization: Bearer <API key>`.
+ * Errors are `{ error: "<word>" }`; nothing host-supplied is echoed back.
+ */
+export interface ApiDeps {
+  store: ServerStore;
+  now: () => Date;
+}
+
+const HOST_ID = /^[0-9a-f]{32}$/;
+/** Names people read; a longer one is cut (it is shown, never used as a key). */
+const MAX_NAME = 255;
+
+/** The token of an `Authorization: Bearer …` header, when it is one (bounded, printable ASCII). */
+export function bearer(header: string | undefined): string | undefined {
+  if (!header || header.length > 300) return undefined;
+  const m = /^Bearer ([\x21-\x7e]{1,256})$/.exec(header);
+  return m?.[1];
+}
+
+function cut(s: string): string {
+  return s.length > MAX_NAME ? s.slice(0, MAX_NAME) : s;
+}
+
+/** The document's scan time as ISO 8601, or the time it was received when the agent's is not a date. */
+function scanTime(value: string, now: Date): string {
+  const t = Date.parse(value);
+  return Number.isFinite(t) ? new Date(t).toISOString() : now.toISOString();
+}
+
+export function apiRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const { store } = deps;
+
+  app.post("/enroll", async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      return c.json({ error: "not-json" }, 400);
+    }
+    const b = body as { token?: unknown; hostname?: unknown };
+    if (typeof b?.token !== "string" || typeof b.hostname !== "string" || b.hostname.length === 0)
+      return c.json({ error: "invalid" }, 400);
+    const r = await enroll(store, b.token, cut(b.hostname), deps.now());
+    if (!r.ok) return c.json({ error: `token-${r.reason}` }, 401);
+    return c.json({ hostId: r.hostId, credential: r.credential }, 201);
+  });
+
+  app.post("/hosts/:id/reports", async (c) => {
+    const secret = bearer(c.req.header("authorization"));
+    const owner = secret ? await hostOfCredential(store, secret, deps.now()) : undefined;
+    if (!owner) return c.json({ error: "unauthorized" }, 401);
+    const id = c.req.param("id");
+    // A credential writes its own host only.
+    if (!HOST_ID.test(id) || id !== owner) return c.json({ error: "forbidden" }, 403);
+    const text = await c.req.text();
+    if (jsonDepth(text) > MAX_BUNDLE_DEPTH + 2) return c.json({ error: "too-deep" }, 400);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return c.json({ error: "not-json" }, 400);
+    }
+    const b = body as { report?: unknown; facts?: unknown };
+    const report = reportSchema.safeParse(b?.report);
+    if (!report.success) return c.json({ error: "invalid-report" }, 400);
+    let facts: string | undefined;
+    if (b.facts !== undefined) {
+      const f = b.facts as { kind?: unknown; schemaVersion?: unknown };
+      if (
+        f?.kind !== FACTS_KIND ||
+        f.schemaVersion !== FACTS_SCHEMA_VERSION ||
+        !factsBundleSchema.safeParse(f).success
+      )
+        return c.json({ error: "invalid-facts" }, 400);
+      facts = JSON.stringify(b.facts);
+    }
+    const doc = report.data;
+    const now = deps.now();
+    const reportId = await ingestReport(
+      store,
+      owner,
+      {
+        hostname: cut(doc.host.hostname || "?"),
+        os: doc.host.os === undefined ? undefined : cut(doc.host.os),
+        scannedAt: scanTime(doc.scannedAt, now),
+        findings: doc.findings.map((f) => ({
+          id: f.id,
+          check: f.check,
+          severity: f.severity,
+          title: f.title,
+        })),
+        incidents: doc.incidents.map((x) => ({ id: x.id, severity: x.severity, title: x.title })),
+        // The document as sent (validated), so it renders again exactly.
+        document: JSON.stringify(b.report),
+        facts,
+      },
+      now,
+    );
+    // Only now, after the commit: an agent that saw 2xx may forget the report.
+    return c.json({ reportId, hostId: owner }, 201);
+  });
+
+  // A host replaces its own credential (agents do so every 30 days).
+  app.post("/hosts/:id/credential", async (c) => {
+    const secret = bearer(c.req.header("authorization"));
+    const owner = secret ? await hostOfCredential(store, secret, deps.now()) : undefined;
+    if (!owner) return c.json({ error: "unauthorized" }, 401);
+    if (c.req.param("id") !== owner) return c.json({ error: "forbidden" }, 403);
+    return c.json({ hostId: owner, credential: await rotateCredential(store, owner, deps.now()) }, 201);
+  });
+
+  const admin = async (header: string | undefined) => {
+    const key = bearer(header);
+    return key ? apiKeyOf(store, key) : undefined;
+  };
+
+  app.get("/hosts", async (c) => {
+    if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({ hosts: await listHosts(store) });
+  });
+
+  app.get("/hosts/:id/report", async (c) => {
+    if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
+    const id = c.req.param("id");
+    const doc = HOST_ID.test(id) ? await latestReport(store, id) : undefined;
+    if (doc === undefined) return c.json({ error: "not-found" }, 404);
+    return c.json(doc as object);
+  });
+
+  return app;
+}

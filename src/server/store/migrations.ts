@@ -1,0 +1,139 @@
+import type { Kysely } from "kysely";
+import type { ServerDb } from "./schema.ts";
+
+/**
+ * The server's schema changes in order, each run once inside a write transaction on SQLite and PostgreSQL
+ * alike. Portable types only, except documents: `jsonb` on PostgreSQL (queried there), text on SQLite.
+ * Append new migrations at the end; never edit one that has shipped.
+ */
+export interface ServerMigration {
+  version: number;
+  name: string;
+  up(db: Kysely<ServerDb>, dialect: "sqlite" | "pg"): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the schema builder creates tables the typed schema does not know yet.
+type AnyDb = Kysely<any>;
+
+export const SERVER_MIGRATIONS: ServerMigration[] = [
+  {
+    version: 1,
+    name: "hosts, enrollment, credentials, api keys, reports, findings, incidents, audit log",
+    async up(typed, dialect) {
+      const db = typed as AnyDb;
+      const json = dialect === "pg" ? "jsonb" : "text";
+      await db.schema
+        .createTable("hosts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("os", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("last_scan_at", "text")
+        .addColumn("worst_severity", "text")
+        .addColumn("incidents", "integer", (c) => c.notNull())
+        .addColumn("latest_report_id", "text")
+        .execute();
+      await db.schema
+        .createTable("enroll_tokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("used_at", "text")
+        .addColumn("used_by_host", "text")
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema
+        .createTable("host_credentials")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("secret_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .addColumn("last_used_at", "text")
+        .execute();
+      await db.schema
+        .createTable("api_keys")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("key_hash", "text", (c) => c.notNull().unique())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("label", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema
+        .createTable("reports")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("received_at", "text", (c) => c.notNull())
+        .addColumn("scanned_at", "text", (c) => c.notNull())
+        .addColumn("worst_severity", "text")
+        .addColumn("findings", "integer", (c) => c.notNull())
+        .addColumn("incidents", "integer", (c) => c.notNull())
+        .addColumn("document", json, (c) => c.notNull())
+        .addColumn("facts", json)
+        .execute();
+      await db.schema
+        .createIndex("reports_host_received")
+        .on("reports")
+        .columns(["host_id", "received_at"])
+        .execute();
+      await db.schema
+        .createTable("report_findings")
+        .addColumn("report_id", "text", (c) => c.notNull().references("reports.id").onDelete("cascade"))
+        .addColumn("host_id", "text", (c) => c.notNull())
+        .addColumn("finding_id", "text", (c) => c.notNull())
+        .addColumn("check_id", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("report_findings_pk", ["report_id", "finding_id"])
+        .execute();
+      await db.schema
+        .createIndex("report_findings_check")
+        .on("report_findings")
+        .columns(["check_id", "host_id"])
+        .execute();
+      await db.schema
+        .createTable("report_incidents")
+        .addColumn("report_id", "text", (c) => c.notNull().references("reports.id").onDelete("cascade"))
+        .addColumn("host_id", "text", (c) => c.notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("report_incidents_pk", ["report_id", "incident_id"])
+        .execute();
+      await db.schema
+        .createTable("audit_log")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("detail", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("audit_log_at").on("audit_log").column("at").execute();
+    },
+  },
+  {
+    version: 2,
+    name: "dashboard users and sessions",
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createTable("users")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("password", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id_hash", "text", (c) => c.primaryKey())
+        .addColumn("user_name", "text", (c) => c.notNull().references("users.name").onDelete("cascade"))
+        .addColumn("csrf", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+];

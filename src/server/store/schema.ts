@@ -1,0 +1,126 @@
+/**
+ * The fleet server's database, as kysely sees it: the same portable types as the history store
+ * (src/store/schema.ts): times are ISO 8601 text, counters integers. Documents are JSONB on PostgreSQL and
+ * JSON text on SQLite (`JsonColumn`: written as text, read back as text or an already-parsed value).
+ */
+export type JsonColumn = string | unknown;
+
+export interface HostsTable {
+  /** 32 hex digits, chosen by the server at enrollment. */
+  id: string;
+  /** The hostname the host reported last (host-supplied: escaped wherever shown). */
+  name: string;
+  os: string | null;
+  created_at: string;
+  last_scan_at: string | null;
+  worst_severity: string | null;
+  incidents: number;
+  latest_report_id: string | null;
+}
+
+export interface EnrollTokensTable {
+  id: string;
+  /** sha256 of the token: the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by_host: string | null;
+  revoked_at: string | null;
+}
+
+export interface HostCredentialsTable {
+  id: string;
+  host_id: string;
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  key_hash: string;
+  role: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  host_id: string;
+  received_at: string;
+  scanned_at: string;
+  worst_severity: string | null;
+  findings: number;
+  incidents: number;
+  /** The report document as `--format json` writes it. */
+  document: JsonColumn;
+  /** The FactsBundle, when the agent sent one. */
+  facts: JsonColumn | null;
+}
+
+export interface ReportFindingsTable {
+  report_id: string;
+  host_id: string;
+  finding_id: string;
+  check_id: string;
+  severity: string;
+  title: string;
+}
+
+export interface ReportIncidentsTable {
+  report_id: string;
+  host_id: string;
+  incident_id: string;
+  severity: string;
+  title: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** Who: "cli", "api-key:<id>", "host:<id>", "user:<name>". */
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON object with details. */
+  detail: string;
+}
+
+export interface UsersTable {
+  name: string;
+  /** scrypt$N$r$p$salt$hash (base64url). */
+  password: string;
+  role: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_name: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ServerMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface ServerDb {
+  server_migrations: ServerMigrationsTable;
+  hosts: HostsTable;
+  enroll_tokens: EnrollTokensTable;
+  host_credentials: HostCredentialsTable;
+  api_keys: ApiKeysTable;
+  reports: ReportsTable;
+  report_findings: ReportFindingsTable;
+  report_incidents: ReportIncidentsTable;
+  audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+}
