@@ -247,9 +247,7 @@ async function memoryBench(): Promise<boolean> {
   );
   console.log(`  at start: RSS ${atRest[0]?.toFixed(0)} MB`);
   for (let k = 1; k <= SCANS; k++)
-    console.log(
-      `  after scan ${k}: RSS ${atRest[k]?.toFixed(0)} MB (scan read ${lines[k - 1]} new lines)`,
-    );
+    console.log(`  after scan ${k}: RSS ${atRest[k]?.toFixed(0)} MB (scan read ${lines[k - 1]} new lines)`);
   const first = atRest[1] as number;
   const last = atRest[SCANS] as number;
   const ok = last <= first * (1 + MARGIN);
