@@ -1,11 +1,17 @@
 /**
  * Watch mode: how fast the incremental log cursor reads new lines (plain and gzip-rotated) compared with
  * `wc -l` and `gzip -dc | wc -l` on the same files, and what storing and diffing a large scan costs.
+ * Then memory (issue 13): one `bin/mamori watch` process scans a copy of a fixture root every second
+ * while its access log grows between scans; its resident size at rest after each scan must come back
+ * to the level after the first (see memoryBench for the margin).
+ *
+ *   npm run bench -- watch                      (WATCH_BENCH_ONLY=memory: the memory part alone)
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { RootFs } from "../src/collect/rootfs.ts";
 import type { Finding } from "../src/core/finding.ts";
@@ -15,8 +21,18 @@ import { scanFindings } from "../src/store/scans.ts";
 import { collectNewLines, readNewLineBatches, readNewLines } from "../src/watch/log-cursor.ts";
 import { commitScan } from "../src/watch/pending.ts";
 
+const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const only = process.env.WATCH_BENCH_ONLY;
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamori-bench-watch-"));
 try {
+  if (only !== "memory") await speedBench();
+  if (only === undefined || only === "memory") process.exitCode = (await memoryBench()) ? 0 : 1;
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function speedBench(): Promise<void> {
   const logDir = path.join(dir, "var/log/apache2");
   fs.mkdirSync(logDir, { recursive: true });
   const line = (i: number) =>
@@ -134,6 +150,111 @@ try {
   console.log(
     `history: store a scan of 5000 findings ${storeMs.toFixed(0)} ms; diff two such scans ${diffMs.toFixed(0)} ms (${changed} changed); db ${(fs.statSync(path.join(dir, "h.db")).size / 1e6).toFixed(1)} MB`,
   );
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * SCANS scans in one watch process (bin/mamori, as systemd runs it), the access log of a copy of
+ * test/fixtures/roots/debian12-prod growing by LINES lines of ../shared/bench/genlog.mjs (2% attacks)
+ * after each scan. The process's RSS is read from /proc when a scan starts: that is its size at rest
+ * after the previous one (the loop has finished with it). The log grows all along, so later scans read
+ * more (the audit re-reads the last 64 MB of each log): a process that kept what its scans used would
+ * grow with it.
+ *
+ * Margin: RSS after the last scan at most 10% above RSS after the first. Not 0: after the first scan
+ * the process holds what every scan needs (modules, rules, vulnerability data, compiled code), and what
+ * it keeps on purpose grows a little with the log: watch's log-engine state (each file's facts since
+ * watch began reading it, src/collect/logs/chunks.ts) and the allocator's free lists. 10% of ~150 MB is
+ * 15 MB, below one scan's growth before the fix (40-50 MB per scan with this log).
+ */
+async function memoryBench(): Promise<boolean> {
+  const SCANS = Number(process.env.WATCH_BENCH_SCANS ?? 10);
+  // Small enough that the log stays under PARALLEL_MIN_BYTES (48 MB) over the scans: past it the audit
+  // reads the log with worker threads, whose first use adds their own memory (a change of regime, once).
+  const LINES = Number(process.env.WATCH_BENCH_LINES ?? 15_000);
+  const MARGIN = 0.1;
+  // A log already past the 64 MB the audit re-reads (AUDIT_TAIL_BYTES): every scan then does the same
+  // work, and what is left after it is what the process kept, not the room a bigger read needed.
+  const START_LINES = Number(process.env.WATCH_BENCH_START_LINES ?? 15_000);
+  const root = path.join(dir, "root");
+  fs.cpSync(path.join(repo, "test/fixtures/roots/debian12-prod"), root, { recursive: true });
+  const log = path.join(root, "var/log/apache2/access.log");
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  fs.writeFileSync(log, "");
+  const grow = (seed: number, lines = LINES) => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, "../shared/bench/genlog.mjs"),
+        "--lines",
+        String(lines),
+        "--seed",
+        `watch-${seed}`,
+        "--attack-rate",
+        "0.02",
+      ],
+      { maxBuffer: 1 << 30 },
+    );
+    if (r.status !== 0) throw new Error(`genlog: ${r.stderr}`);
+    fs.appendFileSync(log, r.stdout);
+  };
+  grow(0, START_LINES);
+  const startMb = fs.statSync(log).size / 1e6;
+  const rssMb = (pid: number) => {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1]) / 1024;
+  };
+  // One scan more than measured: the size after scan N is read as scan N+1 starts.
+  const child = spawn(
+    path.join(repo, "bin/mamori"),
+    [
+      "watch",
+      "--schedule",
+      "* * * * * *",
+      "--max-scans",
+      String(SCANS + 1),
+      "--root",
+      root,
+      "--db",
+      path.join(dir, "watch.db"),
+      "--data-dir",
+      path.join(repo, "data"),
+    ],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LANG: "C" } },
+  );
+  const atRest: number[] = [];
+  const lines: number[] = [];
+  const other: string[] = [];
+  let buf = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (s: string) => {
+    buf += s;
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (line.startsWith("scan started")) atRest.push(rssMb(child.pid as number));
+      else if (/^scan \S+ done:/.test(line)) {
+        lines.push(Number(line.match(/(\d+) new log line/)?.[1]));
+        if (lines.length <= SCANS) grow(lines.length);
+      } else if (/fail|error/i.test(line)) other.push(line);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0 || atRest.length < SCANS + 1) {
+    console.log(`watch exited with ${code} after ${atRest.length} scans: ${other.join("; ")}`);
+    return false;
+  }
+  // atRest[0] is before the first scan (nothing loaded yet); atRest[k] after scan k.
+  console.log(
+    `watch memory, ${SCANS} scans; access log ${startMb.toFixed(0)} MB (${START_LINES} lines) at start, growing by ${LINES} lines (2% attacks) before each scan:`,
+  );
+  console.log(`  at start: RSS ${atRest[0]?.toFixed(0)} MB`);
+  for (let k = 1; k <= SCANS; k++)
+    console.log(`  after scan ${k}: RSS ${atRest[k]?.toFixed(0)} MB (scan read ${lines[k - 1]} new lines)`);
+  const first = atRest[1] as number;
+  const last = atRest[SCANS] as number;
+  const ok = last <= first * (1 + MARGIN);
+  console.log(
+    `target: RSS after scan ${SCANS} (${last.toFixed(0)} MB) within ${MARGIN * 100}% of after scan 1 (${first.toFixed(0)} MB): ${ok ? "met" : "NOT met"} (${(((last - first) / first) * 100).toFixed(1)}%)`,
+  );
+  return ok;
 }

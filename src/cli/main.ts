@@ -1,5 +1,5 @@
+import { getCompileCacheDir } from "node:module";
 import { fileURLToPath } from "node:url";
-import { useCompileCache } from "../core/compile-cache.ts";
 import { untrustedInstall } from "../core/install-check.ts";
 
 // As root, code another user can change is their code running as root: refuse before loading more of it.
@@ -21,7 +21,9 @@ for (const stream of [process.stdout, process.stderr])
     if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
   });
 
-useCompileCache();
+// bin/mamori turns the cache on (NODE_COMPILE_CACHE) once it has checked it, before Node loads this file;
+// run some other way, the same check is made here (it loads node:crypto, a tenth of `--help`'s time).
+if (getCompileCacheDir() === undefined) (await import("../core/compile-cache.ts")).useCompileCache();
 // Imported once the cache is on, so that they are loaded from it.
 const { runCli } = await import("./app.ts");
 const { processIo } = await import("./io.ts");

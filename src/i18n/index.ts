@@ -1,3 +1,4 @@
+import { format, type Params } from "./index-base.ts";
 import { alert } from "./messages/alert.ts";
 import { apache } from "./messages/apache.ts";
 import { common } from "./messages/common.ts";
@@ -14,8 +15,9 @@ import { server } from "./messages/server.ts";
 import { verdict } from "./messages/verdict.ts";
 import { vulndb } from "./messages/vulndb.ts";
 import { watch } from "./messages/watch.ts";
-import { LANGS, type Lang } from "./types.ts";
+import type { Lang } from "./types.ts";
 
+export { format, isLang, langFromEnv, type Params } from "./index-base.ts";
 export { LANGS, type Lang } from "./types.ts";
 
 /** The one dictionary: each area keeps its sentences in messages/<area>.ts, merged here. */
@@ -39,7 +41,6 @@ export const dictionary = {
 };
 
 export type MessageKey = keyof typeof dictionary;
-export type Params = Record<string, string | number>;
 export type Translator = (key: MessageKey, params?: Params) => string;
 
 export function translator(lang: Lang): Translator {
@@ -48,21 +49,4 @@ export function translator(lang: Lang): Translator {
 
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(dictionary, key);
-}
-
-export function format(template: string, params?: Params): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-}
-
-/** `--lang` wins; otherwise LANG/LC_ALL/LC_MESSAGES starting with "ja" choose Japanese. */
-export function langFromEnv(env: NodeJS.ProcessEnv): Lang {
-  for (const v of [env.LC_ALL, env.LC_MESSAGES, env.LANG]) {
-    if (v) return v.toLowerCase().startsWith("ja") ? "ja" : "en";
-  }
-  return "en";
-}
-
-export function isLang(v: string): v is Lang {
-  return (LANGS as readonly string[]).includes(v);
 }

@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { memoryReleaser } from "./memory.ts";
 
 export interface LoopOptions {
   schedule: string;
@@ -16,6 +17,11 @@ export interface LoopOptions {
   };
   /** Stop after this many scans (tests). */
   maxScans?: number;
+  /**
+   * Run after each scan, before the loop waits for the next: gives the memory the scan grew into back
+   * (memoryReleaser() by default), so that a watch process idles at the same size after every scan.
+   */
+  afterScan?: () => void;
 }
 
 /** Throws with croner's reason when the pattern is not valid cron syntax. */
@@ -30,6 +36,7 @@ export function validateSchedule(schedule: string): void {
  * finish and commit before the promise resolves: no scan is left half-written.
  */
 export function watchLoop(o: LoopOptions): Promise<void> {
+  const afterScan = o.afterScan ?? memoryReleaser();
   return new Promise<void>((resolve) => {
     let running: Promise<void> | undefined;
     let scans = 0;
@@ -67,6 +74,7 @@ export function watchLoop(o: LoopOptions): Promise<void> {
         })();
         await running;
         running = undefined;
+        afterScan();
         scans++;
         if (o.maxScans !== undefined && scans >= o.maxScans) stop();
       },

@@ -16,6 +16,10 @@ export const help = {
   "help.helpCommand": { en: "display help for command", ja: "コマンドのヘルプを表示します" },
   "help.versionOption": { en: "output the version number", ja: "バージョンを表示します" },
   "help.default": { en: "default: {value}", ja: "既定値: {value}" },
+  "help.cmd.server": {
+    en: "run the fleet server: agents push their scans to it (mamori audit --push), people read them",
+    ja: "フリートサーバーを動かします。各ホストが診断結果を送り (mamori audit --push)、管理者がまとめて見ます",
+  },
   "help.cmd.audit": {
     en: "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     ja: "このサーバー (または --root DIR) を診断します: Apache のバージョンと CVE、設定、ログ、プロセス、自動起動の設定、待ち受けポート",
