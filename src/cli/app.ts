@@ -113,7 +113,7 @@ export const COMMANDS: Record<string, CommandEntry | (() => Promise<Register>)> 
     async () => (await import("./commands/hunt.ts")).registerHunt,
   ),
   server: cmd(
-    "[options] [command]",
+    "[options]",
     "run the fleet server: agents push their scans to it (mamori audit --push), people read them",
     async () => (await import("./commands/server.ts")).registerServer,
   ),

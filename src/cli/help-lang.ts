@@ -39,7 +39,8 @@ export function localizeHelp(program: Command, t: Translator, lang: Lang): void 
     },
   };
   program.description(t("help.program"));
-  program.configureHelp(config);
+  // Keep what registerAll set (each unloaded command's term with its arguments).
+  program.configureHelp({ ...program.configureHelp(), ...config });
   program.helpOption("-h, --help", t("help.helpOption"));
   program.helpCommand("help [command]", t("help.helpCommand"));
   const version = program.options.find((o) => o.long === "--version");

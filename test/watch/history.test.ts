@@ -161,7 +161,7 @@ test("diff: new, resolved and changed (severity, confidence, evidence); scans by
   );
   const ja = await mamori(["diff", "--db", db, "--lang", "ja"]);
   assert.match(ja.stdout, /新規 \(1\)/);
-  assert.match(ja.stdout, /深刻度: 中 -> 緊急/);
+  assert.match(ja.stdout, /深刻度: 警告 -> 緊急/);
   const unknown = await mamori(["diff", "nosuch", "--db", db]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /no stored scan matches nosuch/);
