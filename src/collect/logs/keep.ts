@@ -28,6 +28,8 @@ export interface KeepState {
   index: Map<string, Group>;
   kept: number;
   errors: number;
+  /** Short strings many kept lines repeat (clients, methods, user agents, referers), held once. */
+  strings?: Map<string, string>;
 }
 
 interface Keeping {
@@ -90,6 +92,42 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
   throw new Error("unreachable");
 }
 
+const MAX_INTERNED = 8192;
+
+/** A copy of `str` that holds no larger string alive (a slice of a line pins the whole line). */
+function own(str: string): string {
+  return str.length <= 12 ? str : Buffer.from(str, "utf8").toString("utf8");
+}
+
+function interned(st: KeepState, str: string | undefined): string | undefined {
+  if (str === undefined || str === "") return str;
+  st.strings ??= new Map();
+  const hit = st.strings.get(str);
+  if (hit !== undefined) return hit;
+  const mine = own(str);
+  if (st.strings.size < MAX_INTERNED && str.length <= 512) st.strings.set(mine, mine);
+  return mine;
+}
+
+/**
+ * What is kept of a matched access-log line: only the fields judging and the report read (headers,
+ * virtual host, proxy and protocol are used by the rules alone), each string its own copy, repeated
+ * ones held once. Kept lines and tallies are what a long incident log leaves in memory.
+ */
+export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
+  const out: LogEntry = { kind: e.kind, line: e.line, raw: "", request: own(e.request) };
+  if (e.time !== undefined) out.time = e.time;
+  if (e.ip !== undefined) out.ip = interned(st, e.ip);
+  if (e.method !== undefined) out.method = interned(st, e.method);
+  if (e.uri !== undefined) out.uri = own(e.uri);
+  if (e.status !== undefined) out.status = e.status;
+  if (e.size !== undefined) out.size = e.size;
+  if (e.referer !== undefined) out.referer = interned(st, e.referer);
+  if (e.userAgent !== undefined) out.userAgent = interned(st, e.userAgent);
+  if (e.logged !== undefined) out.logged = e.logged === e.request ? out.request : own(e.logged);
+  return out;
+}
+
 function stateOf(s: Keeping): KeepState {
   s.keep ??= { index: new Map(), kept: 0, errors: 0 };
   return s.keep;
@@ -102,14 +140,14 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false): void {
   if (keepAll || (g.kept < PER_GROUP && st.kept < MAX_KEPT)) {
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
-    s.matches.push({ entry: { ...m.entry }, ruleId: m.ruleId });
+    s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
     g.kept++;
     st.kept++;
     return;
   }
   let t = g.tally;
   if (!t) {
-    t = { key, ruleId: m.ruleId, entry: { ...m.entry }, count: 0, hours: {}, varied: false };
+    t = { key, ruleId: m.ruleId, entry: compactEntry(st, m.entry), count: 0, hours: {}, varied: false };
     g.tally = t;
     s.tallies.push(t);
   }
