@@ -6,6 +6,7 @@
 import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import {
+  countAttackers,
   type ErrorEvidence,
   indicatorsOf,
   type LogEvent,
@@ -213,6 +214,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       size: e.size,
       why: e.why,
     })),
+    attackersTotal: countAttackers(events),
     attackers: summarizeAttackers(events).map((a) => {
       const next = facts.next[a.ip] ?? [];
       let indicators = a.indicators;
