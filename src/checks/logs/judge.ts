@@ -3,7 +3,14 @@
  * error log around it), then the report's logs section. The same for `logs`, `audit` and `watch`, which
  * differ only in what they read. Pure: no I/O.
  */
-import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "../../facts/log-lines.ts";
+import {
+  type FileSummary,
+  type LaterRequest,
+  type LogEntry,
+  type LogFileState,
+  type MatchTally,
+  OTHER_CLIENTS,
+} from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import {
   countAttackers,
@@ -159,7 +166,12 @@ const EMPTY_BASELINE = learnBaseline([], []);
 export function firstSuccesses(events: LogEvent[]): Map<string, string> {
   const first = new Map<string, string>();
   for (const e of events)
-    if (e.outcome === "succeeded" && e.time && !((first.get(e.ip) ?? "\uffff") <= e.time))
+    if (
+      e.outcome === "succeeded" &&
+      e.time &&
+      e.ip !== OTHER_CLIENTS &&
+      !((first.get(e.ip) ?? "\uffff") <= e.time)
+    )
       first.set(e.ip, e.time);
   return first;
 }

@@ -4,15 +4,19 @@
  * size) group is small, then only counts, times and hours of its further lines (a tally). The lines of
  * a tally repeat what its first line asked and got, so the checks judge them by that line and count
  * them, without holding each one. Past MAX_GROUPS groups, new groups are coarser (rule, client and
- * status, up to 10 x MAX_GROUPS; then rule and status), so that even the group index is bounded; a
- * coarser group is judged by its first line, so past that bound its outcomes are approximate.
+ * status, up to MAX_CLIENT_GROUPS in all; then rule and status), so that even the group index is
+ * bounded; a coarser group is judged by its first line, so past that bound its outcomes are
+ * approximate, and the clients first seen past it are counted together as OTHER_CLIENTS (an incident
+ * log can name hundreds of thousands of clients: the first ones stay apart, the rest are tallied).
  */
-import type { LogEntry, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
+import { type LogEntry, type MatchedEntry, type MatchTally, OTHER_CLIENTS } from "../../facts/log-lines.ts";
 
 /** Lines kept per group, and in all (past this a new group's lines are all tallied). */
 export const PER_GROUP = 8;
 export const MAX_KEPT = 10_000;
 export const MAX_GROUPS = 20_000;
+/** Groups in all before new clients' lines are tallied together (OTHER_CLIENTS), not each apart. */
+export const MAX_CLIENT_GROUPS = 2 * MAX_GROUPS;
 /** Error-log lines kept per file (matched ones and those about CGI execution), the rest counted. */
 export const MAX_ERROR_LINES = 20_000;
 
@@ -82,8 +86,7 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
     const g = st.index.get(key);
     if (g) return [key, g];
     // The coarsest key is always allowed: rules times statuses.
-    // (rule, client, status) is bounded by the attackers: each of them stays counted apart.
-    if (i === keys.length - 1 || st.index.size < MAX_GROUPS * (1 + 9 * i)) {
+    if (i === keys.length - 1 || st.index.size < (i === 0 ? MAX_GROUPS : MAX_CLIENT_GROUPS)) {
       const made: Group = { kept: 0, sig: sigOf(e) };
       st.index.set(key, made);
       return [key, made];
@@ -147,7 +150,10 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false): void {
   }
   let t = g.tally;
   if (!t) {
-    t = { key, ruleId: m.ruleId, entry: compactEntry(st, m.entry), count: 0, hours: {}, varied: false };
+    const entry = compactEntry(st, m.entry);
+    // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
+    if (key.startsWith(`${m.ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
+    t = { key, ruleId: m.ruleId, entry, count: 0, hours: {}, varied: false };
     g.tally = t;
     s.tallies.push(t);
   }
