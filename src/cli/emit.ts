@@ -16,15 +16,22 @@ export function emitReport(
   io: CliIo,
 ): number {
   const t = translator(opts.lang);
-  const text = RENDERERS[opts.format].render(doc, {
+  const renderer = RENDERERS[opts.format];
+  const ropts = {
     lang: opts.lang,
     t,
     color: opts.color,
     threshold: opts.threshold,
     width: opts.width,
     timeZone: opts.timeZone,
-  });
-  writeOutput(text, opts.output, io, t);
+  };
+  // A renderer that writes in pieces (JSON) never holds the whole report as one string.
+  writeOutput(
+    renderer.pieces ? renderer.pieces(doc, ropts) : renderer.render(doc, ropts),
+    opts.output,
+    io,
+    t,
+  );
   return exitCodeOf(doc, opts.threshold, opts.findingsExit);
 }
 
@@ -38,9 +45,15 @@ export function exitCodeOf(doc: ReportDocument, threshold: Severity, findingsExi
 }
 
 /** The report to --output FILE (whole or not at all) or to stdout; a file that cannot be written is one line. */
-export function writeOutput(text: string, output: string | undefined, io: CliIo, t: Translator): void {
+export function writeOutput(
+  text: string | Iterable<string>,
+  output: string | undefined,
+  io: CliIo,
+  t: Translator,
+): void {
   if (!output) {
-    io.stdout.write(text);
+    if (typeof text === "string") io.stdout.write(text);
+    else for (const piece of text) io.stdout.write(piece);
     return;
   }
   try {

@@ -200,12 +200,13 @@ export class VerifiedDir {
   }
 
   /** Writes a whole new file durably: a unique temporary name, fsync, then a rename in this same directory. */
-  writeFileDurable(name: string, data: string | Buffer, mode = 0o600): void {
+  writeFileDurable(name: string, data: string | Buffer | Iterable<string>, mode = 0o600): void {
     // Unpredictable, and created with O_EXCL: a name planted in advance only makes this one attempt fail.
     const tmp = `.${name}.${randomBytes(8).toString("hex")}.tmp`;
     const fd = this.createExclusive(tmp, mode);
     try {
-      fs.writeFileSync(fd, data);
+      if (typeof data === "string" || Buffer.isBuffer(data)) fs.writeFileSync(fd, data);
+      else for (const piece of data) fs.writeFileSync(fd, piece);
       fs.fsyncSync(fd);
     } catch (err) {
       fs.closeSync(fd);

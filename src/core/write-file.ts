@@ -16,7 +16,11 @@ import { pathForUser, VerifiedDir } from "./dirfd.ts";
  * is followed to such a target only when it cannot have been planted: it is ours, or it sits in a directory
  * no one else can write (/dev/stdout).
  */
-export function writeFileAtomic(file: string, content: string | Buffer, opts: { mode?: number } = {}): void {
+export function writeFileAtomic(
+  file: string,
+  content: string | Buffer | Iterable<string>,
+  opts: { mode?: number } = {},
+): void {
   const euid = process.geteuid?.() ?? 0;
   const abs = path.resolve(file);
   const name = path.basename(abs);
@@ -34,7 +38,7 @@ export function writeFileAtomic(file: string, content: string | Buffer, opts: { 
         const follow = entry.isSymbolicLink() ? 0 : fs.constants.O_NOFOLLOW;
         const fd = fs.openSync(dir.at(name), fs.constants.O_WRONLY | follow);
         try {
-          fs.writeFileSync(fd, content);
+          writeAll(fd, content);
         } finally {
           fs.closeSync(fd);
         }
@@ -53,4 +57,13 @@ function statOrUndefined(p: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Writes a string, a buffer or pieces of text (a large report made as it is written) to `fd`. */
+export function writeAll(fd: number, content: string | Buffer | Iterable<string>): void {
+  if (typeof content === "string" || Buffer.isBuffer(content)) {
+    fs.writeFileSync(fd, content);
+    return;
+  }
+  for (const piece of content) fs.writeFileSync(fd, piece);
 }

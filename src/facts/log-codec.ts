@@ -50,17 +50,29 @@ export interface DecodedLogFacts extends Omit<LogFacts, "scans" | "version"> {
   scans: LogFileState[];
 }
 
+/**
+ * A line as saved. Kept as it is when its time is valid (a Date is written as its ISO string), so that
+ * facts collected and judged in one run are not copied twice; a line with an impossible time loses it.
+ */
 function encodeEntry(e: LogEntry): SavedLogEntry {
-  const { time, ...rest } = e;
-  const ms = time?.getTime();
-  return ms === undefined || Number.isNaN(ms) ? rest : { ...rest, time: time?.toISOString() };
+  const ms = e.time?.getTime();
+  if (ms === undefined || !Number.isNaN(ms)) return e as unknown as SavedLogEntry;
+  const { time: _t, ...rest } = e;
+  return rest;
 }
 
+/** A saved line with its time a Date again (one judged in the run that collected it is used as it is). */
 function decodeEntry(e: SavedLogEntry): LogEntry {
-  const { time, ...rest } = e;
-  if (time === undefined) return rest;
-  const d = new Date(time);
+  const time: unknown = e.time;
+  if (time === undefined || time instanceof Date) return e as unknown as LogEntry;
+  const { time: _t, ...rest } = e;
+  const d = new Date(time as string);
   return Number.isNaN(d.getTime()) ? rest : { ...rest, time: d };
+}
+
+/** `x` itself when its entry is unchanged, else a copy with the new entry. */
+function sameEntry<T extends { entry: unknown }, R>(x: T, entry: unknown): R {
+  return ((x.entry as unknown) === entry ? x : { ...x, entry }) as unknown as R;
 }
 
 export function encodeLogFacts(f: EngineLogFacts): LogFacts {
@@ -69,10 +81,12 @@ export function encodeLogFacts(f: EngineLogFacts): LogFacts {
     files: f.files,
     scans: f.scans.map((s) => ({
       path: s.path,
-      matches: s.matches.map((m) => ({ entry: encodeEntry(m.entry), ruleId: m.ruleId })),
+      matches: s.matches.map((m) =>
+        sameEntry<typeof m, SavedLogFile["matches"][number]>(m, encodeEntry(m.entry)),
+      ),
       samples: s.samples.map(encodeEntry),
       cgiErrors: s.cgiErrors.map(encodeEntry),
-      tallies: (s.tallies ?? []).map((t) => ({ ...t, entry: encodeEntry(t.entry) })),
+      tallies: (s.tallies ?? []).map((t) => sameEntry<typeof t, SavedTally>(t, encodeEntry(t.entry))),
     })),
     next: f.next,
     maxEvents: f.maxEvents,
@@ -87,10 +101,12 @@ export function decodeLogFacts(f: LogFacts): DecodedLogFacts {
     ...rest,
     scans: f.scans.map((s) => ({
       path: s.path,
-      matches: s.matches.map((m) => ({ entry: decodeEntry(m.entry), ruleId: m.ruleId })),
+      matches: s.matches.map((m) =>
+        sameEntry<typeof m, LogFileState["matches"][number]>(m, decodeEntry(m.entry)),
+      ),
       samples: s.samples.map(decodeEntry),
       cgiErrors: s.cgiErrors.map(decodeEntry),
-      tallies: (s.tallies ?? []).map((t) => ({ ...t, entry: decodeEntry(t.entry) })),
+      tallies: (s.tallies ?? []).map((t) => sameEntry<typeof t, MatchTally>(t, decodeEntry(t.entry))),
     })),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What the log engine (src/collect/logs/engine) hands to the log checks (src/checks/logs): the lines it
- * matched, before any judgement, and the per-file state outcomes need. Types only.
+ * matched, before any judgement, and the per-file state outcomes need. Types, and the one name for many clients counted together.
  */
 /** One parsed log line, access or error, with every field an attacker controls. */
 export interface LogEntry {
@@ -34,6 +34,12 @@ export interface LogEntry {
   /** The request exactly as logged (with the logger's \xHH escapes): what reports quote. */
   logged?: string;
 }
+
+/**
+ * The client of a tally that counts the lines of many clients (those first seen once the engine's
+ * bound on clients kept apart was reached): not an address, and no host name can be spelled so.
+ */
+export const OTHER_CLIENTS = "(others)";
 
 /** A line a rule matched: an event before judgement (its outcome is decided in checks/logs). */
 export interface MatchedEntry {

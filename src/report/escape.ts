@@ -41,11 +41,12 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
 
 /** JSON for standard output or a file: the same data, with characters a terminal would act on as \uXXXX. */
 export function jsonOutput(value: unknown): string {
-  const text = JSON.stringify(value, null, 2).replace(
-    JSON_UNSAFE,
-    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
-  );
-  return `${text}\n`;
+  return `${jsonSafe(JSON.stringify(value, null, 2))}\n`;
+}
+
+/** JSON text with the characters a terminal would act on written as \uXXXX (still the same JSON). */
+export function jsonSafe(text: string): string {
+  return text.replace(JSON_UNSAFE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
 }
 
 /** Inline code in Markdown: a fence longer than any backtick run inside. */

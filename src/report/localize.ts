@@ -101,18 +101,7 @@ function keyed(fields: Record<string, Text | undefined>): Record<string, Text> |
 export function contractDocument(doc: ReportDocument, t: Translator): unknown {
   return {
     ...doc,
-    findings: doc.findings.map((f) => {
-      const r = renderFinding(f, t);
-      const message = keyed({ title: f.title, detail: f.detail, remediation: f.remediation });
-      const commands = f.commands?.some((c) => !isLiteral(c)) ? f.commands : undefined;
-      return {
-        ...r,
-        evidence: f.evidence.map((e, i) =>
-          withMessage(r.evidence[i], keyed({ label: e.label, value: e.value })),
-        ),
-        ...(message || commands ? { message: { ...message, ...(commands ? { commands } : {}) } } : {}),
-      };
-    }),
+    findings: doc.findings.map((f) => contractFinding(f, t)),
     notChecked: doc.notChecked.map((n) => contractNotChecked(n, t)),
     warnings: doc.warnings.map((n) => contractNotChecked(n, t)),
     ...(doc.ignored ? { ignored: doc.ignored.map((i) => ({ ...i, title: renderText(i.title, t) })) } : {}),
@@ -128,6 +117,18 @@ export function contractDocument(doc: ReportDocument, t: Translator): unknown {
         keyed({ title: inc.title, summary: inc.summary }),
       );
     }),
+  };
+}
+
+/** One finding as the JSON contract has it: text rendered, its keyed form in `message`. */
+export function contractFinding(f: Finding, t: Translator): unknown {
+  const r = renderFinding(f, t);
+  const message = keyed({ title: f.title, detail: f.detail, remediation: f.remediation });
+  const commands = f.commands?.some((c) => !isLiteral(c)) ? f.commands : undefined;
+  return {
+    ...r,
+    evidence: f.evidence.map((e, i) => withMessage(r.evidence[i], keyed({ label: e.label, value: e.value }))),
+    ...(message || commands ? { message: { ...message, ...(commands ? { commands } : {}) } } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { gapText } from "./verdict.ts";
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
+/** Attackers named one by one in the story (an incident log can have thousands); the rest are counted. */
+const MAX_LISTED = 30;
 
 export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): string {
   const doc = renderDocument(keyed, opts.t);
@@ -33,7 +35,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
       x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),
     );
     if (winners.length === 0) out.push(t("logs.story.noSuccess"));
-    for (const w of winners) {
+    for (const w of winners.slice(0, MAX_LISTED)) {
       const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
       const line = t(shell ? "logs.story.successShell" : "logs.story.success", {
@@ -43,12 +45,14 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
       });
       out.push(color ? `${RED}${line}${RESET}` : line);
     }
+    if (winners.length > MAX_LISTED) out.push(`    … (+${winners.length - MAX_LISTED})`);
   }
   if (recon.length > 0) {
     const ips = new Set(s.events.filter((e) => e.attack.startsWith("recon-")).map((e) => e.ip));
     out.push(t("logs.story.recon", { count: recon.reduce((n, a) => n + a.events, 0), attackers: ips.size }));
   }
-  for (const w of s.attackers.filter((x) => x.outcome === "succeeded")) {
+  const won = s.attackers.filter((x) => x.outcome === "succeeded");
+  for (const w of won.slice(0, MAX_LISTED)) {
     const later = w.next.length > 0 ? w.next : w.after;
     if (later.length > 0) {
       out.push(t("logs.story.next", { ip: esc(w.ip) }));
@@ -59,6 +63,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     const ind = [...w.indicators.urls, ...w.indicators.ips, ...w.indicators.files];
     if (ind.length > 0) out.push(t("logs.story.indicators", { list: esc(ind.slice(0, 15).join(", ")) }));
   }
+  if (won.length > MAX_LISTED) out.push(`    … (+${won.length - MAX_LISTED})`);
   out.push("");
   for (const a of s.attackers
     .filter((x) => x.attacks.some((y) => !y.attack.startsWith("recon-")))

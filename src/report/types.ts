@@ -18,4 +18,6 @@ export interface Renderer {
   name: string;
   /** Gets the keyed document (a property, not a method, so a renderer of rendered text cannot slip in). */
   render: (doc: ReportDocument, opts: RenderOptions) => string;
+  /** The same text in pieces, for a large report written as it is made (the JSON report). */
+  pieces?: (doc: ReportDocument, opts: RenderOptions) => Iterable<string>;
 }

@@ -4,6 +4,7 @@
  */
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
+import type { MsgBuilder } from "../../core/message.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
 import type { LogEntry } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
@@ -36,6 +37,8 @@ export interface LogEvent {
   /** A tally's last time, and its lines per hour ("2026-11-20T03" -> count). */
   lastTime?: string;
   hours?: Record<string, number>;
+  /** The indicators in its request and user agent, once found (eventIndicators): not reported as such. */
+  indicators?: Indicators;
 }
 
 /** Lines an event stands for. */
@@ -328,31 +331,39 @@ export function mergeIndicators(a: Indicators, b: Indicators): Indicators {
   return { urls: m(a.urls, b.urls), ips: m(a.ips, b.ips), files: m(a.files, b.files) };
 }
 
-export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
-  const by = new Map<string, LogEvent[]>();
+/** Attackers summarised in detail (the worst first); the others are counted (`attackersTotal`). */
+export const MAX_ATTACKERS = 1000;
+
+export function summarizeAttackers(events: LogEvent[], max = MAX_ATTACKERS): AttackerSummary[] {
+  const by = new Map<string, { evs: LogEvent[]; outcome: Outcome; requests: number }>();
   for (const e of events) {
-    const list = by.get(e.ip);
-    if (list) list.push(e);
-    else by.set(e.ip, [e]);
+    const a = by.get(e.ip);
+    if (a) {
+      a.evs.push(e);
+      a.outcome = best(a.outcome, e.outcome);
+      a.requests += linesOf(e);
+    } else by.set(e.ip, { evs: [e], outcome: e.outcome, requests: linesOf(e) });
   }
-  const out: AttackerSummary[] = [];
-  for (const [ip, evs] of by) {
+  const order = [...by].sort(
+    ([ipa, a], [ipb, b]) =>
+      OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
+      b.requests - a.requests ||
+      ipa.localeCompare(ipb),
+  );
+  by.clear();
+  return order.slice(0, max).map(([ip, { evs, outcome, requests }]) => {
     evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
     const attacks = new Map<string, AttackerSummary["attacks"][number]>();
-    let outcome: Outcome = "blocked";
     const ind = new IndicatorSet();
-    let requests = 0;
     let lastSeen: string | undefined;
     for (const e of evs) {
       const a = attacks.get(e.attack) ?? { attack: e.attack, cves: e.cves, requests: 0, outcome: "blocked" };
       a.requests += linesOf(e);
-      requests += linesOf(e);
       const last = lastOf(e);
       if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
       a.outcome = best(a.outcome, e.outcome);
       attacks.set(e.attack, a);
-      outcome = best(outcome, e.outcome);
-      ind.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), ip));
+      ind.add(eventIndicators(e));
     }
     const successTimes = evs
       .filter((e) => e.outcome === "succeeded" && e.time)
@@ -362,14 +373,16 @@ export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
       .sort()
       .slice(0, 1000);
     const firstSuccess = evs.findIndex((e) => e.outcome === "succeeded");
-    out.push({
+    const userAgents = new Set<string>();
+    for (const e of evs) if (e.userAgent && userAgents.size < 10) userAgents.add(e.userAgent);
+    return {
       ip,
       firstSeen: evs[0]?.time,
       lastSeen,
       requests,
       attacks: [...attacks.values()].sort((x, y) => y.requests - x.requests),
       outcome,
-      userAgents: [...new Set(evs.map((e) => e.userAgent).filter((u): u is string => !!u))].slice(0, 10),
+      userAgents: [...userAgents],
       successTimes,
       after:
         firstSuccess >= 0
@@ -381,14 +394,15 @@ export function summarizeAttackers(events: LogEvent[]): AttackerSummary[] {
             }))
           : [],
       indicators: ind.value(),
-    });
-  }
-  return out.sort(
-    (a, b) =>
-      OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
-      b.requests - a.requests ||
-      a.ip.localeCompare(b.ip),
-  );
+    };
+  });
+}
+
+/** How many attackers the events name (the summaries list at most MAX_ATTACKERS). */
+export function countAttackers(events: LogEvent[]): number {
+  const ips = new Set<string>();
+  for (const e of events) ips.add(e.ip);
+  return ips.size;
 }
 
 /** Events per hour (UTC), attack and outcome: complete even when the JSON lists only some of the events. */
@@ -436,14 +450,85 @@ export function perAttack(
     .sort((a, b) => b.events - a.events);
 }
 
-/** One finding per attacker IP and attack. */
+/**
+ * Findings past this many (attacker, attack) pairs are folded into one finding per attack and outcome
+ * (how many attackers, how many requests, their addresses): an incident log with tens of thousands of
+ * attackers gives a report that can be read, and memory stays bounded. The worst come first in detail:
+ * successes, then by outcome, severity and requests.
+ */
+export const MAX_DETAILED_FINDINGS = 1000;
+/** Addresses listed in a folded finding's data. */
+const MAX_FOLDED_IPS = 1000;
+
+const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/** One (attacker, attack) pair's events judged together. */
+interface Pair {
+  evs: LogEvent[];
+  first: LogEvent;
+  rule?: Rule;
+  outcome: Outcome;
+  severity: Severity;
+  confidence: Finding["confidence"];
+  recon: boolean;
+  lines: number;
+}
+
+function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
+  evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
+  const first = evs[0] as LogEvent;
+  const rule = ruleById.get(first.attack);
+  let outcome: Outcome = "blocked";
+  let lines = 0;
+  for (const e of evs) {
+    outcome = best(outcome, e.outcome);
+    lines += linesOf(e);
+  }
+  const { severity, confidence } = judged(rule?.severity ?? first.severity, rule?.kind === "recon", outcome);
+  return { evs, first, rule, outcome, severity, confidence, recon: rule?.kind === "recon", lines };
+}
+
+function judged(
+  base: Severity,
+  recon: boolean,
+  outcome: Outcome,
+): { severity: Severity; confidence: Finding["confidence"] } {
+  if (recon) return { severity: "low", confidence: "likely" };
+  if (outcome === "unknown") return { severity: lowerSeverity(base, 1, "low"), confidence: "possible" };
+  if (outcome === "blocked" || outcome === "failed")
+    return { severity: lowerSeverity(base, 2, "low"), confidence: "confirmed" };
+  return { severity: base, confidence: "likely" };
+}
+
+/** The indicators of an event's request and user agent, found once however many summaries ask. */
+export function eventIndicators(e: LogEvent): Indicators {
+  e.indicators ??= indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), e.ip);
+  return e.indicators;
+}
+
+function evidenceOf(evs: LogEvent[], t: MsgBuilder): Evidence[] {
+  const shown: LogEvent[] = [];
+  for (const e of evs) if (e.outcome === "succeeded" && shown.length < 10) shown.push(e);
+  for (const e of evs) if (e.outcome !== "succeeded" && shown.length < 10) shown.push(e);
+  return shown.map((e) => ({
+    path: e.file,
+    line: e.line,
+    value: e.request,
+    time: e.time,
+    timeSource: "log",
+    ip: e.ip,
+    label: [`${e.status ?? e.kind} `, t(`logs.outcome.${e.outcome}`)],
+  }));
+}
+
+/** One finding per attacker IP and attack (past MAX_DETAILED_FINDINGS, folded per attack and outcome). */
 export function findingsFor(
   events: LogEvent[],
   rules: Rule[],
   ctx: CheckContext,
   next: Record<string, Array<{ request: string }>> = {},
+  maxDetailed = MAX_DETAILED_FINDINGS,
 ): Finding[] {
-  const t = ctx.t;
   const ruleById = new Map(rules.map((r) => [r.id, r]));
   const groups = new Map<string, LogEvent[]>();
   for (const e of events) {
@@ -452,92 +537,156 @@ export function findingsFor(
     if (list) list.push(e);
     else groups.set(k, [e]);
   }
-  const findings: Finding[] = [];
-  for (const evs of groups.values()) {
-    evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
-    const first = evs[0] as LogEvent;
-    const rule = ruleById.get(first.attack);
-    let outcome: Outcome = "blocked";
-    for (const e of evs) outcome = best(outcome, e.outcome);
-    const base = rule?.severity ?? first.severity;
-    const recon = rule?.kind === "recon";
-    let severity: Severity = base;
-    let confidence: Finding["confidence"] = "likely";
-    if (recon) severity = "low";
-    else if (outcome === "unknown") {
-      severity = lowerSeverity(base, 1, "low");
-      confidence = "possible";
-    } else if (outcome === "blocked" || outcome === "failed") {
-      severity = lowerSeverity(base, 2, "low");
-      confidence = "confirmed";
+  const pairs: Pair[] = [];
+  for (const evs of groups.values()) pairs.push(pairOf(evs, ruleById));
+  groups.clear();
+  if (pairs.length <= maxDetailed) return pairs.map((p) => pairFinding(p, ctx, next));
+  pairs.sort(
+    (a, b) =>
+      OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      b.lines - a.lines ||
+      a.first.ip.localeCompare(b.first.ip) ||
+      a.first.attack.localeCompare(b.first.attack),
+  );
+  const findings = pairs.slice(0, maxDetailed).map((p) => pairFinding(p, ctx, next));
+  const folded = new Map<string, Pair[]>();
+  for (const p of pairs.slice(maxDetailed)) {
+    const k = `${p.first.attack}\u0000${p.outcome}`;
+    const list = folded.get(k);
+    if (list) list.push(p);
+    else folded.set(k, [p]);
+  }
+  for (const list of folded.values()) findings.push(foldedFinding(list, ctx));
+  return findings;
+}
+
+function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ request: string }>>): Finding {
+  const t = ctx.t;
+  const { evs, first, rule, outcome, severity, confidence, recon, lines } = p;
+  let firstSuccess: LogEvent | undefined;
+  const acc = new IndicatorSet();
+  let lastSeen: string | undefined;
+  const successTimes: string[] = [];
+  for (const e of evs) {
+    if (e.outcome === "succeeded") {
+      firstSuccess ??= e;
+      if (successTimes.length < 1000) {
+        if (e.time) successTimes.push(e.time);
+        if (e.lastTime && e.lastTime !== e.time) successTimes.push(e.lastTime);
+      }
     }
-    const successes = evs.filter((e) => e.outcome === "succeeded");
-    const firstSuccess = successes[0];
-    const acc = new IndicatorSet();
-    for (const e of evs) acc.add(indicatorsOf(e.request + (e.userAgent ? ` ${e.userAgent}` : ""), e.ip));
-    if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
-    const ind = acc.value();
-    const name = rule?.name ?? first.attack;
-    let lines = 0;
-    let lastSeen: string | undefined;
-    for (const e of evs) {
-      lines += linesOf(e);
+    acc.add(eventIndicators(e));
+    const last = lastOf(e);
+    if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
+  }
+  if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
+  const name = rule?.name ?? first.attack;
+  const params = {
+    ip: first.ip,
+    attack: name,
+    count: lines,
+    outcome: t(`logs.outcome.${outcome}`),
+    time: (firstSuccess ?? first).time ?? "?",
+  };
+  return {
+    id: findingId("logs.exploit", first.ip, first.attack),
+    check: "logs.exploit",
+    severity,
+    confidence,
+    title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
+    detail: t(`logs.finding.detail.${outcome}`, params),
+    cves: first.cves,
+    evidence: evidenceOf(evs, t),
+    remediation: t(
+      outcome === "succeeded"
+        ? "logs.finding.fixSucceeded"
+        : recon
+          ? "logs.finding.fixRecon"
+          : "logs.finding.fix",
+      params,
+    ),
+    references: rule?.references,
+    time: (firstSuccess ?? first).time,
+    timeSource: "log",
+    data: {
+      ip: first.ip,
+      attack: first.attack,
+      outcome,
+      firstSeen: first.time,
+      lastSeen,
+      requests: lines,
+      successTimes: successTimes.slice(0, 1000),
+      indicators: acc.value(),
+    },
+  };
+}
+
+/** The pairs of one attack and outcome past the detailed ones, as one finding. */
+function foldedFinding(list: Pair[], ctx: CheckContext): Finding {
+  const t = ctx.t;
+  const head = list[0] as Pair;
+  const { first, rule, outcome, severity, confidence, recon } = head;
+  let lines = 0;
+  let firstSeen: string | undefined;
+  let lastSeen: string | undefined;
+  let firstSuccess: string | undefined;
+  const acc = new IndicatorSet();
+  const ips: string[] = [];
+  const shown: LogEvent[] = [];
+  for (const p of list) {
+    lines += p.lines;
+    if (ips.length < MAX_FOLDED_IPS) ips.push(p.first.ip);
+    if (p.first.time && (!firstSeen || p.first.time < firstSeen)) firstSeen = p.first.time;
+    for (const e of p.evs) {
       const last = lastOf(e);
       if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
+      if (e.outcome === "succeeded" && e.time && (!firstSuccess || e.time < firstSuccess))
+        firstSuccess = e.time;
+      if (shown.length < 10) shown.push(e);
+      acc.add(eventIndicators(e));
     }
-    const params = {
-      ip: first.ip,
-      attack: name,
-      count: lines,
-      outcome: t(`logs.outcome.${outcome}`),
-      time: (firstSuccess ?? first).time ?? "?",
-    };
-    const shown = [...successes, ...evs.filter((e) => e.outcome !== "succeeded")].slice(0, 10);
-    const evidence: Evidence[] = shown.map((e) => ({
-      path: e.file,
-      line: e.line,
-      value: e.request,
-      time: e.time,
-      timeSource: "log",
-      ip: e.ip,
-      label: [`${e.status ?? e.kind} `, t(`logs.outcome.${e.outcome}`)],
-    }));
-    findings.push({
-      id: findingId("logs.exploit", first.ip, first.attack),
-      check: "logs.exploit",
-      severity,
-      confidence,
-      title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
-      detail: t(`logs.finding.detail.${outcome}`, params),
-      cves: first.cves,
-      evidence,
-      remediation: t(
-        outcome === "succeeded"
-          ? "logs.finding.fixSucceeded"
-          : recon
-            ? "logs.finding.fixRecon"
-            : "logs.finding.fix",
-        params,
-      ),
-      references: rule?.references,
-      time: (firstSuccess ?? first).time,
-      timeSource: "log",
-      data: {
-        ip: first.ip,
-        attack: first.attack,
-        outcome,
-        firstSeen: first.time,
-        lastSeen,
-        requests: lines,
-        successTimes: successes
-          .flatMap((e) => (e.lastTime && e.lastTime !== e.time ? [e.time, e.lastTime] : [e.time]))
-          .filter(Boolean)
-          .slice(0, 1000),
-        indicators: ind,
-      },
-    });
   }
-  return findings;
+  const others = t("logs.finding.others", { count: list.length });
+  const name = rule?.name ?? first.attack;
+  const params = {
+    ip: others,
+    attack: name,
+    count: lines,
+    outcome: t(`logs.outcome.${outcome}`),
+    time: firstSuccess ?? firstSeen ?? "?",
+  };
+  return {
+    id: findingId("logs.exploit", "others", first.attack, outcome),
+    check: "logs.exploit",
+    severity,
+    confidence,
+    title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
+    detail: t(`logs.finding.detail.${outcome}`, params),
+    cves: first.cves,
+    evidence: evidenceOf(shown, t),
+    remediation: t(
+      outcome === "succeeded"
+        ? "logs.finding.fixSucceeded"
+        : recon
+          ? "logs.finding.fixRecon"
+          : "logs.finding.fix",
+      params,
+    ),
+    references: rule?.references,
+    time: firstSuccess ?? firstSeen,
+    timeSource: "log",
+    data: {
+      attack: first.attack,
+      outcome,
+      firstSeen,
+      lastSeen,
+      requests: lines,
+      attackers: list.length,
+      ips,
+      indicators: acc.value(),
+    },
+  };
 }
 
 export function lowerSeverity(s: Severity, steps: number, floor: Severity = "info"): Severity {

@@ -3,9 +3,17 @@
  * error log around it), then the report's logs section. The same for `logs`, `audit` and `watch`, which
  * differ only in what they read. Pure: no I/O.
  */
-import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "../../facts/log-lines.ts";
+import {
+  type FileSummary,
+  type LaterRequest,
+  type LogEntry,
+  type LogFileState,
+  type MatchTally,
+  OTHER_CLIENTS,
+} from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import {
+  countAttackers,
   type ErrorEvidence,
   indicatorsOf,
   type LogEvent,
@@ -158,7 +166,12 @@ const EMPTY_BASELINE = learnBaseline([], []);
 export function firstSuccesses(events: LogEvent[]): Map<string, string> {
   const first = new Map<string, string>();
   for (const e of events)
-    if (e.outcome === "succeeded" && e.time && !((first.get(e.ip) ?? "\uffff") <= e.time))
+    if (
+      e.outcome === "succeeded" &&
+      e.time &&
+      e.ip !== OTHER_CLIENTS &&
+      !((first.get(e.ip) ?? "\uffff") <= e.time)
+    )
       first.set(e.ip, e.time);
   return first;
 }
@@ -213,6 +226,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       size: e.size,
       why: e.why,
     })),
+    attackersTotal: countAttackers(events),
     attackers: summarizeAttackers(events).map((a) => {
       const next = facts.next[a.ip] ?? [];
       let indicators = a.indicators;

@@ -4,15 +4,22 @@
  * size) group is small, then only counts, times and hours of its further lines (a tally). The lines of
  * a tally repeat what its first line asked and got, so the checks judge them by that line and count
  * them, without holding each one. Past MAX_GROUPS groups, new groups are coarser (rule, client and
- * status, up to 10 x MAX_GROUPS; then rule and status), so that even the group index is bounded; a
- * coarser group is judged by its first line, so past that bound its outcomes are approximate.
+ * status, up to MAX_CLIENT_GROUPS in all), so that even the group index is bounded; a coarser group
+ * is judged by its first line, so past that bound its outcomes are approximate. Clients first seen
+ * past it are counted together as OTHER_CLIENTS (an incident log can name hundreds of thousands of
+ * clients: the first ones stay apart), grouped by what they asked and got (their outcomes stay their
+ * own lines'), and past MAX_GROUPS more such groups by rule and status alone.
  */
-import type { LogEntry, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
+import { type LogEntry, type MatchedEntry, type MatchTally, OTHER_CLIENTS } from "../../facts/log-lines.ts";
 
 /** Lines kept per group, and in all (past this a new group's lines are all tallied). */
 export const PER_GROUP = 8;
 export const MAX_KEPT = 10_000;
 export const MAX_GROUPS = 20_000;
+/** Groups in all before new clients' lines are tallied together (OTHER_CLIENTS), not each apart. */
+export const MAX_CLIENT_GROUPS = 30_000;
+/** Groups in all before each coarser key: full, per client, per request of other clients. */
+const LEVEL_BOUNDS = [MAX_GROUPS, MAX_CLIENT_GROUPS, MAX_CLIENT_GROUPS + MAX_GROUPS];
 /** Error-log lines kept per file (matched ones and those about CGI execution), the rest counted. */
 export const MAX_ERROR_LINES = 20_000;
 
@@ -28,6 +35,8 @@ export interface KeepState {
   index: Map<string, Group>;
   kept: number;
   errors: number;
+  /** Short strings many kept lines repeat (clients, methods, user agents, referers), held once. */
+  strings?: Map<string, string>;
 }
 
 interface Keeping {
@@ -73,6 +82,11 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
       ? `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
       : `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000\u0000\u0000${pathOf(e.uri)}`,
     `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000*`,
+    // Clients past the bound: grouped by what they asked and got, so their outcomes stay those of
+    // their own lines; then by rule and status alone.
+    full
+      ? `${ruleId}\u0000*\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
+      : `${ruleId}\u0000*\u0000${s0}`,
     `${ruleId}\u0000*\u0000${s0}`,
   ];
   for (let i = 0; i < keys.length; i++) {
@@ -80,8 +94,7 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
     const g = st.index.get(key);
     if (g) return [key, g];
     // The coarsest key is always allowed: rules times statuses.
-    // (rule, client, status) is bounded by the attackers: each of them stays counted apart.
-    if (i === keys.length - 1 || st.index.size < MAX_GROUPS * (1 + 9 * i)) {
+    if (i === keys.length - 1 || st.index.size < (LEVEL_BOUNDS[i] ?? 0)) {
       const made: Group = { kept: 0, sig: sigOf(e) };
       st.index.set(key, made);
       return [key, made];
@@ -90,26 +103,71 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
   throw new Error("unreachable");
 }
 
+const MAX_INTERNED = 8192;
+
+/** A copy of `str` that holds no larger string alive (a slice of a line pins the whole line). */
+function own(str: string): string {
+  return str.length <= 12 ? str : Buffer.from(str, "utf8").toString("utf8");
+}
+
+function interned(st: KeepState, str: string | undefined): string | undefined {
+  if (str === undefined || str === "") return str;
+  st.strings ??= new Map();
+  const hit = st.strings.get(str);
+  if (hit !== undefined) return hit;
+  const mine = own(str);
+  if (st.strings.size < MAX_INTERNED && str.length <= 512) st.strings.set(mine, mine);
+  return mine;
+}
+
+/**
+ * What is kept of a matched access-log line: only the fields judging and the report read (headers,
+ * virtual host, proxy and protocol are used by the rules alone), each string its own copy, repeated
+ * ones held once. Kept lines and tallies are what a long incident log leaves in memory.
+ */
+export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
+  const request = own(e.request);
+  const out: LogEntry = { kind: e.kind, line: e.line, raw: "", request };
+  if (e.time !== undefined) out.time = e.time;
+  if (e.ip !== undefined) out.ip = interned(st, e.ip);
+  if (e.method !== undefined) out.method = interned(st, e.method);
+  if (e.uri !== undefined) {
+    // The path is part of the request line: a slice of the kept request costs a few bytes, not a copy.
+    const at = request.indexOf(e.uri);
+    out.uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
+  }
+  if (e.status !== undefined) out.status = e.status;
+  if (e.size !== undefined) out.size = e.size;
+  if (e.referer !== undefined) out.referer = interned(st, e.referer);
+  if (e.userAgent !== undefined) out.userAgent = interned(st, e.userAgent);
+  if (e.logged !== undefined) out.logged = e.logged === e.request ? out.request : own(e.logged);
+  return out;
+}
+
 function stateOf(s: Keeping): KeepState {
   s.keep ??= { index: new Map(), kept: 0, errors: 0 };
   return s.keep;
 }
 
 /** Keeps a matched access-log line, or counts it in its group's tally. */
-export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false): void {
+export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = false): void {
   const st = stateOf(s);
   const [key, g] = groupOf(s, m.entry, m.ruleId);
   if (keepAll || (g.kept < PER_GROUP && st.kept < MAX_KEPT)) {
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
-    s.matches.push({ entry: { ...m.entry }, ruleId: m.ruleId });
+    // A line another scan kept (`kept`: a segment's, joined) is compact already.
+    s.matches.push(kept ? m : { entry: compactEntry(st, m.entry), ruleId: m.ruleId });
     g.kept++;
     st.kept++;
     return;
   }
   let t = g.tally;
   if (!t) {
-    t = { key, ruleId: m.ruleId, entry: { ...m.entry }, count: 0, hours: {}, varied: false };
+    const entry = kept ? { ...m.entry } : compactEntry(st, m.entry);
+    // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
+    if (key.startsWith(`${m.ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
+    t = { key, ruleId: m.ruleId, entry, count: 0, hours: {}, varied: false };
     g.tally = t;
     s.tallies.push(t);
   }

@@ -358,7 +358,7 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   for (const m of part.matches) {
     m.entry.line += shift;
     if (m.entry.kind === "error") keepError(into, () => into.matches.push(m));
-    else keepMatch(into, m, keepAll);
+    else keepMatch(into, m, keepAll, true);
   }
   for (const t of part.tallies) {
     t.entry.line += shift;

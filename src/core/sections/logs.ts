@@ -101,6 +101,8 @@ export const logsSectionSchema = z.strictObject({
   eventsTruncated: z.boolean(),
   /** Every success, then the others in time order, up to a bound (`eventsTruncated`). */
   events: z.array(logEventSchema),
+  /** Attackers the events name; `attackers` summarises the worst of them (successes first), up to a bound. */
+  attackersTotal: z.number().int().nonnegative().optional(),
   attackers: z.array(attacker),
   attacks: z.array(
     z.strictObject({

@@ -30,6 +30,10 @@ export const logs = {
     en: "Every request failed (not found or redirected): the attacked software does not seem to be here.",
     ja: "すべてのリクエストは失敗しました (存在しない、またはリダイレクト)。狙われたソフトウェアはこのサーバーにはないようです。",
   },
+  "logs.finding.others": {
+    en: "{count} more attacker(s)",
+    ja: "ほか {count} 件の攻撃元",
+  },
   "logs.finding.fix": {
     en: "Make sure the attacked software is patched or absent; consider blocking {ip}.",
     ja: "狙われたソフトウェアが修正済みか、存在しないことを確認してください。{ip} の遮断も検討してください。",
