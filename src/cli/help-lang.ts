@@ -33,9 +33,11 @@ export function localizeHelp(program: Command, t: Translator, lang: Lang): void 
             .flatMap((l) => wrapLine(l, width, 0))
             .join("\n"),
     optionDescription(this: Help, option: Option) {
-      return Help.prototype.optionDescription
-        .call(this, option)
-        .replace(/\(default: ([^)]*)\)$/, (_m, v: string) => `(${t("help.default", { value: v })})`);
+      const text = Help.prototype.optionDescription.call(this, option);
+      // Commander ends the text with "(default: VALUE)"; found by position, not by a regex scanned from each "(".
+      const at = text.lastIndexOf("(default: ");
+      if (at < 0 || !text.endsWith(")") || text.indexOf(")", at) !== text.length - 1) return text;
+      return `${text.slice(0, at)}(${t("help.default", { value: text.slice(at + 10, -1) })})`;
     },
   };
   program.description(t("help.program"));
