@@ -3,6 +3,7 @@ import { common } from "./messages/common.ts";
 import { exposure } from "./messages/exposure.ts";
 import { hunt } from "./messages/hunt.ts";
 import { logs } from "./messages/logs.ts";
+import { remote } from "./messages/remote.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
 import { safety } from "./messages/safety.ts";
@@ -26,6 +27,7 @@ export const dictionary = {
   ...safety,
   ...verdict,
   ...respond,
+  ...remote,
 };
 
 export type MessageKey = keyof typeof dictionary;
