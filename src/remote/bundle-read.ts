@@ -26,8 +26,9 @@ export interface BundleLimits {
   maxStreamBytes: number;
   /** Bytes of one path or link target. */
   maxNameBytes: number;
-  /** Decompressed/compressed ratio allowed once the stream passes 16 MiB (a gzip bomb exceeds it at once). */
+  /** Decompressed/compressed ratio allowed once the stream passes ratioAfterBytes (a gzip bomb exceeds it at once). */
   maxRatio: number;
+  ratioAfterBytes: number;
 }
 
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
@@ -37,10 +38,10 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxStreamBytes: 3300 * 1024 * 1024,
   maxNameBytes: 4096,
   maxRatio: 200,
+  ratioAfterBytes: 16 * 1024 * 1024,
 };
 
 const MAX_LINE = 2 * 4096 + 256;
-const RATIO_AFTER = 16 * 1024 * 1024;
 
 /** A bundle that cannot be judged at all: the reason is a word (keyed message remote.bundle.<code>). */
 export class BundleError extends Error {
@@ -329,7 +330,8 @@ export async function openBundle(
   const onData = (chunk: Buffer) => {
     stream += chunk.length;
     if (stream > limits.maxStreamBytes) fail("stream-too-large");
-    if (gz && stream > RATIO_AFTER && stream > compressed * limits.maxRatio) fail("decompression-bomb");
+    if (gz && stream > limits.ratioAfterBytes && stream > compressed * limits.maxRatio)
+      fail("decompression-bomb");
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
@@ -366,6 +368,7 @@ export async function openBundle(
     let done: Promise<unknown> | undefined;
     for await (const chunk of src as AsyncIterable<Buffer>) {
       if (error !== undefined) break;
+      if (chunk.length === 0) continue;
       if (gz === undefined) {
         gz = chunk[0] === 0x1f && chunk[1] === 0x8b;
         if (gz) {
