@@ -50,11 +50,12 @@ mamori_collect() {
 
 # --- helpers -----------------------------------------------------------------------------------------
 
-# A name as one token: "=" and the name itself when it holds only these characters, hex otherwise.
-mc_hex() {
+# A name as one token in MC_N: "=" and the name itself when it holds only these characters, hex
+# otherwise (set, not printed: a command substitution would cost a fork for every name).
+mc_name() {
   case $1 in
-  "" | *[!A-Za-z0-9._/+@:,=-]*) printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' ;;
-  *) printf '=%s' "$1" ;;
+  "" | *[!A-Za-z0-9._/+@:,=-]*) MC_N=$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n') ;;
+  *) MC_N="=$1" ;;
   esac
 }
 
@@ -73,16 +74,23 @@ mc_time() {
   return 0
 }
 
-mc_x() { printf 'X %s %s\n' "$(mc_hex "$1")" "$2"; }
+mc_x() {
+  mc_name "$1"
+  printf 'X %s %s\n' "$MC_N" "$2"
+}
 
 mc_dir() {
   mc_meta "$R$1"
-  printf 'D %s %s\n' "$(mc_hex "$1")" "$MC_META"
+  mc_name "$1"
+  printf 'D %s %s\n' "$MC_N" "$MC_META"
 }
 
 mc_link() {
   if MC_T=$(readlink "$R$1" 2>/dev/null); then
-    printf 'L %s %s\n' "$(mc_hex "$1")" "$(mc_hex "$MC_T")"
+    mc_name "$1"
+    mc_n1=$MC_N
+    mc_name "$MC_T"
+    printf 'L %s %s\n' "$mc_n1" "$MC_N"
   else
     mc_x "$1" EACCES
   fi
@@ -94,7 +102,8 @@ mc_file() {
   mc_g=$1 mc_h=$2 mc_k=$3
   if [ ! -r "$mc_h" ]; then mc_x "$mc_g" EACCES; return; fi
   if [ "$mc_k" = proc ]; then
-    printf 'F %s - - - - - - 0\n' "$(mc_hex "$mc_g")"
+    mc_name "$mc_g"
+    printf 'F %s - - - - - - 0\n' "$MC_N"
     od -An -v -tx1 -N 65536 "$mc_h" 2>/dev/null
     printf 'E\n'
     return
@@ -117,7 +126,8 @@ mc_file() {
     *)
       mc_head=$(od -An -v -tx1 -N 4 "$mc_h" 2>/dev/null)
       case $mc_head in *"7f 45 4c 46"*) ;; *)
-        printf 'F %s %s 0\n%s\nE\n' "$(mc_hex "$mc_g")" "$MC_META" "$mc_head"
+        mc_name "$mc_g"
+        printf 'F %s %s 0\n%s\nE\n' "$MC_N" "$MC_META" "$mc_head"
         return
         ;;
       esac
@@ -129,16 +139,19 @@ mc_file() {
       mc_off=$((mc_size - mc_max))
       mc_size=$mc_max
     else
-      printf 'X %s too-large %s\n' "$(mc_hex "$mc_g")" "$MC_META"
+      mc_name "$mc_g"
+      printf 'X %s too-large %s\n' "$MC_N" "$MC_META"
       return
     fi
   fi
   if [ $((MC_BYTES + mc_size)) -gt "$MC_TOTAL" ]; then
-    printf 'X %s size-limit %s\n' "$(mc_hex "$mc_g")" "$MC_META"
+    mc_name "$mc_g"
+    printf 'X %s size-limit %s\n' "$MC_N" "$MC_META"
     return
   fi
   MC_BYTES=$((MC_BYTES + mc_size))
-  printf 'F %s %s %s\n' "$(mc_hex "$mc_g")" "$MC_META" "$mc_off"
+  mc_name "$mc_g"
+  printf 'F %s %s %s\n' "$MC_N" "$MC_META" "$mc_off"
   if [ "$mc_off" -gt 0 ]; then
     tail -c "$mc_size" "$mc_h" 2>/dev/null | od -An -v -tx1
   else
@@ -204,7 +217,8 @@ mc_walk() {
     mc_file "$g" "$h" "$k"
   elif [ -e "$h" ]; then
     mc_meta "$h"
-    printf 'X %s not-regular %s\n' "$(mc_hex "$g")" "$MC_META"
+    mc_name "$g"
+    printf 'X %s not-regular %s\n' "$MC_N" "$MC_META"
   fi
 }
 
@@ -346,13 +360,15 @@ mc_proc() {
     MC_PROCS=$((MC_PROCS - 1))
     [ "$MC_PROCS" -gt 0 ] || { MC_STOP=size-limit; return 0; }
     case $pid in *0) mc_time || return 0 ;; esac
-    printf 'D %s - - - - - -\n' "$(mc_hex "/proc/$pid")"
+    mc_name "/proc/$pid"
+    printf 'D %s - - - - - -\n' "$MC_N"
     for f in stat status cmdline comm cgroup; do
       [ -r "$pd/$f" ] && mc_file "/proc/$pid/$f" "$pd/$f" proc
     done
     # Only LD_PRELOAD of the environment: the rest may hold secrets mamori does not need.
     if [ -r "$pd/environ" ]; then
-      printf 'F %s - - - - - - 0\n' "$(mc_hex "/proc/$pid/environ")"
+      mc_name "/proc/$pid/environ"
+      printf 'F %s - - - - - - 0\n' "$MC_N"
       head -c 65536 "$pd/environ" 2>/dev/null | tr '\0\n' '\n\0' | grep '^LD_PRELOAD=' | tr '\0\n' '\n\0' |
         od -An -v -tx1
       printf 'E\n'
@@ -361,7 +377,8 @@ mc_proc() {
       [ -L "$pd/$f" ] && mc_link "/proc/$pid/$f"
     done
     if [ -d "$pd/fd" ] && [ -r "$pd/fd" ]; then
-      printf 'D %s - - - - - -\n' "$(mc_hex "/proc/$pid/fd")"
+      mc_name "/proc/$pid/fd"
+      printf 'D %s - - - - - -\n' "$MC_N"
       # One listing per process; each socket line it shows is confirmed by readlink (a file name with a
       # newline could fake a line of ls, not a link).
       ls -l "$pd/fd" 2>/dev/null | while read -r t; do
@@ -370,7 +387,7 @@ mc_proc() {
         fd=${fd##* }
         case $fd in "" | *[!0-9]*) continue ;; esac
         t=$(readlink "$pd/fd/$fd" 2>/dev/null) || continue
-        case $t in socket:\[*) printf 'L %s %s\n' "$(mc_hex "/proc/$pid/fd/$fd")" "$(mc_hex "$t")" ;; esac
+        case $t in socket:\[*) printf 'L =/proc/%s/fd/%s %s\n' "$pid" "$fd" "$(printf '%s' "$t" | od -An -v -tx1 | tr -d ' \n')" ;; esac
       done
     fi
     # Executables outside the package directories (hashed by mamori) and Apache's (its version), read
@@ -407,11 +424,15 @@ mc_main() {
   MC_WALKED="|"
   MC_EXES="|"
   echo "MAMORI-BUNDLE 1"
-  printf 'H root %s\n' "$(mc_hex "${R:-/}")"
+  mc_name "${R:-/}"
+  printf 'H root %s\n' "$MC_N"
   if [ "$R" = "" ]; then echo "H live 31"; else echo "H live 30"; fi
-  printf 'H started %s\n' "$(mc_hex "$MC_START")"
-  printf 'H uname %s\n' "$(mc_hex "$(uname -srm 2>/dev/null)")"
-  printf 'H id %s\n' "$(mc_hex "$(id 2>/dev/null)")"
+  mc_name "$MC_START"
+  printf 'H started %s\n' "$MC_N"
+  mc_name "$(uname -srm 2>/dev/null)"
+  printf 'H uname %s\n' "$MC_N"
+  mc_name "$(id 2>/dev/null)"
+  printf 'H id %s\n' "$MC_N"
   mc_proc
   mc_system
   mc_apache
