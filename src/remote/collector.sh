@@ -127,7 +127,9 @@ mc_file() {
       mc_head=$(od -An -v -tx1 -N 4 "$mc_h" 2>/dev/null)
       case $mc_head in *"7f 45 4c 46"*) ;; *)
         mc_name "$mc_g"
-        printf 'F %s %s 0\n%s\nE\n' "$MC_N" "$MC_META" "$mc_head"
+        printf 'F %s %s 0\n' "$MC_N" "$MC_META"
+        [ -z "$mc_head" ] || printf '%s\n' "$mc_head"
+        printf 'E\n'
         return
         ;;
       esac

@@ -166,7 +166,11 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
   child.stdin.end(collectorScript());
   const read = openBundle(counted, DEFAULT_BUNDLE_LIMITS).then(
     (b) => ({ b, e: undefined }),
-    (e: unknown) => ({ b: undefined, e }),
+    (e: unknown) => {
+      // Nobody reads ssh's output any more: stop it rather than leave it blocked on a full pipe.
+      child.kill("SIGKILL");
+      return { b: undefined, e };
+    },
   );
   const [res, code] = await Promise.all([read, exited]);
   clearTimeout(timer);
@@ -178,7 +182,7 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
     res.b?.close();
     const kind = classifySshFailure(code, stderr);
     const detail =
-      res.e instanceof BundleError && kind === "collectorFailed" && code === 0
+      res.e instanceof BundleError && kind === "collectorFailed"
         ? `${res.e.code} (line ${res.e.line})`
         : lastLine(stderr) || (res.e instanceof BundleError ? res.e.code : String(code));
     throw new SshError(kind, detail, code);
@@ -211,7 +215,7 @@ export async function auditSshTarget(
       t(`remote.ssh.${err.kind}` as MessageKey, {
         target: label,
         detail: err.detail,
-        code: String(err.code),
+        code: err.code === null ? "-" : String(err.code),
         seconds: SSH_DEFAULTS.totalSeconds,
         max: SSH_DEFAULTS.maxOutputBytes,
       }),

@@ -102,6 +102,10 @@ test("size and time bounds stop the collector with a recorded reason, and the bu
   fs.writeFileSync(path.join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
   fs.writeFileSync(path.join(root, "var/log/apache2/access.log"), "x".repeat(3 * 1024 * 1024));
   fs.writeFileSync(path.join(root, "etc/hostname"), "bounded\n");
+  // Empty and plain files in temporary places are noted by their first bytes (none for an empty one).
+  fs.mkdirSync(path.join(root, "tmp"));
+  fs.writeFileSync(path.join(root, "tmp/empty"), "");
+  fs.writeFileSync(path.join(root, "tmp/notes.txt"), "plain");
   const out = collect(path.join(bb, "sh"), { PATH: bb }, [
     "--root",
     root,
