@@ -3,8 +3,8 @@ import type { Messages } from "../types.ts";
 /** Agentless audits: bundles from the shell collector, and audits over SSH (issue 16). */
 export const remote = {
   "remote.hostMayHide": {
-    en: "These facts were collected on {source} by mamori's shell collector and judged here. If that host is compromised, a rootkit there can hide processes, files and sockets from the collector, as it hides them from any tool running on it: a clean result does not prove the host clean.",
-    ja: "この結果は {source} で mamori のシェル収集スクリプトが集めた情報をこちらで判定したものです。そのホストが侵害されている場合、ルートキットはプロセス・ファイル・ソケットを収集スクリプトからも (そのホスト上で動くどのツールからも) 隠せます。問題なしの結果はホストが安全である証明にはなりません。",
+    en: "These facts were collected by mamori's shell collector ({source}) and judged here. If that host is compromised, a rootkit there can hide processes, files and sockets from the collector, as it hides them from any tool running on it: a clean result does not prove the host clean.",
+    ja: "この結果は mamori のシェル収集スクリプトが集めた情報 ({source}) をこちらで判定したものです。そのホストが侵害されている場合、ルートキットはプロセス・ファイル・ソケットを収集スクリプトからも (そのホスト上で動くどのツールからも) 隠せます。問題なしの結果はホストが安全である証明にはなりません。",
   },
   "remote.collectorStopped": {
     en: "The collector stopped early ({status}): what it had not reached yet is missing from these facts.",
