@@ -50,6 +50,8 @@ export const RUNTIME_FILES = [
   "data",
   "src/report/html/client.js",
   "src/report/html/style.css",
+  // Printed by `mamori collect --script` and sent over SSH (src/remote/script.ts).
+  "src/remote/collector.sh",
   // Hashed with the rule files to key the rules cache (src/rules/logs.ts).
   "src/rules/logs-schema.ts",
 ];

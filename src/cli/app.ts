@@ -33,7 +33,7 @@ const cmd = (term: string, about: string, load: () => Promise<Register>): Comman
  */
 export const COMMANDS: Record<string, CommandEntry | (() => Promise<Register>)> = {
   audit: cmd(
-    "[options]",
+    "[options] [target]",
     "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     async () => (await import("./commands/audit.ts")).registerAudit,
   ),

@@ -53,6 +53,10 @@ export function localizeHelp(program: Command, t: Translator, lang: Lang): void 
     const key = `help.cmd.${cmd.name()}`;
     if (isMessageKey(key)) cmd.description(t(key, { formats: "" }));
     if (!OPTIONS_IN_JAPANESE.has(cmd.name())) continue;
+    for (const a of cmd.registeredArguments) {
+      const akey = `help.arg.${cmd.name()}.${a.name()}`;
+      if (isMessageKey(akey)) a.description = t(akey);
+    }
     for (const o of cmd.options) {
       const okey = `help.opt.${(o.long ?? "").replace(/^--/, "")}`;
       if (!isMessageKey(okey)) continue;

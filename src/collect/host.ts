@@ -65,6 +65,6 @@ export function collectHost(fs: RootFs, liveHostname: () => string): HostInfo {
     osId: os.id,
     osVersion: os.versionId,
     root: fs.root,
-    live: fs.isLive,
+    live: fs.hasLiveFacts,
   };
 }

@@ -12,6 +12,25 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
+/** What a bundle recorded about one path on the machine it came from (src/remote/bundle-read.ts). */
+export interface RecordedMeta {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  mtimeMs?: number;
+  ctimeMs?: number;
+}
+
+/**
+ * A root that is a bundle recorded on another machine and unpacked by mamori: `live` when it was
+ * recorded at that machine's "/" (its /proc snapshot then stands for its live facts), and the owners,
+ * modes and times the files had there (the unpacked copies are mamori's own).
+ */
+export interface RecordedRoot {
+  live: boolean;
+  meta(guestPath: string): RecordedMeta | undefined;
+}
+
 export class RootFsError extends Error {
   readonly code: string;
   readonly guestPath: string;
@@ -30,14 +49,42 @@ export class RootFsError extends Error {
  */
 export class RootFs {
   readonly root: string;
+  readonly recorded: RecordedRoot | undefined;
 
-  constructor(root: string) {
+  constructor(root: string, recorded?: RecordedRoot) {
     this.root = path.resolve(root);
+    this.recorded = recorded;
   }
 
   /** True when the root is this machine's own "/": only then do live facts (running processes, binaries) exist. */
   get isLive(): boolean {
-    return this.root === "/";
+    return this.root === "/" && this.recorded === undefined;
+  }
+
+  /**
+   * True when /proc under the root describes running processes: this machine's "/", or a bundle
+   * recorded at another machine's "/". Nothing is run or probed for a recorded one (see isLive).
+   */
+  get hasLiveFacts(): boolean {
+    return this.isLive || this.recorded?.live === true;
+  }
+
+  /** The recorded owner, mode and times over a stat of the unpacked copy. */
+  private withRecorded(hostPath: string, st: fs.Stats): fs.Stats {
+    const m = this.recorded?.meta(this.toGuest(hostPath));
+    if (!m) return st;
+    if (m.mode !== undefined) st.mode = (st.mode & ~0o7777) | (m.mode & 0o7777);
+    if (m.uid !== undefined) st.uid = m.uid;
+    if (m.gid !== undefined) st.gid = m.gid;
+    if (m.mtimeMs !== undefined) {
+      st.mtimeMs = m.mtimeMs;
+      st.mtime = new Date(m.mtimeMs);
+    }
+    if (m.ctimeMs !== undefined) {
+      st.ctimeMs = m.ctimeMs;
+      st.ctime = new Date(m.ctimeMs);
+    }
+    return st;
   }
 
   /** The host path for a guest path, with symbolic links resolved inside the root. */
@@ -117,11 +164,17 @@ export class RootFs {
   }
 
   stat(guestPath: string): fs.Stats {
-    return this.wrap(guestPath, () => fs.statSync(this.resolve(guestPath)));
+    return this.wrap(guestPath, () => {
+      const host = this.resolve(guestPath);
+      return this.withRecorded(host, fs.statSync(host));
+    });
   }
 
   lstat(guestPath: string): fs.Stats {
-    return this.wrap(guestPath, () => fs.lstatSync(this.hostPathNoFollow(guestPath)));
+    return this.wrap(guestPath, () => {
+      const host = this.hostPathNoFollow(guestPath);
+      return this.withRecorded(host, fs.lstatSync(host));
+    });
   }
 
   tryStat(guestPath: string): fs.Stats | undefined {

@@ -8,6 +8,7 @@ import { help } from "./messages/help.ts";
 import { hunt } from "./messages/hunt.ts";
 import { ignore } from "./messages/ignore.ts";
 import { logs } from "./messages/logs.ts";
+import { remote } from "./messages/remote.ts";
 import { report } from "./messages/report.ts";
 import { respond } from "./messages/respond.ts";
 import { safety } from "./messages/safety.ts";
@@ -38,6 +39,7 @@ export const dictionary = {
   ...alert,
   ...help,
   ...server,
+  ...remote,
 };
 
 export type MessageKey = keyof typeof dictionary;

@@ -21,14 +21,27 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
   addPushOptions(addExitOptions(addIgnoreOptions(addCommonOptions(cmd))))
+    // Agentless audits (issue 16): the machine named by a bundle, an ssh:// target or a hosts file.
+    .argument("[target]", "ssh://[user@]host[:port]: audit that host over SSH with the shell collector")
+    .option("--bundle <file>", "judge a bundle printed by the shell collector (mamori collect --script)")
+    .option("--sudo", "over SSH, run the collector with sudo -n")
+    .option("--accept-new-host-key", "over SSH, trust an unknown host key on first use")
+    .option(
+      "--ssh-config <file>",
+      "over SSH, read this ssh_config (ssh -F) for keys, known_hosts, jump hosts",
+    )
     .option("--save", "also store this scan in the history database (mamori history, mamori diff)")
     .option("--db <path>", "history database to store into (implies --save)")
     .option(
       "--save-facts <file>",
       "also write the collected facts to FILE, to judge again later (mamori check)",
     )
-    .action(async (raw) => {
+    .action(async (target: string | undefined, raw) => {
       const opts = exitOptionsOf(raw, parseCommon(raw, io));
+      if (target !== undefined || raw.bundle !== undefined) {
+        const remote = await import("../../remote/cli.ts");
+        return done(await remote.remoteAudit(target, raw, opts, io));
+      }
       const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
       if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, opts.lang);
       const startedAt = ctx.now();

@@ -16,7 +16,11 @@ export function registerCollect(program: Command, io: CliIo, done: (code: number
     .description(
       "read this server (or --root DIR) into a facts file, without judging it; judge it later with `mamori check FILE`",
     )
-    .requiredOption("--output <file>", "write the facts (JSON) to FILE, or - for standard output")
+    .option("--output <file>", "write the facts (JSON) to FILE, or - for standard output")
+    .option(
+      "--script",
+      "print the shell collector instead (for hosts without mamori: `ssh HOST sh -s < it > B`, then `mamori audit --bundle B`)",
+    )
     .option(
       "--root <dir>",
       "read the filesystem under DIR instead of this machine (a mounted image or container root)",
@@ -26,6 +30,12 @@ export function registerCollect(program: Command, io: CliIo, done: (code: number
     .option("--data-dir <dir>", "directory of mamori's data")
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp())
     .action(async (raw) => {
+      if (raw.script) {
+        io.stdout.write((await import("../../remote/script.ts")).collectorScript());
+        return done(EXIT_OK);
+      }
+      if (raw.output === undefined)
+        throw new UsageError("error: required option '--output <file>' not specified");
       const toStdout = raw.output === "-";
       const opts = parseCommon({ ...raw, output: toStdout ? undefined : raw.output }, io);
       const ctx = scanContext(opts, io.env);

@@ -109,7 +109,7 @@ async function discoverBinaries(
   for (const p of FIXED_CANDIDATES) if (ctx.fs.exists(p)) add(p);
   for (const g of GLOB_CANDIDATES) for (const p of ctx.fs.glob(g)) add(p);
   let all: ProcessInfo[] = [];
-  if (ctx.fs.isLive) {
+  if (ctx.fs.hasLiveFacts) {
     all = readProcesses(ctx.fs);
     for (const p of all) if (isApacheProcess(p) && p.exe) add(p.exe, p);
   } else if (found.size > 0) {
@@ -478,7 +478,7 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
   };
   const { found: binaries, all } = await discoverBinaries(ctx);
   const rootStarted = rootStartedSet(all);
-  const users = ctx.fs.isLive ? readUsers(ctx.fs) : new Map<number, string>();
+  const users = ctx.fs.hasLiveFacts ? readUsers(ctx.fs) : new Map<number, string>();
   const untrusted = facts.untrusted as UntrustedInstance[];
   if (binaries.size === 0)
     for (const conf of ["/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf", "/etc/apache2/httpd.conf"])

@@ -24,7 +24,7 @@ export function collectExposure(ctx: ScanContext, rules: ServiceRule[] = loadSer
     });
   const listeners = socketsRead ? collectListeners(ctx.fs) : [];
   const unowned = listeners.filter((l) => l.processes.length === 0).length;
-  if (unowned > 0 && ctx.fs.isLive)
+  if (unowned > 0 && ctx.fs.hasLiveFacts)
     ctx.diag.warn({
       area: "exposure",
       reason: "EACCES",

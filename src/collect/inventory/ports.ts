@@ -10,7 +10,7 @@ export function collectPorts(fs: RootFs, diag: Diagnostics): InventoryItem[] {
     diag.couldNotCheck({
       area: "baseline.port",
       path: "/proc/net",
-      reason: fs.isLive ? "ENOENT" : "not-live",
+      reason: fs.hasLiveFacts ? "ENOENT" : "not-live",
     });
     return [];
   }

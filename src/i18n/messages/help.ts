@@ -153,4 +153,24 @@ export const help = {
     en: "SHA-256 fingerprint the server's certificate must have",
     ja: "サーバー証明書に求める SHA-256 フィンガープリント",
   },
+  "help.arg.audit.target": {
+    en: "ssh://[user@]host[:port]: audit that host over SSH with the shell collector",
+    ja: "ssh://[user@]host[:port]: そのホストを SSH 越しにシェル収集スクリプトで診断します",
+  },
+  "help.opt.bundle": {
+    en: "judge a bundle printed by the shell collector (mamori collect --script)",
+    ja: "シェル収集スクリプト (mamori collect --script) が出力したバンドルを判定します",
+  },
+  "help.opt.sudo": {
+    en: "over SSH, run the collector with sudo -n",
+    ja: "SSH 越しの収集を sudo -n で実行します",
+  },
+  "help.opt.accept-new-host-key": {
+    en: "over SSH, trust an unknown host key on first use",
+    ja: "SSH で未知のホスト鍵を初回に限り信頼します",
+  },
+  "help.opt.ssh-config": {
+    en: "over SSH, read this ssh_config (ssh -F) for keys, known_hosts, jump hosts",
+    ja: "SSH の設定ファイル (ssh -F) を読み、鍵・known_hosts・踏み台を使います",
+  },
 } as const;

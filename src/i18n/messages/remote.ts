@@ -1,0 +1,77 @@
+import type { Messages } from "../types.ts";
+
+/** Agentless audits: bundles from the shell collector, and audits over SSH (issue 16). */
+export const remote = {
+  "remote.hostMayHide": {
+    en: "These facts were collected by mamori's shell collector ({source}) and judged here. If that host is compromised, a rootkit there can hide processes, files and sockets from the collector, as it hides them from any tool running on it: a clean result does not prove the host clean.",
+    ja: "この結果は mamori のシェル収集スクリプトが集めた情報 ({source}) をこちらで判定したものです。そのホストが侵害されている場合、ルートキットはプロセス・ファイル・ソケットを収集スクリプトからも (そのホスト上で動くどのツールからも) 隠せます。問題なしの結果はホストが安全である証明にはなりません。",
+  },
+  "remote.collectorStopped": {
+    en: "The collector stopped early ({status}): what it had not reached yet is missing from these facts.",
+    ja: "収集スクリプトが途中で止まりました ({status})。まだ読んでいなかった部分はこの結果に含まれていません。",
+  },
+  "remote.refusedEntries": {
+    en: "{count} entries of the bundle were refused and not judged (first: {path}, {reason}).",
+    ja: "バンドル中の {count} 件のエントリを拒否し、判定に使っていません (最初の 1 件: {path}、{reason})。",
+  },
+  "remote.unreadEntries": {
+    en: "The collector could not read {count} paths (first: {path}, {reason}); run it as root (--sudo) to read them.",
+    ja: "収集スクリプトが {count} 個のパスを読めませんでした (最初の 1 件: {path}、{reason})。root で実行すると (--sudo) 読めます。",
+  },
+  "remote.bundleRefused": {
+    en: "The bundle {file} was refused ({reason}, line {line}); nothing from it was judged.",
+    ja: "バンドル {file} を拒否しました ({reason}、{line} 行目)。その内容は何も判定していません。",
+  },
+  "remote.bundleUnreadable": {
+    en: "The bundle {file} cannot be read: {reason}",
+    ja: "バンドル {file} を読めません: {reason}",
+  },
+  "remote.targetWithRoot": {
+    en: "--bundle and an ssh:// target each name the machine to audit: give only one of them, and not --root.",
+    ja: "--bundle と ssh:// の対象はどちらも検査するマシンを指定します。どれか 1 つだけを指定し、--root とは併用しないでください。",
+  },
+  "remote.badTarget": {
+    en: "Not an SSH target: {target} (expected ssh://[user@]host[:port]).",
+    ja: "SSH の対象として不正です: {target} (ssh://[ユーザー@]ホスト[:ポート] の形式で指定してください)。",
+  },
+  "remote.ssh.refused": {
+    en: "{target}: the connection was refused or the host could not be reached ({detail}).",
+    ja: "{target}: 接続が拒否されたか、ホストに到達できませんでした ({detail})。",
+  },
+  "remote.ssh.hostKeyChanged": {
+    en: "{target}: the host key differs from the one in known_hosts. This may be an attack (or a reinstalled host): nothing was run. Check the key out of band, then fix known_hosts.",
+    ja: "{target}: ホスト鍵が known_hosts の記録と異なります。攻撃の可能性があります (またはホストの再インストール)。何も実行していません。別経路で鍵を確認してから known_hosts を修正してください。",
+  },
+  "remote.ssh.hostKeyUnknown": {
+    en: "{target}: the host key is not in known_hosts: nothing was run. Add it after checking its fingerprint, or pass --accept-new-host-key to trust it on first use.",
+    ja: "{target}: ホスト鍵が known_hosts にありません。何も実行していません。フィンガープリントを確認して追加するか、初回の鍵を信頼する場合は --accept-new-host-key を指定してください。",
+  },
+  "remote.ssh.permissionDenied": {
+    en: "{target}: permission denied (no usable key or agent identity for this user; mamori never asks for a password).",
+    ja: "{target}: 認証に失敗しました (このユーザーで使える鍵やエージェントの鍵がありません。mamori はパスワードを尋ねません)。",
+  },
+  "remote.ssh.sudoPassword": {
+    en: "{target}: sudo needs a password; mamori runs sudo -n only. Allow the collector without a password, or log in as root.",
+    ja: "{target}: sudo がパスワードを要求しました。mamori は sudo -n だけを使います。パスワードなしで実行できるよう設定するか、root でログインしてください。",
+  },
+  "remote.ssh.timeout": {
+    en: "{target}: no complete answer within {seconds} s; the connection was closed.",
+    ja: "{target}: {seconds} 秒以内に完全な応答がなかったため接続を閉じました。",
+  },
+  "remote.ssh.tooLarge": {
+    en: "{target}: the collector sent more than {max} bytes; the connection was closed.",
+    ja: "{target}: 収集スクリプトの出力が {max} バイトを超えたため接続を閉じました。",
+  },
+  "remote.ssh.collectorFailed": {
+    en: "{target}: the collector failed (exit {code}): {detail}",
+    ja: "{target}: 収集スクリプトが失敗しました (終了コード {code}): {detail}",
+  },
+  "remote.ssh.noClient": {
+    en: "The OpenSSH client /usr/bin/ssh is missing; install openssh-client.",
+    ja: "OpenSSH クライアント /usr/bin/ssh がありません。openssh-client をインストールしてください。",
+  },
+  "remote.hosts.line": {
+    en: "[{n}/{total}] {target}: {result} ({seconds} s)",
+    ja: "[{n}/{total}] {target}: {result} ({seconds} 秒)",
+  },
+} satisfies Messages;

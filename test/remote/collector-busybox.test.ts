@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { FIXTURE_NOW, fixtureRoot } from "../helpers/audit.ts";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+// The shell collector under BusyBox ash with nothing but BusyBox applets on PATH, and under dash,
+// against the fixture roots: its bundles judge exactly like `--root` on those roots.
+
+const SCRIPT = fileURLToPath(new URL("../../src/remote/collector.sh", import.meta.url));
+const BUSYBOX = "/usr/bin/busybox";
+const DASH = "/usr/bin/dash";
+const ROOTS = ["upstream-2.4.49", "debian12-prod", "compromised-2.4.49", "alpine", "alma9", "ubuntu2204-old"];
+
+/** A directory of symlinks to busybox, one per applet: the only programs the collector can find. */
+function busyboxPath(t: Parameters<typeof tempDir>[0]): string {
+  const dir = tempDir(t, "mamori-bb-");
+  const list = spawnSync(BUSYBOX, ["--list"], { encoding: "utf8" });
+  assert.equal(list.status, 0, list.stderr);
+  for (const applet of list.stdout.split("\n").filter(Boolean))
+    fs.symlinkSync(BUSYBOX, path.join(dir, applet));
+  return dir;
+}
+
+function collect(shell: string, env: NodeJS.ProcessEnv, args: string[]): Buffer {
+  const r = spawnSync(shell, [SCRIPT, ...args], { env, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  assert.equal(r.status, 0, `collector exit ${r.status}: ${r.stderr}`);
+  assert.equal(r.stderr.toString(), "", "the collector says nothing on standard error");
+  return r.stdout;
+}
+
+const ids = (stdout: string) =>
+  (JSON.parse(stdout) as { findings: Array<{ id: string; severity: string }> }).findings
+    .map((f) => `${f.id} ${f.severity}`)
+    .sort();
+
+test("the collector is BusyBox/dash shell only and never writes a file", () => {
+  const text = fs.readFileSync(SCRIPT, "utf8");
+  const code = text
+    .split("\n")
+    .filter((l) => !l.trimStart().startsWith("#"))
+    .join("\n");
+  // Every redirection goes to standard error or /dev/null, or reads: no file is ever written.
+  const writes = [...code.matchAll(/(?<!-)[0-9]?>+\s*([^\s;)|]+)/g)];
+  assert.ok(writes.length > 5);
+  for (const m of writes) assert.match(m[1] as string, /^(&[12]|\/dev\/null)$/, `a write: ${m[0]}`);
+  assert.doesNotMatch(code, /\b(eval|mktemp|tee|dd|source)\b|\s\.\s/, "nothing evaluated, no temp files");
+});
+
+test("under busybox sh (only BusyBox applets on PATH) each fixture's bundle judges like --root", async (t) => {
+  const bb = busyboxPath(t);
+  const dir = tempDir(t);
+  for (const name of ROOTS) {
+    const started = performance.now();
+    const out = collect(path.join(bb, "sh"), { PATH: bb }, ["--root", fixtureRoot(name)]);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(out[0], 0x1f, "gzip'd: BusyBox has gzip");
+    const file = path.join(dir, `${name}.bundle`);
+    fs.writeFileSync(file, out);
+    const viaBundle = await mamori(["audit", "--bundle", file, "--format", "json", "--now", FIXTURE_NOW]);
+    const viaRoot = await mamori([
+      "audit",
+      "--root",
+      fixtureRoot(name),
+      "--format",
+      "json",
+      "--now",
+      FIXTURE_NOW,
+    ]);
+    assert.ok(viaBundle.stdout, viaBundle.stderr);
+    assert.deepEqual(ids(viaBundle.stdout), ids(viaRoot.stdout), name);
+    assert.equal(viaBundle.code, viaRoot.code, name);
+    t.diagnostic(`${name}: ${out.length} bytes in ${seconds.toFixed(2)} s`);
+  }
+});
+
+test("dash and busybox sh print the same bundle", (t) => {
+  const bb = busyboxPath(t);
+  const strip = (b: Buffer) =>
+    b
+      .toString("latin1")
+      .split("\n")
+      .filter((l) => !l.startsWith("H started ") && !l.startsWith("H id ") && !l.startsWith("Z "))
+      .join("\n");
+  for (const name of ["debian12-prod", "compromised-2.4.49"]) {
+    const a = collect(path.join(bb, "sh"), { PATH: bb }, ["--root", fixtureRoot(name), "--no-gzip"]);
+    const b = collect(DASH, { PATH: "/usr/bin:/bin" }, ["--root", fixtureRoot(name), "--no-gzip"]);
+    assert.equal(strip(a), strip(b), name);
+    assert.match(a.toString("latin1"), /\nZ ok \d+ \d+\n$/);
+  }
+});
+
+test("size and time bounds stop the collector with a recorded reason, and the bundle says so", async (t) => {
+  const bb = busyboxPath(t);
+  const root = tempDir(t);
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  fs.mkdirSync(path.join(root, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  fs.writeFileSync(path.join(root, "var/log/apache2/access.log"), "x".repeat(3 * 1024 * 1024));
+  fs.writeFileSync(path.join(root, "etc/hostname"), "bounded\n");
+  // Empty and plain files in temporary places are noted by their first bytes (none for an empty one).
+  fs.mkdirSync(path.join(root, "tmp"));
+  fs.writeFileSync(path.join(root, "tmp/empty"), "");
+  fs.writeFileSync(path.join(root, "tmp/notes.txt"), "plain");
+  const out = collect(path.join(bb, "sh"), { PATH: bb }, [
+    "--root",
+    root,
+    "--log-mb",
+    "1",
+    "--max-total-mb",
+    "2",
+    "--no-gzip",
+  ]).toString("latin1");
+  // The last MB of the log only (its offset recorded), within the total.
+  const hexName = Buffer.from("/var/log/apache2/access.log").toString("hex");
+  const header = out
+    .split("\n")
+    .find((l) => l.startsWith(`F =/var/log/apache2/access.log `) || l.includes(hexName));
+  assert.ok(header, "the log is in the bundle");
+  assert.match(header, / 2097152$/, "read from 3 MB - 1 MB");
+  const file = path.join(root, "..", `${path.basename(root)}.bundle`);
+  t.after(() => fs.rmSync(file, { force: true }));
+  fs.writeFileSync(file, out);
+  const r = await mamori(["audit", "--bundle", file, "--format", "json", "--now", FIXTURE_NOW]);
+  assert.ok(r.stdout, r.stderr);
+  const zero = collect(path.join(bb, "sh"), { PATH: bb }, [
+    "--root",
+    root,
+    "--max-seconds",
+    "0",
+    "--no-gzip",
+  ]);
+  assert.match(zero.toString("latin1"), /\nZ time-limit /);
+  fs.writeFileSync(file, zero);
+  const stopped = await mamori(["audit", "--bundle", file, "--format", "json", "--now", FIXTURE_NOW]);
+  assert.match(stopped.stdout, /The collector stopped early \(time-limit\)/);
+});
