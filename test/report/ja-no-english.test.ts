@@ -35,6 +35,7 @@ const ALLOW = new Set(
   CISA Known Exploited Vulnerabilities mirror secdb alpine Sage Margay Unix mtime ctime Full Prod MultiViews SetHandler
   FileInfo Include FollowSymlinks Server debian Web local Windows Green Obsidian LogFormat combined common
   audit collect check db report respond restore verify ports probe history diff watch schedule logs hunt iocs help server
+  target host port
   id from to
   JSON SARIF HTML Markdown YAML TSV CSV ISO UTC JST PID TTY TCP UDP IPv4 IPv6 IP URL DNS TLS HTTP`.split(
     /\s+/,
