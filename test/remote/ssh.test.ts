@@ -1,108 +1,15 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { classifySshFailure, parseSshTarget, sshArgs } from "../../src/remote/ssh.ts";
 import { mamori } from "../helpers/cli.ts";
-import { freePort, startProcess, waitForPort } from "../helpers/net.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { freePort } from "../helpers/net.ts";
+import { knownHosts, skip, startSshd } from "../helpers/sshd.ts";
 
 // A real OpenSSH server on 127.0.0.1 with its own configuration, host key and authorized key, and
 // `mamori audit ssh://...` through /usr/bin/ssh against it. Extra ports of the same sshd force a
 // command (Match LocalPort) to stand for a broken collector and for sudo asking for a password.
-
-const SSHD = "/usr/sbin/sshd";
-const isRoot = process.getuid?.() === 0;
-const skip = !isRoot ? "needs root (sshd)" : !fs.existsSync(SSHD) ? "needs openssh-server" : false;
-
-interface Server {
-  dir: string;
-  port: number;
-  garbagePort: number;
-  sudoPort: number;
-  hostPub: string;
-  /** An ssh_config for mamori --ssh-config: this identity, these known hosts. */
-  config(o: { known: string; key?: string }): string;
-}
-
-async function startSshd(t: Parameters<typeof tempDir>[0]): Promise<Server> {
-  const dir = tempDir(t, "mamori-sshd-");
-  const keygen = (name: string) => {
-    const r = spawnSync("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, name)]);
-    assert.equal(r.status, 0, String(r.stderr));
-  };
-  keygen("host_key");
-  keygen("user_key");
-  keygen("stranger_key");
-  keygen("other_host_key");
-  fs.copyFileSync(path.join(dir, "user_key.pub"), path.join(dir, "authorized_keys"));
-  // Debian's service makes this at start; sshd refuses to run without it.
-  fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  const port = await freePort();
-  const garbagePort = await freePort();
-  const sudoPort = await freePort();
-  const sudoSays = path.join(dir, "sudo-says.sh");
-  fs.writeFileSync(sudoSays, "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n", { mode: 0o755 });
-  fs.writeFileSync(
-    path.join(dir, "sshd_config"),
-    [
-      `Port ${port}`,
-      `Port ${garbagePort}`,
-      `Port ${sudoPort}`,
-      "ListenAddress 127.0.0.1",
-      `HostKey ${dir}/host_key`,
-      `PidFile ${dir}/sshd.pid`,
-      "UsePAM no",
-      "PermitRootLogin prohibit-password",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "StrictModes no",
-      `AuthorizedKeysFile ${dir}/authorized_keys`,
-      "LogLevel VERBOSE",
-      `Match LocalPort ${garbagePort}`,
-      "  ForceCommand /bin/echo not a bundle",
-      `Match LocalPort ${sudoPort}`,
-      `  ForceCommand ${sudoSays}`,
-      "",
-    ].join("\n"),
-  );
-  const sshd = startProcess(SSHD, ["-D", "-e", "-f", path.join(dir, "sshd_config")], t);
-  await waitForPort(port).catch((err) => {
-    throw new Error(`${err}: ${sshd.output()}`);
-  });
-  await waitForPort(sudoPort);
-  const hostPub = fs.readFileSync(path.join(dir, "host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
-  let n = 0;
-  return {
-    dir,
-    port,
-    garbagePort,
-    sudoPort,
-    hostPub,
-    config({ known, key = "user_key" }) {
-      const file = path.join(dir, `cfg${++n}`);
-      fs.writeFileSync(
-        file,
-        [
-          `IdentityFile ${dir}/${key}`,
-          "IdentitiesOnly yes",
-          "IdentityAgent none",
-          `UserKnownHostsFile ${known}`,
-          "GlobalKnownHostsFile /dev/null",
-          "",
-        ].join("\n"),
-      );
-      return file;
-    },
-  };
-}
-
-function knownHosts(s: Server, file: string, ports: number[], pub = s.hostPub): string {
-  const p = path.join(s.dir, file);
-  fs.writeFileSync(p, ports.map((port) => `[127.0.0.1]:${port} ${pub}\n`).join(""));
-  return p;
-}
 
 test("ssh:// targets: only names and addresses, never an option for ssh", () => {
   assert.deepEqual(parseSshTarget("ssh://root@127.0.0.1:2222"), {
@@ -260,4 +167,76 @@ test("audit ssh://root@127.0.0.1:PORT sees this machine as a local audit does", 
   const ports = (d: Doc) => JSON.stringify(d.sections.exposure ?? "");
   assert.match(ports(r), new RegExp(`\\b${s.port}\\b`));
   assert.match(ports(l), new RegExp(`\\b${s.port}\\b`));
+});
+
+test("audit --hosts: every host of the file, a progress line each, one summary, the fleet's exit code", {
+  skip,
+}, async (t) => {
+  const s = await startSshd(t);
+  const dead = await freePort();
+  const cfg = s.config({ known: knownHosts(s, "known", [s.fixturePort, s.garbagePort]) });
+  const hostsFile = path.join(s.dir, "hosts.txt");
+  fs.writeFileSync(
+    hostsFile,
+    [
+      "# the fleet",
+      `ssh://root@127.0.0.1:${s.fixturePort}`,
+      "",
+      `ssh://root@127.0.0.1:${dead}`,
+      `ssh://root@127.0.0.1:${s.garbagePort}`,
+      `ssh://127.0.0.1:${s.fixturePort}`,
+      "",
+    ].join("\n"),
+  );
+  const out = path.join(s.dir, "reports");
+  const r = await mamori([
+    "audit",
+    "--hosts",
+    hostsFile,
+    "--ssh-config",
+    cfg,
+    "--parallel",
+    "2",
+    "--output-dir",
+    out,
+    "--lang",
+    "en",
+  ]);
+  // The fixture host (upstream Apache 2.4.49) has findings: the fleet's code is theirs.
+  assert.equal(r.code, 1, r.stderr);
+  const progress = r.stderr.split("\n").filter((l) => /^\[\d\/4\] ssh:\/\//.test(l));
+  assert.equal(progress.length, 4, r.stderr);
+  assert.match(r.stderr, /\[\d\/4\] ssh:\/\/root@127\.0\.0\.1:\d+: Act now: /);
+  assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${dead}: not audited: .*refused`));
+  assert.match(r.stdout, /^4 host\(s\):/);
+  assert.equal((r.stdout.match(/act now, worst CRITICAL, 11 finding/g) ?? []).length, 2, r.stdout);
+  assert.equal((r.stdout.match(/not audited: /g) ?? []).length, 2, r.stdout);
+  // Each audited host's full report is kept; the hosts that failed have none.
+  assert.deepEqual(fs.readdirSync(out).sort(), [
+    `127.0.0.1_${s.fixturePort}.txt`,
+    `root@127.0.0.1_${s.fixturePort}.txt`,
+  ]);
+  const json = await mamori([
+    "audit",
+    "--hosts",
+    hostsFile,
+    "--ssh-config",
+    cfg,
+    "--format",
+    "json",
+    "--lang",
+    "ja",
+  ]);
+  const doc = JSON.parse(json.stdout) as {
+    hosts: Array<{ target: string; verdict?: string; error?: string }>;
+  };
+  assert.equal(doc.hosts.length, 4);
+  assert.equal(doc.hosts[0]?.verdict, "act-now");
+  assert.match(doc.hosts[1]?.error ?? "", /接続/);
+  assert.match(json.stderr, /\[\d\/4\] .*診断できませんでした/);
+  // A bad line is a usage error naming it, before anything is contacted.
+  fs.writeFileSync(hostsFile, "ssh://ok.example\n-oProxyCommand=x\n");
+  const bad = await mamori(["audit", "--hosts", hostsFile]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /line 2: not an ssh:\/\/\[user@\]host\[:port\] target/);
 });

@@ -24,6 +24,9 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     // Agentless audits (issue 16): the machine named by a bundle, an ssh:// target or a hosts file.
     .argument("[target]", "ssh://[user@]host[:port]: audit that host over SSH with the shell collector")
     .option("--bundle <file>", "judge a bundle printed by the shell collector (mamori collect --script)")
+    .option("--hosts <file>", "audit every ssh:// target of FILE (one a line) and print one summary")
+    .option("--parallel <n>", "with --hosts, how many hosts at once (default 4)")
+    .option("--output-dir <dir>", "with --hosts, also write each host's report into DIR")
     .option("--sudo", "over SSH, run the collector with sudo -n")
     .option("--accept-new-host-key", "over SSH, trust an unknown host key on first use")
     .option(
@@ -38,7 +41,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     )
     .action(async (target: string | undefined, raw) => {
       const opts = exitOptionsOf(raw, parseCommon(raw, io));
-      if (target !== undefined || raw.bundle !== undefined) {
+      if (target !== undefined || raw.bundle !== undefined || raw.hosts !== undefined) {
         const remote = await import("../../remote/cli.ts");
         return done(await remote.remoteAudit(target, raw, opts, io));
       }

@@ -173,4 +173,16 @@ export const help = {
     en: "over SSH, read this ssh_config (ssh -F) for keys, known_hosts, jump hosts",
     ja: "SSH の設定ファイル (ssh -F) を読み、鍵・known_hosts・踏み台を使います",
   },
+  "help.opt.hosts": {
+    en: "audit every ssh:// target of FILE (one a line) and print one summary",
+    ja: "FILE に 1 行ずつ書いた ssh:// の各ホストを診断し、まとめを 1 つ表示します",
+  },
+  "help.opt.parallel": {
+    en: "with --hosts, how many hosts at once (default 4)",
+    ja: "--hosts で同時に診断するホストの数 (既定は 4)",
+  },
+  "help.opt.output-dir": {
+    en: "with --hosts, also write each host's report into DIR",
+    ja: "--hosts で各ホストのレポートも DIR に書き出します",
+  },
 } as const;

@@ -74,4 +74,40 @@ export const remote = {
     en: "[{n}/{total}] {target}: {result} ({seconds} s)",
     ja: "[{n}/{total}] {target}: {result} ({seconds} 秒)",
   },
+  "remote.hosts.badLine": {
+    en: "hosts file line {line}: not an ssh://[user@]host[:port] target: {text}",
+    ja: "ホスト一覧の {line} 行目が ssh://[user@]host[:port] の形ではありません: {text}",
+  },
+  "remote.hosts.tooMany": {
+    en: "the hosts file names more than {max} hosts",
+    ja: "ホスト一覧のホストが {max} 台を超えています",
+  },
+  "remote.hosts.empty": {
+    en: "the hosts file names no host (one ssh://[user@]host[:port] a line)",
+    ja: "ホスト一覧にホストがありません (1 行に ssh://[user@]host[:port] を 1 つ)",
+  },
+  "remote.hosts.unreadable": {
+    en: "cannot read the hosts file {file}: {reason}",
+    ja: "ホスト一覧 {file} を読めません: {reason}",
+  },
+  "remote.hosts.badParallel": {
+    en: "--parallel takes a whole number from 1 to {max}",
+    ja: "--parallel には 1 から {max} までの整数を指定してください",
+  },
+  "remote.hosts.failed": {
+    en: "not audited: {error}",
+    ja: "診断できませんでした: {error}",
+  },
+  "remote.hosts.summary": {
+    en: "{count} host(s):",
+    ja: "{count} 台のホスト:",
+  },
+  "remote.hosts.row": {
+    en: "{verdict}, worst {severity}, {findings} finding(s), {incidents} incident(s)",
+    ja: "{verdict}、最大深刻度 {severity}、検出 {findings} 件、インシデント {incidents} 件",
+  },
+  "remote.hosts.verdict.act-now": { en: "act now", ja: "今すぐ対応" },
+  "remote.hosts.verdict.at-risk": { en: "at risk", ja: "要注意" },
+  "remote.hosts.verdict.incomplete": { en: "not fully checked", ja: "確認しきれていません" },
+  "remote.hosts.verdict.safe": { en: "safe", ja: "問題なし" },
 } satisfies Messages;
