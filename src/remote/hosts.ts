@@ -123,6 +123,19 @@ export async function auditHosts(raw: HostsRaw, opts: CommonOptions, io: CliIo):
   let next = 0;
   let ended = 0;
   const quietIo: CliIo = { ...io, stdout: { write: () => true }, stderr: { write: () => true } };
+  /** One line on stderr as each host ends, counted in the order they end. */
+  const progress = (label: string, result: string, seconds: number) => {
+    ended++;
+    io.stderr.write(
+      `${t("remote.hosts.line", {
+        n: ended,
+        total: targets.length,
+        target: escapeTerminal(label),
+        result,
+        seconds: seconds.toFixed(1),
+      })}\n`,
+    );
+  };
   const one = async (i: number): Promise<void> => {
     const target = targets[i] as SshTarget;
     const label = targetLabel(target);
@@ -157,16 +170,7 @@ export async function auditHosts(raw: HostsRaw, opts: CommonOptions, io: CliIo):
           report,
           seconds: (Date.now() - started) / 1000,
         };
-        ended++;
-        io.stderr.write(
-          `${t("remote.hosts.line", {
-            n: ended,
-            total: targets.length,
-            target: escapeTerminal(label),
-            result: verdictLine(rendered, opts.threshold, t),
-            seconds: r.seconds.toFixed(1),
-          })}\n`,
-        );
+        progress(label, verdictLine(rendered, opts.threshold, t), r.seconds);
       } finally {
         opened.close();
       }
@@ -184,16 +188,7 @@ export async function auditHosts(raw: HostsRaw, opts: CommonOptions, io: CliIo):
             ? err.message
             : String((err as Error).message ?? err);
       r = { target: label, exit: EXIT_INCOMPLETE, error, seconds: (Date.now() - started) / 1000 };
-      ended++;
-      io.stderr.write(
-        `${t("remote.hosts.line", {
-          n: ended,
-          total: targets.length,
-          target: escapeTerminal(label),
-          result: t("remote.hosts.failed", { error: escapeTerminal(error) }),
-          seconds: r.seconds.toFixed(1),
-        })}\n`,
-      );
+      progress(label, t("remote.hosts.failed", { error: escapeTerminal(error) }), r.seconds);
     }
     results[i] = r;
   };
