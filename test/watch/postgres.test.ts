@@ -1,8 +1,4 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as net from "node:net";
-import * as path from "node:path";
 import { test } from "node:test";
 import { sql } from "kysely";
 import pgModule from "pg";
@@ -13,92 +9,15 @@ import { recordScan, scanFacts } from "../../src/store/record.ts";
 import { listScans, scanFindings } from "../../src/store/scans.ts";
 import { adoptLegacyHost, getBaseline, getCursors } from "../../src/store/state.ts";
 import { commitScan } from "../../src/watch/pending.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { pgSkip, startPostgres } from "../helpers/postgres.ts";
 import { V1_SCHEMA } from "../store/v1-schema.ts";
 import { doc, finding } from "./helpers.ts";
 
-function pgBin(): string | undefined {
-  const base = "/usr/lib/postgresql";
-  let versions: string[] = [];
-  try {
-    versions = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a));
-  } catch {
-    return undefined;
-  }
-  for (const v of versions)
-    if (fs.existsSync(path.join(base, v, "bin/initdb"))) return path.join(base, v, "bin");
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const bin = pgBin();
-const canRun = bin !== undefined && process.getuid?.() === 0;
-
 test("the same schema and migrations run on PostgreSQL: store, list, diff, cursors, baseline, deliveries, recordScan; a version-1 history migrates", {
-  skip: canRun
-    ? false
-    : "PostgreSQL binaries (apt-get install postgresql) and root (to initdb as postgres) are needed",
+  skip: pgSkip,
 }, async (t) => {
-  const dir = tempDir(t, "mamori-pg-");
-  const data = path.join(dir, "data");
-  const sock = path.join(dir, "sock");
-  fs.mkdirSync(sock);
-  spawnSync("chown", ["-R", "postgres:postgres", dir]);
-  const init = spawnSync(
-    "runuser",
-    [
-      "-u",
-      "postgres",
-      "--",
-      `${bin}/initdb`,
-      "-D",
-      data,
-      "-U",
-      "postgres",
-      "--auth=trust",
-      "-E",
-      "UTF8",
-      "--no-sync",
-    ],
-    { encoding: "utf8" },
-  );
-  assert.equal(init.status, 0, init.stderr);
-  const port = await freePort();
-  // Started directly as the postgres user (not through runuser), so the signal reaches postgres itself.
-  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
-  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
-  const pg: ChildProcess = spawn(
-    `${bin}/postgres`,
-    ["-D", data, "-k", sock, "-p", String(port), "-h", "127.0.0.1", "-F"],
-    { stdio: ["ignore", "ignore", "pipe"], uid, gid },
-  );
-  let log = "";
-  pg.stderr?.on("data", (b) => (log += b));
-  const exited = new Promise((r) => pg.on("exit", r));
-  t.after(async () => {
-    pg.kill("SIGINT"); // fast shutdown: clients are disconnected, nothing waits
-    await exited;
-  });
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  let store: Awaited<ReturnType<typeof openPostgres>> | undefined;
-  for (let i = 0; i < 100 && !store; i++) {
-    try {
-      store = await openPostgres(url);
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  assert.ok(store, `PostgreSQL did not start: ${log}`);
+  const url = await startPostgres(t);
+  const store = await openPostgres(url);
   // Migrations are idempotent: a second open (another fleet worker) finds them applied.
   await (await openPostgres(url)).close();
 
@@ -187,7 +106,7 @@ test("the same schema and migrations run on PostgreSQL: store, list, diff, curso
   // A history created with the version-1 schema (hosts keyed by hostname) migrates on PostgreSQL too.
   await sql`create database old_schema`.execute(store.db);
   await store.close();
-  const oldUrl = `postgres://postgres@127.0.0.1:${port}/old_schema`;
+  const oldUrl = url.replace(/\/postgres$/, "/old_schema");
   const raw = new pgModule.Client({ connectionString: oldUrl });
   await raw.connect();
   await raw.query(V1_SCHEMA);
