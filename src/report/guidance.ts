@@ -292,6 +292,8 @@ export interface NextStep {
 
 /** Findings at or above this severity make the first screen's next steps. */
 const NEXT_STEP_FLOOR = severityRank("medium");
+/** At most this many finding ids in a next step's `mamori respond` command. */
+const NEXT_STEP_IDS = 3;
 
 /**
  * At most `max` next steps, in order, for the first screen: for a break-in, isolate, keep evidence,
@@ -329,7 +331,11 @@ export function nextSteps(
     const guide = known ? areaGuide(area as Area, same, pm, t, doc.host.root) : undefined;
     const step = f.remediation || guide?.steps[0] || "";
     if (!step) continue;
-    const command = guide?.commands.find((c) => c.startsWith("mamori respond "));
+    // The containment of the worst few only: a first screen never carries a 70-id command line.
+    const worst = same.filter((g) => g.severity === f.severity).slice(0, NEXT_STEP_IDS);
+    const command = guide?.commands.some((c) => c.startsWith("mamori respond "))
+      ? respondCommand({ findings: worst.map((g) => g.id) }, doc.host.root)
+      : undefined;
     out.push({
       text: t("guide.next.area", { title: guide?.title ?? f.title, step }),
       ...(command ? { command } : {}),
