@@ -134,7 +134,7 @@ export const markdown: Renderer = {
         out.push(`${i + 1}. ${md(step.text)}`);
         if (step.command) out.push("", ...fenced([step.command]).map((l) => (l ? `   ${l}` : l)));
       });
-      out.push("");
+      if (out[out.length - 1] !== "") out.push("");
     }
     out.push(`## ${t("report.findings")}`, "");
     if (shown.length === 0) out.push(t("report.noFindings"), "");
