@@ -30,6 +30,8 @@ export interface DispatchInput {
   lang: Lang;
   t: Translator;
   now: () => Date;
+  /** The reader's IANA zone for times in message text (from TZ, resolved by the caller); default UTC. */
+  timeZone?: string;
   /** Waits between retries; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
   /** Failures are reported here (stderr), with secrets already removed. */
@@ -129,6 +131,7 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchResu
     scanId: input.scanId,
     at: doc.scannedAt,
     lang: input.lang,
+    timeZone: input.timeZone,
     findings: candidates,
     // The break-in first: the incidents any new finding is part of.
     incidents: doc.incidents.filter((i) => i.findingIds.some((id) => candidates.some((f) => f.id === id))),
@@ -201,7 +204,7 @@ async function maybeDigest(input: DispatchInput, host: string): Promise<Delivery
   const findings = await pendingDigest(store.db, host);
   if (findings.length === 0) return [];
   const at = now.toISOString();
-  const m: AlertMessage = { kind: "digest", host, at, lang: input.lang, findings };
+  const m: AlertMessage = { kind: "digest", host, at, lang: input.lang, timeZone: input.timeZone, findings };
   const out: DeliveryRecord[] = [];
   let any = false;
   for (const ch of input.channels) {

@@ -5,6 +5,7 @@ import type { Translator } from "../i18n/index.ts";
 import { escapeTerminal } from "../report/escape.ts";
 import { evidenceText } from "../report/formats/human.ts";
 import { renderFinding, renderIncident } from "../report/localize.ts";
+import { localizeTime, zonedTranslator } from "../report/time-format.ts";
 
 export type MessageKind = "alert" | "digest";
 
@@ -18,6 +19,8 @@ export interface AlertMessage {
   findings: Finding[];
   /** Incidents these findings are part of: told first, before any finding. */
   incidents?: Incident[];
+  /** The reader's IANA zone (resolved once where alerts are dispatched); times in the text are local. */
+  timeZone?: string;
 }
 
 const MAX_LISTED = 20;
@@ -60,11 +63,17 @@ function ordered(m: AlertMessage): Finding[] {
   return [...sorted.filter((f) => inIncident.has(f.id)), ...sorted.filter((f) => !inIncident.has(f.id))];
 }
 
-export function bodyParts(m: AlertMessage, t: Translator, esc: (s: string) => string): BodyParts {
+export function bodyParts(m: AlertMessage, keyT: Translator, esc: (s: string) => string): BodyParts {
+  // Times for a person: local with the zone, as in the terminal report (`at` stays UTC ISO in JSON).
+  const t = zonedTranslator(keyT, m.timeZone);
   const head: string[] = [
     m.kind === "digest"
       ? t("watch.digest.intro", { host: esc(m.host) })
-      : t("watch.alert.intro", { host: esc(m.host), count: m.findings.length, at: m.at }),
+      : t("watch.alert.intro", {
+          host: esc(m.host),
+          count: m.findings.length,
+          at: localizeTime(m.at, m.timeZone),
+        }),
   ];
   for (const inc of m.incidents ?? []) {
     const r = renderIncident(inc, t);
@@ -80,7 +89,7 @@ export function bodyParts(m: AlertMessage, t: Translator, esc: (s: string) => st
   const blocks = ordered(m).map((keyed) => {
     const f = renderFinding(keyed, t);
     const lines = [`[${t(`severity.${f.severity}`)}] ${esc(f.title)} (${t(`confidence.${f.confidence}`)})`];
-    for (const e of f.evidence.slice(0, 3)) lines.push(`    ${esc(evidenceText(e))}`);
+    for (const e of f.evidence.slice(0, 3)) lines.push(`    ${esc(evidenceText(e, m.timeZone))}`);
     if (f.remediation) lines.push(`    ${t("report.next")}: ${esc(f.remediation)}`);
     lines.push(`    id: ${esc(f.id)}`);
     return lines;

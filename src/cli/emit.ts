@@ -24,6 +24,7 @@ export function emitReport(
     threshold: opts.threshold,
     width: opts.width,
     timeZone: opts.timeZone,
+    verbose: opts.verbose,
   };
   // A renderer that writes in pieces (JSON) never holds the whole report as one string.
   writeOutput(

@@ -21,6 +21,8 @@ export interface CommonOptions {
   width?: number;
   /** The reader's IANA time zone (from TZ) for times in human output. */
   timeZone: string;
+  /** Human output: every finding on its own and every CVE named (not grouped by cause). */
+  verbose: boolean;
 }
 
 interface RawCommon {
@@ -32,6 +34,7 @@ interface RawCommon {
   color?: string;
   dataDir?: string;
   now?: string;
+  verbose?: boolean;
 }
 
 export function defaultDataDir(): string {
@@ -61,6 +64,7 @@ export function addOutputOptions(cmd: Command, formats: readonly string[] = FORM
       "low",
     )
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
+    .option("--verbose", "list every finding on its own (human output groups findings of the same cause)")
     .addOption(
       new Option("--now <iso>", "pretend the current time is ISO (reproducible reports)").hideHelp(),
     );
@@ -103,6 +107,7 @@ export function parseCommon(
     now,
     width: raw.output ? undefined : terminalWidth(io),
     timeZone: resolveTimeZone(io.env),
+    verbose: raw.verbose === true,
   };
 }
 

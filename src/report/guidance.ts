@@ -1,6 +1,6 @@
 import { trimEndOf } from "../core/cut.ts";
 import type { HostInfo, ReportDocument } from "../core/document.ts";
-import type { Finding } from "../core/finding.ts";
+import { type Finding, severityRank } from "../core/finding.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
 import {
   type RenderedDocument,
@@ -280,6 +280,66 @@ export function guidance(
   for (const area of AREAS) {
     const fs = findings.filter((f) => areaOf(f.check) === area);
     if (fs.length > 0) out.push(areaGuide(area, fs, pm, t, doc.host.root));
+  }
+  return out;
+}
+
+/** One line of the first screen's "Next steps": what to do, and the one command for it when there is one. */
+export interface NextStep {
+  text: string;
+  command?: string;
+}
+
+/** Findings at or above this severity make the first screen's next steps. */
+const NEXT_STEP_FLOOR = severityRank("medium");
+/** At most this many finding ids in a next step's `mamori respond` command. */
+const NEXT_STEP_IDS = 3;
+
+/**
+ * At most `max` next steps, in order, for the first screen: for a break-in, isolate, keep evidence,
+ * contain it (the dry run of `mamori respond`); otherwise the worst finding of each kind in report
+ * order, in its own words, with the containment command where mamori has one. The full guidance
+ * ("What to do now") stays below.
+ */
+export function nextSteps(
+  keyed: ReportDocument | RenderedDocument,
+  t: Translator,
+  keyedFindings: Array<Finding | RenderedFinding> = keyed.findings,
+  max = 3,
+): NextStep[] {
+  const doc = renderDocument(keyed, t);
+  const inc = doc.incidents[0];
+  if (inc)
+    return [
+      { text: t("guide.next.isolate") },
+      { text: t("guide.next.evidence") },
+      { text: t("guide.next.contain"), command: respondCommand({ incident: inc.id }, doc.host.root) },
+    ].slice(0, max);
+  const findings = keyedFindings
+    .map((f) => renderFinding(f, t))
+    .filter((f) => severityRank(f.severity) >= NEXT_STEP_FLOOR);
+  const pm = packageManager(doc.host);
+  const out: NextStep[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    if (out.length >= max) break;
+    const area = areaOf(f.check);
+    if (seen.has(area)) continue;
+    seen.add(area);
+    const known = (AREAS as readonly string[]).includes(area);
+    const same = findings.filter((g) => areaOf(g.check) === area);
+    const guide = known ? areaGuide(area as Area, same, pm, t, doc.host.root) : undefined;
+    const step = f.remediation || guide?.steps[0] || "";
+    if (!step) continue;
+    // The containment of the worst few only: a first screen never carries a 70-id command line.
+    const worst = same.filter((g) => g.severity === f.severity).slice(0, NEXT_STEP_IDS);
+    const command = guide?.commands.some((c) => c.startsWith("mamori respond "))
+      ? respondCommand({ findings: worst.map((g) => g.id) }, doc.host.root)
+      : undefined;
+    out.push({
+      text: t("guide.next.area", { title: guide?.title ?? f.title, step }),
+      ...(command ? { command } : {}),
+    });
   }
   return out;
 }

@@ -11,6 +11,8 @@ export interface RenderOptions {
   width?: number;
   /** IANA zone the reader's times are shown in (resolved once by the CLI from TZ); default UTC. */
   timeZone?: string;
+  /** Every finding on its own and every CVE named (human formats); default: grouped by cause, lists cut. */
+  verbose?: boolean;
 }
 
 /** One output format. Adding a format is one file exporting a Renderer, listed in formats/index.ts. */

@@ -7,6 +7,7 @@ import { redactDbTarget } from "../../alert/redact.ts";
 import { ChunkedScan } from "../../collect/logs/chunks.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { escapeTerminal } from "../../report/escape.ts";
+import { resolveTimeZone } from "../../report/time-format.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { spoolRefusalText } from "../../watch/pending.ts";
@@ -134,6 +135,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
               lang: o.lang,
               t,
               now,
+              timeZone: resolveTimeZone(io.env),
               warn: log,
             });
             if (d.queued > 0 || d.candidates.length > 0)

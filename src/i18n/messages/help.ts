@@ -109,6 +109,10 @@ export const help = {
     en: "colour: auto|always|never (NO_COLOR is honoured)",
     ja: "色付け: auto|always|never (NO_COLOR を尊重します)",
   },
+  "help.opt.verbose": {
+    en: "list every finding on its own (human output groups findings of the same cause)",
+    ja: "検出をすべて個別に表示します (人向けの出力では同じ原因の検出をまとめます)",
+  },
   "help.opt.data-dir": {
     en: "directory of mamori's vulnerability and IOC data",
     ja: "mamori の脆弱性データと IOC データのディレクトリ",

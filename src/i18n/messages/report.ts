@@ -125,6 +125,32 @@ export const report = {
     en: "Malicious activity on this server: {what}",
     ja: "このサーバー上の不正な活動: {what}",
   },
+  "report.group.count": { en: "{count} findings of this kind", ja: "同種の検出 {count} 件" },
+  "report.group.examples": { en: "Examples", ja: "例" },
+  "report.group.more": {
+    en: "… and {count} more (--verbose lists all)",
+    ja: "… ほか {count} 件 (--verbose ですべて表示)",
+  },
+  "report.group.nextFirst": { en: "Next step (first example)", ja: "次の手順 (1 件目の例)" },
+  "report.cvesMore": { en: "… +{count} more", ja: "… ほか {count} 件" },
+  "report.nextSteps": { en: "Next steps", ja: "次にすること" },
+  "report.nextSteps.rest": {
+    en: 'Every step and command: "What to do now" below.',
+    ja: "すべての手順とコマンドは下の「今すぐ行うこと」にあります。",
+  },
+  "guide.next.isolate": {
+    en: "Take the server off the network now, but keep it running: memory and running processes are evidence.",
+    ja: "今すぐサーバーをネットワークから切り離してください。電源は切らないでください (メモリと実行中のプロセスが証拠になります)。",
+  },
+  "guide.next.evidence": {
+    en: 'Save evidence before changing anything: logs, running programs, connections (commands under "What to do now").',
+    ja: "何かを変更する前に、ログ・実行中のプログラム・接続一覧の証拠を保全してください (コマンドは「今すぐ行うこと」にあります)。",
+  },
+  "guide.next.contain": {
+    en: "Contain it: this shows what would be done (dry run) and prints the --apply command.",
+    ja: "封じ込めます。次のコマンドは実行内容を表示するだけ (ドライラン) で、--apply 付きのコマンドを案内します。",
+  },
+  "guide.next.area": { en: "{title}: {step}", ja: "{title}: {step}" },
   "guide.title": { en: "What to do now", ja: "今すぐ行うこと" },
   "guide.commands": { en: "Commands for this server", ja: "このサーバーで実行するコマンド" },
   "guide.noPm": {

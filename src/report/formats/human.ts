@@ -1,9 +1,17 @@
 import type { ReportDocument } from "../../core/document.ts";
-import { atLeast, type Severity } from "../../core/finding.ts";
+import { atLeast, type Finding, type Severity } from "../../core/finding.ts";
 import { commandView } from "../commands/index.ts";
 import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
-import { guidance } from "../guidance.ts";
+import {
+  causeTitle,
+  GROUP_EXAMPLES,
+  groupByCause,
+  type ShownGroup,
+  shared,
+  shortenCveList,
+} from "../group.ts";
+import { guidance, type NextStep, nextSteps } from "../guidance.ts";
 import { areaText, type RenderedEvidence, type RenderedFinding, renderDocument } from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer, RenderOptions } from "../types.ts";
@@ -45,13 +53,34 @@ function clip(s: string): string {
     : s;
 }
 
+/** At most this many CVE ids on a "CVEs:" line and CVE titles in a "Why" unless --verbose. */
+const MAX_CVE_IDS = 8;
+const MAX_CVE_TITLES = 3;
+
+/** The CVE ids of a finding for a reader: all with --verbose, else the first few and how many more. */
+export function cveLine(cves: readonly string[], opts: Pick<RenderOptions, "t" | "verbose">): string {
+  if (opts.verbose || cves.length <= MAX_CVE_IDS) return cves.join(", ");
+  return `${cves.slice(0, MAX_CVE_IDS).join(", ")} ${opts.t("report.cvesMore", { count: cves.length - MAX_CVE_IDS })}`;
+}
+
+/** A "Why" naming many CVE titles keeps the first three and says how many more (all with --verbose). */
+export function whyText(
+  f: Pick<RenderedFinding, "detail" | "cves">,
+  opts: Pick<RenderOptions, "t" | "verbose">,
+): string {
+  if (opts.verbose) return f.detail;
+  return shortenCveList(f.detail, f.cves.length, MAX_CVE_TITLES, (count) =>
+    opts.t("report.cvesMore", { count }),
+  );
+}
+
 function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
   const { t, color } = opts;
   const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
   const sev = paint(COLORS[f.severity], `[${t(`severity.${f.severity}`)}]`);
   const lines = [`${sev} ${paint(BOLD, esc(f.title))}  (${t(`confidence.${f.confidence}`)})`];
-  if (f.cves.length > 0) lines.push(`  ${t("report.cves")}: ${esc(f.cves.join(", "))}`);
-  if (f.detail) lines.push(`  ${t("report.why")}: ${esc(f.detail)}`);
+  if (f.cves.length > 0) lines.push(`  ${t("report.cves")}: ${esc(cveLine(f.cves, opts))}`);
+  if (f.detail) lines.push(`  ${t("report.why")}: ${esc(whyText(f, opts))}`);
   if (f.evidence.length > 0) {
     lines.push(`  ${t("report.evidence")}:`);
     for (const e of f.evidence.slice(0, 10)) lines.push(`    - ${esc(clip(evidenceText(e, opts.timeZone)))}`);
@@ -60,6 +89,48 @@ function findingBlock(f: RenderedFinding, opts: RenderOptions): string[] {
   if (f.remediation) lines.push(`  ${t("report.next")}: ${esc(f.remediation)}`);
   for (const c of f.commands ?? []) lines.push(`    $ ${esc(c)}`);
   return lines;
+}
+
+/**
+ * Same-cause findings as one block: the cause with its count, the worst severity and confidence, a few
+ * examples, and the why and next step only where every member says the same.
+ */
+function groupBlock(g: ShownGroup<RenderedFinding>, opts: RenderOptions): string[] {
+  const { t, color } = opts;
+  const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
+  const sev = paint(COLORS[g.severity], `[${t(`severity.${g.severity}`)}]`);
+  const title = `${causeTitle(g.keyed[0] as Finding, t)} — ${t("report.group.count", { count: g.findings.length })}`;
+  const lines = [`${sev} ${paint(BOLD, esc(title))}  (${t(`confidence.${g.confidence}`)})`];
+  const detail = shared(g.findings, (f) => f.detail);
+  const cves = shared(g.findings, (f) => f.cves.join(", "));
+  if (cves) lines.push(`  ${t("report.cves")}: ${esc(cveLine(g.findings[0]?.cves ?? [], opts))}`);
+  if (detail) lines.push(`  ${t("report.why")}: ${esc(whyText(g.findings[0] as RenderedFinding, opts))}`);
+  lines.push(`  ${t("report.group.examples")}:`);
+  const mixed = shared(g.findings, (f) => f.severity) === undefined;
+  for (const f of g.findings.slice(0, GROUP_EXAMPLES))
+    lines.push(`    - ${esc(clip(f.title))}${mixed ? `  [${t(`severity.${f.severity}`)}]` : ""}`);
+  if (g.findings.length > GROUP_EXAMPLES)
+    lines.push(`    ${t("report.group.more", { count: g.findings.length - GROUP_EXAMPLES })}`);
+  // The step where every member shares it; else the first example's, labelled as such.
+  const first = g.findings[0] as RenderedFinding;
+  const same = shared(g.findings, (f) => `${f.remediation}\0${(f.commands ?? []).join("\0")}`) !== undefined;
+  if (first.remediation)
+    lines.push(`  ${t(same ? "report.next" : "report.group.nextFirst")}: ${esc(first.remediation)}`);
+  for (const c of first.commands ?? []) lines.push(`    $ ${esc(c)}`);
+  return lines;
+}
+
+/** The first screen's "Next steps": numbered, each command on a line of its own. */
+function nextStepLines(steps: NextStep[], opts: RenderOptions): string[] {
+  if (steps.length === 0) return [];
+  const { t, color } = opts;
+  const out = [`${color ? BOLD : ""}${t("report.nextSteps")}${color ? RESET : ""}`];
+  steps.forEach((s, i) => {
+    out.push(`  ${i + 1}. ${esc(s.text)}`);
+    if (s.command) out.push(`       $ ${esc(s.command)}`);
+  });
+  out.push("");
+  return out;
 }
 
 export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string {
@@ -97,9 +168,12 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
       out.push(`    ${esc(localizeTime(e.time, opts.timeZone))}  [${esc(e.source)}] ${esc(e.text)}`);
     out.push("");
   }
+  const shownIdx = doc.findings.flatMap((f, i) => (atLeast(f.severity, threshold) ? [i] : []));
+  const shownKeyed = shownIdx.map((i) => keyed.findings[i] as Finding);
+  out.push(...nextStepLines(nextSteps(doc, t, shown), opts));
   if (shown.length === 0) out.push(t("report.noFindings"));
-  for (const f of shown) {
-    out.push(...findingBlock(f, opts));
+  for (const item of groupByCause(shownKeyed, shown, keyed.incidents, opts.verbose)) {
+    out.push(...(item.kind === "one" ? findingBlock(item.finding, opts) : groupBlock(item, opts)));
     out.push("");
   }
   const guides = guidance(doc, t, shown);

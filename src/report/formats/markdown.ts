@@ -1,13 +1,20 @@
-import { atLeast, SEVERITIES } from "../../core/finding.ts";
+import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
-import { type Guide, guidance, packageManager } from "../guidance.ts";
-import { areaText, type RenderedIncident, renderDocument, sourcesText } from "../localize.ts";
+import { causeTitle, GROUP_EXAMPLES, groupByCause, type ShownGroup, shared } from "../group.ts";
+import { type Guide, guidance, nextSteps, packageManager } from "../guidance.ts";
+import {
+  areaText,
+  type RenderedFinding,
+  type RenderedIncident,
+  renderDocument,
+  sourcesText,
+} from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { Renderer } from "../types.ts";
 import { coverageLines, reasonText, verdictLine } from "../verdict.ts";
-import { evidenceText } from "./human.ts";
+import { cveLine, evidenceText, whyText } from "./human.ts";
 
 /**
  * A fenced block whose fence is longer than any backtick run inside. Each command is escaped like on the
@@ -54,6 +61,35 @@ function guideBlock(g: Guide): string[] {
   return out;
 }
 
+/** Same-cause findings as one section: the cause and its count, examples (ids included), one next step. */
+function groupSection(
+  g: ShownGroup<RenderedFinding>,
+  t: Translator,
+  ropts: { t: Translator; verbose?: boolean },
+): string[] {
+  const title = `${causeTitle(g.keyed[0] as Finding, t)} — ${t("report.group.count", { count: g.findings.length })}`;
+  const out = [`### ${t(`severity.${g.severity}`)}: ${md(title)}`, ""];
+  out.push(`- ${t("report.confidence")}: ${t(`confidence.${g.confidence}`)}`);
+  out.push(`- ${t("html.check")}: ${code(g.findings[0]?.check ?? "")}`);
+  const first = g.findings[0] as RenderedFinding;
+  if (shared(g.findings, (f) => f.cves.join(",")) && first.cves.length)
+    out.push(`- ${t("report.cves")}: ${md(cveLine(first.cves, ropts))}`);
+  out.push("");
+  if (first.detail && shared(g.findings, (f) => f.detail) !== undefined)
+    out.push(md(whyText(first, ropts)), "");
+  out.push(`**${t("report.group.examples")}**`, "");
+  for (const f of g.findings.slice(0, GROUP_EXAMPLES))
+    out.push(`- ${md(f.title)} (${t(`severity.${f.severity}`)}, ${code(f.id)})`);
+  if (g.findings.length > GROUP_EXAMPLES)
+    out.push(`- ${md(t("report.group.more", { count: g.findings.length - GROUP_EXAMPLES }))}`);
+  out.push("");
+  const same = shared(g.findings, (f) => `${f.remediation}\0${(f.commands ?? []).join("\0")}`) !== undefined;
+  if (first.remediation)
+    out.push(`**${t(same ? "report.next" : "report.group.nextFirst")}**: ${md(first.remediation)}`, "");
+  if (first.commands?.length) out.push(...fenced(first.commands));
+  return out;
+}
+
 /** For a ticket or an e-mail to an expert: incidents first, then findings, then guidance, then what was not checked. */
 export const markdown: Renderer = {
   name: "markdown",
@@ -89,19 +125,36 @@ export const markdown: Renderer = {
       out.push(`## ${t("html.incidents")}`, "");
       for (const inc of doc.incidents) out.push(...incidentBlock(inc, t, stamp));
     }
+    const shownIdx = doc.findings.flatMap((f, i) => (atLeast(f.severity, threshold) ? [i] : []));
+    const shown = shownIdx.map((i) => doc.findings[i] as RenderedFinding);
+    const steps = nextSteps(doc, t, shown);
+    if (steps.length) {
+      out.push(`## ${t("report.nextSteps")}`, "");
+      steps.forEach((step, i) => {
+        out.push(`${i + 1}. ${md(step.text)}`);
+        if (step.command) out.push("", ...fenced([step.command]).map((l) => (l ? `   ${l}` : l)));
+      });
+      if (out[out.length - 1] !== "") out.push("");
+    }
     out.push(`## ${t("report.findings")}`, "");
-    const shown = doc.findings.filter((f) => atLeast(f.severity, threshold));
     if (shown.length === 0) out.push(t("report.noFindings"), "");
-    for (const f of shown) {
+    const keyedShown = shownIdx.map((i) => keyed.findings[i] as Finding);
+    const ropts = { t, verbose: opts.verbose };
+    for (const item of groupByCause(keyedShown, shown, keyed.incidents, opts.verbose)) {
+      if (item.kind === "group") {
+        out.push(...groupSection(item, t, ropts));
+        continue;
+      }
+      const f = item.finding;
       out.push(`### ${t(`severity.${f.severity}`)}: ${md(f.title)}`, "");
       out.push(`- ${t("report.confidence")}: ${t(`confidence.${f.confidence}`)}`);
       out.push(`- ${t("html.check")}: ${code(f.check)}`);
       out.push(`- id: ${code(f.id)}`);
       if (f.time)
         out.push(`- ${t("html.time")}: ${stamp(f.time)}${f.timeSource ? ` (${md(f.timeSource)})` : ""}`);
-      if (f.cves.length) out.push(`- ${t("report.cves")}: ${f.cves.map(md).join(", ")}`);
+      if (f.cves.length) out.push(`- ${t("report.cves")}: ${md(cveLine(f.cves, ropts))}`);
       out.push("");
-      if (f.detail) out.push(md(f.detail), "");
+      if (f.detail) out.push(md(whyText(f, ropts)), "");
       if (f.evidence.length) {
         out.push(`**${t("report.evidence")}**`, "");
         for (const e of f.evidence.slice(0, 20)) out.push(`- ${code(evidenceText(e, timeZone))}`);
