@@ -37,6 +37,8 @@ export interface LogEvent {
   /** A tally's last time, and its lines per hour ("2026-11-20T03" -> count). */
   lastTime?: string;
   hours?: Record<string, number>;
+  /** The behaviour scenario (behaviour.ts) this line is part of: its client was probing. */
+  probing?: string;
   /** The indicators in its request and user agent, once found (eventIndicators): not reported as such. */
   indicators?: Indicators;
 }

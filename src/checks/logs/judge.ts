@@ -12,6 +12,7 @@ import {
   OTHER_CLIENTS,
 } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import {
   countAttackers,
   type ErrorEvidence,
@@ -26,6 +27,7 @@ import {
   perHour,
   summarizeAttackers,
 } from "./analyze.ts";
+import { markProbing, probingSummary } from "./behaviour.ts";
 import { resolveTarget } from "./target.ts";
 
 /** Error-log lines are stamped to the microsecond, access-log lines to the second. */
@@ -51,7 +53,11 @@ function execPathOf(e: LogEntry): string | undefined {
  * around each request. An error-log line that belongs to a matched request is evidence about it, not an
  * event of its own (one attack is not counted twice); one that belongs to none is judged alone.
  */
-export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
+export function eventsFrom(
+  scans: LogFileState[],
+  rules: Rule[],
+  scenarios: Scenario[] = loadScenarios(),
+): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const errorsByIp = new Map<string, LogEntry[]>();
   const noClient: LogEntry[] = [];
@@ -155,9 +161,12 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
       const { outcome, why } = outcomeOf(entry, rule, EMPTY_BASELINE);
       push(s, entry, rule, outcome, why);
     }
-  return events.sort(
+  events.sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
   );
+  // Per-client behaviour: low probes of a client that swept many paths become one probing event.
+  markProbing(events, scenarios);
+  return events;
 }
 
 const EMPTY_BASELINE = learnBaseline([], []);
@@ -204,6 +213,7 @@ export interface LogsSectionFacts {
 /** The `sections.logs` object of the JSON report, from the facts and the events judged from them. */
 export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
   const shown = shownEvents(events, facts.maxEvents);
+  const probing = probingSummary(events);
   let total = 0;
   for (const e of events) total += linesOf(e);
   return {
@@ -225,6 +235,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       status: e.status,
       size: e.size,
       why: e.why,
+      ...(e.probing ? { probing: e.probing } : {}),
     })),
     attackersTotal: countAttackers(events),
     attackers: summarizeAttackers(events).map((a) => {
@@ -233,9 +244,49 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
       return { ...a, next, indicators };
     }),
-    attacks: perAttack(events),
+    attacks: withOutcomes(perAttack(events), events),
     hours: perHour(events),
+    probingTotal: probing.total,
+    probing: probing.list,
+    noise: noiseOf(events),
   };
+}
+
+/** Each attack's lines by outcome (succeeded is already counted). */
+function withOutcomes<T extends { attack: string }>(
+  attacks: T[],
+  events: LogEvent[],
+): Array<T & { failed: number; blocked: number; unknown: number }> {
+  const m = new Map<string, { failed: number; blocked: number; unknown: number }>();
+  for (const e of events) {
+    if (e.outcome === "succeeded") continue;
+    let c = m.get(e.attack);
+    if (!c) {
+      c = { failed: 0, blocked: 0, unknown: 0 };
+      m.set(e.attack, c);
+    }
+    c[e.outcome] += linesOf(e);
+  }
+  return attacks.map((a) => ({ ...a, ...(m.get(a.attack) ?? { failed: 0, blocked: 0, unknown: 0 }) }));
+}
+
+/**
+ * Background noise: the lines of attacks that no line shows working and none leaves in doubt (every
+ * one failed or was refused), with how many addresses sent them. The story says them in one line.
+ */
+export function noiseOf(events: LogEvent[]): { requests: number; attackers: number; attacks: number } {
+  const loud = new Set<string>();
+  for (const e of events) if (e.outcome === "succeeded" || e.outcome === "unknown") loud.add(e.attack);
+  const ips = new Set<string>();
+  const attacks = new Set<string>();
+  let requests = 0;
+  for (const e of events) {
+    if (loud.has(e.attack)) continue;
+    requests += linesOf(e);
+    ips.add(e.ip);
+    attacks.add(e.attack);
+  }
+  return { requests, attackers: ips.size, attacks: attacks.size };
 }
 
 export type LogsSection = ReturnType<typeof logsSection>;
