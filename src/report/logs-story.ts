@@ -30,7 +30,8 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   // Severity by evidence: attacks whose every line failed or was refused are background noise, said in
   // one line (reports written before outcomes were counted per attack list every attack).
   const counted = s.attacks.every((a) => a.unknown !== undefined);
-  const loud = (a: (typeof s.attacks)[number]) => !counted || a.succeeded > 0 || (a.unknown ?? 0) > 0;
+  const loud = (a: (typeof s.attacks)[number]) =>
+    !counted || a.succeeded > 0 || (a.unknown ?? 0) > 0 || (a.shellFailed ?? 0) > 0;
   const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-") && loud(a));
   const recon = s.attacks.filter((a) => a.attack.startsWith("recon-") && loud(a));
   const noise = counted ? s.noise : undefined;
@@ -43,7 +44,16 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     const winners = s.attackers.filter((x) =>
       x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),
     );
-    if (winners.length === 0) out.push(t("logs.story.noSuccess"));
+    // Reached a shell, command failed: not a success, still raised (a critical exposure).
+    const shells = s.events.filter((e) => e.attack === a.attack && e.why === "shell-ran-command-failed");
+    const shellIps = new Set<string>();
+    for (const e of shells) {
+      if (winners.some((w) => w.ip === e.ip) || shellIps.has(e.ip) || shellIps.size >= MAX_LISTED) continue;
+      shellIps.add(e.ip);
+      const line = t("logs.story.shellFailed", { ip: esc(e.ip), time: esc(e.time ?? "?"), attack: name });
+      out.push(color ? `${RED}${line}${RESET}` : line);
+    }
+    if (winners.length === 0 && shellIps.size === 0) out.push(t("logs.story.noSuccess"));
     for (const w of winners.slice(0, MAX_LISTED)) {
       const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";

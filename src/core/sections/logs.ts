@@ -117,6 +117,8 @@ export const logsSectionSchema = z.strictObject({
       failed: z.number().int().nonnegative().optional(),
       blocked: z.number().int().nonnegative().optional(),
       unknown: z.number().int().nonnegative().optional(),
+      /** Failed lines that reached a shell whose command failed (why `shell-ran-command-failed`). */
+      shellFailed: z.number().int().nonnegative().optional(),
     }),
   ),
   hours: z.array(logHourSchema),

@@ -30,6 +30,14 @@ export const logs = {
     en: "Every request failed (not found or redirected): the attacked software does not seem to be here.",
     ja: "すべてのリクエストは失敗しました (存在しない、またはリダイレクト)。狙われたソフトウェアはこのサーバーにはないようです。",
   },
+  "logs.finding.detail.shellFailed": {
+    en: "The attacker reached a shell on this server (the error log holds the shell's own error for the request); the command they sent failed. This is still a critical exposure: the next command may work. Patch now and check what else they sent.",
+    ja: "攻撃者はこのサーバーでシェルの実行に到達しました (そのリクエストに対するシェル自身のエラーがエラーログにあります)。送られたコマンドは失敗しましたが、次のコマンドは成功しうるため、重大な露出であることに変わりはありません。直ちに修正し、ほかに何が送られたかを確認してください。",
+  },
+  "logs.story.shellFailed": {
+    en: "  {ip} reached a shell at {time} with {attack}; their command failed, but the server runs what attackers send (critical).",
+    ja: "  {ip} が {time} に {attack} でシェルの実行に到達しました。コマンドは失敗しましたが、サーバーは攻撃者の送ったものを実行します (重大)。",
+  },
   "logs.finding.others": {
     en: "{count} more attacker(s)",
     ja: "ほか {count} 件の攻撃元",
