@@ -6,8 +6,8 @@
  * (rules/logs/behaviour/scenarios.yaml, src/rules/logs-behaviour.ts).
  *
  * Bounded while streaming: the tracker keeps, per client and scenario, a window start, a count and at most
- * `threshold` path hashes (no line is retained), for at most MAX_CLIENTS clients (the least recently seen
- * is forgotten first); fired scenarios are kept apart (at most MAX_FIRED) so a flood of new clients cannot
+ * `threshold` path hashes (no line is retained), for at most MAX_CLIENTS clients (those not seen for
+ * longest are forgotten first, by generations); fired scenarios are kept apart (at most MAX_FIRED) so a flood of new clients cannot
  * erase a finding. Windows are fixed, not sliding: a window opens at a client's first counted line and a
  * line past its end opens the next one (a burst split across two windows can be missed; it is never
  * invented). Pure: no I/O.
@@ -51,7 +51,7 @@ const PATH_BUDGET = 2048;
 export function scenarioPath(target: string): string {
   const q = target.indexOf("?");
   const raw = (q >= 0 ? target.slice(0, q) : target).slice(0, PATH_BUDGET);
-  return deepDecode(raw).toLowerCase();
+  return (raw.includes("%") ? deepDecode(raw) : raw).toLowerCase();
 }
 
 /** Whether a line counts for a scenario. */
@@ -69,22 +69,32 @@ function hash(s: string): number {
 }
 
 interface Counter {
+  /** The window's first counted line (epoch ms; undefined: no time seen yet). */
   start: number | undefined;
-  startIso?: string;
   n: number;
   /** Distinct path hashes in the window, at most the scenario's threshold. */
   seen: number[];
 }
 
-interface FiredState extends Fired {
+interface FiredState {
+  ip: string;
+  scenario: string;
+  firstMs?: number;
+  lastMs?: number;
+  lines: number;
+  distinct: number;
   hashes: Set<number>;
 }
+
+const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export class BehaviourTracker {
   private readonly scenarios: Scenario[];
   private readonly maxClients: number;
-  private readonly clients = new Map<string, Array<Counter | undefined>>();
+  private young = new Map<string, Array<Counter | undefined>>();
+  private old = new Map<string, Array<Counter | undefined>>();
   private readonly firedBy = new Map<string, FiredState>();
+  private readonly firedIps = new Set<string>();
   /** Scenarios that fired past MAX_FIRED (counted only). */
   firedDropped = 0;
 
@@ -93,90 +103,100 @@ export class BehaviourTracker {
     this.maxClients = maxClients;
   }
 
-  observe(o: Observed): void {
-    const path = scenarioPath(o.target);
+  /** Counts one line (or a tally of `lines` identical ones); `path` is scenarioPath(o.target). */
+  observe(o: Observed, path = scenarioPath(o.target)): void {
     const lines = o.lines ?? 1;
     let counters: Array<Counter | undefined> | undefined;
+    let h: number | undefined;
     for (let i = 0; i < this.scenarios.length; i++) {
       const s = this.scenarios[i] as Scenario;
       if (!fits(s, path, o.status)) continue;
-      const h = hash(path);
-      const iso = o.timeMs === undefined ? undefined : new Date(o.timeMs).toISOString();
-      const key = `${o.ip}\u0000${s.id}`;
-      const done = this.firedBy.get(key);
+      h ??= hash(path);
+      const done = this.firedIps.has(o.ip) ? this.firedBy.get(`${o.ip}\u0000${s.id}`) : undefined;
       if (done) {
         done.lines += lines;
         if (done.hashes.size < MAX_DISTINCT && !done.hashes.has(h)) {
           done.hashes.add(h);
           done.distinct++;
         }
-        if (iso && (!done.lastSeen || iso > done.lastSeen)) done.lastSeen = iso;
+        if (o.timeMs !== undefined && (done.lastMs === undefined || o.timeMs > done.lastMs))
+          done.lastMs = o.timeMs;
         continue;
       }
       counters ??= this.countersOf(o.ip);
       let c = counters[i];
-      if (
-        !c ||
-        (o.timeMs !== undefined && c.start !== undefined && o.timeMs - c.start > s.windowSeconds * 1000)
-      ) {
-        c = { start: o.timeMs, startIso: iso, n: 0, seen: [] };
+      const expired =
+        c !== undefined &&
+        o.timeMs !== undefined &&
+        c.start !== undefined &&
+        o.timeMs - c.start > s.windowSeconds * 1000;
+      if (!c || expired) {
+        c = { start: o.timeMs, n: 0, seen: [] };
         counters[i] = c;
-      } else if (c.start === undefined && o.timeMs !== undefined) {
-        c.start = o.timeMs;
-        c.startIso = iso;
-      }
+      } else if (c.start === undefined) c.start = o.timeMs;
       if (s.count === "lines") c.n += lines;
       else if (!c.seen.includes(h)) {
         c.seen.push(h);
         c.n++;
       }
       if (c.n < s.threshold) continue;
+      counters[i] = undefined;
       if (this.firedBy.size >= MAX_FIRED) {
         this.firedDropped++;
-        counters[i] = undefined;
         continue;
       }
-      this.firedBy.set(key, {
+      this.firedBy.set(`${o.ip}\u0000${s.id}`, {
         ip: o.ip,
         scenario: s.id,
-        firstSeen: c.startIso,
-        lastSeen: iso ?? c.startIso,
+        firstMs: c.start,
+        lastMs: o.timeMs ?? c.start,
         lines: s.count === "lines" ? c.n : c.n + (lines - 1),
         distinct: s.count === "distinct" ? c.n : 1,
         hashes: new Set(c.seen.length > 0 ? c.seen : [h]),
       });
-      counters[i] = undefined;
+      this.firedIps.add(o.ip);
     }
   }
 
-  /** The counters of a client, now the most recently seen (the least recent past the cap is forgotten). */
+  /**
+   * The counters of a client. Two generations stand for least-recently-used order at O(1) per line
+   * (a Map's oldest key found by iteration walks every deleted entry first): clients seen since the
+   * young generation began live in it; when it holds half the cap it becomes the old one and the
+   * previous old generation, clients not seen for that long, is forgotten.
+   */
   private countersOf(ip: string): Array<Counter | undefined> {
-    let c = this.clients.get(ip);
-    if (c) {
-      this.clients.delete(ip);
-    } else {
-      c = new Array(this.scenarios.length);
-      if (this.clients.size >= this.maxClients) {
-        const oldest = this.clients.keys().next().value as string;
-        this.clients.delete(oldest);
-      }
+    let c = this.young.get(ip);
+    if (c) return c;
+    c = this.old.get(ip);
+    if (c) this.old.delete(ip);
+    else c = new Array<Counter | undefined>(this.scenarios.length).fill(undefined);
+    if (this.young.size >= this.maxClients >> 1) {
+      this.old = this.young;
+      this.young = new Map();
     }
-    this.clients.set(ip, c);
+    this.young.set(ip, c);
     return c;
   }
 
   /** Clients whose counters are held (at most the cap). */
   get clientCount(): number {
-    return this.clients.size;
+    return this.young.size + this.old.size;
   }
 
   fired(): Fired[] {
-    return [...this.firedBy.values()].map(({ hashes: _h, ...f }) => f);
+    return [...this.firedBy.values()].map((f) => ({
+      ip: f.ip,
+      scenario: f.scenario,
+      firstSeen: isoOf(f.firstMs),
+      lastSeen: isoOf(f.lastMs),
+      lines: f.lines,
+      distinct: f.distinct,
+    }));
   }
 
   /** The scenario (first in file order) this client set off that the line fits, if any. */
-  scenarioOf(ip: string, target: string, status: number | undefined): string | undefined {
-    let path: string | undefined;
+  scenarioOf(ip: string, target: string, status: number | undefined, path?: string): string | undefined {
+    if (!this.firedIps.has(ip)) return undefined;
     for (const s of this.scenarios) {
       if (!this.firedBy.has(`${ip}\u0000${s.id}`)) continue;
       path ??= scenarioPath(target);
