@@ -2,6 +2,7 @@
 
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { ReportDocument } from "../core/document.ts";
+import type { LogsSection } from "../core/sections/logs.ts";
 import { isMessageKey } from "../i18n/index.ts";
 import { gapsOf } from "./coverage.ts";
 import { escapeTerminal as esc } from "./escape.ts";
@@ -13,6 +14,8 @@ const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
 /** Attackers named one by one in the story (an incident log can have thousands); the rest are counted. */
 const MAX_LISTED = 30;
+/** Attacker tables shown at least (the busiest background probers stand as examples). */
+const MAX_NOISE_TABLES = 3;
 
 export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): string {
   const doc = renderDocument(keyed, opts.t);
@@ -24,17 +27,33 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   for (const g of gapsOf(keyed)) out.push(esc(t("verdict.incomplete", { gap: gapText(g, t), more: "" })));
   const read = s.files.filter((f) => f.format !== "unknown");
   const totalLines = read.reduce((n, f) => n + f.lines, 0);
-  const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-"));
-  const recon = s.attacks.filter((a) => a.attack.startsWith("recon-"));
-  if (exploitAttacks.length === 0 && read.length > 0)
+  // Severity by evidence: attacks whose every line failed or was refused are background noise, said in
+  // one line (reports written before outcomes were counted per attack list every attack).
+  const counted = s.attacks.every((a) => a.unknown !== undefined);
+  const loud = (a: (typeof s.attacks)[number]) =>
+    !counted || a.succeeded > 0 || (a.unknown ?? 0) > 0 || (a.shellFailed ?? 0) > 0;
+  const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-") && loud(a));
+  const recon = s.attacks.filter((a) => a.attack.startsWith("recon-") && loud(a));
+  const noise = counted ? s.noise : undefined;
+  if (exploitAttacks.length === 0 && read.length > 0 && !noise?.requests)
     out.push(t("logs.story.none", { files: read.length, lines: totalLines }));
+  if (noise && noise.requests > 0) out.push(t("logs.story.noise", noise));
   for (const a of exploitAttacks) {
     const name = esc(a.cves[0] ?? a.attack);
     out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));
     const winners = s.attackers.filter((x) =>
       x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),
     );
-    if (winners.length === 0) out.push(t("logs.story.noSuccess"));
+    // Reached a shell, command failed: not a success, still raised (a critical exposure).
+    const shells = s.events.filter((e) => e.attack === a.attack && e.why === "shell-ran-command-failed");
+    const shellIps = new Set<string>();
+    for (const e of shells) {
+      if (winners.some((w) => w.ip === e.ip) || shellIps.has(e.ip) || shellIps.size >= MAX_LISTED) continue;
+      shellIps.add(e.ip);
+      const line = t("logs.story.shellFailed", { ip: esc(e.ip), time: esc(e.time ?? "?"), attack: name });
+      out.push(color ? `${RED}${line}${RESET}` : line);
+    }
+    if (winners.length === 0 && shellIps.size === 0) out.push(t("logs.story.noSuccess"));
     for (const w of winners.slice(0, MAX_LISTED)) {
       const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
@@ -48,9 +67,11 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     if (winners.length > MAX_LISTED) out.push(`    … (+${winners.length - MAX_LISTED})`);
   }
   if (recon.length > 0) {
-    const ips = new Set(s.events.filter((e) => e.attack.startsWith("recon-")).map((e) => e.ip));
+    const ids = new Set(recon.map((a) => a.attack));
+    const ips = new Set(s.events.filter((e) => ids.has(e.attack)).map((e) => e.ip));
     out.push(t("logs.story.recon", { count: recon.reduce((n, a) => n + a.events, 0), attackers: ips.size }));
   }
+  out.push(...probingLines(s.probing ?? [], opts));
   const won = s.attackers.filter((x) => x.outcome === "succeeded");
   for (const w of won.slice(0, MAX_LISTED)) {
     const later = w.next.length > 0 ? w.next : w.after;
@@ -65,10 +86,15 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   }
   if (won.length > MAX_LISTED) out.push(`    … (+${won.length - MAX_LISTED})`);
   out.push("");
-  for (const a of s.attackers
-    .filter((x) => x.attacks.some((y) => !y.attack.startsWith("recon-")))
-    .slice(0, 50))
-    out.push(...attackerTable(a, opts), "");
+  // Tables for the attackers of the attacks told above; the noise's busiest few stand as examples.
+  const listed = new Set(exploitAttacks.map((a) => a.attack));
+  const tabled = s.attackers.filter((x) => x.attacks.some((y) => listed.has(y.attack))).slice(0, 50);
+  if (tabled.length < MAX_NOISE_TABLES)
+    for (const x of s.attackers) {
+      if (tabled.length >= MAX_NOISE_TABLES) break;
+      if (!tabled.includes(x) && x.attacks.some((y) => !y.attack.startsWith("recon-"))) tabled.push(x);
+    }
+  for (const a of tabled) out.push(...attackerTable(a, opts), "");
   out.push(`${t("logs.files.title")}:`);
   for (const f of s.files) {
     const parts = [
@@ -92,6 +118,27 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   for (const u of s.unreadable)
     out.push(`  ${t("logs.warn.open", { path: esc(u.path), reason: esc(u.reason) })}`);
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** One line per behaviour scenario: how many addresses were probing so, with how many requests. */
+function probingLines(list: NonNullable<LogsSection["probing"]>, { t }: RenderOptions): string[] {
+  const by = new Map<string, { ips: number; requests: number; won: boolean }>();
+  for (const p of list) {
+    const g = by.get(p.scenario) ?? { ips: 0, requests: 0, won: false };
+    g.ips++;
+    g.requests += p.requests;
+    g.won ||= p.outcome === "succeeded";
+    by.set(p.scenario, g);
+  }
+  return [...by].map(([id, g]) => {
+    const key = `logs.scenario.${id}`;
+    return t("logs.story.probing", {
+      name: isMessageKey(key) ? t(key) : esc(id),
+      attackers: g.ips,
+      requests: g.requests,
+      outcome: t(g.won ? "logs.outcome.succeeded" : "logs.story.probingNone"),
+    });
+  });
 }
 
 /** A skip reason in the report language (unknown codes, e.g. errno names, as they are). */

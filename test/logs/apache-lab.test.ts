@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { LAB_DIR, LAB_SERVERS, labServer, type ServerResult, table } from "../../scripts/lab-accuracy.ts";
+import {
+  LAB_DIR,
+  LAB_SERVERS,
+  labServer,
+  labServerWithStderr,
+  type ServerResult,
+  table,
+} from "../../scripts/lab-accuracy.ts";
 import { resolveTarget } from "../../src/checks/logs/target.ts";
 
 const present = existsSync(join(LAB_DIR, "README.md"));
@@ -58,4 +65,36 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
     for (const l of r.lines)
       if (l.label === "cve-2021-41773" || l.label === "cve-2021-42013") assert.ok(l.got, at(l));
   }
+});
+
+/**
+ * The shell's raw stderr (issue 12) as the checks judge it once the reader hands it over (the reader
+ * still counts those lines as unparsed, so the test above keeps its exemptions): the lines it ties
+ * become `failed` (`shell-ran-command-failed`), which the truth confirms for every one, no exploited line
+ * loses its success, and of the 14 silent shells the lab calls failed at most 3 stay `succeeded` (their
+ * stderr line sits where several silent shells fit, or none of its neighbours' requests is known).
+ */
+test("apache-lab: a shell's raw stderr ties to its request: failed where the truth says so, nothing else moves", {
+  skip: !present && "apache-lab corpus not present",
+}, async () => {
+  let stillSilent = 0;
+  let tied = 0;
+  for (const server of LAB_SERVERS) {
+    const r = await labServerWithStderr(LAB_DIR, server);
+    for (const l of r.lines) {
+      const at = `${server} line ${l.line} (${l.label}) got ${l.got ?? "no event"} (${l.why ?? ""})`;
+      if (l.truth === "succeeded") assert.equal(l.got, "succeeded", at);
+      if (l.why === "shell-ran-command-failed") {
+        tied++;
+        assert.equal(l.truth, "failed", at);
+      }
+      if (l.truth !== "succeeded" && l.got === "succeeded") {
+        assert.ok(shellRanSilently(l), at);
+        stillSilent++;
+      }
+    }
+    assert.deepEqual(r.errorEvents, [], `${server}: error-log lines reported as events`);
+  }
+  assert.ok(tied >= 11, `tied ${tied}`);
+  assert.ok(stillSilent <= 3, `still succeeded: ${stillSilent}`);
 });

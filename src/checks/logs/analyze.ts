@@ -37,6 +37,8 @@ export interface LogEvent {
   /** A tally's last time, and its lines per hour ("2026-11-20T03" -> count). */
   lastTime?: string;
   hours?: Record<string, number>;
+  /** The behaviour scenario (behaviour.ts) this line is part of: its client was probing. */
+  probing?: string;
   /** The indicators in its request and user agent, once found (eventIndicators): not reported as such. */
   indicators?: Indicators;
 }
@@ -150,9 +152,20 @@ export interface ErrorEvidence {
   badHeader: string[];
   /** AH01241 exec of '...' failed: the target could not be run. */
   execFailed: boolean;
+  /**
+   * The shell's own stderr tied to this request (`/bin/sh: 1: X: not found`, `Syntax error`): the shell
+   * ran and the attacker's command failed. Absent: no such line was tied.
+   */
+  shellFailed?: boolean;
 }
 
 export const NO_EVIDENCE: ErrorEvidence = { ranNoHeader: [], badHeader: [], execFailed: false };
+
+/**
+ * Why an outcome is "failed" although the attacker reached a shell: still a critical exposure (the
+ * next command may work), so its finding keeps the rule's severity and says so.
+ */
+export const SHELL_FAILED = "shell-ran-command-failed";
 
 /** Outcome of an error-log line judged alone (when no access-log line it belongs to was read). */
 function errorOutcome(e: LogEntry): { outcome: Outcome; why: string } {
@@ -198,6 +211,7 @@ export function outcomeOf(
   if (s >= 500) {
     if (t.kind === "exec") {
       const prog = t.path.split("/").pop() as string;
+      if (evidence.shellFailed) return { outcome: "failed", why: SHELL_FAILED };
       if (evidence.badHeader.includes(prog)) return { outcome: "failed", why: "cgi-bad-header" };
       // A shell run with no body has nothing to run; with a body and no header, the body ran. A query
       // without "=" is no exception: mod_cgi hands its "+"-separated words to the program as arguments
@@ -216,6 +230,9 @@ export function outcomeOf(
   if (s < 200 || s >= 300) return { outcome: "unknown", why: `status-${s}` };
   if (t.traversal) {
     if (catchAll) return { outcome: "failed", why: "catch-all" };
+    // A shell that printed nothing and whose stderr shows the command failing did not do the
+    // attacker's work; a silent one with no such line may have (commands can run without output).
+    if (t.kind === "exec" && evidence.shellFailed && !e.size) return { outcome: "failed", why: SHELL_FAILED };
     if (t.kind === "exec")
       return e.method === "POST" || (e.size ?? 0) > 0 || cgiArgv(e.uri)
         ? { outcome: "succeeded", why: "exec-200" }
@@ -472,6 +489,8 @@ interface Pair {
   confidence: Finding["confidence"];
   recon: boolean;
   lines: number;
+  /** A line reached a shell whose command failed (SHELL_FAILED). */
+  shell?: boolean;
 }
 
 function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
@@ -480,12 +499,19 @@ function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
   const rule = ruleById.get(first.attack);
   let outcome: Outcome = "blocked";
   let lines = 0;
+  let shell = false;
   for (const e of evs) {
     outcome = best(outcome, e.outcome);
     lines += linesOf(e);
+    shell ||= e.why === SHELL_FAILED;
   }
-  const { severity, confidence } = judged(rule?.severity ?? first.severity, rule?.kind === "recon", outcome);
-  return { evs, first, rule, outcome, severity, confidence, recon: rule?.kind === "recon", lines };
+  const base = rule?.severity ?? first.severity;
+  // A shell reached is a critical exposure even when the command sent through it failed.
+  const { severity, confidence } =
+    shell && outcome !== "succeeded"
+      ? { severity: base, confidence: "confirmed" as const }
+      : judged(base, rule?.kind === "recon", outcome);
+  return { evs, first, rule, outcome, severity, confidence, recon: rule?.kind === "recon", lines, shell };
 }
 
 function judged(
@@ -563,7 +589,7 @@ export function findingsFor(
 
 function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ request: string }>>): Finding {
   const t = ctx.t;
-  const { evs, first, rule, outcome, severity, confidence, recon, lines } = p;
+  const { evs, first, rule, outcome, severity, confidence, recon, lines, shell } = p;
   let firstSuccess: LogEvent | undefined;
   const acc = new IndicatorSet();
   let lastSeen: string | undefined;
@@ -595,7 +621,10 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
     severity,
     confidence,
     title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
-    detail: t(`logs.finding.detail.${outcome}`, params),
+    detail: t(
+      shell && outcome !== "succeeded" ? "logs.finding.detail.shellFailed" : `logs.finding.detail.${outcome}`,
+      params,
+    ),
     cves: first.cves,
     evidence: evidenceOf(evs, t),
     remediation: t(

@@ -12,6 +12,7 @@ import {
   OTHER_CLIENTS,
 } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import {
   countAttackers,
   type ErrorEvidence,
@@ -24,8 +25,10 @@ import {
   outcomeOf,
   perAttack,
   perHour,
+  SHELL_FAILED,
   summarizeAttackers,
 } from "./analyze.ts";
+import { markProbing, probingSummary } from "./behaviour.ts";
 import { resolveTarget } from "./target.ts";
 
 /** Error-log lines are stamped to the microsecond, access-log lines to the second. */
@@ -51,7 +54,11 @@ function execPathOf(e: LogEntry): string | undefined {
  * around each request. An error-log line that belongs to a matched request is evidence about it, not an
  * event of its own (one attack is not counted twice); one that belongs to none is judged alone.
  */
-export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
+export function eventsFrom(
+  scans: LogFileState[],
+  rules: Rule[],
+  scenarios: Scenario[] = loadScenarios(),
+): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const errorsByIp = new Map<string, LogEntry[]>();
   const noClient: LogEntry[] = [];
@@ -75,9 +82,11 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
     }
   }
   const tied = new Set<LogEntry>();
+  const shellFailed = tieShellErrors(scans, tied);
   /** The error lines of the request's client around [from, to] (a tally's lines span a while). */
   const evidenceFor = (acc: LogEntry, from = acc.time?.getTime(), to = from): ErrorEvidence => {
     const ev: ErrorEvidence = { ranNoHeader: [], badHeader: [], execFailed: false };
+    if (shellFailed.has(acc)) ev.shellFailed = true;
     for (const err of errorsByIp.get(acc.ip ?? "") ?? []) {
       if (!near(err, from, to)) continue;
       tied.add(err);
@@ -155,12 +164,94 @@ export function eventsFrom(scans: LogFileState[], rules: Rule[]): LogEvent[] {
       const { outcome, why } = outcomeOf(entry, rule, EMPTY_BASELINE);
       push(s, entry, rule, outcome, why);
     }
-  return events.sort(
+  events.sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
   );
+  // Per-client behaviour: low probes of a client that swept many paths become one probing event.
+  markProbing(events, scenarios);
+  return events;
 }
 
 const EMPTY_BASELINE = learnBaseline([], []);
+
+/**
+ * A shell's own stderr, written raw into the error log by a CGI child (no timestamp, no client):
+ * `/bin/sh: 1: wget: not found`, `/bin/sh: 1: Syntax error: "then" unexpected`. The reader hands such a
+ * line over as an error entry with no client, stamped with the time of the timestamped line before it.
+ */
+const SHELL_STDERR = /^\/(?:usr\/)?bin\/(?:ba|da|z)?sh: (?:line )?\d{1,9}: /;
+const SHELL_NO_HEADER = /End of script output before headers: (?:ba|da|z)?sh$/;
+
+/** A request that ran a shell as CGI with nothing to show for it: 500, or 200 with no body. */
+function silentShell(e: LogEntry): boolean {
+  if (e.kind !== "access" || resolveTarget(e.uri).kind !== "exec") return false;
+  return e.status === 500 || (e.status === 200 && !e.size);
+}
+
+/**
+ * The requests a shell's stderr belongs to (issue 12): the shell ran and the attacker's command failed.
+ * Tied when the stderr lines are followed at once by `End of script output before headers: sh` with a
+ * client (that client's silent shell request around that time), or else when the stderr's place between
+ * timestamped lines brackets the request's second and exactly one silent shell request fits. A silent
+ * shell request with no such line stays a success: commands can run without printing anything.
+ * The stderr lines tied are evidence, not events.
+ */
+function tieShellErrors(scans: LogFileState[], tied: Set<LogEntry>): Set<LogEntry> {
+  const out = new Set<LogEntry>();
+  const candidates: LogEntry[] = [];
+  const accessByIp = new Map<string, LogEntry[]>();
+  for (const s of scans)
+    for (const e of [...s.matches.map((m) => m.entry), ...(s.tallies ?? []).map((t) => t.entry)]) {
+      if (e.kind !== "access" || !e.ip) continue;
+      if (silentShell(e)) candidates.push(e);
+      const list = accessByIp.get(e.ip);
+      if (!list) accessByIp.set(e.ip, [e]);
+      else if (list.length < 1000) list.push(e);
+    }
+  if (candidates.length === 0) return out;
+  /** The access line of the request an error line with a client was written for (the first near one). */
+  const accessOf = (err: LogEntry | undefined) =>
+    err?.ip ? accessByIp.get(err.ip)?.find((a) => near(err, a.time?.getTime())) : undefined;
+  const isStderr = (e: LogEntry | undefined) => !!e && !e.ip && SHELL_STDERR.test(e.message ?? e.raw ?? "");
+  for (const s of scans) {
+    const errs = [...s.cgiErrors, ...s.matches.filter((m) => m.entry.kind === "error").map((m) => m.entry)];
+    const byLine = new Map<number, LogEntry>();
+    for (const e of errs) if (e.kind === "error") byLine.set(e.line, e);
+    for (const e of errs) {
+      if (e.kind !== "error" || !isStderr(e)) continue;
+      const after = byLine.get(e.line + 1);
+      let hits: LogEntry[];
+      if (after?.ip && SHELL_NO_HEADER.test(after.message ?? "")) {
+        // The line right after is the same child's end: its client's shell request.
+        hits = candidates.filter((c) => c.ip === after.ip && near(after, c.time?.getTime()));
+      } else {
+        // Its place in the error log: between the requests of the client lines around it (when their
+        // access lines are known), and in time at most a second before it. A 500 would have its own End
+        // of script line: the owner printed a header, a 200 with no body.
+        let prev: LogEntry | undefined;
+        let next: LogEntry | undefined;
+        for (let n = e.line - 1; n >= e.line - 20 && !prev; n--) if (byLine.get(n)?.ip) prev = byLine.get(n);
+        for (let n = e.line + 1; n <= e.line + 20 && !next; n++) if (byLine.get(n)?.ip) next = byLine.get(n);
+        const lo = accessOf(prev)?.line ?? Number.NEGATIVE_INFINITY;
+        const hi = accessOf(next)?.line ?? Number.POSITIVE_INFINITY;
+        const t = e.time?.getTime();
+        hits =
+          t === undefined
+            ? []
+            : candidates.filter((c) => {
+                const r = c.time?.getTime();
+                return (
+                  c.status === 200 && r !== undefined && r <= t && t - r < 2000 && c.line > lo && c.line < hi
+                );
+              });
+      }
+      if (hits.length !== 1) continue;
+      out.add(hits[0] as LogEntry);
+      tied.add(e);
+    }
+  }
+  return out;
+}
 
 /** Each attacker's first success (ISO time): whose later requests the engine's second pass collects. */
 export function firstSuccesses(events: LogEvent[]): Map<string, string> {
@@ -183,8 +274,10 @@ export function firstSuccesses(events: LogEvent[]): Map<string, string> {
 export function shownEvents(events: LogEvent[], max: number): LogEvent[] {
   const lines = events.filter((e) => e.count === undefined);
   if (lines.length <= max) return lines;
-  const wins = lines.filter((e) => e.outcome === "succeeded").slice(0, max);
-  const rest = lines.filter((e) => e.outcome !== "succeeded");
+  // Successes, and shells reached whose command failed (both are told in the story), come first.
+  const first = (e: LogEvent) => e.outcome === "succeeded" || e.why === SHELL_FAILED;
+  const wins = lines.filter(first).slice(0, max);
+  const rest = lines.filter((e) => !first(e));
   return [...wins, ...rest.slice(0, Math.max(0, max - wins.length))].sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.line - b.line,
   );
@@ -204,6 +297,7 @@ export interface LogsSectionFacts {
 /** The `sections.logs` object of the JSON report, from the facts and the events judged from them. */
 export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
   const shown = shownEvents(events, facts.maxEvents);
+  const probing = probingSummary(events);
   let total = 0;
   for (const e of events) total += linesOf(e);
   return {
@@ -225,6 +319,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       status: e.status,
       size: e.size,
       why: e.why,
+      ...(e.probing ? { probing: e.probing } : {}),
     })),
     attackersTotal: countAttackers(events),
     attackers: summarizeAttackers(events).map((a) => {
@@ -233,9 +328,52 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
       return { ...a, next, indicators };
     }),
-    attacks: perAttack(events),
+    attacks: withOutcomes(perAttack(events), events),
     hours: perHour(events),
+    probingTotal: probing.total,
+    probing: probing.list,
+    noise: noiseOf(events),
   };
+}
+
+/** Each attack's lines by outcome (succeeded is already counted). */
+function withOutcomes<T extends { attack: string }>(
+  attacks: T[],
+  events: LogEvent[],
+): Array<T & { failed: number; blocked: number; unknown: number; shellFailed: number }> {
+  const m = new Map<string, { failed: number; blocked: number; unknown: number; shellFailed: number }>();
+  const zero = () => ({ failed: 0, blocked: 0, unknown: 0, shellFailed: 0 });
+  for (const e of events) {
+    if (e.outcome === "succeeded") continue;
+    let c = m.get(e.attack);
+    if (!c) {
+      c = zero();
+      m.set(e.attack, c);
+    }
+    c[e.outcome] += linesOf(e);
+    if (e.why === SHELL_FAILED) c.shellFailed += linesOf(e);
+  }
+  return attacks.map((a) => ({ ...a, ...(m.get(a.attack) ?? zero()) }));
+}
+
+/**
+ * Background noise: the lines of attacks that no line shows working and none leaves in doubt (every
+ * one failed or was refused, and none reached a shell), with how many addresses sent them. The story says them in one line.
+ */
+export function noiseOf(events: LogEvent[]): { requests: number; attackers: number; attacks: number } {
+  const loud = new Set<string>();
+  for (const e of events)
+    if (e.outcome === "succeeded" || e.outcome === "unknown" || e.why === SHELL_FAILED) loud.add(e.attack);
+  const ips = new Set<string>();
+  const attacks = new Set<string>();
+  let requests = 0;
+  for (const e of events) {
+    if (loud.has(e.attack)) continue;
+    requests += linesOf(e);
+    ips.add(e.ip);
+    attacks.add(e.attack);
+  }
+  return { requests, attackers: ips.size, attacks: attacks.size };
 }
 
 export type LogsSection = ReturnType<typeof logsSection>;

@@ -40,6 +40,8 @@ export const logEventSchema = z.strictObject({
   status: z.number().int().optional(),
   size: z.number().optional(),
   why: z.string(),
+  /** The behaviour scenario (rules/logs/behaviour/) this line belongs to: its client was probing. */
+  probing: z.string().optional(),
 });
 
 const laterRequest = z.strictObject({
@@ -111,9 +113,38 @@ export const logsSectionSchema = z.strictObject({
       events: z.number().int().nonnegative(),
       attackers: z.number().int().nonnegative(),
       succeeded: z.number().int().nonnegative(),
+      /** Lines by the other outcomes (absent in reports written before they were counted). */
+      failed: z.number().int().nonnegative().optional(),
+      blocked: z.number().int().nonnegative().optional(),
+      unknown: z.number().int().nonnegative().optional(),
+      /** Failed lines that reached a shell whose command failed (why `shell-ran-command-failed`). */
+      shellFailed: z.number().int().nonnegative().optional(),
     }),
   ),
   hours: z.array(logHourSchema),
+  /** Probing events (one client, one behaviour scenario): how many, and the worst of them up to a bound. */
+  probingTotal: z.number().int().nonnegative().optional(),
+  probing: z
+    .array(
+      z.strictObject({
+        ip: z.string(),
+        scenario: z.string(),
+        firstSeen: z.string().optional(),
+        lastSeen: z.string().optional(),
+        requests: z.number().int().nonnegative(),
+        paths: z.number().int().nonnegative(),
+        outcome,
+      }),
+    )
+    .optional(),
+  /** Background noise: lines of attacks none of whose lines worked or left it in doubt. */
+  noise: z
+    .strictObject({
+      requests: z.number().int().nonnegative(),
+      attackers: z.number().int().nonnegative(),
+      attacks: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 export type LogsSection = z.infer<typeof logsSectionSchema>;

@@ -30,6 +30,14 @@ export const logs = {
     en: "Every request failed (not found or redirected): the attacked software does not seem to be here.",
     ja: "すべてのリクエストは失敗しました (存在しない、またはリダイレクト)。狙われたソフトウェアはこのサーバーにはないようです。",
   },
+  "logs.finding.detail.shellFailed": {
+    en: "The attacker reached a shell on this server (the error log holds the shell's own error for the request); the command they sent failed. This is still a critical exposure: the next command may work. Patch now and check what else they sent.",
+    ja: "攻撃者はこのサーバーでシェルの実行に到達しました (そのリクエストに対するシェル自身のエラーがエラーログにあります)。送られたコマンドは失敗しましたが、次のコマンドは成功しうるため、重大な露出であることに変わりはありません。直ちに修正し、ほかに何が送られたかを確認してください。",
+  },
+  "logs.story.shellFailed": {
+    en: "  {ip} reached a shell at {time} with {attack}; their command failed, but the server runs what attackers send (critical).",
+    ja: "  {ip} が {time} に {attack} でシェルの実行に到達しました。コマンドは失敗しましたが、サーバーは攻撃者の送ったものを実行します (重大)。",
+  },
   "logs.finding.others": {
     en: "{count} more attacker(s)",
     ja: "ほか {count} 件の攻撃元",
@@ -78,6 +86,20 @@ export const logs = {
     en: "Also {count} probe(s) for secrets, admin pages and scanners from {attackers} address(es) (low severity).",
     ja: "ほかに、秘密情報・管理画面の探索やスキャナーによるアクセスが {attackers} 件の送信元から {count} 件ありました (低)。",
   },
+  "logs.story.noise": {
+    en: "{requests} automated probe(s) from {attackers} address(es), none succeeded ({attacks} kind(s) of attack, every one failed or was refused).",
+    ja: "{attackers} 件の送信元から自動化された探索・攻撃が {requests} 件ありましたが、成功したものはありません ({attacks} 種類、すべて失敗または拒否)。",
+  },
+  "logs.story.probing": {
+    en: "Probing ({name}): {attackers} address(es), {requests} request(s), {outcome}.",
+    ja: "探索行為 ({name}): {attackers} 件の送信元、{requests} 件のリクエスト、{outcome}。",
+  },
+  "logs.story.probingNone": { en: "none succeeded", ja: "成功なし" },
+  "logs.scenario.probe-not-found": { en: "many nonexistent paths", ja: "存在しないパスの大量探索" },
+  "logs.scenario.probe-webshells": { en: "webshell hunting", ja: "Web シェルの探索" },
+  "logs.scenario.probe-secrets": { en: "sensitive-file sweep", ja: "機密ファイルの一斉探索" },
+  "logs.scenario.probe-error-burst": { en: "burst of refused requests", ja: "拒否された要求の集中" },
+  "logs.scenario.probe-scanner-paths": { en: "a known scanner's path set", ja: "既知のスキャナーのパス一式" },
   "logs.table.attacker": { en: "Attacker", ja: "攻撃元" },
   "logs.table.first": { en: "First seen", ja: "初回" },
   "logs.table.last": { en: "Last seen", ja: "最終" },
