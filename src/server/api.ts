@@ -3,6 +3,7 @@ import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
 import type { ServerStore } from "./store/db.ts";
+import { eventsOf } from "./store/fleet-queries.ts";
 import {
   apiKeyOf,
   enroll,
@@ -22,6 +23,8 @@ import {
 export interface ApiDeps {
   store: ServerStore;
   now: () => Date;
+  /** DATA/vulndata, the data agents may fetch (absent: /data answers 404). */
+  judgeDir?: string;
 }
 
 const HOST_ID = /^[0-9a-f]{32}$/;
@@ -144,6 +147,22 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const doc = HOST_ID.test(id) ? await latestReport(store, id) : undefined;
     if (doc === undefined) return c.json({ error: "not-found" }, 404);
     return c.json(doc as object);
+  });
+
+  // Findings raised by re-judging stored facts with new data (no new scan), newest first.
+  app.get("/findings/new", async (c) => {
+    if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
+    const events = await eventsOf(store, "finding.new", 500);
+    return c.json({
+      newFindings: events.map((e) => ({
+        at: e.at,
+        hostId: e.target,
+        host: e.detail.host,
+        report: e.detail.report,
+        dataVersion: e.detail.dataVersion,
+        findings: e.detail.findings,
+      })),
+    });
   });
 
   return app;

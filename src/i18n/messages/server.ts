@@ -43,6 +43,48 @@ export const server = {
     en: "Revoked the credentials of host {host}",
     ja: "ホスト {host} の認証情報を失効させました",
   },
+  "server.rejudged": {
+    en: "Judged the stored facts of {hosts} host(s) again with data version {version}: {findings} new finding(s) on {changed} host(s), {skipped} host(s) skipped",
+    ja: "保存済みのファクトを {hosts} 台分、データ版 {version} で判定し直しました: {changed} 台で新しい検出 {findings} 件、{skipped} 台は対象外",
+  },
+  "server.rejudgeFailed": {
+    en: "could not judge the stored facts again: {reason}",
+    ja: "保存済みのファクトを判定し直せませんでした: {reason}",
+  },
+  "server.rejudgeSame": {
+    en: "The fleet was already judged with data version {version}; nothing to do.",
+    ja: "データ版 {version} での判定は済んでいます。何もしません。",
+  },
+  "server.newFindings": {
+    en: "{host}: {count} new finding(s) without a new scan ({ids})",
+    ja: "{host}: 再スキャンなしで新しい検出 {count} 件 ({ids})",
+  },
+  "server.dataUpdated": {
+    en: "Server data updated: {path} ({count} CVEs)",
+    ja: "サーバーのデータを更新しました: {path} (CVE {count} 件)",
+  },
+  "server.iocFileBad": {
+    en: "{file} is not an IOC list file (JSON with a lists array): {reason}",
+    ja: "{file} は IOC リストのファイル (lists 配列を持つ JSON) ではありません: {reason}",
+  },
+  "server.config": {
+    en: "cannot use the configuration: {reason}",
+    ja: "設定を使えません: {reason}",
+  },
+  "server.fromServer.done": {
+    en: "Data from {url}: vulnerability data {vulndb}, IOC lists {iocs}",
+    ja: "{url} からのデータ: 脆弱性データ {vulndb}、IOC リスト {iocs}",
+  },
+  "server.fromServer.updated": { en: "updated", ja: "更新しました" },
+  "server.fromServer.current": { en: "already current", ja: "最新です" },
+  "server.fromServer.notEnrolled": {
+    en: "this host is not enrolled with {url}: run `mamori audit --push {url} --token TOKEN` first",
+    ja: "このホストは {url} に登録されていません。先に `mamori audit --push {url} --token TOKEN` を実行してください",
+  },
+  "server.fromServer.bad": {
+    en: "the data from {url} is not usable ({what}): {reason}; the current data is kept",
+    ja: "{url} からのデータ ({what}) は使えません: {reason}。現在のデータはそのままです",
+  },
   "server.unknownHost": { en: "no host {host}", ja: "ホスト {host} はありません" },
   "server.userAdded": {
     en: "Added dashboard user {name} ({role})",
