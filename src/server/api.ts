@@ -1,7 +1,11 @@
-import { Hono } from "hono";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf } from "./store/fleet-queries.ts";
 import {
@@ -149,6 +153,36 @@ export function apiRoutes(deps: ApiDeps): Hono {
     return c.json(doc as object);
   });
 
+  // The server's data for agents (`mamori db update --from-server`): a host credential or an API key.
+  // The ETag is the content's sha256, so an agent sends the hash of what it has and gets 304 when current.
+  const cache = new DataCache();
+  const data = (part: "vulndb" | "iocs") => async (c: Context) => {
+    const secret = bearer(c.req.header("authorization"));
+    const ok = secret
+      ? secret.startsWith("mmh_")
+        ? await hostOfCredential(store, secret, deps.now())
+        : await apiKeyOf(store, secret)
+      : undefined;
+    if (!ok) return c.json({ error: "unauthorized" }, 401);
+    if (!deps.judgeDir) return c.json({ error: "not-found" }, 404);
+    let got: { body: Buffer; etag: string };
+    try {
+      got = cache.get(deps.judgeDir, part);
+    } catch {
+      return c.json({ error: "no-data" }, 503);
+    }
+    const etag = `"${got.etag}"`;
+    c.header("etag", etag);
+    c.header("cache-control", "no-cache");
+    const match = c.req.header("if-none-match");
+    if (match && match.length < 2000 && match.split(",").some((m) => m.trim().replace(/^W\//, "") === etag))
+      return c.body(null, 304);
+    c.header("content-type", "application/json");
+    return c.body(new Uint8Array(got.body));
+  };
+  app.get("/data/vulndb", data("vulndb"));
+  app.get("/data/iocs", data("iocs"));
+
   // Findings raised by re-judging stored facts with new data (no new scan), newest first.
   app.get("/findings/new", async (c) => {
     if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
@@ -166,4 +200,26 @@ export function apiRoutes(deps: ApiDeps): Hono {
   });
 
   return app;
+}
+
+/** The data files as served, read again only when the file (or the IOC directory) changed. */
+class DataCache {
+  private entries = new Map<string, { key: string; body: Buffer; etag: string }>();
+
+  get(judgeDir: string, part: "vulndb" | "iocs"): { body: Buffer; etag: string } {
+    const file = part === "vulndb" ? path.join(judgeDir, "vulndb.json") : path.join(judgeDir, "iocs");
+    const st = fs.statSync(file);
+    let key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    if (part === "iocs")
+      for (const name of fs.readdirSync(file).sort()) {
+        const s = fs.statSync(path.join(file, name));
+        key += `|${name}:${s.ino}:${s.size}:${s.mtimeMs}`;
+      }
+    const have = this.entries.get(part);
+    if (have && have.key === key) return have;
+    const body = part === "vulndb" ? readDataFile(file) : Buffer.from(iocBundle(judgeDir));
+    const entry = { key, body, etag: createHash("sha256").update(body).digest("hex") };
+    this.entries.set(part, entry);
+    return entry;
+  }
 }
