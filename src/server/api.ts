@@ -5,6 +5,8 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "./fleet/export.ts";
+import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf } from "./store/fleet-queries.ts";
@@ -182,6 +184,36 @@ export function apiRoutes(deps: ApiDeps): Hono {
   };
   app.get("/data/vulndb", data("vulndb"));
   app.get("/data/iocs", data("iocs"));
+
+  // The fleet views as JSON (the dashboard's pages show the same), and the exports.
+  const reader = async (c: Context) => Boolean(await admin(c.req.header("authorization")));
+  app.get("/fleet/attackers", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const min = Number(c.req.query("minHosts") ?? "2");
+    return c.json({
+      attackers: fleetAttackers(
+        await fleetDocs(store),
+        Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2,
+      ),
+    });
+  });
+  app.get("/fleet/apache", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({ installations: apacheInventory(await fleetDocs(store)) });
+  });
+  app.get("/fleet/incidents", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({ incidents: fleetIncidents(await fleetDocs(store)) });
+  });
+  app.get("/export/:file", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    if (!m) return c.json({ error: "not-found" }, 404);
+    const f = await exportFile(store, m[1] as ExportWhat, m[2] as ExportFormat);
+    c.header("content-type", f.type);
+    c.header("content-disposition", `attachment; filename="${f.name}"`);
+    return c.body(f.body);
+  });
 
   // Findings raised by re-judging stored facts with new data (no new scan), newest first.
   app.get("/findings/new", async (c) => {
