@@ -31,6 +31,8 @@ export interface ApiDeps {
   now: () => Date;
   /** DATA/vulndata, the data agents may fetch (absent: /data answers 404). */
   judgeDir?: string;
+  /** Told after a host's report is committed (fleet context); must not throw or wait. */
+  onIngest?: (hostId: string) => void;
 }
 
 const HOST_ID = /^[0-9a-f]{32}$/;
@@ -124,6 +126,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
       },
       now,
     );
+    deps.onIngest?.(owner);
     // Only now, after the commit: an agent that saw 2xx may forget the report.
     return c.json({ reportId, hostId: owner }, 201);
   });
@@ -213,6 +216,14 @@ export function apiRoutes(deps: ApiDeps): Hono {
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);
+  });
+
+  // Attackers that reached a host after other hosts had seen them (fleet context), newest first.
+  app.get("/fleet/sightings", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({
+      sightings: (await eventsOf(store, "fleet.attacker", 500)).map((e) => ({ at: e.at, ...e.detail })),
+    });
   });
 
   // Findings raised by re-judging stored facts with new data (no new scan), newest first.

@@ -3,6 +3,7 @@ import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
 import type { FleetAlerts } from "./fleet/alerts.ts";
+import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
 import { ensureJudgeData, type RejudgeResult } from "./rejudge.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
@@ -24,6 +25,8 @@ export interface ServerOptions {
   alerts?: FleetAlerts;
   /** Told after each re-judging that did something, or failed (one line; the server goes on). */
   onRejudge?: (r: RejudgeResult | Error) => void;
+  /** Told when a report brought an attacker other hosts had seen (one line per address). */
+  onSighting?: (s: Sighting[]) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -40,9 +43,14 @@ export interface RunningServer extends Listening {
 }
 
 /** The whole application: /api/v1 for agents and scripts (the dashboard mounts beside it). */
-export function serverApp(store: ServerStore, now: () => Date, judgeDir?: string): Hono<DashboardEnv> {
+export function serverApp(
+  store: ServerStore,
+  now: () => Date,
+  judgeDir?: string,
+  onIngest?: (hostId: string) => void,
+): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
-  app.route("/api/v1", apiRoutes({ store, now, judgeDir }));
+  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest }));
   app.route("/", dashboardRoutes({ store, now }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
@@ -66,9 +74,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const judgeDir = ensureJudgeData(opts.dataDir, opts.shippedData);
   const store = await openServerStore(target);
+  // Fleet context after each report, one host at a time, off the request path.
+  let context: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const { AttackerIndex } = await import("./fleet/context.ts");
+  const attackers = new AttackerIndex();
+  const onIngest = (hostId: string) => {
+    if (stopping) return;
+    context = context.then(async () => {
+      if (stopping) return;
+      try {
+        const { fleetSightings } = await import("./fleet/context.ts");
+        const seen = await fleetSightings(store, attackers, hostId, opts.now, opts.alerts);
+        if (seen.length > 0) opts.onSighting?.(seen);
+      } catch (err) {
+        opts.onRejudge?.(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  };
   let listening: Listening;
   try {
-    listening = await listenHttps(serverApp(store, opts.now, judgeDir), {
+    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest), {
       host: opts.host,
       port: opts.port,
       cert: tls.cert,
@@ -117,6 +143,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       clearTimeout(first);
       if (timer) clearInterval(timer);
       await listening.close();
+      stopping = true;
+      await context;
       await running;
       await store.close();
     },

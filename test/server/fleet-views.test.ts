@@ -145,6 +145,8 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   assert.ok(prodRow, JSON.stringify(apache));
   assert.match(prodRow[2] as string, /^apache2(-bin)? 2\.4\.\d+\S* \(debian bookworm\)$/);
   assert.equal(prodRow[1], prod.doc.sections.apache.installations[0].version);
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(sideways <= 1, `the inventory fits a phone (${sideways}px)`);
   await page.screenshot({ path: path.join(dir, "apache.png"), fullPage: true });
 
   // Incidents across the fleet, with their timelines, in Japanese too.

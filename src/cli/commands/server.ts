@@ -135,6 +135,21 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
               io.stderr.write(`${t("server.rejudgeFailed", { reason: escapeTerminalLines(r.message) })}\n`);
             else io.stderr.write(`${escapeTerminalLines(rejudgeLines(r, t))}\n`);
           },
+          onSighting: (seen) => {
+            for (const s of seen)
+              io.stderr.write(
+                `${escapeTerminalLines(
+                  t("server.fleet.attackerTitle", {
+                    ip: s.ip,
+                    others: s.others
+                      .map((o) => o.host)
+                      .slice(0, 5)
+                      .join(", "),
+                    host: s.host,
+                  }),
+                )}\n`,
+              );
+          },
         });
       } catch (err) {
         if (err instanceof DataDirError)

@@ -85,6 +85,19 @@ export const server = {
     en: "the data from {url} is not usable ({what}): {reason}; the current data is kept",
     ja: "{url} からのデータ ({what}) は使えません: {reason}。現在のデータはそのままです",
   },
+  "server.fleet.attackerTitle": {
+    en: "The attacker {ip} seen on {others} now hits {host}",
+    ja: "{others} で見られた攻撃元 {ip} が {host} にも来ています",
+  },
+  "server.fleet.attackerDetail": {
+    en: "{ip} was first seen on {first} at {firstAt}; on {host} from {hereAt} ({outcome}). The same address on several of your servers is one campaign: check the other hosts' logs for it, and block it fleet-wide.",
+    ja: "{ip} は {firstAt} に {first} で最初に見られ、{host} では {hereAt} から来ています ({outcome})。複数のサーバーに同じアドレスが来ているのは 1 つの攻撃活動です。他のホストのログも確認し、フリート全体で遮断してください。",
+  },
+  "server.fleet.attackerFix": {
+    en: "Block {ip} at every host's firewall (or the edge), and look at the fleet's attackers page for the hosts it reached.",
+    ja: "{ip} を全ホストのファイアウォール (または入口) で遮断し、フリートの攻撃元ページでこのアドレスが到達したホストを確認してください。",
+  },
+  "server.fleet.unknown": { en: "unknown", ja: "不明" },
   "server.unknownHost": { en: "no host {host}", ja: "ホスト {host} はありません" },
   "server.userAdded": {
     en: "Added dashboard user {name} ({role})",

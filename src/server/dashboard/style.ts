@@ -26,6 +26,7 @@ th{overflow-wrap:normal}
 td.nw,code.ip{white-space:nowrap;overflow-wrap:normal}
 .exposed-yes{color:#8b0000;font-weight:600}
 nav a{white-space:nowrap}
-@media (max-width:40rem){table.hosts th:nth-child(4),table.hosts td:nth-child(4){display:none}
+@media (max-width:40rem){th,td{padding:.3rem .2rem}table{font-size:.85rem}main{padding:.5rem}
+table.hosts th:nth-child(4),table.hosts td:nth-child(4){display:none}
 table.apache th:nth-child(6),table.apache td:nth-child(6){display:none}}
 `;

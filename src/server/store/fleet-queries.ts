@@ -117,3 +117,29 @@ export async function eventsOf(
     return { at: r.at, actor: r.actor, target: r.target, detail };
   });
 }
+
+/** Whether an audit-log entry of this action and target exists (things told once). */
+export async function hasEvent(store: ServerStore, action: string, target: string): Promise<boolean> {
+  const row = await store.db
+    .selectFrom("audit_log")
+    .select("id")
+    .where("action", "=", action)
+    .where("target", "=", target)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** One host's latest document and name (no facts). */
+export async function latestDocument(
+  store: ServerStore,
+  hostId: string,
+): Promise<{ hostId: string; name: string; document: unknown } | undefined> {
+  const row = await store.db
+    .selectFrom("hosts")
+    .innerJoin("reports", "reports.id", "hosts.latest_report_id")
+    .select(["hosts.name", "reports.document"])
+    .where("hosts.id", "=", hostId)
+    .executeTakeFirst();
+  return row ? { hostId, name: row.name, document: parsed(row.document) } : undefined;
+}
