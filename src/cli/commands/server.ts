@@ -5,7 +5,6 @@ import type { Command } from "commander";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminalLines } from "../../report/escape.ts";
 import { CERT_FILE, DataDirError } from "../../server/data-dir.ts";
-import type { RejudgeResult } from "../../server/rejudge.ts";
 import { openDataStore, startServer } from "../../server/run.ts";
 import type { ServerStore } from "../../server/store/db.ts";
 import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/repo.ts";
@@ -133,7 +132,10 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
           onRejudge: (r) => {
             if (r instanceof Error)
               io.stderr.write(`${t("server.rejudgeFailed", { reason: escapeTerminalLines(r.message) })}\n`);
-            else io.stderr.write(`${escapeTerminalLines(rejudgeLines(r, t))}\n`);
+            else
+              void import("../../server/fleet/db-update.ts").then(({ rejudgeLines }) =>
+                io.stderr.write(`${escapeTerminalLines(rejudgeLines(r, t))}\n`),
+              );
           },
           onSighting: (seen) => {
             for (const s of seen)
@@ -310,30 +312,6 @@ async function alertsOf(raw: Raw, io: CliIo, t: Translator, lang: Lang) {
       throw new UsageError(t("server.config", { reason: escapeTerminalLines(err.message) }));
     throw err;
   }
-}
-
-/** What a re-judging did, in the operator's language (host names escaped by the caller). */
-export function rejudgeLines(r: RejudgeResult, t: Translator): string {
-  const lines = [
-    t("server.rejudged", {
-      hosts: r.hosts,
-      version: r.version.slice(0, 12),
-      findings: r.changed.reduce((n, c) => n + c.findings.length, 0),
-      changed: r.changed.length,
-      skipped: r.skipped.length,
-    }),
-  ];
-  for (const c of r.changed)
-    lines.push(
-      t("server.newFindings", {
-        host: c.host,
-        count: c.findings.length,
-        ids: [...c.newCves.slice(0, 10), ...c.findings.filter((f) => f.cves.length === 0).map((f) => f.check)]
-          .slice(0, 12)
-          .join(" "),
-      }),
-    );
-  return lines.join("\n");
 }
 
 /** The first line of standard input (a password), at most `max` bytes read. */

@@ -1,13 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EXIT_ERROR, EXIT_OK } from "../../cli/errors.ts";
-import type { CliIo } from "../../cli/io.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { escapeTerminalLines } from "../../report/escape.ts";
 import { FEEDS, type Feed } from "../../vulndb/feeds.ts";
 import { SourceError } from "../../vulndb/sources/common.ts";
 import { type FeedUrls, updateVulnDb } from "../../vulndb/update.ts";
-import { ensureJudgeData, readDataFile, rejudgeFleet } from "../rejudge.ts";
+import { ensureJudgeData, type RejudgeResult, readDataFile, rejudgeFleet } from "../rejudge.ts";
 import type { ServerStore } from "../store/db.ts";
 import { recordEvent } from "../store/fleet-queries.ts";
 import { alertNewFindings, type FleetAlerts } from "./alerts.ts";
@@ -28,6 +26,15 @@ export interface ServerDbUpdate {
   alerts?: FleetAlerts;
 }
 
+const EXIT_OK = 0;
+const EXIT_ERROR = 2;
+
+/** Where the command writes (the CLI's streams). */
+interface Out {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
 const IOC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.json$/;
 
 /**
@@ -38,7 +45,7 @@ const IOC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.json$/;
 export async function serverDbUpdate(
   store: ServerStore,
   o: ServerDbUpdate,
-  io: CliIo,
+  io: Out,
   t: Translator,
   now: () => Date,
 ): Promise<number> {
@@ -118,9 +125,32 @@ export async function serverDbUpdate(
     force: o.force,
     onNew: alerts ? (n) => alertNewFindings(store, alerts, n, now) : undefined,
   });
-  const { rejudgeLines } = await import("../../cli/commands/server.ts");
   io.stdout.write(
     `${escapeTerminalLines(r.judged ? rejudgeLines(r, t) : t("server.rejudgeSame", { version: r.version.slice(0, 12) }))}\n`,
   );
   return EXIT_OK;
+}
+
+/** What a re-judging did, in the operator's language (host names escaped by the caller). */
+export function rejudgeLines(r: RejudgeResult, t: Translator): string {
+  const lines = [
+    t("server.rejudged", {
+      hosts: r.hosts,
+      version: r.version.slice(0, 12),
+      findings: r.changed.reduce((n, c) => n + c.findings.length, 0),
+      changed: r.changed.length,
+      skipped: r.skipped.length,
+    }),
+  ];
+  for (const c of r.changed)
+    lines.push(
+      t("server.newFindings", {
+        host: c.host,
+        count: c.findings.length,
+        ids: [...c.newCves.slice(0, 10), ...c.findings.filter((f) => f.cves.length === 0).map((f) => f.check)]
+          .slice(0, 12)
+          .join(" "),
+      }),
+    );
+  return lines.join("\n");
 }
