@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { FIXTURE_NOW, fixtureRoot } from "../helpers/audit.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { localFeeds, REJUDGE_CVE, snapshotWithout } from "./feeds.ts";
 import { call, run, startServerProcess } from "./harness.ts";
+import { pgSkip, startPostgres } from "./pg.ts";
 
 interface Doc {
   scannedAt: string;
@@ -20,7 +21,7 @@ const cves = (d: Doc) => d.findings.flatMap((f) => f.cves ?? []);
  * shows it without a new scan. Then a second host, pushed after that, gets it when the server restarts
  * with yet newer data (the version noticed at start).
  */
-test("new vulnerability data on the server raises new findings from stored facts, without a new scan", async (t) => {
+async function scenario(t: TestContext, db: string[]): Promise<void> {
   const base = tempDir(t, "mamori-rejudge-");
   const data = path.join(base, "data");
   // The server's judging data starts without the CVE too (the data directory is the server's: 0700).
@@ -31,7 +32,8 @@ test("new vulnerability data on the server raises new findings from stored facts
   fs.mkdirSync(agentData);
   fs.writeFileSync(path.join(agentData, "vulndb.json"), snapshotWithout(REJUDGE_CVE));
 
-  let srv = await startServerProcess(t, ["--data", data]);
+  // --db is remembered in the data directory: db-update and the restart below use the same database.
+  let srv = await startServerProcess(t, ["--data", data, ...db]);
   const url = `https://127.0.0.1:${srv.port}`;
   const key = (await run(["server", "api-key", "--data", data])).stdout.trim();
   const auth = { authorization: `Bearer ${key}` };
@@ -126,4 +128,11 @@ test("new vulnerability data on the server raises new findings from stored facts
   assert.match(srv.output(), /Judged the stored facts of 2 host\(s\)/);
   assert.ok(cves(await report(hostB)).includes(REJUDGE_CVE));
   assert.equal((await news()).length, 2);
-});
+}
+
+test("new vulnerability data on the server raises new findings from stored facts, without a new scan", (t) =>
+  scenario(t, []));
+
+test("re-judging on PostgreSQL: facts read back from JSONB", { skip: pgSkip }, async (t) =>
+  scenario(t, ["--db", await startPostgres(t)]),
+);
