@@ -70,3 +70,29 @@ export async function pushFromCli(
     return false;
   }
 }
+
+/** `mamori db update --from-server URL`: the data from the fleet server; one line each way. */
+export async function dataFromServer(url: string, dataDir: string, lang: Lang, io: CliIo): Promise<number> {
+  const t = translator(lang);
+  const euid = process.geteuid?.() ?? 0;
+  const { updateFromServer } = await import("./data.ts");
+  try {
+    const r = await updateFromServer({
+      url,
+      dataDir,
+      stateDir: defaultStateDir(io.env, euid, os.homedir()),
+      euid,
+      t,
+    });
+    const word = (s: "updated" | "current") =>
+      t(s === "updated" ? "server.fromServer.updated" : "server.fromServer.current");
+    io.stdout.write(
+      `${escapeTerminalLines(t("server.fromServer.done", { url: r.origin, vulndb: word(r.vulndb), iocs: word(r.iocs) }))}\n`,
+    );
+    return 0;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`${t("cli.error", { message: escapeTerminalLines(reason) })}\n`);
+    return 2;
+  }
+}

@@ -125,10 +125,13 @@ function saveEnrollment(stateDir: string, euid: number, e: Enrollment): void {
   }
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   body: Record<string, unknown>;
   fingerprint: string;
+  /** The body's bytes (only with `raw`). */
+  raw?: Buffer;
+  headers?: http.IncomingHttpHeaders;
 }
 
 /** One HTTPS request on a socket whose certificate is checked against `pin` (when given) before HTTP starts. */
@@ -140,7 +143,9 @@ export function request(
   body: string | undefined,
   pin: string | undefined,
   t: Translator,
+  opts: { maxReply?: number; raw?: boolean } = {},
 ): Promise<Reply> {
+  const maxReply = opts.maxReply ?? MAX_REPLY;
   return new Promise((resolve, reject) => {
     const host = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
     const port = Number(u.port || 443);
@@ -179,20 +184,27 @@ export function request(
           let size = 0;
           res.on("data", (c: Buffer) => {
             size += c.length;
-            if (size > MAX_REPLY) res.destroy(new Error("reply too large"));
+            if (size > maxReply) res.destroy(new Error("reply too large"));
             else chunks.push(c);
           });
           res.once("error", (err) => reject(new PushError(err.message)));
           res.once("end", () => {
             let parsed: Record<string, unknown> = {};
-            try {
-              const v = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-              if (v && typeof v === "object" && !Array.isArray(v)) parsed = v;
-            } catch {
-              // not JSON: the status says enough
-            }
+            const all = Buffer.concat(chunks);
+            if (!opts.raw)
+              try {
+                const v = JSON.parse(all.toString("utf8"));
+                if (v && typeof v === "object" && !Array.isArray(v)) parsed = v;
+              } catch {
+                // not JSON: the status says enough
+              }
             sock.destroy();
-            resolve({ status: res.statusCode ?? 0, body: parsed, fingerprint: seen });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              fingerprint: seen,
+              ...(opts.raw ? { raw: all, headers: res.headers } : {}),
+            });
           });
         },
       );
@@ -202,7 +214,7 @@ export function request(
   });
 }
 
-function refused(r: Reply, t: Translator): PushError {
+export function refused(r: Reply, t: Translator): PushError {
   const error = typeof r.body.error === "string" ? r.body.error.replace(/[^a-z0-9-]/g, "").slice(0, 40) : "";
   return new PushError(t("push.refused", { status: r.status, error }));
 }

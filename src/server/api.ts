@@ -1,8 +1,15 @@
-import { Hono } from "hono";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "./fleet/export.ts";
+import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
+import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
+import { eventsOf } from "./store/fleet-queries.ts";
 import {
   apiKeyOf,
   enroll,
@@ -22,6 +29,10 @@ import {
 export interface ApiDeps {
   store: ServerStore;
   now: () => Date;
+  /** DATA/vulndata, the data agents may fetch (absent: /data answers 404). */
+  judgeDir?: string;
+  /** Told after a host's report is committed (fleet context); must not throw or wait. */
+  onIngest?: (hostId: string) => void;
 }
 
 const HOST_ID = /^[0-9a-f]{32}$/;
@@ -115,6 +126,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
       },
       now,
     );
+    deps.onIngest?.(owner);
     // Only now, after the commit: an agent that saw 2xx may forget the report.
     return c.json({ reportId, hostId: owner }, 201);
   });
@@ -146,5 +158,111 @@ export function apiRoutes(deps: ApiDeps): Hono {
     return c.json(doc as object);
   });
 
+  // The server's data for agents (`mamori db update --from-server`): a host credential or an API key.
+  // The ETag is the content's sha256, so an agent sends the hash of what it has and gets 304 when current.
+  const cache = new DataCache();
+  const data = (part: "vulndb" | "iocs") => async (c: Context) => {
+    const secret = bearer(c.req.header("authorization"));
+    const ok = secret
+      ? secret.startsWith("mmh_")
+        ? await hostOfCredential(store, secret, deps.now())
+        : await apiKeyOf(store, secret)
+      : undefined;
+    if (!ok) return c.json({ error: "unauthorized" }, 401);
+    if (!deps.judgeDir) return c.json({ error: "not-found" }, 404);
+    let got: { body: Buffer; etag: string };
+    try {
+      got = cache.get(deps.judgeDir, part);
+    } catch {
+      return c.json({ error: "no-data" }, 503);
+    }
+    const etag = `"${got.etag}"`;
+    c.header("etag", etag);
+    c.header("cache-control", "no-cache");
+    const match = c.req.header("if-none-match");
+    if (match && match.length < 2000 && match.split(",").some((m) => m.trim().replace(/^W\//, "") === etag))
+      return c.body(null, 304);
+    c.header("content-type", "application/json");
+    return c.body(new Uint8Array(got.body));
+  };
+  app.get("/data/vulndb", data("vulndb"));
+  app.get("/data/iocs", data("iocs"));
+
+  // The fleet views as JSON (the dashboard's pages show the same), and the exports.
+  const reader = async (c: Context) => Boolean(await admin(c.req.header("authorization")));
+  app.get("/fleet/attackers", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const min = Number(c.req.query("minHosts") ?? "2");
+    return c.json({
+      attackers: fleetAttackers(
+        await fleetDocs(store),
+        Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2,
+      ),
+    });
+  });
+  app.get("/fleet/apache", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({ installations: apacheInventory(await fleetDocs(store)) });
+  });
+  app.get("/fleet/incidents", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({ incidents: fleetIncidents(await fleetDocs(store)) });
+  });
+  app.get("/export/:file", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    if (!m) return c.json({ error: "not-found" }, 404);
+    const f = await exportFile(store, m[1] as ExportWhat, m[2] as ExportFormat);
+    c.header("content-type", f.type);
+    c.header("content-disposition", `attachment; filename="${f.name}"`);
+    return c.body(f.body);
+  });
+
+  // Attackers that reached a host after other hosts had seen them (fleet context), newest first.
+  app.get("/fleet/sightings", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json({
+      sightings: (await eventsOf(store, "fleet.attacker", 500)).map((e) => ({ at: e.at, ...e.detail })),
+    });
+  });
+
+  // Findings raised by re-judging stored facts with new data (no new scan), newest first.
+  app.get("/findings/new", async (c) => {
+    if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
+    const events = await eventsOf(store, "finding.new", 500);
+    return c.json({
+      newFindings: events.map((e) => ({
+        at: e.at,
+        hostId: e.target,
+        host: e.detail.host,
+        report: e.detail.report,
+        dataVersion: e.detail.dataVersion,
+        findings: e.detail.findings,
+      })),
+    });
+  });
+
   return app;
+}
+
+/** The data files as served, read again only when the file (or the IOC directory) changed. */
+class DataCache {
+  private entries = new Map<string, { key: string; body: Buffer; etag: string }>();
+
+  get(judgeDir: string, part: "vulndb" | "iocs"): { body: Buffer; etag: string } {
+    const file = part === "vulndb" ? path.join(judgeDir, "vulndb.json") : path.join(judgeDir, "iocs");
+    const st = fs.statSync(file);
+    let key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    if (part === "iocs")
+      for (const name of fs.readdirSync(file).sort()) {
+        const s = fs.statSync(path.join(file, name));
+        key += `|${name}:${s.ino}:${s.size}:${s.mtimeMs}`;
+      }
+    const have = this.entries.get(part);
+    if (have && have.key === key) return have;
+    const body = part === "vulndb" ? readDataFile(file) : Buffer.from(iocBundle(judgeDir));
+    const entry = { key, body, etag: createHash("sha256").update(body).digest("hex") };
+    this.entries.set(part, entry);
+    return entry;
+  }
 }

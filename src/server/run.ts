@@ -2,7 +2,10 @@ import { Hono } from "hono";
 import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
+import type { FleetAlerts } from "./fleet/alerts.ts";
+import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
+import { ensureJudgeData, type RejudgeResult } from "./rejudge.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
 
 export interface ServerOptions {
@@ -15,6 +18,15 @@ export interface ServerOptions {
   euid: number;
   now: () => Date;
   maxBody?: number;
+  /** The data mamori ships with (vulndb.json, iocs/): copied into DATA/vulndata on first start. */
+  shippedData: string;
+  /** How often to look for a new data version (re-judging when there is one); 0: only at start. */
+  rejudgeEveryMs?: number;
+  alerts?: FleetAlerts;
+  /** Told after each re-judging that did something, or failed (one line; the server goes on). */
+  onRejudge?: (r: RejudgeResult | Error) => void;
+  /** Told when a report brought an attacker other hosts had seen (one line per address). */
+  onSighting?: (s: Sighting[]) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -22,14 +34,23 @@ export interface RunningServer extends Listening {
   certCreated: boolean;
   certPath: string;
   store: ServerStore;
+  /** DATA/vulndata: the data the server judges with and gives to agents. */
+  judgeDir: string;
+  /** Re-judges now when the data version changed (what the timer does); resolves when done. */
+  rejudge(): Promise<void>;
   /** Stops serving, then closes the database. */
   stop(): Promise<void>;
 }
 
 /** The whole application: /api/v1 for agents and scripts (the dashboard mounts beside it). */
-export function serverApp(store: ServerStore, now: () => Date): Hono<DashboardEnv> {
+export function serverApp(
+  store: ServerStore,
+  now: () => Date,
+  judgeDir?: string,
+  onIngest?: (hostId: string) => void,
+): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
-  app.route("/api/v1", apiRoutes({ store, now }));
+  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest }));
   app.route("/", dashboardRoutes({ store, now }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
@@ -51,10 +72,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   } finally {
     d.close();
   }
+  const judgeDir = ensureJudgeData(opts.dataDir, opts.shippedData);
   const store = await openServerStore(target);
+  // Fleet context after each report, one host at a time, off the request path.
+  let context: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const { AttackerIndex } = await import("./fleet/context.ts");
+  const attackers = new AttackerIndex();
+  const onIngest = (hostId: string) => {
+    if (stopping) return;
+    context = context.then(async () => {
+      if (stopping) return;
+      try {
+        const { fleetSightings } = await import("./fleet/context.ts");
+        const seen = await fleetSightings(store, attackers, hostId, opts.now, opts.alerts);
+        if (seen.length > 0) opts.onSighting?.(seen);
+      } catch (err) {
+        opts.onRejudge?.(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  };
   let listening: Listening;
   try {
-    listening = await listenHttps(serverApp(store, opts.now), {
+    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest), {
       host: opts.host,
       port: opts.port,
       cert: tls.cert,
@@ -65,14 +105,47 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await store.close();
     throw err;
   }
+  // One re-judging at a time; the timer's next turn finds the version judged and does nothing.
+  let running: Promise<void> | undefined;
+  const rejudge = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        const { rejudgeFleet } = await import("./rejudge.ts");
+        const alerts = opts.alerts;
+        const { alertNewFindings } = await import("./fleet/alerts.ts");
+        const r = await rejudgeFleet(store, {
+          judgeDir,
+          now: opts.now,
+          onNew: alerts ? (n) => alertNewFindings(store, alerts, n, opts.now) : undefined,
+        });
+        if (r.judged) opts.onRejudge?.(r);
+      } catch (err) {
+        opts.onRejudge?.(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  const first = setTimeout(() => void rejudge(), 0);
+  const every = opts.rejudgeEveryMs ?? 3600_000;
+  const timer = every > 0 ? setInterval(() => void rejudge(), every) : undefined;
+  timer?.unref();
   return {
     ...listening,
     fingerprint: tls.fingerprint,
     certCreated: tls.created,
     certPath: opts.certFile ?? `${opts.dataDir}/tls-cert.pem`,
     store,
+    judgeDir,
+    rejudge,
     async stop() {
+      clearTimeout(first);
+      if (timer) clearInterval(timer);
       await listening.close();
+      stopping = true;
+      await context;
+      await running;
       await store.close();
     },
   };

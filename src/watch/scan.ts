@@ -17,6 +17,7 @@ import { type Finding, sortFindings } from "../core/finding.ts";
 import type { IgnoreRules } from "../core/ignore.ts";
 import { msg } from "../core/message.ts";
 import { correlate } from "../correlate/index.ts";
+import type { FactsBundle } from "../facts/bundle.ts";
 import type { InventoryFacts } from "../facts/inventory-types.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
@@ -392,6 +393,8 @@ export interface FullScanOptions {
   logState?: ChunkedScan;
   /** Test hook: wait this long inside the scan (to signal a scan in progress). */
   slowMs?: number;
+  /** Given the audit's FactsBundle (watch --push sends it, so the server can judge it again later). */
+  onBundle?: (bundle: FactsBundle) => void;
 }
 
 /** One complete watched scan: audit, inventory, new log lines, baseline, history. */
@@ -401,6 +404,7 @@ export async function runFullScan(o: FullScanOptions): Promise<RecordOutcome> {
   let collected: InventoryFacts | undefined;
   const doc = await runScanners({ ...ctx, ignore: o.ignore }, auditScanners(), o.command, (bundle) => {
     collected = bundle.areas.inventory as InventoryFacts | undefined;
+    o.onBundle?.(bundle);
   });
   // The audit's bundle carries the inventory; it is read again only if that area failed.
   const inventory = collected?.items ?? collectInventory(ctx.fs, ctx.diag);

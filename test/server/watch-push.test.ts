@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
+import { openServerStore } from "../../src/server/store/db.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { COMPROMISED, call, run, startServerProcess } from "./harness.ts";
 
@@ -39,6 +40,17 @@ test("watch --once --push enrolls and sends its scan like audit --push", async (
     hosts.map((h) => [h.name, h.worstSeverity, h.incidents > 0]),
     [["web1", "critical", true]],
   );
+  // The FactsBundle went with the report (the server judges it again when its data changes).
+  const store = await openServerStore(path.join(data, "server.db"));
+  try {
+    const rows = await store.db.selectFrom("reports").select("facts").execute();
+    assert.equal(rows.length, 1);
+    const facts = JSON.parse(String(rows[0]?.facts)) as { kind: string; areas: Record<string, unknown> };
+    assert.equal(facts.kind, "mamori-facts");
+    assert.ok(facts.areas.apache, Object.keys(facts.areas).join(","));
+  } finally {
+    await store.close();
+  }
   // A push that fails (server gone) makes the run fail, after the scan was stored.
   await srv.stop();
   const down = await run(

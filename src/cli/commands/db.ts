@@ -32,6 +32,7 @@ interface RawDb {
   feed?: string;
   distro?: string;
   timeout?: string;
+  fromServer?: string;
 }
 
 function addDbOptions(cmd: Command): Command {
@@ -111,9 +112,18 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       "read every feed from DIR/<feed>/<file> (made by `mamori db fetch --to DIR`) instead of the network",
     )
     .option("--feed <ids>", "comma-separated feed ids to refresh (default: all); the others keep their data")
+    .option(
+      "--from-server <url>",
+      "take the vulnerability data and IOC lists from the mamori server this host pushes to (https://HOST:PORT)",
+    )
     .action(async (raw: RawDb) => {
       const opts = parseCommon(raw, io, ["human"]);
       const t = translator(opts.lang);
+      if (raw.fromServer !== undefined) {
+        const { dataFromServer } = await import("../../agent/cli.ts");
+        done(await dataFromServer(raw.fromServer, opts.dataDir, opts.lang, io));
+        return;
+      }
       const urls = feedUrls(raw, io, t, opts.lang);
       const timeout = timeoutOf(raw, t);
       let from: string | undefined;

@@ -11,6 +11,7 @@ import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/
 import { addUser, ROLES, type Role, USER_NAME } from "../../server/store/users.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
+import { defaultDataDir } from "../options.ts";
 
 interface Raw {
   listen?: string;
@@ -20,6 +21,8 @@ interface Raw {
   tlsKey?: string;
   lang?: string;
   ttl?: string;
+  config?: string;
+  rejudgeEvery?: string;
 }
 
 function langOf(raw: { lang?: string }, io: CliIo): Lang {
@@ -90,9 +93,26 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
     )
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
     .option("--lang <lang>", "language of messages: ja|en (default from LANG)")
+    .option("--config <file>", "configuration file whose `alerts` receive findings raised by re-judging")
+    .option(
+      "--rejudge-every <minutes>",
+      "look this often for new vulnerability/IOC data and judge every host's stored facts again (0: only at start)",
+      "60",
+    )
     .action(async (raw: Raw) => {
-      const t = translator(langOf(raw, io));
+      const lang = langOf(raw, io);
+      const t = translator(lang);
       needData(raw, t);
+      const minutes = Number(raw.rejudgeEvery ?? "60");
+      if (!Number.isFinite(minutes) || minutes < 0 || minutes > 10080)
+        throw new UsageError(
+          t("cli.badOption", {
+            option: "--rejudge-every",
+            value: String(raw.rejudgeEvery),
+            expected: "0-10080",
+          }),
+        );
+      const alerts = await alertsOf(raw, io, t, lang);
       const { host, port } = parseListen(raw.listen ?? "127.0.0.1:8443", t);
       const dataDir = path.resolve(io.cwd, needData(raw, t));
       let running: Awaited<ReturnType<typeof startServer>>;
@@ -106,6 +126,32 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
           keyFile: raw.tlsKey && path.resolve(io.cwd, raw.tlsKey),
           euid: euid(),
           now: nowOf(io),
+          shippedData: defaultDataDir(),
+          rejudgeEveryMs: minutes * 60_000,
+          alerts,
+          onRejudge: (r) => {
+            if (r instanceof Error)
+              io.stderr.write(`${t("server.rejudgeFailed", { reason: escapeTerminalLines(r.message) })}\n`);
+            else
+              void import("../../server/fleet/db-update.ts").then(({ rejudgeLines }) =>
+                io.stderr.write(`${escapeTerminalLines(rejudgeLines(r, t))}\n`),
+              );
+          },
+          onSighting: (seen) => {
+            for (const s of seen)
+              io.stderr.write(
+                `${escapeTerminalLines(
+                  t("server.fleet.attackerTitle", {
+                    ip: s.ip,
+                    others: s.others
+                      .map((o) => o.host)
+                      .slice(0, 5)
+                      .join(", "),
+                    host: s.host,
+                  }),
+                )}\n`,
+              );
+          },
         });
       } catch (err) {
         if (err instanceof DataDirError)
@@ -128,6 +174,42 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       await running.stop();
       io.stderr.write(`${t("server.stopped")}\n`);
       done(EXIT_OK);
+    });
+
+  cmd
+    .command("db-update")
+    .description(
+      "update the server's vulnerability data (and IOC lists), then judge every host's stored facts again",
+    )
+    .option("--from <dir>", "read every feed from DIR/<feed>/<file> (made by `mamori db fetch --to DIR`)")
+    .option("--apache-url <url>", "Apache's consolidated CVE JSON (http(s):// or file://)")
+    .option("--kev-url <url>", "CISA KEV JSON")
+    .option("--debian-url <url>", "Debian security tracker JSON")
+    .option("--feed <ids>", "comma-separated feed ids to refresh (default: all); the others keep their data")
+    .option(
+      "--ioc-file <file>",
+      "an IOC list file (JSON, as in data/iocs/) to add or replace (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option("--no-feeds", "do not read the vulnerability feeds (only --ioc-file, then re-judge)")
+    .option("--force", "judge again even if the data did not change")
+    .action(async (_o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw & DbUpdateRaw;
+      const lang = langOf(raw, io);
+      const t = translator(lang);
+      const dataDir = path.resolve(io.cwd, needData(raw, t));
+      const alerts = await alertsOf(raw, io, t, lang);
+      const { serverDbUpdate } = await import("../../server/fleet/db-update.ts");
+      const code = await withStore(raw, io, t, (store) =>
+        serverDbUpdate(
+          store,
+          { ...raw, dataDir, shippedData: defaultDataDir(), cwd: io.cwd, alerts },
+          io,
+          t,
+          nowOf(io),
+        ),
+      );
+      done(code);
     });
 
   cmd
@@ -204,6 +286,32 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       io.stdout.write(`${t("server.revoked", { host: shown })}\n`);
       done(EXIT_OK);
     });
+}
+
+interface DbUpdateRaw {
+  from?: string;
+  apacheUrl?: string;
+  kevUrl?: string;
+  debianUrl?: string;
+  feed?: string;
+  iocFile?: string[];
+  feeds?: boolean;
+  force?: boolean;
+}
+
+/** The alert channels of --config (none without it). */
+async function alertsOf(raw: Raw, io: CliIo, t: Translator, lang: Lang) {
+  if (!raw.config) return undefined;
+  const { loadConfig, ConfigError } = await import("../../config/load.ts");
+  const { channelsFrom } = await import("../../alert/dispatch.ts");
+  try {
+    const { config } = loadConfig(path.resolve(io.cwd, raw.config), t, lang);
+    return { config: config.alerts, channels: channelsFrom(config.alerts, io.env), lang };
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof Error)
+      throw new UsageError(t("server.config", { reason: escapeTerminalLines(err.message) }));
+    throw err;
+  }
 }
 
 /** The first line of standard input (a password), at most `max` bytes read. */

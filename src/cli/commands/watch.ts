@@ -6,6 +6,7 @@ import { channelsFrom, dispatchAlerts } from "../../alert/dispatch.ts";
 import { redactDbTarget } from "../../alert/redact.ts";
 import { ChunkedScan } from "../../collect/logs/chunks.ts";
 import type { ReportDocument } from "../../core/document.ts";
+import type { FactsBundle } from "../../facts/bundle.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { resolveTimeZone } from "../../report/time-format.ts";
 import { openStore } from "../../store/db.ts";
@@ -74,10 +75,14 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         log(openCritical > 0 ? t("watch.openCritical", { count: openCritical }) : t("watch.noOpenCritical"));
       };
       // --push: each scan also goes to the fleet server (a failure is logged; the next scan sends anew).
+      // The scan's FactsBundle goes with it: the server judges it again when its data changes.
+      let bundle: FactsBundle | undefined;
       const pushed = async (doc: ReportDocument) => {
         if (!raw.push) return;
         const { pushFromCli } = await import("../../agent/cli.ts");
-        if (!(await pushFromCli(raw, doc, undefined, { lang: o.lang, threshold: "info" }, io))) failures++;
+        const facts = bundle;
+        bundle = undefined;
+        if (!(await pushFromCli(raw, doc, facts, { lang: o.lang, threshold: "info" }, io))) failures++;
       };
       const runScan = async () => {
         log(t("watch.loop.scanStarted", { at: now().toISOString() }));
@@ -96,6 +101,11 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
             logState,
             acceptBaseline,
             slowMs: raw.testSlowMs ? Number(raw.testSlowMs) : undefined,
+            onBundle: raw.push
+              ? (b) => {
+                  bundle = b;
+                }
+              : undefined,
           });
         } catch (err) {
           failures++;

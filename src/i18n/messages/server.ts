@@ -43,6 +43,61 @@ export const server = {
     en: "Revoked the credentials of host {host}",
     ja: "ホスト {host} の認証情報を失効させました",
   },
+  "server.rejudged": {
+    en: "Judged the stored facts of {hosts} host(s) again with data version {version}: {findings} new finding(s) on {changed} host(s), {skipped} host(s) skipped",
+    ja: "保存済みのファクトを {hosts} 台分、データ版 {version} で判定し直しました: {changed} 台で新しい検出 {findings} 件、{skipped} 台は対象外",
+  },
+  "server.rejudgeFailed": {
+    en: "could not judge the stored facts again: {reason}",
+    ja: "保存済みのファクトを判定し直せませんでした: {reason}",
+  },
+  "server.rejudgeSame": {
+    en: "The fleet was already judged with data version {version}; nothing to do.",
+    ja: "データ版 {version} での判定は済んでいます。何もしません。",
+  },
+  "server.newFindings": {
+    en: "{host}: {count} new finding(s) without a new scan ({ids})",
+    ja: "{host}: 再スキャンなしで新しい検出 {count} 件 ({ids})",
+  },
+  "server.dataUpdated": {
+    en: "Server data updated: {path} ({count} CVEs)",
+    ja: "サーバーのデータを更新しました: {path} (CVE {count} 件)",
+  },
+  "server.iocFileBad": {
+    en: "{file} is not an IOC list file (JSON with a lists array): {reason}",
+    ja: "{file} は IOC リストのファイル (lists 配列を持つ JSON) ではありません: {reason}",
+  },
+  "server.config": {
+    en: "cannot use the configuration: {reason}",
+    ja: "設定を使えません: {reason}",
+  },
+  "server.fromServer.done": {
+    en: "Data from {url}: vulnerability data {vulndb}, IOC lists {iocs}",
+    ja: "{url} からのデータ: 脆弱性データ {vulndb}、IOC リスト {iocs}",
+  },
+  "server.fromServer.updated": { en: "updated", ja: "更新しました" },
+  "server.fromServer.current": { en: "already current", ja: "最新です" },
+  "server.fromServer.notEnrolled": {
+    en: "this host is not enrolled with {url}: run `mamori audit --push {url} --token TOKEN` first",
+    ja: "このホストは {url} に登録されていません。先に `mamori audit --push {url} --token TOKEN` を実行してください",
+  },
+  "server.fromServer.bad": {
+    en: "the data from {url} is not usable ({what}): {reason}; the current data is kept",
+    ja: "{url} からのデータ ({what}) は使えません: {reason}。現在のデータはそのままです",
+  },
+  "server.fleet.attackerTitle": {
+    en: "The attacker {ip} seen on {others} now hits {host}",
+    ja: "{others} で見られた攻撃元 {ip} が {host} にも来ています",
+  },
+  "server.fleet.attackerDetail": {
+    en: "{ip} was first seen on {first} at {firstAt}; on {host} from {hereAt} ({outcome}). The same address on several of your servers is one campaign: check the other hosts' logs for it, and block it fleet-wide.",
+    ja: "{ip} は {firstAt} に {first} で最初に見られ、{host} では {hereAt} から来ています ({outcome})。複数のサーバーに同じアドレスが来ているのは 1 つの攻撃活動です。他のホストのログも確認し、フリート全体で遮断してください。",
+  },
+  "server.fleet.attackerFix": {
+    en: "Block {ip} at every host's firewall (or the edge), and look at the fleet's attackers page for the hosts it reached.",
+    ja: "{ip} を全ホストのファイアウォール (または入口) で遮断し、フリートの攻撃元ページでこのアドレスが到達したホストを確認してください。",
+  },
+  "server.fleet.unknown": { en: "unknown", ja: "不明" },
   "server.unknownHost": { en: "no host {host}", ja: "ホスト {host} はありません" },
   "server.userAdded": {
     en: "Added dashboard user {name} ({role})",
@@ -102,6 +157,49 @@ export const server = {
     ja: "--server-fingerprint には SHA-256 フィンガープリント (16 進 64 桁、':' 区切り可) を指定してください。指定値: {value}",
   },
   // dashboard
+  "dash.nav.hosts": { en: "Hosts", ja: "ホスト" },
+  "dash.nav.attackers": { en: "Attackers", ja: "攻撃元" },
+  "dash.nav.apache": { en: "Apache", ja: "Apache" },
+  "dash.nav.incidents": { en: "Incidents", ja: "インシデント" },
+  "dash.nav.export": { en: "Export", ja: "エクスポート" },
+  "dash.attackers": {
+    en: "Attackers seen on several hosts ({count})",
+    ja: "複数のホストで見られた攻撃元 ({count} 件)",
+  },
+  "dash.noAttackers": {
+    en: "No address was seen attacking more than one host.",
+    ja: "複数のホストを攻撃したアドレスはありません。",
+  },
+  "dash.col.ip": { en: "Address", ja: "アドレス" },
+  "dash.col.hostsSeen": {
+    en: "Hosts (first seen – last seen, requests, outcome)",
+    ja: "ホスト (初回 – 最終、リクエスト数、結果)",
+  },
+  "dash.col.attacks": { en: "Attacks", ja: "攻撃" },
+  "dash.col.outcome": { en: "Worst outcome", ja: "最も悪い結果" },
+  "dash.apache": { en: "Apache inventory ({count})", ja: "Apache の一覧 ({count} 件)" },
+  "dash.noApache": { en: "No Apache installation reported.", ja: "報告された Apache はありません。" },
+  "dash.col.version": { en: "Version", ja: "バージョン" },
+  "dash.col.package": { en: "Package", ja: "パッケージ" },
+  "dash.col.exposed": { en: "Exposed", ja: "外部公開" },
+  "dash.col.binary": { en: "Binary", ja: "実行ファイル" },
+  "dash.col.cves": { en: "CVEs (worst)", ja: "CVE (最も重大)" },
+  "dash.fromSource": { en: "built from source", ja: "ソースからビルド" },
+  "dash.exposed.yes": { en: "yes", ja: "あり" },
+  "dash.exposed.no": { en: "no", ja: "なし" },
+  "dash.exposed.unknown": { en: "unknown", ja: "不明" },
+  "dash.fleetIncidents": {
+    en: "Incidents across the fleet ({count})",
+    ja: "フリート全体のインシデント ({count} 件)",
+  },
+  "dash.noIncidents": { en: "No incident on any host.", ja: "どのホストにもインシデントはありません。" },
+  "dash.export": { en: "Export", ja: "エクスポート" },
+  "dash.export.hosts": { en: "Hosts", ja: "ホスト" },
+  "dash.export.findings": { en: "Findings of every host", ja: "全ホストの検出" },
+  "dash.export.note": {
+    en: "CSV cells that a spreadsheet would read as a formula start with an apostrophe.",
+    ja: "表計算ソフトが数式と解釈しうる CSV のセルには先頭にアポストロフィを付けています。",
+  },
   "dash.title": { en: "mamori fleet", ja: "mamori フリート" },
   "dash.login": { en: "Sign in", ja: "ログイン" },
   "dash.user": { en: "User name", ja: "利用者名" },

@@ -10,6 +10,7 @@ import { FailureLimit } from "../rate-limit.ts";
 import type { ServerStore } from "../store/db.ts";
 import { getHost, latestReport, listHosts, revokeHost } from "../store/repo.ts";
 import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName } from "../store/users.ts";
+import { fleetPages } from "./fleet.ts";
 import { STYLE } from "./style.ts";
 
 /**
@@ -84,7 +85,8 @@ export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): 
 <title>${title} — ${t("dash.title")}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
 <header><a class="brand" href="/">${t("dash.title")}</a>
-<nav><a href="?lang=ja" lang="ja">日本語</a> <a href="?lang=en" lang="en">English</a>
+<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a>
+<a href="?lang=ja" lang="ja">日本語</a> <a href="?lang=en" lang="en">English</a>
 ${
   who
     ? html`<span class="who">${t("dash.signedInAs", { user: who.user, role: who.role })}</span>
@@ -246,6 +248,8 @@ ${
 }`;
     return page(c, lang, host.name, body, s);
   });
+
+  fleetPages(app, { store, page, session, langOf, sevClass });
 
   app.post("/hosts/:id/revoke", async (c) => {
     const s = await session(c);

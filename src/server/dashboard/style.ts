@@ -21,5 +21,12 @@ td.num{text-align:right}
 .login input{width:100%;padding:.4rem}
 button{padding:.35rem .8rem}
 button.danger{background:#8b0000;color:#fff;border:0;margin-top:1rem}
-@media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
+ul.seen{margin:0;padding-left:1rem}
+th{overflow-wrap:normal}
+td.nw,code.ip{white-space:nowrap;overflow-wrap:normal}
+.exposed-yes{color:#8b0000;font-weight:600}
+nav a{white-space:nowrap}
+@media (max-width:40rem){th,td{padding:.3rem .2rem}table{font-size:.85rem}main{padding:.5rem}
+table.hosts th:nth-child(4),table.hosts td:nth-child(4){display:none}
+table.apache th:nth-child(6),table.apache td:nth-child(6){display:none}}
 `;

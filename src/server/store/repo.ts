@@ -311,6 +311,7 @@ export async function ingestReport(
   hostId: string,
   report: IngestReport,
   now: Date,
+  by: { actor: string; action: string } = { actor: `host:${hostId}`, action: "report.ingest" },
 ): Promise<string> {
   const id = randomUUID();
   const worst = worstOf(report.findings.map((f) => f.severity));
@@ -397,7 +398,7 @@ export async function ingestReport(
       })
       .where("id", "=", hostId)
       .execute();
-    await audit(trx, now, `host:${hostId}`, "report.ingest", id, {
+    await audit(trx, now, by.actor, by.action, id, {
       findings: findings.length,
       incidents: incidents.length,
     });

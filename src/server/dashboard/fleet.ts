@@ -1,0 +1,132 @@
+import type { Context, Hono } from "hono";
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { Lang, Translator } from "../../i18n/index.ts";
+import { translator } from "../../i18n/index.ts";
+import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "../fleet/export.ts";
+import { apacheInventory, fleetAttackers, fleetIncidents } from "../fleet/views.ts";
+import type { ServerStore } from "../store/db.ts";
+import type { Role } from "../store/users.ts";
+import type { DashboardEnv } from "./routes.ts";
+
+type H = HtmlEscapedString | Promise<HtmlEscapedString>;
+type Who = { user: string; role: Role; csrf: string };
+
+/** What the fleet pages borrow from the dashboard: its page frame, session check, language and classes. */
+export interface PageKit {
+  store: ServerStore;
+  page: (
+    c: Context,
+    lang: Lang,
+    title: string,
+    body: H,
+    who?: Who,
+    status?: number,
+  ) => Response | Promise<Response>;
+  session: (c: Context) => Promise<Who | undefined>;
+  langOf: (c: Context) => Lang;
+  sevClass: (s: string | null) => string;
+}
+
+/**
+ * The fleet pages (read only, any signed-in user): attackers seen on several hosts, the Apache inventory,
+ * incidents across the fleet with their timelines, and the export. Every host-written value goes through
+ * hono's `html` escaping; the JSON twins are under /api/v1/fleet and /api/v1/export.
+ */
+export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
+  const guarded =
+    (fn: (c: Context, lang: Lang, t: Translator, who: Who) => Promise<Response>) => async (c: Context) => {
+      const s = await k.session(c);
+      if (!s) return c.redirect("/login", 303);
+      const lang = k.langOf(c);
+      return fn(c, lang, translator(lang), s);
+    };
+  const hostLink = (id: string, name: string) => html`<a class="host" href="/hosts/${id}">${name}</a>`;
+
+  app.get(
+    "/fleet/attackers",
+    guarded(async (c, lang, t, s) => {
+      const list = fleetAttackers(await fleetDocs(k.store));
+      const body = html`<h1>${t("dash.attackers", { count: list.length })}</h1>
+${
+  list.length === 0
+    ? html`<p>${t("dash.noAttackers")}</p>`
+    : html`<table class="attackers"><thead><tr><th>${t("dash.col.ip")}</th><th>${t("dash.col.hostsSeen")}</th><th>${t("dash.col.outcome")}</th></tr></thead><tbody>
+${list.map(
+  (a) =>
+    html`<tr data-ip="${a.ip}"><td><code class="ip">${a.ip}</code></td><td><ul class="seen">${a.hosts.map(
+      (h) =>
+        html`<li data-host="${h.hostId}">${hostLink(h.hostId, h.host)} <time>${h.firstSeen ?? "?"}</time> – <time>${h.lastSeen ?? "?"}</time>, ${h.requests}${h.outcome ? html`, ${h.outcome}` : ""}${h.attacks.length ? html` <small>${h.attacks.join(", ")}</small>` : ""}${h.incidents.length ? html`<br><small class="inc">${h.incidents.join(" / ")}</small>` : ""}</li>`,
+    )}</ul></td><td>${a.outcome ?? ""}</td></tr>`,
+)}
+</tbody></table>`
+}`;
+      return k.page(c, lang, t("dash.nav.attackers"), body, s);
+    }),
+  );
+
+  app.get(
+    "/fleet/apache",
+    guarded(async (c, lang, t, s) => {
+      const rows = apacheInventory(await fleetDocs(k.store));
+      const body = html`<h1>${t("dash.apache", { count: rows.length })}</h1>
+${
+  rows.length === 0
+    ? html`<p>${t("dash.noApache")}</p>`
+    : html`<table class="apache"><thead><tr><th>${t("dash.col.host")}</th><th>${t("dash.col.version")}</th><th>${t("dash.col.package")}</th><th>${t("dash.col.exposed")}</th><th>${t("dash.col.cves")}</th><th>${t("dash.col.binary")}</th></tr></thead><tbody>
+${rows.map(
+  (
+    r,
+  ) => html`<tr data-host="${r.hostId}"><td>${hostLink(r.hostId, r.host)}</td><td class="nw">${r.version ?? "?"}</td>
+<td>${r.package ?? t("dash.fromSource")}</td>
+<td class="nw exposed-${r.exposed}">${t(`dash.exposed.${r.exposed}`)}${r.ports.length ? html` (${r.ports.join(", ")})` : ""}</td>
+<td>${r.cves}${r.worstCve ? html` <span class="${k.sevClass(r.worstCve)}">${r.worstCve}</span>` : ""}</td><td><code>${r.binary}</code></td></tr>`,
+)}
+</tbody></table>`
+}`;
+      return k.page(c, lang, t("dash.nav.apache"), body, s);
+    }),
+  );
+
+  app.get(
+    "/fleet/incidents",
+    guarded(async (c, lang, t, s) => {
+      const list = fleetIncidents(await fleetDocs(k.store));
+      const body = html`<h1>${t("dash.fleetIncidents", { count: list.length })}</h1>
+${
+  list.length === 0
+    ? html`<p>${t("dash.noIncidents")}</p>`
+    : list.slice(0, 500).map(
+        (
+          i,
+        ) => html`<article class="incident" data-host="${i.hostId}"><h3><span class="${k.sevClass(i.severity)}">${i.severity}</span> ${hostLink(i.hostId, i.host)}: ${i.title}</h3><p>${i.summary}</p>
+<ol class="timeline">${i.timeline.map((e) => html`<li><time>${e.time}</time> <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
+      )
+}`;
+      return k.page(c, lang, t("dash.nav.incidents"), body, s);
+    }),
+  );
+
+  app.get(
+    "/export",
+    guarded(async (c, lang, t, s) => {
+      const link = (what: ExportWhat, f: ExportFormat) =>
+        html`<a href="/export/${what}.${f}" download>${what}.${f}</a>`;
+      const body = html`<h1>${t("dash.export")}</h1>
+<ul class="export"><li>${t("dash.export.hosts")}: ${link("hosts", "json")} · ${link("hosts", "csv")}</li>
+<li>${t("dash.export.findings")}: ${link("findings", "json")} · ${link("findings", "csv")}</li></ul>
+<p>${t("dash.export.note")}</p>`;
+      return k.page(c, lang, t("dash.export"), body, s);
+    }),
+  );
+
+  app.get("/export/:file", async (c) => {
+    if (!(await k.session(c))) return c.redirect("/login", 303);
+    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    if (!m) return c.text("not found", 404);
+    const f = await exportFile(k.store, m[1] as ExportWhat, m[2] as ExportFormat);
+    c.header("content-type", f.type);
+    c.header("content-disposition", `attachment; filename="${f.name}"`);
+    return c.body(f.body);
+  });
+}
