@@ -3,6 +3,7 @@ import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
 import { type Listening, listenHttps } from "./listen.ts";
+import { DEFAULT_RETENTION_DAYS, type RetentionJob, startRetention } from "./retention.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
 
 export interface ServerOptions {
@@ -15,6 +16,10 @@ export interface ServerOptions {
   euid: number;
   now: () => Date;
   maxBody?: number;
+  /** Days events and old reports are kept (src/server/retention.ts). */
+  retentionDays?: number;
+  /** A daily retention run that failed (the server goes on). */
+  onRetentionError?: (err: unknown) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -53,7 +58,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const store = await openServerStore(target);
   let listening: Listening;
+  let retention: RetentionJob | undefined;
   try {
+    retention = await startRetention(store, {
+      days: opts.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      now: opts.now,
+      onError: opts.onRetentionError,
+    });
     listening = await listenHttps(serverApp(store, opts.now), {
       host: opts.host,
       port: opts.port,
@@ -62,6 +73,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxBody: opts.maxBody,
     });
   } catch (err) {
+    retention?.stop();
     await store.close();
     throw err;
   }
@@ -72,6 +84,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     certPath: opts.certFile ?? `${opts.dataDir}/tls-cert.pem`,
     store,
     async stop() {
+      retention?.stop();
       await listening.close();
       await store.close();
     },
