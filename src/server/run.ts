@@ -6,6 +6,7 @@ import type { FleetAlerts } from "./fleet/alerts.ts";
 import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
 import { ensureJudgeData, type RejudgeResult } from "./rejudge.ts";
+import { DEFAULT_RETENTION_DAYS, type RetentionJob, startRetention } from "./retention.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
 
 export interface ServerOptions {
@@ -27,6 +28,10 @@ export interface ServerOptions {
   onRejudge?: (r: RejudgeResult | Error) => void;
   /** Told when a report brought an attacker other hosts had seen (one line per address). */
   onSighting?: (s: Sighting[]) => void;
+  /** Days events and old reports are kept (src/server/retention.ts). */
+  retentionDays?: number;
+  /** A daily retention run that failed (the server goes on). */
+  onRetentionError?: (err: unknown) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -93,7 +98,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   };
   let listening: Listening;
+  let retention: RetentionJob | undefined;
   try {
+    retention = await startRetention(store, {
+      days: opts.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      now: opts.now,
+      onError: opts.onRetentionError,
+    });
     listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest), {
       host: opts.host,
       port: opts.port,
@@ -102,6 +113,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxBody: opts.maxBody,
     });
   } catch (err) {
+    retention?.stop();
     await store.close();
     throw err;
   }
@@ -142,6 +154,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async stop() {
       clearTimeout(first);
       if (timer) clearInterval(timer);
+      retention?.stop();
       await listening.close();
       stopping = true;
       await context;

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminalLines } from "../../report/escape.ts";
 import { CERT_FILE, DataDirError } from "../../server/data-dir.ts";
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from "../../server/retention.ts";
 import { openDataStore, startServer } from "../../server/run.ts";
 import type { ServerStore } from "../../server/store/db.ts";
 import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/repo.ts";
@@ -23,6 +24,7 @@ interface Raw {
   ttl?: string;
   config?: string;
   rejudgeEvery?: string;
+  retentionDays?: string;
 }
 
 function langOf(raw: { lang?: string }, io: CliIo): Lang {
@@ -99,6 +101,11 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       "look this often for new vulnerability/IOC data and judge every host's stored facts again (0: only at start)",
       "60",
     )
+    .option(
+      "--retention-days <n>",
+      `days events and old reports are kept (each host's latest report always is)`,
+      String(DEFAULT_RETENTION_DAYS),
+    )
     .action(async (raw: Raw) => {
       const lang = langOf(raw, io);
       const t = translator(lang);
@@ -113,6 +120,19 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
           }),
         );
       const alerts = await alertsOf(raw, io, t, lang);
+      const retentionDays = Number(raw.retentionDays ?? DEFAULT_RETENTION_DAYS);
+      if (
+        !/^\d{1,4}$/.test(raw.retentionDays ?? "400") ||
+        retentionDays < 1 ||
+        retentionDays > MAX_RETENTION_DAYS
+      )
+        throw new UsageError(
+          t("cli.badOption", {
+            option: "--retention-days",
+            value: raw.retentionDays ?? "",
+            expected: `1-${MAX_RETENTION_DAYS}`,
+          }),
+        );
       const { host, port } = parseListen(raw.listen ?? "127.0.0.1:8443", t);
       const dataDir = path.resolve(io.cwd, needData(raw, t));
       let running: Awaited<ReturnType<typeof startServer>>;
@@ -152,6 +172,11 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
                 )}\n`,
               );
           },
+          retentionDays,
+          onRetentionError: (err) =>
+            io.stderr.write(
+              `${t("server.retentionFailed", { reason: escapeTerminalLines(String((err as Error)?.message ?? err)) })}\n`,
+            ),
         });
       } catch (err) {
         if (err instanceof DataDirError)

@@ -27,6 +27,10 @@ export const server = {
     ja: "{address} で待ち受けできません: {reason}",
   },
   "server.stopped": { en: "mamori server stopped", ja: "mamori server を停止しました" },
+  "server.retentionFailed": {
+    en: "the daily retention run failed (tried again tomorrow): {reason}",
+    ja: "毎日の保存期間の処理に失敗しました (明日もう一度試みます): {reason}",
+  },
   "server.tokenMade": {
     en: "One-time enrollment token, valid until {expires}. Enroll a host with: mamori audit --push https://SERVER:PORT --token TOKEN --server-fingerprint {fingerprint}",
     ja: "1 回限りの登録トークンです ({expires} まで有効)。ホストの登録: mamori audit --push https://SERVER:PORT --token TOKEN --server-fingerprint {fingerprint}",

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { ServerDb } from "./schema.ts";
 
 /**
@@ -134,6 +134,44 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("expires_at", "text", (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    version: 3,
+    name: "events: per-host log events and findings by time (partitioned by month on PostgreSQL)",
+    async up(typed, dialect) {
+      const db = typed as AnyDb;
+      // One row per log event or finding of a report (src/server/store/events.ts writes them). No primary
+      // key: on PostgreSQL a unique index must hold the partition key, so (host_id, at, digest) is it, and
+      // it doubles as the per-host time index. Partitions are made ahead and dropped by src/server/retention.ts.
+      const at = dialect === "pg" ? "timestamptz" : "text";
+      const table = db.schema
+        .createTable("events")
+        .addColumn("host_id", "text", (c) => c.notNull())
+        .addColumn("at", at, (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("report_id", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("ip", "text")
+        .addColumn("outcome", "text")
+        .addColumn("detail", "text", (c) => c.notNull())
+        .addColumn("digest", "text", (c) => c.notNull());
+      await (dialect === "pg" ? table.modifyEnd(sql`partition by range (at)`) : table).execute();
+      await db.schema
+        .createIndex("events_host_at_digest")
+        .on("events")
+        .columns(["host_id", "at", "digest"])
+        .unique()
+        .execute();
+      // Attackers seen on several hosts: the same address across the fleet, by time.
+      await db.schema
+        .createIndex("events_ip_at")
+        .on("events")
+        .columns(["ip", "at"])
+        .where(sql.ref("ip"), "is not", null)
+        .execute();
+      if (dialect === "sqlite") await db.schema.createIndex("events_at").on("events").column("at").execute();
     },
   },
 ];

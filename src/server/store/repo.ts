@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type ServerStore, serverTx } from "./db.ts";
+import { recordEvents } from "./events.ts";
 import type { ServerDb } from "./schema.ts";
 
 /**
@@ -354,6 +355,7 @@ export async function ingestReport(
         facts: report.facts ?? null,
       })
       .execute();
+    await recordEvents(trx, store.dialect, hostId, id, report, now);
     // A finding or incident id repeated in one report is kept once (the first).
     const seenF = new Set<string>();
     const findings = report.findings.filter((f) => !seenF.has(f.id) && seenF.add(f.id));
