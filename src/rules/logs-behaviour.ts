@@ -3,9 +3,11 @@
  * window, judged by src/checks/logs/behaviour.ts. Validated here by hand (a few fields, no zod: the
  * log commands avoid loading zod at start-up); the YAML library is loaded only when scenarios are read.
  */
+// A static import: the single executable can load only what the bundle holds (createRequire found nothing there).
+
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 
 export interface Scenario {
   id: string;
@@ -88,7 +90,5 @@ export function loadScenarios(file = scenariosFile()): Scenario[] {
 }
 
 function readScenarios(file: string): Scenario[] {
-  const require = createRequire(import.meta.url);
-  const { parse } = require("yaml") as typeof import("yaml");
-  return compileScenarios(parse(readFileSync(file, "utf8")), file);
+  return compileScenarios(parseYaml(readFileSync(file, "utf8")), file);
 }

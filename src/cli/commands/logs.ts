@@ -59,7 +59,15 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
           );
       // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
       // saying "no attacks in 0 files" would read as a clean bill of health.
-      if (!saved || saved.files.length === 0) throw new UsageError(t("logs.noFiles"));
+      if (!saved || saved.files.length === 0) {
+        // The reading itself failed: say why, not only that nothing was read.
+        const failed = doc.notChecked.find((n) => n.area === "logs");
+        throw new UsageError(
+          failed
+            ? `${t("logs.noFiles")} (${esc(String(failed.detail ?? failed.reason))})`
+            : t("logs.noFiles"),
+        );
+      }
       done(emitBlocklist(doc, raw, opts, io) ?? emitReport(doc, opts, io));
     },
   );
