@@ -3,24 +3,14 @@
  * error_log go through `mamori logs --format json` (in-process, the same pipeline as the CLI and audit),
  * and every reported outcome is compared with truth.jsonl / error_truth.jsonl.
  *
- *   node scripts/lab-accuracy.ts [LAB_DIR] [--wrong] [--stderr-preview]
- *
- * --stderr-preview: judges the same files with the raw stderr lines a CGI shell writes into the error
- * log (`/bin/sh: 1: X: not found`, no timestamp) handed to the checks as the reader is to hand them over
- * (an error entry with no client, stamped with the time of the timestamped line before it; see
- * tieShellErrors in src/checks/logs/judge.ts). The reader (src/collect/logs) does not do so yet: this
- * shows what the checks make of them once it does.
+ *   node scripts/lab-accuracy.ts [LAB_DIR] [--wrong]
  *
  * Prints, per server and truth label: lines, how many were reported, exact outcomes, successes found,
  * false successes, and error-log lines that became events of their own.
  */
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { eventsFrom } from "../src/checks/logs/judge.ts";
 import { runCli } from "../src/cli/app.ts";
-import { parseLine } from "../src/collect/logs/engine/format.ts";
-import { scanStream } from "../src/collect/logs/scan.ts";
-import { loadRules } from "../src/rules/logs.ts";
 
 export const LAB_DIR = new URL("../../shared/corpus/apache-lab/", import.meta.url).pathname;
 export const LAB_SERVERS = ["h249", "h250", "deb", "h249-fallback", "deb-fallback", "deb-app"];
@@ -114,47 +104,6 @@ export async function labServer(dir: string, server: string): Promise<ServerResu
   return { server, lines, errorEvents };
 }
 
-/** One server judged with the shell's raw stderr lines handed over (--stderr-preview). */
-export async function labServerWithStderr(dir: string, server: string): Promise<ServerResult> {
-  const rules = loadRules();
-  const access = join(dir, server, "access_log");
-  const error = join(dir, server, "error_log");
-  const a = await scanStream(createReadStream(access), access, { rules });
-  const e = await scanStream(createReadStream(error), error, { rules, offsetMinutes: a.offsetMinutes });
-  let last: Date | undefined;
-  readFileSync(error, "utf8")
-    .split("\n")
-    .forEach((text, i) => {
-      if (text.startsWith("[")) last = parseLine(text, i + 1, undefined, a.offsetMinutes ?? 0)?.time ?? last;
-      else if (/^\/(?:usr\/)?bin\/(?:ba|da|z)?sh: /.test(text))
-        e.cgiErrors.push({ kind: "error", line: i + 1, time: last, message: text, raw: text, request: "" });
-    });
-  const events = eventsFrom([a, e], rules);
-  const byLine = new Map(events.filter((x) => x.file === access).map((x) => [x.line, x]));
-  const errorEvents = events
-    .filter((x) => x.file === error)
-    .map((x) => ({ line: x.line, attack: x.attack, outcome: x.outcome }));
-  const lines: LineResult[] = readFileSync(join(dir, server, "truth.jsonl"), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => {
-      const r = JSON.parse(l) as { line: number; label: string; outcome: Truth | null };
-      const x = byLine.get(r.line);
-      return {
-        line: r.line,
-        label: r.label,
-        truth: r.outcome,
-        got: x?.outcome,
-        attack: x?.attack,
-        request: x?.request,
-        status: x?.status,
-        size: x?.size,
-        why: x?.why,
-      };
-    });
-  return { server, lines, errorEvents };
-}
-
 export interface Row {
   server: string;
   label: string;
@@ -235,8 +184,7 @@ if (import.meta.main) {
     process.exit(2);
   }
   const results: ServerResult[] = [];
-  const preview = process.argv.includes("--stderr-preview");
-  for (const s of LAB_SERVERS) results.push(await (preview ? labServerWithStderr : labServer)(dir, s));
+  for (const s of LAB_SERVERS) results.push(await labServer(dir, s));
   process.stdout.write(`${table(results)}\n`);
   if (process.argv.includes("--wrong"))
     for (const r of results)

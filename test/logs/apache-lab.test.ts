@@ -7,14 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import {
-  LAB_DIR,
-  LAB_SERVERS,
-  labServer,
-  labServerWithStderr,
-  type ServerResult,
-  table,
-} from "../../scripts/lab-accuracy.ts";
+import { LAB_DIR, LAB_SERVERS, labServer, type ServerResult, table } from "../../scripts/lab-accuracy.ts";
 import { resolveTarget } from "../../src/checks/logs/target.ts";
 
 const present = existsSync(join(LAB_DIR, "README.md"));
@@ -24,7 +17,7 @@ const present = existsSync(join(LAB_DIR, "README.md"));
  * the shell ran the attacker's body, and whether the body did anything (the lab's marker file) shows
  * nowhere in the logs; its only trace, when there is one, is a raw un-timestamped stderr line of the
  * shell (`/bin/sh: 1: Syntax error`) with no client. mamori calls these `succeeded` (commands ran);
- * the lab calls those whose body had no effect `failed`. They are counted in the table, not asserted.
+ * the lab calls those whose body had no effect `failed`. The test below holds how many stay `succeeded`.
  */
 function shellRanSilently(l: { request?: string; status?: number; size?: number }): boolean {
   const m = /^POST (\S+)/.exec(l.request ?? "");
@@ -68,11 +61,11 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
 });
 
 /**
- * The shell's raw stderr (issue 12) as the checks judge it once the reader hands it over (the reader
- * still counts those lines as unparsed, so the test above keeps its exemptions): the lines it ties
- * become `failed` (`shell-ran-command-failed`), which the truth confirms for every one, no exploited line
- * loses its success, and of the 14 silent shells the lab calls failed at most 3 stay `succeeded` (their
- * stderr line sits where several silent shells fit, or none of its neighbours' requests is known).
+ * The shell's raw stderr (issue 12), handed over by the reader as an error entry with no client: the
+ * requests it ties become `failed` (`shell-ran-command-failed`), which the truth confirms for every one,
+ * no exploited line loses its success, and of the 14 silent shells the lab calls failed at most 3 stay
+ * `succeeded` (their stderr line sits where several silent shells fit, or none of its neighbours' requests
+ * is known).
  */
 test("apache-lab: a shell's raw stderr ties to its request: failed where the truth says so, nothing else moves", {
   skip: !present && "apache-lab corpus not present",
@@ -80,7 +73,7 @@ test("apache-lab: a shell's raw stderr ties to its request: failed where the tru
   let stillSilent = 0;
   let tied = 0;
   for (const server of LAB_SERVERS) {
-    const r = await labServerWithStderr(LAB_DIR, server);
+    const r = await labServer(LAB_DIR, server);
     for (const l of r.lines) {
       const at = `${server} line ${l.line} (${l.label}) got ${l.got ?? "no event"} (${l.why ?? ""})`;
       if (l.truth === "succeeded") assert.equal(l.got, "succeeded", at);

@@ -80,8 +80,19 @@ const MAX_LINE = 1 << 20;
  */
 export const SAMPLE_EVERY = 64 << 10;
 export const SAMPLE_MAX = 20_000;
-const CGI_LITERALS = ["ah01215", "ah01241", "end of script output", "malformed header from script"];
+const CGI_LITERALS = [
+  "ah01215",
+  "ah01241",
+  "end of script output",
+  "malformed header from script",
+  // A CGI shell's own stderr, written raw into the error log: `/bin/sh: 1: wget: not found`.
+  "sh: ",
+];
 const CGI_RE = /AH01215|AH01241|End of script output|malformed header from script/;
+/** The raw stderr line of a shell run as CGI (no timestamp, no client): the checks tie it to its request. */
+const SHELL_STDERR = /^\/(?:usr\/)?bin\/(?:ba|da|z)?sh: (?:line )?\d{1,9}: /;
+/** How many lines back a raw stderr line looks for the timestamped line it follows. */
+const STDERR_LOOKBACK = 8;
 
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
 export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
@@ -155,6 +166,30 @@ export async function scanStream(
   // Lines handed to handleLine: with no known format, every other line counts as unparsed too.
   let examined = 0;
 
+  /**
+   * A shell's raw stderr line becomes an error entry with no client, stamped with the time of the
+   * timestamped line before it (looked for a few lines back in the same buffer), as the checks expect.
+   */
+  const shellStderr = (buf: Buffer, s: number, text: string, lineNo: number) => {
+    let time: Date | undefined;
+    let end = s - 1; // the "\n" ending the line before
+    for (let k = 0; k < STDERR_LOOKBACK && end > 0 && !time; k++) {
+      const start = buf.lastIndexOf(10, end - 1) + 1;
+      if (end - start <= maxLine && buf[start] === 0x5b /* "[" */)
+        time = parseLine(buf.toString("utf8", start, end).replace(/\r$/, ""), 0, detected, offset)?.time;
+      end = start - 1;
+    }
+    res.parsed++;
+    const entry: LogEntry = { kind: "error", line: lineNo, time, message: text, raw: text, request: "" };
+    if (opts.collect) {
+      opts.collect(entry);
+      return;
+    }
+    const into = opts.keeper?.into ?? res;
+    if (opts.keeper) entry.line += opts.keeper.lineBase;
+    keepError(into, () => into.cgiErrors.push(entry));
+  };
+
   /** `again`: a line already counted (a sample point on a matched line): only its sample is taken. */
   const handleLine = (buf: Buffer, s: number, e: number, lineNo: number, matched: boolean, again = false) => {
     if (again) {
@@ -178,6 +213,10 @@ export async function scanStream(
     if (text.trim() === "") return;
     const entry = parseLine(text, lineNo, detected, offset);
     if (!entry) {
+      if (detected?.kind === "error" && matched && SHELL_STDERR.test(text)) {
+        shellStderr(buf, s, text, lineNo);
+        return;
+      }
       skip("unparsed", lineNo || undefined);
       return;
     }
