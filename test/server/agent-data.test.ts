@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { REJUDGE_CVE, snapshotWithout } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { REJUDGE_CVE, snapshotWithout } from "./feeds.ts";
 import { COMPROMISED, call, run, startServerProcess } from "./harness.ts";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");

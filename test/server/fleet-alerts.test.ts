@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { FIXTURE_NOW } from "../helpers/audit.ts";
+import { localFeeds, REJUDGE_CVE, snapshotWithout } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { localFeeds, REJUDGE_CVE, snapshotWithout } from "./feeds.ts";
 import { COMPROMISED, call, run, startServerProcess } from "./harness.ts";
 
 interface Alert {

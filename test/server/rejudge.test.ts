@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type TestContext, test } from "node:test";
 import { FIXTURE_NOW, fixtureRoot } from "../helpers/audit.ts";
+import { localFeeds, REJUDGE_CVE, snapshotWithout } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { localFeeds, REJUDGE_CVE, snapshotWithout } from "./feeds.ts";
 import { call, run, startServerProcess } from "./harness.ts";
 import { pgSkip, startPostgres } from "./pg.ts";
 

@@ -17,8 +17,8 @@ export function snapshotWithout(cve: string): string {
 }
 
 /**
- * Apache's and KEV's real JSON, and a small Debian tracker JSON, served on 127.0.0.1 (as in
- * test/facts/rejudge.test.ts): the `--*-url` options of `db update` and `server db-update`.
+ * Apache's and KEV's real JSON, and a tracker JSON about a long-gone Debian release, served on 127.0.0.1:
+ * the `--*-url` and `--feed` options of `db update` and `server db-update`.
  */
 export async function localFeeds(t: { after: (fn: () => Promise<void>) => void }): Promise<string[]> {
   const bodies: Record<string, Buffer> = {
