@@ -20,7 +20,7 @@
  * incident), varied per host: name, which findings, attacker addresses, times. Only 127.0.0.1 is used.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
@@ -32,6 +32,7 @@ import { hashPassword } from "../src/server/password.ts";
 import { openServerStore, type ServerStore } from "../src/server/store/db.ts";
 import { createApiKey, createEnrollToken } from "../src/server/store/repo.ts";
 import { addUser, createSession } from "../src/server/store/users.ts";
+import { startPostgres } from "../test/helpers/postgres.ts";
 
 const repo = path.join(import.meta.dirname, "..");
 const MAMORI = path.join(repo, "bin/mamori");
@@ -66,61 +67,6 @@ function tempDir(prefix: string): string {
 }
 
 // ---------------------------------------------------------------- processes
-
-function pgBin(): string | undefined {
-  const base = "/usr/lib/postgresql";
-  let versions: string[] = [];
-  try {
-    versions = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a));
-  } catch {
-    return undefined;
-  }
-  return versions.map((v) => path.join(base, v, "bin")).find((b) => fs.existsSync(path.join(b, "initdb")));
-}
-
-/** A throw-away PostgreSQL on 127.0.0.1 with its durability settings left on (fsync, synchronous_commit). */
-async function startPostgres(): Promise<string> {
-  const bin = pgBin();
-  if (!bin || process.getuid?.() !== 0) throw new Error("PostgreSQL binaries and root are needed");
-  const dir = tempDir("mamori-bench-pg-");
-  const data = path.join(dir, "data");
-  const sock = path.join(dir, "sock");
-  fs.mkdirSync(sock);
-  spawnSync("chown", ["-R", "postgres:postgres", dir]);
-  const init = spawnSync(
-    "runuser",
-    ["-u", "postgres", "--", `${bin}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-    { encoding: "utf8" },
-  );
-  assert.equal(init.status, 0, init.stderr);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
-  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
-  const child: ChildProcess = spawn(
-    `${bin}/postgres`,
-    ["-D", data, "-k", sock, "-p", String(port), "-h", "127.0.0.1", "-c", "max_wal_size=2GB"],
-    { stdio: ["ignore", "ignore", "pipe"], uid, gid },
-  );
-  let log = "";
-  child.stderr?.on("data", (b) => (log += b));
-  const exited = new Promise((r) => child.on("exit", r));
-  t.after(async () => {
-    child.kill("SIGINT");
-    await exited;
-  });
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; i < 100; i++) {
-    const c = new pg.Client({ connectionString: url });
-    try {
-      await c.connect();
-      await c.end();
-      return url;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`PostgreSQL did not start: ${log}`);
-}
 
 async function startServer(data: string, db: string[]): Promise<{ port: number; stop(): Promise<void> }> {
   const child = spawn(MAMORI, ["server", "--listen", "127.0.0.1:0", "--data", data, ...db], {
@@ -416,7 +362,8 @@ interface Result {
 
 async function runEngine(engine: string, base: Doc): Promise<Result> {
   const data = path.join(tempDir(`mamori-bench-${engine}-`), "data");
-  const url = engine === "pg" ? await startPostgres() : undefined;
+  const url =
+    engine === "pg" ? await startPostgres(t, { durable: true, settings: ["max_wal_size=2GB"] }) : undefined;
   const server = await startServer(data, url ? ["--db", url] : []);
   const target = url ?? path.join(data, "server.db");
   const pgc = url ? new pg.Client({ connectionString: url }) : undefined;

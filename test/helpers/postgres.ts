@@ -26,9 +26,17 @@ export const pgSkip: string | false =
     ? false
     : "PostgreSQL binaries (apt-get install postgresql) and root (to initdb as postgres) are needed";
 
-/** Starts a throw-away PostgreSQL on 127.0.0.1 (stopped when the test ends); resolves to its URL. */
-export async function startPostgres(t: { after: (fn: () => Promise<void> | void) => void }): Promise<string> {
-  const bin = pgBin() as string;
+/**
+ * Starts a throw-away PostgreSQL on 127.0.0.1 (stopped when the test ends); resolves to its URL. Tests run it
+ * without fsync (speed); `durable` keeps fsync and synchronous commit on, as a benchmark of real storage needs,
+ * and `settings` are extra `-c name=value` server settings.
+ */
+export async function startPostgres(
+  t: { after: (fn: () => Promise<void> | void) => void },
+  opts: { durable?: boolean; settings?: string[] } = {},
+): Promise<string> {
+  const bin = pgBin();
+  if (!bin || process.getuid?.() !== 0) throw new Error("PostgreSQL binaries and root are needed");
   const dir = tempDir(t, "mamori-srv-pg-");
   const data = path.join(dir, "data");
   const sock = path.join(dir, "sock");
@@ -48,7 +56,7 @@ export async function startPostgres(t: { after: (fn: () => Promise<void> | void)
       "--auth=trust",
       "-E",
       "UTF8",
-      "--no-sync",
+      ...(opts.durable ? [] : ["--no-sync"]),
     ],
     { encoding: "utf8" },
   );
@@ -58,7 +66,18 @@ export async function startPostgres(t: { after: (fn: () => Promise<void> | void)
   const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
   const pg: ChildProcess = spawn(
     `${bin}/postgres`,
-    ["-D", data, "-k", sock, "-p", String(port), "-h", "127.0.0.1", "-F"],
+    [
+      "-D",
+      data,
+      "-k",
+      sock,
+      "-p",
+      String(port),
+      "-h",
+      "127.0.0.1",
+      ...(opts.durable ? [] : ["-F"]),
+      ...(opts.settings ?? []).flatMap((s) => ["-c", s]),
+    ],
     {
       stdio: ["ignore", "ignore", "pipe"],
       uid,
