@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { parseDebianAdvisoryList } from "../../src/vulndb/sources/debian.ts";
+import { listenLocal, serveBody } from "./http-local.ts";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const vulndata = path.join(repo, "../shared/vulndata");
@@ -37,21 +37,11 @@ export async function localFeeds(t: { after: (fn: () => Promise<void>) => void }
       }),
     ),
   };
-  const server = http.createServer((req, res) => {
+  const base = await listenLocal(t, (req, res) => {
     const body = bodies[req.url ?? ""];
-    if (!body) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
-    res.end(body);
+    if (body) serveBody(body)(req, res);
+    else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return [
     "--apache-url",
     `${base}/apache.json`,
@@ -62,4 +52,36 @@ export async function localFeeds(t: { after: (fn: () => Promise<void>) => void }
     "--feed",
     "apache,kev,debian",
   ];
+}
+
+type Releases = Record<string, { status: string; fixed_version?: string }>;
+
+/**
+ * Debian's security tracker JSON in its real shape (`{ apache2: { CVE: { releases: { codename: ... } } } }`),
+ * made from the mirrored DSA and DLA lists; `extra` adds or overrides entries.
+ */
+export function debianTrackerBody(
+  extra: Record<string, unknown> = {},
+  more: Record<string, Releases> = {},
+): Buffer {
+  const distro = path.join(vulndata, "distro");
+  const index = parseDebianAdvisoryList(fs.readFileSync(path.join(distro, "debian-DSA-apache2.txt"), "utf8"));
+  parseDebianAdvisoryList(
+    fs.readFileSync(path.join(distro, "debian-DLA-apache2.txt"), "utf8"),
+    "apache2",
+    index,
+  );
+  const apache2: Record<string, { releases: Releases }> = {};
+  for (const [cve, facts] of index)
+    apache2[cve] = {
+      releases: Object.fromEntries(
+        [...facts.fixed].map(([k, v]) => [
+          k.replace("debian:", ""),
+          { status: "resolved", fixed_version: v },
+        ]),
+      ),
+    };
+  for (const [cve, releases] of Object.entries(more))
+    apache2[cve] = { releases: { ...apache2[cve]?.releases, ...releases } };
+  return Buffer.from(JSON.stringify({ ...extra, apache2 }));
 }

@@ -7,17 +7,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { ALPINE_BRANCHES } from "../../src/vulndb/feeds.ts";
 import { secdbYamlToJson } from "../../src/vulndb/sources/alpine-secdb.ts";
-import { parseDebianAdvisoryList } from "../../src/vulndb/sources/debian.ts";
 import type { VulnDb } from "../../src/vulndb/types.ts";
 import { bufferAccess, readZip, ZipError } from "../../src/vulndb/zip.ts";
 import { auditJson, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
+import { type Handler, listenLocal, serveBody } from "../helpers/http-local.ts";
+import { debianTrackerBody } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { makeZip, type ZipInput } from "../helpers/zip.ts";
 
@@ -88,27 +87,6 @@ function alpineBranch(branch: string): Buffer {
   const newest = branches.at(-1) as Record<string, unknown>;
   return Buffer.from(JSON.stringify({ ...newest, distroversion: branch }));
 }
-function trackerBody(): Buffer {
-  const index = parseDebianAdvisoryList(
-    fs.readFileSync(path.join(distroDir, "debian-DSA-apache2.txt"), "utf8"),
-  );
-  parseDebianAdvisoryList(
-    fs.readFileSync(path.join(distroDir, "debian-DLA-apache2.txt"), "utf8"),
-    "apache2",
-    index,
-  );
-  const apache2: Record<string, { releases: Record<string, unknown> }> = {};
-  for (const [cve, facts] of index)
-    apache2[cve] = {
-      releases: Object.fromEntries(
-        [...facts.fixed].map(([k, v]) => [
-          k.replace("debian:", ""),
-          { status: "resolved", fixed_version: v },
-        ]),
-      ),
-    };
-  return Buffer.from(JSON.stringify({ apache2 }));
-}
 
 const bodies: Record<string, { body: Buffer; type: string }> = {
   "/apache.json": {
@@ -119,7 +97,7 @@ const bodies: Record<string, { body: Buffer; type: string }> = {
     body: fs.readFileSync(path.join(vulndata, "kev/cisagov-kev-data_known_exploited_vulnerabilities.json")),
     type: "application/json",
   },
-  "/debian.json": { body: trackerBody(), type: "application/json" },
+  "/debian.json": { body: debianTrackerBody(), type: "application/json" },
   "/ubuntu.zip": { body: makeZip(ubuntuEntries()), type: "application/zip" },
   "/alma.zip": { body: makeZip(almaEntries), type: "application/zip" },
   "/rocky.zip": { body: makeZip(rockyEntries), type: "application/zip" },
@@ -128,13 +106,7 @@ const bodies: Record<string, { body: Buffer; type: string }> = {
   ),
 };
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const serve =
-  (body: Buffer, type = "application/zip"): Handler =>
-  (_req, res) => {
-    res.writeHead(200, { "content-type": type, "content-length": body.length });
-    res.end(body);
-  };
+const serve = (body: Buffer, type = "application/zip"): Handler => serveBody(body, type);
 
 /** Every feed on one local server; `overrides` replace one route's answer. Returns the --feed-url flags. */
 async function feeds(
@@ -142,22 +114,13 @@ async function feeds(
   overrides: Record<string, Handler> = {},
 ): Promise<{ flags: string[]; hits: string[] }> {
   const hits: string[] = [];
-  const server = http.createServer((req, res) => {
+  const base = await listenLocal(t, (req, res) => {
     hits.push(req.url ?? "");
     const route = bodies[req.url ?? ""];
     const h = overrides[req.url ?? ""] ?? (route ? serve(route.body, route.type) : undefined);
     if (h) h(req, res);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const flags = [
     ["apache", "/apache.json"],
     ["kev", "/kev.json"],

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -11,9 +9,10 @@ import { renderText } from "../../src/core/message.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { FEEDS } from "../../src/vulndb/feeds.ts";
 import { loadVulnDb } from "../../src/vulndb/load.ts";
-import { parseDebianAdvisoryList } from "../../src/vulndb/sources/debian.ts";
 import type { VulnDb } from "../../src/vulndb/types.ts";
 import { mamori } from "../helpers/cli.ts";
+import { type Handler, listenLocal, serveBody } from "../helpers/http-local.ts";
+import { debianTrackerBody } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { needsRoot } from "../helpers/unprivileged.ts";
 
@@ -25,54 +24,14 @@ const MiB = 1024 * 1024;
 const bodies = {
   apache: fs.readFileSync(path.join(vulndata, "httpd-vulnerabilities-consolidated.json")),
   kev: fs.readFileSync(path.join(vulndata, "kev/cisagov-kev-data_known_exploited_vulnerabilities.json")),
-  debian: trackerBody(),
+  debian: debianTrackerBody(),
 };
 
-/** The tracker JSON in its real shape, made from the mirrored DSA/DLA lists. */
-function trackerBody(): Buffer {
-  const index = parseDebianAdvisoryList(
-    fs.readFileSync(path.join(vulndata, "distro/debian-DSA-apache2.txt"), "utf8"),
-  );
-  parseDebianAdvisoryList(
-    fs.readFileSync(path.join(vulndata, "distro/debian-DLA-apache2.txt"), "utf8"),
-    "apache2",
-    index,
-  );
-  const apache2: Record<string, { releases: Record<string, unknown> }> = {};
-  for (const [cve, facts] of index) {
-    apache2[cve] = { releases: {} };
-    for (const [key, version] of facts.fixed)
-      (apache2[cve] as { releases: Record<string, unknown> }).releases[key.replace("debian:", "")] = {
-        status: "resolved",
-        fixed_version: version,
-      };
-  }
-  return Buffer.from(JSON.stringify({ apache2 }));
-}
-
 type Feed = keyof typeof bodies;
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 type T = { after: (fn: () => void | Promise<void>) => void };
 
-const serve =
-  (body: Buffer, type = "application/json"): Handler =>
-  (_req, res) => {
-    res.writeHead(200, { "content-type": type, "content-length": body.length });
-    res.end(body);
-  };
-
-async function listen(t: T, handler: Handler): Promise<string> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = serveBody;
+const listen = listenLocal;
 
 /** The three feeds on one local server; `overrides` replace one answer with a broken or hostile one. */
 async function feeds(t: T, overrides: Partial<Record<Feed, Handler>> = {}): Promise<string[]> {

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { Diagnostics } from "../../src/core/diagnostics.ts";
 import { loadVulnDb } from "../../src/vulndb/load.ts";
 import { matchCves } from "../../src/vulndb/match.ts";
-import { parseDebianAdvisoryList } from "../../src/vulndb/sources/debian.ts";
 import { mamori } from "../helpers/cli.ts";
+import { type Handler, listenLocal, serveBody } from "../helpers/http-local.ts";
+import { debianTrackerBody } from "../helpers/local-feeds.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -23,45 +22,19 @@ const SHIPPED = (
   JSON.parse(fs.readFileSync(path.join(repo, "data/vulndb.json"), "utf8")) as { cves: unknown[] }
 ).cves.length;
 
-/** A tracker JSON in the real shape, made from the DSA/DLA lists, plus a bookworm entry and another package. */
-function debianTrackerBody(): Buffer {
-  const index = parseDebianAdvisoryList(
-    fs.readFileSync(path.join(vulndata, "distro/debian-DSA-apache2.txt"), "utf8"),
-  );
-  parseDebianAdvisoryList(
-    fs.readFileSync(path.join(vulndata, "distro/debian-DLA-apache2.txt"), "utf8"),
-    "apache2",
-    index,
-  );
-  const apache2: Record<string, { releases: Record<string, { status: string; fixed_version?: string }> }> =
-    {};
-  for (const [cve, facts] of index) {
-    apache2[cve] = { releases: {} };
-    for (const [key, version] of facts.fixed)
-      (apache2[cve] as { releases: Record<string, unknown> }).releases[key.replace("debian:", "")] = {
-        status: "resolved",
-        fixed_version: version,
-      };
-  }
-  apache2["CVE-2023-25690"] = {
-    releases: {
-      ...apache2["CVE-2023-25690"]?.releases,
+/** The tracker made from the DSA/DLA lists, plus a bookworm entry and another package. */
+const debianBody = debianTrackerBody(
+  { openssl: { "CVE-2099-0001": { releases: {} } } },
+  {
+    "CVE-2023-25690": {
       bookworm: { status: "resolved", fixed_version: "2.4.56-1" },
       trixie: { status: "resolved", fixed_version: "2.4.56-1" },
     },
-  };
-  apache2["CVE-2023-31122"] = { releases: { bookworm: { status: "open" } } };
-  return Buffer.from(JSON.stringify({ openssl: { "CVE-2099-0001": { releases: {} } }, apache2 }));
-}
-const debianBody = debianTrackerBody();
+    "CVE-2023-31122": { bookworm: { status: "open" } },
+  },
+);
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const serve =
-  (body: Buffer): Handler =>
-  (_req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
-    res.end(body);
-  };
+const serve = (body: Buffer): Handler => serveBody(body);
 
 async function feeds(
   t: { after: (fn: () => void | Promise<void>) => void },
@@ -73,21 +46,12 @@ async function feeds(
     "/debian.json": overrides.debian ?? serve(debianBody),
   };
   const hits: string[] = [];
-  const server = http.createServer((req, res) => {
+  const base = await listenLocal(t, (req, res) => {
     hits.push(req.url ?? "");
     const h = routes[req.url ?? ""];
     if (h) h(req, res);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { apache: `${base}/apache.json`, kev: `${base}/kev.json`, debian: `${base}/debian.json`, hits };
 }
 
