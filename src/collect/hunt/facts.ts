@@ -1,40 +1,7 @@
-import type {
-  CpuSample,
-  ExeIdentity,
-  FileScanBounds,
-  HiddenPid,
-  HuntFacts,
-  HuntFile,
-  HuntOptions,
-  HuntProcess,
-  MappedLibrary,
-  MinerConfig,
-  PersistenceKind,
-  PersistLine,
-  PreloadLibrary,
-  ProcMount,
-  Remote,
-  SshKey,
-} from "../../facts/hunt.ts";
+import type { FileScanBounds } from "../../facts/hunt.ts";
 
-export type {
-  CpuSample,
-  ExeIdentity,
-  FileScanBounds,
-  HiddenPid,
-  HuntFacts,
-  HuntFile,
-  HuntOptions,
-  HuntProcess,
-  MappedLibrary,
-  MinerConfig,
-  PersistenceKind,
-  PersistLine,
-  PreloadLibrary,
-  ProcMount,
-  Remote,
-  SshKey,
-};
+/** The hunt facts' types, for the collectors beside this file. */
+export type * from "../../facts/hunt.ts";
 
 /** Bounds of a file scan that has not run (yet): nothing read, nothing skipped. */
 export function noFileScan(): FileScanBounds {
