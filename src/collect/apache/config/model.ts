@@ -1,15 +1,5 @@
 import * as path from "node:path";
-import type {
-  Access,
-  AccessSpec,
-  AliasEntry,
-  ApacheConfig,
-  LogDirective,
-  Section,
-  Setting,
-  VirtualHost,
-  Where,
-} from "../../../facts/apache.ts";
+import type { AccessSpec, ApacheConfig, Where } from "../../../facts/apache.ts";
 import {
   directoryAccess,
   hasModule,
@@ -19,17 +9,8 @@ import {
 } from "../../../facts/apache-query.ts";
 import type { Directive, ParsedConfig } from "./parse.ts";
 
-export type {
-  Access,
-  AccessSpec,
-  AliasEntry,
-  ApacheConfig,
-  LogDirective,
-  Section,
-  Setting,
-  VirtualHost,
-  Where,
-};
+/** The configuration facts' types, for the parser and collectors beside this file. */
+export type * from "../../../facts/apache.ts";
 export { directoryAccess, hasModule, isUnder, locationAccess, trimSlash };
 
 export function whereOf(d: Directive): Where {
