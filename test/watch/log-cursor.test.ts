@@ -152,8 +152,8 @@ test("random appends, partial lines, rotations, compressions and reads: every li
     let n = 0;
     let pending = "";
     let rotations = 0;
-    const rotate = () => {
-      // logrotate with compress + delaycompress: .N.gz -> .N+1.gz, .1 -> .2.gz, current -> .1
+    // logrotate with compress + delaycompress: .N.gz -> .N+1.gz, .1 -> .2.gz; returns the path of .1
+    const shiftOlder = (): string => {
       for (let k = 20; k >= 2; k--) {
         const from = s.host(`${LOG}.${k}.gz`);
         if (fs.existsSync(from)) fs.renameSync(from, s.host(`${LOG}.${k + 1}.gz`));
@@ -165,23 +165,17 @@ test("random appends, partial lines, rotations, compressions and reads: every li
         fs.utimesSync(s.host(`${LOG}.2.gz`), m, m);
         fs.rmSync(one);
       }
+      return one;
+    };
+    const rotate = () => {
+      const one = shiftOlder();
       if (fs.existsSync(s.host(LOG))) fs.renameSync(s.host(LOG), one);
       fs.writeFileSync(s.host(LOG), "");
       s.touch(LOG);
       rotations++;
     };
     const copytruncate = () => {
-      for (let k = 20; k >= 2; k--) {
-        const from = s.host(`${LOG}.${k}.gz`);
-        if (fs.existsSync(from)) fs.renameSync(from, s.host(`${LOG}.${k + 1}.gz`));
-      }
-      const one = s.host(`${LOG}.1`);
-      if (fs.existsSync(one)) {
-        const m = fs.statSync(one).mtime;
-        fs.writeFileSync(s.host(`${LOG}.2.gz`), gzipSync(fs.readFileSync(one)));
-        fs.utimesSync(s.host(`${LOG}.2.gz`), m, m);
-        fs.rmSync(one);
-      }
+      const one = shiftOlder();
       fs.copyFileSync(s.host(LOG), one);
       s.touch(`${LOG}.1`);
       fs.truncateSync(s.host(LOG), 0);
