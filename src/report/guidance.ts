@@ -103,6 +103,21 @@ function upgradeCommands(pm: PackageManager | undefined): string[] {
   }
 }
 
+/** Whether some of these installations (or an unknown one) came from the package manager. */
+function isPackaged(installs: string[]): boolean {
+  return installs.length === 0 || installs.some((p) => !isSourceBuild(p));
+}
+
+/**
+ * How to upgrade these installations: the package manager can only upgrade what it installed, so a
+ * source build gets its own `apachectl -v` (to see the version once rebuilt), never an apt/dnf command.
+ */
+function upgradeFor(installs: string[], pm: PackageManager | undefined): string[] {
+  const commands = installs.filter(isSourceBuild).map((p) => `${sh(apachectlOf(p))} -v`);
+  if (pm && isPackaged(installs)) commands.push(...upgradeCommands(pm));
+  return commands;
+}
+
 function reloadCommands(pm: PackageManager | undefined): string[] {
   switch (pm) {
     case "apt":
@@ -155,21 +170,17 @@ function areaGuide(
   const steps = [t(k("now"))];
   const commands: string[] = [];
   const data = fs.map((f) => f.data ?? {});
+  const installs = uniq(data.map((d) => str(d.installation)).filter((x): x is string => !!x));
   if (area === "apache") {
-    const installs = uniq(data.map((d) => str(d.installation)).filter((x): x is string => !!x));
     const source = installs.filter(isSourceBuild);
-    if (source.length > 0) {
-      steps.push(t("guide.apache.sourceBuild", { paths: source.join(", ") }));
-      for (const p of source) commands.push(`${sh(apachectlOf(p))} -v`);
-    }
-    // The package manager can only upgrade what it installed: a source build gets no apt/dnf command.
-    const packaged = installs.length === 0 || source.length < installs.length;
-    if (pm && packaged) {
-      steps.push(t("guide.apache.package"));
-      commands.push(...upgradeCommands(pm));
-    }
+    if (source.length > 0) steps.push(t("guide.apache.sourceBuild", { paths: source.join(", ") }));
+    if (pm && isPackaged(installs)) steps.push(t("guide.apache.package"));
+    commands.push(...upgradeFor(installs, pm));
   } else if (area === "apache.config") {
-    commands.push(...reloadCommands(pm));
+    // A source build is checked and reloaded by its own apachectl, not the distro's wrapper or unit.
+    for (const p of installs.filter(isSourceBuild))
+      commands.push(`${sh(apachectlOf(p))} configtest`, `${sh(apachectlOf(p))} -k graceful`);
+    if (isPackaged(installs)) commands.push(...reloadCommands(pm));
   } else if (area === "logs") {
     const logDirs = uniq(
       fs.flatMap((f) => f.evidence.map((e) => e.path).filter((p): p is string => !!p)).map(dirname),
@@ -254,7 +265,12 @@ function incidentGuide(
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
     respondCommand({ incident: inc.id }, doc.host.root),
-    ...(inc.entryPoint ? upgradeCommands(pm) : []),
+    ...(inc.entryPoint
+      ? upgradeFor(
+          [inc.entryPoint.installation].filter((x): x is string => !!x),
+          pm,
+        )
+      : []),
   ];
   return {
     kind: "incident",

@@ -4,6 +4,7 @@ import { msg } from "../../src/core/message.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { guidance } from "../../src/report/guidance.ts";
+import { auditJson, fixtureRoot } from "../helpers/audit.ts";
 import { docOf, f } from "./scenario.ts";
 
 const en = translator("en");
@@ -60,4 +61,23 @@ test("a 'not vulnerable' Apache verdict never becomes an incident's entry point"
     assert.ok(!inc.findingIds.includes("apache.exposure:ok"), JSON.stringify(inc));
     assert.ok(!JSON.stringify(inc.entryPoint ?? "").includes("apache.exposure:ok"));
   }
+});
+
+test("a source build's incident and configuration guides use its own apachectl, never apt or apache2ctl", async () => {
+  const { doc } = await auditJson(fixtureRoot("compromised-2.4.49"));
+  const guides = guidance(doc, en);
+  const incident = guides.find((g) => g.kind === "incident");
+  const config = guides.find((g) => g.kind === "apache.config");
+  assert.ok(incident && config, guides.map((g) => g.kind).join(" "));
+  for (const g of [incident, config]) {
+    assert.ok(
+      !g.commands.some((c) => /apt-get|apache2ctl|systemctl reload apache2/.test(c)),
+      g.commands.join("\n"),
+    );
+  }
+  assert.ok(incident.commands.includes("/usr/local/apache2/bin/apachectl -v"), incident.commands.join("\n"));
+  assert.deepEqual(config.commands, [
+    "/usr/local/apache2/bin/apachectl configtest",
+    "/usr/local/apache2/bin/apachectl -k graceful",
+  ]);
 });

@@ -146,7 +146,12 @@ test("guidance gives the commands of the detected distribution", () => {
     ["alpine", /apk upgrade apache2/],
   ];
   for (const [osId, re] of cases) {
-    const doc = docOf(minerStory());
+    // The distribution's own package: a source build (the story's /usr/local/apache2) gets no package command.
+    const doc = docOf(
+      minerStory().map((f) =>
+        f.data?.installation ? { ...f, data: { ...f.data, installation: "/usr/sbin/apache2" } } : f,
+      ),
+    );
     doc.host.osId = osId;
     doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
     const all = guidance(doc, en)
