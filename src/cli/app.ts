@@ -203,6 +203,12 @@ async function run(argv: string[], io: CliIo, all: boolean): Promise<number> {
   // One table of exit codes, the same as the README's, under `mamori --help`.
   program.addHelpText("after", t("cli.exitCodes"));
   registerAll(program, new Map(names.map((n, i) => [n, registers[i] as Register])), io, done);
+  // A command's own help ends with its examples and the exit codes (its module loaded the whole dictionary).
+  if (names.length > 0)
+    (await import("./help-examples.ts")).addHelpExtras(
+      program.commands.filter((c) => names.includes(c.name())),
+      t,
+    );
   // Japanese help needs the whole dictionary; English help stays on the start-up path.
   const lang = langOf(argv, io.env);
   if (lang === "ja") {
