@@ -5,10 +5,11 @@ import { redactDbTarget } from "../../alert/redact.ts";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
 import { checkContext } from "../../core/context.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
-import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
+import { type Lang, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { sh } from "../../report/guidance.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
@@ -22,6 +23,7 @@ import { QuarantineStore } from "../../respond/store.ts";
 import type { Action, ActionResult } from "../../respond/types.ts";
 import { openStore } from "../../store/db.ts";
 import { listScans, scanDocument } from "../../store/scans.ts";
+import { runConfigOf } from "../config-options.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
@@ -47,18 +49,16 @@ export function addRespondOptions(cmd: Command): Command {
       `where moved files and backups go, on this machine (default ${DEFAULT_QUARANTINE}, also with --root)`,
     )
     .option("--lang <lang>", "language: ja|en (default from LANG)")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp());
 }
 
 export function parseRespondEnv(
-  raw: { root?: string; quarantineDir?: string; lang?: string; now?: string },
+  raw: { root?: string; quarantineDir?: string; lang?: string; now?: string; config?: string },
   io: CliIo,
 ): RespondEnv {
-  const lang = raw.lang ?? langFromEnv(io.env);
-  if (!isLang(lang))
-    throw new UsageError(
-      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
-    );
+  // --lang, else the configuration file's lang, else LANG.
+  const { lang } = runConfigOf(raw, io);
   const t = translator(lang);
   const root = existingRoot(io.cwd, raw.root ?? "/", t);
   // The quarantine is the host's, never the image's: a manifest shipped inside an image would otherwise

@@ -104,8 +104,8 @@ export const help = {
     ja: "レポートの言語: ja|en (既定値は LANG から)",
   },
   "help.opt.severity-threshold": {
-    en: "lowest severity shown and counted for the exit code: critical|high|medium|low|info",
-    ja: "表示し、終了コードに数える最も低い深刻度: critical|high|medium|low|info",
+    en: "lowest severity shown and counted for the exit code: critical|high|medium|low|info (default low, or severityThreshold in config.yaml)",
+    ja: "表示し、終了コードに数える最も低い深刻度: critical|high|medium|low|info (既定は low、config.yaml に `severityThreshold` があればその値)",
   },
   "help.opt.color": {
     en: "colour: auto|always|never (NO_COLOR is honoured)",
@@ -144,8 +144,8 @@ export const help = {
     ja: "標準エラーに進捗や警告を出しません (レポートは変わりません)",
   },
   "help.opt.exit-code": {
-    en: "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1)",
-    ja: "--severity-threshold 以上の検出があるときの終了コード N (0〜125、2 と 3 を除く。既定は 1)",
+    en: "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1, or exitCode in config.yaml)",
+    ja: "--severity-threshold 以上の検出があるときの終了コード N (0〜125、2 と 3 を除く。既定は 1、config.yaml に `exitCode` があればその値)",
   },
   "help.opt.push": {
     en: "also send the report to a mamori server (https://HOST:PORT), enrolling on first use",
@@ -580,8 +580,8 @@ export const help = {
     ja: "既定で比べる診断: このホスト (ID またはホスト名) の直近 2 回",
   },
   "help.opt.diff.severity-threshold": {
-    en: "count new/changed findings from: critical|high|medium|low|info",
-    ja: "新規・変更の検出を数える最も低い深刻度: critical|high|medium|low|info",
+    en: "count new/changed findings from: critical|high|medium|low|info (default low, or severityThreshold in config.yaml)",
+    ja: "新規・変更の検出を数える最も低い深刻度: critical|high|medium|low|info (既定は low、config.yaml に `severityThreshold` があればその値)",
   },
   "help.opt.watch.db": {
     en: "history database: a SQLite file or a postgres:// URL (default: see README)",
