@@ -715,5 +715,13 @@ export const help = {
     en: "ja|en",
     ja: "言語: ja|en",
   },
+  "help.opt.watch.log-format": {
+    en: "messages on standard error: text|journald (default journald when standard error is the journal)",
+    ja: "標準エラーへのメッセージの形式: text|journald (既定は標準エラーが journald につながっていれば journald)",
+  },
+  "help.opt.audit.log-format": {
+    en: "messages on standard error: text|journald (default journald when standard error is the journal)",
+    ja: "標準エラーへのメッセージの形式: text|journald (既定は標準エラーが journald につながっていれば journald)",
+  },
   "help.examples": { en: "\nExamples:", ja: "\n例:" },
 } as const;
