@@ -60,7 +60,9 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
         if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
       });
       const save =
-        raw.save || raw.db ? parseHistoryOptions({ db: raw.db, lang: opts.lang }, io).store : undefined;
+        raw.save || raw.db
+          ? parseHistoryOptions({ db: raw.db, lang: opts.lang, config: raw.config }, io).store
+          : undefined;
       done(
         emitReport(
           save

@@ -38,6 +38,8 @@ export interface RespondEnv {
   quarantineDir: string;
   lang: Lang;
   now: () => Date;
+  /** --config, for the history database named in the configuration file. */
+  config?: string;
 }
 
 /** --root, --quarantine-dir, --lang and --now, shared by respond and restore. */
@@ -67,7 +69,7 @@ export function parseRespondEnv(
   if (root !== "/" && isInside(root, quarantineDir))
     throw new UsageError(t("respond.quarantineInRoot", { dir: esc(quarantineDir), root: esc(root) }));
   const now = clockOf(raw.now, io, t);
-  return { root, quarantineDir, lang, now };
+  return { root, quarantineDir, lang, now, config: raw.config };
 }
 
 /** Whether `p` is `root` or below it, by path and by what the path resolves to now. */
@@ -268,7 +270,7 @@ async function reportWithoutFile(
   io: CliIo,
   t: Translator,
 ): Promise<ReportDocument> {
-  const stored = await storedScan(db, env.lang, io, t, db !== undefined);
+  const stored = await storedScan(db, env, io, t, db !== undefined);
   if (stored && covers(stored.doc, named, env)) {
     io.stderr.write(
       `${t("respond.usingStoredScan", { id: stored.id, host: esc(stored.host), at: stored.at })}\n`,
@@ -306,12 +308,12 @@ function covers(
 /** The newest scan of the history database; a clear line when there is none and one is required. */
 async function storedScan(
   db: string | undefined,
-  lang: Lang,
+  env: RespondEnv,
   io: CliIo,
   t: Translator,
   required: boolean,
 ): Promise<{ doc: ReportDocument; id: number | string; host: string; at: string } | undefined> {
-  const o = parseHistoryOptions({ db, lang }, io);
+  const o = parseHistoryOptions({ db, lang: env.lang, config: env.config }, io);
   const none = () => {
     if (required)
       throw new UsageError(t("respond.noStoredScan", { db: esc(redactDbTarget(o.store.target)) }));
