@@ -105,7 +105,7 @@ export const help = {
   },
   "help.opt.severity-threshold": {
     en: "lowest severity shown and counted for the exit code: critical|high|medium|low|info (default low, or severityThreshold in config.yaml)",
-    ja: "表示し、終了コードに数える最も低い深刻度: critical|high|medium|low|info (既定は low、config.yaml に `severityThreshold` があればその値)",
+    ja: "表示し、終了コードに数える最も低い深刻度: critical|high|medium|low|info (既定は `low`、config.yaml に `severityThreshold` があればその値)",
   },
   "help.opt.color": {
     en: "colour: auto|always|never (NO_COLOR is honoured)",
@@ -581,7 +581,7 @@ export const help = {
   },
   "help.opt.diff.severity-threshold": {
     en: "count new/changed findings from: critical|high|medium|low|info (default low, or severityThreshold in config.yaml)",
-    ja: "新規・変更の検出を数える最も低い深刻度: critical|high|medium|low|info (既定は low、config.yaml に `severityThreshold` があればその値)",
+    ja: "新規・変更の検出を数える最も低い深刻度: critical|high|medium|low|info (既定は `low`、config.yaml に `severityThreshold` があればその値)",
   },
   "help.opt.watch.db": {
     en: "history database: a SQLite file or a postgres:// URL (default: see README)",
