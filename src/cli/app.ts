@@ -171,7 +171,15 @@ function registerAll(
 }
 
 /** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], given: CliIo): Promise<number> {
+  // Under systemd (or --log-format journald) every line is one journal message with its priority.
+  const io =
+    given.env.JOURNAL_STREAM || argv.some((a) => a.startsWith("--log-format"))
+      ? await (async () => {
+          const j = await import("./journald.ts");
+          return j.journaldWanted(argv, given) ? j.journalIo(given) : given;
+        })()
+      : given;
   try {
     return await run(argv, io, false);
   } catch (err) {
@@ -197,12 +205,18 @@ async function run(argv: string[], io: CliIo, all: boolean): Promise<number> {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeErr: (s) => (io.stderr.writeAt ? io.stderr.writeAt(3, s) : io.stderr.write(s)),
       outputError: (s, write) => write(commanderError(s, t)),
     });
   // One table of exit codes, the same as the README's, under `mamori --help`.
   program.addHelpText("after", t("cli.exitCodes"));
   registerAll(program, new Map(names.map((n, i) => [n, registers[i] as Register])), io, done);
+  // A command's own help ends with its examples and the exit codes (its module loaded the whole dictionary).
+  if (names.length > 0)
+    (await import("./help-examples.ts")).addHelpExtras(
+      program.commands.filter((c) => names.includes(c.name())),
+      t,
+    );
   // Japanese help needs the whole dictionary; English help stays on the start-up path.
   const lang = langOf(argv, io.env);
   if (lang === "ja") {
@@ -230,15 +244,22 @@ async function run(argv: string[], io: CliIo, all: boolean): Promise<number> {
     // Messages quote what the user gave and what was read (a report's bytes in JSON.parse's message, file
     // names, config values): no escape sequence may reach the terminal; a message's own line breaks stay.
     if (err instanceof UsageError) {
-      io.stderr.write(`${t("cli.error", { message: escapeTerminalLines(err.message) })}\n`);
+      errorLine(io, `${t("cli.error", { message: escapeTerminalLines(err.message) })}\n`);
       return EXIT_ERROR;
     }
-    io.stderr.write(
+    errorLine(
+      io,
       `${t("cli.unexpected", { message: escapeTerminalLines(err instanceof Error ? err.message : String(err)) })}\n`,
     );
     if (io.env.MAMORI_DEBUG) io.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** An error line: priority 3 (error) when standard error is the journal. */
+function errorLine(io: CliIo, text: string): void {
+  if (io.stderr.writeAt) io.stderr.writeAt(3, text);
+  else io.stderr.write(text);
 }
 
 /** The tool's version, with the data sets' dates and sources when --version is asked for (loaded only then). */

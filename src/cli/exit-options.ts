@@ -15,17 +15,18 @@ export function addExitOptions(cmd: Command): Command {
     .option("--quiet", "no progress or warning lines on standard error; the report is unchanged")
     .option(
       "--exit-code <n>",
-      "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1)",
+      "exit with N (0-125, not 2 or 3) when findings at or above --severity-threshold exist (default 1, or exitCode in config.yaml)",
     );
 }
 
 /** The command's common options with --quiet and --exit-code added (messages in the report's language). */
-export function exitOptionsOf<O extends { lang: Lang }>(
+export function exitOptionsOf<O extends { lang: Lang; config?: { exitCode?: number } }>(
   raw: { quiet?: boolean; exitCode?: string },
   common: O,
 ): O & ExitOptions {
   const lang = common.lang;
-  let findingsExit = EXIT_FINDINGS;
+  // --exit-code, else the configuration's exitCode (checked by its schema), else 1.
+  let findingsExit = common.config?.exitCode ?? EXIT_FINDINGS;
   if (raw.exitCode !== undefined) {
     const n = /^\d{1,3}$/.test(raw.exitCode) ? Number(raw.exitCode) : Number.NaN;
     if (!(n >= 0 && n <= 125) || n === EXIT_ERROR || n === EXIT_INCOMPLETE)

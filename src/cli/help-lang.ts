@@ -1,14 +1,13 @@
 import { type Command, Help, type Option } from "commander";
-import { isMessageKey, type Lang, type Translator } from "../i18n/index.ts";
+import { isMessageKey, type Lang, type MessageKey, type Translator } from "../i18n/index.ts";
 import { textWidth } from "../report/text-width.ts";
 import { wrapLine } from "../report/wrap.ts";
 
-/** The commands whose options --help lists in Japanese; the others keep English option text for now. */
-const OPTIONS_IN_JAPANESE = new Set(["audit"]);
+type HelpConfig = Partial<Help>;
 
 /**
- * `--help` in the reader's language: in Japanese the program's and every command's summary, the
- * options of `audit`, commander's own headings and notes, with wrapping by display width (a kanji is
+ * `--help` in the reader's language: in Japanese the program's, every command's and subcommand's
+ * summary, arguments and options, commander's own headings and notes, with wrapping by display width (a kanji is
  * two columns) and line breaks between Japanese characters. English help is left as commander makes it.
  */
 export function localizeHelp(program: Command, t: Translator, lang: Lang): void {
@@ -20,7 +19,7 @@ export function localizeHelp(program: Command, t: Translator, lang: Lang): void 
     "Arguments:": t("help.arguments"),
   };
   const words = (s: string) => s.replace("[options]", "[オプション]").replace("[command]", "[コマンド]");
-  const config = {
+  const config: HelpConfig = {
     styleTitle: (s: string) => titles[s] ?? s,
     styleUsage: words,
     styleSubcommandTerm: words,
@@ -47,21 +46,29 @@ export function localizeHelp(program: Command, t: Translator, lang: Lang): void 
   program.helpCommand("help [command]", t("help.helpCommand"));
   const version = program.options.find((o) => o.long === "--version");
   if (version) version.description = t("help.versionOption");
-  for (const cmd of program.commands) {
-    cmd.configureHelp(config);
-    cmd.helpOption("-h, --help", t("help.helpOption"));
-    const key = `help.cmd.${cmd.name()}`;
-    if (isMessageKey(key)) cmd.description(t(key, { formats: "" }));
-    if (!OPTIONS_IN_JAPANESE.has(cmd.name())) continue;
-    for (const a of cmd.registeredArguments) {
-      const akey = `help.arg.${cmd.name()}.${a.name()}`;
-      if (isMessageKey(akey)) a.description = t(akey);
-    }
-    for (const o of cmd.options) {
-      const okey = `help.opt.${(o.long ?? "").replace(/^--/, "")}`;
-      if (!isMessageKey(okey)) continue;
-      const formats = /: ([a-z|]+)/.exec(o.description)?.[1] ?? "";
-      o.description = t(okey, { formats });
-    }
+  for (const cmd of program.commands) localizeCommand(cmd, [cmd.name()], t, config);
+}
+
+/** One command and its subcommands: summary `help.cmd.PATH`, arguments, options (help.ts names the keys). */
+function localizeCommand(cmd: Command, at: string[], t: Translator, config: HelpConfig): void {
+  const where = at.join(".");
+  cmd.configureHelp(config);
+  cmd.helpOption("-h, --help", t("help.helpOption"));
+  if (cmd.commands.length > 0) cmd.helpCommand("help [command]", t("help.helpCommand"));
+  const key = `help.cmd.${where}`;
+  if (isMessageKey(key)) cmd.description(t(key, { formats: "" }));
+  for (const a of cmd.registeredArguments) {
+    const akey = `help.arg.${where}.${a.name()}`;
+    if (isMessageKey(akey)) a.description = t(akey);
   }
+  for (const o of cmd.options) {
+    const long = (o.long ?? "").replace(/^--/, "");
+    const okey = [`help.opt.${where}.${long}`, `help.opt.${long}`].find((k): k is MessageKey =>
+      isMessageKey(k),
+    );
+    if (okey === undefined) continue;
+    const formats = /: ([a-z|]+)/.exec(o.description)?.[1] ?? "";
+    o.description = t(okey, { formats });
+  }
+  for (const sub of cmd.commands) localizeCommand(sub, [...at, sub.name()], t, config);
 }

@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
+import type { Config } from "../config/schema.ts";
 import { SEVERITIES, type Severity } from "../core/finding.ts";
-import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
+import { type Lang, type Translator, translator } from "../i18n/index.ts";
 import { FORMAT_NAMES, type FormatName } from "../report/formats/index.ts";
 import { resolveTimeZone } from "../report/time-format.ts";
+import { addConfigOption, runConfigOf } from "./config-options.ts";
 import { UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -23,6 +25,10 @@ export interface CommonOptions {
   timeZone: string;
   /** Human output: every finding on its own and every CVE named (not grouped by cause). */
   verbose: boolean;
+  /** The configuration file of this run (config-options.ts), its defaults already applied above. */
+  config?: Config;
+  /** The configuration file read, when there was one. */
+  configFile?: string;
 }
 
 interface RawCommon {
@@ -35,6 +41,7 @@ interface RawCommon {
   dataDir?: string;
   now?: string;
   verbose?: boolean;
+  config?: string;
 }
 
 export function defaultDataDir(): string {
@@ -54,14 +61,13 @@ export function addCommonOptions(cmd: Command, formats: readonly string[] = FORM
 
 /** The flags of every command that prints a report (also those that only render a saved one). */
 export function addOutputOptions(cmd: Command, formats: readonly string[] = FORMAT_NAMES): Command {
-  return cmd
+  return addConfigOption(cmd)
     .option("--format <format>", `output format: ${formats.join("|")}`, "human")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
     .option(
       "--severity-threshold <level>",
-      `lowest severity shown and counted for the exit code: ${SEVERITIES.join("|")}`,
-      "low",
+      `lowest severity shown and counted for the exit code: ${SEVERITIES.join("|")} (default low, or severityThreshold in config.yaml)`,
     )
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
     .option("--verbose", "list every finding on its own (human output groups findings of the same cause)")
@@ -75,15 +81,15 @@ export function parseCommon(
   io: CliIo,
   formats: readonly string[] = FORMAT_NAMES,
 ): CommonOptions {
-  const lang = raw.lang === undefined ? langFromEnv(io.env) : raw.lang;
-  if (!isLang(lang)) throw new UsageError(bad("--lang", lang, "ja|en", langFromEnv(io.env)));
+  // The configuration file gives the defaults; a flag given on the command line wins.
+  const { lang, config, file } = runConfigOf(raw, io);
   const t = translator(lang);
   const fail = (option: string, value: string, expected: string) =>
     new UsageError(t("cli.badOption", { option, value, expected }));
 
   const format = raw.format ?? "human";
   if (!formats.includes(format)) throw fail("--format", format, formats.join("|"));
-  const threshold = (raw.severityThreshold ?? "low").toLowerCase();
+  const threshold = (raw.severityThreshold ?? config.severityThreshold ?? "low").toLowerCase();
   if (!(SEVERITIES as readonly string[]).includes(threshold))
     throw fail("--severity-threshold", threshold, SEVERITIES.join("|"));
   const colorMode = raw.color ?? "auto";
@@ -108,6 +114,8 @@ export function parseCommon(
     width: raw.output ? undefined : terminalWidth(io),
     timeZone: resolveTimeZone(io.env),
     verbose: raw.verbose === true,
+    config,
+    configFile: file,
   };
 }
 
@@ -140,8 +148,4 @@ export function clockOf(value: string | undefined, io: CliIo, t: Translator): ()
   if (Number.isNaN(fixed.getTime()))
     throw new UsageError(t("cli.badOption", { option: "--now", value, expected: t("cli.expected.isoTime") }));
   return () => fixed;
-}
-
-function bad(option: string, value: string, expected: string, lang: Lang): string {
-  return translator(lang)("cli.badOption", { option, value, expected });
 }

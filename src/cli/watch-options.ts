@@ -1,9 +1,8 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { isLang, type Lang, langFromEnv, type Translator, translator } from "../i18n/index.ts";
+import { type Lang, type Translator, translator } from "../i18n/index.ts";
 import { defaultDbPath } from "../store/db.ts";
 import type { StoreTarget } from "../watch/scan.ts";
 import {
@@ -14,6 +13,7 @@ import {
   UnsafeStateError,
   untrustedText,
 } from "../watch/state-dir.ts";
+import { addConfigOption, runConfigOf } from "./config-options.ts";
 import { UsageError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -33,44 +33,20 @@ export interface HistoryOptions {
 }
 
 export function addHistoryOptions(cmd: Command, withFormat = true): Command {
-  cmd
-    .option("--db <path>", "history database: a SQLite file or a postgres:// URL (default: see README)")
-    .option("--config <file>", "configuration file (default /etc/mamori/config.yaml when it exists)")
-    .option("--lang <lang>", "language: ja|en (default from LANG)");
+  cmd.option("--db <path>", "history database: a SQLite file or a postgres:// URL (default: see README)");
+  addConfigOption(cmd).option("--lang <lang>", "language: ja|en (default from LANG)");
   if (withFormat) cmd.option("--format <format>", "output format: human|json", "human");
   return cmd;
 }
 
 /** Language, configuration and database, in that order, each failing with one clear line. */
 export function parseHistoryOptions(raw: HistoryRaw, io: CliIo): HistoryOptions {
-  const envLang = raw.lang ?? langFromEnv(io.env);
-  if (!isLang(envLang))
-    throw new UsageError(
-      translator(langFromEnv(io.env))("cli.badOption", {
-        option: "--lang",
-        value: envLang,
-        expected: "ja|en",
-      }),
-    );
+  // --lang, then the configuration's lang, then LANG (config-options.ts, the same for every command).
+  const { lang, config } = runConfigOf(raw, io);
+  const t = translator(lang);
   const format = raw.format ?? "human";
   if (format !== "human" && format !== "json")
-    throw new UsageError(
-      translator(envLang)("cli.badOption", { option: "--format", value: format, expected: "human|json" }),
-    );
-  let config: Config;
-  try {
-    config = loadConfig(
-      raw.config ? path.resolve(io.cwd, raw.config) : io.env.MAMORI_CONFIG,
-      translator(envLang),
-      envLang,
-    ).config;
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
-  // --lang, then the configuration's lang, then LANG.
-  const lang: Lang = raw.lang !== undefined ? envLang : (config.lang ?? envLang);
-  const t = translator(lang);
+    throw new UsageError(t("cli.badOption", { option: "--format", value: format, expected: "human|json" }));
   const euid = process.geteuid?.() ?? 0;
   const home = io.env.HOME || os.homedir();
   const explicit = raw.db ?? config.db ?? io.env.MAMORI_DB;

@@ -49,6 +49,18 @@ export const configSchema = z
     /** History database: a file path (SQLite) or a postgres:// URL. */
     db: z.string().min(1).optional(),
     lang: z.enum(["en", "ja"]).optional(),
+    /** Default of --severity-threshold for every command that judges findings (audit, logs, hunt, check, ...). */
+    severityThreshold: severity.optional(),
+    /** Default of --exit-code: the exit code when findings at or above the threshold exist (2 and 3 are taken). */
+    exitCode: z
+      .number()
+      .int()
+      .min(0)
+      .max(125)
+      .refine((n) => n !== 2 && n !== 3, { message: "config.exitCodeTaken" })
+      .optional(),
+    /** Access log format of `mamori logs` when --log-format is not given: a nickname or a LogFormat string. */
+    logFormat: z.string().min(1).max(4096).optional(),
     root: z.string().default("/"),
     /**
      * Findings accepted with a reason and an expiry, as in the ignore file (src/core/ignore.ts checks each

@@ -7,7 +7,8 @@ export interface LoopOptions {
   runScan: () => Promise<void>;
   /** Where SIGTERM/SIGINT come from (process in production). */
   signals: NodeJS.EventEmitter;
-  log: (line: string) => void;
+  /** One line; the priority (sd-daemon: 3 error, 4 warning, 6 info) matters when it goes to journald. */
+  log: (line: string, priority?: 3 | 4 | 6) => void;
   messages: {
     started: (next: string) => string;
     skipped: (at: string) => string;
@@ -61,7 +62,7 @@ export function watchLoop(o: LoopOptions): Promise<void> {
     const job = new Cron(
       o.schedule,
       {
-        protect: (j) => o.log(o.messages.skipped(j.currentRun()?.toISOString() ?? "")),
+        protect: (j) => o.log(o.messages.skipped(j.currentRun()?.toISOString() ?? ""), 4),
       },
       async () => {
         if (stopping) return;
@@ -69,7 +70,7 @@ export function watchLoop(o: LoopOptions): Promise<void> {
           try {
             await o.runScan();
           } catch (err) {
-            o.log(o.messages.failed(err instanceof Error ? err.message : String(err)));
+            o.log(o.messages.failed(err instanceof Error ? err.message : String(err)), 3);
           }
         })();
         await running;

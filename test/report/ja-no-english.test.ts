@@ -1,10 +1,11 @@
 /**
  * No English left in Japanese output: every command's human output in `--lang ja` on every fixture
  * root (audit, hunt, ports, verify, respond's dry run, restore --list, logs on a corpus file, and the
- * Japanese --help), with English words outside an allowlist reported. What is quoted from the host
- * (paths, command lines, config lines, log excerpts, evidence values) is not ours to translate: tokens
- * with path or identifier characters, `$ ` command lines, "quoted" and `code` spans are skipped, and
- * the allowlist names product, protocol, directive and malware names seen in the fixtures.
+ * Japanese --help of every command and subcommand), with English words outside an allowlist reported.
+ * What is quoted from the host (paths, command lines, config lines, log excerpts, evidence values) is
+ * not ours to translate: tokens with path or identifier characters, `$ ` command lines, "quoted" and
+ * `code` spans are skipped, and the allowlist names product, protocol, directive and malware names seen
+ * in the fixtures, and mamori's own command, argument and option-value names.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -12,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
+import { commandPaths } from "../helpers/commands.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const ROOTS = path.join(REPO, "test/fixtures/roots");
@@ -35,7 +37,8 @@ const ALLOW = new Set(
   CISA Known Exploited Vulnerabilities mirror secdb alpine Sage Margay Unix mtime ctime Full Prod MultiViews SetHandler
   FileInfo Include FollowSymlinks Server debian Web local Windows Green Obsidian LogFormat combined common
   audit collect check db report respond restore verify ports probe history diff watch schedule logs hunt iocs help server
-  target host port
+  target host port file paths report url action name update fetch install remove status token user add revoke
+  kev plain crowdsec cscli decisions import postgres systemctl maltrail admin viewer kWh
   id from to
   JSON SARIF HTML Markdown YAML TSV CSV ISO UTC JST PID TTY TCP UDP IPv4 IPv6 IP URL DNS TLS HTTP`.split(
     /\s+/,
@@ -149,7 +152,8 @@ async function runs(): Promise<Run[]> {
     out.push(await ja(["verify", "--root", copy, "--quarantine-dir", q, "--lang", "ja"], "verify"));
     if (fs.existsSync(LOG)) out.push(await ja(["logs", LOG, "--lang", "ja"], "logs apache-lab"));
     out.push(await ja(["--help"], "--help"));
-    out.push(await ja(["audit", "--help"], "audit --help"));
+    // Every command's and subcommand's help: summary, arguments, options, examples, exit codes.
+    for (const at of await commandPaths()) out.push(await ja([...at, "--help"], `${at.join(" ")} --help`));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

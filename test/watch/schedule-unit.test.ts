@@ -45,14 +45,17 @@ test("ExecStart is /usr/bin/mamori when root owns it, else this mamori's resolve
   const bin = path.join(root, "usr/bin/mamori");
   fs.writeFileSync(bin, "#!/bin/sh\n", { mode: 0o755 });
   const installed = await installUnit(root);
-  assert.match(installed.unit, /^ExecStart=\/usr\/bin\/mamori watch --once$/m);
+  assert.match(installed.unit, /^ExecStart=\/usr\/bin\/mamori watch --once --log-format journald$/m);
   assert.equal(installed.stderr, "");
 
   // One another user owns could be replaced by them: not what root runs every 15 minutes.
   fs.chownSync(bin, ATTACKER.uid, ATTACKER.gid);
   const fallback = await installUnit(root);
   const self = fs.realpathSync(path.resolve(import.meta.dirname, "../../bin/mamori"));
-  assert.ok(fallback.unit.includes(`\nExecStart=${self} watch --once\n`), fallback.unit);
+  assert.ok(
+    fallback.unit.includes(`\nExecStart=${self} watch --once --log-format journald\n`),
+    fallback.unit,
+  );
   // A source checkout: said on stderr, with what to do instead.
   if (fs.existsSync(path.resolve(import.meta.dirname, "../../.git")))
     assert.match(fallback.stderr, /runs .*bin\/mamori from a source checkout/);

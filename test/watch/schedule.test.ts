@@ -47,7 +47,10 @@ test("schedule install/status/remove with systemd under --root: shows what it wr
   assert.equal(r.code, 0, r.stderr);
   const service = fs.readFileSync(path.join(root, "etc/systemd/system/mamori.service"), "utf8");
   const timer = fs.readFileSync(path.join(root, "etc/systemd/system/mamori.timer"), "utf8");
-  assert.match(service, /^ExecStart=\/\S+\/bin\/mamori watch --once --db \/srv\/mamori\/h\.db$/m);
+  assert.match(
+    service,
+    /^ExecStart=\/\S+\/bin\/mamori watch --once --db \/srv\/mamori\/h\.db --log-format journald$/m,
+  );
   assert.match(service, /^ReadWritePaths=\/var\/lib\/mamori \/srv\/mamori$/m);
   assert.match(timer, /^OnCalendar=\*-\*-\* \*:00:00$/m);
   assert.match(timer, /^WantedBy=timers\.target$/m);

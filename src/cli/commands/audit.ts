@@ -5,11 +5,13 @@ import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import type { InventoryFacts } from "../../facts/inventory-types.ts";
+import { translator } from "../../i18n/index.ts";
 import { emitReport } from "../emit.ts";
 import { EXIT_ERROR } from "../errors.ts";
 import { addExitOptions, exitOptionsOf, quietIo } from "../exit-options.ts";
 import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
+import { addLogFormatOption, checkLogFormat } from "../journald.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 import { parseHistoryOptions } from "../watch-options.ts";
 import { saveFacts } from "./collect.ts";
@@ -20,7 +22,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     .description(
       "check this server (or --root DIR): Apache version and CVEs, configuration, logs, processes, persistence, open ports",
     );
-  addPushOptions(addExitOptions(addIgnoreOptions(addCommonOptions(cmd))))
+  addLogFormatOption(addPushOptions(addExitOptions(addIgnoreOptions(addCommonOptions(cmd)))))
     // Agentless audits (issue 16): the machine named by a bundle, an ssh:// target or a hosts file.
     .argument("[target]", "ssh://[user@]host[:port]: audit that host over SSH with the shell collector")
     .option("--bundle <file>", "judge a bundle printed by the shell collector (mamori collect --script)")
@@ -41,6 +43,7 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
     )
     .action(async (target: string | undefined, raw) => {
       const opts = exitOptionsOf(raw, parseCommon(raw, io));
+      checkLogFormat(raw.logFormat, translator(opts.lang));
       if (target !== undefined || raw.bundle !== undefined || raw.hosts !== undefined) {
         const remote = await import("../../remote/cli.ts");
         return done(await remote.remoteAudit(target, raw, opts, io));
@@ -57,7 +60,9 @@ export function registerAudit(program: Command, io: CliIo, done: (code: number) 
         if (factsFile) saveFacts(factsFile, bundle, io, opts.lang);
       });
       const save =
-        raw.save || raw.db ? parseHistoryOptions({ db: raw.db, lang: opts.lang }, io).store : undefined;
+        raw.save || raw.db
+          ? parseHistoryOptions({ db: raw.db, lang: opts.lang, config: raw.config }, io).store
+          : undefined;
       done(
         emitReport(
           save

@@ -3,6 +3,7 @@ import { scanContext } from "../../audit/context.ts";
 import { writeFactsFile } from "../../audit/facts-file.ts";
 import { collectBundle } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
 import { translator } from "../../i18n/index.ts";
 import { reasonText } from "../../report/verdict.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
@@ -28,6 +29,7 @@ export function registerCollect(program: Command, io: CliIo, done: (code: number
     )
     .option("--lang <lang>", "language of the notes on what could not be read: ja|en (default from LANG)")
     .option("--data-dir <dir>", "directory of mamori's data")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp())
     .action(async (raw) => {
       if (raw.script) {

@@ -13,6 +13,7 @@ import { readVulnDb, vulnDbPath } from "../../vulndb/load.ts";
 import { SourceError } from "../../vulndb/sources/common.ts";
 import { renderStatus, vulnDbStatus } from "../../vulndb/status.ts";
 import { type FeedUrls, fetchFeeds, updateVulnDb } from "../../vulndb/update.ts";
+import { addConfigOption } from "../config-options.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { parseCommon } from "../options.ts";
@@ -204,6 +205,8 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       throw new UsageError(t("vulndb.fetch.failed", { source, reason, dir: to }));
     }
   });
+  // status and fetch read the configuration file too (its lang); update names its own --config.
+  for (const sub of db.commands) addConfigOption(sub);
 }
 
 /** A download is "Downloading … from URL"; a local file (file://, --from DIR) is "Reading … from PATH". */

@@ -34,12 +34,19 @@ export function registerDiff(program: Command, io: CliIo, done: (code: number) =
     );
   addFormatOption(addHistoryOptions(cmd, false))
     .option("--host <name>", "default scans: the last two of this host (its id or its hostname)")
-    .option("--severity-threshold <level>", `count new/changed findings from: ${SEVERITIES.join("|")}`, "low")
+    .option(
+      "--severity-threshold <level>",
+      `count new/changed findings from: ${SEVERITIES.join("|")} (default low, or severityThreshold in config.yaml)`,
+    )
     .action(async (fromRef: string | undefined, toRef: string | undefined, raw) => {
       const o = parseHistoryOptions({ ...raw, format: undefined }, io);
       const format = parseFormat(raw.format, o.t);
       const t = o.t;
-      const threshold = (raw.severityThreshold as string).toLowerCase();
+      const threshold = (
+        (raw.severityThreshold as string | undefined) ??
+        o.config.severityThreshold ??
+        "low"
+      ).toLowerCase();
       if (!(SEVERITIES as readonly string[]).includes(threshold))
         throw new UsageError(
           t("cli.badOption", {

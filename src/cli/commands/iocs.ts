@@ -1,9 +1,11 @@
 import * as path from "node:path";
 import type { Command } from "commander";
-import { isLang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
+import { type Translator, translator } from "../../i18n/index.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../../iocs/list.ts";
 import { DEFAULT_FEEDS, updateFeed } from "../../iocs/update.ts";
 import { escapeTerminal } from "../../report/escape.ts";
+import { runConfigOf } from "../config-options.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { defaultDataDir } from "../options.ts";
@@ -14,16 +16,13 @@ interface RawIocs {
   dataDir?: string;
   kind?: string;
   lang?: string;
+  config?: string;
 }
 
 /** --lang and --kind checked like every other command's flags: a typo is a usage error, not ignored. */
 function langAndKind(raw: RawIocs, io: CliIo): { t: Translator; kind?: "pool" | "malware" | "generic" } {
-  const lang = raw.lang ?? langFromEnv(io.env);
-  if (!isLang(lang))
-    throw new UsageError(
-      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
-    );
-  const t = translator(lang);
+  // --lang, else the configuration file's lang, else LANG.
+  const t = translator(runConfigOf(raw, io).lang);
   if (raw.kind !== undefined && raw.kind !== "pool" && raw.kind !== "malware" && raw.kind !== "generic")
     throw new UsageError(
       t("cli.badOption", { option: "--kind", value: raw.kind, expected: "pool|malware|generic" }),
@@ -60,6 +59,7 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
     .option("--feed-dir <dir>", "where lists are stored (default: MAMORI_IOC_DIR or DATA_DIR/iocs/feeds)")
     .option("--data-dir <dir>", "mamori's data directory")
     .option("--lang <lang>", "ja|en")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .action(async (raw: RawIocs) => {
       const { t, kind } = langAndKind(raw, io);
       const { feedDir } = dirs(raw, io);
@@ -84,6 +84,7 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
     .option("--feed-dir <dir>", "where lists are stored")
     .option("--data-dir <dir>", "mamori's data directory")
     .option("--lang <lang>", "ja|en")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .action((raw: RawIocs) => {
       const { t } = langAndKind(raw, io);
       const { dataDir, feedDir } = dirs(raw, io);

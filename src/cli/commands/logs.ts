@@ -32,13 +32,17 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       const warn = quietIo(io, opts.quiet).stderr;
       const t = translator(opts.lang);
       const ctx = { ...scanContext(opts, io.env), ignore: ignoreRulesOf(raw, io, opts.lang) };
-      const inputs: LogInput[] = (paths.length ? paths : ["-"]).map((p) => ({
+      // No path named: standard input when it is piped, else the `logs:` of the configuration file.
+      const fromConfig = process.stdin.isTTY && opts.configFile ? (opts.config?.logs ?? []) : [];
+      const named = paths.length > 0 ? paths : fromConfig.map((l) => l.path);
+      const inputs: LogInput[] = (named.length ? named : ["-"]).map((p) => ({
         path: p === "-" ? "-" : opts.root === "/" ? path.resolve(io.cwd, p) : path.posix.resolve("/", p),
         display: p,
       }));
       // No path means standard input, unless it is a terminal (then the user forgot the files).
-      if (paths.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
-      const format = raw.logFormat ? formatFromOption(raw.logFormat) : undefined;
+      if (named.length === 0 && process.stdin.isTTY) throw new UsageError(t("logs.noFiles"));
+      const logFormat = raw.logFormat ?? opts.config?.logFormat;
+      const format = logFormat ? formatFromOption(logFormat) : undefined;
       const stdin = inputs.some((i) => i.path === "-") ? process.stdin : undefined;
       // The same logs area as the audit's, over the files named here: collect -> facts -> judge -> report.
       const area = logsArea(async (c, rules) => {

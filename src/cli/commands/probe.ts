@@ -3,13 +3,15 @@ import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { countVulnerable, probeReport } from "../../audit/probe.ts";
 import { localHost } from "../../audit/report.ts";
-import { isLang, langFromEnv, translator } from "../../i18n/index.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
+import { translator } from "../../i18n/index.ts";
 import { HostRateLimiter } from "../../probe/limits.ts";
 import { probeAll } from "../../probe/run.ts";
 import { parseTargetsFile } from "../../probe/targets.ts";
 import { DEFAULT_READ_FILE, type ProbeOptions } from "../../probe/types.ts";
 import { FORMAT_NAMES, type FormatName, RENDERERS } from "../../report/formats/index.ts";
 import { resolveTimeZone } from "../../report/time-format.ts";
+import { runConfigOf } from "../config-options.ts";
 import { writeOutput } from "../emit.ts";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -33,6 +35,7 @@ interface RawProbe {
   format: string;
   output?: string;
   lang?: string;
+  config?: string;
   color: string;
 }
 
@@ -70,17 +73,11 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--lang <lang>", "language of the report: ja|en (default from LANG)")
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .addOption(new Option("--depth <n>", "../ segments in traversal requests").default("12").hideHelp())
     .action(async (urls: string[], raw: RawProbe) => {
-      const lang = raw.lang ?? langFromEnv(io.env);
-      if (!isLang(lang))
-        throw new UsageError(
-          translator(langFromEnv(io.env))("cli.badOption", {
-            option: "--lang",
-            value: lang,
-            expected: "ja|en",
-          }),
-        );
+      // --lang, else the configuration file's lang, else LANG.
+      const { lang } = runConfigOf(raw, io);
       const t = translator(lang);
       const bad = (option: string, value: string, expected: string) =>
         new UsageError(t("cli.badOption", { option, value, expected }));

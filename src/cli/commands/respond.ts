@@ -5,10 +5,11 @@ import { redactDbTarget } from "../../alert/redact.ts";
 import { scanContext } from "../../audit/context.ts";
 import { runScanners } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
 import { checkContext } from "../../core/context.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { correlate } from "../../correlate/index.ts";
-import { isLang, type Lang, langFromEnv, type Translator, translator } from "../../i18n/index.ts";
+import { type Lang, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { sh } from "../../report/guidance.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
@@ -22,6 +23,7 @@ import { QuarantineStore } from "../../respond/store.ts";
 import type { Action, ActionResult } from "../../respond/types.ts";
 import { openStore } from "../../store/db.ts";
 import { listScans, scanDocument } from "../../store/scans.ts";
+import { runConfigOf } from "../config-options.ts";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
@@ -36,6 +38,8 @@ export interface RespondEnv {
   quarantineDir: string;
   lang: Lang;
   now: () => Date;
+  /** --config, for the history database named in the configuration file. */
+  config?: string;
 }
 
 /** --root, --quarantine-dir, --lang and --now, shared by respond and restore. */
@@ -47,18 +51,16 @@ export function addRespondOptions(cmd: Command): Command {
       `where moved files and backups go, on this machine (default ${DEFAULT_QUARANTINE}, also with --root)`,
     )
     .option("--lang <lang>", "language: ja|en (default from LANG)")
+    .option("--config <file>", `configuration file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp());
 }
 
 export function parseRespondEnv(
-  raw: { root?: string; quarantineDir?: string; lang?: string; now?: string },
+  raw: { root?: string; quarantineDir?: string; lang?: string; now?: string; config?: string },
   io: CliIo,
 ): RespondEnv {
-  const lang = raw.lang ?? langFromEnv(io.env);
-  if (!isLang(lang))
-    throw new UsageError(
-      translator(langFromEnv(io.env))("cli.badOption", { option: "--lang", value: lang, expected: "ja|en" }),
-    );
+  // --lang, else the configuration file's lang, else LANG.
+  const { lang } = runConfigOf(raw, io);
   const t = translator(lang);
   const root = existingRoot(io.cwd, raw.root ?? "/", t);
   // The quarantine is the host's, never the image's: a manifest shipped inside an image would otherwise
@@ -67,7 +69,7 @@ export function parseRespondEnv(
   if (root !== "/" && isInside(root, quarantineDir))
     throw new UsageError(t("respond.quarantineInRoot", { dir: esc(quarantineDir), root: esc(root) }));
   const now = clockOf(raw.now, io, t);
-  return { root, quarantineDir, lang, now };
+  return { root, quarantineDir, lang, now, config: raw.config };
 }
 
 /** Whether `p` is `root` or below it, by path and by what the path resolves to now. */
@@ -268,7 +270,7 @@ async function reportWithoutFile(
   io: CliIo,
   t: Translator,
 ): Promise<ReportDocument> {
-  const stored = await storedScan(db, env.lang, io, t, db !== undefined);
+  const stored = await storedScan(db, env, io, t, db !== undefined);
   if (stored && covers(stored.doc, named, env)) {
     io.stderr.write(
       `${t("respond.usingStoredScan", { id: stored.id, host: esc(stored.host), at: stored.at })}\n`,
@@ -306,12 +308,12 @@ function covers(
 /** The newest scan of the history database; a clear line when there is none and one is required. */
 async function storedScan(
   db: string | undefined,
-  lang: Lang,
+  env: RespondEnv,
   io: CliIo,
   t: Translator,
   required: boolean,
 ): Promise<{ doc: ReportDocument; id: number | string; host: string; at: string } | undefined> {
-  const o = parseHistoryOptions({ db, lang }, io);
+  const o = parseHistoryOptions({ db, lang: env.lang, config: env.config }, io);
   const none = () => {
     if (required)
       throw new UsageError(t("respond.noStoredScan", { db: esc(redactDbTarget(o.store.target)) }));

@@ -16,6 +16,7 @@ import { HistoryWriteError, runFullScan, storeErrorReason } from "../../watch/sc
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "../errors.ts";
 import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
+import { addLogFormatOption, checkLogFormat, PRIORITY, type Priority, writeAt } from "../journald.ts";
 import { clockOf, defaultDataDir, existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
@@ -33,13 +34,15 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
     .option("--root <dir>", "scan the filesystem under DIR instead of this machine")
     .option("--once", "run one scan now and exit (what a systemd timer or cron job calls)")
     .option("--accept-baseline", "record the current state as the new baseline (after a change you made)")
-    .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data")
+    .option("--data-dir <dir>", "directory of mamori's vulnerability and IOC data");
+  addLogFormatOption(cmd)
     .addOption(new Option("--now <iso>", "pretend the current time is ISO").hideHelp())
     .addOption(new Option("--max-scans <n>", "stop after N scans").hideHelp())
     .addOption(new Option("--test-slow-ms <ms>", "make each scan take this much longer (tests)").hideHelp())
     .action(async (raw) => {
       const o = parseHistoryOptions(raw, io);
       const { t, config } = o;
+      checkLogFormat(raw.logFormat, t);
       if (raw.push) (await import("../../agent/cli.ts")).checkPushOptions(raw, o.lang);
       const schedule: string = raw.schedule ?? config.schedule;
       try {
@@ -62,7 +65,10 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       const ignore = ignoreRulesOf(raw, io, o.lang);
       const db = redactDbTarget(o.store.target);
       // One line each; they quote error texts from channels (an SMTP server's reply) and the system: escaped.
-      const log = (line: string) => io.stderr.write(`${escapeTerminal(line)}\n`);
+      // Under journald each line is one message: failures as errors, what needs a look as warnings.
+      const log = (line: string, priority: Priority = PRIORITY.info) =>
+        writeAt(io.stderr, priority, `${escapeTerminal(line)}\n`);
+      const warnLog = (line: string) => log(line, PRIORITY.warning);
       let acceptBaseline = Boolean(raw.acceptBaseline);
       let failures = 0;
       // The log engine's facts from scan to scan: new lines are judged with each file's baseline so far.
@@ -72,7 +78,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       let openCritical = 0;
       const reportOpen = (doc: ReportDocument) => {
         openCritical = doc.findings.filter((f) => f.severity === "critical").length;
-        log(openCritical > 0 ? t("watch.openCritical", { count: openCritical }) : t("watch.noOpenCritical"));
+        if (openCritical > 0) warnLog(t("watch.openCritical", { count: openCritical }));
+        else log(t("watch.noOpenCritical"));
       };
       // --push: each scan also goes to the fleet server (a failure is logged; the next scan sends anew).
       // The scan's FactsBundle goes with it: the server judges it again when its data changes.
@@ -110,17 +117,20 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         } catch (err) {
           failures++;
           if (err instanceof HistoryWriteError)
-            log(t("watch.spoolFailed", { db, reason: err.dbReason, spoolReason: err.spoolReason }));
+            log(
+              t("watch.spoolFailed", { db, reason: err.dbReason, spoolReason: err.spoolReason }),
+              PRIORITY.error,
+            );
           else throw err;
           return;
         }
         acceptBaseline = false;
-        for (const x of r.refusedSpool) log(spoolRefusalText(x, t));
+        for (const x of r.refusedSpool) warnLog(spoolRefusalText(x, t));
         if (r.imported > 0) log(t("watch.imported", { count: r.imported, db }));
         if (r.baselineRecorded !== undefined)
           log(t("watch.baseline.recorded", { count: r.baselineRecorded }));
         if (r.stored === "spool") {
-          log(t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" }));
+          warnLog(t("watch.spooled", { db, reason: r.reason ?? "", file: r.spoolFile ?? "" }));
           log(
             t("watch.loop.scanDone", {
               id: r.scanId,
@@ -146,17 +156,18 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
               t,
               now,
               timeZone: resolveTimeZone(io.env),
-              warn: log,
+              warn: warnLog,
             });
             if (d.queued > 0 || d.candidates.length > 0)
               log(t("watch.loop.alerted", { count: d.candidates.length, queued: d.queued }));
           } catch (err) {
-            log(t("watch.loop.scanFailed", { reason: storeErrorReason(err, t) }));
+            log(t("watch.loop.scanFailed", { reason: storeErrorReason(err, t) }), PRIORITY.error);
           } finally {
             await store.close();
           }
         }
-        if (channels.length === 0 && r.newFindings > 0) log(t("watch.nothingSent", { count: r.newFindings }));
+        if (channels.length === 0 && r.newFindings > 0)
+          warnLog(t("watch.nothingSent", { count: r.newFindings }));
         log(
           t("watch.loop.scanDone", {
             id: r.scanId,

@@ -272,6 +272,10 @@ export const watch = {
     en: "security: none would send the SMTP password in clear text; use starttls or tls",
     ja: "security: none では SMTP のパスワードが平文で送られます。starttls か tls を使ってください",
   },
+  "config.exitCodeTaken": {
+    en: "2 and 3 are mamori's own exit codes (error, incomplete): choose another",
+    ja: "2 と 3 は mamori 自身の終了コード (エラー、未確認あり) です。別の値を選んでください",
+  },
   "watch.config.urlOrEnv": {
     en: "give exactly one of url or urlEnv",
     ja: "url と urlEnv のどちらか一方だけを指定してください",
