@@ -1,7 +1,7 @@
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
 import { renderText } from "../../core/message.ts";
-import type { Translator } from "../../i18n/index.ts";
+import { isMessageKey, type Translator } from "../../i18n/index.ts";
 import { coverageOf, gapsOf } from "../coverage.ts";
 import { escapeHtml as h } from "../escape.ts";
 import { cveLine, evidenceText, whyText } from "../formats/human.ts";
@@ -22,6 +22,11 @@ import { assets, safeInlineScript, scriptHash } from "./assets.ts";
 import { chartData, OUTCOMES, scriptJson } from "./chart-data.ts";
 
 const MAX_EVENTS = 500;
+
+/** A value named by mamori (a time source, an outcome) in the reader's words; an unknown one as it is. */
+function known(key: string, raw: string, t: Translator): string {
+  return isMessageKey(key) ? t(key) : raw;
+}
 
 function sev(s: string, t: Translator): string {
   const label = (SEVERITIES as readonly string[]).includes(s)
@@ -139,7 +144,7 @@ function findingCard(
     : "";
   const why = f.detail ? `<div>${hc(whyText(f, { t, verbose: opts.verbose }))}</div>` : "";
   return `<article class="finding" id="${h(anchorOf(f.id))}" data-finding-id="${h(f.id)}" data-severity="${h(f.severity)}">
-<div class="head">${sev(f.severity, t)} <span class="muted">${h(t(`confidence.${f.confidence}`))}</span> <code class="check">${h(f.check)}</code>${f.time ? ` <span class="muted when">${timeCell(f.time, zone)}${f.timeSource ? ` (${h(f.timeSource)})` : ""}</span>` : ""}</div>
+<div class="head">${sev(f.severity, t)} <span class="muted">${h(t(`confidence.${f.confidence}`))}</span> <code class="check">${h(f.check)}</code>${f.time ? ` <span class="muted when">${timeCell(f.time, zone)}${f.timeSource ? ` (${h(known(`incident.source.${f.timeSource}`, f.timeSource, t))})` : ""}</span>` : ""}</div>
 <h3 class="title">${hc(f.title)}</h3>${cves}${why}${
     ev ? `<details><summary>${h(t("report.evidence"))}</summary><ul>${ev}${more}</ul></details>` : ""
   }${f.remediation ? `<div class="next"><em>${h(t("report.next"))}:</em> ${hc(f.remediation)}</div>` : ""}${commandsBlock(f.commands ?? [])}
@@ -246,7 +251,7 @@ function eventsTable(doc: RenderedDocument, t: Translator, zone: string | undefi
     .slice(0, MAX_EVENTS)
     .map((e) => {
       const where = `${e.file}:${e.line}`;
-      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${timeCell(e.time, zone)}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(e.outcome)}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
+      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${timeCell(e.time, zone)}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(known(`html.outcome.${e.outcome}`, e.outcome, t))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
     })
     .join("\n");
   const more =
