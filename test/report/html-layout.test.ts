@@ -172,8 +172,11 @@ async function layout(
           const copy = document.body.cloneNode(true);
           for (const el of copy.querySelectorAll("pre, code, .mono, time, script, style, .u-legend"))
             el.remove();
-          for (const d of copy.querySelectorAll("details")) d.open = true;
-          return copy.innerText ?? copy.textContent;
+          // Every text node on a line of its own (hidden <details> content included): no words run together.
+          const parts: string[] = [];
+          const w = document.createTreeWalker(copy, 4 /* NodeFilter.SHOW_TEXT */);
+          for (let n = w.nextNode(); n; n = w.nextNode()) parts.push(n.textContent);
+          return parts.join("\n");
         })(),
       };
     });
