@@ -212,7 +212,7 @@ function nextStepsHtml(steps: NextStep[], incidents: RenderedIncident[], t: Tran
   };
   return `<section id="next-steps"><h2>${h(t("report.nextSteps"))}</h2><ol class="next-steps">${steps
     .map((s) => `<li><div>${hc(s.text)}${link(s)}</div>${s.command ? commandsBlock([s.command]) : ""}</li>`)
-    .join("")}</ol><p class="muted"><a href="#guidance">${h(t("report.nextSteps.rest"))}</a></p></section>`;
+    .join("")}</ol><p class="rest"><a href="#guidance">${h(t("report.nextSteps.rest"))}</a></p></section>`;
 }
 
 /**
@@ -368,7 +368,8 @@ export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
 <body>
 <header class="top"><h1>${h(t("report.title"))}: ${h(doc.host.hostname)}</h1>
 <div class="verdict ${verdict}" id="verdict">${h(verdictLine(doc, threshold, t))}</div>
-<div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${timeCell(doc.scannedAt, timeZone)} · mamori ${h(doc.tool.version)}</div></header>
+<div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${timeCell(doc.scannedAt, timeZone)} · mamori ${h(doc.tool.version)}</div>
+<nav>${doc.incidents.length ? `<a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a>` : ""}<a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a>${charts ? `<a href="#charts">${h(t("html.charts"))}</a>` : ""}${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav></header>
 <main>
 ${coverageHtml(doc, t)}
 ${nextStepsHtml(steps, doc.incidents, t)}
@@ -380,7 +381,6 @@ ${charts}
 ${eventsTable(doc, t, timeZone)}
 ${notChecked}
 ${warnings}
-<nav><a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a><a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a>${charts ? `<a href="#charts">${h(t("html.charts"))}</a>` : ""}${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav>
 </main>
 <script type="application/json" id="mamori-chart-data">${scriptJson({ ...data, labels, timeZone: timeZone ?? "Etc/UTC" })}</script>
 <script>${uplot}</script>
