@@ -254,7 +254,10 @@ function incidentGuide(
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
     respondCommand({ incident: inc.id }, doc.host.root),
-    ...(inc.entryPoint ? upgradeCommands(pm) : []),
+    // The way in is patched by upgrading: the package manager's command only for a packaged Apache
+    // (a source build is replaced by hand, as step 7 says), its own apachectl -v to check either way.
+    ...(inc.entryPoint && !isSourceBuild(source) ? upgradeCommands(pm) : []),
+    ...(source && isSourceBuild(source) ? [`${sh(apachectlOf(source))} -v`] : []),
   ];
   return {
     kind: "incident",

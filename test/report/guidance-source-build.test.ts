@@ -4,6 +4,7 @@ import { msg } from "../../src/core/message.ts";
 import { correlate } from "../../src/correlate/index.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { guidance } from "../../src/report/guidance.ts";
+import { auditJson, fixtureRoot } from "../helpers/audit.ts";
 import { docOf, f } from "./scenario.ts";
 
 const en = translator("en");
@@ -60,4 +61,13 @@ test("a 'not vulnerable' Apache verdict never becomes an incident's entry point"
     assert.ok(!inc.findingIds.includes("apache.exposure:ok"), JSON.stringify(inc));
     assert.ok(!JSON.stringify(inc.entryPoint ?? "").includes("apache.exposure:ok"));
   }
+});
+
+test("an incident whose way in is a source-built Apache gets no package-manager upgrade either", async () => {
+  const { doc } = await auditJson(fixtureRoot("compromised-2.4.49"));
+  assert.equal(doc.incidents[0]?.entryPoint?.installation, "/usr/local/apache2/bin/httpd");
+  const g = guidance(doc, en).find((x) => x.kind === "incident");
+  assert.ok(g, "an incident guide");
+  assert.ok(!g.commands.some((c) => c.includes("apt-get")), g.commands.join("\n"));
+  assert.ok(g.commands.includes("/usr/local/apache2/bin/apachectl -v"), g.commands.join("\n"));
 });

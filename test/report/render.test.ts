@@ -149,7 +149,11 @@ test("guidance gives the commands of the detected distribution", () => {
     ["alpine", /apk upgrade apache2/],
   ];
   for (const [osId, re] of cases) {
-    const doc = docOf(minerStory());
+    // The distribution's Apache (a source build gets no package-manager command: guidance-source-build).
+    const findings = minerStory().map((x) =>
+      x.data?.installation ? { ...x, data: { ...x.data, installation: "/usr/sbin/apache2" } } : x,
+    );
+    const doc = docOf(findings);
     doc.host.osId = osId;
     doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
     const all = guidance(doc, en)
