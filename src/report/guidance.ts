@@ -304,6 +304,9 @@ export function guidance(
 export interface NextStep {
   text: string;
   command?: string;
+  /** What the step is about, so a page can link to it: the incident, or the findings its command names. */
+  incidentId?: string;
+  findingIds?: string[];
 }
 
 /** Findings at or above this severity make the first screen's next steps. */
@@ -329,7 +332,11 @@ export function nextSteps(
     return [
       { text: t("guide.next.isolate") },
       { text: t("guide.next.evidence") },
-      { text: t("guide.next.contain"), command: respondCommand({ incident: inc.id }, doc.host.root) },
+      {
+        text: t("guide.next.contain"),
+        command: respondCommand({ incident: inc.id }, doc.host.root),
+        incidentId: inc.id,
+      },
     ].slice(0, max);
   const findings = keyedFindings
     .map((f) => renderFinding(f, t))
@@ -355,6 +362,7 @@ export function nextSteps(
     out.push({
       text: t("guide.next.area", { title: guide?.title ?? f.title, step }),
       ...(command ? { command } : {}),
+      findingIds: command ? worst.map((g) => g.id) : [f.id],
     });
   }
   return out;

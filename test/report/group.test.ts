@@ -4,8 +4,10 @@ import { type AlertMessage, emailText, jsonPayload } from "../../src/alert/messa
 import type { Finding } from "../../src/core/finding.ts";
 import { msg } from "../../src/core/message.ts";
 import { translator } from "../../src/i18n/index.ts";
+import { escapeHtml } from "../../src/report/escape.ts";
 import { RENDERERS } from "../../src/report/formats/index.ts";
-import { causeKey, shortenCveList } from "../../src/report/group.ts";
+import { causeKey, groupByCause, shortenCveList } from "../../src/report/group.ts";
+import { commandBlocks } from "../../src/report/html/page.ts";
 import { fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { docOf, f } from "./scenario.ts";
@@ -209,4 +211,64 @@ test("alert text gives times in the reader's zone; the JSON payload keeps UTC", 
   const payload = jsonPayload(m, translator("en")) as { at: string; text: string };
   assert.equal(payload.at, at);
   assert.ok(payload.text.includes("12:12:30 JST"));
+});
+
+/** The elements of an HTML page matching `<tag ... class="cls...` (the renderer writes attributes in one order). */
+function count(page: string, re: RegExp): number {
+  return page.match(re)?.length ?? 0;
+}
+
+test("the HTML report groups by cause too: one card per cause, every finding still has its anchor", () => {
+  const findings = busy();
+  // A hostile path in a grouped member: escaped in the examples, the list and the anchor.
+  (findings[3] as Finding).title = msg("hunt.file.title", { path: '/tmp/"><script>alert(1)</script>' });
+  (findings[3] as Finding).id = 'file.suspicious:"><img src=x onerror=alert(1)>';
+  const doc = docOf(findings);
+  const page = RENDERERS.html.render(doc, { ...opts("en"), threshold: "low" });
+  const groups = groupByCause(doc.findings, doc.findings, doc.incidents).filter((g) => g.kind === "group");
+  assert.equal(groups.length, 2);
+  assert.equal(count(page, /<article class="finding group"/g), groups.length);
+  assert.match(page, /data-cause-count="67"/);
+  assert.match(page, /data-cause-count="8"/);
+  assert.match(page, /67 findings of this kind/);
+  // Every finding has exactly one anchor, the loud one stands alone outside any group.
+  for (const fd of doc.findings)
+    assert.equal(page.split(`id="finding-${escapeHtml(fd.id)}"`).length - 1, 1, fd.id);
+  assert.doesNotMatch(page, /<script>alert|<img src=x/);
+  assert.match(page, /href="#finding-file\.suspicious%3A%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert\(1\)%3E"/);
+  // --verbose: every finding its own card, no group.
+  const verbose = RENDERERS.html.render(doc, { ...opts("en", true), threshold: "low" });
+  assert.equal(count(verbose, /<article class="finding group"/g), 0);
+  assert.equal(count(verbose, /<article class="finding"/g), doc.findings.length);
+});
+
+test("HTML commands are one copyable block each; a configuration snippet stays whole", () => {
+  assert.deepEqual(
+    commandBlocks([
+      "mamori respond --incident incident:1",
+      "mamori respond --incident incident:1 --apply",
+      "# /etc/apache2/apache2.conf",
+      "<Directory />",
+      "    Require all denied",
+      "</Directory>",
+      "ServerTokens Prod",
+      "apache2ctl configtest",
+      "# a comment alone",
+      "systemctl reload apache2",
+    ]),
+    [
+      ["mamori respond --incident incident:1"],
+      ["mamori respond --incident incident:1 --apply"],
+      [
+        "# /etc/apache2/apache2.conf",
+        "<Directory />",
+        "    Require all denied",
+        "</Directory>",
+        "ServerTokens Prod",
+      ],
+      ["apache2ctl configtest"],
+      ["# a comment alone"],
+      ["systemctl reload apache2"],
+    ],
+  );
 });

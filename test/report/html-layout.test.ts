@@ -14,6 +14,9 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
+import { atLeast, type Finding } from "../../src/core/finding.ts";
+import { translator } from "../../src/i18n/index.ts";
+import { englishWords } from "../helpers/english-words.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: browser global (no DOM library in the type check)
 declare const document: any;
@@ -33,8 +36,8 @@ const hasCjkFont = spawnSync("fc-list", [":lang=ja"], { encoding: "utf8" }).stdo
   "Noto Sans CJK JP",
 );
 
-function report(dir: string, root: string, lang: string): string {
-  const file = path.join(dir, `${root}-${lang}.html`);
+function report(dir: string, root: string, lang: string, format = "html"): string {
+  const file = path.join(dir, `${root}-${lang}.${format}`);
   const r = spawnSync(
     path.join(REPO, "bin/mamori"),
     [
@@ -44,7 +47,7 @@ function report(dir: string, root: string, lang: string): string {
       "--lang",
       lang,
       "--format",
-      "html",
+      format,
       "--output",
       file,
     ],
@@ -52,6 +55,31 @@ function report(dir: string, root: string, lang: string): string {
   );
   assert.ok(fs.existsSync(file), `no report: ${r.stderr}`);
   return file;
+}
+
+/**
+ * What the page should show, from the same audit: every finding id (its JSON), and the blocks the
+ * terminal report prints, which groupByCause made from the keyed findings (one line per block opens
+ * with its severity in brackets; a group's line says how many it holds; an incident's has "■").
+ */
+function expected(
+  dir: string,
+  root: string,
+  lang: "ja" | "en",
+): { ids: string[]; items: number; groups: number } {
+  const doc = JSON.parse(fs.readFileSync(report(dir, root, lang, "json"), "utf8")) as { findings: Finding[] };
+  const human = spawnSync(
+    path.join(REPO, "bin/mamori"),
+    ["audit", "--root", path.join(REPO, "test/fixtures/roots", root), "--lang", lang, "--color", "never"],
+    { encoding: "utf8", env: { ...process.env, TZ: "Asia/Tokyo" } },
+  ).stdout;
+  const blocks = human.split("\n").filter((l) => /^\[[^\]]+\] /.test(l) && !l.includes("■"));
+  const [pre = "", post = ""] = translator(lang)("report.group.count", { count: 999999 }).split("999999");
+  return {
+    ids: doc.findings.filter((f) => atLeast(f.severity, "low")).map((f) => f.id),
+    items: blocks.length,
+    groups: blocks.filter((l) => l.includes(pre) && l.includes(post)).length,
+  };
 }
 
 async function launch(env: Record<string, string> = {}): Promise<Browser> {
@@ -70,6 +98,12 @@ interface Layout {
   legendDashes: string[];
   tallTimes: string[];
   chartsAfterFindings: boolean;
+  cards: number;
+  groupCards: number;
+  anchors: string[];
+  brokenLinks: string[];
+  stepBlocks: string[][];
+  prose: string;
 }
 
 async function layout(
@@ -91,7 +125,8 @@ async function layout(
         const el = document.querySelector(sel);
         return el ? el.getBoundingClientRect().top : Number.POSITIVE_INFINITY;
       };
-      const cell = document.querySelector("tr[data-finding-id] td.finding");
+      const FIRST = "#findings > .findings > article";
+      const cell = document.querySelector(FIRST);
       const r = cell?.getBoundingClientRect();
       const texts: string[] = [];
       const walker = document.createTreeWalker(document.body, 4 /* NodeFilter.SHOW_TEXT */);
@@ -105,7 +140,7 @@ async function layout(
         scrollWidth: document.documentElement.scrollWidth,
         innerWidth: window.innerWidth,
         innerHeight: window.innerHeight,
-        firstFindingTop: top("tr[data-finding-id]"),
+        firstFindingTop: top(FIRST),
         firstIncidentTop: top("article.incident"),
         findingTextWidth: r ? r.width : 0,
         findingTextRight: r ? r.right : 0,
@@ -120,6 +155,29 @@ async function layout(
           )
           .map((t: { textContent: string }) => t.textContent),
         chartsAfterFindings: top("#charts") > top("#findings"),
+        cards: document.querySelectorAll(FIRST).length,
+        groupCards: document.querySelectorAll("#findings > .findings > article.group").length,
+        anchors: [...document.querySelectorAll("[data-finding-id]")]
+          .filter((e: { id: string }) => e.id.startsWith("finding-"))
+          .map((e: { dataset: { findingId: string } }) => e.dataset.findingId),
+        brokenLinks: [...document.querySelectorAll("a[href^='#']")]
+          .map((a: { getAttribute(n: string): string }) => a.getAttribute("href"))
+          .filter((h: string) => !document.getElementById(decodeURIComponent(h.slice(1)))),
+        stepBlocks: [...document.querySelectorAll("#next-steps li")].map(
+          (li: { querySelectorAll(s: string): { textContent: string }[] }) =>
+            [...li.querySelectorAll("pre")].map((p) => p.textContent),
+        ),
+        // What a reader reads as sentences: without commands, code, quoted data and times.
+        prose: (() => {
+          const copy = document.body.cloneNode(true);
+          for (const el of copy.querySelectorAll("pre, code, .mono, time, script, style, .u-legend"))
+            el.remove();
+          // Every text node on a line of its own (hidden <details> content included): no words run together.
+          const parts: string[] = [];
+          const w = document.createTreeWalker(copy, 4 /* NodeFilter.SHOW_TEXT */);
+          for (let n = w.nextNode(); n; n = w.nextNode()) parts.push(n.textContent);
+          return parts.join("\n");
+        })(),
       };
     });
   } finally {
@@ -137,6 +195,7 @@ test("HTML first screen and phone layout, with the Japanese font installed", {
   for (const root of ["compromised-2.4.49", "upstream-2.4.49"])
     for (const lang of ["ja", "en"]) {
       const file = report(dir, root, lang);
+      const want = expected(dir, root, lang as "ja" | "en");
       for (const [w, h] of [
         [1280, 800],
         [390, 844],
@@ -144,7 +203,8 @@ test("HTML first screen and phone layout, with the Japanese font installed", {
         const shot = path.join(dir, `${root}-${lang}-${w}.png`);
         const l = await layout(browser, file, w, h, shot);
         t.diagnostic(`screenshot: ${shot}`);
-        const what = `${root} ${lang} ${w}px: ${JSON.stringify(l)}`;
+        const { prose, anchors, ...rest } = l;
+        const what = `${root} ${lang} ${w}px: ${JSON.stringify(rest)}`;
         assert.ok(l.scrollWidth <= l.innerWidth, `sideways scroll: ${what}`);
         // The first screen holds the incident when there is one, else the first finding.
         const first = root.startsWith("compromised") ? l.firstIncidentTop : l.firstFindingTop;
@@ -159,6 +219,16 @@ test("HTML first screen and phone layout, with the Japanese font installed", {
         assert.deepEqual(l.legendDashes, [], what);
         assert.deepEqual(l.tallTimes, [], `a time wrapped: ${what}`);
         assert.ok(l.chartsAfterFindings, what);
+        // Grouped by cause as the terminal is; every finding keeps an anchor the next steps link to.
+        assert.equal(l.cards, want.items, what);
+        assert.equal(l.groupCards, want.groups, what);
+        assert.deepEqual([...anchors].sort(), [...want.ids].sort(), what);
+        assert.deepEqual(l.brokenLinks, [], what);
+        // At most three steps; a command is a block of its own, never a dry run next to its --apply.
+        assert.ok(l.stepBlocks.length > 0 && l.stepBlocks.length <= 3, what);
+        for (const blocks of l.stepBlocks)
+          for (const b of blocks) assert.ok(!b.includes("\n") && !/--apply/.test(b), what);
+        if (lang === "ja") assert.deepEqual(englishWords(prose), [], `English in the ja page: ${what}`);
       }
     }
   // Japanese text is drawn in the Japanese face (what the platform actually used for the heading).

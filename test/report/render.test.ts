@@ -116,7 +116,10 @@ test("html is a format for audit and report alike, written to --output", async (
   assert.match(page, /Content-Security-Policy" content="default-src &#39;none&#39;/);
   const audit = await mamori(["audit", "--root", dir, "--format", "html"]);
   assert.equal(audit.code, 3, audit.stderr);
-  assert.match(audit.stdout, /id="chart-severity"/);
+  // Nothing found on an empty root: the verdict and what was checked, and no empty chart box.
+  assert.match(audit.stdout, /id="verdict"/);
+  assert.match(audit.stdout, /id="coverage"/);
+  assert.doesNotMatch(audit.stdout, /id="chart-|id="charts"/);
 });
 
 test("SARIF stays 2.1.0 and carries the incidents in the run's properties", () => {
@@ -146,12 +149,11 @@ test("guidance gives the commands of the detected distribution", () => {
     ["alpine", /apk upgrade apache2/],
   ];
   for (const [osId, re] of cases) {
-    // The distribution's own package: a source build (the story's /usr/local/apache2) gets no package command.
-    const doc = docOf(
-      minerStory().map((f) =>
-        f.data?.installation ? { ...f, data: { ...f.data, installation: "/usr/sbin/apache2" } } : f,
-      ),
+    // The distribution's Apache (a source build gets no package-manager command: guidance-source-build).
+    const findings = minerStory().map((x) =>
+      x.data?.installation ? { ...x, data: { ...x.data, installation: "/usr/sbin/apache2" } } : x,
     );
+    const doc = docOf(findings);
     doc.host.osId = osId;
     doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
     const all = guidance(doc, en)

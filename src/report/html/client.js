@@ -187,5 +187,21 @@
     );
   });
 
+  // A link to a finding inside a closed group ("All N") opens the group, then shows the finding.
+  const reveal = () => {
+    let id = "";
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return;
+    }
+    const el = id ? document.getElementById(id) : null;
+    if (!el) return;
+    for (let d = el.closest("details"); d; d = d.parentElement?.closest("details")) d.open = true;
+    el.scrollIntoView();
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
+
   document.body.dataset.chartsReady = String(Object.keys(charts).length);
 })();

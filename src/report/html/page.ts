@@ -1,10 +1,12 @@
 import type { ReportDocument } from "../../core/document.ts";
-import { atLeast, SEVERITIES } from "../../core/finding.ts";
-import type { Translator } from "../../i18n/index.ts";
-import { gapsOf } from "../coverage.ts";
+import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
+import { renderText } from "../../core/message.ts";
+import { isMessageKey, type Translator } from "../../i18n/index.ts";
+import { coverageOf, gapsOf } from "../coverage.ts";
 import { escapeHtml as h } from "../escape.ts";
-import { evidenceText } from "../formats/human.ts";
-import { type Guide, guidance, packageManager } from "../guidance.ts";
+import { cveLine, evidenceText, whyText } from "../formats/human.ts";
+import { causeTitle, GROUP_EXAMPLES, groupByCause, type Shown, type ShownGroup, shared } from "../group.ts";
+import { type Guide, guidance, type NextStep, nextSteps, packageManager } from "../guidance.ts";
 import {
   areaText,
   type RenderedDocument,
@@ -15,11 +17,16 @@ import {
 } from "../localize.ts";
 import { localizeTime, zonedTranslator } from "../time-format.ts";
 import type { RenderOptions } from "../types.ts";
-import { reasonText, verdictLine, verdictOf } from "../verdict.ts";
+import { gapText, reasonText, verdictLine, verdictOf } from "../verdict.ts";
 import { assets, safeInlineScript, scriptHash } from "./assets.ts";
 import { chartData, OUTCOMES, scriptJson } from "./chart-data.ts";
 
 const MAX_EVENTS = 500;
+
+/** A value named by mamori (a time source, an outcome) in the reader's words; an unknown one as it is. */
+function known(key: string, raw: string, t: Translator): string {
+  return isMessageKey(key) ? t(key) : raw;
+}
 
 function sev(s: string, t: Translator): string {
   const label = (SEVERITIES as readonly string[]).includes(s)
@@ -40,8 +47,41 @@ function hc(s: string): string {
     .join("");
 }
 
-function commandsBlock(cmds: string[]): string {
-  return cmds.length ? `<pre><code>${cmds.map((c) => h(c)).join("\n")}</code></pre>` : "";
+/**
+ * Commands as separate copyable blocks, one per command: a dry run and its --apply are never one
+ * selection. A configuration snippet ("# /path/file" then the lines to write there: `<Directory>`,
+ * indented lines, directives) stays one block, since it is pasted into the file as a whole.
+ */
+export function commandBlocks(cmds: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let snippet: string[] | undefined;
+  for (const c of cmds) {
+    const first = c.charAt(0);
+    const configLine = first === "<" || first === " " || first === "\t" || (first >= "A" && first <= "Z");
+    if (snippet && configLine) {
+      snippet.push(c);
+      continue;
+    }
+    snippet = undefined;
+    const block = [c];
+    out.push(block);
+    if (c.startsWith("# ")) snippet = block;
+  }
+  return out;
+}
+
+function commandsBlock(cmds: readonly string[]): string {
+  return commandBlocks(cmds)
+    .map((b) => `<pre class="cmd"><code>${b.map((c) => h(c)).join("\n")}</code></pre>`)
+    .join("");
+}
+
+/** The element id of a finding's anchor; a link to it percent-encodes the id (ids hold paths). */
+function anchorOf(id: string): string {
+  return `finding-${id}`;
+}
+function linkTo(id: string): string {
+  return `#${h(encodeURIComponent(anchorOf(id)))}`;
 }
 
 function guideHtml(g: Guide, t: Translator): string {
@@ -58,24 +98,19 @@ function timeCell(iso: string | undefined, zone: string | undefined): string {
   return `<time datetime="${h(iso)}">${h(localizeTime(iso, zone))}</time>`;
 }
 
-function incidentHtml(
-  inc: RenderedIncident,
-  n: number,
-  guide: Guide | undefined,
-  t: Translator,
-  zone: string | undefined,
-): string {
+function incidentHtml(inc: RenderedIncident, n: number, t: Translator, zone: string | undefined): string {
   const meta: string[] = [
-    `<li>${h(t("report.confidence"))}: ${h(t(`confidence.${inc.confidence}`))}</li>`,
-    `<li>id: <code>${h(inc.id)}</code></li>`,
+    `<span>${h(t("report.confidence"))}: ${h(t(`confidence.${inc.confidence}`))}</span>`,
+    `<span>id: <code>${h(inc.id)}</code></span>`,
   ];
   if (inc.attackers?.length)
-    meta.push(`<li>${h(t("html.attackers"))}: <code>${h(inc.attackers.join(", "))}</code></li>`);
+    meta.push(`<span>${h(t("html.attackers"))}: <code>${h(inc.attackers.join(", "))}</code></span>`);
   if (inc.entryPoint)
     meta.push(
-      `<li>${h(t("html.entryPoint"))}: <code>${h(inc.entryPoint.installation ?? "?")}</code> ${h(inc.entryPoint.version ?? "")} ${h(inc.entryPoint.cves.join(", "))}</li>`,
+      `<span>${h(t("html.entryPoint"))}: <code>${h(inc.entryPoint.installation ?? "?")}</code> ${h(inc.entryPoint.version ?? "")} ${h(inc.entryPoint.cves.join(", "))}</span>`,
     );
-  if (inc.sources?.length) meta.push(`<li>${h(t("html.sources"))}: ${h(sourcesText(inc.sources, t))}</li>`);
+  if (inc.sources?.length)
+    meta.push(`<span>${h(t("html.sources"))}: ${h(sourcesText(inc.sources, t))}</span>`);
   const rows = inc.timeline
     .map(
       (e) =>
@@ -85,22 +120,128 @@ function incidentHtml(
   return `<article class="incident" id="incident-${n}" data-incident-id="${h(inc.id)}">
 <h3>#${n} ${sev(inc.severity, t)} ${hc(inc.title)}</h3>
 <p class="summary">${hc(inc.summary)}</p>
-<ul class="muted">${meta.join("")}</ul>
+<p class="muted meta">${meta.join(" · ")}</p>
 <table class="timeline"><thead><tr><th>${h(t("html.time"))}</th><th>${h(t("html.timeSource"))}</th><th>${h(t("html.event"))}</th></tr></thead><tbody>${rows}</tbody></table>
-${guide ? guideHtml(guide, t) : ""}
 </article>`;
 }
 
-function findingRow(f: RenderedFinding, t: Translator, zone: string | undefined): string {
+const MAX_EVIDENCE = 10;
+
+/** One finding as a card; its element id is the finding id, so next steps and other pages can link to it. */
+function findingCard(
+  f: RenderedFinding,
+  opts: RenderOptions,
+  t: Translator,
+  zone: string | undefined,
+): string {
   const ev = f.evidence
-    .slice(0, 10)
+    .slice(0, MAX_EVIDENCE)
     .map((e) => `<li class="mono">${h(evidenceText(e, zone))}</li>`)
     .join("");
-  return `<tr data-finding-id="${h(f.id)}" data-severity="${h(f.severity)}"><td>${sev(f.severity, t)}</td><td>${h(t(`confidence.${f.confidence}`))}</td><td><code>${h(f.check)}</code></td>
-<td class="finding"><strong>${hc(f.title)}</strong>${f.cves.length ? `<div class="muted">${h(f.cves.join(", "))}</div>` : ""}${f.detail ? `<div>${hc(f.detail)}</div>` : ""}${
-    ev ? `<details><summary>${h(t("report.evidence"))}</summary><ul>${ev}</ul></details>` : ""
-  }${f.remediation ? `<div><em>${h(t("report.next"))}:</em> ${hc(f.remediation)}</div>` : ""}${commandsBlock(f.commands ?? [])}</td>
-<td class="mono nowrap when">${timeCell(f.time, zone)}${f.timeSource ? ` <span class="muted">(${h(f.timeSource)})</span>` : ""}</td></tr>`;
+  const more = f.evidence.length > MAX_EVIDENCE ? `<li>… (+${f.evidence.length - MAX_EVIDENCE})</li>` : "";
+  const cves = f.cves.length
+    ? `<div class="muted">${h(cveLine(f.cves, { t, verbose: opts.verbose }))}</div>`
+    : "";
+  const why = f.detail ? `<div>${hc(whyText(f, { t, verbose: opts.verbose }))}</div>` : "";
+  return `<article class="finding" id="${h(anchorOf(f.id))}" data-finding-id="${h(f.id)}" data-severity="${h(f.severity)}">
+<div class="head">${sev(f.severity, t)} <span class="muted">${h(t(`confidence.${f.confidence}`))}</span> <code class="check">${h(f.check)}</code>${f.time ? ` <span class="muted when">${timeCell(f.time, zone)}${f.timeSource ? ` (${h(known(`incident.source.${f.timeSource}`, f.timeSource, t))})` : ""}</span>` : ""}</div>
+<h3 class="title">${hc(f.title)}</h3>${cves}${why}${
+    ev ? `<details><summary>${h(t("report.evidence"))}</summary><ul>${ev}${more}</ul></details>` : ""
+  }${f.remediation ? `<div class="next"><em>${h(t("report.next"))}:</em> ${hc(f.remediation)}</div>` : ""}${commandsBlock(f.commands ?? [])}
+</article>`;
+}
+
+/**
+ * Same-cause findings as one card: the cause, how many, the worst severity, a few examples, the why
+ * and the next step where every member says the same, and every member in full behind a <details>.
+ */
+function groupCard(
+  g: ShownGroup<RenderedFinding>,
+  opts: RenderOptions,
+  t: Translator,
+  zone: string | undefined,
+): string {
+  const first = g.findings[0] as RenderedFinding;
+  const title = causeTitle(g.keyed[0] as Finding, t);
+  const detail = shared(g.findings, (f) => f.detail);
+  const cves = shared(g.findings, (f) => f.cves.join(", "));
+  const mixed = shared(g.findings, (f) => f.severity) === undefined;
+  const examples = g.findings
+    .slice(0, GROUP_EXAMPLES)
+    .map(
+      (f) => `<li><a href="${linkTo(f.id)}">${hc(f.title)}</a>${mixed ? ` ${sev(f.severity, t)}` : ""}</li>`,
+    )
+    .join("");
+  const rest =
+    g.findings.length > GROUP_EXAMPLES
+      ? `<li class="muted">${h(t("html.group.more", { count: g.findings.length - GROUP_EXAMPLES }))}</li>`
+      : "";
+  const same = shared(g.findings, (f) => `${f.remediation}\0${(f.commands ?? []).join("\0")}`) !== undefined;
+  const next = first.remediation
+    ? `<div class="next"><em>${h(t(same ? "report.next" : "report.group.nextFirst"))}:</em> ${hc(first.remediation)}</div>${commandsBlock(first.commands ?? [])}`
+    : "";
+  return `<article class="finding group" data-cause-count="${g.findings.length}" data-severity="${h(g.severity)}">
+<div class="head">${sev(g.severity, t)} <span class="muted">${h(t(`confidence.${g.confidence}`))}</span> <code class="check">${h(first.check)}</code> <span class="count">${h(t("report.group.count", { count: g.findings.length }))}</span></div>
+<h3 class="title">${hc(title)}</h3>${cves ? `<div class="muted">${h(cveLine(first.cves, { t, verbose: opts.verbose }))}</div>` : ""}${
+    detail ? `<div>${hc(whyText(first, { t, verbose: opts.verbose }))}</div>` : ""
+  }<div class="muted">${h(t("report.group.examples"))}:</div><ul class="examples">${examples}${rest}</ul>${next}
+<details class="members"><summary>${h(t("html.group.all", { count: g.findings.length }))}</summary>${g.findings
+    .map((f) => findingCard(f, opts, t, zone))
+    .join("\n")}</details>
+</article>`;
+}
+
+function shownCard(item: Shown<RenderedFinding>, opts: RenderOptions, t: Translator): string {
+  return item.kind === "one"
+    ? findingCard(item.finding, opts, t, opts.timeZone)
+    : groupCard(item, opts, t, opts.timeZone);
+}
+
+/** The first screen's numbered steps: each command its own block, each step linked to what it is about. */
+function nextStepsHtml(steps: NextStep[], incidents: RenderedIncident[], t: Translator): string {
+  if (steps.length === 0) return "";
+  const link = (s: NextStep): string => {
+    if (s.incidentId !== undefined) {
+      const n = incidents.findIndex((i) => i.id === s.incidentId);
+      return n < 0 ? "" : ` <a class="see" href="#incident-${n + 1}">${h(t("html.see.incident"))}</a>`;
+    }
+    const ids = s.findingIds ?? [];
+    const [id] = ids;
+    if (id === undefined) return "";
+    return ` <a class="see" href="${linkTo(id)}">${h(ids.length > 1 ? t("html.see.findings", { count: ids.length }) : t("html.see.finding"))}</a>`;
+  };
+  return `<section id="next-steps"><h2>${h(t("report.nextSteps"))}</h2><ol class="next-steps">${steps
+    .map((s) => `<li><div>${hc(s.text)}${link(s)}</div>${s.command ? commandsBlock([s.command]) : ""}</li>`)
+    .join("")}</ol><p class="rest"><a href="#guidance">${h(t("report.nextSteps.rest"))}</a></p></section>`;
+}
+
+/**
+ * "What was checked", so a short list of findings can be judged (nothing found, or nothing looked at?):
+ * one line counting each state, the questions left open listed always, what was answered one click away.
+ */
+function coverageHtml(doc: RenderedDocument, t: Translator): string {
+  const items = coverageOf(doc);
+  if (items.length === 0) return "";
+  const li = (c: (typeof items)[number]) =>
+    `<li class="cov ${h(c.state)}"><span class="state">${h(t(`coverage.state.${c.state}`))}</span> ${hc(
+      c.state === "checked" || c.state === "not-live" ? renderText(c.text, t) : gapText(c, t),
+    )}</li>`;
+  const states = ["checked", "partial", "gap", "not-live"] as const;
+  const counts = states
+    .map((st) => [st, items.filter((c) => c.state === st).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(
+      ([st, n]) =>
+        `<span class="cov ${st}"><span class="state">${h(t(`coverage.state.${st}`))}</span> ${n}</span>`,
+    )
+    .join(" ");
+  const open = items.filter((c) => c.state === "gap" || c.state === "partial");
+  const answered = items.filter((c) => c.state === "checked" || c.state === "not-live");
+  return `<section id="coverage"><details><summary><strong>${h(t("coverage.title"))}</strong> ${counts}</summary><ul class="coverage">${answered
+    .map(li)
+    .join(
+      "",
+    )}</ul></details>${open.length ? `<ul class="coverage">${open.map(li).join("")}</ul>` : ""}</section>`;
 }
 
 function eventsTable(doc: RenderedDocument, t: Translator, zone: string | undefined): string {
@@ -110,7 +251,7 @@ function eventsTable(doc: RenderedDocument, t: Translator, zone: string | undefi
     .slice(0, MAX_EVENTS)
     .map((e) => {
       const where = `${e.file}:${e.line}`;
-      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${timeCell(e.time, zone)}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(e.outcome)}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
+      return `<tr data-outcome="${h(e.outcome)}"><td class="mono nowrap">${timeCell(e.time, zone)}</td><td class="mono nowrap">${h(e.ip)}</td><td>${h(e.attack)} ${h(e.cves.join(", "))}</td><td>${h(known(`html.outcome.${e.outcome}`, e.outcome, t))}</td><td class="mono">${h(where)}</td><td class="mono request">${h(e.request)}</td></tr>`;
     })
     .join("\n");
   const more =
@@ -172,8 +313,10 @@ export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
     (s, i) =>
       `<li data-severity="${s}" data-count="${data.severity.counts[i]}">${sev(s, t)} ${data.severity.counts[i]}</li>`,
   ).join("")}</ul>`;
-  const incidentGuides = new Map(guides.filter((g) => g.incidentId).map((g) => [g.incidentId, g]));
-  const areaGuides = guides.filter((g) => !g.incidentId);
+  const shownIdx = doc.findings.flatMap((f, i) => (atLeast(f.severity, threshold) ? [i] : []));
+  const shownKeyed = shownIdx.map((i) => keyed.findings[i] as Finding);
+  const items = groupByCause(shownKeyed, shown, keyed.incidents, opts.verbose);
+  const steps = nextSteps(doc, t, shown);
   const notChecked = doc.notChecked.length
     ? `<section id="not-checked"><h2>${h(t("report.notChecked"))}</h2><ul>${doc.notChecked
         .map(
@@ -188,13 +331,30 @@ export function renderPage(keyed: ReportDocument, opts: RenderOptions): string {
         .join("")}</ul></section>`
     : "";
   const hidden = doc.findings.length - shown.length;
-  // After the findings: the first screen is the verdict, the incident and the findings, never charts.
-  const charts = `<section id="charts"><h2>${h(t("html.charts"))}</h2><div class="charts">
-${figure("chart-attacks", t("html.chart.attacks"), data.attacks !== undefined)}
-${figure("chart-timeline", t("html.chart.timeline"), data.timeline !== undefined)}
-${figure("chart-cpu", t("html.chart.cpu"), data.cpu !== undefined)}
-${figure("chart-severity", t("html.chart.severity"), true, severityLegend)}
-</div></section>`;
+  // After the findings, and only charts with something to draw: the first screen is the verdict, what
+  // was checked, the incident, the next steps and the findings, never an empty box.
+  const figures = [
+    figure("chart-attacks", t("html.chart.attacks"), data.attacks !== undefined),
+    figure("chart-timeline", t("html.chart.timeline"), data.timeline !== undefined),
+    figure("chart-cpu", t("html.chart.cpu"), data.cpu !== undefined),
+    figure("chart-severity", t("html.chart.severity"), doc.findings.length > 0, severityLegend),
+  ].filter((x) => x !== "");
+  const charts = figures.length
+    ? `<section id="charts"><h2>${h(t("html.charts"))}</h2><div class="charts">\n${figures.join("\n")}\n</div></section>`
+    : "";
+  const findings = `<section id="findings"><h2>${h(t("report.findings"))} (${shown.length})</h2>${
+    shown.length
+      ? `<div class="findings">${items.map((it) => shownCard(it, opts, t)).join("\n")}</div>`
+      : `<p>${h(t("report.noFindings"))}</p>`
+  }${hidden > 0 ? `<p class="muted">${h(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }))}</p>` : ""}</section>`;
+  const incidents = doc.incidents.length
+    ? `<section id="incidents"><h2>${h(t("html.incidents"))}</h2>${doc.incidents
+        .map((inc, i) => incidentHtml(inc, i + 1, t, timeZone))
+        .join("\n")}</section>`
+    : "";
+  const noIncident = doc.incidents.length
+    ? ""
+    : `<p class="muted" id="incidents">${h(t("html.noIncidents"))}</p>`;
   return `<!doctype html>
 <html lang="${h(lang)}">
 <head>
@@ -207,23 +367,16 @@ ${figure("chart-severity", t("html.chart.severity"), true, severityLegend)}
 </head>
 <body>
 <header class="top"><h1>${h(t("report.title"))}: ${h(doc.host.hostname)}</h1>
+<div class="verdict ${verdict}" id="verdict">${h(verdictLine(doc, threshold, t))}</div>
 <div class="meta">${h(t("report.host"))}: ${h(doc.host.hostname)}${doc.host.os ? ` (${h(doc.host.os)})` : ""} · ${h(t("report.root"))}: ${h(doc.host.root)} · ${h(t("report.scannedAt"))}: ${timeCell(doc.scannedAt, timeZone)} · mamori ${h(doc.tool.version)}</div>
-<div class="verdict ${verdict}" id="verdict">${h(verdictLine(doc, threshold, t))}</div></header>
+<nav>${doc.incidents.length ? `<a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a>` : ""}<a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a>${charts ? `<a href="#charts">${h(t("html.charts"))}</a>` : ""}${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav></header>
 <main>
-<nav><a href="#incidents">${h(t("html.incidents"))} (${doc.incidents.length})</a><a href="#findings">${h(t("report.findings"))} (${shown.length})</a><a href="#guidance">${h(t("guide.title"))}</a><a href="#charts">${h(t("html.charts"))}</a>${doc.notChecked.length ? `<a href="#not-checked">${h(t("report.notChecked"))}</a>` : ""}</nav>
-${
-  doc.incidents.length
-    ? `<section id="incidents"><h2>${h(t("html.incidents"))}</h2>${doc.incidents
-        .map((inc, i) => incidentHtml(inc, i + 1, incidentGuides.get(inc.id), t, timeZone))
-        .join("\n")}</section>`
-    : `<p class="muted" id="incidents">${h(t("html.noIncidents"))}</p>`
-}
-<section id="findings"><h2>${h(t("report.findings"))}</h2>${
-    shown.length
-      ? `<table class="findings"><thead><tr><th>${h(t("report.severity"))}</th><th>${h(t("report.confidence"))}</th><th>${h(t("html.check"))}</th><th>${h(t("html.finding"))}</th><th>${h(t("html.time"))}</th></tr></thead><tbody>${shown.map((f) => findingRow(f, t, timeZone)).join("\n")}</tbody></table>`
-      : `<p>${h(t("report.noFindings"))}</p>`
-  }${hidden > 0 ? `<p class="muted">${h(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }))}</p>` : ""}</section>
-<section id="guidance"><h2>${h(t("guide.title"))}</h2>${packageManager(doc.host) ? "" : `<p class="muted">${h(t("guide.noPm"))}</p>`}${areaGuides.map((g) => guideHtml(g, t)).join("\n")}</section>
+${coverageHtml(doc, t)}
+${nextStepsHtml(steps, doc.incidents, t)}
+${incidents}
+${findings}
+${noIncident}
+<section id="guidance"><h2>${h(t("guide.title"))}</h2>${packageManager(doc.host) ? "" : `<p class="muted">${h(t("guide.noPm"))}</p>`}${guides.map((g) => guideHtml(g, t)).join("\n")}</section>
 ${charts}
 ${eventsTable(doc, t, timeZone)}
 ${notChecked}
