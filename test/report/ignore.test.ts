@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import type { Finding } from "../../src/core/finding.ts";
 import { applyIgnore, parseIgnore } from "../../src/core/ignore.ts";
 import { renderText } from "../../src/core/message.ts";
@@ -124,10 +125,15 @@ test("bad YAML is one warning with its line; nothing is ignored from that file",
   assert.match(texts(rules.problems)[0] ?? "", /^bad\.yaml:\d+: not valid YAML/);
 });
 
+/** An empty configuration file of our own, so the host's /etc/mamori/config.yaml plays no part. */
+const NO_CONFIG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mamori-cfg-")), "config.yaml");
+fs.writeFileSync(NO_CONFIG, "{}\n");
+after(() => fs.rmSync(path.dirname(NO_CONFIG), { recursive: true, force: true }));
+
 async function auditJson(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = await mamori(["audit", "--root", ROOT, "--format", "json", ...args], {
     now: NOW,
-    env: { MAMORI_CONFIG: "/nonexistent-dir/config.yaml", ...env },
+    env: { MAMORI_CONFIG: NO_CONFIG, ...env },
   });
   return { ...r, doc: JSON.parse(r.stdout) };
 }
@@ -175,7 +181,7 @@ test("audit: ignored findings leave the list, are listed under `ignored` and cou
   await mamori(["audit", "--root", ROOT, "--save-facts", facts, "--format", "json"], { now: NOW });
   const checked = await mamori(["check", facts, "--format", "json", "--ignore-file", file], {
     now: NOW,
-    env: { MAMORI_CONFIG: "/nonexistent-dir/config.yaml" },
+    env: { MAMORI_CONFIG: NO_CONFIG },
   });
   assert.equal(JSON.parse(checked.stdout).ignored?.[0]?.id, cveFinding.id);
 
