@@ -30,6 +30,18 @@ export interface SshOptions {
   totalSeconds?: number;
   /** Bytes ssh may print (the gzip'd bundle). */
   maxOutputBytes?: number;
+  /**
+   * The server's own identity and known_hosts (`mamori server` pulls): only this key, no agent, and only
+   * this file for host keys, whatever ~/.ssh or /etc/ssh say (used with config "/dev/null").
+   */
+  identityFile?: string;
+  knownHostsFile?: string;
+}
+
+/** A path as a quoted ssh option value: ssh expands %-tokens in these, so a literal % is doubled. */
+function sshPath(p: string): string {
+  if (/["\n\r]/.test(p)) throw new SshError("collectorFailed", "bad-path", null);
+  return `"${p.replaceAll("%", "%%")}"`;
 }
 
 export const SSH_DEFAULTS = {
@@ -68,6 +80,15 @@ export function sshArgs(t: SshTarget, o: SshOptions): string[] {
   opt("ClearAllForwardings=yes");
   opt("PermitLocalCommand=no");
   opt("LogLevel=ERROR");
+  if (o.identityFile) {
+    opt(`IdentityFile=${sshPath(o.identityFile)}`);
+    opt("IdentitiesOnly=yes");
+    opt("IdentityAgent=none");
+  }
+  if (o.knownHostsFile) {
+    opt(`UserKnownHostsFile=${sshPath(o.knownHostsFile)}`);
+    opt("GlobalKnownHostsFile=/dev/null");
+  }
   if (t.port) args.push("-p", String(t.port));
   if (t.user) args.push("-l", t.user);
   args.push("--", t.host, o.sudo ? "sudo -n sh -s" : "sh -s");

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
+import type { Lang } from "../i18n/index.ts";
 import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
 import type { FleetAlerts } from "./fleet/alerts.ts";
 import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
+import { lazyServerSshKey, type ServerSshKey } from "./pull/key.ts";
+import type { PullResult, PullScheduler } from "./pull/run.ts";
 import { ensureJudgeData, type RejudgeResult } from "./rejudge.ts";
 import { DEFAULT_RETENTION_DAYS, type RetentionJob, startRetention } from "./retention.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
@@ -32,6 +35,12 @@ export interface ServerOptions {
   retentionDays?: number;
   /** A daily retention run that failed (the server goes on). */
   onRetentionError?: (err: unknown) => void;
+  /** Agentless pull targets without a cron of their own are pulled this often; 0: only those with one. */
+  pullEveryMs?: number;
+  /** The language of pulled reports' texts. */
+  lang?: Lang;
+  /** Told after each pull (one line; the server goes on). */
+  onPull?: (hostId: string, r: PullResult, target: string) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -41,6 +50,8 @@ export interface RunningServer extends Listening {
   store: ServerStore;
   /** DATA/vulndata: the data the server judges with and gives to agents. */
   judgeDir: string;
+  /** Pulls every due agentless target now (what the minute timer does); resolves when done. */
+  pullDue(): Promise<void>;
   /** Re-judges now when the data version changed (what the timer does); resolves when done. */
   rejudge(): Promise<void>;
   /** Stops serving, then closes the database. */
@@ -53,10 +64,11 @@ export function serverApp(
   now: () => Date,
   judgeDir?: string,
   onIngest?: (hostId: string) => void,
+  sshKey?: () => ServerSshKey,
 ): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
   app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest }));
-  app.route("/", dashboardRoutes({ store, now }));
+  app.route("/", dashboardRoutes({ store, now, sshKey }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
   return app;
@@ -97,6 +109,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     });
   };
+  const sshKey = lazyServerSshKey(opts.dataDir, opts.euid);
   let listening: Listening;
   let retention: RetentionJob | undefined;
   try {
@@ -105,7 +118,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       now: opts.now,
       onError: opts.onRetentionError,
     });
-    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest), {
+    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest, sshKey), {
       host: opts.host,
       port: opts.port,
       cert: tls.cert,
@@ -139,6 +152,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     })();
     return running;
   };
+  const { startPullScheduler } = await import("./pull/run.ts");
+  const pulls: PullScheduler = startPullScheduler(store, {
+    key: sshKey,
+    judgeDir,
+    now: opts.now,
+    lang: opts.lang ?? "en",
+    everyMs: opts.pullEveryMs ?? 360 * 60_000,
+    onPulled: (hostId, r, target) => {
+      if (r.ok) onIngest(hostId);
+      opts.onPull?.(hostId, r, target);
+    },
+    onError: (err) => opts.onRejudge?.(err instanceof Error ? err : new Error(String(err))),
+  });
   const first = setTimeout(() => void rejudge(), 0);
   const every = opts.rejudgeEveryMs ?? 3600_000;
   const timer = every > 0 ? setInterval(() => void rejudge(), every) : undefined;
@@ -151,8 +177,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store,
     judgeDir,
     rejudge,
+    pullDue: () => pulls.runDue(),
     async stop() {
       clearTimeout(first);
+      await pulls.stop();
       if (timer) clearInterval(timer);
       retention?.stop();
       await listening.close();

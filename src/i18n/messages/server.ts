@@ -241,4 +241,58 @@ export const server = {
   "dash.forbidden": { en: "Not allowed.", ja: "許可されていません。" },
   "dash.notFound": { en: "Not found.", ja: "見つかりません。" },
   "dash.signedInAs": { en: "Signed in as {user} ({role})", ja: "{user} ({role}) としてログイン中" },
+  "dash.nav.pull": { en: "Agentless", ja: "エージェントなし" },
+  "dash.pull.title": { en: "Hosts checked over SSH", ja: "SSH で確認するホスト" },
+  "dash.pull.keyNote": {
+    en: "The server logs in with its own key. Add this line to ~/.ssh/authorized_keys of the account on each target:",
+    ja: "サーバーは専用の鍵でログインします。各対象のアカウントの ~/.ssh/authorized_keys にこの行を追加してください:",
+  },
+  "dash.pull.noKey": {
+    en: "The server's SSH key could not be made (is openssh-client installed?).",
+    ja: "サーバーの SSH 鍵を作成できませんでした (openssh-client は入っていますか)。",
+  },
+  "dash.pull.none": {
+    en: "No target yet. Register one below or with 'mamori server pull add ssh://user@host --data DIR'.",
+    ja: "対象はまだありません。下のフォームか 'mamori server pull add ssh://user@host --data DIR' で登録してください。",
+  },
+  "dash.pull.col.target": { en: "Target", ja: "対象" },
+  "dash.pull.col.schedule": { en: "Schedule", ja: "スケジュール" },
+  "dash.pull.col.lastOk": { en: "Last successful check", ja: "最後に確認できた日時" },
+  "dash.pull.col.status": { en: "Status", ja: "状態" },
+  "dash.pull.default": { en: "server default (--pull-every)", ja: "サーバーの既定 (--pull-every)" },
+  "dash.pull.ok": { en: "checked", ja: "確認済み" },
+  "dash.pull.pending": { en: "not tried yet", ja: "未実施" },
+  "dash.pull.add": { en: "Register a target", ja: "対象を登録" },
+  "dash.pull.cron": {
+    en: "Cron pattern (empty: server default)",
+    ja: "cron 形式の予定 (空欄: サーバーの既定)",
+  },
+  "dash.pull.sudo": { en: "run the collector with sudo -n", ja: "収集スクリプトを sudo -n で実行する" },
+  "dash.pull.pulledFrom": {
+    en: "Checked without an agent, over SSH: {target}",
+    ja: "エージェントなしで SSH 経由で確認しています: {target}",
+  },
+  "dash.pull.couldNotCheck": { en: "could not be checked: {reason}", ja: "確認できませんでした: {reason}" },
+  "dash.pull.otherFailure": { en: "{kind} {detail}", ja: "{kind} {detail}" },
+  "server.pull.badTarget": {
+    en: "the target must be ssh://[user@]host[:port], not {target}",
+    ja: "対象は ssh://[user@]host[:port] の形で指定してください。指定値: {target}",
+  },
+  "server.pull.badCron": {
+    en: "not a cron pattern: {cron}",
+    ja: "cron 形式ではありません: {cron}",
+  },
+  "server.pull.exists": { en: "already registered: {target}", ja: "登録済みです: {target}" },
+  "server.pull.added": {
+    en: "Registered {target} (host {host}). The server logs in with this key; add it to ~/.ssh/authorized_keys on the target:",
+    ja: "{target} を登録しました (ホスト {host})。サーバーはこの鍵でログインします。対象の ~/.ssh/authorized_keys に追加してください:",
+  },
+  "server.pull.removed": { en: "Stopped checking {target}", ja: "{target} の確認を止めました" },
+  "server.pull.unknown": { en: "no such target: {target}", ja: "その対象はありません: {target}" },
+  "server.pull.line": {
+    en: "{target}\thost {host}\tlast success: {ok}\t{status}",
+    ja: "{target}\tホスト {host}\t最後の成功: {ok}\t{status}",
+  },
+  "server.pull.pulled": { en: "Checked {target} over SSH", ja: "{target} を SSH で確認しました" },
+  "server.pull.failed": { en: "{target}: {reason}", ja: "{target}: {reason}" },
 } satisfies Messages;

@@ -6,11 +6,14 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type Lang, type MessageKey, translator } from "../../i18n/index.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
+import type { ServerSshKey } from "../pull/key.ts";
+import { listPullTargets, pullTargetOf } from "../pull/targets.ts";
 import { FailureLimit } from "../rate-limit.ts";
 import type { ServerStore } from "../store/db.ts";
 import { getHost, latestReport, listHosts, revokeHost } from "../store/repo.ts";
 import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName } from "../store/users.ts";
 import { fleetPages } from "./fleet.ts";
+import { pullFailure, pullPages } from "./pull.ts";
 import { STYLE } from "./style.ts";
 
 /**
@@ -55,7 +58,12 @@ function sevClass(s: string | null): string {
   return s !== null && (SEVERITIES as readonly string[]).includes(s) ? `sev sev-${s}` : "sev";
 }
 
-export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): Hono<DashboardEnv> {
+export function dashboardRoutes(deps: {
+  store: ServerStore;
+  now: () => Date;
+  /** The server's SSH key for agentless pulls (its public half is shown on /pull). */
+  sshKey?: () => ServerSshKey;
+}): Hono<DashboardEnv> {
   const { store, now } = deps;
   const app = new Hono<DashboardEnv>();
   const byPeer = new FailureLimit(10, 15 * 60_000);
@@ -85,7 +93,7 @@ export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): 
 <title>${title} — ${t("dash.title")}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
 <header><a class="brand" href="/">${t("dash.title")}</a>
-<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a>
+<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a> <a href="/pull">${t("dash.nav.pull")}</a>
 <a href="?lang=ja" lang="ja">日本語</a> <a href="?lang=en" lang="en">English</a>
 ${
   who
@@ -193,13 +201,18 @@ ${error ? html`<p class="error" role="alert">${t(error)}</p>` : ""}
     const lang = langOf(c);
     const t = translator(lang);
     const hosts = await listHosts(store);
+    const failures = new Map(
+      (await listPullTargets(store)).map((p) => [p.host_id, pullFailure(t, p)] as const),
+    );
     const body = html`<h1>${t("dash.hosts")}</h1>
 ${
   hosts.length === 0
     ? html`<p>${t("dash.noHosts")}</p>`
     : html`<table class="hosts"><thead><tr><th>${t("dash.col.host")}</th><th>${t("dash.col.worst")}</th><th>${t("dash.col.incidents")}</th><th>${t("dash.col.lastScan")}</th></tr></thead><tbody>
 ${hosts.map(
-  (h) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a></td>
+  (
+    h,
+  ) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a>${failures.get(h.id) ? html`<br><small class="error pull-failure">${failures.get(h.id)}</small>` : ""}</td>
 <td><span class="${sevClass(h.worstSeverity)}">${h.worstSeverity ?? t("dash.none")}</span></td>
 <td class="num">${h.incidents}</td><td>${h.lastScanAt ?? t("dash.never")}</td></tr>`,
 )}
@@ -217,12 +230,16 @@ ${hosts.map(
     const host = HOST_ID.test(id) ? await getHost(store, id) : undefined;
     if (!host) return page(c, lang, "404", html`<p>${t("dash.notFound")}</p>`, s, 404);
     const doc = (await latestReport(store, id)) as ReportView | undefined;
+    const pulled = await pullTargetOf(store, id);
+    const failure = pulled ? pullFailure(t, pulled) : undefined;
     const findings = [...(doc?.findings ?? [])].sort(
       (a, b) => SEVERITIES.indexOf(a.severity as Severity) - SEVERITIES.indexOf(b.severity as Severity),
     );
     const body = html`<p><a href="/">← ${t("dash.back")}</a></p>
 <h1 class="hostname">${host.name}</h1>
 <p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${host.lastScanAt ?? t("dash.never")}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
+${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
+${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
 ${
   !doc
     ? html`<p>${t("dash.noReport")}</p>`
@@ -250,6 +267,7 @@ ${
   });
 
   fleetPages(app, { store, page, session, langOf, sevClass });
+  pullPages(app, { store, page, session, langOf, sevClass, now, sshKey: deps.sshKey });
 
   app.post("/hosts/:id/revoke", async (c) => {
     const s = await session(c);
