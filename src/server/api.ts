@@ -5,7 +5,7 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
-import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "./fleet/export.ts";
+import { exportFile, exportOf, fleetDocs } from "./fleet/export.ts";
 import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
@@ -210,9 +210,9 @@ export function apiRoutes(deps: ApiDeps): Hono {
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
-    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    const m = exportOf(c.req.param("file"));
     if (!m) return c.json({ error: "not-found" }, 404);
-    const f = await exportFile(store, m[1] as ExportWhat, m[2] as ExportFormat);
+    const f = await exportFile(store, m.what, m.format);
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

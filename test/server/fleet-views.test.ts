@@ -189,6 +189,43 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   };
   assert.equal(json.findings.length, total);
   assert.ok(json.findings.some((f) => f.hostId === web1.id && f.cves.includes("CVE-2021-41773")));
+  // SARIF 2.1.0: one run, one result per finding of each host, the host named by its location.
+  const sarifRes = await ctx.request.get(`${url}/export/findings.sarif`);
+  assert.match(sarifRes.headers()["content-type"] ?? "", /^application\/sarif\+json/);
+  const sarif = (await sarifRes.json()) as {
+    version: string;
+    runs: Array<{
+      tool: { driver: { name: string; rules: Array<{ id: string }> } };
+      results: Array<{
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: Array<{ logicalLocations: Array<{ name: string; fullyQualifiedName: string }> }>;
+        partialFingerprints: Record<string, string>;
+      }>;
+    }>;
+  };
+  assert.equal(sarif.version, "2.1.0");
+  assert.equal(sarif.runs.length, 1);
+  const run0 = sarif.runs[0] as (typeof sarif.runs)[number];
+  assert.equal(run0.tool.driver.name, "mamori");
+  assert.equal(run0.results.length, total);
+  for (const r of run0.results) {
+    assert.equal(run0.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
+    assert.ok(["error", "warning", "note", "none"].includes(r.level));
+    assert.ok(r.message.text.length > 0);
+  }
+  const web1Results = run0.results.filter(
+    (r) => r.locations[0]?.logicalLocations[0]?.fullyQualifiedName === `host/${web1.id}`,
+  );
+  assert.equal(web1Results.length, web1.doc.findings.length);
+  assert.equal(new Set(run0.results.map((r) => r.partialFingerprints.mamoriHostFinding)).size, total);
+  assert.equal(
+    (await call(srv.port, data, "GET", "/api/v1/export/findings.sarif")).status,
+    401,
+    "the API twin needs a key",
+  );
 
   // The JSON twins with an API key; without one, nothing.
   const key = (await run(["server", "api-key", "--data", data])).stdout.trim();
@@ -211,6 +248,7 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   }>;
   assert.ok(inc.some((i) => i.hostId === web2.id && i.timeline.length >= 3));
   assert.deepEqual(((await api("/api/v1/export/findings.json")).findings as unknown[]).length, total);
+  assert.equal(((await api("/api/v1/export/findings.sarif")).runs as unknown[]).length, 1);
   assert.equal((await call(srv.port, data, "GET", "/api/v1/fleet/attackers")).status, 401);
   assert.equal((await call(srv.port, data, "GET", "/api/v1/export/hosts.csv")).status, 401);
   // Signed out, the pages send to the login.
