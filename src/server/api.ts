@@ -17,6 +17,7 @@ import {
   ingestReport,
   latestReport,
   listHosts,
+  MAX_HOST_PAGE,
   rotateCredential,
 } from "./store/repo.ts";
 
@@ -147,7 +148,15 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.get("/hosts", async (c) => {
     if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
-    return c.json({ hosts: await listHosts(store) });
+    // ?limit=N&offset=M: one page, ordered by the database (without them, every host).
+    const limit = c.req.query("limit");
+    const offset = c.req.query("offset");
+    const n = (v: string | undefined, max: number) =>
+      v === undefined ? undefined : /^\d{1,9}$/.test(v) && Number(v) <= max ? Number(v) : Number.NaN;
+    const page = { limit: n(limit, MAX_HOST_PAGE), offset: n(offset, 1e9) };
+    if (Number.isNaN(page.limit) || Number.isNaN(page.offset) || page.limit === 0)
+      return c.json({ error: "invalid" }, 400);
+    return c.json({ hosts: await listHosts(store, page) });
   });
 
   app.get("/hosts/:id/report", async (c) => {

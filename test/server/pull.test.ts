@@ -90,6 +90,13 @@ test("server pulls hosts without mamori over SSH on a schedule, stored and re-ju
     await new Promise((r) => setTimeout(r, 500));
   }
   assert.ok((await hosts()).some((h) => h.id === brokenId && h.lastScanAt === null));
+  // One page at a time, cut by the database in the list's order.
+  const page = async (q: string) => call(srv.port, data, "GET", `/api/v1/hosts?${q}`, { headers: auth });
+  const whole = await hosts();
+  assert.deepEqual(((await page("limit=1")).json as { hosts: Host[] }).hosts, whole.slice(0, 1));
+  assert.deepEqual(((await page("limit=1&offset=1")).json as { hosts: Host[] }).hosts, whole.slice(1, 2));
+  for (const bad of ["limit=0", "limit=x", "limit=1001", "offset=-1"])
+    assert.equal((await page(bad)).status, 400, bad);
   assert.ok(
     pulled.worstSeverity === "critical" || pulled.worstSeverity === "high",
     pulled.worstSeverity ?? "",

@@ -295,4 +295,10 @@ export const server = {
   },
   "server.pull.pulled": { en: "Checked {target} over SSH", ja: "{target} を SSH で確認しました" },
   "server.pull.failed": { en: "{target}: {reason}", ja: "{target}: {reason}" },
+  "dash.page.prev": { en: "Previous", ja: "前へ" },
+  "dash.page.next": { en: "Next", ja: "次へ" },
+  "dash.page.of": {
+    en: "page {page} of {pages} ({total} hosts)",
+    ja: "{pages} ページ中 {page} ページ目 (全 {total} 台)",
+  },
 } satisfies Messages;

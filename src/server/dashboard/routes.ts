@@ -10,7 +10,7 @@ import type { ServerSshKey } from "../pull/key.ts";
 import { listPullTargets, pullTargetOf } from "../pull/targets.ts";
 import { FailureLimit } from "../rate-limit.ts";
 import type { ServerStore } from "../store/db.ts";
-import { getHost, latestReport, listHosts, revokeHost } from "../store/repo.ts";
+import { getHost, hostCount, latestReport, listHosts, revokeHost } from "../store/repo.ts";
 import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName } from "../store/users.ts";
 import { fleetPages } from "./fleet.ts";
 import { pullFailure, pullPages } from "./pull.ts";
@@ -32,6 +32,8 @@ export interface DashboardEnv {
 const SESSION = "__Host-mamori_session";
 const LOGIN_CSRF = "__Host-mamori_login";
 const HOST_ID = /^[0-9a-f]{32}$/;
+/** Hosts on one page of the list (the database orders and cuts it). */
+export const HOSTS_PER_PAGE = 100;
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -200,7 +202,11 @@ ${error ? html`<p class="error" role="alert">${t(error)}</p>` : ""}
     if (!s) return c.redirect("/login", 303);
     const lang = langOf(c);
     const t = translator(lang);
-    const hosts = await listHosts(store);
+    const pageNo = /^\d{1,6}$/.test(c.req.query("page") ?? "") ? Number(c.req.query("page")) : 1;
+    const at = Math.max(1, pageNo);
+    const total = await hostCount(store);
+    const hosts = await listHosts(store, { limit: HOSTS_PER_PAGE, offset: (at - 1) * HOSTS_PER_PAGE });
+    const pages = Math.max(1, Math.ceil(total / HOSTS_PER_PAGE));
     const failures = new Map(
       (await listPullTargets(store)).map((p) => [p.host_id, pullFailure(t, p)] as const),
     );
@@ -217,6 +223,11 @@ ${hosts.map(
 <td class="num">${h.incidents}</td><td>${h.lastScanAt ?? t("dash.never")}</td></tr>`,
 )}
 </tbody></table>`
+}
+${
+  pages > 1
+    ? html`<nav class="pages">${at > 1 ? html`<a rel="prev" href="/?page=${at - 1}">← ${t("dash.page.prev")}</a> ` : ""}${t("dash.page.of", { page: at, pages, total })}${at < pages ? html` <a rel="next" href="/?page=${at + 1}">${t("dash.page.next")} →</a>` : ""}</nav>`
+    : ""
 }`;
     return page(c, lang, t("dash.hosts"), body, s);
   });
