@@ -6,6 +6,7 @@ import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
 import { exportFile, exportOf, fleetDocs } from "./fleet/export.ts";
+import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
@@ -225,6 +226,24 @@ export function apiRoutes(deps: ApiDeps): Hono {
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);
+  });
+
+  // Open findings by severity per day (?days=1-400, default 30), the fleet's or one host's.
+  const trendDays = (v: string | undefined) =>
+    v !== undefined && /^\d{1,3}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_TREND_DAYS
+      ? Number(v)
+      : undefined;
+  app.get("/fleet/trends", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json(await severityTrend(store, { now: deps.now(), days: trendDays(c.req.query("days")) }));
+  });
+  app.get("/hosts/:id/trends", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const id = c.req.param("id");
+    if (!HOST_ID.test(id)) return c.json({ error: "not-found" }, 404);
+    return c.json(
+      await severityTrend(store, { now: deps.now(), days: trendDays(c.req.query("days")), hostId: id }),
+    );
   });
 
   // Attackers that reached a host after other hosts had seen them (fleet context), newest first.

@@ -158,6 +158,22 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
     assert.ok(items >= 3, `timeline of ${id}: ${items}`);
   }
   await page.screenshot({ path: path.join(dir, "incidents-ja.png"), fullPage: true });
+  // Trends: uPlot draws the fleet's open findings by severity per day, and one host's on its page.
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto(`${url}/trends?lang=en`);
+  await page.waitForSelector('body[data-charts-ready="1"]', { timeout: 10_000 });
+  assert.equal(await page.locator(".trend canvas").count(), 1);
+  assert.equal(await page.locator("[data-trend]").getAttribute("data-chart-error"), null);
+  assert.match((await page.locator(".uplot .u-legend").textContent()) ?? "", /critical/);
+  await page.screenshot({ path: path.join(dir, "trends-en.png"), fullPage: true });
+  await page.goto(`${url}/hosts/${web1.id}`);
+  await page.waitForSelector('body[data-charts-ready="1"]', { timeout: 10_000 });
+  const trendApi = (await (await ctx.request.get(`${url}/trends`)).text()).includes(
+    'type="application/json" id="trend-fleet"',
+  );
+  assert.ok(trendApi);
   await page.goto(`${url}/export?lang=en`);
 
   // Exports through the session: CSV with every finding, formulas neutralized; JSON the same rows.
@@ -249,6 +265,23 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   assert.ok(inc.some((i) => i.hostId === web2.id && i.timeline.length >= 3));
   assert.deepEqual(((await api("/api/v1/export/findings.json")).findings as unknown[]).length, total);
   assert.equal(((await api("/api/v1/export/findings.sarif")).runs as unknown[]).length, 1);
+  const fleetTrend = (await api("/api/v1/fleet/trends?days=7")) as {
+    days: string[];
+    counts: Record<string, number[]>;
+  };
+  assert.equal(fleetTrend.days.length, 7);
+  const critToday = (fleetTrend.counts.critical ?? []).at(-1) ?? 0;
+  const highToday = (fleetTrend.counts.high ?? []).at(-1) ?? 0;
+  assert.ok(critToday + highToday > 0, JSON.stringify(fleetTrend.counts));
+  const hostTrend = (await api(`/api/v1/hosts/${web1.id}/trends`)) as {
+    days: string[];
+    counts: Record<string, number[]>;
+  };
+  assert.equal(hostTrend.days.length, 30);
+  assert.equal(
+    Object.values(hostTrend.counts).reduce((n, c) => n + (c.at(-1) ?? 0), 0),
+    web1.doc.findings.length,
+  );
   assert.equal((await call(srv.port, data, "GET", "/api/v1/fleet/attackers")).status, 401);
   assert.equal((await call(srv.port, data, "GET", "/api/v1/export/hosts.csv")).status, 401);
   // Signed out, the pages send to the login.

@@ -301,4 +301,12 @@ export const server = {
     en: "page {page} of {pages} ({total} hosts)",
     ja: "{pages} ページ中 {page} ページ目 (全 {total} 台)",
   },
+  "dash.nav.trends": { en: "Trends", ja: "推移" },
+  "dash.trend.title": {
+    en: "Open findings by severity, last {days} days",
+    ja: "重大度別の未解決の検出 (直近 {days} 日)",
+  },
+  "dash.trend.day": { en: "Day (UTC)", ja: "日付 (UTC)" },
+  "dash.trend.count": { en: "Findings", ja: "検出数" },
+  "dash.trend.today": { en: "Today: {counts}", ja: "本日: {counts}" },
 } satisfies Messages;

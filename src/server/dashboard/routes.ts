@@ -5,6 +5,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type Lang, type MessageKey, translator } from "../../i18n/index.ts";
+import { severityTrend } from "../fleet/trends.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
 import type { ServerSshKey } from "../pull/key.ts";
 import { listPullTargets, pullTargetOf } from "../pull/targets.ts";
@@ -15,6 +16,7 @@ import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName
 import { fleetPages } from "./fleet.ts";
 import { pullFailure, pullPages } from "./pull.ts";
 import { STYLE } from "./style.ts";
+import { chartAsset, trendChart } from "./trend-chart.ts";
 
 /**
  * The dashboard: server-rendered HTML in Japanese or English, no script at all. Every host-supplied string
@@ -73,7 +75,8 @@ export function dashboardRoutes(deps: {
 
   app.use("*", async (c, next) => {
     await next();
-    c.header("content-security-policy", CSP);
+    // A page with a chart set its own (scripts from this server only); every other page runs none.
+    if (!c.res.headers.has("content-security-policy")) c.header("content-security-policy", CSP);
     c.header("referrer-policy", "no-referrer");
     c.header("x-frame-options", "DENY");
     c.header("cache-control", "no-store");
@@ -95,7 +98,7 @@ export function dashboardRoutes(deps: {
 <title>${title} — ${t("dash.title")}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
 <header><a class="brand" href="/">${t("dash.title")}</a>
-<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a> <a href="/pull">${t("dash.nav.pull")}</a>
+<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a> <a href="/trends">${t("dash.nav.trends")}</a> <a href="/pull">${t("dash.nav.pull")}</a>
 <a href="?lang=ja" lang="ja">日本語</a> <a href="?lang=en" lang="en">English</a>
 ${
   who
@@ -113,6 +116,25 @@ ${
     const id = getCookie(c, SESSION);
     return id ? sessionOf(store, id, now()) : undefined;
   };
+
+  app.get("/static/:asset{(?:uplot\\.js|uplot\\.css|trends\\.js)}", (c) => {
+    return chartAsset(c, c.req.param("asset")) ?? c.text("not found", 404);
+  });
+
+  app.get("/trends", async (c) => {
+    const s = await session(c);
+    if (!s) return c.redirect("/login", 303);
+    const lang = langOf(c);
+    const t = translator(lang);
+    const trend = await severityTrend(store, { now: now() });
+    return page(
+      c,
+      lang,
+      t("dash.nav.trends"),
+      html`<h1>${t("dash.nav.trends")}</h1>${trendChart(c, t, "trend-fleet", trend)}`,
+      s,
+    );
+  });
 
   app.get("/static/style.css", (c) => {
     c.header("content-type", "text/css; charset=utf-8");
@@ -251,6 +273,7 @@ ${
 <p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${host.lastScanAt ?? t("dash.never")}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
 ${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
 ${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
+${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
 ${
   !doc
     ? html`<p>${t("dash.noReport")}</p>`
