@@ -273,7 +273,6 @@ ${
 <p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${host.lastScanAt ?? t("dash.never")}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
 ${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
 ${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
-${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
 ${
   !doc
     ? html`<p>${t("dash.noReport")}</p>`
@@ -292,6 +291,7 @@ ${findings.slice(0, 2000).map((f) => html`<tr><td><span class="${sevClass(f.seve
 ${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code> ${n.path ?? ""} — ${n.reason}</li>`)}
 </ul></section>`
 }
+${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
 ${
   s.role === "admin"
     ? html`<form method="post" action="/hosts/${host.id}/revoke"><input type="hidden" name="csrf" value="${s.csrf}"><button class="danger">${t("dash.revoke")}</button></form>`
