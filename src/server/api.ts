@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import type { DashboardEnv } from "./dashboard/routes.ts";
 import { exportFile, exportOf, fleetDocs } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
@@ -35,6 +36,8 @@ export interface ApiDeps {
   judgeDir?: string;
   /** Told after a host's report is committed (fleet context); must not throw or wait. */
   onIngest?: (hostId: string) => void;
+  /** --tls-client-ca: the agent endpoints answer only a client whose certificate verified. */
+  requireClientCert?: boolean;
 }
 
 const HOST_ID = /^[0-9a-f]{32}$/;
@@ -58,9 +61,25 @@ function scanTime(value: string, now: Date): string {
   return Number.isFinite(t) ? new Date(t).toISOString() : now.toISOString();
 }
 
-export function apiRoutes(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
   const { store } = deps;
+
+  // Mutual TLS on what agents call: enrollment, reports, credential rotation, and the data with a host
+  // credential. API keys (people, scripts) and the dashboard are not asked for a certificate.
+  if (deps.requireClientCert) {
+    const agentOnly = async (c: Context, next: () => Promise<void>) => {
+      if (c.env?.clientCertVerified !== true) return c.json({ error: "client-certificate" }, 403);
+      await next();
+    };
+    app.use("/enroll", agentOnly);
+    app.use("/hosts/:id/reports", agentOnly);
+    app.use("/hosts/:id/credential", agentOnly);
+    app.use("/data/*", async (c, next) => {
+      if (bearer(c.req.header("authorization"))?.startsWith("mmh_")) return agentOnly(c, next);
+      await next();
+    });
+  }
 
   app.post("/enroll", async (c) => {
     let body: unknown;

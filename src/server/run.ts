@@ -1,8 +1,9 @@
+import { X509Certificate } from "node:crypto";
 import { Hono } from "hono";
 import type { Lang } from "../i18n/index.ts";
 import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
-import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
+import { DataDirError, databaseOf, openDataDir, readPem, tlsMaterial } from "./data-dir.ts";
 import type { FleetAlerts } from "./fleet/alerts.ts";
 import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
@@ -37,6 +38,8 @@ export interface ServerOptions {
   onRetentionError?: (err: unknown) => void;
   /** Agentless pull targets without a cron of their own are pulled this often; 0: only those with one. */
   pullEveryMs?: number;
+  /** --tls-client-ca: a CA file (PEM); agents must present a certificate it signed. */
+  clientCaFile?: string;
   /** The language of pulled reports' texts. */
   lang?: Lang;
   /** Told after each pull (one line; the server goes on). */
@@ -65,9 +68,10 @@ export function serverApp(
   judgeDir?: string,
   onIngest?: (hostId: string) => void,
   sshKey?: () => ServerSshKey,
+  requireClientCert = false,
 ): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
-  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest }));
+  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest, requireClientCert }));
   app.route("/", dashboardRoutes({ store, now, sshKey }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
@@ -78,6 +82,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const d = openDataDir(opts.dataDir, opts.euid, true);
   let tls: ReturnType<typeof tlsMaterial>;
   let target: string;
+  let clientCa: string | undefined;
   try {
     tls = tlsMaterial(d, opts.euid, {
       certFile: opts.certFile,
@@ -86,6 +91,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       now: opts.now(),
     });
     target = databaseOf(d, opts.dataDir, opts.euid, opts.db);
+    if (opts.clientCaFile) {
+      clientCa = readPem(opts.clientCaFile, opts.euid);
+      try {
+        new X509Certificate(clientCa);
+      } catch (err) {
+        throw new DataDirError(`${opts.clientCaFile}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   } finally {
     d.close();
   }
@@ -118,13 +131,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       now: opts.now,
       onError: opts.onRetentionError,
     });
-    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest, sshKey), {
-      host: opts.host,
-      port: opts.port,
-      cert: tls.cert,
-      key: tls.key,
-      maxBody: opts.maxBody,
-    });
+    listening = await listenHttps(
+      serverApp(store, opts.now, judgeDir, onIngest, sshKey, clientCa !== undefined),
+      {
+        clientCa,
+        host: opts.host,
+        port: opts.port,
+        cert: tls.cert,
+        key: tls.key,
+        maxBody: opts.maxBody,
+      },
+    );
   } catch (err) {
     retention?.stop();
     await store.close();

@@ -26,6 +26,7 @@ interface Raw {
   rejudgeEvery?: string;
   retentionDays?: string;
   pullEvery?: string;
+  tlsClientCa?: string;
 }
 
 function langOf(raw: { lang?: string }, io: CliIo): Lang {
@@ -95,6 +96,10 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       "certificate (PEM); without it a self-signed one is made in the data directory",
     )
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
+    .option(
+      "--tls-client-ca <file>",
+      "require agents to present a client certificate signed by this CA (PEM) on the agent endpoints",
+    )
     .option("--lang <lang>", "language of messages: ja|en (default from LANG)")
     .option("--config <file>", "configuration file whose `alerts` receive findings raised by re-judging")
     .option(
@@ -155,6 +160,7 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
           db: raw.db,
           certFile: raw.tlsCert && path.resolve(io.cwd, raw.tlsCert),
           keyFile: raw.tlsKey && path.resolve(io.cwd, raw.tlsKey),
+          clientCaFile: raw.tlsClientCa && path.resolve(io.cwd, raw.tlsClientCa),
           euid: euid(),
           now: nowOf(io),
           shippedData: defaultDataDir(),

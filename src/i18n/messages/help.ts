@@ -173,6 +173,18 @@ export const help = {
     en: "ssh://[user@]host[:port]: a host the server checks over SSH",
     ja: "ssh://[user@]host[:port]: サーバーが SSH 越しに確認するホスト",
   },
+  "help.opt.tls-client-cert": {
+    en: "client certificate (PEM) for --push, when the server requires one (mamori server --tls-client-ca)",
+    ja: "サーバーがクライアント証明書を求めるとき (mamori server --tls-client-ca) に --push で使う証明書 (PEM)",
+  },
+  "help.opt.tls-client-key": {
+    en: "private key (PEM) of --tls-client-cert",
+    ja: "--tls-client-cert の秘密鍵 (PEM)",
+  },
+  "help.opt.tls-client-ca": {
+    en: "require agents to present a client certificate signed by this CA (PEM) on the agent endpoints",
+    ja: "エージェント用のエンドポイントで、この CA (PEM) が署名したクライアント証明書を求めます",
+  },
   "help.opt.bundle": {
     en: "judge a bundle printed by the shell collector (mamori collect --script)",
     ja: "シェル収集スクリプト (mamori collect --script) が出力したバンドルを判定します",

@@ -309,4 +309,8 @@ export const server = {
   "dash.trend.day": { en: "Day (UTC)", ja: "日付 (UTC)" },
   "dash.trend.count": { en: "Findings", ja: "検出数" },
   "dash.trend.today": { en: "Today: {counts}", ja: "本日: {counts}" },
+  "push.clientCertPair": {
+    en: "--tls-client-cert and --tls-client-key go together",
+    ja: "--tls-client-cert と --tls-client-key は両方指定してください",
+  },
 } satisfies Messages;

@@ -28,7 +28,8 @@ import { chartAsset, trendChart } from "./trend-chart.ts";
  * Failed logins are limited per client address and per user name.
  */
 export interface DashboardEnv {
-  Bindings: { peer: string };
+  /** From the socket: the client's address, and whether its certificate verified (--tls-client-ca). */
+  Bindings: { peer: string; clientCertVerified?: boolean };
 }
 
 const SESSION = "__Host-mamori_session";
