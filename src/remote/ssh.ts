@@ -36,6 +36,8 @@ export interface SshOptions {
    */
   identityFile?: string;
   knownHostsFile?: string;
+  /** Stops ssh (the server is stopping); the collection then fails. */
+  signal?: AbortSignal;
 }
 
 /** A path as a quoted ssh option value: ssh expands %-tokens in these, so a literal % is doubled. */
@@ -195,6 +197,9 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
     child.kill("SIGKILL");
     counted.destroy(new Error("timeout"));
   }, totalMs);
+  const abort = () => child.kill("SIGKILL");
+  if (o.signal?.aborted) abort();
+  else o.signal?.addEventListener("abort", abort, { once: true });
   const exited = new Promise<number | null>((resolve) => {
     child.on("error", () => resolve(null));
     child.on("close", (code) => resolve(code));
@@ -211,6 +216,7 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
   );
   const [res, code] = await Promise.all([read, exited]);
   clearTimeout(timer);
+  o.signal?.removeEventListener("abort", abort);
   if (timedOut || tooLarge) {
     res.b?.close();
     throw new SshError(timedOut ? "timeout" : "tooLarge", "", code);

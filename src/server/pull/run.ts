@@ -27,6 +27,8 @@ export interface PullOptions {
   lang: Lang;
   /** Seconds one pull may take in all (ssh, collector, transfer). */
   totalSeconds?: number;
+  /** The server is stopping: ssh is stopped and nothing is recorded. */
+  signal?: AbortSignal;
 }
 
 /** Failures after which the host key is in known_hosts: the connection got past host key checking. */
@@ -40,6 +42,7 @@ export async function pullTarget(
   o: PullOptions,
 ): Promise<{ ok: true; reportId: string } | { ok: false; error: PullError }> {
   const fail = async (error: PullError, pinned: boolean) => {
+    if (o.signal?.aborted) return { ok: false as const, error: { kind: "stopped", detail: "", code: "-" } };
     await recordPull(store, t.host_id, o.now(), { ok: false, error, pinned });
     return { ok: false as const, error };
   };
@@ -60,6 +63,7 @@ export async function pullTarget(
       identityFile: key.identityFile,
       knownHostsFile: key.knownHostsFile,
       totalSeconds: o.totalSeconds,
+      signal: o.signal,
     });
   } catch (err) {
     if (err instanceof SshError)
@@ -160,13 +164,15 @@ export function startPullScheduler(
 ): PullScheduler {
   let running: Promise<void> | undefined;
   let stopping = false;
+  const aborter = new AbortController();
   const runDue = (): Promise<void> => {
     running ??= (async () => {
       try {
         for (const t of await listPullTargets(store)) {
           if (stopping) break;
           if (!isDue(t, o.now(), o.everyMs)) continue;
-          const r = await pullTarget(store, t, o);
+          const r = await pullTarget(store, t, { ...o, signal: aborter.signal });
+          if (stopping) break;
           o.onPulled?.(t.host_id, r, t.target);
         }
       } catch (err) {
@@ -183,6 +189,7 @@ export function startPullScheduler(
     runDue,
     async stop() {
       stopping = true;
+      aborter.abort();
       clearTimeout(first);
       job.stop();
       await running;
