@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import * as path from "node:path";
 import { UsageError } from "../cli/errors.ts";
 import type { CliIo } from "../cli/io.ts";
 import type { ReportDocument } from "../core/document.ts";
@@ -8,12 +9,15 @@ import { escapeTerminalLines } from "../report/escape.ts";
 import { RENDERERS } from "../report/formats/index.ts";
 import { normalizeFingerprint } from "../server/tls/selfsigned.ts";
 import { defaultStateDir, UnsafeStateError } from "../watch/state-dir.ts";
-import { originOf, PushError, pushReport } from "./push.ts";
+import { readClientPem } from "./client-cert.ts";
+import { originOf, PushError, type PushOptions, pushReport } from "./push.ts";
 
 export interface PushRaw {
   push?: string;
   token?: string;
   serverFingerprint?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
 }
 
 /** Refuses a malformed --push URL or --server-fingerprint before the scan starts, not after it. */
@@ -27,6 +31,8 @@ export function checkPushOptions(raw: PushRaw, lang: Lang): void {
   }
   if (raw.serverFingerprint !== undefined && !normalizeFingerprint(raw.serverFingerprint))
     throw new UsageError(t("push.badFingerprint", { value: escapeTerminalLines(raw.serverFingerprint) }));
+  if ((raw.tlsClientCert === undefined) !== (raw.tlsClientKey === undefined))
+    throw new UsageError(t("push.clientCertPair"));
 }
 
 /**
@@ -46,7 +52,14 @@ export async function pushFromCli(
   const body = `{"report":${report}${facts === undefined ? "" : `,"facts":${JSON.stringify(facts)}`}}`;
   const euid = process.geteuid?.() ?? 0;
   try {
+    let client: PushOptions["client"];
+    if (raw.tlsClientCert && raw.tlsClientKey) {
+      const certFile = path.resolve(io.cwd, raw.tlsClientCert);
+      const keyFile = path.resolve(io.cwd, raw.tlsClientKey);
+      client = { cert: readClientPem(certFile, euid), key: readClientPem(keyFile, euid), certFile, keyFile };
+    }
     await pushReport({
+      client,
       url: raw.push,
       token: raw.token,
       fingerprint: raw.serverFingerprint,

@@ -4,6 +4,7 @@
  * as pushing; each part is asked for with If-None-Match (the sha256 of what the host already has) and
  * replaced only after it parses and validates, in one rename.
  */
+
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,6 +12,7 @@ import { writeFileAtomic } from "../core/write-file.ts";
 import type { Translator } from "../i18n/index.ts";
 import { iocBundle, MAX_DATA_FILE, readDataFile } from "../server/rejudge.ts";
 import { vulnDbSchema } from "../vulndb/schema.ts";
+import { readClientPem } from "./client-cert.ts";
 import { loadEnrollment, originOf, PushError, type Reply, request } from "./push.ts";
 
 const IOC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.json$/;
@@ -60,6 +62,11 @@ export async function updateFromServer(o: FromServerOptions): Promise<FromServer
   const e = loadEnrollment(o.stateDir, o.euid, u.origin);
   if (!e) throw new PushError(t("server.fromServer.notEnrolled", { url: u.origin }));
   const auth = { authorization: `Bearer ${e.credential}` };
+  // Mutual TLS: the client certificate the last push used (kept in the enrollment).
+  const client =
+    e.clientCertFile && e.clientKeyFile
+      ? { cert: readClientPem(e.clientCertFile, o.euid), key: readClientPem(e.clientKeyFile, o.euid) }
+      : undefined;
   const get = (p: string, etag: string | undefined) =>
     request(
       u,
@@ -72,6 +79,7 @@ export async function updateFromServer(o: FromServerOptions): Promise<FromServer
       {
         maxReply: MAX_DATA_FILE,
         raw: true,
+        client,
       },
     );
 

@@ -30,6 +30,9 @@ export interface Enrollment {
   fingerprint: string;
   /** When the credential was issued (absent in files from before rotation: rotated at the next push). */
   issuedAt?: string;
+  /** The client certificate and key files given with --tls-client-cert/--tls-client-key (mutual TLS). */
+  clientCertFile?: string;
+  clientKeyFile?: string;
 }
 
 /** Credentials are replaced after this long. */
@@ -48,6 +51,13 @@ export interface PushOptions {
   now: () => Date;
   /** Progress lines (enrolled, trusted on first use, sent). */
   log: (line: string) => void;
+  /** A client certificate and key (PEM) for a server started with --tls-client-ca, and their files. */
+  client?: ClientCert & { certFile: string; keyFile: string };
+}
+
+export interface ClientCert {
+  cert: string;
+  key: string;
 }
 
 /** The https origin of --push, or a PushError. */
@@ -143,7 +153,7 @@ export function request(
   body: string | undefined,
   pin: string | undefined,
   t: Translator,
-  opts: { maxReply?: number; raw?: boolean } = {},
+  opts: { maxReply?: number; raw?: boolean; client?: ClientCert } = {},
 ): Promise<Reply> {
   const maxReply = opts.maxReply ?? MAX_REPLY;
   return new Promise((resolve, reject) => {
@@ -155,6 +165,7 @@ export function request(
       servername: isIP(host) ? undefined : host,
       rejectUnauthorized: false,
       ALPNProtocols: ["http/1.1"],
+      ...(opts.client ? { cert: opts.client.cert, key: opts.client.key } : {}),
     });
     sock.setTimeout(TIMEOUT_MS, () => sock.destroy(new Error("timeout")));
     sock.once("error", (err) => reject(new PushError(err.message)));
@@ -240,6 +251,7 @@ export async function pushReport(
       JSON.stringify({ token: o.token, hostname: o.hostname }),
       given,
       t,
+      { client: o.client },
     );
     if (r.status !== 201 || typeof r.body.hostId !== "string" || typeof r.body.credential !== "string")
       throw refused(r, t);
@@ -250,6 +262,7 @@ export async function pushReport(
       credential: r.body.credential,
       fingerprint: given ?? r.fingerprint,
       issuedAt: o.now().toISOString(),
+      ...(o.client ? { clientCertFile: o.client.certFile, clientKeyFile: o.client.keyFile } : {}),
     };
     if (!/^[0-9a-f]{32}$/.test(e.hostId)) throw refused(r, t);
     saveEnrollment(o.stateDir, o.euid, e);
@@ -266,10 +279,16 @@ export async function pushReport(
     o.body,
     pin,
     t,
+    { client: o.client },
   );
   if (r.status !== 201 || typeof r.body.reportId !== "string") throw refused(r, t);
   if (given && given !== e.fingerprint) {
     e = { ...e, fingerprint: given };
+    saveEnrollment(o.stateDir, o.euid, e);
+  }
+  // The client certificate's files are kept for `db update --from-server`, which takes no such option.
+  if (o.client && (o.client.certFile !== e.clientCertFile || o.client.keyFile !== e.clientKeyFile)) {
+    e = { ...e, clientCertFile: o.client.certFile, clientKeyFile: o.client.keyFile };
     saveEnrollment(o.stateDir, o.euid, e);
   }
   const reportId = r.body.reportId.replace(/[^0-9a-f-]/g, "").slice(0, 40);
@@ -287,6 +306,7 @@ export async function pushReport(
         "",
         pin,
         t,
+        { client: o.client },
       );
       if (
         rot.status !== 201 ||

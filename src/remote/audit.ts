@@ -10,6 +10,7 @@ import type { ScanContext } from "../collect/context.ts";
 import { RootFs } from "../collect/rootfs.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { msg } from "../core/message.ts";
+import type { FactsBundle } from "../facts/bundle.ts";
 import { translator } from "../i18n/index.ts";
 import { BundleError, type OpenedBundle, openBundle } from "./bundle-read.ts";
 
@@ -22,6 +23,8 @@ export async function judgeOpenedBundle(
   source: string,
   opts: CommonOptions,
   env: NodeJS.ProcessEnv,
+  /** Given the facts bundle before judging (`mamori server` stores it for re-judging). */
+  keep?: (bundle: FactsBundle) => void,
 ): Promise<ReportDocument> {
   const base = scanContext({ ...opts, root: opened.root }, env);
   const ctx: ScanContext = { ...base, fs: new RootFs(opened.root, opened.recorded) };
@@ -57,7 +60,7 @@ export async function judgeOpenedBundle(
         reason: firstUnread.reason,
       }),
     });
-  const doc = await runScanners(ctx, auditScanners(), "audit");
+  const doc = await runScanners(ctx, auditScanners(), "audit", keep);
   // The report names where the facts came from, not mamori's private copy of them.
   return { ...doc, host: { ...doc.host, root: source } };
 }

@@ -30,6 +30,20 @@ export interface SshOptions {
   totalSeconds?: number;
   /** Bytes ssh may print (the gzip'd bundle). */
   maxOutputBytes?: number;
+  /**
+   * The server's own identity and known_hosts (`mamori server` pulls): only this key, no agent, and only
+   * this file for host keys, whatever ~/.ssh or /etc/ssh say (used with config "/dev/null").
+   */
+  identityFile?: string;
+  knownHostsFile?: string;
+  /** Stops ssh (the server is stopping); the collection then fails. */
+  signal?: AbortSignal;
+}
+
+/** A path as a quoted ssh option value: ssh expands %-tokens in these, so a literal % is doubled. */
+function sshPath(p: string): string {
+  if (/["\n\r]/.test(p)) throw new SshError("collectorFailed", "bad-path", null);
+  return `"${p.replaceAll("%", "%%")}"`;
 }
 
 export const SSH_DEFAULTS = {
@@ -68,6 +82,15 @@ export function sshArgs(t: SshTarget, o: SshOptions): string[] {
   opt("ClearAllForwardings=yes");
   opt("PermitLocalCommand=no");
   opt("LogLevel=ERROR");
+  if (o.identityFile) {
+    opt(`IdentityFile=${sshPath(o.identityFile)}`);
+    opt("IdentitiesOnly=yes");
+    opt("IdentityAgent=none");
+  }
+  if (o.knownHostsFile) {
+    opt(`UserKnownHostsFile=${sshPath(o.knownHostsFile)}`);
+    opt("GlobalKnownHostsFile=/dev/null");
+  }
   if (t.port) args.push("-p", String(t.port));
   if (t.user) args.push("-l", t.user);
   args.push("--", t.host, o.sudo ? "sudo -n sh -s" : "sh -s");
@@ -174,6 +197,9 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
     child.kill("SIGKILL");
     counted.destroy(new Error("timeout"));
   }, totalMs);
+  const abort = () => child.kill("SIGKILL");
+  if (o.signal?.aborted) abort();
+  else o.signal?.addEventListener("abort", abort, { once: true });
   const exited = new Promise<number | null>((resolve) => {
     child.on("error", () => resolve(null));
     child.on("close", (code) => resolve(code));
@@ -190,6 +216,7 @@ export async function collectOverSsh(t: SshTarget, o: SshOptions = {}): Promise<
   );
   const [res, code] = await Promise.all([read, exited]);
   clearTimeout(timer);
+  o.signal?.removeEventListener("abort", abort);
   if (timedOut || tooLarge) {
     res.b?.close();
     throw new SshError(timedOut ? "timeout" : "tooLarge", "", code);

@@ -5,7 +5,9 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
-import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "./fleet/export.ts";
+import type { DashboardEnv } from "./dashboard/routes.ts";
+import { exportFile, exportOf, fleetDocs } from "./fleet/export.ts";
+import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
@@ -17,6 +19,7 @@ import {
   ingestReport,
   latestReport,
   listHosts,
+  MAX_HOST_PAGE,
   rotateCredential,
 } from "./store/repo.ts";
 
@@ -33,6 +36,8 @@ export interface ApiDeps {
   judgeDir?: string;
   /** Told after a host's report is committed (fleet context); must not throw or wait. */
   onIngest?: (hostId: string) => void;
+  /** --tls-client-ca: the agent endpoints answer only a client whose certificate verified. */
+  requireClientCert?: boolean;
 }
 
 const HOST_ID = /^[0-9a-f]{32}$/;
@@ -56,9 +61,25 @@ function scanTime(value: string, now: Date): string {
   return Number.isFinite(t) ? new Date(t).toISOString() : now.toISOString();
 }
 
-export function apiRoutes(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
   const { store } = deps;
+
+  // Mutual TLS on what agents call: enrollment, reports, credential rotation, and the data with a host
+  // credential. API keys (people, scripts) and the dashboard are not asked for a certificate.
+  if (deps.requireClientCert) {
+    const agentOnly = async (c: Context, next: () => Promise<void>) => {
+      if (c.env?.clientCertVerified !== true) return c.json({ error: "client-certificate" }, 403);
+      await next();
+    };
+    app.use("/enroll", agentOnly);
+    app.use("/hosts/:id/reports", agentOnly);
+    app.use("/hosts/:id/credential", agentOnly);
+    app.use("/data/*", async (c, next) => {
+      if (bearer(c.req.header("authorization"))?.startsWith("mmh_")) return agentOnly(c, next);
+      await next();
+    });
+  }
 
   app.post("/enroll", async (c) => {
     let body: unknown;
@@ -147,7 +168,15 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.get("/hosts", async (c) => {
     if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
-    return c.json({ hosts: await listHosts(store) });
+    // ?limit=N&offset=M: one page, ordered by the database (without them, every host).
+    const limit = c.req.query("limit");
+    const offset = c.req.query("offset");
+    const n = (v: string | undefined, max: number) =>
+      v === undefined ? undefined : /^\d{1,9}$/.test(v) && Number(v) <= max ? Number(v) : Number.NaN;
+    const page = { limit: n(limit, MAX_HOST_PAGE), offset: n(offset, 1e9) };
+    if (Number.isNaN(page.limit) || Number.isNaN(page.offset) || page.limit === 0)
+      return c.json({ error: "invalid" }, 400);
+    return c.json({ hosts: await listHosts(store, page) });
   });
 
   app.get("/hosts/:id/report", async (c) => {
@@ -210,12 +239,30 @@ export function apiRoutes(deps: ApiDeps): Hono {
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
-    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    const m = exportOf(c.req.param("file"));
     if (!m) return c.json({ error: "not-found" }, 404);
-    const f = await exportFile(store, m[1] as ExportWhat, m[2] as ExportFormat);
+    const f = await exportFile(store, m.what, m.format);
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);
+  });
+
+  // Open findings by severity per day (?days=1-400, default 30), the fleet's or one host's.
+  const trendDays = (v: string | undefined) =>
+    v !== undefined && /^\d{1,3}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_TREND_DAYS
+      ? Number(v)
+      : undefined;
+  app.get("/fleet/trends", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    return c.json(await severityTrend(store, { now: deps.now(), days: trendDays(c.req.query("days")) }));
+  });
+  app.get("/hosts/:id/trends", async (c) => {
+    if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const id = c.req.param("id");
+    if (!HOST_ID.test(id)) return c.json({ error: "not-found" }, 404);
+    return c.json(
+      await severityTrend(store, { now: deps.now(), days: trendDays(c.req.query("days")), hostId: id }),
+    );
   });
 
   // Attackers that reached a host after other hosts had seen them (fleet context), newest first.

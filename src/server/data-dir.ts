@@ -61,7 +61,7 @@ export interface TlsMaterial {
 }
 
 /** Reads an administrator's PEM file: owned by root or us, writable by no one else, at most 1 MB. */
-function readPem(file: string, euid: number): string {
+export function readPem(file: string, euid: number): string {
   try {
     const d = VerifiedDir.open(pathForUser(path.dirname(file), euid), {
       privateTo: euid,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { Hono } from "hono";
 import type { DashboardEnv } from "./dashboard/routes.ts";
 
@@ -24,7 +25,15 @@ export interface Listening {
  */
 export function listenHttps(
   app: Hono<DashboardEnv>,
-  opts: { host: string; port: number; cert: string; key: string; maxBody?: number },
+  opts: {
+    host: string;
+    port: number;
+    cert: string;
+    key: string;
+    maxBody?: number;
+    /** CA certificates (PEM): clients are asked for a certificate, and the API learns whether one verified. */
+    clientCa?: string;
+  },
 ): Promise<Listening> {
   const maxBody = opts.maxBody ?? MAX_BODY_BYTES;
   const server = https.createServer(
@@ -32,6 +41,9 @@ export function listenHttps(
       cert: opts.cert,
       key: opts.key,
       minVersion: "TLSv1.2",
+      // Asked, not demanded, at the TLS layer: browsers on the dashboard have none; the agent endpoints
+      // refuse a request whose certificate did not verify against the CA (src/server/api.ts).
+      ...(opts.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: opts.clientCa } : {}),
       requestTimeout: 120_000,
       headersTimeout: 30_000,
     },
@@ -112,7 +124,10 @@ async function handle(
   const response = await app.fetch(
     new Request(url, { method, headers, body: body ? new Uint8Array(body) : undefined }),
     // The client's address, for login rate limits: from the socket, never from a header.
-    { peer: req.socket.remoteAddress ?? "?" },
+    {
+      peer: req.socket.remoteAddress ?? "?",
+      clientCertVerified: (req.socket as TLSSocket).authorized === true,
+    },
   );
   const out: Record<string, string | string[]> = {};
   response.headers.forEach((v, k) => {

@@ -1,10 +1,14 @@
+import { X509Certificate } from "node:crypto";
 import { Hono } from "hono";
+import type { Lang } from "../i18n/index.ts";
 import { apiRoutes } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
-import { databaseOf, openDataDir, tlsMaterial } from "./data-dir.ts";
+import { DataDirError, databaseOf, openDataDir, readPem, tlsMaterial } from "./data-dir.ts";
 import type { FleetAlerts } from "./fleet/alerts.ts";
 import type { Sighting } from "./fleet/context.ts";
 import { type Listening, listenHttps } from "./listen.ts";
+import { lazyServerSshKey, type ServerSshKey } from "./pull/key.ts";
+import type { PullResult, PullScheduler } from "./pull/run.ts";
 import { ensureJudgeData, type RejudgeResult } from "./rejudge.ts";
 import { DEFAULT_RETENTION_DAYS, type RetentionJob, startRetention } from "./retention.ts";
 import { openServerStore, type ServerStore } from "./store/db.ts";
@@ -32,6 +36,14 @@ export interface ServerOptions {
   retentionDays?: number;
   /** A daily retention run that failed (the server goes on). */
   onRetentionError?: (err: unknown) => void;
+  /** Agentless pull targets without a cron of their own are pulled this often; 0: only those with one. */
+  pullEveryMs?: number;
+  /** --tls-client-ca: a CA file (PEM); agents must present a certificate it signed. */
+  clientCaFile?: string;
+  /** The language of pulled reports' texts. */
+  lang?: Lang;
+  /** Told after each pull (one line; the server goes on). */
+  onPull?: (hostId: string, r: PullResult, target: string) => void;
 }
 
 export interface RunningServer extends Listening {
@@ -41,6 +53,8 @@ export interface RunningServer extends Listening {
   store: ServerStore;
   /** DATA/vulndata: the data the server judges with and gives to agents. */
   judgeDir: string;
+  /** Pulls every due agentless target now (what the minute timer does); resolves when done. */
+  pullDue(): Promise<void>;
   /** Re-judges now when the data version changed (what the timer does); resolves when done. */
   rejudge(): Promise<void>;
   /** Stops serving, then closes the database. */
@@ -53,10 +67,12 @@ export function serverApp(
   now: () => Date,
   judgeDir?: string,
   onIngest?: (hostId: string) => void,
+  sshKey?: () => ServerSshKey,
+  requireClientCert = false,
 ): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
-  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest }));
-  app.route("/", dashboardRoutes({ store, now }));
+  app.route("/api/v1", apiRoutes({ store, now, judgeDir, onIngest, requireClientCert }));
+  app.route("/", dashboardRoutes({ store, now, sshKey }));
   app.notFound((c) => c.json({ error: "not-found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal" }, 500));
   return app;
@@ -66,6 +82,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const d = openDataDir(opts.dataDir, opts.euid, true);
   let tls: ReturnType<typeof tlsMaterial>;
   let target: string;
+  let clientCa: string | undefined;
   try {
     tls = tlsMaterial(d, opts.euid, {
       certFile: opts.certFile,
@@ -74,6 +91,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       now: opts.now(),
     });
     target = databaseOf(d, opts.dataDir, opts.euid, opts.db);
+    if (opts.clientCaFile) {
+      clientCa = readPem(opts.clientCaFile, opts.euid);
+      try {
+        new X509Certificate(clientCa);
+      } catch (err) {
+        throw new DataDirError(`${opts.clientCaFile}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   } finally {
     d.close();
   }
@@ -97,6 +122,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     });
   };
+  const sshKey = lazyServerSshKey(opts.dataDir, opts.euid);
   let listening: Listening;
   let retention: RetentionJob | undefined;
   try {
@@ -105,13 +131,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       now: opts.now,
       onError: opts.onRetentionError,
     });
-    listening = await listenHttps(serverApp(store, opts.now, judgeDir, onIngest), {
-      host: opts.host,
-      port: opts.port,
-      cert: tls.cert,
-      key: tls.key,
-      maxBody: opts.maxBody,
-    });
+    listening = await listenHttps(
+      serverApp(store, opts.now, judgeDir, onIngest, sshKey, clientCa !== undefined),
+      {
+        clientCa,
+        host: opts.host,
+        port: opts.port,
+        cert: tls.cert,
+        key: tls.key,
+        maxBody: opts.maxBody,
+      },
+    );
   } catch (err) {
     retention?.stop();
     await store.close();
@@ -139,6 +169,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     })();
     return running;
   };
+  const { startPullScheduler } = await import("./pull/run.ts");
+  const pulls: PullScheduler = startPullScheduler(store, {
+    key: sshKey,
+    judgeDir,
+    now: opts.now,
+    lang: opts.lang ?? "en",
+    everyMs: opts.pullEveryMs ?? 360 * 60_000,
+    onPulled: (hostId, r, target) => {
+      if (r.ok) onIngest(hostId);
+      opts.onPull?.(hostId, r, target);
+    },
+    onError: (err) => opts.onRejudge?.(err instanceof Error ? err : new Error(String(err))),
+  });
   const first = setTimeout(() => void rejudge(), 0);
   const every = opts.rejudgeEveryMs ?? 3600_000;
   const timer = every > 0 ? setInterval(() => void rejudge(), every) : undefined;
@@ -151,8 +194,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store,
     judgeDir,
     rejudge,
+    pullDue: () => pulls.runDue(),
     async stop() {
       clearTimeout(first);
+      await pulls.stop();
       if (timer) clearInterval(timer);
       retention?.stop();
       await listening.close();

@@ -158,6 +158,22 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
     assert.ok(items >= 3, `timeline of ${id}: ${items}`);
   }
   await page.screenshot({ path: path.join(dir, "incidents-ja.png"), fullPage: true });
+  // Trends: uPlot draws the fleet's open findings by severity per day, and one host's on its page.
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto(`${url}/trends?lang=en`);
+  await page.waitForSelector('body[data-charts-ready="1"]', { timeout: 10_000 });
+  assert.equal(await page.locator(".trend canvas").count(), 1);
+  assert.equal(await page.locator("[data-trend]").getAttribute("data-chart-error"), null);
+  assert.match((await page.locator(".uplot .u-legend").textContent()) ?? "", /critical/);
+  await page.screenshot({ path: path.join(dir, "trends-en.png"), fullPage: true });
+  await page.goto(`${url}/hosts/${web1.id}`);
+  await page.waitForSelector('body[data-charts-ready="1"]', { timeout: 10_000 });
+  const trendApi = (await (await ctx.request.get(`${url}/trends`)).text()).includes(
+    'type="application/json" id="trend-fleet"',
+  );
+  assert.ok(trendApi);
   await page.goto(`${url}/export?lang=en`);
 
   // Exports through the session: CSV with every finding, formulas neutralized; JSON the same rows.
@@ -189,6 +205,43 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   };
   assert.equal(json.findings.length, total);
   assert.ok(json.findings.some((f) => f.hostId === web1.id && f.cves.includes("CVE-2021-41773")));
+  // SARIF 2.1.0: one run, one result per finding of each host, the host named by its location.
+  const sarifRes = await ctx.request.get(`${url}/export/findings.sarif`);
+  assert.match(sarifRes.headers()["content-type"] ?? "", /^application\/sarif\+json/);
+  const sarif = (await sarifRes.json()) as {
+    version: string;
+    runs: Array<{
+      tool: { driver: { name: string; rules: Array<{ id: string }> } };
+      results: Array<{
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: Array<{ logicalLocations: Array<{ name: string; fullyQualifiedName: string }> }>;
+        partialFingerprints: Record<string, string>;
+      }>;
+    }>;
+  };
+  assert.equal(sarif.version, "2.1.0");
+  assert.equal(sarif.runs.length, 1);
+  const run0 = sarif.runs[0] as (typeof sarif.runs)[number];
+  assert.equal(run0.tool.driver.name, "mamori");
+  assert.equal(run0.results.length, total);
+  for (const r of run0.results) {
+    assert.equal(run0.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
+    assert.ok(["error", "warning", "note", "none"].includes(r.level));
+    assert.ok(r.message.text.length > 0);
+  }
+  const web1Results = run0.results.filter(
+    (r) => r.locations[0]?.logicalLocations[0]?.fullyQualifiedName === `host/${web1.id}`,
+  );
+  assert.equal(web1Results.length, web1.doc.findings.length);
+  assert.equal(new Set(run0.results.map((r) => r.partialFingerprints.mamoriHostFinding)).size, total);
+  assert.equal(
+    (await call(srv.port, data, "GET", "/api/v1/export/findings.sarif")).status,
+    401,
+    "the API twin needs a key",
+  );
 
   // The JSON twins with an API key; without one, nothing.
   const key = (await run(["server", "api-key", "--data", data])).stdout.trim();
@@ -211,6 +264,24 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   }>;
   assert.ok(inc.some((i) => i.hostId === web2.id && i.timeline.length >= 3));
   assert.deepEqual(((await api("/api/v1/export/findings.json")).findings as unknown[]).length, total);
+  assert.equal(((await api("/api/v1/export/findings.sarif")).runs as unknown[]).length, 1);
+  const fleetTrend = (await api("/api/v1/fleet/trends?days=7")) as {
+    days: string[];
+    counts: Record<string, number[]>;
+  };
+  assert.equal(fleetTrend.days.length, 7);
+  const critToday = (fleetTrend.counts.critical ?? []).at(-1) ?? 0;
+  const highToday = (fleetTrend.counts.high ?? []).at(-1) ?? 0;
+  assert.ok(critToday + highToday > 0, JSON.stringify(fleetTrend.counts));
+  const hostTrend = (await api(`/api/v1/hosts/${web1.id}/trends`)) as {
+    days: string[];
+    counts: Record<string, number[]>;
+  };
+  assert.equal(hostTrend.days.length, 30);
+  assert.equal(
+    Object.values(hostTrend.counts).reduce((n, c) => n + (c.at(-1) ?? 0), 0),
+    web1.doc.findings.length,
+  );
   assert.equal((await call(srv.port, data, "GET", "/api/v1/fleet/attackers")).status, 401);
   assert.equal((await call(srv.port, data, "GET", "/api/v1/export/hosts.csv")).status, 401);
   // Signed out, the pages send to the login.

@@ -9,6 +9,8 @@ import {
   createApiKey,
   createEnrollToken,
   enroll,
+  getHost,
+  hostCount,
   hostOfCredential,
   ingestReport,
   latestReport,
@@ -108,6 +110,47 @@ async function exercise(store: ServerStore): Promise<void> {
       incidents: 0,
     },
   ]);
+  // Pages cut by the database in the same order; names by code point ("zz-Beta" before "zz-alpha") on both.
+  for (const name of ["zz-alpha", "zz-Beta"]) {
+    const e = await enroll(store, (await createEnrollToken(store, T0)).token, name, later(7));
+    assert.ok(e.ok);
+  }
+  const all = await listHosts(store);
+  assert.deepEqual(all.slice(0, 3), hosts);
+  assert.deepEqual(
+    all.slice(3).map((h) => h.name),
+    ["zz-Beta", "zz-alpha"],
+  );
+  assert.deepEqual(await listHosts(store, { limit: 2 }), all.slice(0, 2));
+  assert.deepEqual(await listHosts(store, { limit: 2, offset: 2 }), all.slice(2, 4));
+  assert.deepEqual(await listHosts(store, { offset: 3 }), all.slice(3));
+  assert.deepEqual(await listHosts(store, { limit: 10, offset: 5 }), []);
+  assert.equal(await hostCount(store), 5);
+  assert.deepEqual(await getHost(store, b.hostId), all[1]);
+  assert.equal(await getHost(store, "0".repeat(32)), undefined);
+  // Migration 4's index on the audit log (action, target).
+  const index =
+    store.dialect === "pg"
+      ? await sql<{ n: string }>`select indexname as n from pg_indexes where tablename = 'audit_log'`.execute(
+          store.db,
+        )
+      : await sql<{
+          n: string;
+        }>`select name as n from sqlite_master where type = 'index' and tbl_name = 'audit_log'`.execute(
+          store.db,
+        );
+  assert.ok(
+    index.rows.some((r) => r.n === "audit_log_action_target"),
+    JSON.stringify(index.rows),
+  );
+  if (store.dialect === "sqlite") {
+    const plan = await sql<{
+      detail: string;
+    }>`explain query plan select id from audit_log where action = 'pull.fail' and target = 'x'`.execute(
+      store.db,
+    );
+    assert.match(plan.rows.map((r) => r.detail).join(" "), /audit_log_action_target/);
+  }
   const doc = (await latestReport(store, a.hostId)) as { findings: unknown[] };
   assert.equal(doc.findings.length, 3);
   assert.equal(await latestReport(store, "0".repeat(32)), undefined);
@@ -144,7 +187,7 @@ test("server store on SQLite: migrations, one-time tokens, credentials, reports,
   }
   // Opening again finds the migrations applied.
   const again = await openServerStore(file);
-  assert.equal((await listHosts(again)).length, 3);
+  assert.equal((await listHosts(again)).length, 5);
   await again.close();
 });
 

@@ -25,6 +25,8 @@ interface Raw {
   config?: string;
   rejudgeEvery?: string;
   retentionDays?: string;
+  pullEvery?: string;
+  tlsClientCa?: string;
 }
 
 function langOf(raw: { lang?: string }, io: CliIo): Lang {
@@ -94,6 +96,10 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       "certificate (PEM); without it a self-signed one is made in the data directory",
     )
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
+    .option(
+      "--tls-client-ca <file>",
+      "require agents to present a client certificate signed by this CA (PEM) on the agent endpoints",
+    )
     .option("--lang <lang>", "language of messages: ja|en (default from LANG)")
     .option("--config <file>", "configuration file whose `alerts` receive findings raised by re-judging")
     .option(
@@ -106,10 +112,20 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       `days events and old reports are kept (each host's latest report always is)`,
       String(DEFAULT_RETENTION_DAYS),
     )
+    .option(
+      "--pull-every <minutes>",
+      "pull agentless targets (mamori server pull add) without a cron of their own this often (0: only those with one)",
+      "360",
+    )
     .action(async (raw: Raw) => {
       const lang = langOf(raw, io);
       const t = translator(lang);
       needData(raw, t);
+      const pullMinutes = Number(raw.pullEvery ?? "360");
+      if (!/^\d{1,5}$/.test(raw.pullEvery ?? "360") || pullMinutes > 44640)
+        throw new UsageError(
+          t("cli.badOption", { option: "--pull-every", value: String(raw.pullEvery), expected: "0-44640" }),
+        );
       const minutes = Number(raw.rejudgeEvery ?? "60");
       if (!Number.isFinite(minutes) || minutes < 0 || minutes > 10080)
         throw new UsageError(
@@ -144,6 +160,7 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
           db: raw.db,
           certFile: raw.tlsCert && path.resolve(io.cwd, raw.tlsCert),
           keyFile: raw.tlsKey && path.resolve(io.cwd, raw.tlsKey),
+          clientCaFile: raw.tlsClientCa && path.resolve(io.cwd, raw.tlsClientCa),
           euid: euid(),
           now: nowOf(io),
           shippedData: defaultDataDir(),
@@ -173,6 +190,16 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
               );
           },
           retentionDays,
+          pullEveryMs: pullMinutes * 60_000,
+          lang,
+          onPull: (_hostId, r, target) => {
+            if (r.ok) return;
+            void import("../../server/dashboard/pull.ts").then(({ pullFailure }) =>
+              io.stderr.write(
+                `${escapeTerminalLines(pullFailure(t, { target, last_error: JSON.stringify(r.error) }) ?? "")}\n`,
+              ),
+            );
+          },
           onRetentionError: (err) =>
             io.stderr.write(
               `${t("server.retentionFailed", { reason: escapeTerminalLines(String((err as Error)?.message ?? err)) })}\n`,
@@ -295,6 +322,8 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       done(EXIT_OK);
     });
 
+  registerPull(cmd, io, done);
+
   cmd
     .command("revoke <host-id>")
     .description("revoke a host's credentials (it must enroll again with a new token)")
@@ -361,4 +390,105 @@ function fingerprintIn(dir: string): string {
   } catch {
     return "SHA256";
   }
+}
+
+/** `mamori server pull add|list|remove|key`: agentless targets the running server reads over SSH. */
+function registerPull(cmd: Command, io: CliIo, done: (code: number) => void): void {
+  const pull = cmd
+    .command("pull")
+    .description("hosts without mamori that the server checks over SSH on a schedule (agentless)");
+  const key = async (raw: Raw, t: Translator) => {
+    const { ensureServerSshKey } = await import("../../server/pull/key.ts");
+    const dir = path.resolve(io.cwd, needData(raw, t));
+    try {
+      return ensureServerSshKey(dir, euid());
+    } catch (err) {
+      throw new UsageError(
+        t("server.badData", {
+          path: dir,
+          reason: escapeTerminalLines(err instanceof Error ? err.message : String(err)),
+        }),
+      );
+    }
+  };
+  pull
+    .command("add <target>")
+    .description("register ssh://[user@]host[:port]; prints the server's public key to install there")
+    .option("--sudo", "run the collector through sudo -n (for a user other than root)")
+    .option("--cron <pattern>", "a schedule of its own (cron pattern) instead of --pull-every")
+    .action(async (target: string, _o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw & { sudo?: boolean; cron?: string };
+      const t = translator(langOf(raw, io));
+      const { addPullTarget, PullTargetError } = await import("../../server/pull/targets.ts");
+      const shown = escapeTerminalLines(target.slice(0, 300));
+      const k = await key(raw, t);
+      let added: { hostId: string; target: string };
+      try {
+        added = await withStore(raw, io, t, (s) =>
+          addPullTarget(s, target, { sudo: raw.sudo, cron: raw.cron, actor: "cli", now: nowOf(io)() }),
+        );
+      } catch (err) {
+        if (!(err instanceof PullTargetError)) throw err;
+        throw new UsageError(
+          err.reason === "badTarget"
+            ? t("server.pull.badTarget", { target: shown })
+            : err.reason === "badCron"
+              ? t("server.pull.badCron", { cron: escapeTerminalLines(String(raw.cron)) })
+              : t("server.pull.exists", { target: shown }),
+        );
+      }
+      io.stderr.write(`${t("server.pull.added", { target: added.target, host: added.hostId })}\n`);
+      io.stdout.write(`${k.publicKey}\n`);
+      done(EXIT_OK);
+    });
+  pull
+    .command("list")
+    .description("the registered targets and how their last pull went")
+    .action(async (_o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      const { listPullTargets } = await import("../../server/pull/targets.ts");
+      const { pullFailure } = await import("../../server/dashboard/pull.ts");
+      const rows = await withStore(raw, io, t, (s) => listPullTargets(s));
+      for (const p of rows)
+        io.stdout.write(
+          `${escapeTerminalLines(
+            t("server.pull.line", {
+              target: p.target,
+              host: p.host_id,
+              ok: p.last_ok_at ?? t("dash.never"),
+              status: pullFailure(t, p) ?? (p.last_attempt_at ? t("dash.pull.ok") : t("dash.pull.pending")),
+            }),
+          )}\n`,
+        );
+      done(EXIT_OK);
+    });
+  pull
+    .command("remove <target>")
+    .description("stop checking a target (by ssh:// address or host id); its reports stay")
+    .action(async (target: string, _o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      const { removePullTarget } = await import("../../server/pull/targets.ts");
+      const ok = await withStore(raw, io, t, (s) =>
+        removePullTarget(s, target, { actor: "cli", now: nowOf(io)() }),
+      );
+      const shown = escapeTerminalLines(target.slice(0, 300));
+      if (!ok) {
+        io.stderr.write(`${t("cli.error", { message: t("server.pull.unknown", { target: shown }) })}\n`);
+        done(EXIT_ERROR);
+        return;
+      }
+      io.stdout.write(`${t("server.pull.removed", { target: shown })}\n`);
+      done(EXIT_OK);
+    });
+  pull
+    .command("key")
+    .description("print the server's public SSH key (made on first use in DATA/ssh)")
+    .action(async (_o: Raw, sub: Command) => {
+      const raw = sub.optsWithGlobals() as Raw;
+      const t = translator(langOf(raw, io));
+      io.stdout.write(`${(await key(raw, t)).publicKey}\n`);
+      done(EXIT_OK);
+    });
 }

@@ -163,6 +163,30 @@ export const help = {
     en: "ssh://[user@]host[:port]: audit that host over SSH with the shell collector",
     ja: "ssh://[user@]host[:port]: そのホストを SSH 越しにシェル収集スクリプトで診断します",
   },
+  "help.opt.pull-every": {
+    en: "pull agentless targets (mamori server pull add) without a cron of their own this often (0: only those with one)",
+    ja: "cron を持たないエージェントなしの対象 (mamori server pull add) をこの間隔 (分) で確認します (0: cron を持つ対象だけ)",
+  },
+  "help.opt.cron": {
+    en: "a schedule of its own (cron pattern) instead of --pull-every",
+    ja: "--pull-every の代わりにこの対象だけの予定 (cron 形式) を使います",
+  },
+  "help.arg.pull.target": {
+    en: "ssh://[user@]host[:port]: a host the server checks over SSH",
+    ja: "ssh://[user@]host[:port]: サーバーが SSH 越しに確認するホスト",
+  },
+  "help.opt.tls-client-cert": {
+    en: "client certificate (PEM) for --push, when the server requires one (mamori server --tls-client-ca)",
+    ja: "サーバーがクライアント証明書を求めるとき (mamori server --tls-client-ca) に --push で使う証明書 (PEM)",
+  },
+  "help.opt.tls-client-key": {
+    en: "private key (PEM) of --tls-client-cert",
+    ja: "--tls-client-cert の秘密鍵 (PEM)",
+  },
+  "help.opt.tls-client-ca": {
+    en: "require agents to present a client certificate signed by this CA (PEM) on the agent endpoints",
+    ja: "エージェント用のエンドポイントで、この CA (PEM) が署名したクライアント証明書を求めます",
+  },
   "help.opt.bundle": {
     en: "judge a bundle printed by the shell collector (mamori collect --script)",
     ja: "シェル収集スクリプト (mamori collect --script) が出力したバンドルを判定します",

@@ -3,7 +3,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Lang, Translator } from "../../i18n/index.ts";
 import { translator } from "../../i18n/index.ts";
-import { type ExportFormat, type ExportWhat, exportFile, fleetDocs } from "../fleet/export.ts";
+import { type ExportFormat, type ExportWhat, exportFile, exportOf, fleetDocs } from "../fleet/export.ts";
 import { apacheInventory, fleetAttackers, fleetIncidents } from "../fleet/views.ts";
 import type { ServerStore } from "../store/db.ts";
 import type { Role } from "../store/users.ts";
@@ -114,7 +114,7 @@ ${
         html`<a href="/export/${what}.${f}" download>${what}.${f}</a>`;
       const body = html`<h1>${t("dash.export")}</h1>
 <ul class="export"><li>${t("dash.export.hosts")}: ${link("hosts", "json")} · ${link("hosts", "csv")}</li>
-<li>${t("dash.export.findings")}: ${link("findings", "json")} · ${link("findings", "csv")}</li></ul>
+<li>${t("dash.export.findings")}: ${link("findings", "json")} · ${link("findings", "csv")} · ${link("findings", "sarif")}</li></ul>
 <p>${t("dash.export.note")}</p>`;
       return k.page(c, lang, t("dash.export"), body, s);
     }),
@@ -122,9 +122,9 @@ ${
 
   app.get("/export/:file", async (c) => {
     if (!(await k.session(c))) return c.redirect("/login", 303);
-    const m = /^(hosts|findings)\.(json|csv)$/.exec(c.req.param("file"));
+    const m = exportOf(c.req.param("file"));
     if (!m) return c.text("not found", 404);
-    const f = await exportFile(k.store, m[1] as ExportWhat, m[2] as ExportFormat);
+    const f = await exportFile(k.store, m.what, m.format);
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

@@ -5,13 +5,18 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type Lang, type MessageKey, translator } from "../../i18n/index.ts";
+import { severityTrend } from "../fleet/trends.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
+import type { ServerSshKey } from "../pull/key.ts";
+import { listPullTargets, pullTargetOf } from "../pull/targets.ts";
 import { FailureLimit } from "../rate-limit.ts";
 import type { ServerStore } from "../store/db.ts";
-import { getHost, latestReport, listHosts, revokeHost } from "../store/repo.ts";
+import { getHost, hostCount, latestReport, listHosts, revokeHost } from "../store/repo.ts";
 import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName } from "../store/users.ts";
 import { fleetPages } from "./fleet.ts";
+import { pullFailure, pullPages } from "./pull.ts";
 import { STYLE } from "./style.ts";
+import { chartAsset, trendChart } from "./trend-chart.ts";
 
 /**
  * The dashboard: server-rendered HTML in Japanese or English, no script at all. Every host-supplied string
@@ -23,12 +28,15 @@ import { STYLE } from "./style.ts";
  * Failed logins are limited per client address and per user name.
  */
 export interface DashboardEnv {
-  Bindings: { peer: string };
+  /** From the socket: the client's address, and whether its certificate verified (--tls-client-ca). */
+  Bindings: { peer: string; clientCertVerified?: boolean };
 }
 
 const SESSION = "__Host-mamori_session";
 const LOGIN_CSRF = "__Host-mamori_login";
 const HOST_ID = /^[0-9a-f]{32}$/;
+/** Hosts on one page of the list (the database orders and cuts it). */
+export const HOSTS_PER_PAGE = 100;
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -55,7 +63,12 @@ function sevClass(s: string | null): string {
   return s !== null && (SEVERITIES as readonly string[]).includes(s) ? `sev sev-${s}` : "sev";
 }
 
-export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): Hono<DashboardEnv> {
+export function dashboardRoutes(deps: {
+  store: ServerStore;
+  now: () => Date;
+  /** The server's SSH key for agentless pulls (its public half is shown on /pull). */
+  sshKey?: () => ServerSshKey;
+}): Hono<DashboardEnv> {
   const { store, now } = deps;
   const app = new Hono<DashboardEnv>();
   const byPeer = new FailureLimit(10, 15 * 60_000);
@@ -63,7 +76,8 @@ export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): 
 
   app.use("*", async (c, next) => {
     await next();
-    c.header("content-security-policy", CSP);
+    // A page with a chart set its own (scripts from this server only); every other page runs none.
+    if (!c.res.headers.has("content-security-policy")) c.header("content-security-policy", CSP);
     c.header("referrer-policy", "no-referrer");
     c.header("x-frame-options", "DENY");
     c.header("cache-control", "no-store");
@@ -85,7 +99,7 @@ export function dashboardRoutes(deps: { store: ServerStore; now: () => Date }): 
 <title>${title} — ${t("dash.title")}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
 <header><a class="brand" href="/">${t("dash.title")}</a>
-<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a>
+<nav><a href="/">${t("dash.nav.hosts")}</a> <a href="/fleet/attackers">${t("dash.nav.attackers")}</a> <a href="/fleet/apache">${t("dash.nav.apache")}</a> <a href="/fleet/incidents">${t("dash.nav.incidents")}</a> <a href="/export">${t("dash.nav.export")}</a> <a href="/trends">${t("dash.nav.trends")}</a> <a href="/pull">${t("dash.nav.pull")}</a>
 <a href="?lang=ja" lang="ja">日本語</a> <a href="?lang=en" lang="en">English</a>
 ${
   who
@@ -103,6 +117,25 @@ ${
     const id = getCookie(c, SESSION);
     return id ? sessionOf(store, id, now()) : undefined;
   };
+
+  app.get("/static/:asset{(?:uplot\\.js|uplot\\.css|trends\\.js)}", (c) => {
+    return chartAsset(c, c.req.param("asset")) ?? c.text("not found", 404);
+  });
+
+  app.get("/trends", async (c) => {
+    const s = await session(c);
+    if (!s) return c.redirect("/login", 303);
+    const lang = langOf(c);
+    const t = translator(lang);
+    const trend = await severityTrend(store, { now: now() });
+    return page(
+      c,
+      lang,
+      t("dash.nav.trends"),
+      html`<h1>${t("dash.nav.trends")}</h1>${trendChart(c, t, "trend-fleet", trend)}`,
+      s,
+    );
+  });
 
   app.get("/static/style.css", (c) => {
     c.header("content-type", "text/css; charset=utf-8");
@@ -192,18 +225,32 @@ ${error ? html`<p class="error" role="alert">${t(error)}</p>` : ""}
     if (!s) return c.redirect("/login", 303);
     const lang = langOf(c);
     const t = translator(lang);
-    const hosts = await listHosts(store);
+    const pageNo = /^\d{1,6}$/.test(c.req.query("page") ?? "") ? Number(c.req.query("page")) : 1;
+    const at = Math.max(1, pageNo);
+    const total = await hostCount(store);
+    const hosts = await listHosts(store, { limit: HOSTS_PER_PAGE, offset: (at - 1) * HOSTS_PER_PAGE });
+    const pages = Math.max(1, Math.ceil(total / HOSTS_PER_PAGE));
+    const failures = new Map(
+      (await listPullTargets(store)).map((p) => [p.host_id, pullFailure(t, p)] as const),
+    );
     const body = html`<h1>${t("dash.hosts")}</h1>
 ${
   hosts.length === 0
     ? html`<p>${t("dash.noHosts")}</p>`
     : html`<table class="hosts"><thead><tr><th>${t("dash.col.host")}</th><th>${t("dash.col.worst")}</th><th>${t("dash.col.incidents")}</th><th>${t("dash.col.lastScan")}</th></tr></thead><tbody>
 ${hosts.map(
-  (h) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a></td>
+  (
+    h,
+  ) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a>${failures.get(h.id) ? html`<br><small class="error pull-failure">${failures.get(h.id)}</small>` : ""}</td>
 <td><span class="${sevClass(h.worstSeverity)}">${h.worstSeverity ?? t("dash.none")}</span></td>
 <td class="num">${h.incidents}</td><td>${h.lastScanAt ?? t("dash.never")}</td></tr>`,
 )}
 </tbody></table>`
+}
+${
+  pages > 1
+    ? html`<nav class="pages">${at > 1 ? html`<a rel="prev" href="/?page=${at - 1}">← ${t("dash.page.prev")}</a> ` : ""}${t("dash.page.of", { page: at, pages, total })}${at < pages ? html` <a rel="next" href="/?page=${at + 1}">${t("dash.page.next")} →</a>` : ""}</nav>`
+    : ""
 }`;
     return page(c, lang, t("dash.hosts"), body, s);
   });
@@ -217,12 +264,16 @@ ${hosts.map(
     const host = HOST_ID.test(id) ? await getHost(store, id) : undefined;
     if (!host) return page(c, lang, "404", html`<p>${t("dash.notFound")}</p>`, s, 404);
     const doc = (await latestReport(store, id)) as ReportView | undefined;
+    const pulled = await pullTargetOf(store, id);
+    const failure = pulled ? pullFailure(t, pulled) : undefined;
     const findings = [...(doc?.findings ?? [])].sort(
       (a, b) => SEVERITIES.indexOf(a.severity as Severity) - SEVERITIES.indexOf(b.severity as Severity),
     );
     const body = html`<p><a href="/">← ${t("dash.back")}</a></p>
 <h1 class="hostname">${host.name}</h1>
 <p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${host.lastScanAt ?? t("dash.never")}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
+${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
+${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
 ${
   !doc
     ? html`<p>${t("dash.noReport")}</p>`
@@ -241,6 +292,7 @@ ${findings.slice(0, 2000).map((f) => html`<tr><td><span class="${sevClass(f.seve
 ${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code> ${n.path ?? ""} — ${n.reason}</li>`)}
 </ul></section>`
 }
+${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
 ${
   s.role === "admin"
     ? html`<form method="post" action="/hosts/${host.id}/revoke"><input type="hidden" name="csrf" value="${s.csrf}"><button class="danger">${t("dash.revoke")}</button></form>`
@@ -250,6 +302,7 @@ ${
   });
 
   fleetPages(app, { store, page, session, langOf, sevClass });
+  pullPages(app, { store, page, session, langOf, sevClass, now, sshKey: deps.sshKey });
 
   app.post("/hosts/:id/revoke", async (c) => {
     const s = await session(c);

@@ -174,4 +174,31 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
       if (dialect === "sqlite") await db.schema.createIndex("events_at").on("events").column("at").execute();
     },
   },
+  {
+    version: 4,
+    name: "agentless pull targets; audit log looked up by action and target",
+    async up(typed) {
+      const db = typed as AnyDb;
+      // A host without mamori the server reads over SSH on a schedule (src/server/pull/). Its reports are
+      // stored as any host's; this row says how to reach it and how the last attempt went.
+      await db.schema
+        .createTable("pull_targets")
+        .addColumn("host_id", "text", (c) => c.primaryKey().references("hosts.id").onDelete("cascade"))
+        .addColumn("target", "text", (c) => c.notNull().unique())
+        .addColumn("sudo", "integer", (c) => c.notNull())
+        .addColumn("cron", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("host_key_pinned_at", "text")
+        .addColumn("last_attempt_at", "text")
+        .addColumn("last_ok_at", "text")
+        .addColumn("last_error", "text")
+        .execute();
+      await db.schema
+        .createIndex("audit_log_action_target")
+        .on("audit_log")
+        .columns(["action", "target"])
+        .execute();
+    },
+  },
 ];

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type ServerStore, serverTx } from "./db.ts";
 import { recordEvents } from "./events.ts";
@@ -416,31 +416,73 @@ export interface HostSummary {
   incidents: number;
 }
 
-/** Every host, most at risk first (worst severity, then incidents, then name). */
-export async function listHosts(store: ServerStore): Promise<HostSummary[]> {
-  const rows = await store.db
+/** A page of the host list: at most `limit` hosts after skipping `offset` (no limit: every host). */
+export interface HostPage {
+  limit?: number;
+  offset?: number;
+}
+
+/** The most hosts one page may ask for (the API's ?limit=). */
+export const MAX_HOST_PAGE = 1000;
+
+function summary(r: {
+  id: string;
+  name: string;
+  last_scan_at: string | null;
+  worst_severity: string | null;
+  incidents: number | string;
+}): HostSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    lastScanAt: r.last_scan_at,
+    worstSeverity: worstOf(r.worst_severity ? [r.worst_severity] : []),
+    incidents: Number(r.incidents),
+  };
+}
+
+/**
+ * Hosts most at risk first (worst severity, then incidents, then name, then id), ordered and cut into a
+ * page by the database: a fleet of thousands is never loaded whole for one page. Names compare by code
+ * (PostgreSQL's "C" collation, SQLite's binary one), the same on both.
+ */
+export async function listHosts(store: ServerStore, page: HostPage = {}): Promise<HostSummary[]> {
+  const rank = sql<number>`case ${sql.ref("worst_severity")} ${sql.join(
+    SEVERITIES.map((sev, i) => sql`when ${sql.lit(sev)} then ${sql.lit(i)}`),
+    sql` `,
+  )} else ${sql.lit(SEVERITIES.length)} end`;
+  const name = store.dialect === "pg" ? sql`${sql.ref("name")} collate "C"` : sql`${sql.ref("name")}`;
+  let q = store.db
     .selectFrom("hosts")
     .select(["id", "name", "last_scan_at", "worst_severity", "incidents"])
-    .execute();
-  const rank = (s: string | null) => (s === null ? SEVERITIES.length : SEVERITIES.indexOf(s as Severity));
-  return rows
-    .map((r) => ({
-      id: r.id,
-      name: r.name,
-      lastScanAt: r.last_scan_at,
-      worstSeverity: worstOf(r.worst_severity ? [r.worst_severity] : []),
-      incidents: Number(r.incidents),
-    }))
-    .sort(
-      (a, b) =>
-        rank(a.worstSeverity) - rank(b.worstSeverity) ||
-        b.incidents - a.incidents ||
-        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
+    .orderBy(rank)
+    .orderBy("incidents", "desc")
+    .orderBy(name)
+    .orderBy("id");
+  if (page.limit !== undefined) q = q.limit(page.limit);
+  if (page.offset !== undefined && page.offset > 0) {
+    // SQLite takes OFFSET only after a LIMIT.
+    if (page.limit === undefined) q = q.limit(store.dialect === "pg" ? null : -1);
+    q = q.offset(page.offset);
+  }
+  return (await q.execute()).map(summary);
+}
+
+export async function hostCount(store: ServerStore): Promise<number> {
+  const row = await store.db
+    .selectFrom("hosts")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function getHost(store: ServerStore, hostId: string): Promise<HostSummary | undefined> {
-  return (await listHosts(store)).find((h) => h.id === hostId);
+  const row = await store.db
+    .selectFrom("hosts")
+    .select(["id", "name", "last_scan_at", "worst_severity", "incidents"])
+    .where("id", "=", hostId)
+    .executeTakeFirst();
+  return row ? summary(row) : undefined;
 }
 
 /** The latest report document of a host (parsed), or undefined. */

@@ -111,6 +111,24 @@ export interface ServerMigrationsTable {
   applied_at: string;
 }
 
+export interface PullTargetsTable {
+  host_id: string;
+  /** ssh://[user@]host[:port] as parseSshTarget accepts it. */
+  target: string;
+  /** 1: run the collector through `sudo -n`. */
+  sudo: number;
+  /** A cron pattern of its own; null: every --pull-every minutes. */
+  cron: string | null;
+  created_at: string;
+  created_by: string;
+  /** When the target's host key was first recorded in DATA/ssh/known_hosts (strict from then on). */
+  host_key_pinned_at: string | null;
+  last_attempt_at: string | null;
+  last_ok_at: string | null;
+  /** JSON { kind, detail, code } of the last failed attempt; null after a success. */
+  last_error: string | null;
+}
+
 export interface ServerDb {
   server_migrations: ServerMigrationsTable;
   hosts: HostsTable;
@@ -123,4 +141,5 @@ export interface ServerDb {
   audit_log: AuditLogTable;
   users: UsersTable;
   sessions: SessionsTable;
+  pull_targets: PullTargetsTable;
 }
