@@ -109,14 +109,15 @@ export function holdsLiteral(f: FieldLiterals, s: string, from = 0): boolean {
 export function worthMatching(rules: Rule[], e: LogEntry): boolean {
   const f = fieldLiteralsOf(rules);
   if (f.off || !e.raw || e.raw.includes("\\")) return true;
-  const quote = e.raw.indexOf('"');
-  if (quote >= 0 && holdsLiteral(f, e.raw, quote)) return true;
-  if (holdsLiteral(f, e.request)) return true;
-  if (e.uri !== undefined && holdsLiteral(f, e.uri)) return true;
-  if (e.referer && holdsLiteral(f, e.referer)) return true;
-  if (e.userAgent && holdsLiteral(f, e.userAgent)) return true;
-  if (e.message && holdsLiteral(f, e.message)) return true;
-  if (e.method && holdsLiteral(f, e.method)) return true;
-  if (e.headers) for (const v of Object.values(e.headers)) if (holdsLiteral(f, v)) return true;
+  const raw = e.raw;
+  const quote = raw.indexOf('"');
+  if (quote >= 0 && holdsLiteral(f, raw, quote)) return true;
+  // A field the format put before the first quote (else already looked at, above: with no escapes,
+  // a field's value is the line's own text).
+  const look = (v: string | undefined) =>
+    v !== undefined && v !== "" && (quote < 0 || raw.indexOf(v, quote) < 0) && holdsLiteral(f, v);
+  if (look(e.request) || look(e.uri) || look(e.referer) || look(e.userAgent) || look(e.message)) return true;
+  if (look(e.method)) return true;
+  if (e.headers) for (const v of Object.values(e.headers)) if (look(v)) return true;
   return false;
 }
