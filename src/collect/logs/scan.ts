@@ -8,6 +8,7 @@ import type { Rule } from "../../rules/logs.ts";
 import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
 import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
+import { worthMatching } from "./engine/worth.ts";
 import { type KeepState, keepError, keepMatch, mergeTally } from "./keep.ts";
 
 export type { MatchedEntry };
@@ -238,7 +239,8 @@ export async function scanStream(
     if (opts.keeper) entry.line += opts.keeper.lineBase;
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message))
       keepError(into, () => into.cgiErrors.push(entry));
-    const rule = matchEntry(opts.rules, entry);
+    // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
+    const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
     if (!rule) return;
     if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
