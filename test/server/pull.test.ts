@@ -9,9 +9,9 @@ import { pullTarget } from "../../src/server/pull/run.ts";
 import { listPullTargets } from "../../src/server/pull/targets.ts";
 import { judgeDirOf } from "../../src/server/rejudge.ts";
 import { openDataStore } from "../../src/server/run.ts";
+import { localFeeds, REJUDGE_CVE, snapshotWithout } from "../helpers/local-feeds.ts";
 import { skip, startSshd } from "../helpers/sshd.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { localFeeds, REJUDGE_CVE, snapshotWithout } from "./feeds.ts";
 import { call, MAMORI, run, startServerProcess } from "./harness.ts";
 
 /**
