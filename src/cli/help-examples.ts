@@ -66,6 +66,17 @@ export const EXAMPLES: Record<string, readonly string[]> = {
     "mamori server --data /var/lib/mamori-server user add bob --role viewer < password.txt",
   ],
   "server revoke": ["mamori server --data /var/lib/mamori-server revoke HOST-ID"],
+  "server pull": [
+    "mamori server --data /var/lib/mamori-server pull add ssh://root@web3.example",
+    "mamori server --data /var/lib/mamori-server pull list",
+  ],
+  "server pull add": [
+    "mamori server --data /var/lib/mamori-server pull add ssh://root@web3.example",
+    "mamori server --data /var/lib/mamori-server pull add ssh://mamori@web4.example:2222 --sudo --cron '0 3 * * *'",
+  ],
+  "server pull list": ["mamori server --data /var/lib/mamori-server pull list"],
+  "server pull remove": ["mamori server --data /var/lib/mamori-server pull remove ssh://root@web3.example"],
+  "server pull key": ["mamori server --data /var/lib/mamori-server pull key"],
   iocs: ["mamori iocs status", "mamori iocs update"],
   "iocs update": ["mamori iocs update", "mamori iocs update --from https://example.com/list.txt --kind pool"],
   "iocs status": ["mamori iocs status", "mamori iocs status --lang ja"],

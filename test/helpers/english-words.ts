@@ -21,7 +21,7 @@ const ALLOW = new Set(
   FileInfo Include FollowSymlinks Server debian Web local Windows Green Obsidian LogFormat combined common
   audit collect check db report respond restore verify ports probe history diff watch schedule logs hunt iocs help server
   target host port file paths report url action name update fetch install remove status token user add revoke
-  kev plain crowdsec cscli decisions import postgres systemctl maltrail admin viewer kWh
+  kev plain crowdsec cscli decisions import postgres systemctl maltrail admin viewer kWh pull list key
   id from to
   JSON SARIF HTML Markdown YAML TSV CSV ISO UTC JST PID TTY TCP UDP IPv4 IPv6 IP URL DNS TLS HTTP`.split(
     /\s+/,

@@ -171,9 +171,33 @@ export const help = {
     en: "a schedule of its own (cron pattern) instead of --pull-every",
     ja: "--pull-every の代わりにこの対象だけの予定 (cron 形式) を使います",
   },
-  "help.arg.pull.target": {
+  "help.arg.server.pull.add.target": {
     en: "ssh://[user@]host[:port]: a host the server checks over SSH",
     ja: "ssh://[user@]host[:port]: サーバーが SSH 越しに確認するホスト",
+  },
+  "help.arg.server.pull.remove.target": {
+    en: "the target's ssh:// address or its host id",
+    ja: "対象の ssh:// アドレスまたはホスト ID",
+  },
+  "help.cmd.server.pull": {
+    en: "hosts without mamori that the server checks over SSH on a schedule (agentless)",
+    ja: "mamori を入れていないホストを、サーバーが SSH 越しに定期的に確認します (エージェントなし)",
+  },
+  "help.cmd.server.pull.add": {
+    en: "register ssh://[user@]host[:port]; prints the server's public key to install there",
+    ja: "ssh://[user@]host[:port] を登録し、そのホストに置くサーバーの公開鍵を表示します",
+  },
+  "help.cmd.server.pull.list": {
+    en: "the registered targets and how their last pull went",
+    ja: "登録した対象と、前回の確認の結果",
+  },
+  "help.cmd.server.pull.remove": {
+    en: "stop checking a target (by ssh:// address or host id); its reports stay",
+    ja: "対象の確認をやめます (ssh:// アドレスまたはホスト ID で指定)。これまでのレポートは残ります",
+  },
+  "help.cmd.server.pull.key": {
+    en: "print the server's SSH public key (made on first use)",
+    ja: "サーバーの SSH 公開鍵を表示します (初回に作成)",
   },
   "help.opt.tls-client-cert": {
     en: "client certificate (PEM) for --push, when the server requires one (mamori server --tls-client-ca)",
