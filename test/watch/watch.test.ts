@@ -242,7 +242,12 @@ test("watch --once without an alert channel says nothing was sent and how many c
   );
   const cfg = path.join(dir, "mamori.yaml");
   fs.writeFileSync(cfg, [`db: ${path.join(dir, "h.db")}`, `root: ${root}`, ""].join("\n"));
-  const r = await mamori(["watch", "--once", "--lang", "en"], { env: { MAMORI_CONFIG: cfg } });
+  const r = await mamori(["watch", "--once", "--lang", "en"], {
+    env: { MAMORI_CONFIG: cfg, TZ: "Asia/Tokyo" },
+  });
+  // Its own lines tell the time in the reader's zone, like the reports (issue 18), not UTC ISO.
+  assert.match(r.stderr, /scan started at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST/);
+  assert.doesNotMatch(r.stderr, /\d\d:\d\d:\d\d(\.\d+)?Z/);
   assert.match(r.stderr, /new finding\(s\), but no alert channel is configured: nothing was sent/);
   assert.match(r.stderr, /(\d+ critical finding\(s\) remain open|No critical finding is open)/);
   assert.equal(r.code, /remain open/.test(r.stderr) ? 1 : 0);

@@ -8,7 +8,7 @@ import { ChunkedScan } from "../../collect/logs/chunks.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import type { FactsBundle } from "../../facts/bundle.ts";
 import { escapeTerminal } from "../../report/escape.ts";
-import { resolveTimeZone } from "../../report/time-format.ts";
+import { localizeTime, localTime, resolveTimeZone } from "../../report/time-format.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { spoolRefusalText } from "../../watch/pending.ts";
@@ -66,6 +66,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       const db = redactDbTarget(o.store.target);
       // One line each; they quote error texts from channels (an SMTP server's reply) and the system: escaped.
       // Under journald each line is one message: failures as errors, what needs a look as warnings.
+      // Human lines in the reader's zone (TZ), as the reports are; history and JSON keep UTC.
+      const zone = resolveTimeZone(io.env);
       const log = (line: string, priority: Priority = PRIORITY.info) =>
         writeAt(io.stderr, priority, `${escapeTerminal(line)}\n`);
       const warnLog = (line: string) => log(line, PRIORITY.warning);
@@ -92,7 +94,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         if (!(await pushFromCli(raw, doc, facts, { lang: o.lang, threshold: "info" }, io))) failures++;
       };
       const runScan = async () => {
-        log(t("watch.loop.scanStarted", { at: now().toISOString() }));
+        log(t("watch.loop.scanStarted", { at: localTime(now(), zone) }));
         let r: Awaited<ReturnType<typeof runFullScan>>;
         try {
           r = await runFullScan({
@@ -155,7 +157,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
               lang: o.lang,
               t,
               now,
-              timeZone: resolveTimeZone(io.env),
+              timeZone: zone,
               warn: warnLog,
             });
             if (d.queued > 0 || d.candidates.length > 0)
@@ -193,8 +195,8 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
         log,
         maxScans: raw.maxScans ? Number(raw.maxScans) : undefined,
         messages: {
-          started: (next) => t("watch.loop.started", { schedule, db, next }),
-          skipped: (at) => t("watch.loop.skipped", { at }),
+          started: (next) => t("watch.loop.started", { schedule, db, next: localizeTime(next, zone) }),
+          skipped: (at) => t("watch.loop.skipped", { at: localizeTime(at, zone) }),
           stopping: (signal) => t("watch.loop.stopping", { signal }),
           stopped: () => t("watch.loop.stopped"),
           failed: (reason) => t("watch.loop.scanFailed", { reason }),
