@@ -89,6 +89,24 @@ export const configSchema = z
       .object({ busyTimeoutMs: z.number().int().min(0).max(600_000).default(10_000) })
       .strict()
       .default({ busyTimeoutMs: 10_000 }),
+    /**
+     * Defaults of `mamori server` and its subcommands (the same names as their options; an option given
+     * on the command line wins). Paths are the server's own: its data directory and TLS files.
+     */
+    server: z
+      .object({
+        listen: z.string().min(1).max(300).optional(),
+        data: z.string().startsWith("/").optional(),
+        db: z.string().min(1).optional(),
+        tlsCert: z.string().startsWith("/").optional(),
+        tlsKey: z.string().startsWith("/").optional(),
+        tlsClientCa: z.string().startsWith("/").optional(),
+        rejudgeEvery: z.number().int().min(0).max(10080).optional(),
+        retentionDays: z.number().int().min(1).max(36500).optional(),
+        pullEvery: z.number().int().min(0).max(44640).optional(),
+      })
+      .strict()
+      .optional(),
     alerts: z
       .object({
         minSeverity: severity.default("high"),

@@ -97,3 +97,26 @@ test("as root, a configuration another user can change is refused, not read", {
   assert.equal(o.code, 2);
   assert.match(o.stderr, /another user can change/);
 });
+
+test("the server's options come from the file's server: block, its subcommands' too; the command line wins", async () => {
+  const fileData = path.join(tmp, "srv-file");
+  const cliData = path.join(tmp, "srv-cli");
+  // `server token` uses an existing data directory (the running server makes it): two empty ones.
+  for (const d of [fileData, cliData]) fs.mkdirSync(d, { mode: 0o700 });
+  const file = config("server.yaml", `lang: ja\nserver:\n  data: ${fileData}\n  retentionDays: 30\n`);
+  const fromFile = await mamori(["server", "token", "--config", file], { env: { LANG: "C" } });
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.match(fromFile.stdout.trim(), /^mmt_[A-Za-z0-9_-]{20,}$/);
+  assert.match(fromFile.stderr, /[\u3040-\u30ff]/, "the file's lang applies to the server too");
+  const used = (d: string) => fs.readdirSync(d).length > 0;
+  assert.ok(used(fileData), "the data directory named in the file was used");
+  const fromCli = await mamori(["server", "token", "--config", file, "--data", cliData], {
+    env: { LANG: "C" },
+  });
+  assert.equal(fromCli.code, 0, fromCli.stderr);
+  assert.ok(used(cliData), "--data wins over the file");
+  const bad = config("server-bad.yaml", "server:\n  data: relative/dir\n");
+  const refused = await mamori(["server", "token", "--config", bad], { env: { LANG: "C" } });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /server-bad\.yaml:2: server\.data/);
+});

@@ -10,6 +10,7 @@ import { openDataStore, startServer } from "../../server/run.ts";
 import type { ServerStore } from "../../server/store/db.ts";
 import { createApiKey, createEnrollToken, revokeHost } from "../../server/store/repo.ts";
 import { addUser, ROLES, type Role, USER_NAME } from "../../server/store/users.ts";
+import { runConfigOf } from "../config-options.ts";
 import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { defaultDataDir } from "../options.ts";
@@ -117,6 +118,7 @@ export function registerServer(program: Command, io: CliIo, done: (code: number)
       "pull agentless targets (mamori server pull add) without a cron of their own this often (0: only those with one)",
       "360",
     )
+    .hook("preAction", (self: Command) => applyConfigDefaults(self, io))
     .action(async (raw: Raw) => {
       const lang = langOf(raw, io);
       const t = translator(lang);
@@ -354,6 +356,23 @@ interface DbUpdateRaw {
 }
 
 /** The alert channels of --config (none without it). */
+/**
+ * The configuration file's `server:` values for the options not given on the command line (the file:
+ * --config, else MAMORI_CONFIG, else /etc/mamori/config.yaml when it exists). Set on `server` itself,
+ * so its subcommands (`server token`, `server pull add`) see them too; its alerts then come from the
+ * same file.
+ */
+function applyConfigDefaults(cmd: Command, io: CliIo): void {
+  const own = cmd.opts() as Raw;
+  const { config, file } = runConfigOf({ lang: own.lang, config: own.config }, io);
+  if (file && own.config === undefined) cmd.setOptionValueWithSource("config", file, "config");
+  if (own.lang === undefined && config.lang) cmd.setOptionValueWithSource("lang", config.lang, "config");
+  for (const [key, value] of Object.entries(config.server ?? {})) {
+    if (value === undefined || cmd.getOptionValueSource(key) === "cli") continue;
+    cmd.setOptionValueWithSource(key, String(value), "config");
+  }
+}
+
 async function alertsOf(raw: Raw, io: CliIo, t: Translator, lang: Lang) {
   if (!raw.config) return undefined;
   const { loadConfig, ConfigError } = await import("../../config/load.ts");
