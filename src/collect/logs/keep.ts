@@ -196,11 +196,16 @@ export function hoursTable(from?: Record<string, number>): Record<string, number
 
 /** Adds a tally of another part of the file (its entry's line already placed) to `s`'s. */
 export function mergeTally(s: Keeping, t: MatchTally): void {
-  const [, g] = groupOf(s, t.entry, t.ruleId);
+  const [key, g] = groupOf(s, t.entry, t.ruleId);
   const mine = g.tally;
   if (!mine) {
     // One from another thread was rebuilt as an ordinary object.
     if (Object.getPrototypeOf(t.hours) !== null) t.hours = hoursTable(t.hours);
+    // Named by the group it joins here (past a bound, a coarser one than the part's), as one pass names it.
+    if (key !== t.key) {
+      t.key = key;
+      if (key.startsWith(`${t.ruleId}\u0000*\u0000`)) t.entry = { ...t.entry, ip: OTHER_CLIENTS };
+    }
     g.tally = t;
     if (sigOf(t.entry) !== g.sig && g.kept > 0) t.varied = true;
     s.tallies.push(t);

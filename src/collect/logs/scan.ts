@@ -176,8 +176,7 @@ export async function scanStream(
       opts.collect(entry);
       return;
     }
-    const into = opts.keeper?.into ?? res;
-    if (opts.keeper) entry.line += opts.keeper.lineBase;
+    const into = res;
     keepError(into, () => into.cgiErrors.push(entry));
   };
 
