@@ -48,7 +48,10 @@ for await (const text of createInterface({ input: createReadStream(logPath), crl
     continue;
   }
   let t = truth.get(rule.id);
-  if (!t) truth.set(rule.id, (t = { yes: 0, no: 0, cannot: 0 }));
+  if (!t) {
+    t = { yes: 0, no: 0, cannot: 0 };
+    truth.set(rule.id, t);
+  }
   if (label.success === true) t.yes++;
   else if (label.success === false) t.no++;
   else t.cannot++;
