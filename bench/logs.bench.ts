@@ -10,6 +10,10 @@
  * pass that only counts newlines. Wall time and CPU time (user + system, all threads) of each.
  * MAMORI_BENCH_ROUNDS=N measures N times and prints each ratio's best and range.
  * MAMORI_BENCH_KEEP=DIR keeps the generated files there (for profiling); otherwise a temp dir, removed after.
+ * Every mamori run is held to the peak memory target (MEMORY_TARGET_MB, issues 12 and 13): a run over it is
+ * flagged and the bench exits 1. MAMORI_BENCH_TIMES=N (default 1) also scans each genlog file written N
+ * times over (10 with MAMORI_BENCH_MB=1024: 10 GB; the same lines again, so the bounded state is as full as
+ * a long incident makes it), for time and peak memory.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -28,6 +32,14 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 
 const MB = Number(process.env.MAMORI_BENCH_MB ?? 256);
+const TIMES = Math.max(1, Number(process.env.MAMORI_BENCH_TIMES ?? 1));
+/** Peak memory `mamori logs` must stay under, whatever the size or share of attacks (issues 12, 13). */
+const MEMORY_TARGET_MB = 200;
+const overTarget = (m: Timed): string => {
+  if (m.peakMb <= MEMORY_TARGET_MB) return "";
+  process.exitCode = 1;
+  return ` OVER the ${MEMORY_TARGET_MB} MB target`;
+};
 // MAMORI_BENCH_KEEP=DIR keeps the generated files there (for profiling); otherwise a temp dir, removed after.
 const keep = process.env.MAMORI_BENCH_KEEP;
 const dir = keep ?? mkdtempSync(join(tmpdir(), "mamori-bench-logs-"));
@@ -225,7 +237,7 @@ try {
       note(`${name}: mamori/grep wall`, m.s / g.s);
       note(`${name}: mamori/grep cpu`, m.cpu / g.cpu);
       lines.push(
-        `${name.padEnd(18)} grep ${fmt(g.s)} s (cpu ${fmt(g.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / g.s)}x grep, cpu ${fmt(m.cpu / g.cpu)}x   ${f.lines} lines, ${d.eventsTotal} events, peak ${m.peakMb.toFixed(0)} MB`,
+        `${name.padEnd(18)} grep ${fmt(g.s)} s (cpu ${fmt(g.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / g.s)}x grep, cpu ${fmt(m.cpu / g.cpu)}x   ${f.lines} lines, ${d.eventsTotal} events, peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
       );
     }
     const low = byName.get("genlog 0.5%");
@@ -240,9 +252,20 @@ try {
       note(`${name} gzip: mamori/gunzip wall`, m.s / z.s);
       note(`${name} gzip: mamori/gunzip cpu`, m.cpu / z.cpu);
       lines.push(
-        `${`${name} .gz`.padEnd(18)} gunzip ${fmt(z.s)} s (cpu ${fmt(z.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / z.s)}x gunzip, cpu ${fmt(m.cpu / z.cpu)}x   peak ${m.peakMb.toFixed(0)} MB`,
+        `${`${name} .gz`.padEnd(18)} gunzip ${fmt(z.s)} s (cpu ${fmt(z.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / z.s)}x gunzip, cpu ${fmt(m.cpu / z.cpu)}x   peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
       );
     }
+    if (TIMES > 1)
+      for (const { name, file } of files.filter((f) => f.name.startsWith("genlog"))) {
+        const big = join(dir, `${name.replace(/\W+/g, "-")}-x${TIMES}.log`);
+        spawnSync("bash", ["-c", `for i in $(seq ${TIMES}); do cat '${file}'; done > '${big}'`]);
+        const m = mamori(big);
+        if (!keep) rmSync(big, { force: true });
+        const d = JSON.parse(m.out).sections.logs;
+        lines.push(
+          `${`${name} x${TIMES}`.padEnd(18)} ${((MB * TIMES) / 1024).toFixed(1)} GB  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})   ${d.eventsTotal} events, peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
+        );
+      }
     process.stdout.write(`${lines.join("\n")}\n`);
   }
   if (ROUNDS > 1) {

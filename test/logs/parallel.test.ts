@@ -83,7 +83,7 @@ test("a gzip file scanned in the worker thread gives the same result, truncation
 });
 
 test("segments scanned by the worker thread join into the scan of one pass", async (t) => {
-  const { ScanWorker, segmentBounds, joinThreads } = await import("../../src/collect/logs/parallel.ts");
+  const { ScanWorker, segmentBounds, SegmentJoin } = await import("../../src/collect/logs/parallel.ts");
   const { scanStream } = await import("../../src/collect/logs/scan.ts");
   const { plainChunks } = await import("../../src/collect/logs/read.ts");
   const { specOf } = await import("../../src/rules/logs-compile.ts");
@@ -101,16 +101,19 @@ test("segments scanned by the worker thread join into the scan of one pass", asy
   assert.ok(bounds.length > 10);
   const worker = new ScanWorker();
   try {
-    // The main thread takes no segment here: the worker takes them all.
-    const parts = await worker.run({
-      rules: rules.map(specOf),
-      fd,
-      display: f,
-      bounds,
-      next: new SharedArrayBuffer(4),
-    });
-    assert.equal(parts.segments.length, bounds.length - 1);
-    const joined = joinThreads([parts]);
+    // The main thread takes no segment here: the worker takes them all, sending each as it is read.
+    const join = new SegmentJoin();
+    let sent = 0;
+    const last = await worker.run(
+      { rules: rules.map(specOf), fd, display: f, bounds, next: new SharedArrayBuffer(4) },
+      (i, scan) => {
+        sent++;
+        join.add(i, scan);
+      },
+    );
+    assert.equal(last.done, true);
+    assert.equal(sent, bounds.length - 1);
+    const joined = join.result();
     const one = await scanStream(plainChunks(f), f, { rules });
     assert.equal(joined.lines, 2000);
     assert.equal(joined.lines, one.lines);

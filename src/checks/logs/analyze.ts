@@ -83,7 +83,15 @@ function addCapped<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   if (set.size < MAX_PER_KEY) set.add(v);
 }
 
-export function learnBaseline(samples: LogEntry[], probes: Probe[]): SiteBaseline {
+/**
+ * `noPayload`: rules whose requests carry no payload (a probe for a file): only their path tells two
+ * of them apart, not who sent them.
+ */
+export function learnBaseline(
+  samples: LogEntry[],
+  probes: Probe[],
+  noPayload: (ruleId: string) => boolean = () => false,
+): SiteBaseline {
   const targetsBySize = new Map<number, Set<string>>();
   const requestsByPageSize = new Map<string, Set<string>>();
   const normalSizes = new Map<string, Set<number>>();
@@ -108,7 +116,9 @@ export function learnBaseline(samples: LogEntry[], probes: Probe[]): SiteBaselin
   };
   for (const e of samples) see(e);
   for (const p of probes) {
-    const sig = `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
+    const sig = noPayload(p.ruleId)
+      ? `${p.ruleId}\u0000${p.entry.uri}`
+      : `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
     see(p.entry, sig);
     if (p.varied) see(p.entry, `${sig}\u0001other`);
   }

@@ -42,6 +42,14 @@ function near(err: LogEntry, from: number | undefined, to = from): boolean {
   return t - from >= -TIE_BEFORE_MS && t - to <= TIE_AFTER_MS;
 }
 
+/**
+ * Whether a tally's lines all asked for one path: its key (collect/logs/keep.ts) names rule, client,
+ * status, method, size and path; a coarser one, past a bound, names fewer.
+ */
+function samePath(key: string): boolean {
+  return key.split("\u0000").length === 6;
+}
+
 const msOf = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
 /** The program or file an error line names (`exec of '/etc/passwd' failed`, `... headers: sh`). */
@@ -138,9 +146,17 @@ export function eventsFrom(
     // In file order, as the lines were read: the baseline's bounded sets fill in that order.
     const probes = [
       ...access.map((m) => ({ entry: m.entry, ruleId: m.ruleId })),
-      ...tallies.map((t) => ({ entry: t.entry, ruleId: t.ruleId, varied: t.varied })),
+      // A tally of a client's lines to several paths (past a bound) says nothing of one page's answers to
+      // different payloads: only one of a single path is `varied` for the baseline.
+      // A probe for a file carries no payload: the same request from other clients (user agents) is the
+      // same request, and the file's one size is no sign that the page ignores what it is sent.
+      ...tallies.map((t) => ({
+        entry: t.entry,
+        ruleId: t.ruleId,
+        varied: t.varied && samePath(t.key) && byId.get(t.ruleId)?.kind !== "recon",
+      })),
     ].sort((a, b) => a.entry.line - b.entry.line);
-    const base = learnBaseline(s.samples, probes);
+    const base = learnBaseline(s.samples, probes, (id) => byId.get(id)?.kind === "recon");
     for (const { entry, ruleId } of access) {
       const rule = byId.get(ruleId);
       if (!rule) continue; // a rule gone since the facts were collected

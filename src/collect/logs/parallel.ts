@@ -10,22 +10,15 @@ import type { RuleSpec } from "../../rules/logs.ts";
 import { specOf } from "../../rules/logs-compile.ts";
 import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
+import { hoursTable } from "./keep.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
-import {
-  appendScan,
-  type FileScan,
-  type Kept,
-  prefilterFor,
-  SAMPLE_MAX,
-  type ScanOptions,
-  scanStream,
-} from "./scan.ts";
+import { appendScan, type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 
 /** Segment size: small enough that the threads finish close together, large enough to cost nothing. */
-export const SEGMENT_BYTES = 16 << 20;
+export const SEGMENT_BYTES = 4 << 20;
 
 /** Read size of a parallel scan: a chunk and its copy for the WebAssembly loop stay in the core's L2 cache. */
 const SEGMENT_CHUNK = 1 << 20;
@@ -54,64 +47,53 @@ export interface WorkerJob {
 }
 
 /**
- * What one thread read of a file: its segments folded into one scan as they are read (so the kept
- * lines stay bounded), each line number carried as `segment * SEG + line in segment` until the threads'
- * scans are joined and every segment's line count is known.
+ * What a thread sends of a file: each segment's scan as soon as it is read (`segment`), then `done`;
+ * or, for a gzip file, its one scan. The facts name rules by id: a scan crosses threads as it is.
  */
-export interface ThreadScan {
+export interface WireParts {
   scan?: FileScan;
-  segments: Array<{ index: number; lines: number }>;
-}
-
-/** What the worker sends back (facts name rules by id: a scan crosses threads as it is). */
-export type WireParts = ThreadScan;
-
-const SEG = 2 ** 32;
-
-function encodeLines(s: FileScan, i: number): void {
-  const at = i * SEG;
-  for (const m of s.matches) m.entry.line += at;
-  for (const t of s.tallies) t.entry.line += at;
-  for (const e of s.cgiErrors) e.line += at;
-  for (const e of s.samples) e.line = at; // sample lines are 0: this only orders them
-  for (const w of s.warnings) if (w.line !== undefined) w.line += at;
-}
-
-/** Adds segment `i`'s scan to what this thread read. */
-export function addSegment(t: ThreadScan, i: number, scan: FileScan): void {
-  t.segments.push({ index: i, lines: scan.lines });
-  encodeLines(scan, i);
-  t.scan = t.scan ? appendScan(t.scan, scan, 0) : scan;
+  segment?: number;
+  done?: boolean;
 }
 
 /**
- * The threads' scans of one file as the scan of one pass: line numbers placed, warnings and samples the
- * first ones in file order, lines kept or tallied in file order.
+ * One file's scan from its segments' scans, added in file order as they come from either thread
+ * (one that comes early waits for the ones before it): one bounded set of kept lines and tallies for
+ * the whole file, held by this thread only, each line kept or tallied in file order as one pass does,
+ * and each segment's lines freed once it is added. Which lines are kept depends on the segments'
+ * bounds, not on which thread read which segment.
  */
-export function joinThreads(threads: ThreadScan[]): FileScan {
-  const segs = threads.flatMap((t) => t.segments).sort((a, b) => a.index - b.index);
-  const offsets: number[] = [];
-  let n = 0;
-  for (const s of segs) {
-    offsets[s.index] = n;
-    n += s.lines;
+export class SegmentJoin {
+  private joined?: FileScan;
+  private next = 0;
+  private readonly pending = new Map<number, FileScan>();
+  private readonly seen = new Set<number>();
+
+  has(i: number): boolean {
+    return this.seen.has(i);
   }
-  const place = (line: number) => {
-    const rel = line % SEG;
-    return rel === 0 ? 0 : (offsets[Math.floor(line / SEG)] ?? 0) + rel;
-  };
-  const lowest = (t: ThreadScan) => Math.min(...t.segments.map((s) => s.index));
-  const scans = threads
-    .filter((t) => t.scan !== undefined)
-    .sort((a, b) => lowest(a) - lowest(b))
-    .map((t) => t.scan as FileScan);
-  const first = scans[0];
-  if (!first) throw new Error("nothing to join");
-  const byLine =
-    <T>(line: (x: T) => number) =>
-    (a: T, b: T) =>
-      line(a) - line(b);
-  const empty: FileScan = {
+
+  add(i: number, part: FileScan): void {
+    if (this.seen.has(i)) return;
+    this.seen.add(i);
+    this.pending.set(i, part);
+    for (let p = this.pending.get(this.next); p; p = this.pending.get(this.next)) {
+      this.pending.delete(this.next++);
+      this.joined ??= emptyLike(p);
+      appendScan(this.joined, p, this.joined.lines);
+    }
+  }
+
+  /** The file's scan once every segment is in. */
+  result(): FileScan {
+    if (!this.joined || this.pending.size > 0) throw new Error("segments missing");
+    return this.joined;
+  }
+}
+
+/** A scan of nothing, with `first`'s file, format and skipped start. */
+function emptyLike(first: FileScan): FileScan {
+  return {
     ...first,
     lines: 0,
     bytes: 0,
@@ -124,42 +106,10 @@ export function joinThreads(threads: ThreadScan[]): FileScan {
     tallies: [],
     keep: undefined,
     errorLinesDropped: undefined,
+    offsetMinutes: undefined,
     firstTime: undefined,
     lastTime: undefined,
-    skippedBytes: Math.max(...scans.map((s) => s.skippedBytes)),
-    offsetMinutes: scans.find((s) => s.offsetMinutes !== undefined)?.offsetMinutes,
   };
-  const all: FileScan = {
-    ...empty,
-    matches: scans.flatMap((s) => s.matches).sort(byLine((m) => m.entry.line)),
-    tallies: scans.flatMap((s) => s.tallies).sort(byLine((t) => t.entry.line)),
-    cgiErrors: scans.flatMap((s) => s.cgiErrors).sort(byLine((e) => e.line)),
-  };
-  for (const m of all.matches) m.entry.line = place(m.entry.line);
-  for (const t of all.tallies) t.entry.line = place(t.entry.line);
-  for (const e of all.cgiErrors) e.line = place(e.line);
-  // Kept and tallied again in file order: what one pass keeps.
-  const out = appendScan(empty, all, 0);
-  for (const s of scans) {
-    out.lines += s.lines;
-    out.bytes += s.bytes;
-    out.parsed += s.parsed;
-    for (const [k, v] of Object.entries(s.skipped)) out.skipped[k] = (out.skipped[k] ?? 0) + v;
-    if (s.firstTime && (!out.firstTime || s.firstTime < out.firstTime)) out.firstTime = s.firstTime;
-    if (s.lastTime && (!out.lastTime || s.lastTime > out.lastTime)) out.lastTime = s.lastTime;
-    if (s.errorLinesDropped) out.errorLinesDropped = (out.errorLinesDropped ?? 0) + s.errorLinesDropped;
-  }
-  out.warnings = scans
-    .flatMap((s) => s.warnings)
-    .sort(byLine((w) => w.line ?? 0))
-    .slice(0, 50)
-    .map((w) => (w.line === undefined ? w : { ...w, line: place(w.line) }));
-  out.samples = scans
-    .flatMap((s) => s.samples)
-    .sort(byLine((e) => e.line))
-    .slice(0, SAMPLE_MAX);
-  for (const e of out.samples) e.line = 0;
-  return out;
 }
 
 export function toWire(d: DetectedFormat | undefined): WorkerJob["detected"] {
@@ -191,13 +141,18 @@ export class ScanWorker {
     this.worker.on("error", () => {});
   }
 
-  run(job: WorkerJob): Promise<WireParts> {
+  /** Runs `job`: each segment's scan goes to `onSegment` as it comes; resolves with the last message. */
+  run(job: WorkerJob, onSegment?: (i: number, scan: FileScan) => void): Promise<WireParts> {
     return new Promise<WireParts>((resolve, reject) => {
       const done = () => {
         this.worker.off("message", onMessage);
         this.worker.off("error", onError);
       };
       const onMessage = (m: WireParts) => {
+        if (m.segment !== undefined && m.scan) {
+          onSegment?.(m.segment, m.scan);
+          return;
+        }
         done();
         resolve(m);
       };
@@ -236,8 +191,9 @@ export function segmentBounds(fd: number, skip: number, size: number, every = SE
 
 /**
  * Scans segments of a plain file, taking the next untaken one from the shared counter until none is
- * left (the worker and the main thread run this at the same time). One prefilter per thread: it is
- * built from the first megabyte of the first segment taken.
+ * left (the worker and the main thread run this at the same time), handing each segment's scan to
+ * `onSegment` (which may wait: the main thread lets the worker's segments in between its own). One
+ * prefilter per thread: it is built from the first megabyte of the first segment taken.
  */
 export async function scanSegments(
   fd: number,
@@ -245,17 +201,13 @@ export async function scanSegments(
   bounds: number[],
   next: Int32Array,
   opts: ScanOptions,
-): Promise<ThreadScan> {
-  const out: ThreadScan = { segments: [] };
-  const kept: Kept = { matches: [], tallies: [], cgiErrors: [] };
+  onSegment: (i: number, scan: FileScan) => unknown,
+): Promise<void> {
   const buf = Buffer.allocUnsafe(SEGMENT_CHUNK);
   let prefilter: Prefilter | undefined;
   for (;;) {
     const i = Atomics.add(next, 0, 1);
-    if (i >= bounds.length - 1) {
-      if (out.scan) Object.assign(out.scan, kept);
-      return out;
-    }
+    if (i >= bounds.length - 1) return;
     const from = bounds[i] as number;
     prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20));
     const scan = await scanStream(plainChunksSync(fd, from, bounds[i + 1] as number, buf), display, {
@@ -263,15 +215,15 @@ export async function scanSegments(
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
-      keeper: { into: kept, lineBase: i * SEG },
     });
-    addSegment(out, i, scan);
+    await onSegment(i, scan);
   }
 }
 
 /**
  * Scans [skip, size) of a plain file on two threads (with `worker` when one is already running), both
- * reading the descriptor `fd`, which the caller opened and closes.
+ * reading the descriptor `fd`, which the caller opened and closes. This thread joins the segments as
+ * they come, so only it holds the file's kept lines; the worker holds one segment's at a time.
  */
 export async function scanFileParallel(
   fd: number,
@@ -306,17 +258,19 @@ export async function scanFileParallel(
     offsetMinutes: opts.offsetMinutes,
     skippedBytes: opts.skippedBytes,
   };
+  const join = new SegmentJoin();
   const own = worker ?? new ScanWorker();
-  // A worker that fails takes no more segments; the ones it took are read again here.
-  const second = own.run(job).catch(() => undefined);
-  const mine = await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource });
-  const theirs = await second;
+  // A worker that fails takes no more segments; the ones it took and did not send are read again here.
+  const second = own.run(job, (i, scan) => join.add(i, scan)).catch(() => undefined);
+  // After each of its own segments this thread lets the worker's in (they wait as messages till then).
+  await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource }, (i, scan) => {
+    join.add(i, scan);
+    return new Promise((resolve) => setImmediate(resolve));
+  });
+  await second;
   if (!worker) own.close();
-  const threads = theirs ? [mine, theirs] : [mine];
-  const done = new Set(threads.flatMap((t) => t.segments.map((s) => s.index)));
-  const rest: ThreadScan = { segments: [] };
   for (let i = 0; i + 1 < bounds.length; i++) {
-    if (done.has(i)) continue;
+    if (join.has(i)) continue;
     const scan = await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
       ...opts,
       detected,
@@ -324,9 +278,9 @@ export async function scanFileParallel(
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: bounds[i] as number,
     });
-    addSegment(rest, i, scan);
+    join.add(i, scan);
   }
-  return joinThreads([...threads, rest]);
+  return join.result();
 }
 
 /**
@@ -351,14 +305,7 @@ export async function scanGzipInWorker(
   };
   const part = await worker.run(job);
   if (!part.scan) throw new Error("the worker returned no scan");
+  // Rebuilt as ordinary objects on the way: held as a one-thread scan holds them (keep.ts).
+  for (const t of part.scan.tallies) t.hours = hoursTable(t.hours);
   return part.scan;
-}
-
-/** Consecutive parts of one file as one scan: each part's line numbers continue the previous ones. */
-export function joinScans(parts: FileScan[]): FileScan {
-  const t: ThreadScan = { segments: [] };
-  parts.forEach((p, i) => {
-    addSegment(t, i, p);
-  });
-  return joinThreads([t]);
 }

@@ -61,16 +61,7 @@ export interface ScanOptions {
   prefilter?: Prefilter;
   /** Keep every matched line (watch, which bounds its state by starting afresh). */
   keepAll?: boolean;
-  /**
-   * Where matched lines go instead of this scan's own lists, their line numbers moved by `lineBase`:
-   * a thread reading many segments of one file keeps one bounded set for all of them, so a segment's
-   * lines are never all held at once (held lines outlive the young generation, and then fill the old).
-   */
-  keeper?: { into: Kept; lineBase: number };
 }
-
-/** What a scan keeps of matched and CGI error lines. */
-export type Kept = Pick<FileScan, "matches" | "tallies" | "cgiErrors" | "keep" | "errorLinesDropped">;
 
 const MAX_LINE = 1 << 20;
 
@@ -186,8 +177,7 @@ export async function scanStream(
       opts.collect(entry);
       return;
     }
-    const into = opts.keeper?.into ?? res;
-    if (opts.keeper) entry.line += opts.keeper.lineBase;
+    const into = res;
     keepError(into, () => into.cgiErrors.push(entry));
   };
 
@@ -235,8 +225,7 @@ export async function scanStream(
       opts.collect(entry);
       return;
     }
-    const into = opts.keeper?.into ?? res;
-    if (opts.keeper) entry.line += opts.keeper.lineBase;
+    const into = res;
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message))
       keepError(into, () => into.cgiErrors.push(entry));
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.

@@ -13,11 +13,17 @@ parentPort?.on("message", async (job: WorkerJob) => {
     offsetMinutes: job.offsetMinutes,
     skippedBytes: job.skippedBytes,
   };
-  const reply: WireParts =
-    job.gzip || !job.next
-      ? { scan: await scanStream(gunzipped(job.fd), job.display, opts), segments: [] }
-      : await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts);
-  // The group index is rebuilt where the threads' scans are joined: not worth copying.
-  if (reply.scan) reply.scan.keep = undefined;
-  parentPort?.postMessage(reply);
+  // The group index is rebuilt where the scans are joined: not worth copying.
+  if (job.gzip || !job.next) {
+    const scan = await scanStream(gunzipped(job.fd), job.display, opts);
+    scan.keep = undefined;
+    parentPort?.postMessage({ scan, done: true } satisfies WireParts);
+    return;
+  }
+  // Each segment is sent once read: this thread holds one segment's lines at a time.
+  await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts, (segment, scan) => {
+    scan.keep = undefined;
+    parentPort?.postMessage({ segment, scan } satisfies WireParts);
+  });
+  parentPort?.postMessage({ done: true } satisfies WireParts);
 });
