@@ -263,7 +263,7 @@ try {
         if (!keep) rmSync(big, { force: true });
         const d = JSON.parse(m.out).sections.logs;
         lines.push(
-          `${`${name} x${TIMES}`.padEnd(18)} ${((MB * TIMES) / 1024).toFixed(1)} GB  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})   ${d.eventsTotal} events, peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
+          `${`${name} x${TIMES}`.padEnd(18)} ${MB * TIMES} MB  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})   ${d.eventsTotal} events, peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
         );
       }
     process.stdout.write(`${lines.join("\n")}\n`);
