@@ -18,6 +18,8 @@ interface Lit {
   lit: Uint8Array;
   /** Offset of the anchoring pair inside the literal. */
   k: number;
+  /** Index into `owners`. */
+  id: number;
 }
 
 export interface FieldLiterals {
@@ -28,6 +30,10 @@ export interface FieldLiterals {
   singles: Uint8Array;
   /** A literal this look cannot find the way the prefilter does (past ASCII): every line goes on. */
   off: boolean;
+  /** For each literal in `lists` (by `Lit.id`), the indices of the rules that name it. */
+  owners: number[][];
+  /** Folded character -> the rules whose one-character literal it is. */
+  singleOwners: number[][];
 }
 
 const built = new WeakMap<Rule[], FieldLiterals>();
@@ -35,26 +41,43 @@ const built = new WeakMap<Rule[], FieldLiterals>();
 export function fieldLiteralsOf(rules: Rule[]): FieldLiterals {
   let f = built.get(rules);
   if (!f) {
-    f = buildFieldLiterals(rules.flatMap((r) => r.prefilter));
+    f = buildFieldLiterals(rules.map((r) => r.prefilter));
     built.set(rules, f);
   }
   return f;
 }
 
-export function buildFieldLiterals(literals: string[]): FieldLiterals {
-  const all = [...new Set(literals.map((l) => l.toLowerCase()))].sort((a, b) => a.length - b.length);
-  const kept: string[] = [];
-  for (const w of all) if (!kept.some((k) => w.includes(k))) kept.push(w);
+/**
+ * The literals of each rule (`perRule[i]` for rule i), found together. Every literal is kept, even
+ * one that holds a shorter literal of another rule: which rules a line is worth testing against
+ * depends on which of their own literals it holds (issue 13).
+ */
+export function buildFieldLiterals(perRule: string[][]): FieldLiterals {
+  const ownersOf = new Map<string, number[]>();
+  perRule.forEach((lits, i) => {
+    for (const l of lits) {
+      const w = l.toLowerCase();
+      const o = ownersOf.get(w) ?? [];
+      if (!o.includes(i)) o.push(i);
+      ownersOf.set(w, o);
+    }
+  });
+  const kept = [...ownersOf.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   const pairs = new Uint16Array(65536);
   const lists: Lit[][] = [];
   const singles = new Uint8Array(256);
+  const owners: number[][] = [];
+  const singleOwners: number[][] = [];
   let off = false;
   for (const w of kept) {
     if ([...w].some((c) => c.charCodeAt(0) > 127)) off = true;
     const lit = new Uint8Array(w.length);
     for (let j = 0; j < w.length; j++) lit[j] = w.charCodeAt(j) & 0xff;
+    const id = owners.length;
+    owners.push(ownersOf.get(w) as number[]);
     if (lit.length === 1) {
       singles[lit[0] as number] = 1;
+      singleOwners[lit[0] as number] = owners[id] as number[];
       continue;
     }
     const k = anchorOf(w);
@@ -65,9 +88,9 @@ export function buildFieldLiterals(literals: string[]): FieldLiterals {
       idx = lists.length;
       pairs[pair] = idx;
     }
-    (lists[idx - 1] as Lit[]).push({ lit, k });
+    (lists[idx - 1] as Lit[]).push({ lit, k, id });
   }
-  return { pairs, lists, singles, off };
+  return { pairs, lists, singles, off, owners, singleOwners };
 }
 
 function fold(c: number): number {
@@ -100,6 +123,62 @@ export function holdsLiteral(f: FieldLiterals, s: string, from = 0): boolean {
     prev = c;
   }
   return false;
+}
+
+/** Marks in `hit` the rules that own a literal `s` holds from `from` on (ASCII case-insensitive). */
+export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from = 0): void {
+  const { pairs, lists, singles, owners, singleOwners } = f;
+  let prev = 256;
+  for (let p = from; p < s.length; p++) {
+    const c = fold(s.charCodeAt(p));
+    if (c < 256) {
+      if (singles[c] === 1) for (const r of singleOwners[c] as number[]) hit[r] = 1;
+      if (prev < 256) {
+        const v = pairs[(prev << 8) | c] as number;
+        if (v !== 0) {
+          const list = lists[v - 1] as Lit[];
+          for (let j = 0; j < list.length; j++) {
+            const a = list[j] as Lit;
+            const at = p - 1 - a.k;
+            if (at < from || at + a.lit.length > s.length) continue;
+            let ok = true;
+            for (let q = 0; q < a.lit.length && ok; q++) ok = fold(s.charCodeAt(at + q)) === a.lit[q];
+            if (ok) for (const r of owners[a.id] as number[]) hit[r] = 1;
+          }
+        }
+      }
+    }
+    prev = c;
+  }
+}
+
+/**
+ * The rules a parsed line is worth testing against: `hit[i]` is 1 when the line holds one of rule i's
+ * own literals in a field the rules read (past the client, ident, user and time, or in a field the
+ * format put there). Undefined when this look cannot judge (escapes, no raw text, a literal past
+ * ASCII): then every rule. Sound because each rule's literals cover its regexes: every line a rule
+ * matches holds one of its literals (test/logs/literal-cover.test.ts checks this on every corpus).
+ */
+export function rulesWorth(rules: Rule[], e: LogEntry): Uint8Array | undefined {
+  const f = fieldLiteralsOf(rules);
+  if (f.off || !e.raw || e.raw.includes("\\")) return undefined;
+  const hit = new Uint8Array(rules.length);
+  const raw = e.raw;
+  const quote = raw.indexOf('"');
+  if (quote >= 0) markLiterals(f, raw, hit, quote);
+  // A field the format put before the first quote (else already looked at, above: with no escapes,
+  // a field's value is the line's own text).
+  const look = (v: string | undefined) => {
+    if (v !== undefined && v !== "" && (quote < 0 || raw.indexOf(v, quote) < 0)) markLiterals(f, v, hit);
+  };
+  look(e.request);
+  look(e.uri);
+  look(e.referer);
+  look(e.userAgent);
+  look(e.message);
+  look(e.method);
+  if (e.headers) for (const v of Object.values(e.headers)) look(v);
+  return hit;
 }
 
 /**
