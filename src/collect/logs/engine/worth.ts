@@ -34,6 +34,10 @@ export interface FieldLiterals {
   owners: number[][];
   /** Folded character -> the rules whose one-character literal it is. */
   singleOwners: number[][];
+  perRule: string[][];
+  /** Lines whose pairs are counted so far (-1: anchored by those counts already). */
+  seen: number;
+  counts?: Uint32Array;
 }
 
 const built = new WeakMap<Rule[], FieldLiterals>();
@@ -48,11 +52,19 @@ export function fieldLiteralsOf(rules: Rule[]): FieldLiterals {
 }
 
 /**
+ * How many lines this look reads with literals anchored by the prefilter's estimate of typical logs,
+ * counting their byte pairs, before it anchors each literal on its rarest pair in those lines: the lines
+ * that reach it are not typical (most hold `.php` or %-escapes), and a pair such as `ph` anchored 35
+ * literals, all compared wherever a line held it. Which pair anchors a literal changes no answer.
+ */
+export const REANCHOR_AFTER = 512;
+
+/**
  * The literals of each rule (`perRule[i]` for rule i), found together. Every literal is kept, even
  * one that holds a shorter literal of another rule: which rules a line is worth testing against
- * depends on which of their own literals it holds (issue 13).
+ * depends on which of their own literals it holds (issue 13). `counts`: folded pair counts to anchor by.
  */
-export function buildFieldLiterals(perRule: string[][]): FieldLiterals {
+export function buildFieldLiterals(perRule: string[][], counts?: Uint32Array): FieldLiterals {
   const ownersOf = new Map<string, number[]>();
   perRule.forEach((lits, i) => {
     for (const l of lits) {
@@ -80,7 +92,7 @@ export function buildFieldLiterals(perRule: string[][]): FieldLiterals {
       singleOwners[lit[0] as number] = owners[id] as number[];
       continue;
     }
-    const k = anchorOf(w);
+    const k = anchorOf(w, counts);
     const pair = ((lit[k] as number) << 8) | (lit[k + 1] as number);
     let idx = pairs[pair] as number;
     if (idx === 0) {
@@ -90,7 +102,7 @@ export function buildFieldLiterals(perRule: string[][]): FieldLiterals {
     }
     (lists[idx - 1] as Lit[]).push({ lit, k, id });
   }
-  return { pairs, lists, singles, off, owners, singleOwners };
+  return { pairs, lists, singles, off, owners, singleOwners, perRule, seen: counts ? -1 : 0 };
 }
 
 function fold(c: number): number {
@@ -125,6 +137,20 @@ export function holdsLiteral(f: FieldLiterals, s: string, from = 0): boolean {
   return false;
 }
 
+/** Counts the pairs of one more line; after REANCHOR_AFTER lines, anchors the literals by those counts. */
+function reanchor(f: FieldLiterals, s: string, from: number): void {
+  f.counts ??= new Uint32Array(65536);
+  const counts = f.counts;
+  let prev = 256;
+  for (let p = from; p < s.length; p++) {
+    const c = fold(s.charCodeAt(p));
+    if (c < 256 && prev < 256) counts[(prev << 8) | c] = (counts[(prev << 8) | c] as number) + 1;
+    prev = c;
+  }
+  if (++f.seen < REANCHOR_AFTER) return;
+  Object.assign(f, buildFieldLiterals(f.perRule, counts), { counts: undefined });
+}
+
 /** Marks in `hit` the rules that own a literal `s` holds from `from` on (ASCII case-insensitive). */
 export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from = 0): void {
   const { pairs, lists, singles, owners, singleOwners } = f;
@@ -153,6 +179,12 @@ export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from 
 }
 
 /**
+ * The gate of the entry last judged by `worthMatching`: a scan asks `worthMatching` and then, for the same
+ * entry, `matchEntry`; the second finds the literals the first just looked for (one pass over the line).
+ */
+let last: { rules: Rule[]; e: LogEntry; raw: string | undefined; gate: Uint8Array | undefined } | undefined;
+
+/**
  * The rules a parsed line is worth testing against: `hit[i]` is 1 when the line holds one of rule i's
  * own literals in a field the rules read (past the client, ident, user and time, or in a field the
  * format put there). Undefined when this look cannot judge (escapes, no raw text, a literal past
@@ -160,11 +192,13 @@ export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from 
  * matches holds one of its literals (test/logs/literal-cover.test.ts checks this on every corpus).
  */
 export function rulesWorth(rules: Rule[], e: LogEntry): Uint8Array | undefined {
+  if (last && last.e === e && last.rules === rules && last.raw === e.raw) return last.gate;
   const f = fieldLiteralsOf(rules);
   if (f.off || !e.raw || e.raw.includes("\\")) return undefined;
   const hit = new Uint8Array(rules.length);
   const raw = e.raw;
   const quote = raw.indexOf('"');
+  if (f.seen >= 0) reanchor(f, raw, Math.max(quote, 0));
   if (quote >= 0) markLiterals(f, raw, hit, quote);
   // A field the format put before the first quote (else already looked at, above: with no escapes,
   // a field's value is the line's own text).
@@ -183,20 +217,11 @@ export function rulesWorth(rules: Rule[], e: LogEntry): Uint8Array | undefined {
 
 /**
  * Is a parsed line worth testing against the rules: a rule literal in a field the rules read, or
- * a line this look cannot judge (escapes, no raw text)?
+ * a line this look cannot judge (escapes, no raw text)? The answer's detail (which rules) is kept
+ * for `matchEntry` on the same entry.
  */
 export function worthMatching(rules: Rule[], e: LogEntry): boolean {
-  const f = fieldLiteralsOf(rules);
-  if (f.off || !e.raw || e.raw.includes("\\")) return true;
-  const raw = e.raw;
-  const quote = raw.indexOf('"');
-  if (quote >= 0 && holdsLiteral(f, raw, quote)) return true;
-  // A field the format put before the first quote (else already looked at, above: with no escapes,
-  // a field's value is the line's own text).
-  const look = (v: string | undefined) =>
-    v !== undefined && v !== "" && (quote < 0 || raw.indexOf(v, quote) < 0) && holdsLiteral(f, v);
-  if (look(e.request) || look(e.uri) || look(e.referer) || look(e.userAgent) || look(e.message)) return true;
-  if (look(e.method)) return true;
-  if (e.headers) for (const v of Object.values(e.headers)) if (look(v)) return true;
-  return false;
+  const gate = rulesWorth(rules, e);
+  last = { rules, e, raw: e.raw, gate };
+  return gate === undefined || gate.includes(1);
 }
