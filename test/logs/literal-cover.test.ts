@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseLine } from "../../src/collect/logs/engine/format.ts";
 import { ruleMatches } from "../../src/collect/logs/engine/match.ts";
-import { rulesWorth } from "../../src/collect/logs/engine/worth.ts";
+import { fieldLiteralsOf, REANCHOR_AFTER, rulesWorth } from "../../src/collect/logs/engine/worth.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 
 const SHARED = new URL("../../../shared/", import.meta.url).pathname;
@@ -122,4 +122,25 @@ test("every line of the corpora a rule matches holds one of that rule's literals
   const report = [...missed].map(([id, ls]) => `${id} (${ls.length}):\n  ${ls.slice(0, 8).join("\n  ")}`);
   assert.equal(report.length, 0, report.join("\n"));
   assert.ok(excused < 10, `${excused} matches excused (encoded letters, shape rules)`);
+});
+
+test("anchoring the literals on the pairs of the lines seen changes no answer", {
+  skip: !existsSync(CORPUS) && "corpus not present",
+}, () => {
+  const entries = sharedLines()
+    .slice(0, 4 * REANCHOR_AFTER)
+    .map(({ line }) => parseLine(line, 1, undefined))
+    .filter((e) => e !== undefined);
+  const head = entries.slice(0, REANCHOR_AFTER);
+  // A fresh rules array has fresh literal tables: the first look anchors them by estimate.
+  const byEstimate = [...rules];
+  const before = head.map((e) => rulesWorth(byEstimate, e)?.join(""));
+  // Another, first re-anchored on the pairs of other lines, then asked about the same lines.
+  const byCounts = [...rules];
+  for (const e of entries.slice(REANCHOR_AFTER)) rulesWorth(byCounts, e);
+  assert.equal(fieldLiteralsOf(byCounts).seen, -1, "not re-anchored");
+  assert.ok(fieldLiteralsOf(byEstimate).seen >= 0, "re-anchored too soon");
+  const after = head.map((e) => rulesWorth(byCounts, e)?.join(""));
+  assert.ok(before.filter((g) => g?.includes("1")).length > 50, "too few lines hold a literal");
+  assert.deepEqual(after, before);
 });
