@@ -3,6 +3,7 @@
 import type { LogEntry } from "../../../facts/log-lines.ts";
 import type { CompiledCondition, Field, Rule } from "../../../rules/logs.ts";
 import { decodeUnreserved, deepDecode, formDecode, percentDecode, resolveLookups } from "./decode.ts";
+import { rulesWorth } from "./worth.ts";
 
 export interface Match {
   rule: Rule;
@@ -182,9 +183,20 @@ export function ruleMatches(rule: Rule, e: LogEntry, view = new FieldView(e)): b
   return true;
 }
 
-/** The best rule for an entry (rules arrive sorted by priority), or undefined. */
+/**
+ * The best rule for an entry (rules arrive sorted by priority), or undefined. A rule is tested only
+ * when the line holds one of its own literals (worth.ts `rulesWorth`): most lines that reach the rules
+ * hold the literal of one or two, and testing all of them was two thirds of a scan's time (issue 13).
+ * This changes no result because each rule's literals cover what its regexes match
+ * (test/logs/literal-cover.test.ts).
+ */
 export function matchEntry(rules: Rule[], e: LogEntry): Rule | undefined {
+  const gate = rulesWorth(rules, e);
   const view = new FieldView(e);
-  for (const r of rules) if (ruleMatches(r, e, view)) return r;
+  for (let i = 0; i < rules.length; i++) {
+    if (gate && gate[i] !== 1) continue;
+    const r = rules[i] as Rule;
+    if (ruleMatches(r, e, view)) return r;
+  }
   return undefined;
 }
