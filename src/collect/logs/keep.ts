@@ -144,6 +144,18 @@ export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   return out;
 }
 
+/**
+ * A line kept by another scan (a segment's, joined here) holds its own copies of the strings it
+ * shares with other lines (one from the worker thread arrives with fresh ones): held once again, in
+ * place. Its request is its own already.
+ */
+function reintern(st: KeepState, e: LogEntry): void {
+  if (e.ip !== undefined) e.ip = interned(st, e.ip);
+  if (e.method !== undefined) e.method = interned(st, e.method);
+  if (e.referer !== undefined) e.referer = interned(st, e.referer);
+  if (e.userAgent !== undefined) e.userAgent = interned(st, e.userAgent);
+}
+
 function stateOf(s: Keeping): KeepState {
   s.keep ??= { index: new Map(), kept: 0, errors: 0 };
   return s.keep;
@@ -157,7 +169,11 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
     // A line another scan kept (`kept`: a segment's, joined) is compact already.
-    s.matches.push(kept ? m : { entry: compactEntry(st, m.entry), ruleId: m.ruleId });
+    if (kept) {
+      reintern(st, m.entry);
+      m.ruleId = interned(st, m.ruleId) as string;
+      s.matches.push(m);
+    } else s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
     g.kept++;
     st.kept++;
     return;
@@ -165,9 +181,17 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
   let t = g.tally;
   if (!t) {
     const entry = kept ? { ...m.entry } : compactEntry(st, m.entry);
+    if (kept) reintern(st, entry);
     // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
     if (key.startsWith(`${m.ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
-    t = { key, ruleId: m.ruleId, entry, count: 0, hours: hoursTable(), varied: false };
+    t = {
+      key,
+      ruleId: interned(st, m.ruleId) as string,
+      entry,
+      count: 0,
+      hours: hoursTable(),
+      varied: false,
+    };
     g.tally = t;
     s.tallies.push(t);
   }
@@ -201,6 +225,8 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   if (!mine) {
     // One from another thread was rebuilt as an ordinary object.
     if (Object.getPrototypeOf(t.hours) !== null) t.hours = hoursTable(t.hours);
+    reintern(stateOf(s), t.entry);
+    t.ruleId = interned(stateOf(s), t.ruleId) as string;
     // Named by the group it joins here (past a bound, a coarser one than the part's), as one pass names it.
     if (key !== t.key) {
       t.key = key;
