@@ -127,21 +127,29 @@ function interned(st: KeepState, str: string | undefined): string | undefined {
  */
 export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   const request = own(e.request);
-  const out: LogEntry = { kind: e.kind, line: e.line, raw: "", request };
-  if (e.time !== undefined) out.time = e.time;
-  if (e.ip !== undefined) out.ip = interned(st, e.ip);
-  if (e.method !== undefined) out.method = interned(st, e.method);
+  let uri: string | undefined;
   if (e.uri !== undefined) {
     // The path is part of the request line: a slice of the kept request costs a few bytes, not a copy.
     const at = request.indexOf(e.uri);
-    out.uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
+    uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
   }
-  if (e.status !== undefined) out.status = e.status;
-  if (e.size !== undefined) out.size = e.size;
-  if (e.referer !== undefined) out.referer = interned(st, e.referer);
-  if (e.userAgent !== undefined) out.userAgent = interned(st, e.userAgent);
-  if (e.logged !== undefined) out.logged = e.logged === e.request ? out.request : own(e.logged);
-  return out;
+  // Every field in one literal (absent ones undefined): tens of thousands of kept lines and tallies
+  // then share one shape with the fields in the object itself, with no second array of fields each.
+  return {
+    kind: e.kind,
+    line: e.line,
+    raw: "",
+    request,
+    time: e.time,
+    ip: interned(st, e.ip),
+    method: interned(st, e.method),
+    uri,
+    status: e.status,
+    size: e.size,
+    referer: interned(st, e.referer),
+    userAgent: interned(st, e.userAgent),
+    logged: e.logged === undefined ? undefined : e.logged === e.request ? request : own(e.logged),
+  };
 }
 
 /**
@@ -189,6 +197,8 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
       ruleId: interned(st, m.ruleId) as string,
       entry,
       count: 0,
+      firstTime: undefined,
+      lastTime: undefined,
       hours: hoursTable(),
       varied: false,
     };
