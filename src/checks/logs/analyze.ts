@@ -334,8 +334,17 @@ function indicatorsOfText(text: string, attackerIp?: string): Indicators {
   }
   files.delete("");
   files.delete("-");
+  // Most payloads name nothing: one shared empty answer, not three arrays for each of tens of thousands
+  // of events (eventIndicators keeps each event's).
+  if (urls.size === 0 && ips.size === 0 && files.size === 0) return NO_INDICATORS;
   return { urls: [...urls].slice(0, 50), ips: [...ips].slice(0, 50), files: [...files].slice(0, 50) };
 }
+
+const NO_INDICATORS: Indicators = Object.freeze({
+  urls: Object.freeze([]) as unknown as string[],
+  ips: Object.freeze([]) as unknown as string[],
+  files: Object.freeze([]) as unknown as string[],
+});
 
 /** Collects indicators from many payloads (sets, so adding costs little). */
 export class IndicatorSet {

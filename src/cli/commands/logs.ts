@@ -50,9 +50,11 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
         noteProblems(c, facts, 0);
         return facts;
       });
-      let saved: LogFacts | undefined;
+      // Only what is said below: the facts themselves (every kept line) are let go before the report is written.
+      let saved: Pick<LogFacts, "unreadable" | "files"> | undefined;
       const doc = await runScanners(ctx, [area], "logs", (bundle) => {
-        saved = bundle.areas.logs as LogFacts | undefined;
+        const logs = bundle.areas.logs as LogFacts | undefined;
+        saved = logs && { unreadable: logs.unreadable, files: logs.files };
       });
       for (const u of saved?.unreadable ?? [])
         warn.write(`mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`);

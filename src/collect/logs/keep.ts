@@ -127,21 +127,41 @@ function interned(st: KeepState, str: string | undefined): string | undefined {
  */
 export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   const request = own(e.request);
-  const out: LogEntry = { kind: e.kind, line: e.line, raw: "", request };
-  if (e.time !== undefined) out.time = e.time;
-  if (e.ip !== undefined) out.ip = interned(st, e.ip);
-  if (e.method !== undefined) out.method = interned(st, e.method);
+  let uri: string | undefined;
   if (e.uri !== undefined) {
     // The path is part of the request line: a slice of the kept request costs a few bytes, not a copy.
     const at = request.indexOf(e.uri);
-    out.uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
+    uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
   }
-  if (e.status !== undefined) out.status = e.status;
-  if (e.size !== undefined) out.size = e.size;
-  if (e.referer !== undefined) out.referer = interned(st, e.referer);
-  if (e.userAgent !== undefined) out.userAgent = interned(st, e.userAgent);
-  if (e.logged !== undefined) out.logged = e.logged === e.request ? out.request : own(e.logged);
-  return out;
+  // Every field in one literal (absent ones undefined): tens of thousands of kept lines and tallies
+  // then share one shape with the fields in the object itself, with no second array of fields each.
+  return {
+    kind: e.kind,
+    line: e.line,
+    raw: "",
+    request,
+    time: e.time,
+    ip: interned(st, e.ip),
+    method: interned(st, e.method),
+    uri,
+    status: e.status,
+    size: e.size,
+    referer: interned(st, e.referer),
+    userAgent: interned(st, e.userAgent),
+    logged: e.logged === undefined ? undefined : e.logged === e.request ? request : own(e.logged),
+  };
+}
+
+/**
+ * A line kept by another scan (a segment's, joined here) holds its own copies of the strings it
+ * shares with other lines (one from the worker thread arrives with fresh ones): held once again, in
+ * place. Its request is its own already.
+ */
+function reintern(st: KeepState, e: LogEntry): void {
+  if (e.ip !== undefined) e.ip = interned(st, e.ip);
+  if (e.method !== undefined) e.method = interned(st, e.method);
+  if (e.referer !== undefined) e.referer = interned(st, e.referer);
+  if (e.userAgent !== undefined) e.userAgent = interned(st, e.userAgent);
 }
 
 function stateOf(s: Keeping): KeepState {
@@ -157,7 +177,11 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
     // A line another scan kept (`kept`: a segment's, joined) is compact already.
-    s.matches.push(kept ? m : { entry: compactEntry(st, m.entry), ruleId: m.ruleId });
+    if (kept) {
+      reintern(st, m.entry);
+      m.ruleId = interned(st, m.ruleId) as string;
+      s.matches.push(m);
+    } else s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
     g.kept++;
     st.kept++;
     return;
@@ -165,9 +189,19 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
   let t = g.tally;
   if (!t) {
     const entry = kept ? { ...m.entry } : compactEntry(st, m.entry);
+    if (kept) reintern(st, entry);
     // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
     if (key.startsWith(`${m.ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
-    t = { key, ruleId: m.ruleId, entry, count: 0, hours: hoursTable(), varied: false };
+    t = {
+      key,
+      ruleId: interned(st, m.ruleId) as string,
+      entry,
+      count: 0,
+      firstTime: undefined,
+      lastTime: undefined,
+      hours: hoursTable(),
+      varied: false,
+    };
     g.tally = t;
     s.tallies.push(t);
   }
@@ -201,6 +235,8 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   if (!mine) {
     // One from another thread was rebuilt as an ordinary object.
     if (Object.getPrototypeOf(t.hours) !== null) t.hours = hoursTable(t.hours);
+    reintern(stateOf(s), t.entry);
+    t.ruleId = interned(stateOf(s), t.ruleId) as string;
     // Named by the group it joins here (past a bound, a coarser one than the part's), as one pass names it.
     if (key !== t.key) {
       t.key = key;

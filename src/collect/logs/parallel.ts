@@ -166,7 +166,11 @@ export class ScanWorker {
     });
   }
 
+  private closed = false;
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     void this.worker.terminate();
   }
 }

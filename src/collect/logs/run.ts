@@ -184,6 +184,9 @@ async function readAll(
         if (file && !opened.has(f)) closeSync(file.fd);
       }
     }
+    // The second thread's part is done: its heap goes back now, not after the follow-up pass and the
+    // judging (runLogs closes it again, which does nothing then).
+    worker?.close();
     const next = opts.firstSuccesses ? await followUp(opened, opts.firstSuccesses(scans), opts) : {};
     return {
       files: scans.map((s) => ({
