@@ -23,7 +23,7 @@ async function killMidIngest(
   assert.equal(enr.status, 201);
   const { hostId, credential } = enr.json as { hostId: string; credential: string };
   const scan = await run(["audit", "--root", COMPROMISED, "--format", "json"]);
-  const doc = JSON.parse(scan.stdout) as { findings: Array<{ id: string }> };
+  const doc = JSON.parse(scan.stdout) as { findings: Array<{ id: string; title: string }> };
   // A heavy report (many findings to extract), so that the kill lands while others are being stored.
   const findings = doc.findings.flatMap((f) =>
     Array.from({ length: 30 }, (_, i) => ({ ...f, id: `${f.id}#${i}` })),
