@@ -321,7 +321,7 @@ ${
     if (!target || !(await removePullTarget(store, id, { actor: `user:${s.user}`, now: now() })))
       return page(c, lang, "404", html`<p>${t("dash.notFound")}</p>`, s, 404);
     const done = t("server.pull.removed", { target: target.target });
-    return page(c, lang, done, html`<p>${done}</p><p><a href="/pull">${t("dash.back")}</a></p>`, s);
+    return page(c, lang, done, html`<p>${done}</p><p><a href="/">${t("dash.back")}</a></p>`, s);
   });
 
   app.post("/hosts/:id/revoke", async (c) => {
