@@ -30,9 +30,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import pg from "pg";
+import { fleetDocs } from "../src/server/fleet/export.ts";
+import { fleetAttackers } from "../src/server/fleet/views.ts";
 import { hashPassword } from "../src/server/password.ts";
 import { openServerStore, type ServerStore } from "../src/server/store/db.ts";
 import { createApiKey, createEnrollToken } from "../src/server/store/repo.ts";
+import { attackersPage } from "../src/server/store/summaries.ts";
 import { addUser, createSession } from "../src/server/store/users.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
 
@@ -80,6 +83,11 @@ async function startServer(data: string, db: string[]): Promise<{ port: number; 
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
   const exited = new Promise((r) => child.once("exit", r));
+  // A server that ends on its own says why (the bench then fails on a reset connection).
+  child.once("exit", (code, signal) => {
+    if (code || (signal && signal !== "SIGTERM"))
+      process.stderr.write(`server exited (${code ?? signal}): ${out.slice(-4000)}\n`);
+  });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
@@ -565,6 +573,27 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     queries.push({ name: a.name, p50: pct(ms, 50), p95: pct(ms, 95) });
   }
   sdb?.close();
+  // The attackers view both ways, in this process: folded from every host's latest document (how the
+  // fleet pages worked before the summaries) and from the summaries in SQL (one page of 100).
+  const ways: Array<{ name: string; run: () => Promise<unknown> }> = [
+    {
+      name: "attackers folded from every latest report (before)",
+      run: async () => fleetAttackers(await fleetDocs(store)),
+    },
+    {
+      name: "attackers from the summaries, one page (after)",
+      run: () => attackersPage(store, 2, { limit: 100, offset: 0 }),
+    },
+  ];
+  for (const w of ways) {
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      await w.run();
+      took.push(performance.now() - s);
+    }
+    queries.push({ name: w.name, p50: pct(took, 50), p95: pct(took, 95) });
+  }
   await server.stop();
   return {
     engine,

@@ -237,7 +237,7 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
       await db.schema
         .createIndex("host_attackers_ip")
         .on("host_attackers")
-        .columns(["ip", "host_id"])
+        .columns(["ip", "outcome_rank", "host_id"])
         .execute();
       await db.schema
         .createTable("host_apache")

@@ -438,7 +438,7 @@ export async function ingest(
       }))
       .where("id", "=", hostId)
       .execute();
-    await writeHostSummary(trx, hostId, JSON.parse(report.document));
+    await writeHostSummary(trx, hostId, JSON.parse(report.document), store.dialect);
     await audit(trx, now, by.actor, by.action, id, {
       findings: findings.length,
       incidents: incidents.length,
