@@ -210,6 +210,7 @@ export async function attackersPage(
           .selectFrom(grouped.clearSelect().select("ip").as("g"))
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
+  if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
   const rows = await store.db
     .selectFrom("host_attackers as a")
     .innerJoin("hosts as h", "h.id", "a.host_id")
