@@ -8,6 +8,8 @@
  *   npm run bench -- server
  *   MAMORI_BENCH_HOSTS=1000          simulated hosts (each enrolls once)
  *   MAMORI_BENCH_REPORTS=2           reports per host (the second repeats half of the first's log events)
+ *   MAMORI_BENCH_UNCHANGED=2         then pushes per host of its last report again, only the scan time new
+ *                                    (what most 15-minute scans of a quiet host are: not stored again)
  *   MAMORI_BENCH_LOG_EVENTS=50       attack events in each report (sections.logs.events)
  *   MAMORI_BENCH_EVENTS=2000000      event rows to reach on PostgreSQL (spread over 30 days and all hosts);
  *                                    the issue's 10,000,000 took 13 minutes of filling here (2 shared CPUs,
@@ -28,9 +30,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import pg from "pg";
+import { fleetDocs } from "../src/server/fleet/export.ts";
+import { fleetAttackers } from "../src/server/fleet/views.ts";
 import { hashPassword } from "../src/server/password.ts";
 import { openServerStore, type ServerStore } from "../src/server/store/db.ts";
 import { createApiKey, createEnrollToken } from "../src/server/store/repo.ts";
+import { attackersPage } from "../src/server/store/summaries.ts";
 import { addUser, createSession } from "../src/server/store/users.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
 
@@ -46,6 +51,7 @@ function int(name: string, def: number, max: number): number {
 }
 const HOSTS = Math.max(1, int("MAMORI_BENCH_HOSTS", 1000, 100_000));
 const REPORTS = Math.max(1, int("MAMORI_BENCH_REPORTS", 2, 100));
+const UNCHANGED = int("MAMORI_BENCH_UNCHANGED", 2, 100);
 const LOG_EVENTS = int("MAMORI_BENCH_LOG_EVENTS", 50, 1000);
 const PG_EVENTS = int("MAMORI_BENCH_EVENTS", 2_000_000, 100_000_000);
 const SQLITE_EVENTS = int("MAMORI_BENCH_SQLITE_EVENTS", 1_000_000, 100_000_000);
@@ -77,6 +83,11 @@ async function startServer(data: string, db: string[]): Promise<{ port: number; 
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
   const exited = new Promise((r) => child.once("exit", r));
+  // A server that ends on its own says why (the bench then fails on a reset connection).
+  child.once("exit", (code, signal) => {
+    if (code || (signal && signal !== "SIGTERM"))
+      process.stderr.write(`server exited (${code ?? signal}): ${out.slice(-4000)}\n`);
+  });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
@@ -173,8 +184,11 @@ function fixtureDoc(): Doc {
 
 const ATTACKS = ["path-traversal", "rce-cgi", "scanner", "sqli", "xss", "webshell-upload"];
 
-/** Report `r` of host `h`: half of its log events repeat those of report r - 1 (the same lines read again). */
-function reportOf(base: Doc, h: number, r: number, now: number): string {
+/**
+ * Report `r` of host `h`: half of its log events repeat those of report r - 1 (the same lines read again).
+ * `later` scans later by that many 15-minute steps with the same content (an unchanged report).
+ */
+function reportOf(base: Doc, h: number, r: number, now: number, later = 0): string {
   const template = base.sections.logs.events[0] as Record<string, unknown>;
   const dayStart = now - 24 * 3600 * 1000;
   const events = Array.from({ length: LOG_EVENTS }, (_, j) => {
@@ -193,7 +207,7 @@ function reportOf(base: Doc, h: number, r: number, now: number): string {
   const doc: Doc = {
     ...base,
     host: { ...base.host, hostname: `web-${String(h).padStart(5, "0")}.bench.example` },
-    scannedAt: new Date(now - (REPORTS - r) * 15 * 60_000).toISOString(),
+    scannedAt: new Date(now - (REPORTS - r - later) * 15 * 60_000).toISOString(),
     findings: base.findings.filter((f, i) => (clean ? f.severity !== "critical" : true) && (i + h) % 5 !== 0),
     incidents: clean ? [] : base.incidents,
     sections: {
@@ -208,6 +222,8 @@ function reportOf(base: Doc, h: number, r: number, now: number): string {
 // ---------------------------------------------------------------- sizes and fill
 
 interface Sizes {
+  /** hosts and the per-host summaries (host_attackers, host_apache, host_incidents): state, not history. */
+  summaries: number;
   reports: number;
   findings: number;
   incidents: number;
@@ -219,6 +235,8 @@ interface Sizes {
 
 async function pgSizes(c: pg.Client): Promise<Sizes> {
   const r = await c.query(`select
+    pg_total_relation_size('hosts') + pg_total_relation_size('host_attackers') +
+      pg_total_relation_size('host_apache') + pg_total_relation_size('host_incidents') as summaries,
     pg_total_relation_size('reports') as reports,
     pg_total_relation_size('report_findings') as findings,
     pg_total_relation_size('report_incidents') as incidents,
@@ -228,6 +246,7 @@ async function pgSizes(c: pg.Client): Promise<Sizes> {
     pg_database_size(current_database()) as database`);
   const x = r.rows[0] as Record<string, string>;
   return {
+    summaries: Number(x.summaries),
     reports: Number(x.reports),
     findings: Number(x.findings),
     incidents: Number(x.incidents),
@@ -249,7 +268,16 @@ function sqliteSizes(file: string): Sizes {
     const rows = Number((db.prepare("select count(*) as n from events").get() as { n: number }).n);
     let database = 0;
     for (const f of [file, `${file}-wal`]) database += fs.existsSync(f) ? fs.statSync(f).size : 0;
-    return { reports: 0, findings: 0, incidents: 0, audit: 0, events: 0, eventRows: rows, database };
+    return {
+      summaries: 0,
+      reports: 0,
+      findings: 0,
+      incidents: 0,
+      audit: 0,
+      events: 0,
+      eventRows: rows,
+      database,
+    };
   } finally {
     db.close();
   }
@@ -352,6 +380,11 @@ interface Result {
   reports: number;
   ingestPerS: number;
   pushP95: number;
+  unchanged: number;
+  unchangedPerS: number;
+  unchangedP95: number;
+  /** Bytes an unchanged push added (reports, findings, incidents, audit, hosts and summaries; SQLite: file). */
+  perUnchanged: number;
   after: Sizes;
   filled: number;
   fillS: number;
@@ -425,17 +458,46 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     after.reports = after.database - empty.database;
   }
 
+  // Unchanged reports: each host's last report again, only its scan time later. Not stored again.
+  const again = Array.from({ length: HOSTS * UNCHANGED }, (_, i) => ({
+    h: i % HOSTS,
+    later: 1 + Math.floor(i / HOSTS),
+  }));
+  const unchangedMs: number[] = [];
+  t0 = performance.now();
+  await pool(again, CONC, async ({ h, later }) => {
+    const host = hosts[h] as { id: string; credential: string };
+    const res = await http.request(
+      "POST",
+      `/api/v1/hosts/${host.id}/reports`,
+      { "content-type": "application/json", authorization: `Bearer ${host.credential}` },
+      reportOf(base, h, REPORTS - 1, nowMs, later),
+    );
+    assert.equal(res.status, 201, res.text);
+    assert.equal((JSON.parse(res.text) as { stored?: boolean }).stored, false, "an unchanged report");
+    unchangedMs.push(res.ms);
+  });
+  const unchangedPerS = again.length / Math.max((performance.now() - t0) / 1000, 1e-9);
+  const afterUnchanged = await sizes();
+  const history = (x: Sizes) => x.summaries + x.reports + x.findings + x.incidents + x.audit;
+  const perUnchanged =
+    again.length === 0
+      ? 0
+      : (pgc ? history(afterUnchanged) - history(after) : afterUnchanged.database - after.database) /
+        again.length;
+
   // Fill the events table toward the target.
   const want = url ? PG_EVENTS : SQLITE_EVENTS;
   const ids = hosts.map((h) => h.id);
   t0 = performance.now();
   const filled = url
-    ? await fillPg(url, ids, want, after.eventRows)
-    : fillSqlite(target, ids, want, after.eventRows);
+    ? await fillPg(url, ids, want, afterUnchanged.eventRows)
+    : fillSqlite(target, ids, want, afterUnchanged.eventRows);
   const fillS = (performance.now() - t0) / 1000;
   if (pgc) await pgc.query("analyze events");
   const final = await sizes();
-  if (!pgc) final.events = ((final.database - after.database) / Math.max(filled, 1)) * final.eventRows;
+  if (!pgc)
+    final.events = ((final.database - afterUnchanged.database) / Math.max(filled, 1)) * final.eventRows;
 
   // Pages, sequential then concurrent.
   const key = (await createApiKey(store, new Date(), "viewer", "bench")).key;
@@ -449,6 +511,10 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     { name: "GET / (dashboard hosts)", path: () => "/", headers: cookie },
     { name: "GET /api/v1/hosts/:id/report", path: (i) => `/api/v1/hosts/${pick(i)}/report`, headers: bearer },
     { name: "GET /hosts/:id (dashboard)", path: (i) => `/hosts/${pick(i)}`, headers: cookie },
+    { name: "GET /api/v1/fleet/attackers", path: () => "/api/v1/fleet/attackers?limit=100", headers: bearer },
+    { name: "GET /fleet/attackers (dashboard)", path: () => "/fleet/attackers", headers: cookie },
+    { name: "GET /fleet/apache (dashboard)", path: () => "/fleet/apache", headers: cookie },
+    { name: "GET /fleet/incidents (dashboard)", path: () => "/fleet/incidents", headers: cookie },
   ];
   const pageResults: Result["pages"] = [];
   for (const p of pages) {
@@ -507,6 +573,27 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     queries.push({ name: a.name, p50: pct(ms, 50), p95: pct(ms, 95) });
   }
   sdb?.close();
+  // The attackers view both ways, in this process: folded from every host's latest document (how the
+  // fleet pages worked before the summaries) and from the summaries in SQL (one page of 100).
+  const ways: Array<{ name: string; run: () => Promise<unknown> }> = [
+    {
+      name: "attackers folded from every latest report (before)",
+      run: async () => fleetAttackers(await fleetDocs(store)),
+    },
+    {
+      name: "attackers from the summaries, one page (after)",
+      run: () => attackersPage(store, 2, { limit: 100, offset: 0 }),
+    },
+  ];
+  for (const w of ways) {
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      await w.run();
+      took.push(performance.now() - s);
+    }
+    queries.push({ name: w.name, p50: pct(took, 50), p95: pct(took, 95) });
+  }
   await server.stop();
   return {
     engine,
@@ -514,6 +601,10 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     reports: jobs.length,
     ingestPerS,
     pushP95: pct(pushMs, 95),
+    unchanged: again.length,
+    unchangedPerS,
+    unchangedP95: pct(unchangedMs, 95),
+    perUnchanged,
     after,
     filled,
     fillS,
@@ -537,6 +628,10 @@ function print(r: Result): void {
     ["reports pushed", `${r.reports} (${REPORTS} per host, ${CONC} in flight)`],
     ["ingest rate", `${r.ingestPerS.toFixed(1)} reports/s (push p95 ${ms(r.pushP95)})`],
     [
+      "unchanged reports (not stored again)",
+      `${r.unchanged}: ${r.unchangedPerS.toFixed(1)}/s (push p95 ${ms(r.unchangedP95)}), ${kb(r.perUnchanged)} each`,
+    ],
+    [
       "event rows from ingest",
       `${ingestEventRows} (${(ingestEventRows / r.reports).toFixed(1)} per report after dedup)`,
     ],
@@ -556,8 +651,12 @@ function print(r: Result): void {
     ],
     ["database total", mb(r.final.database)],
     [
-      `per host per day: ${WATCH_PER_DAY} reports (watch default)`,
+      `per host per day: ${WATCH_PER_DAY} reports (watch default), every one changed`,
       `${mb(perReport * WATCH_PER_DAY)} + events`,
+    ],
+    [
+      `per host per day: ${WATCH_PER_DAY} reports, 1 changed`,
+      `${kb(perReport + r.perUnchanged * (WATCH_PER_DAY - 1))} + events`,
     ],
     ["per host per day: 1 report (daily audit)", `${kb(perReport)} + events`],
     [

@@ -6,9 +6,8 @@ import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
 import type { DashboardEnv } from "./dashboard/routes.ts";
-import { exportFile, exportOf, fleetDocs } from "./fleet/export.ts";
+import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
-import { apacheInventory, fleetAttackers, fleetIncidents } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf } from "./store/fleet-queries.ts";
@@ -16,12 +15,13 @@ import {
   apiKeyOf,
   enroll,
   hostOfCredential,
-  ingestReport,
+  ingest,
   latestReport,
   listHosts,
   MAX_HOST_PAGE,
   rotateCredential,
 } from "./store/repo.ts";
+import { apachePage, attackersPage, incidentsPage, MAX_VIEW_PAGE } from "./store/summaries.ts";
 
 /**
  * The JSON API. Agents: POST /api/v1/enroll (a one-time token for a host id and credential), then
@@ -49,6 +49,11 @@ export function bearer(header: string | undefined): string | undefined {
   if (!header || header.length > 300) return undefined;
   const m = /^Bearer ([\x21-\x7e]{1,256})$/.exec(header);
   return m?.[1];
+}
+
+/** A non-negative integer query value up to `max`; undefined when absent, NaN when not one. */
+function intQuery(v: string | undefined, max: number): number | undefined {
+  return v === undefined ? undefined : /^\d{1,9}$/.test(v) && Number(v) <= max ? Number(v) : Number.NaN;
 }
 
 function cut(s: string): string {
@@ -127,7 +132,7 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     }
     const doc = report.data;
     const now = deps.now();
-    const reportId = await ingestReport(
+    const { reportId, stored } = await ingest(
       store,
       owner,
       {
@@ -147,9 +152,10 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
       },
       now,
     );
-    deps.onIngest?.(owner);
+    // An unchanged report (stored: false) brings no new attacker: no fleet context to look at.
+    if (stored) deps.onIngest?.(owner);
     // Only now, after the commit: an agent that saw 2xx may forget the report.
-    return c.json({ reportId, hostId: owner }, 201);
+    return c.json({ reportId, hostId: owner, stored }, 201);
   });
 
   // A host replaces its own credential (agents do so every 30 days).
@@ -169,11 +175,10 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
   app.get("/hosts", async (c) => {
     if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
     // ?limit=N&offset=M: one page, ordered by the database (without them, every host).
-    const limit = c.req.query("limit");
-    const offset = c.req.query("offset");
-    const n = (v: string | undefined, max: number) =>
-      v === undefined ? undefined : /^\d{1,9}$/.test(v) && Number(v) <= max ? Number(v) : Number.NaN;
-    const page = { limit: n(limit, MAX_HOST_PAGE), offset: n(offset, 1e9) };
+    const page = {
+      limit: intQuery(c.req.query("limit"), MAX_HOST_PAGE),
+      offset: intQuery(c.req.query("offset"), 1e9),
+    };
     if (Number.isNaN(page.limit) || Number.isNaN(page.offset) || page.limit === 0)
       return c.json({ error: "invalid" }, 400);
     return c.json({ hosts: await listHosts(store, page) });
@@ -219,23 +224,33 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
 
   // The fleet views as JSON (the dashboard's pages show the same), and the exports.
   const reader = async (c: Context) => Boolean(await admin(c.req.header("authorization")));
+  // ?limit=N (1-1000, default 1000) &offset=M: one page, ordered by the database; `total` counts them all.
+  const viewPage = (c: Context) => {
+    const limit = intQuery(c.req.query("limit"), MAX_VIEW_PAGE);
+    const offset = intQuery(c.req.query("offset"), 1e9);
+    if (Number.isNaN(limit) || Number.isNaN(offset) || limit === 0) return undefined;
+    return { limit: limit ?? MAX_VIEW_PAGE, offset: offset ?? 0 };
+  };
   app.get("/fleet/attackers", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
+    const page = viewPage(c);
+    if (!page) return c.json({ error: "invalid" }, 400);
     const min = Number(c.req.query("minHosts") ?? "2");
-    return c.json({
-      attackers: fleetAttackers(
-        await fleetDocs(store),
-        Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2,
-      ),
-    });
+    return c.json(
+      await attackersPage(store, Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2, page),
+    );
   });
   app.get("/fleet/apache", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
-    return c.json({ installations: apacheInventory(await fleetDocs(store)) });
+    const page = viewPage(c);
+    if (!page) return c.json({ error: "invalid" }, 400);
+    return c.json(await apachePage(store, page));
   });
   app.get("/fleet/incidents", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
-    return c.json({ incidents: fleetIncidents(await fleetDocs(store)) });
+    const page = viewPage(c);
+    if (!page) return c.json({ error: "invalid" }, 400);
+    return c.json(await incidentsPage(store, page));
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);

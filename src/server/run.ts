@@ -107,15 +107,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Fleet context after each report, one host at a time, off the request path.
   let context: Promise<void> = Promise.resolve();
   let stopping = false;
-  const { AttackerIndex } = await import("./fleet/context.ts");
-  const attackers = new AttackerIndex();
   const onIngest = (hostId: string) => {
     if (stopping) return;
     context = context.then(async () => {
       if (stopping) return;
       try {
         const { fleetSightings } = await import("./fleet/context.ts");
-        const seen = await fleetSightings(store, attackers, hostId, opts.now, opts.alerts);
+        const seen = await fleetSightings(store, hostId, opts.now, opts.alerts);
         if (seen.length > 0) opts.onSighting?.(seen);
       } catch (err) {
         opts.onRejudge?.(err instanceof Error ? err : new Error(String(err)));

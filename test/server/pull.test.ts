@@ -158,6 +158,29 @@ test("server pulls hosts without mamori over SSH on a schedule, stored and re-ju
     /the target must be ssh:\/\/\[user@\]host\[:port\], not web3; rm -rf \//,
   );
   assert.match((await run(["server", "pull", "list", "--data", data])).stdout, /web3\.example\.jp:2222/);
+  // A pulled host has no credential to revoke: its page offers to stop pulling it instead (admin, CSRF).
+  assert.ok(hostPage.includes(`action="/hosts/${brokenId}/pull-remove"`), "remove pull target");
+  assert.ok(!hostPage.includes(`/hosts/${brokenId}/revoke`), "no revoke button for a pulled host");
+  const forgedRemove = await req.post(`${url}/hosts/${brokenId}/pull-remove`, {
+    form: { csrf: "x" },
+    maxRedirects: 0,
+  });
+  assert.equal(forgedRemove.status(), 403);
+  assert.match(
+    (await run(["server", "pull", "list", "--data", data])).stdout,
+    new RegExp(`host ${brokenId}`),
+  );
+  const removed = await req.post(`${url}/hosts/${brokenId}/pull-remove`, { form: { csrf }, maxRedirects: 0 });
+  assert.equal(removed.status(), 200);
+  assert.match(await removed.text(), /Stopped checking ssh:\/\/root@127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(
+    (await run(["server", "pull", "list", "--data", data])).stdout,
+    new RegExp(`host ${brokenId}`),
+  );
+  assert.equal(
+    (await req.post(`${url}/hosts/${brokenId}/pull-remove`, { form: { csrf }, maxRedirects: 0 })).status(),
+    404,
+  );
 
   // Re-judging covers the pulled host: its facts were stored as a pushing agent's are.
   const u = await run(["server", "db-update", "--data", data, ...(await localFeeds(t))]);
@@ -191,8 +214,9 @@ test("server pulls hosts without mamori over SSH on a schedule, stored and re-ju
     const audit = await store.db
       .selectFrom("audit_log")
       .select(["actor", "action"])
-      .where("action", "in", ["pull.add", "pull.fail", "pull.ok"])
+      .where("action", "in", ["pull.add", "pull.fail", "pull.ok", "pull.remove"])
       .execute();
+    assert.ok(audit.some((a) => a.action === "pull.remove" && a.actor === "user:admin"));
     assert.ok(audit.some((a) => a.action === "pull.add" && a.actor === "user:admin"));
     assert.ok(audit.some((a) => a.action === "pull.ok" && a.actor === "pull"));
     assert.ok(audit.some((a) => a.action === "pull.fail"));

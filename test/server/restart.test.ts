@@ -23,21 +23,28 @@ async function killMidIngest(
   assert.equal(enr.status, 201);
   const { hostId, credential } = enr.json as { hostId: string; credential: string };
   const scan = await run(["audit", "--root", COMPROMISED, "--format", "json"]);
-  const doc = JSON.parse(scan.stdout) as { findings: Array<{ id: string }> };
+  const doc = JSON.parse(scan.stdout) as { findings: Array<{ id: string; title: string }> };
   // A heavy report (many findings to extract), so that the kill lands while others are being stored.
   const findings = doc.findings.flatMap((f) =>
     Array.from({ length: 30 }, (_, i) => ({ ...f, id: `${f.id}#${i}` })),
   );
-  const body = JSON.stringify({ report: { ...doc, findings } });
+  // Each report differs (a finding's title): an unchanged one would not be stored again.
+  const body = (i: number) =>
+    JSON.stringify({
+      report: {
+        ...doc,
+        findings: findings.map((f, j) => (j === 0 ? { ...f, title: `${f.title} #${i}` } : f)),
+      },
+    });
   const acked: string[] = [];
   let failed = 0;
   let killed: Promise<void> | undefined;
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: 16 }, async (_, i) => {
       try {
         const r = await call(srv.port, data, "POST", `/api/v1/hosts/${hostId}/reports`, {
           headers: { authorization: `Bearer ${credential}` },
-          body,
+          body: body(i),
         });
         if (r.status === 201) {
           acked.push((r.json as { reportId: string }).reportId);

@@ -274,6 +274,10 @@ export const server = {
   },
   "dash.pull.couldNotCheck": { en: "could not be checked: {reason}", ja: "確認できませんでした: {reason}" },
   "dash.pull.otherFailure": { en: "{kind} {detail}", ja: "{kind} {detail}" },
+  "dash.pull.remove": {
+    en: "Remove this pull target (stop checking it; its reports stay)",
+    ja: "この取得対象を削除する (確認を止めます。これまでのレポートは残ります)",
+  },
   "server.pull.badTarget": {
     en: "the target must be ssh://[user@]host[:port], not {target}",
     ja: "対象は ssh://[user@]host[:port] の形で指定してください。指定値: {target}",

@@ -3,14 +3,16 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Lang, Translator } from "../../i18n/index.ts";
 import { translator } from "../../i18n/index.ts";
-import { type ExportFormat, type ExportWhat, exportFile, exportOf, fleetDocs } from "../fleet/export.ts";
-import { apacheInventory, fleetAttackers, fleetIncidents } from "../fleet/views.ts";
+import { type ExportFormat, type ExportWhat, exportFile, exportOf } from "../fleet/export.ts";
 import type { ServerStore } from "../store/db.ts";
+import { apachePage, attackersPage, incidentsPage } from "../store/summaries.ts";
 import type { Role } from "../store/users.ts";
 import type { DashboardEnv } from "./routes.ts";
 
 type H = HtmlEscapedString | Promise<HtmlEscapedString>;
 type Who = { user: string; role: Role; csrf: string };
+/** Rows on one page of a fleet view. */
+export const PER_PAGE = 100;
 
 /** What the fleet pages borrow from the dashboard: its page frame, session check, language and classes. */
 export interface PageKit {
@@ -42,12 +44,25 @@ export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
       return fn(c, lang, translator(lang), s);
     };
   const hostLink = (id: string, name: string) => html`<a class="host" href="/hosts/${id}">${name}</a>`;
+  // Rows of a fleet page: the per-host summaries, ordered and cut by the database, PER_PAGE at a time.
+  const pageOf = (c: Context) => {
+    const n = /^\d{1,6}$/.test(c.req.query("page") ?? "") ? Number(c.req.query("page")) : 1;
+    const at = Math.max(1, n);
+    return { at, limit: PER_PAGE, offset: (at - 1) * PER_PAGE };
+  };
+  const pager = (t: Translator, base: string, at: number, total: number) => {
+    const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+    return pages > 1
+      ? html`<nav class="pages">${at > 1 ? html`<a rel="prev" href="${base}?page=${at - 1}">← ${t("dash.page.prev")}</a> ` : ""}${t("dash.page.of", { page: at, pages, total })}${at < pages ? html` <a rel="next" href="${base}?page=${at + 1}">${t("dash.page.next")} →</a>` : ""}</nav>`
+      : "";
+  };
 
   app.get(
     "/fleet/attackers",
     guarded(async (c, lang, t, s) => {
-      const list = fleetAttackers(await fleetDocs(k.store));
-      const body = html`<h1>${t("dash.attackers", { count: list.length })}</h1>
+      const p = pageOf(c);
+      const { total, attackers: list } = await attackersPage(k.store, 2, p);
+      const body = html`<h1>${t("dash.attackers", { count: total })}</h1>
 ${
   list.length === 0
     ? html`<p>${t("dash.noAttackers")}</p>`
@@ -60,7 +75,8 @@ ${list.map(
     )}</ul></td><td>${a.outcome ?? ""}</td></tr>`,
 )}
 </tbody></table>`
-}`;
+}
+${pager(t, "/fleet/attackers", p.at, total)}`;
       return k.page(c, lang, t("dash.nav.attackers"), body, s);
     }),
   );
@@ -68,8 +84,9 @@ ${list.map(
   app.get(
     "/fleet/apache",
     guarded(async (c, lang, t, s) => {
-      const rows = apacheInventory(await fleetDocs(k.store));
-      const body = html`<h1>${t("dash.apache", { count: rows.length })}</h1>
+      const p = pageOf(c);
+      const { total, installations: rows } = await apachePage(k.store, p);
+      const body = html`<h1>${t("dash.apache", { count: total })}</h1>
 ${
   rows.length === 0
     ? html`<p>${t("dash.noApache")}</p>`
@@ -83,7 +100,8 @@ ${rows.map(
 <td>${r.cves}${r.worstCve ? html` <span class="${k.sevClass(r.worstCve)}">${r.worstCve}</span>` : ""}</td><td><code>${r.binary}</code></td></tr>`,
 )}
 </tbody></table>`
-}`;
+}
+${pager(t, "/fleet/apache", p.at, total)}`;
       return k.page(c, lang, t("dash.nav.apache"), body, s);
     }),
   );
@@ -91,18 +109,20 @@ ${rows.map(
   app.get(
     "/fleet/incidents",
     guarded(async (c, lang, t, s) => {
-      const list = fleetIncidents(await fleetDocs(k.store));
-      const body = html`<h1>${t("dash.fleetIncidents", { count: list.length })}</h1>
+      const p = pageOf(c);
+      const { total, incidents: list } = await incidentsPage(k.store, p);
+      const body = html`<h1>${t("dash.fleetIncidents", { count: total })}</h1>
 ${
   list.length === 0
     ? html`<p>${t("dash.noIncidents")}</p>`
-    : list.slice(0, 500).map(
+    : list.map(
         (
           i,
         ) => html`<article class="incident" data-host="${i.hostId}"><h3><span class="${k.sevClass(i.severity)}">${i.severity}</span> ${hostLink(i.hostId, i.host)}: ${i.title}</h3><p>${i.summary}</p>
 <ol class="timeline">${i.timeline.map((e) => html`<li><time>${e.time}</time> <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
       )
-}`;
+}
+${pager(t, "/fleet/incidents", p.at, total)}`;
       return k.page(c, lang, t("dash.nav.incidents"), body, s);
     }),
   );

@@ -8,7 +8,7 @@ import { type Lang, type MessageKey, translator } from "../../i18n/index.ts";
 import { severityTrend } from "../fleet/trends.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
 import type { ServerSshKey } from "../pull/key.ts";
-import { listPullTargets, pullTargetOf } from "../pull/targets.ts";
+import { listPullTargets, pullTargetOf, removePullTarget } from "../pull/targets.ts";
 import { FailureLimit } from "../rate-limit.ts";
 import type { ServerStore } from "../store/db.ts";
 import { getHost, hostCount, latestReport, listHosts, revokeHost } from "../store/repo.ts";
@@ -294,15 +294,35 @@ ${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code
 }
 ${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
 ${
-  s.role === "admin"
-    ? html`<form method="post" action="/hosts/${host.id}/revoke"><input type="hidden" name="csrf" value="${s.csrf}"><button class="danger">${t("dash.revoke")}</button></form>`
-    : ""
+  // A pulled host has no credential to revoke: the server logs in to it. Its control stops the pulling.
+  s.role !== "admin"
+    ? ""
+    : pulled
+      ? html`<form method="post" action="/hosts/${host.id}/pull-remove"><input type="hidden" name="csrf" value="${s.csrf}"><button class="danger">${t("dash.pull.remove")}</button></form>`
+      : html`<form method="post" action="/hosts/${host.id}/revoke"><input type="hidden" name="csrf" value="${s.csrf}"><button class="danger">${t("dash.revoke")}</button></form>`
 }`;
     return page(c, lang, host.name, body, s);
   });
 
   fleetPages(app, { store, page, session, langOf, sevClass });
   pullPages(app, { store, page, session, langOf, sevClass, now, sshKey: deps.sshKey });
+
+  // Stops pulling an agentless host (admin, CSRF-checked; "pull.remove" in the audit log as user:<name>).
+  app.post("/hosts/:id/pull-remove", async (c) => {
+    const s = await session(c);
+    const lang = langOf(c);
+    const t = translator(lang);
+    if (!s) return c.redirect("/login", 303);
+    const form = await c.req.parseBody();
+    if (s.role !== "admin" || typeof form.csrf !== "string" || !same(form.csrf, s.csrf))
+      return page(c, lang, "403", html`<p class="error">${t("dash.forbidden")}</p>`, s, 403);
+    const id = c.req.param("id");
+    const target = HOST_ID.test(id) ? await pullTargetOf(store, id) : undefined;
+    if (!target || !(await removePullTarget(store, id, { actor: `user:${s.user}`, now: now() })))
+      return page(c, lang, "404", html`<p>${t("dash.notFound")}</p>`, s, 404);
+    const done = t("server.pull.removed", { target: target.target });
+    return page(c, lang, done, html`<p>${done}</p><p><a href="/">${t("dash.back")}</a></p>`, s);
+  });
 
   app.post("/hosts/:id/revoke", async (c) => {
     const s = await session(c);

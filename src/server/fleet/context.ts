@@ -2,9 +2,9 @@ import type { Finding } from "../../core/finding.ts";
 import { findingId } from "../../core/finding.ts";
 import { translator } from "../../i18n/index.ts";
 import type { ServerStore } from "../store/db.ts";
-import { hasEvent, latestDocument, latestDocuments, recordEvent } from "../store/fleet-queries.ts";
+import { hasEvent, recordEvent } from "../store/fleet-queries.ts";
+import { sharedAttackers } from "../store/summaries.ts";
 import { alertNewFindings, type FleetAlerts } from "./alerts.ts";
-import { type AttackerOnHost, fleetAttackers, type HostDoc } from "./views.ts";
 
 /**
  * Fleet context for alerts: after a host's report is stored, each attacker address in it that other
@@ -22,66 +22,18 @@ export interface Sighting {
 }
 
 /**
- * Which hosts saw which attacker, kept in the server's memory: built from every latest report once (the
- * first report after start), then updated from the one report just stored, so a push costs one document,
- * not the fleet's. Bounded like the views (addresses per host and in all).
+ * The sightings of one host's latest report: its attacker addresses that other hosts saw too, read from
+ * the per-host summaries (migration 5) with one join on the address, so a push costs its own rows, not
+ * the fleet's documents.
  */
-export class AttackerIndex {
-  private byHost = new Map<string, Map<string, AttackerOnHost>>();
-  private byIp = new Map<string, Set<string>>();
-  private built = false;
-
-  async ensure(store: ServerStore): Promise<void> {
-    if (this.built) return;
-    for await (const d of latestDocuments(store)) this.set(d);
-    this.built = true;
-  }
-
-  set(d: HostDoc): void {
-    for (const ip of this.byHost.get(d.hostId)?.keys() ?? []) this.byIp.get(ip)?.delete(d.hostId);
-    const mine = new Map<string, AttackerOnHost>();
-    for (const a of fleetAttackers([d], 1, 10_000)) {
-      const h = a.hosts[0];
-      if (!h) continue;
-      if (!this.byIp.has(a.ip) && this.byIp.size >= 500_000) continue;
-      mine.set(a.ip, h);
-      let set = this.byIp.get(a.ip);
-      if (!set) {
-        set = new Set();
-        this.byIp.set(a.ip, set);
-      }
-      set.add(d.hostId);
-    }
-    this.byHost.set(d.hostId, mine);
-  }
-
-  /** The addresses of a host that other hosts saw too, with those hosts. */
-  shared(hostId: string): Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }> {
-    const out: Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }> = [];
-    for (const [ip, here] of this.byHost.get(hostId) ?? []) {
-      const others = [...(this.byIp.get(ip) ?? [])]
-        .filter((id) => id !== hostId)
-        .map((id) => this.byHost.get(id)?.get(ip))
-        .filter((h): h is AttackerOnHost => h !== undefined);
-      if (others.length > 0) out.push({ ip, here, others });
-    }
-    return out;
-  }
-}
-
 export async function fleetSightings(
   store: ServerStore,
-  index: AttackerIndex,
   hostId: string,
   now: () => Date,
   alerts?: FleetAlerts,
 ): Promise<Sighting[]> {
-  await index.ensure(store);
-  const row = await latestDocument(store, hostId);
-  if (!row) return [];
-  index.set(row);
   const out: Sighting[] = [];
-  for (const a of index.shared(hostId)) {
+  for (const a of await sharedAttackers(store, hostId)) {
     const target = `${hostId}|${a.ip}`;
     if (await hasEvent(store, "fleet.attacker", target)) continue;
     const others = a.others.map((h) => ({ hostId: h.hostId, host: h.host, firstSeen: h.firstSeen }));

@@ -27,16 +27,16 @@ export function isIp(s: string): boolean {
   return s.length <= 45 && (IPV4.test(s) || (s.includes(":") && IPV6.test(s)));
 }
 
-const OUTCOME_RANK = ["succeeded", "likely", "unknown", "blocked", "failed"];
-function betterOutcome(a: string | undefined, b: string | undefined): string | undefined {
+export const OUTCOME_RANK = ["succeeded", "likely", "unknown", "blocked", "failed"];
+export function betterOutcome(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   const ra = OUTCOME_RANK.indexOf(a);
   const rb = OUTCOME_RANK.indexOf(b);
   return rb >= 0 && (ra < 0 || rb < ra) ? b : a;
 }
-const minTime = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a < b ? a : b);
-const maxTime = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a > b ? a : b);
+export const minTime = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a < b ? a : b);
+export const maxTime = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a > b ? a : b);
 
 export interface AttackerOnHost {
   hostId: string;
@@ -128,23 +128,35 @@ export function fleetAttackers(docs: Iterable<HostDoc>, minHosts = 2, limit = 10
   const out: FleetAttacker[] = [];
   for (const [ip, hosts] of byIp) {
     if (hosts.size < minHosts) continue;
-    const list = [...hosts.values()].sort((a, b) => (a.firstSeen ?? "").localeCompare(b.firstSeen ?? ""));
-    out.push({
-      ip,
-      hosts: list,
-      firstSeen: list.reduce<string | undefined>((m, h) => minTime(m, h.firstSeen), undefined),
-      lastSeen: list.reduce<string | undefined>((m, h) => maxTime(m, h.lastSeen), undefined),
-      outcome: list.reduce<string | undefined>((m, h) => betterOutcome(m, h.outcome), undefined),
-    });
+    out.push(attackerOf(ip, [...hosts.values()]));
   }
-  const rank = (o?: string) =>
-    o === undefined ? 99 : OUTCOME_RANK.indexOf(o) < 0 ? 98 : OUTCOME_RANK.indexOf(o);
   return out
     .sort(
       (a, b) =>
-        b.hosts.length - a.hosts.length || rank(a.outcome) - rank(b.outcome) || (a.ip < b.ip ? -1 : 1),
+        b.hosts.length - a.hosts.length ||
+        outcomeRank(a.outcome) - outcomeRank(b.outcome) ||
+        (a.ip < b.ip ? -1 : 1),
     )
     .slice(0, limit);
+}
+
+/** An outcome's place in the attackers' order: the worst first, another word next, none last. */
+export function outcomeRank(o: string | undefined): number {
+  return o === undefined ? 99 : OUTCOME_RANK.indexOf(o) < 0 ? 98 : OUTCOME_RANK.indexOf(o);
+}
+
+/** One address with the hosts that saw it (earliest first) and the fleet-wide first/last time and outcome. */
+export function attackerOf(ip: string, hosts: AttackerOnHost[]): FleetAttacker {
+  const list = [...hosts].sort(
+    (a, b) => (a.firstSeen ?? "").localeCompare(b.firstSeen ?? "") || (a.hostId < b.hostId ? -1 : 1),
+  );
+  return {
+    ip,
+    hosts: list,
+    firstSeen: list.reduce<string | undefined>((m, h) => minTime(m, h.firstSeen), undefined),
+    lastSeen: list.reduce<string | undefined>((m, h) => maxTime(m, h.lastSeen), undefined),
+    outcome: list.reduce<string | undefined>((m, h) => betterOutcome(m, h.outcome), undefined),
+  };
 }
 
 export interface ApacheRow {
@@ -250,6 +262,20 @@ export function apacheInventory(docs: Iterable<HostDoc>): ApacheRow[] {
       a.host.localeCompare(b.host) ||
       a.binary.localeCompare(b.binary),
   );
+}
+
+/**
+ * A text key that sorts versions as compareVersions does for the usual shapes ("2.4.49" < "2.4.62"): ""
+ * for an unknown version (first), else "v" and four numeric parts of ten digits; a part that is not a
+ * number keeps its text after the numbers.
+ */
+export function versionKey(v: string | undefined): string {
+  if (v === undefined) return "";
+  const parts = v.split(".").slice(0, 4);
+  const nums = parts.map((p) => Number.parseInt(p, 10));
+  const bad = nums.some((n) => Number.isNaN(n) || n < 0);
+  const fixed = [0, 1, 2, 3].map((i) => String(Math.min(nums[i] || 0, 9_999_999_999)).padStart(10, "0"));
+  return `v${fixed.join(".")}${bad ? ` ${v.slice(0, 100)}` : ""}`;
 }
 
 /** "2.4.49" < "2.4.62"; an unknown version sorts first (it needs a look). */

@@ -14,15 +14,18 @@ export interface ServerStore {
   close(): Promise<void>;
 }
 
-/** `postgres://` / `postgresql://` open PostgreSQL; anything else is a SQLite file (created 0600). */
-export async function openServerStore(target: string): Promise<ServerStore> {
+/**
+ * `postgres://` / `postgresql://` open PostgreSQL; anything else is a SQLite file (created 0600).
+ * `migrateTo` stops the migrations at that version (tests of a later migration on an older database).
+ */
+export async function openServerStore(target: string, o: { migrateTo?: number } = {}): Promise<ServerStore> {
   if (/^postgres(ql)?:\/\//.test(target)) {
     const pool = new pg.Pool({ connectionString: target, max: 8 });
     // An idle connection dropped by PostgreSQL (restart, network) must not end the server: the next query
     // takes a new connection, and a request in flight fails with its own error.
     pool.on("error", () => {});
     const db = new Kysely<ServerDb>({ dialect: new PostgresDialect({ pool }) });
-    return migrated({ db, dialect: "pg", close: () => db.destroy() });
+    return migrated({ db, dialect: "pg", close: () => db.destroy() }, o.migrateTo);
   }
   const { raw, kysely } = nodeSqlite(target, { timeoutMs: 10_000 });
   try {
@@ -41,12 +44,12 @@ export async function openServerStore(target: string): Promise<ServerStore> {
     throw err;
   }
   const db = new Kysely<ServerDb>({ dialect: new SqliteDialect({ database: kysely }) });
-  return migrated({ db, dialect: "sqlite", close: () => db.destroy() });
+  return migrated({ db, dialect: "sqlite", close: () => db.destroy() }, o.migrateTo);
 }
 
-async function migrated(store: ServerStore): Promise<ServerStore> {
+async function migrated(store: ServerStore, upTo = Number.POSITIVE_INFINITY): Promise<ServerStore> {
   try {
-    await migrate(store);
+    await migrate(store, upTo);
   } catch (err) {
     await store.close();
     throw err;
@@ -83,10 +86,11 @@ export async function appliedVersions(store: ServerStore): Promise<number[]> {
   return rows.map((r) => Number(r.version));
 }
 
-async function migrate(store: ServerStore): Promise<void> {
+async function migrate(store: ServerStore, upTo: number): Promise<void> {
+  const wanted = SERVER_MIGRATIONS.filter((m) => m.version <= upTo);
   try {
     const have = new Set(await appliedVersions(store));
-    if (SERVER_MIGRATIONS.every((m) => have.has(m.version))) return;
+    if (wanted.every((m) => have.has(m.version))) return;
   } catch {
     // a new database: no migrations table yet
   }
@@ -102,7 +106,7 @@ async function migrate(store: ServerStore): Promise<void> {
     const done = new Set(
       (await trx.selectFrom("server_migrations").select("version").execute()).map((r) => Number(r.version)),
     );
-    for (const m of SERVER_MIGRATIONS) {
+    for (const m of wanted) {
       if (done.has(m.version)) continue;
       await m.up(trx, store.dialect);
       await trx

@@ -129,17 +129,3 @@ export async function hasEvent(store: ServerStore, action: string, target: strin
     .executeTakeFirst();
   return row !== undefined;
 }
-
-/** One host's latest document and name (no facts). */
-export async function latestDocument(
-  store: ServerStore,
-  hostId: string,
-): Promise<{ hostId: string; name: string; document: unknown } | undefined> {
-  const row = await store.db
-    .selectFrom("hosts")
-    .innerJoin("reports", "reports.id", "hosts.latest_report_id")
-    .select(["hosts.name", "reports.document"])
-    .where("hosts.id", "=", hostId)
-    .executeTakeFirst();
-  return row ? { hostId, name: row.name, document: parsed(row.document) } : undefined;
-}

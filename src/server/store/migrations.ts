@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { ServerDb } from "./schema.ts";
+import { backfillSummaries } from "./summaries.ts";
 
 /**
  * The server's schema changes in order, each run once inside a write transaction on SQLite and PostgreSQL
@@ -199,6 +200,84 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .on("audit_log")
         .columns(["action", "target"])
         .execute();
+    },
+  },
+  {
+    version: 5,
+    name: "per-host summaries of the latest report; content hash and scan counter (unchanged reports not stored again)",
+    async up(typed) {
+      const db = typed as AnyDb;
+      // One column per statement: SQLite adds one at a time.
+      await db.schema.alterTable("hosts").addColumn("report_hash", "text").execute();
+      for (const col of ["scans", "n_critical", "n_high", "n_medium", "n_low", "n_info"])
+        await db.schema
+          .alterTable("hosts")
+          .addColumn(col, "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+      await db.schema
+        .alterTable("hosts")
+        .addColumn("risk", "integer", (c) => c.notNull().defaultTo(5))
+        .execute();
+      await sql`update hosts set risk = case worst_severity when 'critical' then 0 when 'high' then 1
+        when 'medium' then 2 when 'low' then 3 when 'info' then 4 else 5 end`.execute(db);
+      await db.schema.createIndex("hosts_risk").on("hosts").columns(["risk", "incidents"]).execute();
+      await db.schema
+        .createTable("host_attackers")
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("ip", "text", (c) => c.notNull())
+        .addColumn("first_seen", "text")
+        .addColumn("last_seen", "text")
+        .addColumn("requests", "integer", (c) => c.notNull())
+        .addColumn("outcome", "text")
+        .addColumn("outcome_rank", "integer", (c) => c.notNull())
+        .addColumn("attacks", "text", (c) => c.notNull())
+        .addColumn("incidents", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("host_attackers_pk", ["host_id", "ip"])
+        .execute();
+      await db.schema
+        .createIndex("host_attackers_ip")
+        .on("host_attackers")
+        .columns(["ip", "outcome_rank", "host_id"])
+        .execute();
+      await db.schema
+        .createTable("host_apache")
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("binary", "text", (c) => c.notNull())
+        .addColumn("version", "text")
+        .addColumn("version_key", "text", (c) => c.notNull())
+        .addColumn("product", "text")
+        .addColumn("package", "text")
+        .addColumn("package_origin", "text")
+        .addColumn("exposed", "text", (c) => c.notNull())
+        .addColumn("ports", "text", (c) => c.notNull())
+        .addColumn("traversal", "text")
+        .addColumn("worst_cve", "text")
+        .addColumn("cves", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("host_apache_pk", ["host_id", "seq"])
+        .execute();
+      await db.schema.createIndex("host_apache_version").on("host_apache").column("version_key").execute();
+      await db.schema
+        .createTable("host_incidents")
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("severity_rank", "integer", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("summary", "text", (c) => c.notNull())
+        .addColumn("start", "text", (c) => c.notNull())
+        .addColumn("timeline", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("host_incidents_pk", ["host_id", "seq"])
+        .execute();
+      await db.schema
+        .createIndex("host_incidents_rank")
+        .on("host_incidents")
+        .columns(["severity_rank", "start"])
+        .execute();
+      // Hosts that reported before this version: their summaries from their latest report. The hash stays
+      // empty (PostgreSQL's JSONB does not keep the text as sent): the next report is stored either way.
+      await backfillSummaries(typed);
     },
   },
 ];

@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type ServerStore, serverTx } from "./db.ts";
 import { recordEvents } from "./events.ts";
 import type { ServerDb } from "./schema.ts";
+import { reportHash, severityCounts, writeHostSummary } from "./summaries.ts";
 
 /**
  * The server's records: enrollment tokens, host credentials and API keys (random secrets, stored as their
@@ -314,6 +315,22 @@ export async function ingestReport(
   now: Date,
   by: { actor: string; action: string } = { actor: `host:${hostId}`, action: "report.ingest" },
 ): Promise<string> {
+  return (await ingest(store, hostId, report, now, by)).reportId;
+}
+
+/**
+ * Stores one report of a host, its findings, incidents and events, and the host's summaries (fleet views)
+ * in one transaction. A report equal to the host's latest one but for its scan time (`reportHash`) is not
+ * stored again: the host's last scan time and scan counter move, and the latest report's id is returned
+ * with `stored: false`.
+ */
+export async function ingest(
+  store: ServerStore,
+  hostId: string,
+  report: IngestReport,
+  now: Date,
+  by: { actor: string; action: string } = { actor: `host:${hostId}`, action: "report.ingest" },
+): Promise<{ reportId: string; stored: boolean }> {
   const id = randomUUID();
   const worst = worstOf(report.findings.map((f) => f.severity));
   // PostgreSQL text and JSONB cannot hold U+0000, which host-supplied strings may carry: U+FFFD instead.
@@ -340,7 +357,25 @@ export async function ingestReport(
     document: doc(report.document),
     facts: report.facts === undefined ? undefined : doc(report.facts),
   };
+  const hash = reportHash(report.document, report.facts);
   return serverTx(store, async (trx) => {
+    // Two pushes of one host wait for each other on PostgreSQL (SQLite has one writer anyway).
+    let current = trx
+      .selectFrom("hosts")
+      .select(["report_hash", "latest_report_id", "last_scan_at"])
+      .where("id", "=", hostId);
+    if (store.dialect === "pg") current = current.forUpdate();
+    const host = await current.executeTakeFirst();
+    if (hash !== undefined && host?.latest_report_id && host.report_hash === hash) {
+      const last =
+        host.last_scan_at && host.last_scan_at > report.scannedAt ? host.last_scan_at : report.scannedAt;
+      await trx
+        .updateTable("hosts")
+        .set((eb) => ({ last_scan_at: last, scans: eb("scans", "+", 1) }))
+        .where("id", "=", hostId)
+        .execute();
+      return { reportId: host.latest_report_id, stored: false };
+    }
     await trx
       .insertInto("reports")
       .values({
@@ -390,21 +425,25 @@ export async function ingestReport(
         .execute();
     await trx
       .updateTable("hosts")
-      .set({
+      .set((eb) => ({
         name: report.hostname,
         os: report.os ?? null,
         last_scan_at: report.scannedAt,
         worst_severity: worst,
         incidents: incidents.length,
         latest_report_id: id,
-      })
+        report_hash: hash ?? null,
+        scans: eb("scans", "+", 1),
+        ...severityCounts(findings.map((f) => f.severity)),
+      }))
       .where("id", "=", hostId)
       .execute();
+    await writeHostSummary(trx, hostId, JSON.parse(report.document), store.dialect);
     await audit(trx, now, by.actor, by.action, id, {
       findings: findings.length,
       incidents: incidents.length,
     });
-    return id;
+    return { reportId: id, stored: true };
   });
 }
 
@@ -447,15 +486,12 @@ function summary(r: {
  * (PostgreSQL's "C" collation, SQLite's binary one), the same on both.
  */
 export async function listHosts(store: ServerStore, page: HostPage = {}): Promise<HostSummary[]> {
-  const rank = sql<number>`case ${sql.ref("worst_severity")} ${sql.join(
-    SEVERITIES.map((sev, i) => sql`when ${sql.lit(sev)} then ${sql.lit(i)}`),
-    sql` `,
-  )} else ${sql.lit(SEVERITIES.length)} end`;
   const name = store.dialect === "pg" ? sql`${sql.ref("name")} collate "C"` : sql`${sql.ref("name")}`;
   let q = store.db
     .selectFrom("hosts")
     .select(["id", "name", "last_scan_at", "worst_severity", "incidents"])
-    .orderBy(rank)
+    // risk: the worst severity's rank, kept by ingest (migration 5).
+    .orderBy("risk")
     .orderBy("incidents", "desc")
     .orderBy(name)
     .orderBy("id");

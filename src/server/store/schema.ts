@@ -1,3 +1,5 @@
+import type { ColumnType, Generated } from "kysely";
+
 /**
  * The fleet server's database, as kysely sees it: the same portable types as the history store
  * (src/store/schema.ts): times are ISO 8601 text, counters integers. Documents are JSONB on PostgreSQL and
@@ -16,6 +18,67 @@ export interface HostsTable {
   worst_severity: string | null;
   incidents: number;
   latest_report_id: string | null;
+  /** Migration 5: sha256 of the latest report without its scan time (and of its facts without theirs). */
+  report_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Pushes and pulls received, stored or not (an unchanged one only moves last_scan_at). */
+  scans: Generated<number>;
+  /** Index of worst_severity in SEVERITIES (5: none): the risk order in SQL. */
+  risk: Generated<number>;
+  /** Findings of the latest report by severity. */
+  n_critical: Generated<number>;
+  n_high: Generated<number>;
+  n_medium: Generated<number>;
+  n_low: Generated<number>;
+  n_info: Generated<number>;
+}
+
+/** Migration 5: attacker addresses of each host's latest report, one row per (host, address). */
+export interface HostAttackersTable {
+  host_id: string;
+  ip: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  requests: number;
+  outcome: string | null;
+  /** OUTCOME_RANK index of the outcome (98: another word, 99: none); lower is worse. */
+  outcome_rank: number;
+  /** JSON arrays of strings (attack names; titles of the host's incidents naming the address). */
+  attacks: string;
+  incidents: string;
+}
+
+/** Migration 5: each Apache installation of each host's latest report. */
+export interface HostApacheTable {
+  host_id: string;
+  seq: number;
+  binary: string;
+  version: string | null;
+  /** A sortable form of the version ("" when unknown, so it sorts first). */
+  version_key: string;
+  product: string | null;
+  package: string | null;
+  package_origin: string | null;
+  exposed: string;
+  /** JSON array of port numbers. */
+  ports: string;
+  traversal: string | null;
+  worst_cve: string | null;
+  cves: number;
+}
+
+/** Migration 5: the incidents of each host's latest report, with their (bounded) timelines. */
+export interface HostIncidentsTable {
+  host_id: string;
+  seq: number;
+  incident_id: string;
+  severity: string;
+  severity_rank: number;
+  title: string;
+  summary: string;
+  /** The earliest timeline time, "" when none. */
+  start: string;
+  /** JSON array of { time, source, text }. */
+  timeline: string;
 }
 
 export interface EnrollTokensTable {
@@ -142,4 +205,7 @@ export interface ServerDb {
   users: UsersTable;
   sessions: SessionsTable;
   pull_targets: PullTargetsTable;
+  host_attackers: HostAttackersTable;
+  host_apache: HostApacheTable;
+  host_incidents: HostIncidentsTable;
 }
