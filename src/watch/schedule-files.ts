@@ -98,6 +98,16 @@ function systemdQuote(s: string): string {
   return q.replace(/%/g, "%%");
 }
 
+/**
+ * The cron job's output to syslog, one message a line at the priority mamori gave it: the command runs
+ * with `--log-format journald`, so its own lines start with `<3>`, `<4>` or `<6>`. BusyBox's logger has no
+ * `--prio-prefix`, hence one `logger -p` a line (a scan writes a few dozen). Plain lines (the summary on
+ * standard output) are notices; a last line without a newline is kept. No `%`: cron reads it as a newline.
+ */
+export const CRON_TO_SYSLOG =
+  'while IFS= read -r l || [ -n "$l" ]; do case "$l" in "<3>"*) p=err;; "<4>"*) p=warning;; ' +
+  `"<6>"*) p=info;; *) p=notice;; esac; logger -t mamori -p "user.$p" -- "\${l#<[0-7]>}"; done`;
+
 export function scheduleFiles(
   kind: ScheduleKind,
   cron: string,
@@ -115,7 +125,7 @@ export function scheduleFiles(
           "# mamori: periodic security checkup (results: mamori history)",
           "SHELL=/bin/sh",
           "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-          `${cron.trim()} root ${command.map(shellQuote).join(" ")} 2>&1 | logger -t mamori`,
+          `${cron.trim()} root ${command.map(shellQuote).join(" ")} 2>&1 | ${CRON_TO_SYSLOG}`,
           "",
         ].join("\n"),
       },

@@ -3,9 +3,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { cronToOnCalendar } from "../../src/watch/schedule-files.ts";
+import { CRON_TO_SYSLOG, cronToOnCalendar } from "../../src/watch/schedule-files.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { serverRoot } from "./helpers.ts";
 
 test("cron expressions become systemd calendar events that systemd itself accepts", () => {
   const cases: Array<[string, string]> = [
@@ -97,7 +98,12 @@ test("schedule leaves a file it did not write alone, refuses --now off the live 
   const c = await mamori(["schedule", "install", "--root", plain, "--schedule", "*/10 * * * *"]);
   assert.equal(c.code, 0, c.stderr);
   const cron = fs.readFileSync(path.join(plain, "etc/cron.d/mamori"), "utf8");
-  assert.match(cron, /^\*\/10 \* \* \* \* root \/\S+\/bin\/mamori watch --once 2>&1 \| logger -t mamori$/m);
+  assert.ok(
+    cron.includes(" root ") &&
+      cron.includes(` watch --once --log-format journald 2>&1 | ${CRON_TO_SYSLOG}\n`),
+    cron,
+  );
+  assert.doesNotMatch(cron, /%/, "cron reads % as a newline");
   assert.match(c.stdout, /cron picks it up by itself/);
   assert.equal((await mamori(["schedule", "remove", "--root", plain])).code, 0);
   assert.deepEqual(fs.readdirSync(path.join(plain, "etc/cron.d")), []);
@@ -120,4 +126,56 @@ test("a schedule systemd cannot express is refused in the user's language", asyn
     "cron",
   ]);
   assert.equal(cron.code, 0, "a cron file can say it");
+});
+
+/**
+ * The cron line's output path end to end: the real CLI's journald lines through the cron line's own shell
+ * loop, BusyBox's logger (which has no --prio-prefix) and a real BusyBox syslogd listening on /dev/log in a
+ * private mount namespace, so this machine's /dev is not touched.
+ */
+test("the cron job logs each line to syslog at mamori's priority, through BusyBox's logger", (t) => {
+  if (spawnSync("unshare", ["-m", "true"]).status !== 0 || spawnSync("busybox", ["true"]).status !== 0) {
+    t.skip("needs mount namespaces (root) and busybox");
+    return;
+  }
+  const dir = tempDir(t);
+  fs.chmodSync(dir, 0o700);
+  const root = path.join(dir, "root");
+  serverRoot(root);
+  fs.writeFileSync(path.join(dir, "c.yaml"), "server: {}\n");
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.symlinkSync(
+    spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim(),
+    path.join(bin, "logger"),
+  );
+  const messages = path.join(dir, "messages");
+  const mamoriBin = path.resolve("bin/mamori");
+  const scan = (db: string) =>
+    `'${mamoriBin}' watch --once --root '${root}' --config '${dir}/c.yaml' --db '${db}' --log-format journald 2>&1 | ${CRON_TO_SYSLOG}`;
+  const script = [
+    "set -e",
+    "mount --make-rprivate /",
+    "mount -t tmpfs -o mode=0755 tmpfs /dev",
+    "mknod -m 666 /dev/null c 1 3",
+    `busybox syslogd -n -O '${messages}' & syslogd=$!`,
+    "for i in 1 2 3 4 5 6 7 8 9 10; do [ -S /dev/log ] && break; sleep 0.2; done",
+    `export PATH='${bin}':$PATH`,
+    scan(path.join(dir, "h.db")),
+    // A history database where other users could write is refused: an error line.
+    scan("/tmp/mamori-cron-test.db"),
+    "sleep 0.5",
+    'kill "$syslogd"',
+  ].join("\n");
+  const r = spawnSync("unshare", ["-m", "sh", "-c", script], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const log = fs.readFileSync(messages, "utf8");
+  assert.match(log, /user\.info mamori: scan \S+ done: 0 finding\(s\)/, log);
+  assert.match(log, /user\.info mamori: No critical finding is open\./, log);
+  assert.match(
+    log,
+    /user\.err mamori: mamori: Refused to use the history database \/tmp\/mamori-cron-test\.db/,
+    log,
+  );
+  assert.doesNotMatch(log, /mamori: <\d>/, "the priority prefix is taken off");
 });

@@ -110,8 +110,8 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       if (raw.config) command.push("--config", path.resolve(io.cwd, raw.config));
       if (raw.db) command.push("--db", o.store.target);
       if (raw.lang) command.push("--lang", o.lang);
-      // The unit's output goes to the journal: one message a line, with its priority (cron pipes to logger).
-      if (kind === "systemd") command.push("--log-format", "journald");
+      // One message a line with its priority: the unit's output goes to the journal, cron's to logger -p.
+      command.push("--log-format", "journald");
       let files: ReturnType<typeof scheduleFiles>;
       try {
         const writable = raw.db && !/^postgres/.test(o.store.target) ? [path.dirname(o.store.target)] : [];
