@@ -276,3 +276,53 @@ test("live: a real Apache run from its own prefix is not 'disguised'; a sleep na
     impostors.map((c) => c.pid).sort((a, b) => (a ?? 0) - (b ?? 0)),
   );
 });
+
+test("live: a database client connected to the DSN on its command line is not a miner", {
+  timeout: 60_000,
+}, async (t) => {
+  const perl = ["/usr/bin/perl", "/bin/perl"].find((p) => fs.existsSync(p));
+  if (!perl) {
+    t.skip("perl is not installed");
+    return;
+  }
+  const { port, connected } = await listener(t);
+  const dir = tempDir(t);
+  const script = path.join(dir, "client.pl");
+  // Connects where its --db URL says and then idles, as an application server holding a PostgreSQL link.
+  fs.writeFileSync(
+    script,
+    `use strict; use IO::Socket::INET;
+my %a = @ARGV; my ($h, $p) = $a{"--db"} =~ m{\\@([\\d.]+):(\\d+)/};
+my $s = IO::Socket::INET->new(PeerAddr => $h, PeerPort => $p, Proto => "tcp") or die "connect: $!";
+print $s "hello\\n"; sleep 30;
+`,
+  );
+  const child: ChildProcess = spawn(perl, [script, "--db", `postgres://app@127.0.0.1:${port}/app`], {
+    stdio: "ignore",
+  });
+  t.after(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+  });
+  await Promise.race([
+    connected,
+    new Promise((_, rej) => setTimeout(() => rej(new Error("the client did not connect")), 10_000)),
+  ]);
+  const r = await mamori(["hunt", "--format", "json", "--data-dir", DATA_DIR, "--feed-dir", tempDir(t)]);
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  const doc = JSON.parse(r.stdout) as ReportDocument;
+  const mine = doc.findings.filter((f) => f.data?.pid === child.pid);
+  const signals = mine.flatMap((f) =>
+    ((f.data?.signals ?? []) as Array<{ signal: string }>).map((s) => s.signal),
+  );
+  assert.ok(!signals.includes("poolConnection"), `signals: ${signals.join(", ")}`);
+  assert.deepEqual(
+    mine
+      .filter((f) => f.check === "process.miner" || f.check === "network.miner-connection")
+      .map((f) => f.title),
+    [],
+  );
+  assert.ok(
+    !doc.incidents.some((i) => JSON.stringify(i).includes(`pid ${child.pid}`)),
+    "no incident for the client",
+  );
+});

@@ -61,7 +61,7 @@ export function analyzeProcess(p: HuntProcess, input: HuntInput): ProcessAnalysi
   const pools: string[] = [];
   const poolText = [cmdline, ...(p.config?.pools ?? [])].join(" ");
   for (const h of hostsIn(poolText)) {
-    pools.push(h.port ? `${h.host}:${h.port}` : h.host);
+    if (mayBePool(h.scheme)) pools.push(h.port ? `${h.host}:${h.port}` : h.host);
     const d = domainHit(iocs, h.host);
     if (d)
       addSignal(s, {
@@ -481,4 +481,14 @@ export function withoutVersion(name: string): string {
     else break;
   }
   return start < 0 ? name : name.slice(0, start);
+}
+
+/**
+ * Whether a host on a command line may be a mining pool: no scheme (`-o pool:3333`) or a miner's
+ * (stratum+tcp, stratum+ssl, ssl, tcp, daemon+http for solo mining). A database client's DSN
+ * (`postgres://user@127.0.0.1:5432/db`) or a web URL is what that program was told to connect to,
+ * and connecting to it is no sign of mining.
+ */
+function mayBePool(scheme: string | undefined): boolean {
+  return scheme === undefined || /^(?:stratum[a-z0-9+.-]*|ssl|tls|tcp|daemon\+https?)$/.test(scheme);
 }

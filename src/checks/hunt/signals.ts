@@ -74,15 +74,33 @@ export function isHiddenPath(p: string): boolean {
 }
 
 /** Host names and IPs named in text: URLs, -o/--url values and host:port pairs. */
-export function hostsIn(text: string): Array<{ host: string; port?: number }> {
-  const out: Array<{ host: string; port?: number }> = [];
+/**
+ * The URL scheme written before a host at `at` (`stratum+tcp://pool:3333`, `postgres://user@db:5432`),
+ * lowercased, or undefined. Walks back a bounded distance, so many hosts in one command line stay linear.
+ */
+export function schemeBefore(text: string, at: number): string | undefined {
+  let i = at;
+  if (text[i - 1] === "@") {
+    const stop = Math.max(0, i - 1 - 128);
+    i--;
+    while (i > stop && !/[\s/@]/.test(text[i - 1] as string)) i--;
+  }
+  if (!text.startsWith("://", i - 3)) return undefined;
+  let j = i - 3;
+  const stop = Math.max(0, j - 32);
+  while (j > stop && /[a-z0-9+.-]/i.test(text[j - 1] as string)) j--;
+  return j < i - 3 ? text.slice(j, i - 3).toLowerCase() : undefined;
+}
+
+export function hostsIn(text: string): Array<{ host: string; port?: number; scheme?: string }> {
+  const out: Array<{ host: string; port?: number; scheme?: string }> = [];
   // A host starts only where a run of name characters starts: searching from every position re-read
   // the rest of the run each time, and a 64 KB command line of letters took 15 s (issue 10). The scheme
   // is looked for behind the host instead of being part of the match, for the same reason.
   const re = /(?<![a-z0-9_.-])((?:[a-z0-9_-]+\.)+[a-z][a-z0-9-]*|\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?/gi;
   for (const m of text.matchAll(re)) {
     const host = (m[1] as string).toLowerCase();
-    const scheme = text.startsWith("://", m.index - 3) && /[a-z0-9+.-]/i.test(text[m.index - 4] ?? "");
+    const scheme = schemeBefore(text, m.index);
     // File names (config.json, libfoo.so) are not hosts unless they carry a URL scheme or a port.
     if (
       !scheme &&
@@ -92,7 +110,7 @@ export function hostsIn(text: string): Array<{ host: string; port?: number }> {
     )
       continue;
     if (!out.some((o) => o.host === host && o.port === (m[2] ? Number(m[2]) : undefined)))
-      out.push({ host, port: m[2] ? Number(m[2]) : undefined });
+      out.push({ host, port: m[2] ? Number(m[2]) : undefined, ...(scheme ? { scheme } : {}) });
   }
   return out;
 }
