@@ -30,8 +30,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import pg from "pg";
-import { fleetDocs } from "../src/server/fleet/export.ts";
-import { fleetAttackers } from "../src/server/fleet/views.ts";
+import { findingsChunks, findingsFromDocs, fleetDocs } from "../src/server/fleet/export.ts";
+import { fleetAttackers, fleetFindings } from "../src/server/fleet/views.ts";
 import { hashPassword } from "../src/server/password.ts";
 import { openServerStore, type ServerStore } from "../src/server/store/db.ts";
 import { createApiKey, createEnrollToken } from "../src/server/store/repo.ts";
@@ -515,6 +515,11 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     { name: "GET /fleet/attackers (dashboard)", path: () => "/fleet/attackers", headers: cookie },
     { name: "GET /fleet/apache (dashboard)", path: () => "/fleet/apache", headers: cookie },
     { name: "GET /fleet/incidents (dashboard)", path: () => "/fleet/incidents", headers: cookie },
+    {
+      name: "GET /api/v1/export/findings.sarif",
+      path: () => "/api/v1/export/findings.sarif",
+      headers: bearer,
+    },
   ];
   const pageResults: Result["pages"] = [];
   for (const p of pages) {
@@ -585,14 +590,40 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
       run: () => attackersPage(store, 2, { limit: 100, offset: 0 }),
     },
   ];
+  // The findings export (SARIF) both ways: folded whole from every latest document, and streamed from
+  // the host_findings summary a page at a time (its chunks dropped as they come, as a response does).
+  ways.push(
+    {
+      name: "findings.sarif folded from every latest report (before)",
+      run: async () => findingsFromDocs(fleetFindings(await fleetDocs(store)), "sarif").length,
+    },
+    {
+      name: "findings.sarif streamed from the summaries (after)",
+      run: async () => {
+        let n = 0;
+        for await (const chunk of findingsChunks(store, "sarif")) n += chunk.length;
+        return n;
+      },
+    },
+  );
   for (const w of ways) {
     const took: number[] = [];
+    let peak = 0;
     for (let i = 0; i < 5; i++) {
+      const base = process.memoryUsage().heapUsed;
+      const watch = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+      }, 5);
       const s = performance.now();
       await w.run();
       took.push(performance.now() - s);
+      clearInterval(watch);
     }
-    queries.push({ name: w.name, p50: pct(took, 50), p95: pct(took, 95) });
+    queries.push({
+      name: `${w.name} (heap +${(peak / 1048576).toFixed(0)} MB)`,
+      p50: pct(took, 50),
+      p95: pct(took, 95),
+    });
   }
   await server.stop();
   return {

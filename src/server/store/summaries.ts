@@ -11,6 +11,7 @@ import {
   fleetAttackers,
   fleetFindings,
   fleetIncidents,
+  OUTCOME_RANK,
   outcomeRank,
   versionKey,
 } from "../fleet/views.ts";
@@ -246,17 +247,22 @@ function jsonArray<T>(text: string, keep: (x: unknown) => x is T): T[] {
     return [];
   }
 }
-const strings = (text: string) => jsonArray(text, (x): x is string => typeof x === "string");
+/** The strings of a stored JSON array of strings. */
+export const jsonStrings = (text: string) => jsonArray(text, (x): x is string => typeof x === "string");
 const numbers = (text: string) => jsonArray(text, (x): x is number => typeof x === "number");
 
 /**
  * Addresses seen on at least `minHosts` hosts: most hosts first, then the worst outcome, then the address;
- * one page of them, each with every host that saw it, and how many there are in all.
+ * one page of them, each with every host that saw it (or, with `hostsPerIp`, the first that many by first
+ * sighting, with `hostCount` and the fleet-wide times and outcome from the database), and how many there
+ * are in all. The dashboard cuts the hosts: an address on a thousand hosts is not a thousand rows read,
+ * parsed and rendered per view.
  */
 export async function attackersPage(
   store: ServerStore,
   minHosts: number,
   page: Page,
+  hostsPerIp?: number,
 ): Promise<{ total: number; attackers: FleetAttacker[] }> {
   // One grouping for the page and the count: `total` is a window over the groups.
   const grouped = store.db
@@ -266,6 +272,8 @@ export async function attackersPage(
       eb.fn.countAll<number>().as("n"),
       eb.fn.min("outcome_rank").as("r"),
       sql<number>`count(*) over ()`.as("total"),
+      sql<string | null>`min(${byCode(store, "first_seen")})`.as("fs"),
+      sql<string | null>`max(${byCode(store, "last_seen")})`.as("ls"),
     ])
     .groupBy("ip")
     .having((eb) => eb.fn.countAll(), ">=", minHosts);
@@ -277,6 +285,7 @@ export async function attackersPage(
     .offset(page.offset)
     .execute();
   const ips = picked.map((r) => r.ip);
+  const cut = hostsPerIp !== undefined;
   const totalRow =
     picked.length > 0
       ? { n: picked[0]?.total ?? 0 }
@@ -285,27 +294,59 @@ export async function attackersPage(
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
   if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
-  const rows = await store.db
-    .selectFrom("host_attackers as a")
-    .innerJoin("hosts as h", "h.id", "a.host_id")
-    .select([
-      "a.ip",
-      "a.host_id",
-      "h.name",
-      "a.first_seen",
-      "a.last_seen",
-      "a.requests",
-      "a.outcome",
-      "a.attacks",
-      "a.incidents",
-    ])
-    .where("a.ip", "in", ips)
-    .execute();
+  const cols = [
+    "a.ip",
+    "a.host_id",
+    "h.name",
+    "a.first_seen",
+    "a.last_seen",
+    "a.requests",
+    "a.outcome",
+    "a.attacks",
+    "a.incidents",
+  ] as const;
+  const rows = cut
+    ? await store.db
+        .selectFrom(
+          store.db
+            .selectFrom("host_attackers as a")
+            .selectAll("a")
+            .select(
+              // attackerOf's order: earliest first sighting (none first), then host id.
+              sql<number>`row_number() over (partition by ${sql.ref("a.ip")} order by coalesce(${sql.ref("a.first_seen")}, '')${store.dialect === "pg" ? sql` collate "C"` : sql``}, ${sql.ref("a.host_id")})`.as(
+                "rn",
+              ),
+            )
+            .where("a.ip", "in", ips)
+            .as("a"),
+        )
+        .innerJoin("hosts as h", "h.id", "a.host_id")
+        .select(cols)
+        .where("a.rn", "<=", hostsPerIp)
+        .execute()
+    : await store.db
+        .selectFrom("host_attackers as a")
+        .innerJoin("hosts as h", "h.id", "a.host_id")
+        .select(cols)
+        .where("a.ip", "in", ips)
+        .execute();
   const byIp = new Map<string, AttackerOnHost[]>(ips.map((ip) => [ip, []]));
   for (const r of rows) byIp.get(r.ip)?.push(onHost(r));
   return {
     total: Number(totalRow.n),
-    attackers: ips.map((ip) => attackerOf(ip, byIp.get(ip) ?? [])),
+    attackers: picked.map((g) => {
+      const a = attackerOf(g.ip, byIp.get(g.ip) ?? []);
+      if (!cut) return a;
+      // The listed hosts are only the first: the fleet-wide values come from the grouping.
+      const rank = Number(g.r);
+      return {
+        ...a,
+        hostCount: Number(g.n),
+        firstSeen: g.fs ?? undefined,
+        lastSeen: g.ls ?? undefined,
+        outcome: OUTCOME_RANK[rank] ?? (rank === 99 ? undefined : a.outcome),
+      };
+    }),
   };
 }
 
@@ -326,8 +367,8 @@ function onHost(r: {
     lastSeen: r.last_seen ?? undefined,
     requests: Number(r.requests),
     outcome: r.outcome ?? undefined,
-    attacks: strings(r.attacks),
-    incidents: strings(r.incidents),
+    attacks: jsonStrings(r.attacks),
+    incidents: jsonStrings(r.incidents),
   };
 }
 
