@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { audit } from "./audit-log.ts";
 import { type ServerStore, serverTx } from "./db.ts";
 import { recordEvents } from "./events.ts";
+import type { ServerDb } from "./schema.ts";
 import { reportHashOf, severityCounts, summaryRows, writeSummaryRows } from "./summaries.ts";
 
 /**
@@ -129,18 +130,7 @@ export async function enroll(
         latest_report_id: null,
       })
       .execute();
-    const credential = newSecret(CREDENTIAL_PREFIX);
-    await trx
-      .insertInto("host_credentials")
-      .values({
-        id: randomUUID(),
-        host_id: hostId,
-        secret_hash: secretHash(credential),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+    const credential = await addCredential(trx, hostId, now);
     await audit(trx, now, `token:${row.id}`, "host.enroll", hostId, { name: hostname });
     return { ok: true as const, hostId, credential };
   });
@@ -190,24 +180,30 @@ export async function hostOfCredential(
   return row.host_id;
 }
 
+/** Stores a new credential of a host (its hash) in the caller's transaction; returns the credential. */
+async function addCredential(trx: Kysely<ServerDb>, hostId: string, now: Date): Promise<string> {
+  const credential = newSecret(CREDENTIAL_PREFIX);
+  await trx
+    .insertInto("host_credentials")
+    .values({
+      id: randomUUID(),
+      host_id: hostId,
+      secret_hash: secretHash(credential),
+      created_at: now.toISOString(),
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .execute();
+  return credential;
+}
+
 /** A new credential for a host (its current one stays valid until the new one is first used). */
 export async function rotateCredential(store: ServerStore, hostId: string, now: Date): Promise<string> {
-  const credential = newSecret(CREDENTIAL_PREFIX);
-  await serverTx(store, async (trx) => {
-    await trx
-      .insertInto("host_credentials")
-      .values({
-        id: randomUUID(),
-        host_id: hostId,
-        secret_hash: secretHash(credential),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+  return serverTx(store, async (trx) => {
+    const credential = await addCredential(trx, hostId, now);
     await audit(trx, now, `host:${hostId}`, "credential.rotate", hostId);
+    return credential;
   });
-  return credential;
 }
 
 /** The API key's id and role, or undefined (unknown, malformed or revoked). */

@@ -414,15 +414,21 @@ export async function sharedAttackers(
   return out;
 }
 
+/** How many rows a summary table holds. */
+async function rowCount(store: ServerStore, table: "host_apache" | "host_incidents"): Promise<number> {
+  const row = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Every Apache installation of the fleet by version (oldest and unknown first), host, binary: one page. */
 export async function apachePage(
   store: ServerStore,
   page: Page,
 ): Promise<{ total: number; installations: ApacheRow[] }> {
-  const total = await store.db
-    .selectFrom("host_apache")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+  const total = await rowCount(store, "host_apache");
   const rows = await store.db
     .selectFrom("host_apache as a")
     .innerJoin("hosts as h", "h.id", "a.host_id")
@@ -437,7 +443,7 @@ export async function apachePage(
     .offset(page.offset)
     .execute();
   return {
-    total: Number(total.n),
+    total,
     installations: rows.map((r) => ({
       hostId: r.host_id,
       host: r.name,
@@ -460,10 +466,7 @@ export async function incidentsPage(
   store: ServerStore,
   page: Page,
 ): Promise<{ total: number; incidents: FleetIncident[] }> {
-  const total = await store.db
-    .selectFrom("host_incidents")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+  const total = await rowCount(store, "host_incidents");
   const rows = await store.db
     .selectFrom("host_incidents as i")
     .innerJoin("hosts as h", "h.id", "i.host_id")
@@ -477,7 +480,7 @@ export async function incidentsPage(
     .offset(page.offset)
     .execute();
   return {
-    total: Number(total.n),
+    total,
     incidents: rows.map((r) => ({
       hostId: r.host_id,
       host: r.name,
