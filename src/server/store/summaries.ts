@@ -294,17 +294,6 @@ export async function attackersPage(
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
   if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
-  const cols = [
-    "a.ip",
-    "a.host_id",
-    "h.name",
-    "a.first_seen",
-    "a.last_seen",
-    "a.requests",
-    "a.outcome",
-    "a.attacks",
-    "a.incidents",
-  ] as const;
   const rows = cut
     ? await store.db
         .selectFrom(
@@ -321,13 +310,13 @@ export async function attackersPage(
             .as("a"),
         )
         .innerJoin("hosts as h", "h.id", "a.host_id")
-        .select(cols)
+        .select(ON_HOST)
         .where("a.rn", "<=", hostsPerIp)
         .execute()
     : await store.db
         .selectFrom("host_attackers as a")
         .innerJoin("hosts as h", "h.id", "a.host_id")
-        .select(cols)
+        .select(ON_HOST)
         .where("a.ip", "in", ips)
         .execute();
   const byIp = new Map<string, AttackerOnHost[]>(ips.map((ip) => [ip, []]));
@@ -349,6 +338,19 @@ export async function attackersPage(
     }),
   };
 }
+
+/** The columns `onHost` reads (host_attackers as a, hosts as h). */
+const ON_HOST = [
+  "a.ip",
+  "a.host_id",
+  "h.name",
+  "a.first_seen",
+  "a.last_seen",
+  "a.requests",
+  "a.outcome",
+  "a.attacks",
+  "a.incidents",
+] as const;
 
 function onHost(r: {
   host_id: string;
@@ -382,17 +384,7 @@ export async function sharedAttackers(
     .selectFrom("host_attackers as mine")
     .innerJoin("host_attackers as a", (j) => j.onRef("a.ip", "=", "mine.ip"))
     .innerJoin("hosts as h", "h.id", "a.host_id")
-    .select([
-      "a.ip",
-      "a.host_id",
-      "h.name",
-      "a.first_seen",
-      "a.last_seen",
-      "a.requests",
-      "a.outcome",
-      "a.attacks",
-      "a.incidents",
-    ])
+    .select(ON_HOST)
     .where("mine.host_id", "=", hostId)
     .orderBy("a.ip")
     .orderBy("a.host_id")
