@@ -29,9 +29,11 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import * as v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import pg from "pg";
-import { fleetDocs } from "../src/server/fleet/export.ts";
-import { fleetAttackers } from "../src/server/fleet/views.ts";
+import { findingsChunks, findingsFromDocs, fleetDocs } from "../src/server/fleet/export.ts";
+import { fleetAttackers, fleetFindings } from "../src/server/fleet/views.ts";
 import { hashPassword } from "../src/server/password.ts";
 import { openServerStore, type ServerStore } from "../src/server/store/db.ts";
 import { createApiKey, createEnrollToken } from "../src/server/store/repo.ts";
@@ -62,6 +64,9 @@ const CONC_REQUESTS = 160;
 const FILL_DAYS = 30;
 /** `mamori watch` scans every 15 minutes by default: 96 reports a host a day. */
 const WATCH_PER_DAY = 96;
+
+/** Live heap at the peak of the findings export, folded vs streamed (the last engine's). */
+let exportMemory: { before: number; after: number; bytes: number } | undefined;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 const t = { after: (fn: () => Promise<void> | void) => cleanups.push(fn) };
@@ -515,6 +520,11 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     { name: "GET /fleet/attackers (dashboard)", path: () => "/fleet/attackers", headers: cookie },
     { name: "GET /fleet/apache (dashboard)", path: () => "/fleet/apache", headers: cookie },
     { name: "GET /fleet/incidents (dashboard)", path: () => "/fleet/incidents", headers: cookie },
+    {
+      name: "GET /api/v1/export/findings.sarif",
+      path: () => "/api/v1/export/findings.sarif",
+      headers: bearer,
+    },
   ];
   const pageResults: Result["pages"] = [];
   for (const p of pages) {
@@ -585,6 +595,22 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
       run: () => attackersPage(store, 2, { limit: 100, offset: 0 }),
     },
   ];
+  // The findings export (SARIF) both ways: folded whole from every latest document, and streamed from
+  // the host_findings summary a page at a time (its chunks dropped as they come, as a response does).
+  ways.push(
+    {
+      name: "findings.sarif folded from every latest report (before)",
+      run: async () => findingsFromDocs(fleetFindings(await fleetDocs(store)), "sarif").length,
+    },
+    {
+      name: "findings.sarif streamed from the summaries (after)",
+      run: async () => {
+        let n = 0;
+        for await (const chunk of findingsChunks(store, "sarif")) n += chunk.length;
+        return n;
+      },
+    },
+  );
   for (const w of ways) {
     const took: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -594,6 +620,33 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     }
     queries.push({ name: w.name, p50: pct(took, 50), p95: pct(took, 95) });
   }
+  // Memory the findings export keeps alive at its peak (collected before each reading, so garbage does not
+  // count): the whole fleet's documents and the file, or one page and its chunk.
+  const gc = (() => {
+    v8.setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  })();
+  const live = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const folded = async () => {
+    const base = live();
+    const docs = await fleetDocs(store);
+    const held = live();
+    const whole = findingsFromDocs(fleetFindings(docs), "sarif");
+    return { peak: Math.max(held, live()) - base, length: whole.length };
+  };
+  const before = await folded();
+  const start = live();
+  let peakAfter = 0;
+  let streamed = 0;
+  for await (const chunk of findingsChunks(store, "sarif")) {
+    streamed += chunk.length;
+    peakAfter = Math.max(peakAfter, live() - start);
+  }
+  assert.equal(streamed, before.length, "the streamed export is the folded one's length");
+  exportMemory = { before: before.peak, after: peakAfter, bytes: before.length };
   await server.stop();
   return {
     engine,
@@ -670,6 +723,11 @@ function print(r: Result): void {
       `seq ${ms(p.seqP50)} / ${ms(p.seqP95)}; ${CONC} concurrent ${ms(p.concP50)} / ${ms(p.concP95)}`,
     ]);
   for (const q of r.queries) rows.push([`db: ${q.name} p50/p95`, `${ms(q.p50)} / ${ms(q.p95)}`]);
+  if (exportMemory)
+    rows.push([
+      "findings.sarif live heap at peak: folded / streamed",
+      `${mb(exportMemory.before)} / ${mb(exportMemory.after)} (file ${mb(exportMemory.bytes)})`,
+    ]);
   const w = Math.max(...rows.map(([a]) => a.length));
   process.stdout.write(`\n-- ${r.engine === "pg" ? "PostgreSQL" : "SQLite"}\n`);
   for (const [a, b] of rows) process.stdout.write(`${a.padEnd(w)}  ${b}\n`);

@@ -149,6 +149,8 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
         // The document as sent (validated), so it renders again exactly.
         document: JSON.stringify(b.report),
         facts,
+        // The body was parsed once, above: the store hashes and summarizes these values, not the texts.
+        parsed: { document: b.report, facts: b.facts },
       },
       now,
     );

@@ -2,8 +2,15 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
 import {
+  type ExportFormat,
+  findingsChunks,
+  findingsFromDocs,
+  fleetDocs,
+} from "../../src/server/fleet/export.ts";
+import {
   apacheInventory,
   fleetAttackers,
+  fleetFindings,
   fleetIncidents,
   type HostDoc,
 } from "../../src/server/fleet/views.ts";
@@ -75,6 +82,22 @@ function ingestOf(d: Doc) {
 
 const ALL = { limit: 1000, offset: 0 };
 
+/**
+ * The findings export streamed from the summaries (host_findings, pages of `pageSize` rows) must be the
+ * bytes the old path folds from every host's latest document, in every format; returns the JSON rows.
+ */
+async function exportMatchesDocs(store: ServerStore, docs: HostDoc[]): Promise<number> {
+  const fromDocs = fleetFindings(await fleetDocs(store));
+  assert.equal(fromDocs.length, fleetFindings(docs).length, "every host's findings are exported");
+  for (const format of ["json", "csv", "sarif"] as ExportFormat[])
+    for (const pageSize of [1, 7, 1000]) {
+      let got = "";
+      for await (const chunk of findingsChunks(store, format, pageSize)) got += chunk;
+      assert.equal(got, findingsFromDocs(fromDocs, format), `${format}, pages of ${pageSize}`);
+    }
+  return fromDocs.length;
+}
+
 async function exercise(target: string): Promise<void> {
   const base = await fixtureDoc();
   const T0 = new Date("2026-11-21T00:00:00.000Z");
@@ -141,6 +164,12 @@ async function exercise(target: string): Promise<void> {
       fleetAttackers([{ hostId: old.hostId, name: "web0", document: doc0 }], 1),
     );
 
+    // Migration 6 filled the findings of the host that reported before it.
+    assert.equal(
+      await exportMatchesDocs(store, [{ hostId: old.hostId, name: "web0", document: doc0 }]),
+      doc0.findings.length,
+    );
+
     // Three more hosts through ingest; web0 and web1..3 share the fixture's other attacker addresses.
     const docs: HostDoc[] = [{ hostId: old.hostId, name: "web0", document: doc0 }];
     for (const i of [1, 2, 3]) {
@@ -159,6 +188,17 @@ async function exercise(target: string): Promise<void> {
       assert.equal(got.total, want.length);
     }
     assert.ok((await attackersPage(store, 4, ALL)).attackers.length >= 1, "an address on all four hosts");
+    // The dashboard's cut: the first hosts of each address, the count and fleet-wide values unchanged.
+    for (const perIp of [1, 2]) {
+      const full = await attackersPage(store, 1, ALL);
+      const cut = await attackersPage(store, 1, ALL, perIp);
+      assert.equal(cut.total, full.total);
+      assert.deepEqual(
+        cut.attackers,
+        full.attackers.map((a) => ({ ...a, hosts: a.hosts.slice(0, perIp), hostCount: a.hosts.length })),
+        `${perIp} host(s) per address`,
+      );
+    }
     assert.equal((await attackersPage(store, 5, ALL)).attackers.length, 0);
     const apache = await apachePage(store, ALL);
     assert.deepEqual(apache.installations, apacheInventory(docs));
@@ -219,6 +259,14 @@ async function exercise(target: string): Promise<void> {
     changed.findings = changed.findings.filter(
       (f) => (f as { data?: { ip?: string } }).data?.ip !== "45.146.164.110",
     );
+    // A repeated finding id and a spreadsheet formula in a title: exported as the document has them.
+    const first = changed.findings[0] as Doc["findings"][number];
+    changed.findings.push({
+      ...first,
+      severity: "low",
+      title: '=HYPERLINK("x")',
+      cves: ["CVE-2021-41773"],
+    } as never);
     const diff = await ingest(store, hostB, ingestOf(changed), at(75));
     assert.equal(diff.stored, true);
     assert.equal(await reportCount(store), before + 1);
@@ -226,6 +274,8 @@ async function exercise(target: string): Promise<void> {
     assert.deepEqual((await attackersPage(store, 1, ALL)).attackers, fleetAttackers(docs, 1));
     assert.ok(!(await sharedAttackers(store, hostB)).some((s) => s.ip === "45.146.164.110"));
     assert.equal((await incidentsPage(store, ALL)).total, 2);
+    const exported = await exportMatchesDocs(store, docs);
+    assert.ok(exported > docs.length * 2, `${exported} findings of 4 hosts`);
     // The facts count too, but not their collection time.
     const facts = (t: string, extra = "") =>
       JSON.stringify({ kind: "k", collectedAt: t, areas: { x: extra } });

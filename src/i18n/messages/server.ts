@@ -170,6 +170,10 @@ export const server = {
     en: "Attackers seen on several hosts ({count})",
     ja: "複数のホストで見られた攻撃元 ({count} 件)",
   },
+  "dash.moreHosts": {
+    en: "…and {count} more hosts",
+    ja: "…ほか {count} ホスト",
+  },
   "dash.noAttackers": {
     en: "No address was seen attacking more than one host.",
     ja: "複数のホストを攻撃したアドレスはありません。",

@@ -13,6 +13,11 @@ type H = HtmlEscapedString | Promise<HtmlEscapedString>;
 type Who = { user: string; role: Role; csrf: string };
 /** Rows on one page of a fleet view. */
 export const PER_PAGE = 100;
+/**
+ * Hosts listed under one address on the attackers page (the earliest; the rest counted): an address seen
+ * on a thousand hosts would otherwise be a thousand rows read and rendered for each view.
+ */
+export const HOSTS_PER_ADDRESS = 10;
 
 /** What the fleet pages borrow from the dashboard: its page frame, session check, language and classes. */
 export interface PageKit {
@@ -61,7 +66,7 @@ export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
     "/fleet/attackers",
     guarded(async (c, lang, t, s) => {
       const p = pageOf(c);
-      const { total, attackers: list } = await attackersPage(k.store, 2, p);
+      const { total, attackers: list } = await attackersPage(k.store, 2, p, HOSTS_PER_ADDRESS);
       const body = html`<h1>${t("dash.attackers", { count: total })}</h1>
 ${
   list.length === 0
@@ -72,7 +77,7 @@ ${list.map(
     html`<tr data-ip="${a.ip}"><td><code class="ip">${a.ip}</code></td><td><ul class="seen">${a.hosts.map(
       (h) =>
         html`<li data-host="${h.hostId}">${hostLink(h.hostId, h.host)} <time>${h.firstSeen ?? "?"}</time> – <time>${h.lastSeen ?? "?"}</time>, ${h.requests}${h.outcome ? html`, ${h.outcome}` : ""}${h.attacks.length ? html` <small>${h.attacks.join(", ")}</small>` : ""}${h.incidents.length ? html`<br><small class="inc">${h.incidents.join(" / ")}</small>` : ""}</li>`,
-    )}</ul></td><td>${a.outcome ?? ""}</td></tr>`,
+    )}${(a.hostCount ?? 0) > a.hosts.length ? html`<li class="more">${t("dash.moreHosts", { count: (a.hostCount ?? 0) - a.hosts.length })}</li>` : ""}</ul></td><td>${a.outcome ?? ""}</td></tr>`,
 )}
 </tbody></table>`
 }

@@ -2,7 +2,8 @@ import { toolVersion } from "../../core/version.ts";
 import type { ServerStore } from "../store/db.ts";
 import { latestDocuments } from "../store/fleet-queries.ts";
 import { listHosts } from "../store/repo.ts";
-import { type FindingRow, fleetFindings, type HostDoc, toCsv } from "./views.ts";
+import { jsonStrings } from "../store/summaries.ts";
+import { csvLine, type FindingRow, type HostDoc, toCsv } from "./views.ts";
 
 /** Every host's latest document (the fleet views fold them). */
 export async function fleetDocs(store: ServerStore): Promise<HostDoc[]> {
@@ -39,13 +40,8 @@ const SECURITY_SEVERITY: Record<string, string> = {
   info: "0.0",
 };
 
-/**
- * The fleet's current findings as SARIF 2.1.0: one run, one result per finding of each host, the host
- * named by a logical location (its name and id: a fleet finding has no file of ours to point at), and
- * a fingerprint of host id and finding id so the same finding on another scan is the same result.
- */
-export function fleetSarif(findings: FindingRow[], version: string): string {
-  const checks = [...new Set(findings.map((f) => f.check))].sort();
+/** The worst severity of each check among `findings` (the SARIF rule's default level). */
+function worstByCheck(findings: Iterable<{ check: string; severity: string }>): Map<string, string> {
   const worst = new Map<string, string>();
   const rank = (s: string) => Object.keys(LEVEL).indexOf(s);
   for (const f of findings) {
@@ -53,6 +49,18 @@ export function fleetSarif(findings: FindingRow[], version: string): string {
     if (have === undefined || (rank(f.severity) >= 0 && rank(f.severity) < rank(have)))
       worst.set(f.check, f.severity);
   }
+  return worst;
+}
+
+/**
+ * The SARIF file around its results: the text before the first result and after the last, and each
+ * check's rule index. The results are written between, one at a time.
+ */
+function sarifFrame(
+  worst: Map<string, string>,
+  version: string,
+): { head: string; tail: string; index: Map<string, number> } {
+  const checks = [...worst.keys()].sort();
   const rules = checks.map((check) => {
     const sev = worst.get(check) ?? "info";
     return {
@@ -62,8 +70,17 @@ export function fleetSarif(findings: FindingRow[], version: string): string {
       properties: { "security-severity": SECURITY_SEVERITY[sev] ?? "0.0", tags: ["security"] },
     };
   });
-  const index = new Map(checks.map((c, i) => [c, i]));
-  const results = findings.map((f) => ({
+  const whole = JSON.stringify({
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [{ tool: { driver: { name: "mamori", version, rules } }, results: [] }],
+  });
+  // `whole` ends with `"results":[]}]}`: the results go between its last four characters and the rest.
+  return { head: whole.slice(0, -4), tail: whole.slice(-4), index: new Map(checks.map((c, i) => [c, i])) };
+}
+
+function sarifResult(f: FindingRow, index: Map<string, number>): string {
+  return JSON.stringify({
     ruleId: f.check,
     ruleIndex: index.get(f.check),
     level: LEVEL[f.severity] ?? "warning",
@@ -83,20 +100,144 @@ export function fleetSarif(findings: FindingRow[], version: string): string {
       "security-severity": SECURITY_SEVERITY[f.severity] ?? "0.0",
       cves: f.cves,
     },
-  }));
-  return JSON.stringify({
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [{ tool: { driver: { name: "mamori", version, rules } }, results }],
   });
 }
 
-/** The export files: hosts (the /api/v1/hosts list) or every current finding, as JSON or CSV. */
+/**
+ * The fleet's current findings as SARIF 2.1.0: one run, one result per finding of each host, the host
+ * named by a logical location (its name and id: a fleet finding has no file of ours to point at), and
+ * a fingerprint of host id and finding id so the same finding on another scan is the same result.
+ */
+export function fleetSarif(findings: FindingRow[], version: string): string {
+  const { head, tail, index } = sarifFrame(worstByCheck(findings), version);
+  return `${head}${findings.map((f) => sarifResult(f, index)).join(",")}${tail}`;
+}
+
+/** Rows of the findings export read from the database at a time. */
+export const EXPORT_PAGE = 1000;
+
+/**
+ * Every current finding from the per-host summaries (host_findings, migration 6) in the order of
+ * `fleetFindings` over `fleetDocs` (host id, then the document's order), one page at a time (keyset on
+ * host id and place): no document is read, and memory does not grow with the fleet. A host that reports
+ * while the export runs is seen before or after its new report, page by page.
+ */
+export async function* currentFindings(
+  store: ServerStore,
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<FindingRow[]> {
+  let after: { host: string; seq: number } | undefined;
+  for (;;) {
+    let q = store.db
+      .selectFrom("host_findings as f")
+      .innerJoin("hosts as h", "h.id", "f.host_id")
+      .select([
+        "f.host_id",
+        "h.name",
+        "f.seq",
+        "f.finding_id",
+        "f.check_id",
+        "f.severity",
+        "f.title",
+        "f.cves",
+      ])
+      .orderBy("f.host_id")
+      .orderBy("f.seq")
+      .limit(pageSize);
+    if (after) {
+      const { host, seq } = after;
+      q = q.where((eb) =>
+        eb.or([eb("f.host_id", ">", host), eb.and([eb("f.host_id", "=", host), eb("f.seq", ">", seq)])]),
+      );
+    }
+    const rows = await q.execute();
+    if (rows.length > 0)
+      yield rows.map((r) => ({
+        hostId: r.host_id,
+        host: r.name,
+        id: r.finding_id,
+        check: r.check_id,
+        severity: r.severity,
+        title: r.title,
+        cves: jsonStrings(r.cves),
+      }));
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < pageSize) return;
+    after = { host: last.host_id, seq: Number(last.seq) };
+  }
+}
+
+/** The findings export as text chunks (a page each): JSON, CSV or SARIF, the same bytes as folded whole. */
+export async function* findingsChunks(
+  store: ServerStore,
+  format: ExportFormat,
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<string> {
+  if (format === "csv") {
+    yield csvLine(FINDINGS_CSV);
+    for await (const page of currentFindings(store, pageSize))
+      yield page.map((f) => csvLine(findingCells(f))).join("");
+    return;
+  }
+  let head = '{"findings":[';
+  let tail = "]}";
+  let one = (f: FindingRow) => JSON.stringify(f);
+  if (format === "sarif") {
+    // First the checks and their worst severity (small: one row per check and severity), then the results.
+    const pairs = await store.db
+      .selectFrom("host_findings")
+      .select(["check_id as check", "severity"])
+      .distinct()
+      .execute();
+    const frame = sarifFrame(worstByCheck(pairs), toolVersion());
+    head = frame.head;
+    tail = frame.tail;
+    one = (f) => sarifResult(f, frame.index);
+  }
+  let first = true;
+  yield head;
+  for await (const page of currentFindings(store, pageSize)) {
+    yield `${first ? "" : ","}${page.map(one).join(",")}`;
+    first = false;
+  }
+  yield tail;
+}
+
+const FINDINGS_CSV = ["hostId", "host", "id", "check", "severity", "title", "cves"];
+const findingCells = (f: FindingRow) => [
+  f.hostId,
+  f.host,
+  f.id,
+  f.check,
+  f.severity,
+  f.title,
+  f.cves.join(" "),
+];
+
+/** A byte stream of text chunks, read as the client takes them. */
+function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      const n = await chunks.next();
+      if (n.done) ctrl.close();
+      else ctrl.enqueue(enc.encode(n.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
+
+/**
+ * The export files: hosts (the /api/v1/hosts list) as JSON or CSV, or every current finding as JSON, CSV
+ * or SARIF, streamed from the summaries a page at a time.
+ */
 export async function exportFile(
   store: ServerStore,
   what: ExportWhat,
   format: ExportFormat,
-): Promise<{ body: string; type: string; name: string }> {
+): Promise<{ body: string | ReadableStream<Uint8Array>; type: string; name: string }> {
   const name = `mamori-${what}.${format}`;
   if (what === "hosts") {
     const hosts = await listHosts(store);
@@ -110,16 +251,18 @@ export async function exportFile(
       name,
     };
   }
-  const findings: FindingRow[] = fleetFindings(await fleetDocs(store));
-  if (format === "json") return { body: JSON.stringify({ findings }), type: "application/json", name };
-  if (format === "sarif")
-    return { body: fleetSarif(findings, toolVersion()), type: "application/sarif+json", name };
-  return {
-    body: toCsv(
-      ["hostId", "host", "id", "check", "severity", "title", "cves"],
-      findings.map((f) => [f.hostId, f.host, f.id, f.check, f.severity, f.title, f.cves.join(" ")]),
-    ),
-    type: "text/csv; charset=utf-8",
-    name,
-  };
+  const type =
+    format === "json"
+      ? "application/json"
+      : format === "sarif"
+        ? "application/sarif+json"
+        : "text/csv; charset=utf-8";
+  return { body: streamOf(findingsChunks(store, format)), type, name };
+}
+
+/** The findings export folded from every host's latest document (the summaries' reference; tests, bench). */
+export function findingsFromDocs(findings: FindingRow[], format: ExportFormat): string {
+  if (format === "json") return JSON.stringify({ findings });
+  if (format === "sarif") return fleetSarif(findings, toolVersion());
+  return toCsv(FINDINGS_CSV, findings.map(findingCells));
 }

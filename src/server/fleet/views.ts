@@ -53,6 +53,8 @@ export interface AttackerOnHost {
 export interface FleetAttacker {
   ip: string;
   hosts: AttackerOnHost[];
+  /** How many hosts saw it, when `hosts` lists only the first of them (a page with hosts per address cut). */
+  hostCount?: number;
   firstSeen?: string;
   lastSeen?: string;
   outcome?: string;
@@ -384,10 +386,15 @@ export function fleetFindings(docs: Iterable<HostDoc>): FindingRow[] {
  * take for a formula (starting with = + - @, tab or carriage return) gets a leading apostrophe.
  */
 export function toCsv(header: string[], rows: Array<Array<string | number | undefined | null>>): string {
+  return [header, ...rows].map(csvLine).join("");
+}
+
+/** One CSV record with its CRLF (the cells as `toCsv` writes them: a file can be streamed a line at a time). */
+export function csvLine(row: Array<string | number | undefined | null>): string {
   const cell = (v: string | number | undefined | null): string => {
     let s = v === undefined || v === null ? "" : String(v);
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return `"${s.replaceAll('"', '""')}"`;
   };
-  return `${[header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
+  return `${row.map(cell).join(",")}\r\n`;
 }

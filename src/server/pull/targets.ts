@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Cron } from "croner";
-import type { Kysely } from "kysely";
 import { parseSshTarget, targetLabel } from "../../remote/ssh.ts";
+import { audit } from "../store/audit-log.ts";
 import { type ServerStore, serverTx } from "../store/db.ts";
-import type { PullTargetsTable, ServerDb } from "../store/schema.ts";
+import type { PullTargetsTable } from "../store/schema.ts";
 
 /**
  * Hosts without mamori that the server reads over SSH (agentless pull). Registering one makes its host
@@ -35,27 +35,6 @@ export function checkCron(pattern: string): void {
   } catch {
     throw new PullTargetError("badCron");
   }
-}
-
-async function audit(
-  trx: Kysely<ServerDb>,
-  now: Date,
-  actor: string,
-  action: string,
-  target: string,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  await trx
-    .insertInto("audit_log")
-    .values({
-      id: randomUUID(),
-      at: now.toISOString(),
-      actor,
-      action,
-      target,
-      detail: JSON.stringify(detail),
-    })
-    .execute();
 }
 
 /** Registers ssh://[user@]host[:port]; returns its host id. The target is kept in its canonical form. */

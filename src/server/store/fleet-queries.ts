@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { type AuditEntry, audit } from "./audit-log.ts";
 import type { ServerStore } from "./db.ts";
 
 /**
@@ -72,25 +72,8 @@ export async function* latestDocuments(
 }
 
 /** Appends one audit-log entry outside any other change (server-side events: data judged, alerts sent). */
-export async function recordEvent(
-  store: ServerStore,
-  now: Date,
-  actor: string,
-  action: string,
-  target: string,
-  detail: Record<string, unknown> = {},
-): Promise<void> {
-  await store.db
-    .insertInto("audit_log")
-    .values({
-      id: randomUUID(),
-      at: now.toISOString(),
-      actor,
-      action,
-      target,
-      detail: JSON.stringify(detail),
-    })
-    .execute();
+export async function recordEvent(store: ServerStore, ...entry: AuditEntry): Promise<void> {
+  await audit(store.db, ...entry);
 }
 
 /** The latest audit-log entries of one action, newest first. */

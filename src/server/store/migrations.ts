@@ -280,4 +280,23 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
       await backfillSummaries(typed);
     },
   },
+  {
+    version: 6,
+    name: "per-host summary of the latest report's findings (the export reads rows, not documents)",
+    async up(typed) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createTable("host_findings")
+        .addColumn("host_id", "text", (c) => c.notNull().references("hosts.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("finding_id", "text", (c) => c.notNull())
+        .addColumn("check_id", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("cves", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("host_findings_pk", ["host_id", "seq"])
+        .execute();
+      await backfillSummaries(typed, ["host_findings"]);
+    },
+  },
 ];

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
+import { audit } from "./audit-log.ts";
 import { type ServerStore, serverTx } from "./db.ts";
 import { recordEvents } from "./events.ts";
 import type { ServerDb } from "./schema.ts";
-import { reportHash, severityCounts, writeHostSummary } from "./summaries.ts";
+import { reportHashOf, severityCounts, summaryRows, writeSummaryRows } from "./summaries.ts";
 
 /**
  * The server's records: enrollment tokens, host credentials and API keys (random secrets, stored as their
@@ -35,27 +36,6 @@ function wellFormed(secret: string, prefix: string): boolean {
     secret.startsWith(prefix) &&
     /^[A-Za-z0-9_-]+$/.test(secret.slice(prefix.length))
   );
-}
-
-async function audit(
-  trx: Kysely<ServerDb>,
-  now: Date,
-  actor: string,
-  action: string,
-  target: string,
-  detail: Record<string, unknown> = {},
-): Promise<void> {
-  await trx
-    .insertInto("audit_log")
-    .values({
-      id: randomUUID(),
-      at: now.toISOString(),
-      actor,
-      action,
-      target,
-      detail: JSON.stringify(detail),
-    })
-    .execute();
 }
 
 export async function createEnrollToken(
@@ -150,18 +130,7 @@ export async function enroll(
         latest_report_id: null,
       })
       .execute();
-    const credential = newSecret(CREDENTIAL_PREFIX);
-    await trx
-      .insertInto("host_credentials")
-      .values({
-        id: randomUUID(),
-        host_id: hostId,
-        secret_hash: secretHash(credential),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+    const credential = await addCredential(trx, hostId, now);
     await audit(trx, now, `token:${row.id}`, "host.enroll", hostId, { name: hostname });
     return { ok: true as const, hostId, credential };
   });
@@ -211,24 +180,30 @@ export async function hostOfCredential(
   return row.host_id;
 }
 
+/** Stores a new credential of a host (its hash) in the caller's transaction; returns the credential. */
+async function addCredential(trx: Kysely<ServerDb>, hostId: string, now: Date): Promise<string> {
+  const credential = newSecret(CREDENTIAL_PREFIX);
+  await trx
+    .insertInto("host_credentials")
+    .values({
+      id: randomUUID(),
+      host_id: hostId,
+      secret_hash: secretHash(credential),
+      created_at: now.toISOString(),
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .execute();
+  return credential;
+}
+
 /** A new credential for a host (its current one stays valid until the new one is first used). */
 export async function rotateCredential(store: ServerStore, hostId: string, now: Date): Promise<string> {
-  const credential = newSecret(CREDENTIAL_PREFIX);
-  await serverTx(store, async (trx) => {
-    await trx
-      .insertInto("host_credentials")
-      .values({
-        id: randomUUID(),
-        host_id: hostId,
-        secret_hash: secretHash(credential),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+  return serverTx(store, async (trx) => {
+    const credential = await addCredential(trx, hostId, now);
     await audit(trx, now, `host:${hostId}`, "credential.rotate", hostId);
+    return credential;
   });
-  return credential;
 }
 
 /** The API key's id and role, or undefined (unknown, malformed or revoked). */
@@ -305,6 +280,8 @@ export interface IngestReport {
   /** The document as JSON text. */
   document: string;
   facts?: string;
+  /** `document` and `facts` already parsed by the caller (the API validates them): not parsed again. */
+  parsed?: { document: unknown; facts?: unknown };
 }
 
 /** Stores one report of a host, its findings and incidents, and the host's summary; returns the report id. */
@@ -335,10 +312,16 @@ export async function ingest(
   const worst = worstOf(report.findings.map((f) => f.severity));
   // PostgreSQL text and JSONB cannot hold U+0000, which host-supplied strings may carry: U+FFFD instead.
   const clean = (v: string) => (v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v);
-  const doc = (text: string) =>
+  // Each text is parsed once here, or not at all when the caller has parsed it (the API, to validate).
+  const value = (text: string, parsed: unknown) =>
     text.includes("\\u0000")
-      ? JSON.stringify(JSON.parse(text), (_k, v) => (typeof v === "string" ? clean(v) : v))
-      : text;
+      ? JSON.parse(text, (_k, v) => (typeof v === "string" ? clean(v) : v))
+      : parsed !== undefined
+        ? parsed
+        : JSON.parse(text);
+  const document: unknown = value(report.document, report.parsed?.document);
+  const facts: unknown = report.facts === undefined ? undefined : value(report.facts, report.parsed?.facts);
+  const text = (raw: string, v: unknown) => (raw.includes("\\u0000") ? JSON.stringify(v) : raw);
   report = {
     ...report,
     hostname: clean(report.hostname),
@@ -354,10 +337,19 @@ export async function ingest(
       severity: x.severity,
       title: clean(x.title),
     })),
-    document: doc(report.document),
-    facts: report.facts === undefined ? undefined : doc(report.facts),
+    document: text(report.document, document),
+    facts: report.facts === undefined ? undefined : text(report.facts, facts),
   };
-  const hash = reportHash(report.document, report.facts);
+  const hash = reportHashOf(document, facts);
+  // The summaries (fleet views, export) are folded here, before the transaction: no lock or connection is
+  // held while they are made. An unchanged report does not use them.
+  const rows = summaryRows(hostId, document);
+  // A finding or incident id repeated in one report is kept once (the first).
+  const seenF = new Set<string>();
+  const findings = report.findings.filter((f) => !seenF.has(f.id) && seenF.add(f.id));
+  const seenI = new Set<string>();
+  const incidents = report.incidents.filter((x) => !seenI.has(x.id) && seenI.add(x.id));
+  const counts = severityCounts(findings.map((f) => f.severity));
   return serverTx(store, async (trx) => {
     // Two pushes of one host wait for each other on PostgreSQL (SQLite has one writer anyway).
     let current = trx
@@ -366,7 +358,7 @@ export async function ingest(
       .where("id", "=", hostId);
     if (store.dialect === "pg") current = current.forUpdate();
     const host = await current.executeTakeFirst();
-    if (hash !== undefined && host?.latest_report_id && host.report_hash === hash) {
+    if (host?.latest_report_id && host.report_hash === hash) {
       const last =
         host.last_scan_at && host.last_scan_at > report.scannedAt ? host.last_scan_at : report.scannedAt;
       await trx
@@ -391,9 +383,6 @@ export async function ingest(
       })
       .execute();
     await recordEvents(trx, store.dialect, hostId, id, report, now);
-    // A finding or incident id repeated in one report is kept once (the first).
-    const seenF = new Set<string>();
-    const findings = report.findings.filter((f) => !seenF.has(f.id) && seenF.add(f.id));
     for (let i = 0; i < findings.length; i += 200)
       await trx
         .insertInto("report_findings")
@@ -408,8 +397,6 @@ export async function ingest(
           })),
         )
         .execute();
-    const seenI = new Set<string>();
-    const incidents = report.incidents.filter((x) => !seenI.has(x.id) && seenI.add(x.id));
     for (let i = 0; i < incidents.length; i += 200)
       await trx
         .insertInto("report_incidents")
@@ -432,13 +419,13 @@ export async function ingest(
         worst_severity: worst,
         incidents: incidents.length,
         latest_report_id: id,
-        report_hash: hash ?? null,
+        report_hash: hash,
         scans: eb("scans", "+", 1),
-        ...severityCounts(findings.map((f) => f.severity)),
+        ...counts,
       }))
       .where("id", "=", hostId)
       .execute();
-    await writeHostSummary(trx, hostId, JSON.parse(report.document), store.dialect);
+    await writeSummaryRows(trx, hostId, rows, store.dialect);
     await audit(trx, now, by.actor, by.action, id, {
       findings: findings.length,
       incidents: incidents.length,

@@ -81,6 +81,19 @@ export interface HostIncidentsTable {
   timeline: string;
 }
 
+/** Migration 6: the findings of each host's latest report (the export reads these, not the documents). */
+export interface HostFindingsTable {
+  host_id: string;
+  /** The finding's place in the document (the export keeps the document's order). */
+  seq: number;
+  finding_id: string;
+  check_id: string;
+  severity: string;
+  title: string;
+  /** JSON array of CVE ids. */
+  cves: string;
+}
+
 export interface EnrollTokensTable {
   id: string;
   /** sha256 of the token: the token itself is shown once and never stored. */
@@ -208,4 +221,5 @@ export interface ServerDb {
   host_attackers: HostAttackersTable;
   host_apache: HostApacheTable;
   host_incidents: HostIncidentsTable;
+  host_findings: HostFindingsTable;
 }

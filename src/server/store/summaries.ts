@@ -9,7 +9,9 @@ import {
   type FleetAttacker,
   type FleetIncident,
   fleetAttackers,
+  fleetFindings,
   fleetIncidents,
+  OUTCOME_RANK,
   outcomeRank,
   versionKey,
 } from "../fleet/views.ts";
@@ -30,20 +32,24 @@ const BATCH = 200;
 
 /**
  * What makes two reports "the same": the sha256 of the document without its scan time, and of the facts
- * without their collection time. Undefined when the text is not JSON (it always is after validation).
+ * without their collection time, from the parsed values (the ingest parses a pushed body once).
  */
+export function reportHashOf(document: unknown, facts?: unknown): string {
+  const without = (v: unknown, key: string) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    const { [key]: _drop, ...rest } = v as Record<string, unknown>;
+    return rest;
+  };
+  const h = createHash("sha256");
+  h.update(JSON.stringify(without(document, "scannedAt"))).update("\u0000");
+  if (facts !== undefined) h.update(JSON.stringify(without(facts, "collectedAt")));
+  return h.digest("hex");
+}
+
+/** `reportHashOf` of JSON texts; undefined when a text is not JSON (it always is after validation). */
 export function reportHash(document: string, facts?: string): string | undefined {
   try {
-    const doc = JSON.parse(document) as Record<string, unknown>;
-    const h = createHash("sha256");
-    if (doc && typeof doc === "object") delete doc.scannedAt;
-    h.update(JSON.stringify(doc)).update("\u0000");
-    if (facts !== undefined) {
-      const f = JSON.parse(facts) as Record<string, unknown>;
-      if (f && typeof f === "object") delete f.collectedAt;
-      h.update(JSON.stringify(f));
-    }
-    return h.digest("hex");
+    return reportHashOf(JSON.parse(document), facts === undefined ? undefined : JSON.parse(facts));
   } catch {
     return undefined;
   }
@@ -74,78 +80,144 @@ export function severityCounts(severities: Iterable<string>): {
   };
 }
 
+type Row<T extends keyof ServerDb> = ServerDb[T];
+
+/** The summary rows of one report, by table: made from the parsed document before any transaction. */
+export interface SummaryRows {
+  host_attackers?: Array<Row<"host_attackers">>;
+  host_apache?: Array<Row<"host_apache">>;
+  host_incidents?: Array<Row<"host_incidents">>;
+  host_findings?: Array<Row<"host_findings">>;
+}
+type SummaryTable = keyof SummaryRows;
+/** Every summary table, in the order they are written. */
+export const SUMMARY_TABLES: SummaryTable[] = [
+  "host_attackers",
+  "host_apache",
+  "host_incidents",
+  "host_findings",
+];
+
+/**
+ * What the folds of fleet/views.ts make of one parsed document, as rows (pure: no database, so the ingest
+ * builds them before its transaction). `tables` chooses which (a migration fills only the tables it has).
+ */
+export function summaryRows(
+  hostId: string,
+  document: unknown,
+  tables: readonly SummaryTable[] = SUMMARY_TABLES,
+): SummaryRows {
+  const d = [{ hostId, name: "", document }];
+  const out: SummaryRows = {};
+  if (tables.includes("host_attackers"))
+    out.host_attackers = fleetAttackers(d, 1, MAX_ATTACKERS).flatMap((a) =>
+      a.hosts.slice(0, 1).map((h) => ({
+        host_id: hostId,
+        ip: a.ip,
+        first_seen: h.firstSeen ?? null,
+        last_seen: h.lastSeen ?? null,
+        requests: Math.min(Math.max(0, Math.trunc(h.requests)), 2_000_000_000),
+        outcome: h.outcome ?? null,
+        outcome_rank: outcomeRank(h.outcome),
+        attacks: JSON.stringify(h.attacks.slice(0, 50)),
+        incidents: JSON.stringify(h.incidents.slice(0, 50)),
+      })),
+    );
+  if (tables.includes("host_apache"))
+    out.host_apache = apacheInventory(d).map((r, seq) => ({
+      host_id: hostId,
+      seq,
+      binary: r.binary,
+      version: r.version ?? null,
+      version_key: versionKey(r.version),
+      product: r.product ?? null,
+      package: r.package ?? null,
+      package_origin: r.packageOrigin ?? null,
+      exposed: r.exposed,
+      ports: JSON.stringify(r.ports),
+      traversal: r.traversal ?? null,
+      worst_cve: r.worstCve ?? null,
+      cves: r.cves,
+    }));
+  if (tables.includes("host_incidents"))
+    out.host_incidents = fleetIncidents(d, MAX_TIMELINE).map((x, seq) => ({
+      host_id: hostId,
+      seq,
+      incident_id: x.id,
+      severity: x.severity,
+      severity_rank: sevRank(x.severity),
+      title: x.title,
+      summary: x.summary,
+      start: x.start ?? "",
+      timeline: JSON.stringify(x.timeline),
+    }));
+  if (tables.includes("host_findings"))
+    out.host_findings = fleetFindings(d).map((f, seq) => ({
+      host_id: hostId,
+      seq,
+      finding_id: f.id,
+      check_id: f.check,
+      severity: f.severity,
+      title: f.title,
+      cves: JSON.stringify(f.cves),
+    }));
+  return out;
+}
+
+/**
+ * Replaces a host's rows in the tables `rows` has with those rows, inside the caller's transaction. On
+ * PostgreSQL two statements whatever the row counts (one clears, one inserts every table from JSON); a
+ * push is a dozen statements and each round trip costs most under load.
+ */
+export async function writeSummaryRows(
+  trx: Kysely<ServerDb>,
+  hostId: string,
+  rows: SummaryRows,
+  dialect: "sqlite" | "pg" = "sqlite",
+): Promise<void> {
+  const tables = SUMMARY_TABLES.filter((t) => rows[t] !== undefined);
+  if (tables.length === 0) return;
+  if (dialect === "pg") {
+    // Clearing and inserting in one statement could meet the old rows' keys: two statements.
+    const del = tables.map((t) => sql`delete from ${sql.table(t)} where host_id = ${hostId}`);
+    await withAll(del).execute(trx);
+    const ins = tables
+      .filter((t) => (rows[t]?.length ?? 0) > 0)
+      .map(
+        (t) =>
+          sql`insert into ${sql.table(t)} select * from json_populate_recordset(null::${sql.table(t)}, ${JSON.stringify(rows[t])}::json)`,
+      );
+    if (ins.length > 0) await withAll(ins).execute(trx);
+    return;
+  }
+  for (const t of tables) await trx.deleteFrom(t).where("host_id", "=", hostId).execute();
+  for (const t of tables) {
+    const all = rows[t] ?? [];
+    for (let i = 0; i < all.length; i += BATCH)
+      await trx
+        .insertInto(t)
+        .values(all.slice(i, i + BATCH) as never)
+        .execute();
+  }
+}
+
+/** Data-changing statements as one: all but the last in WITH clauses. */
+function withAll(parts: ReturnType<typeof sql>[]) {
+  const last = parts[parts.length - 1] as ReturnType<typeof sql>;
+  if (parts.length === 1) return last;
+  const ctes = parts.slice(0, -1).map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`);
+  return sql`with ${sql.join(ctes)} ${last}`;
+}
+
 /** Replaces a host's summary rows with those of `document` (parsed), inside the caller's transaction. */
 export async function writeHostSummary(
   trx: Kysely<ServerDb>,
   hostId: string,
   document: unknown,
   dialect: "sqlite" | "pg" = "sqlite",
+  tables: readonly SummaryTable[] = SUMMARY_TABLES,
 ): Promise<void> {
-  if (dialect === "pg")
-    // One round trip for the three (a push is a dozen statements; each costs most under load).
-    await sql`with a as (delete from host_attackers where host_id = ${hostId}),
-      b as (delete from host_apache where host_id = ${hostId})
-      delete from host_incidents where host_id = ${hostId}`.execute(trx);
-  else {
-    await trx.deleteFrom("host_attackers").where("host_id", "=", hostId).execute();
-    await trx.deleteFrom("host_apache").where("host_id", "=", hostId).execute();
-    await trx.deleteFrom("host_incidents").where("host_id", "=", hostId).execute();
-  }
-  const d = [{ hostId, name: "", document }];
-  const attackers = fleetAttackers(d, 1, MAX_ATTACKERS).flatMap((a) =>
-    a.hosts.slice(0, 1).map((h) => ({
-      host_id: hostId,
-      ip: a.ip,
-      first_seen: h.firstSeen ?? null,
-      last_seen: h.lastSeen ?? null,
-      requests: Math.min(Math.max(0, Math.trunc(h.requests)), 2_000_000_000),
-      outcome: h.outcome ?? null,
-      outcome_rank: outcomeRank(h.outcome),
-      attacks: JSON.stringify(h.attacks.slice(0, 50)),
-      incidents: JSON.stringify(h.incidents.slice(0, 50)),
-    })),
-  );
-  for (let i = 0; i < attackers.length; i += BATCH)
-    await trx
-      .insertInto("host_attackers")
-      .values(attackers.slice(i, i + BATCH))
-      .execute();
-  const apache = apacheInventory(d).map((r, seq) => ({
-    host_id: hostId,
-    seq,
-    binary: r.binary,
-    version: r.version ?? null,
-    version_key: versionKey(r.version),
-    product: r.product ?? null,
-    package: r.package ?? null,
-    package_origin: r.packageOrigin ?? null,
-    exposed: r.exposed,
-    ports: JSON.stringify(r.ports),
-    traversal: r.traversal ?? null,
-    worst_cve: r.worstCve ?? null,
-    cves: r.cves,
-  }));
-  for (let i = 0; i < apache.length; i += BATCH)
-    await trx
-      .insertInto("host_apache")
-      .values(apache.slice(i, i + BATCH))
-      .execute();
-  const incidents = fleetIncidents(d, MAX_TIMELINE).map((x, seq) => ({
-    host_id: hostId,
-    seq,
-    incident_id: x.id,
-    severity: x.severity,
-    severity_rank: sevRank(x.severity),
-    title: x.title,
-    summary: x.summary,
-    start: x.start ?? "",
-    timeline: JSON.stringify(x.timeline),
-  }));
-  for (let i = 0; i < incidents.length; i += BATCH)
-    await trx
-      .insertInto("host_incidents")
-      .values(incidents.slice(i, i + BATCH))
-      .execute();
+  await writeSummaryRows(trx, hostId, summaryRows(hostId, document, tables), dialect);
 }
 
 function sevRank(s: string): number {
@@ -166,23 +238,31 @@ export interface Page {
 /** The most rows one page of a fleet view may ask for. */
 export const MAX_VIEW_PAGE = 1000;
 
-const strings = (text: string): string[] => {
+/** The items of a stored JSON array that pass `keep` ([] for anything else). */
+function jsonArray<T>(text: string, keep: (x: unknown) => x is T): T[] {
   try {
     const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    return Array.isArray(v) ? v.filter(keep) : [];
   } catch {
     return [];
   }
-};
+}
+/** The strings of a stored JSON array of strings. */
+export const jsonStrings = (text: string) => jsonArray(text, (x): x is string => typeof x === "string");
+const numbers = (text: string) => jsonArray(text, (x): x is number => typeof x === "number");
 
 /**
  * Addresses seen on at least `minHosts` hosts: most hosts first, then the worst outcome, then the address;
- * one page of them, each with every host that saw it, and how many there are in all.
+ * one page of them, each with every host that saw it (or, with `hostsPerIp`, the first that many by first
+ * sighting, with `hostCount` and the fleet-wide times and outcome from the database), and how many there
+ * are in all. The dashboard cuts the hosts: an address on a thousand hosts is not a thousand rows read,
+ * parsed and rendered per view.
  */
 export async function attackersPage(
   store: ServerStore,
   minHosts: number,
   page: Page,
+  hostsPerIp?: number,
 ): Promise<{ total: number; attackers: FleetAttacker[] }> {
   // One grouping for the page and the count: `total` is a window over the groups.
   const grouped = store.db
@@ -192,6 +272,8 @@ export async function attackersPage(
       eb.fn.countAll<number>().as("n"),
       eb.fn.min("outcome_rank").as("r"),
       sql<number>`count(*) over ()`.as("total"),
+      sql<string | null>`min(${byCode(store, "first_seen")})`.as("fs"),
+      sql<string | null>`max(${byCode(store, "last_seen")})`.as("ls"),
     ])
     .groupBy("ip")
     .having((eb) => eb.fn.countAll(), ">=", minHosts);
@@ -203,6 +285,7 @@ export async function attackersPage(
     .offset(page.offset)
     .execute();
   const ips = picked.map((r) => r.ip);
+  const cut = hostsPerIp !== undefined;
   const totalRow =
     picked.length > 0
       ? { n: picked[0]?.total ?? 0 }
@@ -211,29 +294,63 @@ export async function attackersPage(
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
   if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
-  const rows = await store.db
-    .selectFrom("host_attackers as a")
-    .innerJoin("hosts as h", "h.id", "a.host_id")
-    .select([
-      "a.ip",
-      "a.host_id",
-      "h.name",
-      "a.first_seen",
-      "a.last_seen",
-      "a.requests",
-      "a.outcome",
-      "a.attacks",
-      "a.incidents",
-    ])
-    .where("a.ip", "in", ips)
-    .execute();
+  const rows = cut
+    ? await store.db
+        .selectFrom(
+          store.db
+            .selectFrom("host_attackers as a")
+            .selectAll("a")
+            .select(
+              // attackerOf's order: earliest first sighting (none first), then host id.
+              sql<number>`row_number() over (partition by ${sql.ref("a.ip")} order by coalesce(${sql.ref("a.first_seen")}, '')${store.dialect === "pg" ? sql` collate "C"` : sql``}, ${sql.ref("a.host_id")})`.as(
+                "rn",
+              ),
+            )
+            .where("a.ip", "in", ips)
+            .as("a"),
+        )
+        .innerJoin("hosts as h", "h.id", "a.host_id")
+        .select(ON_HOST)
+        .where("a.rn", "<=", hostsPerIp)
+        .execute()
+    : await store.db
+        .selectFrom("host_attackers as a")
+        .innerJoin("hosts as h", "h.id", "a.host_id")
+        .select(ON_HOST)
+        .where("a.ip", "in", ips)
+        .execute();
   const byIp = new Map<string, AttackerOnHost[]>(ips.map((ip) => [ip, []]));
   for (const r of rows) byIp.get(r.ip)?.push(onHost(r));
   return {
     total: Number(totalRow.n),
-    attackers: ips.map((ip) => attackerOf(ip, byIp.get(ip) ?? [])),
+    attackers: picked.map((g) => {
+      const a = attackerOf(g.ip, byIp.get(g.ip) ?? []);
+      if (!cut) return a;
+      // The listed hosts are only the first: the fleet-wide values come from the grouping.
+      const rank = Number(g.r);
+      return {
+        ...a,
+        hostCount: Number(g.n),
+        firstSeen: g.fs ?? undefined,
+        lastSeen: g.ls ?? undefined,
+        outcome: OUTCOME_RANK[rank] ?? (rank === 99 ? undefined : a.outcome),
+      };
+    }),
   };
 }
+
+/** The columns `onHost` reads (host_attackers as a, hosts as h). */
+const ON_HOST = [
+  "a.ip",
+  "a.host_id",
+  "h.name",
+  "a.first_seen",
+  "a.last_seen",
+  "a.requests",
+  "a.outcome",
+  "a.attacks",
+  "a.incidents",
+] as const;
 
 function onHost(r: {
   host_id: string;
@@ -252,8 +369,8 @@ function onHost(r: {
     lastSeen: r.last_seen ?? undefined,
     requests: Number(r.requests),
     outcome: r.outcome ?? undefined,
-    attacks: strings(r.attacks),
-    incidents: strings(r.incidents),
+    attacks: jsonStrings(r.attacks),
+    incidents: jsonStrings(r.incidents),
   };
 }
 
@@ -267,17 +384,7 @@ export async function sharedAttackers(
     .selectFrom("host_attackers as mine")
     .innerJoin("host_attackers as a", (j) => j.onRef("a.ip", "=", "mine.ip"))
     .innerJoin("hosts as h", "h.id", "a.host_id")
-    .select([
-      "a.ip",
-      "a.host_id",
-      "h.name",
-      "a.first_seen",
-      "a.last_seen",
-      "a.requests",
-      "a.outcome",
-      "a.attacks",
-      "a.incidents",
-    ])
+    .select(ON_HOST)
     .where("mine.host_id", "=", hostId)
     .orderBy("a.ip")
     .orderBy("a.host_id")
@@ -299,15 +406,21 @@ export async function sharedAttackers(
   return out;
 }
 
+/** How many rows a summary table holds. */
+async function rowCount(store: ServerStore, table: "host_apache" | "host_incidents"): Promise<number> {
+  const row = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Every Apache installation of the fleet by version (oldest and unknown first), host, binary: one page. */
 export async function apachePage(
   store: ServerStore,
   page: Page,
 ): Promise<{ total: number; installations: ApacheRow[] }> {
-  const total = await store.db
-    .selectFrom("host_apache")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+  const total = await rowCount(store, "host_apache");
   const rows = await store.db
     .selectFrom("host_apache as a")
     .innerJoin("hosts as h", "h.id", "a.host_id")
@@ -322,7 +435,7 @@ export async function apachePage(
     .offset(page.offset)
     .execute();
   return {
-    total: Number(total.n),
+    total,
     installations: rows.map((r) => ({
       hostId: r.host_id,
       host: r.name,
@@ -340,24 +453,12 @@ export async function apachePage(
   };
 }
 
-const numbers = (text: string): number[] => {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
-  } catch {
-    return [];
-  }
-};
-
 /** Incidents across the fleet, most severe first, then the earliest start: one page. */
 export async function incidentsPage(
   store: ServerStore,
   page: Page,
 ): Promise<{ total: number; incidents: FleetIncident[] }> {
-  const total = await store.db
-    .selectFrom("host_incidents")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+  const total = await rowCount(store, "host_incidents");
   const rows = await store.db
     .selectFrom("host_incidents as i")
     .innerJoin("hosts as h", "h.id", "i.host_id")
@@ -371,34 +472,28 @@ export async function incidentsPage(
     .offset(page.offset)
     .execute();
   return {
-    total: Number(total.n),
-    incidents: rows.map((r) => {
-      let timeline: FleetIncident["timeline"] = [];
-      try {
-        const v = JSON.parse(r.timeline) as unknown;
-        if (Array.isArray(v)) timeline = v as FleetIncident["timeline"];
-      } catch {
-        timeline = [];
-      }
-      return {
-        hostId: r.host_id,
-        host: r.name,
-        id: r.incident_id,
-        severity: r.severity,
-        title: r.title,
-        summary: r.summary,
-        start: r.start || undefined,
-        timeline,
-      };
-    }),
+    total,
+    incidents: rows.map((r) => ({
+      hostId: r.host_id,
+      host: r.name,
+      id: r.incident_id,
+      severity: r.severity,
+      title: r.title,
+      summary: r.summary,
+      start: r.start || undefined,
+      timeline: jsonArray(r.timeline, (x): x is FleetIncident["timeline"][number] => !!x),
+    })),
   };
 }
 
 /**
- * Fills the summaries of every host from its latest stored report (migration 5, on a database that had
- * reports before it), one host at a time.
+ * Fills the summaries of every host from its latest stored report (a migration adding summary `tables`, on
+ * a database that had reports before it), one host at a time; the severity counts too with migration 5's.
  */
-export async function backfillSummaries(trx: Kysely<ServerDb>): Promise<number> {
+export async function backfillSummaries(
+  trx: Kysely<ServerDb>,
+  tables: readonly SummaryTable[] = ["host_attackers", "host_apache", "host_incidents"],
+): Promise<number> {
   const hosts = await trx
     .selectFrom("hosts")
     .select(["id", "latest_report_id"])
@@ -418,7 +513,8 @@ export async function backfillSummaries(trx: Kysely<ServerDb>): Promise<number> 
     } catch {
       continue;
     }
-    await writeHostSummary(trx, h.id, doc);
+    await writeHostSummary(trx, h.id, doc, "sqlite", tables);
+    if (!tables.includes("host_attackers")) continue;
     const sev = await trx
       .selectFrom("report_findings")
       .select("severity")
