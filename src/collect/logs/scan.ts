@@ -4,7 +4,9 @@
  */
 import type { Readable } from "node:stream";
 import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
+import { BehaviourTracker } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
+import type { Scenario } from "../../rules/logs-behaviour.ts";
 import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
 import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
@@ -34,6 +36,99 @@ export interface FileScan extends LogFileState {
   keep?: KeepState;
   /** Error-log lines past MAX_ERROR_LINES, counted only. */
   errorLinesDropped?: number;
+  /**
+   * Behaviour (issue 15), in memory only: the tracker fed on the thread that joins the file's parts, or,
+   * in a part read elsewhere, the access lines it parsed, for that thread to feed in file order.
+   */
+  behaviour?: BehaviourTracker;
+  observed?: ObservedLines;
+  /** Observed lines past MAX_PENDING_OBSERVED in a part not tracked where it was read. */
+  observedDropped?: number;
+}
+
+/** Access lines as the behaviour tracker needs them, column by column (cheap to send between threads). */
+export interface ObservedLines {
+  line: number[];
+  /** Epoch ms, NaN when the line had no time. */
+  ms: number[];
+  ip: string[];
+  target: string[];
+  /** 0 when the line had no status. */
+  status: number[];
+  /** 1: no rule matched the line. */
+  quiet: number[];
+}
+
+/** Lines a part read on another thread holds for the tracker (a 4 MB segment holds far fewer). */
+export const MAX_PENDING_OBSERVED = 1 << 19;
+
+/**
+ * The 4xx statuses whose lines the reader parses although no rule literal is in them, as the combined
+ * and common formats write them after the request's closing quote: the behaviour scenarios count them
+ * (rules/logs/behaviour/scenarios.yaml). Only the client, time, target and status of such a line are
+ * used; the rules do not run on it unless it holds one of their literals.
+ */
+export const STATUS_TRIGGERS = [400, 401, 403, 404, 405, 406, 410, 414, 444];
+const STATUS_LITERALS = STATUS_TRIGGERS.map((n) => `" ${n} `);
+
+function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
+  if (e.kind !== "access" || !e.ip) return;
+  const ms = e.time?.getTime();
+  const target = e.uri ?? e.request;
+  if (res.behaviour) {
+    res.behaviour.observe({
+      ip: e.ip,
+      timeMs: ms === undefined || Number.isNaN(ms) ? undefined : ms,
+      target,
+      status: e.status,
+      line: e.line,
+      quiet,
+    });
+    return;
+  }
+  const o = (res.observed ??= { line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+  if (o.line.length >= MAX_PENDING_OBSERVED) {
+    res.observedDropped = (res.observedDropped ?? 0) + 1;
+    return;
+  }
+  o.line.push(e.line);
+  o.ms.push(ms ?? Number.NaN);
+  o.ip.push(e.ip);
+  o.target.push(target);
+  o.status.push(e.status ?? 0);
+  o.quiet.push(quiet ? 1 : 0);
+}
+
+/** Feeds a part's observed lines (line numbers moved by `shift`) to a tracker, in order. */
+export function feedObserved(t: BehaviourTracker, o: ObservedLines, shift = 0): void {
+  for (let i = 0; i < o.line.length; i++) {
+    const ms = o.ms[i] as number;
+    const status = o.status[i] as number;
+    t.observe({
+      ip: o.ip[i] as string,
+      timeMs: Number.isNaN(ms) ? undefined : ms,
+      target: o.target[i] as string,
+      status: status === 0 ? undefined : status,
+      line: (o.line[i] as number) + shift,
+      quiet: o.quiet[i] === 1,
+    });
+  }
+}
+
+/**
+ * A file's scan done: what its tracker fired becomes facts (`probing`), the tracker and any lines still
+ * waiting for it (a part read on another thread whole, a gzip file) are dropped.
+ */
+export function finishBehaviour(scan: FileScan, scenarios: Scenario[]): void {
+  if (!scan.behaviour && scan.observed && scenarios.length > 0) {
+    scan.behaviour = new BehaviourTracker(scenarios);
+    feedObserved(scan.behaviour, scan.observed);
+  }
+  if (scan.behaviour) scan.probing = scan.behaviour.fired();
+  if (scan.observedDropped && scan.warnings.length < 50)
+    scan.warnings.push({ reason: "behaviour-lines-bound", detail: String(scan.observedDropped) });
+  scan.behaviour = undefined;
+  scan.observed = undefined;
 }
 
 export interface ScanOptions {
@@ -61,6 +156,11 @@ export interface ScanOptions {
   prefilter?: Prefilter;
   /** Keep every matched line (watch, which bounds its state by starting afresh). */
   keepAll?: boolean;
+  /**
+   * Behaviour scenarios to track on this thread as the lines are read; absent: the access lines are
+   * kept (`observed`) for the thread that joins the parts.
+   */
+  scenarios?: Scenario[];
 }
 
 const MAX_LINE = 1 << 20;
@@ -89,7 +189,7 @@ const STDERR_LOOKBACK = 8;
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
 export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
   const counts = sample ? pairCounts(sample, 0, sample.length) : undefined;
-  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
+  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS, ...STATUS_LITERALS], counts);
 }
 
 export async function scanStream(
@@ -115,6 +215,8 @@ export async function scanStream(
     cgiErrors: [],
     tallies: [],
   };
+  if (opts.scenarios && opts.scenarios.length > 0 && !opts.collect)
+    res.behaviour = new BehaviourTracker(opts.scenarios);
   let detected: DetectedFormat | undefined =
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
   if (opts.detected) {
@@ -231,6 +333,7 @@ export async function scanStream(
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
     const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
+    observeInto(into, entry, !rule);
     if (!rule) return;
     if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
     else keepMatch(into, { entry, ruleId: rule.id }, opts.keepAll);
@@ -400,6 +503,27 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   }
   if (part.errorLinesDropped) into.errorLinesDropped = (into.errorLinesDropped ?? 0) + part.errorLinesDropped;
   for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);
+  if (part.observed) {
+    if (into.behaviour) feedObserved(into.behaviour, part.observed, shift);
+    else {
+      const o = (into.observed ??= { line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+      const p = part.observed;
+      for (let i = 0; i < p.line.length; i++) {
+        if (o.line.length >= MAX_PENDING_OBSERVED) {
+          into.observedDropped = (into.observedDropped ?? 0) + 1;
+          continue;
+        }
+        o.line.push((p.line[i] as number) + shift);
+        o.ms.push(p.ms[i] as number);
+        o.ip.push(p.ip[i] as string);
+        o.target.push(p.target[i] as string);
+        o.status.push(p.status[i] as number);
+        o.quiet.push(p.quiet[i] as number);
+      }
+    }
+    part.observed = undefined;
+  }
+  if (part.observedDropped) into.observedDropped = (into.observedDropped ?? 0) + part.observedDropped;
   into.offsetMinutes ??= part.offsetMinutes;
   if (part.firstTime && (!into.firstTime || part.firstTime < into.firstTime)) into.firstTime = part.firstTime;
   if (part.lastTime && (!into.lastTime || part.lastTime > into.lastTime)) into.lastTime = part.lastTime;
