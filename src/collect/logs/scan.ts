@@ -71,6 +71,8 @@ export const MAX_PENDING_OBSERVED = 1 << 19;
 export const STATUS_TRIGGERS = [400, 401, 403, 404, 405, 406, 410, 414, 444];
 const STATUS_LITERALS = STATUS_TRIGGERS.map((n) => `" ${n} `);
 
+const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+
 function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
   if (e.kind !== "access" || !e.ip) return;
   const ms = e.time?.getTime();
@@ -86,7 +88,8 @@ function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
     });
     return;
   }
-  const o = (res.observed ??= { line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+  res.observed ??= noObserved();
+  const o = res.observed;
   if (o.line.length >= MAX_PENDING_OBSERVED) {
     res.observedDropped = (res.observedDropped ?? 0) + 1;
     return;
@@ -506,7 +509,8 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   if (part.observed) {
     if (into.behaviour) feedObserved(into.behaviour, part.observed, shift);
     else {
-      const o = (into.observed ??= { line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+      into.observed ??= noObserved();
+      const o = into.observed;
       const p = part.observed;
       for (let i = 0; i < p.line.length; i++) {
         if (o.line.length >= MAX_PENDING_OBSERVED) {
