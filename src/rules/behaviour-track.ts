@@ -116,6 +116,21 @@ function hash(s: string): number {
   return h;
 }
 
+/** An example as held until asked for (its time as a number: no string for lines that never fire). */
+interface Held {
+  line: number;
+  ms?: number;
+  target: string;
+  status?: number;
+}
+
+const shown = (x: Held): ProbeExample => ({
+  line: x.line,
+  ...(x.ms === undefined ? {} : { time: new Date(x.ms).toISOString() }),
+  target: x.target,
+  ...(x.status === undefined ? {} : { status: x.status }),
+});
+
 interface Counter {
   /** The window's first counted line (epoch ms; undefined: no time seen yet). */
   start: number | undefined;
@@ -126,7 +141,7 @@ interface Counter {
   quietOutcome?: Fired["quietOutcome"];
   /** Distinct path hashes in the window, at most the scenario's threshold. */
   seen: number[];
-  examples: ProbeExample[];
+  examples: Held[];
 }
 
 interface FiredState {
@@ -139,7 +154,7 @@ interface FiredState {
   quiet: number;
   quietOutcome?: Fired["quietOutcome"];
   hashes: Set<number>;
-  examples: ProbeExample[];
+  examples: Held[];
 }
 
 const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -232,13 +247,8 @@ export class BehaviourTracker {
     }
   }
 
-  private example(o: Observed): ProbeExample {
-    return {
-      line: o.line ?? 0,
-      time: isoOf(o.timeMs),
-      target: o.target.slice(0, 512),
-      ...(o.status === undefined ? {} : { status: o.status }),
-    };
+  private example(o: Observed): Held {
+    return { line: o.line ?? 0, ms: o.timeMs, target: o.target.slice(0, 512), status: o.status };
   }
 
   /**
@@ -292,7 +302,7 @@ export class BehaviourTracker {
       distinct: f.distinct,
       quiet: f.quiet,
       ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
-      examples: f.examples,
+      examples: f.examples.map(shown),
     }));
   }
 

@@ -73,8 +73,14 @@ const STATUS_LITERALS = STATUS_TRIGGERS.map((n) => `" ${n} `);
 
 const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
 
+/**
+ * Hands a parsed access line to the behaviour tracker: a line a rule matched, or one no rule matched
+ * that was refused or not found (4xx). A line no rule matched and answered otherwise (most lines with a
+ * rule literal are ordinary pages) is left out: no scenario needs it, and it would cost the most.
+ */
 function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
   if (e.kind !== "access" || !e.ip) return;
+  if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500)) return;
   const ms = e.time?.getTime();
   const target = e.uri ?? e.request;
   if (res.behaviour) {
