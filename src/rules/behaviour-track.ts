@@ -5,7 +5,7 @@
  * without it. Pure: no I/O.
  *
  * Bounded while streaming: per client and scenario, a window start, a count, at most `threshold` path
- * hashes and a few example lines (no other line is retained), for at most MAX_CLIENTS clients (those not
+ * hashes and the window's first line (no other line is retained; a fired scenario keeps a few), for at most MAX_CLIENTS clients (those not
  * seen for longest are forgotten first, by generations); fired scenarios are kept apart (at most
  * MAX_FIRED) so a flood of new clients cannot erase a finding. Windows are fixed, not sliding: a window
  * opens at a client's first counted line and a line past its end opens the next one (a burst split
@@ -139,9 +139,13 @@ interface Counter {
   lines: number;
   quiet: number;
   quietOutcome?: Fired["quietOutcome"];
-  /** Distinct path hashes in the window, at most the scenario's threshold. */
-  seen: number[];
-  examples: Held[];
+  /** Distinct path hashes in the window, at most the scenario's threshold (count "distinct" only). */
+  seen: number[] | undefined;
+  /** The window's first counted line (an example if it fires): held in place, no object of its own. */
+  line: number;
+  ms: number | undefined;
+  target: string;
+  status: number | undefined;
 }
 
 interface FiredState {
@@ -213,15 +217,28 @@ export class BehaviourTracker {
         c.start !== undefined &&
         o.timeMs - c.start > s.windowSeconds * 1000;
       if (!c || expired) {
-        c = { start: o.timeMs, n: 0, lines: 0, quiet: 0, seen: [], examples: [] };
+        c = {
+          start: o.timeMs,
+          n: 0,
+          lines: 0,
+          quiet: 0,
+          quietOutcome: undefined,
+          seen: undefined,
+          line: o.line ?? 0,
+          ms: o.timeMs,
+          target: o.target,
+          status: o.status,
+        };
         counters[i] = c;
       } else if (c.start === undefined) c.start = o.timeMs;
       c.lines += lines;
       c.quiet += quiet;
-      c.quietOutcome = better(c.quietOutcome, qo);
-      if (c.examples.length < MAX_EXAMPLES) c.examples.push(this.example(o));
+      if (qo !== undefined) c.quietOutcome = better(c.quietOutcome, qo);
       if (s.count === "lines") c.n += lines;
-      else if (!c.seen.includes(h)) {
+      else if (c.seen === undefined) {
+        c.seen = [h];
+        c.n++;
+      } else if (!c.seen.includes(h)) {
         c.seen.push(h);
         c.n++;
       }
@@ -240,8 +257,12 @@ export class BehaviourTracker {
         distinct: s.count === "distinct" ? c.n : 1,
         quiet: c.quiet,
         quietOutcome: c.quietOutcome,
-        hashes: new Set(c.seen.length > 0 ? c.seen : [h]),
-        examples: c.examples,
+        hashes: new Set(c.seen ?? [h]),
+        // The window's first line and the one that set it off; the next lines fill up to MAX_EXAMPLES.
+        examples:
+          c.line === (o.line ?? 0) && c.ms === o.timeMs && c.target === o.target
+            ? [this.example(o)]
+            : [{ line: c.line, ms: c.ms, target: c.target.slice(0, 512), status: c.status }, this.example(o)],
       });
       this.firedIps.add(o.ip);
     }

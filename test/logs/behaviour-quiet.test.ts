@@ -59,9 +59,10 @@ test("unremarkable 404s of a scanning client join its probing event; the same li
   assert.equal(p?.outcome, "failed");
   assert.equal(p?.firstSeen, "2026-11-20T03:00:00.000Z");
   assert.equal(p?.lastSeen, "2026-11-20T03:00:11.000Z");
+  // Examples: the window's first line, the one that set the scenario off, then the next ones.
   assert.deepEqual(
     p?.examples.map((x) => [x.file, x.line, x.target, x.status]),
-    [0, 1, 2, 3, 4].map((i) => [f, i + 1, `/old/page-${i}.html`, 404]),
+    [0, 9, 10, 11].map((i) => [f, i + 1, `/old/page-${i}.html`, 404]),
   );
   // Two threads joining small segments in file order: the same facts.
   const two = await readLogs(fs, [{ path: f, display: f }], {
@@ -71,6 +72,24 @@ test("unremarkable 404s of a scanning client join its probing event; the same li
   });
   assert.ok((two.files[0]?.lines ?? 0) > 50);
   assert.deepEqual(two.scans[0]?.probing, one.scans[0]?.probing);
+  // The reader's light path for such lines (client, time, target, status; no parser, no rules) gives
+  // what the full parser gives: the same lines in a format read only by the full parser.
+  const vf = join(dir, "vhost.log");
+  writeFileSync(
+    vf,
+    sampleLog()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => `www.example.org:80 ${l}\n`)
+      .join(""),
+  );
+  const full = await readLogs(fs, [{ path: vf, display: vf }], { rules, parallel: false });
+  assert.equal(full.files[0]?.format, "vhost_combined");
+  assert.deepEqual(
+    full.scans[0]?.probing?.map((x) => ({ ...x, examples: x.examples.map((e) => ({ ...e })) })),
+    one.scans[0]?.probing,
+  );
+  assert.equal(full.files[0]?.parsed, one.files[0]?.parsed);
   // The CLI's story tells it; the report's JSON lists it.
   const out = join(dir, "r.json");
   const r = await mamori(["logs", f, "--format", "json", "--output", out]);

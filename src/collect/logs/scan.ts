@@ -7,9 +7,15 @@ import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../fac
 import { BehaviourTracker } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
-import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
+import {
+  type AccessFormat,
+  type DetectedFormat,
+  detectFormat,
+  parseAccessTime,
+  parseLine,
+} from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
-import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
+import { type Anchored, buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
 import { worthMatching } from "./engine/worth.ts";
 import { type KeepState, keepError, keepMatch, mergeTally } from "./keep.ts";
 
@@ -70,6 +76,70 @@ export const MAX_PENDING_OBSERVED = 1 << 19;
  */
 export const STATUS_TRIGGERS = [400, 401, 403, 404, 405, 406, 410, 414, 444];
 const STATUS_LITERALS = STATUS_TRIGGERS.map((n) => `" ${n} `);
+const STATUS_SET = new Set(STATUS_TRIGGERS);
+
+/** A status literal (`" 404 `): six bytes, `"`, space, a digit. No rule literal has that shape. */
+const isStatusLiteral = (w: Uint8Array) => w.length === 6 && w[0] === 0x22 && w[1] === 0x20 && w[2] === 0x34;
+
+/**
+ * Does buf[s, e) hold one of the prefilter's literals other than the status ones (ASCII
+ * case-insensitive)? The file's own prefilter, anchored on the pairs rare in it: one lookup a byte.
+ */
+function holdsRuleLiteral(buf: Buffer, s: number, e: number, pf: Prefilter): boolean {
+  const { table, lists } = pf;
+  const last = Math.min(e, buf.length - 1); // the pair ending just past the line holds a 1-byte literal
+  for (let i = s + 1; i <= last; i++) {
+    const v = table[((buf[i - 1] as number) << 8) | (buf[i] as number)] as number;
+    if (v === 0) continue;
+    const list = lists[v - 1] as Anchored[];
+    for (let j = 0; j < list.length; j++) {
+      const a = list[j] as Anchored;
+      const at = i - 1 - a.k;
+      if (at < s || at + a.lit.length > e || isStatusLiteral(a.lit)) continue;
+      let ok = true;
+      for (let q = 0; q < a.lit.length && ok; q++) {
+        let b = buf[at + q] as number;
+        if (b >= 65 && b <= 90) b |= 0x20;
+        ok = b === a.lit[q];
+      }
+      if (ok) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The status of a common or combined line in buf[s, e) when it is one the behaviour scenarios count
+ * (STATUS_TRIGGERS), with the request's opening and closing quotes; undefined for anything else (a backslash: the
+ * logger escaped something, the full parser undoes it).
+ */
+function triggerStatus(
+  buf: Buffer,
+  s: number,
+  e: number,
+): { status: number; open: number; close: number } | undefined {
+  const q1 = buf.indexOf(0x22, s);
+  if (q1 < 0 || q1 >= e) return undefined;
+  // The request's closing quote: the first `" ` past the opening one (no backslash: none is escaped).
+  let close = -1;
+  for (let i = q1 + 1; i + 1 < e; i++) {
+    const c = buf[i] as number;
+    if (c === 0x5c) return undefined;
+    if (c === 0x22 && buf[i + 1] === 0x20) {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0 || close + 6 > e) return undefined;
+  // A backslash anywhere in the line: the full parser undoes the logger's escapes.
+  for (let i = close; i < e; i++) if (buf[i] === 0x5c) return undefined;
+  const d0 = (buf[close + 2] as number) - 48;
+  const d1 = (buf[close + 3] as number) - 48;
+  const d2 = (buf[close + 4] as number) - 48;
+  if (d0 !== 4 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || buf[close + 5] !== 0x20) return undefined;
+  const status = 400 + d1 * 10 + d2;
+  return STATUS_SET.has(status) ? { status, open: q1, close } : undefined;
+}
 
 const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
 
@@ -81,15 +151,25 @@ const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [],
 function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
   if (e.kind !== "access" || !e.ip) return;
   if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500)) return;
-  const ms = e.time?.getTime();
-  const target = e.uri ?? e.request;
+  observeLine(res, e.ip, e.time?.getTime(), e.uri ?? e.request, e.status, e.line, quiet);
+}
+
+function observeLine(
+  res: FileScan,
+  ip: string,
+  ms: number | undefined,
+  target: string,
+  status: number | undefined,
+  line: number,
+  quiet: boolean,
+): void {
   if (res.behaviour) {
     res.behaviour.observe({
-      ip: e.ip,
+      ip,
       timeMs: ms === undefined || Number.isNaN(ms) ? undefined : ms,
       target,
-      status: e.status,
-      line: e.line,
+      status,
+      line,
       quiet,
     });
     return;
@@ -100,11 +180,11 @@ function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
     res.observedDropped = (res.observedDropped ?? 0) + 1;
     return;
   }
-  o.line.push(e.line);
+  o.line.push(line);
   o.ms.push(ms ?? Number.NaN);
-  o.ip.push(e.ip);
+  o.ip.push(ip);
   o.target.push(target);
-  o.status.push(e.status ?? 0);
+  o.status.push(status ?? 0);
   o.quiet.push(quiet ? 1 : 0);
 }
 
@@ -241,12 +321,20 @@ export async function scanStream(
   // File offset of the stream's byte 0: sample points are fixed offsets of the file.
   const origin = opts.startOffset ?? opts.skippedBytes ?? 0;
 
+  // Compared as numbers, written as ISO only when they move (most lines move neither).
+  let firstMs = Number.POSITIVE_INFINITY;
+  let lastMs = Number.NEGATIVE_INFINITY;
   const seeTime = (d: Date | undefined) => {
     const ms = d?.getTime();
     if (ms === undefined || Number.isNaN(ms)) return;
-    const iso = (d as Date).toISOString();
-    if (res.firstTime === undefined || iso < res.firstTime) res.firstTime = iso;
-    if (res.lastTime === undefined || iso > res.lastTime) res.lastTime = iso;
+    if (ms < firstMs) {
+      firstMs = ms;
+      res.firstTime = (d as Date).toISOString();
+    }
+    if (ms > lastMs) {
+      lastMs = ms;
+      res.lastTime = (d as Date).toISOString();
+    }
   };
   /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
   const timeOf = (buf: Buffer, s: number, e: number) => {
@@ -290,6 +378,45 @@ export async function scanStream(
     }
     const into = res;
     keepError(into, () => into.cgiErrors.push(entry));
+  };
+
+  /**
+   * A line the status literals let through, in the common or combined format, that holds no rule
+   * literal: the behaviour tracker needs only its client, time, target and status, read here without
+   * the full parser or the rules (a realistic log has a few percent of such lines). False: not such a
+   * line (or not read so), for handleLine.
+   */
+  const cheapFormat = !opts.collect && !opts.literals;
+  const quietLine = (buf: Buffer, s: number, e: number, lineNo: number): boolean => {
+    if (
+      !cheapFormat ||
+      detected?.kind !== "access" ||
+      (detected.format.name !== "combined" && detected.format.name !== "common") ||
+      res.offsetMinutes === undefined ||
+      e - s > maxLine
+    )
+      return false;
+    const st = triggerStatus(buf, s, e);
+    // From the request on: a literal only in the client or time sends no line to the rules (worth.ts).
+    if (!st || !pf || holdsRuleLiteral(buf, st.open, e, pf)) return false;
+    if (buf.subarray(s, e).indexOf(0) >= 0) return false;
+    const head = buf.toString("utf8", s, st.close);
+    const sp = head.indexOf(" ");
+    const lb = head.indexOf(" [", sp);
+    const rb = head.indexOf("] ", lb);
+    if (sp <= 0 || lb < 0 || rb < 0 || head.charCodeAt(rb + 2) !== 0x22) return false;
+    const time = parseAccessTime(head.slice(lb + 2, rb));
+    if (!time) return false;
+    const request = head.slice(rb + 3);
+    const a = request.indexOf(" ");
+    if (a <= 0) return false;
+    const b = request.lastIndexOf(" ");
+    const target = b > a ? request.slice(a + 1, b) : request.slice(a + 1);
+    examined++;
+    res.parsed++;
+    seeTime(time);
+    observeLine(res, head.slice(0, sp), time.getTime(), target, st.status, lineNo, true);
+    return true;
   };
 
   /** `again`: a line already counted (a sample point on a matched line): only its sample is taken. */
@@ -380,7 +507,9 @@ export async function scanStream(
       const ls = found.starts[k] as number;
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
-      handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
+      const lineNo = base + (found.lines[k] as number) + 1;
+      if (!quietLine(buf, ls, le > ls && buf[le - 1] === 13 ? le - 1 : le, lineNo))
+        handleLine(buf, ls, le, lineNo, true);
     }
     // A thin sample of lines for the site baseline (their line numbers are not needed). A sample point
     // on a line a rule literal already sent to handleLine is sampled without being counted again.
