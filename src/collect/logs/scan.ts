@@ -247,7 +247,7 @@ export interface ScanOptions {
   keepAll?: boolean;
   /**
    * Behaviour scenarios to track on this thread as the lines are read; absent: the access lines are
-   * kept (`observed`) for the thread that joins the parts.
+   * kept (`observed`) for the thread that joins the parts; `[]`: none observed.
    */
   scenarios?: Scenario[];
 }
@@ -306,6 +306,8 @@ export async function scanStream(
   };
   if (opts.scenarios && opts.scenarios.length > 0 && !opts.collect)
     res.behaviour = new BehaviourTracker(opts.scenarios);
+  // No scenarios at all (`[]`: watch, which judges its matched lines alone): nothing is observed.
+  const observing = !(opts.scenarios && opts.scenarios.length === 0);
   let detected: DetectedFormat | undefined =
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
   if (opts.detected) {
@@ -415,7 +417,7 @@ export async function scanStream(
     examined++;
     res.parsed++;
     seeTime(time);
-    observeLine(res, head.slice(0, sp), time.getTime(), target, st.status, lineNo, true);
+    if (observing) observeLine(res, head.slice(0, sp), time.getTime(), target, st.status, lineNo, true);
     return true;
   };
 
@@ -469,7 +471,7 @@ export async function scanStream(
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
     const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
-    observeInto(into, entry, !rule);
+    if (observing) observeInto(into, entry, !rule);
     if (!rule) return;
     if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
     else keepMatch(into, { entry, ruleId: rule.id }, opts.keepAll);
