@@ -38,8 +38,8 @@ const usable = (e: LogEvent) => e.kind === "access" && e.ip !== OTHER_CLIENTS &&
 
 /**
  * Marks each event that belongs to a scenario its client set off (`probing`). `collected`: what the log
- * reader's tracker fired, having seen every access line it parsed; without it (facts saved before it
- * existed) the scenarios run here over the events (in time order, as read), each seen once.
+ * reader's tracker fired, having seen every access line it parsed (absent in facts saved before it
+ * existed); the scenarios also run here over the events (in time order, as read), each seen once.
  */
 export function markProbing(
   events: LogEvent[],
@@ -49,18 +49,19 @@ export function markProbing(
   const tracker = new BehaviourTracker(scenarios);
   if (scenarios.length === 0) return tracker;
   if (collected) for (const p of collected) tracker.seed(p.ip, p.scenario);
-  else
-    for (const e of events) {
-      if (!usable(e)) continue;
-      const ms = e.time === undefined ? undefined : Date.parse(e.time);
-      tracker.observe({
-        ip: e.ip,
-        timeMs: ms === undefined || Number.isNaN(ms) ? undefined : ms,
-        target: targetOf(e.request),
-        status: e.status,
-        lines: linesOf(e),
-      });
-    }
+  // The events too: a window the reader opened on an earlier line may have split a burst the matched
+  // lines alone show (never fewer scenarios than before the reader tracked them).
+  for (const e of events) {
+    if (!usable(e)) continue;
+    const ms = e.time === undefined ? undefined : Date.parse(e.time);
+    tracker.observe({
+      ip: e.ip,
+      timeMs: ms === undefined || Number.isNaN(ms) ? undefined : ms,
+      target: targetOf(e.request),
+      status: e.status,
+      lines: linesOf(e),
+    });
+  }
   for (const e of events) {
     if (!usable(e)) continue;
     const s = tracker.scenarioOf(e.ip, targetOf(e.request), e.status);
