@@ -18,7 +18,7 @@ export function addBlocklistOptions(cmd: Command): Command {
   return cmd
     .option(
       "--blocklist <format>",
-      `write the attackers' addresses instead of the report: ${BLOCKLIST_FORMATS.join("|")} (plain: one address a line; crowdsec: CSV for cscli decisions import -i FILE)`,
+      `write the attackers' addresses instead of the report: ${BLOCKLIST_FORMATS.join("|")} (plain: one address a line; crowdsec: CSV for cscli decisions import -i FILE); an address is listed when what it tried is at or above --severity-threshold, even if it failed (a failed attempt is a low finding)`,
     )
     .option("--blocklist-private", "also list private, loopback and link-local addresses")
     .option("--blocklist-duration <d>", "how long CrowdSec bans each address (default 24h)");

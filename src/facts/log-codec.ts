@@ -3,7 +3,14 @@
  * what `collect` writes is what `check` reads back and what `audit` judges (all three go through
  * `decodeLogFacts`). Free of zod: the audit uses this on every run, the schema (logs.ts) only for files.
  */
-import type { FileSummary, LaterRequest, LogEntry, LogFileState, MatchTally } from "./log-lines.ts";
+import type {
+  FileSummary,
+  LaterRequest,
+  LogEntry,
+  LogFileState,
+  MatchTally,
+  ProbingFact,
+} from "./log-lines.ts";
 
 /** Version of the logs area document inside a bundle; a new shape is a new number. */
 export const LOG_FACTS_VERSION = 1;
@@ -20,6 +27,8 @@ export interface SavedLogFile {
   cgiErrors: SavedLogEntry[];
   /** Matched lines counted, not kept (absent in bundles written before they existed). */
   tallies?: SavedTally[];
+  /** Behaviour scenarios set off (absent in bundles written before they existed). */
+  probing?: ProbingFact[];
 }
 
 /** `bundle.areas.logs`. */
@@ -87,6 +96,7 @@ export function encodeLogFacts(f: EngineLogFacts): LogFacts {
       samples: s.samples.map(encodeEntry),
       cgiErrors: s.cgiErrors.map(encodeEntry),
       tallies: (s.tallies ?? []).map((t) => sameEntry<typeof t, SavedTally>(t, encodeEntry(t.entry))),
+      ...(s.probing ? { probing: s.probing } : {}),
     })),
     next: f.next,
     maxEvents: f.maxEvents,
@@ -107,6 +117,7 @@ export function decodeLogFacts(f: LogFacts): DecodedLogFacts {
       samples: s.samples.map(decodeEntry),
       cgiErrors: s.cgiErrors.map(decodeEntry),
       tallies: (s.tallies ?? []).map((t) => sameEntry<typeof t, MatchTally>(t, decodeEntry(t.entry))),
+      ...(s.probing ? { probing: s.probing } : {}),
     })),
   };
 }

@@ -67,6 +67,27 @@ export interface LogFileState {
    * outcome. Absent in facts saved before tallies existed.
    */
   tallies?: MatchTally[];
+  /**
+   * Behaviour scenarios (issue 15) clients set off in this file, found while reading by a bounded
+   * tracker that saw every access line parsed, the 4xx lines no rule names among them. Absent in facts
+   * saved before it existed (the checks then track the matched lines only).
+   */
+  probing?: ProbingFact[];
+}
+
+/** A scenario one client set off in one file: counts from the window's start on and a few lines. */
+export interface ProbingFact {
+  ip: string;
+  scenario: string;
+  firstSeen?: string;
+  lastSeen?: string;
+  lines: number;
+  distinct: number;
+  /** Counted lines no rule matched (unremarkable alone). */
+  quiet: number;
+  /** What the statuses of the quiet lines allow at best: answered (unknown), not there, refused. */
+  quietOutcome?: "unknown" | "failed" | "blocked";
+  examples: Array<{ line: number; time?: string; target: string; status?: number }>;
 }
 
 /** Matched lines counted rather than kept: their first line, how many, when. */

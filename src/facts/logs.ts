@@ -89,6 +89,31 @@ export const logFactsSchema: z.ZodType<LogFacts> = z.strictObject({
           )
           .max(MAX_LINES)
           .optional(),
+        probing: z
+          .array(
+            z.strictObject({
+              ip: str,
+              scenario: str,
+              firstSeen: iso.optional(),
+              lastSeen: iso.optional(),
+              lines: count,
+              distinct: count,
+              quiet: count,
+              quietOutcome: z.enum(["unknown", "failed", "blocked"]).optional(),
+              examples: z
+                .array(
+                  z.strictObject({
+                    line: count,
+                    time: iso.optional(),
+                    target: str,
+                    status: z.number().int().optional(),
+                  }),
+                )
+                .max(10),
+            }),
+          )
+          .max(MAX_LINES)
+          .optional(),
       }),
     )
     .max(100_000),

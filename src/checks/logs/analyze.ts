@@ -540,8 +540,9 @@ function judged(
 ): { severity: Severity; confidence: Finding["confidence"] } {
   if (recon) return { severity: "low", confidence: "likely" };
   if (outcome === "unknown") return { severity: lowerSeverity(base, 1, "low"), confidence: "possible" };
-  if (outcome === "blocked" || outcome === "failed")
-    return { severity: lowerSeverity(base, 2, "low"), confidence: "confirmed" };
+  // Severity by evidence (issue 15): an attempt that failed or was refused is background noise, low
+  // whatever it tried; the finding's data keeps what it tried (`attempt`) for the blocklist.
+  if (outcome === "blocked" || outcome === "failed") return { severity: "low", confidence: "confirmed" };
   return { severity: base, confidence: "likely" };
 }
 
@@ -661,6 +662,7 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
       ip: first.ip,
       attack: first.attack,
       outcome,
+      attempt: rule?.severity ?? first.severity,
       firstSeen: first.time,
       lastSeen,
       requests: lines,
@@ -727,6 +729,7 @@ function foldedFinding(list: Pair[], ctx: CheckContext): Finding {
     data: {
       attack: first.attack,
       outcome,
+      attempt: rule?.severity ?? first.severity,
       firstSeen,
       lastSeen,
       requests: lines,

@@ -10,6 +10,7 @@ import {
   type LogFileState,
   type MatchTally,
   OTHER_CLIENTS,
+  type ProbingFact,
 } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
@@ -188,12 +189,21 @@ export function eventsFrom(
   events.sort(
     (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
   );
-  // Per-client behaviour: low probes of a client that swept many paths become one probing event.
-  markProbing(events, scenarios);
+  // Per-client behaviour: low probes of a client that swept many paths become one probing event. The
+  // reader's tracker saw every access line (the 4xx ones no rule names too): what it fired decides.
+  markProbing(events, scenarios, collectedProbing(scans));
   return events;
 }
 
 const EMPTY_BASELINE = learnBaseline([], []);
+
+/** What the reader's behaviour tracker fired in every file (undefined: facts saved without it). */
+export function collectedProbing(
+  scans: Array<Pick<LogFileState, "path" | "probing">>,
+): Array<ProbingFact & { file: string }> | undefined {
+  if (!scans.some((s) => s.probing)) return undefined;
+  return scans.flatMap((s) => (s.probing ?? []).map((p) => ({ ...p, file: s.path })));
+}
 
 /**
  * A shell's own stderr, written raw into the error log by a CGI child (no timestamp, no client):
@@ -313,12 +323,14 @@ export interface LogsSectionFacts {
   maxEvents: number;
   /** For each attacker who succeeded: their later requests (the engine's second pass). */
   next: Record<string, LaterRequest[]>;
+  /** The files' facts: what their behaviour trackers fired (`probing`). */
+  scans?: Array<Pick<LogFileState, "path" | "probing">>;
 }
 
 /** The `sections.logs` object of the JSON report, from the facts and the events judged from them. */
 export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
   const shown = shownEvents(events, facts.maxEvents);
-  const probing = probingSummary(events);
+  const probing = probingSummary(events, undefined, collectedProbing(facts.scans ?? []));
   let total = 0;
   for (const e of events) total += linesOf(e);
   return {

@@ -37,6 +37,8 @@ export class ChunkedScan {
       startOffset: at,
       onDetected: (d) => this.formats.set(file, d),
       keepAll: true,
+      // Watch judges its matched lines alone (checks/logs/behaviour.ts): nothing kept for scenarios.
+      scenarios: [],
     });
     if (this.offsetMinutes === undefined && scan.offsetMinutes !== undefined)
       this.offsetMinutes = scan.offsetMinutes;

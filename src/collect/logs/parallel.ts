@@ -6,7 +6,9 @@
  */
 import { Worker } from "node:worker_threads";
 import { workerEnv } from "../../core/compile-cache.ts";
+import { BehaviourTracker } from "../../rules/behaviour-track.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
+import type { Scenario } from "../../rules/logs-behaviour.ts";
 import { specOf } from "../../rules/logs-compile.ts";
 import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
@@ -68,6 +70,11 @@ export class SegmentJoin {
   private next = 0;
   private readonly pending = new Map<number, FileScan>();
   private readonly seen = new Set<number>();
+  /** Behaviour scenarios: the joined scan's tracker sees each part's access lines in file order. */
+  private readonly scenarios?: Scenario[];
+  constructor(scenarios?: Scenario[]) {
+    this.scenarios = scenarios;
+  }
 
   has(i: number): boolean {
     return this.seen.has(i);
@@ -79,7 +86,10 @@ export class SegmentJoin {
     this.pending.set(i, part);
     for (let p = this.pending.get(this.next); p; p = this.pending.get(this.next)) {
       this.pending.delete(this.next++);
-      this.joined ??= emptyLike(p);
+      if (!this.joined) {
+        this.joined = emptyLike(p);
+        if (this.scenarios?.length) this.joined.behaviour = new BehaviourTracker(this.scenarios);
+      }
       appendScan(this.joined, p, this.joined.lines);
     }
   }
@@ -106,6 +116,9 @@ function emptyLike(first: FileScan): FileScan {
     tallies: [],
     keep: undefined,
     errorLinesDropped: undefined,
+    behaviour: undefined,
+    observed: undefined,
+    observedDropped: undefined,
     offsetMinutes: undefined,
     firstTime: undefined,
     lastTime: undefined,
@@ -216,6 +229,7 @@ export async function scanSegments(
     prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20));
     const scan = await scanStream(plainChunksSync(fd, from, bounds[i + 1] as number, buf), display, {
       ...opts,
+      scenarios: undefined, // tracked where the segments are joined, in file order
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
@@ -262,7 +276,7 @@ export async function scanFileParallel(
     offsetMinutes: opts.offsetMinutes,
     skippedBytes: opts.skippedBytes,
   };
-  const join = new SegmentJoin();
+  const join = new SegmentJoin(opts.scenarios);
   const own = worker ?? new ScanWorker();
   // A worker that fails takes no more segments; the ones it took and did not send are read again here.
   const second = own.run(job, (i, scan) => join.add(i, scan)).catch(() => undefined);
@@ -277,6 +291,7 @@ export async function scanFileParallel(
     if (join.has(i)) continue;
     const scan = await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
       ...opts,
+      scenarios: undefined,
       detected,
       formatSource,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import type { LogSource } from "../../core/log-source.ts";
 import type { FileSummary, LaterRequest } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import type { RootFs } from "../rootfs.ts";
 import { type AccessFormat, compileFormat } from "./engine/format.ts";
 import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
@@ -15,7 +16,7 @@ const GZIP_WORKER_MIN_BYTES = 4 << 20;
 
 import { closeSync } from "node:fs";
 import { type LogFile, logFilesIn, logStream, openLogFile, sortRotations } from "./read.ts";
-import { type FileScan, scanStream } from "./scan.ts";
+import { type FileScan, finishBehaviour, scanStream } from "./scan.ts";
 
 export type { FileSummary, LaterRequest };
 
@@ -61,6 +62,8 @@ export interface RunOptions {
   firstSuccesses?: (scans: FileScan[]) => Map<string, string>;
   /** Test hook: called once a file is open, before any of it is read (a test rotates the file here). */
   onOpened?: (path: string) => void;
+  /** Behaviour scenarios tracked while reading (default: the shipped ones; [] for none). */
+  scenarios?: Scenario[];
 }
 
 /** Expands directories and globs into files, rotations oldest first. */
@@ -148,6 +151,7 @@ async function readAll(
 ): Promise<LogsFacts> {
   const seen = new Set<string>();
   const scans: FileScan[] = [];
+  const scenarios = opts.scenarios ?? loadScenarios();
   // Each file's descriptor, open from its first pass to the end of the follow-up pass.
   const opened = new Map<LogInput, LogFile>();
   let offset: number | undefined;
@@ -172,7 +176,8 @@ async function readAll(
         opts.onOpened?.(f.path);
       }
       try {
-        const scan = await readOne(f, file, opts, offset, worker);
+        const scan = await readOne(f, file, { ...opts, scenarios }, offset, worker);
+        finishBehaviour(scan, scenarios);
         scan.keep = undefined; // the group index is needed only while the file is read
         if (scan.errorLinesDropped && scan.warnings.length < 50)
           scan.warnings.push({ reason: "error-lines-bound", detail: String(scan.errorLinesDropped) });
@@ -230,6 +235,7 @@ async function readOne(
   if (!file)
     return scanStream(opts.stdin as Readable, f.display, {
       rules: opts.rules,
+      scenarios: opts.scenarios,
       format,
       formatSource,
       offsetMinutes: offset,
@@ -242,7 +248,14 @@ async function readOne(
         f.display,
         skip,
         file.size,
-        { rules: opts.rules, format, formatSource, offsetMinutes: offset, skippedBytes: skip },
+        {
+          rules: opts.rules,
+          scenarios: opts.scenarios,
+          format,
+          formatSource,
+          offsetMinutes: offset,
+          skippedBytes: skip,
+        },
         worker,
         opts.segmentBytes,
       );
@@ -262,6 +275,7 @@ async function readOne(
   const o = logStream(file, opts.tailBytes);
   return scanStream(o.stream, f.display, {
     rules: opts.rules,
+    scenarios: opts.scenarios,
     format,
     formatSource,
     offsetMinutes: offset,

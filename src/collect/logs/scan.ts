@@ -4,10 +4,18 @@
  */
 import type { Readable } from "node:stream";
 import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
+import { BehaviourTracker } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
-import { type AccessFormat, type DetectedFormat, detectFormat, parseLine } from "./engine/format.ts";
+import type { Scenario } from "../../rules/logs-behaviour.ts";
+import {
+  type AccessFormat,
+  type DetectedFormat,
+  detectFormat,
+  parseAccessTime,
+  parseLine,
+} from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
-import { buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
+import { type Anchored, buildPrefilter, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
 import { worthMatching } from "./engine/worth.ts";
 import { type KeepState, keepError, keepMatch, mergeTally } from "./keep.ts";
 
@@ -34,6 +42,182 @@ export interface FileScan extends LogFileState {
   keep?: KeepState;
   /** Error-log lines past MAX_ERROR_LINES, counted only. */
   errorLinesDropped?: number;
+  /**
+   * Behaviour (issue 15), in memory only: the tracker fed on the thread that joins the file's parts, or,
+   * in a part read elsewhere, the access lines it parsed, for that thread to feed in file order.
+   */
+  behaviour?: BehaviourTracker;
+  observed?: ObservedLines;
+  /** Observed lines past MAX_PENDING_OBSERVED in a part not tracked where it was read. */
+  observedDropped?: number;
+}
+
+/** Access lines as the behaviour tracker needs them, column by column (cheap to send between threads). */
+export interface ObservedLines {
+  line: number[];
+  /** Epoch ms, NaN when the line had no time. */
+  ms: number[];
+  ip: string[];
+  target: string[];
+  /** 0 when the line had no status. */
+  status: number[];
+  /** 1: no rule matched the line. */
+  quiet: number[];
+}
+
+/** Lines a part read on another thread holds for the tracker (a 4 MB segment holds far fewer). */
+export const MAX_PENDING_OBSERVED = 1 << 19;
+
+/**
+ * The 4xx statuses whose lines the reader parses although no rule literal is in them, as the combined
+ * and common formats write them after the request's closing quote: the behaviour scenarios count them
+ * (rules/logs/behaviour/scenarios.yaml). Only the client, time, target and status of such a line are
+ * used; the rules do not run on it unless it holds one of their literals.
+ */
+export const STATUS_TRIGGERS = [400, 401, 403, 404, 405, 406, 410, 414, 444];
+const STATUS_LITERALS = STATUS_TRIGGERS.map((n) => `" ${n} `);
+const STATUS_SET = new Set(STATUS_TRIGGERS);
+
+/** A status literal (`" 404 `): six bytes, `"`, space, a digit. No rule literal has that shape. */
+const isStatusLiteral = (w: Uint8Array) => w.length === 6 && w[0] === 0x22 && w[1] === 0x20 && w[2] === 0x34;
+
+/**
+ * Does buf[s, e) hold one of the prefilter's literals other than the status ones (ASCII
+ * case-insensitive)? The file's own prefilter, anchored on the pairs rare in it: one lookup a byte.
+ */
+function holdsRuleLiteral(buf: Buffer, s: number, e: number, pf: Prefilter): boolean {
+  const { table, lists } = pf;
+  const last = Math.min(e, buf.length - 1); // the pair ending just past the line holds a 1-byte literal
+  for (let i = s + 1; i <= last; i++) {
+    const v = table[((buf[i - 1] as number) << 8) | (buf[i] as number)] as number;
+    if (v === 0) continue;
+    const list = lists[v - 1] as Anchored[];
+    for (let j = 0; j < list.length; j++) {
+      const a = list[j] as Anchored;
+      const at = i - 1 - a.k;
+      if (at < s || at + a.lit.length > e || isStatusLiteral(a.lit)) continue;
+      let ok = true;
+      for (let q = 0; q < a.lit.length && ok; q++) {
+        let b = buf[at + q] as number;
+        if (b >= 65 && b <= 90) b |= 0x20;
+        ok = b === a.lit[q];
+      }
+      if (ok) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The status of a common or combined line in buf[s, e) when it is one the behaviour scenarios count
+ * (STATUS_TRIGGERS), with the request's opening and closing quotes; undefined for anything else (a backslash: the
+ * logger escaped something, the full parser undoes it).
+ */
+function triggerStatus(
+  buf: Buffer,
+  s: number,
+  e: number,
+): { status: number; open: number; close: number } | undefined {
+  const q1 = buf.indexOf(0x22, s);
+  if (q1 < 0 || q1 >= e) return undefined;
+  // The request's closing quote: the first `" ` past the opening one (no backslash: none is escaped).
+  let close = -1;
+  for (let i = q1 + 1; i + 1 < e; i++) {
+    const c = buf[i] as number;
+    if (c === 0x5c) return undefined;
+    if (c === 0x22 && buf[i + 1] === 0x20) {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0 || close + 6 > e) return undefined;
+  // A backslash anywhere in the line: the full parser undoes the logger's escapes.
+  for (let i = close; i < e; i++) if (buf[i] === 0x5c) return undefined;
+  const d0 = (buf[close + 2] as number) - 48;
+  const d1 = (buf[close + 3] as number) - 48;
+  const d2 = (buf[close + 4] as number) - 48;
+  if (d0 !== 4 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || buf[close + 5] !== 0x20) return undefined;
+  const status = 400 + d1 * 10 + d2;
+  return STATUS_SET.has(status) ? { status, open: q1, close } : undefined;
+}
+
+const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [], status: [], quiet: [] });
+
+/**
+ * Hands a parsed access line to the behaviour tracker: a line a rule matched, or one no rule matched
+ * that was refused or not found (4xx). A line no rule matched and answered otherwise (most lines with a
+ * rule literal are ordinary pages) is left out: no scenario needs it, and it would cost the most.
+ */
+function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
+  if (e.kind !== "access" || !e.ip) return;
+  if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500)) return;
+  observeLine(res, e.ip, e.time?.getTime(), e.uri ?? e.request, e.status, e.line, quiet);
+}
+
+function observeLine(
+  res: FileScan,
+  ip: string,
+  ms: number | undefined,
+  target: string,
+  status: number | undefined,
+  line: number,
+  quiet: boolean,
+): void {
+  if (res.behaviour) {
+    res.behaviour.observe({
+      ip,
+      timeMs: ms === undefined || Number.isNaN(ms) ? undefined : ms,
+      target,
+      status,
+      line,
+      quiet,
+    });
+    return;
+  }
+  res.observed ??= noObserved();
+  const o = res.observed;
+  if (o.line.length >= MAX_PENDING_OBSERVED) {
+    res.observedDropped = (res.observedDropped ?? 0) + 1;
+    return;
+  }
+  o.line.push(line);
+  o.ms.push(ms ?? Number.NaN);
+  o.ip.push(ip);
+  o.target.push(target);
+  o.status.push(status ?? 0);
+  o.quiet.push(quiet ? 1 : 0);
+}
+
+/** Feeds a part's observed lines (line numbers moved by `shift`) to a tracker, in order. */
+export function feedObserved(t: BehaviourTracker, o: ObservedLines, shift = 0): void {
+  for (let i = 0; i < o.line.length; i++) {
+    const ms = o.ms[i] as number;
+    const status = o.status[i] as number;
+    t.observe({
+      ip: o.ip[i] as string,
+      timeMs: Number.isNaN(ms) ? undefined : ms,
+      target: o.target[i] as string,
+      status: status === 0 ? undefined : status,
+      line: (o.line[i] as number) + shift,
+      quiet: o.quiet[i] === 1,
+    });
+  }
+}
+
+/**
+ * A file's scan done: what its tracker fired becomes facts (`probing`), the tracker and any lines still
+ * waiting for it (a part read on another thread whole, a gzip file) are dropped.
+ */
+export function finishBehaviour(scan: FileScan, scenarios: Scenario[]): void {
+  if (!scan.behaviour && scan.observed && scenarios.length > 0) {
+    scan.behaviour = new BehaviourTracker(scenarios);
+    feedObserved(scan.behaviour, scan.observed);
+  }
+  if (scan.behaviour) scan.probing = scan.behaviour.fired();
+  if (scan.observedDropped && scan.warnings.length < 50)
+    scan.warnings.push({ reason: "behaviour-lines-bound", detail: String(scan.observedDropped) });
+  scan.behaviour = undefined;
+  scan.observed = undefined;
 }
 
 export interface ScanOptions {
@@ -61,6 +245,11 @@ export interface ScanOptions {
   prefilter?: Prefilter;
   /** Keep every matched line (watch, which bounds its state by starting afresh). */
   keepAll?: boolean;
+  /**
+   * Behaviour scenarios to track on this thread as the lines are read; absent: the access lines are
+   * kept (`observed`) for the thread that joins the parts; `[]`: none observed.
+   */
+  scenarios?: Scenario[];
 }
 
 const MAX_LINE = 1 << 20;
@@ -89,7 +278,7 @@ const STDERR_LOOKBACK = 8;
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
 export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
   const counts = sample ? pairCounts(sample, 0, sample.length) : undefined;
-  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
+  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS, ...STATUS_LITERALS], counts);
 }
 
 export async function scanStream(
@@ -115,6 +304,10 @@ export async function scanStream(
     cgiErrors: [],
     tallies: [],
   };
+  if (opts.scenarios && opts.scenarios.length > 0 && !opts.collect)
+    res.behaviour = new BehaviourTracker(opts.scenarios);
+  // No scenarios at all (`[]`: watch, which judges its matched lines alone): nothing is observed.
+  const observing = !(opts.scenarios && opts.scenarios.length === 0);
   let detected: DetectedFormat | undefined =
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
   if (opts.detected) {
@@ -130,12 +323,20 @@ export async function scanStream(
   // File offset of the stream's byte 0: sample points are fixed offsets of the file.
   const origin = opts.startOffset ?? opts.skippedBytes ?? 0;
 
+  // Compared as numbers, written as ISO only when they move (most lines move neither).
+  let firstMs = Number.POSITIVE_INFINITY;
+  let lastMs = Number.NEGATIVE_INFINITY;
   const seeTime = (d: Date | undefined) => {
     const ms = d?.getTime();
     if (ms === undefined || Number.isNaN(ms)) return;
-    const iso = (d as Date).toISOString();
-    if (res.firstTime === undefined || iso < res.firstTime) res.firstTime = iso;
-    if (res.lastTime === undefined || iso > res.lastTime) res.lastTime = iso;
+    if (ms < firstMs) {
+      firstMs = ms;
+      res.firstTime = (d as Date).toISOString();
+    }
+    if (ms > lastMs) {
+      lastMs = ms;
+      res.lastTime = (d as Date).toISOString();
+    }
   };
   /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
   const timeOf = (buf: Buffer, s: number, e: number) => {
@@ -179,6 +380,45 @@ export async function scanStream(
     }
     const into = res;
     keepError(into, () => into.cgiErrors.push(entry));
+  };
+
+  /**
+   * A line the status literals let through, in the common or combined format, that holds no rule
+   * literal: the behaviour tracker needs only its client, time, target and status, read here without
+   * the full parser or the rules (a realistic log has a few percent of such lines). False: not such a
+   * line (or not read so), for handleLine.
+   */
+  const cheapFormat = !opts.collect && !opts.literals;
+  const quietLine = (buf: Buffer, s: number, e: number, lineNo: number): boolean => {
+    if (
+      !cheapFormat ||
+      detected?.kind !== "access" ||
+      (detected.format.name !== "combined" && detected.format.name !== "common") ||
+      res.offsetMinutes === undefined ||
+      e - s > maxLine
+    )
+      return false;
+    const st = triggerStatus(buf, s, e);
+    // From the request on: a literal only in the client or time sends no line to the rules (worth.ts).
+    if (!st || !pf || holdsRuleLiteral(buf, st.open, e, pf)) return false;
+    if (buf.subarray(s, e).indexOf(0) >= 0) return false;
+    const head = buf.toString("utf8", s, st.close);
+    const sp = head.indexOf(" ");
+    const lb = head.indexOf(" [", sp);
+    const rb = head.indexOf("] ", lb);
+    if (sp <= 0 || lb < 0 || rb < 0 || head.charCodeAt(rb + 2) !== 0x22) return false;
+    const time = parseAccessTime(head.slice(lb + 2, rb));
+    if (!time) return false;
+    const request = head.slice(rb + 3);
+    const a = request.indexOf(" ");
+    if (a <= 0) return false;
+    const b = request.lastIndexOf(" ");
+    const target = b > a ? request.slice(a + 1, b) : request.slice(a + 1);
+    examined++;
+    res.parsed++;
+    seeTime(time);
+    if (observing) observeLine(res, head.slice(0, sp), time.getTime(), target, st.status, lineNo, true);
+    return true;
   };
 
   /** `again`: a line already counted (a sample point on a matched line): only its sample is taken. */
@@ -231,6 +471,7 @@ export async function scanStream(
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
     const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
+    if (observing) observeInto(into, entry, !rule);
     if (!rule) return;
     if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
     else keepMatch(into, { entry, ruleId: rule.id }, opts.keepAll);
@@ -268,7 +509,9 @@ export async function scanStream(
       const ls = found.starts[k] as number;
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
-      handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);
+      const lineNo = base + (found.lines[k] as number) + 1;
+      if (!quietLine(buf, ls, le > ls && buf[le - 1] === 13 ? le - 1 : le, lineNo))
+        handleLine(buf, ls, le, lineNo, true);
     }
     // A thin sample of lines for the site baseline (their line numbers are not needed). A sample point
     // on a line a rule literal already sent to handleLine is sampled without being counted again.
@@ -400,6 +643,28 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   }
   if (part.errorLinesDropped) into.errorLinesDropped = (into.errorLinesDropped ?? 0) + part.errorLinesDropped;
   for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);
+  if (part.observed) {
+    if (into.behaviour) feedObserved(into.behaviour, part.observed, shift);
+    else {
+      into.observed ??= noObserved();
+      const o = into.observed;
+      const p = part.observed;
+      for (let i = 0; i < p.line.length; i++) {
+        if (o.line.length >= MAX_PENDING_OBSERVED) {
+          into.observedDropped = (into.observedDropped ?? 0) + 1;
+          continue;
+        }
+        o.line.push((p.line[i] as number) + shift);
+        o.ms.push(p.ms[i] as number);
+        o.ip.push(p.ip[i] as string);
+        o.target.push(p.target[i] as string);
+        o.status.push(p.status[i] as number);
+        o.quiet.push(p.quiet[i] as number);
+      }
+    }
+    part.observed = undefined;
+  }
+  if (part.observedDropped) into.observedDropped = (into.observedDropped ?? 0) + part.observedDropped;
   into.offsetMinutes ??= part.offsetMinutes;
   if (part.firstTime && (!into.firstTime || part.firstTime < into.firstTime)) into.firstTime = part.firstTime;
   if (part.lastTime && (!into.lastTime || part.lastTime > into.lastTime)) into.lastTime = part.lastTime;

@@ -133,7 +133,22 @@ export const logsSectionSchema = z.strictObject({
         lastSeen: z.string().optional(),
         requests: z.number().int().nonnegative(),
         paths: z.number().int().nonnegative(),
+        /** Lines gathered that no rule matched (absent in reports written before they were counted). */
+        quiet: z.number().int().nonnegative().optional(),
         outcome,
+        /** A few gathered lines. */
+        examples: z
+          .array(
+            z.strictObject({
+              file: z.string().optional(),
+              line: z.number().int().nonnegative(),
+              time: z.string().optional(),
+              target: z.string(),
+              status: z.number().int().optional(),
+            }),
+          )
+          .max(10)
+          .optional(),
       }),
     )
     .optional(),

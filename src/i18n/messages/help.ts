@@ -260,8 +260,8 @@ export const help = {
     ja: "更新するフィードの ID をカンマ区切りで指定します (既定はすべて)。他のフィードのデータはそのままです",
   },
   "help.opt.blocklist": {
-    en: "write the attackers' addresses instead of the report: plain|crowdsec (plain: one address a line; crowdsec: CSV for cscli decisions import -i FILE)",
-    ja: "レポートの代わりに攻撃元のアドレスを書き出します: plain|crowdsec (plain は 1 行に 1 アドレス、crowdsec は cscli decisions import -i FILE 用の CSV)",
+    en: "write the attackers' addresses instead of the report: plain|crowdsec (plain: one address a line; crowdsec: CSV for cscli decisions import -i FILE); an address is listed when what it tried is at or above --severity-threshold, even if it failed (a failed attempt is a low finding)",
+    ja: "レポートの代わりに攻撃元のアドレスを書き出します: plain|crowdsec (plain は 1 行に 1 アドレス、crowdsec は cscli decisions import -i FILE 用の CSV)。試みた攻撃の重大度が --severity-threshold 以上なら、失敗していても (失敗した試みの所見は重大度「注意」) 一覧に含めます",
   },
   "help.opt.blocklist-private": {
     en: "also list private, loopback and link-local addresses",

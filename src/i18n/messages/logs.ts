@@ -134,6 +134,10 @@ export const logs = {
     ja: "読み込み中にファイルが切り詰められました (ログローテーション)",
   },
   "logs.reason.read-error": { en: "read error", ja: "読み込みエラー" },
+  "logs.reason.behaviour-lines-bound": {
+    en: "too many 4xx lines in one part of the file for the per-client scenarios: the rest were not counted",
+    ja: "ファイルの一部に 4xx の行が多すぎるため、クライアントごとのシナリオで残りの行は数えていません",
+  },
   "logs.reason.not-regular": {
     en: "not a regular file: a FIFO, socket or device is not read, so that it cannot stall the scan",
     ja: "通常のファイルではありません: FIFO・ソケット・デバイスはスキャンが止まらないよう読み込みません",

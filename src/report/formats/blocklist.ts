@@ -76,11 +76,28 @@ function reasonOf(attack: unknown, outcome: unknown): string {
   return parts.join(":");
 }
 
-/** Addresses of attacks in the logs at or above the threshold, and of every incident's attackers. */
+const SEVERITY_NAMES: readonly string[] = ["critical", "high", "medium", "low", "info"];
+
+/**
+ * What an attacker tried: the attack's own severity before its outcome was judged (`data.attempt`),
+ * else the finding's. A refused CVE exploit is a low finding (background noise) but a critical
+ * attempt: its sender belongs on a blocklist all the same.
+ */
+function attemptOf(f: ReportDocument["findings"][number]): Severity {
+  const a = f.data?.attempt;
+  return typeof a === "string" && SEVERITY_NAMES.includes(a) && atLeast(a as Severity, f.severity)
+    ? (a as Severity)
+    : f.severity;
+}
+
+/**
+ * Addresses of attacks in the logs whose attempt is at or above the threshold (however they went: a
+ * failed probe is judged low but its sender is still an attacker), and of every incident's attackers.
+ */
 export function attackersOf(doc: ReportDocument, threshold: Severity): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of doc.findings) {
-    if (f.check !== "logs.exploit" || !atLeast(f.severity, threshold)) continue;
+    if (f.check !== "logs.exploit" || !atLeast(attemptOf(f), threshold)) continue;
     const ips = [f.data?.ip, ...f.evidence.map((e) => e.ip)];
     for (const ip of ips)
       if (typeof ip === "string" && !out.has(ip)) out.set(ip, reasonOf(f.data?.attack, f.data?.outcome));

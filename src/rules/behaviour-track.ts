@@ -1,0 +1,340 @@
+/**
+ * The behaviour scenarios' bounded tracker (issue 15), shared by the log reader, which feeds it every
+ * access line it parses in file order (rule matches and the 4xx lines no rule names) on the thread that
+ * joins a file's parts, and by the log checks, which run it over the matched events of facts saved
+ * without it. Pure: no I/O.
+ *
+ * Bounded while streaming: per client and scenario, a window start, a count, at most `threshold` path
+ * hashes and the window's first line (no other line is retained; a fired scenario keeps a few), for at most MAX_CLIENTS clients (those not
+ * seen for longest are forgotten first, by generations); fired scenarios are kept apart (at most
+ * MAX_FIRED) so a flood of new clients cannot erase a finding. Windows are fixed, not sliding: a window
+ * opens at a client's first counted line and a line past its end opens the next one (a burst split
+ * across two windows can be missed; it is never invented).
+ */
+import { percentDecode } from "../core/percent-decode.ts";
+import type { Scenario } from "./logs-behaviour.ts";
+
+/** One access line (or a tally of identical ones) as the tracker sees it. */
+export interface Observed {
+  ip: string;
+  /** Epoch ms; absent: counted in the current window. */
+  timeMs?: number;
+  /** The request target as sent (path and query). */
+  target: string;
+  status?: number;
+  /** Lines this stands for (a tally); default 1. */
+  lines?: number;
+  /** Line number in its file (for examples). */
+  line?: number;
+  /** No rule matched the line: alone it is unremarkable. */
+  quiet?: boolean;
+}
+
+/** A line a probing event shows as an example. */
+export interface ProbeExample {
+  line: number;
+  time?: string;
+  target: string;
+  status?: number;
+}
+
+/** A scenario one client set off. */
+export interface Fired {
+  ip: string;
+  scenario: string;
+  /** The window's first counted line, and the last counted line (ISO). */
+  firstSeen?: string;
+  lastSeen?: string;
+  /** Counted lines and distinct paths from the window's start on (distinct stops counting at 1000). */
+  lines: number;
+  distinct: number;
+  /** Counted lines no rule matched (unremarkable alone). */
+  quiet: number;
+  /** The best outcome the statuses of the counted quiet lines allow (see statusOutcome). */
+  quietOutcome?: "unknown" | "failed" | "blocked";
+  /** A few counted lines (the first ones). */
+  examples: ProbeExample[];
+}
+
+export const MAX_CLIENTS = 20_000;
+export const MAX_FIRED = 20_000;
+export const MAX_EXAMPLES = 5;
+const MAX_DISTINCT = 1000;
+/** Paths longer than this are judged by their first part (a target is at most 8190 bytes anyway). */
+const PATH_BUDGET = 2048;
+
+/** Decodes until nothing changes (at most three rounds: `%%32%65` -> `%2e` -> `.`). */
+function decodeAll(s: string): string {
+  let cur = s;
+  for (let i = 0; i < 3; i++) {
+    const next = percentDecode(cur);
+    if (next === cur) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** The decoded, lower-cased path of a target (query removed): what scenarios test. */
+export function scenarioPath(target: string): string {
+  const q = target.indexOf("?");
+  const raw = (q >= 0 ? target.slice(0, q) : target).slice(0, PATH_BUDGET);
+  return (raw.includes("%") ? decodeAll(raw) : raw).toLowerCase();
+}
+
+/** Whether a line counts for a scenario. */
+export function fits(s: Scenario, path: string, status: number | undefined): boolean {
+  if (s.status && (status === undefined || !s.status.includes(status))) return false;
+  if (s.pathSet && !s.pathSet.has(path)) return false;
+  if (s.regex && !s.regex.test(path)) return false;
+  return true;
+}
+
+/**
+ * What a status alone says of a request no rule matched: refused (blocked), not there (failed), or
+ * answered (unknown: a 200 or a 500 may have done something).
+ */
+export function statusOutcome(status: number | undefined): "unknown" | "failed" | "blocked" {
+  if (status === undefined) return "unknown";
+  if (
+    status === 400 ||
+    status === 401 ||
+    status === 403 ||
+    status === 405 ||
+    status === 406 ||
+    status === 444
+  )
+    return "blocked";
+  if (status >= 300 && status < 500) return "failed";
+  return "unknown";
+}
+
+const QUIET_RANK = ["unknown", "failed", "blocked"] as const;
+
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** An example as held until asked for (its time as a number: no string for lines that never fire). */
+interface Held {
+  line: number;
+  ms?: number;
+  target: string;
+  status?: number;
+}
+
+const shown = (x: Held): ProbeExample => ({
+  line: x.line,
+  ...(x.ms === undefined ? {} : { time: new Date(x.ms).toISOString() }),
+  target: x.target,
+  ...(x.status === undefined ? {} : { status: x.status }),
+});
+
+interface Counter {
+  /** The window's first counted line (epoch ms; undefined: no time seen yet). */
+  start: number | undefined;
+  n: number;
+  /** Lines counted (a tally counts its lines) and quiet lines among them. */
+  lines: number;
+  quiet: number;
+  quietOutcome?: Fired["quietOutcome"];
+  /** Distinct path hashes in the window, at most the scenario's threshold (count "distinct" only). */
+  seen: number[] | undefined;
+  /** The window's first counted line (an example if it fires): held in place, no object of its own. */
+  line: number;
+  ms: number | undefined;
+  target: string;
+  status: number | undefined;
+}
+
+interface FiredState {
+  ip: string;
+  scenario: string;
+  firstMs?: number;
+  lastMs?: number;
+  lines: number;
+  distinct: number;
+  quiet: number;
+  quietOutcome?: Fired["quietOutcome"];
+  hashes: Set<number>;
+  examples: Held[];
+}
+
+const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function better(a: Fired["quietOutcome"], b: Fired["quietOutcome"]): Fired["quietOutcome"] {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return QUIET_RANK.indexOf(a) <= QUIET_RANK.indexOf(b) ? a : b;
+}
+
+export class BehaviourTracker {
+  private readonly scenarios: Scenario[];
+  private readonly maxClients: number;
+  private young = new Map<string, Array<Counter | undefined>>();
+  private old = new Map<string, Array<Counter | undefined>>();
+  private readonly firedBy = new Map<string, FiredState>();
+  private readonly firedIps = new Set<string>();
+  /** Scenarios that fired past MAX_FIRED (counted only). */
+  firedDropped = 0;
+
+  constructor(scenarios: Scenario[], maxClients = MAX_CLIENTS) {
+    this.scenarios = scenarios;
+    this.maxClients = maxClients;
+  }
+
+  /** Counts one line (or a tally of `lines` identical ones); `path` is scenarioPath(o.target). */
+  observe(o: Observed, path = scenarioPath(o.target)): void {
+    const lines = o.lines ?? 1;
+    const quiet = o.quiet ? lines : 0;
+    const qo = o.quiet ? statusOutcome(o.status) : undefined;
+    let counters: Array<Counter | undefined> | undefined;
+    let h: number | undefined;
+    for (let i = 0; i < this.scenarios.length; i++) {
+      const s = this.scenarios[i] as Scenario;
+      if (!fits(s, path, o.status)) continue;
+      h ??= hash(path);
+      const done = this.firedIps.has(o.ip) ? this.firedBy.get(`${o.ip}\u0000${s.id}`) : undefined;
+      if (done) {
+        done.lines += lines;
+        done.quiet += quiet;
+        done.quietOutcome = better(done.quietOutcome, qo);
+        if (done.hashes.size < MAX_DISTINCT && !done.hashes.has(h)) {
+          done.hashes.add(h);
+          done.distinct++;
+        }
+        if (o.timeMs !== undefined && (done.lastMs === undefined || o.timeMs > done.lastMs))
+          done.lastMs = o.timeMs;
+        if (done.examples.length < MAX_EXAMPLES) done.examples.push(this.example(o));
+        continue;
+      }
+      counters ??= this.countersOf(o.ip);
+      let c = counters[i];
+      const expired =
+        c !== undefined &&
+        o.timeMs !== undefined &&
+        c.start !== undefined &&
+        o.timeMs - c.start > s.windowSeconds * 1000;
+      if (!c || expired) {
+        c = {
+          start: o.timeMs,
+          n: 0,
+          lines: 0,
+          quiet: 0,
+          quietOutcome: undefined,
+          seen: undefined,
+          line: o.line ?? 0,
+          ms: o.timeMs,
+          target: o.target,
+          status: o.status,
+        };
+        counters[i] = c;
+      } else if (c.start === undefined) c.start = o.timeMs;
+      c.lines += lines;
+      c.quiet += quiet;
+      if (qo !== undefined) c.quietOutcome = better(c.quietOutcome, qo);
+      if (s.count === "lines") c.n += lines;
+      else if (c.seen === undefined) {
+        c.seen = [h];
+        c.n++;
+      } else if (!c.seen.includes(h)) {
+        c.seen.push(h);
+        c.n++;
+      }
+      if (c.n < s.threshold) continue;
+      counters[i] = undefined;
+      if (this.firedBy.size >= MAX_FIRED) {
+        this.firedDropped++;
+        continue;
+      }
+      this.firedBy.set(`${o.ip}\u0000${s.id}`, {
+        ip: o.ip,
+        scenario: s.id,
+        firstMs: c.start,
+        lastMs: o.timeMs ?? c.start,
+        lines: c.lines,
+        distinct: s.count === "distinct" ? c.n : 1,
+        quiet: c.quiet,
+        quietOutcome: c.quietOutcome,
+        hashes: new Set(c.seen ?? [h]),
+        // The window's first line and the one that set it off; the next lines fill up to MAX_EXAMPLES.
+        examples:
+          c.line === (o.line ?? 0) && c.ms === o.timeMs && c.target === o.target
+            ? [this.example(o)]
+            : [{ line: c.line, ms: c.ms, target: c.target.slice(0, 512), status: c.status }, this.example(o)],
+      });
+      this.firedIps.add(o.ip);
+    }
+  }
+
+  private example(o: Observed): Held {
+    return { line: o.line ?? 0, ms: o.timeMs, target: o.target.slice(0, 512), status: o.status };
+  }
+
+  /**
+   * The counters of a client. Two generations stand for least-recently-used order at O(1) per line
+   * (a Map's oldest key found by iteration walks every deleted entry first): clients seen since the
+   * young generation began live in it; when it holds half the cap it becomes the old one and the
+   * previous old generation, clients not seen for that long, is forgotten.
+   */
+  private countersOf(ip: string): Array<Counter | undefined> {
+    let c = this.young.get(ip);
+    if (c) return c;
+    c = this.old.get(ip);
+    if (c) this.old.delete(ip);
+    else c = new Array<Counter | undefined>(this.scenarios.length).fill(undefined);
+    if (this.young.size >= this.maxClients >> 1) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(ip, c);
+    return c;
+  }
+
+  /** Clients whose counters are held (at most the cap). */
+  get clientCount(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** Marks a scenario as set off by a client (fired elsewhere: the log reader's facts). */
+  seed(ip: string, scenario: string): void {
+    const k = `${ip}\u0000${scenario}`;
+    if (this.firedBy.has(k)) return;
+    this.firedBy.set(k, {
+      ip,
+      scenario,
+      lines: 0,
+      distinct: 0,
+      quiet: 0,
+      hashes: new Set(),
+      examples: [],
+    });
+    this.firedIps.add(ip);
+  }
+
+  fired(): Fired[] {
+    return [...this.firedBy.values()].map((f) => ({
+      ip: f.ip,
+      scenario: f.scenario,
+      firstSeen: isoOf(f.firstMs),
+      lastSeen: isoOf(f.lastMs),
+      lines: f.lines,
+      distinct: f.distinct,
+      quiet: f.quiet,
+      ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
+      examples: f.examples.map(shown),
+    }));
+  }
+
+  /** The scenario (first in file order) this client set off that the line fits, if any. */
+  scenarioOf(ip: string, target: string, status: number | undefined, path?: string): string | undefined {
+    if (!this.firedIps.has(ip)) return undefined;
+    for (const s of this.scenarios) {
+      if (!this.firedBy.has(`${ip}\u0000${s.id}`)) continue;
+      path ??= scenarioPath(target);
+      if (fits(s, path, status)) return s.id;
+    }
+    return undefined;
+  }
+}
