@@ -3,13 +3,14 @@
  * what `collect` writes is what `check` reads back and what `audit` judges (all three go through
  * `decodeLogFacts`). Free of zod: the audit uses this on every run, the schema (logs.ts) only for files.
  */
-import type {
-  FileSummary,
-  LaterRequest,
-  LogEntry,
-  LogFileState,
-  MatchTally,
-  ProbingFact,
+import {
+  type FileSummary,
+  HourCounts,
+  type LaterRequest,
+  type LogEntry,
+  type LogFileState,
+  type MatchTally,
+  type ProbingFact,
 } from "./log-lines.ts";
 
 /** Version of the logs area document inside a bundle; a new shape is a new number. */
@@ -18,7 +19,11 @@ export const LOG_FACTS_VERSION = 1;
 /** A parsed line as JSON: its time an ISO string (absent when the line had none or an impossible one). */
 export type SavedLogEntry = Omit<LogEntry, "time"> & { time?: string };
 
-export type SavedTally = Omit<MatchTally, "entry"> & { entry: SavedLogEntry };
+/** Its hours as JSON has them ({"2026-11-20T03": n}; HourCounts writes itself so). */
+export type SavedTally = Omit<MatchTally, "entry" | "hours"> & {
+  entry: SavedLogEntry;
+  hours: Record<string, number> | HourCounts;
+};
 
 export interface SavedLogFile {
   path: string;
@@ -116,7 +121,11 @@ export function decodeLogFacts(f: LogFacts): DecodedLogFacts {
       ),
       samples: s.samples.map(decodeEntry),
       cgiErrors: s.cgiErrors.map(decodeEntry),
-      tallies: (s.tallies ?? []).map((t) => sameEntry<typeof t, MatchTally>(t, decodeEntry(t.entry))),
+      tallies: (s.tallies ?? []).map((t) =>
+        t.hours instanceof HourCounts
+          ? sameEntry<typeof t, MatchTally>(t, decodeEntry(t.entry))
+          : { ...t, entry: decodeEntry(t.entry), hours: HourCounts.fromRecord(t.hours) },
+      ),
       ...(s.probing ? { probing: s.probing } : {}),
     })),
   };

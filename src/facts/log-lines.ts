@@ -101,8 +101,8 @@ export interface MatchTally {
   /** First and last time of the tallied lines (ISO). */
   firstTime?: string;
   lastTime?: string;
-  /** Tallied lines per hour ("2026-11-20T03" -> count). */
-  hours: Record<string, number>;
+  /** Tallied lines per hour (saved as "2026-11-20T03" -> count). */
+  hours: HourCounts;
   /** A tallied line asked something else (query, user agent or referer) than `entry`. */
   varied: boolean;
 }
@@ -133,4 +133,95 @@ export interface LaterRequest {
   request: string;
   status?: number;
   size?: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** An hour's ISO name ("2026-11-20T03"), as `Date.toISOString().slice(0, 13)` names it. */
+export function isoHour(hour: number): string {
+  return new Date(hour * HOUR_MS).toISOString().slice(0, 13);
+}
+
+/**
+ * A tally's lines per hour, held as numbers: [hour, count, hour, count...] in the order first
+ * counted, each hour counted from 1970-01-01T00Z. An incident log leaves tens of thousands of tallies;
+ * an object keyed by ISO hours costs about 200 bytes each without a prototype (a hash table of its
+ * own) and as much again in hidden classes with one (one for each sequence of hours). Written to JSON
+ * (a saved bundle) as {"2026-11-20T03": count}, and read back from that.
+ */
+export class HourCounts {
+  pairs: number[];
+  /** Hours of a saved bundle that name no hour this writes (kept as they were, counted as they were). */
+  other?: Record<string, number>;
+
+  constructor(pairs: number[] = []) {
+    this.pairs = pairs;
+  }
+
+  /** Counts `n` lines at `ms` (epoch milliseconds). */
+  addAt(ms: number, n = 1): void {
+    this.add(Math.floor(ms / HOUR_MS), n);
+  }
+
+  add(hour: number, n: number): void {
+    const p = this.pairs;
+    for (let i = 0; i < p.length; i += 2)
+      if (p[i] === hour) {
+        p[i + 1] = (p[i + 1] as number) + n;
+        return;
+      }
+    // A new array of the exact length: most tallies count one or two hours, and a pushed array would
+    // reserve room for 16 more.
+    this.pairs = [...p, hour, n];
+  }
+
+  /** Adds another's counts (a tally of another part of the file). */
+  addAll(o: HourCounts): void {
+    const p = o.pairs;
+    for (let i = 0; i < p.length; i += 2) this.add(p[i] as number, p[i + 1] as number);
+    if (o.other) for (const [k, n] of Object.entries(o.other)) this.addOther(k, n);
+  }
+
+  private addOther(k: string, n: number): void {
+    this.other ??= Object.create(null) as Record<string, number>;
+    this.other[k] = (this.other[k] ?? 0) + n;
+  }
+
+  /** Each hour's ISO name and count. */
+  forEach(fn: (hour: string, n: number) => void): void {
+    const p = this.pairs;
+    for (let i = 0; i < p.length; i += 2) fn(isoHour(p[i] as number), p[i + 1] as number);
+    if (this.other) for (const [k, n] of Object.entries(this.other)) fn(k, n);
+  }
+
+  toJSON(): Record<string, number> {
+    const out = Object.create(null) as Record<string, number>;
+    this.forEach((h, n) => {
+      out[h] = (out[h] ?? 0) + n;
+    });
+    return out;
+  }
+
+  /** Counts as saved (JSON), or as another thread sent them (an object with the same fields). */
+  static from(v: unknown): HourCounts {
+    if (v instanceof HourCounts) return v;
+    const o = v as { pairs?: unknown; other?: unknown } | null | undefined;
+    if (o && Array.isArray(o.pairs)) {
+      const h = new HourCounts([...(o.pairs as number[])]);
+      if (o.other && typeof o.other === "object")
+        h.addAll(HourCounts.fromRecord(o.other as Record<string, number>));
+      return h;
+    }
+    return HourCounts.fromRecord((o ?? {}) as Record<string, number>);
+  }
+
+  static fromRecord(r: Record<string, number>): HourCounts {
+    const h = new HourCounts();
+    for (const [k, n] of Object.entries(r)) {
+      const ms = /^\d{4}-\d\d-\d\dT\d\d$/.test(k) ? Date.parse(`${k}:00:00Z`) : Number.NaN;
+      if (!Number.isNaN(ms) && isoHour(ms / HOUR_MS) === k) h.add(ms / HOUR_MS, n);
+      else h.addOther(k, n);
+    }
+    return h;
+  }
 }

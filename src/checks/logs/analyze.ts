@@ -6,7 +6,7 @@ import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import type { MsgBuilder } from "../../core/message.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
-import type { LogEntry } from "../../facts/log-lines.ts";
+import type { HourCounts, LogEntry } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { resolveTarget, sizeFits } from "./target.ts";
 
@@ -34,9 +34,9 @@ export interface LogEvent {
    * rule, client, method, path, status and size, counted rather than kept by the engine.
    */
   count?: number;
-  /** A tally's last time, and its lines per hour ("2026-11-20T03" -> count). */
+  /** A tally's last time, and its lines per hour. */
   lastTime?: string;
-  hours?: Record<string, number>;
+  hours?: HourCounts;
   /** The behaviour scenario (behaviour.ts) this line is part of: its client was probing. */
   probing?: string;
   /** The indicators in its request and user agent, once found (eventIndicators): not reported as such. */
@@ -451,7 +451,10 @@ export function perHour(
     m.set(k, (m.get(k) ?? 0) + n);
   };
   for (const e of events) {
-    if (e.hours) for (const [h, n] of Object.entries(e.hours)) add(h, e, n);
+    if (e.hours)
+      e.hours.forEach((h, n) => {
+        add(h, e, n);
+      });
     else if (e.time) add(e.time.slice(0, 13), e, 1);
   }
   return [...m]

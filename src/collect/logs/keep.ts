@@ -10,7 +10,13 @@
  * clients: the first ones stay apart), grouped by what they asked and got (their outcomes stay their
  * own lines'), and past MAX_GROUPS more such groups by rule and status alone.
  */
-import { type LogEntry, type MatchedEntry, type MatchTally, OTHER_CLIENTS } from "../../facts/log-lines.ts";
+import {
+  HourCounts,
+  type LogEntry,
+  type MatchedEntry,
+  type MatchTally,
+  OTHER_CLIENTS,
+} from "../../facts/log-lines.ts";
 
 /** Lines kept per group, and in all (past this a new group's lines are all tallied). */
 export const PER_GROUP = 8;
@@ -37,6 +43,8 @@ export interface KeepState {
   errors: number;
   /** Short strings many kept lines repeat (clients, methods, user agents, referers), held once. */
   strings?: Map<string, string>;
+  /** Requests of kept lines and tallies, held once (internedRequest). */
+  requests?: Map<string, string>;
 }
 
 interface Keeping {
@@ -126,7 +134,7 @@ function interned(st: KeepState, str: string | undefined): string | undefined {
  * ones held once. Kept lines and tallies are what a long incident log leaves in memory.
  */
 export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
-  const request = own(e.request);
+  const request = internedRequest(st, e.request);
   let uri: string | undefined;
   if (e.uri !== undefined) {
     // The path is part of the request line: a slice of the kept request costs a few bytes, not a copy.
@@ -136,7 +144,7 @@ export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   // Every field in one literal (absent ones undefined): tens of thousands of kept lines and tallies
   // then share one shape with the fields in the object itself, with no second array of fields each.
   return {
-    kind: e.kind,
+    kind: e.kind === "access" ? "access" : "error",
     line: e.line,
     raw: "",
     request,
@@ -148,20 +156,53 @@ export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
     size: e.size,
     referer: interned(st, e.referer),
     userAgent: interned(st, e.userAgent),
-    logged: e.logged === undefined ? undefined : e.logged === e.request ? request : own(e.logged),
+    logged:
+      e.logged === undefined ? undefined : e.logged === e.request ? request : internedRequest(st, e.logged),
   };
 }
 
 /**
- * A line kept by another scan (a segment's, joined here) holds its own copies of the strings it
- * shares with other lines (one from the worker thread arrives with fresh ones): held once again, in
- * place. Its request is its own already.
+ * A line kept by another scan (a segment's, joined here), as one literal again: one from the worker
+ * thread arrives as an object built field by field (fields past the first few in a second array) with
+ * fresh copies of the strings it shares with other lines (its kind, client, request...): held once
+ * again. Its strings are its own already (no line behind them).
  */
-function reintern(st: KeepState, e: LogEntry): void {
-  if (e.ip !== undefined) e.ip = interned(st, e.ip);
-  if (e.method !== undefined) e.method = interned(st, e.method);
-  if (e.referer !== undefined) e.referer = interned(st, e.referer);
-  if (e.userAgent !== undefined) e.userAgent = interned(st, e.userAgent);
+function rebuilt(st: KeepState, e: LogEntry): LogEntry {
+  const request = internedRequest(st, e.request);
+  // A slice of the request again (one from the worker thread arrives as a copy of its own).
+  let uri = e.uri;
+  if (uri !== undefined) {
+    const at = request.indexOf(uri);
+    if (at >= 0) uri = request.slice(at, at + uri.length);
+  }
+  return {
+    kind: e.kind === "access" ? "access" : "error",
+    line: e.line,
+    raw: "",
+    request,
+    time: e.time,
+    ip: interned(st, e.ip),
+    method: interned(st, e.method),
+    uri,
+    status: e.status,
+    size: e.size,
+    referer: interned(st, e.referer),
+    userAgent: interned(st, e.userAgent),
+    logged:
+      e.logged === undefined ? undefined : e.logged === e.request ? request : internedRequest(st, e.logged),
+  };
+}
+
+/** Requests many kept lines and tallies repeat (a scanner's probe sent from many clients), held once. */
+const MAX_REQUESTS = 16384;
+
+function internedRequest(st: KeepState, str: string): string {
+  st.requests ??= new Map();
+  const hit = st.requests.get(str);
+  if (hit !== undefined) return hit;
+  const mine = own(str);
+  if (st.requests.size < MAX_REQUESTS && str.length <= 1024) st.requests.set(mine, mine);
+  return mine;
 }
 
 function stateOf(s: Keeping): KeepState {
@@ -177,19 +218,15 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
     // A line another scan kept (`kept`: a segment's, joined) is compact already.
-    if (kept) {
-      reintern(st, m.entry);
-      m.ruleId = interned(st, m.ruleId) as string;
-      s.matches.push(m);
-    } else s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
+    if (kept) s.matches.push({ entry: rebuilt(st, m.entry), ruleId: interned(st, m.ruleId) as string });
+    else s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
     g.kept++;
     st.kept++;
     return;
   }
   let t = g.tally;
   if (!t) {
-    const entry = kept ? { ...m.entry } : compactEntry(st, m.entry);
-    if (kept) reintern(st, entry);
+    const entry = kept ? rebuilt(st, m.entry) : compactEntry(st, m.entry);
     // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
     if (key.startsWith(`${m.ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
     t = {
@@ -199,7 +236,7 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
       count: 0,
       firstTime: undefined,
       lastTime: undefined,
-      hours: hoursTable(),
+      hours: new HourCounts(),
       varied: false,
     };
     g.tally = t;
@@ -211,21 +248,14 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
     const iso = (m.entry.time as Date).toISOString();
     if (t.firstTime === undefined || iso < t.firstTime) t.firstTime = iso;
     if (t.lastTime === undefined || iso > t.lastTime) t.lastTime = iso;
-    const h = iso.slice(0, 13);
-    t.hours[h] = (t.hours[h] ?? 0) + 1;
+    t.hours.addAt(ms);
   }
   if (!t.varied && sigOf(m.entry) !== g.sig) t.varied = true;
 }
 
-/**
- * A tally's lines per hour. Without a prototype, V8 holds it as a small hash table from the start:
- * an ordinary object would get a hidden class for each sequence of hours it is given (one tally in
- * three or so starts or goes on in another hour), which cost more than the counts at 20% attacks.
- */
-export function hoursTable(from?: Record<string, number>): Record<string, number> {
-  const h = Object.create(null) as Record<string, number>;
-  if (from) for (const k of Object.keys(from)) h[k] = from[k] as number;
-  return h;
+/** A tally's hours as another thread sent them (a plain object), as counts again. */
+export function hoursTable(from?: unknown): HourCounts {
+  return HourCounts.from(from);
 }
 
 /** Adds a tally of another part of the file (its entry's line already placed) to `s`'s. */
@@ -233,24 +263,30 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   const [key, g] = groupOf(s, t.entry, t.ruleId);
   const mine = g.tally;
   if (!mine) {
-    // One from another thread was rebuilt as an ordinary object.
-    if (Object.getPrototypeOf(t.hours) !== null) t.hours = hoursTable(t.hours);
-    reintern(stateOf(s), t.entry);
-    t.ruleId = interned(stateOf(s), t.ruleId) as string;
+    const st = stateOf(s);
+    const ruleId = interned(st, t.ruleId) as string;
+    const entry = rebuilt(st, t.entry);
     // Named by the group it joins here (past a bound, a coarser one than the part's), as one pass names it.
-    if (key !== t.key) {
-      t.key = key;
-      if (key.startsWith(`${t.ruleId}\u0000*\u0000`)) t.entry = { ...t.entry, ip: OTHER_CLIENTS };
-    }
-    g.tally = t;
-    if (sigOf(t.entry) !== g.sig && g.kept > 0) t.varied = true;
-    s.tallies.push(t);
+    if (key !== t.key && key.startsWith(`${ruleId}\u0000*\u0000`)) entry.ip = OTHER_CLIENTS;
+    // One literal again (one from the worker thread was built field by field).
+    const made: MatchTally = {
+      key: key === t.key ? t.key : key,
+      ruleId,
+      entry,
+      count: t.count,
+      firstTime: t.firstTime,
+      lastTime: t.lastTime,
+      hours: HourCounts.from(t.hours),
+      varied: t.varied || (sigOf(entry) !== g.sig && g.kept > 0),
+    };
+    g.tally = made;
+    s.tallies.push(made);
     return;
   }
   mine.count += t.count;
   if (t.firstTime && (!mine.firstTime || t.firstTime < mine.firstTime)) mine.firstTime = t.firstTime;
   if (t.lastTime && (!mine.lastTime || t.lastTime > mine.lastTime)) mine.lastTime = t.lastTime;
-  for (const [h, n] of Object.entries(t.hours)) mine.hours[h] = (mine.hours[h] ?? 0) + n;
+  mine.hours.addAll(HourCounts.from(t.hours));
   mine.varied ||= t.varied || sigOf(t.entry) !== g.sig;
-  if (t.entry.line < mine.entry.line) mine.entry = t.entry;
+  if (t.entry.line < mine.entry.line) mine.entry = rebuilt(stateOf(s), t.entry);
 }
