@@ -181,6 +181,15 @@ export function scanRegion(
   return { starts, lines, newlines: state[0] as number };
 }
 
+/** Does buf[from, end) hold a literal (wholly inside it)? A plain walk: for a part of one line. */
+export function holdsLiteralIn(buf: Buffer, from: number, end: number, pf: Prefilter): boolean {
+  const { table } = pf;
+  for (let i = from + 1; i < end; i++)
+    if (table[((buf[i - 1] as number) << 8) | (buf[i] as number)] !== 0 && hitAround(buf, i, from, end, pf))
+      return true;
+  return false;
+}
+
 /** Does a literal anchored on the pair ending at i match there? */
 function hitAround(buf: Buffer, i: number, start: number, end: number, pf: Prefilter): boolean {
   const v = pf.table[((buf[i - 1] as number) << 8) | (buf[i] as number)] as number;
