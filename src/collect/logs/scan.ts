@@ -13,7 +13,14 @@ import {
   parseLine,
 } from "./engine/format.ts";
 import { matchEntry } from "./engine/match.ts";
-import { buildPrefilter, holdsLiteralIn, type Prefilter, pairCounts, scanRegion } from "./engine/prefilter.ts";
+import {
+  buildPrefilter,
+  holdsLiteralIn,
+  type Prefilter,
+  pairCounts,
+  quadCounts,
+  scanRegion,
+} from "./engine/prefilter.ts";
 import { fieldLiteralsOf, worthMatching } from "./engine/worth.ts";
 import { type KeepState, keepError, keepMatch, mergeTally } from "./keep.ts";
 
@@ -110,7 +117,8 @@ function worthParsing(buf: Buffer, ls: number, le: number, pf: Prefilter): boole
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
 export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
   const counts = sample ? pairCounts(sample, 0, sample.length) : undefined;
-  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts);
+  const quads = sample ? quadCounts(sample, 0, sample.length) : undefined;
+  return buildPrefilter([...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS], counts, quads);
 }
 
 export async function scanStream(
