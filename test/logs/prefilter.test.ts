@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { pairScanner } from "../../src/collect/logs/engine/pairscan-wasm.ts";
 import {
   buildPrefilter,
+  holdsLiteralIn,
   pairCounts,
   quadCounts,
   scanRegion,
@@ -113,6 +114,18 @@ test("the loop's four-byte check skips pairs only where no literal can be (near 
         const got = scanRegion(buf, 0, buf.length, pf, engine);
         assert.deepEqual(got.lines, want.hits, `${engine} ${JSON.stringify(text)}`);
         assert.equal(got.newlines, want.newlines, `${engine} ${JSON.stringify(text)}`);
+      }
+      // The walk over part of one line (a line's request on): the same answer per line.
+      let ls = 0;
+      for (const [i, l] of text.split("\n").entries()) {
+        const from = ls + (i % 3);
+        const part = l.slice(i % 3).toLowerCase();
+        assert.equal(
+          holdsLiteralIn(buf, from, ls + l.length, pf),
+          literals.some((x) => part.includes(x)),
+          JSON.stringify(l),
+        );
+        ls += l.length + 1;
       }
       // Inside a larger buffer: a literal cut by the region's edges is no hit.
       const padded = Buffer.concat([

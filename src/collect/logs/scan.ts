@@ -106,9 +106,11 @@ const STDERR_LOOKBACK = 8;
  * exactly the lines `worthMatching` would send to the rules. An IPv6 client's `::` (the SQL-cast
  * literal) sent 6% of a realistic log's lines, 44% of the candidates, to the parser for nothing.
  */
-function worthParsing(buf: Buffer, ls: number, le: number, pf: Prefilter): boolean {
+function worthParsing(buf: Buffer, ls: number, le: number, at: number, pf: Prefilter): boolean {
   const q = buf.indexOf(34, ls);
   if (q < 0 || q >= le) return true;
+  // The literal the prefilter found starts at `at - 1 - k` or later: past the quote, no walk.
+  if (at - 1 - pf.maxK >= q) return true;
   if (holdsLiteralIn(buf, q, le, pf)) return true;
   const bs = buf.indexOf(92, ls);
   return bs >= 0 && bs < le;
@@ -319,7 +321,7 @@ export async function scanStream(
       let le = buf.indexOf(10, ls);
       if (le < 0 || le > end) le = end;
       if (headOnly) {
-        if (!worthParsing(buf, ls, le, pf)) continue;
+        if (!worthParsing(buf, ls, le, found.at[k] as number, pf)) continue;
         handled.push(ls);
       }
       handleLine(buf, ls, le, base + (found.lines[k] as number) + 1, true);

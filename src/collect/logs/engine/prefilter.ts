@@ -52,6 +52,8 @@ export interface Prefilter {
    */
   flags: Uint8Array;
   quads: Uint8Array;
+  /** The largest offset of an anchoring pair inside its literal. */
+  maxK: number;
 }
 
 function fold(b: number): number {
@@ -173,7 +175,9 @@ export function buildPrefilter(
   }
   // A pair any of whose literals has no four-byte window is compared wherever it shows.
   for (let p = 0; p < 65536; p++) if ((flags[p] as number) & 1) flags[p] = 1;
-  return { table, lists, literals: kept, flags, quads };
+  let maxK = 0;
+  for (const list of lists) for (const a of list) maxK = Math.max(maxK, a.k);
+  return { table, lists, literals: kept, flags, quads, maxK };
 }
 
 function matchesAt(buf: Uint8Array, s: number, w: Uint8Array): boolean {
@@ -190,6 +194,11 @@ export interface Candidates {
   starts: number[];
   /** For each, the number of newlines in buf[start, its start): its line index in the region. */
   lines: number[];
+  /**
+   * For each, where the literal found is (at most `maxK` bytes before this index, which ends the
+   * pair it is anchored on): a line's first literal lies there or later.
+   */
+  at: number[];
   /** Newlines in the whole region. */
   newlines: number;
 }
@@ -211,6 +220,7 @@ export function scanRegion(
   if (wasm && (engine === "wasm" || end - start >= 4096)) return scanRegionWasm(buf, start, end, pf, wasm);
   const starts: number[] = [];
   const lines: number[] = [];
+  const at: number[] = [];
   const { table } = pf;
   state[0] = 0;
   let i = start + 1;
@@ -226,6 +236,7 @@ export function scanRegion(
     }
     const ls = buf.lastIndexOf(10, i - 1) + 1;
     starts.push(Math.max(ls, start));
+    at.push(i);
     // Newlines before the line (a literal never holds "\n", so none lies between ls and i).
     lines.push(state[0] as number);
     const le = buf.indexOf(10, i);
@@ -233,15 +244,25 @@ export function scanRegion(
     state[0] = (state[0] as number) + 1 + (le + 1 < end && buf[le + 1] === 10 ? 1 : 0);
     i = le + 2;
   }
-  return { starts, lines, newlines: state[0] as number };
+  return { starts, lines, at, newlines: state[0] as number };
 }
 
 /** Does buf[from, end) hold a literal (wholly inside it)? A plain walk: for a part of one line. */
 export function holdsLiteralIn(buf: Buffer, from: number, end: number, pf: Prefilter): boolean {
-  const { table } = pf;
-  for (let i = from + 1; i < end; i++)
-    if (table[((buf[i - 1] as number) << 8) | (buf[i] as number)] !== 0 && hitAround(buf, i, from, end, pf))
-      return true;
+  const { flags, quads } = pf;
+  let prev = buf[from] as number;
+  for (let i = from + 1; i < end; i++) {
+    const c = buf[i] as number;
+    const f = flags[(prev << 8) | c] as number;
+    prev = c;
+    if (f === 0) continue;
+    // The WebAssembly loop's four-byte check (a pair whose literals all have one): most pairs stop here.
+    if (f === 2 && i + 1 < end && i - 2 >= from) {
+      const h = quadHash(buf[i - 2] as number, buf[i - 1] as number, c, buf[i + 1] as number);
+      if (quads[h] === 0) continue;
+    }
+    if (hitAround(buf, i, from, end, pf)) return true;
+  }
   return false;
 }
 
@@ -262,6 +283,7 @@ function hitAround(buf: Buffer, i: number, start: number, end: number, pf: Prefi
 function scanRegionWasm(buf: Buffer, start: number, end: number, pf: Prefilter, w: PairScanner): Candidates {
   const starts: number[] = [];
   const lines: number[] = [];
+  const at: number[] = [];
   const len = end - start;
   const mem = ensureData(w, len);
   if (w.owner !== pf) {
@@ -288,13 +310,14 @@ function scanRegionWasm(buf: Buffer, start: number, end: number, pf: Prefilter, 
     }
     const ls = buf.lastIndexOf(10, i - 1) + 1;
     starts.push(Math.max(ls, start));
+    at.push(i);
     lines.push(nl + (w.nl.value as number));
     const le = buf.indexOf(10, i);
     if (le < 0 || le >= end) break;
     nl += 1 + (le + 1 < end && buf[le + 1] === 10 ? 1 : 0);
     a = le + 2 + shift;
   }
-  return { starts, lines, newlines: nl + (w.nl.value as number) };
+  return { starts, lines, at, newlines: nl + (w.nl.value as number) };
 }
 
 /** Start offsets of the lines in buf[start, end) that hold a literal, ascending. */
