@@ -146,6 +146,25 @@ function items(format: string): Item[] {
   return out;
 }
 
+/** Directives that may open a line before its first `"` without holding anything the rules read. */
+const HEAD_FIELDS = new Set(["h", "a", "l", "u", "t", "v", "V", "p"]);
+
+/**
+ * Does every field before the format's first `"` hold only what no rule reads (client, ident, user,
+ * time, virtual host, port), and the request come from `%r`? Then a rule literal found only there is no reason to parse a line: the
+ * rules' look (worth.ts) starts at the line's first `"` for such fields (issue 13).
+ */
+export function headHoldsNoRuleField(fmt: AccessFormat): boolean {
+  const list = items(fmt.format);
+  // With `%r` the request is the line's own text (without it, one is put together from %m and %U).
+  if (!list.some((it) => it.kind === "field" && it.d === "r")) return false;
+  for (const it of list) {
+    if (it.kind === "lit" && it.text.includes('"')) return true;
+    if (it.kind === "field" && !HEAD_FIELDS.has(it.d)) return false;
+  }
+  return false;
+}
+
 const selfDelimited = (it: Item) => it.kind === "field" && it.d === "t" && !it.arg;
 
 /**

@@ -5,7 +5,7 @@
  * pair of each literal, counted in a sample of the file itself); literals are compared only there.
  */
 
-import { DATA, ensureData, type PairScanner, pairScanner } from "./pairscan-wasm.ts";
+import { DATA, ensureData, type PairScanner, pairScanner, QUADS, quadHash } from "./pairscan-wasm.ts";
 
 // Bytes per million in real access logs (measured on a public 10 000-line Apache log); unlisted: rare.
 // biome-ignore format: a table
@@ -46,6 +46,14 @@ export interface Prefilter {
   table: Uint16Array;
   lists: Anchored[][];
   literals: string[];
+  /**
+   * For the WebAssembly loop, per pair: 1 = compare there; 2 = only where the four bytes around the
+   * pair (one before, one after) hash to a set byte of `quads`; 0 = nothing anchored there.
+   */
+  flags: Uint8Array;
+  quads: Uint8Array;
+  /** The largest offset of an anchoring pair inside its literal. */
+  maxK: number;
 }
 
 function fold(b: number): number {
@@ -86,19 +94,64 @@ export function anchorOf(literal: string, counts?: Uint32Array): number {
   return best;
 }
 
+/** Counts of the four-byte windows of a sample of the file, by their hash (see `quadHash`). */
+export function quadCounts(buf: Uint8Array, start: number, end: number): Uint32Array {
+  const counts = new Uint32Array(65536);
+  for (let i = start; i + 3 < end; i++) {
+    const h = quadHash(buf[i] as number, buf[i + 1] as number, buf[i + 2] as number, buf[i + 3] as number);
+    counts[h] = (counts[h] as number) + 1;
+  }
+  return counts;
+}
+
+/** Can the pair at k be checked with the four bytes around it (one before, one after, inside the literal)? */
+const quadAt = (len: number, k: number) => k >= 1 && k + 2 < len;
+
+/**
+ * The anchor for the WebAssembly loop: a pair whose four bytes around are rare in the sample is
+ * checked in the loop and costs little where only the pair shows (`mozila/` on every `Mozilla/`
+ * line); a pair with no such window returns to JavaScript wherever it shows. Costs by the sample.
+ */
+function anchorWithQuads(l: string, counts: Uint32Array, quads: Uint32Array): number {
+  if (l.length < 2) return 0;
+  let best = 0;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let i = 0; i + 1 < l.length; i++) {
+    const a = l.charCodeAt(i);
+    const b = l.charCodeAt(i + 1);
+    const pc = counts[(a << 8) | b] as number;
+    const q = quadAt(l.length, i)
+      ? (quads[quadHash(l.charCodeAt(i - 1), a, b, l.charCodeAt(i + 2))] as number)
+      : Number.NaN;
+    const cost = (Number.isNaN(q) ? 5 * pc : pc + 4 * q) * 1e9 + freq(a) * freq(b);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = i;
+    }
+  }
+  return best;
+}
+
 function cases(b: number): number[] {
   if (b >= 97 && b <= 122) return [b, b - 32];
   return [b];
 }
 
-export function buildPrefilter(literals: Iterable<string>, counts?: Uint32Array): Prefilter {
+export function buildPrefilter(
+  literals: Iterable<string>,
+  counts?: Uint32Array,
+  quadCount?: Uint32Array,
+): Prefilter {
   const all = [...new Set([...literals].map((l) => l.toLowerCase()))].sort((a, b) => a.length - b.length);
   // A literal that contains a shorter one adds nothing: every line holding it holds the shorter one.
   const kept: string[] = [];
   for (const w of all) if (!kept.some((k) => w.includes(k))) kept.push(w);
   const table = new Uint16Array(65536);
+  const flags = new Uint8Array(65536);
+  const quads = new Uint8Array(65536);
   const lists: Anchored[][] = [];
   const add = (pair: number, a: Anchored) => {
+    flags[pair] = (flags[pair] as number) | (quadAt(a.lit.length, a.k) ? 2 : 1);
     let idx = table[pair] as number;
     if (idx === 0) {
       lists.push([]);
@@ -109,8 +162,10 @@ export function buildPrefilter(literals: Iterable<string>, counts?: Uint32Array)
   };
   for (const w of kept) {
     const lit = new Uint8Array(Buffer.from(w, "latin1"));
-    const k = anchorOf(w, counts);
+    const k = counts && quadCount ? anchorWithQuads(w, counts, quadCount) : anchorOf(w, counts);
     const a: Anchored = { lit, k };
+    if (quadAt(lit.length, k))
+      quads[quadHash(lit[k - 1] as number, lit[k] as number, lit[k + 1] as number, lit[k + 2] as number)] = 1;
     if (lit.length === 1) {
       for (const x of cases(lit[0] as number)) for (let y = 0; y < 256; y++) add((x << 8) | y, a);
       continue;
@@ -118,7 +173,11 @@ export function buildPrefilter(literals: Iterable<string>, counts?: Uint32Array)
     for (const x of cases(lit[k] as number))
       for (const y of cases(lit[k + 1] as number)) add((x << 8) | y, a);
   }
-  return { table, lists, literals: kept };
+  // A pair any of whose literals has no four-byte window is compared wherever it shows.
+  for (let p = 0; p < 65536; p++) if ((flags[p] as number) & 1) flags[p] = 1;
+  let maxK = 0;
+  for (const list of lists) for (const a of list) maxK = Math.max(maxK, a.k);
+  return { table, lists, literals: kept, flags, quads, maxK };
 }
 
 function matchesAt(buf: Uint8Array, s: number, w: Uint8Array): boolean {
@@ -135,6 +194,11 @@ export interface Candidates {
   starts: number[];
   /** For each, the number of newlines in buf[start, its start): its line index in the region. */
   lines: number[];
+  /**
+   * For each, where the literal found is (at most `maxK` bytes before this index, which ends the
+   * pair it is anchored on): a line's first literal lies there or later.
+   */
+  at: number[];
   /** Newlines in the whole region. */
   newlines: number;
 }
@@ -156,6 +220,7 @@ export function scanRegion(
   if (wasm && (engine === "wasm" || end - start >= 4096)) return scanRegionWasm(buf, start, end, pf, wasm);
   const starts: number[] = [];
   const lines: number[] = [];
+  const at: number[] = [];
   const { table } = pf;
   state[0] = 0;
   let i = start + 1;
@@ -171,6 +236,7 @@ export function scanRegion(
     }
     const ls = buf.lastIndexOf(10, i - 1) + 1;
     starts.push(Math.max(ls, start));
+    at.push(i);
     // Newlines before the line (a literal never holds "\n", so none lies between ls and i).
     lines.push(state[0] as number);
     const le = buf.indexOf(10, i);
@@ -178,7 +244,26 @@ export function scanRegion(
     state[0] = (state[0] as number) + 1 + (le + 1 < end && buf[le + 1] === 10 ? 1 : 0);
     i = le + 2;
   }
-  return { starts, lines, newlines: state[0] as number };
+  return { starts, lines, at, newlines: state[0] as number };
+}
+
+/** Does buf[from, end) hold a literal (wholly inside it)? A plain walk: for a part of one line. */
+export function holdsLiteralIn(buf: Buffer, from: number, end: number, pf: Prefilter): boolean {
+  const { flags, quads } = pf;
+  let prev = buf[from] as number;
+  for (let i = from + 1; i < end; i++) {
+    const c = buf[i] as number;
+    const f = flags[(prev << 8) | c] as number;
+    prev = c;
+    if (f === 0) continue;
+    // The WebAssembly loop's four-byte check (a pair whose literals all have one): most pairs stop here.
+    if (f === 2 && i + 1 < end && i - 2 >= from) {
+      const h = quadHash(buf[i - 2] as number, buf[i - 1] as number, c, buf[i + 1] as number);
+      if (quads[h] === 0) continue;
+    }
+    if (hitAround(buf, i, from, end, pf)) return true;
+  }
+  return false;
 }
 
 /** Does a literal anchored on the pair ending at i match there? */
@@ -198,12 +283,14 @@ function hitAround(buf: Buffer, i: number, start: number, end: number, pf: Prefi
 function scanRegionWasm(buf: Buffer, start: number, end: number, pf: Prefilter, w: PairScanner): Candidates {
   const starts: number[] = [];
   const lines: number[] = [];
+  const at: number[] = [];
   const len = end - start;
   const mem = ensureData(w, len);
   if (w.owner !== pf) {
-    // One byte per pair (half the cache footprint of the 16-bit table): the loop only asks "any check here?".
-    const flags = new Uint8Array(w.memory.buffer, 0, 65536);
-    for (let p = 0; p < 65536; p++) flags[p] = pf.table[p] === 0 ? 0 : 1;
+    // One byte per pair (half the cache footprint of the 16-bit table): the loop asks "any check here?",
+    // and for most pairs whether the four bytes around it may be a literal's (the second table).
+    new Uint8Array(w.memory.buffer, 0, 65536).set(pf.flags);
+    new Uint8Array(w.memory.buffer, QUADS, 65536).set(pf.quads);
     w.owner = pf;
   }
   mem.set(buf.subarray(start, end), DATA);
@@ -223,13 +310,14 @@ function scanRegionWasm(buf: Buffer, start: number, end: number, pf: Prefilter, 
     }
     const ls = buf.lastIndexOf(10, i - 1) + 1;
     starts.push(Math.max(ls, start));
+    at.push(i);
     lines.push(nl + (w.nl.value as number));
     const le = buf.indexOf(10, i);
     if (le < 0 || le >= end) break;
     nl += 1 + (le + 1 < end && buf[le + 1] === 10 ? 1 : 0);
     a = le + 2 + shift;
   }
-  return { starts, lines, newlines: nl + (w.nl.value as number) };
+  return { starts, lines, at, newlines: nl + (w.nl.value as number) };
 }
 
 /** Start offsets of the lines in buf[start, end) that hold a literal, ascending. */

@@ -11,6 +11,7 @@
  */
 import type { LogEntry } from "../../../facts/log-lines.ts";
 import type { Rule } from "../../../rules/logs.ts";
+import { quadHash } from "./pairscan-wasm.ts";
 import { anchorOf } from "./prefilter.ts";
 
 interface Lit {
@@ -26,6 +27,12 @@ export interface FieldLiterals {
   /** Folded pair (a << 8 | b) -> 1 + index into `lists`; 0 = no literal anchored there. */
   pairs: Uint16Array;
   lists: Lit[][];
+  /**
+   * Folded pair -> 1 when every literal anchored there has a character before and after the pair:
+   * then the four characters around it must hash to a set byte of `quads` (see pairscan-wasm.ts).
+   */
+  quadOnly: Uint8Array;
+  quads: Uint8Array;
   /** Folded character -> 1 when it is a one-character literal. */
   singles: Uint8Array;
   /** A literal this look cannot find the way the prefilter does (past ASCII): every line goes on. */
@@ -76,6 +83,8 @@ export function buildFieldLiterals(perRule: string[][], counts?: Uint32Array): F
   });
   const kept = [...ownersOf.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   const pairs = new Uint16Array(65536);
+  const quadOnly = new Uint8Array(65536);
+  const quads = new Uint8Array(65536);
   const lists: Lit[][] = [];
   const singles = new Uint8Array(256);
   const owners: number[][] = [];
@@ -95,14 +104,30 @@ export function buildFieldLiterals(perRule: string[][], counts?: Uint32Array): F
     const k = anchorOf(w, counts);
     const pair = ((lit[k] as number) << 8) | (lit[k + 1] as number);
     let idx = pairs[pair] as number;
+    const windowed = k >= 1 && k + 2 < lit.length;
     if (idx === 0) {
       lists.push([]);
       idx = lists.length;
       pairs[pair] = idx;
+      quadOnly[pair] = 1;
     }
+    if (windowed)
+      quads[quadHash(lit[k - 1] as number, lit[k] as number, lit[k + 1] as number, lit[k + 2] as number)] = 1;
+    else quadOnly[pair] = 0;
     (lists[idx - 1] as Lit[]).push({ lit, k, id });
   }
-  return { pairs, lists, singles, off, owners, singleOwners, perRule, seen: counts ? -1 : 0 };
+  return {
+    pairs,
+    lists,
+    quadOnly,
+    quads,
+    singles,
+    off,
+    owners,
+    singleOwners,
+    perRule,
+    seen: counts ? -1 : 0,
+  };
 }
 
 function fold(c: number): number {
@@ -153,7 +178,7 @@ function reanchor(f: FieldLiterals, s: string, from: number): void {
 
 /** Marks in `hit` the rules that own a literal `s` holds from `from` on (ASCII case-insensitive). */
 export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from = 0): void {
-  const { pairs, lists, singles, owners, singleOwners } = f;
+  const { pairs, lists, singles, owners, singleOwners, quadOnly, quads } = f;
   let prev = 256;
   for (let p = from; p < s.length; p++) {
     const c = fold(s.charCodeAt(p));
@@ -161,6 +186,20 @@ export function markLiterals(f: FieldLiterals, s: string, hit: Uint8Array, from 
       if (singles[c] === 1) for (const r of singleOwners[c] as number[]) hit[r] = 1;
       if (prev < 256) {
         const v = pairs[(prev << 8) | c] as number;
+        // Most pairs that anchor a literal show in lines without it: the four characters around
+        // the pair must be a literal's first (OR 0x20 folds case; a character past 255 is in none).
+        if (
+          v !== 0 &&
+          quadOnly[(prev << 8) | c] === 1 &&
+          p - 2 >= from &&
+          p + 1 < s.length &&
+          quads[quadHash(s.charCodeAt(p - 2) & 0xff, prev, c, s.charCodeAt(p + 1) & 0xff)] === 0 &&
+          s.charCodeAt(p - 2) < 256 &&
+          s.charCodeAt(p + 1) < 256
+        ) {
+          prev = c;
+          continue;
+        }
         if (v !== 0) {
           const list = lists[v - 1] as Lit[];
           for (let j = 0; j < list.length; j++) {
