@@ -44,3 +44,14 @@ export function percentDecode(s: string): string {
   parts.push(s.slice(last));
   return parts.join("");
 }
+
+/** Decodes until nothing changes (at most three rounds: `%%32%65` -> `%2e` -> `.`). */
+export function decodeRounds(s: string): string {
+  let cur = s;
+  for (let i = 0; i < 3; i++) {
+    const next = percentDecode(cur);
+    if (next === cur) break;
+    cur = next;
+  }
+  return cur;
+}

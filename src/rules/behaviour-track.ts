@@ -11,7 +11,7 @@
  * opens at a client's first counted line and a line past its end opens the next one (a burst split
  * across two windows can be missed; it is never invented).
  */
-import { percentDecode } from "../core/percent-decode.ts";
+import { decodeRounds } from "../core/percent-decode.ts";
 import type { Scenario } from "./logs-behaviour.ts";
 
 /** One access line (or a tally of identical ones) as the tracker sees it. */
@@ -63,22 +63,11 @@ const MAX_DISTINCT = 1000;
 /** Paths longer than this are judged by their first part (a target is at most 8190 bytes anyway). */
 const PATH_BUDGET = 2048;
 
-/** Decodes until nothing changes (at most three rounds: `%%32%65` -> `%2e` -> `.`). */
-function decodeAll(s: string): string {
-  let cur = s;
-  for (let i = 0; i < 3; i++) {
-    const next = percentDecode(cur);
-    if (next === cur) break;
-    cur = next;
-  }
-  return cur;
-}
-
 /** The decoded, lower-cased path of a target (query removed): what scenarios test. */
 export function scenarioPath(target: string): string {
   const q = target.indexOf("?");
   const raw = (q >= 0 ? target.slice(0, q) : target).slice(0, PATH_BUDGET);
-  return (raw.includes("%") ? decodeAll(raw) : raw).toLowerCase();
+  return (raw.includes("%") ? decodeRounds(raw) : raw).toLowerCase();
 }
 
 /** Whether a line counts for a scenario. */

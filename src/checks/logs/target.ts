@@ -6,7 +6,7 @@
  * size, error log), not here: this only names the target so that every spelling of one read of
  * /etc/passwd is one target. Pure.
  */
-import { percentDecode } from "../../core/percent-decode.ts";
+import { decodeRounds } from "../../core/percent-decode.ts";
 
 export interface Target {
   /** file: a file read outside the document tree; exec: a program run as CGI; page: a page of the site. */
@@ -20,17 +20,6 @@ export interface Target {
 /** Programs that run an attacker's body when executed as a CGI script. */
 const EXEC_RE =
   /^\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|c|tc)?sh$|^\/(?:usr\/)?bin\/(?:env|perl|python[\d.]*|php[\d.]*)$/;
-
-/** Decodes until nothing changes (at most three rounds: `%%32%65` -> `%2e` -> `.`). */
-export function deepDecode(s: string): string {
-  let cur = s;
-  for (let i = 0; i < 3; i++) {
-    const next = percentDecode(cur);
-    if (next === cur) break;
-    cur = next;
-  }
-  return cur;
-}
 
 const memo = new Map<string, Target>();
 
@@ -48,7 +37,7 @@ function resolve(uri: string): Target {
   const q = uri.indexOf("?");
   const raw = q >= 0 ? uri.slice(0, q) : uri;
   // A backslash is no separator for Apache on Linux.
-  const decoded = deepDecode(raw);
+  const decoded = decodeRounds(raw);
   // Dot segments are removed as the URL is mapped; a walk that climbs above the URL's root has left the
   // site (through an alias or the document root) and reached what follows its last `..` (deep enough
   // walks land at /; too shallow ones land beside it, which the server's answer tells).

@@ -143,22 +143,7 @@ export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   }
   // Every field in one literal (absent ones undefined): tens of thousands of kept lines and tallies
   // then share one shape with the fields in the object itself, with no second array of fields each.
-  return {
-    kind: e.kind === "access" ? "access" : "error",
-    line: e.line,
-    raw: "",
-    request,
-    time: e.time,
-    ip: interned(st, e.ip),
-    method: interned(st, e.method),
-    uri,
-    status: e.status,
-    size: e.size,
-    referer: interned(st, e.referer),
-    userAgent: interned(st, e.userAgent),
-    logged:
-      e.logged === undefined ? undefined : e.logged === e.request ? request : internedRequest(st, e.logged),
-  };
+  return entryLiteral(st, e, request, uri);
 }
 
 /**
@@ -175,22 +160,7 @@ function rebuilt(st: KeepState, e: LogEntry): LogEntry {
     const at = request.indexOf(uri);
     if (at >= 0) uri = request.slice(at, at + uri.length);
   }
-  return {
-    kind: e.kind === "access" ? "access" : "error",
-    line: e.line,
-    raw: "",
-    request,
-    time: e.time,
-    ip: interned(st, e.ip),
-    method: interned(st, e.method),
-    uri,
-    status: e.status,
-    size: e.size,
-    referer: interned(st, e.referer),
-    userAgent: interned(st, e.userAgent),
-    logged:
-      e.logged === undefined ? undefined : e.logged === e.request ? request : internedRequest(st, e.logged),
-  };
+  return entryLiteral(st, e, request, uri);
 }
 
 /** Requests many kept lines and tallies repeat (a scanner's probe sent from many clients), held once. */
@@ -289,4 +259,24 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   mine.hours.addAll(HourCounts.from(t.hours));
   mine.varied ||= t.varied || sigOf(t.entry) !== g.sig;
   if (t.entry.line < mine.entry.line) mine.entry = rebuilt(stateOf(s), t.entry);
+}
+
+/** A kept line as one object literal, its shared strings interned. */
+function entryLiteral(st: KeepState, e: LogEntry, request: string, uri: string | undefined): LogEntry {
+  return {
+    kind: e.kind === "access" ? "access" : "error",
+    line: e.line,
+    raw: "",
+    request,
+    time: e.time,
+    ip: interned(st, e.ip),
+    method: interned(st, e.method),
+    uri,
+    status: e.status,
+    size: e.size,
+    referer: interned(st, e.referer),
+    userAgent: interned(st, e.userAgent),
+    logged:
+      e.logged === undefined ? undefined : e.logged === e.request ? request : internedRequest(st, e.logged),
+  };
 }
