@@ -8,6 +8,7 @@ import type { ServerStore } from "../store/db.ts";
 import { apachePage, attackersPage, incidentsPage } from "../store/summaries.ts";
 import type { Role } from "../store/users.ts";
 import type { DashboardEnv } from "./routes.ts";
+import { when } from "./when.ts";
 
 type H = HtmlEscapedString | Promise<HtmlEscapedString>;
 type Who = { user: string; role: Role; csrf: string };
@@ -76,7 +77,7 @@ ${list.map(
   (a) =>
     html`<tr data-ip="${a.ip}"><td><code class="ip">${a.ip}</code></td><td><ul class="seen">${a.hosts.map(
       (h) =>
-        html`<li data-host="${h.hostId}">${hostLink(h.hostId, h.host)} <time>${h.firstSeen ?? "?"}</time> – <time>${h.lastSeen ?? "?"}</time>, ${h.requests}${h.outcome ? html`, ${h.outcome}` : ""}${h.attacks.length ? html` <small>${h.attacks.join(", ")}</small>` : ""}${h.incidents.length ? html`<br><small class="inc">${h.incidents.join(" / ")}</small>` : ""}</li>`,
+        html`<li data-host="${h.hostId}">${hostLink(h.hostId, h.host)} ${when(h.firstSeen, "?")} – ${when(h.lastSeen, "?")}, ${h.requests}${h.outcome ? html`, ${h.outcome}` : ""}${h.attacks.length ? html` <small>${h.attacks.join(", ")}</small>` : ""}${h.incidents.length ? html`<br><small class="inc">${h.incidents.join(" / ")}</small>` : ""}</li>`,
     )}${(a.hostCount ?? 0) > a.hosts.length ? html`<li class="more">${t("dash.moreHosts", { count: (a.hostCount ?? 0) - a.hosts.length })}</li>` : ""}</ul></td><td>${a.outcome ?? ""}</td></tr>`,
 )}
 </tbody></table>`
@@ -124,7 +125,7 @@ ${
         (
           i,
         ) => html`<article class="incident" data-host="${i.hostId}"><h3><span class="${k.sevClass(i.severity)}">${i.severity}</span> ${hostLink(i.hostId, i.host)}: ${i.title}</h3><p>${i.summary}</p>
-<ol class="timeline">${i.timeline.map((e) => html`<li><time>${e.time}</time> <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
+<ol class="timeline">${i.timeline.map((e) => html`<li>${when(e.time, "?")} <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
       )
 }
 ${pager(t, "/fleet/incidents", p.at, total)}`;

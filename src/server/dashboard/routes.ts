@@ -17,6 +17,7 @@ import { fleetPages } from "./fleet.ts";
 import { pullFailure, pullPages } from "./pull.ts";
 import { STYLE } from "./style.ts";
 import { chartAsset, trendChart } from "./trend-chart.ts";
+import { when } from "./when.ts";
 
 /**
  * The dashboard: server-rendered HTML in Japanese or English, no script at all. Every host-supplied string
@@ -243,7 +244,7 @@ ${hosts.map(
     h,
   ) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a>${failures.get(h.id) ? html`<br><small class="error pull-failure">${failures.get(h.id)}</small>` : ""}</td>
 <td><span class="${sevClass(h.worstSeverity)}">${h.worstSeverity ?? t("dash.none")}</span></td>
-<td class="num">${h.incidents}</td><td>${h.lastScanAt ?? t("dash.never")}</td></tr>`,
+<td class="num">${h.incidents}</td><td>${when(h.lastScanAt, t("dash.never"))}</td></tr>`,
 )}
 </tbody></table>`
 }
@@ -271,7 +272,7 @@ ${
     );
     const body = html`<p><a href="/">← ${t("dash.back")}</a></p>
 <h1 class="hostname">${host.name}</h1>
-<p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${host.lastScanAt ?? t("dash.never")}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
+<p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${when(host.lastScanAt, t("dash.never"))}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
 ${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
 ${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
 ${
@@ -282,7 +283,7 @@ ${(doc.incidents ?? []).map(
   (
     i,
   ) => html`<article class="incident"><h3><span class="${sevClass(i.severity)}">${i.severity}</span> ${i.title}</h3><p>${i.summary}</p>
-<ol class="timeline">${(i.timeline ?? []).slice(0, 200).map((e) => html`<li><time>${e.time}</time> <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
+<ol class="timeline">${(i.timeline ?? []).slice(0, 200).map((e) => html`<li>${when(e.time, "?")} <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
 )}</section>
 <section><h2>${t("dash.findings", { count: findings.length })}</h2>
 <table class="findings"><thead><tr><th>${t("dash.col.severity")}</th><th>${t("dash.col.finding")}</th><th>${t("dash.col.check")}</th></tr></thead><tbody>
