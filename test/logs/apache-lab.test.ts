@@ -63,9 +63,10 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
 /**
  * The shell's raw stderr (issue 12), handed over by the reader as an error entry with no client: the
  * requests it ties become `failed` (`shell-ran-command-failed`), which the truth confirms for every one,
- * no exploited line loses its success, and of the 14 silent shells the lab calls failed at most 3 stay
- * `succeeded` (their stderr line sits where several silent shells fit, or none of its neighbours' requests
- * is known).
+ * no exploited line loses its success, and of the 14 silent shells the lab calls failed at most 2 stay
+ * `succeeded`: both tried a reverse connection that failed and printed nothing, so no line anywhere tells
+ * them from a dropper that ran quietly. The client line right after a stderr run is kept whatever it says
+ * (h249 line 421's stderr sits before an `AH01264: script not found` of the next client).
  */
 test("apache-lab: a shell's raw stderr ties to its request: failed where the truth says so, nothing else moves", {
   skip: !present && "apache-lab corpus not present",
@@ -88,6 +89,6 @@ test("apache-lab: a shell's raw stderr ties to its request: failed where the tru
     }
     assert.deepEqual(r.errorEvents, [], `${server}: error-log lines reported as events`);
   }
-  assert.ok(tied >= 11, `tied ${tied}`);
-  assert.ok(stillSilent <= 3, `still succeeded: ${stillSilent}`);
+  assert.ok(tied >= 12, `tied ${tied}`);
+  assert.ok(stillSilent <= 2, `still succeeded: ${stillSilent}`);
 });

@@ -414,6 +414,38 @@ export async function scanStream(
     }
     const into = res;
     keepError(into, () => into.cgiErrors.push(entry));
+    keepNextClientLine(buf, s, lineNo);
+  };
+
+  /**
+   * The first client line after a shell's stderr, whatever it says (`AH01264: script not found` passes
+   * no literal): the judge places the stderr between the requests of the client lines around it, and
+   * without this one a stderr could belong to any silent shell request up to the next kept line. Lines
+   * the CGI pattern keeps anyway are left to the ordinary path (one entry a line). Bounded: a few lines
+   * of this buffer, one kept line per stderr run.
+   */
+  let neighbourKept = -1;
+  const keepNextClientLine = (buf: Buffer, s: number, lineNo: number) => {
+    let start = buf.indexOf(10, s) + 1;
+    for (let k = 1; k <= STDERR_LOOKBACK && lineNo > 0 && start > 0; k++) {
+      const end = buf.indexOf(10, start); // a whole line only: the buffer may end inside one
+      if (end < 0) return;
+      if (buf[start] === 0x5b /* "[" */) {
+        if (end - start > maxLine || lineNo + k === neighbourKept) return;
+        const next = parseLine(
+          buf.toString("utf8", start, end).replace(/\r$/, ""),
+          lineNo + k,
+          detected,
+          offset,
+        );
+        if (next?.kind !== "error" || !next.ip || CGI_RE.test(next.message ?? "")) return;
+        next.raw = "";
+        neighbourKept = lineNo + k;
+        keepError(res, () => res.cgiErrors.push(next));
+        return;
+      }
+      start = end + 1;
+    }
   };
 
   /**
