@@ -83,7 +83,9 @@ test("a gzip file scanned in the worker thread gives the same result, truncation
 });
 
 test("segments scanned by the worker thread join into the scan of one pass", async (t) => {
-  const { ScanWorker, segmentBounds, SegmentJoin } = await import("../../src/collect/logs/parallel.ts");
+  const { ScanWorker, segmentBounds, SegmentJoin, WORKER_AHEAD } = await import(
+    "../../src/collect/logs/parallel.ts"
+  );
   const { scanStream } = await import("../../src/collect/logs/scan.ts");
   const { plainChunks } = await import("../../src/collect/logs/read.ts");
   const { specOf } = await import("../../src/rules/logs-compile.ts");
@@ -102,17 +104,34 @@ test("segments scanned by the worker thread join into the scan of one pass", asy
   const worker = new ScanWorker();
   try {
     // The main thread takes no segment here: the worker takes them all, sending each as it is read.
+    // It waits while more than WORKER_AHEAD taken segments are not joined: joined late here, one every
+    // 20 ms, it never runs further ahead, and it still sends every segment.
     const join = new SegmentJoin();
+    const next = new Int32Array(new SharedArrayBuffer(8));
     let sent = 0;
+    let furthest = 0;
+    const queue: Array<[number, import("../../src/collect/logs/scan.ts").FileScan]> = [];
+    const joining = setInterval(() => {
+      const part = queue.shift();
+      if (!part) return;
+      join.add(...part);
+      Atomics.store(next, 1, join.joinedCount);
+      Atomics.notify(next, 1);
+    }, 20);
     const last = await worker.run(
-      { rules: rules.map(specOf), fd, display: f, bounds, next: new SharedArrayBuffer(4) },
+      { rules: rules.map(specOf), fd, display: f, bounds, next: next.buffer as SharedArrayBuffer },
       (i, scan) => {
         sent++;
-        join.add(i, scan);
+        furthest = Math.max(furthest, Math.min(Atomics.load(next, 0), bounds.length - 1) - join.joinedCount);
+        queue.push([i, scan]);
       },
     );
+    while (queue.length > 0) await new Promise((r) => setTimeout(r, 20));
+    clearInterval(joining);
     assert.equal(last.done, true);
     assert.equal(sent, bounds.length - 1);
+    assert.ok(furthest <= WORKER_AHEAD + 1, `worker ran ${furthest} segments ahead of the join`);
+    assert.ok(furthest >= WORKER_AHEAD, `the join never fell behind (${furthest}): the bound was not tested`);
     const joined = join.result();
     const one = await scanStream(plainChunks(f), f, { rules });
     assert.equal(joined.lines, 2000);

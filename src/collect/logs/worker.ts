@@ -1,7 +1,7 @@
 /** Worker thread: scans the segments of plain log files it takes, or a gzip file, one job at a time (see parallel.ts). */
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
-import { fromWire, scanSegments, type WireParts, type WorkerJob } from "./parallel.ts";
+import { fromWire, scanSegments, type WireParts, WORKER_AHEAD, type WorkerJob } from "./parallel.ts";
 import { gunzipped } from "./read.ts";
 import { type ScanOptions, scanStream } from "./scan.ts";
 
@@ -21,9 +21,17 @@ parentPort?.on("message", async (job: WorkerJob) => {
     return;
   }
   // Each segment is sent once read: this thread holds one segment's lines at a time.
-  await scanSegments(job.fd, job.display, job.bounds, new Int32Array(job.next), opts, (segment, scan) => {
-    scan.keep = undefined;
-    parentPort?.postMessage({ segment, scan } satisfies WireParts);
-  });
+  await scanSegments(
+    job.fd,
+    job.display,
+    job.bounds,
+    new Int32Array(job.next),
+    opts,
+    (segment, scan) => {
+      scan.keep = undefined;
+      parentPort?.postMessage({ segment, scan } satisfies WireParts);
+    },
+    WORKER_AHEAD,
+  );
   parentPort?.postMessage({ done: true } satisfies WireParts);
 });
