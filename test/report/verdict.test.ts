@@ -92,6 +92,9 @@ test("mamori logs on a file it cannot parse: non-zero exit, and no 'No exploit a
   );
   assert.doesNotMatch(r.stdout, /No exploit attempts were found/);
   assert.match(r.stderr, /line skipped/);
+  // Three named on stderr, the rest counted: 4,200 lines of another format are not 4,200 warnings.
+  assert.equal(r.stderr.match(/line skipped/g)?.length, 3);
+  assert.match(r.stderr, /app\.json\.log: 4197 more lines skipped \(counted in the report\)/);
   const j = await mamori(["logs", file, "--format", "json"]);
   assert.equal(j.code, EXIT_INCOMPLETE);
   const f = JSON.parse(j.stdout).sections.logs.files[0];

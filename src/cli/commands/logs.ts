@@ -17,6 +17,9 @@ import { addIgnoreOptions, ignoreRulesOf } from "../ignore-options.ts";
 import type { CliIo } from "../io.ts";
 import { addCommonOptions, parseCommon } from "../options.ts";
 
+/** Skipped lines named on stderr per file. */
+const WARNINGS_SHOWN = 3;
+
 export function registerLogs(program: Command, io: CliIo, done: (code: number) => void): void {
   const cmd = program
     .command("logs")
@@ -58,11 +61,17 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       });
       for (const u of saved?.unreadable ?? [])
         warn.write(`mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`);
-      for (const f of saved?.files ?? [])
-        for (const w of f.warnings.slice(0, 20))
+      // A few lines each: a file in another format skips every line, and the report says how many.
+      for (const f of saved?.files ?? []) {
+        for (const w of f.warnings.slice(0, WARNINGS_SHOWN))
           warn.write(
             `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
           );
+        const more =
+          Object.values(f.skipped).reduce((a, b) => a + b, 0) - Math.min(f.warnings.length, WARNINGS_SHOWN);
+        if (more > 0)
+          warn.write(`mamori: ${t("logs.warn.skippedMore", { path: esc(f.path), count: more })}\n`);
+      }
       // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
       // saying "no attacks in 0 files" would read as a clean bill of health.
       if (!saved || saved.files.length === 0) {

@@ -125,6 +125,10 @@ export const logs = {
     en: "{path}:{line}: line skipped ({reason})",
     ja: "{path}:{line}: 行をスキップしました ({reason})",
   },
+  "logs.warn.skippedMore": {
+    en: "{path}: {count} more lines skipped (counted in the report)",
+    ja: "{path}: ほかに {count} 行をスキップしました (件数はレポートにあります)",
+  },
   "logs.reason.binary": { en: "NUL bytes (binary data)", ja: "NUL バイトを含む (バイナリ)" },
   "logs.reason.too-long": { en: "line longer than 1 MB", ja: "1 MB を超える行" },
   "logs.reason.unparsed": { en: "not a line of a known log format", ja: "既知のログ形式の行ではありません" },
