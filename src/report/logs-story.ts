@@ -122,20 +122,23 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
 
 /** One line per behaviour scenario: how many addresses were probing so, with how many requests. */
 function probingLines(list: NonNullable<LogsSection["probing"]>, { t }: RenderOptions): string[] {
-  const by = new Map<string, { ips: number; requests: number; won: boolean }>();
+  const by = new Map<string, { ips: number; requests: number; quiet: number; won: boolean }>();
   for (const p of list) {
-    const g = by.get(p.scenario) ?? { ips: 0, requests: 0, won: false };
+    const g = by.get(p.scenario) ?? { ips: 0, requests: 0, quiet: 0, won: false };
     g.ips++;
     g.requests += p.requests;
+    g.quiet += p.quiet ?? 0;
     g.won ||= p.outcome === "succeeded";
     by.set(p.scenario, g);
   }
   return [...by].map(([id, g]) => {
     const key = `logs.scenario.${id}`;
-    return t("logs.story.probing", {
+    // Lines no rule flags alone are why the behaviour matters: say how many of the requests they are.
+    return t(g.quiet > 0 ? "logs.story.probingQuiet" : "logs.story.probing", {
       name: isMessageKey(key) ? t(key) : esc(id),
       attackers: g.ips,
       requests: g.requests,
+      quiet: Math.min(g.quiet, g.requests),
       outcome: t(g.won ? "logs.outcome.succeeded" : "logs.story.probingNone"),
     });
   });

@@ -94,6 +94,10 @@ export const logs = {
     en: "Probing ({name}): {attackers} address(es), {requests} request(s), {outcome}.",
     ja: "探索行為 ({name}): {attackers} 件の送信元、{requests} 件のリクエスト、{outcome}。",
   },
+  "logs.story.probingQuiet": {
+    en: "Probing ({name}): {attackers} address(es), {requests} request(s) ({quiet} unremarkable alone), {outcome}.",
+    ja: "探索行為 ({name}): {attackers} 件の送信元、{requests} 件のリクエスト (うち単独では目立たないもの {quiet} 件)、{outcome}。",
+  },
   "logs.story.probingNone": { en: "none succeeded", ja: "成功なし" },
   "logs.scenario.probe-not-found": { en: "many nonexistent paths", ja: "存在しないパスの大量探索" },
   "logs.scenario.probe-webshells": { en: "webshell hunting", ja: "Web シェルの探索" },
