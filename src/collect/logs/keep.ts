@@ -85,24 +85,33 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
   // A 2xx or 5xx answer is judged by what it reached and how much it sent; any other by its status
   // alone (checks/logs/analyze.ts outcomeOf), but its path still tells the site's 404s apart.
   const full = (s0 >= 200 && s0 < 300) || s0 >= 500;
-  const keys = [
-    full
-      ? `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
-      : `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000\u0000\u0000${pathOf(e.uri)}`,
-    `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000*`,
-    // Clients past the bound: grouped by what they asked and got, so their outcomes stay those of
-    // their own lines; then by rule and status alone.
-    full
-      ? `${ruleId}\u0000*\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
-      : `${ruleId}\u0000*\u0000${s0}`,
-    `${ruleId}\u0000*\u0000${s0}`,
-  ];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  // Made one at a time, finest first: nearly every line finds its group by the first (four keys built
+  // for each line were 8% of the main thread at 20% attack lines).
+  const keyAt = (i: number): string => {
+    switch (i) {
+      case 0:
+        return full
+          ? `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
+          : `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000\u0000\u0000${pathOf(e.uri)}`;
+      case 1:
+        return `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000*`;
+      // Clients past the bound: grouped by what they asked and got, so their outcomes stay those of
+      // their own lines; then by rule and status alone.
+      case 2:
+        return full
+          ? `${ruleId}\u0000*\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
+          : `${ruleId}\u0000*\u0000${s0}`;
+      default:
+        return `${ruleId}\u0000*\u0000${s0}`;
+    }
+  };
+  const levels = 4;
+  for (let i = 0; i < levels; i++) {
+    const key = keyAt(i);
     const g = st.index.get(key);
     if (g) return [key, g];
     // The coarsest key is always allowed: rules times statuses.
-    if (i === keys.length - 1 || st.index.size < (LEVEL_BOUNDS[i] ?? 0)) {
+    if (i === levels - 1 || st.index.size < (LEVEL_BOUNDS[i] ?? 0)) {
       const made: Group = { kept: 0, sig: sigOf(e) };
       st.index.set(key, made);
       return [key, made];
