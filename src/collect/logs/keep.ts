@@ -45,6 +45,8 @@ export interface KeepState {
   strings?: Map<string, string>;
   /** Requests of kept lines and tallies, held once (internedRequest). */
   requests?: Map<string, string>;
+  /** Times of kept lines and tallies, one Date for each millisecond (internedTime). */
+  times?: Map<number, Date>;
 }
 
 interface Keeping {
@@ -70,7 +72,8 @@ function sigOf(e: LogEntry): number {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
     h = Math.imul(h ^ 0, 0x01000193);
   }
-  return h >>> 0;
+  // Signed: a 32-bit integer is held in the group itself, an unsigned one past 2^31 in a number object.
+  return h | 0;
 }
 
 function pathOf(uri: string | undefined): string {
@@ -271,6 +274,23 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   if (t.entry.line < mine.entry.line) mine.entry = rebuilt(stateOf(s), t.entry);
 }
 
+const MAX_TIMES = 1 << 16;
+
+/**
+ * One Date for the lines of one millisecond (a Date costs 96 bytes, and the kept lines and tallies of
+ * an incident log share their seconds: attacks come in bursts). Nothing changes a line's Date.
+ */
+function internedTime(st: KeepState, d: Date | undefined): Date | undefined {
+  const ms = d?.getTime();
+  if (ms === undefined || Number.isNaN(ms)) return d;
+  st.times ??= new Map();
+  const hit = st.times.get(ms);
+  if (hit !== undefined) return hit;
+  if (st.times.size >= MAX_TIMES) st.times.clear();
+  st.times.set(ms, d as Date);
+  return d;
+}
+
 /** A kept line as one object literal, its shared strings interned. */
 function entryLiteral(st: KeepState, e: LogEntry, request: string, uri: string | undefined): LogEntry {
   return {
@@ -278,7 +298,7 @@ function entryLiteral(st: KeepState, e: LogEntry, request: string, uri: string |
     line: e.line,
     raw: "",
     request,
-    time: e.time,
+    time: internedTime(st, e.time),
     ip: interned(st, e.ip),
     method: interned(st, e.method),
     uri,
