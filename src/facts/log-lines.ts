@@ -143,19 +143,25 @@ export function isoHour(hour: number): string {
 }
 
 /**
- * A tally's lines per hour, held as numbers: [hour, count, hour, count...] in the order first
- * counted, each hour counted from 1970-01-01T00Z. An incident log leaves tens of thousands of tallies;
- * an object keyed by ISO hours costs about 200 bytes each without a prototype (a hash table of its
- * own) and as much again in hidden classes with one (one for each sequence of hours). Written to JSON
- * (a saved bundle) as {"2026-11-20T03": count}, and read back from that.
+ * A tally's lines per hour, held as numbers, each hour counted from 1970-01-01T00Z, in the order first
+ * counted: the first hour and its count in the object itself (most tallies count one hour), the others
+ * as [hour, count, hour, count...] in an array of the exact length. An incident log leaves tens of
+ * thousands of tallies; an object keyed by ISO hours costs about 200 bytes each without a prototype
+ * (a hash table of its own) and as much again in hidden classes with one (one for each sequence of
+ * hours), and an array for one hour 64 bytes more. Written to JSON (a saved bundle) as
+ * {"2026-11-20T03": count}, and read back from that.
  */
 export class HourCounts {
-  pairs: number[];
+  /** The first hour counted (-1: none yet) and its count. */
+  h = -1;
+  n = 0;
+  /** The hours counted after it: [hour, count...], exact length (a pushed array reserves 16 more). */
+  more: number[] | undefined = undefined;
   /** Hours of a saved bundle that name no hour this writes (kept as they were, counted as they were). */
   other?: Record<string, number>;
 
   constructor(pairs: number[] = []) {
-    this.pairs = pairs;
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.add(pairs[i] as number, pairs[i + 1] as number);
   }
 
   /** Counts `n` lines at `ms` (epoch milliseconds). */
@@ -164,20 +170,26 @@ export class HourCounts {
   }
 
   add(hour: number, n: number): void {
-    const p = this.pairs;
-    for (let i = 0; i < p.length; i += 2)
-      if (p[i] === hour) {
-        p[i + 1] = (p[i + 1] as number) + n;
-        return;
-      }
-    // A new array of the exact length: most tallies count one or two hours, and a pushed array would
-    // reserve room for 16 more.
-    this.pairs = [...p, hour, n];
+    if (this.h === -1 || this.h === hour) {
+      this.h = hour;
+      this.n += n;
+      return;
+    }
+    const p = this.more;
+    if (p)
+      for (let i = 0; i < p.length; i += 2)
+        if (p[i] === hour) {
+          p[i + 1] = (p[i + 1] as number) + n;
+          return;
+        }
+    // concat, not [...p, hour, n]: V8 gives a spread followed by more elements 17 slots.
+    this.more = p ? p.concat([hour, n]) : [hour, n];
   }
 
   /** Adds another's counts (a tally of another part of the file). */
   addAll(o: HourCounts): void {
-    const p = o.pairs;
+    if (o.h !== -1) this.add(o.h, o.n);
+    const p = o.more ?? [];
     for (let i = 0; i < p.length; i += 2) this.add(p[i] as number, p[i + 1] as number);
     if (o.other) for (const [k, n] of Object.entries(o.other)) this.addOther(k, n);
   }
@@ -189,7 +201,8 @@ export class HourCounts {
 
   /** Each hour's ISO name and count. */
   forEach(fn: (hour: string, n: number) => void): void {
-    const p = this.pairs;
+    if (this.h !== -1) fn(isoHour(this.h), this.n);
+    const p = this.more ?? [];
     for (let i = 0; i < p.length; i += 2) fn(isoHour(p[i] as number), p[i + 1] as number);
     if (this.other) for (const [k, n] of Object.entries(this.other)) fn(k, n);
   }
@@ -205,9 +218,18 @@ export class HourCounts {
   /** Counts as saved (JSON), or as another thread sent them (an object with the same fields). */
   static from(v: unknown): HourCounts {
     if (v instanceof HourCounts) return v;
-    const o = v as { pairs?: unknown; other?: unknown } | null | undefined;
-    if (o && Array.isArray(o.pairs)) {
-      const h = new HourCounts([...(o.pairs as number[])]);
+    const o = v as { h?: unknown; n?: unknown; more?: unknown; other?: unknown } | null | undefined;
+    // Sent by another thread: its own fields (a saved record's values are all numbers, `more` none).
+    if (
+      o &&
+      typeof o.h === "number" &&
+      typeof o.n === "number" &&
+      Object.hasOwn(o, "more") &&
+      (o.more === undefined || Array.isArray(o.more))
+    ) {
+      const h = new HourCounts();
+      if (o.h !== -1) h.add(o.h, o.n);
+      if (Array.isArray(o.more)) h.addAll(new HourCounts(o.more as number[]));
       if (o.other && typeof o.other === "object")
         h.addAll(HourCounts.fromRecord(o.other as Record<string, number>));
       return h;

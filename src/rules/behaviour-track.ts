@@ -101,8 +101,9 @@ const QUIET_RANK = ["unknown", "failed", "blocked"] as const;
 
 function hash(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  // Signed: held in place in arrays and sets, where one past 2^31 would be a number object.
+  return h | 0;
 }
 
 /** An example as held until asked for (its time as a number: no string for lines that never fire). */
@@ -120,18 +121,38 @@ const shown = (x: Held): ProbeExample => ({
   ...(x.status === undefined ? {} : { status: x.status }),
 });
 
+/**
+ * A string of its own: a slice of a log line (a client, a target) keeps the whole line alive, and a
+ * tracker holds one for each of up to MAX_CLIENTS clients and each of their windows.
+ */
+function own(s: string): string {
+  return s.length <= 12 || !s.isWellFormed() ? s : Buffer.from(s, "utf8").toString("utf8");
+}
+
+/** `n` itself, as an integer V8 holds in place when it is one (a difference of doubles is a double). */
+function small(n: number): number {
+  return n === (n | 0) ? n | 0 : n;
+}
+
 interface Counter {
-  /** The window's first counted line (epoch ms; undefined: no time seen yet). */
+  /**
+   * The window's first counted line (ms from the tracker's first time: a small integer, held in the
+   * object itself, where an epoch time would be a number object of its own; undefined: no time yet).
+   */
   start: number | undefined;
   n: number;
   /** Lines counted (a tally counts its lines) and quiet lines among them. */
   lines: number;
   quiet: number;
   quietOutcome?: Fired["quietOutcome"];
-  /** Distinct path hashes in the window, at most the scenario's threshold (count "distinct" only). */
+  /**
+   * Distinct path hashes in the window, at most the scenario's threshold (count "distinct" only), in
+   * an array of the exact length (a pushed one reserves 16 more slots).
+   */
   seen: number[] | undefined;
   /** The window's first counted line (an example if it fires): held in place, no object of its own. */
   line: number;
+  /** As `start`: from the tracker's first time. */
   ms: number | undefined;
   target: string;
   status: number | undefined;
@@ -167,6 +188,8 @@ export class BehaviourTracker {
   private readonly firedIps = new Set<string>();
   /** Scenarios that fired past MAX_FIRED (counted only). */
   firedDropped = 0;
+  /** The first time observed (epoch ms): counters hold times from it. */
+  private base: number | undefined;
 
   constructor(scenarios: Scenario[], maxClients = MAX_CLIENTS) {
     this.scenarios = scenarios;
@@ -177,6 +200,9 @@ export class BehaviourTracker {
   observe(o: Observed, path = scenarioPath(o.target)): void {
     const lines = o.lines ?? 1;
     const quiet = o.quiet ? lines : 0;
+    if (o.timeMs !== undefined) this.base ??= o.timeMs;
+    const base = this.base as number;
+    const at = o.timeMs === undefined ? undefined : small(o.timeMs - base);
     const qo = o.quiet ? statusOutcome(o.status) : undefined;
     let counters: Array<Counter | undefined> | undefined;
     let h: number | undefined;
@@ -201,25 +227,22 @@ export class BehaviourTracker {
       counters ??= this.countersOf(o.ip);
       let c = counters[i];
       const expired =
-        c !== undefined &&
-        o.timeMs !== undefined &&
-        c.start !== undefined &&
-        o.timeMs - c.start > s.windowSeconds * 1000;
+        c !== undefined && at !== undefined && c.start !== undefined && at - c.start > s.windowSeconds * 1000;
       if (!c || expired) {
         c = {
-          start: o.timeMs,
+          start: at,
           n: 0,
           lines: 0,
           quiet: 0,
           quietOutcome: undefined,
           seen: undefined,
           line: o.line ?? 0,
-          ms: o.timeMs,
-          target: o.target,
+          ms: at,
+          target: own(o.target.slice(0, 512)),
           status: o.status,
         };
         counters[i] = c;
-      } else if (c.start === undefined) c.start = o.timeMs;
+      } else if (c.start === undefined) c.start = at;
       c.lines += lines;
       c.quiet += quiet;
       if (qo !== undefined) c.quietOutcome = better(c.quietOutcome, qo);
@@ -228,7 +251,7 @@ export class BehaviourTracker {
         c.seen = [h];
         c.n++;
       } else if (!c.seen.includes(h)) {
-        c.seen.push(h);
+        c.seen = c.seen.concat([h]);
         c.n++;
       }
       if (c.n < s.threshold) continue;
@@ -237,11 +260,14 @@ export class BehaviourTracker {
         this.firedDropped++;
         continue;
       }
-      this.firedBy.set(`${o.ip}\u0000${s.id}`, {
-        ip: o.ip,
+      const firstMs = c.start === undefined ? undefined : c.start + base;
+      const cms = c.ms === undefined ? undefined : c.ms + base;
+      const ip = own(o.ip);
+      this.firedBy.set(`${ip}\u0000${s.id}`, {
+        ip,
         scenario: s.id,
-        firstMs: c.start,
-        lastMs: o.timeMs ?? c.start,
+        firstMs,
+        lastMs: o.timeMs ?? firstMs,
         lines: c.lines,
         distinct: s.count === "distinct" ? c.n : 1,
         quiet: c.quiet,
@@ -249,16 +275,16 @@ export class BehaviourTracker {
         hashes: new Set(c.seen ?? [h]),
         // The window's first line and the one that set it off; the next lines fill up to MAX_EXAMPLES.
         examples:
-          c.line === (o.line ?? 0) && c.ms === o.timeMs && c.target === o.target
+          c.line === (o.line ?? 0) && cms === o.timeMs && c.target === o.target.slice(0, 512)
             ? [this.example(o)]
-            : [{ line: c.line, ms: c.ms, target: c.target.slice(0, 512), status: c.status }, this.example(o)],
+            : [{ line: c.line, ms: cms, target: c.target, status: c.status }, this.example(o)],
       });
-      this.firedIps.add(o.ip);
+      this.firedIps.add(ip);
     }
   }
 
   private example(o: Observed): Held {
-    return { line: o.line ?? 0, ms: o.timeMs, target: o.target.slice(0, 512), status: o.status };
+    return { line: o.line ?? 0, ms: o.timeMs, target: own(o.target.slice(0, 512)), status: o.status };
   }
 
   /**
@@ -277,7 +303,7 @@ export class BehaviourTracker {
       this.old = this.young;
       this.young = new Map();
     }
-    this.young.set(ip, c);
+    this.young.set(own(ip), c);
     return c;
   }
 

@@ -93,6 +93,40 @@ test("bounded: clients past the cap are forgotten least-recent first; a fired sc
   assert.deepEqual(tr2.fired(), []);
 });
 
+test("windows, times and examples are exact whatever the span (times held from the tracker's first)", () => {
+  const notFound = scenarios.find((s) => s.id === "probe-not-found");
+  assert.ok(notFound);
+  const t0 = Date.parse("2026-11-20T03:00:00Z");
+  // 40 days after the first line (past 2^31 ms, where a time from the first stops being a small integer).
+  const late = t0 + 40 * 86_400_000 + 0.5;
+  const tr = new BehaviourTracker([notFound]);
+  tr.observe({ ip: "198.51.100.9", timeMs: t0, target: "/first", status: 404, line: 1 });
+  for (let i = 0; i < 10; i++)
+    tr.observe({ ip: "198.51.100.7", timeMs: late + i * 1000, target: `/p${i}`, status: 404, line: 10 + i });
+  // The window is 120 s: a line 121 s after the window's start opens another one.
+  for (let i = 0; i < 9; i++)
+    tr.observe({
+      ip: "198.51.100.8",
+      timeMs: t0 + 1000 + i * 10_000,
+      target: `/q${i}`,
+      status: 404,
+      line: 30 + i,
+    });
+  tr.observe({ ip: "198.51.100.8", timeMs: t0 + 1000 + 121_000, target: "/q9", status: 404, line: 40 });
+  const f = tr.fired();
+  assert.equal(f.length, 1);
+  assert.equal(f[0]?.ip, "198.51.100.7");
+  assert.equal(f[0]?.firstSeen, new Date(late).toISOString());
+  assert.equal(f[0]?.lastSeen, new Date(late + 9000).toISOString());
+  assert.deepEqual(
+    f[0]?.examples.map((x) => [x.line, x.time, x.target]),
+    [
+      [10, new Date(late).toISOString(), "/p0"],
+      [19, new Date(late + 9000).toISOString(), "/p9"],
+    ],
+  );
+});
+
 test("paths are judged decoded and lower-cased, the query left out", () => {
   assert.equal(scenarioPath("/%2Eenv?x=1"), "/.env");
   assert.equal(scenarioPath("/HNAP1"), "/hnap1");

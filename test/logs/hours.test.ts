@@ -22,6 +22,26 @@ test("a tally's hours are counted as numbers and saved and read back as ISO hour
   assert.deepEqual({ ...HourCounts.from(structuredClone(h)).toJSON() }, json);
 });
 
+test("hour counts: the first hour in place, the others in order, a saved record never read as fields", () => {
+  const h = new HourCounts();
+  for (const iso of [
+    "2026-11-20T05:00:00Z",
+    "2026-11-20T03:00:00Z",
+    "2026-11-20T05:30:00Z",
+    "2026-11-20T04:00:00Z",
+  ])
+    h.addAt(Date.parse(iso));
+  assert.deepEqual(Object.entries(h.toJSON()), [
+    ["2026-11-20T05", 2],
+    ["2026-11-20T03", 1],
+    ["2026-11-20T04", 1],
+  ]);
+  assert.deepEqual(Object.entries(HourCounts.from(structuredClone(h)).toJSON()), Object.entries(h.toJSON()));
+  // A saved bundle's hours named like the fields are hours as saved (kept as they were), not fields.
+  assert.deepEqual({ ...HourCounts.from({ h: 5, n: 2, more: 1 }).toJSON() }, { h: 5, n: 2, more: 1 });
+  assert.deepEqual({ ...new HourCounts().toJSON() }, {});
+});
+
 test("saved facts with tallies go through the schema and decode to hour counts", () => {
   const entry = {
     kind: "access" as const,
