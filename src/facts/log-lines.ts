@@ -79,14 +79,17 @@ export interface LogFileState {
 export interface ProbingFact {
   ip: string;
   scenario: string;
+  /** The window's first counted line, and the last counted line (ISO). */
   firstSeen?: string;
   lastSeen?: string;
+  /** Counted lines and distinct paths from the window's start on (distinct stops counting at 1000). */
   lines: number;
   distinct: number;
   /** Counted lines no rule matched (unremarkable alone). */
   quiet: number;
   /** What the statuses of the quiet lines allow at best: answered (unknown), not there, refused. */
   quietOutcome?: "unknown" | "failed" | "blocked";
+  /** A few counted lines (the first ones). */
   examples: Array<{ line: number; time?: string; target: string; status?: number }>;
 }
 

@@ -12,6 +12,7 @@
  * across two windows can be missed; it is never invented).
  */
 import { decodeRounds } from "../core/percent-decode.ts";
+import type { ProbingFact } from "../facts/log-lines.ts";
 import type { Scenario } from "./logs-behaviour.ts";
 
 /** One access line (or a tally of identical ones) as the tracker sees it. */
@@ -30,31 +31,13 @@ export interface Observed {
   quiet?: boolean;
 }
 
+/**
+ * A scenario one client set off: the reader's fact as it is (`ProbingFact`), one shape from the tracker
+ * to the saved bundle and the judging.
+ */
+export type Fired = ProbingFact;
 /** A line a probing event shows as an example. */
-export interface ProbeExample {
-  line: number;
-  time?: string;
-  target: string;
-  status?: number;
-}
-
-/** A scenario one client set off. */
-export interface Fired {
-  ip: string;
-  scenario: string;
-  /** The window's first counted line, and the last counted line (ISO). */
-  firstSeen?: string;
-  lastSeen?: string;
-  /** Counted lines and distinct paths from the window's start on (distinct stops counting at 1000). */
-  lines: number;
-  distinct: number;
-  /** Counted lines no rule matched (unremarkable alone). */
-  quiet: number;
-  /** The best outcome the statuses of the counted quiet lines allow (see statusOutcome). */
-  quietOutcome?: "unknown" | "failed" | "blocked";
-  /** A few counted lines (the first ones). */
-  examples: ProbeExample[];
-}
+export type ProbeExample = ProbingFact["examples"][number];
 
 export const MAX_CLIENTS = 20_000;
 export const MAX_FIRED = 20_000;

@@ -15,7 +15,6 @@ import { type LogEvent, linesOf, OUTCOME_RANK, type Outcome } from "./analyze.ts
 
 export {
   BehaviourTracker,
-  type Fired,
   fits,
   MAX_CLIENTS,
   MAX_FIRED,
