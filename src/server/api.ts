@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import { translator } from "../i18n/index.ts";
 import type { DashboardEnv } from "./dashboard/routes.ts";
 import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
@@ -233,13 +234,21 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (Number.isNaN(limit) || Number.isNaN(offset) || limit === 0) return undefined;
     return { limit: limit ?? MAX_VIEW_PAGE, offset: offset ?? 0 };
   };
+  // Texts of the agents' reports (incident titles, summaries, timelines) in ?lang=ja|en (default en).
+  const langT = (c: Context) => translator(c.req.query("lang") === "ja" ? "ja" : "en");
   app.get("/fleet/attackers", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
     const min = Number(c.req.query("minHosts") ?? "2");
     return c.json(
-      await attackersPage(store, Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2, page),
+      await attackersPage(
+        store,
+        Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2,
+        page,
+        undefined,
+        langT(c),
+      ),
     );
   });
   app.get("/fleet/apache", async (c) => {
@@ -252,7 +261,7 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
-    return c.json(await incidentsPage(store, page));
+    return c.json(await incidentsPage(store, page, langT(c)));
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
+import { translator } from "../../src/i18n/index.ts";
 import {
   type ExportFormat,
   findingsChunks,
@@ -163,6 +164,21 @@ async function exercise(target: string): Promise<void> {
       backfilled.attackers,
       fleetAttackers([{ hostId: old.hostId, name: "web0", document: doc0 }], 1),
     );
+
+    // Migration 7 keeps the keyed texts: the English agent's incident reads in Japanese on a Japanese page.
+    const ja = translator("ja");
+    const inc0 = doc0.incidents[0] as unknown as {
+      title: string;
+      message: { title: { key: "incident.title.breakIn"; params: { ip: string; what: string } } };
+    };
+    const jaTitle = ja(inc0.message.title.key, inc0.message.title.params);
+    assert.notEqual(jaTitle, inc0.title);
+    assert.equal((await incidentsPage(store, ALL, ja)).incidents[0]?.title, jaTitle);
+    assert.equal((await incidentsPage(store, ALL)).incidents[0]?.title, inc0.title, "English by default");
+    const named = (await attackersPage(store, 1, ALL, undefined, ja)).attackers.flatMap((a) =>
+      a.hosts.flatMap((h) => h.incidents),
+    );
+    assert.ok(named.includes(jaTitle), named.join(" | "));
 
     // Migration 6 filled the findings of the host that reported before it.
     assert.equal(

@@ -67,7 +67,7 @@ export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
     "/fleet/attackers",
     guarded(async (c, lang, t, s) => {
       const p = pageOf(c);
-      const { total, attackers: list } = await attackersPage(k.store, 2, p, HOSTS_PER_ADDRESS);
+      const { total, attackers: list } = await attackersPage(k.store, 2, p, HOSTS_PER_ADDRESS, t);
       const body = html`<h1>${t("dash.attackers", { count: total })}</h1>
 ${
   list.length === 0
@@ -116,7 +116,7 @@ ${pager(t, "/fleet/apache", p.at, total)}`;
     "/fleet/incidents",
     guarded(async (c, lang, t, s) => {
       const p = pageOf(c);
-      const { total, incidents: list } = await incidentsPage(k.store, p);
+      const { total, incidents: list } = await incidentsPage(k.store, p, t);
       const body = html`<h1>${t("dash.fleetIncidents", { count: total })}</h1>
 ${
   list.length === 0

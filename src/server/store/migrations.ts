@@ -277,7 +277,7 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .execute();
       // Hosts that reported before this version: their summaries from their latest report. The hash stays
       // empty (PostgreSQL's JSONB does not keep the text as sent): the next report is stored either way.
-      await backfillSummaries(typed);
+      await backfillSummaries(typed, undefined, 5);
     },
   },
   {
@@ -296,7 +296,18 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .addColumn("cves", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("host_findings_pk", ["host_id", "seq"])
         .execute();
-      await backfillSummaries(typed, ["host_findings"]);
+      await backfillSummaries(typed, ["host_findings"], 6);
+    },
+  },
+  {
+    version: 7,
+    name: "keyed texts in the incident and attacker summaries (shown in the reader's language)",
+    async up(typed) {
+      const db = typed as AnyDb;
+      // Reports are stored rendered in the agent's language with their keyed forms beside (`message`);
+      // the summaries kept only the rendered strings, so a Japanese reader saw an English agent's story.
+      await db.schema.alterTable("host_incidents").addColumn("message", "text").execute();
+      await backfillSummaries(typed, ["host_attackers", "host_incidents"], 7, false);
     },
   },
 ];

@@ -77,8 +77,10 @@ export interface HostIncidentsTable {
   summary: string;
   /** The earliest timeline time, "" when none. */
   start: string;
-  /** JSON array of { time, source, text }. */
+  /** JSON array of { time, source, text, message? } (message: the keyed forms of source and text). */
   timeline: string;
+  /** Migration 7: JSON of the keyed forms of title and summary (rendered in the reader's language). */
+  message: string | null;
 }
 
 /** Migration 6: the findings of each host's latest report (the export reads these, not the documents). */

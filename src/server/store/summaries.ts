@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { SEVERITIES } from "../../core/finding.ts";
+import { isValidText, type Text } from "../../core/message.ts";
+import { type Translator, translator } from "../../i18n/index.ts";
+import { prose } from "../../report/localize.ts";
 import {
   type ApacheRow,
   type AttackerOnHost,
@@ -11,6 +14,8 @@ import {
   fleetAttackers,
   fleetFindings,
   fleetIncidents,
+  type Keyed,
+  keyedOf,
   OUTCOME_RANK,
   outcomeRank,
   versionKey,
@@ -110,7 +115,8 @@ export function summaryRows(
   const d = [{ hostId, name: "", document }];
   const out: SummaryRows = {};
   if (tables.includes("host_attackers"))
-    out.host_attackers = fleetAttackers(d, 1, MAX_ATTACKERS).flatMap((a) =>
+    // The incidents naming an address are kept keyed (their title's message), rendered when shown.
+    out.host_attackers = fleetAttackers(d, 1, MAX_ATTACKERS, incidentTitleKey).flatMap((a) =>
       a.hosts.slice(0, 1).map((h) => ({
         host_id: hostId,
         ip: a.ip,
@@ -120,7 +126,7 @@ export function summaryRows(
         outcome: h.outcome ?? null,
         outcome_rank: outcomeRank(h.outcome),
         attacks: JSON.stringify(h.attacks.slice(0, 50)),
-        incidents: JSON.stringify(h.incidents.slice(0, 50)),
+        incidents: `[${h.incidents.slice(0, 50).join(",")}]`,
       })),
     );
   if (tables.includes("host_apache"))
@@ -140,7 +146,7 @@ export function summaryRows(
       cves: r.cves,
     }));
   if (tables.includes("host_incidents"))
-    out.host_incidents = fleetIncidents(d, MAX_TIMELINE).map((x, seq) => ({
+    out.host_incidents = fleetIncidents(d, MAX_TIMELINE, true).map((x, seq) => ({
       host_id: hostId,
       seq,
       incident_id: x.id,
@@ -150,6 +156,7 @@ export function summaryRows(
       summary: x.summary,
       start: x.start ?? "",
       timeline: JSON.stringify(x.timeline),
+      message: x.message ? JSON.stringify(x.message) : null,
     }));
   if (tables.includes("host_findings"))
     out.host_findings = fleetFindings(d).map((f, seq) => ({
@@ -162,6 +169,38 @@ export function summaryRows(
       cves: JSON.stringify(f.cves),
     }));
   return out;
+}
+
+/** An incident's title as host_attackers keeps it: the JSON of its keyed form, else of the text. */
+function incidentTitleKey(x: Record<string, unknown>): string | undefined {
+  const keyed = keyedOf(x, "title");
+  if (keyed !== undefined) return JSON.stringify(keyed);
+  return typeof x.title === "string" ? JSON.stringify(x.title.slice(0, 300)) : undefined;
+}
+
+/** A stored text (a string as the agent rendered it, or its keyed form) in the reader's language. */
+function shown(v: unknown, t: Translator, max = 300): string | undefined {
+  const s = typeof v === "string" ? v : isValidText(v) ? prose(v, t) : undefined;
+  // As long as the folds keep the agent's rendering (a keyed text may render longer).
+  return s !== undefined && s.length > max ? s.slice(0, max) : s;
+}
+
+/** Stored keyed forms (a JSON object of field -> keyed text), or none. */
+function keyedJson(v: unknown): Keyed {
+  const o = typeof v === "string" ? parseJson(v) : v;
+  if (!o || typeof o !== "object" || Array.isArray(o)) return {};
+  const out: Keyed = {};
+  for (const [k, x] of Object.entries(o as Record<string, unknown>))
+    if (typeof x !== "string" && isValidText(x)) out[k] = x as Text;
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -263,6 +302,7 @@ export async function attackersPage(
   minHosts: number,
   page: Page,
   hostsPerIp?: number,
+  t: Translator = translator("en"),
 ): Promise<{ total: number; attackers: FleetAttacker[] }> {
   // One grouping for the page and the count: `total` is a window over the groups.
   const grouped = store.db
@@ -320,7 +360,7 @@ export async function attackersPage(
         .where("a.ip", "in", ips)
         .execute();
   const byIp = new Map<string, AttackerOnHost[]>(ips.map((ip) => [ip, []]));
-  for (const r of rows) byIp.get(r.ip)?.push(onHost(r));
+  for (const r of rows) byIp.get(r.ip)?.push(onHost(r, t));
   return {
     total: Number(totalRow.n),
     attackers: picked.map((g) => {
@@ -352,16 +392,19 @@ const ON_HOST = [
   "a.incidents",
 ] as const;
 
-function onHost(r: {
-  host_id: string;
-  name: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  requests: number | string;
-  outcome: string | null;
-  attacks: string;
-  incidents: string;
-}): AttackerOnHost {
+function onHost(
+  r: {
+    host_id: string;
+    name: string;
+    first_seen: string | null;
+    last_seen: string | null;
+    requests: number | string;
+    outcome: string | null;
+    attacks: string;
+    incidents: string;
+  },
+  t: Translator,
+): AttackerOnHost {
   return {
     hostId: r.host_id,
     host: r.name,
@@ -370,7 +413,10 @@ function onHost(r: {
     requests: Number(r.requests),
     outcome: r.outcome ?? undefined,
     attacks: jsonStrings(r.attacks),
-    incidents: jsonStrings(r.incidents),
+    // Titles the agent rendered (rows from before keys were kept), or keyed: in the reader's language.
+    incidents: jsonArray(r.incidents, (x): x is unknown => true)
+      .map((x) => shown(x, t))
+      .filter((x): x is string => x !== undefined),
   };
 }
 
@@ -379,6 +425,7 @@ export async function sharedAttackers(
   store: ServerStore,
   hostId: string,
   limit = 50_000,
+  t: Translator = translator("en"),
 ): Promise<Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }>> {
   const rows = await store.db
     .selectFrom("host_attackers as mine")
@@ -397,8 +444,8 @@ export async function sharedAttackers(
       e = { others: [] };
       byIp.set(r.ip, e);
     }
-    if (r.host_id === hostId) e.here = onHost(r);
-    else e.others.push(onHost(r));
+    if (r.host_id === hostId) e.here = onHost(r, t);
+    else e.others.push(onHost(r, t));
   }
   const out: Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }> = [];
   for (const [ip, e] of byIp)
@@ -457,6 +504,7 @@ export async function apachePage(
 export async function incidentsPage(
   store: ServerStore,
   page: Page,
+  t: Translator = translator("en"),
 ): Promise<{ total: number; incidents: FleetIncident[] }> {
   const total = await rowCount(store, "host_incidents");
   const rows = await store.db
@@ -473,16 +521,31 @@ export async function incidentsPage(
     .execute();
   return {
     total,
-    incidents: rows.map((r) => ({
-      hostId: r.host_id,
-      host: r.name,
-      id: r.incident_id,
-      severity: r.severity,
-      title: r.title,
-      summary: r.summary,
-      start: r.start || undefined,
-      timeline: jsonArray(r.timeline, (x): x is FleetIncident["timeline"][number] => !!x),
-    })),
+    incidents: rows.map((r) => {
+      // Stored as the agent rendered them, with their keyed forms: shown in the reader's language.
+      const keyed = keyedJson(r.message);
+      return {
+        hostId: r.host_id,
+        host: r.name,
+        id: r.incident_id,
+        severity: r.severity,
+        title: shown(keyed.title, t, 500) ?? r.title,
+        summary: shown(keyed.summary, t, 5000) ?? r.summary,
+        start: r.start || undefined,
+        timeline: jsonArray(
+          r.timeline,
+          (x): x is Record<string, unknown> => !!x && typeof x === "object",
+        ).map((e) => {
+          const k = keyedJson(e.message);
+          const text = (v: unknown) => (typeof v === "string" ? v : "");
+          return {
+            time: text(e.time),
+            source: shown(k.source, t, 300) ?? text(e.source),
+            text: shown(k.text, t, 2000) ?? text(e.text),
+          };
+        }),
+      };
+    }),
   };
 }
 
@@ -493,6 +556,9 @@ export async function incidentsPage(
 export async function backfillSummaries(
   trx: Kysely<ServerDb>,
   tables: readonly SummaryTable[] = ["host_attackers", "host_apache", "host_incidents"],
+  /** The migration filling them: before 7, host_incidents has no `message` column. */
+  version = 7,
+  counts = tables.includes("host_attackers"),
 ): Promise<number> {
   const hosts = await trx
     .selectFrom("hosts")
@@ -513,8 +579,10 @@ export async function backfillSummaries(
     } catch {
       continue;
     }
-    await writeHostSummary(trx, h.id, doc, "sqlite", tables);
-    if (!tables.includes("host_attackers")) continue;
+    const rows = summaryRows(h.id, doc, tables);
+    if (version < 7) for (const r of rows.host_incidents ?? []) delete (r as { message?: unknown }).message;
+    await writeSummaryRows(trx, h.id, rows, "sqlite");
+    if (!counts) continue;
     const sev = await trx
       .selectFrom("report_findings")
       .select("severity")
