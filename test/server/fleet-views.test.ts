@@ -62,7 +62,10 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
     );
     assert.ok(a.code === 0 || a.code === 1, a.stderr);
     // "as host ID" / "ホスト ID として"
-    return { id: /(?:as host|ホスト) ([0-9a-f]{32})/.exec(a.stderr)?.[1] as string, doc: JSON.parse(a.stdout) };
+    return {
+      id: /(?:as host|ホスト) ([0-9a-f]{32})/.exec(a.stderr)?.[1] as string,
+      doc: JSON.parse(a.stdout),
+    };
   };
   const web2Root = path.join(base, "web2-root");
   fs.cpSync(COMPROMISED, web2Root, { recursive: true, verbatimSymlinks: true });
