@@ -20,7 +20,7 @@ import {
   outcomeRank,
   versionKey,
 } from "../fleet/views.ts";
-import type { ServerStore } from "./db.ts";
+import { type ServerStore, serverTx } from "./db.ts";
 import type { ServerDb } from "./schema.ts";
 
 /**
@@ -213,13 +213,28 @@ export async function writeSummaryRows(
   hostId: string,
   rows: SummaryRows,
   dialect: "sqlite" | "pg" = "sqlite",
+  /** Mark the addresses whose rows change for refreshFleetAttackers (false before migration 8). */
+  markDirty = true,
 ): Promise<void> {
   const tables = SUMMARY_TABLES.filter((t) => rows[t] !== undefined);
   if (tables.length === 0) return;
+  const dirty = markDirty && rows.host_attackers !== undefined;
+  const newIps = [...new Set((rows.host_attackers ?? []).map((r) => r.ip))];
   if (dialect === "pg") {
-    // Clearing and inserting in one statement could meet the old rows' keys: two statements.
-    const del = tables.map((t) => sql`delete from ${sql.table(t)} where host_id = ${hostId}`);
-    await withAll(del).execute(trx);
+    // Clearing and inserting in one statement could meet the old rows' keys: two statements. The
+    // addresses the host had and has are marked in the first (the old ones come back from the delete).
+    const del = tables.map((t) =>
+      dirty && t === "host_attackers"
+        ? sql`delete from host_attackers where host_id = ${hostId} returning ip`
+        : sql`delete from ${sql.table(t)} where host_id = ${hostId}`,
+    );
+    await (dirty
+      ? withAll([
+          ...del,
+          sql`insert into attacker_ips_dirty (ip) select ip from ${sql.raw(`w${tables.indexOf("host_attackers")}`)} union select unnest(${newIps}::text[])`,
+        ])
+      : withAll(del)
+    ).execute(trx);
     const ins = tables
       .filter((t) => (rows[t]?.length ?? 0) > 0)
       .map(
@@ -229,7 +244,17 @@ export async function writeSummaryRows(
     if (ins.length > 0) await withAll(ins).execute(trx);
     return;
   }
-  for (const t of tables) await trx.deleteFrom(t).where("host_id", "=", hostId).execute();
+  for (const t of tables) {
+    if (dirty && t === "host_attackers") {
+      const old = await trx.deleteFrom(t).where("host_id", "=", hostId).returning("ip").execute();
+      const ips = [...new Set([...old.map((r) => r.ip), ...newIps])];
+      for (let i = 0; i < ips.length; i += BATCH)
+        await trx
+          .insertInto("attacker_ips_dirty")
+          .values(ips.slice(i, i + BATCH).map((ip) => ({ ip })))
+          .execute();
+    } else await trx.deleteFrom(t).where("host_id", "=", hostId).execute();
+  }
   for (const t of tables) {
     const all = rows[t] ?? [];
     for (let i = 0; i < all.length; i += BATCH)
@@ -290,6 +315,54 @@ function jsonArray<T>(text: string, keep: (x: unknown) => x is T): T[] {
 export const jsonStrings = (text: string) => jsonArray(text, (x): x is string => typeof x === "string");
 const numbers = (text: string) => jsonArray(text, (x): x is number => typeof x === "number");
 
+/** min(first_seen), max(last_seen) by code point on both engines. */
+export function foldTimes(dialect: "sqlite" | "pg") {
+  return dialect === "pg"
+    ? sql`min(first_seen collate "C"), max(last_seen collate "C")`
+    : sql`min(first_seen), max(last_seen)`;
+}
+
+/** Taken while fleet_attackers is brought up to date (PostgreSQL; SQLite has one writer). */
+const REFRESH_LOCK = 727274018;
+
+/**
+ * Brings fleet_attackers up to date with host_attackers: the addresses marked since the last time are
+ * folded again from their rows (an index on the address) and the marks removed, in one transaction. One
+ * refresh at a time; a push never waits for it (marks are plain rows). On PostgreSQL the marks are taken
+ * and the addresses folded in one statement, so a mark is removed only with the rows its push committed.
+ * Returns the marks removed (0: nothing to do, no transaction).
+ */
+export async function refreshFleetAttackers(store: ServerStore): Promise<number> {
+  const any = await store.db.selectFrom("attacker_ips_dirty").select("ip").limit(1).executeTakeFirst();
+  if (!any) return 0;
+  return serverTx(store, async (trx) => {
+    if (store.dialect === "pg") {
+      await sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`.execute(trx);
+      const r = await sql<{ n: number | string }>`with d as (delete from attacker_ips_dirty returning ip),
+        ips as (select distinct ip from d),
+        agg as (select ip, count(*)::integer as hosts, min(outcome_rank) as outcome_rank,
+          ${foldTimes("pg")} from host_attackers where ip in (select ip from ips) group by ip),
+        gone as (delete from fleet_attackers where ip in (select ip from ips) and ip not in (select ip from agg)),
+        put as (insert into fleet_attackers (ip, hosts, outcome_rank, first_seen, last_seen)
+          select * from agg on conflict (ip) do update set hosts = excluded.hosts,
+          outcome_rank = excluded.outcome_rank, first_seen = excluded.first_seen, last_seen = excluded.last_seen)
+        select count(*) as n from d`.execute(trx);
+      return Number(r.rows[0]?.n ?? 0);
+    }
+    // SQLite: this write transaction is the only writer; no mark can come in between these statements.
+    const n = await trx
+      .selectFrom("attacker_ips_dirty")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    await sql`delete from fleet_attackers where ip in (select ip from attacker_ips_dirty)`.execute(trx);
+    await sql`insert into fleet_attackers (ip, hosts, outcome_rank, first_seen, last_seen)
+      select ip, count(*), min(outcome_rank), ${foldTimes("sqlite")} from host_attackers
+      where ip in (select ip from attacker_ips_dirty) group by ip`.execute(trx);
+    await sql`delete from attacker_ips_dirty`.execute(trx);
+    return Number(n.n);
+  });
+}
+
 /**
  * Addresses seen on at least `minHosts` hosts: most hosts first, then the worst outcome, then the address;
  * one page of them, each with every host that saw it (or, with `hostsPerIp`, the first that many by first
@@ -304,35 +377,25 @@ export async function attackersPage(
   hostsPerIp?: number,
   t: Translator = translator("en"),
 ): Promise<{ total: number; attackers: FleetAttacker[] }> {
-  // One grouping for the page and the count: `total` is a window over the groups.
-  const grouped = store.db
-    .selectFrom("host_attackers")
-    .select((eb) => [
-      "ip",
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.min("outcome_rank").as("r"),
-      sql<number>`count(*) over ()`.as("total"),
-      sql<string | null>`min(${byCode(store, "first_seen")})`.as("fs"),
-      sql<string | null>`max(${byCode(store, "last_seen")})`.as("ls"),
-    ])
-    .groupBy("ip")
-    .having((eb) => eb.fn.countAll(), ">=", minHosts);
-  const picked = await grouped
-    .orderBy("n", "desc")
-    .orderBy("r")
+  // The fold of every address (fleet_attackers), brought up to date first, ordered and cut by its index.
+  await refreshFleetAttackers(store);
+  const picked = await store.db
+    .selectFrom("fleet_attackers")
+    .select(["ip", "hosts as n", "outcome_rank as r", "first_seen as fs", "last_seen as ls"])
+    .where("hosts", ">=", minHosts)
+    .orderBy("hosts", "desc")
+    .orderBy("outcome_rank")
     .orderBy(byCode(store, "ip"))
     .limit(page.limit)
     .offset(page.offset)
     .execute();
+  const totalRow = await store.db
+    .selectFrom("fleet_attackers")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("hosts", ">=", minHosts)
+    .executeTakeFirstOrThrow();
   const ips = picked.map((r) => r.ip);
   const cut = hostsPerIp !== undefined;
-  const totalRow =
-    picked.length > 0
-      ? { n: picked[0]?.total ?? 0 }
-      : await store.db
-          .selectFrom(grouped.clearSelect().select("ip").as("g"))
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow();
   if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
   const rows = cut
     ? await store.db
@@ -581,7 +644,7 @@ export async function backfillSummaries(
     }
     const rows = summaryRows(h.id, doc, tables);
     if (version < 7) for (const r of rows.host_incidents ?? []) delete (r as { message?: unknown }).message;
-    await writeSummaryRows(trx, h.id, rows, "sqlite");
+    await writeSummaryRows(trx, h.id, rows, "sqlite", false);
     if (!counts) continue;
     const sev = await trx
       .selectFrom("report_findings")
