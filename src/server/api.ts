@@ -7,6 +7,7 @@ import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bu
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
 import { translator } from "../i18n/index.ts";
 import type { DashboardEnv } from "./dashboard/routes.ts";
+import { Coalescer } from "./fleet/coalesce.ts";
 import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
@@ -235,21 +236,20 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     return { limit: limit ?? MAX_VIEW_PAGE, offset: offset ?? 0 };
   };
   // Texts of the agents' reports (incident titles, summaries, timelines) in ?lang=ja|en (default en).
-  const langT = (c: Context) => translator(c.req.query("lang") === "ja" ? "ja" : "en");
+  const views = new Coalescer<string>();
   app.get("/fleet/attackers", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
-    const min = Number(c.req.query("minHosts") ?? "2");
-    return c.json(
-      await attackersPage(
-        store,
-        Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2,
-        page,
-        undefined,
-        langT(c),
-      ),
+    const q = Number(c.req.query("minHosts") ?? "2");
+    const min = Number.isInteger(q) && q >= 1 && q <= 1000 ? q : 2;
+    const lang = c.req.query("lang") === "ja" ? "ja" : "en";
+    // Every host of each address: for a scanner seen fleet-wide, a thousand hosts a row. Identical
+    // requests at once share one reading and one serialization (src/server/fleet/coalesce.ts).
+    const body = await views.run(`attackers|${min}|${page.limit}|${page.offset}|${lang}`, async () =>
+      JSON.stringify(await attackersPage(store, min, page, undefined, translator(lang))),
     );
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.get("/fleet/apache", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
@@ -261,7 +261,11 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
-    return c.json(await incidentsPage(store, page, langT(c)));
+    const lang = c.req.query("lang") === "ja" ? "ja" : "en";
+    const body = await views.run(`incidents|${page.limit}|${page.offset}|${lang}`, async () =>
+      JSON.stringify(await incidentsPage(store, page, translator(lang))),
+    );
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
