@@ -271,7 +271,12 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const m = exportOf(c.req.param("file"));
     if (!m) return c.json({ error: "not-found" }, 404);
-    const f = await exportFile(store, m.what, m.format);
+    const f = await exportFile(
+      store,
+      m.what,
+      m.format,
+      translator(c.req.query("lang") === "ja" ? "ja" : "en"),
+    );
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

@@ -85,6 +85,7 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   const evilDoc = JSON.parse(JSON.stringify(web1.doc));
   evilDoc.host.hostname = HOSTILE;
   evilDoc.findings[0].title = `=1+1 ${evilDoc.findings[0].title}`;
+  delete evilDoc.findings[0].message; // a literal title: shown and exported as written
   const pushed = await call(srv.port, data, "POST", `/api/v1/hosts/${enr.hostId}/reports`, {
     headers: { authorization: `Bearer ${enr.credential}` },
     body: JSON.stringify({ report: evilDoc }),
@@ -269,6 +270,21 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
         .replaceAll(/"[^"]*(""[^"]*)*"/g, (c) => (c.startsWith("\"'") ? '""' : c)),
     ),
   );
+  // Finding titles in the reader's language: web2's agent wrote Japanese, this export is English; and the
+  // other way round with ?lang=ja (the dashboard's language).
+  const cronSaid = (lang: "ja" | "en") =>
+    translator(lang)("hunt.persist.cron.title", { path: "/var/spool/cron/crontabs/daemon", line: 1 });
+  const linesOf = (text: string, id: string) => text.split("\r\n").filter((l) => l.startsWith(`"${id}"`));
+  assert.ok(
+    linesOf(csv, web2.id).some((l) => l.includes(cronSaid("en"))),
+    "web2's titles in English",
+  );
+  const csvJa = await (await ctx.request.get(`${url}/export/findings.csv?lang=ja`)).text();
+  assert.ok(
+    linesOf(csvJa, web1.id).some((l) => l.includes(cronSaid("ja"))),
+    "web1's titles in Japanese",
+  );
+  assert.ok(!linesOf(csvJa, web1.id).some((l) => l.includes(cronSaid("en"))));
   const hostsCsv = await ctx.request.get(`${url}/export/hosts.csv`);
   assert.match(hostsCsv.headers()["content-type"] ?? "", /^text\/csv/);
   assert.match(hostsCsv.headers()["content-disposition"] ?? "", /attachment; filename="mamori-hosts.csv"/);

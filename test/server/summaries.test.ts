@@ -281,6 +281,8 @@ async function exercise(target: string): Promise<void> {
       ...first,
       severity: "low",
       title: '=HYPERLINK("x")',
+      // A literal title (no keyed form): exported as written.
+      message: undefined,
       cves: ["CVE-2021-41773"],
     } as never);
     const diff = await ingest(store, hostB, ingestOf(changed), at(75));

@@ -159,7 +159,8 @@ ${pager(t, "/fleet/incidents", p.at, total)}`;
     if (!(await k.session(c))) return c.redirect("/login", 303);
     const m = exportOf(c.req.param("file"));
     if (!m) return c.text("not found", 404);
-    const f = await exportFile(k.store, m.what, m.format);
+    // Finding titles in the reader's language, whatever each agent's was.
+    const f = await exportFile(k.store, m.what, m.format, translator(k.langOf(c)));
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

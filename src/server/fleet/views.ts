@@ -391,10 +391,12 @@ export interface FindingRow {
   severity: string;
   title: string;
   cves: string[];
+  /** The title's keyed form (with `keyed`: the summaries keep it; the export renders it). */
+  message?: Text;
 }
 
 /** Every host's current findings (the export). */
-export function fleetFindings(docs: Iterable<HostDoc>): FindingRow[] {
+export function fleetFindings(docs: Iterable<HostDoc>, keyed = false): FindingRow[] {
   const out: FindingRow[] = [];
   for (const d of docs)
     for (const f of arr(obj(d.document)?.findings).slice(0, 20_000)) {
@@ -411,6 +413,7 @@ export function fleetFindings(docs: Iterable<HostDoc>): FindingRow[] {
         cves: arr(x.cves)
           .map((c) => str(c, 40))
           .filter((c): c is string => !!c),
+        ...(keyed && keyedOf(x, "title") !== undefined ? { message: keyedOf(x, "title") } : {}),
       });
     }
   return out;

@@ -301,13 +301,14 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
   },
   {
     version: 7,
-    name: "keyed texts in the incident and attacker summaries (shown in the reader's language)",
+    name: "keyed texts in the incident, attacker and finding summaries (shown in the reader's language)",
     async up(typed) {
       const db = typed as AnyDb;
       // Reports are stored rendered in the agent's language with their keyed forms beside (`message`);
       // the summaries kept only the rendered strings, so a Japanese reader saw an English agent's story.
       await db.schema.alterTable("host_incidents").addColumn("message", "text").execute();
-      await backfillSummaries(typed, ["host_attackers", "host_incidents"], 7, false);
+      await db.schema.alterTable("host_findings").addColumn("message", "text").execute();
+      await backfillSummaries(typed, ["host_attackers", "host_incidents", "host_findings"], 7, false);
     },
   },
   {

@@ -117,6 +117,8 @@ export interface HostFindingsTable {
   title: string;
   /** JSON array of CVE ids. */
   cves: string;
+  /** Migration 7: JSON of the title's keyed form (the export renders it in the reader's language). */
+  message: string | null;
 }
 
 export interface EnrollTokensTable {

@@ -159,7 +159,7 @@ export function summaryRows(
       message: x.message ? JSON.stringify(x.message) : null,
     }));
   if (tables.includes("host_findings"))
-    out.host_findings = fleetFindings(d).map((f, seq) => ({
+    out.host_findings = fleetFindings(d, true).map((f, seq) => ({
       host_id: hostId,
       seq,
       finding_id: f.id,
@@ -167,6 +167,7 @@ export function summaryRows(
       severity: f.severity,
       title: f.title,
       cves: JSON.stringify(f.cves),
+      message: f.message === undefined ? null : JSON.stringify(f.message),
     }));
   return out;
 }
@@ -179,7 +180,7 @@ function incidentTitleKey(x: Record<string, unknown>): string | undefined {
 }
 
 /** A stored text (a string as the agent rendered it, or its keyed form) in the reader's language. */
-function shown(v: unknown, t: Translator, max = 300): string | undefined {
+export function shown(v: unknown, t: Translator, max = 300): string | undefined {
   const s = typeof v === "string" ? v : isValidText(v) ? prose(v, t) : undefined;
   // As long as the folds keep the agent's rendering (a keyed text may render longer).
   return s !== undefined && s.length > max ? s.slice(0, max) : s;
@@ -643,7 +644,9 @@ export async function backfillSummaries(
       continue;
     }
     const rows = summaryRows(h.id, doc, tables);
-    if (version < 7) for (const r of rows.host_incidents ?? []) delete (r as { message?: unknown }).message;
+    if (version < 7)
+      for (const r of [...(rows.host_incidents ?? []), ...(rows.host_findings ?? [])])
+        delete (r as { message?: unknown }).message;
     await writeSummaryRows(trx, h.id, rows, "sqlite", false);
     if (!counts) continue;
     const sev = await trx
