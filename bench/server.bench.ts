@@ -620,6 +620,14 @@ async function runEngine(engine: string, base: Doc): Promise<Result> {
     }
     queries.push({ name: w.name, p50: pct(took, 50), p95: pct(took, 95) });
   }
+  // The attackers page (fleet_attackers, migration 8) says what the fold over every latest document says,
+  // in this process and over HTTPS (one page of 100, two hosts or more).
+  const fold = JSON.parse(JSON.stringify(fleetAttackers(await fleetDocs(store), 2, 100))) as unknown[];
+  const viaSql = JSON.parse(JSON.stringify(await attackersPage(store, 2, { limit: 100, offset: 0 })));
+  assert.deepEqual(viaSql.attackers, fold, "the attackers page is the fold's first 100");
+  const viaHttp = await http.request("GET", "/api/v1/fleet/attackers?limit=100", bearer);
+  assert.deepEqual((JSON.parse(viaHttp.text) as { attackers: unknown }).attackers, fold, "and the API's");
+  process.stderr.write(`  attackers page = fold: ${fold.length} addresses compared\n`);
   // Memory the findings export keeps alive at its peak (collected before each reading, so garbage does not
   // count): the whole fleet's documents and the file, or one page and its chunk.
   const gc = (() => {

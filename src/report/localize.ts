@@ -35,7 +35,7 @@ export type RenderedDocument = Omit<ReportDocument, "findings" | "incidents" | "
  * sentence; Japanese sets none after 。 (nor after ！？), so the space goes where the language is ja,
  * and a "." a template added after Japanese text becomes 。.
  */
-function prose(text: Text, t: Translator): string {
+export function prose(text: Text, t: Translator): string {
   const s = renderText(text, t);
   if (t("lang.code") !== "ja") return s;
   // An English full stop a shared template put after Japanese becomes 。; the space after 。 goes.

@@ -5,7 +5,9 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
+import { translator } from "../i18n/index.ts";
 import type { DashboardEnv } from "./dashboard/routes.ts";
+import { Coalescer } from "./fleet/coalesce.ts";
 import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
@@ -233,14 +235,21 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (Number.isNaN(limit) || Number.isNaN(offset) || limit === 0) return undefined;
     return { limit: limit ?? MAX_VIEW_PAGE, offset: offset ?? 0 };
   };
+  // Texts of the agents' reports (incident titles, summaries, timelines) in ?lang=ja|en (default en).
+  const views = new Coalescer<string>();
   app.get("/fleet/attackers", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
-    const min = Number(c.req.query("minHosts") ?? "2");
-    return c.json(
-      await attackersPage(store, Number.isInteger(min) && min >= 1 && min <= 1000 ? min : 2, page),
+    const q = Number(c.req.query("minHosts") ?? "2");
+    const min = Number.isInteger(q) && q >= 1 && q <= 1000 ? q : 2;
+    const lang = c.req.query("lang") === "ja" ? "ja" : "en";
+    // Every host of each address: for a scanner seen fleet-wide, a thousand hosts a row. Identical
+    // requests at once share one reading and one serialization (src/server/fleet/coalesce.ts).
+    const body = await views.run(`attackers|${min}|${page.limit}|${page.offset}|${lang}`, async () =>
+      JSON.stringify(await attackersPage(store, min, page, undefined, translator(lang))),
     );
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.get("/fleet/apache", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
@@ -252,13 +261,22 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const page = viewPage(c);
     if (!page) return c.json({ error: "invalid" }, 400);
-    return c.json(await incidentsPage(store, page));
+    const lang = c.req.query("lang") === "ja" ? "ja" : "en";
+    const body = await views.run(`incidents|${page.limit}|${page.offset}|${lang}`, async () =>
+      JSON.stringify(await incidentsPage(store, page, translator(lang))),
+    );
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.get("/export/:file", async (c) => {
     if (!(await reader(c))) return c.json({ error: "unauthorized" }, 401);
     const m = exportOf(c.req.param("file"));
     if (!m) return c.json({ error: "not-found" }, 404);
-    const f = await exportFile(store, m.what, m.format);
+    const f = await exportFile(
+      store,
+      m.what,
+      m.format,
+      translator(c.req.query("lang") === "ja" ? "ja" : "en"),
+    );
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

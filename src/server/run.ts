@@ -107,6 +107,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Fleet context after each report, one host at a time, off the request path.
   let context: Promise<void> = Promise.resolve();
   let stopping = false;
+  // The folded attackers (fleet_attackers) are brought up to date here too, at most once a second, so
+  // marks do not pile up while nobody reads the attackers view (a read brings them up to date anyway).
+  let folded = 0;
   const onIngest = (hostId: string) => {
     if (stopping) return;
     context = context.then(async () => {
@@ -115,6 +118,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const { fleetSightings } = await import("./fleet/context.ts");
         const seen = await fleetSightings(store, hostId, opts.now, opts.alerts);
         if (seen.length > 0) opts.onSighting?.(seen);
+        const at = opts.now().getTime();
+        if (Math.abs(at - folded) >= 1000) {
+          folded = at;
+          const { refreshFleetAttackers } = await import("./store/summaries.ts");
+          await refreshFleetAttackers(store);
+        }
       } catch (err) {
         opts.onRejudge?.(err instanceof Error ? err : new Error(String(err)));
       }

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { type APIRequestContext, chromium } from "playwright-core";
+import { translator } from "../../src/i18n/index.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { COMPROMISED, call, MAMORI, run, startServerProcess } from "./harness.ts";
 
@@ -70,6 +71,11 @@ test("dashboard in a real browser: login, the compromised host with its incident
   doc.host.hostname = HOSTILE_NAME;
   doc.incidents[0].timeline.push({ time: "2026-01-01T00:00:00Z", source: "access_log", text: HOSTILE_LINE });
   doc.findings[0].title = `<b>${HOSTILE_LINE}</b>`;
+  // The page shows the keyed form in the reader's language: markup in its values is text too.
+  doc.findings[0].message.title = {
+    key: "hunt.persist.cron.title",
+    params: { path: `<b>${HOSTILE_LINE}</b>`, line: 1 },
+  };
   const tok2 = (await run(["server", "token", "--data", data])).stdout.trim();
   const enr = await call(srv.port, data, "POST", "/api/v1/enroll", {
     body: JSON.stringify({ token: tok2, hostname: "h" }),
@@ -135,7 +141,11 @@ test("dashboard in a real browser: login, the compromised host with its incident
   assert.equal(await page.locator("h1.hostname").textContent(), HOSTILE_NAME);
   const timeline = await page.locator(".timeline code").allTextContents();
   assert.ok(timeline.includes(HOSTILE_LINE), JSON.stringify(timeline));
-  assert.ok((await page.locator("table.findings td").allTextContents()).includes(`<b>${HOSTILE_LINE}</b>`));
+  assert.ok(
+    (await page.locator("table.findings td").allTextContents()).includes(
+      translator("en")("hunt.persist.cron.title", { path: `<b>${HOSTILE_LINE}</b>`, line: 1 }),
+    ),
+  );
   assert.equal(await page.locator("img, b").count(), 0);
   // The only scripts are the server's own chart files and the chart's (inert) JSON data.
   assert.deepEqual(

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
+import { translator } from "../../src/i18n/index.ts";
 import { fixtureRoot } from "../helpers/audit.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { COMPROMISED, call, MAMORI, run, startServerProcess } from "./harness.ts";
@@ -39,7 +40,7 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   });
   assert.equal(r.status, 0, r.stderr);
 
-  const push = async (root: string, state: string) => {
+  const push = async (root: string, state: string, lang = "en") => {
     const tok = (await run(["server", "token", "--data", data])).stdout.trim();
     const a = await run(
       [
@@ -48,6 +49,8 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
         root,
         "--format",
         "json",
+        "--lang",
+        lang,
         "--push",
         url,
         "--token",
@@ -58,13 +61,19 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
       { MAMORI_STATE_DIR: path.join(base, state) },
     );
     assert.ok(a.code === 0 || a.code === 1, a.stderr);
-    return { id: /as host ([0-9a-f]{32})/.exec(a.stderr)?.[1] as string, doc: JSON.parse(a.stdout) };
+    // "as host ID" / "ホスト ID として"
+    return {
+      id: /(?:as host|ホスト) ([0-9a-f]{32})/.exec(a.stderr)?.[1] as string,
+      doc: JSON.parse(a.stdout),
+    };
   };
   const web2Root = path.join(base, "web2-root");
   fs.cpSync(COMPROMISED, web2Root, { recursive: true, verbatimSymlinks: true });
   fs.writeFileSync(path.join(web2Root, "etc/hostname"), "web2\n");
   const web1 = await push(COMPROMISED, "a");
-  const web2 = await push(web2Root, "b");
+  // web2's agent speaks Japanese: its report is stored rendered in Japanese (with its keyed texts).
+  const web2 = await push(web2Root, "b", "ja");
+  assert.equal(web2.doc.lang, "ja");
   const prod = await push(fixtureRoot("debian12-prod"), "c");
   // The hostile host: markup and a formula in its name, the same attacker in its log section.
   const tok = (await run(["server", "token", "--data", data])).stdout.trim();
@@ -76,6 +85,7 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   const evilDoc = JSON.parse(JSON.stringify(web1.doc));
   evilDoc.host.hostname = HOSTILE;
   evilDoc.findings[0].title = `=1+1 ${evilDoc.findings[0].title}`;
+  delete evilDoc.findings[0].message; // a literal title: shown and exported as written
   const pushed = await call(srv.port, data, "POST", `/api/v1/hosts/${enr.hostId}/reports`, {
     headers: { authorization: `Bearer ${enr.credential}` },
     body: JSON.stringify({ report: evilDoc }),
@@ -158,6 +168,70 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
     assert.ok(items >= 3, `timeline of ${id}: ${items}`);
   }
   await page.screenshot({ path: path.join(dir, "incidents-ja.png"), fullPage: true });
+  // Each reader sees every host's story in the reader's language, whatever the agent's was: the English
+  // agent's (web1) in Japanese here, the Japanese agent's (web2) in English below. The words are the
+  // dictionary's, filled with the fixture's values.
+  const story = async (id: string) => {
+    const a = page.locator(`article.incident[data-host="${id}"]`);
+    return {
+      head: (await a.locator("h3").textContent()) ?? "",
+      tl: await a.locator(".timeline li").allTextContents(),
+    };
+  };
+  const said = (lang: "ja" | "en") => {
+    const tr = translator(lang);
+    return {
+      title: tr("incident.title.breakIn", { ip: ATTACKER, what: "/tmp/kdevtmpfsi" }),
+      ran: tr("incident.tl.ran", { ip: ATTACKER, attack: "cve-2021-41773" }),
+    };
+  };
+  const ja = said("ja");
+  const en = said("en");
+  assert.notEqual(ja.title, en.title);
+  for (const id of [web1.id, web2.id]) {
+    const s = await story(id);
+    assert.ok(s.head.includes(ja.title), `${id}: ${s.head}`);
+    assert.ok(
+      s.tl.some((li) => li.includes(ja.ran)),
+      s.tl.join("\n"),
+    );
+    assert.ok(!s.head.includes(en.title) && !s.tl.some((li) => li.includes(en.ran)), "no English story");
+  }
+  await page.goto(`${url}/fleet/incidents?lang=en`);
+  for (const id of [web1.id, web2.id]) {
+    const s = await story(id);
+    assert.ok(s.head.includes(en.title), `${id}: ${s.head}`);
+    assert.ok(
+      s.tl.some((li) => li.includes(en.ran)),
+      s.tl.join("\n"),
+    );
+    assert.ok(!s.head.includes(ja.title), "no Japanese story");
+  }
+  await page.screenshot({ path: path.join(dir, "incidents-en.png"), fullPage: true });
+  // A host's own page, both ways: its incident and findings in the reader's language.
+  const cron = (lang: "ja" | "en") =>
+    translator(lang)("hunt.persist.cron.title", { path: "/var/spool/cron/crontabs/daemon", line: 1 });
+  for (const [id, lang, other] of [
+    [web1.id, "ja", "en"],
+    [web2.id, "en", "ja"],
+  ] as const) {
+    await page.goto(`${url}/hosts/${id}?lang=${lang}`);
+    const text = (await page.locator("main").textContent()) ?? "";
+    assert.ok(text.includes(said(lang).title) && text.includes(cron(lang)), `${id} in ${lang}`);
+    assert.ok(!text.includes(said(other).title) && !text.includes(cron(other)), `${id}: nothing in ${other}`);
+    if (lang === "ja") await page.screenshot({ path: path.join(dir, "host-ja.png"), fullPage: true });
+  }
+  // The attackers page names the incidents an address is in, in the reader's language too.
+  await page.goto(`${url}/fleet/attackers?lang=ja`);
+  const inc = await page
+    .locator(`tr[data-ip="${ATTACKER}"] li[data-host="${web2.id}"] small.inc`)
+    .textContent();
+  assert.ok((inc ?? "").includes(ja.title), inc ?? "");
+  await page.goto(`${url}/fleet/attackers?lang=en`);
+  const inc2 = await page
+    .locator(`tr[data-ip="${ATTACKER}"] li[data-host="${web2.id}"] small.inc`)
+    .textContent();
+  assert.ok((inc2 ?? "").includes(en.title), inc2 ?? "");
   // Trends: uPlot draws the fleet's open findings by severity per day, and one host's on its page.
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
@@ -196,6 +270,21 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
         .replaceAll(/"[^"]*(""[^"]*)*"/g, (c) => (c.startsWith("\"'") ? '""' : c)),
     ),
   );
+  // Finding titles in the reader's language: web2's agent wrote Japanese, this export is English; and the
+  // other way round with ?lang=ja (the dashboard's language).
+  const cronSaid = (lang: "ja" | "en") =>
+    translator(lang)("hunt.persist.cron.title", { path: "/var/spool/cron/crontabs/daemon", line: 1 });
+  const linesOf = (text: string, id: string) => text.split("\r\n").filter((l) => l.startsWith(`"${id}"`));
+  assert.ok(
+    linesOf(csv, web2.id).some((l) => l.includes(cronSaid("en"))),
+    "web2's titles in English",
+  );
+  const csvJa = await (await ctx.request.get(`${url}/export/findings.csv?lang=ja`)).text();
+  assert.ok(
+    linesOf(csvJa, web1.id).some((l) => l.includes(cronSaid("ja"))),
+    "web1's titles in Japanese",
+  );
+  assert.ok(!linesOf(csvJa, web1.id).some((l) => l.includes(cronSaid("en"))));
   const hostsCsv = await ctx.request.get(`${url}/export/hosts.csv`);
   assert.match(hostsCsv.headers()["content-type"] ?? "", /^text\/csv/);
   assert.match(hostsCsv.headers()["content-disposition"] ?? "", /attachment; filename="mamori-hosts.csv"/);
@@ -258,11 +347,19 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
   assert.equal(attackers.find((a) => a.ip === ATTACKER)?.hosts.length, 3);
   const inv = (await api("/api/v1/fleet/apache")).installations as Array<{ hostId: string; version: string }>;
   assert.equal(inv.find((i) => i.hostId === web2.id)?.version, "2.4.49");
-  const inc = (await api("/api/v1/fleet/incidents")).incidents as Array<{
+  const apiInc = (await api("/api/v1/fleet/incidents")).incidents as Array<{
     hostId: string;
+    title: string;
     timeline: unknown[];
   }>;
-  assert.ok(inc.some((i) => i.hostId === web2.id && i.timeline.length >= 3));
+  assert.ok(apiInc.some((i) => i.hostId === web2.id && i.timeline.length >= 3));
+  // In English unless ?lang=ja, whatever the agent's language.
+  assert.ok(apiInc.find((i) => i.hostId === web2.id)?.title.includes(en.title));
+  const apiJa = (await api("/api/v1/fleet/incidents?lang=ja")).incidents as Array<{
+    hostId: string;
+    title: string;
+  }>;
+  assert.ok(apiJa.find((i) => i.hostId === web1.id)?.title.includes(ja.title));
   assert.deepEqual(((await api("/api/v1/export/findings.json")).findings as unknown[]).length, total);
   assert.equal(((await api("/api/v1/export/findings.sarif")).runs as unknown[]).length, 1);
   const fleetTrend = (await api("/api/v1/fleet/trends?days=7")) as {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
+import { translator } from "../../src/i18n/index.ts";
 import {
   type ExportFormat,
   findingsChunks,
@@ -164,6 +165,21 @@ async function exercise(target: string): Promise<void> {
       fleetAttackers([{ hostId: old.hostId, name: "web0", document: doc0 }], 1),
     );
 
+    // Migration 7 keeps the keyed texts: the English agent's incident reads in Japanese on a Japanese page.
+    const ja = translator("ja");
+    const inc0 = doc0.incidents[0] as unknown as {
+      title: string;
+      message: { title: { key: "incident.title.breakIn"; params: { ip: string; what: string } } };
+    };
+    const jaTitle = ja(inc0.message.title.key, inc0.message.title.params);
+    assert.notEqual(jaTitle, inc0.title);
+    assert.equal((await incidentsPage(store, ALL, ja)).incidents[0]?.title, jaTitle);
+    assert.equal((await incidentsPage(store, ALL)).incidents[0]?.title, inc0.title, "English by default");
+    const named = (await attackersPage(store, 1, ALL, undefined, ja)).attackers.flatMap((a) =>
+      a.hosts.flatMap((h) => h.incidents),
+    );
+    assert.ok(named.includes(jaTitle), named.join(" | "));
+
     // Migration 6 filled the findings of the host that reported before it.
     assert.equal(
       await exportMatchesDocs(store, [{ hostId: old.hostId, name: "web0", document: doc0 }]),
@@ -265,6 +281,8 @@ async function exercise(target: string): Promise<void> {
       ...first,
       severity: "low",
       title: '=HYPERLINK("x")',
+      // A literal title (no keyed form): exported as written.
+      message: undefined,
       cves: ["CVE-2021-41773"],
     } as never);
     const diff = await ingest(store, hostB, ingestOf(changed), at(75));
@@ -300,4 +318,86 @@ test("PostgreSQL: summaries by migration 5 and at ingest, fleet views in SQL, un
   skip: pgSkip,
 }, async (t) => {
   await exercise(await startPostgres(t));
+});
+
+/**
+ * Migration 8: the fleet's attacker addresses kept folded (fleet_attackers), marked on ingest and brought up
+ * to date before a page is read. Hosts push at once (their addresses overlapping, some dropped, outcomes
+ * and times moving) while pages are read; the page must then say what the fold over the latest documents
+ * says, and no mark may be left behind.
+ */
+async function concurrentPushes(target: string): Promise<void> {
+  const base = await fixtureDoc();
+  const T0 = new Date("2026-11-21T00:00:00.000Z");
+  const store = await openServerStore(target);
+  try {
+    const outcomes = ["succeeded", "likely", "unknown", "blocked", "failed", undefined];
+    const hosts: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const e = await enroll(store, (await createEnrollToken(store, T0)).token, `web${i}`, T0);
+      assert.ok(e.ok);
+      hosts.push(e.hostId);
+    }
+    const latest = new Map<string, HostDoc>();
+    const docOf = (i: number, round: number): Doc => {
+      const d = variant(base, i, new Date(T0.getTime() + (round * 100 + i) * 60_000).toISOString());
+      // Six of twenty addresses, a different six each round; one host ends with none.
+      const n = i === 11 && round === 3 ? 0 : 6;
+      (d.sections.logs as { attackers: unknown[] }).attackers = Array.from({ length: n }, (_, j) => ({
+        ip: `192.0.2.${(i * 3 + round * 5 + j) % 20}`,
+        firstSeen: new Date(T0.getTime() - ((i + j + round) % 7) * 3600_000).toISOString(),
+        lastSeen: new Date(T0.getTime() + ((i * j + round) % 5) * 3600_000).toISOString(),
+        requests: i + j + 1,
+        outcome: outcomes[(i + j + round) % outcomes.length],
+        attacks: [],
+      }));
+      return d;
+    };
+    for (let round = 0; round < 4; round++) {
+      const reads: Array<Promise<unknown>> = [];
+      await Promise.all(
+        hosts.map(async (id, i) => {
+          const d = docOf(i, round);
+          if (i % 4 === 0) reads.push(attackersPage(store, 2, { limit: 5, offset: 0 }));
+          const at = new Date(T0.getTime() + (round * 100 + i) * 60_000);
+          assert.equal((await ingest(store, id, ingestOf(d), at)).stored, true);
+          latest.set(id, { hostId: id, name: `web${i}`, document: d });
+        }),
+      );
+      await Promise.all(reads);
+      const docs = [...latest.values()];
+      for (const min of [1, 2, 3]) {
+        const got = await attackersPage(store, min, ALL);
+        const want = fleetAttackers(docs, min);
+        assert.deepEqual(got.attackers, want, `round ${round}, minHosts ${min}`);
+        assert.equal(got.total, want.length);
+      }
+      const marks = await store.db
+        .selectFrom("attacker_ips_dirty")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(marks.n), 0, "no mark left after a page");
+    }
+    // The folded rows are exactly the grouping of host_attackers.
+    const folded = await store.db.selectFrom("fleet_attackers").selectAll().orderBy("ip").execute();
+    const rows = await store.db.selectFrom("host_attackers").select(["ip", "host_id"]).execute();
+    const byIp = new Map<string, number>();
+    for (const r of rows) byIp.set(r.ip, (byIp.get(r.ip) ?? 0) + 1);
+    assert.deepEqual(
+      folded.map((f) => [f.ip, Number(f.hosts)]),
+      [...byIp].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+test("SQLite: the fleet's attackers kept folded through concurrent pushes and reads", async (t) => {
+  await concurrentPushes(path.join(tempDir(t, "mamori-fold-"), "server.db"));
+});
+
+test("PostgreSQL: the fleet's attackers kept folded through concurrent pushes and reads", {
+  skip: pgSkip,
+}, async (t) => {
+  await concurrentPushes(await startPostgres(t));
 });

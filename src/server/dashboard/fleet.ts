@@ -3,6 +3,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Lang, Translator } from "../../i18n/index.ts";
 import { translator } from "../../i18n/index.ts";
+import { Coalescer } from "../fleet/coalesce.ts";
 import { type ExportFormat, type ExportWhat, exportFile, exportOf } from "../fleet/export.ts";
 import type { ServerStore } from "../store/db.ts";
 import { apachePage, attackersPage, incidentsPage } from "../store/summaries.ts";
@@ -42,6 +43,10 @@ export interface PageKit {
  * hono's `html` escaping; the JSON twins are under /api/v1/fleet and /api/v1/export.
  */
 export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
+  // Identical page data asked at once is read once (src/server/fleet/coalesce.ts); the page around it is
+  // each user's own.
+  const attackers = new Coalescer<Awaited<ReturnType<typeof attackersPage>>>();
+  const incidents = new Coalescer<Awaited<ReturnType<typeof incidentsPage>>>();
   const guarded =
     (fn: (c: Context, lang: Lang, t: Translator, who: Who) => Promise<Response>) => async (c: Context) => {
       const s = await k.session(c);
@@ -67,7 +72,9 @@ export function fleetPages(app: Hono<DashboardEnv>, k: PageKit): void {
     "/fleet/attackers",
     guarded(async (c, lang, t, s) => {
       const p = pageOf(c);
-      const { total, attackers: list } = await attackersPage(k.store, 2, p, HOSTS_PER_ADDRESS);
+      const { total, attackers: list } = await attackers.run(`${p.offset}|${lang}`, () =>
+        attackersPage(k.store, 2, p, HOSTS_PER_ADDRESS, t),
+      );
       const body = html`<h1>${t("dash.attackers", { count: total })}</h1>
 ${
   list.length === 0
@@ -116,7 +123,9 @@ ${pager(t, "/fleet/apache", p.at, total)}`;
     "/fleet/incidents",
     guarded(async (c, lang, t, s) => {
       const p = pageOf(c);
-      const { total, incidents: list } = await incidentsPage(k.store, p);
+      const { total, incidents: list } = await incidents.run(`${p.offset}|${lang}`, () =>
+        incidentsPage(k.store, p, t),
+      );
       const body = html`<h1>${t("dash.fleetIncidents", { count: total })}</h1>
 ${
   list.length === 0
@@ -150,7 +159,8 @@ ${pager(t, "/fleet/incidents", p.at, total)}`;
     if (!(await k.session(c))) return c.redirect("/login", 303);
     const m = exportOf(c.req.param("file"));
     if (!m) return c.text("not found", 404);
-    const f = await exportFile(k.store, m.what, m.format);
+    // Finding titles in the reader's language, whatever each agent's was.
+    const f = await exportFile(k.store, m.what, m.format, translator(k.langOf(c)));
     c.header("content-type", f.type);
     c.header("content-disposition", `attachment; filename="${f.name}"`);
     return c.body(f.body);

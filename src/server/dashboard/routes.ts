@@ -4,8 +4,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
-import { type Lang, type MessageKey, translator } from "../../i18n/index.ts";
+import { type Lang, type MessageKey, type Translator, translator } from "../../i18n/index.ts";
+import { prose } from "../../report/localize.ts";
 import { severityTrend } from "../fleet/trends.ts";
+import { keyedOf } from "../fleet/views.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
 import type { ServerSshKey } from "../pull/key.ts";
 import { listPullTargets, pullTargetOf, removePullTarget } from "../pull/targets.ts";
@@ -267,6 +269,12 @@ ${
     const doc = (await latestReport(store, id)) as ReportView | undefined;
     const pulled = await pullTargetOf(store, id);
     const failure = pulled ? pullFailure(t, pulled) : undefined;
+    // The report is stored rendered in the agent's language; its keyed texts are shown in the reader's.
+    const say = (
+      x: { message?: unknown },
+      field: "title" | "summary" | "source" | "text",
+      rendered: string,
+    ) => inLang(x, field, rendered, t);
     const findings = [...(doc?.findings ?? [])].sort(
       (a, b) => SEVERITIES.indexOf(a.severity as Severity) - SEVERITIES.indexOf(b.severity as Severity),
     );
@@ -282,12 +290,12 @@ ${
 ${(doc.incidents ?? []).map(
   (
     i,
-  ) => html`<article class="incident"><h3><span class="${sevClass(i.severity)}">${i.severity}</span> ${i.title}</h3><p>${i.summary}</p>
-<ol class="timeline">${(i.timeline ?? []).slice(0, 200).map((e) => html`<li>${when(e.time, "?")} <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
+  ) => html`<article class="incident"><h3><span class="${sevClass(i.severity)}">${i.severity}</span> ${say(i, "title", i.title)}</h3><p>${say(i, "summary", i.summary)}</p>
+<ol class="timeline">${(i.timeline ?? []).slice(0, 200).map((e) => html`<li>${when(e.time, "?")} <span class="src">${say(e, "source", e.source)}</span> <code>${say(e, "text", e.text)}</code></li>`)}</ol></article>`,
 )}</section>
 <section><h2>${t("dash.findings", { count: findings.length })}</h2>
 <table class="findings"><thead><tr><th>${t("dash.col.severity")}</th><th>${t("dash.col.finding")}</th><th>${t("dash.col.check")}</th></tr></thead><tbody>
-${findings.slice(0, 2000).map((f) => html`<tr><td><span class="${sevClass(f.severity)}">${f.severity}</span></td><td>${f.title}</td><td><code>${f.check}</code></td></tr>`)}
+${findings.slice(0, 2000).map((f) => html`<tr><td><span class="${sevClass(f.severity)}">${f.severity}</span></td><td>${say(f, "title", f.title)}</td><td><code>${f.check}</code></td></tr>`)}
 </tbody></table></section>
 <section><h2>${t("dash.notChecked", { count: doc.notChecked?.length ?? 0 })}</h2><ul>
 ${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code> ${n.path ?? ""} — ${n.reason}</li>`)}
@@ -348,15 +356,22 @@ ${
   return app;
 }
 
+/** A stored text field in the reader's language: its keyed form rendered, else the agent's rendering. */
+function inLang(x: { message?: unknown }, field: string, rendered: string, t: Translator): string {
+  const k = keyedOf(x as Record<string, unknown>, field);
+  return k === undefined ? rendered : prose(k, t);
+}
+
 /** The parts of a stored report the host page shows (a loose view: the document was validated on ingest). */
 interface ReportView {
   host?: { os?: string };
-  findings?: Array<{ severity: string; title: string; check: string }>;
+  findings?: Array<{ severity: string; title: string; check: string; message?: unknown }>;
   incidents?: Array<{
     severity: string;
     title: string;
     summary: string;
-    timeline?: Array<{ time: string; source: string; text: string }>;
+    message?: unknown;
+    timeline?: Array<{ time: string; source: string; text: string; message?: unknown }>;
   }>;
   notChecked?: Array<{ area: string; path?: string; reason: string }>;
 }

@@ -1,8 +1,9 @@
 import { toolVersion } from "../../core/version.ts";
+import { type Translator, translator } from "../../i18n/index.ts";
 import type { ServerStore } from "../store/db.ts";
 import { latestDocuments } from "../store/fleet-queries.ts";
 import { listHosts } from "../store/repo.ts";
-import { jsonStrings } from "../store/summaries.ts";
+import { jsonStrings, shown } from "../store/summaries.ts";
 import { csvLine, type FindingRow, type HostDoc, toCsv } from "./views.ts";
 
 /** Every host's latest document (the fleet views fold them). */
@@ -125,6 +126,7 @@ export const EXPORT_PAGE = 1000;
 export async function* currentFindings(
   store: ServerStore,
   pageSize = EXPORT_PAGE,
+  t: Translator = translator("en"),
 ): AsyncGenerator<FindingRow[]> {
   let after: { host: string; seq: number } | undefined;
   for (;;) {
@@ -140,6 +142,7 @@ export async function* currentFindings(
         "f.severity",
         "f.title",
         "f.cves",
+        "f.message",
       ])
       .orderBy("f.host_id")
       .orderBy("f.seq")
@@ -158,7 +161,8 @@ export async function* currentFindings(
         id: r.finding_id,
         check: r.check_id,
         severity: r.severity,
-        title: r.title,
+        // As the agent rendered it, or from its keyed form in the reader's language.
+        title: (r.message === null ? undefined : shown(parseKeyed(r.message), t, 2000)) ?? r.title,
         cves: jsonStrings(r.cves),
       }));
     const last = rows[rows.length - 1];
@@ -172,10 +176,11 @@ export async function* findingsChunks(
   store: ServerStore,
   format: ExportFormat,
   pageSize = EXPORT_PAGE,
+  t: Translator = translator("en"),
 ): AsyncGenerator<string> {
   if (format === "csv") {
     yield csvLine(FINDINGS_CSV);
-    for await (const page of currentFindings(store, pageSize))
+    for await (const page of currentFindings(store, pageSize, t))
       yield page.map((f) => csvLine(findingCells(f))).join("");
     return;
   }
@@ -196,7 +201,7 @@ export async function* findingsChunks(
   }
   let first = true;
   yield head;
-  for await (const page of currentFindings(store, pageSize)) {
+  for await (const page of currentFindings(store, pageSize, t)) {
     yield `${first ? "" : ","}${page.map(one).join(",")}`;
     first = false;
   }
@@ -213,6 +218,15 @@ const findingCells = (f: FindingRow) => [
   f.title,
   f.cves.join(" "),
 ];
+
+/** A stored keyed title (JSON text), or undefined. */
+function parseKeyed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A byte stream of text chunks, read as the client takes them. */
 function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
@@ -237,6 +251,7 @@ export async function exportFile(
   store: ServerStore,
   what: ExportWhat,
   format: ExportFormat,
+  t: Translator = translator("en"),
 ): Promise<{ body: string | ReadableStream<Uint8Array>; type: string; name: string }> {
   const name = `mamori-${what}.${format}`;
   if (what === "hosts") {
@@ -257,7 +272,7 @@ export async function exportFile(
       : format === "sarif"
         ? "application/sarif+json"
         : "text/csv; charset=utf-8";
-  return { body: streamOf(findingsChunks(store, format)), type, name };
+  return { body: streamOf(findingsChunks(store, format, EXPORT_PAGE, t)), type, name };
 }
 
 /** The findings export folded from every host's latest document (the summaries' reference; tests, bench). */

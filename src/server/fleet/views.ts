@@ -1,4 +1,5 @@
 import { SEVERITIES } from "../../core/finding.ts";
+import { isValidText, type Text } from "../../core/message.ts";
 
 /**
  * The fleet views, folded from every host's latest report document (as stored: the JSON renderer's
@@ -19,6 +20,15 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown, max = 1000): string | undefined =>
   typeof v === "string" ? (v.length > max ? v.slice(0, max) : v) : undefined;
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * The keyed form of a text field (the JSON contract's `message[field]` beside the text rendered in the
+ * agent's language), when it is valid keyed text: what the fleet views render in the reader's language.
+ */
+export function keyedOf(x: Obj | undefined, field: string): Text | undefined {
+  const m = obj(x?.message)?.[field];
+  return m !== undefined && typeof m !== "string" && isValidText(m) ? m : undefined;
+}
 
 /** An IPv4 or IPv6 address as logs write it (bounded, linear checks; anything else is not an attacker key). */
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -64,7 +74,12 @@ export interface FleetAttacker {
  * Addresses seen attacking more than one host (`minHosts`): from each report's log section (attackers),
  * its findings' `data.ip`, and its incidents' timelines. Most hosts first, then the worst outcome.
  */
-export function fleetAttackers(docs: Iterable<HostDoc>, minHosts = 2, limit = 1000): FleetAttacker[] {
+export function fleetAttackers(
+  docs: Iterable<HostDoc>,
+  minHosts = 2,
+  limit = 1000,
+  titleOf: (incident: Obj) => string | undefined = (x) => str(x.title, 300),
+): FleetAttacker[] {
   const byIp = new Map<string, Map<string, AttackerOnHost>>();
   const on = (ip: string, d: HostDoc): AttackerOnHost | undefined => {
     if (!isIp(ip)) return undefined;
@@ -114,7 +129,7 @@ export function fleetAttackers(docs: Iterable<HostDoc>, minHosts = 2, limit = 10
     }
     for (const i of arr(doc.incidents).slice(0, 1000)) {
       const x = obj(i);
-      const title = str(x?.title, 300);
+      const title = x && str(x.title, 300) ? titleOf(x) : undefined;
       if (!x || !title) continue;
       const ips = new Set<string>();
       for (const e of arr(x.timeline).slice(0, 2000)) {
@@ -304,11 +319,25 @@ export interface FleetIncident {
   title: string;
   summary: string;
   start?: string;
-  timeline: Array<{ time: string; source: string; text: string }>;
+  timeline: Array<{ time: string; source: string; text: string; message?: Keyed }>;
+  /** The keyed forms of title and summary (the folds keep them for the summaries; pages render them). */
+  message?: Keyed;
+}
+
+/** Keyed forms of some text fields of a stored document's incident or timeline entry. */
+export type Keyed = Record<string, Text>;
+
+function keyedFields(x: Obj, fields: readonly string[]): Keyed | undefined {
+  const out: Keyed = {};
+  for (const f of fields) {
+    const k = keyedOf(x, f);
+    if (k !== undefined) out[f] = k;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Every host's incidents, most severe first, then the earliest start. */
-export function fleetIncidents(docs: Iterable<HostDoc>, maxTimeline = 200): FleetIncident[] {
+export function fleetIncidents(docs: Iterable<HostDoc>, maxTimeline = 200, keyed = false): FleetIncident[] {
   const out: FleetIncident[] = [];
   for (const d of docs) {
     for (const i of arr(obj(d.document)?.incidents).slice(0, 1000)) {
@@ -319,11 +348,16 @@ export function fleetIncidents(docs: Iterable<HostDoc>, maxTimeline = 200): Flee
         .slice(0, maxTimeline)
         .map(obj)
         .filter((e): e is Obj => !!e)
-        .map((e) => ({
-          time: str(e.time, 40) ?? "",
-          source: str(e.source, 300) ?? "",
-          text: str(e.text, 2000) ?? "",
-        }));
+        .map((e) => {
+          const message = keyed ? keyedFields(e, ["source", "text"]) : undefined;
+          return {
+            time: str(e.time, 40) ?? "",
+            source: str(e.source, 300) ?? "",
+            text: str(e.text, 2000) ?? "",
+            ...(message ? { message } : {}),
+          };
+        });
+      const message = keyed ? keyedFields(x, ["title", "summary"]) : undefined;
       out.push({
         hostId: d.hostId,
         host: d.name,
@@ -336,6 +370,7 @@ export function fleetIncidents(docs: Iterable<HostDoc>, maxTimeline = 200): Flee
           .filter(Boolean)
           .sort()[0],
         timeline,
+        ...(message ? { message } : {}),
       });
     }
   }
@@ -356,10 +391,12 @@ export interface FindingRow {
   severity: string;
   title: string;
   cves: string[];
+  /** The title's keyed form (with `keyed`: the summaries keep it; the export renders it). */
+  message?: Text;
 }
 
 /** Every host's current findings (the export). */
-export function fleetFindings(docs: Iterable<HostDoc>): FindingRow[] {
+export function fleetFindings(docs: Iterable<HostDoc>, keyed = false): FindingRow[] {
   const out: FindingRow[] = [];
   for (const d of docs)
     for (const f of arr(obj(d.document)?.findings).slice(0, 20_000)) {
@@ -376,6 +413,7 @@ export function fleetFindings(docs: Iterable<HostDoc>): FindingRow[] {
         cves: arr(x.cves)
           .map((c) => str(c, 40))
           .filter((c): c is string => !!c),
+        ...(keyed && keyedOf(x, "title") !== undefined ? { message: keyedOf(x, "title") } : {}),
       });
     }
   return out;

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { ServerDb } from "./schema.ts";
-import { backfillSummaries } from "./summaries.ts";
+import { backfillSummaries, foldTimes } from "./summaries.ts";
 
 /**
  * The server's schema changes in order, each run once inside a write transaction on SQLite and PostgreSQL
@@ -277,7 +277,7 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .execute();
       // Hosts that reported before this version: their summaries from their latest report. The hash stays
       // empty (PostgreSQL's JSONB does not keep the text as sent): the next report is stored either way.
-      await backfillSummaries(typed);
+      await backfillSummaries(typed, undefined, 5);
     },
   },
   {
@@ -296,7 +296,46 @@ export const SERVER_MIGRATIONS: ServerMigration[] = [
         .addColumn("cves", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("host_findings_pk", ["host_id", "seq"])
         .execute();
-      await backfillSummaries(typed, ["host_findings"]);
+      await backfillSummaries(typed, ["host_findings"], 6);
+    },
+  },
+  {
+    version: 7,
+    name: "keyed texts in the incident, attacker and finding summaries (shown in the reader's language)",
+    async up(typed) {
+      const db = typed as AnyDb;
+      // Reports are stored rendered in the agent's language with their keyed forms beside (`message`);
+      // the summaries kept only the rendered strings, so a Japanese reader saw an English agent's story.
+      await db.schema.alterTable("host_incidents").addColumn("message", "text").execute();
+      await db.schema.alterTable("host_findings").addColumn("message", "text").execute();
+      await backfillSummaries(typed, ["host_attackers", "host_incidents", "host_findings"], 7, false);
+    },
+  },
+  {
+    version: 8,
+    name: "attacker addresses across the fleet, kept folded (the attackers view pages by an index)",
+    async up(typed, dialect) {
+      const db = typed as AnyDb;
+      await db.schema
+        .createTable("fleet_attackers")
+        .addColumn("ip", "text", (c) => c.primaryKey())
+        .addColumn("hosts", "integer", (c) => c.notNull())
+        .addColumn("outcome_rank", "integer", (c) => c.notNull())
+        .addColumn("first_seen", "text")
+        .addColumn("last_seen", "text")
+        .execute();
+      // The attackers view's order: most hosts, worst outcome, address by code point.
+      await sql`create index fleet_attackers_order on fleet_attackers
+        (hosts desc, outcome_rank, ip${dialect === "pg" ? sql` collate "C"` : sql``})`.execute(db);
+      await db.schema
+        .createTable("attacker_ips_dirty")
+        .addColumn("ip", "text", (c) => c.notNull())
+        .execute();
+      // Every address of the summaries so far, folded once.
+      await sql`insert into fleet_attackers (ip, hosts, outcome_rank, first_seen, last_seen)
+        select ip, count(*), min(outcome_rank), ${foldTimes(dialect)} from host_attackers group by ip`.execute(
+        db,
+      );
     },
   },
 ];

@@ -47,6 +47,29 @@ export interface HostAttackersTable {
   incidents: string;
 }
 
+/**
+ * Migration 8: each attacker address of the fleet with the hosts whose latest report has it, folded from
+ * host_attackers, so the attackers view orders and cuts a page by an index instead of grouping every row.
+ */
+export interface FleetAttackersTable {
+  ip: string;
+  hosts: number;
+  /** The lowest (worst) outcome_rank of its hosts. */
+  outcome_rank: number;
+  /** Earliest first_seen and latest last_seen of its hosts (by code point), null when none has one. */
+  first_seen: string | null;
+  last_seen: string | null;
+}
+
+/**
+ * Migration 8: addresses whose host_attackers rows changed since fleet_attackers was last brought up to
+ * date (written with the change, in its transaction; emptied by refreshFleetAttackers). Duplicates allowed:
+ * two pushes never wait for each other here.
+ */
+export interface AttackerIpsDirtyTable {
+  ip: string;
+}
+
 /** Migration 5: each Apache installation of each host's latest report. */
 export interface HostApacheTable {
   host_id: string;
@@ -77,8 +100,10 @@ export interface HostIncidentsTable {
   summary: string;
   /** The earliest timeline time, "" when none. */
   start: string;
-  /** JSON array of { time, source, text }. */
+  /** JSON array of { time, source, text, message? } (message: the keyed forms of source and text). */
   timeline: string;
+  /** Migration 7: JSON of the keyed forms of title and summary (rendered in the reader's language). */
+  message: string | null;
 }
 
 /** Migration 6: the findings of each host's latest report (the export reads these, not the documents). */
@@ -92,6 +117,8 @@ export interface HostFindingsTable {
   title: string;
   /** JSON array of CVE ids. */
   cves: string;
+  /** Migration 7: JSON of the title's keyed form (the export renders it in the reader's language). */
+  message: string | null;
 }
 
 export interface EnrollTokensTable {
@@ -222,4 +249,6 @@ export interface ServerDb {
   host_apache: HostApacheTable;
   host_incidents: HostIncidentsTable;
   host_findings: HostFindingsTable;
+  fleet_attackers: FleetAttackersTable;
+  attacker_ips_dirty: AttackerIpsDirtyTable;
 }

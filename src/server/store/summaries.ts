@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { SEVERITIES } from "../../core/finding.ts";
+import { isValidText, type Text } from "../../core/message.ts";
+import { type Translator, translator } from "../../i18n/index.ts";
+import { prose } from "../../report/localize.ts";
 import {
   type ApacheRow,
   type AttackerOnHost,
@@ -11,11 +14,13 @@ import {
   fleetAttackers,
   fleetFindings,
   fleetIncidents,
+  type Keyed,
+  keyedOf,
   OUTCOME_RANK,
   outcomeRank,
   versionKey,
 } from "../fleet/views.ts";
-import type { ServerStore } from "./db.ts";
+import { type ServerStore, serverTx } from "./db.ts";
 import type { ServerDb } from "./schema.ts";
 
 /**
@@ -110,7 +115,8 @@ export function summaryRows(
   const d = [{ hostId, name: "", document }];
   const out: SummaryRows = {};
   if (tables.includes("host_attackers"))
-    out.host_attackers = fleetAttackers(d, 1, MAX_ATTACKERS).flatMap((a) =>
+    // The incidents naming an address are kept keyed (their title's message), rendered when shown.
+    out.host_attackers = fleetAttackers(d, 1, MAX_ATTACKERS, incidentTitleKey).flatMap((a) =>
       a.hosts.slice(0, 1).map((h) => ({
         host_id: hostId,
         ip: a.ip,
@@ -120,7 +126,7 @@ export function summaryRows(
         outcome: h.outcome ?? null,
         outcome_rank: outcomeRank(h.outcome),
         attacks: JSON.stringify(h.attacks.slice(0, 50)),
-        incidents: JSON.stringify(h.incidents.slice(0, 50)),
+        incidents: `[${h.incidents.slice(0, 50).join(",")}]`,
       })),
     );
   if (tables.includes("host_apache"))
@@ -140,7 +146,7 @@ export function summaryRows(
       cves: r.cves,
     }));
   if (tables.includes("host_incidents"))
-    out.host_incidents = fleetIncidents(d, MAX_TIMELINE).map((x, seq) => ({
+    out.host_incidents = fleetIncidents(d, MAX_TIMELINE, true).map((x, seq) => ({
       host_id: hostId,
       seq,
       incident_id: x.id,
@@ -150,9 +156,10 @@ export function summaryRows(
       summary: x.summary,
       start: x.start ?? "",
       timeline: JSON.stringify(x.timeline),
+      message: x.message ? JSON.stringify(x.message) : null,
     }));
   if (tables.includes("host_findings"))
-    out.host_findings = fleetFindings(d).map((f, seq) => ({
+    out.host_findings = fleetFindings(d, true).map((f, seq) => ({
       host_id: hostId,
       seq,
       finding_id: f.id,
@@ -160,8 +167,41 @@ export function summaryRows(
       severity: f.severity,
       title: f.title,
       cves: JSON.stringify(f.cves),
+      message: f.message === undefined ? null : JSON.stringify(f.message),
     }));
   return out;
+}
+
+/** An incident's title as host_attackers keeps it: the JSON of its keyed form, else of the text. */
+function incidentTitleKey(x: Record<string, unknown>): string | undefined {
+  const keyed = keyedOf(x, "title");
+  if (keyed !== undefined) return JSON.stringify(keyed);
+  return typeof x.title === "string" ? JSON.stringify(x.title.slice(0, 300)) : undefined;
+}
+
+/** A stored text (a string as the agent rendered it, or its keyed form) in the reader's language. */
+export function shown(v: unknown, t: Translator, max = 300): string | undefined {
+  const s = typeof v === "string" ? v : isValidText(v) ? prose(v, t) : undefined;
+  // As long as the folds keep the agent's rendering (a keyed text may render longer).
+  return s !== undefined && s.length > max ? s.slice(0, max) : s;
+}
+
+/** Stored keyed forms (a JSON object of field -> keyed text), or none. */
+function keyedJson(v: unknown): Keyed {
+  const o = typeof v === "string" ? parseJson(v) : v;
+  if (!o || typeof o !== "object" || Array.isArray(o)) return {};
+  const out: Keyed = {};
+  for (const [k, x] of Object.entries(o as Record<string, unknown>))
+    if (typeof x !== "string" && isValidText(x)) out[k] = x as Text;
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -174,13 +214,28 @@ export async function writeSummaryRows(
   hostId: string,
   rows: SummaryRows,
   dialect: "sqlite" | "pg" = "sqlite",
+  /** Mark the addresses whose rows change for refreshFleetAttackers (false before migration 8). */
+  markDirty = true,
 ): Promise<void> {
   const tables = SUMMARY_TABLES.filter((t) => rows[t] !== undefined);
   if (tables.length === 0) return;
+  const dirty = markDirty && rows.host_attackers !== undefined;
+  const newIps = [...new Set((rows.host_attackers ?? []).map((r) => r.ip))];
   if (dialect === "pg") {
-    // Clearing and inserting in one statement could meet the old rows' keys: two statements.
-    const del = tables.map((t) => sql`delete from ${sql.table(t)} where host_id = ${hostId}`);
-    await withAll(del).execute(trx);
+    // Clearing and inserting in one statement could meet the old rows' keys: two statements. The
+    // addresses the host had and has are marked in the first (the old ones come back from the delete).
+    const del = tables.map((t) =>
+      dirty && t === "host_attackers"
+        ? sql`delete from host_attackers where host_id = ${hostId} returning ip`
+        : sql`delete from ${sql.table(t)} where host_id = ${hostId}`,
+    );
+    await (dirty
+      ? withAll([
+          ...del,
+          sql`insert into attacker_ips_dirty (ip) select ip from ${sql.raw(`w${tables.indexOf("host_attackers")}`)} union select unnest(${newIps}::text[])`,
+        ])
+      : withAll(del)
+    ).execute(trx);
     const ins = tables
       .filter((t) => (rows[t]?.length ?? 0) > 0)
       .map(
@@ -190,7 +245,17 @@ export async function writeSummaryRows(
     if (ins.length > 0) await withAll(ins).execute(trx);
     return;
   }
-  for (const t of tables) await trx.deleteFrom(t).where("host_id", "=", hostId).execute();
+  for (const t of tables) {
+    if (dirty && t === "host_attackers") {
+      const old = await trx.deleteFrom(t).where("host_id", "=", hostId).returning("ip").execute();
+      const ips = [...new Set([...old.map((r) => r.ip), ...newIps])];
+      for (let i = 0; i < ips.length; i += BATCH)
+        await trx
+          .insertInto("attacker_ips_dirty")
+          .values(ips.slice(i, i + BATCH).map((ip) => ({ ip })))
+          .execute();
+    } else await trx.deleteFrom(t).where("host_id", "=", hostId).execute();
+  }
   for (const t of tables) {
     const all = rows[t] ?? [];
     for (let i = 0; i < all.length; i += BATCH)
@@ -251,6 +316,54 @@ function jsonArray<T>(text: string, keep: (x: unknown) => x is T): T[] {
 export const jsonStrings = (text: string) => jsonArray(text, (x): x is string => typeof x === "string");
 const numbers = (text: string) => jsonArray(text, (x): x is number => typeof x === "number");
 
+/** min(first_seen), max(last_seen) by code point on both engines. */
+export function foldTimes(dialect: "sqlite" | "pg") {
+  return dialect === "pg"
+    ? sql`min(first_seen collate "C"), max(last_seen collate "C")`
+    : sql`min(first_seen), max(last_seen)`;
+}
+
+/** Taken while fleet_attackers is brought up to date (PostgreSQL; SQLite has one writer). */
+const REFRESH_LOCK = 727274018;
+
+/**
+ * Brings fleet_attackers up to date with host_attackers: the addresses marked since the last time are
+ * folded again from their rows (an index on the address) and the marks removed, in one transaction. One
+ * refresh at a time; a push never waits for it (marks are plain rows). On PostgreSQL the marks are taken
+ * and the addresses folded in one statement, so a mark is removed only with the rows its push committed.
+ * Returns the marks removed (0: nothing to do, no transaction).
+ */
+export async function refreshFleetAttackers(store: ServerStore): Promise<number> {
+  const any = await store.db.selectFrom("attacker_ips_dirty").select("ip").limit(1).executeTakeFirst();
+  if (!any) return 0;
+  return serverTx(store, async (trx) => {
+    if (store.dialect === "pg") {
+      await sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`.execute(trx);
+      const r = await sql<{ n: number | string }>`with d as (delete from attacker_ips_dirty returning ip),
+        ips as (select distinct ip from d),
+        agg as (select ip, count(*)::integer as hosts, min(outcome_rank) as outcome_rank,
+          ${foldTimes("pg")} from host_attackers where ip in (select ip from ips) group by ip),
+        gone as (delete from fleet_attackers where ip in (select ip from ips) and ip not in (select ip from agg)),
+        put as (insert into fleet_attackers (ip, hosts, outcome_rank, first_seen, last_seen)
+          select * from agg on conflict (ip) do update set hosts = excluded.hosts,
+          outcome_rank = excluded.outcome_rank, first_seen = excluded.first_seen, last_seen = excluded.last_seen)
+        select count(*) as n from d`.execute(trx);
+      return Number(r.rows[0]?.n ?? 0);
+    }
+    // SQLite: this write transaction is the only writer; no mark can come in between these statements.
+    const n = await trx
+      .selectFrom("attacker_ips_dirty")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    await sql`delete from fleet_attackers where ip in (select ip from attacker_ips_dirty)`.execute(trx);
+    await sql`insert into fleet_attackers (ip, hosts, outcome_rank, first_seen, last_seen)
+      select ip, count(*), min(outcome_rank), ${foldTimes("sqlite")} from host_attackers
+      where ip in (select ip from attacker_ips_dirty) group by ip`.execute(trx);
+    await sql`delete from attacker_ips_dirty`.execute(trx);
+    return Number(n.n);
+  });
+}
+
 /**
  * Addresses seen on at least `minHosts` hosts: most hosts first, then the worst outcome, then the address;
  * one page of them, each with every host that saw it (or, with `hostsPerIp`, the first that many by first
@@ -263,36 +376,27 @@ export async function attackersPage(
   minHosts: number,
   page: Page,
   hostsPerIp?: number,
+  t: Translator = translator("en"),
 ): Promise<{ total: number; attackers: FleetAttacker[] }> {
-  // One grouping for the page and the count: `total` is a window over the groups.
-  const grouped = store.db
-    .selectFrom("host_attackers")
-    .select((eb) => [
-      "ip",
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.min("outcome_rank").as("r"),
-      sql<number>`count(*) over ()`.as("total"),
-      sql<string | null>`min(${byCode(store, "first_seen")})`.as("fs"),
-      sql<string | null>`max(${byCode(store, "last_seen")})`.as("ls"),
-    ])
-    .groupBy("ip")
-    .having((eb) => eb.fn.countAll(), ">=", minHosts);
-  const picked = await grouped
-    .orderBy("n", "desc")
-    .orderBy("r")
+  // The fold of every address (fleet_attackers), brought up to date first, ordered and cut by its index.
+  await refreshFleetAttackers(store);
+  const picked = await store.db
+    .selectFrom("fleet_attackers")
+    .select(["ip", "hosts as n", "outcome_rank as r", "first_seen as fs", "last_seen as ls"])
+    .where("hosts", ">=", minHosts)
+    .orderBy("hosts", "desc")
+    .orderBy("outcome_rank")
     .orderBy(byCode(store, "ip"))
     .limit(page.limit)
     .offset(page.offset)
     .execute();
+  const totalRow = await store.db
+    .selectFrom("fleet_attackers")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("hosts", ">=", minHosts)
+    .executeTakeFirstOrThrow();
   const ips = picked.map((r) => r.ip);
   const cut = hostsPerIp !== undefined;
-  const totalRow =
-    picked.length > 0
-      ? { n: picked[0]?.total ?? 0 }
-      : await store.db
-          .selectFrom(grouped.clearSelect().select("ip").as("g"))
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow();
   if (ips.length === 0) return { total: Number(totalRow.n), attackers: [] };
   const rows = cut
     ? await store.db
@@ -320,7 +424,7 @@ export async function attackersPage(
         .where("a.ip", "in", ips)
         .execute();
   const byIp = new Map<string, AttackerOnHost[]>(ips.map((ip) => [ip, []]));
-  for (const r of rows) byIp.get(r.ip)?.push(onHost(r));
+  for (const r of rows) byIp.get(r.ip)?.push(onHost(r, t));
   return {
     total: Number(totalRow.n),
     attackers: picked.map((g) => {
@@ -352,16 +456,19 @@ const ON_HOST = [
   "a.incidents",
 ] as const;
 
-function onHost(r: {
-  host_id: string;
-  name: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  requests: number | string;
-  outcome: string | null;
-  attacks: string;
-  incidents: string;
-}): AttackerOnHost {
+function onHost(
+  r: {
+    host_id: string;
+    name: string;
+    first_seen: string | null;
+    last_seen: string | null;
+    requests: number | string;
+    outcome: string | null;
+    attacks: string;
+    incidents: string;
+  },
+  t: Translator,
+): AttackerOnHost {
   return {
     hostId: r.host_id,
     host: r.name,
@@ -370,7 +477,10 @@ function onHost(r: {
     requests: Number(r.requests),
     outcome: r.outcome ?? undefined,
     attacks: jsonStrings(r.attacks),
-    incidents: jsonStrings(r.incidents),
+    // Titles the agent rendered (rows from before keys were kept), or keyed: in the reader's language.
+    incidents: jsonArray(r.incidents, (x): x is unknown => true)
+      .map((x) => shown(x, t))
+      .filter((x): x is string => x !== undefined),
   };
 }
 
@@ -379,6 +489,7 @@ export async function sharedAttackers(
   store: ServerStore,
   hostId: string,
   limit = 50_000,
+  t: Translator = translator("en"),
 ): Promise<Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }>> {
   const rows = await store.db
     .selectFrom("host_attackers as mine")
@@ -397,8 +508,8 @@ export async function sharedAttackers(
       e = { others: [] };
       byIp.set(r.ip, e);
     }
-    if (r.host_id === hostId) e.here = onHost(r);
-    else e.others.push(onHost(r));
+    if (r.host_id === hostId) e.here = onHost(r, t);
+    else e.others.push(onHost(r, t));
   }
   const out: Array<{ ip: string; here: AttackerOnHost; others: AttackerOnHost[] }> = [];
   for (const [ip, e] of byIp)
@@ -457,6 +568,7 @@ export async function apachePage(
 export async function incidentsPage(
   store: ServerStore,
   page: Page,
+  t: Translator = translator("en"),
 ): Promise<{ total: number; incidents: FleetIncident[] }> {
   const total = await rowCount(store, "host_incidents");
   const rows = await store.db
@@ -473,16 +585,31 @@ export async function incidentsPage(
     .execute();
   return {
     total,
-    incidents: rows.map((r) => ({
-      hostId: r.host_id,
-      host: r.name,
-      id: r.incident_id,
-      severity: r.severity,
-      title: r.title,
-      summary: r.summary,
-      start: r.start || undefined,
-      timeline: jsonArray(r.timeline, (x): x is FleetIncident["timeline"][number] => !!x),
-    })),
+    incidents: rows.map((r) => {
+      // Stored as the agent rendered them, with their keyed forms: shown in the reader's language.
+      const keyed = keyedJson(r.message);
+      return {
+        hostId: r.host_id,
+        host: r.name,
+        id: r.incident_id,
+        severity: r.severity,
+        title: shown(keyed.title, t, 500) ?? r.title,
+        summary: shown(keyed.summary, t, 5000) ?? r.summary,
+        start: r.start || undefined,
+        timeline: jsonArray(
+          r.timeline,
+          (x): x is Record<string, unknown> => !!x && typeof x === "object",
+        ).map((e) => {
+          const k = keyedJson(e.message);
+          const text = (v: unknown) => (typeof v === "string" ? v : "");
+          return {
+            time: text(e.time),
+            source: shown(k.source, t, 300) ?? text(e.source),
+            text: shown(k.text, t, 2000) ?? text(e.text),
+          };
+        }),
+      };
+    }),
   };
 }
 
@@ -493,6 +620,9 @@ export async function incidentsPage(
 export async function backfillSummaries(
   trx: Kysely<ServerDb>,
   tables: readonly SummaryTable[] = ["host_attackers", "host_apache", "host_incidents"],
+  /** The migration filling them: before 7, host_incidents has no `message` column. */
+  version = 7,
+  counts = tables.includes("host_attackers"),
 ): Promise<number> {
   const hosts = await trx
     .selectFrom("hosts")
@@ -513,8 +643,12 @@ export async function backfillSummaries(
     } catch {
       continue;
     }
-    await writeHostSummary(trx, h.id, doc, "sqlite", tables);
-    if (!tables.includes("host_attackers")) continue;
+    const rows = summaryRows(h.id, doc, tables);
+    if (version < 7)
+      for (const r of [...(rows.host_incidents ?? []), ...(rows.host_findings ?? [])])
+        delete (r as { message?: unknown }).message;
+    await writeSummaryRows(trx, h.id, rows, "sqlite", false);
+    if (!counts) continue;
     const sev = await trx
       .selectFrom("report_findings")
       .select("severity")
