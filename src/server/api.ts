@@ -5,11 +5,13 @@ import { type Context, Hono } from "hono";
 import { reportSchema } from "../core/contract.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { jsonDepth, MAX_BUNDLE_DEPTH } from "../facts/read.ts";
-import { translator } from "../i18n/index.ts";
+import { type Translator, translator } from "../i18n/index.ts";
+import { prose } from "../report/localize.ts";
 import type { DashboardEnv } from "./dashboard/routes.ts";
 import { Coalescer } from "./fleet/coalesce.ts";
 import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
+import { keyedOf } from "./fleet/views.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf } from "./store/fleet-queries.ts";
@@ -308,9 +310,11 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
     });
   });
 
-  // Findings raised by re-judging stored facts with new data (no new scan), newest first.
+  // Findings raised by re-judging stored facts with new data (no new scan), newest first; titles in
+  // ?lang=ja|en (default en) from their keyed form, as the server judged them where it has none.
   app.get("/findings/new", async (c) => {
     if (!(await admin(c.req.header("authorization")))) return c.json({ error: "unauthorized" }, 401);
+    const t = translator(c.req.query("lang") === "ja" ? "ja" : "en");
     const events = await eventsOf(store, "finding.new", 500);
     return c.json({
       newFindings: events.map((e) => ({
@@ -319,7 +323,9 @@ export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {
         host: e.detail.host,
         report: e.detail.report,
         dataVersion: e.detail.dataVersion,
-        findings: e.detail.findings,
+        findings: Array.isArray(e.detail.findings)
+          ? e.detail.findings.map((f: unknown) => newFindingIn(f, t))
+          : [],
       })),
     });
   });
@@ -347,4 +353,12 @@ class DataCache {
     this.entries.set(part, entry);
     return entry;
   }
+}
+
+/** A stored new finding with its title in the reader's language; the keyed form stays out of the answer. */
+function newFindingIn(f: unknown, t: Translator): unknown {
+  if (f === null || typeof f !== "object" || Array.isArray(f)) return f;
+  const { message, ...rest } = f as Record<string, unknown>;
+  const keyed = keyedOf(f as Record<string, unknown>, "title");
+  return keyed ? { ...rest, title: prose(keyed, t) } : rest;
 }

@@ -8,6 +8,7 @@ import { type Finding, SEVERITIES, type Severity } from "../core/finding.ts";
 import { FACTS_KIND, FACTS_SCHEMA_VERSION, factsBundleSchema } from "../facts/bundle.ts";
 import { isLang, type Lang, translator } from "../i18n/index.ts";
 import { RENDERERS } from "../report/formats/index.ts";
+import { keyedOf } from "./fleet/views.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf, hostsWithReports, latestWithFacts, recordEvent } from "./store/fleet-queries.ts";
 import { ingestReport } from "./store/repo.ts";
@@ -295,6 +296,8 @@ async function rejudgeHost(
       check: x.check,
       severity: x.severity,
       title: x.title,
+      // The keyed title (JSON contract), so GET /api/v1/findings/new can answer in the reader's language.
+      ...(keyedOf(x, "title") ? { message: { title: keyedOf(x, "title") } } : {}),
       cves: x.newCves,
       ...(before.has(x.id) ? {} : { new: true }),
     })),

@@ -125,7 +125,8 @@ test("dashboard in a real browser: login, the compromised host with its incident
   const mine = rows.find((r) => r.id === hostA);
   assert.ok(mine, JSON.stringify(rows));
   assert.equal(mine.name, "web1");
-  assert.equal(mine.cells[1], "critical");
+  // The badge says the severity in the reader's words; the code stays on the element for scripts.
+  assert.equal(mine.cells[1], "CRITICAL");
   assert.equal(mine.cells[2], String(doc.incidents.length));
   const hostile = rows.find((r) => r.id === evil.hostId);
   assert.equal(hostile?.name, HOSTILE_NAME);
@@ -162,6 +163,13 @@ test("dashboard in a real browser: login, the compromised host with its incident
   assert.equal(await page.locator("html").getAttribute("lang"), "ja");
   assert.match((await page.locator("h2").first().textContent()) ?? "", /^インシデント \(1 件\)$/);
   assert.ok((await page.locator(".incident h3").count()) >= 1);
+  assert.equal(await page.locator("p .sev").first().textContent(), "緊急");
+  assert.equal(await page.locator("p .sev").first().getAttribute("data-severity"), "critical");
+  const badges = await page.locator("table.findings .sev").allTextContents();
+  assert.ok(
+    badges.length > 0 && badges.every((b) => /^(緊急|重要|警告|注意|情報)$/.test(b)),
+    badges.join(","),
+  );
   await page.screenshot({ path: path.join(dir, "host-ja.png"), fullPage: true });
   await page.goto(`${url}/?lang=en`);
 

@@ -196,6 +196,7 @@ test("fleet views: an attacker on several hosts once, Apache inventory, incident
       s.tl.join("\n"),
     );
     assert.ok(!s.head.includes(en.title) && !s.tl.some((li) => li.includes(en.ran)), "no English story");
+    assert.match(s.head, /^(緊急|重要|警告|注意|情報) /, "severity badge in Japanese");
   }
   await page.goto(`${url}/fleet/incidents?lang=en`);
   for (const id of [web1.id, web2.id]) {

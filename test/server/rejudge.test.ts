@@ -108,6 +108,23 @@ async function scenario(t: TestContext, db: string[]): Promise<void> {
   assert.equal(n1.length, 1);
   assert.equal(n1[0]?.hostId, hostA);
   assert.ok(n1[0]?.findings.some((f) => f.cves.includes(REJUDGE_CVE)));
+  // Titles in the reader's language, from the keyed form the event keeps (which stays out of the answer).
+  const titles = async (lang: string) =>
+    (
+      (await call(srv.port, data, "GET", `/api/v1/findings/new?lang=${lang}`, { headers: auth })).json as {
+        newFindings: Array<{ findings: Array<{ title: string; message?: unknown }> }>;
+      }
+    ).newFindings[0]?.findings ?? [];
+  const [enTitles, jaTitles] = [await titles("en"), await titles("ja")];
+  assert.ok(
+    enTitles.length > 0 && enTitles.every((f) => /^[\x20-\x7e]+$/.test(f.title)),
+    JSON.stringify(enTitles),
+  );
+  assert.ok(
+    jaTitles.some((f) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(f.title)),
+    JSON.stringify(jaTitles),
+  );
+  assert.ok([...enTitles, ...jaTitles].every((f) => f.message === undefined));
   const again = await run(["server", "db-update", "--data", data, "--no-feeds"]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /already judged/);

@@ -9,6 +9,7 @@ import type { ServerStore } from "../store/db.ts";
 import { apachePage, attackersPage, incidentsPage } from "../store/summaries.ts";
 import type { Role } from "../store/users.ts";
 import type { DashboardEnv } from "./routes.ts";
+import { sevBadge } from "./severity-badge.ts";
 import { when } from "./when.ts";
 
 type H = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -34,7 +35,6 @@ export interface PageKit {
   ) => Response | Promise<Response>;
   session: (c: Context) => Promise<Who | undefined>;
   langOf: (c: Context) => Lang;
-  sevClass: (s: string | null) => string;
 }
 
 /**
@@ -110,7 +110,7 @@ ${rows.map(
   ) => html`<tr data-host="${r.hostId}"><td>${hostLink(r.hostId, r.host)}</td><td class="nw">${r.version ?? "?"}</td>
 <td>${r.package ?? t("dash.fromSource")}</td>
 <td class="nw exposed-${r.exposed}">${t(`dash.exposed.${r.exposed}`)}${r.ports.length ? html` (${r.ports.join(", ")})` : ""}</td>
-<td>${r.cves}${r.worstCve ? html` <span class="${k.sevClass(r.worstCve)}">${r.worstCve}</span>` : ""}</td><td><code>${r.binary}</code></td></tr>`,
+<td>${r.cves}${r.worstCve ? html` ${sevBadge(t, r.worstCve)}` : ""}</td><td><code>${r.binary}</code></td></tr>`,
 )}
 </tbody></table>`
 }
@@ -133,7 +133,7 @@ ${
     : list.map(
         (
           i,
-        ) => html`<article class="incident" data-host="${i.hostId}"><h3><span class="${k.sevClass(i.severity)}">${i.severity}</span> ${hostLink(i.hostId, i.host)}: ${i.title}</h3><p>${i.summary}</p>
+        ) => html`<article class="incident" data-host="${i.hostId}"><h3>${sevBadge(t, i.severity)} ${hostLink(i.hostId, i.host)}: ${i.title}</h3><p>${i.summary}</p>
 <ol class="timeline">${i.timeline.map((e) => html`<li>${when(e.time, "?")} <span class="src">${e.source}</span> <code>${e.text}</code></li>`)}</ol></article>`,
       )
 }

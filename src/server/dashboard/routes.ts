@@ -17,6 +17,7 @@ import { getHost, hostCount, latestReport, listHosts, revokeHost } from "../stor
 import { createSession, endSession, type Role, SESSION_MS, sessionOf, userByName } from "../store/users.ts";
 import { fleetPages } from "./fleet.ts";
 import { pullFailure, pullPages } from "./pull.ts";
+import { sevBadge } from "./severity-badge.ts";
 import { STYLE } from "./style.ts";
 import { chartAsset, trendChart } from "./trend-chart.ts";
 import { when } from "./when.ts";
@@ -60,10 +61,6 @@ function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function sevClass(s: string | null): string {
-  return s !== null && (SEVERITIES as readonly string[]).includes(s) ? `sev sev-${s}` : "sev";
 }
 
 export function dashboardRoutes(deps: {
@@ -245,7 +242,7 @@ ${hosts.map(
   (
     h,
   ) => html`<tr data-host="${h.id}"><td><a class="host" href="/hosts/${h.id}">${h.name}</a>${failures.get(h.id) ? html`<br><small class="error pull-failure">${failures.get(h.id)}</small>` : ""}</td>
-<td><span class="${sevClass(h.worstSeverity)}">${h.worstSeverity ?? t("dash.none")}</span></td>
+<td>${sevBadge(t, h.worstSeverity, t("dash.none"))}</td>
 <td class="num">${h.incidents}</td><td>${when(h.lastScanAt, t("dash.never"))}</td></tr>`,
 )}
 </tbody></table>`
@@ -280,7 +277,7 @@ ${
     );
     const body = html`<p><a href="/">← ${t("dash.back")}</a></p>
 <h1 class="hostname">${host.name}</h1>
-<p><span class="${sevClass(host.worstSeverity)}">${host.worstSeverity ?? t("dash.none")}</span> · ${t("dash.col.lastScan")}: ${when(host.lastScanAt, t("dash.never"))}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
+<p>${sevBadge(t, host.worstSeverity, t("dash.none"))} · ${t("dash.col.lastScan")}: ${when(host.lastScanAt, t("dash.never"))}${doc?.host?.os ? html` · ${doc.host.os}` : ""}</p>
 ${pulled ? html`<p class="pulled">${t("dash.pull.pulledFrom", { target: pulled.target })}</p>` : ""}
 ${failure ? html`<p class="error pull-failure" role="alert">${failure}</p>` : ""}
 ${
@@ -290,12 +287,12 @@ ${
 ${(doc.incidents ?? []).map(
   (
     i,
-  ) => html`<article class="incident"><h3><span class="${sevClass(i.severity)}">${i.severity}</span> ${say(i, "title", i.title)}</h3><p>${say(i, "summary", i.summary)}</p>
+  ) => html`<article class="incident"><h3>${sevBadge(t, i.severity)} ${say(i, "title", i.title)}</h3><p>${say(i, "summary", i.summary)}</p>
 <ol class="timeline">${(i.timeline ?? []).slice(0, 200).map((e) => html`<li>${when(e.time, "?")} <span class="src">${say(e, "source", e.source)}</span> <code>${say(e, "text", e.text)}</code></li>`)}</ol></article>`,
 )}</section>
 <section><h2>${t("dash.findings", { count: findings.length })}</h2>
 <table class="findings"><thead><tr><th>${t("dash.col.severity")}</th><th>${t("dash.col.finding")}</th><th>${t("dash.col.check")}</th></tr></thead><tbody>
-${findings.slice(0, 2000).map((f) => html`<tr><td><span class="${sevClass(f.severity)}">${f.severity}</span></td><td>${say(f, "title", f.title)}</td><td><code>${f.check}</code></td></tr>`)}
+${findings.slice(0, 2000).map((f) => html`<tr><td>${sevBadge(t, f.severity)}</td><td>${say(f, "title", f.title)}</td><td><code>${f.check}</code></td></tr>`)}
 </tbody></table></section>
 <section><h2>${t("dash.notChecked", { count: doc.notChecked?.length ?? 0 })}</h2><ul>
 ${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code> ${n.path ?? ""} — ${n.reason}</li>`)}
@@ -313,8 +310,8 @@ ${
     return page(c, lang, host.name, body, s);
   });
 
-  fleetPages(app, { store, page, session, langOf, sevClass });
-  pullPages(app, { store, page, session, langOf, sevClass, now, sshKey: deps.sshKey });
+  fleetPages(app, { store, page, session, langOf });
+  pullPages(app, { store, page, session, langOf, now, sshKey: deps.sshKey });
 
   // Stops pulling an agentless host (admin, CSRF-checked; "pull.remove" in the audit log as user:<name>).
   app.post("/hosts/:id/pull-remove", async (c) => {
