@@ -170,6 +170,17 @@ test("dashboard in a real browser: login, the compromised host with its incident
     badges.length > 0 && badges.every((b) => /^(緊急|重要|警告|注意|情報)$/.test(b)),
     badges.join(","),
   );
+  // "Could not check" in words too: the area and reason codes stay as data attributes.
+  const gaps = await page
+    .locator("li[data-reason]")
+    .evaluateAll((lis) =>
+      lis.map((li) => ({ reason: li.getAttribute("data-reason"), text: (li.textContent ?? "").trim() })),
+    );
+  assert.ok(gaps.length > 0, "the fixture has areas it could not check");
+  for (const g of gaps) {
+    assert.ok(!g.text.endsWith(`— ${g.reason}`), `reason ${g.reason} shown as its code: ${g.text}`);
+    assert.match(g.text, /[\u3040-\u30ff\u4e00-\u9fff]/, g.text);
+  }
   await page.screenshot({ path: path.join(dir, "host-ja.png"), fullPage: true });
   await page.goto(`${url}/?lang=en`);
 

@@ -5,7 +5,8 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { SEVERITIES, type Severity } from "../../core/finding.ts";
 import { type Lang, type MessageKey, type Translator, translator } from "../../i18n/index.ts";
-import { prose } from "../../report/localize.ts";
+import { areaText, prose } from "../../report/localize.ts";
+import { reasonText } from "../../report/verdict.ts";
 import { severityTrend } from "../fleet/trends.ts";
 import { keyedOf } from "../fleet/views.ts";
 import { DUMMY_HASH, verifyPassword } from "../password.ts";
@@ -295,7 +296,7 @@ ${(doc.incidents ?? []).map(
 ${findings.slice(0, 2000).map((f) => html`<tr><td>${sevBadge(t, f.severity)}</td><td>${say(f, "title", f.title)}</td><td><code>${f.check}</code></td></tr>`)}
 </tbody></table></section>
 <section><h2>${t("dash.notChecked", { count: doc.notChecked?.length ?? 0 })}</h2><ul>
-${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li><code>${n.area}</code> ${n.path ?? ""} — ${n.reason}</li>`)}
+${(doc.notChecked ?? []).slice(0, 500).map((n) => html`<li data-area="${n.area}" data-reason="${n.reason}"><strong>${areaText(n.area, t)}</strong>${n.path ? html` <code>${n.path}</code>` : ""} — ${n.detail === undefined ? reasonText(n.reason, t) : inLang(n, "detail", n.detail, t)}</li>`)}
 </ul></section>`
 }
 ${trendChart(c, t, "trend-host", await severityTrend(store, { now: now(), hostId: id }))}
@@ -370,5 +371,5 @@ interface ReportView {
     message?: unknown;
     timeline?: Array<{ time: string; source: string; text: string; message?: unknown }>;
   }>;
-  notChecked?: Array<{ area: string; path?: string; reason: string }>;
+  notChecked?: Array<{ area: string; path?: string; reason: string; detail?: string; message?: unknown }>;
 }
