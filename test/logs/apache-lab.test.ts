@@ -57,6 +57,10 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
     // No server's 41773/42013 line goes unreported.
     for (const l of r.lines)
       if (l.label === "cve-2021-41773" || l.label === "cve-2021-42013") assert.ok(l.got, at(l));
+    // Shellshock: every line whose payload the log holds (User-Agent, CVE-2014-6278's `} >_[...]` form
+    // too); the lab's other two sent it in a Cookie, which a combined log does not write.
+    const shellshock = r.lines.filter((l) => l.label === "cve-2014-6271");
+    assert.equal(shellshock.filter((l) => l.got !== undefined).length, shellshock.length - 2, r.server);
   }
 });
 
