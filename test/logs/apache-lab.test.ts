@@ -61,6 +61,9 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
     // too); the lab's other two sent it in a Cookie, which a combined log does not write.
     const shellshock = r.lines.filter((l) => l.label === "cve-2014-6271");
     assert.equal(shellshock.filter((l) => l.got !== undefined).length, shellshock.length - 2, r.server);
+    // ThinkPHP (5.0.23's POST to the captcha route too) and webshell hunting: every line.
+    for (const l of r.lines)
+      if (l.label === "thinkphp-rce" || l.label === "webshell") assert.ok(l.got, at(l));
   }
 });
 
