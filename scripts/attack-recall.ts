@@ -112,6 +112,16 @@ export function scoreAll(rules: Rule[] = loadRules()): Scored[] {
   if (existsSync(elastic))
     for (const line of readFileSync(elastic, "utf8").split("\n").filter(Boolean))
       add({ line, set: "real-benign", cls: "elastic-2015", heldOut: false, attack: false });
+  // apache-lab's visitors: lines real servers wrote for scripted browsing (assets with a same-site
+  // Referer on 127.0.0.1, searches, tracking parameters); scored apart from the public real traffic.
+  for (const server of ["h249", "h250", "deb", "h249-fallback", "deb-fallback", "deb-app"]) {
+    const dir = `${SHARED}apache-lab/${server}/`;
+    if (!existsSync(`${dir}truth.jsonl`)) continue;
+    const lines = readFileSync(`${dir}access_log`, "utf8").split("\n");
+    for (const t of jsonl(`${dir}truth.jsonl`) as unknown as Array<{ line: number; label: string }>)
+      if (t.label === "benign" && lines[t.line - 1])
+        add({ line: lines[t.line - 1] as string, set: "lab-benign", cls: server, heldOut: false, attack: false });
+  }
   return out;
 }
 
@@ -227,6 +237,12 @@ function main(argv: string[]): void {
   );
   lines.push(
     `real benign lines through the prefilter ${passed.benign} = ${pct(passed.benign, sum.benign.n)}`,
+  );
+  const lab = s.filter((x) => x.set === "lab-benign");
+  const labAny = lab.filter((x) => x.rule);
+  const labRules = [...new Set(labAny.map((x) => x.rule))].sort().join(", ");
+  lines.push(
+    `apache-lab benign raising any event ${labAny.length}/${lab.length} = ${pct(labAny.length, lab.length)}; medium or above ${labAny.filter((x) => MEDIUM_UP.has(x.severity ?? "")).length}${labRules ? ` (${labRules})` : ""}`,
   );
   console.log(lines.join("\n"));
 }

@@ -54,6 +54,18 @@ test("apache-lab: per server and attack, exploited lines succeeded, none that di
     }
     // An error-log line about a request is evidence for it, never a second event.
     assert.deepEqual(r.errorEvents, [], `${r.server}: error-log lines reported as events`);
+    // Visitors are not attackers: at most 1% of the benign lines raise any event (issue 15's bound for
+    // real benign traffic). Their pages' Referer names the site's own loopback address, as for a site
+    // opened through an SSH tunnel; SSRF once took every one of those (1,066 lines).
+    const benign = r.lines.filter((l) => l.truth === null);
+    const raised = benign.filter((l) => l.got !== undefined);
+    assert.ok(
+      raised.length <= benign.length / 100,
+      `${r.server}: ${raised.length} of ${benign.length} benign lines raised an event, e.g. ${raised
+        .slice(0, 3)
+        .map((l) => `${l.line} ${l.attack} ${l.request}`)
+        .join("; ")}`,
+    );
     // No server's 41773/42013 line goes unreported.
     for (const l of r.lines)
       if (l.label === "cve-2021-41773" || l.label === "cve-2021-42013") assert.ok(l.got, at(l));
