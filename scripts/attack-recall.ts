@@ -120,7 +120,13 @@ export function scoreAll(rules: Rule[] = loadRules()): Scored[] {
     const lines = readFileSync(`${dir}access_log`, "utf8").split("\n");
     for (const t of jsonl(`${dir}truth.jsonl`) as unknown as Array<{ line: number; label: string }>)
       if (t.label === "benign" && lines[t.line - 1])
-        add({ line: lines[t.line - 1] as string, set: "lab-benign", cls: server, heldOut: false, attack: false });
+        add({
+          line: lines[t.line - 1] as string,
+          set: "lab-benign",
+          cls: server,
+          heldOut: false,
+          attack: false,
+        });
   }
   return out;
 }
