@@ -5,6 +5,7 @@
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
 import { eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
+import { hostRuntimes, NO_HOST_FACTS } from "../checks/logs/runtimes.ts";
 import type { ScanContext } from "../collect/context.ts";
 import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
 import { inputsFromSources, runLogs } from "../collect/logs/run.ts";
@@ -71,9 +72,9 @@ export interface LogJudgement {
   events: LogEvent[];
 }
 
-export function judgeLogFacts(saved: LogFacts, rules: Rule[]): LogJudgement {
+export function judgeLogFacts(saved: LogFacts, rules: Rule[], host = NO_HOST_FACTS): LogJudgement {
   const facts = decodeLogFacts(saved);
-  return { facts, events: eventsFrom(facts.scans, rules) };
+  return { facts, events: eventsFrom(facts.scans, rules, undefined, host) };
 }
 
 /** What the logs area collects: the engine's facts as JSON (log-codec.ts), nothing judged in them. */
@@ -93,7 +94,7 @@ export function logsArea(
       return encodeLogFacts(await collectLogs(ctx, rules));
     },
     schema: async () => (await import("../facts/logs.ts")).logFactsSchema,
-    load: (facts) => judgeLogFacts(facts, rules),
+    load: (facts, ctx) => judgeLogFacts(facts, rules, hostRuntimes(ctx.areas ?? {})),
     check(facts, ctx, judged = judgeLogFacts(facts, rules)) {
       return findingsFor(judged.events, rules, ctx, judged.facts.next);
     },

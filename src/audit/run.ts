@@ -56,7 +56,7 @@ export function judgeBundle(
   const diag = new Diagnostics();
   for (const n of bundle.notCollected) diag.couldNotCheck(n);
   for (const w of bundle.warnings) diag.warn(w);
-  const dataCtx: DataContext = { ...ctx, diag };
+  const dataCtx: DataContext = { ...ctx, diag, areas: bundle.areas };
   const checkCtx = checkContext(ctx);
   const findings: Finding[] = [];
   const sections: Record<string, unknown> = {};

@@ -6,7 +6,14 @@ import type { Finding } from "../core/finding.ts";
  * What judging needs from outside besides the facts: where mamori's current data lives (vulnerability
  * snapshot, IOC lists, rules) and where to note what could not be judged. The runner does this I/O.
  */
-export type DataContext = Pick<ScanContext, "now" | "lang" | "t" | "diag" | "env" | "dataDir">;
+export type DataContext = Pick<ScanContext, "now" | "lang" | "t" | "diag" | "env" | "dataDir"> & {
+  /**
+   * Every area's facts of the bundle being judged, for an area whose judgement depends on what the
+   * others saw (the logs area asks the host's processes, packages and Apache modules which runtimes
+   * could have run an attack).
+   */
+  areas?: Readonly<Record<string, unknown>>;
+};
 
 /**
  * One area of the audit (apache, logs, processes, persistence, exposure...).

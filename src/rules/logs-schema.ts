@@ -54,6 +54,11 @@ export const ruleSchema = z.object({
   priority: z.number().int().default(50),
   /** How success shows in an access log: file = 200 with a plausible body; exec = 200, or 500 with CGI errors. */
   success: z.enum(["file", "exec", "status", "none"]).default("none"),
+  /**
+   * The application runtime the attack needs: where the audit finds none on the host (no process,
+   * package or forwarding module, src/checks/logs/runtimes.ts), an unknown outcome is `failed`.
+   */
+  runtime: z.enum(["java"]).optional(),
   prefilter: z.array(z.string().min(1)).min(1),
   match: z.object({
     all: z.array(condition).default([]),

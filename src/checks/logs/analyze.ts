@@ -513,6 +513,8 @@ interface Pair {
   lines: number;
   /** A line reached a shell whose command failed (SHELL_FAILED). */
   shell?: boolean;
+  /** Every line failed because nothing on the host runs what the attack needs (judge.ts, `no-java`). */
+  noJava?: boolean;
 }
 
 function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
@@ -522,10 +524,12 @@ function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
   let outcome: Outcome = "blocked";
   let lines = 0;
   let shell = false;
+  let noJava = true;
   for (const e of evs) {
     outcome = best(outcome, e.outcome);
     lines += linesOf(e);
     shell ||= e.why === SHELL_FAILED;
+    noJava &&= e.why === "no-java";
   }
   const base = rule?.severity ?? first.severity;
   // A shell reached is a critical exposure even when the command sent through it failed.
@@ -533,7 +537,8 @@ function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
     shell && outcome !== "succeeded"
       ? { severity: base, confidence: "confirmed" as const }
       : judged(base, rule?.kind === "recon", outcome);
-  return { evs, first, rule, outcome, severity, confidence, recon: rule?.kind === "recon", lines, shell };
+  const recon = rule?.kind === "recon";
+  return { evs, first, rule, outcome, severity, confidence, recon, lines, shell, noJava };
 }
 
 function judged(
@@ -612,7 +617,7 @@ export function findingsFor(
 
 function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ request: string }>>): Finding {
   const t = ctx.t;
-  const { evs, first, rule, outcome, severity, confidence, recon, lines, shell } = p;
+  const { evs, first, rule, outcome, severity, confidence, recon, lines, shell, noJava } = p;
   let firstSuccess: LogEvent | undefined;
   const acc = new IndicatorSet();
   let lastSeen: string | undefined;
@@ -645,7 +650,11 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
     confidence,
     title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
     detail: t(
-      shell && outcome !== "succeeded" ? "logs.finding.detail.shellFailed" : `logs.finding.detail.${outcome}`,
+      shell && outcome !== "succeeded"
+        ? "logs.finding.detail.shellFailed"
+        : noJava
+          ? "logs.finding.detail.noJava"
+          : `logs.finding.detail.${outcome}`,
       params,
     ),
     cves: first.cves,
@@ -715,7 +724,10 @@ function foldedFinding(list: Pair[], ctx: CheckContext): Finding {
     severity,
     confidence,
     title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
-    detail: t(`logs.finding.detail.${outcome}`, params),
+    detail: t(
+      list.every((p) => p.noJava) ? "logs.finding.detail.noJava" : `logs.finding.detail.${outcome}`,
+      params,
+    ),
     cves: first.cves,
     evidence: evidenceOf(shown, t),
     remediation: t(

@@ -30,6 +30,7 @@ import {
   summarizeAttackers,
 } from "./analyze.ts";
 import { markProbing, probingSummary } from "./behaviour.ts";
+import { type HostRuntimes, NO_HOST_FACTS } from "./runtimes.ts";
 import { resolveTarget } from "./target.ts";
 
 /** Error-log lines are stamped to the microsecond, access-log lines to the second. */
@@ -67,6 +68,7 @@ export function eventsFrom(
   scans: LogFileState[],
   rules: Rule[],
   scenarios: Scenario[] = loadScenarios(),
+  host: HostRuntimes = NO_HOST_FACTS,
 ): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const errorsByIp = new Map<string, LogEntry[]>();
@@ -118,10 +120,15 @@ export function eventsFrom(
     s: LogFileState,
     entry: LogEntry,
     rule: Rule,
-    outcome: Outcome,
-    why: string,
+    judged: Outcome,
+    because: string,
     tally?: MatchTally,
-  ) =>
+  ) => {
+    // An answer that cannot show success, for an attack nothing on this host could have run: failed.
+    // A success the answer shows stands (the host's facts would then be what is wrong).
+    const lacking = judged === "unknown" && rule.runtime !== undefined && host.absent.includes(rule.runtime);
+    const outcome: Outcome = lacking ? "failed" : judged;
+    const why = lacking ? `no-${rule.runtime}` : because;
     // Every field named here, also those set later or absent (undefined): tens of thousands of events
     // then share one shape whose fields sit in the object itself, with no second array of fields each.
     events.push({
@@ -145,6 +152,7 @@ export function eventsFrom(
       kind: entry.kind,
       why,
     });
+  };
   for (const s of scans) {
     const access = s.matches.filter((m) => m.entry.kind === "access");
     const tallies = s.tallies ?? [];

@@ -1,0 +1,181 @@
+/**
+ * Log4Shell against a host with no Java (issue 12: "failed right"): the logs Debian 2.4.71 wrote under
+ * the apache-lab's traffic (../shared/corpus/apache-lab/deb) put in a Debian fixture root, collected
+ * with `mamori collect`, and judged with `mamori check` as the host's other areas saw it. A fixture root
+ * has no processes, so the hunting facts are those of a live host, written here: what is asserted is
+ * how the judgement follows them (each way Java could be present keeps the outcome unknown).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { fixtureRoot } from "../helpers/audit.ts";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const LAB = path.resolve(import.meta.dirname, "../../../shared/corpus/apache-lab/deb");
+const present = fs.existsSync(path.join(LAB, "access_log"));
+
+interface Proc {
+  pid: number;
+  comm: string;
+  exe: string;
+}
+
+function liveProcess(p: Proc) {
+  return {
+    pid: p.pid,
+    ppid: 1,
+    comm: p.comm,
+    state: "S",
+    argv: [p.exe],
+    exe: p.exe,
+    exeDeleted: false,
+    uid: 0,
+    startTicks: 100,
+    cpuTicks: 10,
+    isKernelThread: false,
+    remotes: [],
+  };
+}
+
+const HOST: Proc[] = [
+  { pid: 1, comm: "systemd", exe: "/usr/lib/systemd/systemd" },
+  { pid: 420, comm: "sshd", exe: "/usr/sbin/sshd" },
+  { pid: 500, comm: "apache2", exe: "/usr/sbin/apache2" },
+];
+
+type Bundle = {
+  areas: {
+    hunt: { live: boolean; processes: unknown[] };
+    inventory: { items: Array<{ kind: string; key: string; value: string }> };
+    apache: { installations: Array<{ config?: { modules: Array<{ id: string; source: string }> } }> };
+  };
+};
+
+interface Event {
+  attack: string;
+  outcome: string;
+  why: string;
+}
+
+test("Log4Shell on a host where nothing runs Java: failed, unless a process, a package or a proxy module could have run it", {
+  skip: !present && "apache-lab corpus not present",
+}, async (t) => {
+  const root = tempDir(t);
+  fs.cpSync(fixtureRoot("debian12"), root, { recursive: true, verbatimSymlinks: true });
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  fs.copyFileSync(path.join(LAB, "access_log"), path.join(root, "var/log/apache2/access.log"));
+  fs.copyFileSync(path.join(LAB, "error_log"), path.join(root, "var/log/apache2/error.log"));
+  const factsFile = path.join(root, "..", `${path.basename(root)}.facts.json`);
+  t.after(() => fs.rmSync(factsFile, { force: true }));
+  const collected = await mamori(["collect", "--root", root, "--output", factsFile]);
+  assert.equal(collected.code, 0, collected.stderr);
+  const base = JSON.parse(fs.readFileSync(factsFile, "utf8")) as Bundle;
+  assert.ok(
+    base.areas.inventory.items.some((i) => i.kind === "package"),
+    "the fixture's dpkg status was read",
+  );
+
+  const judge = async (change: (b: Bundle) => void, lang = "en") => {
+    const b = structuredClone(base);
+    b.areas.hunt.live = true;
+    b.areas.hunt.processes = HOST.map(liveProcess);
+    change(b);
+    const file = path.join(root, `judge-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify(b));
+    const r = await mamori([
+      "check",
+      file,
+      "--format",
+      "json",
+      "--lang",
+      lang,
+      "--now",
+      "2026-12-05T00:00:00Z",
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const events = (doc.sections.logs.events as Event[]).filter((e) => e.attack === "cve-2021-44228");
+    assert.equal(events.length, 12, "the lab's twelve Log4Shell lines");
+    const findings = (
+      doc.findings as Array<{ check: string; severity: string; detail: string; data: { attack: string } }>
+    ).filter((f) => f.check === "logs.exploit" && f.data.attack === "cve-2021-44228");
+    return { events, findings };
+  };
+
+  // No JVM running, no Java package, no forwarding module: every line failed, and the finding says why.
+  const none = await judge(() => {});
+  assert.deepEqual(
+    [...new Set(none.events.map((e) => `${e.outcome} ${e.why}`))],
+    ["failed no-java"],
+    "Log4Shell failed where nothing runs Java",
+  );
+  for (const f of none.findings) {
+    assert.equal(f.severity, "low");
+    assert.match(f.detail, /nothing on this host runs one/);
+  }
+  const ja = await judge(() => {}, "ja");
+  assert.match(ja.findings[0]?.detail ?? "", /Java は動いていません/);
+
+  const stillUnknown = (events: Event[], what: string) =>
+    assert.ok(
+      events.every((e) => e.outcome === "unknown"),
+      `${what}: ${[...new Set(events.map((e) => `${e.outcome} ${e.why}`))].join(", ")}`,
+    );
+  // A JVM among the processes (a Tomcat behind a reverse proxy, a container's Java app).
+  stillUnknown(
+    (
+      await judge((b) => {
+        b.areas.hunt.processes.push(
+          liveProcess({ pid: 900, comm: "java", exe: "/usr/lib/jvm/java-17/bin/java" }),
+        );
+      })
+    ).events,
+    "a java process",
+  );
+  // A Java runtime installed, even if nothing runs it now.
+  stillUnknown(
+    (
+      await judge((b) => {
+        b.areas.inventory.items.push({
+          kind: "package",
+          key: "openjdk-17-jre-headless:amd64",
+          value: "17.0.13",
+        });
+      })
+    ).events,
+    "a Java package",
+  );
+  // Apache may pass requests to an application on another host.
+  stillUnknown(
+    (
+      await judge((b) => {
+        b.areas.apache.installations[0]?.config?.modules.push({
+          id: "proxy_http_module",
+          source: "mod_proxy_http.c",
+        });
+      })
+    ).events,
+    "mod_proxy_http loaded",
+  );
+  // nginx in front: the logs read may be its own, and it may forward anywhere.
+  stillUnknown(
+    (
+      await judge((b) => {
+        b.areas.hunt.processes.push(liveProcess({ pid: 901, comm: "nginx", exe: "/usr/sbin/nginx" }));
+      })
+    ).events,
+    "nginx running",
+  );
+  // The process list of a root mamori did not run on (a mounted image): nothing is known of what ran.
+  stillUnknown(
+    (
+      await judge((b) => {
+        b.areas.hunt.live = false;
+        b.areas.hunt.processes = [];
+      })
+    ).events,
+    "not live",
+  );
+});
