@@ -4,7 +4,8 @@
  * show success (a JNDI lookup) is `failed`, not `unknown`, where nothing could have run it. Pure.
  *
  * "Absent" is said only on positive evidence of every way a request could reach the runtime:
- * - the live process list was read (as root) and no process is a JVM;
+ * - the live process list was read and no process is a JVM (run without root on a /proc mounted with
+ *   hidepid, other users' processes would be missing from it: the audit is meant to run as root);
  * - the package database was read and no package is a Java runtime or a Java application server;
  * - Apache's configuration was read and loads no module that passes a request to another server
  *   (`mod_proxy_http`, `_ajp`, `_balancer`, `mod_jk`...; `mod_proxy_fcgi` for PHP-FPM is no such way);
