@@ -60,7 +60,16 @@ export interface SiteBaseline {
   /** Share of probed pages (distinct targets, no traversal) answered 200. */
   probe200Share: number;
   answersEverything: boolean;
+  /**
+   * Page -> the smallest and largest size ordinary traffic got from it (the engine's samples), and how
+   * many samples: a page whose size changes from one answer to the next (a dynamic page) answering an
+   * exploit with a size inside that spread answered as it always does.
+   */
+  spread: Map<string, { lo: number; hi: number; n: number }>;
 }
+
+/** Samples of a page before its spread counts (fewer could be one visitor's few pages). */
+const MIN_SPREAD_SAMPLES = 5;
 
 /** A matched request for the baseline: the entry and who matched it (distinct payloads tell normal sizes). */
 export interface Probe {
@@ -91,6 +100,7 @@ export function learnBaseline(
   samples: LogEntry[],
   probes: Probe[],
   noPayload: (ruleId: string) => boolean = () => false,
+  payloadInHeaders: (ruleId: string) => boolean = () => true,
 ): SiteBaseline {
   const targetsBySize = new Map<number, Set<string>>();
   const requestsByPageSize = new Map<string, Set<string>>();
@@ -114,11 +124,26 @@ export function learnBaseline(
     if (request === undefined) addCapped(normalSizes, t.path, e.size);
     else addCapped(requestsByPageSize, `${t.path}\u0000${e.size}`, request);
   };
-  for (const e of samples) see(e);
+  const spread = new Map<string, { lo: number; hi: number; n: number }>();
+  for (const e of samples) {
+    see(e);
+    if (e.status !== 200 || !e.size || e.uri === undefined) continue;
+    const t = resolveTarget(e.uri);
+    if (t.kind !== "page") continue;
+    const sp = spread.get(t.path);
+    if (sp) {
+      sp.lo = Math.min(sp.lo, e.size);
+      sp.hi = Math.max(sp.hi, e.size);
+      sp.n++;
+    } else if (spread.size < MAX_KEYS) spread.set(t.path, { lo: e.size, hi: e.size, n: 1 });
+  }
   for (const p of probes) {
-    const sig = noPayload(p.ruleId)
-      ? `${p.ruleId}\u0000${p.entry.uri}`
-      : `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
+    // Two clients' user agents are two payloads only for a rule that reads the headers: PHPUnit's
+    // payload is the POST body, which no log holds, and ten bots sending it one URL send one request.
+    const sig =
+      noPayload(p.ruleId) || !payloadInHeaders(p.ruleId)
+        ? `${p.ruleId}\u0000${p.entry.uri}`
+        : `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
     see(p.entry, sig);
     if (p.varied) see(p.entry, `${sig}\u0001other`);
   }
@@ -139,6 +164,7 @@ export function learnBaseline(
     normalSizes,
     probe200Share: share,
     answersEverything: probed.size >= 5 && share >= 0.8,
+    spread,
   };
 }
 
@@ -263,6 +289,19 @@ export function outcomeOf(
     return { outcome: "failed", why: normal ? "normal-page" : "catch-all" };
   }
   if (base.answersEverything) return { outcome: "unknown", why: "answers-everything" };
+  // A dynamic page differs in size from one answer to the next: an answer inside the spread ordinary
+  // visitors got from it is no sign that a command ran or a file was read. `/index.php` with no samples
+  // of its own is the directory's index page (DirectoryIndex), which visitors ask for as `/`.
+  const sp = base.spread.get(t.path) ?? base.spread.get(t.path.replace(/(^|\/)index\.(?:php|html?)$/, "$1"));
+  if (
+    (rule.success === "file" || rule.success === "status") &&
+    sp &&
+    sp.n >= MIN_SPREAD_SAMPLES &&
+    e.size !== undefined &&
+    e.size >= sp.lo &&
+    e.size <= sp.hi
+  )
+    return { outcome: "unknown", why: "page-sized" };
   if (rule.success === "file")
     return (e.size ?? 0) >= 20
       ? { outcome: "succeeded", why: "file-200" }

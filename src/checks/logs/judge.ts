@@ -71,6 +71,8 @@ export function eventsFrom(
   host: HostRuntimes = NO_HOST_FACTS,
 ): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
+  const readsHeaders = new Map(rules.map((r) => [r.id, ruleReads(r, HEADER_FIELDS)]));
+  const readsPayload = new Map(rules.map((r) => [r.id, ruleReads(r, PAYLOAD_FIELDS)]));
   const errorsByIp = new Map<string, LogEntry[]>();
   const noClient: LogEntry[] = [];
   const addError = (e: LogEntry) => {
@@ -167,10 +169,21 @@ export function eventsFrom(
       ...tallies.map((t) => ({
         entry: t.entry,
         ruleId: t.ruleId,
-        varied: t.varied && samePath(t.key) && byId.get(t.ruleId)?.kind !== "recon",
+        // A rule that reads the path alone (PHPUnit's eval-stdin.php: the payload is the POST body) sees
+        // no payload in what the lines asked: their other user agents are other bots, not other payloads.
+        varied:
+          t.varied &&
+          samePath(t.key) &&
+          byId.get(t.ruleId)?.kind !== "recon" &&
+          (readsPayload.get(t.ruleId) ?? true),
       })),
     ].sort((a, b) => a.entry.line - b.entry.line);
-    const base = learnBaseline(s.samples, probes, (id) => byId.get(id)?.kind === "recon");
+    const base = learnBaseline(
+      s.samples,
+      probes,
+      (id) => byId.get(id)?.kind === "recon",
+      (id) => readsHeaders.get(id) ?? true,
+    );
     for (const { entry, ruleId } of access) {
       const rule = byId.get(ruleId);
       if (!rule) continue; // a rule gone since the facts were collected
@@ -204,6 +217,16 @@ export function eventsFrom(
 }
 
 const EMPTY_BASELINE = learnBaseline([], []);
+
+/** Fields where a payload can differ from client to client: the request's headers. */
+const HEADER_FIELDS = new Set(["referer", "ua", "headers", "any"]);
+/** Fields that hold a payload at all (past the path): the query and the headers. */
+const PAYLOAD_FIELDS = new Set([...HEADER_FIELDS, "uri", "query", "request"]);
+
+/** Whether any of a rule's conditions reads one of `fields`. */
+function ruleReads(r: Rule, fields: Set<string>): boolean {
+  return [...r.all, ...r.anyOf].some((c) => c.fields.some((f) => fields.has(f)));
+}
 
 /** What the reader's behaviour tracker fired in every file (undefined: facts saved without it). */
 export function collectedProbing(
