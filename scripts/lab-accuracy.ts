@@ -3,12 +3,24 @@
  * error_log go through `mamori logs --format json` (in-process, the same pipeline as the CLI and audit),
  * and every reported outcome is compared with truth.jsonl / error_truth.jsonl.
  *
- *   node scripts/lab-accuracy.ts [LAB_DIR] [--wrong]
+ *   node scripts/lab-accuracy.ts [LAB_DIR] [--wrong] [--audit]
+ *
+ * --audit: judged as the audit judges them on a host like the lab's (labServerAsAudit).
  *
  * Prints, per server and truth label: lines, how many were reported, exact outcomes, successes found,
  * false successes, and error-log lines that became events of their own.
  */
-import { existsSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../src/cli/app.ts";
 
@@ -61,8 +73,75 @@ export async function labServer(dir: string, server: string): Promise<ServerResu
     cwd: process.cwd(),
   });
   if (!stdout) throw new Error(`mamori logs gave no report for ${server}: ${stderr}`);
-  const doc = JSON.parse(stdout);
-  const events = doc.sections.logs.events as JsonEvent[];
+  return resultOf(dir, server, JSON.parse(stdout), access);
+}
+
+/** A live host's processes as the hunting area records them (a fixture root has none). */
+function liveProcess(pid: number, comm: string, exe: string) {
+  return {
+    pid,
+    ppid: 1,
+    comm,
+    state: "S",
+    argv: [exe],
+    exe,
+    exeDeleted: false,
+    uid: 0,
+    startTicks: 100,
+    cpuTicks: 10,
+    isKernelThread: false,
+    remotes: [],
+  };
+}
+
+/**
+ * The same logs judged as `mamori audit` judges them on a host like the lab's (its README: Debian, PHP
+ * and Java not installed): `mamori collect` on a copy of the Debian fixture root holding the server's
+ * logs, the process list of a live host written in (a fixture root has none: systemd, sshd, apache2),
+ * then `mamori check`. What the audit adds is the host's facts: no JVM, no PHP (src/checks/logs/runtimes.ts).
+ */
+export async function labServerAsAudit(dir: string, server: string): Promise<ServerResult> {
+  const root = mkdtempSync(join(tmpdir(), "mamori-lab-"));
+  try {
+    cpSync(FIXTURE, root, { recursive: true, verbatimSymlinks: true });
+    mkdirSync(join(root, "var/log/apache2"), { recursive: true });
+    copyFileSync(join(dir, server, "access_log"), join(root, "var/log/apache2/access.log"));
+    copyFileSync(join(dir, server, "error_log"), join(root, "var/log/apache2/error.log"));
+    const facts = join(root, "facts.json");
+    const out = { stdout: "", stderr: "" };
+    const io = {
+      env: { LANG: "en_US.UTF-8" },
+      stdout: { write: (s: string) => (out.stdout += s) },
+      stderr: { write: (s: string) => (out.stderr += s) },
+      cwd: process.cwd(),
+    };
+    await runCli(["collect", "--root", root, "--output", facts], io);
+    const bundle = JSON.parse(readFileSync(facts, "utf8"));
+    bundle.areas.hunt.live = true;
+    bundle.areas.hunt.processes = [
+      liveProcess(1, "systemd", "/usr/lib/systemd/systemd"),
+      liveProcess(420, "sshd", "/usr/sbin/sshd"),
+      liveProcess(500, "apache2", "/usr/sbin/apache2"),
+    ];
+    writeFileSync(facts, JSON.stringify(bundle));
+    out.stdout = "";
+    await runCli(["check", facts, "--format", "json"], io);
+    if (!out.stdout) throw new Error(`mamori check gave no report for ${server}: ${out.stderr}`);
+    return resultOf(dir, server, JSON.parse(out.stdout), "/var/log/apache2/access.log");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const FIXTURE = new URL("../test/fixtures/roots/debian12/", import.meta.url).pathname;
+
+function resultOf(
+  dir: string,
+  server: string,
+  doc: { sections: { logs: { events: JsonEvent[]; eventsTruncated?: boolean } } },
+  access: string,
+): ServerResult {
+  const events = doc.sections.logs.events;
   if (doc.sections.logs.eventsTruncated) throw new Error(`${server}: events truncated`);
   const byLine = new Map<number, JsonEvent>();
   const errorEvents: ServerResult["errorEvents"] = [];
@@ -184,7 +263,8 @@ if (import.meta.main) {
     process.exit(2);
   }
   const results: ServerResult[] = [];
-  for (const s of LAB_SERVERS) results.push(await labServer(dir, s));
+  const audit = process.argv.includes("--audit");
+  for (const s of LAB_SERVERS) results.push(await (audit ? labServerAsAudit(dir, s) : labServer(dir, s)));
   process.stdout.write(`${table(results)}\n`);
   if (process.argv.includes("--wrong"))
     for (const r of results)

@@ -58,7 +58,7 @@ export const ruleSchema = z.object({
    * The application runtime the attack needs: where the audit finds none on the host (no process,
    * package or forwarding module, src/checks/logs/runtimes.ts), an unknown outcome is `failed`.
    */
-  runtime: z.enum(["java"]).optional(),
+  runtime: z.enum(["java", "php"]).optional(),
   prefilter: z.array(z.string().min(1)).min(1),
   match: z.object({
     all: z.array(condition).default([]),

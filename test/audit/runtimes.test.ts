@@ -59,6 +59,120 @@ interface Event {
   why: string;
 }
 
+const PHP_ATTACKS = new Set([
+  "thinkphp-rce",
+  "thinkphp-captcha-rce",
+  "cve-2024-4577",
+  "cve-2017-9841",
+  "pearcmd-lfi",
+  "webshell",
+  "webshell-sweep",
+]);
+
+/** One lab server's logs collected from a Debian fixture root, judged as a live host with `change` applied. */
+async function labHost(t: { after: (fn: () => void) => void }, server: string) {
+  const lab = path.join(LAB, "..", server);
+  const root = tempDir(t);
+  fs.cpSync(fixtureRoot("debian12"), root, { recursive: true, verbatimSymlinks: true });
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  fs.copyFileSync(path.join(lab, "access_log"), path.join(root, "var/log/apache2/access.log"));
+  fs.copyFileSync(path.join(lab, "error_log"), path.join(root, "var/log/apache2/error.log"));
+  const factsFile = path.join(root, "..", `${path.basename(root)}.facts.json`);
+  t.after(() => fs.rmSync(factsFile, { force: true }));
+  const collected = await mamori(["collect", "--root", root, "--output", factsFile]);
+  assert.equal(collected.code, 0, collected.stderr);
+  const base = JSON.parse(fs.readFileSync(factsFile, "utf8")) as Bundle;
+  assert.ok(
+    base.areas.inventory.items.some((i) => i.kind === "package"),
+    "the fixture's dpkg status was read",
+  );
+  return async (change: (b: Bundle) => void, lang = "en") => {
+    const b = structuredClone(base);
+    b.areas.hunt.live = true;
+    b.areas.hunt.processes = HOST.map(liveProcess);
+    change(b);
+    const file = path.join(root, `judge-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify(b));
+    const r = await mamori([
+      "check",
+      file,
+      "--format",
+      "json",
+      "--lang",
+      lang,
+      "--now",
+      "2026-12-05T00:00:00Z",
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    return {
+      events: doc.sections.logs.events as Event[],
+      findings: doc.findings as Array<{
+        check: string;
+        severity: string;
+        detail: string;
+        data: { attack: string; outcome: string };
+      }>,
+    };
+  };
+}
+
+test("PHP exploits on a host with no PHP: failed on the shop that answers every path, unless PHP could be there", {
+  skip: !present && "apache-lab corpus not present",
+}, async (t) => {
+  const judge = await labHost(t, "deb-app");
+  const php = (r: { events: Event[] }) => r.events.filter((e) => PHP_ATTACKS.has(e.attack));
+  const none = await judge(() => {});
+  // deb-app answers every path with a page of its own (200, a size each): from the log alone these are
+  // unknown; the lab's truth is failed (no PHP on the host).
+  assert.ok(php(none).length >= 25, `PHP attack events: ${php(none).length}`);
+  assert.deepEqual(
+    [...new Set(php(none).map((e) => e.outcome))],
+    ["failed"],
+    "every PHP attack failed where nothing runs PHP",
+  );
+  const noPhp = php(none).filter((e) => e.why === "no-php").length;
+  assert.ok(noPhp >= 25, `failed for want of PHP: ${noPhp}`);
+  const f = none.findings.find((x) => x.check === "logs.exploit" && x.data.attack === "cve-2017-9841");
+  assert.equal(f?.severity, "low");
+  assert.match(f?.detail ?? "", /nothing on this host runs PHP/);
+  const ja = await judge(() => {}, "ja");
+  assert.ok(
+    ja.findings.some((x) => x.data?.attack === "cve-2017-9841" && /PHP は動いていません/.test(x.detail)),
+    "Japanese",
+  );
+  // Log4Shell on the same host: no Java either.
+  assert.ok(none.events.filter((e) => e.attack === "cve-2021-44228").every((e) => e.outcome === "failed"));
+
+  const unknownAgain = (r: { events: Event[] }, what: string) =>
+    assert.ok(
+      php(r).every((e) => e.outcome !== "failed" || e.why !== "no-php") &&
+        php(r).filter((e) => e.outcome === "unknown").length >= 25,
+      `${what}: ${[...new Set(php(r).map((e) => `${e.outcome} ${e.why}`))].join(", ")}`,
+    );
+  unknownAgain(
+    await judge((b) => {
+      b.areas.hunt.processes.push(liveProcess({ pid: 902, comm: "php-fpm8.2", exe: "/usr/sbin/php-fpm8.2" }));
+    }),
+    "php-fpm running",
+  );
+  unknownAgain(
+    await judge((b) => {
+      b.areas.inventory.items.push({ kind: "package", key: "libapache2-mod-php8.2:amd64", value: "8.2.26" });
+    }),
+    "mod_php installed",
+  );
+  unknownAgain(
+    await judge((b) => {
+      b.areas.apache.installations[0]?.config?.modules.push({
+        id: "proxy_fcgi_module",
+        source: "mod_proxy_fcgi.c",
+      });
+    }),
+    "mod_proxy_fcgi loaded (PHP-FPM anywhere)",
+  );
+});
+
 test("Log4Shell on a host where nothing runs Java: failed, unless a process, a package or a proxy module could have run it", {
   skip: !present && "apache-lab corpus not present",
 }, async (t) => {

@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { LAB_DIR, LAB_SERVERS, labServer, type ServerResult, table } from "../../scripts/lab-accuracy.ts";
+import {
+  LAB_DIR,
+  LAB_SERVERS,
+  labServer,
+  labServerAsAudit,
+  type ServerResult,
+  table,
+} from "../../scripts/lab-accuracy.ts";
 import { resolveTarget } from "../../src/checks/logs/target.ts";
 
 const present = existsSync(join(LAB_DIR, "README.md"));
@@ -110,4 +117,34 @@ test("apache-lab: a shell's raw stderr ties to its request: failed where the tru
   }
   assert.ok(tied >= 12, `tied ${tied}`);
   assert.ok(stillSilent <= 2, `still succeeded: ${stillSilent}`);
+});
+
+/**
+ * As the audit judges the same logs on a host like the lab's (no Java, no PHP: its README), with the
+ * host's facts (src/checks/logs/runtimes.ts): Log4Shell and every PHP-only exploit are `failed` where
+ * `mamori logs` alone can only say `unknown`; what stays unknown is the shop's answers to probes no
+ * runtime explains (recon, generic traversal), and nothing else moves.
+ */
+test("apache-lab as the audit sees it: no Java and no PHP on the host make their exploits failed", {
+  skip: !present && "apache-lab corpus not present",
+}, async () => {
+  let exact = 0;
+  let attack = 0;
+  for (const server of LAB_SERVERS) {
+    const r = await labServerAsAudit(LAB_DIR, server);
+    for (const l of r.lines) {
+      const at = `${server} line ${l.line} (${l.label}) got ${l.got ?? "no event"} (${l.why ?? ""}) ${l.request ?? ""}`;
+      if (l.truth === "succeeded") assert.equal(l.got, "succeeded", at);
+      if (l.label === "cve-2021-44228") assert.equal(l.got, "failed", at);
+      if (l.got === "unknown") {
+        assert.equal(server, "deb-app", at);
+        assert.ok(["recon", "path-traversal", "webshell", "cve-2021-41773"].includes(l.label), at);
+      }
+      if (l.truth !== null) {
+        attack++;
+        if (l.got === l.truth) exact++;
+      }
+    }
+  }
+  assert.ok(exact >= 1681, `exact ${exact}/${attack}`);
 });

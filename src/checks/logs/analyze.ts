@@ -541,6 +541,13 @@ const MAX_FOLDED_IPS = 1000;
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
 
 /** One (attacker, attack) pair's events judged together. */
+/** Why-codes of lines failed for a runtime the host lacks (judge.ts), and the finding's text for each. */
+const LACKING: Record<string, LackingKey | undefined> = {
+  "no-java": "logs.finding.detail.noJava",
+  "no-php": "logs.finding.detail.noPhp",
+};
+type LackingKey = "logs.finding.detail.noJava" | "logs.finding.detail.noPhp";
+
 interface Pair {
   evs: LogEvent[];
   first: LogEvent;
@@ -553,7 +560,7 @@ interface Pair {
   /** A line reached a shell whose command failed (SHELL_FAILED). */
   shell?: boolean;
   /** Every line failed because nothing on the host runs what the attack needs (judge.ts, `no-java`). */
-  noJava?: boolean;
+  lacking?: LackingKey;
 }
 
 function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
@@ -563,12 +570,12 @@ function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
   let outcome: Outcome = "blocked";
   let lines = 0;
   let shell = false;
-  let noJava = true;
+  let lacking: LackingKey | undefined = LACKING[first.why];
   for (const e of evs) {
     outcome = best(outcome, e.outcome);
     lines += linesOf(e);
     shell ||= e.why === SHELL_FAILED;
-    noJava &&= e.why === "no-java";
+    if (LACKING[e.why] !== lacking) lacking = undefined;
   }
   const base = rule?.severity ?? first.severity;
   // A shell reached is a critical exposure even when the command sent through it failed.
@@ -577,7 +584,7 @@ function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
       ? { severity: base, confidence: "confirmed" as const }
       : judged(base, rule?.kind === "recon", outcome);
   const recon = rule?.kind === "recon";
-  return { evs, first, rule, outcome, severity, confidence, recon, lines, shell, noJava };
+  return { evs, first, rule, outcome, severity, confidence, recon, lines, shell, lacking };
 }
 
 function judged(
@@ -656,7 +663,7 @@ export function findingsFor(
 
 function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ request: string }>>): Finding {
   const t = ctx.t;
-  const { evs, first, rule, outcome, severity, confidence, recon, lines, shell, noJava } = p;
+  const { evs, first, rule, outcome, severity, confidence, recon, lines, shell, lacking } = p;
   let firstSuccess: LogEvent | undefined;
   const acc = new IndicatorSet();
   let lastSeen: string | undefined;
@@ -691,8 +698,8 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
     detail: t(
       shell && outcome !== "succeeded"
         ? "logs.finding.detail.shellFailed"
-        : noJava
-          ? "logs.finding.detail.noJava"
+        : lacking
+          ? lacking
           : `logs.finding.detail.${outcome}`,
       params,
     ),
@@ -764,7 +771,9 @@ function foldedFinding(list: Pair[], ctx: CheckContext): Finding {
     confidence,
     title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
     detail: t(
-      list.every((p) => p.noJava) ? "logs.finding.detail.noJava" : `logs.finding.detail.${outcome}`,
+      head.lacking && list.every((p) => p.lacking === head.lacking)
+        ? head.lacking
+        : `logs.finding.detail.${outcome}`,
       params,
     ),
     cves: first.cves,

@@ -34,6 +34,10 @@ export const logs = {
     en: "This attack works only against a Java application, and nothing on this host runs one: no Java process or package, and Apache loads no module that passes requests to another server. It failed here; the answer could not have shown it either way.",
     ja: "この攻撃は Java アプリケーションにしか効きませんが、このホストでは Java は動いていません (Java のプロセスもパッケージもなく、Apache は別のサーバーへリクエストを渡すモジュールを読み込んでいません)。ここでは失敗しています (応答からはどちらとも判断できない種類の攻撃です)。",
   },
+  "logs.finding.detail.noPhp": {
+    en: "This attack works only against a PHP application, and nothing on this host runs PHP: no PHP process or package, and Apache loads no PHP module, no FastCGI handler and no module that passes requests to another server. It failed here, whatever the answer's status.",
+    ja: "この攻撃は PHP アプリケーションにしか効きませんが、このホストでは PHP は動いていません (PHP のプロセスもパッケージもなく、Apache は PHP モジュールも FastCGI ハンドラーも、別のサーバーへリクエストを渡すモジュールも読み込んでいません)。応答のステータスにかかわらず、ここでは失敗しています。",
+  },
   "logs.finding.detail.shellFailed": {
     en: "The attacker reached a shell on this server (the error log holds the shell's own error for the request); the command they sent failed. This is still a critical exposure: the next command may work. Patch now and check what else they sent.",
     ja: "攻撃者はこのサーバーでシェルの実行に到達しました (そのリクエストに対するシェル自身のエラーがエラーログにあります)。送られたコマンドは失敗しましたが、次のコマンドは成功しうるため、重大な露出であることに変わりはありません。直ちに修正し、ほかに何が送られたかを確認してください。",
