@@ -77,7 +77,7 @@ export async function labServer(dir: string, server: string): Promise<ServerResu
 }
 
 /** A live host's processes as the hunting area records them (a fixture root has none). */
-function liveProcess(pid: number, comm: string, exe: string) {
+export function liveProcess(pid: number, comm: string, exe: string) {
   return {
     pid,
     ppid: 1,

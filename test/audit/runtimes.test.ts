@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { liveProcess } from "../../scripts/lab-accuracy.ts";
 import { fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -16,33 +17,10 @@ import { tempDir } from "../helpers/tmp.ts";
 const LAB = path.resolve(import.meta.dirname, "../../../shared/corpus/apache-lab/deb");
 const present = fs.existsSync(path.join(LAB, "access_log"));
 
-interface Proc {
-  pid: number;
-  comm: string;
-  exe: string;
-}
-
-function liveProcess(p: Proc) {
-  return {
-    pid: p.pid,
-    ppid: 1,
-    comm: p.comm,
-    state: "S",
-    argv: [p.exe],
-    exe: p.exe,
-    exeDeleted: false,
-    uid: 0,
-    startTicks: 100,
-    cpuTicks: 10,
-    isKernelThread: false,
-    remotes: [],
-  };
-}
-
-const HOST: Proc[] = [
-  { pid: 1, comm: "systemd", exe: "/usr/lib/systemd/systemd" },
-  { pid: 420, comm: "sshd", exe: "/usr/sbin/sshd" },
-  { pid: 500, comm: "apache2", exe: "/usr/sbin/apache2" },
+const HOST = [
+  liveProcess(1, "systemd", "/usr/lib/systemd/systemd"),
+  liveProcess(420, "sshd", "/usr/sbin/sshd"),
+  liveProcess(500, "apache2", "/usr/sbin/apache2"),
 ];
 
 type Bundle = {
@@ -89,7 +67,7 @@ async function labHost(t: { after: (fn: () => void) => void }, server: string) {
   return async (change: (b: Bundle) => void, lang = "en") => {
     const b = structuredClone(base);
     b.areas.hunt.live = true;
-    b.areas.hunt.processes = HOST.map(liveProcess);
+    b.areas.hunt.processes = [...HOST];
     change(b);
     const file = path.join(root, `judge-${Math.random().toString(36).slice(2)}.json`);
     fs.writeFileSync(file, JSON.stringify(b));
@@ -152,7 +130,7 @@ test("PHP exploits on a host with no PHP: failed on the shop that answers every 
     );
   unknownAgain(
     await judge((b) => {
-      b.areas.hunt.processes.push(liveProcess({ pid: 902, comm: "php-fpm8.2", exe: "/usr/sbin/php-fpm8.2" }));
+      b.areas.hunt.processes.push(liveProcess(902, "php-fpm8.2", "/usr/sbin/php-fpm8.2"));
     }),
     "php-fpm running",
   );
@@ -176,45 +154,14 @@ test("PHP exploits on a host with no PHP: failed on the shop that answers every 
 test("Log4Shell on a host where nothing runs Java: failed, unless a process, a package or a proxy module could have run it", {
   skip: !present && "apache-lab corpus not present",
 }, async (t) => {
-  const root = tempDir(t);
-  fs.cpSync(fixtureRoot("debian12"), root, { recursive: true, verbatimSymlinks: true });
-  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
-  fs.copyFileSync(path.join(LAB, "access_log"), path.join(root, "var/log/apache2/access.log"));
-  fs.copyFileSync(path.join(LAB, "error_log"), path.join(root, "var/log/apache2/error.log"));
-  const factsFile = path.join(root, "..", `${path.basename(root)}.facts.json`);
-  t.after(() => fs.rmSync(factsFile, { force: true }));
-  const collected = await mamori(["collect", "--root", root, "--output", factsFile]);
-  assert.equal(collected.code, 0, collected.stderr);
-  const base = JSON.parse(fs.readFileSync(factsFile, "utf8")) as Bundle;
-  assert.ok(
-    base.areas.inventory.items.some((i) => i.kind === "package"),
-    "the fixture's dpkg status was read",
-  );
-
+  const host = await labHost(t, "deb");
   const judge = async (change: (b: Bundle) => void, lang = "en") => {
-    const b = structuredClone(base);
-    b.areas.hunt.live = true;
-    b.areas.hunt.processes = HOST.map(liveProcess);
-    change(b);
-    const file = path.join(root, `judge-${Math.random().toString(36).slice(2)}.json`);
-    fs.writeFileSync(file, JSON.stringify(b));
-    const r = await mamori([
-      "check",
-      file,
-      "--format",
-      "json",
-      "--lang",
-      lang,
-      "--now",
-      "2026-12-05T00:00:00Z",
-    ]);
-    assert.ok(r.code === 0 || r.code === 1, r.stderr);
-    const doc = JSON.parse(r.stdout);
-    const events = (doc.sections.logs.events as Event[]).filter((e) => e.attack === "cve-2021-44228");
+    const r = await host(change, lang);
+    const events = r.events.filter((e) => e.attack === "cve-2021-44228");
     assert.equal(events.length, 12, "the lab's twelve Log4Shell lines");
-    const findings = (
-      doc.findings as Array<{ check: string; severity: string; detail: string; data: { attack: string } }>
-    ).filter((f) => f.check === "logs.exploit" && f.data.attack === "cve-2021-44228");
+    const findings = r.findings.filter(
+      (f) => f.check === "logs.exploit" && f.data.attack === "cve-2021-44228",
+    );
     return { events, findings };
   };
 
@@ -241,9 +188,7 @@ test("Log4Shell on a host where nothing runs Java: failed, unless a process, a p
   stillUnknown(
     (
       await judge((b) => {
-        b.areas.hunt.processes.push(
-          liveProcess({ pid: 900, comm: "java", exe: "/usr/lib/jvm/java-17/bin/java" }),
-        );
+        b.areas.hunt.processes.push(liveProcess(900, "java", "/usr/lib/jvm/java-17/bin/java"));
       })
     ).events,
     "a java process",
@@ -277,7 +222,7 @@ test("Log4Shell on a host where nothing runs Java: failed, unless a process, a p
   stillUnknown(
     (
       await judge((b) => {
-        b.areas.hunt.processes.push(liveProcess({ pid: 901, comm: "nginx", exe: "/usr/sbin/nginx" }));
+        b.areas.hunt.processes.push(liveProcess(901, "nginx", "/usr/sbin/nginx"));
       })
     ).events,
     "nginx running",
