@@ -54,6 +54,9 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
       out.push(color ? `${RED}${line}${RESET}` : line);
     }
     if (winners.length === 0 && shellIps.size === 0) out.push(t("logs.story.noSuccess"));
+    // A log cannot show whether a JNDI lookup or a PHP payload ran; the host's own facts can.
+    if (winners.length === 0 && (a.unknown ?? 0) > 0 && a.runtime && doc.command === "logs")
+      out.push(t("logs.story.needsRuntime", { runtime: a.runtime === "java" ? "Java" : "PHP" }));
     for (const w of winners.slice(0, MAX_LISTED)) {
       const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";

@@ -238,3 +238,17 @@ test("Log4Shell on a host where nothing runs Java: failed, unless a process, a p
     "not live",
   );
 });
+
+test("mamori logs alone says which attacks hang on a runtime it cannot see, and how to judge them", {
+  skip: !present && "apache-lab corpus not present",
+}, async () => {
+  const files = [path.join(LAB, "access_log"), path.join(LAB, "error_log")];
+  const json = JSON.parse((await mamori(["logs", "--format", "json", ...files])).stdout);
+  const log4shell = json.sections.logs.attacks.find((a: { attack: string }) => a.attack === "cve-2021-44228");
+  assert.equal(log4shell?.runtime, "java");
+  assert.equal(log4shell?.unknown, 12);
+  const en = (await mamori(["logs", "--lang", "en", ...files])).stdout;
+  assert.match(en, /depends on whether this server runs Java[^\n]*mamori audit/);
+  const ja = (await mamori(["logs", "--lang", "ja", ...files])).stdout;
+  assert.match(ja, /Java が動いているか[^\n]*mamori audit/);
+});

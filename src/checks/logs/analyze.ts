@@ -41,6 +41,8 @@ export interface LogEvent {
   probing?: string;
   /** The indicators in its request and user agent, once found (eventIndicators): not reported as such. */
   indicators?: Indicators;
+  /** The application runtime the rule's attack needs (`runtime` in its file). */
+  runtime?: "java" | "php";
 }
 
 /** Lines an event stands for. */
@@ -509,15 +511,34 @@ export function perHour(
     );
 }
 
-export function perAttack(
-  events: LogEvent[],
-): Array<{ attack: string; cves: string[]; events: number; attackers: number; succeeded: number }> {
+export function perAttack(events: LogEvent[]): Array<{
+  attack: string;
+  cves: string[];
+  runtime?: "java" | "php";
+  events: number;
+  attackers: number;
+  succeeded: number;
+}> {
   const m = new Map<
     string,
-    { attack: string; cves: string[]; events: number; ips: Set<string>; succeeded: number }
+    {
+      attack: string;
+      cves: string[];
+      runtime?: "java" | "php";
+      events: number;
+      ips: Set<string>;
+      succeeded: number;
+    }
   >();
   for (const e of events) {
-    const a = m.get(e.attack) ?? { attack: e.attack, cves: e.cves, events: 0, ips: new Set(), succeeded: 0 };
+    const a = m.get(e.attack) ?? {
+      attack: e.attack,
+      cves: e.cves,
+      ...(e.runtime ? { runtime: e.runtime } : {}),
+      events: 0,
+      ips: new Set(),
+      succeeded: 0,
+    };
     a.events += linesOf(e);
     a.ips.add(e.ip);
     if (e.outcome === "succeeded") a.succeeded += linesOf(e);
@@ -540,7 +561,6 @@ const MAX_FOLDED_IPS = 1000;
 
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
 
-/** One (attacker, attack) pair's events judged together. */
 /** Why-codes of lines failed for a runtime the host lacks (judge.ts), and the finding's text for each. */
 const LACKING: Record<string, LackingKey | undefined> = {
   "no-java": "logs.finding.detail.noJava",
@@ -548,6 +568,7 @@ const LACKING: Record<string, LackingKey | undefined> = {
 };
 type LackingKey = "logs.finding.detail.noJava" | "logs.finding.detail.noPhp";
 
+/** One (attacker, attack) pair's events judged together. */
 interface Pair {
   evs: LogEvent[];
   first: LogEvent;

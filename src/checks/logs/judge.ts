@@ -153,6 +153,7 @@ export function eventsFrom(
       userAgent: entry.userAgent,
       kind: entry.kind,
       why,
+      runtime: rule.runtime,
     });
   };
   for (const s of scans) {

@@ -110,6 +110,11 @@ export const logsSectionSchema = z.strictObject({
     z.strictObject({
       attack: z.string(),
       cves: z.array(z.string()),
+      /**
+       * The application runtime the attack needs (its rule's `runtime`): the audit judges its unknown
+       * outcomes with what the host runs; `mamori logs` alone cannot.
+       */
+      runtime: z.enum(["java", "php"]).optional(),
       events: z.number().int().nonnegative(),
       attackers: z.number().int().nonnegative(),
       succeeded: z.number().int().nonnegative(),

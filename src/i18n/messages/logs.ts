@@ -70,6 +70,10 @@ export const logs = {
     en: "{attackers} attacker(s) used {attack} against this server ({events} request(s)).",
     ja: "{attackers} 件の攻撃元が {attack} でこのサーバーを攻撃しました ({events} 件のリクエスト)。",
   },
+  "logs.story.needsRuntime": {
+    en: "  Whether it could work depends on whether this server runs {runtime}, which a log does not show: `mamori audit` on the server judges these with what it runs.",
+    ja: "  成功しうるかどうかは、このサーバーで {runtime} が動いているかによります (ログからはわかりません)。サーバー上で `mamori audit` を実行すると、動いているものをもとに判定します。",
+  },
   "logs.story.success": {
     en: "  {ip} succeeded at {time} with {attack}.",
     ja: "  {ip} が {time} に {attack} で成功しました。",
