@@ -56,6 +56,8 @@ test("a dynamic page's usual size is no success; a command's few bytes are; one 
       log += line(i++, "203.0.113.10", `GET ${THINK}`, 200, 31234, "Go-http-client/1.1");
       // ... and with the output of `id` (29 bytes).
       log += line(i++, "203.0.113.11", `GET ${THINK}`, 200, 29, "curl/7.68.0");
+      // A framework's front controller in a folder no visitor asked for renders the same home page.
+      log += line(i++, "203.0.113.12", `GET /public${THINK}`, 200, 30111, "Go-http-client/1.1");
       // PHPUnit's payload is the POST body: three bots, one URL, the same 32-byte output.
       log += line(i++, "203.0.113.20", `POST ${PHPUNIT}`, 200, 32, "Mozilla/5.0 zgrab/0.x");
       log += line(i++, "203.0.113.21", `POST ${PHPUNIT}`, 200, 32, "python-requests/2.31.0");
@@ -74,6 +76,11 @@ test("a dynamic page's usual size is no success; a command's few bytes are; one 
     "the home page's usual size",
   );
   assert.equal(of("203.0.113.11")?.outcome, "succeeded", "the command's output");
+  assert.deepEqual(
+    [of("203.0.113.12")?.outcome, of("203.0.113.12")?.why],
+    ["unknown", "page-sized"],
+    "/public/index.php answered with the home page's usual size",
+  );
   for (const ip of ["203.0.113.20", "203.0.113.21", "203.0.113.22"])
     assert.equal(of(ip)?.outcome, "succeeded", `PHPUnit from ${ip}: ${of(ip)?.why}`);
 });

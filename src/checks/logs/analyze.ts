@@ -142,10 +142,11 @@ export function learnBaseline(
   for (const p of probes) {
     // Two clients' user agents are two payloads only for a rule that reads the headers: PHPUnit's
     // payload is the POST body, which no log holds, and ten bots sending it one URL send one request.
+    const uri = p.entry.uri;
     const sig =
       noPayload(p.ruleId) || !payloadInHeaders(p.ruleId)
-        ? `${p.ruleId}\u0000${p.entry.uri}`
-        : `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
+        ? `${p.ruleId}\u0000${uri}`
+        : `${p.ruleId}\u0000${uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
     see(p.entry, sig);
     if (p.varied) see(p.entry, `${sig}\u0001other`);
   }
@@ -292,9 +293,8 @@ export function outcomeOf(
   }
   if (base.answersEverything) return { outcome: "unknown", why: "answers-everything" };
   // A dynamic page differs in size from one answer to the next: an answer inside the spread ordinary
-  // visitors got from it is no sign that a command ran or a file was read. `/index.php` with no samples
-  // of its own is the directory's index page (DirectoryIndex), which visitors ask for as `/`.
-  const sp = base.spread.get(t.path) ?? base.spread.get(t.path.replace(/(^|\/)index\.(?:php|html?)$/, "$1"));
+  // visitors got from it is no sign that a command ran or a file was read.
+  const sp = spreadOf(base, t.path);
   if (
     (rule.success === "file" || rule.success === "status") &&
     sp &&
@@ -310,6 +310,22 @@ export function outcomeOf(
       : { outcome: "unknown", why: "empty-200" };
   if (rule.success === "status") return { outcome: "succeeded", why: "status-200" };
   return { outcome: "unknown", why: `status-${s}` };
+}
+
+/**
+ * The size spread of the page a request reached: its own, else (a directory's index page, which
+ * visitors ask for as the directory: DirectoryIndex) its directory's, else, for a PHP front controller
+ * in a folder no visitor asked for (`/public/index.php` of a framework's layout), the site's front page.
+ */
+function spreadOf(
+  base: SiteBaseline,
+  path: string,
+): SiteBaseline["spread"] extends Map<string, infer V> ? V | undefined : never {
+  const own = base.spread.get(path);
+  if (own) return own;
+  const dir = path.replace(/(^|\/)index\.(?:php|html?)$/, "$1");
+  if (dir === path) return undefined;
+  return base.spread.get(dir) ?? (path.endsWith("/index.php") ? base.spread.get("/") : undefined);
 }
 
 export interface AttackerSummary {
