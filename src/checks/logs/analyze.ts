@@ -151,10 +151,15 @@ export function learnBaseline(
     if (p.varied) see(p.entry, `${sig}\u0001other`);
   }
   // A page that gave one size to different payloads ignores them: that size is what it always answers.
+  // Not a size far from what visitors get from the page: two commands' few bytes of output that happen
+  // to match (31 bytes of `id`, 31 of a dropper's echo) are no page.
   for (const [k, reqs] of requestsByPageSize) {
     if (reqs.size < 2) continue;
     const [page, size] = k.split("\u0000") as [string, string];
-    addCapped(normalSizes, page, Number(size));
+    const sp = spreadOf(spread, page);
+    const n = Number(size);
+    if (sp && sp.n >= MIN_SPREAD_SAMPLES && (n < sp.lo || n > sp.hi)) continue;
+    addCapped(normalSizes, page, n);
   }
   const catchAllSizes: number[] = [];
   for (const [size, targets] of targetsBySize) {
@@ -294,9 +299,9 @@ export function outcomeOf(
   if (base.answersEverything) return { outcome: "unknown", why: "answers-everything" };
   // A dynamic page differs in size from one answer to the next: an answer inside the spread ordinary
   // visitors got from it is no sign that a command ran or a file was read.
-  const sp = spreadOf(base, t.path);
+  const sp = spreadOf(base.spread, t.path);
   if (
-    (rule.success === "file" || rule.success === "status") &&
+    rule.success !== "none" &&
     sp &&
     sp.n >= MIN_SPREAD_SAMPLES &&
     e.size !== undefined &&
@@ -308,7 +313,10 @@ export function outcomeOf(
     return (e.size ?? 0) >= 20
       ? { outcome: "succeeded", why: "file-200" }
       : { outcome: "unknown", why: "empty-200" };
-  if (rule.success === "status") return { outcome: "succeeded", why: "status-200" };
+  // A command run through a page (ThinkPHP carrying a miner's dropper) shows as that page's 200 with an
+  // answer unlike the page: the same as a rule whose success is the status.
+  if (rule.success === "status" || rule.success === "exec")
+    return { outcome: "succeeded", why: "status-200" };
   return { outcome: "unknown", why: `status-${s}` };
 }
 
@@ -317,15 +325,14 @@ export function outcomeOf(
  * visitors ask for as the directory: DirectoryIndex) its directory's, else, for a PHP front controller
  * in a folder no visitor asked for (`/public/index.php` of a framework's layout), the site's front page.
  */
-function spreadOf(
-  base: SiteBaseline,
-  path: string,
-): SiteBaseline["spread"] extends Map<string, infer V> ? V | undefined : never {
-  const own = base.spread.get(path);
+type Spread = { lo: number; hi: number; n: number };
+
+function spreadOf(spread: Map<string, Spread>, path: string): Spread | undefined {
+  const own = spread.get(path);
   if (own) return own;
   const dir = path.replace(/(^|\/)index\.(?:php|html?)$/, "$1");
   if (dir === path) return undefined;
-  return base.spread.get(dir) ?? (path.endsWith("/index.php") ? base.spread.get("/") : undefined);
+  return spread.get(dir) ?? (path.endsWith("/index.php") ? spread.get("/") : undefined);
 }
 
 export interface AttackerSummary {
