@@ -96,7 +96,11 @@ test("server alerts: the attacker from web1 now hits web2 (once), and findings r
   assert.equal(about.title, "The attacker 203.0.113.5 seen on web1 now hits web2");
   assert.equal(about.severity, "high", "it got in on web2");
   assert.match(about.detail, /first seen on web1 at 2026-11-20T03:14:05/);
-  assert.match(srv.output(), /The attacker 203\.0\.113\.5 seen on web1 now hits web2/);
+  // The server's own line about it: its stdout reaches this process after the webhook may have.
+  await waitFor(
+    () => /The attacker 203\.0\.113\.5 seen on web1 now hits web2/.test(srv.output()),
+    "the server's log says it too",
+  );
   const s = await sightings();
   assert.ok(s.some((x) => x.ip === "203.0.113.5" && x.host === "web2" && x.others[0]?.host === "web1"));
 
