@@ -67,7 +67,7 @@ export interface SiteBaseline {
    * many samples: a page whose size changes from one answer to the next (a dynamic page) answering an
    * exploit with a size inside that spread answered as it always does.
    */
-  spread: Map<string, { lo: number; hi: number; n: number }>;
+  spread: Map<string, Spread>;
 }
 
 /** Samples of a page before its spread counts (fewer could be one visitor's few pages). */
@@ -126,7 +126,7 @@ export function learnBaseline(
     if (request === undefined) addCapped(normalSizes, t.path, e.size);
     else addCapped(requestsByPageSize, `${t.path}\u0000${e.size}`, request);
   };
-  const spread = new Map<string, { lo: number; hi: number; n: number }>();
+  const spread = new Map<string, Spread>();
   for (const e of samples) {
     see(e);
     if (e.status !== 200 || !e.size || e.uri === undefined) continue;
@@ -142,11 +142,10 @@ export function learnBaseline(
   for (const p of probes) {
     // Two clients' user agents are two payloads only for a rule that reads the headers: PHPUnit's
     // payload is the POST body, which no log holds, and ten bots sending it one URL send one request.
-    const uri = p.entry.uri;
     const sig =
       noPayload(p.ruleId) || !payloadInHeaders(p.ruleId)
-        ? `${p.ruleId}\u0000${uri}`
-        : `${p.ruleId}\u0000${uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
+        ? `${p.ruleId}\u0000${p.entry.uri}`
+        : `${p.ruleId}\u0000${p.entry.uri}\u0000${p.entry.userAgent ?? ""}\u0000${p.entry.referer ?? ""}`;
     see(p.entry, sig);
     if (p.varied) see(p.entry, `${sig}\u0001other`);
   }
@@ -320,13 +319,13 @@ export function outcomeOf(
   return { outcome: "unknown", why: `status-${s}` };
 }
 
+type Spread = { lo: number; hi: number; n: number };
+
 /**
  * The size spread of the page a request reached: its own, else (a directory's index page, which
  * visitors ask for as the directory: DirectoryIndex) its directory's, else, for a PHP front controller
  * in a folder no visitor asked for (`/public/index.php` of a framework's layout), the site's front page.
  */
-type Spread = { lo: number; hi: number; n: number };
-
 function spreadOf(spread: Map<string, Spread>, path: string): Spread | undefined {
   const own = spread.get(path);
   if (own) return own;
