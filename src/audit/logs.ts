@@ -4,7 +4,8 @@
  */
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
-import { eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
+import { guessedLogins } from "../checks/logs/behaviour.ts";
+import { collectedProbing, eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
 import { hostRuntimes, NO_HOST_FACTS } from "../checks/logs/runtimes.ts";
 import type { ScanContext } from "../collect/context.ts";
 import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
@@ -96,7 +97,10 @@ export function logsArea(
     schema: async () => (await import("../facts/logs.ts")).logFactsSchema,
     load: (facts, ctx) => judgeLogFacts(facts, rules, hostRuntimes(ctx.areas ?? {})),
     check(facts, ctx, judged = judgeLogFacts(facts, rules)) {
-      return findingsFor(judged.events, rules, ctx, judged.facts.next);
+      return [
+        ...findingsFor(judged.events, rules, ctx, judged.facts.next),
+        ...guessedLogins(collectedProbing(judged.facts.scans) ?? [], ctx),
+      ];
     },
     summarize(facts, judged = judgeLogFacts(facts, rules)) {
       return logsSection(judged.facts, judged.events);

@@ -79,6 +79,7 @@ export function findingId(check: string, ...key: Array<string | number | undefin
  */
 const CHECK_ORDER = [
   "logs.exploit",
+  "logs.login",
   "process.",
   "network.",
   "apache.exposure",

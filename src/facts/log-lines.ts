@@ -91,6 +91,8 @@ export interface ProbingFact {
   quietOutcome?: "unknown" | "failed" | "blocked";
   /** A few counted lines (the first ones). */
   examples: Array<{ line: number; time?: string; target: string; status?: number }>;
+  /** The first counted line that showed success (a login page's redirect after many tries). */
+  won?: { line: number; time?: string; target: string; status?: number; after: number };
 }
 
 /** Matched lines counted rather than kept: their first line, how many, when. */

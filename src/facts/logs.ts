@@ -110,6 +110,16 @@ export const logFactsSchema: z.ZodType<LogFacts> = z.strictObject({
                   }),
                 )
                 .max(10),
+              won: z
+                .strictObject({
+                  line: count,
+                  time: iso.optional(),
+                  target: str,
+                  status: z.number().int().optional(),
+                  /** Lines counted up to and with it (the tries it took). */
+                  after: count,
+                })
+                .optional(),
             }),
           )
           .max(MAX_LINES)

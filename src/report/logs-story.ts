@@ -124,7 +124,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
 }
 
 /** One line per behaviour scenario: how many addresses were probing so, with how many requests. */
-function probingLines(list: NonNullable<LogsSection["probing"]>, { t }: RenderOptions): string[] {
+function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: RenderOptions): string[] {
   const by = new Map<string, { ips: number; requests: number; quiet: number; won: boolean }>();
   for (const p of list) {
     const g = by.get(p.scenario) ?? { ips: 0, requests: 0, quiet: 0, won: false };
@@ -134,16 +134,30 @@ function probingLines(list: NonNullable<LogsSection["probing"]>, { t }: RenderOp
     g.won ||= p.outcome === "succeeded";
     by.set(p.scenario, g);
   }
-  return [...by].map(([id, g]) => {
+  return [...by].flatMap(([id, g]) => {
     const key = `logs.scenario.${id}`;
     // Lines no rule flags alone are why the behaviour matters: say how many of the requests they are.
-    return t(g.quiet > 0 ? "logs.story.probingQuiet" : "logs.story.probing", {
+    const head = t(g.quiet > 0 ? "logs.story.probingQuiet" : "logs.story.probing", {
       name: isMessageKey(key) ? t(key) : esc(id),
       attackers: g.ips,
       requests: g.requests,
       quiet: Math.min(g.quiet, g.requests),
       outcome: t(g.won ? "logs.outcome.succeeded" : "logs.story.probingNone"),
     });
+    // Who got in, each on a line of its own: the line an operator acts on.
+    const winners = list.filter((p) => p.scenario === id && p.won);
+    const lines = winners.slice(0, MAX_LISTED).map((p) => {
+      const line = t("logs.story.probingWon", {
+        ip: esc(p.ip),
+        time: esc(p.won?.time ?? "?"),
+        tries: p.won?.after ?? p.requests,
+        target: esc(p.won?.target ?? ""),
+        status: p.won?.status ?? "-",
+      });
+      return color ? `${RED}${line}${RESET}` : line;
+    });
+    if (winners.length > MAX_LISTED) lines.push(`    … (+${winners.length - MAX_LISTED})`);
+    return [head, ...lines];
   });
 }
 

@@ -53,6 +53,11 @@ export function scenarioPath(target: string): string {
   return (raw.includes("%") ? decodeRounds(raw) : raw).toLowerCase();
 }
 
+/** The literals of every scenario (lines holding one are read although no rule needs them). */
+export function quietLiteralsOf(scenarios: Scenario[]): string[] {
+  return [...new Set(scenarios.flatMap((s) => s.literals ?? []))];
+}
+
 /** Whether a line counts for a scenario. */
 export function fits(s: Scenario, path: string, status: number | undefined): boolean {
   if (s.status && (status === undefined || !s.status.includes(status))) return false;
@@ -78,6 +83,20 @@ export function statusOutcome(status: number | undefined): "unknown" | "failed" 
     return "blocked";
   if (status >= 300 && status < 500) return "failed";
   return "unknown";
+}
+
+/** Whether a counted line shows the client got what the scenario says it was after. */
+function succeeded(success: NonNullable<Scenario["success"]>, path: string, o: Observed): boolean {
+  if (o.status === undefined || !success.status.includes(o.status) || !success.regex.test(path)) return false;
+  if (success.queryNot === undefined) return true;
+  const q = o.target.indexOf("?");
+  return (
+    q < 0 ||
+    !o.target
+      .slice(q + 1, q + 1 + PATH_BUDGET)
+      .toLowerCase()
+      .includes(success.queryNot)
+  );
 }
 
 const QUIET_RANK = ["unknown", "failed", "blocked"] as const;
@@ -139,6 +158,10 @@ interface Counter {
   ms: number | undefined;
   target: string;
   status: number | undefined;
+  /** The window's first line that showed success (the scenario's `success`), if any. */
+  won: Held | undefined;
+  /** Lines counted up to and with it. */
+  wonAfter: number;
 }
 
 interface FiredState {
@@ -152,6 +175,8 @@ interface FiredState {
   quietOutcome?: Fired["quietOutcome"];
   hashes: Set<number>;
   examples: Held[];
+  won?: Held;
+  wonAfter?: number;
 }
 
 const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -189,10 +214,14 @@ export class BehaviourTracker {
     const qo = o.quiet ? statusOutcome(o.status) : undefined;
     let counters: Array<Counter | undefined> | undefined;
     let h: number | undefined;
+    // A line no rule named that was answered (not 4xx) counts only for scenarios that asked for it.
+    const answered = o.quiet && (o.status === undefined || o.status < 400 || o.status >= 500);
     for (let i = 0; i < this.scenarios.length; i++) {
       const s = this.scenarios[i] as Scenario;
+      if (answered && !s.literals) continue;
       if (!fits(s, path, o.status)) continue;
       h ??= hash(path);
+      const won = s.success !== undefined && succeeded(s.success, path, o);
       const done = this.firedIps.has(o.ip) ? this.firedBy.get(`${o.ip}\u0000${s.id}`) : undefined;
       if (done) {
         done.lines += lines;
@@ -205,6 +234,10 @@ export class BehaviourTracker {
         if (o.timeMs !== undefined && (done.lastMs === undefined || o.timeMs > done.lastMs))
           done.lastMs = o.timeMs;
         if (done.examples.length < MAX_EXAMPLES) done.examples.push(this.example(o));
+        if (won && !done.won) {
+          done.won = this.example(o);
+          done.wonAfter = done.lines;
+        }
         continue;
       }
       counters ??= this.countersOf(o.ip);
@@ -223,11 +256,17 @@ export class BehaviourTracker {
           ms: at,
           target: own(o.target.slice(0, 512)),
           status: o.status,
+          won: undefined,
+          wonAfter: 0,
         };
         counters[i] = c;
       } else if (c.start === undefined) c.start = at;
       c.lines += lines;
       c.quiet += quiet;
+      if (won && !c.won) {
+        c.won = this.example(o);
+        c.wonAfter = c.lines;
+      }
       if (qo !== undefined) c.quietOutcome = better(c.quietOutcome, qo);
       if (s.count === "lines") c.n += lines;
       else if (c.seen === undefined) {
@@ -261,6 +300,7 @@ export class BehaviourTracker {
           c.line === (o.line ?? 0) && cms === o.timeMs && c.target === o.target.slice(0, 512)
             ? [this.example(o)]
             : [{ line: c.line, ms: cms, target: c.target, status: c.status }, this.example(o)],
+        ...(c.won ? { won: c.won, wonAfter: c.wonAfter } : {}),
       });
       this.firedIps.add(ip);
     }
@@ -322,6 +362,7 @@ export class BehaviourTracker {
       quiet: f.quiet,
       ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
       examples: f.examples.map(shown),
+      ...(f.won ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
     }));
   }
 

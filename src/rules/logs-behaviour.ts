@@ -22,6 +22,17 @@ export interface Scenario {
   regex?: RegExp;
   /** Exact decoded lower-case paths (a scanner's fixed list). */
   pathSet?: Set<string>;
+  /**
+   * Lower-case literals of the lines this scenario needs even when they were answered 2xx or 3xx and no
+   * rule names them (a login page's failed attempts answer 200): such lines are read and counted for
+   * this scenario only. Without literals a scenario sees matched lines and 4xx lines alone.
+   */
+  literals?: string[];
+  /**
+   * A counted line that shows the client got what it was after (a login page answering a redirect):
+   * its status, a regex on its decoded lower-cased path, and a text its query must not hold.
+   */
+  success?: { status: number[]; regex: RegExp; queryNot?: string };
   samples: { positive: string[][]; negative: string[][] };
 }
 
@@ -64,6 +75,23 @@ export function compileScenarios(doc: unknown, file: string): Scenario[] {
     if (s.regex !== undefined && !isText(s.regex)) throw new Error(`${at}: regex must be a string`);
     if (s.pathSet !== undefined && (!Array.isArray(s.pathSet) || !s.pathSet.every(isText)))
       throw new Error(`${at}: pathSet must be a list of paths`);
+    if (
+      s.literals !== undefined &&
+      (!Array.isArray(s.literals) ||
+        !s.literals.every(
+          (l) => isText(l) && l.length >= 4 && /^[\x21-\x7e]+$/.test(l) && l === l.toLowerCase(),
+        ))
+    )
+      throw new Error(`${at}: literals must be lower-case printable ASCII of 4 or more characters`);
+    const success = s.success as { status?: unknown; regex?: unknown; queryNot?: unknown } | undefined;
+    if (
+      success !== undefined &&
+      (!Array.isArray(success.status) ||
+        !success.status.every((x) => Number.isInteger(x)) ||
+        !isText(success.regex) ||
+        (success.queryNot !== undefined && !isText(success.queryNot)))
+    )
+      throw new Error(`${at}: success needs status (numbers), regex and optionally queryNot`);
     if (s.status === undefined && s.regex === undefined && s.pathSet === undefined)
       throw new Error(`${at}: give status, regex or pathSet`);
     return {
@@ -75,6 +103,14 @@ export function compileScenarios(doc: unknown, file: string): Scenario[] {
       status: s.status as number[] | undefined,
       regex: s.regex === undefined ? undefined : new RegExp(s.regex as string, "i"),
       pathSet: s.pathSet ? new Set((s.pathSet as string[]).map((p) => p.toLowerCase())) : undefined,
+      literals: s.literals as string[] | undefined,
+      success: success
+        ? {
+            status: success.status as number[],
+            regex: new RegExp(success.regex as string, "i"),
+            queryNot: (success.queryNot as string | undefined)?.toLowerCase(),
+          }
+        : undefined,
       samples: { positive, negative },
     };
   });

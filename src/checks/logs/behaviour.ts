@@ -8,6 +8,8 @@
  * 4xx lines no rule names included) and hands over what fired (`LogFileState.probing`); facts saved
  * without that are tracked here over the matched events. Pure: no I/O.
  */
+import type { CheckContext } from "../../core/context.ts";
+import { type Finding, findingId } from "../../core/finding.ts";
 import { OTHER_CLIENTS, type ProbingFact } from "../../facts/log-lines.ts";
 import { BehaviourTracker, scenarioPath } from "../../rules/behaviour-track.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
@@ -84,6 +86,8 @@ export interface Probing {
   outcome: Outcome;
   /** A few gathered lines (file, line, time, target, status). */
   examples: Array<{ file?: string; line: number; time?: string; target: string; status?: number }>;
+  /** The line that showed success (a login page's redirect after many tries): outcome `succeeded`. */
+  won?: { file?: string; line: number; time?: string; target: string; status?: number; after?: number };
 }
 
 /** Probing events listed in the JSON (the worst first); all are counted in `probingTotal`. */
@@ -144,6 +148,10 @@ export function probingSummary(
     if (f.quietOutcome && OUTCOME_RANK.indexOf(f.quietOutcome) < OUTCOME_RANK.indexOf(p.outcome))
       p.outcome = f.quietOutcome;
     span(p, f.firstSeen, f.lastSeen);
+    if (f.won && !p.won) {
+      p.won = { ...(f.file ? { file: f.file } : {}), ...f.won };
+      p.outcome = "succeeded";
+    }
     for (const x of f.examples)
       if (p.examples.length < 5) p.examples.push({ ...(f.file ? { file: f.file } : {}), ...x });
   }
@@ -163,4 +171,76 @@ export function probingSummary(
         a.scenario.localeCompare(b.scenario),
     );
   return { total: list.length, list: list.slice(0, max) };
+}
+
+/**
+ * A password guessed on a login page: a client that set off a scenario with a `success` (many login
+ * tries) and then got the answer a right password gets (a redirect into the admin area). One finding
+ * per client and scenario; the guessing that never got in stays a probing line of the story.
+ */
+export function guessedLogins(
+  collected: Array<ProbingFact & { file?: string }>,
+  ctx: CheckContext,
+): Finding[] {
+  const t = ctx.t;
+  const out = new Map<string, Finding>();
+  for (const p of collected) {
+    if (!p.won) continue;
+    const k = `${p.ip}\u0000${p.scenario}`;
+    const seen = out.get(k);
+    if (seen) {
+      (seen.data as { requests: number }).requests += p.lines;
+      continue;
+    }
+    const params = {
+      ip: p.ip,
+      count: p.won.after,
+      time: p.won.time ?? "?",
+      line: p.won.line,
+      file: p.file ?? "?",
+    };
+    out.set(k, {
+      id: findingId("logs.login", p.ip, p.scenario),
+      check: "logs.login",
+      severity: "critical",
+      confidence: "likely",
+      title: t("logs.finding.login.title", params),
+      detail: t("logs.finding.login.detail", params),
+      cves: [],
+      evidence: [
+        ...p.examples.slice(0, 2).map((x) => ({
+          path: p.file,
+          line: x.line,
+          value: x.target,
+          time: x.time,
+          timeSource: "log" as const,
+          ip: p.ip,
+          label: [`${x.status ?? "-"} `, t("logs.outcome.failed")],
+        })),
+        {
+          path: p.file,
+          line: p.won.line,
+          value: p.won.target,
+          time: p.won.time,
+          timeSource: "log",
+          ip: p.ip,
+          label: [`${p.won.status ?? "-"} `, t("logs.outcome.succeeded")],
+        },
+      ],
+      remediation: t("logs.finding.login.fix", params),
+      references: ["https://developer.wordpress.org/advanced-administration/security/brute-force/"],
+      time: p.won.time,
+      timeSource: "log",
+      data: {
+        ip: p.ip,
+        attack: p.scenario,
+        outcome: "succeeded",
+        firstSeen: p.firstSeen,
+        lastSeen: p.lastSeen,
+        requests: p.lines,
+        successTimes: p.won.time ? [p.won.time] : [],
+      },
+    });
+  }
+  return [...out.values()];
 }

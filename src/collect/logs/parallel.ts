@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { workerEnv } from "../../core/compile-cache.ts";
-import { BehaviourTracker } from "../../rules/behaviour-track.ts";
+import { BehaviourTracker, quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import type { RuleSpec } from "../../rules/logs.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
 import { specOf } from "../../rules/logs-compile.ts";
@@ -46,6 +46,8 @@ export interface WorkerJob {
   formatSource?: FileScan["formatSource"];
   offsetMinutes?: number;
   skippedBytes?: number;
+  /** The behaviour scenarios' literals (the scenarios themselves are tracked where parts are joined). */
+  quietLiterals?: string[];
 }
 
 /**
@@ -228,15 +230,17 @@ export async function scanSegments(
 ): Promise<void> {
   const buf = Buffer.allocUnsafe(SEGMENT_CHUNK);
   let prefilter: Prefilter | undefined;
+  const quietLiterals = opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? []);
   for (;;) {
     if (ahead !== undefined) waitForJoin(next, bounds.length - 1, ahead);
     const i = Atomics.add(next, 0, 1);
     if (i >= bounds.length - 1) return;
     const from = bounds[i] as number;
-    prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20));
+    prefilter ??= prefilterFor(opts.rules, readAt(fd, from, 1 << 20), quietLiterals);
     const scan = await scanStream(plainChunksSync(fd, from, bounds[i + 1] as number, buf), display, {
       ...opts,
       scenarios: undefined, // tracked where the segments are joined, in file order
+      quietLiterals,
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
@@ -302,6 +306,7 @@ export async function scanFileParallel(
     formatSource,
     offsetMinutes: opts.offsetMinutes,
     skippedBytes: opts.skippedBytes,
+    quietLiterals: quietLiteralsOf(opts.scenarios ?? []),
   };
   const join = new SegmentJoin(opts.scenarios);
   let wake: (() => void) | undefined;
@@ -344,6 +349,7 @@ export async function scanFileParallel(
     const scan = await scanStream(plainChunks(fd, bounds[i] as number, bounds[i + 1] as number), display, {
       ...opts,
       scenarios: undefined,
+      quietLiterals: job.quietLiterals,
       detected,
       formatSource,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
@@ -373,6 +379,7 @@ export async function scanGzipInWorker(
     detected: toWire(opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined)),
     formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,
     offsetMinutes: opts.offsetMinutes,
+    quietLiterals: opts.quietLiterals,
   };
   const part = await worker.run(job);
   if (!part.scan) throw new Error("the worker returned no scan");

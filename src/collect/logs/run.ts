@@ -5,6 +5,7 @@
 import type { Readable } from "node:stream";
 import type { LogSource } from "../../core/log-source.ts";
 import type { FileSummary, LaterRequest } from "../../facts/log-lines.ts";
+import { quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import type { RootFs } from "../rootfs.ts";
@@ -265,7 +266,13 @@ async function readOne(
       return await scanGzipInWorker(
         file.fd,
         f.display,
-        { rules: opts.rules, format, formatSource, offsetMinutes: offset },
+        {
+          rules: opts.rules,
+          format,
+          formatSource,
+          offsetMinutes: offset,
+          quietLiterals: quietLiteralsOf(opts.scenarios ?? []),
+        },
         worker,
       );
     } catch {

@@ -4,7 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
-import { BehaviourTracker } from "../../rules/behaviour-track.ts";
+import { BehaviourTracker, quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
 import {
@@ -157,10 +157,18 @@ const noObserved = (): ObservedLines => ({ line: [], ms: [], ip: [], target: [],
  * that was refused or not found (4xx). A line no rule matched and answered otherwise (most lines with a
  * rule literal are ordinary pages) is left out: no scenario needs it, and it would cost the most.
  */
-function observeInto(res: FileScan, e: LogEntry, quiet: boolean): void {
+function observeInto(res: FileScan, e: LogEntry, quiet: boolean, quietLiterals: string[]): void {
   if (e.kind !== "access" || !e.ip) return;
-  if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500)) return;
+  if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500) && !asked(e, quietLiterals))
+    return;
   observeLine(res, e.ip, e.time?.getTime(), e.uri ?? e.request, e.status, e.line, quiet);
+}
+
+/** Whether a scenario asked for this line by a literal (login pages answer 200 to failed tries). */
+function asked(e: LogEntry, quietLiterals: string[]): boolean {
+  if (quietLiterals.length === 0) return false;
+  const target = (e.uri ?? e.request).slice(0, 2048).toLowerCase();
+  return quietLiterals.some((l) => target.includes(l));
 }
 
 function observeLine(
@@ -259,6 +267,11 @@ export interface ScanOptions {
    * kept (`observed`) for the thread that joins the parts; `[]`: none observed.
    */
   scenarios?: Scenario[];
+  /**
+   * The scenarios' literals (`quietLiteralsOf`), for a part read where no scenario is tracked (a
+   * segment, the gzip worker); defaults to those of `scenarios`.
+   */
+  quietLiterals?: string[];
 }
 
 const MAX_LINE = 1 << 20;
@@ -302,11 +315,11 @@ function worthParsing(buf: Buffer, ls: number, le: number, at: number, pf: Prefi
 }
 
 /** The prefilter for a file, anchored on the byte pairs that are rare in a sample of that file. */
-export function prefilterFor(rules: Rule[], sample?: Uint8Array): Prefilter {
+export function prefilterFor(rules: Rule[], sample?: Uint8Array, quietLiterals: string[] = []): Prefilter {
   const counts = sample ? pairCounts(sample, 0, sample.length) : undefined;
   const quads = sample ? quadCounts(sample, 0, sample.length) : undefined;
   return buildPrefilter(
-    [...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS, ...STATUS_LITERALS],
+    [...rules.flatMap((r) => r.prefilter), ...CGI_LITERALS, ...STATUS_LITERALS, ...quietLiterals],
     counts,
     quads,
   );
@@ -339,6 +352,7 @@ export async function scanStream(
     res.behaviour = new BehaviourTracker(opts.scenarios);
   // No scenarios at all (`[]`: watch, which judges its matched lines alone): nothing is observed.
   const observing = !(opts.scenarios && opts.scenarios.length === 0);
+  const quietLiterals = observing ? (opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? [])) : [];
   let detected: DetectedFormat | undefined =
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
   if (opts.detected) {
@@ -543,7 +557,7 @@ export async function scanStream(
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
     const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
-    if (observing) observeInto(into, entry, !rule);
+    if (observing) observeInto(into, entry, !rule, quietLiterals);
     if (!rule) return;
     ruleLines.add(s);
     if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
@@ -574,7 +588,7 @@ export async function scanStream(
     }
     pf ??= opts.literals
       ? buildPrefilter(opts.literals)
-      : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))));
+      : prefilterFor(opts.rules, buf.subarray(start, Math.min(end, start + (1 << 20))), quietLiterals);
     const found = scanRegion(buf, start, end, pf);
     const base = res.lines; // lines before `start`
     const examinedBefore = examined;

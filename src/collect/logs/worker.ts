@@ -12,6 +12,7 @@ parentPort?.on("message", async (job: WorkerJob) => {
     formatSource: job.formatSource,
     offsetMinutes: job.offsetMinutes,
     skippedBytes: job.skippedBytes,
+    quietLiterals: job.quietLiterals,
   };
   // The group index is rebuilt where the scans are joined: not worth copying.
   if (job.gzip || !job.next) {

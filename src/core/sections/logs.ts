@@ -154,6 +154,18 @@ export const logsSectionSchema = z.strictObject({
           )
           .max(10)
           .optional(),
+        /** The line that showed success (outcome `succeeded` of a scenario that can tell). */
+        won: z
+          .strictObject({
+            file: z.string().optional(),
+            line: z.number().int().nonnegative(),
+            time: z.string().optional(),
+            target: z.string(),
+            status: z.number().int().optional(),
+            /** Lines gathered up to and with it (the tries it took). */
+            after: z.number().int().nonnegative().optional(),
+          })
+          .optional(),
       }),
     )
     .optional(),

@@ -58,6 +58,18 @@ export const logs = {
     en: "Nothing to do unless the probed file exists and is served; make sure secrets are not under the web root.",
     ja: "探られたファイルが実在して公開されていない限り対応は不要です。秘密情報を公開ディレクトリに置かないでください。",
   },
+  "logs.finding.login.title": {
+    en: "{ip} guessed a WordPress password: {count} login tries, then a login was accepted ({time})",
+    ja: "{ip} が WordPress のパスワードを当てた可能性が高いです: {count} 回のログイン試行の後にログインが通りました ({time})",
+  },
+  "logs.finding.login.detail": {
+    en: "After {count} tries from {ip}, the login page answered with a redirect into the admin area (line {line} of {file}), which WordPress sends only for a right password. Whoever logged in can install plugins and themes, which run code on this server.",
+    ja: "{ip} からの {count} 回の試行の後、ログイン画面が管理画面への転送で応答しました ({file} の {line} 行目)。WordPress はパスワードが正しいときにだけこう応答します。ログインした者はプラグインやテーマを入れられ、それはこのサーバー上でコードとして動きます。",
+  },
+  "logs.finding.login.fix": {
+    en: "Change every WordPress administrator's password now (`wp user list --role=administrator`, then `wp user update USER --user_pass=...`), remove users you do not know, look for plugins, themes and PHP files changed after {time}, and limit the login page (a login limiter, or `Require ip` for /wp-login.php in Apache).",
+    ja: "WordPress の管理者全員のパスワードを今すぐ変更し (`wp user list --role=administrator` の後 `wp user update USER --user_pass=...`)、知らないユーザーを削除し、{time} 以降に変わったプラグイン・テーマ・PHP ファイルを調べ、ログイン画面を制限してください (ログイン試行制限、または Apache で /wp-login.php に `Require ip`)。",
+  },
   "logs.finding.fixSucceeded": {
     en: "Isolate the server, look for processes, files and cron entries created after {time}, rotate its credentials, and patch before putting it back.",
     ja: "サーバーを隔離し、{time} 以降に作られたプロセス・ファイル・cron を調べ、認証情報を変更し、修正を適用してから復帰させてください。",
@@ -111,11 +123,23 @@ export const logs = {
     ja: "探索行為 ({name}): {attackers} 件の送信元、{requests} 件のリクエスト (うち単独では目立たないもの {quiet} 件)、{outcome}。",
   },
   "logs.story.probingNone": { en: "none succeeded", ja: "成功なし" },
+  "logs.story.probingWon": {
+    en: "  {ip} got in at {time}: after {tries} tries, {target} answered {status}.",
+    ja: "  {ip} が {time} に侵入: {tries} 回の試行の後、{target} が {status} で応答しました。",
+  },
   "logs.scenario.probe-not-found": { en: "many nonexistent paths", ja: "存在しないパスの大量探索" },
   "logs.scenario.probe-webshells": { en: "webshell hunting", ja: "Web シェルの探索" },
   "logs.scenario.probe-secrets": { en: "sensitive-file sweep", ja: "機密ファイルの一斉探索" },
   "logs.scenario.probe-error-burst": { en: "burst of refused requests", ja: "拒否された要求の集中" },
   "logs.scenario.probe-scanner-paths": { en: "a known scanner's path set", ja: "既知のスキャナーのパス一式" },
+  "logs.scenario.login-bruteforce": {
+    en: "password guessing on the WordPress login page",
+    ja: "WordPress ログイン画面でのパスワード総当たり",
+  },
+  "logs.scenario.xmlrpc-flood": {
+    en: "flood of XML-RPC calls (password guessing through xmlrpc.php)",
+    ja: "XML-RPC 呼び出しの集中（xmlrpc.php 経由のパスワード総当たり）",
+  },
   "logs.table.attacker": { en: "Attacker", ja: "攻撃元" },
   "logs.table.first": { en: "First seen", ja: "初回" },
   "logs.table.last": { en: "Last seen", ja: "最終" },

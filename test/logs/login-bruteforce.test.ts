@@ -1,0 +1,170 @@
+/**
+ * Issues 12 and 15, "did they get in" for the most common attack on small sites: password guessing on
+ * WordPress's login page. Its failed tries answer 200 and name no rule, so the reader reads lines
+ * holding the scenario's literals (`wp-login.php`) although no rule needs them; a client that tried 20
+ * times in an hour and then got the redirect a right password gets is a critical finding, in both
+ * languages; an editor who mistypes a few times, and the same lines over a day, are not. One thread,
+ * two threads (segments read by the worker) and gzip give the same facts.
+ */
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { judgedSection, readLogs } from "../../src/audit/logs.ts";
+import { BehaviourTracker } from "../../src/checks/logs/behaviour.ts";
+import { RootFs } from "../../src/collect/rootfs.ts";
+import { loadRules } from "../../src/rules/logs.ts";
+import { loadScenarios } from "../../src/rules/logs-behaviour.ts";
+import { mamori } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const rules = loadRules();
+const at = (sec: number) => {
+  const h = String(3 + Math.floor(sec / 3600)).padStart(2, "0");
+  const m = String(Math.floor(sec / 60) % 60).padStart(2, "0");
+  const s = String(sec % 60).padStart(2, "0");
+  return `20/Nov/2026:${h}:${m}:${s} +0000`;
+};
+const line = (
+  ip: string,
+  sec: number,
+  method: string,
+  target: string,
+  status: number,
+  size: string | number,
+) =>
+  `${ip} - - [${at(sec)}] "${method} ${target} HTTP/1.1" ${status} ${size} "-" "Mozilla/5.0 (X11; Linux x86_64)"`;
+
+/** A bot guessing slowly (one try a minute) that gets in at the 31st; an editor; a day of a monitor's logins. */
+function sampleLog(): string {
+  const out: string[] = [];
+  for (let i = 0; i < 30; i++) out.push(line("198.51.100.90", i * 60, "POST", "/wp-login.php", 200, 4514));
+  out.push(line("198.51.100.90", 30 * 60, "POST", "/wp-login.php", 302, "-"));
+  out.push(line("198.51.100.90", 30 * 60 + 2, "GET", "/wp-admin/", 200, 52000));
+  // An editor: form and wrong password three times, then in, then out (a logout redirects too).
+  for (let i = 0; i < 3; i++) {
+    out.push(line("203.0.113.60", 100 + i * 30, "GET", "/wp-login.php", 200, 4400));
+    out.push(line("203.0.113.60", 110 + i * 30, "POST", "/wp-login.php", 200, 4520));
+  }
+  out.push(line("203.0.113.60", 200, "POST", "/wp-login.php", 302, "-"));
+  out.push(line("203.0.113.60", 900, "GET", "/wp-login.php?action=logout&_wpnonce=abc", 302, "-"));
+  // A monitor that logs in every 20 minutes all day, and ordinary pages between.
+  for (let i = 0; i < 60; i++) {
+    out.push(line("203.0.113.61", i * 1200, "POST", "/wp-login.php", 302, "-"));
+    out.push(line("203.0.113.62", i * 60 + 5, "GET", `/blog/${i}.html`, 200, 9000));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+test("tracker: the success is the first redirect after the tries, a logout's redirect is none, answered lines count only where asked", () => {
+  const scenarios = loadScenarios();
+  const login = scenarios.find((s) => s.id === "login-bruteforce");
+  assert.ok(login?.literals?.includes("wp-login.php"));
+  const tr = new BehaviourTracker(scenarios);
+  const base = Date.UTC(2026, 10, 20, 3);
+  for (let i = 0; i < 25; i++)
+    tr.observe({
+      ip: "198.51.100.1",
+      timeMs: base + i * 1000,
+      target: "/wp-login.php",
+      status: 200,
+      quiet: true,
+      line: i + 1,
+    });
+  tr.observe({
+    ip: "198.51.100.1",
+    timeMs: base + 26_000,
+    target: "/wp-login.php?action=logout",
+    status: 302,
+    quiet: true,
+    line: 26,
+  });
+  tr.observe({
+    ip: "198.51.100.1",
+    timeMs: base + 27_000,
+    target: "/wp-login.php",
+    status: 302,
+    quiet: true,
+    line: 27,
+  });
+  tr.observe({
+    ip: "198.51.100.1",
+    timeMs: base + 28_000,
+    target: "/wp-login.php",
+    status: 302,
+    quiet: true,
+    line: 28,
+  });
+  // Answered lines no rule named, on paths a scenario without literals counts (a sweep of secrets):
+  // such lines are read only for the login scenario, so they count for nothing else.
+  for (const [i, target] of ["/.env", "/.git/config", "/backup.sql", "/.aws/credentials"].entries())
+    tr.observe({ ip: "198.51.100.2", timeMs: base + i, target, status: 200, quiet: true, line: 100 + i });
+  const fired = tr.fired();
+  assert.deepEqual(
+    fired.map((f) => [f.ip, f.scenario, f.lines, f.won?.line, f.won?.status, f.won?.after]),
+    [["198.51.100.1", "login-bruteforce", 28, 27, 302, 27]],
+  );
+});
+
+test("mamori logs: a guessed WordPress password is a critical finding naming the client, the tries and the line; an editor and a monitor are not", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  const text = sampleLog();
+  writeFileSync(f, text);
+  writeFileSync(`${f}.1.gz`, gzipSync(text));
+  const fs = new RootFs("/");
+  const one = await readLogs(fs, [{ path: f, display: f }], { rules, parallel: false });
+  // No rule names any of these lines: the finding comes from behaviour alone.
+  assert.equal(one.events.length, 0);
+  const facts = one.scans[0]?.probing ?? [];
+  assert.deepEqual(
+    facts.map((p) => [p.ip, p.scenario, p.won?.line, p.won?.after]),
+    [["198.51.100.90", "login-bruteforce", 31, 31]],
+  );
+  const s = judgedSection(one);
+  assert.deepEqual(
+    s.probing.map((p) => [p.ip, p.scenario, p.outcome, p.won?.line]),
+    [["198.51.100.90", "login-bruteforce", "succeeded", 31]],
+  );
+  // Two threads joining small segments (the worker reads with the scenarios' literals too), and gzip.
+  const two = await readLogs(fs, [{ path: f, display: f }], {
+    rules,
+    parallelMinBytes: 1,
+    segmentBytes: 900,
+  });
+  assert.deepEqual(two.scans[0]?.probing, one.scans[0]?.probing);
+  const gz = await readLogs(fs, [{ path: `${f}.1.gz`, display: `${f}.1.gz` }], {
+    rules,
+    gzipWorkerMinBytes: 1,
+  });
+  assert.deepEqual(gz.scans[0]?.probing, one.scans[0]?.probing);
+
+  for (const lang of ["en", "ja"] as const) {
+    const json = JSON.parse((await mamori(["logs", "--format", "json", "--lang", lang, f])).stdout);
+    const found = json.findings.filter((x: { check: string }) => x.check === "logs.login");
+    assert.equal(found.length, 1, JSON.stringify(json.findings.map((x: { check: string }) => x.check)));
+    const [g] = found;
+    assert.equal(g.severity, "critical");
+    assert.equal(g.data.ip, "198.51.100.90");
+    assert.equal(g.time, "2026-11-20T03:30:00.000Z");
+    assert.ok(
+      g.evidence.some((e: { line: number; value: string }) => e.line === 31 && e.value === "/wp-login.php"),
+    );
+    assert.match(
+      g.title,
+      lang === "en"
+        ? /198\.51\.100\.90 guessed a WordPress password: 31 login tries/
+        : /198\.51\.100\.90 が WordPress のパスワードを当てた/,
+    );
+    assert.match(g.remediation, /wp user list --role=administrator/);
+    const story = (await mamori(["logs", "--lang", lang, "--color", "never", f])).stdout;
+    assert.match(
+      story,
+      lang === "en"
+        ? /^ {2}198\.51\.100\.90 got in at 2026-11-20T03:30:00\.000Z: after 31 tries, \/wp-login\.php answered 302\.$/m
+        : /^ {2}198\.51\.100\.90 が 2026-11-20T03:30:00\.000Z に侵入: 31 回の試行の後/m,
+    );
+    assert.doesNotMatch(story, /203\.0\.113\.6[01]/);
+  }
+});
