@@ -166,5 +166,11 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
         : /^ {2}198\.51\.100\.90 が 2026-11-20T03:30:00\.000Z に侵入: 31 回の試行の後/m,
     );
     assert.doesNotMatch(story, /203\.0\.113\.6[01]/);
+    // Said first, and never beside "no exploit attempts were found".
+    assert.match(
+      story.split("\n")[0] ?? "",
+      lang === "en" ? /^Probing \(password guessing/ : /^探索行為 \(WordPress/,
+    );
+    assert.doesNotMatch(story, /No exploit attempts|攻撃の試みは見つかりませんでした/);
   }
 });
