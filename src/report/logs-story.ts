@@ -38,7 +38,12 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   // A client that guessed a password got in: said first, and "no attempts" is not said beside it.
   const probing = s.probing ?? [];
   const wonBy = new Set(probing.filter((p) => p.outcome === "succeeded" && p.won).map((p) => p.scenario));
-  out.push(...probingLines(probing.filter((p) => wonBy.has(p.scenario)), opts));
+  out.push(
+    ...probingLines(
+      probing.filter((p) => wonBy.has(p.scenario)),
+      opts,
+    ),
+  );
   if (exploitAttacks.length === 0 && read.length > 0 && !noise?.requests && wonBy.size === 0)
     out.push(t("logs.story.none", { files: read.length, lines: totalLines }));
   if (noise && noise.requests > 0) out.push(t("logs.story.noise", noise));
@@ -78,7 +83,12 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     const ips = new Set(s.events.filter((e) => ids.has(e.attack)).map((e) => e.ip));
     out.push(t("logs.story.recon", { count: recon.reduce((n, a) => n + a.events, 0), attackers: ips.size }));
   }
-  out.push(...probingLines(probing.filter((p) => !wonBy.has(p.scenario)), opts));
+  out.push(
+    ...probingLines(
+      probing.filter((p) => !wonBy.has(p.scenario)),
+      opts,
+    ),
+  );
   const won = s.attackers.filter((x) => x.outcome === "succeeded");
   for (const w of won.slice(0, MAX_LISTED)) {
     const later = w.next.length > 0 ? w.next : w.after;
