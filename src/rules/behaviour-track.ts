@@ -116,6 +116,9 @@ interface Held {
   status?: number;
 }
 
+/** A window whose client was let in before its tries added up (see `observe`): no success to report. */
+const LOGS_IN: Held = Object.freeze({ line: 0, target: "" });
+
 const shown = (x: Held): ProbeExample => ({
   line: x.line,
   ...(x.ms === undefined ? {} : { time: new Date(x.ms).toISOString() }),
@@ -263,10 +266,6 @@ export class BehaviourTracker {
       } else if (c.start === undefined) c.start = at;
       c.lines += lines;
       c.quiet += quiet;
-      if (won && !c.won) {
-        c.won = this.example(o);
-        c.wonAfter = c.lines;
-      }
       if (qo !== undefined) c.quietOutcome = better(c.quietOutcome, qo);
       if (s.count === "lines") c.n += lines;
       else if (c.seen === undefined) {
@@ -275,6 +274,12 @@ export class BehaviourTracker {
       } else if (!c.seen.includes(h)) {
         c.seen = c.seen.concat([h]);
         c.n++;
+      }
+      if (won && !c.won) {
+        // Let in before the tries add up: a client that logs in (an office behind one address), whose
+        // later redirects in this window say nothing about guessing.
+        c.won = c.n < s.threshold ? LOGS_IN : this.example(o);
+        c.wonAfter = c.lines;
       }
       if (c.n < s.threshold) continue;
       counters[i] = undefined;
@@ -362,7 +367,7 @@ export class BehaviourTracker {
       quiet: f.quiet,
       ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
       examples: f.examples.map(shown),
-      ...(f.won ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
+      ...(f.won && f.won !== LOGS_IN ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
     }));
   }
 

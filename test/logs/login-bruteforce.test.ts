@@ -57,45 +57,23 @@ function sampleLog(): string {
   return `${out.join("\n")}\n`;
 }
 
-test("tracker: the success is the first redirect after the tries, a logout's redirect is none, answered lines count only where asked", () => {
+test("tracker: the success is the first redirect after the tries; a logout's redirect is none; a client let in early is no guesser; answered lines count only where asked", () => {
   const scenarios = loadScenarios();
   const login = scenarios.find((s) => s.id === "login-bruteforce");
   assert.ok(login?.literals?.includes("wp-login.php"));
   const tr = new BehaviourTracker(scenarios);
   const base = Date.UTC(2026, 10, 20, 3);
-  for (let i = 0; i < 25; i++)
-    tr.observe({
-      ip: "198.51.100.1",
-      timeMs: base + i * 1000,
-      target: "/wp-login.php",
-      status: 200,
-      quiet: true,
-      line: i + 1,
-    });
-  tr.observe({
-    ip: "198.51.100.1",
-    timeMs: base + 26_000,
-    target: "/wp-login.php?action=logout",
-    status: 302,
-    quiet: true,
-    line: 26,
-  });
-  tr.observe({
-    ip: "198.51.100.1",
-    timeMs: base + 27_000,
-    target: "/wp-login.php",
-    status: 302,
-    quiet: true,
-    line: 27,
-  });
-  tr.observe({
-    ip: "198.51.100.1",
-    timeMs: base + 28_000,
-    target: "/wp-login.php",
-    status: 302,
-    quiet: true,
-    line: 28,
-  });
+  const post = (ip: string, sec: number, target: string, status: number, line: number) =>
+    tr.observe({ ip, timeMs: base + sec * 1000, target, status, quiet: true, line });
+  for (let i = 0; i < 30; i++) post("198.51.100.1", i * 60, "/wp-login.php", 200, i + 1);
+  post("198.51.100.1", 1860, "/wp-login.php?action=logout", 302, 31);
+  post("198.51.100.1", 1870, "/wp-login.php", 302, 32);
+  post("198.51.100.1", 1880, "/wp-login.php", 302, 33);
+  // An office behind one address: let in at its second line, then many more tries and logins.
+  post("198.51.100.3", 0, "/wp-login.php", 200, 200);
+  post("198.51.100.3", 10, "/wp-login.php", 302, 201);
+  for (let i = 0; i < 40; i++)
+    post("198.51.100.3", 60 + i * 300, "/wp-login.php", i % 4 === 3 ? 302 : 200, 202 + i);
   // Answered lines no rule named, on paths a scenario without literals counts (a sweep of secrets):
   // such lines are read only for the login scenario, so they count for nothing else.
   for (const [i, target] of ["/.env", "/.git/config", "/backup.sql", "/.aws/credentials"].entries())
@@ -103,7 +81,10 @@ test("tracker: the success is the first redirect after the tries, a logout's red
   const fired = tr.fired();
   assert.deepEqual(
     fired.map((f) => [f.ip, f.scenario, f.lines, f.won?.line, f.won?.status, f.won?.after]),
-    [["198.51.100.1", "login-bruteforce", 28, 27, 302, 27]],
+    [
+      ["198.51.100.1", "login-bruteforce", 33, 32, 302, 32],
+      ["198.51.100.3", "login-bruteforce", 42, undefined, undefined, undefined],
+    ],
   );
 });
 
