@@ -29,6 +29,8 @@ export interface Observed {
   line?: number;
   /** No rule matched the line: alone it is unremarkable. */
   quiet?: boolean;
+  /** The answer had a body (bytes sent): a redirect a server writes has one, WordPress's login redirect none. */
+  body?: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ export function statusOutcome(status: number | undefined): "unknown" | "failed" 
 /** Whether a counted line shows the client got what the scenario says it was after. */
 function succeeded(success: NonNullable<Scenario["success"]>, path: string, o: Observed): boolean {
   if (o.status === undefined || !success.status.includes(o.status) || !success.regex.test(path)) return false;
+  if (success.empty && o.body) return false;
   if (success.queryNot === undefined) return true;
   const q = o.target.indexOf("?");
   return (

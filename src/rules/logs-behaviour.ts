@@ -32,7 +32,7 @@ export interface Scenario {
    * A counted line that shows the client got what it was after (a login page answering a redirect):
    * its status, a regex on its decoded lower-cased path, and a text its query must not hold.
    */
-  success?: { status: number[]; regex: RegExp; queryNot?: string };
+  success?: { status: number[]; regex: RegExp; queryNot?: string; empty?: boolean };
   samples: { positive: string[][]; negative: string[][] };
 }
 
@@ -83,15 +83,18 @@ export function compileScenarios(doc: unknown, file: string): Scenario[] {
         ))
     )
       throw new Error(`${at}: literals must be lower-case printable ASCII of 4 or more characters`);
-    const success = s.success as { status?: unknown; regex?: unknown; queryNot?: unknown } | undefined;
+    const success = s.success as
+      | { status?: unknown; regex?: unknown; queryNot?: unknown; empty?: unknown }
+      | undefined;
     if (
       success !== undefined &&
       (!Array.isArray(success.status) ||
         !success.status.every((x) => Number.isInteger(x)) ||
         !isText(success.regex) ||
-        (success.queryNot !== undefined && !isText(success.queryNot)))
+        (success.queryNot !== undefined && !isText(success.queryNot)) ||
+        (success.empty !== undefined && typeof success.empty !== "boolean"))
     )
-      throw new Error(`${at}: success needs status (numbers), regex and optionally queryNot`);
+      throw new Error(`${at}: success needs status (numbers), regex and optionally queryNot and empty`);
     if (s.status === undefined && s.regex === undefined && s.pathSet === undefined)
       throw new Error(`${at}: give status, regex or pathSet`);
     return {
@@ -109,6 +112,7 @@ export function compileScenarios(doc: unknown, file: string): Scenario[] {
             status: success.status as number[],
             regex: new RegExp(success.regex as string, "i"),
             queryNot: (success.queryNot as string | undefined)?.toLowerCase(),
+            empty: success.empty === true,
           }
         : undefined,
       samples: { positive, negative },

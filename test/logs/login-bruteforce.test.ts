@@ -42,6 +42,10 @@ function sampleLog(): string {
   for (let i = 0; i < 30; i++) out.push(line("198.51.100.90", i * 60, "POST", "/wp-login.php", 200, 4514));
   out.push(line("198.51.100.90", 30 * 60, "POST", "/wp-login.php", 302, "-"));
   out.push(line("198.51.100.90", 30 * 60 + 2, "GET", "/wp-admin/", 200, 52000));
+  // A guesser whose last try went to http and was sent back to https by Apache (a redirect with a page).
+  for (let i = 0; i < 30; i++)
+    out.push(line("198.51.100.91", 5 + i * 60, "POST", "/wp-login.php", 200, 4514));
+  out.push(line("198.51.100.91", 30 * 60 + 5, "POST", "/wp-login.php", 302, 230));
   // An editor: form and wrong password three times, then in, then out (a logout redirects too).
   for (let i = 0; i < 3; i++) {
     out.push(line("203.0.113.60", 100 + i * 30, "GET", "/wp-login.php", 200, 4400));
@@ -69,6 +73,18 @@ test("tracker: the success is the first redirect after the tries; a logout's red
   post("198.51.100.1", 1860, "/wp-login.php?action=logout", 302, 31);
   post("198.51.100.1", 1870, "/wp-login.php", 302, 32);
   post("198.51.100.1", 1880, "/wp-login.php", 302, 33);
+  // A guesser sent to https by a redirect Apache writes (it has a body), then let in (WordPress's has none).
+  for (let i = 0; i < 30; i++) post("198.51.100.4", i * 60, "/wp-login.php", 200, 300 + i);
+  tr.observe({
+    ip: "198.51.100.4",
+    timeMs: base + 1900_000,
+    target: "/wp-login.php",
+    status: 302,
+    quiet: true,
+    line: 330,
+    body: true,
+  });
+  post("198.51.100.4", 1910, "/wp-login.php", 302, 331);
   // An office behind one address: let in at its second line, then many more tries and logins.
   post("198.51.100.3", 0, "/wp-login.php", 200, 200);
   post("198.51.100.3", 10, "/wp-login.php", 302, 201);
@@ -83,6 +99,7 @@ test("tracker: the success is the first redirect after the tries; a logout's red
     fired.map((f) => [f.ip, f.scenario, f.lines, f.won?.line, f.won?.status, f.won?.after]),
     [
       ["198.51.100.1", "login-bruteforce", 33, 32, 302, 32],
+      ["198.51.100.4", "login-bruteforce", 32, 331, 302, 32],
       ["198.51.100.3", "login-bruteforce", 42, undefined, undefined, undefined],
     ],
   );
@@ -101,12 +118,18 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
   const facts = one.scans[0]?.probing ?? [];
   assert.deepEqual(
     facts.map((p) => [p.ip, p.scenario, p.won?.line, p.won?.after]),
-    [["198.51.100.90", "login-bruteforce", 31, 31]],
+    [
+      ["198.51.100.90", "login-bruteforce", 31, 31],
+      ["198.51.100.91", "login-bruteforce", undefined, undefined],
+    ],
   );
   const s = judgedSection(one);
   assert.deepEqual(
     s.probing.map((p) => [p.ip, p.scenario, p.outcome, p.won?.line]),
-    [["198.51.100.90", "login-bruteforce", "succeeded", 31]],
+    [
+      ["198.51.100.90", "login-bruteforce", "succeeded", 31],
+      ["198.51.100.91", "login-bruteforce", "unknown", undefined],
+    ],
   );
   // Two threads joining small segments (the worker reads with the scenarios' literals too), and gzip.
   const two = await readLogs(fs, [{ path: f, display: f }], {

@@ -70,7 +70,7 @@ export interface ObservedLines {
   target: string[];
   /** 0 when the line had no status. */
   status: number[];
-  /** 1: no rule matched the line. */
+  /** Bit 1: no rule matched the line; bit 2: the answer had a body (bytes sent). */
   quiet: number[];
 }
 
@@ -161,7 +161,7 @@ function observeInto(res: FileScan, e: LogEntry, quiet: boolean, quietLiterals: 
   if (e.kind !== "access" || !e.ip) return;
   if (quiet && (e.status === undefined || e.status < 400 || e.status >= 500) && !asked(e, quietLiterals))
     return;
-  observeLine(res, e.ip, e.time?.getTime(), e.uri ?? e.request, e.status, e.line, quiet);
+  observeLine(res, e.ip, e.time?.getTime(), e.uri ?? e.request, e.status, e.line, quiet, (e.size ?? 0) > 0);
 }
 
 /** Whether a scenario asked for this line by a literal (login pages answer 200 to failed tries). */
@@ -179,6 +179,7 @@ function observeLine(
   status: number | undefined,
   line: number,
   quiet: boolean,
+  body = false,
 ): void {
   if (res.behaviour) {
     res.behaviour.observe({
@@ -188,6 +189,7 @@ function observeLine(
       status,
       line,
       quiet,
+      body,
     });
     return;
   }
@@ -202,7 +204,7 @@ function observeLine(
   o.ip.push(ip);
   o.target.push(target);
   o.status.push(status ?? 0);
-  o.quiet.push(quiet ? 1 : 0);
+  o.quiet.push((quiet ? 1 : 0) | (body ? 2 : 0));
 }
 
 /** Feeds a part's observed lines (line numbers moved by `shift`) to a tracker, in order. */
@@ -216,7 +218,8 @@ export function feedObserved(t: BehaviourTracker, o: ObservedLines, shift = 0): 
       target: o.target[i] as string,
       status: status === 0 ? undefined : status,
       line: (o.line[i] as number) + shift,
-      quiet: o.quiet[i] === 1,
+      quiet: ((o.quiet[i] as number) & 1) === 1,
+      body: ((o.quiet[i] as number) & 2) === 2,
     });
   }
 }
