@@ -99,6 +99,8 @@ export function filesRead(n: Node, max = 5): string[] {
 
 /** An error-log line (no request line in its evidence): it confirms an access-log event, it is not one. */
 export function fromErrorLog(n: Node): boolean {
+  // A guessed login's evidence is the login page's targets, not error-log messages.
+  if (n.finding.check === "logs.login") return false;
   const ev = n.finding.evidence.filter((e) => typeof e.value === "string");
   return ev.length > 0 && ev.every((e) => !METHOD.test(String(e.value)));
 }

@@ -221,8 +221,10 @@ function buildIncident(
     : [];
 
   const exploitCves = new Set(exploits.flatMap((x) => x.finding.cves));
+  // A guessed password is no Apache hole: an incident that only logins explain has no Apache entry point.
+  const byRequest = exploits.filter((x) => x.finding.check !== "logs.login");
   const exposure =
-    exploits.length === 0
+    byRequest.length === 0
       ? undefined
       : (exposures.find((e) => e.finding.cves.some((c) => exploitCves.has(c))) ??
         (exploitCves.size === 0 ? exposures[0] : undefined));

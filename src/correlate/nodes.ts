@@ -40,7 +40,8 @@ export interface Node {
 
 export function kindOf(check: string): NodeKind | undefined {
   if (check === "apache.cve" || check === "apache.exposure") return "exposure";
-  if (check === "logs.exploit") return "exploit";
+  // A guessed password is a way in too: what the login's holder planted afterwards belongs to it.
+  if (check === "logs.exploit" || check === "logs.login") return "exploit";
   if (check.startsWith("process.")) return "process";
   if (check.startsWith("file.")) return "file";
   if (check.startsWith("persistence.")) return "persistence";

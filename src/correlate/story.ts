@@ -1,6 +1,7 @@
 import type { TimelineEntry } from "../core/document.ts";
 import type { TimeSource } from "../core/finding.ts";
 import { joinText, type MsgBuilder, type Text } from "../core/message.ts";
+import { isMessageKey } from "../i18n/index.ts";
 import {
   type Action,
   type AttackerRole,
@@ -63,8 +64,12 @@ export function timeSourceText(src: TimeSource | undefined, t: MsgBuilder): Text
   }
 }
 
-function attackOf(n: Node): string {
-  return str(n.finding.data?.attack) ?? n.finding.cves[0] ?? n.finding.check;
+function attackOf(n: Node, t: MsgBuilder): Text {
+  const id = str(n.finding.data?.attack);
+  // A login finding names a behaviour scenario: said by its name in the reader's language.
+  const key = `logs.scenario.${id}`;
+  if (n.finding.check === "logs.login" && id && isMessageKey(key)) return t(key);
+  return id ?? n.finding.cves[0] ?? n.finding.check;
 }
 
 function iso(ms: number): string {
@@ -77,7 +82,7 @@ export function timelineOf(n: Node, t: MsgBuilder): TimelineEntry[] {
   const id = n.finding.id;
   const d = n.finding.data ?? {};
   if (n.kind === "exploit") {
-    const attack = attackOf(n);
+    const attack = attackOf(n, t);
     const ip = n.ip ?? "?";
     const file = n.finding.evidence.find((e) => e.path)?.path;
     const sourceAt = (ms: number): Text => {
@@ -86,6 +91,29 @@ export function timelineOf(n: Node, t: MsgBuilder): TimelineEntry[] {
     };
     const succ = n.successTimes.length > 0 ? n.successTimes : n.time !== undefined ? [n.time] : [];
     const worked = n.outcome === "succeeded" || n.successTimes.length > 0;
+    if (n.finding.check === "logs.login") {
+      // Password guessing: when it began, and the login that was let in.
+      const began = Date.parse(str(d.firstSeen) ?? "");
+      if (!Number.isNaN(began) && (succ[0] === undefined || began < succ[0]))
+        out.push({
+          time: iso(began),
+          source: file ? [t("incident.source.log"), `: ${base(file)}`] : t("incident.source.log"),
+          text: t("incident.tl.loginTries", { attack, ip }),
+          findingId: id,
+          timeSource: "log",
+          kind: "exploit",
+        });
+      for (const s of succ.slice(0, 5))
+        out.push({
+          time: iso(s),
+          source: sourceAt(s),
+          text: t("incident.tl.loginGuessed", { ip }),
+          findingId: id,
+          timeSource: "log",
+          kind: "exploit",
+        });
+      return out;
+    }
     if (fromErrorLog(n)) {
       // The error log confirms what an access-log request did; it is not an attack of its own.
       for (const s of succ.slice(0, 5))
@@ -211,12 +239,14 @@ export function story(input: StoryInput, t: MsgBuilder): Text {
       time: time !== undefined ? clock(time) : "?",
       ip: anchor.ip ?? "?",
       where: where ?? anchor.finding.check,
-      attack: attackOf(anchor),
+      attack: attackOf(anchor, t),
       version: str(exposure?.finding.data?.version) ?? "?",
       installation: exposure?.path ?? "?",
     };
     const succeeded = t0 !== undefined;
-    if (succeeded && exposure) parts.push(t("incident.story.exploitVia", params));
+    if (succeeded && anchor.finding.check === "logs.login")
+      parts.push(t("incident.story.loginGuessed", params));
+    else if (succeeded && exposure) parts.push(t("incident.story.exploitVia", params));
     else if (succeeded) parts.push(t("incident.story.exploit", params));
     else parts.push(t("incident.story.attempt", params));
     const role = input.roles?.find((r) => r.ip === anchor.ip)?.role;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { guessedLogins } from "../../src/checks/logs/behaviour.ts";
 import type { CheckContext } from "../../src/core/context.ts";
 import type { Finding } from "../../src/core/finding.ts";
 import { actionOfRequest } from "../../src/correlate/attribution.ts";
@@ -374,4 +375,65 @@ test("roots/compromised-2.4.49: the incident names who ran commands and planted,
       (e) => e.source === "log: access_log line 10" && e.text.startsWith("203.0.113.5 ran commands"),
     ),
   );
+});
+
+test("a guessed WordPress password and the plugin file written after it are one break-in, told as a login, not as an Apache hole", () => {
+  const logins = guessedLogins(
+    [
+      {
+        ip: "198.51.100.90",
+        scenario: "login-bruteforce",
+        firstSeen: "2026-11-20T03:00:00.000Z",
+        lastSeen: "2026-11-20T03:30:00.000Z",
+        lines: 31,
+        distinct: 1,
+        quiet: 31,
+        examples: [{ line: 1, time: "2026-11-20T03:00:00.000Z", target: "/wp-login.php", status: 200 }],
+        won: { line: 31, time: "2026-11-20T03:30:00.000Z", target: "/wp-login.php", status: 302, after: 31 },
+        file: "/var/log/apache2/access.log",
+      },
+    ],
+    ctx,
+  );
+  const planted = f({
+    id: "file.webshell:wp",
+    check: "file.webshell",
+    severity: "critical",
+    time: "2026-11-20T03:34:00.000Z",
+    timeSource: "mtime",
+    data: { path: "/var/www/html/wp-content/plugins/hello/x.php", user: "www-data" },
+  });
+  // An Apache CVE that applies is no entry point of a login.
+  const apache = f({
+    id: "apache.cve:wp",
+    check: "apache.cve",
+    cves: ["CVE-2024-38475"],
+    data: { installation: "/usr/sbin/apache2", version: "2.4.57" },
+  });
+  const [inc, more] = correlate([...logins, planted, apache], ctx);
+  assert.ok(inc);
+  assert.equal(more, undefined);
+  assert.equal(inc.confidence, "confirmed");
+  assert.deepEqual(inc.sources, ["files", "logs"]);
+  assert.equal(inc.entryPoint, undefined);
+  assert.deepEqual(inc.attackers, ["198.51.100.90"]);
+  assert.equal(
+    inc.summary,
+    "A WordPress password was guessed at 2026-11-20 03:30:00 UTC from 198.51.100.90 (access.log line 31): " +
+      "whoever logged in could install plugins, which run code on the server. " +
+      "/var/www/html/wp-content/plugins/hello/x.php was written at 03:34:00.",
+  );
+  assert.deepEqual(
+    inc.timeline.map((e) => [e.time, e.text]),
+    [
+      ["2026-11-20T03:00:00.000Z", "198.51.100.90 began password guessing on the WordPress login page"],
+      [
+        "2026-11-20T03:30:00.000Z",
+        "198.51.100.90 was let in: the login page answered with the redirect a right password gets",
+      ],
+      ["2026-11-20T03:34:00.000Z", "/var/www/html/wp-content/plugins/hello/x.php written"],
+    ],
+  );
+  const [ja] = correlate([...logins, planted, apache], { ...ctx, lang: "ja" });
+  assert.match(ja?.summary ?? "", /198\.51\.100\.90 から WordPress のパスワードが当てられました/);
 });

@@ -17,6 +17,14 @@ export const report = {
     en: "first {attack} request from {ip}",
     ja: "{ip} から最初の {attack} リクエスト",
   },
+  "incident.tl.loginTries": {
+    en: "{ip} began {attack}",
+    ja: "{ip} が {attack} を開始",
+  },
+  "incident.tl.loginGuessed": {
+    en: "{ip} was let in: the login page answered with the redirect a right password gets",
+    ja: "{ip} のログインが通った: ログイン画面が正しいパスワードのときの転送で応答",
+  },
   "incident.tl.success": {
     en: "{attack} request from {ip} succeeded",
     ja: "{ip} からの {attack} リクエストが成功",
@@ -45,6 +53,10 @@ export const report = {
   "incident.story.exploitVia": {
     en: "Your Apache {version} at {installation} was exploited at {time} from {ip} ({where}).",
     ja: "{installation} の Apache {version} が {time} に {ip} から攻撃され、侵入されました ({where})。",
+  },
+  "incident.story.loginGuessed": {
+    en: "A WordPress password was guessed at {time} from {ip} ({where}): whoever logged in could install plugins, which run code on the server.",
+    ja: "{time} に {ip} から WordPress のパスワードが当てられました ({where})。ログインした者はプラグインを入れられ、それはサーバー上でコードとして動きます。",
   },
   "incident.story.exploit": {
     en: "The web server was exploited at {time} from {ip} ({attack}, {where}).",
