@@ -177,4 +177,10 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
     );
     assert.doesNotMatch(story, /No exploit attempts|攻撃の試みは見つかりませんでした/);
   }
+  // Blocklist: the guessers (the one let in at any threshold; the other, whose behaviour alone shows it,
+  // at low), never the editor, the monitor or the reader.
+  const low = await mamori(["logs", "--blocklist", "plain", f]);
+  assert.deepEqual(low.stdout.trim().split("\n"), ["198.51.100.90", "198.51.100.91"]);
+  const high = await mamori(["logs", "--blocklist", "plain", "--severity-threshold", "high", f]);
+  assert.deepEqual(high.stdout.trim().split("\n"), ["198.51.100.90"]);
 });

@@ -92,18 +92,23 @@ function attemptOf(f: ReportDocument["findings"][number]): Severity {
 
 /**
  * Addresses of attacks in the logs whose attempt is at or above the threshold (however they went: a
- * failed probe is judged low but its sender is still an attacker), and of every incident's attackers.
+ * failed probe is judged low but its sender is still an attacker), of every incident's attackers, and,
+ * at `low`, of the clients whose behaviour set off a scenario (probing, password guessing: no single
+ * line of theirs may be a finding, their behaviour is).
  */
 export function attackersOf(doc: ReportDocument, threshold: Severity): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of doc.findings) {
-    if (f.check !== "logs.exploit" || !atLeast(attemptOf(f), threshold)) continue;
+    if ((f.check !== "logs.exploit" && f.check !== "logs.login") || !atLeast(attemptOf(f), threshold)) continue;
     const ips = [f.data?.ip, ...f.evidence.map((e) => e.ip)];
     for (const ip of ips)
       if (typeof ip === "string" && !out.has(ip)) out.set(ip, reasonOf(f.data?.attack, f.data?.outcome));
   }
   for (const inc of doc.incidents)
     for (const ip of inc.attackers ?? []) if (!out.has(ip)) out.set(ip, reasonOf("incident", inc.id));
+  if (atLeast("low", threshold))
+    for (const p of doc.sections.logs?.probing ?? [])
+      if (!out.has(p.ip)) out.set(p.ip, reasonOf(p.scenario, p.outcome));
   return out;
 }
 
