@@ -99,7 +99,8 @@ function attemptOf(f: ReportDocument["findings"][number]): Severity {
 export function attackersOf(doc: ReportDocument, threshold: Severity): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of doc.findings) {
-    if ((f.check !== "logs.exploit" && f.check !== "logs.login") || !atLeast(attemptOf(f), threshold)) continue;
+    if ((f.check !== "logs.exploit" && f.check !== "logs.login") || !atLeast(attemptOf(f), threshold))
+      continue;
     const ips = [f.data?.ip, ...f.evidence.map((e) => e.ip)];
     for (const ip of ips)
       if (typeof ip === "string" && !out.has(ip)) out.set(ip, reasonOf(f.data?.attack, f.data?.outcome));
