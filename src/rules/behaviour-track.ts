@@ -183,6 +183,8 @@ interface FiredState {
   examples: Held[];
   won?: Held;
   wonAfter?: number;
+  /** Its success was handed out by `newWins`. */
+  told?: boolean;
 }
 
 const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -338,6 +340,11 @@ export class BehaviourTracker {
     return c;
   }
 
+  /** Scenarios set off and held (at most MAX_FIRED). */
+  get firedCount(): number {
+    return this.firedBy.size;
+  }
+
   /** Clients whose counters are held (at most the cap). */
   get clientCount(): number {
     return this.young.size + this.old.size;
@@ -372,6 +379,30 @@ export class BehaviourTracker {
       examples: f.examples.map(shown),
       ...(f.won && f.won !== LOGS_IN ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
     }));
+  }
+
+  /**
+   * Fired scenarios whose success line came since the last call (watch asks after each run, so a
+   * guessed password is told once, in the run that read it).
+   */
+  newWins(): Fired[] {
+    const out: Fired[] = [];
+    for (const f of this.firedBy.values()) {
+      if (!f.won || f.won === LOGS_IN || f.told) continue;
+      f.told = true;
+      out.push({
+        ip: f.ip,
+        scenario: f.scenario,
+        firstSeen: isoOf(f.firstMs),
+        lastSeen: isoOf(f.lastMs),
+        lines: f.lines,
+        distinct: f.distinct,
+        quiet: f.quiet,
+        examples: f.examples.map(shown),
+        won: { ...shown(f.won), after: f.wonAfter ?? f.lines },
+      });
+    }
+    return out;
   }
 
   /** The scenario (first in file order) this client set off that the line fits, if any. */

@@ -5,6 +5,7 @@ import { runScanners } from "../audit/run.ts";
 import { auditScanners } from "../audit/scanners.ts";
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
+import { guessedLogins } from "../checks/logs/behaviour.ts";
 import { eventsFrom } from "../checks/logs/judge.ts";
 import type { ScanContext } from "../collect/context.ts";
 import { collectInventory, type InventoryItem } from "../collect/inventory/index.ts";
@@ -22,6 +23,7 @@ import type { InventoryFacts } from "../facts/inventory-types.ts";
 import type { Lang, Translator } from "../i18n/index.ts";
 import { reasonText } from "../report/verdict.ts";
 import { loadRules, type Rule } from "../rules/logs.ts";
+import { loadScenarios } from "../rules/logs-behaviour.ts";
 import { openStore, type Store, writeTx } from "../store/db.ts";
 import { hostKey, newScanId } from "../store/scans.ts";
 import {
@@ -315,7 +317,7 @@ export function logReader(
     const cursors: CursorRecord[] = [];
     let lines = 0;
     // Without a state kept between runs, each run's facts hold its new lines only.
-    const engine = state ?? new ChunkedScan();
+    const engine = state ?? new ChunkedScan(loadScenarios());
     const before = engine.mark();
     let rules: Rule[] | undefined;
     // Access logs first, so error-log times can take the server's UTC offset from them (as runLogs does).
@@ -341,7 +343,12 @@ export function logReader(
     }
     // Outcomes are judged with everything the state holds (the file's baseline); findings count only
     // the events of the lines new in this run.
-    const findings = rules ? findingsFor(newEvents(engine, before, rules), rules, checkContext(ctx)) : [];
+    const findings = rules
+      ? [
+          ...findingsFor(newEvents(engine, before, rules), rules, checkContext(ctx)),
+          ...guessedLogins(engine.newWins(), checkContext(ctx)),
+        ]
+      : [];
     return { cursors, lines, findings };
   };
 }

@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { ChunkedScan } from "../../src/collect/logs/chunks.ts";
 import type { Finding } from "../../src/core/finding.ts";
+import { loadScenarios } from "../../src/rules/logs-behaviour.ts";
 import { type LogSpec, runFullScan } from "../../src/watch/scan.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { serverRoot } from "./helpers.ts";
@@ -145,4 +147,45 @@ test("a watched default log: one finding per id, the watched one (new requests o
   const third = await scan();
   assert.equal(third.logLines, 0);
   assert.equal(requests(byIp(stored(third.scanId), "203.0.113.5")[0]), 2);
+});
+
+test("watch follows password guessing across runs and tells a guessed password once, in the run that read it", async (t) => {
+  const { log } = setup(t, "srv/site/logs/access.log");
+  // setup's layout: DIR/root/srv/site/logs/access.log, DIR/data, DIR/h.db.
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(log))));
+  const dir = path.dirname(root);
+  const logState = new ChunkedScan(loadScenarios());
+  let minute = 0;
+  const scan = () =>
+    runFullScan({
+      root,
+      lang: "en",
+      now: () => new Date(Date.UTC(2026, 4, 1, 10, minute++)),
+      dataDir: path.join(dir, "data"),
+      env: {},
+      command: "watch",
+      store: { target: path.join(dir, "h.db"), busyTimeoutMs: 2000 },
+      logs: [{ path: "/srv/site/logs/access.log", kind: "access" }],
+      logState,
+    });
+  const tryAt = (sec: number, status: number, size: string) =>
+    `198.51.100.90 - - [12/Mar/2024:03:${String(Math.floor(sec / 60)).padStart(2, "0")}:${String(sec % 60).padStart(2, "0")} +0000] "POST /wp-login.php HTTP/1.1" ${status} ${size} "-" "python-requests/2.27.1"\n`;
+  const logins = (r: Awaited<ReturnType<typeof scan>>) =>
+    r.doc.findings.filter((f) => f.check === "logs.login");
+  // Run 1: twenty wrong passwords, a minute apart (no run sees thirty on its own).
+  for (let i = 0; i < 20; i++) fs.appendFileSync(log, tryAt(i * 60, 200, "4514"));
+  assert.deepEqual(logins(await scan()), []);
+  // Run 2: ten more, then the redirect a right password gets.
+  for (let i = 20; i < 30; i++) fs.appendFileSync(log, tryAt(i * 60, 200, "4514"));
+  fs.appendFileSync(log, tryAt(30 * 60, 302, "-"));
+  const second = logins(await scan());
+  const [found] = second;
+  assert.ok(found && second.length === 1);
+  assert.equal(found.severity, "critical");
+  assert.equal((found.data as { ip: string }).ip, "198.51.100.90");
+  // Line 32 of the file (line 1 is the setup's ordinary request), though run 2 began at line 22.
+  assert.ok(found.evidence.some((e) => e.line === 32 && e.value === "/wp-login.php"));
+  // Run 3: it goes on; the same break-in is not told again.
+  fs.appendFileSync(log, tryAt(31 * 60, 302, "-"));
+  assert.deepEqual(logins(await scan()), []);
 });

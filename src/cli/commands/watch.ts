@@ -9,6 +9,7 @@ import type { ReportDocument } from "../../core/document.ts";
 import type { FactsBundle } from "../../facts/bundle.ts";
 import { escapeTerminal } from "../../report/escape.ts";
 import { localizeTime, localTime, resolveTimeZone } from "../../report/time-format.ts";
+import { loadScenarios } from "../../rules/logs-behaviour.ts";
 import { openStore } from "../../store/db.ts";
 import { validateSchedule, watchLoop } from "../../watch/loop.ts";
 import { spoolRefusalText } from "../../watch/pending.ts";
@@ -74,7 +75,7 @@ export function registerWatch(program: Command, io: CliIo, done: (code: number) 
       let acceptBaseline = Boolean(raw.acceptBaseline);
       let failures = 0;
       // The log engine's facts from scan to scan: new lines are judged with each file's baseline so far.
-      const logState = new ChunkedScan();
+      const logState = new ChunkedScan(loadScenarios());
 
       // Every scan says how many critical findings are open, new or not: "0 new" is not "clean".
       let openCritical = 0;
