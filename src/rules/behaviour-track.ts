@@ -189,6 +189,22 @@ interface FiredState {
 
 const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** A fired scenario as the reader's fact. */
+function factOf(f: FiredState): Fired {
+  return {
+    ip: f.ip,
+    scenario: f.scenario,
+    firstSeen: isoOf(f.firstMs),
+    lastSeen: isoOf(f.lastMs),
+    lines: f.lines,
+    distinct: f.distinct,
+    quiet: f.quiet,
+    ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
+    examples: f.examples.map(shown),
+    ...(f.won && f.won !== LOGS_IN ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
+  };
+}
+
 function better(a: Fired["quietOutcome"], b: Fired["quietOutcome"]): Fired["quietOutcome"] {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -367,18 +383,7 @@ export class BehaviourTracker {
   }
 
   fired(): Fired[] {
-    return [...this.firedBy.values()].map((f) => ({
-      ip: f.ip,
-      scenario: f.scenario,
-      firstSeen: isoOf(f.firstMs),
-      lastSeen: isoOf(f.lastMs),
-      lines: f.lines,
-      distinct: f.distinct,
-      quiet: f.quiet,
-      ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
-      examples: f.examples.map(shown),
-      ...(f.won && f.won !== LOGS_IN ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
-    }));
+    return [...this.firedBy.values()].map(factOf);
   }
 
   /**
@@ -390,17 +395,7 @@ export class BehaviourTracker {
     for (const f of this.firedBy.values()) {
       if (!f.won || f.won === LOGS_IN || f.told) continue;
       f.told = true;
-      out.push({
-        ip: f.ip,
-        scenario: f.scenario,
-        firstSeen: isoOf(f.firstMs),
-        lastSeen: isoOf(f.lastMs),
-        lines: f.lines,
-        distinct: f.distinct,
-        quiet: f.quiet,
-        examples: f.examples.map(shown),
-        won: { ...shown(f.won), after: f.wonAfter ?? f.lines },
-      });
+      out.push(factOf(f));
     }
     return out;
   }

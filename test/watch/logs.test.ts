@@ -16,7 +16,8 @@ const exploit = (ip: string, sec: string) =>
 const ordinary = (sec: string) =>
   `192.0.2.10 - - [12/Mar/2024:03:14:${sec} +0000] "GET / HTTP/1.1" 200 512 "-" "-"\n`;
 
-function setup(t: Parameters<typeof tempDir>[0], logPath: string) {
+/** A watched server root with one log; `logState`: the log engine's facts kept from scan to scan (watch's own). */
+function setup(t: Parameters<typeof tempDir>[0], logPath: string, logState?: ChunkedScan) {
   const dir = tempDir(t);
   const root = path.join(dir, "root");
   serverRoot(root);
@@ -36,6 +37,7 @@ function setup(t: Parameters<typeof tempDir>[0], logPath: string) {
       command: "watch",
       store: { target: db, busyTimeoutMs: 2000 },
       logs,
+      logState,
     });
   const stored = (scanId: string): Finding[] => {
     const d = new DatabaseSync(db, { readOnly: true });
@@ -150,24 +152,7 @@ test("a watched default log: one finding per id, the watched one (new requests o
 });
 
 test("watch follows password guessing across runs and tells a guessed password once, in the run that read it", async (t) => {
-  const { log } = setup(t, "srv/site/logs/access.log");
-  // setup's layout: DIR/root/srv/site/logs/access.log, DIR/data, DIR/h.db.
-  const root = path.dirname(path.dirname(path.dirname(path.dirname(log))));
-  const dir = path.dirname(root);
-  const logState = new ChunkedScan(loadScenarios());
-  let minute = 0;
-  const scan = () =>
-    runFullScan({
-      root,
-      lang: "en",
-      now: () => new Date(Date.UTC(2026, 4, 1, 10, minute++)),
-      dataDir: path.join(dir, "data"),
-      env: {},
-      command: "watch",
-      store: { target: path.join(dir, "h.db"), busyTimeoutMs: 2000 },
-      logs: [{ path: "/srv/site/logs/access.log", kind: "access" }],
-      logState,
-    });
+  const { log, scan } = setup(t, "srv/site/logs/access.log", new ChunkedScan(loadScenarios()));
   const tryAt = (sec: number, status: number, size: string) =>
     `198.51.100.90 - - [12/Mar/2024:03:${String(Math.floor(sec / 60)).padStart(2, "0")}:${String(sec % 60).padStart(2, "0")} +0000] "POST /wp-login.php HTTP/1.1" ${status} ${size} "-" "python-requests/2.27.1"\n`;
   const logins = (r: Awaited<ReturnType<typeof scan>>) =>
