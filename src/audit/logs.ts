@@ -4,7 +4,7 @@
  */
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
-import { guessedLogins } from "../checks/logs/behaviour.ts";
+import { guessedFirst, guessedLogins } from "../checks/logs/behaviour.ts";
 import { collectedProbing, eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
 import { hostRuntimes, NO_HOST_FACTS } from "../checks/logs/runtimes.ts";
 import type { ScanContext } from "../collect/context.ts";
@@ -45,7 +45,11 @@ export function collectLogs(
 ): Promise<LogsFacts> {
   return runLogs(fs, inputs, {
     ...opts,
-    firstSuccesses: (scans) => firstSuccesses(eventsFrom(scans, opts.rules)),
+    firstSuccesses: (scans) => {
+      const first = firstSuccesses(eventsFrom(scans, opts.rules));
+      for (const [ip, at] of guessedFirst(scans)) if (!((first.get(ip) ?? "\uffff") <= at)) first.set(ip, at);
+      return first;
+    },
   });
 }
 
@@ -99,7 +103,7 @@ export function logsArea(
     check(facts, ctx, judged = judgeLogFacts(facts, rules)) {
       return [
         ...findingsFor(judged.events, rules, ctx, judged.facts.next),
-        ...guessedLogins(collectedProbing(judged.facts.scans) ?? [], ctx),
+        ...guessedLogins(collectedProbing(judged.facts.scans) ?? [], ctx, judged.facts.next),
       ];
     },
     summarize(facts, judged = judgeLogFacts(facts, rules)) {

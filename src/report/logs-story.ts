@@ -160,7 +160,7 @@ function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: R
     });
     // Who got in, each on a line of its own: the line an operator acts on.
     const winners = list.filter((p) => p.scenario === id && p.won);
-    const lines = winners.slice(0, MAX_LISTED).map((p) => {
+    const lines = winners.slice(0, MAX_LISTED).flatMap((p) => {
       const line = t("logs.story.probingWon", {
         ip: esc(p.ip),
         time: esc(p.won?.time ?? "?"),
@@ -168,7 +168,13 @@ function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: R
         target: esc(p.won?.target ?? ""),
         status: p.won?.status ?? "-",
       });
-      return color ? `${RED}${line}${RESET}` : line;
+      const later = p.next ?? [];
+      return [
+        color ? `${RED}${line}${RESET}` : line,
+        ...(later.length > 0 ? [t("logs.story.next", { ip: esc(p.ip) })] : []),
+        ...later.slice(0, 10).map((a) => `    ${esc(a.time ?? "?")}  ${esc(a.request.slice(0, 200))}`),
+        ...(later.length > 10 ? [`    … (+${later.length - 10})`] : []),
+      ];
     });
     if (winners.length > MAX_LISTED) lines.push(`    … (+${winners.length - MAX_LISTED})`);
     return [head, ...lines];

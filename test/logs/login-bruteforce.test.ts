@@ -42,6 +42,9 @@ function sampleLog(): string {
   for (let i = 0; i < 30; i++) out.push(line("198.51.100.90", i * 60, "POST", "/wp-login.php", 200, 4514));
   out.push(line("198.51.100.90", 30 * 60, "POST", "/wp-login.php", 302, "-"));
   out.push(line("198.51.100.90", 30 * 60 + 2, "GET", "/wp-admin/", 200, 52000));
+  out.push(
+    line("198.51.100.90", 30 * 60 + 40, "POST", "/wp-admin/update.php?action=upload-plugin", 200, 3100),
+  );
   // A guesser whose last try went to http and was sent back to https by Apache (a redirect with a page).
   for (let i = 0; i < 30; i++)
     out.push(line("198.51.100.91", 5 + i * 60, "POST", "/wp-login.php", 200, 4514));
@@ -162,6 +165,16 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
         : /198\.51\.100\.90 が WordPress のパスワードを当てた/,
     );
     assert.match(g.remediation, /wp user list --role=administrator/);
+    // What it did once in (the reader's second pass): the plugin upload, on the finding and in the story.
+    assert.ok(
+      g.evidence.some(
+        (e: { line: number; value: string; label: string }) =>
+          e.line === 33 &&
+          e.value === "POST /wp-admin/update.php?action=upload-plugin HTTP/1.1" &&
+          e.label === (lang === "en" ? "200 after the login" : "200 ログイン後"),
+      ),
+      JSON.stringify(g.evidence),
+    );
     const story = (await mamori(["logs", "--lang", lang, "--color", "never", f])).stdout;
     assert.match(
       story,
@@ -170,6 +183,10 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
         : /^ {2}198\.51\.100\.90 が 2026-11-20T03:30:00\.000Z に侵入: 31 回の試行の後/m,
     );
     assert.doesNotMatch(story, /203\.0\.113\.6[01]/);
+    assert.match(
+      story,
+      /^ {4}2026-11-20T03:30:40\.000Z {2}POST \/wp-admin\/update\.php\?action=upload-plugin HTTP\/1\.1$/m,
+    );
     // Said first, and never beside "no exploit attempts were found".
     assert.match(
       story.split("\n")[0] ?? "",

@@ -10,10 +10,23 @@
  */
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
-import { OTHER_CLIENTS, type ProbingFact } from "../../facts/log-lines.ts";
+import {
+  type LaterRequest,
+  type LogFileState,
+  OTHER_CLIENTS,
+  type ProbingFact,
+} from "../../facts/log-lines.ts";
 import { BehaviourTracker, scenarioPath } from "../../rules/behaviour-track.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
-import { type LogEvent, linesOf, OUTCOME_RANK, type Outcome } from "./analyze.ts";
+import {
+  type Indicators,
+  indicatorsOf,
+  type LogEvent,
+  linesOf,
+  mergeIndicators,
+  OUTCOME_RANK,
+  type Outcome,
+} from "./analyze.ts";
 
 export {
   BehaviourTracker,
@@ -173,6 +186,17 @@ export function probingSummary(
   return { total: list.length, list: list.slice(0, max) };
 }
 
+/** The first success of each client that guessed a password (whose later requests the reader follows). */
+export function guessedFirst(scans: Array<Pick<LogFileState, "probing">>): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const s of scans)
+    for (const p of s.probing ?? []) {
+      const at = p.won?.time;
+      if (at && !((first.get(p.ip) ?? "\uffff") <= at)) first.set(p.ip, at);
+    }
+  return first;
+}
+
 /**
  * A password guessed on a login page: a client that set off a scenario with a `success` (many login
  * tries) and then got the answer a right password gets (a redirect into the admin area). One finding
@@ -181,6 +205,7 @@ export function probingSummary(
 export function guessedLogins(
   collected: Array<ProbingFact & { file?: string }>,
   ctx: CheckContext,
+  next: Record<string, LaterRequest[]> = {},
 ): Finding[] {
   const t = ctx.t;
   const out = new Map<string, Finding>();
@@ -199,6 +224,10 @@ export function guessedLogins(
       line: p.won.line,
       file: p.file ?? "?",
     };
+    // What they asked for once in (the reader's second pass): a plugin upload, a theme edit, a shell.
+    const after = (next[p.ip] ?? []).filter((r) => !p.won?.time || !r.time || r.time > p.won.time);
+    let indicators: Indicators = { urls: [], ips: [], files: [] };
+    for (const r of after) indicators = mergeIndicators(indicators, indicatorsOf(r.request, p.ip));
     out.set(k, {
       id: findingId("logs.login", p.ip, p.scenario),
       check: "logs.login",
@@ -226,6 +255,15 @@ export function guessedLogins(
           ip: p.ip,
           label: [`${p.won.status ?? "-"} `, t("logs.outcome.succeeded")],
         },
+        ...after.slice(0, 5).map((r) => ({
+          path: r.file,
+          line: r.line,
+          value: r.request,
+          time: r.time,
+          timeSource: "log" as const,
+          ip: p.ip,
+          label: [`${r.status ?? "-"} `, t("logs.finding.login.after")],
+        })),
       ],
       remediation: t("logs.finding.login.fix", params),
       references: ["https://developer.wordpress.org/advanced-administration/security/brute-force/"],
@@ -239,6 +277,7 @@ export function guessedLogins(
         lastSeen: p.lastSeen,
         requests: p.lines,
         successTimes: p.won.time ? [p.won.time] : [],
+        indicators,
       },
     });
   }

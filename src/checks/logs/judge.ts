@@ -396,7 +396,12 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
     attacks: withOutcomes(perAttack(events), events),
     hours: perHour(events),
     probingTotal: probing.total,
-    probing: probing.list,
+    // A client that guessed a password: what it asked for once in, as an attacker's `next`.
+    probing: probing.list.map((p) => {
+      const since = p.won?.time;
+      if (!since) return p;
+      return { ...p, next: (facts.next[p.ip] ?? []).filter((r) => !r.time || r.time > since).slice(0, 50) };
+    }),
     noise: noiseOf(events),
   };
 }

@@ -166,6 +166,8 @@ export const logsSectionSchema = z.strictObject({
             after: z.number().int().nonnegative().optional(),
           })
           .optional(),
+        /** What a client that got in asked for afterwards (the reader's second pass), as attackers' `next`. */
+        next: z.array(laterRequest).optional(),
       }),
     )
     .optional(),

@@ -66,6 +66,7 @@ export const logs = {
     en: "After {count} tries from {ip}, the login page answered with a redirect into the admin area (line {line} of {file}), which WordPress sends only for a right password. Whoever logged in can install plugins and themes, which run code on this server.",
     ja: "{ip} からの {count} 回の試行の後、ログイン画面が管理画面への転送で応答しました ({file} の {line} 行目)。WordPress はパスワードが正しいときにだけこう応答します。ログインした者はプラグインやテーマを入れられ、それはこのサーバー上でコードとして動きます。",
   },
+  "logs.finding.login.after": { en: "after the login", ja: "ログイン後" },
   "logs.finding.login.fix": {
     en: "Change every WordPress administrator's password now (`wp user list --role=administrator`, then `wp user update USER --user_pass=...`), remove users you do not know, look for plugins, themes and PHP files changed after {time}, and limit the login page (a login limiter, or `Require ip` for /wp-login.php in Apache).",
     ja: "WordPress の管理者全員のパスワードを今すぐ変更し (`wp user list --role=administrator` の後 `wp user update USER --user_pass=...`)、知らないユーザーを削除し、{time} 以降に変わったプラグイン・テーマ・PHP ファイルを調べ、ログイン画面を制限してください (ログイン試行制限、または Apache で /wp-login.php に `Require ip`)。",
