@@ -3,6 +3,7 @@
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { ReportDocument } from "../core/document.ts";
 import type { LogsSection } from "../core/sections/logs.ts";
+import { OTHER_CLIENTS } from "../facts/log-lines.ts";
 import { isMessageKey } from "../i18n/index.ts";
 import { gapsOf } from "./coverage.ts";
 import { escapeTerminal as esc } from "./escape.ts";
@@ -69,9 +70,18 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     for (const w of winners.slice(0, MAX_LISTED)) {
       const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
-      const line = t(shell ? "logs.story.successShell" : "logs.story.success", {
+      // The events shown are capped and hold no tallies: the attacker's summary keeps the attack's first success.
+      const time = ev?.time ?? w.attacks.find((x) => x.attack === a.attack)?.firstSuccess ?? "?";
+      // Clients past the engine's bounds are counted together: said so, not as one address.
+      const key =
+        w.ip === OTHER_CLIENTS
+          ? "logs.story.successOthers"
+          : shell
+            ? "logs.story.successShell"
+            : "logs.story.success";
+      const line = t(key, {
         ip: esc(w.ip),
-        time: esc(ev?.time ?? "?"),
+        time: esc(time),
         attack: name,
       });
       out.push(color ? `${RED}${line}${RESET}` : line);
@@ -210,7 +220,7 @@ function padStart(s: string, n: number): string {
 function attackerTable(a: AttackerSummary, { t }: RenderOptions): string[] {
   const rows: string[] = [];
   rows.push(
-    `■ ${esc(a.ip)}  ${t("logs.table.first")}: ${esc(a.firstSeen ?? "?")}  ${t("logs.table.last")}: ${esc(a.lastSeen ?? "?")}  ${t("logs.table.requests")}: ${a.requests}`,
+    `■ ${a.ip === OTHER_CLIENTS ? t("logs.table.others") : esc(a.ip)}  ${t("logs.table.first")}: ${esc(a.firstSeen ?? "?")}  ${t("logs.table.last")}: ${esc(a.lastSeen ?? "?")}  ${t("logs.table.requests")}: ${a.requests}`,
   );
   rows.push(
     `  ${padEnd(t("logs.table.attack"), 28)} ${padStart(t("logs.table.requests"), 8)}  ${t("logs.table.outcome")}`,

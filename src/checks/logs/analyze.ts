@@ -339,7 +339,14 @@ export interface AttackerSummary {
   firstSeen?: string;
   lastSeen?: string;
   requests: number;
-  attacks: Array<{ attack: string; cves: string[]; requests: number; outcome: Outcome }>;
+  /** `firstSuccess`: the first success of that attack (ISO), also when its line is not among the events shown. */
+  attacks: Array<{
+    attack: string;
+    cves: string[];
+    requests: number;
+    outcome: Outcome;
+    firstSuccess?: string;
+  }>;
   outcome: Outcome;
   userAgents: string[];
   successTimes: string[];
@@ -461,6 +468,8 @@ export function summarizeAttackers(events: LogEvent[], max = MAX_ATTACKERS): Att
       const last = lastOf(e);
       if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
       a.outcome = best(a.outcome, e.outcome);
+      // Events are in time order here: the first success seen is the attack's first.
+      if (e.outcome === "succeeded" && e.time && a.firstSuccess === undefined) a.firstSuccess = e.time;
       attacks.set(e.attack, a);
       ind.add(eventIndicators(e));
     }

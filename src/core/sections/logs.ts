@@ -64,6 +64,8 @@ const attacker = z.strictObject({
       cves: z.array(z.string()),
       requests: z.number().int().nonnegative(),
       outcome,
+      /** The attack's first success (absent in reports written before it was kept). */
+      firstSuccess: z.string().optional(),
     }),
   ),
   outcome,

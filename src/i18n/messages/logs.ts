@@ -91,6 +91,10 @@ export const logs = {
     en: "  {ip} succeeded at {time} with {attack}.",
     ja: "  {ip} が {time} に {attack} で成功しました。",
   },
+  "logs.story.successOthers": {
+    en: "  More addresses, counted together past the first ones a log this large keeps apart, succeeded with {attack} (first at {time}).",
+    ja: "  ほかにも複数の送信元が {attack} で成功しました (最初は {time})。ログが大きいため、最初の送信元以外はまとめて数えています。",
+  },
   "logs.story.successShell": {
     en: "  {ip} succeeded at {time} with {attack} and ran a shell.",
     ja: "  {ip} が {time} に {attack} で成功し、シェルを実行しました。",
@@ -143,6 +147,10 @@ export const logs = {
   },
   "logs.table.attacker": { en: "Attacker", ja: "攻撃元" },
   "logs.table.first": { en: "First seen", ja: "初回" },
+  "logs.table.others": {
+    en: "More addresses, counted together",
+    ja: "ほかの送信元 (まとめて集計)",
+  },
   "logs.table.last": { en: "Last seen", ja: "最終" },
   "logs.table.requests": { en: "Requests", ja: "件数" },
   "logs.table.attack": { en: "Attack", ja: "攻撃" },
