@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { ScanContext } from "../collect/context.ts";
 import { collectHost } from "../collect/host.ts";
 import { checkContext } from "../core/context.ts";
+import { cutText, MAX_SHOWN_CHARS } from "../core/cut.ts";
 import { Diagnostics, errorCode } from "../core/diagnostics.ts";
 import { type ReportDocument, SCHEMA_VERSION } from "../core/document.ts";
 import { type Finding, sortFindings } from "../core/finding.ts";
@@ -65,7 +66,7 @@ export function judgeBundle(
     if (facts === undefined) continue;
     try {
       const data = scanner.load?.(facts, dataCtx);
-      findings.push(...scanner.check(facts, checkCtx, data));
+      findings.push(...scanner.check(facts, checkCtx, data).map(boundedEvidence));
       const summary = scanner.summarize?.(facts, data);
       if (summary !== undefined) sections[scanner.id] = summary;
     } catch (err) {
@@ -126,6 +127,19 @@ export async function runScanners(
   ctx.diag.notChecked.splice(0, ctx.diag.notChecked.length, ...doc.notChecked);
   ctx.diag.warnings.splice(0, ctx.diag.warnings.length, ...doc.warnings);
   return { ...doc, notChecked: ctx.diag.notChecked, warnings: ctx.diag.warnings };
+}
+
+/** A finding whose evidence values are cut to what a report shows (a log line may be 1 MB). */
+function boundedEvidence(f: Finding): Finding {
+  const long = (e: Finding["evidence"][number]) =>
+    typeof e.value === "string" && e.value.length > MAX_SHOWN_CHARS;
+  if (!f.evidence.some(long)) return f;
+  return {
+    ...f,
+    evidence: f.evidence.map((e) =>
+      long(e) ? { ...e, value: cutText(e.value as string, MAX_SHOWN_CHARS) } : e,
+    ),
+  };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -4,6 +4,17 @@
  * backtrack quadratically (issue 10). Same results on every string.
  */
 
+/**
+ * `s` cut to `max` characters, marked: a log line may be 1 MB and each output format shows what it is
+ * given whole.
+ */
+export function cutText(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…`;
+}
+
+/** Characters of a request or other attacker text shown in a finding's evidence or the logs section. */
+export const MAX_SHOWN_CHARS = 8192;
+
 /** `s` without its trailing run of characters from `set`, as `s.replace(/[set]+$/, "")`. */
 export function trimEndOf(s: string, set: string): string {
   let e = s.length;

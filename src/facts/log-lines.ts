@@ -140,6 +140,14 @@ export interface LaterRequest {
   size?: number;
 }
 
+/**
+ * A client's later requests. Own entries only: the client field is the log's, and a line whose client
+ * is `toString` or `constructor` must not read the object's inherited functions as its requests.
+ */
+export function laterOf<T>(next: Record<string, T[]>, ip: string): T[] {
+  return Object.hasOwn(next, ip) ? (next[ip] ?? []) : [];
+}
+
 const HOUR_MS = 3_600_000;
 
 /** An hour's ISO name ("2026-11-20T03"), as `Date.toISOString().slice(0, 13)` names it. */

@@ -2,6 +2,7 @@ import { trimEndOf } from "../core/cut.ts";
 import type { HostInfo, ReportDocument } from "../core/document.ts";
 import { type Finding, severityRank } from "../core/finding.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
+import { blockableIp } from "./formats/blocklist.ts";
 import {
   type RenderedDocument,
   type RenderedFinding,
@@ -131,8 +132,13 @@ function reloadCommands(pm: PackageManager | undefined): string[] {
   }
 }
 
+/**
+ * A DROP rule for each attacker address. The addresses come from log lines: one that is not a single
+ * public address (`0.0.0.0/0`, a host name, a private proxy's) gets no rule, as in the blocklist.
+ */
 function blockInbound(ips: string[]): string[] {
-  return ips.map((ip) => `iptables -I INPUT -s ${sh(ip)} -j DROP`);
+  const ok = uniq(ips.map((ip) => blockableIp(ip)).filter((ip): ip is string => ip !== undefined));
+  return ok.map((ip) => `iptables -I INPUT -s ${sh(ip)} -j DROP`);
 }
 
 function portCommands(pm: PackageManager | undefined, port: number): string[] {

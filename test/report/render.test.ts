@@ -184,6 +184,28 @@ test("guidance for an incident says to isolate, preserve, rotate and rebuild, in
   assert.match(ja, /再構築/);
 });
 
+test("a firewall rule is suggested only for a single public address, whatever the log named", () => {
+  const doc = docOf(minerStory());
+  doc.incidents = correlate(doc.findings, { now: () => new Date(), lang: "en", t: msg });
+  const inc = doc.incidents[0];
+  assert.ok(inc);
+  // Clients as a forged log can name them: every one but the first would cut off more than an attacker.
+  inc.attackers = [
+    "203.0.113.5",
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "evil.example",
+    "(others)",
+    "-",
+    "10.1.2.3",
+    "::",
+  ];
+  const rules = guidance(doc, en)
+    .flatMap((g) => g.commands)
+    .filter((c) => c.startsWith("iptables -I INPUT -s"));
+  assert.deepEqual([...new Set(rules)], ["iptables -I INPUT -s 203.0.113.5 -j DROP"]);
+});
+
 test("values from the scanned system are shell-quoted in commands and escaped in every format", () => {
   assert.equal(sh("/tmp/a'; rm -rf / #"), `'/tmp/a'\\''; rm -rf / #'`);
   assert.equal(sh("/tmp/kdevtmpfsi"), "/tmp/kdevtmpfsi");

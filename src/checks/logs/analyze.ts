@@ -6,7 +6,7 @@ import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import type { MsgBuilder } from "../../core/message.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
-import type { HourCounts, LogEntry } from "../../facts/log-lines.ts";
+import { type HourCounts, type LogEntry, laterOf } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { resolveTarget, sizeFits } from "./target.ts";
 
@@ -732,7 +732,7 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
     const last = lastOf(e);
     if (last && (!lastSeen || last > lastSeen)) lastSeen = last;
   }
-  if (firstSuccess) for (const r of next[first.ip] ?? []) acc.add(indicatorsOf(r.request, first.ip));
+  if (firstSuccess) for (const r of laterOf(next, first.ip)) acc.add(indicatorsOf(r.request, first.ip));
   const name = rule?.name ?? first.attack;
   const params = {
     ip: first.ip,

@@ -13,6 +13,7 @@ import { type Finding, findingId } from "../../core/finding.ts";
 import {
   type LaterRequest,
   type LogFileState,
+  laterOf,
   OTHER_CLIENTS,
   type ProbingFact,
 } from "../../facts/log-lines.ts";
@@ -225,7 +226,7 @@ export function guessedLogins(
       file: p.file ?? "?",
     };
     // What they asked for once in (the reader's second pass): a plugin upload, a theme edit, a shell.
-    const after = (next[p.ip] ?? []).filter((r) => !p.won?.time || !r.time || r.time > p.won.time);
+    const after = laterOf(next, p.ip).filter((r) => !p.won?.time || !r.time || r.time > p.won.time);
     let indicators: Indicators = { urls: [], ips: [], files: [] };
     for (const r of after) indicators = mergeIndicators(indicators, indicatorsOf(r.request, p.ip));
     out.set(k, {

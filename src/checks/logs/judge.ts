@@ -3,11 +3,13 @@
  * error log around it), then the report's logs section. The same for `logs`, `audit` and `watch`, which
  * differ only in what they read. Pure: no I/O.
  */
+import { cutText, MAX_SHOWN_CHARS } from "../../core/cut.ts";
 import {
   type FileSummary,
   type LaterRequest,
   type LogEntry,
   type LogFileState,
+  laterOf,
   type MatchTally,
   OTHER_CLIENTS,
   type ProbingFact,
@@ -380,7 +382,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       cves: e.cves,
       outcome: e.outcome,
       severity: e.severity,
-      request: e.request,
+      request: cutText(e.request, MAX_SHOWN_CHARS),
       status: e.status,
       size: e.size,
       why: e.why,
@@ -388,7 +390,7 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
     })),
     attackersTotal: countAttackers(events),
     attackers: summarizeAttackers(events).map((a) => {
-      const next = facts.next[a.ip] ?? [];
+      const next = laterOf(facts.next, a.ip);
       let indicators = a.indicators;
       for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
       return { ...a, next, indicators };
@@ -400,7 +402,12 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
     probing: probing.list.map((p) => {
       const since = p.won?.time;
       if (!since) return p;
-      return { ...p, next: (facts.next[p.ip] ?? []).filter((r) => !r.time || r.time > since).slice(0, 50) };
+      return {
+        ...p,
+        next: laterOf(facts.next, p.ip)
+          .filter((r) => !r.time || r.time > since)
+          .slice(0, 50),
+      };
     }),
     noise: noiseOf(events),
   };

@@ -10,6 +10,8 @@
  * clients: the first ones stay apart), grouped by what they asked and got (their outcomes stay their
  * own lines'), and past MAX_GROUPS more such groups by rule and status alone.
  */
+
+import { cutText } from "../../core/cut.ts";
 import {
   HourCounts,
   type LogEntry,
@@ -29,6 +31,21 @@ const LEVEL_BOUNDS = [MAX_GROUPS, MAX_CLIENT_GROUPS, MAX_CLIENT_GROUPS + MAX_GRO
 /** Error-log lines kept per file (matched ones and those about CGI execution), the rest counted. */
 export const MAX_ERROR_LINES = 20_000;
 
+/**
+ * Characters kept of one field of a kept line: Apache itself refuses a request line or a header over
+ * 8190 bytes (LimitRequestLine, LimitRequestFieldSize), so only a forged log goes past this.
+ */
+export const MAX_FIELD_CHARS = 8192;
+/**
+ * Characters of their own the kept lines and tallies of one file may hold before each new field keeps
+ * only its start: with up to 60,000 entries, a forged log of megabyte lines would otherwise keep
+ * gigabytes (a realistic incident log keeps about 15 million).
+ */
+const TEXT_BUDGET = 32 << 20;
+const FIELD_PAST_BUDGET = 256;
+/** Characters of a path in a group's key: enough to tell paths apart, held once per group. */
+const KEY_PATH_CHARS = 1024;
+
 interface Group {
   kept: number;
   /** What the group's first kept line asked (path and query, user agent, referer), hashed. */
@@ -47,6 +64,8 @@ export interface KeepState {
   requests?: Map<string, string>;
   /** Times of kept lines and tallies, one Date for each millisecond (internedTime). */
   times?: Map<number, Date>;
+  /** Characters copied into kept lines and tallies so far (TEXT_BUDGET). */
+  text?: number;
 }
 
 interface Keeping {
@@ -56,13 +75,43 @@ interface Keeping {
   errorLinesDropped?: number;
 }
 
-/** Error-log lines are kept up to a bound per file (an error log is short; a flood of them is counted). */
-export function keepError(s: Keeping, push: () => void): void {
+/**
+ * Error-log lines are kept up to a bound per file (an error log is short; a flood of them is counted),
+ * each with its text cut to the fields' bound.
+ */
+export function keepError(s: Keeping, entry: LogEntry, push: (e: LogEntry) => void): void {
   const st = stateOf(s);
   if (st.errors < MAX_ERROR_LINES) {
     st.errors++;
-    push();
+    push(boundedError(st, entry));
   } else s.errorLinesDropped = (s.errorLinesDropped ?? 0) + 1;
+}
+
+/** An error entry whose long texts are cut (its raw line only where it is its message). */
+function boundedError(st: KeepState, e: LogEntry): LogEntry {
+  const long = (v: string | undefined) => v !== undefined && v.length > FIELD_PAST_BUDGET;
+  if (!long(e.message) && !long(e.request) && !long(e.logged) && !long(e.raw) && !long(e.uri)) return e;
+  const message = e.message === undefined ? undefined : fit(st, e.message);
+  const cutOr = (v: string | undefined) => (v === undefined ? v : v === e.message ? message : fit(st, v));
+  return {
+    ...e,
+    message,
+    request: cutOr(e.request) ?? "",
+    logged: cutOr(e.logged),
+    raw: cutOr(e.raw) ?? "",
+    uri: cutOr(e.uri),
+  };
+}
+
+/**
+ * `str` as kept: a copy of its own (a slice of a line pins the whole line), cut to MAX_FIELD_CHARS, or
+ * to FIELD_PAST_BUDGET once the file's kept text reached TEXT_BUDGET.
+ */
+function fit(st: KeepState, str: string): string {
+  const max = (st.text ?? 0) < TEXT_BUDGET ? MAX_FIELD_CHARS : FIELD_PAST_BUDGET;
+  const mine = str.length > max ? own(cutText(str, max)) : own(str);
+  st.text = (st.text ?? 0) + mine.length;
+  return mine;
 }
 
 /** FNV-1a of what a line asked: a number, so that a group holds no part of its line. */
@@ -79,7 +128,8 @@ function sigOf(e: LogEntry): number {
 function pathOf(uri: string | undefined): string {
   const u = uri ?? "";
   const q = u.indexOf("?");
-  return q >= 0 ? u.slice(0, q) : u;
+  const p = q >= 0 ? u.slice(0, q) : u;
+  return p.length > KEY_PATH_CHARS ? p.slice(0, KEY_PATH_CHARS) : p;
 }
 
 function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
@@ -145,7 +195,7 @@ function interned(st: KeepState, str: string | undefined): string | undefined {
   st.strings ??= new Map();
   const hit = st.strings.get(str);
   if (hit !== undefined) return hit;
-  const mine = own(str);
+  const mine = fit(st, str);
   if (st.strings.size < MAX_INTERNED && str.length <= 512) st.strings.set(mine, mine);
   return mine;
 }
@@ -161,7 +211,7 @@ export function compactEntry(st: KeepState, e: LogEntry): LogEntry {
   if (e.uri !== undefined) {
     // The path is part of the request line: a slice of the kept request costs a few bytes, not a copy.
     const at = request.indexOf(e.uri);
-    uri = at >= 0 ? request.slice(at, at + e.uri.length) : own(e.uri);
+    uri = at >= 0 ? request.slice(at, at + e.uri.length) : fit(st, e.uri);
   }
   // Every field in one literal (absent ones undefined): tens of thousands of kept lines and tallies
   // then share one shape with the fields in the object itself, with no second array of fields each.
@@ -181,6 +231,7 @@ function rebuilt(st: KeepState, e: LogEntry): LogEntry {
   if (uri !== undefined) {
     const at = request.indexOf(uri);
     if (at >= 0) uri = request.slice(at, at + uri.length);
+    else if (uri.length > MAX_FIELD_CHARS) uri = fit(st, uri);
   }
   return entryLiteral(st, e, request, uri);
 }
@@ -192,7 +243,7 @@ function internedRequest(st: KeepState, str: string): string {
   st.requests ??= new Map();
   const hit = st.requests.get(str);
   if (hit !== undefined) return hit;
-  const mine = own(str);
+  const mine = fit(st, str);
   if (st.requests.size < MAX_REQUESTS && str.length <= 1024) st.requests.set(mine, mine);
   return mine;
 }

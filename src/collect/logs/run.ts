@@ -2,7 +2,9 @@
  * Log forensics over a set of inputs: files, directories, standard input, or the audit's default
  * locations and the Apache configuration's LogSources. Collects facts; analysis is in checks/logs.
  */
+
 import type { Readable } from "node:stream";
+import { cutText } from "../../core/cut.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { FileSummary, LaterRequest } from "../../facts/log-lines.ts";
 import { quietLiteralsOf } from "../../rules/behaviour-track.ts";
@@ -290,6 +292,15 @@ async function readOne(
   });
 }
 
+/** Clients whose later requests are read again, and requests kept for each. */
+export const MAX_FOLLOWED = 50;
+const MAX_LATER = 200;
+const MAX_LATER_CHARS = 2048;
+
+function cut(request: string): string {
+  return Buffer.from(cutText(request, MAX_LATER_CHARS), "utf8").toString("utf8");
+}
+
 /**
  * What an attacker did after succeeding: a second pass over the files (not standard input) for the
  * lines that hold their address, kept when they are later than the first success.
@@ -299,25 +310,32 @@ async function followUp(
   firstSuccess: Map<string, string>,
   opts: RunOptions,
 ): Promise<Record<string, LaterRequest[]>> {
-  const out: Record<string, LaterRequest[]> = {};
-  if (firstSuccess.size === 0 || firstSuccess.size > 50) return out;
+  // No prototype: the keys are the log's client fields, which may be `__proto__` or `toString`.
+  const out: Record<string, LaterRequest[]> = Object.create(null);
+  if (firstSuccess.size === 0) return out;
+  // The earliest to succeed, when many did: each client followed is one more literal of the pass, and
+  // the story tells a few (an attacker with many addresses must not switch the pass off for all).
+  const followed = new Map(
+    [...firstSuccess].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).slice(0, MAX_FOLLOWED),
+  );
   for (const [f, file] of files) {
     await scanStream(logStream(file, opts.tailBytes).stream, f.display, {
       rules: opts.rules,
       format: opts.format ?? f.format,
-      literals: [...firstSuccess.keys()],
+      literals: [...followed.keys()],
       collect: (e) => {
-        const since = e.ip ? firstSuccess.get(e.ip) : undefined;
+        const since = e.ip ? followed.get(e.ip) : undefined;
         const time = e.time?.toISOString();
         if (!since || !time || time <= since || !e.ip) return;
         const list = out[e.ip] ?? [];
         out[e.ip] = list;
-        if (list.length < 200)
+        if (list.length < MAX_LATER)
           list.push({
             file: f.display,
             line: e.line,
             time,
-            request: e.logged ?? e.request,
+            // A copy of its start: the line may be up to 1 MB, and 200 such per client add up.
+            request: cut(e.logged ?? e.request),
             status: e.status,
             size: e.size,
           });

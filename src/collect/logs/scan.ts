@@ -9,6 +9,7 @@ import type { Rule } from "../../rules/logs.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
 import {
   type AccessFormat,
+  clientField,
   type DetectedFormat,
   detectFormat,
   headHoldsNoRuleField,
@@ -279,6 +280,15 @@ export interface ScanOptions {
 
 const MAX_LINE = 1 << 20;
 
+/** Characters of a sample's target: the baseline keys pages by their path. */
+const SAMPLE_URI_CHARS = 2048;
+
+function sampleUri(uri: string): string {
+  return Buffer.from(uri.length > SAMPLE_URI_CHARS ? uri.slice(0, SAMPLE_URI_CHARS) : uri, "utf8").toString(
+    "utf8",
+  );
+}
+
 /**
  * The one sampling rule for the site's baseline, whoever reads: the line holding each file offset
  * SAMPLE_EVERY / 2 + k * SAMPLE_EVERY is sampled (unless a rule matched it), the first SAMPLE_MAX of a
@@ -402,7 +412,8 @@ export async function scanStream(
         line: 0,
         status: entry.status,
         size: entry.size,
-        uri: entry.uri,
+        // Its own copy, cut: a slice would keep the whole line (up to 1 MB) for the file's length.
+        uri: entry.uri === undefined ? undefined : sampleUri(entry.uri),
         raw: "",
         request: "",
       });
@@ -430,7 +441,7 @@ export async function scanStream(
       return;
     }
     const into = res;
-    keepError(into, () => into.cgiErrors.push(entry));
+    keepError(into, entry, (e) => into.cgiErrors.push(e));
     keepNextClientLine(buf, s, lineNo);
   };
 
@@ -458,7 +469,7 @@ export async function scanStream(
         if (next?.kind !== "error" || !next.ip || CGI_RE.test(next.message ?? "")) return;
         next.raw = "";
         neighbourKept = lineNo + k;
-        keepError(res, () => res.cgiErrors.push(next));
+        keepError(res, next, (e) => res.cgiErrors.push(e));
         return;
       }
       start = end + 1;
@@ -500,7 +511,8 @@ export async function scanStream(
     examined++;
     res.parsed++;
     seeTime(time);
-    if (observing) observeLine(res, head.slice(0, sp), time.getTime(), target, st.status, lineNo, true);
+    if (observing)
+      observeLine(res, clientField(head.slice(0, sp)), time.getTime(), target, st.status, lineNo, true);
     return true;
   };
 
@@ -556,14 +568,15 @@ export async function scanStream(
     }
     const into = res;
     if (entry.kind === "error" && entry.message && CGI_RE.test(entry.message))
-      keepError(into, () => into.cgiErrors.push(entry));
+      keepError(into, entry, (e) => into.cgiErrors.push(e));
     // A literal only in the client or time (an IPv6 address's "::") is no reason to run the rules.
     const rule = worthMatching(opts.rules, entry) ? matchEntry(opts.rules, entry) : undefined;
     entry.raw = ""; // the request is kept; the whole line is not needed past matching
     if (observing) observeInto(into, entry, !rule, quietLiterals);
     if (!rule) return;
     ruleLines.add(s);
-    if (entry.kind === "error") keepError(into, () => into.matches.push({ entry, ruleId: rule.id }));
+    if (entry.kind === "error")
+      keepError(into, entry, (e) => into.matches.push({ entry: e, ruleId: rule.id }));
     else keepMatch(into, { entry, ruleId: rule.id }, opts.keepAll);
   };
 
@@ -737,7 +750,7 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
       into.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
   for (const m of part.matches) {
     m.entry.line += shift;
-    if (m.entry.kind === "error") keepError(into, () => into.matches.push(m));
+    if (m.entry.kind === "error") keepError(into, m.entry, (e) => into.matches.push({ ...m, entry: e }));
     else keepMatch(into, m, keepAll, true);
   }
   for (const t of part.tallies) {
@@ -746,7 +759,7 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   }
   for (const e of part.cgiErrors) {
     e.line += shift;
-    keepError(into, () => into.cgiErrors.push(e));
+    keepError(into, e, (b) => into.cgiErrors.push(b));
   }
   if (part.errorLinesDropped) into.errorLinesDropped = (into.errorLinesDropped ?? 0) + part.errorLinesDropped;
   for (const e of part.samples) if (into.samples.length < SAMPLE_MAX) into.samples.push(e);

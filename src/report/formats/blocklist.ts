@@ -68,6 +68,17 @@ export function canonicalIp(raw: unknown): { ip: string; family: "ipv4" | "ipv6"
   return { ip, family: "ipv6" };
 }
 
+/**
+ * An attacker's address as a firewall may take it: canonical, never a range, a name or a reserved
+ * address, and not private, loopback or link-local (most often the site's own proxy) unless asked.
+ */
+export function blockableIp(raw: unknown, includePrivate = false): string | undefined {
+  const c = canonicalIp(raw);
+  if (!c || NEVER.check(c.ip, c.family)) return undefined;
+  if (!includePrivate && PRIVATE.check(c.ip, c.family)) return undefined;
+  return c.ip;
+}
+
 /** Why each attacker is listed: the attack and how it went, in CSV-safe characters. */
 function reasonOf(attack: unknown, outcome: unknown): string {
   const clean = (v: unknown) =>
