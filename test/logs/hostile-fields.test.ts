@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { readLogs } from "../../src/audit/logs.ts";
+import { buildPrefilter, scanRegion } from "../../src/collect/logs/engine/prefilter.ts";
 import { MAX_FIELD_CHARS } from "../../src/collect/logs/keep.ts";
+import { linesOfClients } from "../../src/collect/logs/scan.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import type { ReportDocument } from "../../src/core/document.ts";
 import { loadRules } from "../../src/rules/logs.ts";
@@ -119,4 +121,25 @@ test("more than 50 clients that got in: the earliest 50 are followed, not none",
   assert.equal(Object.keys(facts.next).length, 50);
   assert.equal(facts.next["198.51.100.0"]?.[0]?.request, "GET /after-0.html HTTP/1.1");
   assert.equal(facts.next["198.51.100.59"], undefined);
+});
+
+test("the second pass picks a client's lines by their first field, counting lines as the literal look does", () => {
+  const text = [
+    line("198.51.100.7", 0, "GET", "/a", 200, 1),
+    line("198.51.100.70", 1, "GET", "/b", 200, 1),
+    `203.0.113.1 - - [${at(2)}] "GET /c HTTP/1.1" 200 1 "http://198.51.100.7/" "x"`,
+    line("198.51.100.7", 3, "GET", "/d", 200, 1),
+  ].join("\n");
+  const clients = new Set(["198.51.100.7"]);
+  for (const tail of ["", "\n"]) {
+    const buf = Buffer.from(text + tail);
+    const found = linesOfClients(buf, 0, buf.length, clients);
+    assert.deepEqual(found.lines, [0, 3]);
+    assert.deepEqual(
+      found.starts.map((s) => buf.toString("utf8", s, s + 14)),
+      ["198.51.100.7 -", "198.51.100.7 -"],
+    );
+    const literal = scanRegion(buf, 0, buf.length, buildPrefilter(["198.51.100.7"]));
+    assert.equal(found.newlines, literal.newlines, JSON.stringify(tail));
+  }
 });

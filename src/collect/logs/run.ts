@@ -323,6 +323,7 @@ async function followUp(
       rules: opts.rules,
       format: opts.format ?? f.format,
       literals: [...followed.keys()],
+      clients: new Set(followed.keys()),
       collect: (e) => {
         const since = e.ip ? followed.get(e.ip) : undefined;
         const time = e.time?.toISOString();
