@@ -187,6 +187,22 @@ test("JSON and SARIF carry bidirectional overrides and C1 controls as \\u escape
   }
 });
 
+test("SARIF messages carry no embedded link: brackets in attacker text are escaped as SARIF requires", () => {
+  const doc = hostileDoc();
+  const link = "GET /[click here](https://evil.example/x) \\[y]";
+  (doc.findings[0] as Finding).title = link;
+  ((doc.findings[0] as Finding).evidence[0] as { value?: string }).value = link;
+  const out = JSON.parse(RENDERERS.sarif.render(doc, opts));
+  const result = out.runs[0].results[0];
+  const texts = [
+    result.message.text,
+    ...result.locations.map((l: { message?: { text: string } }) => l.message?.text),
+  ];
+  for (const t of texts.filter(Boolean)) {
+    assert.ok(t.includes("\\[click here\\](https://evil.example/x) \\\\\\[y\\]"), t);
+  }
+});
+
 test("probe renderers keep server text inert", () => {
   const x = HOSTILE;
   const doc: ProbeDocument = {

@@ -22,6 +22,14 @@ const LEVEL: Record<Severity, "error" | "warning" | "note" | "none"> = {
   info: "none",
 };
 
+/**
+ * Text for a SARIF plain-text message: SARIF reads `[text](target)` there as a link (§3.11.6), so the
+ * brackets and backslashes of attacker text (a request, a client) are escaped as it requires.
+ */
+export function sarifText(s: string): string {
+  return s.replace(/[\\[\]]/g, "\\$&");
+}
+
 /** A file URI for an absolute path (`#`, `?`, `%` and spaces encoded); a relative path stays relative. */
 export function artifactUri(p: string): string {
   if (path.posix.isAbsolute(p)) return pathToFileURL(p).href;
@@ -37,7 +45,7 @@ function locations(f: RenderedFinding) {
         artifactLocation: { uri: artifactUri(e.path as string) },
         ...(e.line ? { region: { startLine: e.line } } : {}),
       },
-      ...(e.value ? { message: { text: e.value } } : {}),
+      ...(e.value ? { message: { text: sarifText(e.value) } } : {}),
     }));
 }
 
@@ -62,7 +70,7 @@ export const sarif: Renderer = {
       ruleId: f.check,
       ruleIndex: checks.indexOf(f.check),
       level: LEVEL[f.severity],
-      message: { text: [f.title, f.detail, f.remediation].filter(Boolean).join("\n") },
+      message: { text: sarifText([f.title, f.detail, f.remediation].filter(Boolean).join("\n")) },
       locations: locations(f),
       partialFingerprints: { mamoriFindingId: f.id },
       properties: {
@@ -102,7 +110,9 @@ export const sarif: Renderer = {
               executionSuccessful: true,
               toolExecutionNotifications: doc.notChecked.map((n) => ({
                 level: "warning",
-                message: { text: `${n.area}${n.path ? ` ${n.path}` : ""}: ${n.detail ?? n.reason}` },
+                message: {
+                  text: sarifText(`${n.area}${n.path ? ` ${n.path}` : ""}: ${n.detail ?? n.reason}`),
+                },
               })),
             },
           ],

@@ -3,7 +3,7 @@
  * same), never hard-coded as one regex: `--log-format` and the Apache configuration give any string.
  */
 
-import type { LogEntry } from "../../../facts/log-lines.ts";
+import { type LogEntry, OTHER_CLIENTS } from "../../../facts/log-lines.ts";
 import { unescapeLog } from "./decode.ts";
 
 export const NICKNAMES: Record<string, string> = {
@@ -37,9 +37,12 @@ const MAX_CLIENT_CHARS = 255;
 
 /**
  * The client as a line names it, cut to a host name's length: the tracker, the groups and the story
- * hold one per client, and a hostile log could otherwise name 20,000 clients of a megabyte each.
+ * hold one per client, and a hostile log could otherwise name 20,000 clients of a megabyte each. A
+ * line naming its client as the engine names the clients it counts together is quoted, so that it
+ * stays one client of its own (followed, told by name).
  */
 export function clientField(v: string): string {
+  if (v === OTHER_CLIENTS) return `'${v}'`;
   return v.length <= MAX_CLIENT_CHARS ? v : `${v.slice(0, MAX_CLIENT_CHARS - 1)}…`;
 }
 
