@@ -1,3 +1,4 @@
+import { cutText } from "../core/cut.ts";
 import type { Incident } from "../core/document.ts";
 import type { Finding, Severity } from "../core/finding.ts";
 import { severityRank, sortFindings } from "../core/finding.ts";
@@ -156,9 +157,18 @@ function longestPrefix(s: string, fits: (prefix: string) => boolean): string {
   return s.slice(0, Math.max(0, end));
 }
 
-/** The body as lines of plain text (already escaped with `esc`, which each medium chooses). */
-export function bodyLines(m: AlertMessage, t: Translator, esc: (s: string) => string): string[] {
-  return fitBody(bodyParts(m, t, esc), Number.MAX_SAFE_INTEGER).text.split("\n");
+/**
+ * The body as lines of plain text (already escaped with `esc`, which each medium chooses), fitted to
+ * `limit` characters: findings carry attacker text (a command line can be megabytes), and a message
+ * padded past the mail server's size limit would be refused on every scan, the alert never delivered.
+ */
+export function bodyLines(
+  m: AlertMessage,
+  t: Translator,
+  esc: (s: string) => string,
+  limit: number = LIMITS.emailChars,
+): string[] {
+  return fitBody(bodyParts(m, t, esc), limit).text.split("\n");
 }
 
 /** E-mail plain text: control characters escaped (attacker text cannot forge lines or headers). */
@@ -196,6 +206,11 @@ export const LIMITS = {
   discordContent: 2000,
   teamsBytes: 28 * 1024,
   chatworkChars: 65_535,
+  /** Ours: e-mail and the generic webhook's text (mail servers refuse messages from about 10 MB). */
+  emailChars: 256 * 1024,
+  /** Ours: findings the generic webhook lists as data, and characters of each of their texts. */
+  jsonFindings: 200,
+  jsonField: 8192,
 } as const;
 
 export function slackPayload(m: AlertMessage, t: Translator): unknown {
@@ -302,18 +317,25 @@ export function jsonPayload(m: AlertMessage, t: Translator): unknown {
     lang: m.lang,
     subject: subjectOf(m, t),
     text: bodyLines(m, t, plain).join("\n"),
+    // Bounded as the text is: the most severe first (findings arrive sorted), each text cut.
     findings: m.findings
+      .slice(0, LIMITS.jsonFindings)
       .map((keyed) => renderFinding(keyed, t))
       .map((f) => ({
-        id: f.id,
+        id: cutText(f.id, LIMITS.jsonField),
         check: f.check,
         severity: f.severity,
         confidence: f.confidence,
-        title: f.title,
-        detail: f.detail,
-        cves: f.cves,
-        evidence: f.evidence,
-        remediation: f.remediation,
+        title: cutText(f.title, LIMITS.jsonField),
+        detail: f.detail === undefined ? undefined : cutText(f.detail, LIMITS.jsonField),
+        cves: f.cves.slice(0, 50),
+        evidence: f.evidence
+          .slice(0, 10)
+          .map((e) => (e.value === undefined ? e : { ...e, value: cutText(e.value, LIMITS.jsonField) })),
+        remediation: f.remediation === undefined ? undefined : cutText(f.remediation, LIMITS.jsonField),
       })),
+    ...(m.findings.length > LIMITS.jsonFindings
+      ? { findingsLeft: m.findings.length - LIMITS.jsonFindings }
+      : {}),
   };
 }

@@ -69,19 +69,32 @@ export function renderText(text: Text, t: Translator): string {
   return render(text, t, undefined);
 }
 
+/**
+ * Characters of any rendered piece of text: a saved report's nesting is checked (validText), but a
+ * message that uses a parameter three times, nested eight deep, multiplies a 64 KiB string by 6,561.
+ */
+const MAX_RENDERED = 64 * 1024;
+
+function capped(s: string): string {
+  return s.length <= MAX_RENDERED ? s : `${s.slice(0, MAX_RENDERED)}\u2026`;
+}
+
 function render(text: Text, t: Translator, lang: Lang | undefined): string {
   if (typeof text === "string") return text;
   if (Array.isArray(text)) {
     let out = "";
-    for (const part of text as readonly Text[]) out += render(part, t, lang);
-    return out;
+    for (const part of text as readonly Text[]) {
+      out += render(part, t, lang);
+      if (out.length > MAX_RENDERED) break;
+    }
+    return capped(out);
   }
   if (isMsg(text)) {
     if (!text.params) return t(text.key);
     const params: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(text.params))
-      params[k] = typeof v === "number" ? v : render(v, t, lang);
-    return t(text.key, params);
+      params[k] = typeof v === "number" ? v : capped(render(v, t, lang));
+    return capped(t(text.key, params));
   }
   if (isLocalized(text)) return (lang ?? langOf(t)) === "ja" ? text.ja : text.en;
   return "";

@@ -3,7 +3,7 @@ import * as http from "node:http";
 import type * as net from "node:net";
 import { test } from "node:test";
 import { webhookChannel } from "../../src/alert/channels.ts";
-import { type AlertMessage, LIMITS } from "../../src/alert/message.ts";
+import { type AlertMessage, emailText, LIMITS } from "../../src/alert/message.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import type { Incident } from "../../src/core/document.ts";
 import type { Finding } from "../../src/core/finding.ts";
@@ -166,4 +166,40 @@ test("a chatwork webhook without a token is refused when the configuration is re
   });
   assert.equal(r.success, false);
   assert.equal(r.error?.issues[0]?.message, "watch.config.chatworkToken");
+});
+
+test("e-mail text and the JSON webhook stay bounded when findings carry megabytes; the worst is still named", async (t) => {
+  // A command line can be megabytes: an attacker padding their processes must not push the alert past
+  // the mail server's size limit (refused, the alert never delivered) or the receiver's.
+  const m = bigMessage("en");
+  const huge = "A".repeat(1 << 20);
+  m.incidents = [];
+  m.findings = [
+    finding("process.miner:0001", {
+      severity: "critical",
+      confidence: "confirmed",
+      title: `cryptominer kdevtmpfsi running ${huge}`,
+      detail: huge,
+      evidence: [{ path: "/tmp/kdevtmpfsi", pid: 4242, value: huge }],
+      remediation: huge,
+    }),
+    ...m.findings,
+    ...Array.from({ length: 300 }, (_, i) =>
+      finding(`file.dropped:${i}`, { title: huge, evidence: [{ value: huge }] }),
+    ),
+  ];
+  const mail = emailText(m, translator("en"));
+  assert.ok(mail.text.length <= LIMITS.emailChars + 1, `${mail.text.length}`);
+  assert.match(mail.text, /cryptominer kdevtmpfsi running AAAA/);
+  const rx = await receiver(t);
+  const cfg = configSchema.parse({ alerts: { webhooks: [{ url: rx.url }] } }).alerts.webhooks[0];
+  assert.ok(cfg);
+  await webhookChannel(cfg, {}).send(m, translator("en"), 5000);
+  const body = rx.hits[0]?.body ?? "";
+  assert.ok(body.length < 8 << 20, `${body.length}`);
+  const p = JSON.parse(body);
+  assert.equal(p.findings.length, LIMITS.jsonFindings);
+  assert.equal(p.findingsLeft, m.findings.length - LIMITS.jsonFindings);
+  assert.match(p.findings[0].title, /^cryptominer kdevtmpfsi running A+…$/);
+  assert.ok(p.findings[0].evidence[0].value.length <= LIMITS.jsonField + 1);
 });

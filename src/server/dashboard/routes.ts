@@ -285,7 +285,7 @@ ${
   !doc
     ? html`<p>${t("dash.noReport")}</p>`
     : html`<section><h2>${t("dash.incidents", { count: doc.incidents?.length ?? 0 })}</h2>
-${(doc.incidents ?? []).map(
+${(doc.incidents ?? []).slice(0, 200).map(
   (
     i,
   ) => html`<article class="incident"><h3>${sevBadge(t, i.severity)} ${say(i, "title", i.title)}</h3><p>${say(i, "summary", i.summary)}</p>

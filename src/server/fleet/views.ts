@@ -1,5 +1,6 @@
 import { SEVERITIES } from "../../core/finding.ts";
 import { isValidText, type Text } from "../../core/message.ts";
+import { escapeCsv } from "../../report/escape.ts";
 
 /**
  * The fleet views, folded from every host's latest report document (as stored: the JSON renderer's
@@ -420,8 +421,9 @@ export function fleetFindings(docs: Iterable<HostDoc>, keyed = false): FindingRo
 }
 
 /**
- * CSV (RFC 4180, CRLF) safe to open in a spreadsheet: every cell quoted, and a cell a spreadsheet would
- * take for a formula (starting with = + - @, tab or carriage return) gets a leading apostrophe.
+ * CSV (RFC 4180, CRLF) safe to open in a spreadsheet: every cell quoted, control characters shown as
+ * escapes, and a cell a spreadsheet would take for a formula (starting with = + - @, tab or carriage
+ * return) gets a leading apostrophe.
  */
 export function toCsv(header: string[], rows: Array<Array<string | number | undefined | null>>): string {
   return [header, ...rows].map(csvLine).join("");
@@ -429,10 +431,9 @@ export function toCsv(header: string[], rows: Array<Array<string | number | unde
 
 /** One CSV record with its CRLF (the cells as `toCsv` writes them: a file can be streamed a line at a time). */
 export function csvLine(row: Array<string | number | undefined | null>): string {
-  const cell = (v: string | number | undefined | null): string => {
-    let s = v === undefined || v === null ? "" : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return `"${s.replaceAll('"', '""')}"`;
-  };
+  // escapeCsv: control and bidirectional-override characters made visible too (a host name with
+  // U+202E would show reversed in a spreadsheet).
+  const cell = (v: string | number | undefined | null): string =>
+    escapeCsv(v === undefined || v === null ? "" : String(v));
   return `${row.map(cell).join(",")}\r\n`;
 }
