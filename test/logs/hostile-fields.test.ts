@@ -17,15 +17,12 @@ import { linesOfClients } from "../../src/collect/logs/scan.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import type { ReportDocument } from "../../src/core/document.ts";
 import { loadRules } from "../../src/rules/logs.ts";
+import { accessLine, logTime } from "../helpers/access-line.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const rules = loadRules();
-const at = (sec: number) => {
-  const m = String(Math.floor(sec / 60) % 60).padStart(2, "0");
-  const s = String(sec % 60).padStart(2, "0");
-  return `20/Nov/2026:03:${m}:${s} +0000`;
-};
+const at = logTime;
 const line = (
   ip: string,
   sec: number,
@@ -33,7 +30,7 @@ const line = (
   target: string,
   status: number,
   size: number | string,
-) => `${ip} - - [${at(sec)}] "${method} ${target} HTTP/1.1" ${status} ${size} "-" "curl/8.5.0"`;
+) => accessLine(ip, sec, method, target, status, size, "curl/8.5.0");
 const RCE = "/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh";
 const READ = "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd";
 

@@ -16,25 +16,12 @@ import { BehaviourTracker } from "../../src/checks/logs/behaviour.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 import { loadScenarios } from "../../src/rules/logs-behaviour.ts";
+import { accessLine } from "../helpers/access-line.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const rules = loadRules();
-const at = (sec: number) => {
-  const h = String(3 + Math.floor(sec / 3600)).padStart(2, "0");
-  const m = String(Math.floor(sec / 60) % 60).padStart(2, "0");
-  const s = String(sec % 60).padStart(2, "0");
-  return `20/Nov/2026:${h}:${m}:${s} +0000`;
-};
-const line = (
-  ip: string,
-  sec: number,
-  method: string,
-  target: string,
-  status: number,
-  size: string | number,
-) =>
-  `${ip} - - [${at(sec)}] "${method} ${target} HTTP/1.1" ${status} ${size} "-" "Mozilla/5.0 (X11; Linux x86_64)"`;
+const line = accessLine;
 
 /** A bot guessing slowly (one try a minute) that gets in at the 31st; an editor; a day of a monitor's logins. */
 function sampleLog(): string {
