@@ -1,6 +1,7 @@
 import { trimEndOf } from "../core/cut.ts";
 import type { HostInfo, ReportDocument } from "../core/document.ts";
 import { type Finding, severityRank } from "../core/finding.ts";
+import { shellQuote } from "../core/shell-quote.ts";
 import type { MessageKey, Translator } from "../i18n/index.ts";
 import { blockableIp } from "./formats/blocklist.ts";
 import {
@@ -28,11 +29,7 @@ export function packageManager(
 }
 
 /** Single-quotes a value for a POSIX shell unless it is plainly safe: values may come from an attacker. */
-export function sh(value: string | number): string {
-  const s = String(value);
-  if (/^[A-Za-z0-9_/.:@%+=,-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export const sh = shellQuote;
 
 /** Guidance for one kind of finding or one incident: steps in plain words, then the exact commands. */
 export interface Guide {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { untrustedComponent } from "../core/install-check.ts";
+import { shellQuote } from "../core/shell-quote.ts";
 
 /** The first line of every file `mamori schedule install` writes; `remove` deletes only files that carry it. */
 export const MARKER = "# Written by mamori schedule install; mamori schedule remove deletes it.";
@@ -86,10 +87,6 @@ export function cronToOnCalendar(cron: string): string {
   if (/\//.test(named))
     throw new ScheduleError("watch.schedule.inexpressible", { field: "day of week", value: dow });
   return `${days}*-${field(mon, "month", 1, 12)}-${field(dom, "day of month", 1, 31)} ${field(hour, "hour", 0, 23)}:${field(min, "minute", 0, 59)}:00`;
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 /** systemd quotes ExecStart arguments with double quotes; `%` must be doubled. */

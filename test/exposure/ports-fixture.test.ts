@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { parseIptablesSave, parseNftables, parseUfwRules } from "../../src/collect/exposure/firewall.ts";
 import { renderText, type Text } from "../../src/core/message.ts";
+import { shellQuote } from "../../src/core/shell-quote.ts";
 import { translator } from "../../src/i18n/index.ts";
 import type { RenderedFinding as CoreFinding } from "../../src/report/localize.ts";
 import { mamori } from "../helpers/cli.ts";
@@ -144,7 +145,7 @@ test("fixture root: mod_status and mod_info open to everyone, with the <Location
     [info, "/etc/apache2/mods-enabled/info.conf"],
   ] as const) {
     const sed = f?.commands?.[0] ?? "";
-    execFileSync("sh", ["-c", sed.replace(`'${file}'`, `'${dir}${file}'`)]);
+    execFileSync("sh", ["-c", sed.replace(shellQuote(file), shellQuote(`${dir}${file}`))]);
     const text = fs.readFileSync(`${dir}${file}`, "utf8");
     assert.match(text, /^\s*Require local$/m);
     assert.doesNotMatch(text, /Require all granted/);
@@ -167,7 +168,7 @@ test("the generated config commands really make the change (run on a copy)", asy
     const sed = svc(service).commands?.find((c) => c.startsWith("sed "));
     assert.ok(sed, service);
     // Point the command at the copy under the fixture root, then run it with the real shell.
-    execFileSync("sh", ["-c", sed.replace(`'${file}'`, `'${dir}${file}'`)]);
+    execFileSync("sh", ["-c", sed.replace(shellQuote(file), shellQuote(`${dir}${file}`))]);
     assert.match(fs.readFileSync(`${dir}${file}`, "utf8"), want);
     assert.ok(fs.existsSync(`${dir}${file}.bak`));
   }

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { CheckContext } from "../../core/context.ts";
 import type { Confidence, Evidence } from "../../core/finding.ts";
 import type { Msg } from "../../core/message.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import type { ApacheFacts, ApacheInstallation } from "../../facts/apache.ts";
 import type { CveMatch, PackageOwner, VersionBasis } from "../../vulndb/types.ts";
 
@@ -84,12 +85,13 @@ export function upgradeCommands(inst: ApacheInstallation, facts: ApacheFacts): s
   if (!o) return [];
   if (o.manager === "dpkg") {
     const pkg = o.source === "apache2" || o.name === "apache2-bin" ? "apache2" : o.name;
-    return ["apt-get update", `apt-get install --only-upgrade ${pkg}`];
+    return ["apt-get update", `apt-get install --only-upgrade ${shellQuote(pkg)}`];
   }
-  if (o.manager === "apk") return ["apk update", `apk upgrade ${o.name}`];
+  if (o.manager === "apk") return ["apk update", `apk upgrade ${shellQuote(o.name)}`];
   const major = Number.parseInt(facts.distroVersion ?? "", 10);
-  if (Number.isFinite(major) && major < 8 && facts.distroId !== "fedora") return [`yum update ${o.name}`];
-  return [`dnf upgrade ${o.name}`];
+  if (Number.isFinite(major) && major < 8 && facts.distroId !== "fedora")
+    return [`yum update ${shellQuote(o.name)}`];
+  return [`dnf upgrade ${shellQuote(o.name)}`];
 }
 
 /**
@@ -111,11 +113,11 @@ export function reloadCommand(inst: ApacheInstallation): string {
   if (inst.owner.found?.owner.manager === "apk") return "rc-service apache2 reload";
   if (inst.binary === "/usr/sbin/apache2" || inst.binary === "/usr/sbin/httpd")
     return `systemctl reload ${base}`;
-  return `${path.posix.join(path.posix.dirname(inst.binary), "apachectl")} -k graceful`;
+  return `${shellQuote(path.posix.join(path.posix.dirname(inst.binary), "apachectl"))} -k graceful`;
 }
 
 export function configTestCommand(inst: ApacheInstallation): string {
   if (inst.binary === "/usr/sbin/apache2") return "apache2ctl configtest";
   if (inst.binary === "/usr/sbin/httpd") return "apachectl configtest";
-  return `${path.posix.join(path.posix.dirname(inst.binary), "apachectl")} configtest`;
+  return `${shellQuote(path.posix.join(path.posix.dirname(inst.binary), "apachectl"))} configtest`;
 }

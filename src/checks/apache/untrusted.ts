@@ -1,5 +1,6 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId } from "../../core/finding.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import type { UntrustedInstance } from "../../facts/apache.ts";
 import { trustProblemMessage } from "../../facts/apache-query.ts";
 
@@ -65,9 +66,4 @@ export function untrustedFindings(list: UntrustedInstance[], ctx: CheckContext):
       data,
     } satisfies Finding;
   });
-}
-
-/** Single-quotes a path for a copy-paste command (paths here may come from another user's argv). */
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, "'\\''")}'`;
 }

@@ -1,6 +1,7 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import type {
   BindSetting,
   ExposureFacts as CollectedExposure,
@@ -125,10 +126,6 @@ export function firewallText(
   }
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The exact commands: change the bind line (with a backup), restart; or stop and disable. */
 function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: CheckContext): Text[] {
   const cmds: Text[] = [];
@@ -146,8 +143,8 @@ function fixCommands(unit: string | undefined, settings: BindSetting[], ctx: Che
       );
   }
   if (unit) {
-    if (cmds.length > 0) cmds.push(`systemctl restart ${unit}`);
-    cmds.push(["# ", ctx.t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${unit}`);
+    if (cmds.length > 0) cmds.push(`systemctl restart ${shellQuote(unit)}`);
+    cmds.push(["# ", ctx.t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${shellQuote(unit)}`);
   }
   return cmds;
 }
@@ -323,7 +320,7 @@ export function checkExposure(facts: ExposureFacts, ctx: CheckContext): Finding[
       remediation: expected ? t("exposure.fix.expected") : t("exposure.fix.port", params),
       commands:
         !expected && proc?.unit
-          ? [["# ", t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${proc.unit}`]
+          ? [["# ", t("exposure.cmd.ifUnneeded")], `systemctl disable --now ${shellQuote(proc.unit)}`]
           : undefined,
       data,
     });
@@ -390,7 +387,7 @@ function checkHandlers(facts: ExposureFacts, groups: ListenerGroup[], ctx: Check
       remediation: t("exposure.fix.handler", params),
       commands: [
         `sed -i.bak ${shellQuote(sedExpr)} ${shellQuote(b.file)}`,
-        `apachectl configtest && systemctl reload ${unit}`,
+        `apachectl configtest && systemctl reload ${shellQuote(unit)}`,
       ],
       data: {
         protocol: "tcp",

@@ -1,7 +1,7 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import { familyOf } from "../../rules/hunt.ts";
-import { shellQuote } from "./persistence.ts";
 import {
   addSignal,
   type HuntInput,

@@ -1,5 +1,6 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import type { HuntInput } from "./signals.ts";
 
 const SYSTEM_LIB = /^\/(usr\/)?(lib|lib32|lib64|libx32)\//;
@@ -35,7 +36,7 @@ export function checkHidden(input: HuntInput, ctx: CheckContext): Finding[] {
       cves: [],
       evidence: [{ path: "/proc/self/mountinfo", line: m.line, value: `${m.mountPoint} <- ${m.source}` }],
       remediation: ctx.t("hunt.procmount.fix", { mount: m.mountPoint }),
-      commands: [`umount ${m.mountPoint}`, `ls -l ${m.mountPoint}/exe`],
+      commands: [`umount ${shellQuote(m.mountPoint)}`, `ls -l ${shellQuote(`${m.mountPoint}/exe`)}`],
       data: { path: m.mountPoint, pid: Number(m.mountPoint.split("/")[2]) },
     });
   }

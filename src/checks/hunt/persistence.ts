@@ -1,5 +1,6 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
+import { shellQuote } from "../../core/shell-quote.ts";
 import { type PersistLine, type PreloadLibrary, preloadPaths } from "../../facts/hunt.ts";
 import { domainHit } from "../../iocs/list.ts";
 import { familyOf } from "../../rules/hunt.ts";
@@ -179,10 +180,6 @@ export function checkPersistence(input: HuntInput, ctx: CheckContext): Finding[]
   }
   out.push(...checkSshKeys(input, ctx));
   return out;
-}
-
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 function checkSshKeys(input: HuntInput, ctx: CheckContext): Finding[] {

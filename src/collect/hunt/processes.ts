@@ -9,6 +9,7 @@ import {
   bootTime,
   CLOCK_TICKS_PER_SECOND,
   listPids,
+  PROC_READ_BYTES,
   type ProcessInfo,
   parseStat,
   parseStatus,
@@ -260,12 +261,17 @@ export function cpuSnapshot(ctx: ScanContext, pids: number[], at: number): CpuSn
   const ticks = new Map<number, number>();
   const childTicks = new Map<number, number>();
   for (const pid of pids) {
-    const s = parseStat(ctx.fs.tryReadText(`/proc/${pid}/stat`) ?? "");
+    const s = parseStat(ctx.fs.tryReadText(`/proc/${pid}/stat`, { maxBytes: PROC_READ_BYTES.stat }) ?? "");
     if (!s) continue;
     ticks.set(pid, Number(s.fields[11] ?? 0) + Number(s.fields[12] ?? 0));
     childTicks.set(pid, Number(s.fields[13] ?? 0) + Number(s.fields[14] ?? 0));
   }
-  return { at, total: readCpuTotals(ctx.fs.tryReadText("/proc/stat") ?? ""), ticks, childTicks };
+  return {
+    at,
+    total: readCpuTotals(ctx.fs.tryReadText("/proc/stat", { maxBytes: 4 << 20 }) ?? ""),
+    ticks,
+    childTicks,
+  };
 }
 
 /** Per-process cores used between two snapshots, and what /proc/stat says against what processes account for. */
@@ -311,7 +317,8 @@ export function compareSnapshots(
 export function probeHiddenPids(ctx: ScanContext, listed: number[]): { hidden: HiddenPid[]; range: number } {
   const { fs } = ctx;
   const visible = new Set(listed);
-  const pidMax = Number(fs.tryReadText("/proc/sys/kernel/pid_max")?.trim() ?? 32768) || 32768;
+  const pidMax =
+    Number(fs.tryReadText("/proc/sys/kernel/pid_max", { maxBytes: 64 })?.trim() ?? 32768) || 32768;
   const top = Math.min(pidMax, Math.max(...listed, 1) + 4096, 4194304);
   const candidates: number[] = [];
   for (let pid = 1; pid <= top; pid++) {
@@ -325,7 +332,9 @@ export function probeHiddenPids(ctx: ScanContext, listed: number[]): { hidden: H
   const hidden: HiddenPid[] = [];
   for (const pid of candidates) {
     if (fresh.has(pid)) continue;
-    const status = parseStatus(fs.tryReadText(`/proc/${pid}/status`) ?? "");
+    const status = parseStatus(
+      fs.tryReadText(`/proc/${pid}/status`, { maxBytes: PROC_READ_BYTES.status }) ?? "",
+    );
     if (status.Tgid !== String(pid)) continue;
     const p = readProcess(fs, pid);
     hidden.push({ pid, comm: p?.comm ?? status.Name, exe: p?.exe, argv: p?.argv ?? [] });
@@ -335,11 +344,17 @@ export function probeHiddenPids(ctx: ScanContext, listed: number[]): { hidden: H
 
 /** Mounts over /proc/PID (a cheap way to hide a process from ps and from us). */
 export function readProcMounts(ctx: ScanContext): ProcMount[] {
-  const text = ctx.fs.tryReadText("/proc/self/mountinfo") ?? ctx.fs.tryReadText("/proc/1/mountinfo") ?? "";
+  // A host with thousands of container mounts writes a few MB; a bundle's file is cut there.
+  const max = { maxBytes: 16 << 20 };
+  const text =
+    ctx.fs.tryReadText("/proc/self/mountinfo", max) ?? ctx.fs.tryReadText("/proc/1/mountinfo", max) ?? "";
   const out: ProcMount[] = [];
   text.split("\n").forEach((line, i) => {
     const f = line.split(" ");
-    const mp = f[4] ?? "";
+    // The kernel writes a space, tab, newline or backslash in a mount point as \ooo.
+    const mp = (f[4] ?? "").replace(/\\([0-7]{3})/g, (_, o: string) =>
+      String.fromCharCode(Number.parseInt(o, 8)),
+    );
     if (/^\/proc\/\d+(\/|$)/.test(mp)) {
       const dash = f.indexOf("-");
       out.push({ mountPoint: mp, source: dash > 0 ? (f[dash + 2] ?? "") : (f[3] ?? ""), line: i + 1 });
@@ -353,7 +368,7 @@ export function readSelfLibraries(ctx: ScanContext): MappedLibrary[] {
   const out: MappedLibrary[] = [];
   for (const entry of (ctx.env.LD_PRELOAD ?? "").split(/[\s:]+/).filter(Boolean))
     out.push({ path: entry, via: "env" });
-  const maps = ctx.fs.tryReadText("/proc/self/maps") ?? "";
+  const maps = ctx.fs.tryReadText("/proc/self/maps", { maxBytes: 16 << 20 }) ?? "";
   const seen = new Set<string>();
   for (const line of maps.split("\n")) {
     const p = line.slice(line.indexOf("/")).trim();

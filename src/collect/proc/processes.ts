@@ -22,7 +22,8 @@ export function parseStat(text: string): { comm: string; fields: string[] } | un
 }
 
 export function parseStatus(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // A forged status file's "__proto__:" line would otherwise be a prototype, not a field.
+  const out: Record<string, string> = Object.create(null);
   for (const line of text.split("\n")) {
     const i = line.indexOf(":");
     if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim();
@@ -43,19 +44,27 @@ export function listPids(fs: RootFs): number[] {
   }
 }
 
+/**
+ * Bytes read of a process's files. The kernel writes a few hundred bytes of `stat` and a few KB of
+ * `status` (its Groups line up to 65,536 ids: 720 KB); an argument vector can be megabytes, and a
+ * bundle's or a fixture root's files anything: the first 64 KiB of a command line is what a report shows
+ * (the collector over SSH keeps as much).
+ */
+export const PROC_READ_BYTES = { stat: 4096, cmdline: 64 * 1024, status: 1 << 20 } as const;
+
 /** Reads one process; undefined when it vanished or cannot be read at all (processes end while we look). */
 export function readProcess(fs: RootFs, pid: number): ProcessInfo | undefined {
   const base = `/proc/${pid}`;
-  const statText = fs.tryReadText(`${base}/stat`);
+  const statText = fs.tryReadText(`${base}/stat`, { maxBytes: PROC_READ_BYTES.stat });
   if (!statText) return undefined;
   const stat = parseStat(statText);
   if (!stat) return undefined;
   const f = stat.fields;
   const num = (i: number) => Number(f[i] ?? 0);
-  const cmdline = fs.tryReadText(`${base}/cmdline`) ?? "";
+  const cmdline = fs.tryReadText(`${base}/cmdline`, { maxBytes: PROC_READ_BYTES.cmdline }) ?? "";
   const argv = cmdline.split("\0");
   if (argv.at(-1) === "") argv.pop();
-  const status = parseStatus(fs.tryReadText(`${base}/status`) ?? "");
+  const status = parseStatus(fs.tryReadText(`${base}/status`, { maxBytes: PROC_READ_BYTES.status }) ?? "");
   let exe: string | undefined;
   let exeDeleted = false;
   try {
@@ -113,7 +122,7 @@ export function readProcesses(fs: RootFs, diag?: Diagnostics): ProcessInfo[] {
 
 /** Boot time (seconds since the epoch) from /proc/stat, to turn start ticks into wall-clock times. */
 export function bootTime(fs: RootFs): number | undefined {
-  const m = /^btime (\d+)$/m.exec(fs.tryReadText("/proc/stat") ?? "");
+  const m = /^btime (\d+)$/m.exec(fs.tryReadText("/proc/stat", { maxBytes: 4 << 20 }) ?? "");
   return m ? Number(m[1]) : undefined;
 }
 
