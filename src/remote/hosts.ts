@@ -7,7 +7,7 @@ import type { CommonOptions } from "../cli/options.ts";
 import { readFdLimited } from "../core/read-limited.ts";
 import { type MessageKey, translator } from "../i18n/index.ts";
 import { gapsOf } from "../report/coverage.ts";
-import { escapeTerminal } from "../report/escape.ts";
+import { escapeTerminal, jsonOutput } from "../report/escape.ts";
 import { renderDocument } from "../report/localize.ts";
 import { verdictLine, verdictOf } from "../report/verdict.ts";
 import { judgeOpenedBundle } from "./audit.ts";
@@ -197,7 +197,8 @@ export async function auditHosts(raw: HostsRaw, opts: CommonOptions, io: CliIo):
   };
   await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
 
-  if (opts.format === "json") io.stdout.write(`${JSON.stringify({ hosts: results }, null, 2)}\n`);
+  // A host's error text is its stderr, an attacker's to write: bidi overrides and line separators escaped.
+  if (opts.format === "json") io.stdout.write(jsonOutput({ hosts: results }));
   else io.stdout.write(summaryTable(results, t));
   // Findings anywhere decide (with that host's own code, --exit-code included); then any host not
   // audited or not fully checked; else all clear.

@@ -3,15 +3,28 @@
  * before they reach a terminal, HTML, Markdown or CSV. Control characters become visible escapes.
  */
 
-// C0 controls except tab, DEL, C1 controls, and the bidirectional overrides that can reorder displayed text.
-const UNSAFE =
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * Characters that show nothing or only change their neighbours, so that a hostile name can look like another
+ * (`kdevtmpfsi` with a zero-width space, `httpd` followed by Hangul fillers) or carry hidden text (Unicode tag
+ * characters, the "ASCII smuggling" of prompts): soft hyphen, combining grapheme joiner, Hangul and
+ * Khmer fillers, Mongolian separators, zero-width space, joiners, word joiner and invisible operators,
+ * deprecated format controls, variation selectors, interlinear annotations, musical format controls, tags.
+ */
+const INVISIBLE =
+  "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}";
+// C0 controls except tab, DEL, C1 controls, the bidirectional overrides that can reorder displayed text,
+// and the invisible characters above.
+const UNSAFE = new RegExp(
+  `[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff${INVISIBLE}]`,
+  "gu",
+);
 
 function visible(c: string): string {
   const code = c.codePointAt(0) ?? 0;
   if (c === "\n") return "\\n";
   if (c === "\r") return "\\r";
   if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code > 0xffff) return `\\u{${code.toString(16)}}`;
   return `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
@@ -36,8 +49,19 @@ export function escapeMarkdown(s: string): string {
     .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// What JSON.stringify leaves raw but a terminal acts on: DEL, C1 controls, bidirectional overrides.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// What JSON.stringify leaves raw but a terminal acts on (DEL, C1 controls, bidirectional overrides) or shows
+// as nothing (INVISIBLE).
+const JSON_UNSAFE = new RegExp(
+  `[\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff${INVISIBLE}]`,
+  "gu",
+);
+
+/** A character as JSON's \uXXXX escapes (a pair of them past U+FFFF). */
+function jsonEscaped(c: string): string {
+  let out = "";
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
+}
 
 /** JSON for standard output or a file: the same data, with characters a terminal would act on as \uXXXX. */
 export function jsonOutput(value: unknown): string {
@@ -46,7 +70,7 @@ export function jsonOutput(value: unknown): string {
 
 /** JSON text with the characters a terminal would act on written as \uXXXX (still the same JSON). */
 export function jsonSafe(text: string): string {
-  return text.replace(JSON_UNSAFE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+  return text.replace(JSON_UNSAFE, jsonEscaped);
 }
 
 /** Inline code in Markdown: a fence longer than any backtick run inside. */

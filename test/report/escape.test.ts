@@ -6,6 +6,7 @@ import {
   escapeMarkdown,
   escapeTerminal,
   escapeTerminalLines,
+  jsonOutput,
   markdownCode,
 } from "../../src/report/escape.ts";
 
@@ -38,4 +39,25 @@ test("Markdown escaping stops links, emphasis and raw HTML", () => {
 
 test("CSV cells cannot start a formula", () => {
   assert.equal(escapeCsv("=cmd|' /C calc'!A0"), `"'=cmd|' /C calc'!A0"`);
+});
+
+test("invisible characters are shown: a name cannot pass for another or carry hidden text", () => {
+  // A zero-width space, Hangul fillers, a word joiner, a soft hyphen and Unicode tag characters ("AB").
+  const name = "kdevtmpfsi\u200b httpd\u3164\u3164 sys\u2060temd in\u00adit tag:\u{e0041}\u{e0042}";
+  const out = escapeTerminal(name);
+  assert.equal(
+    out,
+    "kdevtmpfsi\\u200b httpd\\u3164\\u3164 sys\\u2060temd in\\xadit tag:\\u{e0041}\\u{e0042}",
+  );
+  // Japanese, accents and ordinary emoji stay as they are.
+  assert.equal(escapeTerminal("侵入の痕跡 café ⚠"), "侵入の痕跡 café ⚠");
+  assert.doesNotMatch(escapeHtml(name), /[\u200b\u3164\u2060\u00ad]|\u{e0041}/u);
+});
+
+test("JSON output writes invisible characters as escapes and stays the same data", () => {
+  const value = { name: "x\u200by\u{e0041}\u202e" };
+  const text = jsonOutput(value);
+  assert.match(text, /x\\u200by\\udb40\\udc41\\u202e/);
+  assert.doesNotMatch(text, /[\u200b\u202e]|\u{e0041}/u);
+  assert.deepEqual(JSON.parse(text), value);
 });
