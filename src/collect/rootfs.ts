@@ -247,6 +247,29 @@ export class RootFs {
     }
   }
 
+  /**
+   * The executable of a running process, live only, through the kernel's own link `/proc/PID/exe`:
+   * it reaches the file the process runs even when that was deleted or never had a name (memfd), which
+   * is how miners hide from a hash check. Following this one link is safe, unlike a path's: no user can
+   * point it elsewhere without running that file. Undefined when it is not a regular file or is larger
+   * than `maxBytes`.
+   */
+  readProcessExe(pid: number, maxBytes: number): Buffer | undefined {
+    if (!this.isLive || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+    const guest = `/proc/${pid}/exe`;
+    return this.wrap(guest, () => {
+      const c = fs.constants;
+      const fd = fs.openSync(guest, c.O_RDONLY | c.O_NONBLOCK | c.O_NOCTTY);
+      try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile() || stat.size > maxBytes) return undefined;
+        return readFdLimited(fd, stat.size, maxBytes);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  }
+
   /** Text as UTF-8; invalid bytes become U+FFFD rather than failing the read. */
   readText(guestPath: string, opts: ReadOptions = {}): string {
     return this.readBytes(guestPath, opts).toString("utf8");

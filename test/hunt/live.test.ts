@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -105,6 +106,8 @@ test("live: a stand-in miner run from a deleted temp dir is found with its conne
   assert.equal(miner.severity, "critical");
   assert.equal(miner.data?.exe, realExe);
   assert.equal(miner.data?.exeDeleted, true);
+  // Hashed although deleted: through the kernel's /proc/PID/exe, so a hash IOC still matches.
+  assert.equal(miner.data?.sha256, createHash("sha256").update(fs.readFileSync(perl)).digest("hex"));
   assert.deepEqual(miner.data?.argv, [
     exe,
     script,

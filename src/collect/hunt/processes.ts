@@ -81,7 +81,9 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       // need them); /opt and /usr/local are hashed too, since operators and intruders both install there.
       if (p.exe && !HASH_SKIP.some((pre) => p.exe?.startsWith(pre) && !p.exe.startsWith("/usr/local/"))) {
         hp.exeSha256 =
-          hashFile(ctx, `/proc/${p.pid}/exe`) ?? (p.exeDeleted ? undefined : hashFile(ctx, p.exe));
+          hashProcessExe(ctx, p.pid) ??
+          hashFile(ctx, `/proc/${p.pid}/exe`) ??
+          (p.exeDeleted ? undefined : hashFile(ctx, p.exe));
       }
       hp.config = findMinerConfig(ctx, p);
       hp.ldPreload = readLdPreload(ctx, p.pid);
@@ -165,6 +167,16 @@ function readLdPreload(ctx: ScanContext, pid: number): string[] | undefined {
     .split(/[\s:]+/)
     .filter(Boolean);
   return libs.length > 0 ? libs : undefined;
+}
+
+/** Live: the running file itself, deleted or memfd included (RootFs.readProcessExe). */
+function hashProcessExe(ctx: ScanContext, pid: number): string | undefined {
+  try {
+    const bytes = ctx.fs.readProcessExe(pid, MAX_EXE_HASH_BYTES);
+    return bytes ? createHash("sha256").update(bytes).digest("hex") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function hashFile(ctx: ScanContext, guestPath: string): string | undefined {
