@@ -26,6 +26,11 @@ export interface BundleLimits {
   maxStreamBytes: number;
   /** Bytes of one path or link target. */
   maxNameBytes: number;
+  /**
+   * Characters of the paths whose recorded owner and mode are kept: 400,000 records of 4 KB names (X
+   * records make nothing on disk) would otherwise hold 1.6 GB; a real host's bundle holds a few MB.
+   */
+  maxMetaChars: number;
   /** Decompressed/compressed ratio allowed once the stream passes ratioAfterBytes (a gzip bomb exceeds it at once). */
   maxRatio: number;
   ratioAfterBytes: number;
@@ -37,11 +42,17 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxTotalBytes: 1024 * 1024 * 1024,
   maxStreamBytes: 3300 * 1024 * 1024,
   maxNameBytes: 4096,
+  maxMetaChars: 64 << 20,
   maxRatio: 200,
   ratioAfterBytes: 16 * 1024 * 1024,
 };
 
 const MAX_LINE = 2 * 4096 + 256;
+/**
+ * Components of one path: Linux's deepest real trees are far shallower, and each component of a new
+ * path is a directory to make and check (4,096 bytes of "a/" are 2,048 of them).
+ */
+const MAX_DEPTH = 256;
 
 /** A bundle that cannot be judged at all: the reason is a word (keyed message remote.bundle.<code>). */
 export class BundleError extends Error {
@@ -189,23 +200,43 @@ export async function openBundle(
   const refuse = (p: string, reason: string) => {
     if (refused.length < 10000) refused.push({ path: p, reason });
   };
+  let metaChars = 0;
+  const keepMeta = (p: string, m: RecordedMeta | undefined) => {
+    if (!m) return;
+    metaChars += p.length;
+    if (metaChars <= limits.maxMetaChars) meta.set(p, m);
+    else refuse(p, "meta-budget");
+  };
+  // Guest directories known to be directories mamori made: nothing in a bundle removes or replaces one,
+  // so each is made and checked once, not again for every path under it.
+  const dirs = new Set<string>([""]);
+  let madeDirs = 0;
   /** Host path of a guest path whose parents are all directories mamori made (made now when missing). */
   const place = (p: string): string | { refused: string } => {
     const parts = pathParts(p, limits.maxNameBytes);
     if (typeof parts === "string") return { refused: parts };
-    let host = root;
-    for (const part of parts.slice(0, -1)) {
-      host = path.join(host, part);
+    if (parts.length === 0) return root;
+    if (parts.length > MAX_DEPTH) return { refused: "too-deep" };
+    const last = parts.length - 1;
+    // prefix[j]: the guest path of the first j components ("" for the root).
+    const prefix: string[] = [""];
+    for (let j = 1; j <= last; j++) prefix.push(`${prefix[j - 1]}/${parts[j - 1]}`);
+    let known = last;
+    while (!dirs.has(prefix[known] as string)) known--;
+    for (let j = known + 1; j <= last; j++) {
+      const host = root + (prefix[j] as string);
       let st: fs.Stats | undefined;
       try {
         st = fs.lstatSync(host);
       } catch {
+        // Directories made on the way count as entries: a bundle cannot make more than it may list.
+        if (++madeDirs > limits.maxEntries) fail("too-many-entries");
         fs.mkdirSync(host, { mode: 0o700 });
-        continue;
       }
-      if (!st.isDirectory()) return { refused: st.isSymbolicLink() ? "through-link" : "through-file" };
+      if (st && !st.isDirectory()) return { refused: st.isSymbolicLink() ? "through-link" : "through-file" };
+      dirs.add(prefix[j] as string);
     }
-    return parts.length === 0 ? root : path.join(host, parts[parts.length - 1] as string);
+    return `${root}${prefix[last]}/${parts[last]}`;
   };
   const endFile = () => {
     if (cur?.fd !== undefined) fs.closeSync(cur.fd);
@@ -270,8 +301,8 @@ export async function openBundle(
           const st = fs.lstatSync(host);
           if (!st.isDirectory()) return refuse(p, "conflict");
         }
-        const m = parseMeta(f.slice(2));
-        if (m) meta.set(p, m);
+        dirs.add(p === "/" ? "" : p);
+        keepMeta(p, parseMeta(f.slice(2)));
         return;
       }
       case "F": {
@@ -287,8 +318,7 @@ export async function openBundle(
           return refuse(p, "duplicate");
         }
         files++;
-        const m = parseMeta(f.slice(2));
-        if (m) meta.set(p, m);
+        keepMeta(p, parseMeta(f.slice(2)));
         return;
       }
       case "L": {
@@ -311,8 +341,7 @@ export async function openBundle(
         const reason = f[2] ?? "";
         if (!/^[A-Za-z-]{1,32}$/.test(reason)) fail("malformed-reason");
         if (unread.length < 10000) unread.push({ path: p, reason });
-        const m = parseMeta(f.slice(3));
-        if (m && Array.isArray(pathParts(p, limits.maxNameBytes))) meta.set(p, m);
+        if (Array.isArray(pathParts(p, limits.maxNameBytes))) keepMeta(p, parseMeta(f.slice(3)));
         return;
       }
       case "Z": {

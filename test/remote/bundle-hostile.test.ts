@@ -140,6 +140,31 @@ test("a link is data: writing through it is refused, and RootFs resolves it insi
   p.assertUntouched();
 });
 
+test("deep paths: each directory is made and checked once, past 256 levels refused; names' metadata bounded", async (t) => {
+  const p = places(t);
+  const deep = `/${Array.from({ length: 200 }, (_, i) => `d${i}`).join("/")}`;
+  const records: string[][] = [];
+  let names = 0;
+  // 2,000 files under one 200-level directory: one walk, then a lookup each (a walk each was 400,000 lstats).
+  for (let i = 0; i < 2000; i++) {
+    records.push(file(`${deep}/f${i}`, "x"));
+    names += `${deep}/f${i}`.length;
+  }
+  records.push(file(`/${"a/".repeat(300)}too-deep`, "x"));
+  records.push([`X ${hex("/var/big1")} EACCES 644 0 0 0 0 0`, `X ${hex("/var/big2")} EACCES 644 7 0 0 0 0`]);
+  const b = await open(bundle(...records), p.base, { maxMetaChars: names + "/var/big1".length });
+  assert.deepEqual(
+    b.refused.map((r) => r.reason),
+    ["too-deep", "meta-budget"],
+  );
+  const fsr = new RootFs(b.root, b.recorded);
+  assert.equal(fsr.readText(`${deep}/f1999`), "x");
+  assert.equal(b.recorded.meta("/var/big1")?.mode, 0o644, "inside the budget");
+  assert.equal(b.recorded.meta("/var/big2"), undefined, "past the budget: not kept");
+  b.close();
+  p.assertUntouched();
+});
+
 test("device, FIFO or unknown records refuse the bundle; a collector's not-regular note is only a note", async (t) => {
   const p = places(t);
   await refused(bundle(`C ${hex("/dev/sda")} 8 0`), p.base, "malformed-record");
