@@ -5,7 +5,8 @@
 #   sh collector.sh --root /mnt/image > image.bundle       (an image or a test root)
 #
 # Options: --root DIR (read DIR as "/"), --max-total-mb N (default 256), --log-mb N (last N MB of each
-# log, default 8), --max-seconds N (default 300), --no-gzip.
+# log, default 8), --max-seconds N (default 300), --max-entries N
+# (records walked, default 200000), --no-gzip.
 #
 # Framing (see src/remote/bundle-read.ts): every line is one record. Paths and link targets are hex, file
 # contents are `od -An -v -tx1` lines (only spaces and hex digits), so no byte of a file, name or link can
@@ -27,6 +28,7 @@ mamori_collect() {
   TOTAL_MB=256
   LOG_MB=8
   MAX_SECONDS=300
+  MAX_ENTRIES=200000
   ZIP=1
   while [ $# -gt 0 ]; do
     case $1 in
@@ -34,11 +36,12 @@ mamori_collect() {
     --max-total-mb) TOTAL_MB=$2; shift 2 ;;
     --log-mb) LOG_MB=$2; shift 2 ;;
     --max-seconds) MAX_SECONDS=$2; shift 2 ;;
+    --max-entries) MAX_ENTRIES=$2; shift 2 ;;
     --no-gzip) ZIP=0; shift ;;
     *) shift ;;
     esac
   done
-  case $TOTAL_MB$LOG_MB$MAX_SECONDS in *[!0-9]*) echo "mamori collector: numbers only" >&2; return 2 ;; esac
+  case $TOTAL_MB$LOG_MB$MAX_SECONDS$MAX_ENTRIES in *[!0-9]*) echo "mamori collector: numbers only" >&2; return 2 ;; esac
   R=${R%/}
   [ "$R" = "" ] || [ -d "$R" ] || { echo "mamori collector: no such root" >&2; return 2; }
   if [ "$ZIP" = 1 ] && command -v gzip >/dev/null 2>&1; then
@@ -195,6 +198,11 @@ mc_walk() {
   local g d k f h c
   g=$1 d=$2 k=$3 f=${4:-}
   [ "$MC_STOP" = "" ] || return 0
+  # Every record counts, links and FIFOs too: a user's 500,000 links would otherwise pass the reader's
+  # bound and lose the whole bundle. The clock is read every 256 (one directory can hold 200,000 names).
+  MC_ENTRIES=$((MC_ENTRIES - 1))
+  if [ "$MC_ENTRIES" -le 0 ]; then MC_STOP=size-limit; return 0; fi
+  if [ $((MC_ENTRIES % 256)) -eq 0 ]; then mc_time || return 0; fi
   h="$R$g"
   if [ -L "$h" ]; then
     mc_link "$g"
@@ -207,15 +215,12 @@ mc_walk() {
   elif [ -d "$h" ]; then
     mc_dir "$g"
     if [ "$d" -le 0 ]; then return 0; fi
-    MC_ENTRIES=$((MC_ENTRIES - 1))
-    if [ "$MC_ENTRIES" -le 0 ]; then MC_STOP=size-limit; return 0; fi
     mc_time || return 0
     for c in "$h"/* "$h"/.[!.]* "$h"/..?*; do
       [ -e "$c" ] || [ -L "$c" ] || continue
       mc_walk "${g%/}/${c##*/}" $((d - 1)) "$k" "$f"
     done
   elif [ -f "$h" ]; then
-    MC_ENTRIES=$((MC_ENTRIES - 1))
     mc_file "$g" "$h" "$k"
   elif [ -e "$h" ]; then
     mc_meta "$h"
@@ -420,7 +425,7 @@ mc_main() {
   MC_STOP=""
   MC_BYTES=0
   MC_TOTAL=$((TOTAL_MB * 1048576))
-  MC_ENTRIES=200000
+  MC_ENTRIES=$MAX_ENTRIES
   MC_PROCS=20000
   MC_FOLLOWS=500
   MC_WALKED="|"

@@ -94,6 +94,32 @@ test("dash and busybox sh print the same bundle", (t) => {
   }
 });
 
+test("a user's many links count against the collector's entry bound: the bundle stops with size-limit and is judged", async (t) => {
+  const bb = busyboxPath(t);
+  const root = tempDir(t);
+  fs.mkdirSync(path.join(root, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  fs.mkdirSync(path.join(root, "tmp/q"), { recursive: true });
+  // What any user can make in /tmp: links (and FIFOs), which were never counted.
+  for (let i = 0; i < 400; i++) fs.symlinkSync("/", path.join(root, `tmp/q/l${i}`));
+  const out = collect(path.join(bb, "sh"), { PATH: bb }, [
+    "--root",
+    root,
+    "--max-entries",
+    "150",
+    "--no-gzip",
+  ]);
+  const text = out.toString("latin1");
+  assert.match(text, /\nZ size-limit /);
+  const records = text.split("\n").filter((l) => /^[DFLX] /.test(l)).length;
+  assert.ok(records < 150, `${records} records`);
+  const file = path.join(root, "..", `${path.basename(root)}.links.bundle`);
+  t.after(() => fs.rmSync(file, { force: true }));
+  fs.writeFileSync(file, out);
+  const r = await mamori(["audit", "--bundle", file, "--format", "json", "--now", FIXTURE_NOW]);
+  assert.match(r.stdout, /The collector stopped early \(size-limit\)/);
+});
+
 test("size and time bounds stop the collector with a recorded reason, and the bundle says so", async (t) => {
   const bb = busyboxPath(t);
   const root = tempDir(t);
