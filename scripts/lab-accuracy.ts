@@ -104,9 +104,18 @@ export async function labServerAsAudit(dir: string, server: string): Promise<Ser
   const root = mkdtempSync(join(tmpdir(), "mamori-lab-"));
   try {
     cpSync(FIXTURE, root, { recursive: true, verbatimSymlinks: true });
-    mkdirSync(join(root, "var/log/apache2"), { recursive: true });
-    copyFileSync(join(dir, server, "access_log"), join(root, "var/log/apache2/access.log"));
-    copyFileSync(join(dir, server, "error_log"), join(root, "var/log/apache2/error.log"));
+    // Debian's apache2 ran with the lab's own configuration (tools/conf/SERVER.conf): it goes in as
+    // apache2.conf, and the logs where it writes them. The source builds keep the fixture's Debian one.
+    const conf = join(dir, "tools/conf", `${server}.conf`);
+    const own = server.startsWith("deb") && existsSync(conf);
+    const logDir = own ? `/srv/lab/devlab/srv/${server}/logs` : "/var/log/apache2";
+    const [accessLog, errorLog] = own
+      ? [`${logDir}/access_log`, `${logDir}/error_log`]
+      : [`${logDir}/access.log`, `${logDir}/error.log`];
+    if (own) copyFileSync(conf, join(root, "etc/apache2/apache2.conf"));
+    mkdirSync(join(root, logDir), { recursive: true });
+    copyFileSync(join(dir, server, "access_log"), join(root, accessLog));
+    copyFileSync(join(dir, server, "error_log"), join(root, errorLog));
     const facts = join(root, "facts.json");
     const out = { stdout: "", stderr: "" };
     const io = {
@@ -127,7 +136,7 @@ export async function labServerAsAudit(dir: string, server: string): Promise<Ser
     out.stdout = "";
     await runCli(["check", facts, "--format", "json"], io);
     if (!out.stdout) throw new Error(`mamori check gave no report for ${server}: ${out.stderr}`);
-    return resultOf(dir, server, JSON.parse(out.stdout), "/var/log/apache2/access.log");
+    return resultOf(dir, server, JSON.parse(out.stdout), accessLog);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

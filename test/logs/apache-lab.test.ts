@@ -130,6 +130,7 @@ test("apache-lab as the audit sees it: no Java and no PHP on the host make their
 }, async () => {
   let exact = 0;
   let attack = 0;
+  let programRouted = 0;
   for (const server of LAB_SERVERS) {
     const r = await labServerAsAudit(LAB_DIR, server);
     for (const l of r.lines) {
@@ -139,6 +140,17 @@ test("apache-lab as the audit sees it: no Java and no PHP on the host make their
       if (l.got === "unknown") {
         assert.equal(server, "deb-app", at);
         assert.ok(["recon", "path-traversal", "webshell", "cve-2021-41773"].includes(l.label), at);
+        // What the shop's program did with a query or a climbing path, its answer cannot tell; a probe
+        // for an application's own page (wp-login.php) may have reached that application.
+        const req = l.request ?? "";
+        assert.ok(/\?|%2e|\/(?:wp-login\.php|phpmyadmin\/|actuator\/)/i.test(req), at);
+      }
+      // deb-app's configuration hands every path but a few prefixes to app.cgi (ScriptAliasMatch): a
+      // probe for a file there got the program's page, never the file.
+      if (server === "deb-app" && l.why === "program-route") {
+        programRouted++;
+        assert.equal(l.got, "failed", at);
+        assert.equal(l.truth, "failed", at);
       }
       if (l.truth !== null) {
         attack++;
@@ -146,5 +158,6 @@ test("apache-lab as the audit sees it: no Java and no PHP on the host make their
       }
     }
   }
-  assert.ok(exact >= 1681, `exact ${exact}/${attack}`);
+  assert.ok(programRouted >= 14, `deb-app probes failed by its route: ${programRouted}`);
+  assert.ok(exact >= 1695, `exact ${exact}/${attack}`);
 });

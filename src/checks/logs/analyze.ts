@@ -596,8 +596,12 @@ const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"]
 const LACKING: Record<string, LackingKey | undefined> = {
   "no-java": "logs.finding.detail.noJava",
   "no-php": "logs.finding.detail.noPhp",
+  "program-route": "logs.finding.detail.programRoute",
 };
-type LackingKey = "logs.finding.detail.noJava" | "logs.finding.detail.noPhp";
+type LackingKey =
+  | "logs.finding.detail.noJava"
+  | "logs.finding.detail.noPhp"
+  | "logs.finding.detail.programRoute";
 
 /** One (attacker, attack) pair's events judged together. */
 interface Pair {

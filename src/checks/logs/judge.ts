@@ -4,6 +4,7 @@
  * differ only in what they read. Pure: no I/O.
  */
 import { cutText, MAX_SHOWN_CHARS } from "../../core/cut.ts";
+import { percentDecode } from "../../core/percent-decode.ts";
 import {
   type FileSummary,
   type LaterRequest,
@@ -32,8 +33,24 @@ import {
   summarizeAttackers,
 } from "./analyze.ts";
 import { markProbing, probingSummary } from "./behaviour.ts";
+import { programFor, routesOfLog, type SiteRoutes } from "./routes.ts";
 import { type HostRuntimes, NO_HOST_FACTS } from "./runtimes.ts";
 import { resolveTarget } from "./target.ts";
+
+/** Why a file probe failed: the configuration sends its path to one program (routes.ts). */
+export const PROGRAM_ROUTE = "program-route";
+
+/**
+ * Whether a request for a file reached a program instead, by the configuration alone: a path with no
+ * query (the file is what it names), spelled once-decoded as Apache routed it, with no dot segment.
+ */
+function programAnswered(site: SiteRoutes | undefined, e: LogEntry, rule: Rule): boolean {
+  if (!site || rule.success !== "file" || e.kind !== "access" || !e.uri || e.uri.includes("?")) return false;
+  if (percentDecode(e.uri).includes("%")) return false;
+  const t = resolveTarget(e.uri);
+  if (t.kind !== "page" || t.traversal || /(?:^|\/)\.\.?(?:\/|$)/.test(e.uri)) return false;
+  return programFor(site, t.path) !== undefined;
+}
 
 /** Error-log lines are stamped to the microsecond, access-log lines to the second. */
 const TIE_BEFORE_MS = 1000;
@@ -120,6 +137,11 @@ export function eventsFrom(
     return ev;
   };
   const events: LogEvent[] = [];
+  const routesOf = new Map<LogFileState, SiteRoutes | undefined>();
+  const siteOf = (s: LogFileState) => {
+    if (!routesOf.has(s)) routesOf.set(s, routesOfLog(host.routes, s.path));
+    return routesOf.get(s);
+  };
   const push = (
     s: LogFileState,
     entry: LogEntry,
@@ -131,8 +153,10 @@ export function eventsFrom(
     // An answer that cannot show success, for an attack nothing on this host could have run: failed.
     // A success the answer shows stands (the host's facts would then be what is wrong).
     const lacking = judged === "unknown" && rule.runtime !== undefined && host.absent.includes(rule.runtime);
-    const outcome: Outcome = lacking ? "failed" : judged;
-    const why = lacking ? `no-${rule.runtime}` : because;
+    // A probe for a file at a path Apache hands to one program got the program's answer, not the file.
+    const routed = !lacking && judged === "unknown" && programAnswered(siteOf(s), entry, rule);
+    const outcome: Outcome = lacking || routed ? "failed" : judged;
+    const why = lacking ? `no-${rule.runtime}` : routed ? PROGRAM_ROUTE : because;
     // Every field named here, also those set later or absent (undefined): tens of thousands of events
     // then share one shape whose fields sit in the object itself, with no second array of fields each.
     events.push({

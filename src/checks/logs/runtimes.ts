@@ -20,15 +20,20 @@
 import type { ApacheFacts } from "../../facts/apache.ts";
 import type { HuntFacts } from "../../facts/hunt.ts";
 import type { InventoryFacts } from "../../facts/inventory-types.ts";
+import { type SiteRoutes, siteRoutes } from "./routes.ts";
 
 export type Runtime = "java" | "php";
 
-/** The runtimes nothing on the host could have run, with the facts that say so. */
+/**
+ * What the host's other areas tell about the requests in its logs: the runtimes nothing on the host
+ * could have run, and where Apache's configuration sends paths (routes.ts).
+ */
 export interface HostRuntimes {
   absent: Runtime[];
+  routes: SiteRoutes[];
 }
 
-export const NO_HOST_FACTS: HostRuntimes = { absent: [] };
+export const NO_HOST_FACTS: HostRuntimes = { absent: [], routes: [] };
 
 interface Traces {
   /** A process's comm or executable name. */
@@ -67,15 +72,17 @@ export function hostRuntimes(areas: OtherAreas): HostRuntimes {
   const hunt = areas.hunt as HuntFacts | undefined;
   const inventory = areas.inventory as InventoryFacts | undefined;
   const apache = areas.apache as ApacheFacts | undefined;
-  if (!hunt?.live || hunt.processes.length === 0) return NO_HOST_FACTS;
+  // Routes are the configuration's alone: they hold for a fixture root or a bundle too.
+  const routes = siteRoutes(apache);
+  const none = { absent: [], routes };
+  if (!hunt?.live || hunt.processes.length === 0) return none;
   const packages = (inventory?.items ?? []).filter((i) => i.kind === "package").map((i) => i.key);
-  if (packages.length === 0) return NO_HOST_FACTS;
+  if (packages.length === 0) return none;
   const configs = (apache?.installations ?? []).map((i) => i.config).filter((c) => c !== undefined);
-  if (configs.length === 0) return NO_HOST_FACTS;
+  if (configs.length === 0) return none;
   const modules = configs.flatMap((c) => c.modules.map((m) => m.id));
   const names = hunt.processes.flatMap((p) => [p.comm, (p.exe ?? "").split("/").pop() ?? ""]);
-  if (names.some((n) => FRONT_SERVER.test(n)) || modules.some((m) => FORWARDING_MODULE.test(m)))
-    return NO_HOST_FACTS;
+  if (names.some((n) => FRONT_SERVER.test(n)) || modules.some((m) => FORWARDING_MODULE.test(m))) return none;
   const absent = (Object.keys(TRACES) as Runtime[]).filter((r) => {
     const t = TRACES[r];
     return (
@@ -84,5 +91,5 @@ export function hostRuntimes(areas: OtherAreas): HostRuntimes {
       !modules.some((m) => t.module.test(m))
     );
   });
-  return { absent };
+  return { absent, routes };
 }

@@ -38,6 +38,10 @@ export const logs = {
     en: "This attack works only against a PHP application, and nothing on this host runs PHP: no PHP process or package, and Apache loads no PHP module, no FastCGI handler and no module that passes requests to another server. It failed here, whatever the answer's status.",
     ja: "この攻撃は PHP アプリケーションにしか効きませんが、このホストでは PHP は動いていません (PHP のプロセスもパッケージもなく、Apache は PHP モジュールも FastCGI ハンドラーも、別のサーバーへリクエストを渡すモジュールも読み込んでいません)。応答のステータスにかかわらず、ここでは失敗しています。",
   },
+  "logs.finding.detail.programRoute": {
+    en: "Apache's configuration hands every path these requests asked for to one program (a ScriptAliasMatch), so no file at those paths was sent: the program answered them. They failed here; whether the program itself leaks files is a question about the program, not about these paths.",
+    ja: "Apache の設定では、これらのリクエストのパスはすべて 1 つのプログラムに渡されます (ScriptAliasMatch)。そのパスにあるファイルは送られておらず、応答したのはプログラムです。ここでは失敗しています (プログラム自体がファイルを漏らすかどうかは、これらのパスではなくプログラムの問題です)。",
+  },
   "logs.finding.detail.shellFailed": {
     en: "The attacker reached a shell on this server (the error log holds the shell's own error for the request); the command they sent failed. This is still a critical exposure: the next command may work. Patch now and check what else they sent.",
     ja: "攻撃者はこのサーバーでシェルの実行に到達しました (そのリクエストに対するシェル自身のエラーがエラーログにあります)。送られたコマンドは失敗しましたが、次のコマンドは成功しうるため、重大な露出であることに変わりはありません。直ちに修正し、ほかに何が送られたかを確認してください。",
