@@ -124,8 +124,7 @@ export async function runScanners(
   const doc = judgeBundle(bundle, ctx, scanners, command);
   // Watch notes what its log reading could not do on the context after the run, and expects it in the
   // report: the report's lists are the context's own arrays, as they were before collect and judge split.
-  ctx.diag.notChecked.splice(0, ctx.diag.notChecked.length, ...doc.notChecked);
-  ctx.diag.warnings.splice(0, ctx.diag.warnings.length, ...doc.warnings);
+  ctx.diag.replace(doc.notChecked, doc.warnings);
   return { ...doc, notChecked: ctx.diag.notChecked, warnings: ctx.diag.warnings };
 }
 

@@ -19,15 +19,26 @@ export interface NotChecked {
 export class Diagnostics {
   readonly notChecked: NotChecked[] = [];
   readonly warnings: NotChecked[] = [];
+  /** (area, path, reason) of each entry: a hostile tree can give tens of thousands, each looked up. */
+  readonly #seen = new Set<string>();
 
   couldNotCheck(entry: NotChecked): void {
-    if (
-      !this.notChecked.some(
-        (e) => e.area === entry.area && e.path === entry.path && e.reason === entry.reason,
-      )
-    ) {
-      this.notChecked.push(entry);
-    }
+    const key = `${entry.area}\u0000${entry.path ?? "\u0001"}\u0000${entry.reason}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.notChecked.push(entry);
+  }
+
+  /** Puts these lists in place of the current ones (the same arrays: readers hold them). */
+  replace(notChecked: NotChecked[], warnings: NotChecked[]): void {
+    const n = [...notChecked];
+    const w = [...warnings];
+    this.notChecked.length = 0;
+    this.warnings.length = 0;
+    this.#seen.clear();
+    for (const e of n) this.couldNotCheck(e);
+    // One at a time: a spread of a hundred thousand entries passes the engine's argument limit.
+    for (const e of w) this.warnings.push(e);
   }
 
   warn(entry: NotChecked): void {
