@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { scanContext } from "../../src/audit/context.ts";
+import { collectFiles, TEMP_ROOTS } from "../../src/collect/hunt/files.ts";
 import {
   collectPersistence,
   collectSshKeys,
@@ -121,4 +122,24 @@ test("200,000 passwd lines and megabytes of unit lines stay bounded, and say so"
   const lines = collectPersistence(ctx);
   assert.equal(lines.length, MAX_PERSIST_LINES);
   assert.ok(ctx.diag.notChecked.some((n) => n.reason === "too-many" && n.area === "hunt.persistence"));
+});
+
+test("a home of 5,000 dotfiles costs the hunt its entry bound, not an lstat and a root each, and says so", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, { "etc/passwd": "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\n" });
+  const home = path.join(dir, "home/bob");
+  fs.mkdirSync(home, { recursive: true });
+  for (let i = 0; i < 5_000; i++) fs.writeFileSync(path.join(home, `.f${i}`), "");
+  const ctx = rootCtx(dir);
+  const { bounds } = collectFiles(ctx, ["/home/bob"], {
+    maxDepth: 4,
+    maxEntries: 500,
+    maxFileBytes: 1 << 20,
+    maxTotalBytes: 1 << 24,
+    minerStrings: [],
+    extraPaths: [],
+  });
+  assert.ok(bounds.truncated);
+  assert.ok(bounds.roots.length <= TEMP_ROOTS.length + 500, `roots: ${bounds.roots.length}`);
+  assert.ok(ctx.diag.notChecked.some((n) => n.area === "hunt.files" && n.reason === "bounds"));
 });

@@ -24,8 +24,11 @@ const WELL_KNOWN_DOT_DIRS =
   /^\.(cache|npm|local|vscode-server|vscode|config|git|ssh|gnupg|mozilla|rustup|cargo|nvm|pyenv|rbenv|pki|java|m2|gradle|docker|kube|ansible|bundle|gem|yarn|deno|bun|sdkman|conda|vim|emacs\.d|oh-my-zsh|node-gyp|pnpm-store|terraform\.d|aws|azure|dotnet|nuget|ipython|jupyter|keras|npm-global|cpan|cpanm|composer|wp-cli|subversion|java|dbus|build-id|lock|pwd\.lock|updated|etckeeper|placeholder)$/;
 
 /** Hidden directories in places a miner likes to hide: homes, /etc, /usr, /var/lib, /lib. */
-function hiddenRoots(ctx: ScanContext, homes: string[]): string[] {
+function hiddenRoots(ctx: ScanContext, homes: string[], budget: number): { roots: string[]; cut: boolean } {
   const out: string[] = [];
+  // Each dotfile looked at costs an lstat, counted against the scan's entries: a user's home with a
+  // million dotfiles (anyone can make them) cannot hold the hunt up or fill memory with roots.
+  let left = budget;
   for (const dir of [
     ...homes,
     "/etc",
@@ -47,6 +50,7 @@ function hiddenRoots(ctx: ScanContext, homes: string[]): string[] {
     }
     for (const n of names) {
       if (!n.startsWith(".") || n === "." || n === "..") continue;
+      if (left-- <= 0) return { roots: out, cut: true };
       const p = path.posix.join(dir, n);
       let st: ReturnType<ScanContext["fs"]["lstat"]>;
       try {
@@ -59,7 +63,7 @@ function hiddenRoots(ctx: ScanContext, homes: string[]): string[] {
       else if (st.isFile()) out.push(p);
     }
   }
-  return out;
+  return { roots: out, cut: false };
 }
 
 function isElf(head: Buffer): boolean {
@@ -75,7 +79,7 @@ export function collectFiles(
   homes: string[],
   opts: FileScanOptions,
 ): { files: HuntFile[]; bounds: FileScanBounds } {
-  const hidden = hiddenRoots(ctx, homes);
+  const { roots: hidden, cut } = hiddenRoots(ctx, homes, opts.maxEntries);
   const roots = [...TEMP_ROOTS, ...hidden, ...opts.extraPaths];
   // Hidden directories are searched less deeply than the temporary ones: droppers keep their files near the top.
   const depthOf = new Map<string, number>(hidden.map((h) => [h, Math.max(0, opts.maxDepth - 3)]));
@@ -87,7 +91,7 @@ export function collectFiles(
     maxTotalBytes: opts.maxTotalBytes,
     bytesRead: 0,
     entriesSeen: 0,
-    truncated: false,
+    truncated: cut,
     skippedLarge: [],
   };
   const files: HuntFile[] = [];
