@@ -215,7 +215,10 @@ export class RootFs {
    */
   openFile(guestPath: string): { fd: number; stat: fs.Stats } {
     return this.wrap(guestPath, () => {
-      const host = this.resolve(guestPath);
+      // The live root resolves links here too, as a fixture root's `resolve` does: Debian's
+      // mods-enabled, sites-enabled and conf-enabled are all links, and O_NOFOLLOW below refused
+      // every one of them on a real server.
+      const host = this.isLive ? this.realGuestPath(guestPath) : this.resolve(guestPath);
       // Devices are not even opened (opening some has effects, e.g. a tape rewinds on close); the
       // check on the descriptor below catches a swap made after this one.
       const before = fs.statSync(host);

@@ -150,13 +150,35 @@ function logItems(doc: Doc): CoverageItem[] {
         text: msg("coverage.logs.piped", { target: piped.path.slice(0, 120) }),
         how: msg("coverage.logs.noneHow"),
       });
-    else
-      out.push({
-        area: "logs",
-        state: "gap",
-        text: msg("coverage.logs.none"),
-        how: msg("coverage.logs.noneHow"),
-      });
+    else {
+      // Found but empty (a new server, or rotated just now): "not found" would send the reader looking
+      // for files that are there.
+      // An empty file has no lines to tell its format by: an error log is known by its name.
+      const empty = logs.files.filter(
+        (f) => f.lines === 0 && !isError(f.format) && !/error[^/]*$/i.test(f.path),
+      );
+      out.push(
+        empty.length > 0
+          ? {
+              area: "logs",
+              state: "gap",
+              text: msg("coverage.logs.empty", {
+                list: empty
+                  .slice(0, 5)
+                  .map((f) => f.path)
+                  .join(", "),
+                more: empty.length > 5 ? ` … (+${empty.length - 5})` : "",
+              }),
+              how: msg("coverage.logs.emptyHow"),
+            }
+          : {
+              area: "logs",
+              state: "gap",
+              text: msg("coverage.logs.none"),
+              how: msg("coverage.logs.noneHow"),
+            },
+      );
+    }
   }
   return out;
 }

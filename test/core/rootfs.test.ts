@@ -3,7 +3,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { parseApacheConfig } from "../../src/collect/apache/config/parse.ts";
 import { globToRegExp, RootFs, RootFsError } from "../../src/collect/rootfs.ts";
+import { Diagnostics } from "../../src/core/diagnostics.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
 
 test("absolute symbolic links resolve inside the root, not on the host", (t) => {
@@ -75,4 +77,33 @@ test("glob matches like Apache's Include: sorted, no hidden files for *", (t) =>
   assert.deepEqual(rfs.glob("/c/none*.conf"), []);
   assert.ok(globToRegExp("[ab].conf").test("a.conf"));
   assert.ok(!globToRegExp("[!ab].conf").test("a.conf"));
+});
+
+test("the live root reads through links as Apache does: Debian's mods-enabled and sites-enabled are all links", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, {
+    "apache2.conf": "IncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n",
+    "mods-available/cgid.load": "LoadModule cgid_module /usr/lib/apache2/modules/mod_cgid.so\n",
+    "sites-available/000-default.conf": "CustomLog /var/log/apache2/access.log combined\n",
+  });
+  fs.mkdirSync(path.join(dir, "mods-enabled"));
+  fs.mkdirSync(path.join(dir, "sites-enabled"));
+  fs.symlinkSync("../mods-available/cgid.load", path.join(dir, "mods-enabled/cgid.load"));
+  fs.symlinkSync(
+    path.join(dir, "sites-available/000-default.conf"),
+    path.join(dir, "sites-enabled/000-default.conf"),
+  );
+  const live = new RootFs("/");
+  assert.equal(live.isLive, true);
+  assert.match(live.readText(path.join(dir, "mods-enabled/cgid.load")), /cgid_module/);
+  const diag = new Diagnostics();
+  const parsed = parseApacheConfig({
+    fs: live,
+    diag,
+    mainFile: path.join(dir, "apache2.conf"),
+    serverRoot: dir,
+  });
+  assert.ok(parsed.modules.some((m) => m.id === "cgid_module" && m.file?.endsWith("mods-enabled/cgid.load")));
+  assert.equal(parsed.files.length, 3, JSON.stringify(diag.notChecked));
+  assert.deepEqual(diag.notChecked, []);
 });

@@ -167,3 +167,17 @@ test("attacker-chosen file names in the headline are escaped on the terminal", a
   assert.equal(r.code, EXIT_INCOMPLETE);
   assert.ok(!r.stdout.includes("\x1b"), JSON.stringify(r.stdout.slice(0, 200)));
 });
+
+test("access logs that are there but empty: the gap says empty (not 'not found') and names them", async (t) => {
+  const root = tempDir(t);
+  fs.cpSync(fixtureRoot("debian12"), root, { recursive: true, verbatimSymlinks: true });
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  for (const f of ["access.log", "error.log"]) fs.writeFileSync(path.join(root, "var/log/apache2", f), "");
+  const r = await audit(root);
+  // The fixture has findings of its own: they decide the exit code (a finding wins over a gap).
+  assert.equal(r.code, EXIT_FINDINGS, r.stderr);
+  assert.match(r.stdout, /\[NOT CHECKED\] The access logs found are empty \(\/var\/log\/apache2\/access\.log\)/);
+  assert.doesNotMatch(r.stdout, /No access logs were found/);
+  const ja = await audit(root, ["--lang", "ja"]);
+  assert.match(ja.stdout, /見つかったアクセスログは空です/);
+});

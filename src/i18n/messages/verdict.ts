@@ -110,6 +110,14 @@ export const verdict = {
     en: "No access logs were found, so a break-in cannot be ruled out",
     ja: "アクセスログが見つからなかったため、侵入がなかったとは言えません",
   },
+  "coverage.logs.empty": {
+    en: "The access logs found are empty ({list}{more}), so no request was checked and a break-in cannot be ruled out",
+    ja: "見つかったアクセスログは空です ({list}{more})。リクエストを 1 件も確認できていないため、侵入がなかったとは言えません",
+  },
+  "coverage.logs.emptyHow": {
+    en: "if Apache writes elsewhere, `apache2ctl -S` names its logs: `mamori logs FILE...`; older ones: `mamori logs /var/log/apache2/access.log.*`",
+    ja: "Apache が別の場所に書いている場合は `apache2ctl -S` でログの場所を確認し `mamori logs FILE...`。古いログは `mamori logs /var/log/apache2/access.log.*`",
+  },
   "coverage.logs.noneHow": {
     en: "point mamori at them: `mamori logs FILE...`; for a container: `docker logs NAME 2>&1 | mamori logs -`",
     ja: "ログを指定してください: `mamori logs FILE...`。コンテナなら `docker logs NAME 2>&1 | mamori logs -`",
