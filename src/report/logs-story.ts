@@ -8,8 +8,14 @@ import { isMessageKey } from "../i18n/index.ts";
 import { gapsOf } from "./coverage.ts";
 import { escapeTerminal as esc } from "./escape.ts";
 import { renderDocument } from "./localize.ts";
+import { localizeTime } from "./time-format.ts";
 import type { RenderOptions } from "./types.ts";
 import { gapText } from "./verdict.ts";
+
+/** A log time as the rest of the report shows times: the reader's zone, seconds, no "T". */
+function when(iso: string | undefined, opts: RenderOptions): string {
+  return esc(localizeTime(iso ?? "?", opts.timeZone));
+}
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
@@ -60,7 +66,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     for (const e of shells) {
       if (winners.some((w) => w.ip === e.ip) || shellIps.has(e.ip) || shellIps.size >= MAX_LISTED) continue;
       shellIps.add(e.ip);
-      const line = t("logs.story.shellFailed", { ip: esc(e.ip), time: esc(e.time ?? "?"), attack: name });
+      const line = t("logs.story.shellFailed", { ip: esc(e.ip), time: when(e.time, opts), attack: name });
       out.push(color ? `${RED}${line}${RESET}` : line);
     }
     if (winners.length === 0 && shellIps.size === 0) out.push(t("logs.story.noSuccess"));
@@ -81,7 +87,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
             : "logs.story.success";
       const line = t(key, {
         ip: esc(w.ip),
-        time: esc(time),
+        time: when(time, opts),
         attack: name,
       });
       out.push(color ? `${RED}${line}${RESET}` : line);
@@ -105,7 +111,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     if (later.length > 0) {
       out.push(t("logs.story.next", { ip: esc(w.ip) }));
       for (const a of later.slice(0, 10))
-        out.push(`    ${esc(a.time ?? "?")}  ${esc(a.request.slice(0, 200))}`);
+        out.push(`    ${when(a.time, opts)}  ${esc(a.request.slice(0, 200))}`);
       if (later.length > 10) out.push(`    … (+${later.length - 10})`);
     }
     const ind = [...w.indicators.urls, ...w.indicators.ips, ...w.indicators.files];
@@ -148,7 +154,8 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
 }
 
 /** One line per behaviour scenario: how many addresses were probing so, with how many requests. */
-function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: RenderOptions): string[] {
+function probingLines(list: NonNullable<LogsSection["probing"]>, opts: RenderOptions): string[] {
+  const { t, color } = opts;
   const by = new Map<string, { ips: number; requests: number; quiet: number; won: boolean }>();
   for (const p of list) {
     const g = by.get(p.scenario) ?? { ips: 0, requests: 0, quiet: 0, won: false };
@@ -173,7 +180,7 @@ function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: R
     const lines = winners.slice(0, MAX_LISTED).flatMap((p) => {
       const line = t("logs.story.probingWon", {
         ip: esc(p.ip),
-        time: esc(p.won?.time ?? "?"),
+        time: when(p.won?.time, opts),
         tries: p.won?.after ?? p.requests,
         target: esc(p.won?.target ?? ""),
         status: p.won?.status ?? "-",
@@ -182,7 +189,7 @@ function probingLines(list: NonNullable<LogsSection["probing"]>, { t, color }: R
       return [
         color ? `${RED}${line}${RESET}` : line,
         ...(later.length > 0 ? [t("logs.story.next", { ip: esc(p.ip) })] : []),
-        ...later.slice(0, 10).map((a) => `    ${esc(a.time ?? "?")}  ${esc(a.request.slice(0, 200))}`),
+        ...later.slice(0, 10).map((a) => `    ${when(a.time, opts)}  ${esc(a.request.slice(0, 200))}`),
         ...(later.length > 10 ? [`    … (+${later.length - 10})`] : []),
       ];
     });
@@ -217,10 +224,11 @@ function padStart(s: string, n: number): string {
   return " ".repeat(Math.max(0, n - width(s))) + s;
 }
 
-function attackerTable(a: AttackerSummary, { t }: RenderOptions): string[] {
+function attackerTable(a: AttackerSummary, opts: RenderOptions): string[] {
+  const { t } = opts;
   const rows: string[] = [];
   rows.push(
-    `■ ${a.ip === OTHER_CLIENTS ? t("logs.table.others") : esc(a.ip)}  ${t("logs.table.first")}: ${esc(a.firstSeen ?? "?")}  ${t("logs.table.last")}: ${esc(a.lastSeen ?? "?")}  ${t("logs.table.requests")}: ${a.requests}`,
+    `■ ${a.ip === OTHER_CLIENTS ? t("logs.table.others") : esc(a.ip)}  ${t("logs.table.first")}: ${when(a.firstSeen, opts)}  ${t("logs.table.last")}: ${when(a.lastSeen, opts)}  ${t("logs.table.requests")}: ${a.requests}`,
   );
   rows.push(
     `  ${padEnd(t("logs.table.attack"), 28)} ${padStart(t("logs.table.requests"), 8)}  ${t("logs.table.outcome")}`,

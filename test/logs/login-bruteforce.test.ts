@@ -166,13 +166,13 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
     assert.match(
       story,
       lang === "en"
-        ? /^ {2}198\.51\.100\.90 got in at 2026-11-20T03:30:00\.000Z: after 31 tries, \/wp-login\.php answered 302\.$/m
-        : /^ {2}198\.51\.100\.90 が 2026-11-20T03:30:00\.000Z に侵入: 31 回の試行の後/m,
+        ? /^ {2}198\.51\.100\.90 got in at 2026-11-20 03:30:00 UTC: after 31 tries, \/wp-login\.php answered 302\.$/m
+        : /^ {2}198\.51\.100\.90 が 2026-11-20 03:30:00 UTC に侵入: 31 回の試行の後/m,
     );
     assert.doesNotMatch(story, /203\.0\.113\.6[01]/);
     assert.match(
       story,
-      /^ {4}2026-11-20T03:30:40\.000Z {2}POST \/wp-admin\/update\.php\?action=upload-plugin HTTP\/1\.1$/m,
+      /^ {4}2026-11-20 03:30:40 UTC {2}POST \/wp-admin\/update\.php\?action=upload-plugin HTTP\/1\.1$/m,
     );
     // Said first, and never beside "no exploit attempts were found".
     assert.match(
