@@ -176,7 +176,10 @@ test("access logs that are there but empty: the gap says empty (not 'not found')
   const r = await audit(root);
   // The fixture has findings of its own: they decide the exit code (a finding wins over a gap).
   assert.equal(r.code, EXIT_FINDINGS, r.stderr);
-  assert.match(r.stdout, /\[NOT CHECKED\] The access logs found are empty \(\/var\/log\/apache2\/access\.log\)/);
+  assert.match(
+    r.stdout,
+    /\[NOT CHECKED\] The access logs found are empty \(\/var\/log\/apache2\/access\.log\)/,
+  );
   assert.doesNotMatch(r.stdout, /No access logs were found/);
   const ja = await audit(root, ["--lang", "ja"]);
   assert.match(ja.stdout, /見つかったアクセスログは空です/);
