@@ -155,7 +155,8 @@ function logItems(doc: Doc): CoverageItem[] {
       // for files that are there.
       // An empty file has no lines to tell its format by: an error log is known by its name.
       const empty = logs.files.filter(
-        (f) => f.lines === 0 && !isError(f.format) && !/error[^/]*$/i.test(f.path),
+        (f) =>
+          f.lines === 0 && !isError(f.format) && !/error/i.test(f.path.slice(f.path.lastIndexOf("/") + 1)),
       );
       out.push(
         empty.length > 0

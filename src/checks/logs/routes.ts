@@ -103,7 +103,9 @@ function singleProgram(target: string): string | undefined {
   if (at < 0) return target;
   const before = target.slice(0, at);
   if (!before.endsWith("/")) return undefined;
-  const dir = before.replace(/\/+$/, "");
+  let end = before.length;
+  while (end > 0 && before[end - 1] === "/") end--;
+  const dir = before.slice(0, end);
   const last = dir.slice(dir.lastIndexOf("/") + 1);
   return last.includes(".") ? dir : undefined;
 }
