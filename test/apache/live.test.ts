@@ -181,3 +181,39 @@ test("an Apache whose binary was deleted while running is found through /proc an
   );
   assert.equal(exp.data.verdict, "not-vulnerable");
 });
+
+/**
+ * Debian's own layout on this machine's root: every file under mods-enabled, conf-enabled and
+ * sites-enabled is a link into *-available. A fixture root holds plain files there, so only the live
+ * root shows whether links are read (they were all refused with ELOOP once, and the audit saw no module,
+ * site or log).
+ */
+test("the live root's stock Debian configuration is read whole: its enabled modules and sites are links", {
+  skip: !fs.existsSync("/etc/apache2/mods-enabled") && "Debian's apache2 configuration is not installed",
+}, async (t) => {
+  const links = fs
+    .readdirSync("/etc/apache2/mods-enabled")
+    .filter((n) => fs.lstatSync(path.join("/etc/apache2/mods-enabled", n)).isSymbolicLink());
+  assert.ok(links.length > 5, "apt installed the modules as links");
+  const out = path.join(tempDir(t), "facts.json");
+  const r = await mamori(["collect", "--output", out]);
+  assert.equal(r.code, 0, r.stderr);
+  const bundle = JSON.parse(fs.readFileSync(out, "utf8"));
+  const inst = bundle.areas.apache.installations.find(
+    (i: { config?: { mainFile: string } }) => i.config?.mainFile === "/etc/apache2/apache2.conf",
+  );
+  assert.ok(inst, "the stock configuration is read");
+  const files: string[] = inst.config.files;
+  for (const n of links.filter((l) => l.endsWith(".load")))
+    assert.ok(files.includes(`/etc/apache2/mods-enabled/${n}`), `${n} read`);
+  assert.ok(
+    inst.config.modules.some((m: { id: string }) => /^mpm_/.test(m.id)),
+    "an MPM module is loaded",
+  );
+  assert.ok(
+    inst.config.logs.some((l: { target: string }) => l.target === "/var/log/apache2/access.log"),
+    "the default site's CustomLog, with ${APACHE_LOG_DIR} from envvars",
+  );
+  const refused = JSON.stringify(bundle.notCollected ?? []);
+  assert.doesNotMatch(refused, /\/etc\/apache2\/[^"]*"[^}]*ELOOP/);
+});
