@@ -56,6 +56,14 @@ test("the single executable runs audit and logs with no node on PATH", { timeout
     assert.ok((JSON.parse(logs.stdout) as { findings: unknown[] }).findings.length > 0);
   }
   const v = spawnSync(exe, ["--version"], { env, encoding: "utf8" });
+  // Its code cache was made under the flags it runs with: a rejected one means a slow start each time.
+  assert.doesNotMatch(v.stderr, /Code cache data rejected/);
+  // Run as root, it takes no Node options from the environment.
+  const injected = spawnSync(exe, ["--version"], {
+    env: { ...env, NODE_OPTIONS: "--require /nonexistent/mamori-injected.js" },
+    encoding: "utf8",
+  });
+  assert.equal(injected.status, 0, injected.stderr);
   assert.match(v.stdout, new RegExp(`^mamori ${version.replace(/\./g, "\\.")}\\n`));
   assert.match(v.stdout, /vulnerability data: .*built \d{4}-\d\d-\d\d/);
   assert.match(v.stdout, /IOC lists: /);
