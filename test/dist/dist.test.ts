@@ -142,6 +142,7 @@ test("the .deb installs, runs, has its man page and units, and purges clean", { 
     const unit = fs.readFileSync("/lib/systemd/system/mamori.service", "utf8");
     assert.match(unit, /^ExecStart=\/usr\/bin\/mamori /m);
     assert.doesNotMatch(unit, /^PrivateTmp/m);
+    assert.match(unit, /^Environment=MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072$/m);
     if (has("systemd-analyze")) {
       const a = spawnSync("systemd-analyze", ["verify", "/lib/systemd/system/mamori.timer"], {
         encoding: "utf8",
