@@ -109,7 +109,7 @@ test("200,000 passwd lines and megabytes of unit lines stay bounded, and say so"
   const dir = tempDir(t);
   const passwd = ["root:x:0:0:root:/root:/bin/sh"];
   for (let i = 0; i < 200_000; i++) passwd.push(`u${i}:x:${10_000 + i}:100::/home/u${i}:/bin/sh`);
-  const unit = "[Service]\n" + "ExecStart=/bin/true\n".repeat(60_000);
+  const unit = `[Service]\n${"ExecStart=/bin/true\n".repeat(60_000)}`;
   writeTree(dir, {
     "etc/passwd": `${passwd.join("\n")}\n`,
     "home/u1/.config/systemd/user/a.service": unit,

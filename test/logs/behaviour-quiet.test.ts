@@ -129,11 +129,11 @@ test("a failed or refused attempt is a low finding that keeps what it tried; a s
   const f = join(dir, "access.log");
   writeFileSync(
     f,
-    [
+    `${[
       line("198.51.100.30", 1, "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd", 403),
       line("198.51.100.31", 2, "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd", 404),
       `198.51.100.32 - - [20/Nov/2026:03:00:03 +0000] "POST /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh HTTP/1.1" 200 120 "-" "x"`,
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
   const facts = await readLogs(new RootFs("/"), [{ path: f, display: f }], { rules, parallel: false });
   const t2 = translator("en");
