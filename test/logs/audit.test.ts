@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
 
@@ -53,4 +56,21 @@ test("the logs scanner reads LogSources handed to it (the Apache configuration's
   const findings = scanner.check(facts, (await import("../../src/core/context.ts")).checkContext(ctx));
   assert.equal(findings[0]?.data?.attack, "cve-2021-42013");
   assert.equal(findings[0]?.data?.outcome, "blocked");
+});
+
+test("RHEL's /etc/httpd/logs links to /var/log/httpd: the log is read once, under the configuration's name", async (t) => {
+  const root = tempDir(t);
+  fs.cpSync(fixtureRoot("alma9"), root, { recursive: true, verbatimSymlinks: true });
+  writeTree(root, {
+    "var/log/httpd/access_log":
+      '203.0.113.5 - - [12/Mar/2024:03:14:07 +0000] "POST /cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh HTTP/1.1" 400 226 "-" "-"\n',
+    "var/log/httpd/error_log": "",
+  });
+  fs.symlinkSync("../../var/log/httpd", path.join(root, "etc/httpd/logs"));
+  const r = await mamori(["audit", "--root", root, "--format", "json", "--now", "2026-01-01T00:00:00Z"]);
+  const doc = JSON.parse(r.stdout);
+  const paths = doc.sections.logs.files.map((f: { path: string }) => f.path);
+  assert.ok(paths.includes("/etc/httpd/logs/access_log"), paths.join(" "));
+  assert.ok(!paths.includes("/var/log/httpd/access_log"), paths.join(" "));
+  assert.equal(doc.sections.logs.events.length, 1, "one request, one event");
 });

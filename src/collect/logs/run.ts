@@ -102,7 +102,25 @@ export function expandInputs(
     }
     out.push(inp);
   }
-  return out;
+  return onceEach(fs, out);
+}
+
+/**
+ * One file reached by two names is read once, under the first (the configuration's: RHEL's
+ * /etc/httpd/logs is a link to /var/log/httpd, one of the default places): read twice, every attack in
+ * it was counted twice.
+ */
+function onceEach(fs: RootFs, inputs: LogInput[]): LogInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((inp) => {
+    if (inp.path === "-") return true;
+    const st = fs.tryStat(inp.path);
+    if (!st) return true;
+    const id = `${st.dev}:${st.ino}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** LogSources (from the Apache configuration or default places) as inputs; globs cover rotations. */
