@@ -136,7 +136,27 @@ function logItems(doc: Doc): CoverageItem[] {
     );
     const stream = sources.find((s) => STD_STREAM.test(s.path));
     const piped = sources.find((s) => s.path.startsWith("|") || s.path.startsWith("syslog:"));
-    if (stream)
+    // There, but not to be opened (run without root: Debian's /var/log/apache2 is root:adm 0750).
+    const refused = logs.unreadable.filter((u) => u.reason === "EACCES" || u.reason === "EPERM");
+    // Named by the access logs the configuration gives (not error logs, not the default places' globs).
+    const named = refused.filter(
+      (u) => !/[*?[]/.test(u.path) && !/error/i.test(u.path.slice(u.path.lastIndexOf("/") + 1)),
+    );
+    const denied = named.length > 0 ? named : refused;
+    if (denied.length > 0)
+      out.push({
+        area: "logs",
+        state: "gap",
+        text: msg("coverage.logs.denied", {
+          list: denied
+            .slice(0, 3)
+            .map((u) => u.path)
+            .join(", "),
+          more: denied.length > 3 ? ` … (+${denied.length - 3})` : "",
+        }),
+        how: msg("coverage.logs.deniedHow"),
+      });
+    else if (stream)
       out.push({
         area: "logs",
         state: "gap",

@@ -248,3 +248,28 @@ test("charts handle a report without log events or process lists", () => {
   assert.doesNotMatch(page, /id="chart-(attacks|cpu|timeline)"/);
   assert.match(page, /id="chart-severity"/);
 });
+
+test("'Could not check' in the terminal: a few of each kind, the rest counted (run without root, /tmp is hundreds of them)", () => {
+  const many = Array.from({ length: 300 }, (_, i) => ({
+    area: "hunt.files",
+    path: `/tmp/f${i}`,
+    reason: "EACCES",
+  }));
+  const doc = docOf(minerStory(), {
+    notChecked: [
+      ...many,
+      { area: "hunt.persistence", path: "/root/.bashrc", reason: "EACCES" },
+      { area: "logs", path: "/var/log/apache2/access.log", reason: "EACCES" },
+    ],
+  });
+  const out = RENDERERS.human.render(doc, opts);
+  const listed = out.split("\n").filter((l) => l.startsWith("  - intrusion traces /tmp/f"));
+  assert.equal(listed.length, 5);
+  assert.match(
+    out,
+    /^ {2}- intrusion traces: 296 more, each: permission denied \(all of them are in the JSON output\)$/m,
+  );
+  assert.match(out, /^ {2}- logs \/var\/log\/apache2\/access\.log: permission denied$/m);
+  const json = JSON.parse(RENDERERS.json.render(doc, opts));
+  assert.equal(json.notChecked.length, 302, "JSON keeps every entry");
+});

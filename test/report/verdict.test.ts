@@ -10,6 +10,7 @@ import { verdictLine, verdictOf } from "../../src/report/verdict.ts";
 import { FIXTURE_NOW, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { asAttacker, needsRoot } from "../helpers/unprivileged.ts";
 
 const audit = (root: string, extra: string[] = []) =>
   mamori(["audit", "--root", root, "--now", FIXTURE_NOW, "--color", "never", ...extra]);
@@ -183,4 +184,34 @@ test("access logs that are there but empty: the gap says empty (not 'not found')
   assert.doesNotMatch(r.stdout, /No access logs were found/);
   const ja = await audit(root, ["--lang", "ja"]);
   assert.match(ja.stdout, /見つかったアクセスログは空です/);
+});
+
+test("run as a user who cannot open the logs (Debian's /var/log/apache2 is root:adm 0750): 'permission denied' and how to run it, not 'not found'", {
+  skip: needsRoot(),
+}, async (t) => {
+  const main = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
+  if (asAttacker("/usr/bin/test", ["-r", main]).status !== 0)
+    return t.skip("the checkout is not readable by nobody");
+  const root = tempDir(t);
+  fs.cpSync(fixtureRoot("debian12"), root, { recursive: true, verbatimSymlinks: true });
+  fs.chmodSync(root, 0o755);
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  fs.writeFileSync(path.join(root, "var/log/apache2/access.log"), "");
+  fs.chmodSync(path.join(root, "var/log/apache2"), 0o750);
+  const r = asAttacker(process.execPath, [
+    main,
+    "audit",
+    "--root",
+    root,
+    "--now",
+    FIXTURE_NOW,
+    "--color",
+    "never",
+  ]);
+  assert.ok(r.status === EXIT_FINDINGS || r.status === EXIT_INCOMPLETE, r.stderr);
+  assert.match(
+    r.stdout,
+    /\[NOT CHECKED\] The access logs could not be opened \([^)]*\/var\/log\/apache2\/access\.log: permission denied\).*`sudo mamori audit`/,
+  );
+  assert.doesNotMatch(r.stdout, /No access logs were found/);
 });

@@ -84,9 +84,21 @@ export function expandInputs(
     if (/[*?[]/.test(inp.path)) {
       // Anything but a directory is kept: a FIFO or a device among the matches is refused when opened
       // and listed as not checked, rather than silently left out.
-      for (const p of sortRotations(fs.glob(inp.path))) {
+      const matches = sortRotations(fs.glob(inp.path));
+      for (const p of matches) {
         const st = fs.tryStat(p);
         if (st && !st.isDirectory()) out.push({ ...inp, path: p, display: p });
+      }
+      // Debian's /var/log/apache2 is root:adm 0750: run as another user, its logs are there but not
+      // listable, which is not "no logs".
+      if (matches.length === 0) {
+        const reason = unlistable(fs, inp.path);
+        // A default place's pattern once per directory: it repeats the configuration's names there.
+        const dir = inp.path.slice(0, inp.path.lastIndexOf("/") + 1);
+        const repeat =
+          /[*?[]/.test(inp.display) &&
+          unreadable.some((u) => u.path.startsWith(dir) && !u.path.slice(dir.length).includes("/"));
+        if (reason && !repeat) unreadable.push({ path: inp.display, reason });
       }
       continue;
     }
@@ -103,6 +115,19 @@ export function expandInputs(
     out.push(inp);
   }
   return onceEach(fs, out);
+}
+
+/** Why the directory of a glob's last component cannot be listed (EACCES...), if it exists and cannot. */
+function unlistable(fs: RootFs, pattern: string): string | undefined {
+  const dir = pattern.slice(0, pattern.lastIndexOf("/")) || "/";
+  if (/[*?[]/.test(dir)) return undefined;
+  try {
+    fs.readdir(dir);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return code === "ENOENT" || code === "ENOTDIR" ? undefined : code;
+  }
 }
 
 /**

@@ -41,6 +41,10 @@ export const common = {
   "report.findings": { en: "Findings", ja: "検出結果" },
   "report.noFindings": { en: "No findings.", ja: "検出結果はありません。" },
   "report.notChecked": { en: "Could not check", ja: "確認できなかった項目" },
+  "report.notCheckedMore": {
+    en: "{count} more, each: {reason} (all of them are in the JSON output)",
+    ja: "ほかに {count} 件、いずれも: {reason} (すべて JSON 出力にあります)",
+  },
   // The part of the checkup a "could not check" note belongs to (the first part of its area id).
   "area.apache": { en: "Apache", ja: "Apache" },
   "area.config": { en: "configuration", ja: "設定" },

@@ -110,6 +110,14 @@ export const verdict = {
     en: "No access logs were found, so a break-in cannot be ruled out",
     ja: "アクセスログが見つからなかったため、侵入がなかったとは言えません",
   },
+  "coverage.logs.denied": {
+    en: "The access logs could not be opened ({list}{more}: permission denied), so a break-in cannot be ruled out",
+    ja: "アクセスログを開けなかったため ({list}{more}: 権限がありません)、侵入がなかったとは言えません",
+  },
+  "coverage.logs.deniedHow": {
+    en: "run mamori as root: `sudo mamori audit`",
+    ja: "mamori を root で実行してください: `sudo mamori audit`",
+  },
   "coverage.logs.empty": {
     en: "The access logs found are empty ({list}{more}), so no request was checked and a break-in cannot be ruled out",
     ja: "見つかったアクセスログは空です ({list}{more})。リクエストを 1 件も確認できていないため、侵入がなかったとは言えません",

@@ -191,11 +191,28 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
     out.push(t("report.belowThreshold", { count: hidden, threshold: t(`severity.${threshold}`) }));
   if (doc.notChecked.length > 0) {
     out.push(`${t("report.notChecked")}:`);
+    // Run without root, every file of /tmp is "permission denied": a few of each (area, reason) are
+    // shown, the rest counted.
+    const seen = new Map<string, number>();
+    const more = new Map<string, { area: string; reason: string; count: number }>();
     for (const n of doc.notChecked) {
+      const k = `${areaText(n.area, t)}\u0000${n.reason}`;
+      const c = (seen.get(k) ?? 0) + 1;
+      seen.set(k, c);
+      if (c > NOT_CHECKED_SHOWN && n.detail === undefined) {
+        const m = more.get(k) ?? { area: n.area, reason: n.reason, count: 0 };
+        m.count++;
+        more.set(k, m);
+        continue;
+      }
       out.push(
         `  - ${esc(areaText(n.area, t))}${n.path ? ` ${esc(n.path)}` : ""}: ${esc(n.detail ?? reasonText(n.reason, t))}`,
       );
     }
+    for (const m of more.values())
+      out.push(
+        `  - ${esc(areaText(m.area, t))}: ${t("report.notCheckedMore", { count: m.count, reason: esc(reasonText(m.reason, t)) })}`,
+      );
   }
   if (doc.warnings.length > 0) {
     out.push(`${t("report.warnings")}:`);
@@ -203,6 +220,9 @@ export function renderHuman(keyed: ReportDocument, opts: RenderOptions): string 
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
+
+/** Entries of "Could not check" shown for one (area, reason) before the rest are counted. */
+const NOT_CHECKED_SHOWN = 5;
 
 /** Every human view (checkup and command views) wrapped to the terminal's width when there is one. */
 export const human: Renderer = {
