@@ -139,21 +139,19 @@ function logItems(doc: Doc): CoverageItem[] {
     // There, but not to be opened (run without root: Debian's /var/log/apache2 is root:adm 0750).
     const refused = logs.unreadable.filter((u) => u.reason === "EACCES" || u.reason === "EPERM");
     // Named by the access logs the configuration gives (not error logs, not the default places' globs).
-    const named = refused.filter(
-      (u) => !/[*?[]/.test(u.path) && !/error/i.test(u.path.slice(u.path.lastIndexOf("/") + 1)),
-    );
+    const named = refused.filter((u) => !/[*?[]/.test(u.path) && !errorByName(u.path));
     const denied = named.length > 0 ? named : refused;
     if (denied.length > 0)
       out.push({
         area: "logs",
         state: "gap",
-        text: msg("coverage.logs.denied", {
-          list: denied
-            .slice(0, 3)
-            .map((u) => u.path)
-            .join(", "),
-          more: denied.length > 3 ? ` … (+${denied.length - 3})` : "",
-        }),
+        text: msg(
+          "coverage.logs.denied",
+          listed(
+            denied.map((u) => u.path),
+            3,
+          ),
+        ),
         how: msg("coverage.logs.deniedHow"),
       });
     else if (stream)
@@ -173,23 +171,19 @@ function logItems(doc: Doc): CoverageItem[] {
     else {
       // Found but empty (a new server, or rotated just now): "not found" would send the reader looking
       // for files that are there.
-      // An empty file has no lines to tell its format by: an error log is known by its name.
-      const empty = logs.files.filter(
-        (f) =>
-          f.lines === 0 && !isError(f.format) && !/error/i.test(f.path.slice(f.path.lastIndexOf("/") + 1)),
-      );
+      const empty = logs.files.filter((f) => f.lines === 0 && !isError(f.format) && !errorByName(f.path));
       out.push(
         empty.length > 0
           ? {
               area: "logs",
               state: "gap",
-              text: msg("coverage.logs.empty", {
-                list: empty
-                  .slice(0, 5)
-                  .map((f) => f.path)
-                  .join(", "),
-                more: empty.length > 5 ? ` … (+${empty.length - 5})` : "",
-              }),
+              text: msg(
+                "coverage.logs.empty",
+                listed(
+                  empty.map((f) => f.path),
+                  5,
+                ),
+              ),
               how: msg("coverage.logs.emptyHow"),
             }
           : {
@@ -202,6 +196,19 @@ function logItems(doc: Doc): CoverageItem[] {
     }
   }
   return out;
+}
+
+/** An error log by its file name (an empty or unopened file has no lines to tell its format by). */
+function errorByName(p: string): boolean {
+  return /error/i.test(p.slice(p.lastIndexOf("/") + 1));
+}
+
+/** The first `shown` paths and how many more, as the messages' {list}{more}. */
+function listed(paths: string[], shown: number): { list: string; more: string } {
+  return {
+    list: paths.slice(0, shown).join(", "),
+    more: paths.length > shown ? ` … (+${paths.length - shown})` : "",
+  };
 }
 
 function processItems(doc: Doc): CoverageItem[] {
