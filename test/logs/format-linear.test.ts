@@ -5,10 +5,14 @@
  * side by side, repeated unquoted requests, times with spaces, quotes around several fields.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import { checkSync } from "recheck";
 import { compileFormat, NICKNAMES, parseAccessLine } from "../../src/collect/logs/engine/format.ts";
 import { RECHECK } from "../helpers/regex-sources.ts";
+import { tempDir, writeTree } from "../helpers/tmp.ts";
 
 const HOSTILE = [
   "%h%l",
@@ -69,4 +73,33 @@ test("side-by-side fields: the first takes the text, the next match nothing", ()
   const c = parseAccessLine(compileFormat("%v:%p %h %r"), "example.org:443 192.0.2.1 GET /b HTTP/1.1", 1);
   assert.equal(c?.vhost, "example.org");
   assert.equal(c?.uri, "/b");
+});
+
+test("an unclosed %{ (a typo in --log-format, or a hostile image's LogFormat) is text: the run ends, no loop", (t) => {
+  const main = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
+  // In a child with a time limit: the loop this guards against never returned (it died out of memory).
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [main, ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, LANG: "C" },
+    });
+  const dir = tempDir(t);
+  const file = path.join(dir, "a.log");
+  fs.writeFileSync(file, '198.51.100.7 - - [06/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"\n');
+  for (const f of ["bogus %Z %{", "%h %{User-Agent"]) {
+    const r = run(["logs", file, "--log-format", f]);
+    assert.equal(r.signal, null, `${f}: killed after 60 s`);
+    assert.ok(r.status === 0 || r.status === 3, `${f}: ${r.stderr}`);
+  }
+  const root = tempDir(t);
+  writeTree(root, {
+    "etc/apache2/apache2.conf":
+      'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{User-Agent" broken\nCustomLog /var/log/apache2/access.log broken\n',
+    "var/log/apache2/access.log":
+      '198.51.100.7 - - [06/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"\n',
+  });
+  const a = run(["audit", "--root", root, "--format", "json"]);
+  assert.equal(a.signal, null, "audit killed after 60 s");
+  assert.ok([0, 1, 3].includes(a.status ?? -1), a.stderr);
 });

@@ -138,6 +138,12 @@ function items(format: string): Item[] {
       while (/[<>!0-9,]/.test(format[j] ?? "")) j++;
       if (format[j] === "{") {
         const end = format.indexOf("}", j);
+        // An unclosed `%{` (a typo, or a hostile image's LogFormat) is text, as Apache would not start
+        // with it: taking indexOf's -1 as the end sent the parser back to the start, forever.
+        if (end < 0) {
+          lit(format.slice(i));
+          break;
+        }
         arg = format.slice(j + 1, end);
         j = end + 1;
       }
