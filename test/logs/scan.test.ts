@@ -3,6 +3,7 @@ import { appendFileSync, chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { xffClient } from "../../src/collect/logs/engine/format.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -272,6 +273,18 @@ test("behind a proxy the attacker is the X-Forwarded-For client, not the proxy",
   const r = await logs([f]);
   assert.equal(r.doc.sections.logs.files[0].format, "combined_xff");
   assert.equal(r.doc.sections.logs.events[0].ip, "203.0.113.40");
+});
+
+test("X-Forwarded-For is read from the right: what the client wrote to its left cannot choose who is blamed", () => {
+  // The proxy appended 198.51.100.66; "8.8.8.8" is what the attacker sent to have it blocked instead.
+  assert.equal(xffClient("8.8.8.8, 198.51.100.66"), "198.51.100.66");
+  assert.equal(xffClient("203.0.113.40, 10.0.0.2"), "203.0.113.40", "internal proxies are passed over");
+  assert.equal(xffClient("10.1.1.1, 192.168.1.5"), "10.1.1.1", "internal only: the leftmost");
+  assert.equal(xffClient("not-an-ip, 198.51.100.9"), "198.51.100.9");
+  assert.equal(xffClient("198.51.100.9, <script>, 10.0.0.3"), "10.0.0.3", "nothing past a forged entry");
+  assert.equal(xffClient("2001:db8::1"), "2001:db8::1");
+  assert.equal(xffClient(`${"10.0.0.1, ".repeat(5000)}198.51.100.1`), "198.51.100.1");
+  assert.equal(xffClient("garbage"), undefined);
 });
 
 test("logs --help names the command's own flag", async () => {

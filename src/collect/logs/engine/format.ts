@@ -311,13 +311,32 @@ export function parseAccessLine(fmt: AccessFormat, text: string, line: number): 
   // Behind a proxy (nginx in front, a load balancer) %h is the proxy: the client is in X-Forwarded-For.
   const xff = e.headers?.["X-Forwarded-For"] ?? e.headers?.["x-forwarded-for"];
   if (xff && xff !== "-" && (!e.ip || isPrivate(e.ip))) {
-    const client = xff.split(",")[0]?.trim();
-    if (client && /^[0-9a-fA-F:.]+$/.test(client)) {
+    const client = xffClient(xff);
+    if (client) {
       e.proxy = e.ip;
       e.ip = clientField(client);
     }
   }
   return e;
+}
+
+/**
+ * The client in an X-Forwarded-For chain: each proxy appends the address it was sent from, so only the
+ * right end is written by proxies; whatever stands to the left may be the client's own invention
+ * (`X-Forwarded-For: 8.8.8.8` to have another address blamed and blocked). From the right, internal
+ * proxies are passed over and the first other address is the client, as mod_remoteip and nginx's
+ * real_ip_recursive do; a chain of internal addresses only is an internal client, its leftmost.
+ */
+export function xffClient(xff: string): string | undefined {
+  const parts = xff.split(",");
+  let client: string | undefined;
+  for (let k = parts.length - 1; k >= 0 && k >= parts.length - 64; k--) {
+    const p = (parts[k] as string).trim();
+    if (!/^[0-9a-fA-F:.]{2,45}$/.test(p)) break;
+    client = p;
+    if (!isPrivate(p)) break;
+  }
+  return client;
 }
 
 /** Loopback and private addresses: a proxy in front of the server, not the attacker. */
