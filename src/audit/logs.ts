@@ -107,7 +107,7 @@ export function logsArea(
       ];
     },
     summarize(facts, judged = judgeLogFacts(facts, rules)) {
-      return logsSection(judged.facts, judged.events);
+      return logsSection(judged.facts, judged.events, new Map(rules.map((r) => [r.id, r.name])));
     },
   };
 }

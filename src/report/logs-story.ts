@@ -39,8 +39,10 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   const counted = s.attacks.every((a) => a.unknown !== undefined);
   const loud = (a: (typeof s.attacks)[number]) =>
     !counted || a.succeeded > 0 || (a.unknown ?? 0) > 0 || (a.shellFailed ?? 0) > 0;
-  const exploitAttacks = s.attacks.filter((a) => !a.attack.startsWith("recon-") && loud(a));
-  const recon = s.attacks.filter((a) => a.attack.startsWith("recon-") && loud(a));
+  // A probe for secrets that got the file is told with the attacks: the file is out.
+  const exposed = (a: (typeof s.attacks)[number]) => a.attack.startsWith("recon-") && a.succeeded > 0;
+  const exploitAttacks = s.attacks.filter((a) => (!a.attack.startsWith("recon-") || exposed(a)) && loud(a));
+  const recon = s.attacks.filter((a) => a.attack.startsWith("recon-") && !exposed(a) && loud(a));
   const noise = counted ? s.noise : undefined;
   // A client that guessed a password got in: said first, and "no attempts" is not said beside it.
   const probing = s.probing ?? [];
@@ -55,7 +57,7 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     out.push(t("logs.story.none", { files: read.length, lines: totalLines }));
   if (noise && noise.requests > 0) out.push(t("logs.story.noise", noise));
   for (const a of exploitAttacks) {
-    const name = esc(a.cves[0] ?? a.attack);
+    const name = esc(a.cves[0] ?? a.name?.[opts.lang] ?? a.attack);
     out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));
     const winners = s.attackers.filter((x) =>
       x.attacks.some((y) => y.attack === a.attack && y.outcome === "succeeded"),

@@ -307,3 +307,36 @@ test("error log: a shell run as a CGI script is a success, a non-executable targ
   assert.equal(by("203.0.113.70").outcome, "succeeded");
   assert.equal(by("203.0.113.71").outcome, "failed");
 });
+
+test("a probe for secrets that got the file (.env, .git/config answered with content) is high and told first; a 404 stays low", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(
+    f,
+    [
+      '198.51.100.20 - - [06/Dec/2026:10:00:00 +0000] "GET /.git/config HTTP/1.1" 200 245 "-" "curl/8.5"',
+      '198.51.100.21 - - [06/Dec/2026:10:00:01 +0000] "GET /.env HTTP/1.1" 200 1200 "-" "python-requests/2.31"',
+      '198.51.100.23 - - [06/Dec/2026:10:00:02 +0000] "GET /.env.production HTTP/1.1" 404 196 "-" "python-requests/2.31"',
+      '198.51.100.22 - - [06/Dec/2026:10:00:03 +0000] "GET / HTTP/1.1" 200 3000 "-" "Mozilla/5.0"',
+      "",
+    ].join("\n"),
+  );
+  const r = await logs([f]);
+  const of = (ip: string) =>
+    r.doc.findings.find((x: { data?: { ip: string } }) => x.data?.ip === ip) as {
+      severity: string;
+      title: string;
+      remediation: string;
+    };
+  assert.equal(of("198.51.100.21").severity, "high");
+  assert.match(
+    of("198.51.100.21").title,
+    /fetched what a probe for secrets asks for, and the server sent it/,
+  );
+  assert.match(of("198.51.100.21").remediation, /change every password, key and token it holds/);
+  assert.equal(of("198.51.100.20").severity, "high");
+  assert.equal(of("198.51.100.23").severity, "low");
+  const story = (await mamori(["logs", "--color", "never", f])).stdout;
+  assert.doesNotMatch(story, /No exploit attempts were found/);
+  assert.match(story, /^ {2}198\.51\.100\.21 succeeded at 2026-12-06 10:00:01 UTC with Secret hunting/m);
+});

@@ -648,7 +648,11 @@ function judged(
   recon: boolean,
   outcome: Outcome,
 ): { severity: Severity; confidence: Finding["confidence"] } {
-  if (recon) return { severity: "low", confidence: "likely" };
+  // A probe for secrets that got the file: what it holds is out (an .env's database password).
+  if (recon)
+    return outcome === "succeeded"
+      ? { severity: "high", confidence: "likely" }
+      : { severity: "low", confidence: "likely" };
   if (outcome === "unknown") return { severity: lowerSeverity(base, 1, "low"), confidence: "possible" };
   // Severity by evidence (issue 15): an attempt that failed or was refused is background noise, low
   // whatever it tried; the finding's data keeps what it tried (`attempt`) for the blocklist.
@@ -738,6 +742,8 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
   }
   if (firstSuccess) for (const r of laterOf(next, first.ip)) acc.add(indicatorsOf(r.request, first.ip));
   const name = rule?.name ?? first.attack;
+  // A probe for secrets that got the file is an exposure, not a break-in: said so, with its own fix.
+  const exposed = recon && outcome === "succeeded";
   const params = {
     ip: first.ip,
     attack: name,
@@ -750,23 +756,34 @@ function pairFinding(p: Pair, ctx: CheckContext, next: Record<string, Array<{ re
     check: "logs.exploit",
     severity,
     confidence,
-    title: t(outcome === "succeeded" ? "logs.finding.titleSucceeded" : "logs.finding.title", params),
+    title: t(
+      exposed
+        ? "logs.finding.titleExposed"
+        : outcome === "succeeded"
+          ? "logs.finding.titleSucceeded"
+          : "logs.finding.title",
+      params,
+    ),
     detail: t(
-      shell && outcome !== "succeeded"
-        ? "logs.finding.detail.shellFailed"
-        : lacking
-          ? lacking
-          : `logs.finding.detail.${outcome}`,
+      exposed
+        ? "logs.finding.detail.exposed"
+        : shell && outcome !== "succeeded"
+          ? "logs.finding.detail.shellFailed"
+          : lacking
+            ? lacking
+            : `logs.finding.detail.${outcome}`,
       params,
     ),
     cves: first.cves,
     evidence: evidenceOf(evs, t),
     remediation: t(
-      outcome === "succeeded"
-        ? "logs.finding.fixSucceeded"
-        : recon
-          ? "logs.finding.fixRecon"
-          : "logs.finding.fix",
+      exposed
+        ? "logs.finding.fixExposed"
+        : outcome === "succeeded"
+          ? "logs.finding.fixSucceeded"
+          : recon
+            ? "logs.finding.fixRecon"
+            : "logs.finding.fix",
       params,
     ),
     references: rule?.references,

@@ -386,7 +386,11 @@ export interface LogsSectionFacts {
 }
 
 /** The `sections.logs` object of the JSON report, from the facts and the events judged from them. */
-export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
+export function logsSection(
+  facts: LogsSectionFacts,
+  events: LogEvent[],
+  names: ReadonlyMap<string, { en: string; ja: string }> = new Map(),
+) {
   const shown = shownEvents(events, facts.maxEvents);
   const probing = probingSummary(events, undefined, collectedProbing(facts.scans ?? []));
   let total = 0;
@@ -419,7 +423,11 @@ export function logsSection(facts: LogsSectionFacts, events: LogEvent[]) {
       for (const r of next) indicators = mergeIndicators(indicators, indicatorsOf(r.request, a.ip));
       return { ...a, next, indicators };
     }),
-    attacks: withOutcomes(perAttack(events), events),
+    // The rule's name, for the story of an attack that has no CVE to name it by.
+    attacks: withOutcomes(perAttack(events), events).map((a) => {
+      const name = names.get(a.attack);
+      return name ? { ...a, name: { en: name.en, ja: name.ja } } : a;
+    }),
     hours: perHour(events),
     probingTotal: probing.total,
     // A client that guessed a password: what it asked for once in, as an attacker's `next`.

@@ -112,6 +112,8 @@ export const logsSectionSchema = z.strictObject({
     z.strictObject({
       attack: z.string(),
       cves: z.array(z.string()),
+      /** The rule's name in both languages (absent in reports written before it was kept). */
+      name: z.strictObject({ en: z.string(), ja: z.string() }).optional(),
       /**
        * The application runtime the attack needs (its rule's `runtime`): the audit judges its unknown
        * outcomes with what the host runs; `mamori logs` alone cannot.

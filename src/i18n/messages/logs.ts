@@ -58,6 +58,18 @@ export const logs = {
     en: "Make sure the attacked software is patched or absent; consider blocking {ip}.",
     ja: "狙われたソフトウェアが修正済みか、存在しないことを確認してください。{ip} の遮断も検討してください。",
   },
+  "logs.finding.titleExposed": {
+    en: "{ip} fetched what a probe for secrets asks for, and the server sent it ({time})",
+    ja: "{ip} が秘密情報を探すリクエストを送り、サーバーがそれを返しました ({time})",
+  },
+  "logs.finding.detail.exposed": {
+    en: "A file that should never be public (an .env, a .git directory, a backup, keys) was answered with its content, not the site's error or usual page (see the evidence): whatever it holds is in the requester's hands since {time}.",
+    ja: "公開されるべきでないファイル (.env、.git ディレクトリ、バックアップ、鍵など) に、サイトのエラーや通常のページではなく中身が返されています (証拠を参照)。{time} 以降、その内容は相手の手にあります。",
+  },
+  "logs.finding.fixExposed": {
+    en: "Remove the file from the web root (or deny it in Apache), change every password, key and token it holds, and look in the access log for everyone else who fetched it.",
+    ja: "そのファイルを公開ディレクトリから取り除き (または Apache で拒否し)、中にあるパスワード・鍵・トークンをすべて変更し、ほかに取得した相手がいないかアクセスログを確認してください。",
+  },
   "logs.finding.fixRecon": {
     en: "Nothing to do unless the probed file exists and is served; make sure secrets are not under the web root.",
     ja: "探られたファイルが実在して公開されていない限り対応は不要です。秘密情報を公開ディレクトリに置かないでください。",
