@@ -47,6 +47,27 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   // A client that guessed a password got in: said first, and "no attempts" is not said beside it.
   const probing = s.probing ?? [];
   const wonBy = new Set(probing.filter((p) => p.outcome === "succeeded" && p.won).map((p) => p.scenario));
+  // Who got in, before anything else: the first line is what an operator reads and acts on.
+  const inside = new Set<string>();
+  const exposedTo = new Set<string>();
+  for (const x of s.attackers)
+    for (const y of x.attacks)
+      if (y.outcome === "succeeded") (y.attack.startsWith("recon-") ? exposedTo : inside).add(x.ip);
+  for (const p of probing) if (p.won) inside.add(p.ip);
+  const shells = new Set(s.events.filter((e) => e.why === "shell-ran-command-failed").map((e) => e.ip));
+  for (const ip of inside) {
+    shells.delete(ip);
+    exposedTo.delete(ip);
+  }
+  const parts = [
+    ...(inside.size > 0 ? [t("logs.story.headlineIn", { count: inside.size })] : []),
+    ...(exposedTo.size > 0 ? [t("logs.story.headlineExposed", { count: exposedTo.size })] : []),
+    ...(shells.size > 0 ? [t("logs.story.headlineShells", { count: shells.size })] : []),
+  ];
+  if (parts.length > 0) {
+    const line = t("logs.story.headline", { parts: parts.join(t("logs.story.headlineJoin")) });
+    out.push(color ? `${RED}${line}${RESET}` : line);
+  }
   out.push(
     ...probingLines(
       probing.filter((p) => wonBy.has(p.scenario)),
@@ -55,7 +76,8 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
   );
   if (exploitAttacks.length === 0 && read.length > 0 && !noise?.requests && wonBy.size === 0)
     out.push(t("logs.story.none", { files: read.length, lines: totalLines }));
-  if (noise && noise.requests > 0) out.push(t("logs.story.noise", noise));
+  const told = exploitAttacks.length > 0 || wonBy.size > 0;
+  if (noise && noise.requests > 0 && !told) out.push(t("logs.story.noise", noise));
   for (const a of exploitAttacks) {
     const name = esc(a.cves[0] ?? a.name?.[opts.lang] ?? a.attack);
     out.push(t("logs.story.attack", { attackers: a.attackers, attack: name, events: a.events }));
@@ -107,7 +129,10 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
       opts,
     ),
   );
+  // Beside attacks told above, the failed background is said after them, as "also".
+  if (noise && noise.requests > 0 && told) out.push(t("logs.story.noiseAlso", noise));
   const won = s.attackers.filter((x) => x.outcome === "succeeded");
+  if (won.some((w) => (w.next.length > 0 ? w.next : w.after).length > 0)) out.push(t("logs.story.nextTitle"));
   for (const w of won.slice(0, MAX_LISTED)) {
     const later = w.next.length > 0 ? w.next : w.after;
     if (later.length > 0) {

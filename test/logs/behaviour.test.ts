@@ -182,7 +182,12 @@ test("mamori logs: one client's failed probes become a probing event and one lin
     const story = await mamori(["logs", "--lang", lang, "--color", "never", f]);
     const out = story.stdout;
     if (lang === "en") {
-      assert.match(out, /^4 automated probe\(s\) from 2 address\(es\), none succeeded/m);
+      // A success is told first; the failed background after it, as "also".
+      assert.match(out.split("\n")[0] ?? "", /^Act now: 1 address\(es\) got in \(details below\)\.$/);
+      assert.match(
+        out,
+        /^Also 4 automated probe\(s\) from 2 address\(es\) of \d+ other kind\(s\) of attack, every one failed/m,
+      );
       assert.match(
         out,
         /Probing \(sensitive-file sweep\): 1 address\(es\), 3 request\(s\), none succeeded\./,
@@ -191,7 +196,7 @@ test("mamori logs: one client's failed probes become a probing event and one lin
     } else {
       assert.match(
         out,
-        /2 件の送信元から自動化された探索・攻撃が 4 件ありましたが、成功したものはありません/,
+        /ほかに 2 件の送信元から自動化された探索・攻撃が 4 件ありました \(\d+ 種類、すべて失敗または拒否\)/,
       );
       assert.match(out, /探索行為 \(機密ファイルの一斉探索\): 1 件の送信元、3 件のリクエスト、成功なし。/);
     }

@@ -174,11 +174,13 @@ test("mamori logs: a guessed WordPress password is a critical finding naming the
       story,
       /^ {4}2026-11-20 03:30:40 UTC {2}POST \/wp-admin\/update\.php\?action=upload-plugin HTTP\/1\.1$/m,
     );
-    // Said first, and never beside "no exploit attempts were found".
+    // Said first (the headline, then the guessing), and never beside "no exploit attempts were found".
+    const [first, second] = story.split("\n");
     assert.match(
-      story.split("\n")[0] ?? "",
-      lang === "en" ? /^Probing \(password guessing/ : /^探索行為 \(WordPress/,
+      first ?? "",
+      lang === "en" ? /^Act now: 1 address\(es\) got in/ : /^至急対応: 1 件の送信元が侵入に成功しました/,
     );
+    assert.match(second ?? "", lang === "en" ? /^Probing \(password guessing/ : /^探索行為 \(WordPress/);
     assert.doesNotMatch(story, /No exploit attempts|攻撃の試みは見つかりませんでした/);
   }
   // Blocklist: the guessers (the one let in at any threshold; the other, whose behaviour alone shows it,

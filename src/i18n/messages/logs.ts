@@ -131,6 +131,31 @@ export const logs = {
     en: "Also {count} probe(s) for secrets, admin pages and scanners from {attackers} address(es) (low severity).",
     ja: "ほかに、秘密情報・管理画面の探索やスキャナーによるアクセスが {attackers} 件の送信元から {count} 件ありました (低)。",
   },
+  "logs.story.headline": {
+    en: "Act now: {parts} (details below).",
+    ja: "至急対応: {parts} (詳細は以下)。",
+  },
+  "logs.story.headlineJoin": { en: "; ", ja: "。" },
+  "logs.story.headlineIn": {
+    en: "{count} address(es) got in",
+    ja: "{count} 件の送信元が侵入に成功しました",
+  },
+  "logs.story.headlineExposed": {
+    en: "{count} address(es) were sent files that should never be public",
+    ja: "{count} 件の送信元に公開されるべきでないファイルが送られました",
+  },
+  "logs.story.headlineShells": {
+    en: "{count} address(es) reached a shell whose command failed (the next may not)",
+    ja: "{count} 件の送信元がシェルの実行に到達しました (コマンドは失敗しましたが、次は成功しえます)",
+  },
+  "logs.story.noiseAlso": {
+    en: "Also {requests} automated probe(s) from {attackers} address(es) of {attacks} other kind(s) of attack, every one failed or was refused.",
+    ja: "ほかに {attackers} 件の送信元から自動化された探索・攻撃が {requests} 件ありました ({attacks} 種類、すべて失敗または拒否)。",
+  },
+  "logs.story.nextTitle": {
+    en: "What the attackers who got in did next:",
+    ja: "侵入に成功した攻撃元がその後に行ったこと:",
+  },
   "logs.story.noise": {
     en: "{requests} automated probe(s) from {attackers} address(es), none succeeded ({attacks} kind(s) of attack, every one failed or was refused).",
     ja: "{attackers} 件の送信元から自動化された探索・攻撃が {requests} 件ありましたが、成功したものはありません ({attacks} 種類、すべて失敗または拒否)。",
