@@ -97,9 +97,13 @@ function checkOrder(check: string): number {
 
 export function sortFindings(findings: Finding[]): Finding[] {
   const conf = (c: Confidence) => CONFIDENCES.indexOf(c);
+  // Of one severity, what worked comes before what was tried: a break-in is the first thing to read
+  // and act on, before a shell whose command failed (sure, but not yet a success).
+  const worked = (f: Finding) => (f.data?.outcome === "succeeded" ? 0 : 1);
   return [...findings].sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
+      worked(a) - worked(b) ||
       conf(a.confidence) - conf(b.confidence) ||
       checkOrder(a.check) - checkOrder(b.check) ||
       a.check.localeCompare(b.check) ||
