@@ -9,7 +9,7 @@ import { type Msg, msg } from "../core/message.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import type { RenderedDocument } from "./localize.ts";
 
-export type CoverageArea = "apache" | "config" | "logs" | "processes";
+export type CoverageArea = "apache" | "config" | "logs" | "processes" | "probe";
 
 /**
  * `checked`: answered; `partial`: answered from part of the data (the rest is in "Could not check");
@@ -236,7 +236,28 @@ function processItems(doc: Doc): CoverageItem[] {
 
 /** What this report checked, area by area (only the areas its command ran). */
 export function coverageOf(doc: Doc): CoverageItem[] {
-  return [...apacheItems(doc), ...logItems(doc), ...processItems(doc)];
+  return [...apacheItems(doc), ...logItems(doc), ...processItems(doc), ...probeItems(doc)];
+}
+
+/** `mamori probe`: a target that could not be reached was not probed, which is not "no problem found". */
+function probeItems(doc: Doc): CoverageItem[] {
+  const targets = doc.sections.probe?.targets ?? [];
+  const failed = targets.filter((x) => x.error !== undefined);
+  if (failed.length === 0) return [];
+  return [
+    {
+      area: "probe",
+      state: "gap",
+      text: msg("coverage.probe.unreachable", {
+        count: failed.length,
+        ...listed(
+          failed.map((x) => x.url),
+          3,
+        ),
+      }),
+      how: msg("coverage.probe.unreachableHow"),
+    },
+  ];
 }
 
 /** The questions this report could not answer: a report with any is never "Safe". */

@@ -54,6 +54,17 @@ test("an unreachable host (closed port) is a per-target error; the other targets
   assert.ok(r.doc.targets[1].checks.length >= 8);
 });
 
+test("an unreachable target's HTML and Markdown reports say 'Not fully checked', never 'Safe'", async () => {
+  const closed = await freePort();
+  for (const format of ["html", "markdown"]) {
+    const r = await mamori(["probe", "--rate", "1000", "--format", format, `http://127.0.0.1:${closed}/`]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.doesNotMatch(r.stdout, /Safe: no problem found/, format);
+    if (format === "html") assert.match(r.stdout, /Not fully checked: 1 target\(s\) could not be probed/);
+    else assert.match(r.stdout, /1 target\\\(s\\\) with an error/);
+  }
+});
+
 test("a server that never answers: timeout per target, bounded time", async (t) => {
   const sockets: net.Socket[] = [];
   const silent = net.createServer((s) => sockets.push(s));

@@ -110,6 +110,14 @@ export const verdict = {
     en: "No access logs were found, so a break-in cannot be ruled out",
     ja: "アクセスログが見つからなかったため、侵入がなかったとは言えません",
   },
+  "coverage.probe.unreachable": {
+    en: "{count} target(s) could not be probed ({list}{more}), so nothing is known of them",
+    ja: "{count} 件の対象を検査できなかったため ({list}{more})、それらについては何もわかっていません",
+  },
+  "coverage.probe.unreachableHow": {
+    en: "check the address and that the server answers, then run `mamori probe URL` again",
+    ja: "アドレスとサーバーが応答しているかを確認し、もう一度 `mamori probe URL` を実行してください",
+  },
   "coverage.logs.denied": {
     en: "The access logs could not be opened ({list}{more}: permission denied), so a break-in cannot be ruled out",
     ja: "アクセスログを開けなかったため ({list}{more}: 権限がありません)、侵入がなかったとは言えません",
