@@ -149,7 +149,13 @@ function portCommands(pm: PackageManager | undefined, port: number): string[] {
  * have none: respond reads the newest stored scan, or scans again, ids being stable), and --root when
  * the report was of one. The dry run only: it prints the --apply command itself, as its own block.
  */
-export function respondCommand(select: { findings?: string[]; incident?: string }, root = "/"): string {
+export function respondCommand(
+  select: { findings?: string[]; incident?: string },
+  root = "/",
+): string | undefined {
+  // A bundle's or an SSH target's report (`bundle:FILE`, `ssh://...`): respond changes only a root it
+  // can reach here, so there is no command to give; the findings' own steps are for the host itself.
+  if (!root.startsWith("/")) return undefined;
   const args = ["mamori", "respond"];
   if (select.incident !== undefined) args.push("--incident", sh(select.incident));
   for (const id of select.findings ?? []) args.push("--finding", sh(id));
@@ -158,7 +164,8 @@ export function respondCommand(select: { findings?: string[]; incident?: string 
 }
 
 function respondCommands(ids: string[], root: string): string[] {
-  return ids.length === 0 ? [] : [respondCommand({ findings: ids }, root)];
+  const c = ids.length === 0 ? undefined : respondCommand({ findings: ids }, root);
+  return c ? [c] : [];
 }
 
 function areaGuide(
@@ -241,7 +248,7 @@ function incidentGuide(
   const steps = [
     t("guide.incident.isolate"),
     t("guide.incident.evidence"),
-    t("guide.incident.contain"),
+    t(doc.host.root.startsWith("/") ? "guide.incident.contain" : "guide.next.containThere"),
     t(
       rootInvolved || inc.confidence === "confirmed"
         ? "guide.incident.rebuild"
@@ -267,7 +274,7 @@ function incidentGuide(
     ...pids.map((pid) => `cp /proc/${pid}/exe ${EVIDENCE_DIR}/${pid}.exe`),
     ...logDirs.map((d) => `cp -a ${sh(d)} ${EVIDENCE_DIR}/`),
     ...blockInbound(inc.attackers ?? []),
-    respondCommand({ incident: inc.id }, doc.host.root),
+    ...[respondCommand({ incident: inc.id }, doc.host.root)].filter((c): c is string => c !== undefined),
     ...(inc.entryPoint
       ? upgradeFor(
           [inc.entryPoint.installation].filter((x): x is string => !!x),
@@ -331,16 +338,16 @@ export function nextSteps(
 ): NextStep[] {
   const doc = renderDocument(keyed, t);
   const inc = doc.incidents[0];
-  if (inc)
+  if (inc) {
+    const contain = respondCommand({ incident: inc.id }, doc.host.root);
     return [
       { text: t("guide.next.isolate") },
       { text: t("guide.next.evidence") },
-      {
-        text: t("guide.next.contain"),
-        command: respondCommand({ incident: inc.id }, doc.host.root),
-        incidentId: inc.id,
-      },
+      contain
+        ? { text: t("guide.next.contain"), command: contain, incidentId: inc.id }
+        : { text: t("guide.next.containThere"), incidentId: inc.id },
     ].slice(0, max);
+  }
   const findings = keyedFindings
     .map((f) => renderFinding(f, t))
     .filter((f) => severityRank(f.severity) >= NEXT_STEP_FLOOR);

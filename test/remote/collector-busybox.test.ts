@@ -195,3 +195,19 @@ test("the scanned root's homes are read, not those of the machine running the co
       `${f} in ${files.join(" ")}`,
     );
 });
+
+test("a bundle's report gives no `mamori respond` to run here: containment is on the server itself", async (t) => {
+  const out = collect(DASH, { PATH: "/usr/bin:/bin" }, [
+    "--root",
+    fixtureRoot("compromised-2.4.49"),
+    "--no-gzip",
+  ]);
+  const dir = tempDir(t);
+  const file = path.join(dir, "host.bundle");
+  fs.writeFileSync(file, out);
+  const r = await mamori(["audit", "--bundle", file, "--now", FIXTURE_NOW, "--color", "never"]);
+  assert.ok(r.code === 1, r.stderr);
+  assert.match(r.stdout, /Break-in from/);
+  assert.doesNotMatch(r.stdout, /mamori respond/);
+  assert.match(r.stdout, /Contain it on the server itself/);
+});

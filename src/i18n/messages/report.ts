@@ -162,6 +162,10 @@ export const report = {
     en: "Contain it: this shows what would be done (dry run) and prints the --apply command.",
     ja: "封じ込めます。次のコマンドは実行内容を表示するだけ (ドライラン) で、--apply 付きのコマンドを案内します。",
   },
+  "guide.next.containThere": {
+    en: "Contain it on the server itself (this report was read from a bundle or over SSH, which mamori does not change): stop the processes, set aside the files and disable the cron lines and units the findings name.",
+    ja: "サーバー上で封じ込めてください (このレポートはバンドルまたは SSH 経由で読み取ったもので、mamori はそのホストを変更しません): 検出されたプロセスを停止し、ファイルを退避し、cron 行とユニットを無効にしてください。",
+  },
   "guide.next.area": { en: "{title}: {step}", ja: "{title}: {step}" },
   "guide.title": { en: "What to do now", ja: "今すぐ行うこと" },
   "guide.commands": { en: "Commands for this server", ja: "このサーバーで実行するコマンド" },
