@@ -130,6 +130,20 @@ function logItems(doc: Doc): CoverageItem[] {
           ? msg("coverage.logs.unopened", { count: logs.unreadable.length })
           : undefined,
     });
+  // Read from their last part only: evidence line numbers count from there, which `sed -n` does not know.
+  const tails = read.filter((f) => f.lineNumbersRelative);
+  if (tails.length > 0)
+    out.push({
+      area: "logs",
+      state: "checked",
+      text: msg("coverage.logs.tail", {
+        mb: Math.max(1, Math.round((logs.tailBytes ?? 0) / 2 ** 20)),
+        ...listed(
+          tails.map((f) => f.path),
+          3,
+        ),
+      }),
+    });
   if (access.length === 0 && unreadable.length === 0) {
     const sources = (doc.sections.apache?.installations ?? []).flatMap((i) =>
       i.logSources.filter((s) => s.kind === "access"),

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from "../../src/cli/errors.ts";
 import type { ReportDocument } from "../../src/core/document.ts";
+import { renderText } from "../../src/core/message.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { coverageOf, gapsOf } from "../../src/report/coverage.ts";
 import { verdictLine, verdictOf } from "../../src/report/verdict.ts";
@@ -214,4 +215,37 @@ test("run as a user who cannot open the logs (Debian's /var/log/apache2 is root:
     /\[NOT CHECKED\] The access logs could not be opened \([^)]*\/var\/log\/apache2\/access\.log: permission denied\).*`sudo mamori audit`/,
   );
   assert.doesNotMatch(r.stdout, /No access logs were found/);
+});
+
+test("a log read from its last part says so, with the command that shows the evidence's line N", () => {
+  const file = (path: string, relative: boolean) => ({
+    path,
+    format: "combined",
+    formatSource: "detected",
+    lines: 10,
+    bytes: 1000,
+    skipped: {},
+    skippedBytes: relative ? 500 : 0,
+    lineNumbersRelative: relative,
+    warnings: [],
+  });
+  const doc = {
+    host: { hostname: "h", root: "/", live: false },
+    notChecked: [],
+    sections: {
+      logs: {
+        files: [file("/var/log/apache2/access.log", true), file("/var/log/apache2/other.log", false)],
+        unreadable: [],
+        tailBytes: 64 << 20,
+      } as unknown as NonNullable<ReportDocument["sections"]["logs"]>,
+    },
+  } as Pick<ReportDocument, "host" | "notChecked" | "sections">;
+  const t = translator("en");
+  const texts = coverageOf(doc).map((c) => renderText(c.text, t));
+  assert.ok(
+    texts.includes(
+      "Only the last 64 MB of /var/log/apache2/access.log were read: line numbers in the evidence count from there (`tail -c 64M FILE | tail -n +2 | sed -n Np` shows line N)",
+    ),
+    texts.join("\n"),
+  );
 });

@@ -82,6 +82,10 @@ export const verdict = {
     en: "{count} log file(s) read (lines): {list}{more}",
     ja: "{count} 個のログを読みました (行数): {list}{more}",
   },
+  "coverage.logs.tail": {
+    en: "Only the last {mb} MB of {list}{more} were read: line numbers in the evidence count from there (`tail -c {mb}M FILE | tail -n +2 | sed -n Np` shows line N)",
+    ja: "{list}{more} は最後の {mb} MB だけを読みました: 証拠の行番号はそこから数えています (行 N は `tail -c {mb}M ファイル | tail -n +2 | sed -n Np` で表示できます)",
+  },
   "coverage.logs.unopened": {
     en: "{count} more could not be opened (see “Could not check”)",
     ja: "ほかに {count} 個は開けませんでした (「確認できなかった項目」を参照)",
