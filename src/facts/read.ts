@@ -23,7 +23,9 @@ export function parseFactsBundle(bytes: Buffer | string, maxBytes = MAX_BUNDLE_B
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new FactsError("kind");
   const obj = raw as Record<string, unknown>;
-  if (obj.kind !== FACTS_KIND) throw new FactsError("kind", String(obj.kind).slice(0, 80));
+  // The kind it names, when it names one ("(undefined)" helped nobody).
+  if (obj.kind !== FACTS_KIND)
+    throw new FactsError("kind", typeof obj.kind === "string" ? obj.kind.slice(0, 80) : "");
   if (obj.schemaVersion !== FACTS_SCHEMA_VERSION)
     throw new FactsError("version", String(obj.schemaVersion).slice(0, 80));
   const result = factsBundleSchema.safeParse(raw);

@@ -55,7 +55,9 @@ test("deep nesting, not JSON, another kind, another version, unknown keys: each 
   await refused(write(t, "{ not json"), /not JSON/);
   await refused(write(t, "[]"), /not a facts bundle/);
   const good = await bundleOf(fixtureRoot("debian12"));
-  await refused(write(t, { ...good, kind: "mamori-report" }), /not a facts bundle/);
+  await refused(write(t, { ...good, kind: "mamori-report" }), /not a facts bundle .*\(mamori-report\)\n$/);
+  // A JSON object with no kind at all: no "(undefined)" after the reason.
+  await refused(write(t, { x: 1 }), /\(kind is not mamori-facts\)\n$/);
   await refused(write(t, { ...good, schemaVersion: 99 }), /schema version/);
   await refused(write(t, { ...good, extra: 1 }), /does not fit the schema/);
   await refused(write(t, { ...good, areas: { ...good.areas, shell: {} } }), /does not fit the schema/);
