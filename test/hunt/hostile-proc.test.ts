@@ -11,6 +11,7 @@ import {
   MAX_HOMES,
   MAX_PERSIST_LINES,
 } from "../../src/collect/hunt/persistence.ts";
+import { runsAsRoot } from "../../src/collect/hunt/processes.ts";
 import { PROC_READ_BYTES, readProcess } from "../../src/collect/proc/processes.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { shellQuote } from "../../src/core/shell-quote.ts";
@@ -161,4 +162,13 @@ test("a unit on a merged-/usr system, enabled by a link in a .wants directory, i
     lines.map((l) => l.path),
     ["/usr/lib/systemd/system/sys-update.service"],
   );
+});
+
+test("'run as root to see them' is said only to a mamori not running as root (read from its own /proc/self)", (t) => {
+  const live = scanContext({ root: "/", now: () => new Date(), lang: "en", dataDir: DATA_DIR }, {});
+  assert.equal(runsAsRoot(live), process.geteuid?.() === 0);
+  // A fixture root's /proc/self is the image's, not mamori's.
+  const dir = tempDir(t);
+  writeTree(dir, { "proc/self/status": "Name:\tx\nUid:\t0\t0\t0\t0\n" });
+  assert.equal(runsAsRoot(rootCtx(dir)), false);
 });

@@ -96,9 +96,19 @@ export function collectProcesses(ctx: ScanContext): HuntProcess[] {
       area: "hunt.processes",
       path: "/proc/*/exe",
       reason: "EACCES",
-      detail: msg("hunt.diag.exeHidden", { count: hiddenFromUs }),
+      // "Run as root" is no advice to root: then a container, another namespace or a kernel rule hides them.
+      detail: msg(runsAsRoot(ctx) ? "hunt.diag.exeHiddenRoot" : "hunt.diag.exeHidden", {
+        count: hiddenFromUs,
+      }),
     });
   return out;
+}
+
+/** Whether mamori itself runs as root on the live system (its own /proc/self/status, effective uid). */
+export function runsAsRoot(ctx: ScanContext): boolean {
+  if (!ctx.fs.isLive) return false;
+  const status = ctx.fs.tryReadText("/proc/self/status", { maxBytes: 64 * 1024 }) ?? "";
+  return /^Uid:\s+\d+\s+0\s/m.test(status);
 }
 
 const APACHE_NAME = /^(?:httpd|apache2?)$/;

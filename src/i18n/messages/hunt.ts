@@ -353,6 +353,10 @@ export const hunt = {
     en: "{count} process(es): executable, working directory and sockets not readable (run as root to see them)",
     ja: "{count} 個のプロセス: 実行ファイル・作業ディレクトリ・ソケットを読めません (root で実行すると見えます)",
   },
+  "hunt.diag.exeHiddenRoot": {
+    en: "{count} process(es): executable, working directory and sockets not readable even as root (a process of another container or namespace, or a kernel rule such as Yama or an LSM policy)",
+    ja: "{count} 個のプロセス: root でも実行ファイル・作業ディレクトリ・ソケットを読めません (別のコンテナや名前空間のプロセス、または Yama や LSM ポリシーなどのカーネルの制限)",
+  },
   "hunt.diag.bounds": {
     en: "file scan stopped at its bounds ({entries} entries, depth {depth}); {seen} entries examined",
     ja: "ファイル探索が上限 ({entries} 項目、深さ {depth}) で止まりました。調べた項目は {seen} です",
