@@ -340,3 +340,22 @@ test("a probe for secrets that got the file (.env, .git/config answered with con
   assert.doesNotMatch(story, /No exploit attempts were found/);
   assert.match(story, /^ {2}198\.51\.100\.21 succeeded at 2026-12-06 10:00:01 UTC with Secret hunting/m);
 });
+
+test("a --log-format that reads none of the first lines gives way to the format that does, and the file says 'detected'", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(
+    f,
+    [1, 2, 3, 4]
+      .map(
+        (i) => `198.51.100.${i} - - [06/Dec/2026:10:00:0${i} +0000] "GET /.env HTTP/1.1" 404 196 "-" "curl"`,
+      )
+      .join("\n"),
+  );
+  const wrong = await logs([f, "--log-format", "nothing like it"]);
+  assert.equal(wrong.doc.sections.logs.files[0].formatSource, "detected");
+  assert.equal(wrong.doc.sections.logs.files[0].format, "combined");
+  const right = await logs([f, "--log-format", '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"']);
+  assert.equal(right.doc.sections.logs.files[0].formatSource, "option");
+  assert.equal(right.doc.sections.logs.events.length, 4);
+});

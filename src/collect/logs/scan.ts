@@ -13,6 +13,7 @@ import {
   type DetectedFormat,
   detectFormat,
   headHoldsNoRuleField,
+  parseAccessLine,
   parseAccessTime,
   parseLine,
 } from "./engine/format.ts";
@@ -625,15 +626,30 @@ export async function scanStream(
   const region = (buf: Buffer, start: number, end: number, at: number) => {
     if (firstRegion) {
       firstRegion = false;
-      if (!detected) {
-        const head: string[] = [];
-        let p = start;
-        while (head.length < 50 && p < end) {
-          let q = buf.indexOf(10, p);
-          if (q < 0 || q > end) q = end;
-          if (q - p < 65536) head.push(buf.toString("utf8", p, q).replace(/\r$/, ""));
-          p = q + 1;
+      const head: string[] = [];
+      let p = start;
+      while (head.length < 50 && p < end) {
+        let q = buf.indexOf(10, p);
+        if (q < 0 || q > end) q = end;
+        if (q - p < 65536) head.push(buf.toString("utf8", p, q).replace(/\r$/, ""));
+        p = q + 1;
+      }
+      // A format given (--log-format, the configuration) that reads none of the first lines, where
+      // another known one does: the lines are read with that one and the file says so ("detected"),
+      // not "custom (--log-format)" over lines its format never read.
+      if (detected?.kind === "access" && res.formatSource !== "detected") {
+        const given = detected.format;
+        const tried = head.filter((l) => l.trim() !== "");
+        if (tried.length >= 3 && !tried.some((l) => parseAccessLine(given, l, 0))) {
+          const other = detectFormat(head);
+          if (other?.kind === "access") {
+            detected = other;
+            res.format = other.format.name;
+            res.formatSource = "detected";
+          }
         }
+      }
+      if (!detected) {
         detected = detectFormat(head);
         if (detected) opts.onDetected?.(detected);
         if (detected) {
