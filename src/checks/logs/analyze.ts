@@ -441,20 +441,23 @@ export function mergeIndicators(a: Indicators, b: Indicators): Indicators {
 export const MAX_ATTACKERS = 1000;
 
 export function summarizeAttackers(events: LogEvent[], max = MAX_ATTACKERS): AttackerSummary[] {
-  const by = new Map<string, { evs: LogEvent[]; outcome: Outcome; requests: number }>();
+  const by = new Map<string, { evs: LogEvent[]; outcome: Outcome; requests: number; shell: boolean }>();
   for (const e of events) {
     const a = by.get(e.ip);
     if (a) {
       a.evs.push(e);
       a.outcome = best(a.outcome, e.outcome);
       a.requests += linesOf(e);
-    } else by.set(e.ip, { evs: [e], outcome: e.outcome, requests: linesOf(e) });
+      a.shell ||= e.why === SHELL_FAILED;
+    } else
+      by.set(e.ip, { evs: [e], outcome: e.outcome, requests: linesOf(e), shell: e.why === SHELL_FAILED });
   }
+  // A client that reached a shell (its command failed) ranks right after those who got in: before the
+  // unknowns, whose tables would otherwise take the few shown (a report shows the first ones only).
+  const rank = (a: { outcome: Outcome; shell: boolean }) =>
+    a.outcome === "succeeded" ? 0 : a.shell ? 0.5 : OUTCOME_RANK.indexOf(a.outcome);
   const order = [...by].sort(
-    ([ipa, a], [ipb, b]) =>
-      OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
-      b.requests - a.requests ||
-      ipa.localeCompare(ipb),
+    ([ipa, a], [ipb, b]) => rank(a) - rank(b) || b.requests - a.requests || ipa.localeCompare(ipb),
   );
   by.clear();
   return order.slice(0, max).map(([ip, { evs, outcome, requests }]) => {
