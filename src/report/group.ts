@@ -1,7 +1,7 @@
 import type { Incident } from "../core/document.ts";
 import { CONFIDENCES, type Confidence, type Finding, type Severity, severityRank } from "../core/finding.ts";
 import { isMsg, type Param, renderText, type Text } from "../core/message.ts";
-import type { Translator } from "../i18n/index.ts";
+import { isMessageKey, type Translator } from "../i18n/index.ts";
 
 /**
  * Grouping by cause, for human readers only (terminal, Markdown): 67 "Suspicious executable" findings
@@ -76,6 +76,25 @@ function blank(text: Text | Param, depth: number, top: boolean): Text {
 /** The title of a cause: the finding's title with its instance data (paths, pids, addresses) as "…". */
 export function causeTitle(f: Pick<Finding, "title">, t: Translator): string {
   return renderText(blank(f.title, 0, true), t);
+}
+
+/**
+ * A group's heading: the title message's own group form when it has one (`<key>Group`: "21 addresses
+ * attacked with … and it appears to have worked"), with the count and the parameters that name the cause;
+ * else the cause title and "N findings of this kind".
+ */
+export function groupTitle(f: Pick<Finding, "title">, count: number, t: Translator): string {
+  const title = f.title;
+  if (isMsg(title)) {
+    const key = `${title.key}Group`;
+    if (isMessageKey(key)) {
+      const params: Record<string, Param> = { count };
+      for (const [k, v] of Object.entries(title.params ?? {}))
+        if (typeof v !== "number" && (typeof v !== "string" || CAUSE_PARAMS.has(k))) params[k] = v;
+      return renderText({ key, params }, t);
+    }
+  }
+  return `${causeTitle(f, t)} — ${t("report.group.count", { count })}`;
 }
 
 export type Shown<F> = { kind: "one"; finding: F; keyed: Finding } | ShownGroup<F>;

@@ -272,3 +272,31 @@ test("HTML commands are one copyable block each; a configuration snippet stays w
     ],
   );
 });
+
+test("a group of attackers is headed by its own sentence: '21 addresses attacked with … and it appears to have worked'", () => {
+  const name = { en: "Apache 2.4.49 path traversal", ja: "Apache 2.4.49 のパストラバーサル" };
+  const worked = Array.from({ length: 21 }, (_, i) =>
+    f({
+      id: `logs.exploit:${i}`,
+      check: "logs.exploit",
+      severity: "critical",
+      confidence: "likely",
+      title: msg("logs.finding.titleSucceeded", {
+        ip: `198.51.100.${i}`,
+        attack: name,
+        time: "2026-12-04T14:49:29Z",
+      }),
+      detail: `d${i}`,
+      remediation: "r",
+    }),
+  );
+  const doc = docOf(worked);
+  for (const [lang, heading] of [
+    ["en", "21 addresses attacked with Apache 2.4.49 path traversal and it appears to have worked"],
+    ["ja", "21 件の送信元が Apache 2.4.49 のパストラバーサル で攻撃し、成功した可能性が高いです"],
+  ] as const) {
+    const out = RENDERERS.human.render(doc, { lang, t: translator(lang), color: false, threshold: "low" });
+    assert.ok(out.includes(heading), out.slice(0, 2000));
+    assert.ok(!out.includes("findings of this kind") && !out.includes("同種の検出"), lang);
+  }
+});

@@ -58,6 +58,18 @@ export const logs = {
     en: "Make sure the attacked software is patched or absent; consider blocking {ip}.",
     ja: "狙われたソフトウェアが修正済みか、存在しないことを確認してください。{ip} の遮断も検討してください。",
   },
+  "logs.finding.titleGroup": {
+    en: "{count} addresses tried {attack} ({outcome})",
+    ja: "{count} 件の送信元が {attack} を試みました ({outcome})",
+  },
+  "logs.finding.titleSucceededGroup": {
+    en: "{count} addresses attacked with {attack} and it appears to have worked",
+    ja: "{count} 件の送信元が {attack} で攻撃し、成功した可能性が高いです",
+  },
+  "logs.finding.titleExposedGroup": {
+    en: "{count} addresses fetched what a probe for secrets asks for, and the server sent it",
+    ja: "{count} 件の送信元が秘密情報を探すリクエストを送り、サーバーがそれを返しました",
+  },
   "logs.finding.titleExposed": {
     en: "{ip} fetched what a probe for secrets asks for, and the server sent it ({time})",
     ja: "{ip} が秘密情報を探すリクエストを送り、サーバーがそれを返しました ({time})",

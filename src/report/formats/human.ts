@@ -4,9 +4,9 @@ import { commandView } from "../commands/index.ts";
 import { gapsOf } from "../coverage.ts";
 import { escapeTerminal as esc } from "../escape.ts";
 import {
-  causeTitle,
   GROUP_EXAMPLES,
   groupByCause,
+  groupTitle,
   type ShownGroup,
   shared,
   shortenCveList,
@@ -99,7 +99,7 @@ function groupBlock(g: ShownGroup<RenderedFinding>, opts: RenderOptions): string
   const { t, color } = opts;
   const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
   const sev = paint(COLORS[g.severity], `[${t(`severity.${g.severity}`)}]`);
-  const title = `${causeTitle(g.keyed[0] as Finding, t)} — ${t("report.group.count", { count: g.findings.length })}`;
+  const title = groupTitle(g.keyed[0] as Finding, g.findings.length, t);
   const lines = [`${sev} ${paint(BOLD, esc(title))}  (${t(`confidence.${g.confidence}`)})`];
   const detail = shared(g.findings, (f) => f.detail);
   const cves = shared(g.findings, (f) => f.cves.join(", "));

@@ -2,7 +2,7 @@ import { atLeast, type Finding, SEVERITIES } from "../../core/finding.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { commandView } from "../commands/index.ts";
 import { markdownCode as code, escapeTerminal, escapeMarkdown as md } from "../escape.ts";
-import { causeTitle, GROUP_EXAMPLES, groupByCause, type ShownGroup, shared } from "../group.ts";
+import { GROUP_EXAMPLES, groupByCause, groupTitle, type ShownGroup, shared } from "../group.ts";
 import { type Guide, guidance, nextSteps, packageManager } from "../guidance.ts";
 import {
   areaText,
@@ -67,7 +67,7 @@ function groupSection(
   t: Translator,
   ropts: { t: Translator; verbose?: boolean },
 ): string[] {
-  const title = `${causeTitle(g.keyed[0] as Finding, t)} — ${t("report.group.count", { count: g.findings.length })}`;
+  const title = groupTitle(g.keyed[0] as Finding, g.findings.length, t);
   const out = [`### ${t(`severity.${g.severity}`)}: ${md(title)}`, ""];
   out.push(`- ${t("report.confidence")}: ${t(`confidence.${g.confidence}`)}`);
   out.push(`- ${t("html.check")}: ${code(g.findings[0]?.check ?? "")}`);
