@@ -41,7 +41,7 @@ test("respond is a dry run unless --apply, and says exactly what it would do", a
   // Stopping a process needs the live machine: refused on a --root image; a dry run still exits 0.
   assert.match(
     r.stdout,
-    /REFUSED: stop process 4242 \(\/tmp\/kdevtmpfsi, started 2026-11-20T03:14:09\.000Z\)[^\n]*\n[^\n]*only be stopped on this machine/,
+    /REFUSED: stop process 4242 \(\/tmp\/kdevtmpfsi, started 2026-11-20 03:14:09 UTC\)[^\n]*\n[^\n]*only be stopped on this machine/,
   );
   assert.equal(r.code, 0);
   assert.ok(fs.existsSync(path.join(root, "tmp/kdevtmpfsi")));

@@ -13,6 +13,7 @@ import { type Lang, type Translator, translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
 import { sh } from "../../report/guidance.ts";
 import { ReportFileError, readReport } from "../../report/load.ts";
+import { localizeTime, resolveTimeZone, zonedTranslator } from "../../report/time-format.ts";
 import { RespondError } from "../../respond/errors.ts";
 import { killActionFor } from "../../respond/kill.ts";
 import { recordLastRespond } from "../../respond/last.ts";
@@ -194,7 +195,8 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       now: env.now,
       force: Boolean(raw.force),
     });
-    io.stdout.write(renderResults(results, apply, t));
+    // Process start times in the reader's zone and the report's format, not raw ISO.
+    io.stdout.write(renderResults(results, apply, zonedTranslator(t, resolveTimeZone(io.env))));
     if (!apply) {
       // The command that applies is its own block after a blank line: pasting the dry run never applies.
       const cmdLine = applyCommand(results, report, raw, env);
@@ -273,7 +275,7 @@ async function reportWithoutFile(
   const stored = await storedScan(db, env, io, t, db !== undefined);
   if (stored && covers(stored.doc, named, env)) {
     io.stderr.write(
-      `${t("respond.usingStoredScan", { id: stored.id, host: esc(stored.host), at: stored.at })}\n`,
+      `${t("respond.usingStoredScan", { id: stored.id, host: esc(stored.host), at: localizeTime(stored.at, resolveTimeZone(io.env)) })}\n`,
     );
     return stored.doc;
   }
