@@ -273,3 +273,20 @@ test("'Could not check' in the terminal: a few of each kind, the rest counted (r
   const json = JSON.parse(RENDERERS.json.render(doc, opts));
   assert.equal(json.notChecked.length, 302, "JSON keeps every entry");
 });
+
+test("SARIF names the questions the run could not answer first, as coverage-gap notifications", async (t) => {
+  const root = tempDir(t);
+  fs.cpSync(path.resolve(import.meta.dirname, "../fixtures/roots/debian12"), root, {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  fs.mkdirSync(path.join(root, "var/log/apache2"), { recursive: true });
+  fs.writeFileSync(path.join(root, "var/log/apache2/access.log"), "");
+  const r = await mamori(["audit", "--root", root, "--format", "sarif"]);
+  const notes = JSON.parse(r.stdout).runs[0].invocations[0].toolExecutionNotifications as Array<{
+    descriptor?: { id: string };
+    message: { text: string };
+  }>;
+  assert.equal(notes[0]?.descriptor?.id, "coverage-gap");
+  assert.match(notes[0]?.message.text ?? "", /^The access logs found are empty/);
+});

@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Severity } from "../../core/finding.ts";
+import { renderText } from "../../core/message.ts";
+import { gapsOf } from "../coverage.ts";
 import { jsonOutput } from "../escape.ts";
 import { type RenderedFinding, renderDocument } from "../localize.ts";
 import type { Renderer } from "../types.ts";
@@ -108,12 +110,25 @@ export const sarif: Renderer = {
           invocations: [
             {
               executionSuccessful: true,
-              toolExecutionNotifications: doc.notChecked.map((n) => ({
-                level: "warning",
-                message: {
-                  text: sarifText(`${n.area}${n.path ? ` ${n.path}` : ""}: ${n.detail ?? n.reason}`),
-                },
-              })),
+              // The questions the run could not answer first (no logs read, a target not probed): a
+              // code-scanning view with no results must not read as "clean".
+              toolExecutionNotifications: [
+                ...gapsOf(keyed).map((g) => ({
+                  level: "warning",
+                  descriptor: { id: "coverage-gap" },
+                  message: {
+                    text: sarifText(
+                      `${renderText(g.text, opts.t)}${g.how ? `: ${renderText(g.how, opts.t)}` : ""}`,
+                    ),
+                  },
+                })),
+                ...doc.notChecked.map((n) => ({
+                  level: "warning",
+                  message: {
+                    text: sarifText(`${n.area}${n.path ? ` ${n.path}` : ""}: ${n.detail ?? n.reason}`),
+                  },
+                })),
+              ],
             },
           ],
         },
