@@ -171,7 +171,20 @@ function registerAll(
 }
 
 /** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
-export async function runCli(argv: string[], given: CliIo): Promise<number> {
+/**
+ * `mamori --lang ja audit` as `mamori audit --lang ja`: every command takes --lang, and a reader puts it
+ * first as often as last (it was "unknown option '--lang'").
+ */
+export function langFirst(argv: readonly string[]): string[] {
+  const [a, b, ...rest] = argv;
+  if (a === "--lang" && b !== undefined && rest.length > 0 && !rest[0]?.startsWith("-"))
+    return [rest[0] as string, "--lang", b, ...rest.slice(1)];
+  if (a?.startsWith("--lang=") && b !== undefined && !b.startsWith("-")) return [b, a, ...argv.slice(2)];
+  return [...argv];
+}
+
+export async function runCli(rawArgv: string[], given: CliIo): Promise<number> {
+  const argv = langFirst(rawArgv);
   // Under systemd (or --log-format journald) every line is one journal message with its priority.
   const io =
     given.env.JOURNAL_STREAM || argv.some((a) => a.startsWith("--log-format"))

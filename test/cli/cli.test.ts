@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
+import { langFirst } from "../../src/cli/app.ts";
+import { FIXTURE_NOW, fixtureRoot } from "../helpers/audit.ts";
 import { mamori } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -172,4 +174,20 @@ test("--output that cannot be written is one line and exit 2 for every command t
     assert.match(r.stderr, /^mamori: cannot write .*: is a directory$/m, `${argv.join(" ")}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /unexpected/);
   }
+});
+
+test("--lang before the command is the command's --lang", async () => {
+  assert.deepEqual(langFirst(["--lang", "ja", "audit", "--root", "/x"]), [
+    "audit",
+    "--lang",
+    "ja",
+    "--root",
+    "/x",
+  ]);
+  assert.deepEqual(langFirst(["--lang=en", "logs", "-"]), ["logs", "--lang=en", "-"]);
+  assert.deepEqual(langFirst(["audit", "--lang", "ja"]), ["audit", "--lang", "ja"]);
+  assert.deepEqual(langFirst(["--lang", "ja", "--help"]), ["--lang", "ja", "--help"]);
+  const r = await mamori(["--lang", "ja", "audit", "--root", fixtureRoot("debian12"), "--now", FIXTURE_NOW]);
+  assert.ok(r.code === 1, r.stderr);
+  assert.match(r.stdout.split("\n")[0] ?? "", /^要注意: 直すべき問題が \d+ 件あります。$/);
 });
