@@ -100,7 +100,8 @@ async function baseline(
   s: Session,
   path: string,
   evidence: ProbeEvidence[],
-): Promise<{ res: RawResponse; path: string; finalUrl: string }> {
+): Promise<{ res: RawResponse; path: string; finalUrl: string; redirected: boolean }> {
+  let redirected = false;
   let res = await send(s, "GET", path);
   evidence.push(ev("GET", path, res, undefined, s.t));
   for (let hop = 0; hop < s.opts.maxRedirects; hop++) {
@@ -128,9 +129,10 @@ async function baseline(
     };
     path = (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(next.href)?.[1] || "/").replace(/^(?!\/)/, "/");
     res = await send(s, "GET", path);
+    redirected = true;
     evidence.push(ev("GET", path, res, s.t("exposure.probe.note.redirected"), s.t));
   }
-  return { res, path, finalUrl: `${s.ep.protocol}//${hostFor(s.ep)}${path}` };
+  return { res, path, finalUrl: `${s.ep.protocol}//${hostFor(s.ep)}${path}`, redirected };
 }
 
 const hostFor = hostHeader;
@@ -271,7 +273,8 @@ export async function probeOne(
     target.error = errorMessage(code, opts, t);
     return target;
   }
-  if (first.finalUrl !== target.url) target.finalUrl = first.finalUrl;
+  // Only where a redirect led: the URL as sent (`<` percent-encoded) is no other place.
+  if (first.redirected && first.finalUrl !== target.url) target.finalUrl = first.finalUrl;
 
   // Banner: the Server header, and the signature on an error page (a file that cannot exist).
   const notFoundPath = `/mamori-${s.token}-nonexistent`;

@@ -272,7 +272,11 @@ test("redirects: followed on the same host (bounded), never to another host unle
     ["/", "/app/"],
   );
   assert.match(JSON.stringify(ev), /another host not followed/);
+  assert.equal(r.doc.targets[0].finalUrl, `http://127.0.0.1:${loop.port}/app/`, "where the redirect led");
   assert.ok(!loop.requests.some((x) => x.includes("steal")));
+  // A URL sent as typed but encoded (`<` as %3C) is no redirect: no "ended at".
+  const typed = await probe([`http://127.0.0.1:${loop.port}/<script>`]);
+  assert.equal(typed.doc.targets[0].finalUrl, undefined);
   const looping = await probe([`http://127.0.0.1:${loop.port}/loop`, "--max-redirects", "3"]);
   assert.equal(loop.requests.filter((x) => x === "GET /loop").length, 4);
   assert.equal(looping.doc.targets[0].error, undefined);
