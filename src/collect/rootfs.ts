@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { byCodeUnit } from "../core/order.ts";
 import { readFdLimited } from "../core/read-limited.ts";
 
 const MAX_SYMLINK_HOPS = 40;
@@ -202,7 +203,7 @@ export class RootFs {
     return this.wrap(guestPath, () =>
       fs
         .readdirSync(this.resolve(guestPath), { withFileTypes: true })
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => byCodeUnit(a.name, b.name)),
     );
   }
 

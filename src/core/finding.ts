@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Text } from "./message.ts";
+import { byCodeUnit } from "./order.ts";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -106,7 +107,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
       worked(a) - worked(b) ||
       conf(a.confidence) - conf(b.confidence) ||
       checkOrder(a.check) - checkOrder(b.check) ||
-      a.check.localeCompare(b.check) ||
-      a.id.localeCompare(b.id),
+      byCodeUnit(a.check, b.check) ||
+      byCodeUnit(a.id, b.id),
   );
 }

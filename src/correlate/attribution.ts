@@ -7,6 +7,7 @@
  * found (URL, file name) and whose commands ran before it appeared is.
  */
 import type { Evidence } from "../core/finding.ts";
+import { byCodeUnit } from "../core/order.ts";
 import { percentDecode } from "../core/percent-decode.ts";
 import type { Node } from "./nodes.ts";
 
@@ -178,6 +179,6 @@ export function rolesOf(exploits: Node[], tied: Set<Node>, firstHost: number | u
     (a, b) =>
       ROLE_RANK.indexOf(a.role) - ROLE_RANK.indexOf(b.role) ||
       (a.firstSuccess ?? Number.MAX_SAFE_INTEGER) - (b.firstSuccess ?? Number.MAX_SAFE_INTEGER) ||
-      a.ip.localeCompare(b.ip),
+      byCodeUnit(a.ip, b.ip),
   );
 }

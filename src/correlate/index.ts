@@ -9,6 +9,7 @@ import {
   severityRank,
 } from "../core/finding.ts";
 import type { MsgBuilder } from "../core/message.ts";
+import { byCodeUnit } from "../core/order.ts";
 import { fromErrorLog, rolesOf } from "./attribution.ts";
 import { anchorTime, identifiers, link, namedIndicators, WINDOW_MS, wordsOf } from "./links.ts";
 import { type Node, str, succeeded, toNode } from "./nodes.ts";
@@ -49,7 +50,7 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
     links.push(l);
     parent[find(i)] = find(j);
   }
-  links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  links.sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to));
   const groups = new Map<number, Node[]>();
   events.forEach((n, i) => {
     const root = find(i);
@@ -69,8 +70,7 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
   }
   return incidents.sort(
     (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      (a.startedAt ?? "").localeCompare(b.startedAt ?? ""),
+      severityRank(b.severity) - severityRank(a.severity) || byCodeUnit(a.startedAt ?? "", b.startedAt ?? ""),
   );
 }
 
@@ -241,9 +241,7 @@ function buildIncident(
 
   const timeline = members
     .flatMap((n) => timelineOf(n, t))
-    .sort(
-      (a, b) => a.time.localeCompare(b.time) || JSON.stringify(a.text).localeCompare(JSON.stringify(b.text)),
-    );
+    .sort((a, b) => byCodeUnit(a.time, b.time) || byCodeUnit(JSON.stringify(a.text), JSON.stringify(b.text)));
   const confidence = confidenceOf(members, links, sources);
   let severity: Severity = members.reduce<Severity>((s, n) => maxSeverity(s, n.finding.severity), "info");
   if (
@@ -258,7 +256,7 @@ function buildIncident(
   const first = members
     .map((n) => ({ n, at: n === anchor && t0 !== undefined ? t0 : n.time }))
     .filter((x) => x.at !== undefined)
-    .sort((a, b) => (a.at as number) - (b.at as number) || a.n.finding.id.localeCompare(b.n.finding.id))[0];
+    .sort((a, b) => (a.at as number) - (b.at as number) || byCodeUnit(a.n.finding.id, b.n.finding.id))[0];
   const root = anchor ?? first?.n ?? (members[0] as Node);
   const process = members.find((n) => n.kind === "process");
   // What was planted: the running program, else the dropped file, else what keeps it coming back.

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { SEVERITIES } from "../core/finding.ts";
+import { byCodeUnit } from "../core/order.ts";
 import { compileSpec, type Rule } from "./logs-compile.ts";
 
 export const FIELDS = [
@@ -92,5 +93,5 @@ export function readRuleFiles(dir: string): Rule[] {
     if (`${rule.id}.yaml` !== f) throw new Error(`${file}: id ${rule.id} does not match the file name`);
     rules.push(rule);
   }
-  return rules.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+  return rules.sort((a, b) => b.priority - a.priority || byCodeUnit(a.id, b.id));
 }

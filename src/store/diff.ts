@@ -1,4 +1,5 @@
 import { type Finding, sortFindings } from "../core/finding.ts";
+import { byCodeUnit } from "../core/order.ts";
 import { evidenceHash } from "./scans.ts";
 
 export interface ChangedFinding {
@@ -43,7 +44,7 @@ export function diffFindings(from: string, to: string, before: Finding[], after:
     to,
     new: sortFindings(added),
     resolved: sortFindings(resolved),
-    changed: changed.sort((a, b) => a.after.id.localeCompare(b.after.id)),
+    changed: changed.sort((a, b) => byCodeUnit(a.after.id, b.after.id)),
     unchanged,
   };
 }

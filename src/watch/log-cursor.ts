@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { RootFs } from "../collect/rootfs.ts";
+import { byCodeUnit } from "../core/order.ts";
 import type { CursorRecord } from "../store/state.ts";
 
 /** How many leading bytes identify a file (so a replaced or truncated-and-refilled file is noticed). */
@@ -179,7 +180,7 @@ function rotatedSiblings(fs: RootFs, guest: string): FileState[] {
     .filter((n) => n !== base && (n.startsWith(`${base}.`) || n.startsWith(`${base}-`)))
     .map((n) => statOf(fs, path.posix.join(dir, n)))
     .filter((s): s is FileState => s !== undefined)
-    .sort((a, b) => cmp(a.stat.mtimeNs, b.stat.mtimeNs) || b.guest.localeCompare(a.guest));
+    .sort((a, b) => cmp(a.stat.mtimeNs, b.stat.mtimeNs) || byCodeUnit(b.guest, a.guest));
 }
 
 function cmp(a: bigint, b: bigint): number {

@@ -1,6 +1,7 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import { joinText, type Text } from "../../core/message.ts";
+import { byCodeUnit } from "../../core/order.ts";
 import { shellQuote } from "../../core/shell-quote.ts";
 import type {
   BindSetting,
@@ -81,7 +82,7 @@ export function groupListeners(facts: ExposureFacts): ListenerGroup[] {
     if (g.scope !== "loopback")
       g.firewall = firewallForListener(facts.firewall, g.protocol, g.port, g.families);
   }
-  return [...groups.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return [...groups.values()].sort((a, b) => a.port - b.port || byCodeUnit(a.protocol, b.protocol));
 }
 
 function mainAddress(g: ListenerGroup): string {

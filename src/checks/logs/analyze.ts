@@ -5,6 +5,7 @@
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import type { MsgBuilder } from "../../core/message.ts";
+import { byCodeUnit } from "../../core/order.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
 import { type HourCounts, type LogEntry, laterOf } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
@@ -457,11 +458,11 @@ export function summarizeAttackers(events: LogEvent[], max = MAX_ATTACKERS): Att
   const rank = (a: { outcome: Outcome; shell: boolean }) =>
     a.outcome === "succeeded" ? 0 : a.shell ? 0.5 : OUTCOME_RANK.indexOf(a.outcome);
   const order = [...by].sort(
-    ([ipa, a], [ipb, b]) => rank(a) - rank(b) || b.requests - a.requests || ipa.localeCompare(ipb),
+    ([ipa, a], [ipb, b]) => rank(a) - rank(b) || b.requests - a.requests || byCodeUnit(ipa, ipb),
   );
   by.clear();
   return order.slice(0, max).map(([ip, { evs, outcome, requests }]) => {
-    evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
+    evs.sort((a, b) => byCodeUnit(a.time ?? "", b.time ?? ""));
     const attacks = new Map<string, AttackerSummary["attacks"][number]>();
     const ind = new IndicatorSet();
     let lastSeen: string | undefined;
@@ -539,8 +540,8 @@ export function perHour(
     })
     .sort(
       (a, b) =>
-        a.hour.localeCompare(b.hour) ||
-        a.attack.localeCompare(b.attack) ||
+        byCodeUnit(a.hour, b.hour) ||
+        byCodeUnit(a.attack, b.attack) ||
         OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome),
     );
 }
@@ -623,7 +624,7 @@ interface Pair {
 }
 
 function pairOf(evs: LogEvent[], ruleById: Map<string, Rule>): Pair {
-  evs.sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""));
+  evs.sort((a, b) => byCodeUnit(a.time ?? "", b.time ?? ""));
   const first = evs[0] as LogEvent;
   const rule = ruleById.get(first.attack);
   let outcome: Outcome = "blocked";
@@ -709,8 +710,8 @@ export function findingsFor(
       OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
       b.lines - a.lines ||
-      a.first.ip.localeCompare(b.first.ip) ||
-      a.first.attack.localeCompare(b.first.attack),
+      byCodeUnit(a.first.ip, b.first.ip) ||
+      byCodeUnit(a.first.attack, b.first.attack),
   );
   const findings = pairs.slice(0, maxDetailed).map((p) => pairFinding(p, ctx, next));
   const folded = new Map<string, Pair[]>();

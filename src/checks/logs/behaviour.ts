@@ -10,6 +10,7 @@
  */
 import type { CheckContext } from "../../core/context.ts";
 import { type Finding, findingId } from "../../core/finding.ts";
+import { byCodeUnit } from "../../core/order.ts";
 import {
   type LaterRequest,
   type LogFileState,
@@ -181,8 +182,8 @@ export function probingSummary(
       (a, b) =>
         OUTCOME_RANK.indexOf(a.outcome) - OUTCOME_RANK.indexOf(b.outcome) ||
         b.requests - a.requests ||
-        a.ip.localeCompare(b.ip) ||
-        a.scenario.localeCompare(b.scenario),
+        byCodeUnit(a.ip, b.ip) ||
+        byCodeUnit(a.scenario, b.scenario),
     );
   return { total: list.length, list: list.slice(0, max) };
 }

@@ -4,6 +4,7 @@
  * differ only in what they read. Pure: no I/O.
  */
 import { cutText, MAX_SHOWN_CHARS } from "../../core/cut.ts";
+import { byCodeUnit } from "../../core/order.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
 import {
   type FileSummary,
@@ -235,7 +236,7 @@ export function eventsFrom(
       push(s, entry, rule, outcome, why);
     }
   events.sort(
-    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.file.localeCompare(b.file) || a.line - b.line,
+    (a, b) => byCodeUnit(a.time ?? "", b.time ?? "") || byCodeUnit(a.file, b.file) || a.line - b.line,
   );
   // Per-client behaviour: low probes of a client that swept many paths become one probing event. The
   // reader's tracker saw every access line (the 4xx ones no rule names too): what it fired decides.
@@ -368,7 +369,7 @@ export function shownEvents(events: LogEvent[], max: number): LogEvent[] {
   const wins = lines.filter(first).slice(0, max);
   const rest = lines.filter((e) => !first(e));
   return [...wins, ...rest.slice(0, Math.max(0, max - wins.length))].sort(
-    (a, b) => (a.time ?? "").localeCompare(b.time ?? "") || a.line - b.line,
+    (a, b) => byCodeUnit(a.time ?? "", b.time ?? "") || a.line - b.line,
   );
 }
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { errorCode } from "../../core/diagnostics.ts";
 import { type Msg, msg } from "../../core/message.ts";
+import { byCodeUnit } from "../../core/order.ts";
 import type {
   ApacheFacts,
   ApacheInstallation,
@@ -489,7 +490,7 @@ export async function collectApache(ctx: ScanContext): Promise<ApacheFacts> {
           reason: "no-binary",
           detail: msg("apache.diag.configWithoutBinary", { path: conf }),
         });
-  for (const [bin, { aliases, procs, candidate }] of [...binaries].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [bin, { aliases, procs, candidate }] of [...binaries].sort(([a], [b]) => byCodeUnit(a, b))) {
     try {
       // Another user's process chose its executable, argv and configuration: reported, never followed.
       const foreign = procs.filter((p) => !rootStarted(p));

@@ -1,3 +1,4 @@
+import { byCodeUnit } from "../../core/order.ts";
 import type { Listener, ListenerProcess, Scope } from "../../facts/exposure.ts";
 import { isLoopback, isWildcard, readSockets, type Socket } from "../net/sockets.ts";
 import { listPids, readProcess, readUsers } from "../proc/processes.ts";
@@ -75,6 +76,6 @@ export function collectListeners(fs: RootFs): Listener[] {
       }
     }
   return listeners.sort(
-    (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address),
+    (a, b) => a.port - b.port || byCodeUnit(a.protocol, b.protocol) || byCodeUnit(a.address, b.address),
   );
 }

@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { createGunzip } from "node:zlib";
+import { byCodeUnit } from "../../core/order.ts";
 import { RootFs } from "../rootfs.ts";
 
 /**
@@ -29,7 +30,7 @@ export function sortRotations(names: string[]): string[] {
     const kb = rotationKey(basename(b));
     const da = a.slice(0, a.length - basename(a).length);
     const db = b.slice(0, b.length - basename(b).length);
-    return da.localeCompare(db) || ka.base.localeCompare(kb.base) || ka.rank - kb.rank;
+    return byCodeUnit(da, db) || byCodeUnit(ka.base, kb.base) || ka.rank - kb.rank;
   });
 }
 

@@ -8,6 +8,7 @@
 import * as net from "node:net";
 import type { ReportDocument } from "../../core/document.ts";
 import { atLeast, type Severity } from "../../core/finding.ts";
+import { byCodeUnit } from "../../core/order.ts";
 
 export const BLOCKLIST_FORMATS = ["plain", "crowdsec"] as const;
 export type BlocklistFormat = (typeof BLOCKLIST_FORMATS)[number];
@@ -157,5 +158,5 @@ function compareIp(a: string, b: string): number {
           .split(".")
           .map((p) => p.padStart(3, "0"))
           .join(".")}`;
-  return key(a).localeCompare(key(b));
+  return byCodeUnit(key(a), key(b));
 }
