@@ -46,16 +46,42 @@ const FIELD_PAST_BUDGET = 256;
 /** Characters of a path in a group's key: enough to tell paths apart, held once per group. */
 const KEY_PATH_CHARS = 1024;
 
-interface Group {
-  kept: number;
-  /** What the group's first kept line asked (path and query, user agent, referer), hashed. */
-  sig: number;
-  tally: MatchTally | undefined;
+/**
+ * The groups of one file's scan, as columns: a group is a number (its place), so that an incident
+ * log's tens of thousands of groups cost no object each (48 bytes and a map entry's pointer apiece).
+ */
+class Groups {
+  /** Lines kept of each group. */
+  kept = new Int32Array(1024);
+  /** What each group's first kept line asked (path and query, user agent, referer), hashed. */
+  sig = new Int32Array(1024);
+  /** Each group's tally, once its lines are counted rather than kept. */
+  tally: Array<MatchTally | undefined> = [];
+  size = 0;
+
+  add(sig: number): number {
+    const g = this.size++;
+    if (g === this.kept.length) {
+      const grown = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.kept = grown(this.kept);
+      this.sig = grown(this.sig);
+    }
+    this.kept[g] = 0;
+    this.sig[g] = sig;
+    this.tally.push(undefined);
+    return g;
+  }
 }
 
 /** The group index of one file's scan: in memory only, never in the facts. */
 export interface KeepState {
-  index: Map<string, Group>;
+  /** Each group's key, to its place in `groups`. */
+  index: Map<string, number>;
+  groups: Groups;
   kept: number;
   errors: number;
   /** Short strings many kept lines repeat (clients, methods, user agents, referers), held once. */
@@ -132,7 +158,7 @@ function pathOf(uri: string | undefined): string {
   return p.length > KEY_PATH_CHARS ? p.slice(0, KEY_PATH_CHARS) : p;
 }
 
-function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
+function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, number] {
   const st = stateOf(s);
   const s0 = e.status ?? 0;
   // A 2xx or 5xx answer is judged by what it reached and how much it sent; any other by its status
@@ -162,11 +188,10 @@ function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, Group] {
   for (let i = 0; i < levels; i++) {
     const key = keyAt(i);
     const g = st.index.get(key);
-    if (g) return [key, g];
+    if (g !== undefined) return [key, g];
     // The coarsest key is always allowed: rules times statuses.
     if (i === levels - 1 || st.index.size < (LEVEL_BOUNDS[i] ?? 0)) {
-      // Every field in the literal: a `tally` added later would cost each group a second array.
-      const made: Group = { kept: 0, sig: sigOf(e), tally: undefined };
+      const made = st.groups.add(sigOf(e));
       // The key as one string of its own: as built it is a tree of pieces (V8 does not flatten a Map
       // key) whose leaves are slices of the parsed line, each pinning that whole line (about 6 MB over
       // an incident log's tens of thousands of groups).
@@ -249,7 +274,7 @@ function internedRequest(st: KeepState, str: string): string {
 }
 
 function stateOf(s: Keeping): KeepState {
-  s.keep ??= { index: new Map(), kept: 0, errors: 0 };
+  s.keep ??= { index: new Map(), groups: new Groups(), kept: 0, errors: 0 };
   return s.keep;
 }
 
@@ -257,17 +282,18 @@ function stateOf(s: Keeping): KeepState {
 export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = false): void {
   const st = stateOf(s);
   const [key, g] = groupOf(s, m.entry, m.ruleId);
-  if (keepAll || (g.kept < PER_GROUP && st.kept < MAX_KEPT)) {
+  const groups = st.groups;
+  if (keepAll || ((groups.kept[g] as number) < PER_GROUP && st.kept < MAX_KEPT)) {
     // A copy is kept, so that the parser's objects all die young: were many of them kept, V8 would
     // allocate them all in the old generation, which then fills with the ones tallied (pretenuring).
     // A line another scan kept (`kept`: a segment's, joined) is compact already.
     if (kept) s.matches.push({ entry: rebuilt(st, m.entry), ruleId: interned(st, m.ruleId) as string });
     else s.matches.push({ entry: compactEntry(st, m.entry), ruleId: m.ruleId });
-    g.kept++;
+    groups.kept[g] = (groups.kept[g] as number) + 1;
     st.kept++;
     return;
   }
-  let t = g.tally;
+  let t = groups.tally[g];
   if (!t) {
     const entry = kept ? rebuilt(st, m.entry) : compactEntry(st, m.entry);
     // The coarsest group holds lines of clients first seen past the bound: none of them stands for all.
@@ -282,7 +308,7 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
       hours: new HourCounts(),
       varied: false,
     };
-    g.tally = t;
+    groups.tally[g] = t;
     s.tallies.push(t);
   }
   t.count++;
@@ -293,7 +319,7 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
     if (t.lastTime === undefined || iso > t.lastTime) t.lastTime = iso;
     t.hours.addAt(ms);
   }
-  if (!t.varied && sigOf(m.entry) !== g.sig) t.varied = true;
+  if (!t.varied && sigOf(m.entry) !== groups.sig[g]) t.varied = true;
 }
 
 /** A tally's hours as another thread sent them (a plain object), as counts again. */
@@ -304,9 +330,10 @@ export function hoursTable(from?: unknown): HourCounts {
 /** Adds a tally of another part of the file (its entry's line already placed) to `s`'s. */
 export function mergeTally(s: Keeping, t: MatchTally): void {
   const [key, g] = groupOf(s, t.entry, t.ruleId);
-  const mine = g.tally;
+  const st = stateOf(s);
+  const groups = st.groups;
+  const mine = groups.tally[g];
   if (!mine) {
-    const st = stateOf(s);
     const ruleId = interned(st, t.ruleId) as string;
     const entry = rebuilt(st, t.entry);
     // Named by the group it joins here (past a bound, a coarser one than the part's), as one pass names it.
@@ -320,9 +347,9 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
       firstTime: t.firstTime,
       lastTime: t.lastTime,
       hours: HourCounts.from(t.hours),
-      varied: t.varied || (sigOf(entry) !== g.sig && g.kept > 0),
+      varied: t.varied || (sigOf(entry) !== groups.sig[g] && (groups.kept[g] as number) > 0),
     };
-    g.tally = made;
+    groups.tally[g] = made;
     s.tallies.push(made);
     return;
   }
@@ -330,8 +357,8 @@ export function mergeTally(s: Keeping, t: MatchTally): void {
   if (t.firstTime && (!mine.firstTime || t.firstTime < mine.firstTime)) mine.firstTime = t.firstTime;
   if (t.lastTime && (!mine.lastTime || t.lastTime > mine.lastTime)) mine.lastTime = t.lastTime;
   mine.hours.addAll(HourCounts.from(t.hours));
-  mine.varied ||= t.varied || sigOf(t.entry) !== g.sig;
-  if (t.entry.line < mine.entry.line) mine.entry = rebuilt(stateOf(s), t.entry);
+  mine.varied ||= t.varied || sigOf(t.entry) !== groups.sig[g];
+  if (t.entry.line < mine.entry.line) mine.entry = rebuilt(st, t.entry);
 }
 
 const MAX_TIMES = 1 << 16;
