@@ -170,19 +170,23 @@ function registerAll(
   });
 }
 
-/** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
 /**
- * `mamori --lang ja audit` as `mamori audit --lang ja`: every command takes --lang, and a reader puts it
- * first as often as last (it was "unknown option '--lang'").
+ * `mamori --lang ja audit` as `mamori audit --lang ja`, and `mamori --lang ja db status` as `mamori db
+ * status --lang ja`: every command takes --lang (a group such as `db` does not), and a reader puts it
+ * first as often as last (it was "unknown option '--lang'"). It goes after the command's leading words.
  */
 export function langFirst(argv: readonly string[]): string[] {
-  const [a, b, ...rest] = argv;
-  if (a === "--lang" && b !== undefined && rest.length > 0 && !rest[0]?.startsWith("-"))
-    return [rest[0] as string, "--lang", b, ...rest.slice(1)];
-  if (a?.startsWith("--lang=") && b !== undefined && !b.startsWith("-")) return [b, a, ...argv.slice(2)];
-  return [...argv];
+  const [a, b] = argv;
+  const lang = a === "--lang" && b !== undefined ? [a, b] : a?.startsWith("--lang=") ? [a] : undefined;
+  if (!lang) return [...argv];
+  const rest = argv.slice(lang.length);
+  const words = rest.findIndex((w) => w.startsWith("-"));
+  const at = words < 0 ? rest.length : words;
+  if (at === 0) return [...argv];
+  return [...rest.slice(0, at), ...lang, ...rest.slice(at)];
 }
 
+/** Runs one mamori command line and returns its exit code; never throws for a user mistake. */
 export async function runCli(rawArgv: string[], given: CliIo): Promise<number> {
   const argv = langFirst(rawArgv);
   // Under systemd (or --log-format journald) every line is one journal message with its priority.

@@ -187,6 +187,15 @@ test("--lang before the command is the command's --lang", async () => {
   assert.deepEqual(langFirst(["--lang=en", "logs", "-"]), ["logs", "--lang=en", "-"]);
   assert.deepEqual(langFirst(["audit", "--lang", "ja"]), ["audit", "--lang", "ja"]);
   assert.deepEqual(langFirst(["--lang", "ja", "--help"]), ["--lang", "ja", "--help"]);
+  // A command group: --lang goes to the command inside it (`db` itself takes none).
+  assert.deepEqual(langFirst(["--lang", "ja", "db", "status", "--format", "json"]), [
+    "db",
+    "status",
+    "--lang",
+    "ja",
+    "--format",
+    "json",
+  ]);
   const r = await mamori(["--lang", "ja", "audit", "--root", fixtureRoot("debian12"), "--now", FIXTURE_NOW]);
   assert.ok(r.code === 1, r.stderr);
   assert.match(r.stdout.split("\n")[0] ?? "", /^要注意: 直すべき問題が \d+ 件あります。$/);
