@@ -93,6 +93,22 @@ test("bounded: clients past the cap are forgotten least-recent first; a fired sc
   assert.deepEqual(tr2.fired(), []);
 });
 
+test("distinct paths of a fired client are counted exactly past the short list, and stop at the bound", () => {
+  const notFound = scenarios.find((s) => s.id === "probe-not-found");
+  assert.ok(notFound);
+  const t0 = Date.parse("2026-11-20T03:00:00Z");
+  const tr = new BehaviourTracker([notFound]);
+  // 700 distinct paths, each asked twice (the repeats must not count).
+  for (let pass = 0; pass < 2; pass++)
+    for (let i = 0; i < 700; i++)
+      tr.observe({ ip: "198.51.100.5", timeMs: t0 + i, target: `/scan/${i}.php`, status: 404 });
+  assert.equal(tr.fired()[0]?.distinct, 700);
+  // Past 1,000 distinct paths the count stops (the state of one client stays bounded).
+  for (let i = 700; i < 1500; i++)
+    tr.observe({ ip: "198.51.100.5", timeMs: t0 + i, target: `/scan/${i}.php`, status: 404 });
+  assert.equal(tr.fired()[0]?.distinct, 1000);
+});
+
 test("windows, times and examples are exact whatever the span (times held from the tracker's first)", () => {
   const notFound = scenarios.find((s) => s.id === "probe-not-found");
   assert.ok(notFound);
