@@ -114,6 +114,7 @@ function hash(s: string): number {
 /** An example as held until asked for (its time as a number: no string for lines that never fire). */
 interface Held {
   line: number;
+  /** From the tracker's first time, as the counters' (a small integer held in place, not a number object). */
   ms?: number;
   target: string;
   status?: number;
@@ -122,9 +123,9 @@ interface Held {
 /** A window whose client was let in before its tries added up (see `observe`): no success to report. */
 const LOGS_IN: Held = Object.freeze({ line: 0, target: "" });
 
-const shown = (x: Held): ProbeExample => ({
+const shown = (x: Held, base: number): ProbeExample => ({
   line: x.line,
-  ...(x.ms === undefined ? {} : { time: new Date(x.ms).toISOString() }),
+  ...(x.ms === undefined ? {} : { time: new Date(x.ms + base).toISOString() }),
   target: x.target,
   ...(x.status === undefined ? {} : { status: x.status }),
 });
@@ -173,6 +174,7 @@ interface Counter {
 interface FiredState {
   ip: string;
   scenario: string;
+  /** As the examples' times: from the tracker's first time. */
   firstMs?: number;
   lastMs?: number;
   lines: number;
@@ -247,21 +249,23 @@ function addHash(f: FiredState, h: number): boolean {
   return table.add(h);
 }
 
-const isoOf = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const isoOf = (ms: number | undefined, base: number) =>
+  ms === undefined ? undefined : new Date(ms + base).toISOString();
 
-/** A fired scenario as the reader's fact. */
-function factOf(f: FiredState): Fired {
+/** A fired scenario as the reader's fact (`base`: the tracker's first time, which its times count from). */
+function factOf(f: FiredState, base: number): Fired {
+  const show = (x: Held) => shown(x, base);
   return {
     ip: f.ip,
     scenario: f.scenario,
-    firstSeen: isoOf(f.firstMs),
-    lastSeen: isoOf(f.lastMs),
+    firstSeen: isoOf(f.firstMs, base),
+    lastSeen: isoOf(f.lastMs, base),
     lines: f.lines,
     distinct: f.distinct,
     quiet: f.quiet,
     ...(f.quietOutcome ? { quietOutcome: f.quietOutcome } : {}),
-    examples: f.examples.map(shown),
-    ...(f.won && f.won !== LOGS_IN ? { won: { ...shown(f.won), after: f.wonAfter ?? f.lines } } : {}),
+    examples: f.examples.map(show),
+    ...(f.won && f.won !== LOGS_IN ? { won: { ...show(f.won), after: f.wonAfter ?? f.lines } } : {}),
   };
 }
 
@@ -312,8 +316,7 @@ export class BehaviourTracker {
         done.quiet += quiet;
         done.quietOutcome = better(done.quietOutcome, qo);
         if (addHash(done, h)) done.distinct++;
-        if (o.timeMs !== undefined && (done.lastMs === undefined || o.timeMs > done.lastMs))
-          done.lastMs = o.timeMs;
+        if (at !== undefined && (done.lastMs === undefined || at > done.lastMs)) done.lastMs = at;
         if (done.examples.length < MAX_EXAMPLES) done.examples.push(this.example(o));
         if (won && !done.won) {
           done.won = this.example(o);
@@ -365,14 +368,13 @@ export class BehaviourTracker {
         this.firedDropped++;
         continue;
       }
-      const firstMs = c.start === undefined ? undefined : c.start + base;
-      const cms = c.ms === undefined ? undefined : c.ms + base;
+      const firstMs = c.start;
       const ip = own(o.ip);
       this.firedBy.set(`${ip}\u0000${s.id}`, {
         ip,
         scenario: s.id,
         firstMs,
-        lastMs: o.timeMs ?? firstMs,
+        lastMs: at ?? firstMs,
         lines: c.lines,
         distinct: s.count === "distinct" ? c.n : 1,
         quiet: c.quiet,
@@ -380,9 +382,9 @@ export class BehaviourTracker {
         hashes: c.seen ?? [h],
         // The window's first line and the one that set it off; the next lines fill up to MAX_EXAMPLES.
         examples:
-          c.line === (o.line ?? 0) && cms === o.timeMs && c.target === o.target.slice(0, 512)
+          c.line === (o.line ?? 0) && c.ms === at && c.target === o.target.slice(0, 512)
             ? [this.example(o)]
-            : [{ line: c.line, ms: cms, target: c.target, status: c.status }, this.example(o)],
+            : [{ line: c.line, ms: c.ms, target: c.target, status: c.status }, this.example(o)],
         ...(c.won ? { won: c.won, wonAfter: c.wonAfter } : {}),
       });
       this.firedIps.add(ip);
@@ -390,7 +392,8 @@ export class BehaviourTracker {
   }
 
   private example(o: Observed): Held {
-    return { line: o.line ?? 0, ms: o.timeMs, target: own(o.target.slice(0, 512)), status: o.status };
+    const ms = o.timeMs === undefined ? undefined : small(o.timeMs - (this.base as number));
+    return { line: o.line ?? 0, ms, target: own(o.target.slice(0, 512)), status: o.status };
   }
 
   /**
@@ -440,7 +443,7 @@ export class BehaviourTracker {
   }
 
   fired(): Fired[] {
-    return [...this.firedBy.values()].map(factOf);
+    return [...this.firedBy.values()].map((f) => factOf(f, this.base ?? 0));
   }
 
   /**
@@ -452,7 +455,7 @@ export class BehaviourTracker {
     for (const f of this.firedBy.values()) {
       if (!f.won || f.won === LOGS_IN || f.told) continue;
       f.told = true;
-      out.push(factOf(f));
+      out.push(factOf(f, this.base ?? 0));
     }
     return out;
   }
