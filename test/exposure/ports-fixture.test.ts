@@ -70,7 +70,8 @@ test("fixture root, no firewall: public services with why, the config line and t
   assert.equal(r.code, 1);
   const redis = svc("redis");
   assert.equal(redis.severity, "high");
-  assert.equal(redis.data.address, "::");
+  // Both of its sockets are every interface; addresses in code-unit order put IPv4's first.
+  assert.equal(redis.data.address, "0.0.0.0");
   assert.equal(redis.data.pid, 1001);
   assert.equal(redis.data.process, "redis-server");
   assert.equal(redis.data.package, "redis-tools");
@@ -253,7 +254,7 @@ test("mamori audit includes the exposure findings; Japanese and Markdown render 
   const human = await mamori(["ports", "--root", dir]);
   assert.match(
     human.stdout,
-    /^tcp\s+\[::\]:6379 0\.0\.0\.0:6379\s+redis-server\[1001\]\s+redis\s+redis-tools\s+redis\s+network$/m,
+    /^tcp\s+0\.0\.0\.0:6379 \[::\]:6379\s+redis-server\[1001\]\s+redis\s+redis-tools\s+redis\s+network$/m,
   );
 });
 
