@@ -8,7 +8,26 @@ export type Params = Record<string, string | number>;
 
 export function format(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  const counted =
+    template.includes("(s)") || template.includes("(es)") ? plurals(template, params) : template;
+  return counted.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/**
+ * An English "{count} more finding(s)" as "1 more finding" or "3 more findings": a word ending in (s)
+ * or (es) at most two words after a counted placeholder. Done on the template, before the values go in,
+ * so a value (a path, a log line) is never changed; a word with no count before it keeps its "(s)".
+ */
+function plurals(template: string, params: Params): string {
+  return template.replace(
+    /\{(\w+)\}((?: [^\s{}()]+){0,2}) ([A-Za-z][A-Za-z-]*)\((e?s)\)/g,
+    (m, name: string, between: string, word: string, ending: string) => {
+      if (!(name in params)) return m;
+      const n = String(params[name]).trim();
+      if (!/^[\d.,]+$/.test(n)) return m;
+      return `{${name}}${between} ${n === "1" ? word : word + ending}`;
+    },
+  );
 }
 
 /** `--lang` wins; otherwise LANG/LC_ALL/LC_MESSAGES starting with "ja" choose Japanese. */

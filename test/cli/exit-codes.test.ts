@@ -15,7 +15,7 @@ test("probe to a refused port exits 3 with a line saying the target was not prob
   await new Promise((r) => srv.close(r));
   const r = await mamori(["probe", `http://127.0.0.1:${port}/`, "--lang", "en"]);
   assert.equal(r.code, 3);
-  assert.match(r.stderr, /1 target\(s\) could not be probed/);
+  assert.match(r.stderr, /1 target could not be probed/);
 });
 
 test("--severity-threshold is case-insensitive", async () => {

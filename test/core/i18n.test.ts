@@ -39,3 +39,33 @@ test("LANG chooses the default language; placeholders are filled", () => {
   assert.equal(langFromEnv({ LC_ALL: "ja_JP.UTF-8", LANG: "en_US.UTF-8" }), "ja");
   assert.equal(format("{a} and {b}", { a: 1, b: "x" }), "1 and x");
 });
+
+test("English counts read as English: 1 finding, 3 findings, and a value is never changed", () => {
+  assert.equal(
+    format("{count} more finding(s) below {t}", { count: 1, t: "LOW" }),
+    "1 more finding below LOW",
+  );
+  assert.equal(
+    format("{count} more finding(s) below {t}", { count: 3, t: "LOW" }),
+    "3 more findings below LOW",
+  );
+  assert.equal(
+    format("{n} automated probe(s) from {a} address(es)", { n: 12, a: 1 }),
+    "12 automated probes from 1 address",
+  );
+  assert.equal(format("{n} new log line(s)", { n: 0 }), "0 new log lines");
+  assert.equal(format("{n} process(es)", { n: "1,204" }), "1,204 processes");
+  // No count before the word, or a value holding "(s)": left exactly as written.
+  assert.equal(format("not a valid http(s) URL {x}", { x: 1 }), "not a valid http(s) URL 1");
+  assert.equal(format("{path}: read", { path: "/srv/1 file(s)" }), "/srv/1 file(s): read");
+  assert.equal(format("{what} file(s)", { what: "some" }), "some file(s)");
+  // Every English sentence with a count reads without "(s)" once its counts are filled in.
+  for (const [key, m] of Object.entries(dictionary) as Array<[string, { en: string }]>) {
+    const params = Object.fromEntries([...m.en.matchAll(/\{(\w+)\}/g)].map((x) => [x[1] as string, 1]));
+    for (const n of [1, 2]) {
+      for (const k of Object.keys(params)) params[k] = n;
+      const out = format(m.en, params).replaceAll("http(s)", "");
+      assert.doesNotMatch(out, /\w\((e?s|ies)\)/, `${key}: ${out}`);
+    }
+  }
+});

@@ -18,6 +18,6 @@ test("processes that end while being read: a keyed note, rendered in the reader'
   const w = diag.warnings.find((x) => x.reason === "vanished");
   assert.ok(w?.detail, JSON.stringify(diag.warnings));
   assert.deepEqual(w.detail, { key: "hunt.diag.vanished", params: { count: 2 } });
-  assert.equal(renderText(w.detail, translator("en")), "2 process(es) ended while being read");
+  assert.equal(renderText(w.detail, translator("en")), "2 processes ended while being read");
   assert.equal(renderText(w.detail, translator("ja")), "2 個のプロセスが読み取り中に終了しました");
 });

@@ -97,7 +97,7 @@ test("unremarkable 404s of a scanning client join its probing event; the same li
   const human = await mamori(["logs", f, "--lang", "en"]);
   assert.match(
     human.stdout,
-    /Probing \(many nonexistent paths\): 1 address\(es\), 12 request\(s\) \(12 unremarkable alone\), none succeeded/,
+    /Probing \(many nonexistent paths\): 1 address, 12 requests \(12 unremarkable alone\), none succeeded/,
   );
   assert.doesNotMatch(human.stdout, /203\.0\.113\.40/);
 });

@@ -208,7 +208,7 @@ test("audit --hosts: every host of the file, a progress line each, one summary, 
   assert.equal(progress.length, 4, r.stderr);
   assert.match(r.stderr, /\[\d\/4\] ssh:\/\/root@127\.0\.0\.1:\d+: Act now: /);
   assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${dead}: not audited: .*refused`));
-  assert.match(r.stdout, /^4 host\(s\):/);
+  assert.match(r.stdout, /^4 hosts:/);
   assert.equal((r.stdout.match(/act now, worst CRITICAL, 11 finding/g) ?? []).length, 2, r.stdout);
   assert.equal((r.stdout.match(/not audited: /g) ?? []).length, 2, r.stdout);
   // Each audited host's full report is kept; the hosts that failed have none.

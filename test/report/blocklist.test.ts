@@ -103,7 +103,7 @@ test("mamori logs --blocklist and mamori report --blocklist write the attackers 
   const plain = await mamori(["logs", log, "--blocklist", "plain"]);
   assert.equal(plain.code, 1, plain.stderr);
   assert.equal(plain.stdout, "45.146.164.110\n192.0.2.44\n203.0.113.5\n");
-  assert.match(plain.stderr, /2 private, loopback or link-local address\(es\) left out/);
+  assert.match(plain.stderr, /2 addresses left out as private, loopback or link-local/);
   const withPrivate = await mamori(["logs", log, "--blocklist", "plain", "--blocklist-private"]);
   assert.equal(withPrivate.stdout, "10.1.2.3\n45.146.164.110\n127.0.0.1\n192.0.2.44\n203.0.113.5\n");
 

@@ -41,8 +41,8 @@ test("exploit, miner, its pool connection and its cron entry become one confirme
     inc.summary,
     "Your Apache 2.4.49 at /usr/local/apache2 was exploited at 2026-11-20 03:14:07 UTC from 203.0.113.5 " +
       "(access_log line 18842). Their requests ran commands on the server and name what is on it now: " +
-      "http://198.51.100.7/kdevtmpfsi, /tmp/kdevtmpfsi, 198.51.100.7. 2 second(s) later /tmp/kdevtmpfsi started as daemon. " +
-      "It connected to pool.example (198.51.100.9:3333). It has used 1440 minute(s) of CPU time. " +
+      "http://198.51.100.7/kdevtmpfsi, /tmp/kdevtmpfsi, 198.51.100.7. 2 seconds later /tmp/kdevtmpfsi started as daemon. " +
+      "It connected to pool.example (198.51.100.9:3333). It has used 1440 minutes of CPU time. " +
       "A persistence entry /var/spool/cron/crontabs/daemon:1 was written at 03:14:10.",
   );
   // Links say why: the cron line and the process name what the attacker's payload downloaded.
@@ -127,7 +127,7 @@ test("soon after a success as the web server user is enough for a confirmed inci
   const [inc] = correlate(fs, ctx);
   assert.ok(inc);
   assert.equal(inc.confidence, "confirmed");
-  assert.match(inc.summary, /6 minute\(s\) later \/var\/tmp\/\.x\/ld started as www-data/);
+  assert.match(inc.summary, /6 minutes later \/var\/tmp\/\.x\/ld started as www-data/);
 });
 
 test("without logs, a miner and the cron line that starts it are still one incident", () => {

@@ -185,7 +185,7 @@ test("server pulls hosts without mamori over SSH on a schedule, stored and re-ju
   // Re-judging covers the pulled host: its facts were stored as a pushing agent's are.
   const u = await run(["server", "db-update", "--data", data, ...(await localFeeds(t))]);
   assert.equal(u.code, 0, u.stderr);
-  assert.match(u.stdout, /new finding\(s\) on 1 host/);
+  assert.match(u.stdout, /new findings? on 1 host\b/);
   assert.ok(cves(await report()).includes(REJUDGE_CVE));
   await srv.stop();
 

@@ -100,7 +100,7 @@ test("webhooks (JSON, Slack, Discord): new findings at or above the threshold al
     "process.miner:1",
   ]);
   assert.equal(json.findings.find((f: { id: string }) => f.id === "process.miner:1").title, `miner ${EVIL}`);
-  assert.match(json.subject, /2 new finding\(s\), highest CRITICAL/);
+  assert.match(json.subject, /2 new findings, highest CRITICAL/);
   const rawJson = rx.hits.find((h) => h.path === "/json")?.body ?? "";
   assert.ok(!rawJson.includes("\x1b"), "control characters are JSON-escaped on the wire");
 
@@ -286,8 +286,8 @@ test("e-mail over SMTP with STARTTLS and AUTH, in English and Japanese; the pass
     smtp.transcript.join("\n"),
   );
   const en = decodeMail(smtp.mails[0]?.data ?? "");
-  assert.match(en.subject, /\[mamori\] web1: 1 new finding\(s\), highest CRITICAL/);
-  assert.match(en.text, /mamori found 1 new problem\(s\) on web1/);
+  assert.match(en.subject, /\[mamori\] web1: 1 new finding, highest CRITICAL/);
+  assert.match(en.text, /mamori found 1 new problem on web1/);
   assert.ok(en.text.includes("\\x1b[31m"), "escape sequences are visible, not live");
   assert.ok(en.text.includes("\\nforged line"), "a newline in a title cannot forge a line");
   const ja = decodeMail(smtp.mails[1]?.data ?? "");

@@ -3,11 +3,11 @@ import type { Messages } from "../types.ts";
 /** Exports of what was found for other tools (blocklists) and alert channels. */
 export const alert = {
   "blocklist.leftPrivate": {
-    en: "blocklist: {count} private, loopback or link-local address(es) left out (--blocklist-private includes them).",
+    en: "blocklist: {count} address(es) left out as private, loopback or link-local (--blocklist-private includes them).",
     ja: "ブロックリスト: プライベート・ループバック・リンクローカルのアドレス {count} 件を除きました (--blocklist-private で含めます)。",
   },
   "blocklist.invalid": {
-    en: "blocklist: {count} value(s) from the logs that are not one host's address left out.",
+    en: "blocklist: {count} value(s) from the logs left out, each not one host's address.",
     ja: "ブロックリスト: ログ中の値のうち単一ホストのアドレスでないもの {count} 件を除きました。",
   },
   "blocklist.written": {

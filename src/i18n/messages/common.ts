@@ -60,7 +60,7 @@ export const common = {
   "report.summary": { en: "Summary", ja: "概要" },
   "report.count": { en: "Count", ja: "件数" },
   "report.belowThreshold": {
-    en: "{count} more finding(s) below {threshold} are in the JSON output.",
+    en: "The JSON output has {count} more finding(s) below {threshold}.",
     ja: "{threshold} 未満の検出結果がほかに {count} 件あります (JSON 出力に含まれます)。",
   },
   "reason.ENOENT": { en: "not found", ja: "見つかりません" },

@@ -208,7 +208,7 @@ export const exposure = {
     ja: "有効なファイアウォールが見つかりません",
   },
   "exposure.firewall.none.detail": {
-    en: "mamori found no enabled firewall rules it can read ({files}), so all {count} port(s) open to the network are reachable by anyone who can reach this server. (mamori reads saved rules only and never runs nft or iptables.)",
+    en: "mamori found no enabled firewall rules it can read ({files}), so the {count} port(s) open to the network can be reached by anyone who can reach this server. (mamori reads saved rules only and never runs nft or iptables.)",
     ja: "読み取れる有効なファイアウォールのルールが見つかりません ({files})。ネットワークに開いている {count} 個のポートすべてに、このサーバーに届く人なら誰でも接続できます。(mamori は保存されたルールだけを読み、nft や iptables は実行しません。)",
   },
   "exposure.firewall.none.fix": {

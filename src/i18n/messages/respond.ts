@@ -123,7 +123,7 @@ export const respond = {
     ja: "現在は解決済みです: `mamori respond` で実行した内容はすべて維持されています。",
   },
   "verify.remains": {
-    en: "Not clean: {count} thing(s) remain (above). Run `mamori hunt` and contain them again.",
+    en: "Not clean: {count} thing(s) left (above). Run `mamori hunt` and contain again.",
     ja: "未解決: {count} 件が残っています (上記)。`mamori hunt` を実行し、再度封じ込めてください。",
   },
   "verify.huntHint": {
@@ -135,7 +135,7 @@ export const respond = {
     ja: "新しい検出が {count} 件ありますが、通知先が設定されていないため何も送信していません (設定ファイルの alerts: を参照)。",
   },
   "watch.openCritical": {
-    en: "{count} critical finding(s) remain open: the host is not clean (see `mamori history`, contain with `mamori respond`).",
+    en: "Still open: {count} critical finding(s), so the host is not clean (see `mamori history`, contain with `mamori respond`).",
     ja: "緊急の検出が {count} 件未解決のままです: このホストは安全な状態ではありません (`mamori history` で確認し、`mamori respond` で封じ込めてください)。",
   },
   "watch.noOpenCritical": { en: "No critical finding is open.", ja: "未解決の緊急の検出はありません。" },
