@@ -209,7 +209,7 @@ export const exposure = {
   },
   "exposure.firewall.none.detail": {
     en: "mamori found no enabled firewall rules it can read ({files}), so the {count} port(s) open to the network can be reached by anyone who can reach this server. (mamori reads saved rules only and never runs nft or iptables.)",
-    ja: "読み取れる有効なファイアウォールのルールが見つかりません ({files})。ネットワークに開いている {count} 個のポートすべてに、このサーバーに届く人なら誰でも接続できます。(mamori は保存されたルールだけを読み、nft や iptables は実行しません。)",
+    ja: "読み取れる有効なファイアウォールのルールが見つかりません ({files})。ネットワークに開いている {count} 個のポートには、このサーバーに届く人なら誰でも接続できます。(mamori は保存されたルールだけを読み、nft や iptables は実行しません。)",
   },
   "exposure.firewall.none.fix": {
     en: "Turn on a default-deny firewall that allows only what you publish; allow SSH first so you do not lock yourself out.",
