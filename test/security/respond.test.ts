@@ -64,7 +64,7 @@ test("hole 2: restore never writes through a link planted at its temporary name 
   attackerShell(`ln -s ${victim} ${x}/.f.mamori-restore && ln -s ${victim} ${file}`);
   const refused = await mamori(["restore", id, "--quarantine-dir", q]);
   assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-  assert.match(refused.stderr, /already at the original path/);
+  assert.match(refused.stderr, /at the original path again, so nothing was overwritten/);
   assert.deepEqual(fileState(victim), victimBefore);
 
   // The parent swapped for a link to root's directory: refused, nothing created there.

@@ -401,8 +401,8 @@ export const report = {
   "respond.reason.no-line": { en: "the file has no such line", ja: "その行がありません" },
   "respond.reason.already": { en: "already done", ja: "実行済みです" },
   "respond.reason.exists": {
-    en: "something is already at the original path; nothing was overwritten",
-    ja: "元の場所に既にファイルがあります。上書きしませんでした",
+    en: "something is at the original path again, so nothing was overwritten; if the quarantined file came back, run `mamori verify` and `mamori hunt` to find what put it there",
+    ja: "元の場所に再びファイルがあるため、上書きしませんでした。隔離したファイルが戻ってきた場合は、`mamori verify` と `mamori hunt` で何が戻したかを調べてください",
   },
   "respond.reason.in-place": {
     en: "the original is still in place (the quarantine was interrupted); nothing to restore",
