@@ -17,7 +17,6 @@ import {
 /** file.suspicious: executables in temporary or hidden places, weighed by hash IOCs, miner strings and families. */
 export function checkFiles(input: HuntInput, ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
-  const b = input.facts.fileBounds;
   const running = new Set(input.facts.processes.map((p) => p.exe).filter(Boolean));
   for (const f of input.facts.files) {
     const s: Signal[] = [];
@@ -53,14 +52,8 @@ export function checkFiles(input: HuntInput, ctx: CheckContext): Finding[] {
       check: "file.suspicious",
       ...lv,
       title: ctx.t("hunt.file.title", { path: f.path }),
-      detail: ctx.t("hunt.file.detail", {
-        size: f.size,
-        mode: f.mode.toString(8),
-        depth: b.maxDepth,
-        entries: b.maxEntries,
-        maxFile: b.maxFileBytes,
-        maxTotal: b.maxTotalBytes,
-      }),
+      // The search's bounds are the coverage's to tell (a scan that stopped at them is "not checked").
+      detail: ctx.t("hunt.file.detail", { size: f.size, mode: f.mode.toString(8) }),
       cves: [],
       evidence: [
         {

@@ -250,8 +250,8 @@ export const hunt = {
   },
   "hunt.file.title": { en: "Suspicious executable: {path}", ja: "不審な実行ファイル: {path}" },
   "hunt.file.detail": {
-    en: "{size} bytes, mode {mode}. Searched within bounds: depth {depth}, {entries} entries, {maxFile} bytes per file, {maxTotal} bytes in all.",
-    ja: "{size} バイト、モード {mode}。探索の範囲: 深さ {depth}、{entries} 項目、1 ファイル {maxFile} バイト、合計 {maxTotal} バイトまで。",
+    en: "An executable ({size} bytes, mode {mode}) where programs do not belong: attackers leave their tools in temporary and hidden directories. The signs are under Evidence.",
+    ja: "プログラムを置く場所ではないところに実行ファイル ({size} バイト、モード {mode}) があります。攻撃者は一時ディレクトリや隠しディレクトリに道具を置きます。兆候は「証拠」にあります。",
   },
   "hunt.file.fix": {
     en: "Do not run it. Save a copy for analysis (or check its hash on VirusTotal), then delete {path} and find what wrote it.",
