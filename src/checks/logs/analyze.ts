@@ -368,20 +368,29 @@ function best(a: Outcome, b: Outcome): Outcome {
 
 /** URLs, IPs and file names named in a payload, also inside base64 blobs. */
 export function indicatorsOf(text: string, attackerIp?: string): Indicators {
-  // Scanners repeat the same request thousands of times: remember the last answers.
-  const key = `${attackerIp ?? ""}\u0000${text}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
-  const ind = indicatorsOfText(text, attackerIp);
-  if (memo.size > 5000) memo.clear();
-  memo.set(key, ind);
-  return ind;
+  // Scanners repeat the same request thousands of times, from many addresses: remember the last
+  // answers by the text alone (the attacker's own address is taken out per call).
+  let ind = memo.get(text);
+  if (!ind) {
+    ind = indicatorsOfText(text);
+    if (memo.size > 5000) memo.clear();
+    memo.set(text, ind);
+  }
+  if (attackerIp === undefined || !ind.ips.includes(attackerIp)) {
+    return ind.ips.length > MAX_INDICATORS ? { ...ind, ips: ind.ips.slice(0, MAX_INDICATORS) } : ind;
+  }
+  return { ...ind, ips: ind.ips.filter((ip) => ip !== attackerIp).slice(0, MAX_INDICATORS) };
 }
 
 const memo = new Map<string, Indicators>();
+const MAX_INDICATORS = 50;
 
-function indicatorsOfText(text: string, attackerIp?: string): Indicators {
-  const texts = [text, percentDecode(text), percentDecode(percentDecode(text)).replace(/\+/g, " ")];
+/** The indicators of `text`; its IP addresses one more than kept, so one may be taken out. */
+function indicatorsOfText(text: string): Indicators {
+  const once = percentDecode(text);
+  const twice = percentDecode(once).replace(/\+/g, " ");
+  // Most requests decode to themselves: each distinct text is searched once.
+  const texts = [...new Set([text, once, twice])];
   for (const t of [...texts]) {
     for (const m of t.matchAll(/[A-Za-z0-9+/]{16,}={0,2}/g)) {
       const d = Buffer.from(m[0], "base64").toString("latin1");
@@ -393,7 +402,7 @@ function indicatorsOfText(text: string, attackerIp?: string): Indicators {
   const files = new Set<string>();
   for (const t of texts) {
     for (const m of t.matchAll(/\b(?:https?|ftp|ldap|rmi|dns):\/\/[^\s"'`|;&<>(){}\\]+/gi)) urls.add(m[0]);
-    for (const m of t.matchAll(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g)) if (m[0] !== attackerIp) ips.add(m[0]);
+    for (const m of t.matchAll(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g)) ips.add(m[0]);
     for (const m of t.matchAll(/(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run)\/[\w.-]+/g))
       files.add(m[0].split("/").pop() as string);
     for (const m of t.matchAll(/-O\s*([\w./-]+)/g)) files.add((m[1] as string).split("/").pop() as string);
@@ -408,7 +417,11 @@ function indicatorsOfText(text: string, attackerIp?: string): Indicators {
   // Most payloads name nothing: one shared empty answer, not three arrays for each of tens of thousands
   // of events (eventIndicators keeps each event's).
   if (urls.size === 0 && ips.size === 0 && files.size === 0) return NO_INDICATORS;
-  return { urls: [...urls].slice(0, 50), ips: [...ips].slice(0, 50), files: [...files].slice(0, 50) };
+  return {
+    urls: [...urls].slice(0, MAX_INDICATORS),
+    ips: [...ips].slice(0, MAX_INDICATORS + 1),
+    files: [...files].slice(0, MAX_INDICATORS),
+  };
 }
 
 const NO_INDICATORS: Indicators = Object.freeze({
