@@ -143,3 +143,17 @@ test("the second pass picks a client's lines by their first field, counting line
     assert.equal(found.newlines, literal.newlines, JSON.stringify(tail));
   }
 });
+
+test("the second pass finds a client whose logged field was not UTF-8, or that is kept as '(others)'", () => {
+  const buf = Buffer.concat([
+    Buffer.from([0xff, 0xfe, 0x31]),
+    Buffer.from(` - - [${at(0)}] "GET /a HTTP/1.1" 200 1 "-" "x"\n`),
+    Buffer.from(`${line("(others)", 1, "GET", "/b", 200, 1)}\n`),
+    Buffer.from(`${line("198.51.100.7", 2, "GET", "/c", 200, 1)}\n`),
+  ]);
+  const odd = buf.toString("utf8", 0, 3);
+  assert.ok(odd.includes("\ufffd"));
+  assert.deepEqual(linesOfClients(buf, 0, buf.length, new Set([odd])).lines, [0]);
+  assert.deepEqual(linesOfClients(buf, 0, buf.length, new Set(["'(others)'"])).lines, [1]);
+  assert.deepEqual(linesOfClients(buf, 0, buf.length, new Set(["198.51.100.7", "10.0.0.1"])).lines, [2]);
+});

@@ -352,6 +352,13 @@ function clientFirst(f: AccessFormat): boolean {
   return /^%[ha] /.test(f.format) && !/%\{x-forwarded-for\}i/i.test(f.format);
 }
 
+/** FNV-1a of a first field's bytes, as linesOfClients computes it while looking for the space. */
+function fieldHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 16777619);
+  return h;
+}
+
 /** The lines of buf[start, end) whose first field (up to a space) names one of `clients`. */
 export function linesOfClients(
   buf: Buffer,
@@ -362,14 +369,34 @@ export function linesOfClients(
   const starts: number[] = [];
   const lines: number[] = [];
   let longest = 0;
-  for (const c of clients) longest = Math.max(longest, Buffer.byteLength(c));
+  // A field is made a string only when its bytes hash like a followed client's as logged (a client
+  // kept as `'(others)'` was logged without quotes): a million lines, a handful of strings. A client
+  // that was not valid UTF-8 as logged has no bytes to hash: then every field is compared.
+  const hashes = new Set<number>();
+  let everyField = false;
+  for (const c of clients) {
+    if (c.includes("\ufffd")) everyField = true;
+    for (const raw of c.startsWith("'") && c.endsWith("'") ? [c, c.slice(1, -1)] : [c]) {
+      const bytes = Buffer.from(raw, "utf8");
+      longest = Math.max(longest, bytes.length);
+      hashes.add(fieldHash(bytes));
+    }
+  }
   let n = 0;
   for (let ls = start; ls < end; ) {
     let le = buf.indexOf(10, ls);
     if (le < 0 || le > end) le = end;
     let sp = ls;
-    while (sp < le && buf[sp] !== 32 && sp - ls <= longest) sp++;
-    if (sp > ls && sp < le && buf[sp] === 32 && clients.has(clientField(buf.toString("utf8", ls, sp)))) {
+    let h = 0x811c9dc5;
+    while (sp < le && buf[sp] !== 32 && sp - ls <= longest)
+      h = Math.imul(h ^ (buf[sp++] as number), 16777619);
+    if (
+      sp > ls &&
+      sp < le &&
+      buf[sp] === 32 &&
+      (everyField || hashes.has(h)) &&
+      clients.has(clientField(buf.toString("utf8", ls, sp)))
+    ) {
       starts.push(ls);
       lines.push(n);
     }
