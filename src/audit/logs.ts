@@ -5,7 +5,7 @@
 import type { LogEvent } from "../checks/logs/analyze.ts";
 import { findingsFor } from "../checks/logs/analyze.ts";
 import { guessedFirst, guessedLogins } from "../checks/logs/behaviour.ts";
-import { collectedProbing, eventsFrom, firstSuccesses, logsSection } from "../checks/logs/judge.ts";
+import { collectedProbing, eventsFrom, firstSuccessesOf, logsSection } from "../checks/logs/judge.ts";
 import { hostRuntimes, NO_HOST_FACTS } from "../checks/logs/runtimes.ts";
 import type { ScanContext } from "../collect/context.ts";
 import type { LogInput, LogsFacts, RunOptions } from "../collect/logs/run.ts";
@@ -46,7 +46,7 @@ export function collectLogs(
   return runLogs(fs, inputs, {
     ...opts,
     firstSuccesses: (scans) => {
-      const first = firstSuccesses(eventsFrom(scans, opts.rules));
+      const first = firstSuccessesOf(scans, opts.rules);
       for (const [ip, at] of guessedFirst(scans)) if (!((first.get(ip) ?? "\uffff") <= at)) first.set(ip, at);
       return first;
     },

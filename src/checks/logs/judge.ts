@@ -90,6 +90,26 @@ export function eventsFrom(
   scenarios: Scenario[] = loadScenarios(),
   host: HostRuntimes = NO_HOST_FACTS,
 ): LogEvent[] {
+  const events = outcomesOf(scans, rules, host);
+  events.sort(
+    (a, b) => byCodeUnit(a.time ?? "", b.time ?? "") || byCodeUnit(a.file, b.file) || a.line - b.line,
+  );
+  // Per-client behaviour: low probes of a client that swept many paths become one probing event. The
+  // reader's tracker saw every access line (the 4xx ones no rule names too): what it fired decides.
+  markProbing(events, scenarios, collectedProbing(scans));
+  return events;
+}
+
+/**
+ * Each client's first success, for the reader's second pass: the events' outcomes only (no order, no
+ * probing, which a success's time does not depend on).
+ */
+export function firstSuccessesOf(scans: LogFileState[], rules: Rule[]): Map<string, string> {
+  return firstSuccesses(outcomesOf(scans, rules, NO_HOST_FACTS));
+}
+
+/** The events of `scans` with their outcomes, in no particular order. */
+function outcomesOf(scans: LogFileState[], rules: Rule[], host: HostRuntimes): LogEvent[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const readsHeaders = new Map(rules.map((r) => [r.id, ruleReads(r, HEADER_FIELDS)]));
   const readsPayload = new Map(rules.map((r) => [r.id, ruleReads(r, PAYLOAD_FIELDS)]));
@@ -235,12 +255,6 @@ export function eventsFrom(
       const { outcome, why } = outcomeOf(entry, rule, EMPTY_BASELINE);
       push(s, entry, rule, outcome, why);
     }
-  events.sort(
-    (a, b) => byCodeUnit(a.time ?? "", b.time ?? "") || byCodeUnit(a.file, b.file) || a.line - b.line,
-  );
-  // Per-client behaviour: low probes of a client that swept many paths become one probing event. The
-  // reader's tracker saw every access line (the 4xx ones no rule names too): what it fired decides.
-  markProbing(events, scenarios, collectedProbing(scans));
   return events;
 }
 
