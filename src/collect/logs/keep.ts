@@ -49,17 +49,37 @@ const KEY_PATH_CHARS = 1024;
 /**
  * The groups of one file's scan, as columns: a group is a number (its place), so that an incident
  * log's tens of thousands of groups cost no object each (48 bytes and a map entry's pointer apiece).
+ * Found by its key's hash in an open-addressing table: a line's key is hashed from its fields and
+ * compared with a group's key in place, never built as a string (a key string per line, flattened to
+ * be hashed by a Map, was 9% of the main thread at 20% attack lines).
  */
 class Groups {
   /** Lines kept of each group. */
   kept = new Int32Array(1024);
   /** What each group's first kept line asked (path and query, user agent, referer), hashed. */
   sig = new Int32Array(1024);
+  /** Each group's key hashed (keyHash). */
+  hash = new Int32Array(1024);
+  /** Each group's key: its parts joined by U+0000, as one flat string holding no line alive. */
+  keys: string[] = [];
   /** Each group's tally, once its lines are counted rather than kept. */
   tally: Array<MatchTally | undefined> = [];
+  /** Group place + 1 by hash (0: empty), at most half full. */
+  private slots = new Int32Array(4096);
   size = 0;
 
-  add(sig: number): number {
+  /** The group whose key is `k`'s, or -1. */
+  find(k: KeyParts, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const at = this.slots[i] as number;
+      if (at === 0) return -1;
+      const g = at - 1;
+      if (this.hash[g] === h && keyIs(this.keys[g] as string, k)) return g;
+    }
+  }
+
+  add(key: string, h: number, sig: number): number {
     const g = this.size++;
     if (g === this.kept.length) {
       const grown = (a: Int32Array) => {
@@ -69,18 +89,100 @@ class Groups {
       };
       this.kept = grown(this.kept);
       this.sig = grown(this.sig);
+      this.hash = grown(this.hash);
     }
     this.kept[g] = 0;
     this.sig[g] = sig;
+    this.hash[g] = h;
+    this.keys.push(key);
     this.tally.push(undefined);
+    if (this.size * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let i = 0; i < this.size; i++) this.place(i);
+    } else this.place(g);
     return g;
   }
+
+  private place(g: number): void {
+    const mask = this.slots.length - 1;
+    let i = (this.hash[g] as number) & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = g + 1;
+  }
+}
+
+/**
+ * A group key's parts: rule, client, status, then method, size and path (six parts), or "*" (four), or
+ * nothing more (three). The path is `uri` up to `pathEnd`.
+ */
+interface KeyParts {
+  rule: string;
+  client: string;
+  status: string;
+  parts: 3 | 4 | 6;
+  method: string;
+  size: string;
+  uri: string;
+  pathEnd: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function mix(h: number, s: string, from = 0, to = s.length): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** FNV-1a of the key's characters, as of `keyString(k)`, without making it. */
+function keyHash(k: KeyParts): number {
+  let h = mix(FNV_OFFSET, k.rule);
+  h = mix(Math.imul(h, FNV_PRIME), k.client); // ^ 0: the separator
+  h = mix(Math.imul(h, FNV_PRIME), k.status);
+  if (k.parts === 4) return mix(Math.imul(h, FNV_PRIME), "*") | 0;
+  if (k.parts === 6) {
+    h = mix(Math.imul(h, FNV_PRIME), k.method);
+    h = mix(Math.imul(h, FNV_PRIME), k.size);
+    h = mix(Math.imul(h, FNV_PRIME), k.uri, 0, k.pathEnd);
+  }
+  return h | 0;
+}
+
+function keyString(k: KeyParts): string {
+  const head = `${k.rule}\u0000${k.client}\u0000${k.status}`;
+  if (k.parts === 3) return head;
+  if (k.parts === 4) return `${head}\u0000*`;
+  return `${head}\u0000${k.method}\u0000${k.size}\u0000${k.uri.slice(0, k.pathEnd)}`;
+}
+
+/** Whether `key` is `k`'s key string, compared in place. */
+function keyIs(key: string, k: KeyParts): boolean {
+  let p = 0;
+  const part = (s: string, from = 0, to = s.length): boolean => {
+    const n = to - from;
+    if (key.length - p < n) return false;
+    for (let i = 0; i < n; i++) if (key.charCodeAt(p + i) !== s.charCodeAt(from + i)) return false;
+    p += n;
+    return true;
+  };
+  const sep = (): boolean => key.charCodeAt(p++) === 0;
+  if (!part(k.rule) || !sep() || !part(k.client) || !sep() || !part(k.status)) return false;
+  if (k.parts === 4) return sep() && part("*") && p === key.length;
+  if (k.parts === 6)
+    return (
+      sep() &&
+      part(k.method) &&
+      sep() &&
+      part(k.size) &&
+      sep() &&
+      part(k.uri, 0, k.pathEnd) &&
+      p === key.length
+    );
+  return p === key.length;
 }
 
 /** The group index of one file's scan: in memory only, never in the facts. */
 export interface KeepState {
-  /** Each group's key, to its place in `groups`. */
-  index: Map<string, number>;
   groups: Groups;
   kept: number;
   errors: number;
@@ -151,53 +253,48 @@ function sigOf(e: LogEntry): number {
   return h | 0;
 }
 
-function pathOf(uri: string | undefined): string {
-  const u = uri ?? "";
-  const q = u.indexOf("?");
-  const p = q >= 0 ? u.slice(0, q) : u;
-  return p.length > KEY_PATH_CHARS ? p.slice(0, KEY_PATH_CHARS) : p;
+/** Where a key's path ends in the line's target: before the query, at most KEY_PATH_CHARS. */
+function pathEnd(uri: string): number {
+  const q = uri.indexOf("?");
+  return Math.min(q >= 0 ? q : uri.length, KEY_PATH_CHARS);
 }
 
 function groupOf(s: Keeping, e: LogEntry, ruleId: string): [string, number] {
   const st = stateOf(s);
+  const groups = st.groups;
   const s0 = e.status ?? 0;
   // A 2xx or 5xx answer is judged by what it reached and how much it sent; any other by its status
   // alone (checks/logs/analyze.ts outcomeOf), but its path still tells the site's 404s apart.
   const full = (s0 >= 200 && s0 < 300) || s0 >= 500;
-  // Made one at a time, finest first: nearly every line finds its group by the first (four keys built
-  // for each line were 8% of the main thread at 20% attack lines).
-  const keyAt = (i: number): string => {
-    switch (i) {
-      case 0:
-        return full
-          ? `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
-          : `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000\u0000\u0000${pathOf(e.uri)}`;
-      case 1:
-        return `${ruleId}\u0000${e.ip ?? ""}\u0000${s0}\u0000*`;
+  const uri = e.uri ?? "";
+  const k: KeyParts = {
+    rule: ruleId,
+    client: e.ip ?? "",
+    status: `${s0}`,
+    parts: 6,
+    method: full ? (e.method ?? "") : "",
+    size: full ? `${e.size ?? ""}` : "",
+    uri,
+    pathEnd: pathEnd(uri),
+  };
+  // Finest first: nearly every line finds its group by the first.
+  for (let level = 0; level < 4; level++) {
+    if (level === 1) k.parts = 4;
+    else if (level === 2) {
       // Clients past the bound: grouped by what they asked and got, so their outcomes stay those of
       // their own lines; then by rule and status alone.
-      case 2:
-        return full
-          ? `${ruleId}\u0000*\u0000${s0}\u0000${e.method ?? ""}\u0000${e.size ?? ""}\u0000${pathOf(e.uri)}`
-          : `${ruleId}\u0000*\u0000${s0}`;
-      default:
-        return `${ruleId}\u0000*\u0000${s0}`;
-    }
-  };
-  const levels = 4;
-  for (let i = 0; i < levels; i++) {
-    const key = keyAt(i);
-    const g = st.index.get(key);
-    if (g !== undefined) return [key, g];
+      k.client = "*";
+      k.parts = full ? 6 : 3;
+    } else if (level === 3) k.parts = 3;
+    const h = keyHash(k);
+    const g = groups.find(k, h);
+    if (g >= 0) return [groups.keys[g] as string, g];
     // The coarsest key is always allowed: rules times statuses.
-    if (i === levels - 1 || st.index.size < (LEVEL_BOUNDS[i] ?? 0)) {
-      const made = st.groups.add(sigOf(e));
-      // The key as one string of its own: as built it is a tree of pieces (V8 does not flatten a Map
-      // key) whose leaves are slices of the parsed line, each pinning that whole line (about 6 MB over
-      // an incident log's tens of thousands of groups).
-      const mine = ownKey(key);
-      st.index.set(mine, made);
-      return [mine, made];
+    if (level === 3 || groups.size < (LEVEL_BOUNDS[level] ?? 0)) {
+      // The key as one string of its own: as built it is a tree of pieces whose leaves are slices of
+      // the parsed line, each pinning that whole line (about 6 MB over an incident log's groups).
+      const mine = ownKey(keyString(k));
+      return [mine, groups.add(mine, h, sigOf(e))];
     }
   }
   throw new Error("unreachable");
@@ -274,7 +371,7 @@ function internedRequest(st: KeepState, str: string): string {
 }
 
 function stateOf(s: Keeping): KeepState {
-  s.keep ??= { index: new Map(), groups: new Groups(), kept: 0, errors: 0 };
+  s.keep ??= { groups: new Groups(), kept: 0, errors: 0 };
   return s.keep;
 }
 
