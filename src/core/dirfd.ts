@@ -214,7 +214,18 @@ export class VerifiedDir {
       throw err;
     }
     fs.closeSync(fd);
-    fs.renameSync(this.at(tmp), this.at(name));
+    try {
+      fs.renameSync(this.at(tmp), this.at(name));
+    } catch (err) {
+      // The target is a directory, say: the written copy must not stay behind beside it (a report is
+      // 0600 but still a copy nobody asked for, and each try would leave one more).
+      try {
+        this.unlink(tmp);
+      } catch {
+        // gone already: the rename's error is the one to report
+      }
+      throw err;
+    }
     this.fsync();
   }
 

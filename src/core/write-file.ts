@@ -27,6 +27,9 @@ export function writeFileAtomic(
   const dir = VerifiedDir.open(pathForUser(path.dirname(abs), euid));
   try {
     const entry = dir.lstat(name);
+    // Refused before a byte is written: the rename would fail after writing the whole report.
+    if (entry?.isDirectory())
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, ${abs}`), { code: "EISDIR" });
     if (entry && !entry.isFile()) {
       const trusted =
         !entry.isSymbolicLink() ||

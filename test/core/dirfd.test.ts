@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { VerifiedDir, withDir } from "../../src/core/dirfd.ts";
+import { writeFileAtomic } from "../../src/core/write-file.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { attackerShell, needsRoot } from "../helpers/unprivileged.ts";
 
@@ -68,4 +69,24 @@ test("a private directory another user owns or can write is refused", (t) => {
   assert.equal(fs.statSync(created).mode & 0o777, 0o700);
   // And the attacker cannot get in to plant anything.
   assert.throws(() => attackerShell(`touch ${created}/x`));
+});
+
+test("a write whose target is a directory leaves no temporary copy behind, and writes nothing first", (t) => {
+  const dir = tempDir(t);
+  fs.mkdirSync(path.join(dir, "out"));
+  const d = VerifiedDir.open(dir);
+  try {
+    assert.throws(() => d.writeFileDurable("out", "report"), /EISDIR|EEXIST|ENOTEMPTY/);
+  } finally {
+    d.close();
+  }
+  assert.deepEqual(fs.readdirSync(dir), ["out"]);
+  let written = false;
+  const pieces = (function* () {
+    written = true;
+    yield "report";
+  })();
+  assert.throws(() => writeFileAtomic(path.join(dir, "out"), pieces), { code: "EISDIR" });
+  assert.equal(written, false);
+  assert.deepEqual(fs.readdirSync(dir), ["out"]);
 });
