@@ -116,6 +116,11 @@ test("mamori logs with nothing it could read is exit 2, not an empty clean repor
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /no log files found/);
   }
+  // A device or FIFO: why it was not read, once, in words (it read "([object Object])").
+  const r = await mamori(["logs", "/dev/null"]);
+  assert.equal(r.code, 2);
+  assert.doesNotMatch(r.stderr, /object Object/);
+  assert.equal(r.stderr.match(/not a regular file/g)?.length, 1, r.stderr);
 });
 
 test("--help lists every command, and each command file is registered", async () => {

@@ -5,6 +5,7 @@ import { collectLogs, logsArea, noteProblems } from "../../audit/logs.ts";
 import { runScanners } from "../../audit/run.ts";
 import { formatFromOption } from "../../collect/logs/engine/format.ts";
 import type { LogInput } from "../../collect/logs/run.ts";
+import { renderText } from "../../core/message.ts";
 import type { LogFacts } from "../../facts/log-codec.ts";
 import { translator } from "../../i18n/index.ts";
 import { escapeTerminal as esc } from "../../report/escape.ts";
@@ -75,11 +76,13 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
       // saying "no attacks in 0 files" would read as a clean bill of health.
       if (!saved || saved.files.length === 0) {
-        // The reading itself failed: say why, not only that nothing was read.
-        const failed = doc.notChecked.find((n) => n.area === "logs");
+        // The reading itself failed: say why, not only that nothing was read (unless each file's line
+        // above said it already).
+        const failed =
+          (saved?.unreadable.length ?? 0) > 0 ? undefined : doc.notChecked.find((n) => n.area === "logs");
         throw new UsageError(
           failed
-            ? `${t("logs.noFiles")} (${esc(String(failed.detail ?? failed.reason))})`
+            ? `${t("logs.noFiles")} (${esc(failed.detail === undefined ? reasonOf(failed.reason, t) : renderText(failed.detail, t))})`
             : t("logs.noFiles"),
         );
       }
