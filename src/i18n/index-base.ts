@@ -8,24 +8,29 @@ export type Params = Record<string, string | number>;
 
 export function format(template: string, params?: Params): string {
   if (!params) return template;
-  const counted =
-    template.includes("(s)") || template.includes("(es)") ? plurals(template, params) : template;
+  const counted = PLURAL_MARK.test(template) ? plurals(template, params) : template;
   return counted.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/** A plural ending: (s), (es), or the singular and plural endings of the stem, as in "entr(y|ies)". */
+const PLURAL_MARK = /[A-Za-z]\((?:e?s|[a-z]*\|[a-z]+)\)/;
+
 /**
- * An English "{count} more finding(s)" as "1 more finding" or "3 more findings": a word ending in (s)
- * or (es) at most two words after a counted placeholder. Done on the template, before the values go in,
- * so a value (a path, a log line) is never changed; a word with no count before it keeps its "(s)".
+ * An English "{count} more finding(s)" as "1 more finding" or "3 more findings" ("{n} entr(y|ies)": "1
+ * entry", "2 entries"): a word ending in such a mark at most two words after a counted placeholder.
+ * Done on the template, before the values go in, so a value (a path, a log line) is never changed; a
+ * word with no count before it keeps its mark.
  */
 function plurals(template: string, params: Params): string {
   return template.replace(
-    /\{(\w+)\}((?: [^\s{}()]+){0,2}) ([A-Za-z][A-Za-z-]*)\((e?s)\)/g,
+    /\{(\w+)\}((?: [^\s{}()]+){0,2}) ([A-Za-z][A-Za-z-]*)\((e?s|[a-z]*\|[a-z]+)\)/g,
     (m, name: string, between: string, word: string, ending: string) => {
       if (!(name in params)) return m;
       const n = String(params[name]).trim();
       if (!/^[\d.,]+$/.test(n)) return m;
-      return `{${name}}${between} ${n === "1" ? word : word + ending}`;
+      const bar = ending.indexOf("|");
+      const [one, more] = bar < 0 ? ["", ending] : [ending.slice(0, bar), ending.slice(bar + 1)];
+      return `{${name}}${between} ${word}${n === "1" ? one : more}`;
     },
   );
 }

@@ -6,7 +6,7 @@ export const apache = {
     ja: "rpm データベース {db} を読めません ({problem})。root 所有の rpm コマンドで読めない限り、{binary} のバージョンはバイナリ内の文字列だけから判断するため、確度は低くなります",
   },
   "apache.diag.rpmdbSkipped": {
-    en: "{count} records of the rpm database {db} are broken and were skipped ({why}); the packages they describe are not known",
+    en: "The rpm database {db} has {count} broken record(s), skipped ({why}), whose packages are not known",
     ja: "rpm データベース {db} の {count} 件の記録が壊れているため読み飛ばしました ({why})。それらのパッケージは分かりません",
   },
   "apache.diag.notLive": {
@@ -420,7 +420,7 @@ export const apache = {
     ja: "{where}: {variable} が定義されていないため、書かれたまま扱いました",
   },
   "apache.diag.tooManyFiles": {
-    en: "more than {max} configuration files; the rest were not read",
+    en: "more than {max} configuration file(s); the rest were not read",
     ja: "設定ファイルが {max} 個を超えたため、残りは読んでいません",
   },
   "apache.diag.includeLoop": {

@@ -169,7 +169,7 @@ export const common = {
   },
   "version.iocs": { en: "IOC lists: {dir}", ja: "IOC リスト: {dir}" },
   "version.rules": {
-    en: "rules: {dir}, {count} files, newest changed {date}",
+    en: "rules: {dir}, {count} file(s), newest changed {date}",
     ja: "ルール: {dir} ({count} ファイル、最終更新 {date})",
   },
   "version.missing": { en: "{what}: not readable ({path})", ja: "{what}: 読めません ({path})" },

@@ -420,7 +420,7 @@ export const exposure = {
     ja: "存在しないファイルへの CVE-2021-42013 形式: 修正済みなら 400",
   },
   "exposure.probe.note.readConfirmed": {
-    en: "read {bytes} bytes of {file} (content not shown)",
+    en: "read {bytes} byte(s) of {file} (content not shown)",
     ja: "{file} を {bytes} バイト読み取りました (内容は表示しません)",
   },
   "exposure.probe.note.readFailed": {
@@ -440,7 +440,7 @@ export const exposure = {
   "exposure.probe.note.envKeys": { en: "keys: {keys}", ja: "キー: {keys}" },
   "exposure.probe.note.error": { en: "error: {code}", ja: "エラー: {code}" },
   "exposure.probe.note.truncated": {
-    en: "truncated after {bytes} bytes",
+    en: "truncated after {bytes} byte(s)",
     ja: "{bytes} バイトで打ち切りました",
   },
   "exposure.probe.note.redirected": { en: "after a redirect", ja: "リダイレクト後" },

@@ -250,7 +250,7 @@ export const hunt = {
   },
   "hunt.file.title": { en: "Suspicious executable: {path}", ja: "不審な実行ファイル: {path}" },
   "hunt.file.detail": {
-    en: "An executable ({size} bytes, mode {mode}) where programs do not belong: attackers leave their tools in temporary and hidden directories. The signs are under Evidence.",
+    en: "An executable ({size} byte(s), mode {mode}) where programs do not belong: attackers leave their tools in temporary and hidden directories. The signs are under Evidence.",
     ja: "プログラムを置く場所ではないところに実行ファイル ({size} バイト、モード {mode}) があります。攻撃者は一時ディレクトリや隠しディレクトリに道具を置きます。兆候は「証拠」にあります。",
   },
   "hunt.file.fix": {
@@ -358,11 +358,11 @@ export const hunt = {
     ja: "{count} 個のプロセス: root でも実行ファイル・作業ディレクトリ・ソケットを読めません (別のコンテナや名前空間のプロセス、または Yama や LSM ポリシーなどのカーネルの制限)",
   },
   "hunt.diag.bounds": {
-    en: "file scan stopped at its bounds ({entries} entries, depth {depth}); {seen} entries examined",
+    en: "file scan stopped at its bounds ({entries} entr(y|ies), depth {depth}); {seen} entr(y|ies) examined",
     ja: "ファイル探索が上限 ({entries} 項目、深さ {depth}) で止まりました。調べた項目は {seen} です",
   },
   "hunt.diag.tooLarge": {
-    en: "larger than {max} bytes, or past the {total}-byte total: not hashed",
+    en: "larger than {max} byte(s), or past the {total}-byte total: not hashed",
     ja: "{max} バイトを超えるか、合計 {total} バイトの上限を超えたため、ハッシュを計算していません",
   },
   "hunt.diag.tooMany": {
@@ -370,12 +370,12 @@ export const hunt = {
     ja: "行・鍵・ホームディレクトリが {max} 件を超えたため、{file} 以降は読み取っていません",
   },
   "hunt.diag.partial": {
-    en: "only the first {max} bytes of {size} were read",
+    en: "only the first {max} byte(s) of {size} were read",
     ja: "{size} バイトのうち先頭 {max} バイトだけを読みました",
   },
   "hunt.allowlist.bad": { en: "allowlist {path}: {message}", ja: "許可リスト {path}: {message}" },
   "hunt.iocs.updated": {
-    en: "{name}: {entries} entries from {source} ({skipped} lines skipped) -> {file}",
+    en: "{name}: {entries} entr(y|ies) from {source} ({skipped} line(s) skipped) -> {file}",
     ja: "{name}: {source} から {entries} 件 (読み飛ばし {skipped} 行) -> {file}",
   },
   "hunt.iocs.failed": {
@@ -383,7 +383,7 @@ export const hunt = {
     ja: "{source}: 更新できませんでした: {reason}",
   },
   "hunt.iocs.statusLine": {
-    en: "{name}: {entries} entries, updated {updated} ({age} days ago), from {source}",
+    en: "{name}: {entries} entr(y|ies), updated {updated} ({age} day(s) ago), from {source}",
     ja: "{name}: {entries} 件、更新日 {updated} ({age} 日前)、取得元 {source}",
   },
   "hunt.iocs.none": { en: "No IOC lists found in {dirs}.", ja: "{dirs} に IOC リストがありません。" },

@@ -31,7 +31,7 @@ export const ignore = {
     ja: "{file}: 無視設定のリスト (または `ignore:` の下のリスト) ではないため、このファイルは使いません。",
   },
   "ignore.tooMany": {
-    en: "{file}: only the first {max} entries are used.",
+    en: "{file}: only the first {max} entr(y|ies) are used.",
     ja: "{file}: 最初の {max} 件だけを使います。",
   },
   "ignore.untrusted": {

@@ -59,15 +59,15 @@ export const logs = {
     ja: "狙われたソフトウェアが修正済みか、存在しないことを確認してください。{ip} の遮断も検討してください。",
   },
   "logs.finding.titleGroup": {
-    en: "{count} addresses tried {attack} ({outcome})",
+    en: "{count} address(es) tried {attack} ({outcome})",
     ja: "{count} 件の送信元が {attack} を試みました ({outcome})",
   },
   "logs.finding.titleSucceededGroup": {
-    en: "{count} addresses attacked with {attack} and it appears to have worked",
+    en: "{count} address(es) attacked with {attack} and it appears to have worked",
     ja: "{count} 件の送信元が {attack} で攻撃し、成功した可能性が高いです",
   },
   "logs.finding.titleExposedGroup": {
-    en: "{count} addresses fetched what a probe for secrets asks for, and the server sent it",
+    en: "{count} address(es) fetched what a probe for secrets asks for, and the server sent it",
     ja: "{count} 件の送信元が秘密情報を探すリクエストを送り、サーバーがそれを返しました",
   },
   "logs.finding.titleExposed": {
@@ -87,11 +87,11 @@ export const logs = {
     ja: "探られたファイルが実在して公開されていない限り対応は不要です。秘密情報を公開ディレクトリに置かないでください。",
   },
   "logs.finding.login.title": {
-    en: "{ip} guessed a WordPress password: {count} login tries, then a login was accepted ({time})",
+    en: "{ip} guessed a WordPress password: {count} login tr(y|ies), then a login was accepted ({time})",
     ja: "{ip} が WordPress のパスワードを当てた可能性が高いです: {count} 回のログイン試行の後にログインが通りました ({time})",
   },
   "logs.finding.login.detail": {
-    en: "After {count} tries from {ip}, the login page answered with a redirect into the admin area (line {line} of {file}), which WordPress sends only for a right password. Whoever logged in can install plugins and themes, which run code on this server.",
+    en: "After {count} tr(y|ies) from {ip}, the login page answered with a redirect into the admin area (line {line} of {file}), which WordPress sends only for a right password. Whoever logged in can install plugins and themes, which run code on this server.",
     ja: "{ip} からの {count} 回の試行の後、ログイン画面が管理画面への転送で応答しました ({file} の {line} 行目)。WordPress はパスワードが正しいときにだけこう応答します。ログインした者はプラグインやテーマを入れられ、それはこのサーバー上でコードとして動きます。",
   },
   "logs.finding.login.after": { en: "after the login", ja: "ログイン後" },
@@ -104,7 +104,7 @@ export const logs = {
     ja: "サーバーを隔離し、{time} 以降に作られたプロセス・ファイル・cron を調べ、認証情報を変更し、修正を適用してから復帰させてください。",
   },
   "logs.story.none": {
-    en: "No exploit attempts were found in {files} file(s) ({lines} lines).",
+    en: "No exploit attempts were found in {files} file(s) ({lines} line(s)).",
     ja: "{files} 個のファイル ({lines} 行) に攻撃の試みは見つかりませんでした。",
   },
   "logs.story.attack": {
@@ -182,7 +182,7 @@ export const logs = {
   },
   "logs.story.probingNone": { en: "none succeeded", ja: "成功なし" },
   "logs.story.probingWon": {
-    en: "  {ip} got in at {time}: after {tries} tries, {target} answered {status}.",
+    en: "  {ip} got in at {time}: after {tries} tr(y|ies), {target} answered {status}.",
     ja: "  {ip} が {time} に侵入: {tries} 回の試行の後、{target} が {status} で応答しました。",
   },
   "logs.scenario.probe-not-found": { en: "many nonexistent paths", ja: "存在しないパスの大量探索" },
@@ -211,7 +211,7 @@ export const logs = {
   "logs.table.agents": { en: "User agents", ja: "User-Agent" },
   "logs.files.title": { en: "Files read", ja: "読み込んだファイル" },
   "logs.files.line": {
-    en: "{path}: {format} ({source}), {lines} lines",
+    en: "{path}: {format} ({source}), {lines} line(s)",
     ja: "{path}: {format} ({source})、{lines} 行",
   },
   "logs.files.skipped": { en: "skipped {count} ({reason})", ja: "{count} 行をスキップ ({reason})" },
@@ -228,7 +228,7 @@ export const logs = {
     ja: "{path}:{line}: 行をスキップしました ({reason})",
   },
   "logs.warn.skippedMore": {
-    en: "{path}: {count} more lines skipped (counted in the report)",
+    en: "{path}: {count} more line(s) skipped (counted in the report)",
     ja: "{path}: ほかに {count} 行をスキップしました (件数はレポートにあります)",
   },
   "logs.reason.binary": { en: "NUL bytes (binary data)", ja: "NUL バイトを含む (バイナリ)" },

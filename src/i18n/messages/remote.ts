@@ -11,7 +11,7 @@ export const remote = {
     ja: "収集スクリプトが途中で止まりました ({status})。まだ読んでいなかった部分はこの結果に含まれていません。",
   },
   "remote.refusedEntries": {
-    en: "{count} entries of the bundle were refused and not judged (first: {path}, {reason}).",
+    en: "The bundle had {count} refused entr(y|ies), not judged (first: {path}, {reason}).",
     ja: "バンドル中の {count} 件のエントリを拒否し、判定に使っていません (最初の 1 件: {path}、{reason})。",
   },
   "remote.unreadEntries": {
@@ -59,7 +59,7 @@ export const remote = {
     ja: "{target}: {seconds} 秒以内に完全な応答がなかったため接続を閉じました。",
   },
   "remote.ssh.tooLarge": {
-    en: "{target}: the collector sent more than {max} bytes; the connection was closed.",
+    en: "{target}: the collector sent more than {max} byte(s); the connection was closed.",
     ja: "{target}: 収集スクリプトの出力が {max} バイトを超えたため接続を閉じました。",
   },
   "remote.ssh.collectorFailed": {
@@ -79,7 +79,7 @@ export const remote = {
     ja: "ホスト一覧の {line} 行目が ssh://[user@]host[:port] の形ではありません: {text}",
   },
   "remote.hosts.tooMany": {
-    en: "the hosts file names more than {max} hosts",
+    en: "the hosts file names more than {max} host(s)",
     ja: "ホスト一覧のホストが {max} 台を超えています",
   },
   "remote.hosts.empty": {

@@ -171,7 +171,7 @@ export const server = {
     ja: "複数のホストで見られた攻撃元 ({count} 件)",
   },
   "dash.moreHosts": {
-    en: "…and {count} more hosts",
+    en: "…and {count} more host(s)",
     ja: "…ほか {count} ホスト",
   },
   "dash.noAttackers": {
@@ -306,12 +306,12 @@ export const server = {
   "dash.page.prev": { en: "Previous", ja: "前へ" },
   "dash.page.next": { en: "Next", ja: "次へ" },
   "dash.page.of": {
-    en: "page {page} of {pages} ({total} hosts)",
+    en: "page {page} of {pages} ({total} host(s))",
     ja: "{pages} ページ中 {page} ページ目 (全 {total} 台)",
   },
   "dash.nav.trends": { en: "Trends", ja: "推移" },
   "dash.trend.title": {
-    en: "Open findings by severity, last {days} days",
+    en: "Open findings by severity, last {days} day(s)",
     ja: "重大度別の未解決の検出 (直近 {days} 日)",
   },
   "dash.trend.day": { en: "Day (UTC)", ja: "日付 (UTC)" },

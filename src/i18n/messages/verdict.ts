@@ -91,7 +91,7 @@ export const verdict = {
     ja: "ほかに {count} 個は開けませんでした (「確認できなかった項目」を参照)",
   },
   "coverage.logs.unknownFormat": {
-    en: "{path} ({lines} lines) is in a format mamori cannot read, so attacks in it were not checked",
+    en: "{path} ({lines} line(s)) is in a format mamori cannot read, so attacks in it were not checked",
     ja: "{path} ({lines} 行) は mamori が読めない形式のため、その中の攻撃は確認していません",
   },
   "coverage.logs.unknownFormatHow": {

@@ -14,14 +14,14 @@ export const vulndb = {
     ja: "脆弱性データ {path} が壊れています ({reason})。`mamori db update` を実行してください",
   },
   "vulndb.stale": {
-    en: "the vulnerability data is {days} days old (oldest source that judges this host: {source}); run `mamori db update`",
+    en: "the vulnerability data is {days} day(s) old (oldest source that judges this host: {source}); run `mamori db update`",
     ja: "脆弱性データが {days} 日前のものです (このホストの判定に使う最も古いデータ: {source})。`mamori db update` を実行してください",
   },
   "vulndb.status.title": { en: "Vulnerability data", ja: "脆弱性データ" },
   "vulndb.status.dataDir": { en: "Data directory", ja: "データの場所" },
   "vulndb.status.builtAt": { en: "Built", ja: "作成日時" },
   "vulndb.status.age": {
-    en: "Age: {days} days (by its oldest source that matters here: {source})",
+    en: "Age: {days} day(s) (by its oldest source that matters here: {source})",
     ja: "経過日数: {days} 日 (このホストに関係する最も古いデータ基準: {source})",
   },
   "vulndb.status.cves": {
@@ -29,7 +29,7 @@ export const vulndb = {
     ja: "Apache の CVE: {count} 件 (うち CISA KEV 掲載 {kev} 件)",
   },
   "vulndb.status.kevCatalog": {
-    en: "KEV catalog: version {version}, {count} entries",
+    en: "KEV catalog: version {version}, {count} entr(y|ies)",
     ja: "KEV カタログ: バージョン {version}、{count} 件",
   },
   "vulndb.status.debian": {
@@ -38,15 +38,15 @@ export const vulndb = {
   },
   "vulndb.status.sources": { en: "Sources", ja: "入手元" },
   "vulndb.status.source": {
-    en: "{name}: {records} records, fetched {fetchedAt}, {days} days ago ({url})",
+    en: "{name}: {records} record(s), fetched {fetchedAt}, {days} day(s) ago ({url})",
     ja: "{name}: {records} 件、取得 {fetchedAt} ({days} 日前) ({url})",
   },
   "vulndb.status.stale": {
-    en: "The data is older than {limit} days: run `mamori db update`.",
+    en: "The data is older than {limit} day(s): run `mamori db update`.",
     ja: "データが {limit} 日より古くなっています。`mamori db update` を実行してください。",
   },
   "vulndb.status.staleSource": {
-    en: "{source} is {days} days old, older than {limit} days: run `mamori db update`.",
+    en: "{source} is {days} day(s) old, older than {limit} day(s): run `mamori db update`.",
     ja: "{source} は {days} 日前のもので、{limit} 日より古くなっています。`mamori db update` を実行してください。",
   },
   "vulndb.status.host": {
@@ -83,7 +83,7 @@ export const vulndb = {
   "vulndb.fail.http": { en: "HTTP {status}", ja: "HTTP {status} が返りました" },
   "vulndb.fail.tooLarge": { en: "larger than the {limit} limit", ja: "上限の {limit} を超えています" },
   "vulndb.fail.interrupted": {
-    en: "download interrupted after {bytes} bytes ({reason})",
+    en: "download interrupted after {bytes} byte(s) ({reason})",
     ja: "{bytes} バイトでダウンロードが中断されました ({reason})",
   },
   "vulndb.fail.truncated": {
@@ -117,15 +117,15 @@ export const vulndb = {
   "vulndb.fail.noPackage": { en: 'no "{pkg}" package', ja: 'パッケージ "{pkg}" がありません' },
   "vulndb.fail.noVulnerabilities": { en: "no vulnerabilities array", ja: "vulnerabilities 配列がありません" },
   "vulndb.fail.fewApache": {
-    en: "only {count} records (expected at least {min})",
+    en: "only {count} record(s) (expected at least {min})",
     ja: "レコードが {count} 件しかありません (少なくとも {min} 件のはずです)",
   },
   "vulndb.fail.badRecords": {
-    en: "{failed} of {total} records could not be read",
+    en: "{failed} of {total} record(s) could not be read",
     ja: "{total} 件中 {failed} 件のレコードを読めませんでした",
   },
   "vulndb.fail.fewKev": {
-    en: "only {count} entries (expected more than {min})",
+    en: "only {count} entr(y|ies) (expected more than {min})",
     ja: "エントリーが {count} 件しかありません ({min} 件より多いはずです)",
   },
   "vulndb.fail.fewDebian": {
@@ -137,7 +137,7 @@ export const vulndb = {
     ja: "使える zip アーカイブではありません: {reason}",
   },
   "vulndb.fail.fewDistro": {
-    en: "only {count} records about the web server's packages (expected at least {min})",
+    en: "only {count} record(s) about the web server's packages (expected at least {min})",
     ja: "Web サーバーのパッケージに関するレコードが {count} 件しかありません (少なくとも {min} 件のはずです)",
   },
   "vulndb.update.failed": {
@@ -161,7 +161,7 @@ export const vulndb = {
     ja: "--from {dir}: ディレクトリではありません (`mamori db fetch --to DIR` が作る DIR/<フィード>/<ファイル> の形が必要です)",
   },
   "vulndb.fetch.done": {
-    en: "Saved {count} files ({size}) under {dir}. Copy the directory to the server and run `mamori db update --from DIR` there.",
+    en: "Saved {count} file(s) ({size}) under {dir}. Copy the directory to the server and run `mamori db update --from DIR` there.",
     ja: "{dir} に {count} 個のファイル ({size}) を保存しました。このディレクトリをサーバーにコピーし、そこで `mamori db update --from DIR` を実行してください。",
   },
   "vulndb.fetch.failed": {

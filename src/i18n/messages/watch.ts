@@ -121,7 +121,7 @@ export const watch = {
     en: "it is not a scan mamori wrote ({detail})",
     ja: "mamori が書いたスキャンではありません ({detail})",
   },
-  "watch.spool.tooLarge": { en: "it is larger than {limit} bytes", ja: "{limit} バイトを超えています" },
+  "watch.spool.tooLarge": { en: "it is larger than {limit} byte(s)", ja: "{limit} バイトを超えています" },
   "watch.spool.unreadable": { en: "it could not be read ({detail})", ja: "読み取れませんでした ({detail})" },
   "watch.dbLocked": { en: "database is locked", ja: "データベースがロックされています" },
   "watch.diskFull": { en: "disk is full", ja: "ディスクがいっぱいです" },
