@@ -429,7 +429,7 @@ test("db status: each source's date and age; staleness by the source that matter
   assert.equal((await status("none")).ageDays, 6, "a source build is judged upstream only");
 
   const human = await mamori(["db", "status", "--data-dir", dir, "--now", NOW, "--distro", "ubuntu"]);
-  assert.match(human.stdout, /Ubuntu security notices \(OSV\): 1 records, fetched 2026-09-01, 85 days ago/);
+  assert.match(human.stdout, /Ubuntu security notices \(OSV\): 1 record, fetched 2026-09-01, 85 days ago/);
   assert.match(human.stdout, /AlmaLinux errata \(OSV\).*\[not used for this host\]/);
   assert.match(
     human.stdout,
