@@ -2,6 +2,7 @@
 
 import type { AttackerSummary } from "../checks/logs/analyze.ts";
 import type { ReportDocument } from "../core/document.ts";
+import { byCodeUnit } from "../core/order.ts";
 import type { LogsSection } from "../core/sections/logs.ts";
 import { OTHER_CLIENTS } from "../facts/log-lines.ts";
 import { isMessageKey } from "../i18n/index.ts";
@@ -97,11 +98,17 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     // A log cannot show whether a JNDI lookup or a PHP payload ran; the host's own facts can.
     if (winners.length === 0 && (a.unknown ?? 0) > 0 && a.runtime && doc.command === "logs")
       out.push(t("logs.story.needsRuntime", { runtime: a.runtime === "java" ? "Java" : "PHP" }));
-    for (const w of winners.slice(0, MAX_LISTED)) {
-      const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
+    // In the order they got in (the first break-in first), as a timeline reads.
+    const listed = winners
+      .map((w) => {
+        const ev = s.events.find((e) => e.ip === w.ip && e.attack === a.attack && e.outcome === "succeeded");
+        // The events shown are capped and hold no tallies: the attacker's summary keeps the attack's first success.
+        const time = ev?.time ?? w.attacks.find((x) => x.attack === a.attack)?.firstSuccess;
+        return { w, ev, time };
+      })
+      .sort((x, y) => byCodeUnit(x.time ?? "\uffff", y.time ?? "\uffff") || byCodeUnit(x.w.ip, y.w.ip));
+    for (const { w, ev, time } of listed.slice(0, MAX_LISTED)) {
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
-      // The events shown are capped and hold no tallies: the attacker's summary keeps the attack's first success.
-      const time = ev?.time ?? w.attacks.find((x) => x.attack === a.attack)?.firstSuccess ?? "?";
       // Clients past the engine's bounds are counted together: said so, not as one address.
       const key =
         w.ip === OTHER_CLIENTS
