@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as nodefs from "node:fs";
 import * as path from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { RootFs } from "../collect/rootfs.ts";
 import { byCodeUnit } from "../core/order.ts";
@@ -61,9 +61,18 @@ async function readHead(host: string, gz: boolean, len: number): Promise<Buffer>
   return Buffer.concat(chunks).subarray(0, len);
 }
 
-function openStream(host: string, gz: boolean, start: number): Readable {
-  if (!gz) return nodefs.createReadStream(host, { start, highWaterMark: 256 * 1024 });
-  const src = nodefs.createReadStream(host, { highWaterMark: 256 * 1024 });
+/**
+ * The file's bytes from `start` (decompressed from 0 for gzip) up to `size`, its size when it was looked
+ * at: a log someone keeps appending to would otherwise keep one scan reading for as long as they write.
+ * What comes later is read next time, from the cursor.
+ */
+function openStream(host: string, gz: boolean, start: number, size = Number.POSITIVE_INFINITY): Readable {
+  const bounded = Number.isFinite(size);
+  // Nothing to read (createReadStream's `end` is inclusive, and an `end` before `start` is an error).
+  if (bounded && size <= (gz ? 0 : start)) return Readable.from([]);
+  const end = bounded ? size - 1 : undefined;
+  if (!gz) return nodefs.createReadStream(host, { start, end, highWaterMark: 256 * 1024 });
+  const src = nodefs.createReadStream(host, { end, highWaterMark: 256 * 1024 });
   const gunzip = createGunzip();
   src.on("error", (e) => gunzip.destroy(e));
   return src.pipe(gunzip);
@@ -95,7 +104,7 @@ async function* chunksFrom(
   progress.offset = start;
   let skip = f.gz ? start : 0;
   let carry: Buffer = Buffer.alloc(0);
-  const stream = openStream(f.host, f.gz, f.gz ? 0 : start);
+  const stream = openStream(f.host, f.gz, f.gz ? 0 : start, Number(f.stat.size));
   try {
     for await (let chunk of stream as AsyncIterable<Buffer>) {
       if (skip > 0) {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import type { CursorRecord } from "../../src/store/state.ts";
-import { collectNewLines } from "../../src/watch/log-cursor.ts";
+import { collectNewLines, readNewChunks } from "../../src/watch/log-cursor.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const LOG = "/var/log/apache2/access.log";
@@ -232,4 +232,28 @@ test("a huge run without a newline is cut at MAX_LINE and never held whole in me
   assert.ok(r.lines.every((l) => l.line.length <= 1024 * 1024));
   assert.equal(s.cursor()?.offset, fs.statSync(s.host(LOG)).size);
   assert.equal((await s.read()).lines.length, 0);
+});
+
+test("a log appended to while it is read is read up to its size when looked at; the rest comes next time", async (t) => {
+  const s = setup(t);
+  const line = `${"x".repeat(99)}\n`;
+  s.append(LOG, line.repeat(10_000)); // 1 MB: several chunks
+  const rfs = new RootFs(s.root);
+  const it = readNewChunks(rfs, LOG, undefined);
+  let bytes = 0;
+  let appended = false;
+  for (;;) {
+    const n = await it.next();
+    if (n.done) {
+      assert.equal(n.value.cursor.offset, 1_000_000);
+      break;
+    }
+    bytes += n.value.buf.length;
+    // Someone writes on while the scan reads (`yes >> access.log` would never stop).
+    if (!appended) {
+      s.append(LOG, line.repeat(5_000));
+      appended = true;
+    }
+  }
+  assert.equal(bytes, 1_000_000);
 });

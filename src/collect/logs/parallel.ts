@@ -367,6 +367,7 @@ export async function scanFileParallel(
 export async function scanGzipInWorker(
   fd: number,
   display: string,
+  size: number,
   opts: ScanOptions,
   worker: ScanWorker,
 ): Promise<FileScan> {
@@ -374,7 +375,8 @@ export async function scanGzipInWorker(
     rules: opts.rules.map(specOf),
     fd,
     display,
-    bounds: [],
+    // The compressed bytes to read: up to the size at open.
+    bounds: [0, size],
     gzip: true,
     detected: toWire(opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined)),
     formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,

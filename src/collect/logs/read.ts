@@ -150,9 +150,16 @@ export interface OpenedLog {
 export function logStream(file: LogFile, tailBytes?: number): OpenedLog {
   let start = 0;
   if (!file.gzip && tailBytes !== undefined && file.size > tailBytes) start = file.size - tailBytes;
+  // Up to the size at open: a log someone keeps appending to (`yes >> access.log`) would otherwise keep
+  // this read going for as long as they write; what came later is the next run's (watch's cursor).
   if (!file.gzip)
-    return { stream: plainChunks(file.fd, start), gzip: false, size: file.size, skippedBytes: start };
-  return { stream: gunzipped(file.fd), gzip: true, size: file.size, skippedBytes: 0 };
+    return {
+      stream: plainChunks(file.fd, start, file.size),
+      gzip: false,
+      size: file.size,
+      skippedBytes: start,
+    };
+  return { stream: gunzipped(file.fd, file.size), gzip: true, size: file.size, skippedBytes: 0 };
 }
 
 /**
@@ -164,8 +171,8 @@ export function logStream(file: LogFile, tailBytes?: number): OpenedLog {
  * of the CPU time was the kernel's (256 MB own-generator copy: 2.7-3.2 s, 1.0-1.1 s system; 120 KB
  * pieces come from malloc's heap and are reused: 1.85-2.15 s, 0.4-0.5 s system; peak the same).
  */
-export function gunzipped(fd: number): Readable {
-  const raw = Readable.from(freshChunks(fd), { objectMode: false });
+export function gunzipped(fd: number, end = Number.POSITIVE_INFINITY): Readable {
+  const raw = Readable.from(freshChunks(fd, end), { objectMode: false });
   const gunzip = createGunzip({ chunkSize: 120 << 10 });
   raw.on("error", (e) => gunzip.destroy(e));
   gunzip.on("close", () => raw.destroy());
@@ -173,9 +180,9 @@ export function gunzipped(fd: number): Readable {
 }
 
 /** Each chunk in its own buffer: zlib keeps the chunks it was written until it has inflated them. */
-async function* freshChunks(fd: number): Chunks {
-  for (let pos = 0; ; ) {
-    const buf = Buffer.allocUnsafe(1 << 20);
+async function* freshChunks(fd: number, end: number): Chunks {
+  for (let pos = 0; pos < end; ) {
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, end - pos));
     const { bytesRead } = await readAsync(fd, buf, 0, buf.length, pos);
     if (bytesRead === 0) return;
     pos += bytesRead;

@@ -311,6 +311,7 @@ async function readOne(
       return await scanGzipInWorker(
         file.fd,
         f.display,
+        file.size,
         {
           rules: opts.rules,
           format,

@@ -16,7 +16,7 @@ parentPort?.on("message", async (job: WorkerJob) => {
   };
   // The group index is rebuilt where the scans are joined: not worth copying.
   if (job.gzip || !job.next) {
-    const scan = await scanStream(gunzipped(job.fd), job.display, opts);
+    const scan = await scanStream(gunzipped(job.fd, job.bounds[1]), job.display, opts);
     scan.keep = undefined;
     parentPort?.postMessage({ scan, done: true } satisfies WireParts);
     return;
