@@ -36,17 +36,24 @@ interface FileState {
   guest: string;
   stat: nodefs.BigIntStats;
   gz: boolean;
+  /** The root the file is in: it is opened through it (a regular file only, never a FIFO or device). */
+  fs: RootFs;
 }
 
 function headHashOf(buf: Buffer): string {
   return createHash("sha256").update(buf).digest("hex");
 }
 
-async function readHead(host: string, gz: boolean, len: number): Promise<Buffer> {
+async function readHead(f: FileState, gz: boolean, len: number): Promise<Buffer> {
   if (len === 0) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let total = 0;
-  const stream = openStream(host, gz, 0);
+  let stream: Readable;
+  try {
+    stream = openStream(f, gz, 0);
+  } catch {
+    return Buffer.alloc(0); // gone, or no longer a regular file: no head to match
+  }
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       chunks.push(chunk);
@@ -66,15 +73,21 @@ async function readHead(host: string, gz: boolean, len: number): Promise<Buffer>
  * at: a log someone keeps appending to would otherwise keep one scan reading for as long as they write.
  * What comes later is read next time, from the cursor.
  */
-function openStream(host: string, gz: boolean, start: number, size = Number.POSITIVE_INFINITY): Readable {
+function openStream(f: FileState, gz: boolean, start: number, size = Number.POSITIVE_INFINITY): Readable {
   const bounded = Number.isFinite(size);
   // Nothing to read (createReadStream's `end` is inclusive, and an `end` before `start` is an error).
   if (bounded && size <= (gz ? 0 : start)) return Readable.from([]);
   const end = bounded ? size - 1 : undefined;
-  if (!gz) return nodefs.createReadStream(host, { start, end, highWaterMark: 256 * 1024 });
-  const src = nodefs.createReadStream(host, { end, highWaterMark: 256 * 1024 });
+  // Opened as the one-shot reader opens a log (collect/rootfs.ts openFile): a path swapped for a FIFO
+  // since it was looked at would otherwise block this read, and with it every later scan.
+  const { fd } = f.fs.openFile(f.guest);
+  const opts = { fd, end, highWaterMark: 256 * 1024, autoClose: true };
+  if (!gz) return nodefs.createReadStream(f.host, { ...opts, start });
+  const src = nodefs.createReadStream(f.host, opts);
   const gunzip = createGunzip();
   src.on("error", (e) => gunzip.destroy(e));
+  // A head read stops early: the file's descriptor is closed with the stream the caller destroys.
+  gunzip.on("close", () => src.destroy());
   return src.pipe(gunzip);
 }
 
@@ -104,7 +117,7 @@ async function* chunksFrom(
   progress.offset = start;
   let skip = f.gz ? start : 0;
   let carry: Buffer = Buffer.alloc(0);
-  const stream = openStream(f.host, f.gz, f.gz ? 0 : start, Number(f.stat.size));
+  const stream = openStream(f, f.gz, f.gz ? 0 : start, Number(f.stat.size));
   try {
     for await (let chunk of stream as AsyncIterable<Buffer>) {
       if (skip > 0) {
@@ -169,7 +182,7 @@ function statOf(fs: RootFs, guest: string): FileState | undefined {
     const host = fs.resolve(guest);
     const stat = nodefs.statSync(host, { bigint: true });
     if (!stat.isFile()) return undefined;
-    return { host, guest, stat, gz: guest.endsWith(".gz") };
+    return { host, guest, stat, gz: guest.endsWith(".gz"), fs };
   } catch {
     return undefined;
   }
@@ -199,7 +212,7 @@ function cmp(a: bigint, b: bigint): number {
 async function sameFile(f: FileState, prev: CursorRecord, byHeadOnly = false): Promise<boolean> {
   if (!f.gz && !byHeadOnly && String(f.stat.ino) !== prev.inode) return false;
   if (prev.headLen === 0) return !f.gz;
-  return headHashOf(await readHead(f.host, f.gz, prev.headLen)) === prev.headHash;
+  return headHashOf(await readHead(f, f.gz, prev.headLen)) === prev.headHash;
 }
 
 async function cursorFor(
@@ -218,7 +231,7 @@ async function cursorFor(
   } catch {
     // gone since: the first stat stands
   }
-  const head = await readHead(f.host, false, Math.min(HEAD_BYTES, Number(now.stat.size)));
+  const head = await readHead(f, false, Math.min(HEAD_BYTES, Number(now.stat.size)));
   const newest = now.stat.mtimeNs > seenNs ? now.stat.mtimeNs : seenNs;
   return {
     path: guest,

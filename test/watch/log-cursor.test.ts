@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -256,4 +257,45 @@ test("a log appended to while it is read is read up to its size when looked at; 
     }
   }
   assert.equal(bytes, 1_000_000);
+});
+
+test("a log swapped for a FIFO after it was looked at is refused, not waited on", async (t) => {
+  const s = setup(t);
+  s.append(LOG, "a\nb\n");
+  const fifo = s.host(LOG);
+  // The swap lands between the look (statOf) and the open: the second time the path is resolved.
+  class SwappingRoot extends RootFs {
+    calls = 0;
+    override resolve(guest: string): string {
+      const host = super.resolve(guest);
+      if (guest === LOG && ++this.calls === 2) {
+        fs.rmSync(host);
+        execFileSync("mkfifo", [host]);
+      }
+      return host;
+    }
+  }
+  const read = collectNewLines(new SwappingRoot(s.root), LOG, undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve("still waiting"), 5000);
+  });
+  try {
+    const outcome = await Promise.race([
+      read.then(
+        () => "read",
+        (e: Error) => `refused: ${e.message}`,
+      ),
+      late,
+    ]);
+    assert.match(outcome, /^refused/);
+  } finally {
+    clearTimeout(timer);
+    // Lets a reader blocked in open() go (the code before this test's fix would be one).
+    try {
+      fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    } catch {
+      // no reader waiting
+    }
+  }
 });
