@@ -8,6 +8,8 @@ import {
   quadCounts,
   scanRegion,
 } from "../../src/collect/logs/engine/prefilter.ts";
+import { prefilterFor } from "../../src/collect/logs/scan.ts";
+import { loadRules } from "../../src/rules/logs.ts";
 
 /** Naive reference: split into lines, test each with includes() (case-insensitive). */
 function naive(text: string, literals: string[]) {
@@ -158,4 +160,19 @@ test("where only a literal's pair shows, the WebAssembly loop goes on without re
   }
   // One call to the end: every `il`/`la` of `Mozilla/` and ` H` of ` HTTP` is checked in the loop.
   assert.equal(calls, 1);
+});
+
+test("small files share one prefilter anchored as typical logs; a larger start anchors its own, finding the same lines", () => {
+  const rules = loadRules();
+  const line = (p: string) =>
+    `203.0.113.5 - - [12/Mar/2024:03:14:07 +0000] "GET ${p} HTTP/1.1" 200 196 "-" "x"\n`;
+  const small = Buffer.from(line("/index.html") + line("/cgi-bin/.%2e/.%2e/etc/passwd"));
+  const a = prefilterFor(rules, small);
+  assert.equal(prefilterFor(rules, Buffer.from(line("/other"))), a);
+  assert.notEqual(prefilterFor(rules, small, ["wp-login.php"]), a);
+  const big = Buffer.from(line("/index.html").repeat(3000) + line("/cgi-bin/.%2e/.%2e/etc/passwd"));
+  const own = prefilterFor(rules, big);
+  assert.notEqual(own, a);
+  assert.deepEqual(scanRegion(big, 0, big.length, own), scanRegion(big, 0, big.length, a));
+  assert.equal(scanRegion(big, 0, big.length, a).starts.length, 1);
 });
