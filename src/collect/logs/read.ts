@@ -93,7 +93,8 @@ export async function* plainChunks(
 ): Chunks {
   const { fd, close } = fdOf(file);
   try {
-    const buf = Buffer.allocUnsafe(size);
+    // No bigger than the range: a megabyte for each of thousands of small logs kept the collector busy.
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, end - start)));
     let pos = start;
     while (pos < end) {
       const want = Math.min(size, end - pos);
