@@ -11,6 +11,7 @@
  * opens at a client's first counted line and a line past its end opens the next one (a burst split
  * across two windows can be missed; it is never invented).
  */
+import { FNV_OFFSET, fnvString } from "../core/fnv.ts";
 import { decodeRounds } from "../core/percent-decode.ts";
 import type { ProbingFact } from "../facts/log-lines.ts";
 import type { Scenario } from "./logs-behaviour.ts";
@@ -105,8 +106,7 @@ function succeeded(success: NonNullable<Scenario["success"]>, path: string, o: O
 const QUIET_RANK = ["unknown", "failed", "blocked"] as const;
 
 function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  const h = fnvString(FNV_OFFSET, s);
   // Signed: held in place in arrays and sets, where one past 2^31 would be a number object.
   return h | 0;
 }

@@ -12,6 +12,7 @@
  */
 
 import { cutText } from "../../core/cut.ts";
+import { FNV_OFFSET, fnvString, fnvUnit } from "../../core/fnv.ts";
 import {
   HourCounts,
   type LogEntry,
@@ -126,24 +127,17 @@ interface KeyParts {
   pathEnd: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-function mix(h: number, s: string, from = 0, to = s.length): number {
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
 /** FNV-1a of the key's characters, as of `keyString(k)`, without making it. */
 function keyHash(k: KeyParts): number {
-  let h = mix(FNV_OFFSET, k.rule);
-  h = mix(Math.imul(h, FNV_PRIME), k.client); // ^ 0: the separator
-  h = mix(Math.imul(h, FNV_PRIME), k.status);
-  if (k.parts === 4) return mix(Math.imul(h, FNV_PRIME), "*") | 0;
+  // fnvUnit(h, 0): the U+0000 between parts.
+  let h = fnvString(FNV_OFFSET, k.rule);
+  h = fnvString(fnvUnit(h, 0), k.client);
+  h = fnvString(fnvUnit(h, 0), k.status);
+  if (k.parts === 4) return fnvString(fnvUnit(h, 0), "*") | 0;
   if (k.parts === 6) {
-    h = mix(Math.imul(h, FNV_PRIME), k.method);
-    h = mix(Math.imul(h, FNV_PRIME), k.size);
-    h = mix(Math.imul(h, FNV_PRIME), k.uri, 0, k.pathEnd);
+    h = fnvString(fnvUnit(h, 0), k.method);
+    h = fnvString(fnvUnit(h, 0), k.size);
+    h = fnvString(fnvUnit(h, 0), k.uri, 0, k.pathEnd);
   }
   return h | 0;
 }
@@ -244,11 +238,8 @@ function fit(st: KeepState, str: string): string {
 
 /** FNV-1a of what a line asked: a number, so that a group holds no part of its line. */
 function sigOf(e: LogEntry): number {
-  let h = 0x811c9dc5;
-  for (const s of [e.uri ?? "", e.userAgent ?? "", e.referer ?? ""]) {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0, 0x01000193);
-  }
+  let h = FNV_OFFSET;
+  for (const s of [e.uri ?? "", e.userAgent ?? "", e.referer ?? ""]) h = fnvUnit(fnvString(h, s), 0);
   // Signed: a 32-bit integer is held in the group itself, an unsigned one past 2^31 in a number object.
   return h | 0;
 }

@@ -2,7 +2,9 @@
  * One pass over one log stream: split into lines without decoding them all, send only the lines
  * that hold a rule literal (and a thin sample for the site's baseline) to the parser and the rules.
  */
+
 import type { Readable } from "node:stream";
+import { FNV_OFFSET, fnvBytes, fnvUnit } from "../../core/fnv.ts";
 import type { LogEntry, LogFileState, MatchedEntry, MatchTally } from "../../facts/log-lines.ts";
 import { BehaviourTracker, quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
@@ -378,13 +380,6 @@ function clientFirst(f: AccessFormat): boolean {
   return /^%[ha] /.test(f.format) && !/%\{x-forwarded-for\}i/i.test(f.format);
 }
 
-/** FNV-1a of a first field's bytes, as linesOfClients computes it while looking for the space. */
-function fieldHash(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 16777619);
-  return h;
-}
-
 /** The lines of buf[start, end) whose first field (up to a space) names one of `clients`. */
 export function linesOfClients(
   buf: Buffer,
@@ -405,7 +400,7 @@ export function linesOfClients(
     for (const raw of c.startsWith("'") && c.endsWith("'") ? [c, c.slice(1, -1)] : [c]) {
       const bytes = Buffer.from(raw, "utf8");
       longest = Math.max(longest, bytes.length);
-      hashes.add(fieldHash(bytes));
+      hashes.add(fnvBytes(FNV_OFFSET, bytes));
     }
   }
   let n = 0;
@@ -413,9 +408,8 @@ export function linesOfClients(
     let le = buf.indexOf(10, ls);
     if (le < 0 || le > end) le = end;
     let sp = ls;
-    let h = 0x811c9dc5;
-    while (sp < le && buf[sp] !== 32 && sp - ls <= longest)
-      h = Math.imul(h ^ (buf[sp++] as number), 16777619);
+    let h = FNV_OFFSET;
+    while (sp < le && buf[sp] !== 32 && sp - ls <= longest) h = fnvUnit(h, buf[sp++] as number);
     if (
       sp > ls &&
       sp < le &&
