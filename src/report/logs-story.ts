@@ -18,6 +18,9 @@ function when(iso: string | undefined, opts: RenderOptions): string {
   return esc(localizeTime(iso ?? "?", opts.timeZone));
 }
 
+/** Files listed one by one under "Files read" (all with --verbose; the JSON output has every one). */
+const MAX_FILES_SHOWN = 20;
+
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
 /** Attackers named one by one in the story (an incident log can have thousands); the rest are counted. */
@@ -163,7 +166,14 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
     }
   for (const a of tabled) out.push(...attackerTable(a, opts), "");
   out.push(`${t("logs.files.title")}:`);
+  // A directory of years of daily logs is thousands of files: those with something to say (lines
+  // skipped, only their end read) first, then the first others, up to MAX_FILES_SHOWN; the rest counted.
+  const noted = (f: (typeof s.files)[number]) =>
+    f.skippedBytes > 0 || f.formatSource === "none" || Object.keys(f.skipped).length > 0;
+  const shown = new Set(opts.verbose ? s.files : s.files.filter(noted).slice(0, MAX_FILES_SHOWN));
+  for (const f of s.files) if (shown.size < MAX_FILES_SHOWN && !shown.has(f)) shown.add(f);
   for (const f of s.files) {
+    if (!shown.has(f)) continue;
     const parts = [
       t("logs.files.line", {
         path: esc(f.path),
@@ -181,6 +191,15 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
       out.push(
         `    ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}`,
       );
+  }
+  const rest = s.files.filter((f) => !shown.has(f));
+  if (rest.length > 0) {
+    const params = {
+      count: rest.length,
+      lines: rest.reduce((n, f) => n + f.lines, 0),
+      noted: rest.filter(noted).length,
+    };
+    out.push(`  ${t(params.noted > 0 ? "logs.files.moreNoted" : "logs.files.more", params)}`);
   }
   for (const u of s.unreadable)
     out.push(`  ${t("logs.warn.open", { path: esc(u.path), reason: esc(u.reason) })}`);

@@ -214,6 +214,14 @@ export const logs = {
     en: "{path}: {format} ({source}), {lines} line(s)",
     ja: "{path}: {format} ({source})、{lines} 行",
   },
+  "logs.files.more": {
+    en: "… and {count} more file(s), {lines} line(s), read with nothing skipped (each one in the JSON output, or with --verbose)",
+    ja: "… ほかに {count} 個のファイル ({lines} 行) をスキップなしで読み込みました (一覧は JSON 出力か --verbose で表示)",
+  },
+  "logs.files.moreNoted": {
+    en: "… and {count} more file(s), {lines} line(s), {noted} of them with lines skipped or only their end read (each one in the JSON output, or with --verbose)",
+    ja: "… ほかに {count} 個のファイル ({lines} 行) を読み込みました。うち {noted} 個は行のスキップまたは末尾のみの読み込みがあります (一覧は JSON 出力か --verbose で表示)",
+  },
   "logs.files.skipped": { en: "skipped {count} ({reason})", ja: "{count} 行をスキップ ({reason})" },
   "logs.files.tail": {
     en: "only the last {mb} MB were read",
