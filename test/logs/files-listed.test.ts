@@ -25,3 +25,15 @@ test("Files read: twenty at most, those with lines skipped first, the rest count
   assert.equal([...all.matchAll(/^ {2}\S+site\d\d\.log: /gm)].length, 30);
   assert.doesNotMatch(all, /more files/);
 });
+
+test("standard error tells the skipped lines of ten files at most and counts the other files", async (t) => {
+  const dir = tempDir(t);
+  for (let i = 0; i < 15; i++)
+    writeFileSync(join(dir, `day${String(i).padStart(2, "0")}.log`), "not a log line ../../etc/passwd\n");
+  const r = await mamori(["logs", "--color", "never", dir]);
+  const told = new Set(
+    [...r.stderr.matchAll(/^mamori: \S+(day\d\d)\.log:\d+: line skipped/gm)].map((m) => m[1]),
+  );
+  assert.equal(told.size, 10, r.stderr);
+  assert.match(r.stderr, /^mamori: 5 more files with lines skipped \(each one in the report\)$/m);
+});

@@ -20,6 +20,8 @@ import { addCommonOptions, parseCommon } from "../options.ts";
 
 /** Skipped lines named on stderr per file. */
 const WARNINGS_SHOWN = 3;
+/** Files whose skipped lines are told on standard error; the others are counted. */
+const FILES_WARNED = 10;
 
 export function registerLogs(program: Command, io: CliIo, done: (code: number) => void): void {
   const cmd = program
@@ -62,8 +64,10 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
       });
       for (const u of saved?.unreadable ?? [])
         warn.write(`mamori: ${t("logs.warn.open", { path: esc(u.path), reason: reasonOf(u.reason, t) })}\n`);
-      // A few lines each: a file in another format skips every line, and the report says how many.
-      for (const f of saved?.files ?? []) {
+      // A few lines each: a file in another format skips every line, and the report says how many. A
+      // few files too: thousands of daily logs in an unknown format would be thousands of lines here.
+      const skipping = (saved?.files ?? []).filter((f) => Object.values(f.skipped).some((n) => n > 0));
+      for (const f of skipping.slice(0, FILES_WARNED)) {
         for (const w of f.warnings.slice(0, WARNINGS_SHOWN))
           warn.write(
             `mamori: ${t("logs.warn.skipped", { path: esc(f.path), line: w.line ?? "?", reason: reasonOf(w.reason, t) })}\n`,
@@ -73,6 +77,8 @@ export function registerLogs(program: Command, io: CliIo, done: (code: number) =
         if (more > 0)
           warn.write(`mamori: ${t("logs.warn.skippedMore", { path: esc(f.path), count: more })}\n`);
       }
+      if (skipping.length > FILES_WARNED)
+        warn.write(`mamori: ${t("logs.warn.moreFiles", { count: skipping.length - FILES_WARNED })}\n`);
       // Nothing could be read (a mistyped path, an empty directory, a glob that matched nothing): a report
       // saying "no attacks in 0 files" would read as a clean bill of health.
       if (!saved || saved.files.length === 0) {

@@ -235,6 +235,10 @@ export const logs = {
     en: "{path}:{line}: line skipped ({reason})",
     ja: "{path}:{line}: 行をスキップしました ({reason})",
   },
+  "logs.warn.moreFiles": {
+    en: "{count} more file(s) with lines skipped (each one in the report)",
+    ja: "ほかに {count} 個のファイルで行をスキップしました (各ファイルはレポートにあります)",
+  },
   "logs.warn.skippedMore": {
     en: "{path}: {count} more line(s) skipped (counted in the report)",
     ja: "{path}: ほかに {count} 行をスキップしました (件数はレポートにあります)",
