@@ -70,7 +70,10 @@ export function addOutputOptions(cmd: Command, formats: readonly string[] = FORM
       `lowest severity shown and counted for the exit code: ${SEVERITIES.join("|")} (default low, or severityThreshold in config.yaml)`,
     )
     .option("--color <when>", "colour: auto|always|never (NO_COLOR is honoured)", "auto")
-    .option("--verbose", "list every finding on its own (human output groups findings of the same cause)")
+    .option(
+      "--verbose",
+      "list every finding on its own (human output groups findings of the same cause), and every log file read",
+    )
     .addOption(
       new Option("--now <iso>", "pretend the current time is ISO (reproducible reports)").hideHelp(),
     );

@@ -112,8 +112,8 @@ export const help = {
     ja: "色付け: auto|always|never (NO_COLOR を尊重します)",
   },
   "help.opt.verbose": {
-    en: "list every finding on its own (human output groups findings of the same cause)",
-    ja: "検出をすべて個別に表示します (人向けの出力では同じ原因の検出をまとめます)",
+    en: "list every finding on its own (human output groups findings of the same cause), and every log file read",
+    ja: "検出をすべて個別に表示し (人向けの出力では同じ原因の検出をまとめます)、読み込んだログファイルもすべて表示します",
   },
   "help.opt.data-dir": {
     en: "directory of mamori's vulnerability and IOC data",
