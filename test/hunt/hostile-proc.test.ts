@@ -172,3 +172,31 @@ test("'run as root to see them' is said only to a mamori not running as root (re
   writeTree(dir, { "proc/self/status": "Name:\tx\nUid:\t0\t0\t0\t0\n" });
   assert.equal(runsAsRoot(rootCtx(dir)), false);
 });
+
+test("a /tmp flooded with junk files does not use up the entry bound before /dev/shm is looked at", (t) => {
+  const dir = tempDir(t);
+  writeTree(dir, { "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n" });
+  fs.mkdirSync(path.join(dir, "tmp/junk"), { recursive: true });
+  for (let i = 0; i < 2_000; i++) fs.writeFileSync(path.join(dir, "tmp/junk", `f${i}`), "x");
+  const miner = path.join(dir, "dev/shm/.x/kdevtmpfsi");
+  fs.mkdirSync(path.dirname(miner), { recursive: true });
+  fs.writeFileSync(miner, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(64)]), {
+    mode: 0o755,
+  });
+  const ctx = rootCtx(dir);
+  const { files, bounds } = collectFiles(ctx, [], {
+    maxDepth: 6,
+    maxEntries: 500,
+    maxFileBytes: 1 << 20,
+    maxTotalBytes: 1 << 24,
+    minerStrings: [],
+    extraPaths: [],
+  });
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ["/dev/shm/.x/kdevtmpfsi"],
+  );
+  assert.ok(bounds.truncated);
+  assert.ok(bounds.entriesSeen <= 500, String(bounds.entriesSeen));
+  assert.ok(ctx.diag.notChecked.some((n) => n.area === "hunt.files" && n.reason === "bounds"));
+});

@@ -96,13 +96,10 @@ export function collectFiles(
   };
   const files: HuntFile[] = [];
   const seen = new Set<string>();
-  const visit = (p: string, depth: number) => {
-    if (seen.has(p)) return;
+  /** Looks at one entry; a directory's entries go on `stack` (last pushed, first looked at). */
+  const visit = (p: string, depth: number, stack: Array<[string, number]>): boolean => {
+    if (seen.has(p)) return false;
     seen.add(p);
-    if (bounds.entriesSeen >= opts.maxEntries) {
-      bounds.truncated = true;
-      return;
-    }
     bounds.entriesSeen++;
     let st: ReturnType<ScanContext["fs"]["lstat"]>;
     try {
@@ -110,13 +107,13 @@ export function collectFiles(
     } catch (err) {
       const code = err instanceof RootFsError ? err.code : errorCode(err);
       if (code !== "ENOENT") ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
-      return;
+      return true;
     }
-    if (st.isSymbolicLink()) return; // never followed: no loops, no escaping the scanned places
+    if (st.isSymbolicLink()) return true; // never followed: no loops, no escaping the scanned places
     if (st.isDirectory()) {
       if (depth >= opts.maxDepth) {
         bounds.truncated = true;
-        return;
+        return true;
       }
       let names: string[];
       try {
@@ -124,17 +121,19 @@ export function collectFiles(
       } catch (err) {
         const code = err instanceof RootFsError ? err.code : errorCode(err);
         ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
-        return;
+        return true;
       }
-      for (const n of names) visit(path.posix.join(p, n), depth + 1);
-      return;
+      // Reversed: popped in the directory's order, depth first, as a recursive walk would.
+      for (let i = names.length - 1; i >= 0; i--)
+        stack.push([path.posix.join(p, names[i] as string), depth + 1]);
+      return true;
     }
-    if (!st.isFile() || st.size === 0) return;
+    if (!st.isFile() || st.size === 0) return true;
     try {
       const head = ctx.fs.readBytes(p, { maxBytes: 4 });
       const elf = isElf(head);
       const executable = (st.mode & 0o111) !== 0;
-      if (!elf && !executable) return;
+      if (!elf && !executable) return true;
       const f: HuntFile = {
         path: p,
         size: st.size,
@@ -158,8 +157,22 @@ export function collectFiles(
       const code = err instanceof RootFsError ? err.code : errorCode(err);
       ctx.diag.couldNotCheck({ area: "hunt.files", path: p, reason: code });
     }
+    return true;
   };
-  for (const r of roots) visit(r, depthOf.get(r) ?? 0);
+  // Every root first gets an equal share of the entries, then what is left goes to the roots not
+  // finished, in order: a /tmp flooded with junk files (anyone can make a million) cannot use up the
+  // budget before /var/tmp, /dev/shm and the hidden places are looked at.
+  const stacks = roots.map((r): Array<[string, number]> => [[r, depthOf.get(r) ?? 0]]);
+  const walk = (stack: Array<[string, number]>, budget: number) => {
+    for (let used = 0; stack.length > 0 && used < budget; ) {
+      const [p, depth] = stack.pop() as [string, number];
+      if (visit(p, depth, stack)) used++;
+    }
+  };
+  const share = Math.max(1, Math.floor(opts.maxEntries / Math.max(1, roots.length)));
+  for (const stack of stacks) walk(stack, Math.min(share, opts.maxEntries - bounds.entriesSeen));
+  for (const stack of stacks) walk(stack, opts.maxEntries - bounds.entriesSeen);
+  if (stacks.some((stack) => stack.length > 0)) bounds.truncated = true;
   if (bounds.truncated)
     ctx.diag.couldNotCheck({
       area: "hunt.files",
