@@ -109,7 +109,14 @@ export function renderLogsStory(keyed: ReportDocument, opts: RenderOptions): str
         const time = ev?.time ?? w.attacks.find((x) => x.attack === a.attack)?.firstSuccess;
         return { w, ev, time };
       })
-      .sort((x, y) => byCodeUnit(x.time ?? "\uffff", y.time ?? "\uffff") || byCodeUnit(x.w.ip, y.w.ip));
+      // Within one second (a log's resolution), in the order the log wrote them.
+      .sort(
+        (x, y) =>
+          byCodeUnit(x.time ?? "\uffff", y.time ?? "\uffff") ||
+          byCodeUnit(x.ev?.file ?? "", y.ev?.file ?? "") ||
+          (x.ev?.line ?? 0) - (y.ev?.line ?? 0) ||
+          byCodeUnit(x.w.ip, y.w.ip),
+      );
     for (const { w, ev, time } of listed.slice(0, MAX_LISTED)) {
       const shell = /\/(?:ba)?sh$/.test(ev?.request.split(" ")[1] ?? "") || ev?.why === "cgi-ran";
       // Clients past the engine's bounds are counted together: said so, not as one address.
