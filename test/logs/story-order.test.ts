@@ -31,3 +31,12 @@ test("those who got in are told in the order they got in, not by how busy they w
     story,
   );
 });
+
+test("within one second, those who got in are listed in the order the log wrote them", async (t) => {
+  const dir = tempDir(t);
+  const f = join(dir, "access.log");
+  writeFileSync(f, `${[read("203.0.113.9", 20, 200, 1294), read("192.0.2.1", 20, 200, 1294)].join("\n")}\n`);
+  const story = (await mamori(["logs", "--color", "never", f])).stdout;
+  const order = [...story.matchAll(/^ {2}(\S+) succeeded at/gm)].map((m) => m[1]);
+  assert.deepEqual(order, ["203.0.113.9", "192.0.2.1"], story);
+});
