@@ -50,6 +50,31 @@ export interface WorkerJob {
   quietLiterals?: string[];
 }
 
+/** What the worker needs of standard input's scan, sent once before its segments (parallel-stream.ts). */
+export interface StreamSetup {
+  rules: Array<RuleSpec & { file: string }>;
+  display: string;
+  detected?: WorkerJob["detected"];
+  formatSource?: FileScan["formatSource"];
+  offsetMinutes?: number;
+  quietLiterals?: string[];
+}
+
+/**
+ * Messages to the worker besides jobs: a stream's setup, then its segments (bytes copied across), each
+ * answered by a `StreamAnswer`.
+ */
+export type StreamMessage =
+  | { stream: number; setup: StreamSetup }
+  | { stream: number; segment: number; start: number; bytes: Uint8Array };
+
+export interface StreamAnswer {
+  stream: number;
+  segment: number;
+  scan?: FileScan;
+  error?: string;
+}
+
 /**
  * What a thread sends of a file: each segment's scan as soon as it is read (`segment`), then `done`;
  * or, for a gzip file, its one scan. The facts name rules by id: a scan crosses threads as it is.
@@ -150,6 +175,13 @@ export function fromWire(d: WorkerJob["detected"]): DetectedFormat | undefined {
  */
 export class ScanWorker {
   private worker: Worker;
+  /** Its modules are loaded: a segment sent now is scanned now (standard input gives none before). */
+  ready = false;
+  private streams = 0;
+  private readonly answers = new Map<
+    string,
+    { resolve: (s: FileScan) => void; reject: (e: Error) => void }
+  >();
   constructor() {
     // A small young generation keeps the second thread light (its work allocates little); the
     // compile cache spares it the TypeScript stripper.
@@ -157,8 +189,38 @@ export class ScanWorker {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
       env: workerEnv(),
     });
+    this.worker.on("message", (m: { ready?: boolean } & Partial<StreamAnswer>) => {
+      if (m.ready) this.ready = true;
+      if (m.stream === undefined || m.segment === undefined) return;
+      const key = `${m.stream}:${m.segment}`;
+      const a = this.answers.get(key);
+      this.answers.delete(key);
+      if (m.scan) a?.resolve(m.scan);
+      else a?.reject(new Error(m.error ?? "no scan"));
+    });
     // A thread that fails while idle must not take the process down; run() reports errors of a job.
-    this.worker.on("error", () => {});
+    const fail = (e: Error) => {
+      for (const a of this.answers.values()) a.reject(e);
+      this.answers.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", () => fail(new Error("the worker ended")));
+  }
+
+  /** Sends a stream's setup; its segments then name the number returned. */
+  openStream(setup: StreamSetup): number {
+    const stream = ++this.streams;
+    this.worker.postMessage({ stream, setup } satisfies StreamMessage);
+    return stream;
+  }
+
+  /** Scans one segment of an open stream (a copy of `bytes` crosses); rejects if the worker fails. */
+  scanSegment(stream: number, segment: number, start: number, bytes: Uint8Array): Promise<FileScan> {
+    return new Promise<FileScan>((resolve, reject) => {
+      if (this.closed) return reject(new Error("the worker is closed"));
+      this.answers.set(`${stream}:${segment}`, { resolve, reject });
+      this.worker.postMessage({ stream, segment, start, bytes } satisfies StreamMessage);
+    });
   }
 
   /** Runs `job`: each segment's scan goes to `onSegment` as it comes; resolves with the last message. */
@@ -168,7 +230,9 @@ export class ScanWorker {
         this.worker.off("message", onMessage);
         this.worker.off("error", onError);
       };
-      const onMessage = (m: WireParts) => {
+      const onMessage = (m: WireParts & { ready?: boolean; stream?: number }) => {
+        // Not this job's: the worker saying it is loaded, or a stream's answer.
+        if (m.ready || m.stream !== undefined) return;
         if (m.segment !== undefined && m.scan) {
           onSegment?.(m.segment, m.scan);
           return;

@@ -13,6 +13,7 @@ import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import type { RootFs } from "../rootfs.ts";
 import { type AccessFormat, compileFormat } from "./engine/format.ts";
 import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
+import { STREAM_SEGMENT_BYTES, STREAM_WORKER_AFTER, scanStreamParallel } from "./parallel-stream.ts";
 
 /** A gzip file this large (compressed) is scanned in the worker thread, which keeps memory low. */
 const GZIP_WORKER_MIN_BYTES = 4 << 20;
@@ -173,18 +174,42 @@ export async function runLogs(fs: RootFs, inputs: LogInput[], opts: RunOptions):
       ? size >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)
       : size >= minParallel;
   };
-  let worker: ScanWorker | undefined;
-  if (opts.parallel !== false && files.some(big)) {
-    try {
-      worker = new ScanWorker();
-    } catch {
-      worker = undefined;
-    }
-  }
+  // The second thread: started now for a large file, or when standard input proves longer than a segment.
+  const threads = new SecondThread(opts.parallel !== false);
+  if (files.some(big)) threads.get();
   try {
-    return await readAll(fs, files, opts, unreadable, worker);
+    return await readAll(fs, files, opts, unreadable, threads);
   } finally {
-    worker?.close();
+    threads.close();
+  }
+}
+
+/** The reading thread, started at most once, when first wanted; closed once the reading is done. */
+class SecondThread {
+  private worker: ScanWorker | undefined;
+  private closed: boolean;
+  constructor(allowed: boolean) {
+    this.closed = !allowed;
+  }
+
+  get(): ScanWorker | undefined {
+    if (this.closed) return undefined;
+    try {
+      this.worker ??= new ScanWorker();
+    } catch {
+      this.closed = true;
+    }
+    return this.worker;
+  }
+
+  /** The one started, if any (a file read here does not start one). */
+  get started(): ScanWorker | undefined {
+    return this.worker;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.worker?.close();
   }
 }
 
@@ -193,7 +218,7 @@ async function readAll(
   files: LogInput[],
   opts: RunOptions,
   unreadable: LogsFacts["unreadable"],
-  worker: ScanWorker | undefined,
+  threads: SecondThread,
 ): Promise<LogsFacts> {
   const seen = new Set<string>();
   const scans: FileScan[] = [];
@@ -222,7 +247,7 @@ async function readAll(
         opts.onOpened?.(f.path);
       }
       try {
-        const scan = await readOne(f, file, { ...opts, scenarios }, offset, worker);
+        const scan = await readOne(f, file, { ...opts, scenarios }, offset, threads);
         finishBehaviour(scan, scenarios);
         scan.keep = undefined; // the group index is needed only while the file is read
         if (scan.errorLinesDropped && scan.warnings.length < 50)
@@ -237,7 +262,7 @@ async function readAll(
     }
     // The second thread's part is done: its heap goes back now, not after the follow-up pass and the
     // judging (runLogs closes it again, which does nothing then).
-    worker?.close();
+    threads.close();
     const next = opts.firstSuccesses ? await followUp(opened, opts.firstSuccesses(scans), opts) : {};
     return {
       files: scans.map((s) => ({
@@ -274,18 +299,20 @@ async function readOne(
   file: LogFile | undefined,
   opts: RunOptions,
   offset: number | undefined,
-  worker: ScanWorker | undefined,
+  threads: SecondThread,
 ): Promise<FileScan> {
   const format = opts.format ?? f.format;
   const formatSource = opts.format ? "option" : f.formatSource;
   if (!file)
-    return scanStream(opts.stdin as Readable, f.display, {
-      rules: opts.rules,
-      scenarios: opts.scenarios,
-      format,
-      formatSource,
-      offsetMinutes: offset,
-    });
+    return scanStreamParallel(
+      opts.stdin as Readable,
+      f.display,
+      { rules: opts.rules, scenarios: opts.scenarios, format, formatSource, offsetMinutes: offset },
+      () => threads.get(),
+      opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
+      Math.min(opts.parallelMinBytes ?? STREAM_WORKER_AFTER, STREAM_WORKER_AFTER),
+    );
+  const worker = threads.started;
   if (!file.gzip && opts.parallel !== false) {
     const skip = opts.tailBytes !== undefined && file.size > opts.tailBytes ? file.size - opts.tailBytes : 0;
     if (file.size - skip >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES))

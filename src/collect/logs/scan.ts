@@ -289,7 +289,7 @@ export interface ScanOptions {
   quietLiterals?: string[];
 }
 
-const MAX_LINE = 1 << 20;
+export const MAX_LINE = 1 << 20;
 
 /** Characters of a sample's target: the baseline keys pages by their path. */
 const SAMPLE_URI_CHARS = 2048;

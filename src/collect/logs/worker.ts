@@ -1,19 +1,38 @@
-/** Worker thread: scans the segments of plain log files it takes, or a gzip file, one job at a time (see parallel.ts). */
+/**
+ * Worker thread: scans the segments of plain log files it takes, a gzip file, or the segments of
+ * standard input it is sent, one message at a time (see parallel.ts and parallel-stream.ts).
+ */
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
-import { fromWire, scanSegments, type WireParts, WORKER_AHEAD, type WorkerJob } from "./parallel.ts";
+import type { Prefilter } from "./engine/prefilter.ts";
+import {
+  fromWire,
+  type StreamAnswer,
+  type StreamMessage,
+  type StreamSetup,
+  scanSegments,
+  type WireParts,
+  WORKER_AHEAD,
+  type WorkerJob,
+} from "./parallel.ts";
 import { gunzipped } from "./read.ts";
-import { type ScanOptions, scanStream } from "./scan.ts";
+import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
-parentPort?.on("message", async (job: WorkerJob) => {
-  const opts: ScanOptions = {
+const CHUNK = 1 << 20;
+
+function optionsOf(job: WorkerJob | StreamSetup): ScanOptions {
+  return {
     rules: job.rules.map((r) => compileSpec(r, r.file)),
     detected: fromWire(job.detected),
     formatSource: job.formatSource,
     offsetMinutes: job.offsetMinutes,
-    skippedBytes: job.skippedBytes,
+    skippedBytes: "skippedBytes" in job ? job.skippedBytes : undefined,
     quietLiterals: job.quietLiterals,
   };
+}
+
+async function runJob(job: WorkerJob): Promise<void> {
+  const opts = optionsOf(job);
   // The group index is rebuilt where the scans are joined: not worth copying.
   if (job.gzip || !job.next) {
     const scan = await scanStream(gunzipped(job.fd, job.bounds[1]), job.display, opts);
@@ -35,4 +54,48 @@ parentPort?.on("message", async (job: WorkerJob) => {
     WORKER_AHEAD,
   );
   parentPort?.postMessage({ done: true } satisfies WireParts);
+}
+
+/** The stream being read: its options, compiled once, and this thread's prefilter for it. */
+let stream: { id: number; display: string; opts: ScanOptions; prefilter?: Prefilter } | undefined;
+
+async function runStream(m: StreamMessage): Promise<void> {
+  if ("setup" in m) {
+    stream = { id: m.stream, display: m.setup.display, opts: optionsOf(m.setup) };
+    return;
+  }
+  const answer: StreamAnswer = { stream: m.stream, segment: m.segment };
+  try {
+    if (stream?.id !== m.stream) throw new Error("segment of a stream not set up");
+    const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+    const s = stream;
+    s.prefilter ??= prefilterFor(s.opts.rules, bytes.subarray(0, CHUNK), s.opts.quietLiterals);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
+    const scan: FileScan = await scanStream(chunks, s.display, {
+      ...s.opts,
+      prefilter: s.prefilter,
+      skippedBytes: 0,
+      startOffset: m.start,
+    });
+    scan.keep = undefined;
+    answer.scan = scan;
+  } catch (err) {
+    answer.error = String(err);
+  }
+  parentPort?.postMessage(answer);
+}
+
+// One message at a time: a stream's segments may arrive while one is being scanned. A job that fails
+// ends the thread, as before there was a queue: the main thread's run() rejects and reads it itself.
+let queue = Promise.resolve();
+parentPort?.on("message", (m: WorkerJob | StreamMessage) => {
+  queue = queue
+    .then(() => ("stream" in m ? runStream(m) : runJob(m)))
+    .catch((err) => {
+      process.nextTick(() => {
+        throw err;
+      });
+    });
 });
+parentPort?.postMessage({ ready: true });

@@ -1,0 +1,261 @@
+/**
+ * Standard input (`docker logs web 2>&1 | mamori logs -`) read by two threads: a pipe has no size and
+ * cannot be read at an offset, so this thread reads it and cuts it at newlines into segments, keeps
+ * some and hands others to the worker as copies while the worker has fewer than two waiting. The
+ * segments' scans are joined in stream order, as a plain file's are (parallel.ts). Input that ends
+ * within the first segment is scanned in one pass here, as before.
+ */
+import type { Readable } from "node:stream";
+import { quietLiteralsOf } from "../../rules/behaviour-track.ts";
+import { specOf } from "../../rules/logs-compile.ts";
+import { type DetectedFormat, detectFormat } from "./engine/format.ts";
+import type { Prefilter } from "./engine/prefilter.ts";
+import { type ScanWorker, SegmentJoin, type StreamSetup, toWire } from "./parallel.ts";
+import { type FileScan, MAX_LINE, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+
+/** Segments the worker may hold (one it scans, the rest waiting): enough that it never waits for this thread. */
+const WORKER_QUEUE = 4;
+/** How many segments this thread may be ahead of the join before it waits for the worker's. */
+const AHEAD = WORKER_QUEUE + 4;
+/** Read size handed to the scan: as a file's segment is read (parallel.ts SEGMENT_CHUNK). */
+const CHUNK = 1 << 20;
+/**
+ * Segment size: each is copied to the worker and held until its scan is joined, so small (4 MB, a
+ * file's, peaked 50-66 MB higher on 256 MB of genlog than 1 MB).
+ */
+export const STREAM_SEGMENT_BYTES = 1 << 20;
+/** Input read before the worker is started: below this one thread does it all. */
+export const STREAM_WORKER_AFTER = 4 << 20;
+
+/** A piece of the stream in order: whole lines to scan, or a line too long to scan, dropped. */
+type Piece = { start: number; bytes: Buffer } | { start: number; dropped: number; ended: boolean };
+
+/**
+ * The stream as whole-line segments of about `every` bytes (the last may end without a newline). A
+ * line whose bytes pass `maxLine` before its newline is not held: it is dropped as it comes, and told
+ * as a dropped piece (with whether its newline came), so memory stays under `every + maxLine` and a
+ * chunk whatever the stream holds.
+ */
+export async function* streamPieces(
+  stream: AsyncIterable<Buffer>,
+  every: number,
+  maxLine = MAX_LINE,
+  alloc: (n: number) => Buffer = (n) => Buffer.allocUnsafeSlow(n),
+): AsyncGenerator<Piece> {
+  let parts: Buffer[] = [];
+  let have = 0;
+  let tail = 0; // bytes after the last newline held
+  let start = 0; // stream offset of parts[0]
+  let dropping = -1; // bytes of a too-long line dropped so far, or -1
+  const take = (n: number): Buffer => {
+    const out = alloc(n);
+    let at = 0;
+    while (at < n) {
+      const p = parts[0] as Buffer;
+      const k = Math.min(p.length, n - at);
+      p.copy(out, at, 0, k);
+      at += k;
+      if (k === p.length) parts.shift();
+      else parts[0] = p.subarray(k);
+    }
+    have -= n;
+    return out;
+  };
+  for await (const raw of stream) {
+    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+    if (dropping >= 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        dropping += chunk.length;
+        continue;
+      }
+      yield { start, dropped: dropping + nl + 1, ended: true };
+      start += dropping + nl + 1;
+      dropping = -1;
+      chunk = chunk.subarray(nl + 1);
+    }
+    if (chunk.length === 0) continue;
+    parts.push(chunk);
+    have += chunk.length;
+    const nl = chunk.lastIndexOf(10);
+    tail = nl < 0 ? tail + chunk.length : chunk.length - nl - 1;
+    if (tail > maxLine) {
+      // A line too long to scan: what comes before it is a segment, the line itself is dropped.
+      if (have > tail) {
+        const bytes = take(have - tail);
+        yield { start, bytes };
+        start += bytes.length;
+      }
+      dropping = have;
+      parts = [];
+      have = 0;
+      tail = 0;
+      continue;
+    }
+    if (have >= every && have > tail) {
+      const bytes = take(have - tail);
+      yield { start, bytes };
+      start += bytes.length;
+    }
+  }
+  if (dropping >= 0) yield { start, dropped: dropping, ended: false };
+  else if (have > 0) yield { start, bytes: take(have) };
+}
+
+/** A dropped too-long line as a part of the joined scan: a line (if its newline came), skipped. */
+function droppedPart(display: string, format: string, piece: { dropped: number; ended: boolean }): FileScan {
+  return {
+    path: display,
+    format,
+    formatSource: format === "unknown" ? "none" : "detected",
+    lines: piece.ended ? 1 : 0,
+    bytes: piece.dropped,
+    parsed: 0,
+    skipped: { "too-long": 1 },
+    warnings: [{ line: 1, reason: "too-long", detail: `${piece.dropped}+ bytes` }],
+    skippedBytes: 0,
+    matches: [],
+    samples: [],
+    cgiErrors: [],
+    tallies: [],
+  };
+}
+
+function* chunksOf(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += CHUNK) yield bytes.subarray(at, at + CHUNK);
+}
+
+/**
+ * Scans `stream` on this thread and, once `workerAfter` bytes have come, on `worker()` too (called only
+ * then: a short input starts no thread). The result is that of a plain file read in segments.
+ */
+export async function scanStreamParallel(
+  stream: Readable | AsyncIterable<Buffer>,
+  display: string,
+  opts: ScanOptions,
+  worker: () => ScanWorker | undefined,
+  segmentBytes = STREAM_SEGMENT_BYTES,
+  workerAfter = STREAM_WORKER_AFTER,
+): Promise<FileScan> {
+  // Segment buffers are used again once scanned: a new one each time only made work for the collector.
+  const free: Buffer[] = [];
+  const capacity = segmentBytes + (256 << 10);
+  const alloc = (n: number) => {
+    const b = n <= capacity ? (free.pop() ?? Buffer.allocUnsafeSlow(capacity)) : Buffer.allocUnsafeSlow(n);
+    return b.subarray(0, n);
+  };
+  const release = (b: Buffer) => {
+    if (b.buffer.byteLength === capacity && free.length < WORKER_QUEUE + 2)
+      free.push(Buffer.from(b.buffer, 0, capacity));
+  };
+  const pieces = streamPieces(stream as AsyncIterable<Buffer>, segmentBytes, opts.maxLine, alloc);
+  const head: Piece[] = [];
+  for (let k = 0; k < 2; k++) {
+    const r = await pieces.next();
+    if (r.done) break;
+    head.push(r.value);
+  }
+  // Nothing, or one segment of whole lines: one pass, exactly as a short file.
+  const only = head[0];
+  if (head.length < 2 && (!only || "bytes" in only))
+    return scanStream(only && "bytes" in only ? chunksOf(only.bytes) : [], display, opts);
+
+  const quietLiterals = opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? []);
+  let detected: DetectedFormat | undefined =
+    opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
+  const formatSource = opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected");
+  const join = new SegmentJoin(opts.scenarios);
+  let prefilter: Prefilter | undefined;
+  const here = async (i: number, start: number, bytes: Buffer) => {
+    prefilter ??= prefilterFor(opts.rules, bytes.subarray(0, CHUNK), quietLiterals);
+    const scan = await scanStream(chunksOf(bytes), display, {
+      ...opts,
+      detected,
+      formatSource,
+      scenarios: undefined, // tracked where the segments are joined, in stream order
+      quietLiterals,
+      prefilter,
+      skippedBytes: 0,
+      startOffset: start,
+    });
+    release(bytes);
+    join.add(i, scan);
+  };
+
+  let thread: ScanWorker | undefined;
+  let streamId: number | undefined;
+  let workerFailed = false;
+  /** Segments with the worker: their bytes stay here until its scan is joined (read here if it fails). */
+  const withWorker = new Map<number, { start: number; bytes: Buffer; done: Promise<void> }>();
+  const give = (s: ScanWorker, i: number, start: number, bytes: Buffer) => {
+    streamId ??= s.openStream(setupOf(opts, display, detected, formatSource, quietLiterals));
+    const done = s.scanSegment(streamId, i, start, bytes).then(
+      (scan) => {
+        withWorker.delete(i);
+        release(bytes);
+        join.add(i, scan);
+      },
+      () => {
+        workerFailed = true;
+      },
+    );
+    withWorker.set(i, { start, bytes, done });
+  };
+  /** After a worker failure: the segments it held are read here, in order, before any later one. */
+  const takeBack = async () => {
+    await Promise.all([...withWorker.values()].map((w) => w.done));
+    const back = [...withWorker].sort((a, b) => a[0] - b[0]);
+    withWorker.clear();
+    for (const [n, w] of back) await here(n, w.start, w.bytes);
+  };
+
+  let i = 0;
+  const all = async function* () {
+    yield* head;
+    yield* pieces;
+  };
+  for await (const piece of all()) {
+    const n = i++;
+    if (workerFailed && withWorker.size > 0) await takeBack();
+    if (!("bytes" in piece)) {
+      const format = detected
+        ? detected.kind === "access"
+          ? detected.format.name
+          : detected.name
+        : "unknown";
+      join.add(n, droppedPart(display, format, piece));
+      continue;
+    }
+    detected ??= detectFormat(piece.bytes.toString("utf8", 0, 65536).split("\n").slice(0, 50));
+    if (!thread && piece.start >= workerAfter) thread = worker();
+    if (thread?.ready && !workerFailed && withWorker.size < WORKER_QUEUE) {
+      give(thread, n, piece.start, piece.bytes);
+      continue;
+    }
+    // Not too far ahead of the worker's oldest segment: scans waiting for an earlier one are held whole.
+    while (withWorker.size > 0 && !workerFailed && n - join.joinedCount > AHEAD)
+      await Promise.race([...withWorker.values()].map((w) => w.done));
+    await here(n, piece.start, piece.bytes);
+    // The worker's answers (and its word that it is ready) come in as messages: let them in.
+    if (thread) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await takeBack();
+  return join.result();
+}
+
+function setupOf(
+  opts: ScanOptions,
+  display: string,
+  detected: DetectedFormat | undefined,
+  formatSource: FileScan["formatSource"],
+  quietLiterals: string[],
+): StreamSetup {
+  return {
+    rules: opts.rules.map(specOf),
+    display,
+    detected: toWire(detected),
+    formatSource,
+    offsetMinutes: opts.offsetMinutes,
+    quietLiterals,
+  };
+}
