@@ -276,6 +276,18 @@ try {
       note("genlog 20% / 0.5% wall", high.s / low.s);
       lines.push(`genlog 20% vs 0.5%: ${fmt(high.s / low.s)}x wall, ${fmt(high.cpu / low.cpu)}x cpu`);
     }
+    if (g05) {
+      // Standard input (`docker logs web 2>&1 | mamori logs -`): both read the file through cat.
+      const piped = (cmd: string) => timed("bash", ["-c", `cat '${g05.file}' | ${cmd}`]);
+      const grepPiped = () => piped(`LC_ALL=C grep -c -E '${GREP}'`);
+      let g = [grepPiped(), grepPiped()].reduce(faster);
+      const m = piped(`'${cli}' logs --format json -`);
+      g = faster(g, grepPiped());
+      note("genlog 0.5% piped: mamori/grep wall", m.s / g.s);
+      lines.push(
+        `${"genlog 0.5% piped".padEnd(18)} grep ${fmt(g.s)} s (cpu ${fmt(g.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / g.s)}x grep, cpu ${fmt(m.cpu / g.cpu)}x   peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
+      );
+    }
     for (const { name, file } of gzips) {
       warm(file);
       // Node's gunzip, best of one run before mamori and one after (as grep above).

@@ -58,8 +58,12 @@ test("standard input cut into segments: whole lines, every byte once, a too-long
   assert.equal(at, Buffer.byteLength(text));
   assert.equal(dropped, 1);
   // A stream that ends inside a too-long line: dropped, and said to have no newline.
-  const tail: Array<{ dropped?: number; ended?: boolean }> = [];
-  for await (const p of streamPieces(Readable.from([Buffer.from(`x\n${"b".repeat(40_000)}`)]), 10_000, 30_000))
+  const tail: Array<{ start: number; bytes?: Buffer; dropped?: number; ended?: boolean }> = [];
+  for await (const p of streamPieces(
+    Readable.from([Buffer.from(`x\n${"b".repeat(40_000)}`)]),
+    10_000,
+    30_000,
+  ))
     tail.push(p);
   assert.deepEqual(tail.at(-1), { start: 2, dropped: 40_000, ended: false });
 });
@@ -71,7 +75,12 @@ test("standard input read by two threads gives the facts of one pass, a too-long
   const inputs = [{ path: "-", display: "-" }];
   const fs = new RootFs("/");
   const one = await readLogs(fs, inputs, { rules, stdin: piped(text), parallel: false });
-  const two = await readLogs(fs, inputs, { rules, stdin: piped(text), parallelMinBytes: 1, segmentBytes: 30_000 });
+  const two = await readLogs(fs, inputs, {
+    rules,
+    stdin: piped(text),
+    parallelMinBytes: 1,
+    segmentBytes: 30_000,
+  });
   assert.equal(one.files[0]?.lines, 4000);
   assert.equal(two.files[0]?.lines, 4000);
   assert.equal(two.files[0]?.bytes, Buffer.byteLength(text));
