@@ -136,3 +136,25 @@ test("segments the worker held when it failed are read on this thread: nothing i
   );
   assert.equal(scan.tallies.length, one.tallies.length);
 });
+
+test("a read of standard input that fails keeps what came before it and says so", async () => {
+  const rules = loadRules();
+  const text = logText(3000);
+  const cut = text.lastIndexOf("\n", 200_000) + 1;
+  const failing = () =>
+    Readable.from(
+      (async function* () {
+        yield Buffer.from(text.slice(0, 100_000));
+        yield Buffer.from(text.slice(100_000, cut));
+        throw Object.assign(new Error("input/output error"), { code: "EIO" });
+      })(),
+    );
+  const whole = await scanStream([Buffer.from(text.slice(0, cut))], "-", { rules, scenarios: [] });
+  for (const segment of [1 << 20, 30_000]) {
+    const scan = await scanStreamParallel(failing(), "-", { rules, scenarios: [] }, () => undefined, segment);
+    assert.equal(scan.lines, whole.lines, `segments of ${segment}`);
+    assert.equal(scan.matches.length, whole.matches.length);
+    assert.equal(scan.skipped["read-error"], 1);
+    assert.deepEqual(scan.warnings.at(-1), { line: whole.lines + 1, reason: "read-error", detail: "EIO" });
+  }
+});

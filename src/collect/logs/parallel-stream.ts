@@ -61,45 +61,52 @@ export async function* streamPieces(
     have -= n;
     return out;
   };
-  for await (const raw of stream) {
-    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    if (dropping >= 0) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        dropping += chunk.length;
+  // A read that fails (EIO on a pipe, a stream destroyed) ends the input: what came is scanned first.
+  let failed: unknown;
+  try {
+    for await (const raw of stream) {
+      let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+      if (dropping >= 0) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          dropping += chunk.length;
+          continue;
+        }
+        yield { start, dropped: dropping + nl + 1, ended: true };
+        start += dropping + nl + 1;
+        dropping = -1;
+        chunk = chunk.subarray(nl + 1);
+      }
+      if (chunk.length === 0) continue;
+      parts.push(chunk);
+      have += chunk.length;
+      const nl = chunk.lastIndexOf(10);
+      tail = nl < 0 ? tail + chunk.length : chunk.length - nl - 1;
+      if (tail > maxLine) {
+        // A line too long to scan: what comes before it is a segment, the line itself is dropped.
+        if (have > tail) {
+          const bytes = take(have - tail);
+          yield { start, bytes };
+          start += bytes.length;
+        }
+        dropping = have;
+        parts = [];
+        have = 0;
+        tail = 0;
         continue;
       }
-      yield { start, dropped: dropping + nl + 1, ended: true };
-      start += dropping + nl + 1;
-      dropping = -1;
-      chunk = chunk.subarray(nl + 1);
-    }
-    if (chunk.length === 0) continue;
-    parts.push(chunk);
-    have += chunk.length;
-    const nl = chunk.lastIndexOf(10);
-    tail = nl < 0 ? tail + chunk.length : chunk.length - nl - 1;
-    if (tail > maxLine) {
-      // A line too long to scan: what comes before it is a segment, the line itself is dropped.
-      if (have > tail) {
+      if (have >= every && have > tail) {
         const bytes = take(have - tail);
         yield { start, bytes };
         start += bytes.length;
       }
-      dropping = have;
-      parts = [];
-      have = 0;
-      tail = 0;
-      continue;
     }
-    if (have >= every && have > tail) {
-      const bytes = take(have - tail);
-      yield { start, bytes };
-      start += bytes.length;
-    }
+  } catch (err) {
+    failed = err;
   }
   if (dropping >= 0) yield { start, dropped: dropping, ended: false };
   else if (have > 0) yield { start, bytes: take(have) };
+  if (failed !== undefined) throw failed;
 }
 
 /** A dropped too-long line as a part of the joined scan: a line (if its newline came), skipped. */
@@ -149,16 +156,34 @@ export async function scanStreamParallel(
       free.push(Buffer.from(b.buffer, 0, capacity));
   };
   const pieces = streamPieces(stream as AsyncIterable<Buffer>, segmentBytes, opts.maxLine, alloc);
+  // A failed read ends the pieces; it is told in the scan as one pass tells it (scan.ts).
+  let readError: string | undefined;
+  const next = async (): Promise<Piece | undefined> => {
+    try {
+      const r = await pieces.next();
+      return r.done ? undefined : r.value;
+    } catch (err) {
+      readError = (err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err);
+      return undefined;
+    }
+  };
+  const told = (scan: FileScan): FileScan => {
+    if (readError === undefined) return scan;
+    scan.skipped["read-error"] = (scan.skipped["read-error"] ?? 0) + 1;
+    if (scan.warnings.length < 50)
+      scan.warnings.push({ line: scan.lines + 1, reason: "read-error", detail: readError });
+    return scan;
+  };
   const head: Piece[] = [];
   for (let k = 0; k < 2; k++) {
-    const r = await pieces.next();
-    if (r.done) break;
-    head.push(r.value);
+    const p = await next();
+    if (!p) break;
+    head.push(p);
   }
   // Nothing, or one segment of whole lines: one pass, exactly as a short file.
   const only = head[0];
   if (head.length < 2 && (!only || "bytes" in only))
-    return scanStream(only && "bytes" in only ? chunksOf(only.bytes) : [], display, opts);
+    return told(await scanStream(only && "bytes" in only ? chunksOf(only.bytes) : [], display, opts));
 
   const quietLiterals = opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? []);
   let detected: DetectedFormat | undefined =
@@ -212,7 +237,7 @@ export async function scanStreamParallel(
   let i = 0;
   const all = async function* () {
     yield* head;
-    yield* pieces;
+    for (let p = await next(); p; p = await next()) yield p;
   };
   for await (const piece of all()) {
     const n = i++;
@@ -240,7 +265,7 @@ export async function scanStreamParallel(
     if (thread) await new Promise((resolve) => setImmediate(resolve));
   }
   await takeBack();
-  return join.result();
+  return told(join.result());
 }
 
 function setupOf(
