@@ -137,24 +137,142 @@ test("segments the worker held when it failed are read on this thread: nothing i
   assert.equal(scan.tallies.length, one.tallies.length);
 });
 
-test("a read of standard input that fails keeps what came before it and says so", async () => {
+test("a read of standard input that fails keeps what came before it and says so, at the line one pass says", async () => {
   const rules = loadRules();
   const text = logText(3000);
-  const cut = text.lastIndexOf("\n", 200_000) + 1;
-  const failing = () =>
-    Readable.from(
-      (async function* () {
-        yield Buffer.from(text.slice(0, 100_000));
-        yield Buffer.from(text.slice(100_000, cut));
-        throw Object.assign(new Error("input/output error"), { code: "EIO" });
-      })(),
+  // Ending after a whole line, and inside one.
+  for (const cut of [text.lastIndexOf("\n", 200_000) + 1, 200_000]) {
+    const failing = () =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.from(text.slice(0, 100_000));
+          yield Buffer.from(text.slice(100_000, cut));
+          throw Object.assign(new Error("input/output error"), { code: "EIO" });
+        })(),
+      );
+    const one = await scanStream(failing(), "-", { rules, scenarios: [] });
+    assert.equal(one.skipped["read-error"], 1);
+    for (const segment of [1 << 20, 30_000]) {
+      const scan = await scanStreamParallel(
+        failing(),
+        "-",
+        { rules, scenarios: [] },
+        () => undefined,
+        segment,
+      );
+      assert.equal(scan.lines, one.lines, `segments of ${segment}`);
+      assert.equal(scan.matches.length, one.matches.length);
+      assert.deepEqual(scan.skipped, one.skipped);
+      assert.deepEqual(scan.warnings.at(-1), one.warnings.at(-1));
+    }
+  }
+});
+
+test("the format is decided once from the first lines, as one pass decides it, whatever follows", async () => {
+  const rules = loadRules();
+  const fs = new RootFs("/");
+  const inputs = [{ path: "-", display: "-" }];
+  // A container's start-up chatter before its access lines: one pass reads the first lines, finds no
+  // format, and says so for the whole input; segments must not find one further on.
+  let chatter = "";
+  for (let i = 0; i < 60; i++)
+    chatter += `AH00558: httpd: Could not reliably determine the server's name ${i}\n`;
+  const text = chatter + logText(4000);
+  const one = await readLogs(fs, inputs, { rules, stdin: piped(text), parallel: false });
+  const two = await readLogs(fs, inputs, {
+    rules,
+    stdin: piped(text),
+    parallelMinBytes: 1,
+    segmentBytes: 30_000,
+  });
+  assert.equal(one.files[0]?.format, "unknown");
+  assert.equal(two.files[0]?.format, one.files[0]?.format);
+  assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
+  // A format given that reads the lines: kept, and said to be given, even when the input starts with a
+  // line too long to read.
+  const { formatFromOption } = await import("../../src/collect/logs/engine/format.ts");
+  const long = `${"x".repeat(1_100_000)}\n${logText(3000)}`;
+  const given = { rules, parallelMinBytes: 1, segmentBytes: 30_000, format: formatFromOption("combined") };
+  const opt = await readLogs(fs, inputs, { ...given, stdin: piped(long) });
+  const optOne = await readLogs(fs, inputs, { ...given, stdin: piped(long), parallel: false });
+  assert.equal(opt.files[0]?.formatSource, "option");
+  assert.equal(optOne.files[0]?.formatSource, "option");
+  assert.deepEqual(opt.events, optOne.events);
+});
+
+test("a file read in segments decides its format once too", async (t) => {
+  const { writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tempDir } = await import("../helpers/tmp.ts");
+  const rules = loadRules();
+  let chatter = "";
+  for (let i = 0; i < 60; i++) chatter += `starting worker ${i}\n`;
+  const f = join(tempDir(t), "access.log");
+  writeFileSync(f, chatter + logText(4000));
+  const inputs = [{ path: f, display: f }];
+  const fs = new RootFs("/");
+  const one = await readLogs(fs, inputs, { rules, parallel: false });
+  const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 30_000 });
+  assert.equal(one.files[0]?.format, "unknown");
+  assert.equal(two.files[0]?.format, "unknown");
+  assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
+});
+
+test("a worker that has ended is not given segments: the input is read here, no wait for answers that never come", async (t) => {
+  const rules = loadRules();
+  const w = new ScanWorker();
+  t.after(() => w.close());
+  while (!w.ready) await new Promise((r) => setTimeout(r, 10));
+  // A job that fails ends the thread (worker.ts): here one with no rules.
+  const broken = { fd: -1, display: "x", bounds: [0, 10] } as unknown as Parameters<typeof w.run>[0];
+  await assert.rejects(w.run(broken));
+  assert.equal(w.usable, false);
+  await assert.rejects(w.scanSegment(1, 0, 0, Buffer.from("x\n")));
+  const text = logText(2000);
+  const one = await scanStream([Buffer.from(text)], "-", { rules, scenarios: [] });
+  let timer: NodeJS.Timeout | undefined;
+  const scan = await Promise.race([
+    scanStreamParallel(piped(text), "-", { rules, scenarios: [] }, () => w, 10_000, 0),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("hung")), 20_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  assert.equal(scan.lines, one.lines);
+  assert.equal(scan.matches.length, one.matches.length);
+});
+
+test("the worker reads a stream's segments with the same line bound as this thread", async () => {
+  const rules = loadRules();
+  const text = logText(3000, 40_000);
+  const one = await scanStream([Buffer.from(text)], "-", { rules, scenarios: [], maxLine: 30_000 });
+  assert.equal(one.skipped["too-long"], 1);
+  const w = new ScanWorker();
+  while (!w.ready) await new Promise((r) => setTimeout(r, 10));
+  try {
+    let given = 0;
+    const scanSegment = w.scanSegment.bind(w);
+    w.scanSegment = (...a) => {
+      given++;
+      return scanSegment(...a);
+    };
+    // Big segments hold the 40 KB line whole, so it is the scan's bound that skips it, wherever it is read.
+    const scan = await scanStreamParallel(
+      piped(text),
+      "-",
+      { rules, scenarios: [], maxLine: 30_000 },
+      () => w,
+      200_000,
+      0,
     );
-  const whole = await scanStream([Buffer.from(text.slice(0, cut))], "-", { rules, scenarios: [] });
-  for (const segment of [1 << 20, 30_000]) {
-    const scan = await scanStreamParallel(failing(), "-", { rules, scenarios: [] }, () => undefined, segment);
-    assert.equal(scan.lines, whole.lines, `segments of ${segment}`);
-    assert.equal(scan.matches.length, whole.matches.length);
-    assert.equal(scan.skipped["read-error"], 1);
-    assert.deepEqual(scan.warnings.at(-1), { line: whole.lines + 1, reason: "read-error", detail: "EIO" });
+    assert.ok(given > 0);
+    assert.equal(scan.lines, one.lines);
+    assert.deepEqual(scan.skipped, one.skipped);
+    assert.deepEqual(
+      scan.matches.map((m) => [m.entry.line, m.ruleId]),
+      one.matches.map((m) => [m.entry.line, m.ruleId]),
+    );
+  } finally {
+    w.close();
   }
 });

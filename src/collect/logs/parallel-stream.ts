@@ -8,10 +8,18 @@
 import type { Readable } from "node:stream";
 import { quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import { specOf } from "../../rules/logs-compile.ts";
-import { type DetectedFormat, detectFormat } from "./engine/format.ts";
+import type { DetectedFormat } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
 import { type ScanWorker, SegmentJoin, type StreamSetup, toWire } from "./parallel.ts";
-import { type FileScan, MAX_LINE, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+import {
+  decideFormat,
+  type FileScan,
+  headLines,
+  MAX_LINE,
+  prefilterFor,
+  type ScanOptions,
+  scanStream,
+} from "./scan.ts";
 
 /** Segments the worker may hold (one it scans, the rest waiting): enough that it never waits for this thread. */
 const WORKER_QUEUE = 4;
@@ -109,12 +117,19 @@ export async function* streamPieces(
   if (failed !== undefined) throw failed;
 }
 
-/** A dropped too-long line as a part of the joined scan: a line (if its newline came), skipped. */
-function droppedPart(display: string, format: string, piece: { dropped: number; ended: boolean }): FileScan {
+/**
+ * A dropped too-long line as a part of the joined scan: a line (if its newline came), skipped. Its
+ * detail says the whole line's length, where one pass says how much it had read when it gave up.
+ */
+function droppedPart(
+  display: string,
+  format: { name: string; source: FileScan["formatSource"] },
+  piece: { dropped: number; ended: boolean },
+): FileScan {
   return {
     path: display,
-    format,
-    formatSource: format === "unknown" ? "none" : "detected",
+    format: format.name,
+    formatSource: format.source,
     lines: piece.ended ? 1 : 0,
     bytes: piece.dropped,
     parsed: 0,
@@ -167,13 +182,20 @@ export async function scanStreamParallel(
       return undefined;
     }
   };
+  // Whether the input read so far ends inside a line: a read error is told at that line, as one pass tells it.
+  let inLine = false;
   const told = (scan: FileScan): FileScan => {
     if (readError === undefined) return scan;
     scan.skipped["read-error"] = (scan.skipped["read-error"] ?? 0) + 1;
     if (scan.warnings.length < 50)
-      scan.warnings.push({ line: scan.lines + 1, reason: "read-error", detail: readError });
+      scan.warnings.push({
+        line: inLine ? scan.lines : scan.lines + 1,
+        reason: "read-error",
+        detail: readError,
+      });
     return scan;
   };
+  const endsInLine = (p: Piece) => "bytes" in p && p.bytes.length > 0 && p.bytes[p.bytes.length - 1] !== 10;
   const head: Piece[] = [];
   for (let k = 0; k < 2; k++) {
     const p = await next();
@@ -182,21 +204,33 @@ export async function scanStreamParallel(
   }
   // Nothing, or one segment of whole lines: one pass, exactly as a short file.
   const only = head[0];
-  if (head.length < 2 && (!only || "bytes" in only))
+  if (head.length < 2 && (!only || "bytes" in only)) {
+    inLine = only !== undefined && endsInLine(only);
     return told(await scanStream(only && "bytes" in only ? chunksOf(only.bytes) : [], display, opts));
+  }
 
   const quietLiterals = opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? []);
-  let detected: DetectedFormat | undefined =
-    opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined);
-  const formatSource = opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected");
+  // Decided from the first lines, once, as one pass decides it (a dropped too-long line is no line).
+  let decided: { detected: DetectedFormat | undefined; source: FileScan["formatSource"] } | undefined;
+  const decide = (bytes: Buffer) =>
+    decideFormat(
+      headLines(bytes),
+      opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined),
+      opts.detected
+        ? (opts.formatSource ?? "detected")
+        : opts.format
+          ? (opts.formatSource ?? "option")
+          : "none",
+    );
   const join = new SegmentJoin(opts.scenarios);
   let prefilter: Prefilter | undefined;
   const here = async (i: number, start: number, bytes: Buffer) => {
     prefilter ??= prefilterFor(opts.rules, bytes.subarray(0, CHUNK), quietLiterals);
     const scan = await scanStream(chunksOf(bytes), display, {
       ...opts,
-      detected,
-      formatSource,
+      detected: decided?.detected,
+      formatSource: decided?.source,
+      formatDecided: true,
       scenarios: undefined, // tracked where the segments are joined, in stream order
       quietLiterals,
       prefilter,
@@ -210,25 +244,33 @@ export async function scanStreamParallel(
   let thread: ScanWorker | undefined;
   let streamId: number | undefined;
   let workerFailed = false;
+  // A fault in joining an answer (a bug, not the input): raised here, never left unhandled.
+  let joinFault: unknown;
   /** Segments with the worker: their bytes stay here until its scan is joined (read here if it fails). */
   const withWorker = new Map<number, { start: number; bytes: Buffer; done: Promise<void> }>();
   const give = (s: ScanWorker, i: number, start: number, bytes: Buffer) => {
-    streamId ??= s.openStream(setupOf(opts, display, detected, formatSource, quietLiterals));
-    const done = s.scanSegment(streamId, i, start, bytes).then(
-      (scan) => {
-        withWorker.delete(i);
-        release(bytes);
-        join.add(i, scan);
-      },
-      () => {
-        workerFailed = true;
-      },
-    );
+    streamId ??= s.openStream(setupOf(opts, display, decided, quietLiterals));
+    const done = s
+      .scanSegment(streamId, i, start, bytes)
+      .then(
+        (scan) => {
+          withWorker.delete(i);
+          release(bytes);
+          join.add(i, scan);
+        },
+        () => {
+          workerFailed = true;
+        },
+      )
+      .catch((err: unknown) => {
+        joinFault ??= err;
+      });
     withWorker.set(i, { start, bytes, done });
   };
   /** After a worker failure: the segments it held are read here, in order, before any later one. */
   const takeBack = async () => {
     await Promise.all([...withWorker.values()].map((w) => w.done));
+    if (joinFault !== undefined) throw joinFault;
     const back = [...withWorker].sort((a, b) => a[0] - b[0]);
     withWorker.clear();
     for (const [n, w] of back) await here(n, w.start, w.bytes);
@@ -242,18 +284,17 @@ export async function scanStreamParallel(
   for await (const piece of all()) {
     const n = i++;
     if (workerFailed && withWorker.size > 0) await takeBack();
+    inLine = endsInLine(piece);
     if (!("bytes" in piece)) {
-      const format = detected
-        ? detected.kind === "access"
-          ? detected.format.name
-          : detected.name
-        : "unknown";
-      join.add(n, droppedPart(display, format, piece));
+      // Before the first lines nothing is decided: the join takes the format of the next part.
+      const d = decided?.detected;
+      const name = d ? (d.kind === "access" ? d.format.name : d.name) : "unknown";
+      join.add(n, droppedPart(display, { name, source: decided?.source ?? "none" }, piece));
       continue;
     }
-    detected ??= detectFormat(piece.bytes.toString("utf8", 0, 65536).split("\n").slice(0, 50));
+    decided ??= decide(piece.bytes);
     if (!thread && piece.start >= workerAfter) thread = worker();
-    if (thread?.ready && !workerFailed && withWorker.size < WORKER_QUEUE) {
+    if (thread?.usable && thread.ready && !workerFailed && withWorker.size < WORKER_QUEUE) {
       give(thread, n, piece.start, piece.bytes);
       continue;
     }
@@ -271,16 +312,16 @@ export async function scanStreamParallel(
 function setupOf(
   opts: ScanOptions,
   display: string,
-  detected: DetectedFormat | undefined,
-  formatSource: FileScan["formatSource"],
+  decided: { detected: DetectedFormat | undefined; source: FileScan["formatSource"] } | undefined,
   quietLiterals: string[],
 ): StreamSetup {
   return {
     rules: opts.rules.map(specOf),
     display,
-    detected: toWire(detected),
-    formatSource,
+    detected: toWire(decided?.detected),
+    formatSource: decided?.source,
     offsetMinutes: opts.offsetMinutes,
     quietLiterals,
+    maxLine: opts.maxLine,
   };
 }

@@ -10,11 +10,19 @@ import { BehaviourTracker, quietLiteralsOf } from "../../rules/behaviour-track.t
 import type { RuleSpec } from "../../rules/logs.ts";
 import type { Scenario } from "../../rules/logs-behaviour.ts";
 import { specOf } from "../../rules/logs-compile.ts";
-import { type DetectedFormat, detectFormat, formatFromOption } from "./engine/format.ts";
+import { type DetectedFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
 import { hoursTable } from "./keep.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
-import { appendScan, type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
+import {
+  appendScan,
+  decideFormat,
+  type FileScan,
+  headLines,
+  prefilterFor,
+  type ScanOptions,
+  scanStream,
+} from "./scan.ts";
 
 /** Below this size one thread is faster than starting a worker. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -44,6 +52,8 @@ export interface WorkerJob {
     | { kind: "access"; format: string; name: string }
     | { kind: "error"; name: "apache-error" | "nginx-error" };
   formatSource?: FileScan["formatSource"];
+  /** The format (`detected`, even none) was decided from the file's first lines: see ScanOptions. */
+  formatDecided?: boolean;
   offsetMinutes?: number;
   skippedBytes?: number;
   /** The behaviour scenarios' literals (the scenarios themselves are tracked where parts are joined). */
@@ -58,6 +68,7 @@ export interface StreamSetup {
   formatSource?: FileScan["formatSource"];
   offsetMinutes?: number;
   quietLiterals?: string[];
+  maxLine?: number;
 }
 
 /**
@@ -199,12 +210,19 @@ export class ScanWorker {
       else a?.reject(new Error(m.error ?? "no scan"));
     });
     // A thread that fails while idle must not take the process down; run() reports errors of a job.
+    // Once it has ended, nothing more is sent to it: an answer would never come.
     const fail = (e: Error) => {
+      this.ended = true;
       for (const a of this.answers.values()) a.reject(e);
       this.answers.clear();
     };
     this.worker.on("error", fail);
     this.worker.on("exit", () => fail(new Error("the worker ended")));
+  }
+
+  /** Neither closed nor ended (a job that failed ends the thread: see worker.ts). */
+  get usable(): boolean {
+    return !this.closed && !this.ended;
   }
 
   /** Sends a stream's setup; its segments then name the number returned. */
@@ -217,18 +235,26 @@ export class ScanWorker {
   /** Scans one segment of an open stream (a copy of `bytes` crosses); rejects if the worker fails. */
   scanSegment(stream: number, segment: number, start: number, bytes: Uint8Array): Promise<FileScan> {
     return new Promise<FileScan>((resolve, reject) => {
-      if (this.closed) return reject(new Error("the worker is closed"));
+      if (!this.usable) return reject(new Error("the worker has ended"));
       this.answers.set(`${stream}:${segment}`, { resolve, reject });
-      this.worker.postMessage({ stream, segment, start, bytes } satisfies StreamMessage);
+      // A copy of exactly these bytes, moved across: a view's whole buffer would be copied otherwise.
+      const own = new Uint8Array(bytes);
+      this.worker.postMessage({ stream, segment, start, bytes: own } satisfies StreamMessage, [own.buffer]);
     });
   }
 
   /** Runs `job`: each segment's scan goes to `onSegment` as it comes; resolves with the last message. */
   run(job: WorkerJob, onSegment?: (i: number, scan: FileScan) => void): Promise<WireParts> {
     return new Promise<WireParts>((resolve, reject) => {
+      if (!this.usable) return reject(new Error("the worker has ended"));
       const done = () => {
         this.worker.off("message", onMessage);
         this.worker.off("error", onError);
+        this.worker.off("exit", onExit);
+      };
+      const onExit = () => {
+        done();
+        reject(new Error("the worker ended"));
       };
       const onMessage = (m: WireParts & { ready?: boolean; stream?: number }) => {
         // Not this job's: the worker saying it is loaded, or a stream's answer.
@@ -246,11 +272,13 @@ export class ScanWorker {
       };
       this.worker.on("message", onMessage);
       this.worker.on("error", onError);
+      this.worker.on("exit", onExit);
       this.worker.postMessage(job);
     });
   }
 
   private closed = false;
+  private ended = false;
 
   close(): void {
     if (this.closed) return;
@@ -346,17 +374,29 @@ export async function scanFileParallel(
   worker?: ScanWorker,
   segmentBytes = SEGMENT_BYTES,
 ): Promise<FileScan> {
-  let detected =
-    opts.detected ?? (opts.format ? { kind: "access" as const, format: opts.format } : undefined);
-  if (!detected) {
-    const head = readAt(fd, skip, 65536).toString("utf8").split("\n").slice(0, 50);
-    detected = detectFormat(head);
-  }
+  // The format, decided once from the file's first lines as one pass decides it: every segment reads
+  // with it (a segment deciding from its own first lines could read the file with several).
+  const head = readAt(fd, skip, 65536);
+  const decided = decideFormat(
+    headLines(head, skip > 0 ? head.indexOf(10) + 1 : 0),
+    opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined),
+    opts.detected
+      ? (opts.formatSource ?? "detected")
+      : opts.format
+        ? (opts.formatSource ?? "option")
+        : "none",
+  );
+  const detected = decided.detected;
+  const formatSource = decided.source;
   const bounds = segmentBounds(fd, skip, size, segmentBytes);
-  const formatSource = opts.format ? (opts.formatSource ?? "option") : (opts.formatSource ?? "detected");
   if (bounds.length < 3) {
     // One segment (no newline found where a cut was wanted): read it here.
-    return scanStream(plainChunks(fd, skip, size), display, { ...opts, detected, formatSource });
+    return scanStream(plainChunks(fd, skip, size), display, {
+      ...opts,
+      detected,
+      formatSource,
+      formatDecided: true,
+    });
   }
   // [0]: the next segment to take; [1]: how many are joined (the worker waits on it).
   const next = new Int32Array(new SharedArrayBuffer(8));
@@ -368,6 +408,7 @@ export async function scanFileParallel(
     next: next.buffer as SharedArrayBuffer,
     detected: toWire(detected),
     formatSource,
+    formatDecided: true,
     offsetMinutes: opts.offsetMinutes,
     skippedBytes: opts.skippedBytes,
     quietLiterals: quietLiteralsOf(opts.scenarios ?? []),
@@ -393,7 +434,8 @@ export async function scanFileParallel(
   const segments = bounds.length - 1;
   // After each of its own segments this thread lets the worker's in (they wait as messages till then),
   // and takes no new one while the worker's slow segment holds more than WORKER_AHEAD back from the join.
-  await scanSegments(fd, display, bounds, next, { ...opts, detected, formatSource }, async (i, scan) => {
+  const decidedOpts = { ...opts, detected, formatSource, formatDecided: true };
+  await scanSegments(fd, display, bounds, next, decidedOpts, async (i, scan) => {
     joinPart(i, scan);
     await new Promise((resolve) => setImmediate(resolve));
     while (
@@ -416,6 +458,7 @@ export async function scanFileParallel(
       quietLiterals: job.quietLiterals,
       detected,
       formatSource,
+      formatDecided: true,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: bounds[i] as number,
     });

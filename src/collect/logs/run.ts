@@ -199,12 +199,13 @@ class SecondThread {
     } catch {
       this.closed = true;
     }
-    return this.worker;
+    // One that has ended (a failed job ends it) is not handed out again: its answers would never come.
+    return this.worker?.usable ? this.worker : undefined;
   }
 
-  /** The one started, if any (a file read here does not start one). */
+  /** The one started, if any and still usable (a file read here does not start one). */
   get started(): ScanWorker | undefined {
-    return this.worker;
+    return this.worker?.usable ? this.worker : undefined;
   }
 
   close(): void {
@@ -303,11 +304,20 @@ async function readOne(
 ): Promise<FileScan> {
   const format = opts.format ?? f.format;
   const formatSource = opts.format ? "option" : f.formatSource;
+  const stdinOpts = {
+    rules: opts.rules,
+    scenarios: opts.scenarios,
+    format,
+    formatSource,
+    offsetMinutes: offset,
+  };
+  // One thread, one pass (tests compare the two).
+  if (!file && opts.parallel === false) return scanStream(opts.stdin as Readable, f.display, stdinOpts);
   if (!file)
     return scanStreamParallel(
       opts.stdin as Readable,
       f.display,
-      { rules: opts.rules, scenarios: opts.scenarios, format, formatSource, offsetMinutes: offset },
+      stdinOpts,
       () => threads.get(),
       opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
       Math.min(opts.parallelMinBytes ?? STREAM_WORKER_AFTER, STREAM_WORKER_AFTER),

@@ -273,6 +273,11 @@ export interface ScanOptions {
   collect?: (e: LogEntry) => void;
   /** Told the format detected from the first lines (a file read in pieces scans the next ones with it). */
   onDetected?: (d: DetectedFormat) => void;
+  /**
+   * The format was decided from the file's first lines by the thread that cut it into parts
+   * (`decideFormat`): this part neither detects one nor second-guesses the one given, even none.
+   */
+  formatDecided?: boolean;
   /** A prefilter already built for this file (each segment of a parallel scan reuses its thread's). */
   prefilter?: Prefilter;
   /** Keep every matched line (watch, which bounds its state by starting afresh). */
@@ -425,6 +430,42 @@ export function linesOfClients(
     ls = le + 1;
   }
   return { starts, lines, at: starts.slice(), newlines: n };
+}
+
+/** A stream's first lines as format detection reads them: up to 50, each under 64 KB. */
+export function headLines(buf: Buffer, start = 0, end = buf.length): string[] {
+  const head: string[] = [];
+  let p = start;
+  while (head.length < 50 && p < end) {
+    let q = buf.indexOf(10, p);
+    if (q < 0 || q > end) q = end;
+    if (q - p < 65536) head.push(buf.toString("utf8", p, q).replace(/\r$/, ""));
+    p = q + 1;
+  }
+  return head;
+}
+
+/**
+ * The format a stream's first lines decide, once for the whole stream: the one given (`--log-format`,
+ * the configuration) unless it reads none of them where a known one does (the lines are then read
+ * with that one, and the file says "detected", not "custom (--log-format)" over lines its format never
+ * read); with none given, the one detected, or none.
+ */
+export function decideFormat(
+  head: string[],
+  given: DetectedFormat | undefined,
+  givenSource: FileScan["formatSource"],
+): { detected: DetectedFormat | undefined; source: FileScan["formatSource"] } {
+  if (given?.kind === "access" && givenSource !== "detected") {
+    const tried = head.filter((l) => l.trim() !== "");
+    if (tried.length >= 3 && !tried.some((l) => parseAccessLine(given.format, l, 0))) {
+      const other = detectFormat(head);
+      if (other?.kind === "access") return { detected: other, source: "detected" };
+    }
+  }
+  if (given) return { detected: given, source: givenSource };
+  const found = detectFormat(head);
+  return { detected: found, source: found ? "detected" : "none" };
 }
 
 export async function scanStream(
@@ -671,34 +712,13 @@ export async function scanStream(
 
   /** buf[start, end) holds whole lines (end just past "\n", or the final line) from file offset `at`. */
   const region = (buf: Buffer, start: number, end: number, at: number) => {
-    if (firstRegion) {
+    if (firstRegion && !opts.formatDecided) {
       firstRegion = false;
-      const head: string[] = [];
-      let p = start;
-      while (head.length < 50 && p < end) {
-        let q = buf.indexOf(10, p);
-        if (q < 0 || q > end) q = end;
-        if (q - p < 65536) head.push(buf.toString("utf8", p, q).replace(/\r$/, ""));
-        p = q + 1;
-      }
-      // A format given (--log-format, the configuration) that reads none of the first lines, where
-      // another known one does: the lines are read with that one and the file says so ("detected"),
-      // not "custom (--log-format)" over lines its format never read.
-      if (detected?.kind === "access" && res.formatSource !== "detected") {
-        const given = detected.format;
-        const tried = head.filter((l) => l.trim() !== "");
-        if (tried.length >= 3 && !tried.some((l) => parseAccessLine(given, l, 0))) {
-          const other = detectFormat(head);
-          if (other?.kind === "access") {
-            detected = other;
-            res.format = other.format.name;
-            res.formatSource = "detected";
-          }
-        }
-      }
-      if (!detected) {
-        detected = detectFormat(head);
-        if (detected) opts.onDetected?.(detected);
+      const had = detected;
+      const d = decideFormat(headLines(buf, start, end), detected, res.formatSource);
+      if (d.detected !== had) {
+        detected = d.detected;
+        if (!had && detected) opts.onDetected?.(detected);
         if (detected) {
           res.format = detected.kind === "access" ? detected.format.name : detected.name;
           res.formatSource = "detected";

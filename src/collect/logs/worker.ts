@@ -25,9 +25,13 @@ function optionsOf(job: WorkerJob | StreamSetup): ScanOptions {
     rules: job.rules.map((r) => compileSpec(r, r.file)),
     detected: fromWire(job.detected),
     formatSource: job.formatSource,
+    // A stream's format is always decided by the thread that cut it; a file's when the job says so
+    // (a gzip file is read whole here, and decides its own).
+    formatDecided: "fd" in job ? job.formatDecided === true : true,
     offsetMinutes: job.offsetMinutes,
     skippedBytes: "skippedBytes" in job ? job.skippedBytes : undefined,
     quietLiterals: job.quietLiterals,
+    maxLine: "maxLine" in job ? job.maxLine : undefined,
   };
 }
 
