@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { findRpmDb, readRpmDb } from "../collect/packages/rpmdb.ts";
+import { RootFs } from "../collect/rootfs.ts";
 import { normGuest } from "./guest.ts";
 
 /**
@@ -39,17 +41,37 @@ export type Protection =
   | { reason: "protected-system" | "protected-apache" }
   | { reason: "protected-package"; pkg: string };
 
-/** Which package lists each file, read once per run from the root's dpkg database (`*.list`). */
+/**
+ * Which package lists each file: the root's dpkg database (`*.list`, read once per run), and its rpm
+ * database (EL, SUSE, Fedora; read once for the paths about to be judged, see `prefetch`).
+ */
 export class PackageFiles {
   private owners: Map<string, string> | undefined;
+  private readonly rpmOwners = new Map<string, string>();
+  private readonly asked = new Set<string>();
   private readonly root: string;
   constructor(root: string) {
     this.root = root;
   }
 
+  /**
+   * Looks up the owners of `guests` in the rpm database, in one read (it holds every package's file
+   * list: reading it for each path would read it many times). Like the dpkg lists, a database that
+   * cannot be read protects nothing, and a forged one can only stop a move, never cause one.
+   */
+  prefetch(guests: string[]): void {
+    const want = [...new Set(guests.map(normGuest))].filter((p) => !this.asked.has(p));
+    if (want.length === 0) return;
+    for (const p of want) this.asked.add(p);
+    const rootFs = new RootFs(this.root);
+    const where = findRpmDb(rootFs);
+    if (!where) return;
+    for (const [p, pkg] of readRpmDb(rootFs, where, want).owners) this.rpmOwners.set(p, pkg.name);
+  }
+
   ownerOf(guest: string): string | undefined {
     this.owners ??= this.load();
-    return this.owners.get(guest);
+    return this.owners.get(guest) ?? this.rpmOwners.get(guest);
   }
 
   private load(): Map<string, string> {

@@ -77,6 +77,7 @@ function rails(a: Action, opts: RespondOptions, packages: PackageFiles): void {
 /** Runs (or, without `apply`, only checks) each action; one refusal never stops the others. */
 export function respond(actions: Action[], opts: RespondOptions): ActionResult[] {
   const packages = new PackageFiles(opts.root);
+  if (!opts.force) packages.prefetch(actions.flatMap((a) => (a.kind === "quarantine" ? [a.path] : [])));
   return actions.map((a) => {
     try {
       rails(a, opts, packages);

@@ -64,6 +64,15 @@ export const SUSE_APACHE2: StandIn = {
   files: ["/usr/sbin/httpd", "/usr/sbin/httpd-prefork"],
 };
 
+/** A vendor's agent, installed as an rpm outside every system directory (respond's package rail). */
+export const VENDOR_AGENT: StandIn = {
+  name: "vendor-agent",
+  version: "3.1",
+  release: "1.el9",
+  vendor: "Example Vendor",
+  files: ["/opt/vendor/agent", "/etc/vendor/agent.conf"],
+};
+
 export function rpmToolsMissing(): string | undefined {
   for (const tool of ["/usr/bin/rpmbuild", "/usr/bin/rpm", "/usr/bin/db_load"])
     if (!fs.existsSync(tool)) return `${tool} is not installed (scripts/apt-packages.txt: rpm, db-util)`;
@@ -238,6 +247,8 @@ export interface RpmFixtures {
   el8Bdb: string;
   /** ndb Packages.db with SUSE's apache2. */
   suseNdb: string;
+  /** SQLite rpmdb with vendor-agent (files in /opt and /etc). */
+  vendorSqlite: string;
 }
 
 const VERSION = "1";
@@ -245,7 +256,7 @@ const VERSION = "1";
 /** Builds (once; cached by content) the databases above. Needs rpm and db-util. */
 export function rpmFixtures(): RpmFixtures {
   const key = createHash("sha256")
-    .update(VERSION + JSON.stringify([EL9_PATCHED, EL9_OLD, EL8_MODULE, SUSE_APACHE2]))
+    .update(VERSION + JSON.stringify([EL9_PATCHED, EL9_OLD, EL8_MODULE, SUSE_APACHE2, VENDOR_AGENT]))
     .digest("hex")
     .slice(0, 16);
   const base = path.join(REPO, ".cache/rpm-fixtures");
@@ -255,6 +266,7 @@ export function rpmFixtures(): RpmFixtures {
     el9OldSqlite: path.join(dir, "el9-old/var/lib/rpm/rpmdb.sqlite"),
     el8Bdb: path.join(dir, "el8/var/lib/rpm/Packages"),
     suseNdb: path.join(dir, "suse/usr/lib/sysimage/rpm/Packages.db"),
+    vendorSqlite: path.join(dir, "vendor/var/lib/rpm/rpmdb.sqlite"),
   };
   if (fs.existsSync(path.join(dir, "done"))) return result;
   fs.mkdirSync(base, { recursive: true, mode: 0o700 });
@@ -271,6 +283,7 @@ export function rpmFixtures(): RpmFixtures {
     const suse = installSqlite(path.join(work, "suse-sqlite"), built(SUSE_APACHE2));
     fs.mkdirSync(path.join(work, "suse/usr/lib/sysimage/rpm"), { recursive: true });
     fs.writeFileSync(path.join(work, "suse/usr/lib/sysimage/rpm/Packages.db"), ndbBytes(sqliteBlobs(suse)));
+    installSqlite(path.join(work, "vendor"), built(VENDOR_AGENT));
     fs.writeFileSync(path.join(work, "done"), "");
     try {
       fs.renameSync(work, dir);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { mamori } from "../helpers/cli.ts";
+import { rpmFixtures, rpmToolsMissing } from "../helpers/rpm-fixtures.ts";
 import { tempDir, writeTree } from "../helpers/tmp.ts";
 import { docOf, f } from "../report/scenario.ts";
 
@@ -202,4 +203,40 @@ test("respond without a report uses the newest stored scan", async (t) => {
   assert.match(r.stderr, /Using the stored scan \S+ of /);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Dry run: nothing was changed/);
+});
+
+test("on an rpm host (EL, SUSE) a file a package installed is refused too, from the rpm database", async (t) => {
+  const why = rpmToolsMissing();
+  if (why) return t.skip(why);
+  const db = rpmFixtures().vendorSqlite;
+  const dir = tempDir(t);
+  const root = path.join(dir, "root");
+  writeTree(root, {
+    "opt/vendor/agent": ELF,
+    "opt/vendor/dropped": ELF,
+    "etc/vendor/agent.conf": "x=1\n",
+  });
+  fs.mkdirSync(path.join(root, "var/lib/rpm"), { recursive: true });
+  fs.copyFileSync(db, path.join(root, "var/lib/rpm/rpmdb.sqlite"));
+  const q = path.join(dir, "q");
+  const args = ["/opt/vendor/agent", "/opt/vendor/../vendor/dropped", "/etc/vendor//agent.conf"].flatMap(
+    (p) => ["--quarantine", p],
+  );
+  const dry = await mamori(["respond", ...args, "--root", root, "--quarantine-dir", q, "--lang", "en"]);
+  assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+  assert.match(
+    dry.stdout,
+    /REFUSED: move \/opt\/vendor\/agent[^\n]*\n\s+installed by a package[^\n]*: \/opt\/vendor\/agent: vendor-agent/,
+  );
+  assert.match(
+    dry.stdout,
+    /REFUSED: move \/etc\/vendor\/+agent\.conf[^\n]*\n\s+installed by a package[^\n]*vendor-agent/,
+  );
+  // A file no package installed (dropped beside the agent) may be moved.
+  assert.doesNotMatch(dry.stdout, /REFUSED: move \/opt\/vendor\/(\.\.\/vendor\/)?dropped/);
+  const applied = await mamori(["respond", ...args, "--root", root, "--quarantine-dir", q, "--apply"]);
+  assert.equal(applied.code, 1, "two steps refused");
+  assert.ok(fs.existsSync(path.join(root, "opt/vendor/agent")));
+  assert.ok(fs.existsSync(path.join(root, "etc/vendor/agent.conf")));
+  assert.equal(fs.existsSync(path.join(root, "opt/vendor/dropped")), false, "the unowned file was moved");
 });
