@@ -410,11 +410,6 @@ export function keepMatch(s: Keeping, m: MatchedEntry, keepAll = false, kept = f
   if (!t.varied && sigOf(m.entry) !== groups.sig[g]) t.varied = true;
 }
 
-/** A tally's hours as another thread sent them (a plain object), as counts again. */
-export function hoursTable(from?: unknown): HourCounts {
-  return HourCounts.from(from);
-}
-
 /** Adds a tally of another part of the file (its entry's line already placed) to `s`'s. */
 export function mergeTally(s: Keeping, t: MatchTally): void {
   const [key, g] = groupOf(s, t.entry, t.ruleId);

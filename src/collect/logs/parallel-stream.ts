@@ -17,6 +17,7 @@ import {
   headLines,
   MAX_LINE,
   prefilterFor,
+  readFailure,
   type ScanOptions,
   scanStream,
 } from "./scan.ts";
@@ -171,14 +172,14 @@ export async function scanStreamParallel(
       free.push(Buffer.from(b.buffer, 0, capacity));
   };
   const pieces = streamPieces(stream as AsyncIterable<Buffer>, segmentBytes, opts.maxLine, alloc);
-  // A failed read ends the pieces; it is told in the scan as one pass tells it (scan.ts).
-  let readError: string | undefined;
+  // A failed read (a truncated gzip file too) ends the pieces; it is told in the scan as one pass tells it.
+  let readError: { reason: string; detail: string } | undefined;
   const next = async (): Promise<Piece | undefined> => {
     try {
       const r = await pieces.next();
       return r.done ? undefined : r.value;
     } catch (err) {
-      readError = (err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err);
+      readError = readFailure(err);
       return undefined;
     }
   };
@@ -186,13 +187,10 @@ export async function scanStreamParallel(
   let inLine = false;
   const told = (scan: FileScan): FileScan => {
     if (readError === undefined) return scan;
-    scan.skipped["read-error"] = (scan.skipped["read-error"] ?? 0) + 1;
+    const { reason, detail } = readError;
+    scan.skipped[reason] = (scan.skipped[reason] ?? 0) + 1;
     if (scan.warnings.length < 50)
-      scan.warnings.push({
-        line: inLine ? scan.lines : scan.lines + 1,
-        reason: "read-error",
-        detail: readError,
-      });
+      scan.warnings.push({ line: inLine ? scan.lines : scan.lines + 1, reason, detail });
     return scan;
   };
   const endsInLine = (p: Piece) => "bytes" in p && p.bytes.length > 0 && p.bytes[p.bytes.length - 1] !== 10;

@@ -12,7 +12,6 @@ import type { Scenario } from "../../rules/logs-behaviour.ts";
 import { specOf } from "../../rules/logs-compile.ts";
 import { type DetectedFormat, formatFromOption } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
-import { hoursTable } from "./keep.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
 import {
   appendScan,
@@ -46,8 +45,6 @@ export interface WorkerJob {
   /** Segment i is [bounds[i], bounds[i + 1]); `next` (an Int32 in shared memory) is the next to take. */
   bounds: number[];
   next?: SharedArrayBuffer;
-  /** A gzip file, read whole (inflated on the thread pool, scanned in the worker). */
-  gzip?: boolean;
   detected?:
     | { kind: "access"; format: string; name: string }
     | { kind: "error"; name: "apache-error" | "nginx-error" };
@@ -465,34 +462,4 @@ export async function scanFileParallel(
     join.add(i, scan);
   }
   return join.result();
-}
-
-/**
- * A gzip file scanned in the worker: the main thread stays idle (and small) while the worker, with
- * its small young generation, scans what the thread pool inflates.
- */
-export async function scanGzipInWorker(
-  fd: number,
-  display: string,
-  size: number,
-  opts: ScanOptions,
-  worker: ScanWorker,
-): Promise<FileScan> {
-  const job: WorkerJob = {
-    rules: opts.rules.map(specOf),
-    fd,
-    display,
-    // The compressed bytes to read: up to the size at open.
-    bounds: [0, size],
-    gzip: true,
-    detected: toWire(opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined)),
-    formatSource: opts.format ? (opts.formatSource ?? "option") : opts.formatSource,
-    offsetMinutes: opts.offsetMinutes,
-    quietLiterals: opts.quietLiterals,
-  };
-  const part = await worker.run(job);
-  if (!part.scan) throw new Error("the worker returned no scan");
-  // Rebuilt as ordinary objects on the way: held as a one-thread scan holds them (keep.ts).
-  for (const t of part.scan.tallies) t.hours = hoursTable(t.hours);
-  return part.scan;
 }

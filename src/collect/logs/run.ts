@@ -7,12 +7,11 @@ import type { Readable } from "node:stream";
 import { cutText } from "../../core/cut.ts";
 import type { LogSource } from "../../core/log-source.ts";
 import type { FileSummary, LaterRequest } from "../../facts/log-lines.ts";
-import { quietLiteralsOf } from "../../rules/behaviour-track.ts";
 import type { Rule } from "../../rules/logs.ts";
 import { loadScenarios, type Scenario } from "../../rules/logs-behaviour.ts";
 import type { RootFs } from "../rootfs.ts";
 import { type AccessFormat, compileFormat } from "./engine/format.ts";
-import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel, scanGzipInWorker } from "./parallel.ts";
+import { PARALLEL_MIN_BYTES, ScanWorker, scanFileParallel } from "./parallel.ts";
 import { STREAM_SEGMENT_BYTES, STREAM_WORKER_AFTER, scanStreamParallel } from "./parallel-stream.ts";
 
 /** A gzip file this large (compressed) is scanned in the worker thread, which keeps memory low. */
@@ -304,7 +303,7 @@ async function readOne(
 ): Promise<FileScan> {
   const format = opts.format ?? f.format;
   const formatSource = opts.format ? "option" : f.formatSource;
-  const stdinOpts = {
+  const streamOpts = {
     rules: opts.rules,
     scenarios: opts.scenarios,
     format,
@@ -312,12 +311,12 @@ async function readOne(
     offsetMinutes: offset,
   };
   // One thread, one pass (tests compare the two).
-  if (!file && opts.parallel === false) return scanStream(opts.stdin as Readable, f.display, stdinOpts);
+  if (!file && opts.parallel === false) return scanStream(opts.stdin as Readable, f.display, streamOpts);
   if (!file)
     return scanStreamParallel(
       opts.stdin as Readable,
       f.display,
-      stdinOpts,
+      streamOpts,
       () => threads.get(),
       opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
       Math.min(opts.parallelMinBytes ?? STREAM_WORKER_AFTER, STREAM_WORKER_AFTER),
@@ -343,25 +342,17 @@ async function readOne(
         opts.segmentBytes,
       );
   }
-  if (worker && file.gzip && file.size >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES)) {
-    try {
-      return await scanGzipInWorker(
-        file.fd,
-        f.display,
-        file.size,
-        {
-          rules: opts.rules,
-          format,
-          formatSource,
-          offsetMinutes: offset,
-          quietLiterals: quietLiteralsOf(opts.scenarios ?? []),
-        },
-        worker,
-      );
-    } catch {
-      // fall through: read it on this thread
-    }
-  }
+  // A large gzip file: inflated on libuv's thread pool and read as standard input is, by both threads
+  // (256 MB genlog: 3.1-3.2 s against 4.4 s when the worker alone scanned it).
+  if (file.gzip && opts.parallel !== false && file.size >= (opts.gzipWorkerMinBytes ?? GZIP_WORKER_MIN_BYTES))
+    return scanStreamParallel(
+      logStream(file).stream,
+      f.display,
+      streamOpts,
+      () => threads.get(),
+      opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
+      0,
+    );
   const o = logStream(file, opts.tailBytes);
   return scanStream(o.stream, f.display, {
     rules: opts.rules,

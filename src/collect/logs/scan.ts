@@ -432,6 +432,18 @@ export function linesOfClients(
   return { starts, lines, at: starts.slice(), newlines: n };
 }
 
+/** Why a read stopped, as a skipped-line reason and its detail (the error's code). */
+export function readFailure(err: unknown): { reason: string; detail: string } {
+  const code = String((err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? err);
+  const reason =
+    code === "Z_BUF_ERROR" || /unexpected end/i.test(code)
+      ? "truncated-gzip"
+      : code === "ESHRUNK"
+        ? "truncated-while-reading"
+        : "read-error";
+  return { reason, detail: code };
+}
+
 /** A stream's first lines as format detection reads them: up to 50, each under 64 KB. */
 export function headLines(buf: Buffer, start = 0, end = buf.length): string[] {
   const head: string[] = [];
@@ -845,14 +857,8 @@ export async function scanStream(
       }
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    const reason =
-      code === "Z_BUF_ERROR" || /unexpected end/i.test(String(code))
-        ? "truncated-gzip"
-        : code === "ESHRUNK"
-          ? "truncated-while-reading"
-          : "read-error";
-    skip(reason, res.lines + 1, String(code));
+    const f = readFailure(err);
+    skip(f.reason, res.lines + 1, f.detail);
   }
   if (carry && carry.length > 0) region(carry, 0, carry.length, carryAt);
   return res;

@@ -1,6 +1,7 @@
 /**
- * Worker thread: scans the segments of plain log files it takes, a gzip file, or the segments of
- * standard input it is sent, one message at a time (see parallel.ts and parallel-stream.ts).
+ * Worker thread: scans the segments of plain log files it takes, or the segments of a stream
+ * (standard input, an inflated gzip file) it is sent, one message at a time (see parallel.ts and
+ * parallel-stream.ts).
  */
 import { parentPort } from "node:worker_threads";
 import { compileSpec } from "../../rules/logs-compile.ts";
@@ -15,7 +16,6 @@ import {
   WORKER_AHEAD,
   type WorkerJob,
 } from "./parallel.ts";
-import { gunzipped } from "./read.ts";
 import { type FileScan, prefilterFor, type ScanOptions, scanStream } from "./scan.ts";
 
 const CHUNK = 1 << 20;
@@ -25,8 +25,7 @@ function optionsOf(job: WorkerJob | StreamSetup): ScanOptions {
     rules: job.rules.map((r) => compileSpec(r, r.file)),
     detected: fromWire(job.detected),
     formatSource: job.formatSource,
-    // A stream's format is always decided by the thread that cut it; a file's when the job says so
-    // (a gzip file is read whole here, and decides its own).
+    // A stream's format is always decided by the thread that cut it; a file's when the job says so.
     formatDecided: "fd" in job ? job.formatDecided === true : true,
     offsetMinutes: job.offsetMinutes,
     skippedBytes: "skippedBytes" in job ? job.skippedBytes : undefined,
@@ -37,14 +36,9 @@ function optionsOf(job: WorkerJob | StreamSetup): ScanOptions {
 
 async function runJob(job: WorkerJob): Promise<void> {
   const opts = optionsOf(job);
-  // The group index is rebuilt where the scans are joined: not worth copying.
-  if (job.gzip || !job.next) {
-    const scan = await scanStream(gunzipped(job.fd, job.bounds[1]), job.display, opts);
-    scan.keep = undefined;
-    parentPort?.postMessage({ scan, done: true } satisfies WireParts);
-    return;
-  }
-  // Each segment is sent once read: this thread holds one segment's lines at a time.
+  if (!job.next) throw new Error("a job without a shared counter");
+  // Each segment is sent once read: this thread holds one segment's lines at a time (the group index
+  // is rebuilt where the scans are joined: not worth copying).
   await scanSegments(
     job.fd,
     job.display,
