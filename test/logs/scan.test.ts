@@ -359,3 +359,29 @@ test("a --log-format that reads none of the first lines gives way to the format 
   assert.equal(right.doc.sections.logs.files[0].formatSource, "option");
   assert.equal(right.doc.sections.logs.events.length, 4);
 });
+
+test("a sample point at a read block's first byte samples that block's first line, whatever the block size", async () => {
+  const { scanStream, SAMPLE_EVERY } = await import("../../src/collect/logs/scan.ts");
+  const { loadRules } = await import("../../src/rules/logs.ts");
+  // Lines of 128 bytes: a sample point (every SAMPLE_EVERY bytes from SAMPLE_EVERY / 2) starts a line,
+  // and blocks of SAMPLE_EVERY / 2 bytes end at a newline, so every other block starts at one.
+  const line = (i: number) => {
+    const head = `198.51.100.${i % 250} - - [12/Mar/2024:03:00:00 +0000] "GET /page/${i}.html HTTP/1.1" 200 512 "-" "`;
+    return `${head}${"x".repeat(126 - head.length)}"\n`;
+  };
+  let text = "";
+  for (let i = 0; i < (SAMPLE_EVERY * 6) / 128; i++) text += line(i);
+  const bytes = Buffer.from(text);
+  assert.equal(bytes.length % 128, 0);
+  const rules = loadRules();
+  const scanned = async (size: number) => {
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+    return scanStream(chunks, "x", { rules, scenarios: [] });
+  };
+  const whole = await scanned(bytes.length);
+  const blocks = await scanned(SAMPLE_EVERY / 2);
+  assert.equal(whole.samples.length, 6);
+  assert.equal(blocks.samples.length, whole.samples.length);
+  assert.equal(blocks.parsed, whole.parsed);
+});

@@ -775,7 +775,8 @@ export async function scanStream(
     const phase = ((((sampleEvery >> 1) - at) % sampleEvery) + sampleEvery) % sampleEvery;
     let k = 0;
     for (let p = start + phase; p < end; p += sampleEvery) {
-      const ls = buf.lastIndexOf(10, p - 1) + 1;
+      // At the region's first byte, its first line (lastIndexOf(10, -1) would search from the buffer's end).
+      const ls = p > start ? buf.lastIndexOf(10, p - 1) + 1 : start;
       let le = buf.indexOf(10, p);
       if (le < 0 || le > end) le = end;
       while (k < handled.length && (handled[k] as number) < ls) k++;
