@@ -41,12 +41,12 @@ type Piece = { start: number; bytes: Buffer } | { start: number; dropped: number
 
 /**
  * The stream as whole-line segments of about `every` bytes (the last may end without a newline). A
- * line whose bytes pass `maxLine` before its newline is not held: it is dropped as it comes, and told
+ * line whose bytes pass `maxLine` (and one more, its CR) before its newline is not held: it is dropped as it comes, and told
  * as a dropped piece (with whether its newline came), so memory stays under `every + maxLine` and a
  * chunk whatever the stream holds.
  */
 export async function* streamPieces(
-  stream: AsyncIterable<Buffer>,
+  stream: AsyncIterable<Buffer> | Iterable<Buffer>,
   every: number,
   maxLine = MAX_LINE,
   alloc: (n: number) => Buffer = (n) => Buffer.allocUnsafeSlow(n),
@@ -91,7 +91,7 @@ export async function* streamPieces(
       have += chunk.length;
       const nl = chunk.lastIndexOf(10);
       tail = nl < 0 ? tail + chunk.length : chunk.length - nl - 1;
-      if (tail > maxLine) {
+      if (tail > maxLine + 1) {
         // A line too long to scan: what comes before it is a segment, the line itself is dropped.
         if (have > tail) {
           const bytes = take(have - tail);
@@ -153,7 +153,7 @@ function* chunksOf(bytes: Buffer): Generator<Buffer> {
  * then: a short input starts no thread). The result is that of a plain file read in segments.
  */
 export async function scanStreamParallel(
-  stream: Readable | AsyncIterable<Buffer>,
+  stream: Readable | AsyncIterable<Buffer> | Iterable<Buffer>,
   display: string,
   opts: ScanOptions,
   worker: () => ScanWorker | undefined,
@@ -171,7 +171,12 @@ export async function scanStreamParallel(
     if (b.buffer.byteLength === capacity && free.length < WORKER_QUEUE + 2)
       free.push(Buffer.from(b.buffer, 0, capacity));
   };
-  const pieces = streamPieces(stream as AsyncIterable<Buffer>, segmentBytes, opts.maxLine, alloc);
+  const pieces = streamPieces(
+    stream as AsyncIterable<Buffer> | Iterable<Buffer>,
+    segmentBytes,
+    opts.maxLine,
+    alloc,
+  );
   // A failed read (a truncated gzip file too) ends the pieces; it is told in the scan as one pass tells it.
   let readError: { reason: string; detail: string } | undefined;
   const next = async (): Promise<Piece | undefined> => {

@@ -373,9 +373,10 @@ export async function scanFileParallel(
 ): Promise<FileScan> {
   // The format, decided once from the file's first lines as one pass decides it: every segment reads
   // with it (a segment deciding from its own first lines could read the file with several).
-  const head = readAt(fd, skip, 65536);
+  // The first lines of the first block, as one pass reads it (a 64 KB head held no whole line of 70 KB).
+  const head = readAt(fd, skip, 1 << 20);
   const decided = decideFormat(
-    headLines(head, skip > 0 ? head.indexOf(10) + 1 : 0),
+    headLines(head, skip > 0 ? head.indexOf(10) + 1 : 0, head.lastIndexOf(10) + 1 || head.length),
     opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined),
     opts.detected
       ? (opts.formatSource ?? "detected")

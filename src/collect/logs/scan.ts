@@ -774,13 +774,25 @@ export async function scanStream(
     // unless a rule matched it.
     const phase = ((((sampleEvery >> 1) - at) % sampleEvery) + sampleEvery) % sampleEvery;
     let k = 0;
+    let sampled = -1;
     for (let p = start + phase; p < end; p += sampleEvery) {
       // At the region's first byte, its first line (lastIndexOf(10, -1) would search from the buffer's end).
       const ls = p > start ? buf.lastIndexOf(10, p - 1) + 1 : start;
+      // A line longer than the sample spacing is sampled (and counted) once, as when it is read in pieces.
+      if (ls === sampled) continue;
+      sampled = ls;
       let le = buf.indexOf(10, p);
       if (le < 0 || le > end) le = end;
       while (k < handled.length && (handled[k] as number) < ls) k++;
-      if (ls >= start && !ruleLines.has(ls)) handleLine(buf, ls, le, 0, false, handled[k] === ls);
+      if (ls < start || ruleLines.has(ls)) continue;
+      // A sample needs no line number, but a line too long to read is told with its own, as when the
+      // line is read in pieces (rare: counting this block's newlines up to it is cheap enough).
+      let lineNo = 0;
+      if ((buf[le - 1] === 13 ? le - 1 : le) - ls > maxLine) {
+        lineNo = base + 1;
+        for (let i = buf.indexOf(10, start); i >= 0 && i < ls; i = buf.indexOf(10, i + 1)) lineNo++;
+      }
+      handleLine(buf, ls, le, lineNo, false, handled[k] === ls);
     }
     ruleLines.clear();
     let lineNo = base + found.newlines;
@@ -830,7 +842,8 @@ export async function scanStream(
         const nl = chunk.indexOf(10, from);
         if (nl < 0) {
           carry = Buffer.concat([carry, chunk.subarray(from)]);
-          if (carry.length > maxLine) {
+          // One byte more than the bound may still be a line's CR, which handleLine does not count.
+          if (carry.length > maxLine + 1) {
             skip("too-long", res.lines + 1, `${carry.length}+ bytes`);
             carry = undefined;
             skipping = true;
@@ -848,7 +861,7 @@ export async function scanStream(
         from = last + 1;
       }
       if (from < chunk.length) {
-        if (chunk.length - from > maxLine) {
+        if (chunk.length - from > maxLine + 1) {
           skip("too-long", res.lines + 1, `${chunk.length - from}+ bytes`);
           skipping = true;
         } else {
@@ -882,17 +895,25 @@ export function appendScan(into: FileScan, part: FileScan, shift: number, keepAl
   for (const w of part.warnings)
     if (into.warnings.length < 50)
       into.warnings.push({ ...w, line: w.line === undefined ? undefined : w.line + shift });
+  // One entry can be both a match and a CGI error line (`End of script output before headers: sh`):
+  // it is moved once.
+  const placed = new Set<LogEntry>();
+  const place = (e: LogEntry) => {
+    if (placed.has(e)) return;
+    placed.add(e);
+    e.line += shift;
+  };
   for (const m of part.matches) {
-    m.entry.line += shift;
+    place(m.entry);
     if (m.entry.kind === "error") keepError(into, m.entry, (e) => into.matches.push({ ...m, entry: e }));
     else keepMatch(into, m, keepAll, true);
   }
   for (const t of part.tallies) {
-    t.entry.line += shift;
+    place(t.entry);
     mergeTally(into, t);
   }
   for (const e of part.cgiErrors) {
-    e.line += shift;
+    place(e);
     keepError(into, e, (b) => into.cgiErrors.push(b));
   }
   if (part.errorLinesDropped) into.errorLinesDropped = (into.errorLinesDropped ?? 0) + part.errorLinesDropped;

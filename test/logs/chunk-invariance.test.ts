@@ -1,0 +1,142 @@
+/**
+ * The same bytes give the same facts however they are cut: into read blocks of any size (a pipe's
+ * reads, gzip's inflated pieces) or into segments two threads read. Each input holds an edge a
+ * differential fuzzer found where the cut changed the result.
+ */
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { readLogs } from "../../src/audit/logs.ts";
+import { scanStreamParallel } from "../../src/collect/logs/parallel-stream.ts";
+import { type FileScan, scanStream } from "../../src/collect/logs/scan.ts";
+import { RootFs } from "../../src/collect/rootfs.ts";
+import { loadRules } from "../../src/rules/logs.ts";
+import { loadScenarios } from "../../src/rules/logs-behaviour.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const rules = loadRules();
+const scenarios = loadScenarios();
+const MAX_LINE = 1 << 20;
+
+/** What the facts say, line numbers included (a too-long line's detail says how much was read: left out). */
+function facts(s: FileScan) {
+  return {
+    lines: s.lines,
+    bytes: s.bytes,
+    parsed: s.parsed,
+    skipped: s.skipped,
+    warnings: s.warnings.map((w) => [w.line, w.reason, w.reason === "too-long" ? "" : w.detail]),
+    samples: s.samples.map((x) => `${x.status}|${x.size}|${x.uri}`),
+    matches: s.matches.map((m) => `${m.entry.line}|${m.ruleId}`).sort(),
+    tallies: s.tallies.map((t) => `${t.entry.line}|${t.key}|${t.count}`).sort(),
+    cgiErrors: s.cgiErrors.map((e) => `${e.line}|${e.message}`),
+  };
+}
+
+function cut(b: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0; at < b.length; at += size) out.push(b.subarray(at, at + size));
+  return out;
+}
+
+async function sameWhateverTheCut(text: string, blocks: number[], segments: number[]) {
+  const b = Buffer.from(text);
+  const whole = facts(await scanStream([b], "x", { rules, scenarios }));
+  for (const size of blocks)
+    assert.deepEqual(
+      facts(await scanStream(cut(b, size), "x", { rules, scenarios })),
+      whole,
+      `blocks of ${size}`,
+    );
+  for (const seg of segments) {
+    const scan = await scanStreamParallel(
+      cut(b, 4096),
+      "x",
+      { rules, scenarios },
+      () => undefined,
+      seg,
+      1e15,
+    );
+    assert.deepEqual(facts(scan), whole, `segments of ${seg}`);
+  }
+  return whole;
+}
+
+const access = (i: number, req = `GET /page/${i}.html`) =>
+  `198.51.100.${i % 200} - - [12/Mar/2024:03:${String(i % 60).padStart(2, "0")}:07 +0000] "${req} HTTP/1.1" 200 ${100 + i} "-" "x"\n`;
+
+test("an error line that is both a match and a CGI line keeps its line number when segments are joined", async () => {
+  let text = "";
+  for (let i = 0; i < 40; i++)
+    text += `[Fri Dec 04 14:49:28.${String(485526 + i).padStart(6, "0")} 2026] [cgid:error] [pid 1:tid 1] [client 127.66.1.26:48020] AH01215: info line ${i}\n`;
+  text += `[Fri Dec 04 14:49:29.491042 2026] [cgid:error] [pid 16510:tid 1] (13)Permission denied: AH01241: exec of '/etc/passwd' failed\n`;
+  text += `[Fri Dec 04 14:49:29.491100 2026] [cgid:error] [pid 16510:tid 1] [client 127.66.1.27:48021] End of script output before headers: sh\n`;
+  const whole = await sameWhateverTheCut(text, [100, 997], [1000, 2500]);
+  assert.ok(
+    whole.matches.some((m) => m.startsWith("41|")),
+    JSON.stringify(whole.matches),
+  );
+  assert.ok(whole.cgiErrors.some((e) => e.startsWith("41|")));
+});
+
+test("a line over the line bound is counted once, with its line number, however the blocks fall", async () => {
+  let text = "";
+  for (let i = 0; i < 60; i++)
+    text += access(i, i % 9 === 0 ? "GET /cgi-bin/.%2e/.%2e/etc/passwd" : undefined);
+  text += access(60, `GET /q?a=${"x".repeat(1_500_000)}`);
+  for (let i = 61; i < 120; i++) text += access(i);
+  const whole = await sameWhateverTheCut(text, [65536, 1 << 20, 3 << 20], [8192, 1 << 20]);
+  assert.equal(whole.skipped["too-long"], 1);
+  assert.deepEqual(
+    whole.warnings.find((w) => w[1] === "too-long"),
+    [61, "too-long", ""],
+  );
+});
+
+test("a line exactly at the line bound, ended by CRLF, is read whether or not a block ends between CR and LF", async () => {
+  const head = access(0).replace("\n", "\r\n");
+  const start = `203.0.113.9 - - [12/Mar/2024:03:00:09 +0000] "GET /cgi-bin/.%2e/.%2e/etc/passwd?a=`;
+  const end = ` HTTP/1.1" 403 5 "-" "x"`;
+  const line = start + "x".repeat(MAX_LINE - start.length - end.length) + end;
+  assert.equal(line.length, MAX_LINE);
+  const text = `${head}${line}\r\n${access(2).replace("\n", "\r\n")}`;
+  const b = Buffer.from(text);
+  const cr = b.indexOf(13, head.length);
+  const whole = facts(await scanStream([b], "x", { rules, scenarios }));
+  assert.equal(whole.skipped["too-long"], undefined);
+  assert.ok(
+    whole.matches.some((m) => m.startsWith("2|")),
+    JSON.stringify(whole.matches),
+  );
+  // Cut just after the CR of the long line.
+  const split = facts(
+    await scanStream([b.subarray(0, cr + 1), b.subarray(cr + 1)], "x", { rules, scenarios }),
+  );
+  assert.deepEqual(split, whole);
+  const seg = await scanStreamParallel(
+    [b.subarray(0, cr + 1), b.subarray(cr + 1)],
+    "x",
+    { rules, scenarios },
+    () => undefined,
+    1000,
+    1e15,
+  );
+  assert.deepEqual(facts(seg), whole);
+});
+
+test("a file read in segments finds its format past a first line longer than 64 KB", async (t) => {
+  let text = access(0, `GET /q?a=${"y".repeat(70_000)}`);
+  for (let i = 1; i < 3000; i++)
+    text += access(i, i % 50 === 0 ? "GET /cgi-bin/.%2e/.%2e/etc/passwd" : undefined);
+  const f = join(tempDir(t), "access.log");
+  writeFileSync(f, text);
+  const inputs = [{ path: f, display: f }];
+  const fs = new RootFs("/");
+  const one = await readLogs(fs, inputs, { rules, parallel: false });
+  const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 50_000 });
+  assert.equal(one.files[0]?.format, "combined");
+  assert.equal(two.files[0]?.format, "combined");
+  assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
+  assert.deepEqual(two.events, one.events);
+});
