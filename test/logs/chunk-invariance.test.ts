@@ -140,3 +140,34 @@ test("a file read in segments finds its format past a first line longer than 64 
   assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
   assert.deepEqual(two.events, one.events);
 });
+
+test("a shell's stderr line takes its time from the line before it and keeps the client line after it across a block's edge", async () => {
+  const line = (t: string, rest: string) =>
+    `[Fri Dec 04 14:49:${t} 2026] [cgid:error] [pid 1:tid 2] ${rest}\n`;
+  let text = "";
+  for (let i = 0; i < 3; i++)
+    text += line(
+      "29.700000",
+      "[client 127.66.1.100:5000] AH01264: script not found or unable to stat: /srv/lab/x",
+    );
+  const before = line(
+    "29.759721",
+    "[client 127.66.1.104:54346] AH10244: invalid URI path (/cgi-bin/%2E./%2E./bin/sh)",
+  );
+  const stderr = "/bin/sh: 1: /usr/bin/missing-tool: not found\n";
+  const after = line(
+    "29.884109",
+    "[client 127.66.1.116:48498] AH01264: script not found or unable to stat: /srv/lab/bin",
+  );
+  const b = Buffer.from(text + before + stderr + after);
+  const whole = facts(await scanStream([b], "x", { rules, scenarios }));
+  assert.deepEqual(whole.cgiErrors.slice(-2), [
+    "5|/bin/sh: 1: /usr/bin/missing-tool: not found",
+    "6|AH01264: script not found or unable to stat: /srv/lab/bin",
+  ]);
+  const edges = [text.length + before.length, text.length + before.length + stderr.length];
+  const blocks = [b.subarray(0, edges[0]), b.subarray(edges[0], edges[1]), b.subarray(edges[1])];
+  const cutScan = await scanStream(blocks, "x", { rules, scenarios });
+  assert.deepEqual(facts(cutScan), whole);
+  assert.equal(cutScan.cgiErrors.at(-2)?.time?.toISOString(), "2026-12-04T14:49:29.759Z");
+});

@@ -563,19 +563,55 @@ export async function scanStream(
   // Lines handed to handleLine: with no known format, every other line counts as unparsed too.
   let examined = 0;
 
-  /**
-   * A shell's raw stderr line becomes an error entry with no client, stamped with the time of the
-   * timestamped line before it (looked for a few lines back in the same buffer), as the checks expect.
-   */
-  const shellStderr = (buf: Buffer, s: number, text: string, lineNo: number) => {
-    let time: Date | undefined;
-    let end = s - 1; // the "\n" ending the line before
-    for (let k = 0; k < STDERR_LOOKBACK && end > 0 && !time; k++) {
-      const start = buf.lastIndexOf(10, end - 1) + 1;
-      if (end - start <= maxLine && buf[start] === 0x5b /* "[" */)
-        time = parseLine(buf.toString("utf8", start, end).replace(/\r$/, ""), 0, detected, offset)?.time;
+  // The block being read ([regionStart, regionEnd) of its buffer), and the last lines of the blocks
+  // before it (copies, error logs only): a shell's stderr looks a few lines back and forth, and the
+  // lines it looks for may lie across a block's edge.
+  let regionStart = 0;
+  let regionEnd = 0;
+  let recent: Buffer[] = [];
+  /** After a stderr line at a block's end: the line numbers still to look at for its client line. */
+  let pendingNext: { lineNo: number; k: number } | undefined;
+
+  /** The time of the first timestamped line among the STDERR_LOOKBACK lines before buf[s]. */
+  const timeBefore = (buf: Buffer, s: number): Date | undefined => {
+    const at = (line: Buffer, from: number, to: number) =>
+      to - from <= maxLine && line[from] === 0x5b /* "[" */
+        ? parseLine(line.toString("utf8", from, to).replace(/\r$/, ""), 0, detected, offset)?.time
+        : undefined;
+    let k = 0;
+    for (let end = s - 1; k < STDERR_LOOKBACK && end >= regionStart + 1; k++) {
+      const start = Math.max(buf.lastIndexOf(10, end - 1) + 1, regionStart);
+      const time = at(buf, start, end);
+      if (time) return time;
       end = start - 1;
     }
+    for (let i = recent.length - 1; i >= 0 && k < STDERR_LOOKBACK; i--, k++) {
+      const line = recent[i] as Buffer;
+      const time = at(line, 0, line.length);
+      if (time) return time;
+    }
+    return undefined;
+  };
+
+  /** Keeps copies of the last lines of buf[start, end) (error logs only), for the next block's stderr. */
+  const remember = (buf: Buffer, start: number, end: number) => {
+    if (detected?.kind !== "error") return;
+    const lines: Buffer[] = [];
+    let e = buf[end - 1] === 10 ? end - 1 : end;
+    while (lines.length < STDERR_LOOKBACK && e > start) {
+      const b = Math.max(buf.lastIndexOf(10, e - 1) + 1, start);
+      lines.unshift(e - b <= 8192 ? Buffer.from(buf.subarray(b, e)) : Buffer.alloc(0));
+      e = b - 1;
+    }
+    recent = [...recent, ...lines].slice(-STDERR_LOOKBACK);
+  };
+
+  /**
+   * A shell's raw stderr line becomes an error entry with no client, stamped with the time of the
+   * timestamped line before it (looked for a few lines back), as the checks expect.
+   */
+  const shellStderr = (buf: Buffer, s: number, text: string, lineNo: number) => {
+    const time = timeBefore(buf, s);
     res.parsed++;
     const entry: LogEntry = { kind: "error", line: lineNo, time, message: text, raw: text, request: "" };
     if (opts.collect) {
@@ -584,7 +620,8 @@ export async function scanStream(
     }
     const into = res;
     keepError(into, entry, (e) => into.cgiErrors.push(e));
-    keepNextClientLine(buf, s, lineNo);
+    const nl = buf.indexOf(10, s);
+    if (nl >= 0 && nl < regionEnd) keepNextClientLine(buf, nl + 1, lineNo, 1);
   };
 
   /**
@@ -592,14 +629,18 @@ export async function scanStream(
    * no literal): the judge places the stderr between the requests of the client lines around it, and
    * without this one a stderr could belong to any silent shell request up to the next kept line. Lines
    * the CGI pattern keeps anyway are left to the ordinary path (one entry a line). Bounded: a few lines
-   * of this buffer, one kept line per stderr run.
+   * (from buf[from] on, the k-th after the stderr's), one kept line per stderr run; the block's end
+   * leaves the rest to the next block.
    */
   let neighbourKept = -1;
-  const keepNextClientLine = (buf: Buffer, s: number, lineNo: number) => {
-    let start = buf.indexOf(10, s) + 1;
-    for (let k = 1; k <= STDERR_LOOKBACK && lineNo > 0 && start > 0; k++) {
-      const end = buf.indexOf(10, start); // a whole line only: the buffer may end inside one
-      if (end < 0) return;
+  const keepNextClientLine = (buf: Buffer, from: number, lineNo: number, k0: number) => {
+    let start = from;
+    for (let k = k0; k <= STDERR_LOOKBACK && lineNo > 0; k++) {
+      const end = buf.indexOf(10, start); // a whole line only
+      if (start >= regionEnd || end < 0 || end >= regionEnd) {
+        if (start >= regionEnd) pendingNext = { lineNo, k };
+        return;
+      }
       if (buf[start] === 0x5b /* "[" */) {
         if (end - start > maxLine || lineNo + k === neighbourKept) return;
         const next = parseLine(
@@ -724,6 +765,8 @@ export async function scanStream(
 
   /** buf[start, end) holds whole lines (end just past "\n", or the final line) from file offset `at`. */
   const region = (buf: Buffer, start: number, end: number, at: number) => {
+    regionStart = start;
+    regionEnd = end;
     if (firstRegion && !opts.formatDecided) {
       firstRegion = false;
       const had = detected;
@@ -737,6 +780,12 @@ export async function scanStream(
         }
         if (detected?.kind === "error" && opts.offsetMinutes !== undefined) offset = opts.offsetMinutes;
       }
+    }
+    // A stderr line at the last block's end: its client line may be among this block's first.
+    if (pendingNext) {
+      const p = pendingNext;
+      pendingNext = undefined;
+      keepNextClientLine(buf, start, p.lineNo, p.k);
     }
     pf ??= opts.literals
       ? buildPrefilter(opts.literals)
@@ -795,6 +844,7 @@ export async function scanStream(
       handleLine(buf, ls, le, lineNo, false, handled[k] === ls);
     }
     ruleLines.clear();
+    remember(buf, start, end);
     let lineNo = base + found.newlines;
     if (end > start && buf[end - 1] !== 10) lineNo++; // final line without newline
     res.lines = lineNo;
