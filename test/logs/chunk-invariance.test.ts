@@ -171,3 +171,30 @@ test("a shell's stderr line takes its time from the line before it and keeps the
   assert.deepEqual(facts(cutScan), whole);
   assert.equal(cutScan.cgiErrors.at(-2)?.time?.toISOString(), "2026-12-04T14:49:29.759Z");
 });
+
+test("the time range is bounded by the first and last lines of the whole log, not of each block or segment", async () => {
+  // Requests are logged when they end: a line can be stamped earlier than the one before it.
+  const at = (m: number, s: number, i: number) =>
+    `198.51.100.${i % 200} - - [12/Mar/2024:03:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")} +0000] "GET /page/${i}.html HTTP/1.1" 200 ${100 + i} "-" "x"\n`;
+  let text = "";
+  for (let i = 0; i < 60; i++) text += at(0, i, i);
+  const late = at(2, 0, 60);
+  const earlier = at(1, 1, 61);
+  text += late + earlier;
+  for (let i = 62; i < 100; i++) text += at(1, 2, i);
+  const b = Buffer.from(text);
+  const edge = b.indexOf(earlier);
+  const range = (s: FileScan) => [s.firstTime, s.lastTime];
+  const whole = range(await scanStream([b], "x", { rules, scenarios }));
+  assert.deepEqual(whole, ["2024-03-12T03:00:00.000Z", "2024-03-12T03:01:02.000Z"]);
+  assert.deepEqual(
+    range(await scanStream([b.subarray(0, edge), b.subarray(edge)], "x", { rules, scenarios })),
+    whole,
+  );
+  for (const seg of [500, edge])
+    assert.deepEqual(
+      range(await scanStreamParallel(cut(b, 700), "x", { rules, scenarios }, () => undefined, seg, 1e15)),
+      whole,
+      `segments of ${seg}`,
+    );
+});

@@ -239,6 +239,7 @@ export async function scanStreamParallel(
       prefilter,
       skippedBytes: 0,
       startOffset: start,
+      part: true,
     });
     release(bytes);
     join.add(i, scan);

@@ -131,13 +131,25 @@ export class SegmentJoin {
         if (this.scenarios?.length) this.joined.behaviour = new BehaviourTracker(this.scenarios);
       }
       appendScan(this.joined, p, this.joined.lines);
+      // The file's first line is the first part's that read lines; its last, the last such part's.
+      if (this.firstEdge === undefined) this.firstEdge = p.edgeFirstTime;
+      if (p.edgeLastTime !== undefined) this.lastEdge = p.edgeLastTime;
     }
   }
 
-  /** The file's scan once every segment is in. */
+  private firstEdge?: string;
+  private lastEdge?: string;
+
+  /** The file's scan once every segment is in, its time range bounded by its first and last lines. */
   result(): FileScan {
-    if (!this.joined || this.pending.size > 0) throw new Error("segments missing");
-    return this.joined;
+    const j = this.joined;
+    if (!j || this.pending.size > 0) throw new Error("segments missing");
+    for (const t of [this.firstEdge, this.lastEdge]) {
+      if (!t) continue;
+      if (!j.firstTime || t < j.firstTime) j.firstTime = t;
+      if (!j.lastTime || t > j.lastTime) j.lastTime = t;
+    }
+    return j;
   }
 }
 
@@ -162,6 +174,8 @@ function emptyLike(first: FileScan): FileScan {
     offsetMinutes: undefined,
     firstTime: undefined,
     lastTime: undefined,
+    edgeFirstTime: undefined,
+    edgeLastTime: undefined,
   };
 }
 
@@ -333,6 +347,7 @@ export async function scanSegments(
       prefilter,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
+      part: true,
     });
     await onSegment(i, scan);
   }
@@ -459,6 +474,7 @@ export async function scanFileParallel(
       formatDecided: true,
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: bounds[i] as number,
+      part: true,
     });
     join.add(i, scan);
   }

@@ -48,9 +48,15 @@ export interface FileScan extends LogFileState {
   skippedBytes: number;
   /** UTC offset (minutes) seen in access-log times, to place error-log times. */
   offsetMinutes?: number;
-  /** Earliest and latest time read (ISO): the lines examined and each read block's last line. */
+  /** Earliest and latest time read (ISO): the lines parsed, and the stream's first and last lines. */
   firstTime?: string;
   lastTime?: string;
+  /**
+   * A part's first and last lines' times (ISO; "" when the line has none), kept out of its range: only
+   * the file's first and last lines bound the file's range, as in one pass (SegmentJoin adds them).
+   */
+  edgeFirstTime?: string;
+  edgeLastTime?: string;
   tallies: MatchTally[];
   /** The group index behind `matches` and `tallies` (keep.ts): in memory only. */
   keep?: KeepState;
@@ -273,6 +279,8 @@ export interface ScanOptions {
   collect?: (e: LogEntry) => void;
   /** Told the format detected from the first lines (a file read in pieces scans the next ones with it). */
   onDetected?: (d: DetectedFormat) => void;
+  /** A part of a file (a segment): its first and last lines' times are kept apart (see FileScan). */
+  part?: boolean;
   /**
    * The format was decided from the file's first lines by the thread that cut it into parts
    * (`decideFormat`): this part neither detects one nor second-guesses the one given, even none.
@@ -541,11 +549,20 @@ export async function scanStream(
       res.lastTime = (d as Date).toISOString();
     }
   };
-  /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
-  const timeOf = (buf: Buffer, s: number, e: number) => {
-    if (!detected || e - s > maxLine || e <= s) return;
-    seeTime(parseLine(buf.toString("utf8", s, e).replace(/\r$/, ""), 0, detected, offset)?.time);
+  /** A first or last line's time: in the range, or, for a part of a file, kept apart for the join. */
+  const edge = (d: Date | undefined, which: "edgeFirstTime" | "edgeLastTime") => {
+    if (!opts.part) seeTime(d);
+    // "": the line was read but has no time (the join must not take another part's instead).
+    else res[which] = d && !Number.isNaN(d.getTime()) ? d.toISOString() : "";
   };
+  /** The time of the line at buf[s, e) (a line no rule matched: only its time is read). */
+  const timeOf = (buf: Buffer, s: number, e: number): Date | undefined => {
+    if (!detected || e - s > maxLine || e <= s) return undefined;
+    return parseLine(buf.toString("utf8", s, e).replace(/\r$/, ""), 0, detected, offset)?.time;
+  };
+  // The stream's first and last lines bound its time range besides the lines parsed (logs are written in
+  // time order, nearly): the last block's last line is known only at the end, so each block's is kept.
+  let lastLine: Buffer | undefined;
   const addSample = (entry: LogEntry) => {
     // The baseline reads only these fields of a sample: keep no user agent, referer or headers.
     if (res.samples.length < SAMPLE_MAX && !opts.collect)
@@ -854,14 +871,16 @@ export async function scanStream(
       if (rest > 0) res.skipped.unparsed = (res.skipped.unparsed ?? 0) + rest;
       if (rest > 0 && res.warnings.length < 50) res.warnings.push({ line: base + 1, reason: "unparsed" });
     } else if (end > start) {
-      // The block's first and last lines give the file's time range (logs are written in time order).
-      let fe = buf.indexOf(10, start);
-      if (fe < 0 || fe > end) fe = end;
-      // The stream's first line always (a line with a literal later in this block may have set a time).
-      if (res.firstTime === undefined || !firstLineTimed) timeOf(buf, start, fe);
+      if (!firstLineTimed) {
+        let fe = buf.indexOf(10, start);
+        if (fe < 0 || fe > end) fe = end;
+        edge(timeOf(buf, start, fe), "edgeFirstTime");
+      }
       firstLineTimed = true;
       const lastEnd = buf[end - 1] === 10 ? end - 1 : end;
-      timeOf(buf, buf.lastIndexOf(10, lastEnd - 1) + 1, lastEnd);
+      const ls = Math.max(buf.lastIndexOf(10, lastEnd - 1) + 1, start);
+      // A copy (the buffer is read into again), of a line short enough to be worth one.
+      lastLine = lastEnd - ls <= 8192 ? Buffer.from(buf.subarray(ls, lastEnd)) : undefined;
     }
   };
 
@@ -925,6 +944,7 @@ export async function scanStream(
     skip(f.reason, res.lines + 1, f.detail);
   }
   if (carry && carry.length > 0) region(carry, 0, carry.length, carryAt);
+  if (firstLineTimed) edge(lastLine && timeOf(lastLine, 0, lastLine.length), "edgeLastTime");
   return res;
 }
 

@@ -31,6 +31,8 @@ function optionsOf(job: WorkerJob | StreamSetup): ScanOptions {
     skippedBytes: "skippedBytes" in job ? job.skippedBytes : undefined,
     quietLiterals: job.quietLiterals,
     maxLine: "maxLine" in job ? job.maxLine : undefined,
+    // Everything this thread reads is a part of a file or stream, joined on the main thread.
+    part: true,
   };
 }
 
