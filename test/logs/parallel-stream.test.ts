@@ -35,6 +35,25 @@ function piped(text: string): Readable {
   return Readable.from(chunks);
 }
 
+/** `text` piped to `mamori logs -` in one pass and read by two threads in small segments. */
+async function stdinOneAndTwo(
+  text: string,
+  extra: { format?: import("../../src/collect/logs/engine/format.ts").AccessFormat } = {},
+) {
+  const rules = loadRules();
+  const inputs = [{ path: "-", display: "-" }];
+  const fs = new RootFs("/");
+  const one = await readLogs(fs, inputs, { rules, ...extra, stdin: piped(text), parallel: false });
+  const two = await readLogs(fs, inputs, {
+    rules,
+    ...extra,
+    stdin: piped(text),
+    parallelMinBytes: 1,
+    segmentBytes: 30_000,
+  });
+  return { one, two };
+}
+
 test("standard input cut into segments: whole lines, every byte once, a too-long line dropped as it comes", async () => {
   const text = logText(3000, 250_000);
   const pieces: Array<{ start: number; bytes?: Buffer; dropped?: number; ended?: boolean }> = [];
@@ -69,18 +88,9 @@ test("standard input cut into segments: whole lines, every byte once, a too-long
 });
 
 test("standard input read by two threads gives the facts of one pass, a too-long line included", async () => {
-  const rules = loadRules();
   // A line over the scanner's 1 MB bound: one pass skips it, and so must the segments.
   const text = logText(4000, 1_200_000);
-  const inputs = [{ path: "-", display: "-" }];
-  const fs = new RootFs("/");
-  const one = await readLogs(fs, inputs, { rules, stdin: piped(text), parallel: false });
-  const two = await readLogs(fs, inputs, {
-    rules,
-    stdin: piped(text),
-    parallelMinBytes: 1,
-    segmentBytes: 30_000,
-  });
+  const { one, two } = await stdinOneAndTwo(text);
   assert.equal(one.files[0]?.lines, 4000);
   assert.equal(two.files[0]?.lines, 4000);
   assert.equal(two.files[0]?.bytes, Buffer.byteLength(text));
@@ -169,22 +179,13 @@ test("a read of standard input that fails keeps what came before it and says so,
 });
 
 test("the format is decided once from the first lines, as one pass decides it, whatever follows", async () => {
-  const rules = loadRules();
-  const fs = new RootFs("/");
-  const inputs = [{ path: "-", display: "-" }];
   // A container's start-up chatter before its access lines: one pass reads the first lines, finds no
   // format, and says so for the whole input; segments must not find one further on.
   let chatter = "";
   for (let i = 0; i < 60; i++)
     chatter += `AH00558: httpd: Could not reliably determine the server's name ${i}\n`;
   const text = chatter + logText(4000);
-  const one = await readLogs(fs, inputs, { rules, stdin: piped(text), parallel: false });
-  const two = await readLogs(fs, inputs, {
-    rules,
-    stdin: piped(text),
-    parallelMinBytes: 1,
-    segmentBytes: 30_000,
-  });
+  const { one, two } = await stdinOneAndTwo(text);
   assert.equal(one.files[0]?.format, "unknown");
   assert.equal(two.files[0]?.format, one.files[0]?.format);
   assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
@@ -192,9 +193,7 @@ test("the format is decided once from the first lines, as one pass decides it, w
   // line too long to read.
   const { formatFromOption } = await import("../../src/collect/logs/engine/format.ts");
   const long = `${"x".repeat(1_100_000)}\n${logText(3000)}`;
-  const given = { rules, parallelMinBytes: 1, segmentBytes: 30_000, format: formatFromOption("combined") };
-  const opt = await readLogs(fs, inputs, { ...given, stdin: piped(long) });
-  const optOne = await readLogs(fs, inputs, { ...given, stdin: piped(long), parallel: false });
+  const { one: optOne, two: opt } = await stdinOneAndTwo(long, { format: formatFromOption("combined") });
   assert.equal(opt.files[0]?.formatSource, "option");
   assert.equal(optOne.files[0]?.formatSource, "option");
   assert.deepEqual(opt.events, optOne.events);

@@ -14,6 +14,7 @@ import { type ScanWorker, SegmentJoin, type StreamSetup, toWire } from "./parall
 import {
   decideFormat,
   type FileScan,
+  givenFormat,
   headLines,
   MAX_LINE,
   prefilterFor,
@@ -215,16 +216,7 @@ export async function scanStreamParallel(
   const quietLiterals = opts.quietLiterals ?? quietLiteralsOf(opts.scenarios ?? []);
   // Decided from the first lines, once, as one pass decides it (a dropped too-long line is no line).
   let decided: { detected: DetectedFormat | undefined; source: FileScan["formatSource"] } | undefined;
-  const decide = (bytes: Buffer) =>
-    decideFormat(
-      headLines(bytes),
-      opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined),
-      opts.detected
-        ? (opts.formatSource ?? "detected")
-        : opts.format
-          ? (opts.formatSource ?? "option")
-          : "none",
-    );
+  const decide = (bytes: Buffer) => decideFormat(headLines(bytes), ...givenFormat(opts));
   const join = new SegmentJoin(opts.scenarios);
   let prefilter: Prefilter | undefined;
   const here = async (i: number, start: number, bytes: Buffer) => {

@@ -17,6 +17,7 @@ import {
   appendScan,
   decideFormat,
   type FileScan,
+  givenFormat,
   headLines,
   prefilterFor,
   type ScanOptions,
@@ -392,12 +393,7 @@ export async function scanFileParallel(
   const head = readAt(fd, skip, 1 << 20);
   const decided = decideFormat(
     headLines(head, skip > 0 ? head.indexOf(10) + 1 : 0, head.lastIndexOf(10) + 1 || head.length),
-    opts.detected ?? (opts.format ? { kind: "access", format: opts.format } : undefined),
-    opts.detected
-      ? (opts.formatSource ?? "detected")
-      : opts.format
-        ? (opts.formatSource ?? "option")
-        : "none",
+    ...givenFormat(opts),
   );
   const detected = decided.detected;
   const formatSource = decided.source;

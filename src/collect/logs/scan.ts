@@ -465,6 +465,15 @@ export function headLines(buf: Buffer, start = 0, end = buf.length): string[] {
   return head;
 }
 
+/** The format the options give (one detected already, or `--log-format`, the configuration's), and how. */
+export function givenFormat(
+  opts: Pick<ScanOptions, "detected" | "format" | "formatSource">,
+): [DetectedFormat | undefined, FileScan["formatSource"]] {
+  if (opts.detected) return [opts.detected, opts.formatSource ?? "detected"];
+  if (opts.format) return [{ kind: "access", format: opts.format }, opts.formatSource ?? "option"];
+  return [undefined, "none"];
+}
+
 /**
  * The format a stream's first lines decide, once for the whole stream: the one given (`--log-format`,
  * the configuration) unless it reads none of them where a known one does (the lines are then read
