@@ -103,7 +103,8 @@ function logItems(doc: Doc): CoverageItem[] {
   if (!logs) return [];
   const out: CoverageItem[] = [];
   // A format mamori does not know: every line of the file went unread, whatever the line counters say.
-  const unreadable = logs.files.filter((f) => f.format === "unknown" && f.lines > 0);
+  // Bytes but no line (one line too long to read, never ended) is no empty log either.
+  const unreadable = logs.files.filter((f) => f.format === "unknown" && (f.lines > 0 || f.bytes > 0));
   for (const f of unreadable)
     out.push({
       area: "logs",

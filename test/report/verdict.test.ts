@@ -117,6 +117,21 @@ test("the parsed/skipped counts of an unparseable file are true (skipped = lines
   assert.equal(f.parsed, 0);
 });
 
+test("a log of bytes but no line that can be read (one endless line) is not called empty", async (t) => {
+  const file = path.join(tempDir(t), "access.log");
+  fs.writeFileSync(file, Buffer.alloc(3 << 20, 0x41));
+  const r = await mamori(["logs", file, "--color", "never"]);
+  assert.equal(r.code, EXIT_INCOMPLETE);
+  assert.match(
+    headline(r.stdout),
+    /^Not fully checked: .*access\.log \(0 lines\) is in a format mamori cannot read/,
+  );
+  assert.doesNotMatch(r.stdout, /are empty/);
+  const f = JSON.parse((await mamori(["logs", file, "--format", "json"])).stdout).sections.logs.files[0];
+  assert.equal(f.bytes, 3 << 20);
+  assert.equal(f.skipped["too-long"], 1);
+});
+
 test("everything checked and nothing found: still 'Safe', exit 0; a finding still wins (exit 1)", async (t) => {
   const dir = tempDir(t);
   fs.cpSync(fixtureRoot("container-stdout"), dir, { recursive: true });
