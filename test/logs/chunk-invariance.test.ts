@@ -30,9 +30,12 @@ function facts(s: FileScan) {
     samples: s.samples.map((x) => `${x.status}|${x.size}|${x.uri}`),
     matches: s.matches.map((m) => `${m.entry.line}|${m.ruleId}`).sort(),
     tallies: s.tallies.map((t) => `${t.entry.line}|${t.key}|${t.count}`).sort(),
-    cgiErrors: s.cgiErrors.map((e) => `${e.line}|${e.message}`),
+    // In the order of the lines (a look-ahead keeps a client line before the stderr lines between).
+    cgiErrors: s.cgiErrors.map((e) => `${e.line}|${e.time?.toISOString()}|${e.message}`).sort(byLine),
   };
 }
+
+const byLine = (a: string, b: string) => Number.parseInt(a, 10) - Number.parseInt(b, 10);
 
 function cut(b: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
@@ -162,8 +165,8 @@ test("a shell's stderr line takes its time from the line before it and keeps the
   const b = Buffer.from(text + before + stderr + after);
   const whole = facts(await scanStream([b], "x", { rules, scenarios }));
   assert.deepEqual(whole.cgiErrors.slice(-2), [
-    "5|/bin/sh: 1: /usr/bin/missing-tool: not found",
-    "6|AH01264: script not found or unable to stat: /srv/lab/bin",
+    "5|2026-12-04T14:49:29.759Z|/bin/sh: 1: /usr/bin/missing-tool: not found",
+    "6|2026-12-04T14:49:29.884Z|AH01264: script not found or unable to stat: /srv/lab/bin",
   ]);
   const edges = [text.length + before.length, text.length + before.length + stderr.length];
   const blocks = [b.subarray(0, edges[0]), b.subarray(edges[0], edges[1]), b.subarray(edges[1])];
@@ -197,4 +200,27 @@ test("the time range is bounded by the first and last lines of the whole log, no
       whole,
       `segments of ${seg}`,
     );
+});
+
+test("segments of an error log give a shell's stderr lines at their edges the time and client line one pass gives", async (t) => {
+  const line = (i: number) =>
+    `[Fri Dec 04 14:${String(10 + Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000100 2026] [cgid:error] [pid 1:tid 2] [client 127.66.${i % 7}.${i % 200}:5000] AH01264: script not found or unable to stat: /srv/x${i}\n`;
+  let text = "";
+  for (let i = 0; i < 400; i++) {
+    text += line(i);
+    if (i % 7 === 3) text += `/bin/sh: 1: tool${i}: not found\n`;
+    if (i % 23 === 5) text += `/bin/sh: 1: a${i}: not found\n/bin/sh: 1: b${i}: not found\n`;
+  }
+  const whole = await sameWhateverTheCut(text, [333, 1000], [700, 1100, 1500, 2300, 4096]);
+  assert.ok(whole.cgiErrors.length > 150, String(whole.cgiErrors.length));
+  // A file read in segments by both threads, each reading the lines around its segment from the file.
+  const f = join(tempDir(t), "error.log");
+  writeFileSync(f, text);
+  const inputs = [{ path: f, display: f }];
+  const fs = new RootFs("/");
+  const one = await readLogs(fs, inputs, { rules, parallel: false });
+  for (const segmentBytes of [900, 2000]) {
+    const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes });
+    assert.deepEqual(two.events, one.events, `file segments of ${segmentBytes}`);
+  }
 });

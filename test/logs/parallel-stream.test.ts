@@ -226,7 +226,7 @@ test("a worker that has ended is not given segments: the input is read here, no 
   const broken = { fd: -1, display: "x", bounds: [0, 10] } as unknown as Parameters<typeof w.run>[0];
   await assert.rejects(w.run(broken));
   assert.equal(w.usable, false);
-  await assert.rejects(w.scanSegment(1, 0, 0, Buffer.from("x\n")));
+  await assert.rejects(w.scanSegment(1, { n: 0, start: 0, bytes: Buffer.from("x\n") }));
   const text = logText(2000);
   const one = await scanStream([Buffer.from(text)], "-", { rules, scenarios: [] });
   let timer: NodeJS.Timeout | undefined;

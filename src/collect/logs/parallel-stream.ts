@@ -12,6 +12,8 @@ import type { DetectedFormat } from "./engine/format.ts";
 import type { Prefilter } from "./engine/prefilter.ts";
 import { type ScanWorker, SegmentJoin, type StreamSetup, toWire } from "./parallel.ts";
 import {
+  contextHead,
+  contextTail,
   decideFormat,
   type FileScan,
   givenFormat,
@@ -36,6 +38,15 @@ const CHUNK = 1 << 20;
 export const STREAM_SEGMENT_BYTES = 1 << 20;
 /** Input read before the worker is started: below this one thread does it all. */
 export const STREAM_WORKER_AFTER = 4 << 20;
+
+/** A segment to scan (the n-th piece), with an error log's lines on each side of it (ScanOptions). */
+interface Segment {
+  n: number;
+  start: number;
+  bytes: Buffer;
+  before?: Buffer;
+  after?: Buffer;
+}
 
 /** A piece of the stream in order: whole lines to scan, or a line too long to scan, dropped. */
 type Piece = { start: number; bytes: Buffer } | { start: number; dropped: number; ended: boolean };
@@ -219,9 +230,9 @@ export async function scanStreamParallel(
   const decide = (bytes: Buffer) => decideFormat(headLines(bytes), ...givenFormat(opts));
   const join = new SegmentJoin(opts.scenarios);
   let prefilter: Prefilter | undefined;
-  const here = async (i: number, start: number, bytes: Buffer) => {
-    prefilter ??= prefilterFor(opts.rules, bytes.subarray(0, CHUNK), quietLiterals);
-    const scan = await scanStream(chunksOf(bytes), display, {
+  const here = async (seg: Segment) => {
+    prefilter ??= prefilterFor(opts.rules, seg.bytes.subarray(0, CHUNK), quietLiterals);
+    const scan = await scanStream(chunksOf(seg.bytes), display, {
       ...opts,
       detected: decided?.detected,
       formatSource: decided?.source,
@@ -230,11 +241,13 @@ export async function scanStreamParallel(
       quietLiterals,
       prefilter,
       skippedBytes: 0,
-      startOffset: start,
+      startOffset: seg.start,
       part: true,
+      before: seg.before,
+      after: seg.after,
     });
-    release(bytes);
-    join.add(i, scan);
+    release(seg.bytes);
+    join.add(seg.n, scan);
   };
 
   let thread: ScanWorker | undefined;
@@ -243,16 +256,16 @@ export async function scanStreamParallel(
   // A fault in joining an answer (a bug, not the input): raised here, never left unhandled.
   let joinFault: unknown;
   /** Segments with the worker: their bytes stay here until its scan is joined (read here if it fails). */
-  const withWorker = new Map<number, { start: number; bytes: Buffer; done: Promise<void> }>();
-  const give = (s: ScanWorker, i: number, start: number, bytes: Buffer) => {
+  const withWorker = new Map<number, Segment & { done: Promise<void> }>();
+  const give = (s: ScanWorker, seg: Segment) => {
     streamId ??= s.openStream(setupOf(opts, display, decided, quietLiterals));
     const done = s
-      .scanSegment(streamId, i, start, bytes)
+      .scanSegment(streamId, seg)
       .then(
         (scan) => {
-          withWorker.delete(i);
-          release(bytes);
-          join.add(i, scan);
+          withWorker.delete(seg.n);
+          release(seg.bytes);
+          join.add(seg.n, scan);
         },
         () => {
           workerFailed = true;
@@ -261,15 +274,29 @@ export async function scanStreamParallel(
       .catch((err: unknown) => {
         joinFault ??= err;
       });
-    withWorker.set(i, { start, bytes, done });
+    withWorker.set(seg.n, { ...seg, done });
   };
   /** After a worker failure: the segments it held are read here, in order, before any later one. */
   const takeBack = async () => {
     await Promise.all([...withWorker.values()].map((w) => w.done));
     if (joinFault !== undefined) throw joinFault;
-    const back = [...withWorker].sort((a, b) => a[0] - b[0]);
+    const back = [...withWorker.values()].sort((a, b) => a.n - b.n);
     withWorker.clear();
-    for (const [n, w] of back) await here(n, w.start, w.bytes);
+    for (const seg of back) await here(seg);
+  };
+  const dispatch = async (seg: Segment) => {
+    if (workerFailed && withWorker.size > 0) await takeBack();
+    if (!thread && seg.start >= workerAfter) thread = worker();
+    if (thread?.usable && thread.ready && !workerFailed && withWorker.size < WORKER_QUEUE) {
+      give(thread, seg);
+      return;
+    }
+    // Not too far ahead of the worker's oldest segment: scans waiting for an earlier one are held whole.
+    while (withWorker.size > 0 && !workerFailed && seg.n - join.joinedCount > AHEAD)
+      await Promise.race([...withWorker.values()].map((w) => w.done));
+    await here(seg);
+    // The worker's answers (and its word that it is ready) come in as messages: let them in.
+    if (thread) await new Promise((resolve) => setImmediate(resolve));
   };
 
   let i = 0;
@@ -277,9 +304,12 @@ export async function scanStreamParallel(
     yield* head;
     for (let p = await next(); p; p = await next()) yield p;
   };
+  // Each segment waits for the next one's first lines: in an error log, a shell's stderr line at a
+  // segment's end looks for its client line there (and the next segment's look back at this one's last).
+  let held: Segment | undefined;
+  const errorLog = () => decided?.detected?.kind === "error";
   for await (const piece of all()) {
     const n = i++;
-    if (workerFailed && withWorker.size > 0) await takeBack();
     inLine = endsInLine(piece);
     if (!("bytes" in piece)) {
       // Before the first lines nothing is decided: the join takes the format of the next part.
@@ -289,18 +319,17 @@ export async function scanStreamParallel(
       continue;
     }
     decided ??= decide(piece.bytes);
-    if (!thread && piece.start >= workerAfter) thread = worker();
-    if (thread?.usable && thread.ready && !workerFailed && withWorker.size < WORKER_QUEUE) {
-      give(thread, n, piece.start, piece.bytes);
-      continue;
+    const seg: Segment = { n, start: piece.start, bytes: piece.bytes };
+    if (held) {
+      if (errorLog()) {
+        held.after = contextHead(piece.bytes);
+        seg.before = contextTail(held.bytes);
+      }
+      await dispatch(held);
     }
-    // Not too far ahead of the worker's oldest segment: scans waiting for an earlier one are held whole.
-    while (withWorker.size > 0 && !workerFailed && n - join.joinedCount > AHEAD)
-      await Promise.race([...withWorker.values()].map((w) => w.done));
-    await here(n, piece.start, piece.bytes);
-    // The worker's answers (and its word that it is ready) come in as messages: let them in.
-    if (thread) await new Promise((resolve) => setImmediate(resolve));
+    held = seg;
   }
+  if (held) await dispatch(held);
   await takeBack();
   return told(join.result());
 }

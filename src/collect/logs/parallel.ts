@@ -15,6 +15,8 @@ import type { Prefilter } from "./engine/prefilter.ts";
 import { plainChunks, plainChunksSync, readAt } from "./read.ts";
 import {
   appendScan,
+  CONTEXT_BYTES,
+  contextHead,
   decideFormat,
   type FileScan,
   givenFormat,
@@ -75,7 +77,15 @@ export interface StreamSetup {
  */
 export type StreamMessage =
   | { stream: number; setup: StreamSetup }
-  | { stream: number; segment: number; start: number; bytes: Uint8Array };
+  | {
+      stream: number;
+      segment: number;
+      start: number;
+      bytes: Uint8Array;
+      /** An error log's lines just before and after the segment (ScanOptions.before, after). */
+      before?: Uint8Array;
+      after?: Uint8Array;
+    };
 
 export interface StreamAnswer {
   stream: number;
@@ -244,14 +254,23 @@ export class ScanWorker {
     return stream;
   }
 
-  /** Scans one segment of an open stream (a copy of `bytes` crosses); rejects if the worker fails. */
-  scanSegment(stream: number, segment: number, start: number, bytes: Uint8Array): Promise<FileScan> {
+  /**
+   * Scans one segment of an open stream (a copy of its bytes crosses, and of the lines around it);
+   * rejects if the worker fails.
+   */
+  scanSegment(
+    stream: number,
+    seg: { n: number; start: number; bytes: Uint8Array; before?: Uint8Array; after?: Uint8Array },
+  ): Promise<FileScan> {
     return new Promise<FileScan>((resolve, reject) => {
       if (!this.usable) return reject(new Error("the worker has ended"));
-      this.answers.set(`${stream}:${segment}`, { resolve, reject });
+      this.answers.set(`${stream}:${seg.n}`, { resolve, reject });
       // A copy of exactly these bytes, moved across: a view's whole buffer would be copied otherwise.
-      const own = new Uint8Array(bytes);
-      this.worker.postMessage({ stream, segment, start, bytes: own } satisfies StreamMessage, [own.buffer]);
+      const own = new Uint8Array(seg.bytes);
+      const message: StreamMessage = { stream, segment: seg.n, start: seg.start, bytes: own };
+      if (seg.before) message.before = new Uint8Array(seg.before);
+      if (seg.after) message.after = new Uint8Array(seg.after);
+      this.worker.postMessage(message, [own.buffer]);
     });
   }
 
@@ -349,9 +368,36 @@ export async function scanSegments(
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
       part: true,
+      ...contextOf(fd, bounds, i, opts.detected),
     });
     await onSegment(i, scan);
   }
+}
+
+/**
+ * An error log's lines just before and after segment i (see ScanOptions.before): read from the file,
+ * within the bounds read. Access logs need none.
+ */
+export function contextOf(
+  fd: number,
+  bounds: number[],
+  i: number,
+  detected: ScanOptions["detected"],
+): Pick<ScanOptions, "before" | "after"> {
+  if (detected?.kind !== "error") return {};
+  const first = bounds[0] as number;
+  const last = bounds[bounds.length - 1] as number;
+  const from = bounds[i] as number;
+  const to = bounds[i + 1] as number;
+  const out: Pick<ScanOptions, "before" | "after"> = {};
+  if (from > first) {
+    const at = Math.max(first, from - CONTEXT_BYTES);
+    const b = readAt(fd, at, from - at);
+    // A window that starts inside a line keeps the whole lines after it.
+    out.before = at === first ? b : b.subarray(b.indexOf(10) + 1 || b.length);
+  }
+  if (to < last) out.after = contextHead(readAt(fd, to, Math.min(CONTEXT_BYTES, last - to)));
+  return out;
 }
 
 /**
@@ -471,6 +517,7 @@ export async function scanFileParallel(
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: bounds[i] as number,
       part: true,
+      ...contextOf(fd, bounds, i, detected),
     });
     join.add(i, scan);
   }

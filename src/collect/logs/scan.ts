@@ -282,6 +282,13 @@ export interface ScanOptions {
   /** A part of a file (a segment): its first and last lines' times are kept apart (see FileScan). */
   part?: boolean;
   /**
+   * An error log's lines just before and just after this part (whole lines): a shell's stderr line
+   * at the part's edge takes its time from the lines before it and its client line from those after,
+   * as in one pass.
+   */
+  before?: Buffer;
+  after?: Buffer;
+  /**
    * The format was decided from the file's first lines by the thread that cut it into parts
    * (`decideFormat`): this part neither detects one nor second-guesses the one given, even none.
    */
@@ -594,7 +601,7 @@ export async function scanStream(
   // lines it looks for may lie across a block's edge.
   let regionStart = 0;
   let regionEnd = 0;
-  let recent: Buffer[] = [];
+  let recent: Buffer[] = opts.before ? linesOf(opts.before).slice(-STDERR_LOOKBACK) : [];
   /** After a stderr line at a block's end: the line numbers still to look at for its client line. */
   let pendingNext: { lineNo: number; k: number } | undefined;
 
@@ -659,7 +666,7 @@ export async function scanStream(
    * leaves the rest to the next block.
    */
   let neighbourKept = -1;
-  const keepNextClientLine = (buf: Buffer, from: number, lineNo: number, k0: number) => {
+  const keepNextClientLine = (buf: Buffer, from: number, lineNo: number, k0: number, beyond = false) => {
     let start = from;
     for (let k = k0; k <= STDERR_LOOKBACK && lineNo > 0; k++) {
       const end = buf.indexOf(10, start); // a whole line only
@@ -667,6 +674,9 @@ export async function scanStream(
         if (start >= regionEnd) pendingNext = { lineNo, k };
         return;
       }
+      // Past this part's end (`after`): a stderr line there looks ahead from the next part, which
+      // keeps the client line then (one pass keeps it once).
+      if (beyond && SHELL_STDERR.test(buf.toString("utf8", start, Math.min(end, start + 64)))) return;
       if (buf[start] === 0x5b /* "[" */) {
         if (end - start > maxLine || lineNo + k === neighbourKept) return;
         const next = parseLine(
@@ -953,8 +963,48 @@ export async function scanStream(
     skip(f.reason, res.lines + 1, f.detail);
   }
   if (carry && carry.length > 0) region(carry, 0, carry.length, carryAt);
+  // A stderr line among this part's last lines: its client line may be among the next part's first.
+  if (pendingNext && opts.after && !opts.collect) {
+    const p = pendingNext;
+    pendingNext = undefined;
+    regionStart = 0;
+    regionEnd = opts.after.lastIndexOf(10) + 1;
+    keepNextClientLine(opts.after, 0, p.lineNo, p.k, true);
+  }
   if (firstLineTimed) edge(lastLine && timeOf(lastLine, 0, lastLine.length), "edgeLastTime");
   return res;
+}
+
+/** The lines of `buf` (whole lines), each without its newline. */
+function linesOf(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let s = 0; s < buf.length; ) {
+    let e = buf.indexOf(10, s);
+    if (e < 0) e = buf.length;
+    out.push(buf.subarray(s, e));
+    s = e + 1;
+  }
+  return out;
+}
+
+/** Bytes of context a part of an error log is given on each side (about 8 lines, a few long ones). */
+export const CONTEXT_BYTES = 16 << 10;
+
+/** The whole lines within the last CONTEXT_BYTES of `buf`, which starts at a line's start: a copy. */
+export function contextTail(buf: Uint8Array): Buffer {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let start = 0;
+  if (b.length > CONTEXT_BYTES) {
+    const nl = b.indexOf(10, b.length - CONTEXT_BYTES - 1);
+    start = nl < 0 ? b.length : nl + 1;
+  }
+  return Buffer.from(b.subarray(start));
+}
+
+/** The whole lines within the first CONTEXT_BYTES of `buf`: a copy. */
+export function contextHead(buf: Uint8Array): Buffer {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, Math.min(buf.byteLength, CONTEXT_BYTES));
+  return Buffer.from(b.subarray(0, b.lastIndexOf(10) + 1));
 }
 
 /**

@@ -72,11 +72,15 @@ async function runStream(m: StreamMessage): Promise<void> {
     s.prefilter ??= prefilterFor(s.opts.rules, bytes.subarray(0, CHUNK), s.opts.quietLiterals);
     const chunks: Buffer[] = [];
     for (let at = 0; at < bytes.length; at += CHUNK) chunks.push(bytes.subarray(at, at + CHUNK));
+    const lines = (b: Uint8Array | undefined) =>
+      b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : undefined;
     const scan: FileScan = await scanStream(chunks, s.display, {
       ...s.opts,
       prefilter: s.prefilter,
       skippedBytes: 0,
       startOffset: m.start,
+      before: lines(m.before),
+      after: lines(m.after),
     });
     scan.keep = undefined;
     answer.scan = scan;
