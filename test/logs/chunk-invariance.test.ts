@@ -224,3 +224,97 @@ test("segments of an error log give a shell's stderr lines at their edges the ti
     assert.deepEqual(two.events, one.events, `file segments of ${segmentBytes}`);
   }
 });
+
+const errLine = (sec: number, ip = 5, msg = "AH01264: script not found or unable to stat: /srv/x") =>
+  `[Fri Dec 04 14:49:${String(sec).padStart(2, "0")}.000000 2026] [cgid:error] [pid 1:tid 2] [client 127.66.1.${ip}:5000] ${msg}\n`;
+const stderrLine = (n: number) => `/bin/sh: 1: missing${n}: not found\n`;
+
+test("a too-long line after a stderr line is a line to its look-ahead however it is read (it stops one that opens with '[')", async (t) => {
+  const head = errLine(1).repeat(3) + stderrLine(1);
+  for (const long of [
+    `[Fri Dec 04 14:49:02.000000 2026] [core:error] [pid 1:tid 2] AH00000: ${"x".repeat(1_500_000)}\n`,
+    `${"y".repeat(1_500_000)}\n`,
+  ]) {
+    const text =
+      head + long + errLine(3, 77, "AH00126: Invalid URI in request GET /x") + errLine(4).repeat(3);
+    const whole = await sameWhateverTheCut(text, [65536], [4096, 1 << 20]);
+    // Kept only past a line that is no error line of its own, and then as the line it is (6, not 5).
+    assert.equal(
+      whole.cgiErrors.some((e) => e.startsWith("6|")),
+      long.startsWith("y"),
+      JSON.stringify(whole.cgiErrors),
+    );
+    const f = join(tempDir(t), "error.log");
+    writeFileSync(f, text);
+    const inputs = [{ path: f, display: f }];
+    const fs = new RootFs("/");
+    const one = await readLogs(fs, inputs, { rules, parallel: false });
+    const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 4096 });
+    assert.deepEqual(facts(two.scans[0] as FileScan), facts(one.scans[0] as FileScan));
+  }
+});
+
+test("an empty line before a stderr line counts as a line to its look-back, at a block's edge too", async () => {
+  let pre = errLine(1).repeat(3) + errLine(2, 9);
+  for (let i = 0; i < 7; i++) pre += stderrLine(i);
+  const text = `${pre}\n${stderrLine(99)}${errLine(4).repeat(3)}`;
+  const b = Buffer.from(text);
+  const whole = facts(await scanStream([b], "x", { rules, scenarios }));
+  for (const blocks of [
+    [b.subarray(0, pre.length), b.subarray(pre.length)],
+    [b.subarray(0, pre.length), b.subarray(pre.length, pre.length + 1), b.subarray(pre.length + 1)],
+  ])
+    assert.deepEqual(facts(await scanStream(blocks, "x", { rules, scenarios })), whole);
+  const seg = await scanStreamParallel(
+    cut(b, pre.length),
+    "x",
+    { rules, scenarios },
+    () => undefined,
+    pre.length - 10,
+    1e15,
+  );
+  assert.deepEqual(facts(seg), whole);
+});
+
+test("a log that begins or ends with a too-long line: that line is its edge, without a time, however it is read", async () => {
+  const acc = (m: number, i: number, ua = "x") =>
+    `198.51.100.${i % 200} - - [12/Mar/2024:03:${String(m).padStart(2, "0")}:07 +0000] "GET /page/${i}.html HTTP/1.1" 200 ${100 + i} "-" "${ua}"\n`;
+  const long = acc(30, 1, "L".repeat(1_200_000));
+  let mid = "";
+  for (let i = 0; i < 30; i++) mid += acc(10 + (i % 3), i + 2);
+  for (const text of [long + acc(0, 99) + mid, mid + acc(59, 98) + long]) {
+    const b = Buffer.from(text);
+    const range = (s: FileScan) => [s.firstTime, s.lastTime];
+    const whole = range(await scanStream([b], "x", { rules, scenarios }));
+    assert.deepEqual(range(await scanStream(cut(b, 65536), "x", { rules, scenarios })), whole);
+    assert.deepEqual(
+      range(await scanStreamParallel(cut(b, 65536), "x", { rules, scenarios }, () => undefined, 4096, 1e15)),
+      whole,
+    );
+  }
+});
+
+test("a tail read's segments give the lines before a stderr as one pass does, the dropped first fragment not among them", async (t) => {
+  const L0 = errLine(1).repeat(20);
+  const L1 = errLine(5, 9);
+  const text = L0 + L1 + stderrLine(1) + stderrLine(2) + stderrLine(3) + errLine(7).repeat(3);
+  const f = join(tempDir(t), "error.log");
+  writeFileSync(f, text);
+  const inputs = [{ path: f, display: f }];
+  const fs = new RootFs("/");
+  for (const into of [0, 10]) {
+    const tailBytes = text.length - L0.length - into;
+    const one = await readLogs(fs, inputs, { rules, parallel: false, tailBytes });
+    const two = await readLogs(fs, inputs, {
+      rules,
+      parallelMinBytes: 1,
+      segmentBytes: L1.length + 5 - into,
+      tailBytes,
+    });
+    assert.deepEqual(
+      facts(two.scans[0] as FileScan),
+      facts(one.scans[0] as FileScan),
+      `${into} bytes into a line`,
+    );
+  }
+});

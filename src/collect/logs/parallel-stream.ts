@@ -49,7 +49,10 @@ interface Segment {
 }
 
 /** A piece of the stream in order: whole lines to scan, or a line too long to scan, dropped. */
-type Piece = { start: number; bytes: Buffer } | { start: number; dropped: number; ended: boolean };
+type Piece =
+  | { start: number; bytes: Buffer }
+  /** `first`: the dropped line's first byte ("[" opens an error-log line: a stderr's look-ahead stops there). */
+  | { start: number; dropped: number; ended: boolean; first: number };
 
 /**
  * The stream as whole-line segments of about `every` bytes (the last may end without a newline). A
@@ -68,6 +71,7 @@ export async function* streamPieces(
   let tail = 0; // bytes after the last newline held
   let start = 0; // stream offset of parts[0]
   let dropping = -1; // bytes of a too-long line dropped so far, or -1
+  let first = 0; // the dropped line's first byte
   const take = (n: number): Buffer => {
     const out = alloc(n);
     let at = 0;
@@ -93,7 +97,7 @@ export async function* streamPieces(
           dropping += chunk.length;
           continue;
         }
-        yield { start, dropped: dropping + nl + 1, ended: true };
+        yield { start, dropped: dropping + nl + 1, ended: true, first };
         start += dropping + nl + 1;
         dropping = -1;
         chunk = chunk.subarray(nl + 1);
@@ -111,6 +115,7 @@ export async function* streamPieces(
           start += bytes.length;
         }
         dropping = have;
+        first = (parts[0] as Buffer)[0] as number;
         parts = [];
         have = 0;
         tail = 0;
@@ -125,7 +130,7 @@ export async function* streamPieces(
   } catch (err) {
     failed = err;
   }
-  if (dropping >= 0) yield { start, dropped: dropping, ended: false };
+  if (dropping >= 0) yield { start, dropped: dropping, ended: false, first };
   else if (have > 0) yield { start, bytes: take(have) };
   if (failed !== undefined) throw failed;
 }
@@ -153,6 +158,9 @@ function droppedPart(
     samples: [],
     cgiErrors: [],
     tallies: [],
+    // A line, without a time: the file's first or last line if it comes first or last (as in one pass).
+    edgeFirstTime: "",
+    edgeLastTime: "",
   };
 }
 
@@ -307,6 +315,9 @@ export async function scanStreamParallel(
   // Each segment waits for the next one's first lines: in an error log, a shell's stderr line at a
   // segment's end looks for its client line there (and the next segment's look back at this one's last).
   let held: Segment | undefined;
+  // Lines dropped since the held segment, each as its first byte and a newline: to the lines around a
+  // segment they are lines (one pass reads past them, or stops at one that opens with "[").
+  let between = "";
   const errorLog = () => decided?.detected?.kind === "error";
   for await (const piece of all()) {
     const n = i++;
@@ -316,20 +327,25 @@ export async function scanStreamParallel(
       const d = decided?.detected;
       const name = d ? (d.kind === "access" ? d.format.name : d.name) : "unknown";
       join.add(n, droppedPart(display, { name, source: decided?.source ?? "none" }, piece));
+      if (piece.ended) between += `${String.fromCharCode(piece.first === 10 ? 0x78 : piece.first)}\n`;
       continue;
     }
     decided ??= decide(piece.bytes);
     const seg: Segment = { n, start: piece.start, bytes: piece.bytes };
     if (held) {
       if (errorLog()) {
-        held.after = contextHead(piece.bytes);
-        seg.before = contextTail(held.bytes);
+        held.after = Buffer.concat([Buffer.from(between, "latin1"), contextHead(piece.bytes)]);
+        seg.before = Buffer.concat([contextTail(held.bytes), Buffer.from(between, "latin1")]);
       }
       await dispatch(held);
     }
+    between = "";
     held = seg;
   }
-  if (held) await dispatch(held);
+  if (held) {
+    if (errorLog() && between) held.after = Buffer.from(between, "latin1");
+    await dispatch(held);
+  }
   await takeBack();
   return told(join.result());
 }

@@ -368,7 +368,7 @@ export async function scanSegments(
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: from,
       part: true,
-      ...contextOf(fd, bounds, i, opts.detected),
+      ...contextOf(fd, bounds, i, opts.detected, !opts.skippedBytes),
     });
     await onSegment(i, scan);
   }
@@ -376,13 +376,15 @@ export async function scanSegments(
 
 /**
  * An error log's lines just before and after segment i (see ScanOptions.before): read from the file,
- * within the bounds read. Access logs need none.
+ * within the bounds read (`wholeStart`: the first bound starts a line, not a tail read's fragment).
+ * Access logs need none. A line longer than CONTEXT_BYTES at the edge ends the context there.
  */
 export function contextOf(
   fd: number,
   bounds: number[],
   i: number,
   detected: ScanOptions["detected"],
+  wholeStart: boolean,
 ): Pick<ScanOptions, "before" | "after"> {
   if (detected?.kind !== "error") return {};
   const first = bounds[0] as number;
@@ -393,8 +395,9 @@ export function contextOf(
   if (from > first) {
     const at = Math.max(first, from - CONTEXT_BYTES);
     const b = readAt(fd, at, from - at);
-    // A window that starts inside a line keeps the whole lines after it.
-    out.before = at === first ? b : b.subarray(b.indexOf(10) + 1 || b.length);
+    // A window that starts inside a line (or at a tail read's start, a fragment one pass drops) keeps
+    // the whole lines after it.
+    out.before = at === first && wholeStart ? b : b.subarray(b.indexOf(10) + 1 || b.length);
   }
   if (to < last) out.after = contextHead(readAt(fd, to, Math.min(CONTEXT_BYTES, last - to)));
   return out;
@@ -517,7 +520,7 @@ export async function scanFileParallel(
       skippedBytes: i === 0 ? opts.skippedBytes : 0,
       startOffset: bounds[i] as number,
       part: true,
-      ...contextOf(fd, bounds, i, detected),
+      ...contextOf(fd, bounds, i, detected, !opts.skippedBytes),
     });
     join.add(i, scan);
   }

@@ -612,8 +612,9 @@ export async function scanStream(
         ? parseLine(line.toString("utf8", from, to).replace(/\r$/, ""), 0, detected, offset)?.time
         : undefined;
     let k = 0;
-    for (let end = s - 1; k < STDERR_LOOKBACK && end >= regionStart + 1; k++) {
-      const start = Math.max(buf.lastIndexOf(10, end - 1) + 1, regionStart);
+    // end: the newline ending the line before (an empty line is a line too, as in one pass).
+    for (let end = s - 1; k < STDERR_LOOKBACK && end >= regionStart; k++) {
+      const start = end > regionStart ? Math.max(buf.lastIndexOf(10, end - 1) + 1, regionStart) : regionStart;
       const time = at(buf, start, end);
       if (time) return time;
       end = start - 1;
@@ -626,17 +627,36 @@ export async function scanStream(
     return undefined;
   };
 
-  /** Keeps copies of the last lines of buf[start, end) (error logs only), for the next block's stderr. */
+  /**
+   * Keeps copies of the last lines of buf[start, end) (error logs only), for the next block's stderr:
+   * a line longer than a segment's context (CONTEXT_BYTES) is kept empty, as a segment would see it.
+   */
   const remember = (buf: Buffer, start: number, end: number) => {
     if (detected?.kind !== "error") return;
     const lines: Buffer[] = [];
-    let e = buf[end - 1] === 10 ? end - 1 : end;
-    while (lines.length < STDERR_LOOKBACK && e > start) {
-      const b = Math.max(buf.lastIndexOf(10, e - 1) + 1, start);
-      lines.unshift(e - b <= 8192 ? Buffer.from(buf.subarray(b, e)) : Buffer.alloc(0));
+    let e = buf[end - 1] === 10 ? end - 1 : end; // the end of the last line
+    while (lines.length < STDERR_LOOKBACK) {
+      const b = e > start ? Math.max(buf.lastIndexOf(10, e - 1) + 1, start) : start;
+      lines.unshift(e - b <= CONTEXT_BYTES ? Buffer.from(buf.subarray(b, e)) : Buffer.alloc(0));
+      if (b <= start) break;
       e = b - 1;
     }
     recent = [...recent, ...lines].slice(-STDERR_LOOKBACK);
+  };
+
+  /**
+   * A line too long to read, skipped as it comes (its first byte): to the look-ahead for a stderr's
+   * client line and to the time range it is still a line, as when a block holds it whole.
+   */
+  const skippedLine = (first: number | undefined) => {
+    if (pendingNext && (first === 0x5b /* "[" */ || ++pendingNext.k > STDERR_LOOKBACK))
+      pendingNext = undefined;
+    if (!firstLineTimed) {
+      firstLineTimed = true;
+      edge(undefined, "edgeFirstTime");
+    }
+    lastLine = undefined;
+    if (detected?.kind === "error") recent = [...recent, Buffer.alloc(0)].slice(-STDERR_LOOKBACK);
   };
 
   /**
@@ -676,7 +696,12 @@ export async function scanStream(
       }
       // Past this part's end (`after`): a stderr line there looks ahead from the next part, which
       // keeps the client line then (one pass keeps it once).
-      if (beyond && SHELL_STDERR.test(buf.toString("utf8", start, Math.min(end, start + 64)))) return;
+      if (
+        beyond &&
+        SHELL_STDERR.test(buf.toString("utf8", start, Math.min(end, start + 64))) &&
+        buf.subarray(start, end).indexOf(0) < 0 // one with a NUL byte is skipped as binary, not read as stderr
+      )
+        return;
       if (buf[start] === 0x5b /* "[" */) {
         if (end - start > maxLine || lineNo + k === neighbourKept) return;
         const next = parseLine(
@@ -933,6 +958,7 @@ export async function scanStream(
           // One byte more than the bound may still be a line's CR, which handleLine does not count.
           if (carry.length > maxLine + 1) {
             skip("too-long", res.lines + 1, `${carry.length}+ bytes`);
+            skippedLine(carry[0]);
             carry = undefined;
             skipping = true;
           }
@@ -951,6 +977,7 @@ export async function scanStream(
       if (from < chunk.length) {
         if (chunk.length - from > maxLine + 1) {
           skip("too-long", res.lines + 1, `${chunk.length - from}+ bytes`);
+          skippedLine(chunk[from]);
           skipping = true;
         } else {
           carry = Buffer.from(chunk.subarray(from));
