@@ -43,6 +43,15 @@ function cut(b: Buffer, size: number): Buffer[] {
   return out;
 }
 
+/** `text` written to a file `name`, and a reader of it: readLogs with these options. */
+function asFile(t: { after: (fn: () => void) => void }, name: string, text: string) {
+  const f = join(tempDir(t), name);
+  writeFileSync(f, text);
+  const inputs = [{ path: f, display: f }];
+  const fs = new RootFs("/");
+  return (o: Omit<Parameters<typeof readLogs>[2], "rules"> = {}) => readLogs(fs, inputs, { rules, ...o });
+}
+
 async function sameWhateverTheCut(text: string, blocks: number[], segments: number[]) {
   const b = Buffer.from(text);
   const whole = facts(await scanStream([b], "x", { rules, scenarios }));
@@ -132,12 +141,9 @@ test("a file read in segments finds its format past a first line longer than 64 
   let text = access(0, `GET /q?a=${"y".repeat(70_000)}`);
   for (let i = 1; i < 3000; i++)
     text += access(i, i % 50 === 0 ? "GET /cgi-bin/.%2e/.%2e/etc/passwd" : undefined);
-  const f = join(tempDir(t), "access.log");
-  writeFileSync(f, text);
-  const inputs = [{ path: f, display: f }];
-  const fs = new RootFs("/");
-  const one = await readLogs(fs, inputs, { rules, parallel: false });
-  const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 50_000 });
+  const read = asFile(t, "access.log", text);
+  const one = await read({ parallel: false });
+  const two = await read({ parallelMinBytes: 1, segmentBytes: 50_000 });
   assert.equal(one.files[0]?.format, "combined");
   assert.equal(two.files[0]?.format, "combined");
   assert.deepEqual(two.files[0]?.skipped, one.files[0]?.skipped);
@@ -214,13 +220,10 @@ test("segments of an error log give a shell's stderr lines at their edges the ti
   const whole = await sameWhateverTheCut(text, [333, 1000], [700, 1100, 1500, 2300, 4096]);
   assert.ok(whole.cgiErrors.length > 150, String(whole.cgiErrors.length));
   // A file read in segments by both threads, each reading the lines around its segment from the file.
-  const f = join(tempDir(t), "error.log");
-  writeFileSync(f, text);
-  const inputs = [{ path: f, display: f }];
-  const fs = new RootFs("/");
-  const one = await readLogs(fs, inputs, { rules, parallel: false });
+  const read = asFile(t, "error.log", text);
+  const one = await read({ parallel: false });
   for (const segmentBytes of [900, 2000]) {
-    const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes });
+    const two = await read({ parallelMinBytes: 1, segmentBytes });
     assert.deepEqual(two.events, one.events, `file segments of ${segmentBytes}`);
   }
 });
@@ -244,12 +247,9 @@ test("a too-long line after a stderr line is a line to its look-ahead however it
       long.startsWith("y"),
       JSON.stringify(whole.cgiErrors),
     );
-    const f = join(tempDir(t), "error.log");
-    writeFileSync(f, text);
-    const inputs = [{ path: f, display: f }];
-    const fs = new RootFs("/");
-    const one = await readLogs(fs, inputs, { rules, parallel: false });
-    const two = await readLogs(fs, inputs, { rules, parallelMinBytes: 1, segmentBytes: 4096 });
+    const read = asFile(t, "error.log", text);
+    const one = await read({ parallel: false });
+    const two = await read({ parallelMinBytes: 1, segmentBytes: 4096 });
     assert.deepEqual(facts(two.scans[0] as FileScan), facts(one.scans[0] as FileScan));
   }
 });
@@ -298,19 +298,11 @@ test("a tail read's segments give the lines before a stderr as one pass does, th
   const L0 = errLine(1).repeat(20);
   const L1 = errLine(5, 9);
   const text = L0 + L1 + stderrLine(1) + stderrLine(2) + stderrLine(3) + errLine(7).repeat(3);
-  const f = join(tempDir(t), "error.log");
-  writeFileSync(f, text);
-  const inputs = [{ path: f, display: f }];
-  const fs = new RootFs("/");
+  const read = asFile(t, "error.log", text);
   for (const into of [0, 10]) {
     const tailBytes = text.length - L0.length - into;
-    const one = await readLogs(fs, inputs, { rules, parallel: false, tailBytes });
-    const two = await readLogs(fs, inputs, {
-      rules,
-      parallelMinBytes: 1,
-      segmentBytes: L1.length + 5 - into,
-      tailBytes,
-    });
+    const one = await read({ parallel: false, tailBytes });
+    const two = await read({ parallelMinBytes: 1, segmentBytes: L1.length + 5 - into, tailBytes });
     assert.deepEqual(
       facts(two.scans[0] as FileScan),
       facts(one.scans[0] as FileScan),
