@@ -30,12 +30,10 @@ function facts(s: FileScan) {
     samples: s.samples.map((x) => `${x.status}|${x.size}|${x.uri}`),
     matches: s.matches.map((m) => `${m.entry.line}|${m.ruleId}`).sort(),
     tallies: s.tallies.map((t) => `${t.entry.line}|${t.key}|${t.count}`).sort(),
-    // In the order of the lines (a look-ahead keeps a client line before the stderr lines between).
-    cgiErrors: s.cgiErrors.map((e) => `${e.line}|${e.time?.toISOString()}|${e.message}`).sort(byLine),
+    // In line order however they were found (scan.ts sorts them).
+    cgiErrors: s.cgiErrors.map((e) => `${e.line}|${e.time?.toISOString()}|${e.message}`),
   };
 }
-
-const byLine = (a: string, b: string) => Number.parseInt(a, 10) - Number.parseInt(b, 10);
 
 function cut(b: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];

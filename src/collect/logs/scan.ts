@@ -999,6 +999,9 @@ export async function scanStream(
     keepNextClientLine(opts.after, 0, p.lineNo, p.k, true);
   }
   if (firstLineTimed) edge(lastLine && timeOf(lastLine, 0, lastLine.length), "edgeLastTime");
+  // In line order: a look-ahead keeps a stderr's client line before the stderr lines between them, and
+  // where blocks or segments fall would otherwise change the order.
+  res.cgiErrors.sort((a, b) => a.line - b.line);
   return res;
 }
 
