@@ -186,11 +186,18 @@ test("Debian 10 2.4.38-3+deb10u7: backported fixes do not count, missing ones do
 
 test("Rocky 8 with an unreadable rpm database: says the rpm database cannot be read, falls back to the binary with lower confidence", async () => {
   const { doc } = await audit("rhel8");
-  // The fixture's rpmdb.sqlite is a stand-in text file: the native reader says so (the rpm command, when
-  // installed, fails on it too).
+  // The fixture's rpmdb.sqlite is a stand-in text file: the native reader says so, and the rpm command is
+  // not handed another root's database.
   const nc = doc.notChecked.find((n) => n.reason === "rpmdb-unreadable");
   assert.equal(nc?.path, "/var/lib/rpm/rpmdb.sqlite");
   assert.match(nc?.detail ?? "", /cannot be read \(sqlite: file is not a database\)/);
+  assert.match(nc?.detail ?? "", /the rpm command is not run on it/);
+  assert.match(nc?.detail ?? "", /run mamori on that system itself/);
+  assert.equal(
+    doc.notChecked.find((n) => n.reason === "rpm-failed"),
+    undefined,
+    "rpm was not run, so it did not fail",
+  );
   const cves = doc.findings.filter((f) => f.check === "apache.cve");
   assert.ok(cves.length > 0);
   for (const f of cves) {

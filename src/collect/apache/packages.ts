@@ -225,7 +225,8 @@ function rpmFact(ctx: ScanContext, p: RpmPackage, source: string): OwnerLookup {
 
 /**
  * Reads the rpm database itself (SQLite, Berkeley DB hash or ndb), as Trivy does, so an EL or SUSE root is
- * judged on any host. The rpm command is only the fallback for a database this reader cannot read.
+ * judged on any host. The rpm command is only the fallback for this machine's own database, when this
+ * reader cannot read it.
  */
 export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerLookup> {
   const where = findRpmDb(ctx.fs);
@@ -247,16 +248,28 @@ export async function rpmOwner(ctx: ScanContext, binary: string): Promise<OwnerL
     const owner = read.owners.get(binary);
     return owner ? rpmFact(ctx, owner, db) : {};
   }
+  // The rpm command is C code that parses the database as root: it is handed only this machine's own
+  // database, which root alone can change. An image's or a recorded bundle's was written by whoever made
+  // it, and one this reader refuses is exactly what such an author would make to reach that code.
+  const own = !read.refused && ctx.fs.isLive && rootOnly(where.dir, where.file);
   ctx.diag.couldNotCheck({
     area: "apache.packages",
     path: db,
     reason: "rpmdb-unreadable",
-    detail: msg("apache.diag.rpmdbUnreadable", { db, problem: read.problem, binary }),
+    detail: msg(own ? "apache.diag.rpmdbUnreadable" : "apache.diag.rpmdbUnreadableNotRun", {
+      db,
+      problem: read.problem,
+      binary,
+    }),
   });
-  // A FIFO or a link loop where the database should be would hang or mislead the rpm command as well.
-  const rpm = read.refused ? undefined : trustedRpm();
+  const rpm = own ? trustedRpm() : undefined;
   if (!rpm) return { dbUnreadable: db };
   return rpmCommandOwner(ctx, rpm, where.dir, binary);
+}
+
+/** The database's directory and file can be changed by root alone (owned by root, written by no one else). */
+function rootOnly(dir: string, file: string | undefined): boolean {
+  return trustedPath(dir, "dir").ok && (file === undefined || trustedPath(file, "file").ok);
 }
 
 async function rpmCommandOwner(

@@ -5,6 +5,10 @@ export const apache = {
     en: "the rpm database {db} cannot be read ({problem}); unless a root-owned rpm command can read it, the version of {binary} comes from the binary alone, with lower confidence",
     ja: "rpm データベース {db} を読めません ({problem})。root 所有の rpm コマンドで読めない限り、{binary} のバージョンはバイナリ内の文字列だけから判断するため、確度は低くなります",
   },
+  "apache.diag.rpmdbUnreadableNotRun": {
+    en: "the rpm database {db} cannot be read ({problem}); the rpm command is not run on it (it would parse, as root, a file written by whoever made this system), so the version of {binary} comes from the binary alone, with lower confidence: run mamori on that system itself to judge it by its packages",
+    ja: "rpm データベース {db} を読めません ({problem})。このシステムを作った人が書いたファイルを root で解析することになるため、rpm コマンドでは読みません。{binary} のバージョンはバイナリ内の文字列だけから判断するため、確度は低くなります。パッケージで判断するには、そのシステム上で mamori を実行してください",
+  },
   "apache.diag.rpmdbSkipped": {
     en: "The rpm database {db} has {count} broken record(s), skipped ({why}), whose packages are not known",
     ja: "rpm データベース {db} の {count} 件の記録が壊れているため読み飛ばしました ({why})。それらのパッケージは分かりません",
