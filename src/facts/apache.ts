@@ -48,7 +48,18 @@ export const liveInfoSchema = z
 export type LiveInfo = z.infer<typeof liveInfoSchema>;
 
 /** Why a binary was not run, when it was not. */
-export type NotRun = { why: "untrusted-path"; problem: TrustProblem } | { why: "not-apache" | "not-elf" };
+export type NotRun =
+  | { why: "untrusted-path"; problem: TrustProblem }
+  | { why: "not-apache" | "not-elf" }
+  /** What the dynamic loader would read (its interpreter, a library or a library directory) is not root's alone. */
+  | {
+      why: "untrusted-loader";
+      what: "interpreter" | "directory" | "library";
+      by: string;
+      problem: TrustProblem;
+    }
+  /** The ELF headers that say what the loader reads could not be followed. */
+  | { why: "unreadable-loader"; by: string; detail: string };
 
 export const packageOwnerSchema = z
   .object({

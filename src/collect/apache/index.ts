@@ -282,8 +282,23 @@ export function whyText(p: TrustProblem): Msg {
   return msg(key, params);
 }
 
+const LOADER_PART = {
+  interpreter: "apache.loader.interpreter",
+  directory: "apache.loader.directory",
+  library: "apache.loader.library",
+} as const;
+
 function notRunText(binary: string, n: NotRun): Msg {
   if (n.why === "untrusted-path") return msg("apache.diag.notRun", { path: binary, why: whyText(n.problem) });
+  if (n.why === "untrusted-loader")
+    return msg("apache.diag.notRunLoader", {
+      path: binary,
+      what: msg(LOADER_PART[n.what]),
+      by: n.by,
+      why: whyText(n.problem),
+    });
+  if (n.why === "unreadable-loader")
+    return msg("apache.diag.notRunLoaderUnreadable", { path: binary, by: n.by, detail: n.detail });
   return msg(n.why === "not-elf" ? "apache.diag.notRunNotElf" : "apache.diag.notRunNotApache", {
     path: binary,
   });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import type { LiveInfo, NotRun } from "../../facts/apache.ts";
 import { type BinaryStrings, readBinaryStringsFd } from "./binary.ts";
+import { loaderProblem } from "./loader-trust.ts";
 import { openTrustedBinary } from "./trust.ts";
 
 export type { LiveInfo, NotRun };
@@ -65,8 +66,10 @@ export function parseCompiledModules(text: string): string[] {
 /**
  * Runs `-v` and `-l` of a binary only when root alone can have written it and it is Apache httpd by its
  * own bytes: every component of `realPath` is opened without following links and checked (owner root,
- * not writable by others), the file is an ELF holding an Apache/x.y.z string, and the descriptor that was
- * checked is the one executed (`/proc/self/fd/N`), in a fixed environment from "/".
+ * not writable by others), the file is an ELF holding an Apache/x.y.z string, what its loader reads
+ * (interpreter, RPATH/RUNPATH directories and the libraries there) is root's alone too (loader-trust.ts),
+ * and the descriptor that was checked is the one executed (`/proc/self/fd/N`), in a fixed environment
+ * from "/".
  */
 export async function queryLiveBinary(
   realPath: string,
@@ -78,6 +81,15 @@ export async function queryLiveBinary(
     const strings = readBinaryStringsFd(fd);
     if (!strings.elf) return { notRun: { why: "not-elf" } };
     if (!strings.version || !/^2\./.test(strings.version)) return { notRun: { why: "not-apache" } };
+    // Executing it runs its loader and libraries too: those must be root's alone as well.
+    const loader = loaderProblem(fd, realPath);
+    if (loader)
+      return {
+        notRun:
+          loader.what === "unreadable"
+            ? { why: "unreadable-loader", by: loader.by, detail: loader.detail }
+            : { why: "untrusted-loader", what: loader.what, by: loader.by, problem: loader.problem },
+      };
     const self = `/proc/self/fd/${fd}`;
     const errors: string[] = [];
     const info: LiveInfo = { errors };

@@ -29,6 +29,17 @@ export const apache = {
     en: "{path} was not run (-v, -l): {why}, so a user other than root could change what runs; its version comes from its file",
     ja: "{path} は実行しませんでした (-v, -l)。{why}ため、root 以外のユーザーが実行内容を変えられます。バージョンはファイルから判断しました",
   },
+  "apache.diag.notRunLoader": {
+    en: "{path} was not run (-v, -l): the loader would read {what} that {by} names, and {why}, so a user other than root could change what runs; its version comes from its file",
+    ja: "{path} は実行しませんでした (-v, -l)。{by} が指定する{what}をローダーが読み込みますが、{why}ため、root 以外のユーザーが実行内容を変えられます。バージョンはファイルから判断しました",
+  },
+  "apache.loader.interpreter": { en: "the program interpreter", ja: "プログラムインタプリタ" },
+  "apache.loader.directory": { en: "a library directory", ja: "ライブラリディレクトリ" },
+  "apache.loader.library": { en: "a library", ja: "ライブラリ" },
+  "apache.diag.notRunLoaderUnreadable": {
+    en: "{path} was not run (-v, -l): what the loader would read for it cannot be told from the ELF headers of {by} ({detail}); its version comes from its file",
+    ja: "{path} は実行しませんでした (-v, -l)。{by} の ELF ヘッダーからローダーが読み込むものを判断できません ({detail})。バージョンはファイルから判断しました",
+  },
   "apache.diag.notRunNotElf": {
     en: "{path} was not run (-v, -l): it is not an ELF executable; its version comes from its file",
     ja: "{path} は実行しませんでした (-v, -l)。ELF 形式の実行ファイルではありません。バージョンはファイルから判断しました",
