@@ -78,6 +78,35 @@ test("an rpm command first on the PATH is never run; only a root-owned /usr/bin/
   );
 });
 
+test("schedule --now runs root's own systemctl, never a shell or a systemctl first on the PATH", async (t) => {
+  const why = needsRoot();
+  if (why) return t.skip(why);
+  const units = ["/etc/systemd/system/mamori.service", "/etc/systemd/system/mamori.timer"];
+  if (units.some((u) => fs.existsSync(u))) return t.skip("this machine has a mamori schedule of its own");
+  t.after(() => {
+    for (const u of units) fs.rmSync(u, { force: true });
+  });
+  const dir = attackerDir(t);
+  const marker = path.join(dir, "RAN");
+  for (const name of ["sh", "systemctl"])
+    attackerShell(
+      `printf '#!/bin/sh\\ntouch ${marker}.${name}.$(id -u)\\n' > ${dir}/${name} && chmod 755 ${dir}/${name}`,
+    );
+  const r = await mamori(["schedule", "install", "--now", "--kind", "systemd"], {
+    env: { PATH: `${dir}:/usr/bin:/bin` },
+  });
+  assert.ok(fs.existsSync(units[1] as string), r.stderr);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.startsWith("RAN")),
+    [],
+    "the attacker's program ran",
+  );
+  // Root's own systemctl ran: it enabled the timer, or said why it could not (no systemd as PID 1 here).
+  if (r.code !== 0)
+    assert.match(r.stderr, /systemctl daemon-reload failed: |no systemctl at \/usr\/bin\/systemctl/);
+  else assert.match(r.stdout, /systemctl daemon-reload && systemctl enable --now mamori\.timer/);
+});
+
 test("as root, mamori refuses to start from an install another user can change", (t) => {
   const why = needsRoot();
   if (why) return t.skip(why);

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { CLEAN_ENV } from "../../collect/apache/live.ts";
+import { trustedPath } from "../../collect/apache/trust.ts";
 import { writeFileAtomic } from "../../core/write-file.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { validateSchedule } from "../../watch/loop.ts";
@@ -22,6 +24,23 @@ import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
 
 const ENABLE = "systemctl daemon-reload && systemctl enable --now mamori.timer";
 const DISABLE = "systemctl disable --now mamori.timer";
+/** The same steps as argument lists: run one by one, never through a shell. */
+const ENABLE_STEPS = [["daemon-reload"], ["enable", "--now", "mamori.timer"]];
+const DISABLE_STEPS = [["disable", "--now", "mamori.timer"]];
+const RELOAD_STEPS = [["daemon-reload"]];
+
+/**
+ * systemctl as root: only from a fixed place root alone can change, with a clean environment. A shell or
+ * a systemctl found through the caller's PATH (a directory another user can write, early in it) would
+ * run their program as root, as an `rpm` first on the PATH once did (docs/THREAT_MODEL.md).
+ */
+function trustedSystemctl(): string | undefined {
+  for (const p of ["/usr/bin/systemctl", "/bin/systemctl"]) {
+    const r = trustedPath(p, "file");
+    if (r.ok) return r.real;
+  }
+  return undefined;
+}
 
 function mamoriBin(): string {
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../bin/mamori");
@@ -55,12 +74,24 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       if (kind !== "systemd" && kind !== "cron")
         throw new UsageError(t("cli.badOption", { option: "--kind", value: kind, expected: "systemd|cron" }));
       const out = (s: string) => io.stdout.write(`${s}\n`);
-      const run = (command: string) => {
-        const r = spawnSync("sh", ["-c", command], { encoding: "utf8" });
-        if (r.status !== 0)
-          throw new UsageError(
-            t("watch.schedule.commandFailed", { command, reason: (r.stderr || String(r.status)).trim() }),
-          );
+      const run = (command: string, steps: string[][]) => {
+        const bin = trustedSystemctl();
+        if (!bin) throw new UsageError(t("watch.schedule.noSystemctl", { command }));
+        for (const args of steps) {
+          const r = spawnSync(bin, args, {
+            encoding: "utf8",
+            env: { ...CLEAN_ENV },
+            cwd: "/",
+            timeout: 60_000,
+          });
+          if (r.status !== 0)
+            throw new UsageError(
+              t("watch.schedule.commandFailed", {
+                command: `systemctl ${args.join(" ")}`,
+                reason: (r.stderr || r.error?.message || String(r.status)).trim().slice(0, 500),
+              }),
+            );
+        }
         out(t("watch.schedule.ran", { command }));
       };
 
@@ -87,11 +118,11 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
           return;
         }
         const systemd = files.some((f) => f.startsWith("/etc/systemd/"));
-        if (systemd && raw.now) run(DISABLE);
+        if (systemd && raw.now) run(DISABLE, DISABLE_STEPS);
         for (const f of files) fs.rmSync(hostPath(root, f));
         out(t("watch.schedule.removed", { files: files.join(", ") }));
         if (systemd) {
-          if (raw.now) run("systemctl daemon-reload");
+          if (raw.now) run("systemctl daemon-reload", RELOAD_STEPS);
           else out(t("watch.schedule.removeHint", { command: `${DISABLE}; systemctl daemon-reload` }));
         }
         done(EXIT_OK);
@@ -133,7 +164,7 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       for (const f of files) out(`==> ${f.path}\n${f.content}`);
       if (kind === "systemd") {
         out(t("watch.schedule.installed", { files: files.map((f) => f.path).join(", ") }));
-        if (raw.now) run(ENABLE);
+        if (raw.now) run(ENABLE, ENABLE_STEPS);
         else out(`  ${ENABLE}`);
       } else out(t("watch.schedule.installedCron", { files: files.map((f) => f.path).join(", ") }));
       done(EXIT_OK);

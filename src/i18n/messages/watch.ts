@@ -254,6 +254,10 @@ export const watch = {
     en: "--now only works on this machine's own root (--root /)",
     ja: "--now はこのマシン自体のルート (--root /) でのみ使えます",
   },
+  "watch.schedule.noSystemctl": {
+    en: "{command} was not run: no systemctl at /usr/bin/systemctl or /bin/systemctl that root alone can change (mamori never runs one found through PATH)",
+    ja: "{command} は実行しませんでした: root だけが変更できる systemctl が /usr/bin/systemctl にも /bin/systemctl にもありません (PATH で見つかったものは実行しません)",
+  },
   "watch.schedule.commandFailed": {
     en: "{command} failed: {reason}",
     ja: "{command} が失敗しました: {reason}",
