@@ -237,4 +237,13 @@ test("as root, a program interpreter outside root's files, or a missing director
   const fine = path.join(dir, "fine");
   buildHttpd(fine, dir, "x", [`-Wl,-rpath,${dir}/not-yet/lib:$ORIGIN`]);
   assert.equal(problemOf(fine), undefined);
+  // Each directory is a walk of its path: past a bound the answer is "cannot tell", not a long wait.
+  const many = path.join(dir, "many");
+  const dirs = Array.from({ length: 80 }, (_, i) => `${dir}/d${i}`).join(":");
+  buildHttpd(many, dir, "x", [`-Wl,-rpath,${dirs}:$ORIGIN`]);
+  const m = problemOf(many);
+  assert.ok(
+    m && m.what === "unreadable" && /more than 64 library directories/.test(m.detail),
+    JSON.stringify(m),
+  );
 });

@@ -13,6 +13,9 @@ import { trustedPath } from "./trust.ts";
 
 /** Objects followed at most (the binary and the libraries found in its own directories). */
 const MAX_OBJECTS = 64;
+/** Directories and names looked at at most: each look walks a path (an ELF can name thousands). */
+const MAX_DIRS = 64;
+const MAX_NEEDED = 512;
 
 export type LoaderProblem =
   | { what: "interpreter" | "directory" | "library"; by: string; problem: TrustProblem }
@@ -67,12 +70,16 @@ export function loaderProblem(fd: number, realPath: string): LoaderProblem | und
       if (!found) return { what: "unreadable", by: obj.file, detail: `library path ${list}` };
       for (const d of found) {
         if (seenDirs.has(d)) continue;
+        if (seenDirs.size >= MAX_DIRS)
+          return { what: "unreadable", by: obj.file, detail: `more than ${MAX_DIRS} library directories` };
         seenDirs.add(d);
         const problem = dirProblem(d);
         if (problem) return { what: "directory", by: obj.file, problem };
         dirs.push(d);
       }
     }
+    if (names.needed.length > MAX_NEEDED)
+      return { what: "unreadable", by: obj.file, detail: `${names.needed.length} needed libraries` };
     for (const lib of names.needed) {
       let file: string | undefined;
       if (lib.includes("/")) {
