@@ -3,6 +3,7 @@ import * as net from "node:net";
 import nodemailer from "nodemailer";
 import type { EmailConfig, WebhookConfig } from "../config/schema.ts";
 import type { Translator } from "../i18n/index.ts";
+import { jsonSafe } from "../report/escape.ts";
 import {
   type AlertMessage,
   chatworkBody,
@@ -52,7 +53,8 @@ export function webhookChannel(w: WebhookConfig, env: NodeJS.ProcessEnv): Channe
         }
       : {
           headers: { "content-type": "application/json; charset=utf-8" },
-          body: JSON.stringify(shapes[w.format](m, t)),
+          // The findings' evidence is the host's text: bidi and C1 controls as \uXXXX, still the same JSON.
+          body: jsonSafe(JSON.stringify(shapes[w.format](m, t))),
         };
   return {
     name: w.name ?? `webhook:${w.format}`,

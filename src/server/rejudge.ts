@@ -76,7 +76,11 @@ function sha256(buf: Buffer | string): string {
 
 /** Reads a data file with a bound (regular files only). */
 export function readDataFile(file: string): Buffer {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  // Non-blocking: a FIFO planted at the path would otherwise hang open() before the check below.
+  const fd = fs.openSync(
+    file,
+    fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY,
+  );
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(`${file}: not a regular file`);

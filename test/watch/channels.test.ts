@@ -203,3 +203,19 @@ test("e-mail text and the JSON webhook stay bounded when findings carry megabyte
   assert.match(p.findings[0].title, /^cryptominer kdevtmpfsi running A+…$/);
   assert.ok(p.findings[0].evidence[0].value.length <= LIMITS.jsonField + 1);
 });
+
+test("the JSON webhook carries a process's bidi and C1 characters as \\uXXXX: the same data, nothing a viewer acts on", async (t) => {
+  // exec -a "xmrig\u202egnp.\u009b31m": the name a process gives itself, shown in a SIEM or a terminal.
+  const name = "xmrig\u202egnp.\u009b31m";
+  const m = bigMessage("en");
+  m.incidents = [];
+  m.findings = [finding("process.miner:0001", { title: `cryptominer ${name}`, evidence: [{ value: name }] })];
+  const rx = await receiver(t);
+  const cfg = configSchema.parse({ alerts: { webhooks: [{ url: rx.url }] } }).alerts.webhooks[0];
+  assert.ok(cfg);
+  await webhookChannel(cfg, {}).send(m, translator("en"), 5000);
+  const body = rx.hits[0]?.body ?? "";
+  assert.doesNotMatch(body, /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  assert.match(body, /\\u202e/);
+  assert.equal(JSON.parse(body).findings[0].evidence[0].value, name, "the same string once parsed");
+});

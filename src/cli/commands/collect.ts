@@ -5,6 +5,7 @@ import { collectBundle } from "../../audit/run.ts";
 import { auditScanners } from "../../audit/scanners.ts";
 import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
 import { translator } from "../../i18n/index.ts";
+import { jsonSafe } from "../../report/escape.ts";
 import { reasonText } from "../../report/verdict.ts";
 import { EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
@@ -42,7 +43,8 @@ export function registerCollect(program: Command, io: CliIo, done: (code: number
       const opts = parseCommon({ ...raw, output: toStdout ? undefined : raw.output }, io);
       const ctx = scanContext(opts, io.env);
       const bundle = await collectBundle(ctx, auditScanners());
-      if (toStdout) io.stdout.write(`${JSON.stringify(bundle)}\n`);
+      // Facts hold the host's own text: terminal controls as \uXXXX (the same JSON), as every JSON output.
+      if (toStdout) io.stdout.write(`${jsonSafe(JSON.stringify(bundle))}\n`);
       else saveFacts(opts.output as string, bundle, io, opts.lang);
       done(EXIT_OK);
     });

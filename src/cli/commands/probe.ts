@@ -114,8 +114,14 @@ export function registerProbe(program: Command, io: CliIo, done: (code: number) 
         const file = path.resolve(io.cwd, raw.targets);
         let text: string;
         try {
-          const fd = fs.openSync(file, "r");
+          // Non-blocking and a regular file only: a FIFO named here is an error, not a hang.
+          const fd = fs.openSync(
+            file,
+            fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY,
+          );
           try {
+            if (!fs.fstatSync(fd).isFile())
+              throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
             const buf = Buffer.alloc(MAX_TARGETS_FILE_BYTES);
             const n = fs.readSync(fd, buf, 0, buf.length, 0);
             text = buf.subarray(0, n).toString("utf8");

@@ -1,5 +1,6 @@
 import { toolVersion } from "../../core/version.ts";
 import { type Translator, translator } from "../../i18n/index.ts";
+import { jsonSafe } from "../../report/escape.ts";
 import type { ServerStore } from "../store/db.ts";
 import { latestDocuments } from "../store/fleet-queries.ts";
 import { listHosts } from "../store/repo.ts";
@@ -80,8 +81,16 @@ function sarifFrame(
   return { head: whole.slice(0, -4), tail: whole.slice(-4), index: new Map(checks.map((c, i) => [c, i])) };
 }
 
+/**
+ * JSON with the characters a terminal or an editor acts on (bidi overrides, C1 controls) as \uXXXX: the
+ * hosts wrote these strings (process names, log lines), and an export is opened by people and tools.
+ */
+function jsonText(value: unknown): string {
+  return jsonSafe(JSON.stringify(value));
+}
+
 function sarifResult(f: FindingRow, index: Map<string, number>): string {
-  return JSON.stringify({
+  return jsonText({
     ruleId: f.check,
     ruleIndex: index.get(f.check),
     level: LEVEL[f.severity] ?? "warning",
@@ -186,7 +195,7 @@ export async function* findingsChunks(
   }
   let head = '{"findings":[';
   let tail = "]}";
-  let one = (f: FindingRow) => JSON.stringify(f);
+  let one = (f: FindingRow) => jsonText(f);
   if (format === "sarif") {
     // First the checks and their worst severity (small: one row per check and severity), then the results.
     const pairs = await store.db
@@ -256,7 +265,7 @@ export async function exportFile(
   const name = `mamori-${what}.${format}`;
   if (what === "hosts") {
     const hosts = await listHosts(store);
-    if (format === "json") return { body: JSON.stringify({ hosts }), type: "application/json", name };
+    if (format === "json") return { body: jsonText({ hosts }), type: "application/json", name };
     return {
       body: toCsv(
         ["id", "name", "worstSeverity", "incidents", "lastScanAt"],
@@ -277,7 +286,7 @@ export async function exportFile(
 
 /** The findings export folded from every host's latest document (the summaries' reference; tests, bench). */
 export function findingsFromDocs(findings: FindingRow[], format: ExportFormat): string {
-  if (format === "json") return JSON.stringify({ findings });
+  if (format === "json") return jsonText({ findings });
   if (format === "sarif") return fleetSarif(findings, toolVersion());
   return toCsv(FINDINGS_CSV, findings.map(findingCells));
 }
