@@ -6,6 +6,7 @@ import { msg } from "../../core/message.ts";
 import type { ScanContext } from "../context.ts";
 import { RootFsError } from "../rootfs.ts";
 import { notAfter, type PersistenceKind, type PersistLine, type SshKey } from "./facts.ts";
+import { readableBy } from "./readable-by.ts";
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_DIR_FILES = 2000;
@@ -18,15 +19,6 @@ export const MAX_SSH_KEYS = 20_000;
 /** Homes looked at: /etc/passwd of a bundle or an image can name millions. */
 export const MAX_HOMES = 5000;
 const MAX_PASSWD_BYTES = 16 << 20;
-
-/**
- * A file in a user's home is read only when that user owns it or anyone may read it: a link from
- * `~/.bashrc` to /etc/shadow must not carry root's secrets into the facts, a bundle or a fleet server.
- */
-function readableBy(uid: number | undefined): ((st: { uid: number; mode: number }) => boolean) | undefined {
-  if (uid === undefined || uid === 0) return undefined;
-  return (st) => st.uid === uid || (st.mode & 0o004) !== 0;
-}
 
 /** Reads one file as lines, recording why it could not be read (except a plain "not there"). */
 function readLines(

@@ -27,6 +27,7 @@ import type {
   MinerConfig,
   ProcMount,
 } from "./facts.ts";
+import { readableBy } from "./readable-by.ts";
 
 const MAX_EXE_HASH_BYTES = 64 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 256 * 1024;
@@ -220,7 +221,8 @@ function findMinerConfig(ctx: ScanContext, p: ProcessInfo): MinerConfig | undefi
     try {
       const st = ctx.fs.stat(c);
       if (!st.isFile()) continue;
-      text = ctx.fs.readText(c, { maxBytes: MAX_CONFIG_BYTES });
+      // The process's user must be able to read it: its argv can name any file, root's own too.
+      text = ctx.fs.readText(c, { maxBytes: MAX_CONFIG_BYTES, accept: readableBy(p.uid) });
     } catch {
       continue;
     }
