@@ -1,5 +1,5 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { dpkgListOwners, type UnreadList } from "../collect/exposure/dpkg.ts";
 import { findRpmDb, readRpmDb } from "../collect/packages/rpmdb.ts";
 import { RootFs } from "../collect/rootfs.ts";
 import { normGuest } from "./guest.ts";
@@ -41,63 +41,63 @@ export type Protection =
   | { reason: "protected-system" | "protected-apache" }
   | { reason: "protected-package"; pkg: string };
 
+/** dpkg file lists that were not read while judging (the files they name are not known to be a package's). */
+export interface UnreadPackageLists {
+  /** The directory the lists are in, inside the root. */
+  dir: string;
+  /** The first few, with the reason each was not read. */
+  lists: UnreadList[];
+  count: number;
+}
+
 /**
- * Which package lists each file: the root's dpkg database (`*.list`, read once per run), and its rpm
- * database (EL, SUSE, Fedora; read once for the paths about to be judged, see `prefetch`).
+ * Which package lists each file: the root's dpkg file lists (`*.list`) and its rpm database (EL, SUSE,
+ * Fedora), both read once for the paths about to be judged (see `prefetch`). Both are the scanned root's
+ * and so may be an attacker's: the lists are read through RootFs by the bounded reader the audit uses
+ * (regular files only, non-blocking, no link followed out of the root, a byte budget), and what it does
+ * not read is kept in `unread` to be said.
  */
 export class PackageFiles {
-  private owners: Map<string, string> | undefined;
-  private readonly rpmOwners = new Map<string, string>();
+  private readonly owners = new Map<string, string>();
   private readonly asked = new Set<string>();
   private readonly root: string;
+  private unreadLists: UnreadPackageLists | undefined;
   constructor(root: string) {
     this.root = root;
   }
 
+  /** The dpkg lists not read so far, or undefined when every list was read. */
+  get unread(): UnreadPackageLists | undefined {
+    return this.unreadLists;
+  }
+
   /**
-   * Looks up the owners of `guests` in the rpm database, in one read (it holds every package's file
-   * list: reading it for each path would read it many times). Like the dpkg lists, a database that
-   * cannot be read protects nothing, and a forged one can only stop a move, never cause one.
+   * Looks up the owners of `guests` in the dpkg lists and the rpm database, in one read (each holds every
+   * package's file list: reading it for each path would read it many times). A database that cannot be
+   * read protects nothing, and a forged one can only stop a move, never cause one.
    */
   prefetch(guests: string[]): void {
     const want = [...new Set(guests.map(normGuest))].filter((p) => !this.asked.has(p));
     if (want.length === 0) return;
     for (const p of want) this.asked.add(p);
     const rootFs = new RootFs(this.root);
+    const dpkg = dpkgListOwners(rootFs, want);
+    for (const [p, pkg] of dpkg.owners) this.owners.set(p, pkg);
+    if (dpkg.unreadCount > 0) {
+      // The same lists for every lookup: keep the largest account.
+      if (!this.unreadLists || dpkg.unreadCount > this.unreadLists.count)
+        this.unreadLists = { dir: "/var/lib/dpkg/info", lists: dpkg.unread, count: dpkg.unreadCount };
+    }
     const where = findRpmDb(rootFs);
     if (!where) return;
-    for (const [p, pkg] of readRpmDb(rootFs, where, want).owners) this.rpmOwners.set(p, pkg.name);
+    for (const [p, pkg] of readRpmDb(rootFs, where, want).owners)
+      if (!this.owners.has(p)) this.owners.set(p, pkg.name);
   }
 
   ownerOf(guest: string): string | undefined {
-    this.owners ??= this.load();
-    return this.owners.get(guest) ?? this.rpmOwners.get(guest);
-  }
-
-  private load(): Map<string, string> {
-    const out = new Map<string, string>();
-    const dir = path.join(this.root, "var/lib/dpkg/info");
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith(".list"));
-    } catch {
-      return out;
-    }
-    for (const n of names) {
-      let text: string;
-      try {
-        // Read-only and only ever used to refuse: a forged list can stop a move, never cause one.
-        text = fs.readFileSync(path.join(dir, n), "utf8");
-      } catch {
-        continue;
-      }
-      // "libc6:amd64.list" names the package libc6.
-      const base = n.slice(0, -".list".length);
-      const colon = base.indexOf(":");
-      const pkg = colon < 0 ? base : base.slice(0, colon);
-      for (const line of text.split("\n")) if (line.startsWith("/")) out.set(line, pkg);
-    }
-    return out;
+    const p = normGuest(guest);
+    this.prefetch([p]);
+    return this.owners.get(p);
   }
 }
 

@@ -77,7 +77,10 @@ function rails(a: Action, opts: RespondOptions, packages: PackageFiles): void {
 /** Runs (or, without `apply`, only checks) each action; one refusal never stops the others. */
 export function respond(actions: Action[], opts: RespondOptions): ActionResult[] {
   const packages = new PackageFiles(opts.root);
-  if (!opts.force) packages.prefetch(actions.flatMap((a) => (a.kind === "quarantine" ? [a.path] : [])));
+  if (!opts.force) {
+    packages.prefetch(actions.flatMap((a) => (a.kind === "quarantine" ? [a.path] : [])));
+    if (packages.unread) opts.onUnreadPackageLists?.(packages.unread);
+  }
   return actions.map((a) => {
     try {
       rails(a, opts, packages);

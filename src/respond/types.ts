@@ -1,3 +1,5 @@
+import type { UnreadPackageLists } from "./rails.ts";
+
 /** One containment step. Targets are guest paths (inside --root); nothing here has run yet. */
 export type Action =
   | {
@@ -51,4 +53,6 @@ export interface RespondOptions {
   force?: boolean;
   /** Signals a process; tests may pass their own. */
   kill?: (pid: number, signal: NodeJS.Signals) => void;
+  /** Told once when package file lists of the root were not read while judging (to be said). */
+  onUnreadPackageLists?: (unread: UnreadPackageLists) => void;
 }

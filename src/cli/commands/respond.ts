@@ -194,6 +194,17 @@ export function registerRespond(program: Command, io: CliIo, done: (code: number
       apply,
       now: env.now,
       force: Boolean(raw.force),
+      onUnreadPackageLists: (u) =>
+        io.stderr.write(
+          `${t("respond.packageListsUnread", {
+            count: u.count,
+            dir: esc(u.dir),
+            lists: esc(
+              u.lists.map((l) => `${l.name}: ${l.reason}`).join(", ") +
+                (u.count > u.lists.length ? ", …" : ""),
+            ),
+          })}\n`,
+        ),
     });
     // Process start times in the reader's zone and the report's format, not raw ISO.
     io.stdout.write(renderResults(results, apply, zonedTranslator(t, resolveTimeZone(io.env))));

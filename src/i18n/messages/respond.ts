@@ -24,6 +24,10 @@ export const respond = {
     en: "installed by a package (named after the path): refused (reinstall the package to repair it, or add --force)",
     ja: "パッケージ (パスの後に表示) がインストールしたファイルのため拒否しました (パッケージを再インストールして修復するか、--force を付けてください)",
   },
+  "respond.packageListsUnread": {
+    en: "{count} dpkg file list(s) in {dir} were not read ({lists}): a file only they name is not known to be a package's, so the rails cannot refuse it for that",
+    ja: "{dir} の dpkg ファイル一覧 {count} 件を読みませんでした ({lists}): それらだけに載っているファイルはパッケージのものと判断できないため、その理由では拒否されません",
+  },
   "respond.reason.protected-apache": {
     en: "the Apache httpd program: refused (moving it stops the web server; add --force only if you are sure)",
     ja: "Apache httpd の実行ファイルのため拒否しました (移動すると Web サーバーが止まります。確実な場合のみ --force を付けてください)",
