@@ -1,7 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Identity, VerifiedDir } from "../core/dirfd.ts";
 import { untrustedComponent } from "../core/install-check.ts";
 import { shellQuote } from "../core/shell-quote.ts";
+import { asRespondError, RespondError } from "../respond/errors.ts";
+import { openGuestParent } from "../respond/guest.ts";
 
 /** The first line of every file `mamori schedule install` writes; `remove` deletes only files that carry it. */
 export const MARKER = "# Written by mamori schedule install; mamori schedule remove deletes it.";
@@ -206,10 +209,9 @@ export function scheduledExecutable(root: string, self: string): { path: string;
   return { path: real, fromCheckout: fs.existsSync(path.join(path.dirname(real), "..", ".git")) };
 }
 
-/** systemd when the root has it (a booted systemd, or its unit directory); else cron. */
+/** systemd when the root has it (a booted systemd, or its unit directory); else cron. Looked at inside the root only. */
 export function detectKind(root: string): ScheduleKind {
-  return fs.existsSync(path.join(root, "run/systemd/system")) ||
-    fs.existsSync(path.join(root, "etc/systemd/system"))
+  return guestIsDir(root, "/run/systemd/system") || guestIsDir(root, "/etc/systemd/system")
     ? "systemd"
     : "cron";
 }
@@ -224,21 +226,138 @@ export function hostPath(root: string, guest: string): string {
   return path.join(root, guest);
 }
 
+/**
+ * What is at one of our paths under the root, looked at through the verified directory that holds it (no
+ * link followed on any component inside the root; a link, a FIFO or a device there is never opened):
+ * ours (it starts with MARKER; `id` is the file that was read), another's, absent, or refused because a
+ * link (or a swap) stands where mamori would have had to follow it. An image given with --root may link
+ * `etc` to this machine's /etc: its files must never be read, written or removed as the image's.
+ */
+export type ScheduleFileState =
+  | { kind: "ours"; id: Identity }
+  | { kind: "other" }
+  | { kind: "absent" }
+  | { kind: "refused"; reason: "link" | "not-dir" | "changed" };
+
+/** A schedule file left alone: `reason` says why (see ScheduleFileState). */
+export class ScheduleRefused extends Error {
+  readonly file: string;
+  readonly reason: "link" | "not-dir" | "changed" | "not-ours";
+  constructor(file: string, reason: ScheduleRefused["reason"]) {
+    super(`${file}: ${reason}`);
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+function refusedFrom(err: unknown): ScheduleFileState {
+  const e = asRespondError(err, "");
+  if (e instanceof RespondError) {
+    if (e.reason === "missing") return { kind: "absent" };
+    if (e.reason === "link") return { kind: "refused", reason: "link" };
+    if (e.reason === "not-regular") return { kind: "refused", reason: "not-dir" };
+    if (e.reason === "changed") return { kind: "refused", reason: "changed" };
+  }
+  throw err;
+}
+
+function stateIn(dir: VerifiedDir, name: string): ScheduleFileState {
+  const st = dir.lstat(name);
+  if (!st) return { kind: "absent" };
+  if (st.isSymbolicLink()) return { kind: "refused", reason: "link" };
+  if (!st.isFile()) return { kind: "other" };
+  let fd: number;
+  try {
+    fd = dir.openRead(name, st);
+  } catch (err) {
+    return refusedFrom(err);
+  }
+  try {
+    const want = Buffer.from(MARKER);
+    const got = Buffer.alloc(want.length);
+    let off = 0;
+    while (off < got.length) {
+      const n = fs.readSync(fd, got, off, got.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === want.length && got.equals(want)
+      ? { kind: "ours", id: { dev: st.dev, ino: st.ino } }
+      : { kind: "other" };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Runs `fn` in the verified parent of `guest` under `root`; a link or non-directory on the way is a state. */
+function inParent(
+  root: string,
+  guest: string,
+  create: boolean,
+  fn: (dir: VerifiedDir, name: string) => ScheduleFileState,
+): ScheduleFileState {
+  let opened: ReturnType<typeof openGuestParent>;
+  try {
+    opened = openGuestParent(root, guest, { create });
+  } catch (err) {
+    return refusedFrom(err);
+  }
+  try {
+    return fn(opened.dir, opened.name);
+  } catch (err) {
+    return refusedFrom(err);
+  } finally {
+    opened.dir.close();
+  }
+}
+
+export function scheduleFileState(root: string, guest: string): ScheduleFileState {
+  return inParent(root, guest, false, stateIn);
+}
+
+function guestIsDir(root: string, guest: string): boolean {
+  return (
+    inParent(root, guest, false, (dir, name) =>
+      dir.lstat(name)?.isDirectory() ? { kind: "other" } : { kind: "absent" },
+    ).kind === "other"
+  );
+}
+
+/** Each of our paths with what is there: ours, another's, absent or refused. */
+export function scheduleFileStates(root: string): Array<{ path: string; state: ScheduleFileState }> {
+  return ALL_PATHS.map((p) => ({ path: p, state: scheduleFileState(root, p) }));
+}
+
 /** Installed files: those of ours that exist and carry the marker. */
 export function installedFiles(root: string): string[] {
-  return ALL_PATHS.filter((p) => {
-    try {
-      return fs.readFileSync(hostPath(root, p), "utf8").startsWith(MARKER);
-    } catch {
-      return false;
-    }
+  return scheduleFileStates(root)
+    .filter((f) => f.state.kind === "ours")
+    .map((f) => f.path);
+}
+
+/**
+ * Removes `guest` when it is ours, through its verified parent, and only if the entry is still the file
+ * whose marker was read (same device and inode). Returns what was there; refused and another's are kept.
+ */
+export function removeScheduleFile(root: string, guest: string): ScheduleFileState {
+  return inParent(root, guest, false, (dir, name) => {
+    const s = stateIn(dir, name);
+    if (s.kind === "ours") dir.unlink(name, s.id);
+    return s;
   });
 }
 
-export function isOurs(root: string, guest: string): boolean | undefined {
-  try {
-    return fs.readFileSync(hostPath(root, guest), "utf8").startsWith(MARKER);
-  } catch {
-    return undefined;
-  }
+/**
+ * Writes one schedule file 0644 (systemd and cron read it as root) through its verified parent, made
+ * 0755 inside the root when missing: a temporary created with O_EXCL|O_NOFOLLOW, then renamed over the
+ * entry itself. Refused when what is there is not ours or a link stands on the way.
+ */
+export function writeScheduleFile(root: string, f: ScheduleFile): void {
+  const s = inParent(root, f.path, true, (dir, name) => {
+    const s = stateIn(dir, name);
+    if (s.kind === "ours" || s.kind === "absent") dir.writeFileDurable(name, f.content, 0o644);
+    return s;
+  });
+  if (s.kind === "refused") throw new ScheduleRefused(f.path, s.reason);
+  if (s.kind === "other") throw new ScheduleRefused(f.path, "not-ours");
 }

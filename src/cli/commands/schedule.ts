@@ -1,23 +1,22 @@
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { CLEAN_ENV } from "../../collect/apache/live.ts";
 import { trustedPath } from "../../collect/apache/trust.ts";
-import { writeFileAtomic } from "../../core/write-file.ts";
 import { escapeTerminal as esc, jsonOutput } from "../../report/escape.ts";
 import { validateSchedule } from "../../watch/loop.ts";
 import {
   detectKind,
-  hostPath,
-  installedFiles,
-  isOurs,
+  removeScheduleFile,
   ScheduleError,
   type ScheduleKind,
+  ScheduleRefused,
   scheduledExecutable,
+  scheduleFileStates,
   scheduleFiles,
+  writeScheduleFile,
 } from "../../watch/schedule-files.ts";
-import { EXIT_OK, UsageError } from "../errors.ts";
+import { EXIT_ERROR, EXIT_OK, UsageError } from "../errors.ts";
 import type { CliIo } from "../io.ts";
 import { existingRoot } from "../options.ts";
 import { addHistoryOptions, parseHistoryOptions } from "../watch-options.ts";
@@ -74,6 +73,19 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       if (kind !== "systemd" && kind !== "cron")
         throw new UsageError(t("cli.badOption", { option: "--kind", value: kind, expected: "systemd|cron" }));
       const out = (s: string) => io.stdout.write(`${s}\n`);
+      const refusal = (file: string, reason: ScheduleRefused["reason"]) =>
+        reason === "not-ours"
+          ? t("watch.schedule.notOurs", { file })
+          : t(`watch.schedule.refused.${reason}`, { file, root: esc(root) });
+      // Our paths under the root, looked at without following a link inside it: a link there (an image's
+      // `etc -> /etc`) is said and left alone, never read or removed as the image's file.
+      const states = scheduleFileStates(root);
+      const refused = states.flatMap((f) =>
+        f.state.kind === "refused" ? [{ path: f.path, reason: f.state.reason }] : [],
+      );
+      const sayRefused = () => {
+        for (const r of refused) io.stderr.write(`${refusal(r.path, r.reason)}\n`);
+      };
       const run = (command: string, steps: string[][]) => {
         const bin = trustedSystemctl();
         if (!bin) throw new UsageError(t("watch.schedule.noSystemctl", { command }));
@@ -95,9 +107,11 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
         out(t("watch.schedule.ran", { command }));
       };
 
+      const ours = states.filter((f) => f.state.kind === "ours").map((f) => f.path);
       if (action === "status") {
-        const files = installedFiles(root);
-        if (o.format === "json") out(jsonOutput({ root, installed: files }).trimEnd());
+        const files = ours;
+        sayRefused();
+        if (o.format === "json") out(jsonOutput({ root, installed: files, refused }).trimEnd());
         else if (files.length === 0) out(t("watch.schedule.nothing", { root: esc(root) }));
         else
           out(
@@ -111,21 +125,31 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
       }
 
       if (action === "remove") {
-        const files = installedFiles(root);
+        sayRefused();
+        const files = ours;
         if (files.length === 0) {
           out(t("watch.schedule.nothing", { root: esc(root) }));
-          done(EXIT_OK);
+          done(refused.length > 0 ? EXIT_ERROR : EXIT_OK);
           return;
         }
         const systemd = files.some((f) => f.startsWith("/etc/systemd/"));
         if (systemd && raw.now) run(DISABLE, DISABLE_STEPS);
-        for (const f of files) fs.rmSync(hostPath(root, f));
-        out(t("watch.schedule.removed", { files: files.join(", ") }));
+        const removed: string[] = [];
+        for (const f of files) {
+          // Read again and unlinked through the same verified directory, only if still the file read.
+          const s = removeScheduleFile(root, f);
+          if (s.kind === "ours") removed.push(f);
+          else if (s.kind === "refused") {
+            refused.push({ path: f, reason: s.reason });
+            io.stderr.write(`${refusal(f, s.reason)}\n`);
+          }
+        }
+        if (removed.length > 0) out(t("watch.schedule.removed", { files: removed.join(", ") }));
         if (systemd) {
           if (raw.now) run("systemctl daemon-reload", RELOAD_STEPS);
           else out(t("watch.schedule.removeHint", { command: `${DISABLE}; systemctl daemon-reload` }));
         }
-        done(EXIT_OK);
+        done(refused.length > 0 ? EXIT_ERROR : EXIT_OK);
         return;
       }
 
@@ -152,14 +176,19 @@ export function registerSchedule(program: Command, io: CliIo, done: (code: numbe
           throw new UsageError(t("watch.badSchedule", { schedule, reason: t(err.key, err.params) }));
         throw err;
       }
-      for (const f of files)
-        if (isOurs(root, f.path) === false)
-          throw new UsageError(t("watch.schedule.notOurs", { file: f.path }));
       for (const f of files) {
-        const host = hostPath(root, f.path);
-        fs.mkdirSync(path.dirname(host), { recursive: true });
-        // Unit and cron files are read by systemd/cron as root: 0644, created without following planted links.
-        writeFileAtomic(host, f.content, { mode: 0o644 });
+        const s = states.find((x) => x.path === f.path)?.state;
+        if (s?.kind === "other") throw new UsageError(refusal(f.path, "not-ours"));
+        if (s?.kind === "refused") throw new UsageError(refusal(f.path, s.reason));
+      }
+      for (const f of files) {
+        try {
+          // Unit and cron files are read by systemd/cron as root: 0644, through the verified parent, no link followed.
+          writeScheduleFile(root, f);
+        } catch (err) {
+          if (err instanceof ScheduleRefused) throw new UsageError(refusal(err.file, err.reason));
+          throw err;
+        }
       }
       for (const f of files) out(`==> ${f.path}\n${f.content}`);
       if (kind === "systemd") {

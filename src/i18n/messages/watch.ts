@@ -250,6 +250,18 @@ export const watch = {
     en: "{file} exists and was not written by mamori; leaving it alone",
     ja: "{file} は mamori が書いたものではないため、変更しません",
   },
+  "watch.schedule.refused.link": {
+    en: "{file} under {root} was left alone: a symbolic link stands on its path, and mamori follows none inside --root (an image's link could lead to this machine's own files)",
+    ja: "{root} 配下の {file} には手を付けませんでした: パスにシンボリックリンクがあります。mamori は --root の中のリンクをたどりません (イメージのリンクがこのマシン自身のファイルを指している可能性があります)",
+  },
+  "watch.schedule.refused.not-dir": {
+    en: "{file} under {root} was left alone: a component of its path is not a directory",
+    ja: "{root} 配下の {file} には手を付けませんでした: パスの途中がディレクトリではありません",
+  },
+  "watch.schedule.refused.changed": {
+    en: "{file} under {root} was left alone: it changed between the check and the change",
+    ja: "{root} 配下の {file} には手を付けませんでした: 確認してから変更するまでの間に置き換えられました",
+  },
   "watch.schedule.nowNotLive": {
     en: "--now only works on this machine's own root (--root /)",
     ja: "--now はこのマシン自体のルート (--root /) でのみ使えます",
