@@ -73,6 +73,10 @@ export const common = {
     en: "not a regular file (a FIFO or a device): not read",
     ja: "通常のファイルではありません (FIFO やデバイス)。読み取りませんでした",
   },
+  "reason.untrusted-special": {
+    en: "not a regular file (a FIFO, socket or device) that another user made or could have put there: mamori does not write a report into it; remove it or choose another path",
+    ja: "通常のファイルではなく (FIFO、ソケット、デバイス)、ほかのユーザーが作ったか置けた場所にあります。レポートは書き込みませんでした。削除するか別のパスを指定してください",
+  },
   "reason.parse": { en: "could not be parsed", ja: "解析できませんでした" },
   "reason.not-live": {
     en: "only available when scanning this machine (--root /)",
