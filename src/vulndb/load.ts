@@ -1,7 +1,11 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Diagnostics, errorCode } from "../core/diagnostics.ts";
-import { msg } from "../core/message.ts";
+import type { VerifiedDir } from "../core/dirfd.ts";
+import { type Msg, msg } from "../core/message.ts";
+import { openDataDir, readDataFile, refusalOf } from "../core/trusted-data.ts";
+
+export { RefusedDataError } from "../core/trusted-data.ts";
+
 import { feedById, feedOfSource } from "./feeds.ts";
 import { vulnDbSchema } from "./schema.ts";
 import type { VulnDb } from "./types.ts";
@@ -11,6 +15,8 @@ export const VULNDB_FILE = "vulndb.json";
 export const STALE_AFTER_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Larger files are refused, not parsed: the shipped one is about 200 KB, distro feeds make it a few MB. */
+export const MAX_VULNDB_BYTES = 64 * 1024 * 1024;
 
 export function vulnDbPath(dataDir: string): string {
   return path.join(dataDir, VULNDB_FILE);
@@ -29,13 +35,7 @@ export function loadVulnDb(
   const file = vulnDbPath(dataDir);
   const db = readVulnDb(file);
   if (!db.ok) {
-    const detail =
-      db.reason === "ENOENT"
-        ? msg("vulndb.missing", { path: file })
-        : db.reason === "parse"
-          ? msg("vulndb.parse", { path: file, reason: db.message })
-          : msg("vulndb.unreadable", { path: file, reason: db.message });
-    diag.couldNotCheck({ area: "vulndb", path: file, reason: db.reason, detail });
+    diag.couldNotCheck({ area: "vulndb", path: file, reason: db.reason, detail: readProblem(file, db) });
     return undefined;
   }
   const age = vulnDbAge(db.value, now, host);
@@ -52,16 +52,41 @@ export function loadVulnDb(
 
 export type ReadResult =
   | { ok: true; value: VulnDb }
-  | { ok: false; reason: "ENOENT" | "parse" | string; message: string };
+  | {
+      ok: false;
+      reason: "ENOENT" | "parse" | "untrusted" | "not-regular" | "too-large" | string;
+      message: string;
+      /** Set when the file or its directory was refused: which one, and why. */
+      why?: Msg;
+    };
 
-/** The file itself, without diagnostics: `db status` and `db update` use it too. */
+/** The sentence for a failed read: missing, damaged, refused (which path and why) or unreadable. */
+export function readProblem(file: string, db: ReadResult & { ok: false }): Msg {
+  if (db.why) return msg("vulndb.refused", { path: file, why: db.why });
+  if (db.reason === "ENOENT") return msg("vulndb.missing", { path: file });
+  if (db.reason === "parse") return msg("vulndb.parse", { path: file, reason: db.message });
+  return msg("vulndb.unreadable", { path: file, reason: db.message });
+}
+
+/**
+ * The file itself, without diagnostics: `db status` and `db update` use it too. Read through its verified
+ * directory (openDataDir): as root, a directory or file another user could change is refused, so is
+ * anything but a regular file, or one larger than MAX_VULNDB_BYTES.
+ */
 export function readVulnDb(file: string): ReadResult {
   let text: string;
+  let dir: VerifiedDir | undefined;
   try {
-    text = fs.readFileSync(file, "utf8");
+    dir = openDataDir(path.dirname(file));
+    text = readDataFile(dir, path.basename(file), MAX_VULNDB_BYTES).toString("utf8");
   } catch (err) {
+    const refused = refusalOf(err, file, MAX_VULNDB_BYTES);
+    if (refused)
+      return { ok: false, reason: refused.reason, message: (err as Error).message, why: refused.why };
     const code = errorCode(err);
     return { ok: false, reason: code, message: code };
+  } finally {
+    dir?.close();
   }
   let raw: unknown;
   try {

@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../core/write-file.ts";
 import { assembleVulnDb, serializeVulnDb } from "./assemble.ts";
 import { type DownloadLimits, download, downloadTo, withArchive } from "./download.ts";
 import { activeFeeds, FEEDS, type Feed, type FeedData, type FeedGet, feedOfSource } from "./feeds.ts";
-import { readVulnDb, vulnDbPath } from "./load.ts";
+import { RefusedDataError, readProblem, readVulnDb, vulnDbPath } from "./load.ts";
 import type { ApacheRecord } from "./sources/apache-cve-json.ts";
 import { SourceError } from "./sources/common.ts";
 import { joinDistroFeed, orderForKey } from "./sources/distro-feeds.ts";
@@ -107,8 +107,12 @@ async function fetchAll(opts: UpdateOptions): Promise<Fetched[]> {
  * a failed, partial or hostile feed never replaces working data.
  */
 export async function updateVulnDb(opts: UpdateOptions): Promise<VulnDb> {
-  const fetched = await fetchAll(opts);
   const file = vulnDbPath(opts.dataDir);
+  // A data directory another user can change is refused before anything is fetched: the data written
+  // there could be swapped for theirs, and every audit refuses to read it anyway.
+  const refused = readVulnDb(file);
+  if (!refused.ok && refused.reason === "untrusted") throw new RefusedDataError(readProblem(file, refused));
+  const fetched = await fetchAll(opts);
   const previous = readVulnDb(file);
   const db = buildFromFeeds(fetched, previous.ok ? previous.value : undefined, opts.now);
   writeAtomic(file, serializeVulnDb(db));

@@ -5,11 +5,12 @@ import { type Command, Option } from "commander";
 import { parseOsRelease } from "../../collect/host.ts";
 import { ConfigError, loadConfig } from "../../config/load.ts";
 import type { Config } from "../../config/schema.ts";
+import { renderText } from "../../core/message.ts";
 import { type Translator, translator } from "../../i18n/index.ts";
 import { jsonOutput } from "../../report/escape.ts";
 import { activeFeeds, FEEDS, type Feed } from "../../vulndb/feeds.ts";
 import type { HostRelevance } from "../../vulndb/load.ts";
-import { readVulnDb, vulnDbPath } from "../../vulndb/load.ts";
+import { RefusedDataError, readProblem, readVulnDb, vulnDbPath } from "../../vulndb/load.ts";
 import { SourceError } from "../../vulndb/sources/common.ts";
 import { renderStatus, vulnDbStatus } from "../../vulndb/status.ts";
 import { type FeedUrls, fetchFeeds, updateVulnDb } from "../../vulndb/update.ts";
@@ -82,15 +83,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
       const t = translator(opts.lang);
       const file = vulnDbPath(opts.dataDir);
       const read = readVulnDb(file);
-      if (!read.ok) {
-        const detail =
-          read.reason === "ENOENT"
-            ? t("vulndb.missing", { path: file })
-            : read.reason === "parse"
-              ? t("vulndb.parse", { path: file, reason: read.message })
-              : t("vulndb.unreadable", { path: file, reason: read.message });
-        throw new UsageError(detail);
-      }
+      if (!read.ok) throw new UsageError(renderText(readProblem(file, read), t));
       const status = vulnDbStatus(read.value, opts.dataDir, file, opts.now(), hostOf(raw.distro));
       io.stdout.write(opts.format === "json" ? jsonOutput(status) : renderStatus(status, t));
       done(EXIT_OK);
@@ -154,6 +147,7 @@ export function registerDb(program: Command, io: CliIo, done: (code: number) => 
         );
         done(EXIT_OK);
       } catch (err) {
+        if (err instanceof RefusedDataError) throw new UsageError(renderText(err.problem, t));
         if (err instanceof SourceError)
           throw new UsageError(
             t("vulndb.update.failed", { source: err.source, reason: oneLine(t(err.key, err.params)) }),

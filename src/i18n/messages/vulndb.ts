@@ -9,6 +9,10 @@ export const vulndb = {
     en: "the vulnerability data {path} could not be read ({reason})",
     ja: "脆弱性データ {path} を読み込めませんでした ({reason})",
   },
+  "vulndb.refused": {
+    en: "the vulnerability data {path} is not used: {why}. As root, mamori reads its vulnerability data only from a directory and file that root alone can change (chown root and chmod go-w the data directory, its parents and vulndb.json)",
+    ja: "脆弱性データ {path} は使いません: {why}。root で動くとき、mamori は root だけが変更できるディレクトリとファイルからしか脆弱性データを読みません (データディレクトリとその親、vulndb.json を chown root し、chmod go-w してください)",
+  },
   "vulndb.parse": {
     en: "the vulnerability data {path} is damaged ({reason}); run `mamori db update`",
     ja: "脆弱性データ {path} が壊れています ({reason})。`mamori db update` を実行してください",
