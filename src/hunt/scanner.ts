@@ -139,7 +139,7 @@ export function huntScanner(opts: Partial<HuntScannerOptions> = {}): Scanner<Hun
         iocDirs(ctx.dataDir, o.feedDir ?? defaultFeedDir(ctx.dataDir, ctx.env)),
       );
       for (const p of problems)
-        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: "parse", detail: p.reason });
+        ctx.diag.couldNotCheck({ area: "hunt.iocs", path: p.path, reason: p.reason, detail: p.detail });
       return { rules: rulesOnce(), iocs };
     },
     check(facts, ctx, data) {

@@ -1,6 +1,8 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { cutFrom } from "../core/cut.ts";
+import type { VerifiedDir } from "../core/dirfd.ts";
+import { msg, type Text } from "../core/message.ts";
+import { openDataDir, readDataFile, refusalOf } from "../core/trusted-data.ts";
 
 /** One IOC list as mamori stores it (data/iocs/*.json and feeds written by `mamori iocs update`). Facts only. */
 export interface IocList {
@@ -147,31 +149,63 @@ export function addList(set: IocSet, l: IocList, file: string): void {
   });
 }
 
-/** Reads every *.json IOC file in the given directories; unreadable ones are returned as problems. */
-export function loadIocDirs(dirs: string[]): {
-  set: IocSet;
-  problems: Array<{ path: string; reason: string }>;
-} {
+/** Larger IOC files are refused, not parsed (the shipped ones are about 100 KB). */
+export const MAX_IOC_FILE = 64 * 1024 * 1024;
+
+/** An IOC file or directory that was not read: why, as a reason code and a sentence (text or a message). */
+export interface IocProblem {
+  path: string;
+  /** "parse" for a file that is not an IOC list; a Refusal's reason when refused; else an errno code. */
+  reason: string;
+  detail: Text;
+}
+
+/**
+ * Reads every *.json IOC file in the given directories; unreadable ones are returned as problems. Each
+ * directory is opened without following links and each file read through it (openDataDir, readDataFile):
+ * as root, a directory or file another user could change is refused with which one and why, and the
+ * other lists are still read. A directory that does not exist is no problem (the feed directory is made
+ * by the first `iocs update`).
+ */
+export function loadIocDirs(dirs: string[]): { set: IocSet; problems: IocProblem[] } {
   const set = emptySet();
-  const problems: Array<{ path: string; reason: string }> = [];
+  const problems: IocProblem[] = [];
+  const refused = (p: string, err: unknown): boolean => {
+    const r = refusalOf(err, p, MAX_IOC_FILE);
+    if (r)
+      problems.push({ path: p, reason: r.reason, detail: msg("hunt.iocs.refused", { path: p, why: r.why }) });
+    return r !== undefined;
+  };
   for (const dir of dirs) {
-    let names: string[];
+    let d: VerifiedDir;
     try {
-      names = fs
-        .readdirSync(dir)
-        .filter((n) => n.endsWith(".json"))
-        .sort();
-    } catch {
+      d = openDataDir(dir);
+    } catch (err) {
+      refused(dir, err);
       continue;
     }
-    for (const n of names) {
-      const file = path.join(dir, n);
-      try {
-        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as IocFile;
-        for (const l of doc.lists ?? []) addList(set, l, file);
-      } catch (err) {
-        problems.push({ path: file, reason: err instanceof Error ? err.message : String(err) });
+    try {
+      const names = d
+        .readdir()
+        .filter((n) => n.endsWith(".json"))
+        .sort();
+      for (const n of names) {
+        const file = path.join(dir, n);
+        try {
+          const doc = JSON.parse(readDataFile(d, n, MAX_IOC_FILE).toString("utf8")) as IocFile;
+          for (const l of doc.lists ?? []) addList(set, l, file);
+        } catch (err) {
+          if (refused(file, err)) continue;
+          const reason = err instanceof Error ? err.message : String(err);
+          problems.push({
+            path: file,
+            reason: (err as NodeJS.ErrnoException).code ?? "parse",
+            detail: reason,
+          });
+        }
       }
+    } finally {
+      d.close();
     }
   }
   return { set, problems };

@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
+import { renderText } from "../../core/message.ts";
+import { RefusedDataError } from "../../core/trusted-data.ts";
 import { type Translator, translator } from "../../i18n/index.ts";
 import { defaultFeedDir, iocDirs, loadIocDirs } from "../../iocs/list.ts";
 import { DEFAULT_FEEDS, updateFeed } from "../../iocs/update.ts";
@@ -72,7 +74,11 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
         } catch (err) {
           failed++;
           io.stderr.write(
-            line(t("hunt.iocs.failed", { source, reason: err instanceof Error ? err.message : String(err) })),
+            line(
+              err instanceof RefusedDataError
+                ? renderText(err.problem, t)
+                : t("hunt.iocs.failed", { source, reason: err instanceof Error ? err.message : String(err) }),
+            ),
           );
         }
       }
@@ -107,7 +113,13 @@ export function registerIocs(program: Command, io: CliIo, done: (code: number) =
         );
       }
       for (const p of problems)
-        io.stderr.write(line(t("hunt.iocs.failed", { source: p.path, reason: p.reason })));
+        io.stderr.write(
+          line(
+            typeof p.detail === "string"
+              ? t("hunt.iocs.failed", { source: p.path, reason: p.detail })
+              : renderText(p.detail, t),
+          ),
+        );
       done(problems.length > 0 ? EXIT_ERROR : EXIT_OK);
     });
 }

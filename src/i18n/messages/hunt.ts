@@ -382,6 +382,14 @@ export const hunt = {
     en: "{source}: could not update: {reason}",
     ja: "{source}: 更新できませんでした: {reason}",
   },
+  "hunt.iocs.refused": {
+    en: "the IOC data {path} is not used: {why}. As root, mamori reads IOC lists only from directories and files that root alone can change (chown root and chmod go-w them and their parents)",
+    ja: "IOC データ {path} は使いません: {why}。root で動くとき、mamori は root だけが変更できるディレクトリとファイルからしか IOC リストを読みません (それらと親ディレクトリを chown root し、chmod go-w してください)",
+  },
+  "hunt.iocs.fromRefused": {
+    en: "{source} is not read: {why}. As root, mamori reads a list only from a file that root alone can change, in a directory that root alone can change (as `db update --from` does)",
+    ja: "{source} は読みません: {why}。root で動くとき、mamori は root だけが変更できるディレクトリにある、root だけが変更できるファイルしか読みません (`db update --from` と同じです)",
+  },
   "hunt.iocs.statusLine": {
     en: "{name}: {entries} entr(y|ies), updated {updated} ({age} day(s) ago), from {source}",
     ja: "{name}: {entries} 件、更新日 {updated} ({age} 日前)、取得元 {source}",
