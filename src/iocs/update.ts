@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cutFrom } from "../core/cut.ts";
-import { readFdLimited } from "../core/read-limited.ts";
+import { VerifiedDir } from "../core/dirfd.ts";
+import { msg } from "../core/message.ts";
+import { openDataDir, RefusedDataError, readDataFile, refusalOf } from "../core/trusted-data.ts";
 import { writeFileAtomic } from "../core/write-file.ts";
 import { emptyList, type IocList, parseIocText } from "./list.ts";
 
@@ -70,15 +72,25 @@ export async function fetchText(
     return Buffer.concat(chunks).toString("utf8");
   }
   const file = path.resolve(cwd, source.replace(/^file:\/\//, ""));
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+  // As `db update --from` reads its files: through the verified directory, no link followed anywhere; as
+  // root the directory (and every parent) and the file must be root's alone. A list planted in /tmp, or a
+  // link there to a root-only file, would otherwise be stored in the 0644 feed file for anyone to read.
+  let dir: VerifiedDir | undefined;
   try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new Error("not a regular file (a device, FIFO or socket is not read)");
-    const buf = readFdLimited(fd, st.size, maxBytes);
-    if (buf === undefined) throw tooLarge(maxBytes);
-    return buf.toString("utf8");
+    dir = openDataDir(path.dirname(file));
+    return readDataFile(dir, path.basename(file), maxBytes).toString("utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOTREG" || code === "ECHANGED")
+      throw new Error("not a regular file (a device, FIFO or socket is not read)");
+    if (code === "EFBIG") throw tooLarge(maxBytes);
+    const refused = refusalOf(err, file, maxBytes);
+    if (refused) throw new RefusedDataError(msg("hunt.iocs.fromRefused", { source: file, why: refused.why }));
+    throw new Error(
+      code === "ENOENT" ? "no such file" : (code ?? (err instanceof Error ? err.message : String(err))),
+    );
   } finally {
-    fs.closeSync(fd);
+    dir?.close();
   }
 }
 
@@ -105,8 +117,33 @@ export async function updateFeed(
   const entries =
     list.domains.length + list.ips.length + list.ipPorts.length + list.sha256.length + list.sshKeys.length;
   if (entries === 0) throw new Error("no indicator found (not a list of domains, IPs or hashes?)");
-  fs.mkdirSync(opts.feedDir, { recursive: true });
   const file = path.join(opts.feedDir, `${name}.json`);
-  writeFileAtomic(file, `${JSON.stringify({ lists: [list] }, null, 1)}\n`, { mode: 0o644 });
+  const content = `${JSON.stringify({ lists: [list] }, null, 1)}\n`;
+  if ((process.geteuid?.() ?? 0) !== 0) {
+    fs.mkdirSync(opts.feedDir, { recursive: true });
+    writeFileAtomic(file, content, { mode: 0o644 });
+    return { name, source, file, entries, skipped };
+  }
+  // As root, into a directory root alone can change (hunting refuses to read any other): made 0755 when
+  // missing, refused when another user could change it or anything above it.
+  let dir: VerifiedDir;
+  try {
+    dir = VerifiedDir.open(path.resolve(opts.feedDir), {
+      create: true,
+      mode: 0o755,
+      privateTo: 0,
+      readableByOthers: true,
+    });
+  } catch (err) {
+    const refused = refusalOf(err, opts.feedDir, MAX_FEED_BYTES);
+    if (refused)
+      throw new RefusedDataError(msg("hunt.iocs.refused", { path: opts.feedDir, why: refused.why }));
+    throw err;
+  }
+  try {
+    dir.writeFileDurable(`${name}.json`, content, 0o644);
+  } finally {
+    dir.close();
+  }
   return { name, source, file, entries, skipped };
 }
