@@ -4,29 +4,14 @@
  * in `probe --targets` and in the data files `server db-update --ioc-file` reads.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { runMamoriChild } from "../helpers/child-cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const MAMORI = path.resolve(import.meta.dirname, "../../bin/mamori");
-
-function run(args: string[]): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  const child = spawn(MAMORI, args, {
-    env: { PATH: process.env.PATH, LANG: "en_US.UTF-8" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) =>
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stderr });
-    }),
-  );
-}
+const run = (args: string[]) => runMamoriChild(args, { timeoutMs: 20_000 });
 
 test("probe --targets FIFO and server db-update --ioc-file FIFO end at once with an error", async (t) => {
   const dir = tempDir(t);

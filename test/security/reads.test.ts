@@ -3,7 +3,7 @@
  * while it is read: mamori stops at its limits, never hangs, and reads the file it opened.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,11 +13,11 @@ import { fileURLToPath } from "node:url";
 import { readLogs as runLogs } from "../../src/audit/logs.ts";
 import { RootFs } from "../../src/collect/rootfs.ts";
 import { loadRules } from "../../src/rules/logs.ts";
+import { runMamoriChild } from "../helpers/child-cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { attackerShell, needsRoot } from "../helpers/unprivileged.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const MAMORI = path.join(REPO, "bin/mamori");
 const MB = 1024 * 1024;
 
 /** A server on 127.0.0.1 whose every answer is an endless 200 body (until the client goes away). */
@@ -46,43 +46,7 @@ async function endlessServer(
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** Peak resident memory of the mamori process (VmHWM), in bytes. */
-  peakRss: number;
-  ms: number;
-}
-
-/** The real CLI as a child (so a hang is killed, not inherited), watching its peak memory. */
-function runMamori(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const started = Date.now();
-  const child = spawn(MAMORI, args, {
-    env: { PATH: process.env.PATH, LANG: "en_US.UTF-8", ...opts.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  let peakRss = 0;
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const watch = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
-    } catch {}
-  }, 10);
-  const killer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
-  return new Promise((resolve) => {
-    child.on("close", (code, signal) => {
-      clearInterval(watch);
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr, peakRss, ms: Date.now() - started });
-    });
-  });
-}
+const runMamori = runMamoriChild;
 
 test("iocs update: an endless answer is cut at 32 MiB while it arrives, memory stays small, the old list is kept", async (t) => {
   const base = await endlessServer(t);
