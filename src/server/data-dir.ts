@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import * as path from "node:path";
 import { DirFdError, pathForUser, VerifiedDir } from "../core/dirfd.ts";
+import { checkDbLocation, UnsafeStateError } from "../watch/state-dir.ts";
 import { selfSigned } from "./tls/selfsigned.ts";
 
 /**
@@ -34,22 +35,45 @@ function readSmall(d: VerifiedDir, name: string, euid: number): string | undefin
 
 /** Where the database is: --db, else the URL kept in server.json, else server.db in the directory. */
 export function databaseOf(d: VerifiedDir, dir: string, euid: number, db: string | undefined): string {
+  const own = path.join(path.resolve(dir), SQLITE_FILE);
+  const target = db || configuredDatabase(d, dir, euid) || own;
+  // A SQLite file named outside the data directory holds the fleet's credentials and verdicts: as root it
+  // is used only where root alone can change it (the history database's rule), never through a link.
+  if (euid === 0 && target !== own && !/^postgres(ql)?:\/\//.test(target)) sqliteLocation(target, euid);
   if (db) {
-    const have = readSmall(d, CONFIG_FILE, euid);
     const next = `${JSON.stringify({ db }, null, 2)}\n`;
-    if (have !== next) d.writeFileDurable(CONFIG_FILE, next, 0o600);
-    return db;
+    if (readSmall(d, CONFIG_FILE, euid) !== next) d.writeFileDurable(CONFIG_FILE, next, 0o600);
   }
+  return target;
+}
+
+function configuredDatabase(d: VerifiedDir, dir: string, euid: number): string | undefined {
   const text = readSmall(d, CONFIG_FILE, euid);
-  if (text) {
-    try {
-      const cfg = JSON.parse(text) as { db?: unknown };
-      if (typeof cfg.db === "string" && cfg.db) return cfg.db;
-    } catch {
-      throw new DataDirError(`${path.join(dir, CONFIG_FILE)}: not JSON`);
-    }
+  if (!text) return undefined;
+  try {
+    const cfg = JSON.parse(text) as { db?: unknown };
+    return typeof cfg.db === "string" && cfg.db ? cfg.db : undefined;
+  } catch {
+    throw new DataDirError(`${path.join(dir, CONFIG_FILE)}: not JSON`);
   }
-  return path.join(path.resolve(dir), SQLITE_FILE);
+}
+
+function sqliteLocation(target: string, euid: number): void {
+  try {
+    checkDbLocation(path.resolve(target), euid);
+  } catch (err) {
+    if (!(err instanceof UnsafeStateError)) throw err;
+    const u = err.untrusted;
+    const why =
+      u.kind === "owner"
+        ? `is owned by uid ${u.uid}`
+        : u.kind === "mode"
+          ? `has mode ${(u.mode & 0o7777).toString(8)}: other users can change it`
+          : u.kind === "link"
+            ? "is a symbolic link"
+            : "is not a regular file or directory";
+    throw new DataDirError(`the database ${target} is not used: ${u.path} ${why}`);
+  }
 }
 
 export interface TlsMaterial {
