@@ -138,6 +138,15 @@ function blockInbound(ips: string[]): string[] {
   return ok.map((ip) => `iptables -I INPUT -s ${sh(ip)} -j DROP`);
 }
 
+/**
+ * Outbound blocks for the remote ends a process chose: it can connect to 127.0.0.1, the gateway or this
+ * host's database to get them blocked, so only public addresses are suggested, as for inbound ones.
+ */
+function blockOutbound(ips: string[]): string[] {
+  const ok = uniq(ips.map((ip) => blockableIp(ip)).filter((ip): ip is string => ip !== undefined));
+  return ok.map((ip) => `iptables -I OUTPUT -d ${sh(ip)} -j DROP`);
+}
+
 function portCommands(pm: PackageManager | undefined, port: number): string[] {
   if (pm === "dnf")
     return [`firewall-cmd --permanent --remove-port=${port}/tcp`, "firewall-cmd --reload", "ss -ltnp"];
@@ -225,7 +234,7 @@ function areaGuide(
     commands.push(...paths.map((p) => `sha256sum ${sh(p)}`), ...respondCommands(ids, root));
   } else if (area === "network") {
     const remotes = uniq(data.map((d) => str(d.remoteAddress)).filter((x): x is string => !!x));
-    commands.push("ss -tnp", ...remotes.map((ip) => `iptables -I OUTPUT -d ${sh(ip)} -j DROP`));
+    commands.push("ss -tnp", ...blockOutbound(remotes));
   } else if (area === "exposure") {
     const ports = uniq(data.map((d) => num(d.port)).filter((x): x is number => x !== undefined));
     for (const p of ports) commands.push(...portCommands(pm, p));

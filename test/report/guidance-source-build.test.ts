@@ -81,3 +81,23 @@ test("a source build's incident and configuration guides use its own apachectl, 
     "/usr/local/apache2/bin/apachectl -k graceful",
   ]);
 });
+
+test("an outbound block is suggested only for public addresses: a miner's loopback or LAN peer is not blocked", () => {
+  // A process picks its remote end: one connecting to 127.0.0.1, the gateway or this host's database
+  // would otherwise get `iptables -I OUTPUT -d 127.0.0.1 -j DROP` suggested, cutting every local service.
+  const conn = (id: string, remoteAddress: string) =>
+    f({
+      id: `network.miner-connection:${id}`,
+      check: "network.miner-connection",
+      data: { pid: 4242, remoteAddress, remotePort: 14444 },
+    });
+  const doc = docOf([
+    conn("a", "127.0.0.1"),
+    conn("b", "10.0.0.1"),
+    conn("c", "::1"),
+    conn("d", "198.51.100.7"),
+  ]);
+  const commands = guidance(doc, en).flatMap((g) => g.commands);
+  const outbound = commands.filter((c) => c.includes("OUTPUT"));
+  assert.deepEqual(outbound, ["iptables -I OUTPUT -d 198.51.100.7 -j DROP"], commands.join("\n"));
+});
