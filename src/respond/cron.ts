@@ -44,7 +44,7 @@ export function disableCronLine(
     let original: Buffer;
     let facts: ReturnType<typeof factsOf>;
     try {
-      facts = factsOf(fd);
+      facts = factsOf(fd, guest);
       original = readFd(fd, CRON_MAX, guest);
     } finally {
       closeQuietly(fd);

@@ -3,7 +3,7 @@ import { bootTime, processStartTime, readProcess } from "../collect/proc/process
 import { RootFs } from "../collect/rootfs.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { RespondError } from "./errors.ts";
-import { readFd } from "./fdio.ts";
+import { MAX_QUARANTINE_BYTES, readFd } from "./fdio.ts";
 import { actionsFor } from "./plan.ts";
 import { CONTENT, type Manifest, newEntryId, QuarantineStore, sha256 } from "./store.ts";
 import type { Action, RespondOptions } from "./types.ts";
@@ -69,7 +69,7 @@ export function verifyProcess(a: KillAction, root: string): { exe?: string; star
 }
 
 /** A miner's program is a few MB; the cap keeps a planted huge or endless file from filling memory. */
-const MAX_EVIDENCE_BYTES = 512 * 1024 * 1024;
+const MAX_EVIDENCE_BYTES = MAX_QUARANTINE_BYTES;
 const MAX_CMDLINE_BYTES = 4 * 1024 * 1024;
 
 function readProcFile(p: string, max: number): Buffer {

@@ -1,5 +1,6 @@
 import type { ReportDocument } from "../core/document.ts";
 import type { Finding } from "../core/finding.ts";
+import { normGuest } from "./guest.ts";
 import type { Action } from "./types.ts";
 
 function str(v: unknown): string | undefined {
@@ -16,9 +17,23 @@ function isCronLike(p: string): boolean {
   return /cron|\/rc\.local$|\/\.?(bashrc|profile|bash_profile)$|\/profile\.d\//.test(p);
 }
 
-function isUnit(p: string): string | undefined {
-  const m = /\/systemd\/system\/(?:[^/]+\.wants\/)?([^/]+\.(service|timer|socket|path))$/.exec(p);
-  return m?.[1];
+/**
+ * The unit to mask for a unit file, only when the file is in one of the system's own unit directories
+ * (or a *.wants directory there), anchored at the root: a user's ~/.config/systemd/user/systemd/system/
+ * ssh.service is the user's file, and masking by its name would mask root's ssh.service. The name is the
+ * finding's unit data where it has one, else the file's.
+ */
+const SYSTEM_UNIT_FILE =
+  /^\/(?:etc|run|lib|usr\/lib|usr\/local\/lib)\/systemd\/system\/(?:[^/]+\.wants\/)?([^/]+\.(?:service|timer|socket|path))$/;
+function systemUnit(p: string, unit: unknown): string | undefined {
+  const m = SYSTEM_UNIT_FILE.exec(normGuest(p));
+  if (!m) return undefined;
+  const named = str(unit);
+  return named !== undefined && /^[^/]+\.(service|timer|socket|path)$/.test(named) ? named : m[1];
+}
+
+function intOrZero(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
 /** The containment actions one finding calls for (none for findings that describe no running thing). */
@@ -38,8 +53,10 @@ export function actionsFor(f: Finding, doc: Pick<ReportDocument, "findings">): A
         startTicks: num(d.startTicks),
         findingId: id,
       });
+    // The program is moved only if it is the process's own (checked by the rails when it is done):
+    // root's perl in /opt that an attacker runs stays where it is.
     if (exe && !SYSTEM.test(exe) && d.exeDeleted !== true)
-      out.push({ kind: "quarantine", path: exe, findingId: id });
+      out.push({ kind: "quarantine", path: exe, findingId: id, runBy: { uid: intOrZero(d.uid) } });
   } else if (f.check.startsWith("network.")) {
     const pid = num(d.pid);
     // The start time that proves the pid is the same process comes from the process finding.
@@ -56,7 +73,7 @@ export function actionsFor(f: Finding, doc: Pick<ReportDocument, "findings">): A
   } else if (f.check.startsWith("persistence.")) {
     const p = str(d.path) ?? f.evidence.find((e) => e.path)?.path;
     const line = num(d.line) ?? f.evidence.find((e) => e.line)?.line;
-    const unit = p ? isUnit(p) : undefined;
+    const unit = p ? systemUnit(p, d.unit) : undefined;
     if (unit) out.push({ kind: "disable-unit", name: unit, findingId: id });
     else if (p && line !== undefined && isCronLike(p))
       out.push({ kind: "disable-cron", path: p, line, findingId: id });

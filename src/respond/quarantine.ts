@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import type { VerifiedDir } from "../core/dirfd.ts";
 import { asRespondError, RespondError } from "./errors.ts";
-import { closeQuietly, copyFd, hashFd } from "./fdio.ts";
+import { closeQuietly, copyFd, hashFd, MAX_QUARANTINE_BYTES } from "./fdio.ts";
 import { hostPathOf, normGuest, withGuestParent } from "./guest.ts";
 import { CONTENT, type Manifest, newEntryId, QuarantineStore } from "./store.ts";
 import type { RespondOptions, StepHooks } from "./types.ts";
@@ -17,13 +17,20 @@ function step(hooks: StepHooks | undefined, name: string): void {
   hooks?.step?.(name);
 }
 
+/** The reason a file over MAX_QUARANTINE_BYTES is refused with (its message names the bound). */
+const TOO_LARGE = "quarantine-too-large";
+
 type Facts = Pick<Manifest, "sha256" | "size" | "mode" | "uid" | "gid" | "atimeMs" | "mtimeMs" | "ctimeMs">;
 
-/** Metadata and hash of the open file: what is recorded is exactly what will be copied. */
-export function factsOf(fd: number): Facts {
+/**
+ * Metadata and hash of the open file: what is recorded is exactly what will be copied. A file larger than
+ * the quarantine takes is refused before it is read, and while it is read if it grows.
+ */
+export function factsOf(fd: number, what = ""): Facts {
   const st = fs.fstatSync(fd);
+  if (st.size > MAX_QUARANTINE_BYTES) throw new RespondError(TOO_LARGE, what);
   return {
-    sha256: hashFd(fd),
+    sha256: hashFd(fd, MAX_QUARANTINE_BYTES, what, TOO_LARGE),
     size: st.size,
     mode: st.mode & 0o7777,
     uid: st.uid,
@@ -71,7 +78,7 @@ export function quarantineFile(
   return withGuestParent(opts.root, guest, {}, (parent, name) => {
     const { fd: src, st } = openChecked(parent, name, guest);
     try {
-      const facts = factsOf(src);
+      const facts = factsOf(src, guest);
       return QuarantineStore.with(opts.quarantineDir, true, (store) => {
         const id = newEntryId(opts.now(), extra.kind ?? "file");
         store.supersede(opts.root, guest);
@@ -96,10 +103,21 @@ export function quarantineFile(
           const dst = entry.createExclusive(tmp, 0o400);
           let copied: string;
           try {
-            copied = copyFd(src, dst);
-            fs.fsyncSync(dst);
-          } finally {
-            fs.closeSync(dst);
+            try {
+              // Bounded while it is made: the file may grow between the hash and the copy.
+              copied = copyFd(src, dst, MAX_QUARANTINE_BYTES, guest, TOO_LARGE);
+              fs.fsyncSync(dst);
+            } finally {
+              fs.closeSync(dst);
+            }
+          } catch (err) {
+            // A refused copy leaves no partial copy taking space (the original was never touched).
+            try {
+              entry.unlink(tmp);
+            } catch {
+              // already gone
+            }
+            throw err;
           }
           step(opts.hooks, "verify");
           const back = entry.openRead(tmp);

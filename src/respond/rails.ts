@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { dpkgListOwners, type UnreadList } from "../collect/exposure/dpkg.ts";
 import { findRpmDb, readRpmDb } from "../collect/packages/rpmdb.ts";
 import { RootFs } from "../collect/rootfs.ts";
-import { normGuest } from "./guest.ts";
+import { normGuest, withGuestParent } from "./guest.ts";
 
 /**
  * Files `respond` will not move without --force: what the system needs to boot and log in, programs and
@@ -110,4 +110,27 @@ export function protectionOf(guestPath: string, packages: PackageFiles): Protect
   const pkg = packages.ownerOf(p);
   if (pkg) return { reason: "protected-package", pkg };
   return undefined;
+}
+
+/**
+ * Why the program a process runs must not be moved without --force, or undefined when it may be.
+ * Killing a process an attacker started is right; moving the program it ran is right only when that
+ * program is theirs. A file owned by root (or by another uid than the process's) in a directory root
+ * alone can write was not put there by the process's user: it is root's perl or node, run by someone
+ * else, and moving it breaks the host. A file the process's user owns, or one in a directory others can
+ * write, is moved as any other.
+ */
+export function programOfOthers(
+  root: string,
+  guestPath: string,
+  runBy: { uid?: number },
+): { reason: "program-of-others"; owner: number } | undefined {
+  return withGuestParent(root, guestPath, {}, (dir, name) => {
+    const st = dir.lstat(name);
+    if (!st?.isFile()) return undefined;
+    // An old report has no uid: then only root's own programs are kept.
+    const others = st.uid === 0 || (runBy.uid !== undefined && st.uid !== runBy.uid);
+    const rootAlone = dir.stat.uid === 0 && (dir.stat.mode & 0o022) === 0;
+    return others && rootAlone ? { reason: "program-of-others", owner: st.uid } : undefined;
+  });
 }

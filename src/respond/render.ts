@@ -50,6 +50,8 @@ const REASONS = Object.fromEntries(
     "protected-package",
     "protected-apache",
     "low-confidence",
+    "program-of-others",
+    "quarantine-too-large",
   ].map((r) => [r, true]),
 );
 

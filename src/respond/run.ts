@@ -1,10 +1,11 @@
 import * as path from "node:path";
 import { disableCronLine, MARKER, readCronFile, restoreCron } from "./cron.ts";
 import { RespondError } from "./errors.ts";
+import { MAX_QUARANTINE_BYTES } from "./fdio.ts";
 import { withGuestParent } from "./guest.ts";
 import { preserveEvidence, verifyProcess } from "./kill.ts";
 import { hostPathOf, markRestored, quarantineFile, restoreFile, SETID } from "./quarantine.ts";
-import { PackageFiles, protectionOf } from "./rails.ts";
+import { PackageFiles, programOfOthers, protectionOf } from "./rails.ts";
 import { QuarantineStore } from "./store.ts";
 import type { Action, ActionResult, RespondOptions, StepHooks } from "./types.ts";
 import { disableUnit, restoreUnit, unitName } from "./unit.ts";
@@ -18,6 +19,7 @@ function precheck(a: Action, opts: RespondOptions): string | undefined {
       const st = withGuestParent(opts.root, a.path, {}, (dir, name) => dir.lstat(name));
       if (!st) throw new RespondError("missing", a.path);
       if (!st.isFile()) throw new RespondError("not-regular", a.path);
+      if (st.size > MAX_QUARANTINE_BYTES) throw new RespondError("quarantine-too-large", a.path);
       return hostPathOf(opts.root, a.path);
     }
     case "disable-cron": {
@@ -72,6 +74,10 @@ function rails(a: Action, opts: RespondOptions, packages: PackageFiles): void {
   if (a.kind !== "quarantine") return;
   const p = protectionOf(a.path, packages);
   if (p) throw new RespondError(p.reason, p.reason === "protected-package" ? `${a.path}: ${p.pkg}` : a.path);
+  if (a.runBy) {
+    const o = programOfOthers(opts.root, a.path, a.runBy);
+    if (o) throw new RespondError(o.reason, `${a.path}: uid ${o.owner}`);
+  }
 }
 
 /** Runs (or, without `apply`, only checks) each action; one refusal never stops the others. */

@@ -18,6 +18,11 @@ export type Action =
       findingId?: string;
       /** From a finding that is only "possible": applied only when named with --finding, or with --force. */
       lowConfidence?: boolean;
+      /**
+       * The program of a process (uid: the process's, when the report has it): moved only when it is that
+       * user's, or in a directory someone other than root can write; see `programOfOthers`.
+       */
+      runBy?: { uid?: number };
     }
   | { kind: "disable-cron"; path: string; line: number; findingId?: string }
   | { kind: "disable-unit"; name: string; findingId?: string };

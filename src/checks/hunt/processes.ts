@@ -280,6 +280,8 @@ function processData(a: ProcessAnalysis, o: HuntOptions, withCost: boolean): Rec
     exeDeleted: p.exeDeleted,
     argv: p.argv,
     user: p.user,
+    // respond: a program owned by another uid than the process's is the system's, not the attacker's.
+    uid: p.uid,
     startTime: p.startTime,
     cpuSeconds: p.cpuTicks / CLOCK_TICKS_PER_SECOND,
     sampleCores: p.sampleCores,

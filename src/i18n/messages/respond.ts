@@ -36,6 +36,14 @@ export const respond = {
     en: "the finding is only possible, not confirmed: review it, then name it with --finding ID (or add --force)",
     ja: "検出の確度が「可能性あり」のため実行しません。確認してから --finding ID で指定してください (または --force)",
   },
+  "respond.reason.program-of-others": {
+    en: "the program the process ran belongs to another user (uid after the path) in a directory only root can write: it is not the attacker's, so it is left in place (the process is still stopped). Check it by hand (package, checksum); move it yourself, or add --force, only if it was replaced",
+    ja: "プロセスが実行したプログラムは別のユーザー (パスの後に uid を表示) のもので、root だけが書き込めるディレクトリにあります。攻撃者のものではないため移動しません (プロセスは停止します)。パッケージやチェックサムを手作業で確認し、置き換えられていた場合にのみ自分で移動するか --force を付けてください",
+  },
+  "respond.reason.quarantine-too-large": {
+    en: "larger than the 512 MiB the quarantine takes: refused, nothing copied (a program is a few MB). Look at the file by hand, then move or delete it yourself",
+    ja: "隔離できる上限 512 MiB を超えているため拒否しました。何もコピーしていません (プログラムは通常数 MB です)。ファイルを手作業で確認し、自分で移動または削除してください",
+  },
   "respond.applyBlock": {
     en: "To do this, review the list above, then run (a separate command):",
     ja: "実行するには、上の一覧を確認してから次のコマンドを実行してください (別のコマンドです):",
