@@ -12,6 +12,7 @@ import { Coalescer } from "./fleet/coalesce.ts";
 import { exportFile, exportOf } from "./fleet/export.ts";
 import { MAX_TREND_DAYS, severityTrend } from "./fleet/trends.ts";
 import { keyedOf } from "./fleet/views.ts";
+import type { BodyGate } from "./listen.ts";
 import { iocBundle, readDataFile } from "./rejudge.ts";
 import type { ServerStore } from "./store/db.ts";
 import { eventsOf } from "./store/fleet-queries.ts";
@@ -68,6 +69,22 @@ function cut(s: string): string {
 function scanTime(value: string, now: Date): string {
   const t = Date.parse(value);
   return Number.isFinite(t) ? new Date(t).toISOString() : now.toISOString();
+}
+
+/**
+ * The report route's own checks (client certificate, credential, its own host), made from the request
+ * line and headers alone, so the server refuses a report before reading its body (up to 64 MB).
+ */
+export function reportGate(deps: Pick<ApiDeps, "store" | "now" | "requireClientCert">): BodyGate {
+  return async ({ url, authorization, clientCertVerified }) => {
+    if (deps.requireClientCert && !clientCertVerified) return { status: 403, error: "client-certificate" };
+    const secret = bearer(authorization);
+    const owner = secret ? await hostOfCredential(deps.store, secret, deps.now()) : undefined;
+    if (!owner) return { status: 401, error: "unauthorized" };
+    const id = /^\/api\/v1\/hosts\/([0-9a-f]{32})\/reports(?:\?|$)/.exec(url)?.[1];
+    if (id !== owner) return { status: 403, error: "forbidden" };
+    return undefined;
+  };
 }
 
 export function apiRoutes(deps: ApiDeps): Hono<DashboardEnv> {

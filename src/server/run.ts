@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { Hono } from "hono";
 import type { Lang } from "../i18n/index.ts";
-import { apiRoutes } from "./api.ts";
+import { apiRoutes, reportGate } from "./api.ts";
 import { type DashboardEnv, dashboardRoutes } from "./dashboard/routes.ts";
 import { DataDirError, databaseOf, openDataDir, readPem, tlsMaterial } from "./data-dir.ts";
 import type { FleetAlerts } from "./fleet/alerts.ts";
@@ -142,6 +142,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       serverApp(store, opts.now, judgeDir, onIngest, sshKey, clientCa !== undefined),
       {
         clientCa,
+        reportGate: reportGate({ store, now: opts.now, requireClientCert: clientCa !== undefined }),
         host: opts.host,
         port: opts.port,
         cert: tls.cert,
