@@ -36,6 +36,26 @@ export class FailureLimit {
     }
   }
 
+  /**
+   * Counts an attempt before it is judged: false (nothing counted) when the key already has `max` in the
+   * window. Checked and counted in one step, so requests in flight at once cannot all pass a check made
+   * before any of them was counted.
+   */
+  take(key: string, now: number): boolean {
+    if (this.blocked(key, now)) return false;
+    this.fail(key, now);
+    return true;
+  }
+
+  /** Gives back one attempt counted by `take` at `at` (it succeeded, or another key refused it). */
+  release(key: string, at: number): void {
+    const list = this.hits.get(key);
+    const i = list?.lastIndexOf(at) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.hits.delete(key);
+  }
+
   clear(key: string): void {
     this.hits.delete(key);
   }

@@ -190,15 +190,17 @@ ${error ? html`<p class="error" role="alert">${t(error)}</p>` : ""}
     const password = typeof form.password === "string" ? form.password.slice(0, 1024) : "";
     const peer = c.env?.peer ?? "?";
     const at = now().getTime();
-    if (byPeer.blocked(peer, at) || byUser.blocked(user, at))
+    // Each attempt is counted as a failure before it is judged (before any await), so attempts sent at
+    // once are limited like attempts sent one after another; a success gives its count back.
+    if (!byPeer.take(peer, at)) return loginPage(c, lang, "dash.loginLimited", 429);
+    if (!byUser.take(user, at)) {
+      byPeer.release(peer, at);
       return loginPage(c, lang, "dash.loginLimited", 429);
+    }
     const u = await userByName(store, user);
     const ok = await verifyPassword(password, u?.password ?? DUMMY_HASH);
-    if (!u || !ok) {
-      byPeer.fail(peer, at);
-      byUser.fail(user, at);
-      return loginPage(c, lang, "dash.loginFailed", 401);
-    }
+    if (!u || !ok) return loginPage(c, lang, "dash.loginFailed", 401);
+    byPeer.release(peer, at);
     byUser.clear(user);
     const s = await createSession(store, u.name, now());
     deleteCookie(c, LOGIN_CSRF, { path: "/", secure: true });
