@@ -64,6 +64,8 @@ export interface Incident {
   /** Independent sources that agree (logs, processes, files, network). */
   sources?: string[];
   links?: IncidentLink[];
+  /** Links left out of `links` when an incident has more than the correlator lists (a hostile report). */
+  linksOmitted?: number;
 }
 
 /** The machine-readable report (the JSON contract in DESIGN.md, schemaVersion 1). */

@@ -20,6 +20,19 @@ export { WEB_USERS } from "./links.ts";
 const HARD = new Set(["indicator", "pid", "path", "remote"]);
 
 /**
+ * Bounds that keep the join near-linear on a hostile report (thousands of findings naming one thing):
+ * a word named by more than FAN findings and found in more than FAN pairs each namer with the first FAN
+ * holders and each holder with the first FAN namers (every pair links, so the group is the same), a host
+ * event is scored against at most TIME_FAN exploits' windows, and an incident lists at most MAX_LINKS
+ * links (`linksOmitted` counts the rest) and MAX_CONNECTIONS connections per process.
+ */
+export const FAN = 50;
+export const TIME_FAN = 5_000;
+export const TIME_PAIRS = 250_000;
+export const MAX_LINKS = 1_000;
+export const MAX_CONNECTIONS = 64;
+
+/**
  * Joins findings from independent sources into incidents with a timeline. Pure: no I/O.
  *
  * Findings are nodes; two are linked when an attacker's payload names what the other shows (indicator),
@@ -54,20 +67,35 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
   const groups = new Map<number, Node[]>();
   events.forEach((n, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), n]);
+    const g = groups.get(root);
+    if (g) g.push(n);
+    else groups.set(root, [n]);
   });
 
   const sourcesOf = (g: Node[]) => new Set(g.map((n) => n.source).filter((s) => s !== undefined));
   const incidentGroups = [...groups.values()].filter((g) => sourcesOf(g).size >= 2);
   joinSameHole(incidentGroups, events);
 
-  const incidents: Incident[] = [];
-  for (const members of incidentGroups) {
-    const sources = sourcesOf(members);
-    const ids = new Set(members.map((n) => n.finding.id));
-    const own = links.filter((l) => ids.has(l.from) && ids.has(l.to));
-    incidents.push(buildIncident(members, own, exposures, [...sources].sort(), ctx.t));
+  // Each incident's links (both ends among its members), found through an index, not a scan per incident.
+  const groupsOf = new Map<string, Set<number>>();
+  incidentGroups.forEach((g, k) => {
+    for (const n of g) {
+      const s = groupsOf.get(n.finding.id);
+      if (s) s.add(k);
+      else groupsOf.set(n.finding.id, new Set([k]));
+    }
+  });
+  const ownLinks = incidentGroups.map((): IncidentLink[] => []);
+  for (const l of links) {
+    const to = groupsOf.get(l.to);
+    if (!to) continue;
+    for (const k of groupsOf.get(l.from) ?? []) if (to.has(k)) ownLinks[k]?.push(l);
   }
+  const incidents: Incident[] = [];
+  incidentGroups.forEach((members, k) => {
+    const sources = sourcesOf(members);
+    incidents.push(buildIncident(members, ownLinks[k] ?? [], exposures, [...sources].sort(), ctx.t));
+  });
   return incidents.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) || byCodeUnit(a.startedAt ?? "", b.startedAt ?? ""),
@@ -82,17 +110,31 @@ export function correlate(findings: Finding[], ctx: CheckContext): Incident[] {
  */
 function joinSameHole(incidentGroups: Node[][], events: Node[]): void {
   const held = new Set(incidentGroups.flat());
+  // Successes no incident holds, by CVE (event order kept): a CVE's list is used up by the first group naming it.
+  const byCve = new Map<string, number[]>();
+  events.forEach((n, i) => {
+    if (held.has(n) || n.kind !== "exploit" || !succeeded(n)) return;
+    for (const c of new Set(n.finding.cves)) {
+      const l = byCve.get(c);
+      if (l) l.push(i);
+      else byCve.set(c, [i]);
+    }
+  });
   for (const g of incidentGroups) {
     const cves = new Set(
       g.filter((n) => n.kind === "exploit" && succeeded(n)).flatMap((n) => n.finding.cves),
     );
-    if (cves.size === 0) continue;
-    for (const n of events) {
-      if (held.has(n) || n.kind !== "exploit" || !succeeded(n)) continue;
-      if (!n.finding.cves.some((c) => cves.has(c))) continue;
-      g.push(n);
-      held.add(n);
+    const joined: number[] = [];
+    for (const c of cves) {
+      for (const i of byCve.get(c) ?? []) {
+        const n = events[i] as Node;
+        if (held.has(n)) continue;
+        held.add(n);
+        joined.push(i);
+      }
+      byCve.delete(c);
     }
+    for (const i of joined.sort((a, b) => a - b)) g.push(events[i] as Node);
   }
 }
 
@@ -130,11 +172,24 @@ function candidatePairs(nodes: Node[]): Array<[number, number]> {
       push(byRemote, r.split(":")[0] ?? r, i);
     }
   });
+  // Who names a word (identifiers, payload addresses) and who holds it: every such pair links, so
+  // pairing each side with the other's first FAN keeps the groups while the pairs stay near-linear.
+  const namesWord = new Map<string, number[]>();
+  const namesRemote = new Map<string, number[]>();
   nodes.forEach((node, j) => {
-    for (const tok of identifiers(node)) for (const i of byWord.get(tok) ?? []) add(i, j);
-    if (node.kind === "exploit")
-      for (const ip of node.indicators.ips) for (const i of byRemote.get(ip) ?? []) add(i, j);
+    for (const tok of new Set(identifiers(node))) push(namesWord, tok, j);
+    if (node.kind === "exploit") for (const ip of new Set(node.indicators.ips)) push(namesRemote, ip, j);
   });
+  const cross = (namers: Map<string, number[]>, holders: Map<string, number[]>) => {
+    for (const [tok, js] of namers) {
+      const is = holders.get(tok);
+      if (!is) continue;
+      for (const j of js) for (const i of is.slice(0, FAN)) add(i, j);
+      for (const i of is) for (const j of js.slice(0, FAN)) add(i, j);
+    }
+  };
+  cross(namesWord, byWord);
+  cross(namesRemote, byRemote);
   for (const group of [...byPid.values(), ...byRemote.values()])
     for (let a = 0; a < group.length; a++)
       for (let b = a + 1; b < group.length && b < a + 50; b++) add(group[a] as number, group[b] as number);
@@ -145,28 +200,42 @@ function candidatePairs(nodes: Node[]): Array<[number, number]> {
         : [node.time, node.ctime].filter((t) => t !== undefined).map((t) => ({ t, i })),
     )
     .sort((a, b) => a.t - b.t);
+  // Host events in a success's window, the nearest TIME_FAN for each, TIME_PAIRS in all (each one is
+  // scored; a hostile report with thousands of successes and host events stays bounded).
+  let timePairs = 0;
   nodes.forEach((x, j) => {
     if (!succeeded(x)) return;
     const times = x.successTimes.length > 0 ? x.successTimes : x.time !== undefined ? [x.time] : [];
-    const first = Math.min(...times);
-    const last = Math.max(...times);
-    for (const h of hosts) {
-      const t = h.t;
-      if (t < first - 5_000) continue;
-      if (t > last + WINDOW_MS) break;
+    if (times.length === 0) return;
+    const first = times.reduce((a, b) => Math.min(a, b));
+    const last = times.reduce((a, b) => Math.max(a, b));
+    let lo = 0;
+    let hi = hosts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((hosts[mid] as { t: number }).t < first - 5_000) lo = mid + 1;
+      else hi = mid;
+    }
+    for (
+      let k = lo, taken = 0;
+      k < hosts.length && taken < TIME_FAN && timePairs < TIME_PAIRS;
+      k++, taken++
+    ) {
+      const h = hosts[k] as { t: number; i: number };
+      if (h.t > last + WINDOW_MS) break;
       add(h.i, j);
+      timePairs++;
     }
   });
   return out;
 }
 
-function sourceOf(members: Node[], id: string): string | undefined {
-  return members.find((n) => n.finding.id === id)?.source;
-}
-
 function confidenceOf(members: Node[], links: IncidentLink[], sources: string[]): Confidence {
   const success = members.some(succeeded);
-  const cross = links.filter((l) => sourceOf(members, l.from) !== sourceOf(members, l.to));
+  // The source of the first member with each id, looked up once.
+  const sourceById = new Map<string, string | undefined>();
+  for (const n of members) if (!sourceById.has(n.finding.id)) sourceById.set(n.finding.id, n.source);
+  const cross = links.filter((l) => sourceById.get(l.from) !== sourceById.get(l.to));
   const hard = cross.some((l) => l.reasons.some((r) => HARD.has(r)));
   const timeAndUser = cross.some((l) => l.reasons.includes("soon-after") && l.reasons.includes("web-user"));
   if ((hard || timeAndUser) && (success || sources.length >= 3)) return "confirmed";
@@ -184,7 +253,7 @@ function buildIncident(
   const exploits = members.filter((n) => n.kind === "exploit");
   const hosts = members.filter((n) => n.kind !== "exploit");
   const hostTimes = hosts.filter((n) => n.time !== undefined).map((n) => n.time as number);
-  const firstHost = hostTimes.length > 0 ? Math.min(...hostTimes) : undefined;
+  const firstHost = hostTimes.length > 0 ? hostTimes.reduce((a, b) => Math.min(a, b)) : undefined;
   const hostIds = new Set(hosts.map((n) => n.finding.id));
   const tiedIds = new Set(
     links
@@ -229,13 +298,39 @@ function buildIncident(
       : (exposures.find((e) => e.finding.cves.some((c) => exploitCves.has(c))) ??
         (exploitCves.size === 0 ? exposures[0] : undefined));
 
+  // A process's connections (same pid or a shared remote), through indexes; the first MAX_CONNECTIONS
+  // of each are kept for its story, and every connection any process has counts as shown.
+  const networks = members.filter((n) => n.kind === "network");
+  const netByPid = new Map<number, number[]>();
+  const netByRemote = new Map<string, number[]>();
+  const index = <K>(m: Map<K, number[]>, k: K, i: number) => {
+    const l = m.get(k);
+    if (!l) m.set(k, [i]);
+    else if (l[l.length - 1] !== i) l.push(i);
+  };
+  networks.forEach((n, i) => {
+    if (n.pid !== undefined) index(netByPid, n.pid, i);
+    for (const r of n.remotes) index(netByRemote, r, i);
+  });
   const connections = new Map<string, Node[]>();
-  for (const p of members.filter((n) => n.kind === "process")) {
-    const conns = members.filter(
-      (n) =>
-        n.kind === "network" &&
-        ((n.pid !== undefined && n.pid === p.pid) || n.remotes.some((r) => p.remotes.includes(r))),
-    );
+  const shown = new Set<string>();
+  const shownKeys = new Set<string>();
+  for (const p of members) {
+    if (p.kind !== "process") continue;
+    const hit = new Set<number>();
+    const take = (key: string, l: number[]) => {
+      if (!shownKeys.has(key)) {
+        shownKeys.add(key);
+        for (const i of l) shown.add((networks[i] as Node).finding.id);
+      }
+      for (const i of l.slice(0, MAX_CONNECTIONS)) hit.add(i);
+    };
+    if (p.pid !== undefined) take(`pid:${p.pid}`, netByPid.get(p.pid) ?? []);
+    for (const r of new Set(p.remotes)) take(`remote:${r}`, netByRemote.get(r) ?? []);
+    const conns = [...hit]
+      .sort((a, b) => a - b)
+      .slice(0, MAX_CONNECTIONS)
+      .map((i) => networks[i] as Node);
     connections.set(p.finding.id, conns);
   }
 
@@ -274,7 +369,7 @@ function buildIncident(
     title: anchor
       ? t("incident.title.breakIn", { ip: anchor.ip ?? "?", what })
       : t("incident.title.host", { what }),
-    summary: story({ nodes: members, anchor, anchorTime: t0, exposure, connections, roles, named }, t),
+    summary: story({ nodes: members, anchor, anchorTime: t0, exposure, connections, shown, roles, named }, t),
     findingIds: [...members, ...(exposure ? [exposure] : [])].map((n) => n.finding.id),
     timeline,
     attackers: attackers.length > 0 ? attackers : undefined,
@@ -292,6 +387,7 @@ function buildIncident(
       : undefined,
     startedAt: first?.at !== undefined ? new Date(first.at).toISOString() : undefined,
     sources,
-    links,
+    links: links.length > MAX_LINKS ? links.slice(0, MAX_LINKS) : links,
+    ...(links.length > MAX_LINKS ? { linksOmitted: links.length - MAX_LINKS } : {}),
   };
 }

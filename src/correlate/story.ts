@@ -214,6 +214,8 @@ export interface StoryInput {
   exposure?: Node;
   /** Network nodes joined to a process (by pid or remote), by process finding id. */
   connections: Map<string, Node[]>;
+  /** Ids of every network node some process's connections hold (the lists may be cut short). */
+  shown?: Set<string>;
   /** Every attacker with its part, the anchor's first. */
   roles?: AttackerRole[];
   /** What the anchor's requests name that the host shows (URLs, file names, addresses). */
@@ -313,7 +315,9 @@ export function story(input: StoryInput, t: MsgBuilder): Text {
     else if (r.role === "exploited") parts.push(t("incident.story.otherExploited", { ip: r.ip, time: at }));
     else parts.push(t("incident.story.otherTried", { ip: r.ip }));
   }
-  const lone = input.nodes.filter((n) => n.kind === "network" && !shownNetwork.has(n.finding.id));
+  const lone = input.nodes.filter(
+    (n) => n.kind === "network" && !shownNetwork.has(n.finding.id) && !input.shown?.has(n.finding.id),
+  );
   if (lone.length > 0)
     parts.push(
       t("incident.story.network", {
