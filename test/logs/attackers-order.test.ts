@@ -33,3 +33,33 @@ test("who got in, then who reached a shell whose command failed, then the unknow
     ["198.51.100.5", "198.51.100.7", "198.51.100.9", "198.51.100.8"],
   );
 });
+
+test("what they did next: another spelling of a file already read folds; a shell run again or another query stays", () => {
+  const at = (line: number, request: string, attack = "cve-2021-41773") =>
+    ({ ...ev("198.51.100.5", "succeeded", "file-200", line), request, attack }) as LogEvent;
+  const events = [
+    at(1, "GET /icons/.%2e/.%2e/.%2e/etc/passwd HTTP/1.1"),
+    // The same file in other encodings, as a scanner sends it: no next step.
+    at(2, "GET /icons/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1"),
+    at(3, "GET /icons/.%2E/.%2E/.%2E/etc/passwd HTTP/1.1"),
+    at(4, "GET /icons/.%2e/.%2e/.%2e/etc/hostname HTTP/1.1"),
+    // Two shells: each a command of its own (the body is not logged).
+    at(5, "POST /cgi-bin/.%2e/.%2e/.%2e/bin/sh HTTP/1.1"),
+    at(6, "POST /cgi-bin/.%2e/.%2e/.%2e/bin/sh HTTP/1.1"),
+    // A page asked with two queries: two steps; the same query again: one.
+    at(7, "GET /?s=index/think&cmd=id HTTP/1.1", "thinkphp-rce"),
+    at(8, "GET /?s=index/think&cmd=wget HTTP/1.1", "thinkphp-rce"),
+    at(9, "GET /?s=index/think&cmd=wget HTTP/1.1", "thinkphp-rce"),
+  ];
+  const [a] = summarizeAttackers(events);
+  assert.deepEqual(
+    a?.after.map((x) => x.request.split(" ")[1]),
+    [
+      "/icons/.%2e/.%2e/.%2e/etc/hostname",
+      "/cgi-bin/.%2e/.%2e/.%2e/bin/sh",
+      "/cgi-bin/.%2e/.%2e/.%2e/bin/sh",
+      "/?s=index/think&cmd=id",
+      "/?s=index/think&cmd=wget",
+    ],
+  );
+});

@@ -353,7 +353,7 @@ export interface AttackerSummary {
   outcome: Outcome;
   userAgents: string[];
   successTimes: string[];
-  /** Requests after the first success (what they did next). */
+  /** Requests after the first success (what they did next), other spellings of a request already seen left out. */
   after: Array<{ time?: string; request: string; attack: string; outcome: Outcome }>;
   indicators: Indicators;
 }
@@ -521,18 +521,46 @@ export function summarizeAttackers(events: LogEvent[], max = MAX_ATTACKERS): Att
       outcome,
       userAgents: [...userAgents],
       successTimes,
-      after:
-        firstSuccess >= 0
-          ? evs.slice(firstSuccess + 1, firstSuccess + 51).map((e) => ({
-              time: e.time,
-              request: e.request,
-              attack: e.attack,
-              outcome: e.outcome,
-            }))
-          : [],
+      after: firstSuccess >= 0 ? stepsAfter(evs, firstSuccess) : [],
       indicators: ind.value(),
     };
   });
+}
+
+/** Requests listed after a client's first success (what they did next). */
+const MAX_AFTER = 50;
+
+/**
+ * What a client did after its first success: each later request, but not another spelling of one already
+ * seen (a scanner tries every encoding of the same /etc/passwd read: that is not a next step, and a
+ * campaign of such readers filled the story with repeats). Error-log lines are each their own step.
+ */
+function stepsAfter(evs: LogEvent[], first: number): AttackerSummary["after"] {
+  // A file read again in another spelling folds into the first; a page asked again with another query,
+  // or a shell run again (its body, the command, is not logged), is a step of its own.
+  const stepOf = (e: LogEvent) => {
+    if (e.kind !== "access") return undefined;
+    const uri = e.request.split(" ")[1] ?? "";
+    const t = resolveTarget(uri);
+    if (t.kind === "exec") return undefined;
+    return `${e.attack}\u0000${t.kind === "file" ? t.path : uri}`;
+  };
+  const seen = new Set<string>();
+  for (const e of evs.slice(0, first + 1)) {
+    const k = stepOf(e);
+    if (k !== undefined) seen.add(k);
+  }
+  const out: AttackerSummary["after"] = [];
+  for (const e of evs.slice(first + 1)) {
+    if (out.length >= MAX_AFTER) break;
+    const k = stepOf(e);
+    if (k !== undefined) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
+    out.push({ time: e.time, request: e.request, attack: e.attack, outcome: e.outcome });
+  }
+  return out;
 }
 
 /** How many attackers the events name (the summaries list at most MAX_ATTACKERS). */
