@@ -14,10 +14,13 @@
  * flagged and the bench exits 1. MAMORI_BENCH_TIMES=N (default 1) also scans each genlog file written N
  * times over (10 with MAMORI_BENCH_MB=1024: 10 GB; the same lines again, so the bounded state is as full as
  * a long incident makes it), for time and peak memory.
+ * The genlog 0.5% file is also scanned by a copy of this checkout without issue 15's attack-class rules
+ * (ATTACK_CLASS_RULES), alternated with every rule: what those rules cost, in the same run.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
   closeSync,
+  cpSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -28,6 +31,8 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -168,7 +173,32 @@ const warm = (file: string) => {
     closeSync(fd);
   }
 };
-const mamori = (file: string) => timed(cli, ["logs", "--format", "json", file]);
+const mamori = (file: string, bin = cli) => timed(bin, ["logs", "--format", "json", file]);
+
+/** The rule files issue 15 added (attack classes, scanners, campaigns), by the commit that added them. */
+const ATTACK_CLASS_RULES =
+  /^(?:attack-.*|campaign-miners|legacy-probes|protocol-garbage|proxy-abuse|scanner-agent|webshell-sweep)\.yaml$/;
+/**
+ * A copy of the code without the attack-class rules, its caches warmed: mamori finds its rules beside its
+ * code, so a copy is the only way to run it with fewer (no option or variable of the CLI names a rules
+ * directory, as none should).
+ */
+function checkoutWithoutAttackClasses(): string {
+  const repo = new URL("..", import.meta.url).pathname;
+  const copy = join(dir, "checkout-without-attack-classes");
+  rmSync(copy, { recursive: true, force: true });
+  for (const part of ["bin", "src", "rules", "package.json"])
+    cpSync(join(repo, part), join(copy, part), { recursive: true });
+  symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"));
+  const rules = join(copy, "rules", "logs");
+  const dropped = readdirSync(rules).filter((n) => ATTACK_CLASS_RULES.test(n));
+  for (const n of dropped) rmSync(join(rules, n));
+  const tiny = join(dir, "one-line.log");
+  writeFileSync(tiny, '203.0.113.9 - - [01/Mar/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"\n');
+  for (const bin of [cli, join(copy, "bin", "mamori")]) timed(bin, ["logs", "--format", "json", tiny]);
+  process.stdout.write(`without issue 15's attack classes: ${dropped.length} rule files left out\n`);
+  return join(copy, "bin", "mamori");
+}
 
 async function gunzipCount(file: string): Promise<Timed> {
   const t0 = process.hrtime.bigint();
@@ -250,6 +280,7 @@ try {
   }
   const gzips = [{ name: "own generator", file: await gzipOf(plain) }];
   const g05 = files.find((f) => f.name === "genlog 0.5%");
+  const fewerRules = g05 ? checkoutWithoutAttackClasses() : undefined;
   if (g05) gzips.push({ name: "genlog 0.5%", file: await gzipOf(g05.file) });
   /** Ratio name -> one value per round. */
   const ratios = new Map<string, number[]>();
@@ -286,6 +317,20 @@ try {
       note("genlog 0.5% piped: mamori/grep wall", m.s / g.s);
       lines.push(
         `${"genlog 0.5% piped".padEnd(18)} grep ${fmt(g.s)} s (cpu ${fmt(g.cpu)})  mamori ${fmt(m.s)} s (cpu ${fmt(m.cpu)})  = ${fmt(m.s / g.s)}x grep, cpu ${fmt(m.cpu / g.cpu)}x   peak ${m.peakMb.toFixed(0)} MB${overTarget(m)}`,
+      );
+    }
+    if (g05 && fewerRules) {
+      // Alternated, best of two each: the load moves both alike.
+      const without = [mamori(g05.file, fewerRules)];
+      const every = [mamori(g05.file)];
+      without.push(mamori(g05.file, fewerRules));
+      every.push(mamori(g05.file));
+      const w = without.reduce(faster);
+      const e = every.reduce(faster);
+      const events = (t: Timed) => JSON.parse(t.out).sections.logs.eventsTotal as number;
+      note("genlog 0.5%: every rule / without attack classes, cpu", e.cpu / w.cpu);
+      lines.push(
+        `${"genlog 0.5% rules".padEnd(18)} without attack classes ${fmt(w.s)} s (cpu ${fmt(w.cpu)}, ${events(w)} events)  every rule ${fmt(e.s)} s (cpu ${fmt(e.cpu)}, ${events(e)} events)  = ${fmt(e.s / w.s)}x wall, cpu ${fmt(e.cpu / w.cpu)}x`,
       );
     }
     for (const { name, file } of gzips) {
