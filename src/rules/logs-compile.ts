@@ -3,6 +3,7 @@
  * needs: the second reading thread compiles the specs it is handed with this alone.
  */
 import type { Condition, Field, RuleSpec } from "./logs-schema.ts";
+import { spelledPrefilter } from "./spellings.ts";
 
 export interface CompiledCondition {
   fields: Field[];
@@ -12,6 +13,8 @@ export interface CompiledCondition {
 
 export interface Rule extends RuleSpec {
   file: string;
+  /** The prefilter literals as the rule file wrote them; `prefilter` holds every spelling of them. */
+  written: string[];
   all: CompiledCondition[];
   anyOf: CompiledCondition[];
   none: CompiledCondition[];
@@ -30,6 +33,8 @@ export function compileSpec(r: RuleSpec, file: string): Rule {
   return {
     ...r,
     file,
+    written: r.prefilter,
+    prefilter: spelledPrefilter(r.prefilter),
     all: r.match.all.map(compile),
     anyOf: r.match.any.map(compile),
     none: r.match.not.map(compile),
@@ -38,6 +43,6 @@ export function compileSpec(r: RuleSpec, file: string): Rule {
 
 /** The plain data of a rule, to hand to another thread. */
 export function specOf(r: Rule): RuleSpec & { file: string } {
-  const { all: _a, anyOf: _b, none: _c, ...spec } = r;
-  return spec;
+  const { all: _a, anyOf: _b, none: _c, written, ...spec } = r;
+  return { ...spec, prefilter: written };
 }
