@@ -3,7 +3,7 @@
  * needs: the second reading thread compiles the specs it is handed with this alone.
  */
 import type { Condition, Field, RuleSpec } from "./logs-schema.ts";
-import { spelledPrefilter } from "./spellings.ts";
+import { type Decoding, spelledPrefilter } from "./spellings.ts";
 
 export interface CompiledCondition {
   fields: Field[];
@@ -28,13 +28,20 @@ function compile(c: Condition): CompiledCondition {
   };
 }
 
+/** How far the rule's conditions decode: the deepest decides which encodings' markers it is tested on. */
+function decodingOf(r: RuleSpec): Decoding {
+  const modes = [...r.match.all, ...r.match.any].map((c) => c.decode);
+  if (modes.some((d) => d === "any" || d === "twice" || d === "lookups")) return "deep";
+  return modes.some((d) => d !== "raw") ? "percent" : "raw";
+}
+
 /** A spec already validated by the loader (or handed over by the thread that loaded it). */
 export function compileSpec(r: RuleSpec, file: string): Rule {
   return {
     ...r,
     file,
     written: r.prefilter,
-    prefilter: spelledPrefilter(r.prefilter),
+    prefilter: spelledPrefilter(r.prefilter, decodingOf(r)),
     all: r.match.all.map(compile),
     anyOf: r.match.any.map(compile),
     none: r.match.not.map(compile),

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { NAMED } from "../../src/collect/logs/engine/decode.ts";
 import { loadRules } from "../../src/rules/logs.ts";
 import { compileSpec, specOf } from "../../src/rules/logs-compile.ts";
 import { spellingsOf } from "../../src/rules/spellings.ts";
@@ -41,4 +42,25 @@ test("a rule handed to the reading thread carries its literals as written and ge
     assert.deepEqual(spec.prefilter, rule.written);
     assert.deepEqual(compileSpec(spec, rule.file).prefilter, rule.prefilter);
   }
+});
+
+test("a rule that decodes as a lax application does is tested where HTML references or overlong UTF-8 show", () => {
+  const rules = loadRules();
+  const deep = rules.find((r) => r.id === "attack-xss");
+  assert.ok(deep);
+  for (const name of Object.keys(NAMED)) {
+    assert.ok(deep.prefilter.includes(`&${name};`), `&${name}; (decode.ts NAMED)`);
+    assert.ok(deep.prefilter.includes(`%26${name}%3b`), `%26${name}%3b`);
+  }
+  for (const m of ["&#", "%26%23", "%2526%2523", "%c0%", "%25c0%25", "\\xc0"])
+    assert.ok(deep.prefilter.includes(m), m);
+  // A rule whose conditions read only raw or once-decoded values gets none of them.
+  const shallow = rules.find((r) =>
+    [...r.all, ...r.anyOf].every((c) => c.decode === "raw" || c.decode === "once"),
+  );
+  assert.ok(shallow);
+  assert.ok(!shallow.prefilter.includes("%c0%"), shallow.id);
+  const raw = rules.find((r) => [...r.all, ...r.anyOf].every((c) => c.decode === "raw"));
+  assert.ok(raw && !raw.prefilter.includes("%u00"), raw?.id);
+  assert.ok(deep.prefilter.includes("%u00") && deep.prefilter.includes("%25u00"));
 });

@@ -56,7 +56,7 @@ export function resolveLookups(s: string): string {
   return cur.replace(/\$\u0001\{/g, "${");
 }
 
-const NAMED: Record<string, string> = {
+export const NAMED: Record<string, string> = {
   lt: "<",
   gt: ">",
   quot: '"',
