@@ -15,7 +15,8 @@ import { test } from "node:test";
 import { parseLine } from "../../src/collect/logs/engine/format.ts";
 import { ruleMatches } from "../../src/collect/logs/engine/match.ts";
 import { fieldLiteralsOf, REANCHOR_AFTER, rulesWorth } from "../../src/collect/logs/engine/worth.ts";
-import { loadRules } from "../../src/rules/logs.ts";
+import type { LogEntry } from "../../src/facts/log-lines.ts";
+import { loadRules, type Rule } from "../../src/rules/logs.ts";
 
 const SHARED = new URL("../../../shared/", import.meta.url).pathname;
 const CORPUS = join(SHARED, "corpus");
@@ -86,6 +87,18 @@ const ENCODED_ALNUM = /%(?:25)?(?:3[0-9]|[46][1-9a-f]|[57][0-9a])/i;
  */
 const SHAPE_RULES = new Set(["protocol-garbage"]);
 
+/** The rules that match a line although the gate keeps them from it, and whether each is the one it gets. */
+function matchedPastGate(e: LogEntry, gate: Uint8Array): Array<{ rule: Rule; winner: boolean }> {
+  const out: Array<{ rule: Rule; winner: boolean }> = [];
+  let first = true;
+  rules.forEach((rule, i) => {
+    if (!ruleMatches(rule, { ...e })) return;
+    if (gate[i] !== 1) out.push({ rule, winner: first });
+    first = false;
+  });
+  return out;
+}
+
 test("every line of the corpora a rule matches holds one of that rule's literals", {
   skip: !existsSync(CORPUS) && "corpus not present",
 }, () => {
@@ -101,12 +114,7 @@ test("every line of the corpora a rule matches holds one of that rule's literals
     const gate = rulesWorth(rules, e);
     if (!gate) continue; // a line this look cannot judge goes to every rule
     checked++;
-    let first = true;
-    rules.forEach((rule, i) => {
-      if (!ruleMatches(rule, { ...e })) return;
-      const winner = first;
-      first = false;
-      if (gate[i] === 1) return;
+    for (const { rule, winner } of matchedPastGate(e, gate)) {
       // The rule the line gets without the gate must hold its literals: else the gate changes the result.
       if (winner) lost.push(`${rule.id} ${from}: ${line.slice(0, 300)}`);
       else if (SHAPE_RULES.has(rule.id) || ENCODED_ALNUM.test(e.raw ?? line)) excused++;
@@ -115,7 +123,7 @@ test("every line of the corpora a rule matches holds one of that rule's literals
         m.push(`${from}: ${line.slice(0, 300)}`);
         missed.set(rule.id, m);
       }
-    });
+    }
   }
   assert.ok(checked > 50_000, `only ${checked} lines judged`);
   assert.deepEqual(lost, [], "lines whose result the gate would change");
@@ -206,14 +214,10 @@ test("another spelling of a corpus attack still reaches the rule it reached", {
         const gate = e && rulesWorth(rules, e);
         if (!e || !gate) continue;
         tried++;
-        let first = true;
-        rules.forEach((rule, i) => {
-          if (!ruleMatches(rule, { ...e })) return;
-          const winner = first;
-          first = false;
-          if (gate[i] === 1 || ENCODED_ALNUM.test(e.raw ?? "") || SHAPE_RULES.has(rule.id)) return;
+        for (const { rule, winner } of matchedPastGate(e, gate)) {
+          if (ENCODED_ALNUM.test(e.raw ?? "") || SHAPE_RULES.has(rule.id)) continue;
           (winner ? lost : missed).push(`${rule.id} ${name}: ${(before + t + after).slice(0, 300)}`);
-        });
+        }
       }
     }
   }
